@@ -1,0 +1,183 @@
+//! `{release}` and `{deployment}` placeholders in release-map values.
+//!
+//! A block of the release map covers several (release, deployment) pairs; a value such as
+//! `acme/{release}` is written once and becomes `acme/ulmo` in the entry for `ulmo`. `{{` and
+//! `}}` stand for literal braces.
+
+/// One piece of a parsed template.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Piece {
+    Literal(String),
+    Release,
+    Deployment,
+}
+
+/// A parsed value with placeholders.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pieces: Vec<Piece>,
+}
+
+/// Why a template does not parse, with the byte offset in the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateError {
+    /// Offset of the bad brace in the value.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Template {
+    /// Parses `text`; `{release}`, `{deployment}`, `{{` and `}}` are recognised.
+    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+        let mut pieces = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        let mut offset = 0;
+        while let Some(i) = rest.find(['{', '}']) {
+            literal.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            let consumed = if tail.starts_with("{{") {
+                literal.push('{');
+                2
+            } else if tail.starts_with("}}") {
+                literal.push('}');
+                2
+            } else if tail.starts_with('}') {
+                return Err(TemplateError {
+                    offset: offset + i,
+                    message: "unmatched `}` (write `}}` for a literal brace)".to_owned(),
+                });
+            } else {
+                let Some(end) = tail.find('}') else {
+                    return Err(TemplateError {
+                        offset: offset + i,
+                        message: "unclosed `{` (write `{{` for a literal brace)".to_owned(),
+                    });
+                };
+                let piece = match &tail[1..end] {
+                    "release" => Piece::Release,
+                    "deployment" => Piece::Deployment,
+                    other => {
+                        return Err(TemplateError {
+                            offset: offset + i,
+                            message: format!(
+                                "unknown placeholder `{{{other}}}`; only `{{release}}` and `{{deployment}}` exist"
+                            ),
+                        });
+                    }
+                };
+                if !literal.is_empty() {
+                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                }
+                pieces.push(piece);
+                end + 1
+            };
+            rest = &tail[consumed..];
+            offset += i + consumed;
+        }
+        literal.push_str(rest);
+        if !literal.is_empty() {
+            pieces.push(Piece::Literal(literal));
+        }
+        Ok(Template { pieces })
+    }
+
+    /// Returns whether the template has placeholders.
+    pub fn has_placeholders(&self) -> bool {
+        self.pieces.iter().any(|p| !matches!(p, Piece::Literal(_)))
+    }
+
+    /// Returns the value for one (release, deployment).
+    pub fn render(&self, release: &str, deployment: &str) -> String {
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(text) => out.push_str(text),
+                Piece::Release => out.push_str(release),
+                Piece::Deployment => out.push_str(deployment),
+            }
+        }
+        out
+    }
+}
+
+/// Escapes braces so `value` reads back as itself.
+pub fn escape(value: &str) -> String {
+    value.replace('{', "{{").replace('}', "}}")
+}
+
+/// Returns `value` with every token-delimited occurrence of `release` written as `{release}`
+/// (and braces escaped), so the result renders back to `value` for that release.
+pub fn templatize_release(value: &str, release: &str) -> String {
+    let escaped = escape(value);
+    if release.is_empty() {
+        return escaped;
+    }
+    let mut out = String::new();
+    let mut rest = escaped.as_str();
+    let mut previous: Option<char> = None;
+    while let Some(i) = rest.find(release) {
+        let before = rest[..i].chars().next_back().or(previous);
+        let after = rest[i + release.len()..].chars().next();
+        let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        if bounded(before) && bounded(after) {
+            out.push_str("{release}");
+        } else {
+            out.push_str(release);
+        }
+        previous = release.chars().next_back();
+        rest = &rest[i + release.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_placeholders() {
+        let t = Template::parse("acme/{release}-{deployment}").expect("parses");
+        assert!(t.has_placeholders());
+        assert_eq!(t.render("ulmo", "pro"), "acme/ulmo-pro");
+    }
+
+    #[test]
+    fn escapes() {
+        let t = Template::parse("a{{b}}").expect("parses");
+        assert!(!t.has_placeholders());
+        assert_eq!(t.render("x", "y"), "a{b}");
+    }
+
+    #[test]
+    fn errors_point_at_the_brace() {
+        let e = Template::parse("acme/{relase}").expect_err("unknown");
+        assert_eq!(e.offset, 5);
+        assert!(e.message.contains("{relase}"));
+        assert_eq!(Template::parse("x{").expect_err("unclosed").offset, 1);
+        assert_eq!(Template::parse("ab}").expect_err("unmatched").offset, 2);
+    }
+
+    #[test]
+    fn templatize_round_trips() {
+        for (value, release, expected) in [
+            ("acme/verawood", "verawood", "acme/{release}"),
+            ("pro-teak", "teak", "pro-{release}"),
+            ("verawood", "verawood", "{release}"),
+            ("maintenance", "main", "maintenance"),
+            ("main", "main", "{release}"),
+            ("x{y}", "y", "x{{{release}}}"),
+            ("mainmain", "main", "mainmain"),
+        ] {
+            let t = templatize_release(value, release);
+            assert_eq!(t, expected, "{value}");
+            assert_eq!(
+                Template::parse(&t).expect("parses").render(release, "d"),
+                value
+            );
+        }
+    }
+}

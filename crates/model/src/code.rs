@@ -1,0 +1,126 @@
+//! The stable diagnostic codes: one per kind of problem, documented in `docs/diagnostics.md`.
+
+use serde::Serialize;
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The matrix cannot be used; commands that need a valid matrix refuse to run.
+    Error,
+    /// Worth a look, but the matrix is usable.
+    Warning,
+}
+
+impl Severity {
+    /// Returns `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:ident, $description:literal; )*) => {
+        /// A stable diagnostic code. Its kebab-case name never changes once released.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[$doc])* #[doc = $description] $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// Returns the kebab-case name (`undefined-release`).
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            /// Returns the severity a problem with this code has unless the matrix changes it.
+            pub fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// Returns a one-line description of the problem.
+            pub fn description(self) -> &'static str {
+                match self { $( Code::$variant => $description, )* }
+            }
+
+            /// Returns the code called `name`.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $( $name => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    TomlSyntax = "toml-syntax", Error, "the file is not valid TOML";
+    JsonSyntax = "json-syntax", Error, "the interchange file is not valid JSON";
+    UnknownKey = "unknown-key", Error, "a key the format does not define";
+    IgnoredKey = "ignored-key", Warning, "an unknown key in interchange JSON, ignored";
+    MissingKey = "missing-key", Error, "a required key is missing";
+    WrongType = "wrong-type", Error, "a value has the wrong type (a string where a table is expected, ...)";
+    InvalidTemplate = "invalid-template", Error, "a value uses a placeholder other than `{release}` or `{deployment}`, or an unbalanced brace";
+    InvalidName = "invalid-name", Error, "a release, application, deployment or stage name with characters outside `A-Z a-z 0-9 - _ .`";
+    DuplicateName = "duplicate-name", Error, "two releases, applications, deployments or stages share a name";
+    DuplicateEntry = "duplicate-entry", Error, "two release-map entries for the same (release, deployment) in the interchange JSON";
+    DuplicateApplication = "duplicate-application", Error, "the same application twice in one (release, deployment) entry";
+    UndefinedRelease = "undefined-release", Error, "a stage, release-map block or entry names a release that is not defined";
+    UndefinedStage = "undefined-stage", Error, "a deployment has a stage that is not in the stage order";
+    UndefinedDeployment = "undefined-deployment", Error, "a release-map block names a deployment that is not defined";
+    UnknownApplication = "unknown-application", Error, "a release-map entry names an application that is not in the catalogue";
+    MissingEntry = "missing-entry", Error, "a stage runs a release for which its deployment has no release-map entry";
+    MfeWithoutPath = "mfe-without-path", Error, "an MFE without a URL path";
+    PathOnIda = "path-on-ida", Error, "an IDA with an MFE path";
+    EmptyOrigin = "empty-origin", Error, "an entry whose application has no repository and that names no origin";
+    InvalidBranch = "invalid-branch", Error, "a branch that is not a valid git branch name (git check-ref-format)";
+    InvalidRepository = "invalid-repository", Error, "a repository that is not an https, ssh, git or file URL or `user@host:path`";
+    InvalidRuntime = "invalid-runtime", Error, "a Python or Node version with characters outside `A-Z a-z 0-9 . - _ +`";
+    InvalidPath = "invalid-path", Error, "an MFE path that is not a single URL path segment";
+    InvalidCommand = "invalid-command", Error, "an empty translation command, or one with a newline or control character";
+    KindMismatch = "kind-mismatch", Error, "an interchange entry's `application_type` disagrees with the catalogue";
+    StageOrderConflict = "stage-order-conflict", Error, "deployments in the interchange JSON list their stages in contradicting orders";
+    UnknownLint = "unknown-lint", Error, "a `[lints]` key that is not a diagnostic code, or a level other than allow/warn/deny";
+    UnusedEntry = "unused-entry", Warning, "a release-map entry that no stage uses";
+    UnusedRelease = "unused-release", Warning, "a release no stage uses: it can be retired";
+    PromotionOrder = "promotion-order", Warning, "a later stage runs a newer release than an earlier stage of the same deployment";
+    TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
+    EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
+    EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_kebab_case_and_round_trip() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code name {name}");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{name}"
+            );
+            assert_eq!(Code::from_name(name), Some(*code));
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The everyday questions operators ask of a matrix (domain.md, "The lookups").
+
+use crate::matrix::{Deployment, Matrix};
+use crate::resolve::Index;
+
+/// A deployment that runs a release, with the stages that run it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DeploymentOnRelease<'m> {
+    /// The deployment.
+    pub deployment: &'m str,
+    /// Its stages on the release, in promotion order.
+    pub stages: Vec<&'m str>,
+}
+
+/// Returns the deployments that run `release` in any stage, and if `application` is given,
+/// only those whose entry for that release includes it.
+pub fn deployments_running<'m>(
+    matrix: &'m Matrix,
+    index: &Index<'m>,
+    release: &str,
+    application: Option<&str>,
+) -> Vec<DeploymentOnRelease<'m>> {
+    matrix
+        .deployments
+        .iter()
+        .filter_map(|deployment| {
+            let stages = stages_on(deployment, release);
+            if stages.is_empty() {
+                return None;
+            }
+            if let Some(app) = application {
+                let entry = index.entry(release, deployment.name.as_str())?;
+                if !entry.apps.iter().any(|v| v.application == app) {
+                    return None;
+                }
+            }
+            Some(DeploymentOnRelease {
+                deployment: deployment.name.as_str(),
+                stages,
+            })
+        })
+        .collect()
+}
+
+/// Returns the stages of `deployment` that run `release`, in promotion order.
+pub fn stages_on<'m>(deployment: &'m Deployment, release: &str) -> Vec<&'m str> {
+    deployment
+        .stages
+        .iter()
+        .filter(|pin| pin.release == release)
+        .map(|pin| pin.stage.as_str())
+        .collect()
+}

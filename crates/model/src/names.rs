@@ -1,0 +1,178 @@
+//! Newtypes for the strings of the domain, so a branch is never confused with a release name.
+//!
+//! Values are stored as read; whether they are *valid* is decided by [`crate::check`], which
+//! reports every bad value as a diagnostic instead of failing on the first.
+
+use std::borrow::Borrow;
+use std::fmt;
+
+macro_rules! string_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a string as read from a file or the command line.
+            pub fn new(value: impl Into<String>) -> Self {
+                Self(value.into())
+            }
+
+            /// Returns the value as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Debug::fmt(&self.0, f)
+            }
+        }
+
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                Self(value.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                Self(value)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    };
+}
+
+string_newtype!(
+    /// The name of a release (`teak`, `ulmo`, `master`).
+    ReleaseName
+);
+string_newtype!(
+    /// The name of an application in the catalogue (`edx-platform`, `learning`).
+    ApplicationName
+);
+string_newtype!(
+    /// The name of a deployment (`campus`, `campus-staging`).
+    DeploymentName
+);
+string_newtype!(
+    /// The name of an environment stage (`CI`, `QA`, `Production`).
+    StageName
+);
+string_newtype!(
+    /// A git branch (or tag) name such as `release/ulmo`.
+    BranchName
+);
+string_newtype!(
+    /// A git remote URL (`https://…`, `ssh://…`, `git://…`, `file://…` or `user@host:path`).
+    GitUrl
+);
+string_newtype!(
+    /// A runtime version: Python for IDAs, Node for MFEs (`3.12`, `24`).
+    RuntimeVersion
+);
+string_newtype!(
+    /// The URL path segment an MFE is served under (`learn`).
+    MfePath
+);
+
+/// Returns whether `name` is a valid name for a release, application, deployment or stage.
+///
+/// Names start with an ASCII letter or digit and continue with letters, digits, `-`, `_` or `.`;
+/// they appear in pipeline names, environment labels and URLs, so nothing else is allowed.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if first.is_ascii_alphanumeric() => {}
+        _ => return false,
+    }
+    name.len() <= 100
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Returns whether `version` is a plausible runtime version (`3.12`, `24`, `20.11.1`, `3.12-slim`).
+pub fn is_valid_runtime(version: &str) -> bool {
+    !version.is_empty()
+        && version.len() <= 40
+        && version.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '+'))
+}
+
+/// Returns whether `path` is a valid MFE URL path segment (`learn`, `ora-grading`).
+pub fn is_valid_mfe_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 100
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && path != "."
+        && path != ".."
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(is_valid_name("campus-staging"));
+        assert!(is_valid_name("edxapp_theme"));
+        assert!(is_valid_name("CI"));
+        assert!(!is_valid_name(""));
+        assert!(!is_valid_name("-x"));
+        assert!(!is_valid_name("a b"));
+        assert!(!is_valid_name("a/b"));
+        assert!(!is_valid_name("a;rm"));
+    }
+
+    #[test]
+    fn runtimes() {
+        assert!(is_valid_runtime("3.12"));
+        assert!(is_valid_runtime("24"));
+        assert!(!is_valid_runtime(""));
+        assert!(!is_valid_runtime("3.12; rm -rf /"));
+        assert!(!is_valid_runtime("-1"));
+    }
+
+    #[test]
+    fn paths() {
+        assert!(is_valid_mfe_path("learn"));
+        assert!(!is_valid_mfe_path(".."));
+        assert!(!is_valid_mfe_path("a/b"));
+        assert!(!is_valid_mfe_path(""));
+    }
+}

@@ -1,0 +1,301 @@
+//! Resolution: from stage pins and release-map entries to concrete (origin, branch, runtime)
+//! rows, exactly as `docs/domain.md` defines it.
+
+use crate::matrix::{AppKind, AppVersion, Application, Matrix, Release, ReleaseMapEntry};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Name lookups over a matrix, built once so resolution is linear in the matrix size.
+pub struct Index<'m> {
+    releases: HashMap<&'m str, &'m Release>,
+    applications: HashMap<&'m str, &'m Application>,
+    entries: HashMap<(&'m str, &'m str), &'m ReleaseMapEntry>,
+}
+
+impl<'m> Index<'m> {
+    /// Indexes `matrix`; with duplicate names the first definition wins (duplicates are errors).
+    pub fn new(matrix: &'m Matrix) -> Self {
+        let mut releases = HashMap::with_capacity(matrix.releases.len());
+        for release in &matrix.releases {
+            releases.entry(release.name.as_str()).or_insert(release);
+        }
+        let mut applications = HashMap::with_capacity(matrix.applications.len());
+        for app in &matrix.applications {
+            applications.entry(app.name.as_str()).or_insert(app);
+        }
+        let mut entries = HashMap::with_capacity(matrix.release_map.len());
+        for entry in &matrix.release_map {
+            entries
+                .entry((entry.release.as_str(), entry.deployment.as_str()))
+                .or_insert(entry);
+        }
+        Self {
+            releases,
+            applications,
+            entries,
+        }
+    }
+
+    /// Returns the release called `name`.
+    pub fn release(&self, name: &str) -> Option<&'m Release> {
+        self.releases.get(name).copied()
+    }
+
+    /// Returns the application called `name`.
+    pub fn application(&self, name: &str) -> Option<&'m Application> {
+        self.applications.get(name).copied()
+    }
+
+    /// Returns the release-map entry for (`release`, `deployment`).
+    pub fn entry(&self, release: &str, deployment: &str) -> Option<&'m ReleaseMapEntry> {
+        self.entries.get(&(release, deployment)).copied()
+    }
+
+    /// Resolves one application version, or `None` when its application or release is undefined.
+    pub fn resolve_version(&self, version: &'m AppVersion) -> Option<ResolvedApp<'m>> {
+        let app = self.application(version.application.as_str())?;
+        let own_release = self.release(version.release.as_str())?;
+        let git_origin = match (&version.origin, &app.repository) {
+            (Some(origin), _) => origin.as_str(),
+            (None, Some(repository)) => repository.as_str(),
+            (None, None) => "",
+        };
+        let release_branch = version
+            .branch
+            .as_ref()
+            .unwrap_or(&own_release.branch)
+            .as_str();
+        let runtime_version = match (&version.runtime, app.kind) {
+            (Some(runtime), _) => runtime.as_str(),
+            (None, AppKind::Ida) => own_release.python.as_str(),
+            (None, AppKind::Mfe) => own_release.node.as_str(),
+        };
+        Some(ResolvedApp {
+            application: app.name.as_str(),
+            kind: app.kind,
+            git_origin,
+            release_branch,
+            runtime_version,
+            path: app.path.as_ref().map(|p| p.as_str()),
+            translations: version.translations.as_deref(),
+            own_release: version.release.as_str(),
+            overridden: Overridden {
+                origin: version.origin.is_some(),
+                branch: version.branch.is_some(),
+                runtime: version.runtime.is_some(),
+            },
+        })
+    }
+}
+
+/// Which values of a resolved application came from an override rather than a default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Overridden {
+    /// `git_origin` is a fork named by the entry.
+    pub origin: bool,
+    /// `release_branch` is named by the entry.
+    pub branch: bool,
+    /// `runtime_version` is named by the entry.
+    pub runtime: bool,
+}
+
+/// One application of a release-map entry with every default applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResolvedApp<'m> {
+    /// The application name.
+    pub application: &'m str,
+    /// IDA or MFE.
+    pub kind: AppKind,
+    /// The repository to build from.
+    pub git_origin: &'m str,
+    /// The branch to build from.
+    pub release_branch: &'m str,
+    /// The Python (IDA) or Node (MFE) version.
+    pub runtime_version: &'m str,
+    /// The MFE's URL path.
+    pub path: Option<&'m str>,
+    /// Commands run before building an MFE.
+    pub translations: Option<&'m [String]>,
+    /// The release whose defaults were applied (the entry's own release).
+    pub own_release: &'m str,
+    /// Which values are overrides.
+    pub overridden: Overridden,
+}
+
+/// One resolved row: what one stage of one deployment builds for one application.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Row<'m> {
+    /// The deployment.
+    pub deployment: &'m str,
+    /// The stage.
+    pub stage: &'m str,
+    /// The stage's release.
+    pub release: &'m str,
+    /// The application.
+    pub application: &'m str,
+    /// IDA or MFE.
+    #[serde(rename = "type")]
+    pub kind: AppKind,
+    /// The repository to build from.
+    pub git_origin: &'m str,
+    /// The branch to build from.
+    pub release_branch: &'m str,
+    /// The Python (IDA) or Node (MFE) version.
+    pub runtime_version: &'m str,
+    /// The MFE's URL path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<&'m str>,
+    /// Commands run before building an MFE.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<&'m [String]>,
+    /// The release whose defaults were applied, when it differs from `release`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_release: Option<&'m str>,
+    /// Which values are overrides.
+    pub overridden: Overridden,
+}
+
+impl<'m> Row<'m> {
+    fn new(deployment: &'m str, stage: &'m str, release: &'m str, app: ResolvedApp<'m>) -> Self {
+        Row {
+            deployment,
+            stage,
+            release,
+            application: app.application,
+            kind: app.kind,
+            git_origin: app.git_origin,
+            release_branch: app.release_branch,
+            runtime_version: app.runtime_version,
+            path: app.path,
+            translations: app.translations,
+            entry_release: (app.own_release != release).then_some(app.own_release),
+            overridden: app.overridden,
+        }
+    }
+
+    /// Returns the sort key the domain defines: every identifying field in order.
+    pub fn sort_key(&self) -> (&str, &str, &str, &str, AppKind, &str, &str, &str) {
+        (
+            self.deployment,
+            self.stage,
+            self.release,
+            self.application,
+            self.kind,
+            self.git_origin,
+            self.release_branch,
+            self.runtime_version,
+        )
+    }
+}
+
+/// Restricts resolution to matching rows; `None` fields match everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only this deployment.
+    pub deployment: Option<String>,
+    /// Only this stage.
+    pub stage: Option<String>,
+    /// Only stages on this release.
+    pub release: Option<String>,
+    /// Only this application.
+    pub application: Option<String>,
+    /// Only IDAs or only MFEs.
+    pub kind: Option<AppKind>,
+}
+
+fn matches(filter: &Option<String>, value: &str) -> bool {
+    filter.as_deref().is_none_or(|f| f == value)
+}
+
+/// A (deployment, stage) that could not be resolved, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unresolved<'m> {
+    /// The deployment.
+    pub deployment: &'m str,
+    /// The stage.
+    pub stage: &'m str,
+    /// The stage's release.
+    pub release: &'m str,
+    /// Why it could not be resolved.
+    pub reason: &'static str,
+}
+
+/// The result of resolving a matrix.
+#[derive(Clone, Debug, Default)]
+pub struct Resolution<'m> {
+    /// Every resolved row, sorted by [`Row::sort_key`].
+    pub rows: Vec<Row<'m>>,
+    /// Stages that could not be resolved (only in a matrix with errors).
+    pub unresolved: Vec<Unresolved<'m>>,
+}
+
+/// Resolves every (deployment, stage) of `matrix` that passes `filter`.
+pub fn resolve<'m>(matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
+    let index = Index::new(matrix);
+    resolve_with(&index, matrix, filter)
+}
+
+/// Resolves with a prebuilt [`Index`] of the same matrix.
+pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
+    let mut resolution = Resolution::default();
+    for deployment in &matrix.deployments {
+        if !matches(&filter.deployment, deployment.name.as_str()) {
+            continue;
+        }
+        for pin in &deployment.stages {
+            let (d, s, r) = (
+                deployment.name.as_str(),
+                pin.stage.as_str(),
+                pin.release.as_str(),
+            );
+            if !matches(&filter.stage, s) || !matches(&filter.release, r) {
+                continue;
+            }
+            let Some(entry) = index.entry(r, d) else {
+                resolution.unresolved.push(Unresolved {
+                    deployment: d,
+                    stage: s,
+                    release: r,
+                    reason: "no release-map entry for this release and deployment",
+                });
+                continue;
+            };
+            for version in &entry.apps {
+                if !matches(&filter.application, version.application.as_str()) {
+                    continue;
+                }
+                match index.resolve_version(version) {
+                    Some(app) if filter.kind.is_none_or(|k| k == app.kind) => {
+                        resolution.rows.push(Row::new(d, s, r, app));
+                    }
+                    Some(_) => {}
+                    None => resolution.unresolved.push(Unresolved {
+                        deployment: d,
+                        stage: s,
+                        release: r,
+                        reason: "an entry names an undefined application or release",
+                    }),
+                }
+            }
+        }
+    }
+    resolution.rows.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    resolution
+}
+
+/// Resolves the applications of the release-map entry for (`release`, `deployment`),
+/// independent of any stage; `None` when there is no such entry.
+pub fn resolve_entry<'m>(
+    index: &Index<'m>,
+    release: &str,
+    deployment: &str,
+) -> Option<Vec<ResolvedApp<'m>>> {
+    let entry = index.entry(release, deployment)?;
+    Some(
+        entry
+            .apps
+            .iter()
+            .filter_map(|v| index.resolve_version(v))
+            .collect(),
+    )
+}
