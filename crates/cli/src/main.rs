@@ -1,1 +1,29 @@
-fn main(){}
+//! `edx-matrix`: validate, resolve, edit and deploy an Open edX release matrix.
+
+mod cli;
+mod commands;
+mod error;
+mod matrix_file;
+mod output;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with success, usage errors to stderr.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(error::EXIT_USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(e) => e.report(),
+    }
+}

@@ -36,24 +36,83 @@ const fn mfe(name: &'static str, repository: &'static str, path: &'static str) -
 
 /// The standard catalogue, IDAs first.
 pub const STANDARD: &[StandardApp] = &[
-    ida("edx-platform", Some("https://github.com/openedx/edx-platform")),
-    ida("forum", Some("https://github.com/openedx/cs_comments_service")),
-    ida("notes-api", Some("https://github.com/openedx/edx-notes-api")),
-    ida("codejail", Some("https://github.com/eduNEXT/codejailservice")),
+    ida(
+        "edx-platform",
+        Some("https://github.com/openedx/edx-platform"),
+    ),
+    ida(
+        "forum",
+        Some("https://github.com/openedx/cs_comments_service"),
+    ),
+    ida(
+        "notes-api",
+        Some("https://github.com/openedx/edx-notes-api"),
+    ),
+    ida(
+        "codejail",
+        Some("https://github.com/eduNEXT/codejailservice"),
+    ),
     ida("xqueue", Some("https://github.com/openedx/xqueue")),
-    ida("xqwatcher", Some("https://github.com/openedx/xqueue-watcher")),
+    ida(
+        "xqwatcher",
+        Some("https://github.com/openedx/xqueue-watcher"),
+    ),
     ida("edxapp_theme", None),
-    mfe("learning", "https://github.com/openedx/frontend-app-learning", "learn"),
-    mfe("authoring", "https://github.com/openedx/frontend-app-authoring", "authoring"),
-    mfe("discussions", "https://github.com/openedx/frontend-app-discussions", "discuss"),
-    mfe("gradebook", "https://github.com/openedx/frontend-app-gradebook", "gradebook"),
-    mfe("learner-dashboard", "https://github.com/openedx/frontend-app-learner-dashboard", "dashboard"),
-    mfe("ora-grading", "https://github.com/openedx/frontend-app-ora-grading", "ora-grading"),
-    mfe("communications", "https://github.com/openedx/frontend-app-communications", "communications"),
-    mfe("account", "https://github.com/openedx/frontend-app-account", "account"),
-    mfe("profile", "https://github.com/openedx/frontend-app-profile", "profile"),
-    mfe("authn", "https://github.com/openedx/frontend-app-authn", "authn"),
-    mfe("learner-record", "https://github.com/openedx/frontend-app-learner-record", "learner-record"),
+    mfe(
+        "learning",
+        "https://github.com/openedx/frontend-app-learning",
+        "learn",
+    ),
+    mfe(
+        "authoring",
+        "https://github.com/openedx/frontend-app-authoring",
+        "authoring",
+    ),
+    mfe(
+        "discussions",
+        "https://github.com/openedx/frontend-app-discussions",
+        "discuss",
+    ),
+    mfe(
+        "gradebook",
+        "https://github.com/openedx/frontend-app-gradebook",
+        "gradebook",
+    ),
+    mfe(
+        "learner-dashboard",
+        "https://github.com/openedx/frontend-app-learner-dashboard",
+        "dashboard",
+    ),
+    mfe(
+        "ora-grading",
+        "https://github.com/openedx/frontend-app-ora-grading",
+        "ora-grading",
+    ),
+    mfe(
+        "communications",
+        "https://github.com/openedx/frontend-app-communications",
+        "communications",
+    ),
+    mfe(
+        "account",
+        "https://github.com/openedx/frontend-app-account",
+        "account",
+    ),
+    mfe(
+        "profile",
+        "https://github.com/openedx/frontend-app-profile",
+        "profile",
+    ),
+    mfe(
+        "authn",
+        "https://github.com/openedx/frontend-app-authn",
+        "authn",
+    ),
+    mfe(
+        "learner-record",
+        "https://github.com/openedx/frontend-app-learner-record",
+        "learner-record",
+    ),
 ];
 
 /// Returns the standard application called `name`.

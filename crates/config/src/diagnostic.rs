@@ -51,7 +51,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// Returns a diagnostic with the code's default severity.
-    pub fn new(code: Code, location: Location, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        location: Location,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             code,
             severity: code.default_severity(),
@@ -206,14 +211,26 @@ impl Diagnostic {
     }
 }
 
-type JsonPlace = (Option<usize>, Option<usize>, Option<usize>, Option<usize>, Option<String>);
+type JsonPlace = (
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+    Option<String>,
+);
 
 fn locate_json(location: &Location, source: &Source) -> JsonPlace {
     match location {
         Location::Span(span) => {
             let (line, column) = source.line_col(span.start);
             let (end_line, end_column) = source.line_col(span.end);
-            (Some(line), Some(column), Some(end_line), Some(end_column), None)
+            (
+                Some(line),
+                Some(column),
+                Some(end_line),
+                Some(end_column),
+                None,
+            )
         }
         Location::JsonPath(path) => (None, None, None, None, Some(path.clone())),
         Location::File => (None, None, None, None, None),
@@ -229,14 +246,13 @@ pub fn render(
     let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
     let config = term::Config::default();
     for diagnostic in diagnostics {
-        let cs = to_codespan(diagnostic);
-        term::emit(out, &config, &file, &cs)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let cs = to_codespan(diagnostic, &source.name);
+        term::emit(out, &config, &file, &cs).map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     Ok(())
 }
 
-fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
+fn to_codespan(d: &Diagnostic, file: &str) -> CsDiagnostic<()> {
     let base = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
@@ -247,7 +263,7 @@ fn to_codespan(d: &Diagnostic) -> CsDiagnostic<()> {
         Location::Span(span) => {
             labels.push(Label::new(LabelStyle::Primary, (), span.clone()).with_message(&d.label));
         }
-        Location::JsonPath(path) => notes.push(format!("at {path}: {}", d.label)),
+        Location::JsonPath(path) => notes.push(format!("at {file} {path}: {}", d.label)),
         Location::File => notes.push(d.label.clone()),
     }
     for s in &d.secondary {

@@ -18,18 +18,37 @@ struct Reader {
 
 impl Reader {
     fn at(&mut self, code: Code, path: &str, message: String, label: &str) {
-        self.diagnostics
-            .push(Diagnostic::new(code, Location::JsonPath(path.to_owned()), message, label));
+        self.diagnostics.push(Diagnostic::new(
+            code,
+            Location::JsonPath(path.to_owned()),
+            message,
+            label,
+        ));
     }
 
-    fn object<'a>(&mut self, value: &'a Value, path: &str, allowed: &[&str]) -> Option<&'a Map<String, Value>> {
+    fn object<'a>(
+        &mut self,
+        value: &'a Value,
+        path: &str,
+        allowed: &[&str],
+    ) -> Option<&'a Map<String, Value>> {
         let Some(object) = value.as_object() else {
-            self.at(Code::WrongType, path, format!("`{path}` must be an object, found {}", kind(value)), "expected an object");
+            self.at(
+                Code::WrongType,
+                path,
+                format!("`{path}` must be an object, found {}", kind(value)),
+                "expected an object",
+            );
             return None;
         };
         for key in object.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.at(Code::IgnoredKey, &format!("{path}.{key}"), format!("unknown key `{key}` ignored"), "not part of the interchange form");
+                self.at(
+                    Code::IgnoredKey,
+                    &format!("{path}.{key}"),
+                    format!("unknown key `{key}` ignored"),
+                    "not part of the interchange form",
+                );
             }
         }
         Some(object)
@@ -39,11 +58,21 @@ impl Reader {
         match object.get(key) {
             Some(Value::Array(items)) => items,
             Some(other) => {
-                self.at(Code::WrongType, &format!("{path}.{key}"), format!("`{key}` must be an array, found {}", kind(other)), "expected an array");
+                self.at(
+                    Code::WrongType,
+                    &format!("{path}.{key}"),
+                    format!("`{key}` must be an array, found {}", kind(other)),
+                    "expected an array",
+                );
                 &[]
             }
             None => {
-                self.at(Code::MissingKey, path, format!("missing key `{key}`"), "required");
+                self.at(
+                    Code::MissingKey,
+                    path,
+                    format!("missing key `{key}`"),
+                    "required",
+                );
                 &[]
             }
         }
@@ -53,22 +82,42 @@ impl Reader {
         match object.get(key) {
             Some(Value::String(s)) => s.clone(),
             Some(other) => {
-                self.at(Code::WrongType, &format!("{path}.{key}"), format!("`{key}` must be a string, found {}", kind(other)), "expected a string");
+                self.at(
+                    Code::WrongType,
+                    &format!("{path}.{key}"),
+                    format!("`{key}` must be a string, found {}", kind(other)),
+                    "expected a string",
+                );
                 String::new()
             }
             None => {
-                self.at(Code::MissingKey, path, format!("missing key `{key}`"), "required");
+                self.at(
+                    Code::MissingKey,
+                    path,
+                    format!("missing key `{key}`"),
+                    "required",
+                );
                 String::new()
             }
         }
     }
 
-    fn optional_string(&mut self, object: &Map<String, Value>, key: &str, path: &str) -> Option<String> {
+    fn optional_string(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        path: &str,
+    ) -> Option<String> {
         match object.get(key) {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
-                self.at(Code::WrongType, &format!("{path}.{key}"), format!("`{key}` must be a string or null, found {}", kind(other)), "expected a string or null");
+                self.at(
+                    Code::WrongType,
+                    &format!("{path}.{key}"),
+                    format!("`{key}` must be a string or null, found {}", kind(other)),
+                    "expected a string or null",
+                );
                 None
             }
         }
@@ -102,15 +151,25 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             return (Matrix::default(), vec![d]);
         }
     };
-    let mut r = Reader { diagnostics: Vec::new() };
+    let mut r = Reader {
+        diagnostics: Vec::new(),
+    };
     let mut matrix = Matrix::default();
     let mut kind_claims: Vec<(usize, usize, String)> = Vec::new();
-    let Some(top) = r.object(&root, "$", &["releases", "applications", "deployments", "release_map"]) else {
+    let Some(top) = r.object(
+        &root,
+        "$",
+        &["releases", "applications", "deployments", "release_map"],
+    ) else {
         return (matrix, r.diagnostics);
     };
     for (i, item) in r.array(top, "releases", "$").iter().enumerate() {
         let path = format!("$.releases[{i}]");
-        if let Some(o) = r.object(item, &path, &["name", "branch", "python_version", "node_version"]) {
+        if let Some(o) = r.object(
+            item,
+            &path,
+            &["name", "branch", "python_version", "node_version"],
+        ) {
             let name = r.string(o, "name", &path);
             matrix.releases.push(Release {
                 rolling: Release::is_rolling_name(&name),
@@ -127,10 +186,17 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             let name = r.string(o, "name", &path);
             let kind_text = r.string(o, "kind", &path);
             let kind = AppKind::parse(&kind_text).unwrap_or_else(|| {
-                r.at(Code::WrongType, &format!("{path}.kind"), format!("invalid kind `{kind_text}`"), "expected `IDA` or `MFE`");
+                r.at(
+                    Code::WrongType,
+                    &format!("{path}.kind"),
+                    format!("invalid kind `{kind_text}`"),
+                    "expected `IDA` or `MFE`",
+                );
                 AppKind::Ida
             });
-            let repository = r.optional_string(o, "repository", &path).filter(|s| !s.is_empty());
+            let repository = r
+                .optional_string(o, "repository", &path)
+                .filter(|s| !s.is_empty());
             matrix.applications.push(Application {
                 name: name.into(),
                 kind,
@@ -155,7 +221,10 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                 }
             }
             orders.push(stages.iter().map(|s| s.stage.as_str().to_owned()).collect());
-            matrix.deployments.push(Deployment { name: name.into(), stages });
+            matrix.deployments.push(Deployment {
+                name: name.into(),
+                stages,
+            });
         }
     }
     match merge_stage_orders(&orders) {
@@ -199,24 +268,48 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                             .filter_map(|(k, v)| match v.as_str() {
                                 Some(s) => Some(s.to_owned()),
                                 None => {
-                                    r.at(Code::WrongType, &format!("{apath}.translation_overrides[{k}]"), format!("a translation command must be a string, found {}", kind(v)), "expected a string");
+                                    r.at(
+                                        Code::WrongType,
+                                        &format!("{apath}.translation_overrides[{k}]"),
+                                        format!(
+                                            "a translation command must be a string, found {}",
+                                            kind(v)
+                                        ),
+                                        "expected a string",
+                                    );
                                     None
                                 }
                             })
                             .collect(),
                     ),
                     Some(other) => {
-                        r.at(Code::WrongType, &format!("{apath}.translation_overrides"), format!("`translation_overrides` must be an array or null, found {}", kind(other)), "expected an array");
+                        r.at(
+                            Code::WrongType,
+                            &format!("{apath}.translation_overrides"),
+                            format!(
+                                "`translation_overrides` must be an array or null, found {}",
+                                kind(other)
+                            ),
+                            "expected an array",
+                        );
                         None
                     }
                 };
-                let own_release = r.optional_string(ao, "release", &apath).unwrap_or_else(|| release.clone());
+                let own_release = r
+                    .optional_string(ao, "release", &apath)
+                    .unwrap_or_else(|| release.clone());
                 apps.push(AppVersion {
                     application: r.string(ao, "application", &apath).into(),
                     release: own_release.into(),
-                    branch: r.optional_string(ao, "branch_override", &apath).map(Into::into),
-                    origin: r.optional_string(ao, "origin_override", &apath).map(Into::into),
-                    runtime: r.optional_string(ao, "runtime_version_override", &apath).map(Into::into),
+                    branch: r
+                        .optional_string(ao, "branch_override", &apath)
+                        .map(Into::into),
+                    origin: r
+                        .optional_string(ao, "origin_override", &apath)
+                        .map(Into::into),
+                    runtime: r
+                        .optional_string(ao, "runtime_version_override", &apath)
+                        .map(Into::into),
                     translations,
                 });
             }
@@ -234,7 +327,10 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                 r.at(
                     Code::KindMismatch,
                     &format!("$.release_map[{e}].apps[{a}].application_type"),
-                    format!("`application_type` is `{claimed}` but the catalogue says `{}` is an {}", app.name, app.kind),
+                    format!(
+                        "`application_type` is `{claimed}` but the catalogue says `{}` is an {}",
+                        app.name, app.kind
+                    ),
                     "disagrees with the catalogue",
                 );
             }
@@ -243,7 +339,12 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
     let format_errors = r.diagnostics.iter().any(Diagnostic::is_error);
     if !format_errors {
         for problem in check(&matrix) {
-            let mut d = Diagnostic::new(problem.code, Location::JsonPath(json_path(problem.at)), problem.message, problem.label);
+            let mut d = Diagnostic::new(
+                problem.code,
+                Location::JsonPath(json_path(problem.at)),
+                problem.message,
+                problem.label,
+            );
             d.help = problem.help;
             d.secondary = problem
                 .related
@@ -300,7 +401,10 @@ fn merge_stage_orders(orders: &[Vec<String>]) -> Result<Vec<String>, String> {
                 out.push(nodes[n].clone());
             }
             None => {
-                let stuck: Vec<String> = (0..nodes.len()).filter(|&n| !placed[n]).map(|n| format!("`{}`", nodes[n])).collect();
+                let stuck: Vec<String> = (0..nodes.len())
+                    .filter(|&n| !placed[n])
+                    .map(|n| format!("`{}`", nodes[n]))
+                    .collect();
                 return Err(stuck.join(", "));
             }
         }
@@ -332,8 +436,15 @@ pub fn json_path(subject: Subject) -> String {
             format!("$.applications[{index}].{key}")
         }
         Subject::Deployment { index } => format!("$.deployments[{index}].name"),
-        Subject::Stage { deployment, index, release } => {
-            format!("$.deployments[{deployment}].stages[{index}].{}", if release { "release" } else { "stage" })
+        Subject::Stage {
+            deployment,
+            index,
+            release,
+        } => {
+            format!(
+                "$.deployments[{deployment}].stages[{index}].{}",
+                if release { "release" } else { "stage" }
+            )
         }
         Subject::Entry { index } => format!("$.release_map[{index}]"),
         Subject::EntryApp { entry, app, field } => {
@@ -399,7 +510,8 @@ mod tests {
 
     #[test]
     fn merges_orders() {
-        let merged = merge_stage_orders(&[v(&["CI", "Production"]), v(&["CI", "QA", "Production"])]);
+        let merged =
+            merge_stage_orders(&[v(&["CI", "Production"]), v(&["CI", "QA", "Production"])]);
         assert_eq!(merged, Ok(v(&["CI", "QA", "Production"])));
     }
 

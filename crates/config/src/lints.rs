@@ -19,7 +19,10 @@ enum Level {
 
 /// Applies the levels read from `[lints]` (code, level, span of the level) to `diagnostics`,
 /// adding a diagnostic for each bad lint line.
-pub fn apply(diagnostics: Vec<Diagnostic>, lints: &[(String, String, Range<usize>)]) -> Vec<Diagnostic> {
+pub fn apply(
+    diagnostics: Vec<Diagnostic>,
+    lints: &[(String, String, Range<usize>)],
+) -> Vec<Diagnostic> {
     let mut levels: HashMap<Code, Level> = HashMap::new();
     let mut problems = Vec::new();
     for (name, level, span) in lints {
@@ -41,14 +44,12 @@ pub fn apply(diagnostics: Vec<Diagnostic>, lints: &[(String, String, Range<usize
             "warn" => Level::Warn,
             "deny" => Level::Deny,
             other => {
-                problems.push(
-                    Diagnostic::new(
-                        Code::UnknownLint,
-                        Location::Span(span.clone()),
-                        format!("unknown lint level `{other}` for `{name}`"),
-                        "expected `allow`, `warn` or `deny`",
-                    ),
-                );
+                problems.push(Diagnostic::new(
+                    Code::UnknownLint,
+                    Location::Span(span.clone()),
+                    format!("unknown lint level `{other}` for `{name}`"),
+                    "expected `allow`, `warn` or `deny`",
+                ));
                 continue;
             }
         };

@@ -9,8 +9,8 @@ use crate::template::Template;
 use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{
-    AppKind, AppVersion, Application, Code, Deployment, Matrix, Release, ReleaseMapEntry,
-    StagePin, Subject,
+    AppKind, AppVersion, Application, Code, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
+    Subject,
 };
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -110,7 +110,12 @@ impl TomlSourceMap {
 
     /// Returns the span a problem with `code` about `subject` should point at, and a note on
     /// which expanded entry it concerns when its block covers several.
-    pub fn locate(&self, matrix: &Matrix, subject: Subject, code: Code) -> (Option<Span>, Option<String>) {
+    pub fn locate(
+        &self,
+        matrix: &Matrix,
+        subject: Subject,
+        code: Code,
+    ) -> (Option<Span>, Option<String>) {
         match subject {
             Subject::Matrix => (None, None),
             Subject::StageOrder { index } => (self.stages.get(index).cloned(), None),
@@ -138,13 +143,18 @@ impl TomlSourceMap {
                 };
                 (span.or(Some(spans.name.clone())), None)
             }
-            Subject::Deployment { index } => (self.deployments.get(index).map(|d| d.name.clone()), None),
+            Subject::Deployment { index } => {
+                (self.deployments.get(index).map(|d| d.name.clone()), None)
+            }
             Subject::Stage {
                 deployment,
                 index,
                 release,
             } => {
-                let spans = self.deployments.get(deployment).and_then(|d| d.stages.get(index));
+                let spans = self
+                    .deployments
+                    .get(deployment)
+                    .and_then(|d| d.stages.get(index));
                 (
                     spans.map(|(key, value)| if release { value.clone() } else { key.clone() }),
                     None,
@@ -180,7 +190,11 @@ impl TomlSourceMap {
                 let span = match field {
                     None => None,
                     Some(EntryField::Release) => spans.release.clone().or_else(|| {
-                        let origin = self.entry_origins.get(entry)?.iter().find(|o| o.block == b as usize)?;
+                        let origin = self
+                            .entry_origins
+                            .get(entry)?
+                            .iter()
+                            .find(|o| o.block == b as usize)?;
                         block.releases.get(origin.release).cloned()
                     }),
                     Some(EntryField::Branch) => spans.branch.clone(),
@@ -238,7 +252,13 @@ impl Reader {
     }
 
     /// Reports keys of `table` outside `allowed`, with a suggestion.
-    fn unknown_keys(&mut self, table: &dyn TableLike, allowed: &[&str], what: &str, fallback: &Span) {
+    fn unknown_keys(
+        &mut self,
+        table: &dyn TableLike,
+        allowed: &[&str],
+        what: &str,
+        fallback: &Span,
+    ) {
         for (key, _) in table.iter() {
             if !allowed.contains(&key) {
                 let span = self.key_span(table, key, fallback);
@@ -253,7 +273,11 @@ impl Reader {
                     Some(s) => d.help.push(format!("did you mean `{s}`?")),
                     None => d.help.push(format!(
                         "expected one of {}",
-                        allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        allowed
+                            .iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 }
             }
@@ -290,7 +314,12 @@ impl Reader {
         }
     }
 
-    fn table<'a>(&mut self, item: &'a Item, what: &str, fallback: &Span) -> Option<&'a dyn TableLike> {
+    fn table<'a>(
+        &mut self,
+        item: &'a Item,
+        what: &str,
+        fallback: &Span,
+    ) -> Option<&'a dyn TableLike> {
         match item.as_table_like() {
             Some(t) => Some(t),
             None => {
@@ -302,7 +331,12 @@ impl Reader {
     }
 
     /// Reads an array of strings.
-    fn string_array(&mut self, item: &Item, what: &str, fallback: &Span) -> Option<Vec<(String, Span)>> {
+    fn string_array(
+        &mut self,
+        item: &Item,
+        what: &str,
+        fallback: &Span,
+    ) -> Option<Vec<(String, Span)>> {
         let span = self.item_span(item, fallback);
         let Some(array) = item.as_array() else {
             self.wrong_type(span, "an array of strings", item.type_name(), what);
@@ -313,7 +347,12 @@ impl Reader {
             let vspan = value.span().unwrap_or_else(|| span.clone());
             match value.as_str() {
                 Some(s) => out.push((s.to_owned(), vspan)),
-                None => self.wrong_type(vspan, "a string", value.type_name(), &format!("each item of {what}")),
+                None => self.wrong_type(
+                    vspan,
+                    "a string",
+                    value.type_name(),
+                    &format!("each item of {what}"),
+                ),
             }
         }
         Some(out)
@@ -326,8 +365,17 @@ impl Reader {
             Ok(t) => Some((t, span)),
             Err(e) => {
                 // Point into the string when it is a plain basic string on one line.
-                let inner = if span.len() == text.len() + 2 { span.start + 1 + e.offset } else { span.start };
-                self.push(Code::InvalidTemplate, inner..inner + 1, format!("invalid template in {what}: {}", e.message), "here");
+                let inner = if span.len() == text.len() + 2 {
+                    span.start + 1 + e.offset
+                } else {
+                    span.start
+                };
+                self.push(
+                    Code::InvalidTemplate,
+                    inner..inner + 1,
+                    format!("invalid template in {what}: {}", e.message),
+                    "here",
+                );
                 None
             }
         }
@@ -356,7 +404,11 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
                 format!("invalid TOML: {}", first_line(&message)),
                 first_line(&message),
             );
-            return (Matrix::default(), TomlSourceMap::default(), vec![diagnostic]);
+            return (
+                Matrix::default(),
+                TomlSourceMap::default(),
+                vec![diagnostic],
+            );
         }
     };
     let mut reader = Reader {
@@ -384,7 +436,9 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
     read_deployments(&mut reader, root, &mut matrix);
     read_map(&mut reader, root, &mut matrix);
     read_lints(&mut reader, root);
-    let Reader { diagnostics, map, .. } = reader;
+    let Reader {
+        diagnostics, map, ..
+    } = reader;
     (matrix, map, diagnostics)
 }
 
@@ -392,7 +446,12 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or("").trim().to_owned()
 }
 
-fn section<'a>(reader: &mut Reader, root: &'a toml_edit::Table, key: &str, what: &str) -> Option<&'a dyn TableLike> {
+fn section<'a>(
+    reader: &mut Reader,
+    root: &'a toml_edit::Table,
+    key: &str,
+    what: &str,
+) -> Option<&'a dyn TableLike> {
     let fallback = reader.fallback.clone();
     match root.get(key) {
         Some(item) => reader.table(item, &format!("`{key}`"), &fallback),
@@ -404,7 +463,12 @@ fn section<'a>(reader: &mut Reader, root: &'a toml_edit::Table, key: &str, what:
 }
 
 fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
-    let Some(table) = section(reader, root, "releases", "the matrix file (the supported releases)") else {
+    let Some(table) = section(
+        reader,
+        root,
+        "releases",
+        "the matrix file (the supported releases)",
+    ) else {
         return;
     };
     for (name, item) in table.iter() {
@@ -423,7 +487,10 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
             rolling: Release::is_rolling_name(name),
         };
         let poison = |reader: &mut Reader, field| {
-            reader.map.poisoned.insert(Subject::Release { index, field: Some(field) });
+            reader.map.poisoned.insert(Subject::Release {
+                index,
+                field: Some(field),
+            });
         };
         if let Some(fields) = reader.table(item, &what, &name_span) {
             reader.unknown_keys(fields, RELEASE_KEYS, &what, &name_span);
@@ -433,9 +500,9 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                 ("node", ReleaseField::Node, 2),
             ] {
                 match fields.get(key) {
-                    Some(value) => match reader.string(value, &format!("`{key}` of {what}"), &name_span) {
-                        Some((text, span)) => {
-                            match slot {
+                    Some(value) => {
+                        match reader.string(value, &format!("`{key}` of {what}"), &name_span) {
+                            Some((text, span)) => match slot {
                                 0 => {
                                     release.branch = text.into();
                                     spans.branch = Some(span);
@@ -448,10 +515,10 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                                     release.node = text.into();
                                     spans.node = Some(span);
                                 }
-                            }
+                            },
+                            None => poison(reader, field),
                         }
-                        None => poison(reader, field),
-                    },
+                    }
                     None => {
                         reader.missing(name_span.clone(), key, &what);
                         poison(reader, field);
@@ -463,12 +530,21 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                     Some(b) => release.rolling = b,
                     None => {
                         let span = reader.item_span(value, &name_span);
-                        reader.wrong_type(span, "a boolean", value.type_name(), &format!("`rolling` of {what}"));
+                        reader.wrong_type(
+                            span,
+                            "a boolean",
+                            value.type_name(),
+                            &format!("`rolling` of {what}"),
+                        );
                     }
                 }
             }
         } else {
-            for field in [ReleaseField::Branch, ReleaseField::Python, ReleaseField::Node] {
+            for field in [
+                ReleaseField::Branch,
+                ReleaseField::Python,
+                ReleaseField::Node,
+            ] {
                 poison(reader, field);
             }
         }
@@ -478,7 +554,12 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
 }
 
 fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
-    let Some(table) = section(reader, root, "applications", "the matrix file (the application catalogue)") else {
+    let Some(table) = section(
+        reader,
+        root,
+        "applications",
+        "the matrix file (the application catalogue)",
+    ) else {
         return;
     };
     for (name, item) in table.iter() {
@@ -500,7 +581,9 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
             reader.unknown_keys(fields, APPLICATION_KEYS, &what, &name_span);
             match fields.get("kind") {
                 Some(value) => {
-                    if let Some((text, span)) = reader.string(value, &format!("`kind` of {what}"), &name_span) {
+                    if let Some((text, span)) =
+                        reader.string(value, &format!("`kind` of {what}"), &name_span)
+                    {
                         match AppKind::parse(&text) {
                             Some(kind) => {
                                 app.kind = kind;
@@ -518,7 +601,11 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
                         spans.kind = Some(span);
                     }
                 }
-                None => reader.missing(name_span.clone(), "kind", &format!("{what} (`ida` or `mfe`)")),
+                None => reader.missing(
+                    name_span.clone(),
+                    "kind",
+                    &format!("{what} (`ida` or `mfe`)"),
+                ),
             }
             if let Some(value) = fields.get("repository") {
                 match reader.string(value, &format!("`repository` of {what}"), &name_span) {
@@ -527,12 +614,17 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
                         spans.repository = Some(span);
                     }
                     None => {
-                        reader.map.poisoned.insert(Subject::Application { index, field: Some(AppField::Repository) });
+                        reader.map.poisoned.insert(Subject::Application {
+                            index,
+                            field: Some(AppField::Repository),
+                        });
                     }
                 }
             }
             if let Some(value) = fields.get("path") {
-                if let Some((text, span)) = reader.string(value, &format!("`path` of {what}"), &name_span) {
+                if let Some((text, span)) =
+                    reader.string(value, &format!("`path` of {what}"), &name_span)
+                {
                     app.path = Some(text.into());
                     spans.path = Some(span);
                 }
@@ -540,8 +632,14 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
         }
         if !kind_known {
             // Without a kind, kind-dependent checks would only add noise.
-            reader.map.poisoned.insert(Subject::Application { index, field: None });
-            reader.map.poisoned.insert(Subject::Application { index, field: Some(AppField::Path) });
+            reader
+                .map
+                .poisoned
+                .insert(Subject::Application { index, field: None });
+            reader.map.poisoned.insert(Subject::Application {
+                index,
+                field: Some(AppField::Path),
+            });
         }
         matrix.applications.push(app);
         reader.map.applications.push(spans);
@@ -549,7 +647,12 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
 }
 
 fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
-    let Some(table) = section(reader, root, "deployments", "the matrix file (the deployments and their stages)") else {
+    let Some(table) = section(
+        reader,
+        root,
+        "deployments",
+        "the matrix file (the deployments and their stages)",
+    ) else {
         return;
     };
     for (name, item) in table.iter() {
@@ -566,9 +669,11 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
         if let Some(stages) = reader.table(item, &what, &name_span) {
             for (stage, value) in stages.iter() {
                 let key_span = reader.key_span(stages, stage, &name_span);
-                if let Some((release, span)) =
-                    reader.string(value, &format!("the release of stage `{stage}` of {what}"), &key_span)
-                {
+                if let Some((release, span)) = reader.string(
+                    value,
+                    &format!("the release of stage `{stage}` of {what}"),
+                    &key_span,
+                ) {
                     deployment.stages.push(StagePin {
                         stage: stage.into(),
                         release: release.into(),
@@ -594,7 +699,12 @@ struct BlockApp {
     poisoned: Vec<EntryField>,
 }
 
-fn read_block_app(reader: &mut Reader, name: &str, item: &Item, key_span: Span) -> (BlockApp, AppVersionSpans) {
+fn read_block_app(
+    reader: &mut Reader,
+    name: &str,
+    item: &Item,
+    key_span: Span,
+) -> (BlockApp, AppVersionSpans) {
     let what = format!("application `{name}` of this release-map block");
     let mut spans = AppVersionSpans {
         key: key_span.clone(),
@@ -655,9 +765,17 @@ fn read_block_app(reader: &mut Reader, name: &str, item: &Item, key_span: Span) 
                 match Template::parse(&text) {
                     Ok(t) => templates.push(t),
                     Err(e) => {
-                        reader.push(Code::InvalidTemplate, span.clone(), format!("invalid template in {label}: {}", e.message), "here");
+                        reader.push(
+                            Code::InvalidTemplate,
+                            span.clone(),
+                            format!("invalid template in {label}: {}", e.message),
+                            "here",
+                        );
                         app.poisoned.push(EntryField::Translation(i));
-                        templates.push(Template::parse("").unwrap_or_else(|_| unreachable!("empty template parses")));
+                        templates.push(
+                            Template::parse("")
+                                .unwrap_or_else(|_| unreachable!("empty template parses")),
+                        );
                     }
                 }
                 spans.translations.push(span);
@@ -691,7 +809,12 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         }
         other => {
             let span = reader.item_span(other, &fallback);
-            reader.wrong_type(span, "an array of tables (`[[map]]` blocks)", other.type_name(), "`map`");
+            reader.wrong_type(
+                span,
+                "an array of tables (`[[map]]` blocks)",
+                other.type_name(),
+                "`map`",
+            );
             return;
         }
     };
@@ -701,7 +824,12 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         let header = block
             .key("releases")
             .and_then(|k| k.span())
-            .or_else(|| block.iter().next().and_then(|(k, _)| block.key(k).and_then(|k| k.span())))
+            .or_else(|| {
+                block
+                    .iter()
+                    .next()
+                    .and_then(|(k, _)| block.key(k).and_then(|k| k.span()))
+            })
             .unwrap_or_else(|| fallback.clone());
         let what = "this release-map block";
         reader.unknown_keys(block, BLOCK_KEYS, what, &header);
@@ -711,7 +839,9 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         };
         let names = |key: &str, reader: &mut Reader| -> Vec<(String, Span)> {
             match block.get(key) {
-                Some(item) => reader.string_array(item, &format!("`{key}` of {what}"), &header).unwrap_or_default(),
+                Some(item) => reader
+                    .string_array(item, &format!("`{key}` of {what}"), &header)
+                    .unwrap_or_default(),
                 None => {
                     reader.missing(header.clone(), key, what);
                     Vec::new()
@@ -794,7 +924,9 @@ fn read_lints(reader: &mut Reader, root: &toml_edit::Table) {
     };
     for (code, value) in table.iter() {
         let key_span = reader.key_span(table, code, &fallback);
-        if let Some((level, span)) = reader.string(value, &format!("the level of lint `{code}`"), &key_span) {
+        if let Some((level, span)) =
+            reader.string(value, &format!("the level of lint `{code}`"), &key_span)
+        {
             reader.map.lints.push((code.to_owned(), level, span));
         }
     }

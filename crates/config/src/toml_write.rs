@@ -59,14 +59,22 @@ fn blocks(matrix: &Matrix, layout: Layout) -> Vec<Block<'_>> {
             .map(|e| Block {
                 releases: vec![e.release.as_str()],
                 deployments: vec![e.deployment.as_str()],
-                apps: e.apps.iter().map(|v| block_app(v, e.release.as_str(), layout)).collect(),
+                apps: e
+                    .apps
+                    .iter()
+                    .map(|v| block_app(v, e.release.as_str(), layout))
+                    .collect(),
             })
             .collect();
     }
     // Group entries whose templated content is identical, keeping first-seen order.
     let mut groups: Vec<(Vec<BlockApp<'_>>, Vec<(&str, &str)>)> = Vec::new();
     for e in &matrix.release_map {
-        let apps: Vec<BlockApp<'_>> = e.apps.iter().map(|v| block_app(v, e.release.as_str(), layout)).collect();
+        let apps: Vec<BlockApp<'_>> = e
+            .apps
+            .iter()
+            .map(|v| block_app(v, e.release.as_str(), layout))
+            .collect();
         let pair = (e.release.as_str(), e.deployment.as_str());
         match groups.iter_mut().find(|(a, _)| *a == apps) {
             Some((_, pairs)) => pairs.push(pair),
@@ -158,8 +166,14 @@ pub fn write(matrix: &Matrix, layout: Layout, header: &[&str]) -> String {
     let mut map = ArrayOfTables::new();
     for block in blocks(matrix, layout) {
         let mut t = Table::new();
-        t.insert("releases", value(string_array(block.releases.iter().copied())));
-        t.insert("deployments", value(string_array(block.deployments.iter().copied())));
+        t.insert(
+            "releases",
+            value(string_array(block.releases.iter().copied())),
+        );
+        t.insert(
+            "deployments",
+            value(string_array(block.deployments.iter().copied())),
+        );
         let mut apps = Table::new();
         for app in &block.apps {
             let mut v = InlineTable::new();
@@ -176,7 +190,10 @@ pub fn write(matrix: &Matrix, layout: Layout, header: &[&str]) -> String {
                 v.insert("runtime", runtime.as_str().into());
             }
             if let Some(translations) = &app.translations {
-                v.insert("translations", string_array(translations.iter().map(String::as_str)));
+                v.insert(
+                    "translations",
+                    string_array(translations.iter().map(String::as_str)),
+                );
             }
             apps.insert(app.name, value(v));
         }

@@ -52,10 +52,7 @@ fn hand_written_toml_is_the_model_json() {
     let toml = load_toml(Source::new(example::NAME, example::TEXT));
     let json = load_json(Source::new("model.json", fixture("model.json")));
     assert!(!json.has_errors(), "{:#?}", json.diagnostics);
-    assert_eq!(
-        toml.matrix.canonical(),
-        json.matrix.canonical()
-    );
+    assert_eq!(toml.matrix.canonical(), json.matrix.canonical());
 }
 
 #[test]
@@ -79,7 +76,10 @@ fn model_json_round_trips_through_toml() {
         entries.sort_by_key(|e| (e["release"].to_string(), e["deployment"].to_string()));
         entries
     };
-    assert_eq!(sort(&exported["release_map"]), sort(&original["release_map"]));
+    assert_eq!(
+        sort(&exported["release_map"]),
+        sort(&original["release_map"])
+    );
 }
 
 #[test]

@@ -133,7 +133,12 @@ pub struct Problem {
 
 impl Problem {
     /// Returns a problem with the code's default severity.
-    pub fn new(code: Code, at: Subject, message: impl Into<String>, label: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        at: Subject,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Self {
         Problem {
             code,
             severity: code.default_severity(),
@@ -160,7 +165,11 @@ impl Problem {
         self
     }
 
-    fn with_suggestion<'a>(self, name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Self {
+    fn with_suggestion<'a>(
+        self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
         match did_you_mean(name, candidates) {
             Some(s) => self.with_help(format!("did you mean `{s}`?")),
             None => self,
@@ -271,9 +280,20 @@ fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m
             index,
             field: Some(field),
         };
-        out.extend(branch_problem(release.branch.as_str(), at(ReleaseField::Branch)));
-        out.extend(runtime_problem(release.python.as_str(), at(ReleaseField::Python), "Python"));
-        out.extend(runtime_problem(release.node.as_str(), at(ReleaseField::Node), "Node"));
+        out.extend(branch_problem(
+            release.branch.as_str(),
+            at(ReleaseField::Branch),
+        ));
+        out.extend(runtime_problem(
+            release.python.as_str(),
+            at(ReleaseField::Python),
+            "Python",
+        ));
+        out.extend(runtime_problem(
+            release.node.as_str(),
+            at(ReleaseField::Node),
+            "Node",
+        ));
     }
     names
 }
@@ -288,7 +308,10 @@ fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap
     for (index, app) in matrix.applications.iter().enumerate() {
         let at = |field| Subject::Application { index, field };
         if let Some(repository) = &app.repository {
-            out.extend(repository_problem(repository.as_str(), at(Some(AppField::Repository))));
+            out.extend(repository_problem(
+                repository.as_str(),
+                at(Some(AppField::Repository)),
+            ));
         }
         match (app.kind, &app.path) {
             (AppKind::Mfe, None) => out.push(
@@ -354,7 +377,10 @@ fn check_deployments<'m>(
                     Problem::new(
                         Code::DuplicateName,
                         stage_at,
-                        format!("deployment `{}` lists stage `{}` twice", deployment.name, pin.stage),
+                        format!(
+                            "deployment `{}` lists stage `{}` twice",
+                            deployment.name, pin.stage
+                        ),
                         "listed again here",
                     )
                     .with_related(
@@ -485,7 +511,8 @@ fn check_release_map(
     deployments: &HashMap<&str, usize>,
     out: &mut Vec<Problem>,
 ) {
-    let mut entries: HashMap<(&str, &str), usize> = HashMap::with_capacity(matrix.release_map.len());
+    let mut entries: HashMap<(&str, &str), usize> =
+        HashMap::with_capacity(matrix.release_map.len());
     for (e, entry) in matrix.release_map.iter().enumerate() {
         let entry_at = Subject::Entry { index: e };
         let key = (entry.release.as_str(), entry.deployment.as_str());
@@ -565,7 +592,14 @@ fn check_entry_apps(
                     ),
                     "included again here",
                 )
-                .with_related(Subject::EntryApp { entry: e, app: previous, field: None }, "first included here"),
+                .with_related(
+                    Subject::EntryApp {
+                        entry: e,
+                        app: previous,
+                        field: None,
+                    },
+                    "first included here",
+                ),
             );
         } else {
             seen.insert(name, a);
@@ -590,11 +624,17 @@ fn check_entry_apps(
             ));
         }
         if let Some(branch) = &version.branch {
-            out.extend(branch_problem(branch.as_str(), at(Some(EntryField::Branch))));
+            out.extend(branch_problem(
+                branch.as_str(),
+                at(Some(EntryField::Branch)),
+            ));
         }
         match &version.origin {
             Some(origin) => {
-                out.extend(repository_problem(origin.as_str(), at(Some(EntryField::Origin))));
+                out.extend(repository_problem(
+                    origin.as_str(),
+                    at(Some(EntryField::Origin)),
+                ));
             }
             None => {
                 if let Some(app) = app.filter(|app| app.repository.is_none()) {
@@ -614,7 +654,11 @@ fn check_entry_apps(
             }
         }
         if let Some(runtime) = &version.runtime {
-            out.extend(runtime_problem(runtime.as_str(), at(Some(EntryField::Runtime)), "runtime"));
+            out.extend(runtime_problem(
+                runtime.as_str(),
+                at(Some(EntryField::Runtime)),
+                "runtime",
+            ));
         }
         if let Some(commands) = &version.translations {
             if app.is_some_and(|app| app.kind == AppKind::Ida) {
@@ -693,15 +737,26 @@ fn check_entries_used(
         }
     }
     for (r, release) in matrix.releases.iter().enumerate() {
-        if releases.get(release.name.as_str()) == Some(&r) && !used_releases.contains(release.name.as_str()) {
+        if releases.get(release.name.as_str()) == Some(&r)
+            && !used_releases.contains(release.name.as_str())
+        {
             out.push(
                 Problem::new(
                     Code::UnusedRelease,
-                    Subject::Release { index: r, field: None },
-                    format!("no stage runs release `{}`: it can be retired", release.name),
+                    Subject::Release {
+                        index: r,
+                        field: None,
+                    },
+                    format!(
+                        "no stage runs release `{}`: it can be retired",
+                        release.name
+                    ),
                     "unused release",
                 )
-                .with_help(format!("retire it with `edx-matrix release retire {}`", release.name)),
+                .with_help(format!(
+                    "retire it with `edx-matrix release retire {}`",
+                    release.name
+                )),
             );
         }
     }

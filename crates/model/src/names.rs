@@ -118,8 +118,7 @@ pub fn is_valid_name(name: &str) -> bool {
         Some(first) if first.is_ascii_alphanumeric() => {}
         _ => return false,
     }
-    name.len() <= 100
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    name.len() <= 100 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Returns whether `version` is a plausible runtime version (`3.12`, `24`, `20.11.1`, `3.12-slim`).

@@ -35,9 +35,7 @@ pub fn branch_name_problem(name: &str) -> Option<&'static str> {
             return Some("a branch name cannot contain control characters");
         }
         if matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\') {
-            return Some(
-                "a branch name cannot contain spaces or any of `~ ^ : ? * [ \\`",
-            );
+            return Some("a branch name cannot contain spaces or any of `~ ^ : ? * [ \\`");
         }
     }
     for component in name.split('/') {

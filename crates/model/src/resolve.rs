@@ -279,7 +279,9 @@ pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) 
             }
         }
     }
-    resolution.rows.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    resolution
+        .rows
+        .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     resolution
 }
 

@@ -10,7 +10,7 @@ where
         .into_iter()
         .filter(|candidate| *candidate != name)
         .map(|candidate| {
-            let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
+            let distance = strsim::osa_distance(&lower, &candidate.to_lowercase());
             (distance, candidate)
         })
         .filter(|(distance, candidate)| {

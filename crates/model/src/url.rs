@@ -27,7 +27,9 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
         }
     }
     if url.contains("://") {
-        return Some("only `https://`, `http://`, `ssh://`, `git://` and `file://` URLs are allowed");
+        return Some(
+            "only `https://`, `http://`, `ssh://`, `git://` and `file://` URLs are allowed",
+        );
     }
     // scp-like: user@host:path
     if let Some((user_host, path)) = url.split_once(':') {

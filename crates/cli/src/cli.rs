@@ -1,0 +1,279 @@
+//! The command line: every subcommand and flag, with its help text.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Keep an Open edX release matrix as data: check it, resolve it, and see what runs where.
+#[derive(Parser, Debug)]
+#[command(name = "edx-matrix", version, about, long_about = None, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 the matrix has errors, 2 usage error, 3 I/O failure."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
+    /// (a `.json` file is read as interchange JSON)
+    #[arg(
+        long,
+        short = 'f',
+        global = true,
+        env = "EDX_MATRIX_FILE",
+        value_name = "PATH"
+    )]
+    pub file: Option<PathBuf>,
+    /// Use the built-in example matrix (the acme estate) instead of a file
+    #[arg(long, global = true, conflicts_with = "file")]
+    pub example: bool,
+    /// When to use colours
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+/// When to colour the output.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// When writing to a terminal and `NO_COLOR` is unset
+    Auto,
+    /// Always
+    Always,
+    /// Never
+    Never,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the matrix and report every problem with its location
+    Check(CheckArgs),
+    /// Print the resolved rows: what every stage builds for every application
+    Resolve(ResolveArgs),
+    /// Show the deployments x stages grid, or the components of one deployment
+    Show(ShowArgs),
+    /// Answer the everyday lookups (who runs a release, which stages, which version)
+    #[command(subcommand)]
+    Query(QueryCommand),
+    /// Print the release map with every block and template expanded
+    Expand(ExpandArgs),
+    /// Write a TOML matrix from another format
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the matrix in another format
+    Export(ExportArgs),
+    /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
+    Init(InitArgs),
+}
+
+/// Output formats for diagnostics.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckFormat {
+    /// Rendered for people, with the source line and labels
+    Human,
+    /// One JSON object with every diagnostic
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+/// Output formats for resolved rows.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowFormat {
+    /// An aligned table
+    Table,
+    /// A JSON array of row objects
+    Json,
+    /// Shell-safe `KEY='value'` lines for one (deployment, stage, application)
+    Env,
+}
+
+/// Application kinds on the command line.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KindArg {
+    /// Independently deployable (Django) applications
+    Ida,
+    /// Micro front-ends
+    Mfe,
+}
+
+impl From<KindArg> for edx_matrix_model::AppKind {
+    fn from(kind: KindArg) -> Self {
+        match kind {
+            KindArg::Ida => edx_matrix_model::AppKind::Ida,
+            KindArg::Mfe => edx_matrix_model::AppKind::Mfe,
+        }
+    }
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct RowFilter {
+    /// Only this deployment
+    #[arg(long, short = 'd')]
+    pub deployment: Option<String>,
+    /// Only this stage
+    #[arg(long, short = 's')]
+    pub stage: Option<String>,
+    /// Only stages on this release
+    #[arg(long, short = 'r')]
+    pub release: Option<String>,
+    /// Only this application
+    #[arg(long, short = 'a')]
+    pub application: Option<String>,
+    /// Only IDAs or only MFEs
+    #[arg(long = "type", short = 't', value_enum)]
+    pub kind: Option<KindArg>,
+}
+
+#[derive(Args, Debug)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    pub filter: RowFilter,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RowFormat::Table)]
+    pub format: RowFormat,
+}
+
+/// Output formats for tables.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableFormat {
+    /// An aligned table
+    Table,
+    /// JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    /// Show the components of this deployment
+    pub deployment: Option<String>,
+    /// Only this stage of the deployment
+    pub stage: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum QueryCommand {
+    /// The deployments that run a release in any stage (optionally including an application)
+    Deployments {
+        /// The release
+        #[arg(long, short = 'r')]
+        release: String,
+        /// Only deployments whose entry for the release includes this application
+        #[arg(long, short = 'a')]
+        application: Option<String>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// The stages of a deployment that run a release
+    Stages {
+        /// The deployment
+        deployment: String,
+        /// The release
+        #[arg(long, short = 'r')]
+        release: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// The release one stage of a deployment runs
+    Release {
+        /// The deployment
+        deployment: String,
+        /// The stage
+        stage: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// The resolved version of applications for a (release, deployment): one, or all of a type
+    Version {
+        /// The application (all applications when omitted)
+        application: Option<String>,
+        /// The release
+        #[arg(long, short = 'r')]
+        release: String,
+        /// The deployment
+        #[arg(long, short = 'd')]
+        deployment: String,
+        /// Only IDAs or only MFEs
+        #[arg(long = "type", short = 't', value_enum)]
+        kind: Option<KindArg>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+}
+
+/// Formats for `expand`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpandFormat {
+    /// `edx-matrix.toml` with one block per (release, deployment) and no templates
+    Toml,
+    /// The interchange JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExpandArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExpandFormat::Toml)]
+    pub format: ExpandFormat,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Read interchange JSON (`model.json`) and write `edx-matrix.toml`
+    Json {
+        /// The interchange JSON file
+        input: PathBuf,
+        /// Where to write the TOML matrix (`-` for standard output)
+        #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+        output: PathBuf,
+        /// Replace the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Formats for `export`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The interchange JSON (`model.json`)
+    ModelJson,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// Output format
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Where to write the starter file
+    #[arg(default_value = "edx-matrix.toml")]
+    pub path: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}

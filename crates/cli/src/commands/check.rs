@@ -1,0 +1,60 @@
+//! `edx-matrix check`: every problem, located.
+
+use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
+use crate::error::{CmdResult, EXIT_MATRIX};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::Summary;
+use serde::Serialize;
+use std::process::ExitCode;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    file: &'a str,
+    summary: Summary,
+    diagnostics: Vec<edx_matrix_config::diagnostic::JsonDiagnostic>,
+}
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
+    let loaded = matrix_file::load(global)?;
+    let summary = loaded.summary();
+    match args.format {
+        CheckFormat::Json => out.json(&Report {
+            file: &loaded.source.name,
+            summary,
+            diagnostics: loaded
+                .diagnostics
+                .iter()
+                .map(|d| d.to_json(&loaded.source))
+                .collect(),
+        })?,
+        CheckFormat::Human => {
+            out.diagnostics(&loaded.diagnostics, &loaded.source)?;
+            let plural = |n: usize| if n == 1 { "" } else { "s" };
+            let line = if summary.errors == 0 && summary.warnings == 0 {
+                format!(
+                    "`{}`: ok ({} releases, {} deployments, {} application versions)",
+                    loaded.source.name,
+                    loaded.matrix.releases.len(),
+                    loaded.matrix.deployments.len(),
+                    loaded.matrix.app_version_count()
+                )
+            } else {
+                format!(
+                    "`{}`: {} error{}, {} warning{}",
+                    loaded.source.name,
+                    summary.errors,
+                    plural(summary.errors),
+                    summary.warnings,
+                    plural(summary.warnings)
+                )
+            };
+            eprintln!("{line}");
+        }
+    }
+    Ok(if summary.errors > 0 {
+        ExitCode::from(EXIT_MATRIX)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

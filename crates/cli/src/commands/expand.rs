@@ -1,0 +1,24 @@
+//! `edx-matrix expand`: the release map spelled out, so a reviewer sees what the file means.
+
+use crate::cli::{ExpandArgs, ExpandFormat, GlobalArgs};
+use crate::error::CmdResult;
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::{interchange, toml_write};
+use std::process::ExitCode;
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
+    let loaded = matrix_file::load_valid(global, out)?;
+    match args.format {
+        ExpandFormat::Toml => out.print(&toml_write::write(
+            &loaded.matrix,
+            toml_write::Layout::Explicit,
+            &[&format!(
+                "`{}` expanded: one block per (release, deployment), no templates",
+                loaded.source.name
+            )],
+        ))?,
+        ExpandFormat::Json => out.json(&interchange::to_json(&loaded.matrix))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,199 @@
+//! `edx-matrix show`: the deployments x stages grid, or one deployment's components.
+
+use super::resolve::rows_table;
+use crate::cli::{GlobalArgs, ShowArgs, TableFormat};
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::{Filter, Matrix, resolve};
+use serde_json::json;
+use std::process::ExitCode;
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
+    let loaded = matrix_file::load_valid(global, out)?;
+    let matrix = &loaded.matrix;
+    match &args.deployment {
+        None => match args.format {
+            TableFormat::Table => out.print(&grid(matrix, out))?,
+            TableFormat::Json => out.json(&grid_json(matrix))?,
+        },
+        Some(name) => {
+            let Some(deployment) = matrix.deployment(name) else {
+                let mut e = CommandError::usage(format!("no deployment `{name}` in the matrix"));
+                if let Some(s) =
+                    did_you_mean(name, matrix.deployments.iter().map(|d| d.name.as_str()))
+                {
+                    e = e.with_hint(format!("did you mean `{s}`?"));
+                }
+                return Err(e);
+            };
+            if let Some(stage) = &args.stage {
+                if deployment.release_of(stage).is_none() {
+                    return Err(CommandError::usage(format!(
+                        "deployment `{name}` has no stage `{stage}`"
+                    ))
+                    .with_hint(format!(
+                        "its stages are {}",
+                        deployment
+                            .stages
+                            .iter()
+                            .map(|s| format!("`{}`", s.stage))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+            }
+            let filter = Filter {
+                deployment: Some(name.clone()),
+                stage: args.stage.clone(),
+                ..Filter::default()
+            };
+            let rows = resolve(matrix, &filter).rows;
+            match args.format {
+                TableFormat::Json => out.json(&rows)?,
+                TableFormat::Table => {
+                    let mut text = String::new();
+                    for pin in &deployment.stages {
+                        if args
+                            .stage
+                            .as_ref()
+                            .is_some_and(|s| *s != pin.stage.as_str())
+                        {
+                            continue;
+                        }
+                        let stage_rows: Vec<_> = rows
+                            .iter()
+                            .filter(|r| r.stage == pin.stage.as_str())
+                            .copied()
+                            .collect();
+                        if !text.is_empty() {
+                            text.push('\n');
+                        }
+                        text.push_str(&out.bold(&format!(
+                            "{name} {} runs {} ({} applications)",
+                            pin.stage,
+                            pin.release,
+                            stage_rows.len()
+                        )));
+                        text.push('\n');
+                        text.push_str(&rows_table(&stage_rows, false));
+                    }
+                    out.print(&text)?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the deployments x stages grid with a legend.
+fn grid(matrix: &Matrix, out: &Output) -> String {
+    let mut header = vec!["DEPLOYMENT".to_owned()];
+    header.extend(matrix.stages.iter().map(|s| s.as_str().to_owned()));
+    let mut rows: Vec<Vec<(String, Option<usize>)>> = Vec::new();
+    for d in &matrix.deployments {
+        let mut row = vec![(d.name.as_str().to_owned(), None)];
+        for stage in &matrix.stages {
+            row.push(match d.release_of(stage.as_str()) {
+                Some(release) => (
+                    release.as_str().to_owned(),
+                    matrix.releases.iter().position(|r| r.name == *release),
+                ),
+                None => ("-".to_owned(), None),
+            });
+        }
+        rows.push(row);
+    }
+    let columns = header.len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].0.chars().count())
+                .chain([header[c].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    // Coloured cells carry one space of padding on each side; keep columns aligned.
+    let pad = if out.color_stdout { 2 } else { 0 };
+    let mut text = String::new();
+    let header_line: Vec<String> = header
+        .iter()
+        .enumerate()
+        .map(|(c, h)| format!("{h:<w$}", w = widths[c] + if c == 0 { 0 } else { pad }))
+        .collect();
+    text.push_str(out.bold(header_line.join("  ").trim_end()).as_str());
+    text.push('\n');
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, (value, slot))| {
+                let fill = widths[c] - value.chars().count();
+                match slot {
+                    Some(slot) => {
+                        format!("{}{}", out.release_colour(value, *slot), " ".repeat(fill))
+                    }
+                    None => format!("{value}{}", " ".repeat(fill + if c == 0 { 0 } else { pad })),
+                }
+            })
+            .collect();
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text.push('\n');
+    text.push_str("Releases:\n");
+    let name_width = matrix
+        .releases
+        .iter()
+        .map(|r| r.name.as_str().chars().count())
+        .max()
+        .unwrap_or(0);
+    for (slot, release) in matrix.releases.iter().enumerate() {
+        let stages: usize = matrix
+            .deployments
+            .iter()
+            .map(|d| {
+                d.stages
+                    .iter()
+                    .filter(|p| p.release == release.name)
+                    .count()
+            })
+            .sum();
+        let mut notes = vec![
+            format!("branch {}", release.branch),
+            format!("python {}", release.python),
+            format!("node {}", release.node),
+        ];
+        if release.rolling {
+            notes.push("rolling".to_owned());
+        }
+        notes.push(match stages {
+            0 => "no stage: can be retired".to_owned(),
+            1 => "1 stage".to_owned(),
+            n => format!("{n} stages"),
+        });
+        let fill = name_width - release.name.as_str().chars().count();
+        text.push_str(&format!(
+            "  {}{}  {}\n",
+            out.release_colour(release.name.as_str(), slot),
+            " ".repeat(fill),
+            notes.join(", ")
+        ));
+    }
+    text
+}
+
+fn grid_json(matrix: &Matrix) -> serde_json::Value {
+    json!({
+        "stages": matrix.stages,
+        "releases": matrix.releases.iter().map(|r| json!({
+            "name": r.name, "branch": r.branch, "python": r.python, "node": r.node, "rolling": r.rolling,
+        })).collect::<Vec<_>>(),
+        "deployments": matrix.deployments.iter().map(|d| json!({
+            "name": d.name,
+            "stages": d.stages.iter().map(|p| json!({"stage": p.stage, "release": p.release})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,102 @@
+//! Errors of the tool (not of the matrix), sorted into kinds that pick the exit code.
+
+use std::process::ExitCode;
+
+/// Success.
+pub const EXIT_OK: u8 = 0;
+/// The matrix has errors (or a check found problems).
+pub const EXIT_MATRIX: u8 = 1;
+/// The command line is wrong.
+pub const EXIT_USAGE: u8 = 2;
+/// A file or other I/O failed.
+pub const EXIT_IO: u8 = 3;
+
+/// What went wrong, which decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The matrix has errors; diagnostics were already printed.
+    Matrix,
+    /// Bad arguments.
+    Usage,
+    /// I/O failure.
+    Io,
+    /// The reader of our output went away (`| head`): stop quietly, as a success.
+    BrokenPipe,
+}
+
+/// A failure of a command.
+#[derive(Debug)]
+pub struct CommandError {
+    kind: Kind,
+    message: Option<String>,
+    hint: Option<String>,
+}
+
+impl CommandError {
+    /// The matrix has errors; the diagnostics have been printed already.
+    pub fn matrix_reported() -> Self {
+        CommandError {
+            kind: Kind::Matrix,
+            message: None,
+            hint: None,
+        }
+    }
+
+    /// A usage error with a message.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CommandError {
+            kind: Kind::Usage,
+            message: Some(message.into()),
+            hint: None,
+        }
+    }
+
+    /// An I/O error with a message naming the path.
+    pub fn io(message: impl Into<String>) -> Self {
+        CommandError {
+            kind: Kind::Io,
+            message: Some(message.into()),
+            hint: None,
+        }
+    }
+
+    /// Adds a hint printed after the message.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Prints the error and returns the exit code for its kind.
+    pub fn report(self) -> ExitCode {
+        if let Some(message) = &self.message {
+            eprintln!("error: {message}");
+        }
+        if let Some(hint) = &self.hint {
+            eprintln!("hint: {hint}");
+        }
+        ExitCode::from(match self.kind {
+            Kind::Matrix => EXIT_MATRIX,
+            Kind::Usage => EXIT_USAGE,
+            Kind::Io => EXIT_IO,
+            Kind::BrokenPipe => EXIT_OK,
+        })
+    }
+}
+
+impl From<std::io::Error> for CommandError {
+    fn from(e: std::io::Error) -> Self {
+        // fs_err's messages already name the path.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // `edx-matrix resolve | head`: the reader left, nothing more to say.
+            return CommandError {
+                kind: Kind::BrokenPipe,
+                message: None,
+                hint: None,
+            };
+        }
+        CommandError::io(e.to_string())
+    }
+}
+
+/// The result of a command: the exit code on success.
+pub type CmdResult = Result<ExitCode, CommandError>;

@@ -1,0 +1,101 @@
+//! Finding, reading and (atomically) writing matrix files.
+
+use crate::cli::GlobalArgs;
+use crate::error::CommandError;
+use crate::output::Output;
+use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for in the current directory and its parents.
+pub const FILE_NAME: &str = "edx-matrix.toml";
+
+/// Returns the matrix file to use: `--file`/`EDX_MATRIX_FILE`, else the nearest
+/// `edx-matrix.toml` from the current directory up.
+pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
+    if let Some(file) = &global.file {
+        return Ok(file.clone());
+    }
+    let cwd = std::env::current_dir()
+        .map_err(|e| CommandError::io(format!("cannot read the current directory: {e}")))?;
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Ok(candidate);
+        }
+    }
+    Err(CommandError::usage(format!(
+        "no `{FILE_NAME}` in `{}` or any parent directory",
+        cwd.display()
+    ))
+    .with_hint("pass `--file PATH`, set `EDX_MATRIX_FILE`, create one with `edx-matrix init`, or try `--example`"))
+}
+
+/// Reads a matrix file (interchange JSON when it ends in `.json`).
+pub fn read(path: &Path) -> Result<Loaded, CommandError> {
+    let text = fs_err::read_to_string(path)?;
+    let source = Source::new(path.display().to_string(), text);
+    Ok(if path.extension().is_some_and(|e| e == "json") {
+        load_json(source)
+    } else {
+        load_toml(source)
+    })
+}
+
+/// Loads the matrix the global options select, with every diagnostic.
+pub fn load(global: &GlobalArgs) -> Result<Loaded, CommandError> {
+    if global.example {
+        return Ok(load_toml(Source::new(example::NAME, example::TEXT)));
+    }
+    read(&locate(global)?)
+}
+
+/// Loads the matrix and refuses (printing its errors) when it has any.
+pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Loaded, CommandError> {
+    let loaded = load(global)?;
+    if loaded.has_errors() {
+        let errors: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        out.diagnostics(&errors, &loaded.source)?;
+        eprintln!(
+            "error: `{}` has {} error{}; fix {} first (`edx-matrix check` lists everything)",
+            loaded.source.name,
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            if errors.len() == 1 { "it" } else { "them" },
+        );
+        return Err(CommandError::matrix_reported());
+    }
+    Ok(loaded)
+}
+
+/// Writes `contents` to `path` atomically (a temporary file in the same directory, then a
+/// rename), refusing to replace an existing file unless `force`.
+pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
+    if path == Path::new("-") {
+        std::io::stdout().write_all(contents.as_bytes())?;
+        return Ok(());
+    }
+    if !force && path.exists() {
+        return Err(
+            CommandError::io(format!("`{}` already exists", path.display()))
+                .with_hint("pass `--force` to replace it"),
+        );
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
+        CommandError::io(format!("cannot create a file in `{}`: {e}", dir.display()))
+    })?;
+    tmp.write_all(contents.as_bytes())
+        .map_err(|e| CommandError::io(format!("cannot write `{}`: {e}", path.display())))?;
+    tmp.persist(path)
+        .map_err(|e| CommandError::io(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+    Ok(())
+}

@@ -1,0 +1,101 @@
+//! Where output goes and how it looks: colours, tables, JSON, diagnostics.
+
+use crate::cli::ColorChoice;
+use codespan_reporting::term::termcolor::{self, StandardStream};
+use comfy_table::{ContentArrangement, Table, presets};
+use edx_matrix_config::{Diagnostic, Source};
+use std::io::{IsTerminal, Write};
+
+/// Output settings decided once from the command line and the environment.
+pub struct Output {
+    /// Whether to colour standard output.
+    pub color_stdout: bool,
+    /// Whether to colour standard error.
+    pub color_stderr: bool,
+}
+
+impl Output {
+    /// Decides colours from `--color`, `NO_COLOR` and whether the streams are terminals.
+    pub fn new(choice: ColorChoice) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_terminal: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_terminal && !no_color,
+        };
+        Output {
+            color_stdout: decide(std::io::stdout().is_terminal()),
+            color_stderr: decide(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// Renders diagnostics to standard error.
+    pub fn diagnostics(&self, diagnostics: &[Diagnostic], source: &Source) -> std::io::Result<()> {
+        let mut stream = StandardStream::stderr(if self.color_stderr {
+            termcolor::ColorChoice::Always
+        } else {
+            termcolor::ColorChoice::Never
+        });
+        edx_matrix_config::render(diagnostics, source, &mut stream)
+    }
+
+    /// Prints `text` to standard output.
+    pub fn print(&self, text: &str) -> std::io::Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        stdout.flush()
+    }
+
+    /// Prints a value as pretty JSON with a final newline.
+    pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) -> std::io::Result<()> {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        serde_json::to_writer_pretty(&mut stdout, value)?;
+        stdout.write_all(b"\n")?;
+        stdout.flush()
+    }
+
+    /// Returns `text` in bold when colouring standard output.
+    pub fn bold(&self, text: &str) -> String {
+        if self.color_stdout {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// Returns `text` with the background colour of palette slot `slot` when colouring.
+    pub fn release_colour(&self, text: &str, slot: usize) -> String {
+        if !self.color_stdout {
+            return text.to_owned();
+        }
+        // Distinct, readable 256-colour backgrounds with black text.
+        const PALETTE: [u8; 8] = [117, 150, 222, 183, 216, 152, 229, 189];
+        format!(
+            "\x1b[30;48;5;{}m {text} \x1b[0m",
+            PALETTE[slot % PALETTE.len()]
+        )
+    }
+}
+
+/// Returns a plain table: no borders, a header row, columns separated by two spaces.
+pub fn table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.iter().map(|h| h.to_uppercase()));
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    table
+}
+
+/// Renders a table as text, trailing spaces removed, with a final newline.
+pub fn render_table(table: &Table) -> String {
+    let mut out = String::new();
+    for line in table.lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,122 @@
+//! Runs the real binary in a sealed environment: a temp directory as the working directory and
+//! `HOME`, no inherited `EDX_MATRIX_*` variables, no colours, a fixed terminal width.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository's `tests/fixtures` directory.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+/// Returns the text of a fixture file.
+pub fn fixture(relative: &str) -> String {
+    std::fs::read_to_string(fixtures().join(relative)).unwrap()
+}
+
+/// A scratch directory to run the binary in.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts success and returns stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        &self.stdout
+    }
+
+    /// Asserts the exit code.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Stdout, stderr and exit status as one string, for snapshots.
+    pub fn snapshot(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Env {
+    /// An empty scratch directory.
+    pub fn new() -> Self {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// A scratch directory holding `edx-matrix.toml` with `text`.
+    pub fn with_matrix(text: &str) -> Self {
+        let env = Env::new();
+        env.write("edx-matrix.toml", text);
+        env
+    }
+
+    /// The path of a file in the scratch directory.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a file into the scratch directory.
+    pub fn write(&self, name: &str, text: &str) {
+        let path = self.path(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Reads a file from the scratch directory.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap()
+    }
+
+    /// The command, ready to run in the scratch directory.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_edx-matrix"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("COLUMNS", "200")
+            .env("NO_COLOR", "1")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        cmd
+    }
+
+    /// Runs the binary with `args` and collects the result, with the scratch path replaced by
+    /// `[TMP]` so outputs can be snapshotted.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = self.command(args).output().unwrap();
+        let tmp = self.dir.path().display().to_string();
+        let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&tmp, "[TMP]");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: clean(&output.stdout),
+            stderr: clean(&output.stderr),
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! End-to-end tests of the `edx-matrix` binary: one test binary, one module per command.
+#![allow(clippy::unwrap_used)]
+
+mod harness;
+
+mod basics;

@@ -1,0 +1,163 @@
+//! Running the `git` program: never through a shell, with prompts disabled, stdin
+//! closed, and an optional deadline after which the child is killed.
+
+use std::ffi::OsStr;
+use std::io::{self, Read};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Variables that would point `git` at another repository than the one we mean.
+const REPOSITORY_VARIABLES: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_COMMON_DIR",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_NAMESPACE",
+    "GIT_PREFIX",
+];
+
+/// How long to wait for git's output pipes to close once the child has exited; a
+/// grandchild (a remote helper, `ssh`) may still hold them.
+const PIPE_GRACE: Duration = Duration::from_secs(2);
+
+/// What a finished `git` run produced.
+pub(crate) struct Output {
+    pub(crate) status: ExitStatus,
+    pub(crate) stdout: Vec<u8>,
+    pub(crate) stderr: Vec<u8>,
+}
+
+/// Why a `git` run produced no [`Output`].
+pub(crate) enum RunError {
+    /// The program could not be started.
+    Spawn(io::Error),
+    /// The deadline passed; the child was killed.
+    Timeout,
+}
+
+/// Builds a `git` command with safe defaults: no terminal or askpass prompts, no
+/// pager, `ssh` in batch mode unless the user configured their own, and none of the
+/// variables that select a repository.
+pub(crate) fn git_command(program: &Path, cwd: Option<&Path>) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        // An empty GIT_ASKPASS makes git skip every askpass program (core.askPass and
+        // SSH_ASKPASS included) instead of falling back to them.
+        .env("GIT_ASKPASS", "")
+        .env("SSH_ASKPASS", "")
+        .env("GCM_INTERACTIVE", "never")
+        .env("GIT_PAGER", "cat")
+        .env("GIT_LITERAL_PATHSPECS", "1")
+        .env("LC_ALL", "C");
+    for variable in REPOSITORY_VARIABLES {
+        cmd.env_remove(variable);
+    }
+    // ssh reads passwords and host-key answers from /dev/tty, not stdin.
+    if std::env::var_os("GIT_SSH_COMMAND").is_none() && std::env::var_os("GIT_SSH").is_none() {
+        cmd.env("GIT_SSH_COMMAND", "ssh -o BatchMode=yes");
+    }
+    if let Some(cwd) = cwd {
+        cmd.current_dir(cwd);
+    }
+    cmd.arg("--no-pager");
+    cmd
+}
+
+/// Runs `cmd` with `args`, killing it if it is still running after `timeout`.
+pub(crate) fn run<I, S>(
+    mut cmd: Command,
+    args: I,
+    timeout: Option<Duration>,
+) -> Result<Output, RunError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    cmd.args(args);
+    let mut child = cmd.spawn().map_err(RunError::Spawn)?;
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = match timeout {
+        None => child.wait().map_err(RunError::Spawn)?,
+        Some(timeout) => wait_with_deadline(&mut child, Instant::now() + timeout)?,
+    };
+    let grace = Instant::now() + PIPE_GRACE;
+    Ok(Output {
+        status,
+        stdout: collect(&stdout, grace),
+        stderr: collect(&stderr, grace),
+    })
+}
+
+/// Polls `child` until it exits or `deadline` passes; on expiry kills and reaps it.
+fn wait_with_deadline(child: &mut Child, deadline: Instant) -> Result<ExitStatus, RunError> {
+    let mut pause = Duration::from_millis(2);
+    loop {
+        if let Some(status) = child.try_wait().map_err(RunError::Spawn)? {
+            return Ok(status);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            // The child may have exited between try_wait and kill; either way reap it.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RunError::Timeout);
+        }
+        thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Reads a pipe to its end on its own thread, so a full pipe never blocks the child.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    if let Some(mut pipe) = pipe {
+        thread::spawn(move || {
+            let mut buf = Vec::new();
+            // A read error only truncates what we report.
+            let _ = pipe.read_to_end(&mut buf);
+            let _ = tx.send(buf);
+        });
+    }
+    rx
+}
+
+/// Waits for a drained pipe until `deadline`. A reader still blocked after that (a
+/// grandchild kept the pipe open) is left to finish on its own.
+fn collect(rx: &mpsc::Receiver<Vec<u8>>, deadline: Instant) -> Vec<u8> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    rx.recv_timeout(left).unwrap_or_default()
+}
+
+/// Returns the last `max_lines` non-empty lines of git's error output, trimmed.
+pub(crate) fn stderr_tail(stderr: &[u8], max_lines: usize) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let start = lines.len().saturating_sub(max_lines);
+    lines[start..].join("\n")
+}
+
+/// Describes a failed run when git printed nothing to stderr.
+pub(crate) fn describe_failure(status: ExitStatus, stderr: &[u8]) -> String {
+    let tail = stderr_tail(stderr, 5);
+    if tail.is_empty() {
+        match status.code() {
+            Some(code) => format!("git exited with status {code}"),
+            None => "git was terminated by a signal".to_owned(),
+        }
+    } else {
+        tail
+    }
+}

@@ -1,0 +1,223 @@
+//! `LocalRepo` on a working tree whose file was edited, renamed and edited again.
+
+use std::fs;
+use std::path::PathBuf;
+
+use edx_matrix_git::{GitError, LocalRepo};
+
+use crate::support::{Sandbox, TestResult};
+
+/// A working tree where `matrix.toml` is added, edited twice (with an unrelated commit
+/// in between), moved to `config/matrix.toml` and edited again.
+struct History {
+    sandbox: Sandbox,
+    top: PathBuf,
+}
+
+impl History {
+    fn new() -> TestResult<Self> {
+        let sandbox = Sandbox::new()?;
+        let top = sandbox.path().join("work");
+        fs::create_dir(&top)?;
+        sandbox.git(&top, &["init", "-q"])?;
+        let steps: [(&str, &str, &str); 6] = [
+            ("matrix.toml", "v1\n", "add matrix"),
+            ("matrix.toml", "v2\n", "edit v2"),
+            ("other.txt", "x\n", "unrelated"),
+            ("matrix.toml", "v3\n", "edit v3"),
+            ("", "", "move to config"),
+            ("config/matrix.toml", "v4\n", "edit v4"),
+        ];
+        for (day, (file, content, subject)) in steps.into_iter().enumerate() {
+            if file.is_empty() {
+                fs::create_dir(top.join("config"))?;
+                sandbox.git(&top, &["mv", "matrix.toml", "config/matrix.toml"])?;
+            } else {
+                fs::write(top.join(file), content)?;
+                sandbox.git(&top, &["add", file])?;
+            }
+            let date = format!("2024-01-0{}T10:00:00+02:00", day + 1);
+            sandbox.git_at(&top, &date, &["commit", "-q", "-m", subject])?;
+        }
+        Ok(Self { sandbox, top })
+    }
+
+    fn repo(&self) -> TestResult<LocalRepo> {
+        Ok(LocalRepo::open(&self.top)?)
+    }
+}
+
+#[test]
+fn file_log_follows_the_rename() -> TestResult {
+    let history = History::new()?;
+    let repo = history.repo()?;
+    let log = repo.file_log("config/matrix.toml")?;
+    let summary: Vec<(&str, &str, &str)> = log
+        .iter()
+        .map(|c| {
+            (
+                c.subject.as_str(),
+                c.path_at_commit.as_str(),
+                c.date.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("edit v4", "config/matrix.toml", "2024-01-06T10:00:00+02:00"),
+            (
+                "move to config",
+                "config/matrix.toml",
+                "2024-01-05T10:00:00+02:00"
+            ),
+            ("edit v3", "matrix.toml", "2024-01-04T10:00:00+02:00"),
+            ("edit v2", "matrix.toml", "2024-01-02T10:00:00+02:00"),
+            ("add matrix", "matrix.toml", "2024-01-01T10:00:00+02:00"),
+        ]
+    );
+    let head = repo.resolve_rev("HEAD")?;
+    assert_eq!(log[0].hash, head);
+    for commit in &log {
+        assert_eq!(commit.hash.len(), 40);
+        assert!(commit.hash.starts_with(&commit.short_hash));
+        assert!(commit.short_hash.len() >= 7);
+    }
+    assert_eq!(repo.file_log("never-existed.toml")?, []);
+    Ok(())
+}
+
+#[test]
+fn show_file_reads_old_revisions() -> TestResult {
+    let history = History::new()?;
+    let repo = history.repo()?;
+    let log = repo.file_log("config/matrix.toml")?;
+    let edit_v2 = &log[3].hash;
+    let first = &log[4].hash;
+
+    assert_eq!(
+        repo.show_file(edit_v2, "matrix.toml")?.as_deref(),
+        Some("v2\n")
+    );
+    assert_eq!(
+        repo.show_file("HEAD~1", "config/matrix.toml")?.as_deref(),
+        Some("v3\n")
+    );
+    assert_eq!(
+        repo.show_file("HEAD", "./config//matrix.toml")?.as_deref(),
+        Some("v4\n")
+    );
+    assert_eq!(repo.show_file("HEAD", "matrix.toml")?, None);
+    assert_eq!(repo.show_file(first, "config/matrix.toml")?, None);
+    assert_eq!(repo.show_file("HEAD", "config/missing.toml")?, None);
+
+    assert!(matches!(
+        repo.show_file("HEAD", "config"),
+        Err(GitError::NotAFile { .. })
+    ));
+    assert!(matches!(
+        repo.show_file("HEAD", "../x"),
+        Err(GitError::InvalidPath { .. })
+    ));
+    assert!(matches!(
+        repo.show_file("no-such-rev", "matrix.toml"),
+        Err(GitError::UnknownRev { .. })
+    ));
+    assert!(matches!(
+        repo.show_file("--output=/tmp/x", "matrix.toml"),
+        Err(GitError::InvalidRev { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn resolves_revisions_to_commits() -> TestResult {
+    let history = History::new()?;
+    let repo = history.repo()?;
+    let head = history.sandbox.git(&history.top, &["rev-parse", "HEAD"])?;
+    let parent = history
+        .sandbox
+        .git(&history.top, &["rev-parse", "HEAD~1"])?;
+    assert_eq!(repo.resolve_rev("HEAD")?, head);
+    assert_eq!(repo.resolve_rev("HEAD~1")?, parent);
+    assert_eq!(repo.resolve_rev("main")?, head);
+    assert_eq!(repo.resolve_rev(&head[..10])?, head);
+    // A tree is not a commit.
+    assert!(matches!(
+        repo.resolve_rev("HEAD^{tree}"),
+        Err(GitError::UnknownRev { .. })
+    ));
+    assert!(matches!(
+        repo.resolve_rev("nope"),
+        Err(GitError::UnknownRev { .. })
+    ));
+    assert!(matches!(
+        repo.resolve_rev("--all"),
+        Err(GitError::InvalidRev { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn opens_from_a_subdirectory_and_makes_paths_relative() -> TestResult {
+    let history = History::new()?;
+    let repo = LocalRepo::open(history.top.join("config"))?;
+    let top = history.top.canonicalize()?;
+    assert_eq!(repo.dir(), top);
+
+    assert_eq!(
+        repo.relative_path(history.top.join("config/matrix.toml"))?,
+        "config/matrix.toml"
+    );
+    assert_eq!(
+        repo.relative_path(history.top.join("config/../config/new.toml"))?,
+        "config/new.toml"
+    );
+    assert_eq!(
+        repo.relative_path(history.top.join("a/b/c.toml"))?,
+        "a/b/c.toml"
+    );
+
+    let elsewhere = history.sandbox.path().join("elsewhere.toml");
+    assert!(matches!(
+        repo.relative_path(&elsewhere),
+        Err(GitError::OutsideRepository { .. })
+    ));
+    assert!(matches!(
+        repo.relative_path(&history.top),
+        Err(GitError::OutsideRepository { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn refuses_directories_outside_a_working_tree() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let plain = sandbox.path().join("plain");
+    fs::create_dir(&plain)?;
+    assert!(matches!(
+        LocalRepo::open(&plain),
+        Err(GitError::NotARepository { .. })
+    ));
+    assert!(matches!(
+        LocalRepo::open(sandbox.path().join("missing")),
+        Err(GitError::NotARepository { .. })
+    ));
+    let bare = sandbox.bare_repo("bare.git", &["main"], &[])?;
+    assert!(matches!(
+        LocalRepo::open(&bare),
+        Err(GitError::NotARepository { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn unborn_head_has_no_history() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let top = sandbox.path().join("empty");
+    fs::create_dir(&top)?;
+    sandbox.git(&top, &["init", "-q"])?;
+    let repo = LocalRepo::open(&top)?;
+    assert_eq!(repo.file_log("matrix.toml")?, []);
+    Ok(())
+}

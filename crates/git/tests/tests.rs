@@ -1,0 +1,9 @@
+//! The integration tests of `edx-matrix-git`, one binary: every test runs the real
+//! `git` against repositories created in temporary directories, never the network.
+#![allow(clippy::unwrap_used)]
+
+mod discover;
+mod history;
+mod remote;
+mod support;
+mod wiring;
