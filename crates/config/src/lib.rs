@@ -32,6 +32,7 @@ pub mod diagnostic;
 pub mod example;
 pub mod interchange;
 pub mod lints;
+pub mod runbook;
 pub mod template;
 pub mod toml_load;
 pub mod toml_write;
@@ -98,6 +99,7 @@ pub fn load_toml(source: Source) -> Loaded {
             }
             diagnostics.push(d);
         }
+        diagnostics.extend(runbook::read(&source.text, &matrix).diagnostics);
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
     finish(source, Format::Toml, matrix, diagnostics)

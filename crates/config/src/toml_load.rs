@@ -27,6 +27,8 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "map",
     "lints",
     "pipelines",
+    "runbooks",
+    "operations",
 ];
 const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
 const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
