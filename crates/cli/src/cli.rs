@@ -68,6 +68,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
+    /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
+    Runbook(RunbookArgs),
+    /// Generate RSA JWT signing keys, as edx-platform's `generate_jwt_signing_key` does
+    JwtKeygen(JwtKeygenArgs),
+    /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
+    Logs(LogsArgs),
 }
 
 /// Output formats for diagnostics.
@@ -276,4 +282,84 @@ pub struct InitArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+/// Formats for `runbook`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunbookFormat {
+    /// Numbered steps for a terminal
+    Text,
+    /// A Markdown checklist, for a ticket
+    Markdown,
+    /// JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RunbookArgs {
+    /// The release
+    pub release: String,
+    /// Only the steps for this stage
+    #[arg(long, short = 's')]
+    pub stage: Option<String>,
+    /// Leave out first-deploy steps (the release already ran on the stage once)
+    #[arg(long)]
+    pub not_first_deploy: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RunbookFormat::Text)]
+    pub format: RunbookFormat,
+}
+
+/// Formats for `jwt-keygen`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeygenFormat {
+    /// The YAML settings edx-platform's command prints
+    Yaml,
+    /// One JSON object with the key id, the JWKs and the algorithm
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct JwtKeygenArgs {
+    /// Size of the RSA key, in bits (2048 to 8192)
+    #[arg(long, default_value_t = 2048, value_name = "BITS")]
+    pub key_size: usize,
+    /// Key id (`kid`) of the new key: upper-case letters and digits
+    #[arg(long, value_name = "ID", conflicts_with = "key_id_size")]
+    pub key_id: Option<String>,
+    /// Length of the random key id
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u8).range(4..=64))]
+    pub key_id_size: u8,
+    /// A JSON file with the current public key set (`{"keys": [...]}`), kept in the new set
+    #[arg(long, value_name = "FILE")]
+    pub previous_set: Option<PathBuf>,
+    /// Write the settings to this new file (mode 0600) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Drop the `COMMON_` and `EDXAPP_` prefixes of the setting names
+    #[arg(long)]
+    pub strip_key_prefix: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KeygenFormat::Yaml)]
+    pub format: KeygenFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The stage
+    pub stage: String,
+    /// The `application` label
+    #[arg(long, short = 'a', default_value = "edxapp")]
+    pub application: String,
+    /// Grafana base URL for an Explore link (default: `grafana_url` in `[operations]`)
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+    /// Uid of the Loki data source in Grafana (default: `loki_datasource` in `[operations]`)
+    #[arg(long, value_name = "UID")]
+    pub loki_datasource: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }

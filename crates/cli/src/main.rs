@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod error;
+mod jwk;
+mod logql;
 mod matrix_file;
 mod output;
 

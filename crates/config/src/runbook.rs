@@ -320,6 +320,15 @@ pub fn is_valid_datasource_uid(uid: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// Reads the runbooks and operations settings of a loaded matrix (none for interchange JSON,
+/// which has no such sections).
+pub fn of(loaded: &crate::Loaded) -> RunbookFile {
+    match loaded.format {
+        crate::Format::Toml => read(&loaded.source.text, &loaded.matrix),
+        crate::Format::ModelJson => RunbookFile::default(),
+    }
+}
+
 /// Reads `[runbooks]` and `[operations]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {

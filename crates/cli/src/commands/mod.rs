@@ -5,8 +5,11 @@ mod expand;
 mod export;
 mod import;
 mod init;
+mod jwt_keygen;
+mod logs;
 mod query;
 mod resolve;
+mod runbook;
 mod show;
 
 use crate::cli::{Cli, Command};
@@ -26,5 +29,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::Runbook(args) => runbook::run(global, &out, &args),
+        Command::JwtKeygen(args) => jwt_keygen::run(global, &out, &args),
+        Command::Logs(args) => logs::run(global, &out, &args),
     }
 }
