@@ -360,6 +360,15 @@ pub struct LogsArgs {
     #[arg(long, value_name = "UID")]
     pub loki_datasource: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = LogsFormat::Text)]
+    pub format: LogsFormat,
+}
+
+/// Formats for `logs`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogsFormat {
+    /// The query, then the Explore link (when a Grafana URL is known), one per line
+    Text,
+    /// JSON
+    Json,
 }

@@ -37,7 +37,9 @@ pub struct KeyPair {
 #[derive(Debug, thiserror::Error)]
 pub enum KeygenError {
     /// The size is outside the accepted range.
-    #[error("key size {0} is out of range: use {MIN_KEY_BITS} to {MAX_KEY_BITS} bits, a multiple of 8")]
+    #[error(
+        "key size {0} is out of range: use {MIN_KEY_BITS} to {MAX_KEY_BITS} bits, a multiple of 8"
+    )]
     KeySize(usize),
     /// The key id has characters other than upper-case letters and digits.
     #[error("invalid key id `{0}`: use 1 to 64 upper-case letters (A-Z) and digits")]
@@ -225,9 +227,14 @@ mod tests {
         let keys: Vec<&str> = parsed.keys().map(String::as_str).collect();
         assert_eq!(
             keys,
-            ["kty", "key_ops", "n", "e", "d", "p", "q", "dp", "dq", "qi", "kid"]
+            [
+                "kty", "key_ops", "n", "e", "d", "p", "q", "dp", "dq", "qi", "kid"
+            ]
         );
-        assert!(pair.private_json.starts_with(r#"{"kty": "RSA", "key_ops": ["sign"], "n": ""#));
+        assert!(
+            pair.private_json
+                .starts_with(r#"{"kty": "RSA", "key_ops": ["sign"], "n": ""#)
+        );
         assert_eq!(parsed["e"], "AQAB");
         // p = 2^64 - 59 = 0xFFFFFFFFFFFFFFC5: eight bytes, no leading zero, no padding.
         assert_eq!(parsed["p"], "_________8U");
@@ -238,7 +245,9 @@ mod tests {
             assert_ne!(bytes[0], 0, "{member} has a leading zero byte");
         }
         let int = |m: &str| {
-            BigUint::from_bytes_be(&Base64UrlUnpadded::decode_vec(parsed[m].as_str().unwrap()).unwrap())
+            BigUint::from_bytes_be(
+                &Base64UrlUnpadded::decode_vec(parsed[m].as_str().unwrap()).unwrap(),
+            )
         };
         let (p, q, d) = (int("p"), int("q"), int("d"));
         assert_eq!(int("n"), key.n().clone());
@@ -256,8 +265,14 @@ mod tests {
 
     #[test]
     fn key_sizes_below_2048_and_bad_kids_are_refused() {
-        assert!(matches!(generate(1024, "A"), Err(KeygenError::KeySize(1024))));
-        assert!(matches!(generate(2047, "A"), Err(KeygenError::KeySize(2047))));
+        assert!(matches!(
+            generate(1024, "A"),
+            Err(KeygenError::KeySize(1024))
+        ));
+        assert!(matches!(
+            generate(2047, "A"),
+            Err(KeygenError::KeySize(2047))
+        ));
         assert!(matches!(generate(16384, "A"), Err(KeygenError::KeySize(_))));
         assert!(matches!(generate(2048, "abc"), Err(KeygenError::KeyId(_))));
         for bad in ["", "abc", "A-B", "A B", "Ä", &"A".repeat(65)] {

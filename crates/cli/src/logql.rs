@@ -125,10 +125,12 @@ mod tests {
         assert_eq!(panes["edx"]["datasource"], "loki1");
         assert_eq!(panes["edx"]["queries"][0]["datasource"]["type"], "loki");
         let without = explore_url("http://g", None, &q);
-        let decoded = percent_encoding::percent_decode_str(&without["http://g/explore?schemaVersion=1&panes=".len()..])
-            .decode_utf8()
-            .unwrap()
-            .into_owned();
+        let decoded = percent_encoding::percent_decode_str(
+            &without["http://g/explore?schemaVersion=1&panes=".len()..],
+        )
+        .decode_utf8()
+        .unwrap()
+        .into_owned();
         let panes: serde_json::Value = serde_json::from_str(&decoded).unwrap();
         assert!(panes["edx"].get("datasource").is_none());
     }

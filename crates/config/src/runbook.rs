@@ -248,7 +248,11 @@ impl Plan {
                 out.push_str(&format!("\n  {fence}sh\n  {command}\n  {fence}\n\n"));
             }
             if let Some(source) = &step.source {
-                out.push_str(&format!("  Source: <{source}>\n"));
+                if source.starts_with("https://") || source.starts_with("http://") {
+                    out.push_str(&format!("  Source: <{source}>\n"));
+                } else {
+                    out.push_str(&format!("  Source: {source}\n"));
+                }
             }
         }
         out
@@ -419,7 +423,12 @@ impl Reader {
 
 /// Returns the tables of an array of tables or of an inline array of inline tables, reporting
 /// anything else.
-fn tables<'a>(reader: &mut Reader, item: &'a Item, what: &str, at: &Span) -> Vec<&'a dyn TableLike> {
+fn tables<'a>(
+    reader: &mut Reader,
+    item: &'a Item,
+    what: &str,
+    at: &Span,
+) -> Vec<&'a dyn TableLike> {
     match item {
         Item::ArrayOfTables(array) => array.iter().map(|t| t as &dyn TableLike).collect(),
         Item::Value(Value::Array(array)) => {
@@ -492,7 +501,11 @@ fn read_runbooks(reader: &mut Reader, root: &toml_edit::Table, item: &Item, matr
                 steps.push(step);
             }
         }
-        reader.file.runbooks.releases.push((release.to_owned(), steps));
+        reader
+            .file
+            .runbooks
+            .releases
+            .push((release.to_owned(), steps));
     }
 }
 
@@ -570,14 +583,15 @@ fn read_step(
             );
             ok = false;
         } else if let Some(c) = bad_char(&value, false) {
-            reader.push(
-                Code::InvalidRunbookStep,
-                span,
-                format!("`{key}` of {step_what} contains the control character {c:?}"),
-                "one line, no control characters",
-            )
-            .help
-            .push("write one step per command".into());
+            reader
+                .push(
+                    Code::InvalidRunbookStep,
+                    span,
+                    format!("`{key}` of {step_what} contains the control character {c:?}"),
+                    "one line, no control characters",
+                )
+                .help
+                .push("write one step per command".into());
             ok = false;
         } else if key == "command" {
             step.command = Some(value);
@@ -691,8 +705,7 @@ fn read_operations(reader: &mut Reader, root: &toml_edit::Table, item: &Item) {
         }
     }
     if let Some(item) = table.get("loki_datasource") {
-        if let Some((uid, span)) = reader.string(item, "`loki_datasource` of `[operations]`", &at)
-        {
+        if let Some((uid, span)) = reader.string(item, "`loki_datasource` of `[operations]`", &at) {
             if is_valid_datasource_uid(&uid) {
                 reader.file.operations.loki_datasource = Some(uid);
             } else {

@@ -26,7 +26,11 @@ struct Names {
 
 impl Names {
     fn new(strip: bool) -> Self {
-        let (common, edxapp) = if strip { ("", "") } else { ("COMMON_", "EDXAPP_") };
+        let (common, edxapp) = if strip {
+            ("", "")
+        } else {
+            ("COMMON_", "EDXAPP_")
+        };
         Names {
             public_set: format!("{common}JWT_PUBLIC_SIGNING_JWK_SET"),
             private: format!("{edxapp}JWT_PRIVATE_SIGNING_JWK"),
@@ -46,8 +50,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
         Some(kid) => kid.clone(),
         None => jwk::random_kid(usize::from(args.key_id_size)),
     };
-    if !(jwk::MIN_KEY_BITS..=jwk::MAX_KEY_BITS).contains(&args.key_size) || args.key_size % 8 != 0
-    {
+    if !(jwk::MIN_KEY_BITS..=jwk::MAX_KEY_BITS).contains(&args.key_size) || args.key_size % 8 != 0 {
         return Err(CommandError::usage(format!(
             "key size {} is out of range: use {} to {} bits, a multiple of 8",
             args.key_size,
@@ -59,7 +62,10 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
         Some(path) => previous_keys(path)?,
         None => Vec::new(),
     };
-    if keys.iter().any(|k| k.get("kid").and_then(Value::as_str) == Some(&kid)) {
+    if keys
+        .iter()
+        .any(|k| k.get("kid").and_then(Value::as_str) == Some(&kid))
+    {
         return Err(CommandError::usage(format!(
             "the previous key set already has a key with id `{kid}`"
         ))
@@ -160,7 +166,9 @@ fn stdout_yaml(names: &Names, public_set: &str, pair: &KeyPair, bits: usize) -> 
     ));
     out.push_str(&format!("# See {ADR}\n\n"));
     out.push_str("# *** YAML to share with ALL IDAs ***\n");
-    out.push_str("# The JSON Web Key Set (JWK set) of every active public key, to verify JWT signatures.\n");
+    out.push_str(
+        "# The JSON Web Key Set (JWK set) of every active public key, to verify JWT signatures.\n",
+    );
     out.push_str(&format!(
         "{}: {}\n\n",
         names.public_set,
@@ -210,7 +218,10 @@ fn json_output(
 ) -> Result<Zeroizing<String>, CommandError> {
     let mut map = Map::new();
     map.insert("kid".into(), Value::String(pair.kid.clone()));
-    map.insert(names.public_set.clone(), Value::String(public_set.to_owned()));
+    map.insert(
+        names.public_set.clone(),
+        Value::String(public_set.to_owned()),
+    );
     map.insert(
         names.private.clone(),
         Value::String(pair.private_json.as_str().to_owned()),
@@ -238,12 +249,16 @@ fn write_private_file(path: &Path, text: &str) -> Result<(), CommandError> {
     let shown = path.display();
     let mut file = options.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CommandError::io(format!("`{shown}` already exists; not overwriting a key file"))
+            CommandError::io(format!(
+                "`{shown}` already exists; not overwriting a key file"
+            ))
         } else {
             CommandError::io(format!("cannot create `{shown}`: {e}"))
         }
     })?;
-    let written = file.write_all(text.as_bytes()).and_then(|()| file.sync_all());
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| file.sync_all());
     if let Err(e) = written {
         drop(file);
         let _ = std::fs::remove_file(path);

@@ -1,7 +1,7 @@
 //! `edx-matrix logs`: the LogQL query for a deployment stage, and a Grafana Explore link.
 
 use super::runbook::require;
-use crate::cli::{GlobalArgs, LogsArgs, TableFormat};
+use crate::cli::{GlobalArgs, LogsArgs, LogsFormat};
 use crate::error::{CmdResult, CommandError};
 use crate::logql;
 use crate::matrix_file;
@@ -69,7 +69,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     let datasource = args.loki_datasource.clone().or(operations.loki_datasource);
     let link = grafana.map(|base| logql::explore_url(&base, datasource.as_deref(), &query));
     match args.format {
-        TableFormat::Json => out.json(&json!({
+        LogsFormat::Json => out.json(&json!({
             "deployment": args.deployment,
             "stage": args.stage,
             "environment": environment,
@@ -77,7 +77,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
             "query": query,
             "explore_url": link,
         }))?,
-        TableFormat::Table => {
+        LogsFormat::Text => {
             let mut text = format!("{query}\n");
             if let Some(link) = link {
                 text.push_str(&format!("{link}\n"));

@@ -106,7 +106,10 @@ fn steps_for_filters_by_stage_and_first_deploy() {
         plan.steps.into_iter().map(|s| s.text).collect()
     };
     assert_eq!(texts(Some("CI"), true).len(), 2);
-    assert_eq!(texts(Some("Production"), true), ["Flush the cache\nand restart"]);
+    assert_eq!(
+        texts(Some("Production"), true),
+        ["Flush the cache\nand restart"]
+    );
     assert_eq!(texts(Some("CI"), false), ["Flush the cache\nand restart"]);
     assert_eq!(texts(None, true).len(), 2);
 }
@@ -122,7 +125,12 @@ fn a_release_without_a_runbook_gets_the_built_in_steps() {
         Some("./manage.py lms showmigrations")
     );
     // Not a first deploy: the migration check is not due.
-    assert!(file.runbooks.steps_for("ulmo", Some("CI"), false).steps.is_empty());
+    assert!(
+        file.runbooks
+            .steps_for("ulmo", Some("CI"), false)
+            .steps
+            .is_empty()
+    );
     // An explicitly empty runbook means no steps, not the built-in ones.
     let file = runbooks("[runbooks]\nulmo = []\n");
     let plan = file.runbooks.steps_for("ulmo", None, true);
@@ -235,7 +243,13 @@ fn missing_text_bad_when_and_multi_line_commands_are_refused() {
     );
     let (_, loaded) = load(extra);
     assert_eq!(loaded.diagnostics[1].help, ["did you mean `first-deploy`?"]);
-    assert!(runbooks(extra).runbooks.for_release("ulmo").unwrap().is_empty());
+    assert!(
+        runbooks(extra)
+            .runbooks
+            .for_release("ulmo")
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -291,7 +305,10 @@ fn the_built_in_section_is_valid_and_does_not_replace_a_runbook() {
     let redwood = file.runbooks.for_release("redwood").unwrap();
     assert_eq!(redwood, builtin::steps("redwood").as_slice());
     assert_eq!(
-        redwood.iter().filter_map(|s| s.command.as_deref()).collect::<Vec<_>>(),
+        redwood
+            .iter()
+            .filter_map(|s| s.command.as_deref())
+            .collect::<Vec<_>>(),
         ["./manage.py lms showmigrations", "edx-matrix jwt-keygen"]
     );
     assert!(section.starts_with("[[runbooks.redwood]]\n"), "{section}");
@@ -335,7 +352,7 @@ fn sample_plan(stage: Option<&str>) -> Plan {
                 command: Some("echo ```".into()),
                 when: When::EveryDeploy,
                 stages: Vec::new(),
-                source: None,
+                source: Some("https://example.org/notes".into()),
             },
         ],
     }
@@ -352,6 +369,7 @@ fn plans_render_as_text() {
      source: notes
   2. [every deploy] Check `x`
      $ echo ```
+     source: https://example.org/notes
 "
     );
     let mut plan = sample_plan(Some("QA"));
@@ -376,13 +394,14 @@ fn plans_render_as_markdown_with_safe_fences() {
   edx-matrix jwt-keygen
   ```
 
-  Source: <notes>
+  Source: notes
 - [ ] Check `x` _(every deploy)_
 
   ````sh
   echo ```
   ````
 
+  Source: <https://example.org/notes>
 "
     );
 }
