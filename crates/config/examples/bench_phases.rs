@@ -29,12 +29,24 @@ fn main() {
         let t = Instant::now();
         let json = serde_json::to_vec(&rows).unwrap();
         let serialised = t.elapsed();
-        for (b, d) in best.iter_mut().zip([parse, read, checked, resolved, serialised]) {
+        for (b, d) in best
+            .iter_mut()
+            .zip([parse, read, checked, resolved, serialised])
+        {
             *b = (*b).min(d);
         }
         let _ = (problems.len(), json.len(), Source::new("", ""));
     }
-    for (name, d) in ["toml_edit parse", "parse + read (load)", "check", "resolve", "serialise JSON"].iter().zip(best) {
+    for (name, d) in [
+        "toml_edit parse",
+        "parse + read (load)",
+        "check",
+        "resolve",
+        "serialise JSON",
+    ]
+    .iter()
+    .zip(best)
+    {
         println!("{name:<22} {:>8.1} ms", d.as_secs_f64() * 1000.0);
     }
 }

@@ -22,23 +22,39 @@ fn generate(deployments: usize, stages: usize, apps: usize, compact: bool) -> St
     let stage_names: Vec<String> = (0..stages).map(|s| format!("S{s}")).collect();
     // Release r{s} is what stage s runs; later stages run older releases.
     let releases: Vec<String> = (0..stages).map(|s| format!("r{:03}", stages - s)).collect();
-    writeln!(out, "# synthetic: {deployments} deployments x {stages} stages x {apps} apps").unwrap();
+    writeln!(
+        out,
+        "# synthetic: {deployments} deployments x {stages} stages x {apps} apps"
+    )
+    .unwrap();
     writeln!(out, "stages = [{}]", quoted(&stage_names)).unwrap();
     out.push_str("\n[releases]\n");
     for r in &releases {
-        writeln!(out, "{r} = {{ branch = \"release/{r}\", python = \"3.11\", node = \"20\" }}").unwrap();
+        writeln!(
+            out,
+            "{r} = {{ branch = \"release/{r}\", python = \"3.11\", node = \"20\" }}"
+        )
+        .unwrap();
     }
     out.push_str("\n[applications]\n");
     for a in 0..apps {
         if a % 3 == 0 {
             writeln!(out, "app{a} = {{ kind = \"mfe\", repository = \"https://github.com/openedx/app{a}\", path = \"p{a}\" }}").unwrap();
         } else {
-            writeln!(out, "app{a} = {{ kind = \"ida\", repository = \"https://github.com/openedx/app{a}\" }}").unwrap();
+            writeln!(
+                out,
+                "app{a} = {{ kind = \"ida\", repository = \"https://github.com/openedx/app{a}\" }}"
+            )
+            .unwrap();
         }
     }
     out.push_str("\n[deployments]\n");
     for d in 0..deployments {
-        let pins: Vec<String> = stage_names.iter().zip(&releases).map(|(s, r)| format!("{s} = \"{r}\"")).collect();
+        let pins: Vec<String> = stage_names
+            .iter()
+            .zip(&releases)
+            .map(|(s, r)| format!("{s} = \"{r}\""))
+            .collect();
         writeln!(out, "d{d} = {{ {} }}", pins.join(", ")).unwrap();
     }
     let app_line = |out: &mut String, a: usize, release: &str| {
@@ -50,13 +66,22 @@ fn generate(deployments: usize, stages: usize, apps: usize, compact: bool) -> St
     };
     for d in 0..deployments {
         if compact {
-            writeln!(out, "\n[[map]]\nreleases = [{}]\ndeployments = [\"d{d}\"]\n[map.apps]", quoted(&releases)).unwrap();
+            writeln!(
+                out,
+                "\n[[map]]\nreleases = [{}]\ndeployments = [\"d{d}\"]\n[map.apps]",
+                quoted(&releases)
+            )
+            .unwrap();
             for a in 0..apps {
                 app_line(&mut out, a, "{release}");
             }
         } else {
             for r in &releases {
-                writeln!(out, "\n[[map]]\nreleases = [\"{r}\"]\ndeployments = [\"d{d}\"]\n[map.apps]").unwrap();
+                writeln!(
+                    out,
+                    "\n[[map]]\nreleases = [\"{r}\"]\ndeployments = [\"d{d}\"]\n[map.apps]"
+                )
+                .unwrap();
                 for a in 0..apps {
                     app_line(&mut out, a, r);
                 }
@@ -67,5 +92,9 @@ fn generate(deployments: usize, stages: usize, apps: usize, compact: bool) -> St
 }
 
 fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -124,6 +124,49 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// Reads an optional array of strings at `object[key]` (`null` or absent: `None`),
+    /// reporting every item that is not a string.
+    fn optional_string_list(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        what: &str,
+    ) -> Option<Vec<String>> {
+        match object.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| match v.as_str() {
+                        Some(s) => Some(s.to_owned()),
+                        None => {
+                            self.at(
+                                Code::WrongType,
+                                &format!("{path}.{key}[{i}]"),
+                                format!("{what} must be a string, found {}", kind(v)),
+                                "expected a string",
+                            );
+                            None
+                        }
+                    })
+                    .collect(),
+            ),
+            Some(other) => {
+                self.at(
+                    Code::WrongType,
+                    &format!("{path}.{key}"),
+                    format!("`{key}` must be an array or null, found {}", kind(other)),
+                    "expected an array",
+                );
+                None
+            }
+        }
+    }
+}
+
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -229,33 +272,7 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
     }
     // An explicit `stages` list (written only when the deployments alone would not give it,
     // e.g. a stage no deployment has yet) takes precedence, and must agree with them.
-    let explicit: Option<Vec<String>> = top.get("stages").map(|value| match value.as_array() {
-        Some(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| match v.as_str() {
-                Some(s) => Some(s.to_owned()),
-                None => {
-                    r.at(
-                        Code::WrongType,
-                        &format!("$.stages[{i}]"),
-                        format!("a stage must be a string, found {}", kind(v)),
-                        "expected a string",
-                    );
-                    None
-                }
-            })
-            .collect(),
-        None => {
-            r.at(
-                Code::WrongType,
-                "$.stages",
-                format!("`stages` must be an array, found {}", kind(value)),
-                "expected an array",
-            );
-            Vec::new()
-        }
-    });
+    let explicit = r.optional_string_list(top, "stages", "$", "a stage");
     let mut all_orders = orders.clone();
     if let Some(explicit) = &explicit {
         all_orders.insert(0, explicit.clone());
@@ -296,42 +313,12 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                 if let Some(claimed) = r.optional_string(ao, "application_type", &apath) {
                     kind_claims.push((i, apps.len(), claimed));
                 }
-                let translations = match ao.get("translation_overrides") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Array(items)) => Some(
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(k, v)| match v.as_str() {
-                                Some(s) => Some(s.to_owned()),
-                                None => {
-                                    r.at(
-                                        Code::WrongType,
-                                        &format!("{apath}.translation_overrides[{k}]"),
-                                        format!(
-                                            "a translation command must be a string, found {}",
-                                            kind(v)
-                                        ),
-                                        "expected a string",
-                                    );
-                                    None
-                                }
-                            })
-                            .collect(),
-                    ),
-                    Some(other) => {
-                        r.at(
-                            Code::WrongType,
-                            &format!("{apath}.translation_overrides"),
-                            format!(
-                                "`translation_overrides` must be an array or null, found {}",
-                                kind(other)
-                            ),
-                            "expected an array",
-                        );
-                        None
-                    }
-                };
+                let translations = r.optional_string_list(
+                    ao,
+                    "translation_overrides",
+                    &apath,
+                    "a translation command",
+                );
                 let own_release = r
                     .optional_string(ao, "release", &apath)
                     .unwrap_or_else(|| release.clone());

@@ -252,9 +252,16 @@ pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) 
         let mut pins: Vec<_> = deployment
             .stages
             .iter()
-            .filter(|p| matches(&filter.stage, p.stage.as_str()) && matches(&filter.release, p.release.as_str()))
+            .filter(|p| {
+                matches(&filter.stage, p.stage.as_str())
+                    && matches(&filter.release, p.release.as_str())
+            })
             .collect();
-        pins.sort_by(|a, b| a.stage.cmp(&b.stage).then_with(|| a.release.cmp(&b.release)));
+        pins.sort_by(|a, b| {
+            a.stage
+                .cmp(&b.stage)
+                .then_with(|| a.release.cmp(&b.release))
+        });
         for pin in pins {
             let (d, s, r) = (
                 deployment.name.as_str(),
@@ -293,8 +300,13 @@ pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) 
             }
         }
     }
-    if !resolution.rows.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
-        resolution.rows.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    if !resolution
+        .rows
+        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
+    {
+        resolution
+            .rows
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     resolution
 }
