@@ -227,11 +227,48 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             });
         }
     }
-    match merge_stage_orders(&orders) {
+    // An explicit `stages` list (written only when the deployments alone would not give it,
+    // e.g. a stage no deployment has yet) takes precedence, and must agree with them.
+    let explicit: Option<Vec<String>> = top.get("stages").map(|value| match value.as_array() {
+        Some(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match v.as_str() {
+                Some(s) => Some(s.to_owned()),
+                None => {
+                    r.at(
+                        Code::WrongType,
+                        &format!("$.stages[{i}]"),
+                        format!("a stage must be a string, found {}", kind(v)),
+                        "expected a string",
+                    );
+                    None
+                }
+            })
+            .collect(),
+        None => {
+            r.at(
+                Code::WrongType,
+                "$.stages",
+                format!("`stages` must be an array, found {}", kind(value)),
+                "expected an array",
+            );
+            Vec::new()
+        }
+    });
+    let mut all_orders = orders.clone();
+    if let Some(explicit) = &explicit {
+        all_orders.insert(0, explicit.clone());
+    }
+    match merge_stage_orders(&all_orders) {
         Ok(stages) => matrix.stages = stages.into_iter().map(StageName::from).collect(),
         Err(cycle) => r.at(
             Code::StageOrderConflict,
-            "$.deployments",
+            if explicit.is_some() {
+                "$.stages"
+            } else {
+                "$.deployments"
+            },
             format!("deployments list stages {cycle} in contradicting orders"),
             "no single promotion order fits every deployment",
         ),
@@ -462,7 +499,37 @@ pub fn json_path(subject: Subject) -> String {
 }
 
 /// Returns `matrix` in the interchange form.
+///
+/// The form has no stage list of its own: the promotion order is read from the deployments.
+/// When that would not reproduce the matrix's order (a stage no deployment has yet), a
+/// top-level `stages` list is added so nothing is lost.
 pub fn to_json(matrix: &Matrix) -> Value {
+    let mut value = body(matrix);
+    let orders: Vec<Vec<String>> = matrix
+        .deployments
+        .iter()
+        .map(|d| {
+            d.stages
+                .iter()
+                .map(|s| s.stage.as_str().to_owned())
+                .collect()
+        })
+        .collect();
+    let derived = merge_stage_orders(&orders).unwrap_or_default();
+    let stages: Vec<String> = matrix
+        .stages
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    if derived != stages {
+        if let Some(object) = value.as_object_mut() {
+            object.insert("stages".to_owned(), json!(stages));
+        }
+    }
+    value
+}
+
+fn body(matrix: &Matrix) -> Value {
     json!({
         "releases": matrix.releases.iter().map(|r| json!({
             "name": r.name,
