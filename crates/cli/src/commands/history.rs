@@ -216,7 +216,13 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     log.reverse();
     let mut builder = Builder::new(args.deployment.as_deref());
     let mut skipped = Vec::new();
-    for commit in &log {
+    // One `git cat-file --batch` for every revision: a process per revision would dominate.
+    let wanted: Vec<(&str, &str)> = log
+        .iter()
+        .map(|c| (c.hash.as_str(), c.path_at_commit.as_str()))
+        .collect();
+    let contents = mr.repo.show_files(&wanted).map_err(git_error)?;
+    for (commit, content) in log.iter().zip(contents) {
         let commit_ref = CommitRef::from(commit);
         let path = &commit.path_at_commit;
         let skip = |reason: String| Skipped {
@@ -224,7 +230,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
             path: path.clone(),
             reason,
         };
-        let text = match mr.repo.show_file(&commit.hash, path) {
+        let text = match content {
             Ok(Some(text)) => text,
             Ok(None) => {
                 skipped.push(skip("the file does not exist in this commit".to_owned()));

@@ -738,3 +738,95 @@ fn diff_of_a_fork_override_between_files() {
         run.stderr
     );
 }
+
+/// Issue 5: `history` on a synthetic repository of 1,000 commits of the matrix file, one hour
+/// apart. pro's CI moves every 10 commits, QA every 20, Production every 40, cycling through
+/// teak → ulmo → verawood.
+#[test]
+fn history_of_a_thousand_commits() {
+    const RELEASES: [&str; 3] = ["teak", "ulmo", "verawood"];
+    let env = Env::new();
+    let top = env.dir.path();
+    git(&env, top, &["init", "-q"]);
+    let acme =
+        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
+    let pick = |i: usize, every: usize| RELEASES[(i / every) % RELEASES.len()];
+    let mut stream = Vec::new();
+    for i in 0..1000 {
+        let pins = format!(
+            r#"pro            = {{ CI = "{}", QA = "{}", Production = "{}" }}"#,
+            pick(i, 10),
+            pick(i, 20),
+            pick(i, 40)
+        );
+        let text = format!("{}# revision {i}\n", acme.replace(ACME_PRO, &pins));
+        let message = format!("revision {i}");
+        let time = 1_700_000_000 + i * 3600;
+        stream.extend_from_slice(
+            format!(
+                "commit refs/heads/main\ncommitter Test <test@example.invalid> {time} +0000\n\
+                 data {}\n{message}\nM 100644 inline edx-matrix.toml\ndata {}\n",
+                message.len(),
+                text.len()
+            )
+            .as_bytes(),
+        );
+        stream.extend_from_slice(text.as_bytes());
+        stream.push(b'\n');
+    }
+    let mut import = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(top)
+        .env("HOME", top)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut import.stdin.take().unwrap(), &stream).unwrap();
+    assert!(import.wait().unwrap().success());
+    git(&env, top, &["checkout", "-q", "main"]);
+
+    let started = Instant::now();
+    let run = env.run(&["history", "--deployment", "pro", "--format", "json"]);
+    let elapsed = started.elapsed();
+    let history: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(history["revisions"], 1000);
+    assert_eq!(history["skipped"], serde_json::json!([]));
+    for (stage, every) in [("CI", 10), ("QA", 20), ("Production", 40)] {
+        let changes: Vec<(String, String)> = history["timelines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["stage"] == stage)
+            .unwrap()["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["release"].as_str().unwrap().to_owned(),
+                    c["commit"]["subject"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = (0..1000)
+            .step_by(every)
+            .map(|i| (pick(i, every).to_owned(), format!("revision {i}")))
+            .collect();
+        assert_eq!(changes, expected, "{stage}");
+    }
+    let lead = |release: &str| {
+        history["lead_times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["release"] == release)
+            .unwrap()["seconds"]
+            .clone()
+    };
+    // First in CI at revisions 0, 10, 20; first in Production at 0, 40, 80; an hour apart.
+    assert_eq!(lead("teak"), 0);
+    assert_eq!(lead("ulmo"), 30 * 3600);
+    assert_eq!(lead("verawood"), 60 * 3600);
+    eprintln!("history of 1000 commits: {elapsed:?}");
+}
