@@ -1,13 +1,17 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod check;
+mod diff;
+mod discover;
 mod expand;
 mod export;
+mod history;
 mod import;
 mod init;
 mod query;
 mod resolve;
 mod show;
+mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;
@@ -26,5 +30,9 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
+        Command::Discover(args) => discover::run(global, &out, &args),
+        Command::Diff(args) => diff::run(global, &out, &args),
+        Command::History(args) => history::run(global, &out, &args),
     }
 }
