@@ -6,6 +6,7 @@ mod error;
 mod jwk;
 mod logql;
 mod matrix_file;
+mod matrix_repo;
 mod output;
 
 use clap::Parser;

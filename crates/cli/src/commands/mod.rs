@@ -1,8 +1,11 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod check;
+mod diff;
+mod discover;
 mod expand;
 mod export;
+mod history;
 mod import;
 mod init;
 mod jwt_keygen;
@@ -11,6 +14,7 @@ mod query;
 mod resolve;
 mod runbook;
 mod show;
+mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;
@@ -32,5 +36,9 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Runbook(args) => runbook::run(global, &out, &args),
         Command::JwtKeygen(args) => jwt_keygen::run(global, &out, &args),
         Command::Logs(args) => logs::run(global, &out, &args),
+        Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
+        Command::Discover(args) => discover::run(global, &out, &args),
+        Command::Diff(args) => diff::run(global, &out, &args),
+        Command::History(args) => history::run(global, &out, &args),
     }
 }
