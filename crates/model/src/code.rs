@@ -91,6 +91,11 @@ codes! {
     TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
     EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
     EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+    // interop: `import python`
+    PythonSyntax = "python-syntax", Error, "a Python file of the matrix is not valid Python";
+    PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
+    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
+    PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
 }
 
 impl std::fmt::Display for Code {
