@@ -11,4 +11,8 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod env;
+pub mod github_actions;
 pub mod python_import;
+pub mod schema;
+pub mod tutor;
