@@ -1,11 +1,13 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod check;
+mod completions;
 mod expand;
 mod export;
 mod import;
 mod init;
 mod query;
+mod schema;
 mod resolve;
 mod show;
 
@@ -26,5 +28,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::Schema(args) => schema::run(&out, &args),
+        Command::Completions(args) => completions::completions(&out, &args),
+        Command::Man => completions::man(&out),
     }
 }
