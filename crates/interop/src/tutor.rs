@@ -91,9 +91,16 @@ pub fn export(matrix: &Matrix, deployment: &str, stage: &str, release: &str, row
     for app in &unmapped {
         yml.push_str(&format!("# - IDA {}\n", one_line(app)));
     }
-    yml.push_str(&format!(
-        "# - runtime versions (Python/Node are fixed by the Tutor release's images)\n"
-    ));
+    yml.push_str("# - runtime versions (the Tutor release's images fix Python and Node)\n");
+    for row in rows.iter().filter(|r| r.overridden.runtime) {
+        let runtime = if row.kind == AppKind::Ida { "Python" } else { "Node" };
+        yml.push_str(&format!(
+            "#   overridden: {} {} on {runtime} {}\n",
+            row.kind.as_str(),
+            one_line(row.application),
+            one_line(row.runtime_version)
+        ));
+    }
     for row in rows.iter().filter(|r| r.translations.is_some()) {
         yml.push_str(&format!(
             "# - translation commands of MFE {}\n",
