@@ -43,7 +43,12 @@ pub struct NameClash {
 /// `EDX_RELEASE`, `EDX_APPLICATIONS`), then for each application `EDX_APP_<NAME>_TYPE`,
 /// `_GIT_ORIGIN`, `_RELEASE_BRANCH`, `_RUNTIME_VERSION`, and `_PATH` and `_TRANSLATIONS`
 /// (commands joined by newlines) where they apply.
-pub fn render(deployment: &str, stage: &str, release: &str, rows: &[Row<'_>]) -> Result<String, NameClash> {
+pub fn render(
+    deployment: &str,
+    stage: &str,
+    release: &str,
+    rows: &[Row<'_>],
+) -> Result<String, NameClash> {
     let mut prefixes: BTreeMap<String, &str> = BTreeMap::new();
     for row in rows {
         let prefix = format!("EDX_APP_{}", var_name(row.application));
@@ -66,15 +71,24 @@ pub fn render(deployment: &str, stage: &str, release: &str, rows: &[Row<'_>]) ->
         ("EDX_RELEASE".to_owned(), release.to_owned()),
         (
             "EDX_APPLICATIONS".to_owned(),
-            rows.iter().map(|r| r.application).collect::<Vec<_>>().join(" "),
+            rows.iter()
+                .map(|r| r.application)
+                .collect::<Vec<_>>()
+                .join(" "),
         ),
     ];
     for row in rows {
         let prefix = format!("EDX_APP_{}", var_name(row.application));
         lines.push((format!("{prefix}_TYPE"), row.kind.as_str().to_owned()));
         lines.push((format!("{prefix}_GIT_ORIGIN"), row.git_origin.to_owned()));
-        lines.push((format!("{prefix}_RELEASE_BRANCH"), row.release_branch.to_owned()));
-        lines.push((format!("{prefix}_RUNTIME_VERSION"), row.runtime_version.to_owned()));
+        lines.push((
+            format!("{prefix}_RELEASE_BRANCH"),
+            row.release_branch.to_owned(),
+        ));
+        lines.push((
+            format!("{prefix}_RUNTIME_VERSION"),
+            row.runtime_version.to_owned(),
+        ));
         if let Some(path) = row.path {
             lines.push((format!("{prefix}_PATH"), path.to_owned()));
         }

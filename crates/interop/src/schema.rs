@@ -20,9 +20,7 @@ pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 fn shape(table: &str, key: &str) -> Option<Value> {
     let name = json!({"$ref": "#/$defs/name"});
     let string = |description: &str| json!({"type": "string", "description": description});
-    let names = |description: &str| {
-        json!({"type": "array", "items": {"$ref": "#/$defs/name"}, "description": description})
-    };
+    let names = |description: &str| json!({"type": "array", "items": {"$ref": "#/$defs/name"}, "description": description});
     Some(match (table, key) {
         ("top", "stages") => names("The stage promotion order shared by every deployment"),
         ("top", "releases") => json!({
@@ -80,7 +78,9 @@ fn shape(table: &str, key: &str) -> Option<Value> {
             "additionalProperties": {"$ref": "#/$defs/app_version"}
         }),
         ("app_version", "release") => string("The release whose defaults this application takes"),
-        ("app_version", "branch") => string("Overrides the release's branch (`{release}` and `{deployment}` expand)"),
+        ("app_version", "branch") => {
+            string("Overrides the release's branch (`{release}` and `{deployment}` expand)")
+        }
         ("app_version", "origin") => string("Overrides the application's repository (a fork)"),
         ("app_version", "runtime") => string("Overrides the Python (IDA) or Node (MFE) version"),
         ("app_version", "translations") => json!({

@@ -33,14 +33,21 @@ fn tutor_export(loaded: &Loaded, deployment: &str, stage: &str) -> tutor::TutorE
         ..Filter::default()
     };
     let rows = resolve(&loaded.matrix, &filter).rows;
-    let release = loaded.matrix.deployment(deployment).unwrap().release_of(stage).unwrap();
+    let release = loaded
+        .matrix
+        .deployment(deployment)
+        .unwrap()
+        .release_of(stage)
+        .unwrap();
     tutor::export(&loaded.matrix, deployment, stage, release.as_str(), &rows)
 }
 
 /// Reads the plugin with a Python parser: the `MFE_APPS` callback's `setdefault(NAME, {})
 /// .update({"repository": R, "version": V})` calls and `pop(NAME, None)` calls.
 fn plugin_effects(source: &str) -> (Vec<(String, String, String)>, Vec<String>) {
-    let module = ruff_python_parser::parse_module(source).unwrap().into_syntax();
+    let module = ruff_python_parser::parse_module(source)
+        .unwrap()
+        .into_syntax();
     let function = module
         .body
         .iter()
@@ -59,13 +66,21 @@ fn plugin_effects(source: &str) -> (Vec<(String, String, String)>, Vec<String>) 
     let (mut set, mut popped) = (Vec::new(), Vec::new());
     for stmt in &function.body {
         let Stmt::Expr(e) = stmt else { continue };
-        let Expr::Call(call) = e.value.as_ref() else { panic!() };
-        let Expr::Attribute(method) = call.func.as_ref() else { panic!() };
+        let Expr::Call(call) = e.value.as_ref() else {
+            panic!()
+        };
+        let Expr::Attribute(method) = call.func.as_ref() else {
+            panic!()
+        };
         match method.attr.as_str() {
             "update" => {
-                let Expr::Call(inner) = method.value.as_ref() else { panic!() };
+                let Expr::Call(inner) = method.value.as_ref() else {
+                    panic!()
+                };
                 let name = string(&inner.arguments.args[0]);
-                let Expr::Dict(dict) = &call.arguments.args[0] else { panic!() };
+                let Expr::Dict(dict) = &call.arguments.args[0] else {
+                    panic!()
+                };
                 let value = |key: &str| {
                     dict.items
                         .iter()
@@ -91,7 +106,12 @@ fn tutor_export_for_pro_production() {
     let (set, popped) = plugin_effects(&export.plugin_py);
     assert_eq!(
         set.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(),
-        ["authoring", "communications", "learner-dashboard", "learning"]
+        [
+            "authoring",
+            "communications",
+            "learner-dashboard",
+            "learning"
+        ]
     );
     assert!(set.iter().all(|s| s.2 == "release/teak"));
     assert_eq!(popped, ["discussions", "gradebook", "ora-grading"]);
@@ -112,11 +132,22 @@ fn tutor_export_keeps_hostile_values_exact() {
     let export = tutor_export(&hostile(), "campus", "QA");
     let (set, _) = plugin_effects(&export.plugin_py);
     let learning = set.iter().find(|s| s.0 == "learning").unwrap();
-    assert_eq!(learning.1, "https://github.com/acme-edu/frontend-app-learning.git");
+    assert_eq!(
+        learning.1,
+        "https://github.com/acme-edu/frontend-app-learning.git"
+    );
     assert_eq!(learning.2, HOSTILE_BRANCH);
     // config.yml quotes as JSON, which YAML reads back: check the edx-platform lines.
-    assert!(export.config_yml.contains("EDX_PLATFORM_REPOSITORY: \"https://github.com/acme-edu/edx-platform.git\"\n"));
-    assert!(export.config_yml.contains("EDX_PLATFORM_VERSION: \"acme/verawood\"\n"));
+    assert!(
+        export.config_yml.contains(
+            "EDX_PLATFORM_REPOSITORY: \"https://github.com/acme-edu/edx-platform.git\"\n"
+        )
+    );
+    assert!(
+        export
+            .config_yml
+            .contains("EDX_PLATFORM_VERSION: \"acme/verawood\"\n")
+    );
 }
 
 #[test]

@@ -18,7 +18,10 @@ fn read(relative: &str) -> String {
 fn import_dir(dir: &str, options: &Options) -> Imported {
     import(
         Source::new("types.py", read(&format!("{dir}/types.py"))),
-        Source::new("version_matrix.py", read(&format!("{dir}/version_matrix.py"))),
+        Source::new(
+            "version_matrix.py",
+            read(&format!("{dir}/version_matrix.py")),
+        ),
         options,
     )
 }
@@ -78,7 +81,13 @@ fn legacy_layout_takes_runtime_defaults_from_the_code() {
     let expected: Value =
         serde_json::from_str(&read("acme/python-layout/legacy/expected-resolved.json")).unwrap();
     assert_eq!(resolved_rows(&imported), expected);
-    assert!(imported.matrix.releases.iter().all(|r| r.python == "3.8" && r.node == "16"));
+    assert!(
+        imported
+            .matrix
+            .releases
+            .iter()
+            .all(|r| r.python == "3.8" && r.node == "16")
+    );
 }
 
 #[test]
@@ -89,7 +98,13 @@ fn legacy_defaults_can_be_given_on_the_command_line() {
         apply_special_cases: false,
     };
     let imported = import_dir("acme/python-layout/legacy", &options);
-    assert!(imported.matrix.releases.iter().all(|r| r.python == "3.9" && r.node == "16"));
+    assert!(
+        imported
+            .matrix
+            .releases
+            .iter()
+            .all(|r| r.python == "3.9" && r.node == "16")
+    );
 }
 
 #[test]
@@ -138,14 +153,21 @@ fn broken_python_is_refused_with_located_errors() {
     }
 }
 
-fn current_with(types_edit: (&str, &str), matrix_edit: (&str, &str), options: &Options) -> Imported {
+fn current_with(
+    types_edit: (&str, &str),
+    matrix_edit: (&str, &str),
+    options: &Options,
+) -> Imported {
     let dir = "acme/python-layout/current";
     let types = read(&format!("{dir}/types.py"));
     let matrix = read(&format!("{dir}/version_matrix.py"));
     assert!(types.contains(types_edit.0) && matrix.contains(matrix_edit.0));
     import(
         Source::new("types.py", types.replacen(types_edit.0, types_edit.1, 1)),
-        Source::new("version_matrix.py", matrix.replacen(matrix_edit.0, matrix_edit.1, 1)),
+        Source::new(
+            "version_matrix.py",
+            matrix.replacen(matrix_edit.0, matrix_edit.1, 1),
+        ),
         options,
     )
 }
@@ -200,7 +222,9 @@ fn special_cases_are_reported_and_applied_on_request() {
     );
     let toml = applied.to_toml();
     assert!(
-        toml.contains("# applied special case of types.py:123 as overrides on 3 application versions"),
+        toml.contains(
+            "# applied special case of types.py:123 as overrides on 3 application versions"
+        ),
         "{toml}"
     );
 }
@@ -210,7 +234,10 @@ fn unknown_keyword_arguments_are_warned_about_and_kept_as_comments() {
     let entry = "                runtime_version_override=\"22\",\n";
     let imported = current_with(
         ("", ""),
-        (entry, "                runtime_version_override=\"22\",\n                build_args=[\"--no-cache\",\n    \"--pull\"],\n"),
+        (
+            entry,
+            "                runtime_version_override=\"22\",\n                build_args=[\"--no-cache\",\n    \"--pull\"],\n",
+        ),
         &Options::default(),
     );
     assert_eq!(errors(&imported), vec![]);
@@ -231,7 +258,10 @@ fn unknown_keyword_arguments_are_warned_about_and_kept_as_comments() {
 fn unreadable_values_are_errors_not_guesses() {
     let imported = current_with(
         ("", ""),
-        ("branch_override=\"pro/teak\"", "branch_override=\"pro/\" + RELEASE"),
+        (
+            "branch_override=\"pro/teak\"",
+            "branch_override=\"pro/\" + RELEASE",
+        ),
         &Options::default(),
     );
     let found = errors(&imported);

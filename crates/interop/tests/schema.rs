@@ -34,7 +34,12 @@ fn accepts_the_example_and_every_valid_fixture() {
     assert!(files.len() >= 2);
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(errors(&as_json(&text)), Vec::<String>::new(), "{}", file.display());
+        assert_eq!(
+            errors(&as_json(&text)),
+            Vec::<String>::new(),
+            "{}",
+            file.display()
+        );
     }
 }
 
@@ -43,9 +48,15 @@ fn rejects_unknown_keys_and_wrong_shapes() {
     let example = std::fs::read_to_string(root().join("examples/acme/edx-matrix.toml")).unwrap();
     let cases = [
         ("stages = [", "colour = \"blue\"\nstages = ["),
-        ("[releases]\n", "[releases]\nolive = { branch = \"x\", python = \"3.8\", node = \"16\", nodejs = \"16\" }\n"),
+        (
+            "[releases]\n",
+            "[releases]\nolive = { branch = \"x\", python = \"3.8\", node = \"16\", nodejs = \"16\" }\n",
+        ),
         ("learning = {}", "learning = { brnach = \"main\" }"),
-        ("kind = \"ida\", repository = \"https://github.com/openedx/edx-platform\"", "kind = \"daemon\", repository = \"https://github.com/openedx/edx-platform\""),
+        (
+            "kind = \"ida\", repository = \"https://github.com/openedx/edx-platform\"",
+            "kind = \"daemon\", repository = \"https://github.com/openedx/edx-platform\"",
+        ),
     ];
     for (from, to) in cases {
         assert!(example.contains(from), "{from}");
@@ -58,7 +69,12 @@ fn rejects_unknown_keys_and_wrong_shapes() {
         "x.toml",
         example.replacen("stages = [", "colour = \"blue\"\nstages = [", 1),
     ));
-    assert!(loaded.diagnostics.iter().any(|d| d.code == edx_matrix_model::Code::UnknownKey));
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.code == edx_matrix_model::Code::UnknownKey)
+    );
 }
 
 #[test]

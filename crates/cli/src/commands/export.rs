@@ -81,11 +81,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
                     }
                     matrix_file::write_new(&config, &export.config_yml, true)?;
                     matrix_file::write_new(&plugin, &export.plugin_py, true)?;
-                    eprintln!(
-                        "wrote `{}` and `{}`",
-                        config.display(),
-                        plugin.display()
-                    );
+                    eprintln!("wrote `{}` and `{}`", config.display(), plugin.display());
                 }
                 None => out.print(&format!(
                     "# ==> config.yml <==\n{}\n# ==> {} <==\n{}",

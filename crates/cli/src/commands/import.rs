@@ -82,7 +82,8 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
     if let Some(toml) = &toml {
         matrix_file::write_new(&args.output, toml, args.force)?;
     }
-    let written = (!failed && args.output.as_os_str() != "-").then(|| args.output.display().to_string());
+    let written =
+        (!failed && args.output.as_os_str() != "-").then(|| args.output.display().to_string());
     match args.format {
         CheckFormat::Json => out.json(&PythonReport {
             ok: !failed,

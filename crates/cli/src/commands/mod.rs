@@ -7,8 +7,8 @@ mod export;
 mod import;
 mod init;
 mod query;
-mod schema;
 mod resolve;
+mod schema;
 mod show;
 
 use crate::cli::{Cli, Command};

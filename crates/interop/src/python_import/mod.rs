@@ -11,9 +11,7 @@ pub mod types_py;
 pub mod version_matrix;
 
 use edx_matrix_config::{Diagnostic, Location, Source, toml_write};
-use edx_matrix_model::{
-    AppKind, Application, Code, Matrix, Release, Severity, Subject, check,
-};
+use edx_matrix_model::{AppKind, Application, Code, Matrix, Release, Severity, Subject, check};
 use expr::Sink;
 use properties::{Attr, Field, RuntimeRule};
 use std::ops::Range;
@@ -64,8 +62,10 @@ impl Imported {
     /// Returns the matrix as `edx-matrix.toml` text, the comments at the top.
     pub fn to_toml(&self) -> String {
         let mut header = vec![
-            "edx-matrix release matrix, imported from Python (types.py + version_matrix.py).".to_owned(),
-            "Check it with `edx-matrix check`; `edx-matrix expand` shows every entry spelled out.".to_owned(),
+            "edx-matrix release matrix, imported from Python (types.py + version_matrix.py)."
+                .to_owned(),
+            "Check it with `edx-matrix check`; `edx-matrix expand` shows every entry spelled out."
+                .to_owned(),
         ];
         if !self.comments.is_empty() {
             header.push(String::new());
@@ -126,14 +126,28 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
         };
         matrix.deployments = read.deployments.clone();
         matrix.release_map = read.release_map.clone();
-        comments.extend(read.unknown_arguments.iter().map(|c| {
-            format!("ignored (unknown keyword argument): {c}")
-        }));
+        comments.extend(
+            read.unknown_arguments
+                .iter()
+                .map(|c| format!("ignored (unknown keyword argument): {c}")),
+        );
         if options.apply_special_cases {
             comments.extend(apply_special_cases(&t, &mut matrix, &types.text));
         }
-        if !types_sink.diagnostics.iter().chain(&vm_sink.diagnostics).any(Diagnostic::is_error) {
-            report_checks(&matrix, &t, &read, &release_spans, &mut types_sink, &mut vm_sink);
+        if !types_sink
+            .diagnostics
+            .iter()
+            .chain(&vm_sink.diagnostics)
+            .any(Diagnostic::is_error)
+        {
+            report_checks(
+                &matrix,
+                &t,
+                &read,
+                &release_spans,
+                &mut types_sink,
+                &mut vm_sink,
+            );
         }
     }
     let finish = |source: Source, sink: Sink| {
@@ -179,7 +193,11 @@ fn build_catalogue(
             let code_value = match &t.properties.runtime {
                 RuntimeRule::FromRelease => m.fields.get(key).cloned(),
                 RuntimeRule::Constants { python, node } => {
-                    if key == "python_version" { python.clone() } else { node.clone() }
+                    if key == "python_version" {
+                        python.clone()
+                    } else {
+                        node.clone()
+                    }
                 }
                 RuntimeRule::Unknown => None,
             };
@@ -204,9 +222,12 @@ fn build_catalogue(
         });
         spans.push(m.span.clone());
     }
-    for (slot, (flag, what)) in [("--default-python", "IDA (Python)"), ("--default-node", "MFE (Node)")]
-        .into_iter()
-        .enumerate()
+    for (slot, (flag, what)) in [
+        ("--default-python", "IDA (Python)"),
+        ("--default-node", "MFE (Node)"),
+    ]
+    .into_iter()
+    .enumerate()
     {
         if missing_default[slot] {
             sink.push(
@@ -264,8 +285,10 @@ fn apply_special_cases(t: &types_py::Types, matrix: &mut Matrix, text: &str) -> 
         let (Some(conditions), Some(value)) = (&case.conditions, &case.value) else {
             continue;
         };
-        let wanted: Vec<(Attr, Option<String>)> =
-            conditions.iter().map(|(a, r)| (*a, resolve(*a, r))).collect();
+        let wanted: Vec<(Attr, Option<String>)> = conditions
+            .iter()
+            .map(|(a, r)| (*a, resolve(*a, r)))
+            .collect();
         for entry in &mut matrix.release_map {
             for v in &mut entry.apps {
                 let kind = kinds
@@ -293,7 +316,12 @@ fn apply_special_cases(t: &types_py::Types, matrix: &mut Matrix, text: &str) -> 
     }
     for (case, count) in t.properties.special.iter().zip(counts) {
         if case.is_plain() {
-            let line = text.get(..case.span.start).unwrap_or_default().matches('\n').count() + 1;
+            let line = text
+                .get(..case.span.start)
+                .unwrap_or_default()
+                .matches('\n')
+                .count()
+                + 1;
             comments.push(format!(
                 "applied special case of types.py:{line} as overrides on {count} application version{}",
                 if count == 1 { "" } else { "s" }
@@ -321,9 +349,10 @@ fn report_checks(
         let (in_types, at) = match problem.at {
             Subject::Release { index, .. } => (true, release_spans.get(index).cloned()),
             Subject::Application { index, .. } => (true, app_members.get(index).cloned()),
-            Subject::Deployment { index } | Subject::Stage { deployment: index, .. } => {
-                (false, read.deployment_spans.get(index).cloned())
-            }
+            Subject::Deployment { index }
+            | Subject::Stage {
+                deployment: index, ..
+            } => (false, read.deployment_spans.get(index).cloned()),
             Subject::Entry { index } => (false, read.entry_spans.get(index).cloned()),
             Subject::EntryApp { entry, app, .. } => (
                 false,
@@ -331,7 +360,11 @@ fn report_checks(
             ),
             Subject::Matrix | Subject::StageOrder { .. } => (false, None),
         };
-        let sink = if in_types { &mut *types_sink } else { &mut *vm_sink };
+        let sink = if in_types {
+            &mut *types_sink
+        } else {
+            &mut *vm_sink
+        };
         let location = at.map_or(Location::File, Location::Span);
         let mut d = Diagnostic::new(problem.code, location, problem.message, problem.label);
         d.severity = problem.severity;

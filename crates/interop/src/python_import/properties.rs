@@ -162,9 +162,8 @@ pub fn read(class: &StmtClassDef, text: &str, sink: &mut Sink) -> Properties {
             },
         );
         if case.is_plain() {
-            d.help.push(
-                "without `--apply-special-cases` the imported matrix ignores it".to_owned(),
-            );
+            d.help
+                .push("without `--apply-special-cases` the imported matrix ignores it".to_owned());
         }
     }
     props

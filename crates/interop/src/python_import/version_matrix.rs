@@ -209,7 +209,9 @@ fn resolve_release(expr: &Expr, types: &Types, sink: &mut Sink) -> Option<Releas
     let Some(reference) = enum_ref(expr) else {
         sink.unreadable(
             expr,
-            &format!("a release (`\"teak\"`, `{RELEASE_CLASS}.teak` or `{RELEASE_CLASS}[\"teak\"]`)"),
+            &format!(
+                "a release (`\"teak\"`, `{RELEASE_CLASS}.teak` or `{RELEASE_CLASS}[\"teak\"]`)"
+            ),
         );
         return None;
     };
@@ -231,10 +233,14 @@ fn resolve_release(expr: &Expr, types: &Types, sink: &mut Sink) -> Option<Releas
         Some(m) => Some(m.value.as_str().into()),
         None => {
             let (name, candidates): (&str, Vec<&str>) = match &reference {
-                EnumRef::Value(v) => (v, releases.members.iter().map(|m| m.value.as_str()).collect()),
-                EnumRef::Member { member, .. } => {
-                    (member, releases.members.iter().map(|m| m.name.as_str()).collect())
-                }
+                EnumRef::Value(v) => (
+                    v,
+                    releases.members.iter().map(|m| m.value.as_str()).collect(),
+                ),
+                EnumRef::Member { member, .. } => (
+                    member,
+                    releases.members.iter().map(|m| m.name.as_str()).collect(),
+                ),
             };
             let d = sink.push(
                 Code::UndefinedRelease,
@@ -247,7 +253,11 @@ fn resolve_release(expr: &Expr, types: &Types, sink: &mut Sink) -> Option<Releas
             }
             d.help.push(format!(
                 "the releases are: {}",
-                candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
             None
         }
@@ -263,7 +273,10 @@ fn resolve_application(expr: &Expr, types: &Types, sink: &mut Sink) -> Option<(S
         );
         return None;
     };
-    let classes = [(IDA_CLASS, &types.idas, AppKind::Ida), (MFE_CLASS, &types.mfes, AppKind::Mfe)];
+    let classes = [
+        (IDA_CLASS, &types.idas, AppKind::Ida),
+        (MFE_CLASS, &types.mfes, AppKind::Mfe),
+    ];
     for (class_name, class, kind) in classes {
         let Some(class) = class else { continue };
         let found = match &reference {
@@ -308,7 +321,10 @@ fn resolve_application(expr: &Expr, types: &Types, sink: &mut Sink) -> Option<(S
 
 fn read_release_map(value: &Expr, text: &str, types: &Types, sink: &mut Sink, read: &mut Read) {
     let Expr::Dict(releases) = value else {
-        sink.unreadable(value, &format!("a dict literal (`{RELEASE_MAP} = {{...}}`)"));
+        sink.unreadable(
+            value,
+            &format!("a dict literal (`{RELEASE_MAP} = {{...}}`)"),
+        );
         return;
     };
     let mut seen: HashMap<(String, String), Range<usize>> = HashMap::new();
@@ -326,13 +342,20 @@ fn read_release_map(value: &Expr, text: &str, types: &Types, sink: &mut Sink, re
         };
         for d_item in &deployments.items {
             let Some(d_key) = &d_item.key else {
-                sink.unreadable(&d_item.value, "a `deployment: [...]` item (no `**` unpacking)");
+                sink.unreadable(
+                    &d_item.value,
+                    "a `deployment: [...]` item (no `**` unpacking)",
+                );
                 continue;
             };
             let Some(deployment) = sink.string(d_key, "a deployment name") else {
                 continue;
             };
-            if !read.deployments.iter().any(|d| d.name == deployment.as_str()) {
+            if !read
+                .deployments
+                .iter()
+                .any(|d| d.name == deployment.as_str())
+            {
                 let d = sink.push(
                     Code::UndefinedDeployment,
                     span(d_key),
@@ -483,7 +506,12 @@ fn read_version(
             format!("unknown keyword argument `{key}` on `{application}`"),
             "not part of the matrix format: kept as a comment at the top of the output",
         );
-        let line = text.get(..at.start).unwrap_or_default().matches('\n').count() + 1;
+        let line = text
+            .get(..at.start)
+            .unwrap_or_default()
+            .matches('\n')
+            .count()
+            + 1;
         read.unknown_arguments.push(format!(
             "version_matrix.py:{line}: release `{block_release}`, deployment `{deployment}`, `{application}`: {}",
             flat_text(text, at.clone())
