@@ -2,14 +2,18 @@
 
 mod check;
 mod completions;
+mod diff;
+mod discover;
 mod expand;
 mod export;
+mod history;
 mod import;
 mod init;
 mod query;
 mod resolve;
 mod schema;
 mod show;
+mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;
@@ -31,5 +35,9 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Schema(args) => schema::run(&out, &args),
         Command::Completions(args) => completions::completions(&out, &args),
         Command::Man => completions::man(&out),
+        Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
+        Command::Discover(args) => discover::run(global, &out, &args),
+        Command::Diff(args) => diff::run(global, &out, &args),
+        Command::History(args) => history::run(global, &out, &args),
     }
 }

@@ -5,3 +5,4 @@ mod harness;
 
 mod basics;
 mod interop;
+mod git;
