@@ -103,6 +103,7 @@ pub fn render(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use std::process::Command;

@@ -4,5 +4,5 @@
 mod harness;
 
 mod basics;
-mod interop;
 mod git;
+mod interop;
