@@ -91,6 +91,10 @@ codes! {
     TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
     EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
     EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+    // Pipelines (crates/pipeline): the `[pipelines]` section.
+    PipelineUndefined = "pipeline-undefined", Error, "a `pipelines` setting names an application, stage or resource that is not defined";
+    PipelineDuplicate = "pipeline-duplicate", Error, "an application in two families, or two pipelines with the same name";
+    PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
 }
 
 impl std::fmt::Display for Code {

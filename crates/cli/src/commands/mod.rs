@@ -5,6 +5,7 @@ mod expand;
 mod export;
 mod import;
 mod init;
+mod pipeline;
 mod query;
 mod resolve;
 mod show;
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::Pipeline(command) => pipeline::run(global, &out, &command),
     }
 }
