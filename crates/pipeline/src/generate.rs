@@ -7,8 +7,8 @@
 //! releases: a stage on another release is in that release's chain, and group.
 
 use crate::concourse::{
-    GetStep, Group, ImageResource, InParallelStep, Job, Pipeline, PutStep, Resource,
-    ResourceType, Step, TaskConfig, TaskInput, TaskRun, TaskStep,
+    GetStep, Group, ImageResource, InParallelStep, Job, Pipeline, PutStep, Resource, ResourceType,
+    Step, TaskConfig, TaskInput, TaskRun, TaskStep,
 };
 use crate::identifier::part;
 use crate::settings::{Gate, NamedResource, Settings, TaskSource, TaskSpec};
@@ -141,12 +141,9 @@ fn chains<'m>(matrix: &'m Matrix, family: &Family) -> Vec<Chain<'m>> {
             .deployment(chain.deployment)
             .map(|d| d.stages.iter().map(|p| p.stage.as_str()).collect())
             .unwrap_or_default();
-        chain.stages.sort_by_key(|s| {
-            (
-                pos(&stages, s),
-                pos(&own, s),
-            )
-        });
+        chain
+            .stages
+            .sort_by_key(|s| (pos(&stages, s), pos(&own, s)));
     }
     out.sort_by_key(|c| {
         (
@@ -304,11 +301,7 @@ fn get(name: &str, resource: &str) -> GetStep {
 }
 
 /// Generates the pipeline of `family`; `None` when no stage runs any of its applications.
-pub fn generate<'s>(
-    matrix: &Matrix,
-    settings: &'s Settings,
-    family: &Family,
-) -> Option<Generated> {
+pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) -> Option<Generated> {
     let chains = chains(matrix, family);
     if chains.is_empty() {
         return None;

@@ -5,8 +5,8 @@
 //! matrix change needs no image rebuild: the next commit is enough.
 
 use crate::concourse::{
-    GetStep, ImageResource, Job, Pipeline, Resource, SetPipelineStep, Step, TaskConfig,
-    TaskInput, TaskRun, TaskStep,
+    GetStep, ImageResource, Job, Pipeline, Resource, SetPipelineStep, Step, TaskConfig, TaskInput,
+    TaskRun, TaskStep,
 };
 use crate::generate::{Generated, PipelineInfo};
 use crate::settings::Settings;

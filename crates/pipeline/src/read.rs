@@ -6,8 +6,8 @@
 
 use crate::identifier;
 use crate::settings::{
-    ArtifactSpec, BuildSettings, FamilySetting, Gate, MetaSettings, NamedResource,
-    RESERVED_PARAMS, Settings, StageSettings, TaskSource, TaskSpec,
+    ArtifactSpec, BuildSettings, FamilySetting, Gate, MetaSettings, NamedResource, RESERVED_PARAMS,
+    Settings, StageSettings, TaskSource, TaskSpec,
 };
 use crate::template;
 use edx_matrix_config::{Diagnostic, Location};
@@ -328,7 +328,9 @@ impl Reader<'_> {
                 Value::String(text.clone())
             }
             V::Integer(i) => Value::from(*i.value()),
-            V::Float(f) => serde_json::Number::from_f64(*f.value()).map_or(Value::Null, Value::Number),
+            V::Float(f) => {
+                serde_json::Number::from_f64(*f.value()).map_or(Value::Null, Value::Number)
+            }
             V::Boolean(b) => Value::Bool(*b.value()),
             V::Datetime(d) => Value::String(d.value().to_string()),
             V::Array(a) => Value::Array(
@@ -367,7 +369,13 @@ impl Reader<'_> {
         }
     }
 
-    fn object(&mut self, item: &Item, what: &str, at: &Span, templates: bool) -> Map<String, Value> {
+    fn object(
+        &mut self,
+        item: &Item,
+        what: &str,
+        at: &Span,
+        templates: bool,
+    ) -> Map<String, Value> {
         if item.as_table_like().is_none() {
             self.wrong_type(item_span(item, at), "a table", item.type_name(), what);
             return Map::new();
@@ -387,7 +395,11 @@ impl Reader<'_> {
         for (name, item) in table.iter() {
             let span = key_span(table, name, at);
             let what = format!("`pipelines.{key}.{name}`");
-            self.identifier(name, span.clone(), &format!("{} name", &key[..key.len() - 1]));
+            self.identifier(
+                name,
+                span.clone(),
+                &format!("{} name", &key[..key.len() - 1]),
+            );
             let Some(fields) = self.table(item, &what, &span) else {
                 continue;
             };
@@ -398,7 +410,9 @@ impl Reader<'_> {
             };
             self.unknown_keys(fields, allowed, &what, &span);
             let kind = match fields.get("type") {
-                Some(v) => self.string(v, &format!("`type` of {what}"), &span).map(|s| s.0),
+                Some(v) => self
+                    .string(v, &format!("`type` of {what}"), &span)
+                    .map(|s| s.0),
                 None => {
                     self.missing(span.clone(), "type", &what);
                     None
@@ -459,11 +473,10 @@ impl Reader<'_> {
                         format!("application `{app}` is in family `{other}` and in {what}"),
                         "second time here",
                     );
-                    d.secondary
-                        .push(edx_matrix_config::diagnostic::Secondary {
-                            location: Location::Span(first),
-                            label: "first here".to_owned(),
-                        });
+                    d.secondary.push(edx_matrix_config::diagnostic::Secondary {
+                        location: Location::Span(first),
+                        label: "first here".to_owned(),
+                    });
                     continue;
                 }
                 member_of.insert(app.clone(), (name.to_owned(), app_span));
@@ -479,7 +492,12 @@ impl Reader<'_> {
 
     fn undefined(&mut self, name: &str, span: Span, kind: &str, what: &str) {
         let candidates: Vec<&str> = match kind {
-            "application" => self.matrix.applications.iter().map(|a| a.name.as_str()).collect(),
+            "application" => self
+                .matrix
+                .applications
+                .iter()
+                .map(|a| a.name.as_str())
+                .collect(),
             "stage" => self.matrix.stages.iter().map(|s| s.as_str()).collect(),
             _ => Vec::new(),
         };
@@ -579,7 +597,9 @@ impl Reader<'_> {
                         format!("{what} names resource `{resource}`, which is not in `pipelines.resources`"),
                         "undefined resource",
                     );
-                    if let Some(s) = did_you_mean(&resource, resources.iter().map(|r| r.name.as_str())) {
+                    if let Some(s) =
+                        did_you_mean(&resource, resources.iter().map(|r| r.name.as_str()))
+                    {
                         d.help.push(format!("did you mean `{s}`?"));
                     }
                     ok = false;
@@ -588,7 +608,9 @@ impl Reader<'_> {
                     self.push(
                         Code::PipelineInvalid,
                         fspan,
-                        format!("`file` of {what} must be a relative path inside the resource: {why}"),
+                        format!(
+                            "`file` of {what} must be a relative path inside the resource: {why}"
+                        ),
                         "invalid path",
                     );
                     ok = false;
@@ -597,7 +619,12 @@ impl Reader<'_> {
             }
             (None, None, Some((image, ispan)), Some(run)) => {
                 if image.trim().is_empty() {
-                    self.push(Code::PipelineInvalid, ispan, format!("`image` of {what} is empty"), "empty");
+                    self.push(
+                        Code::PipelineInvalid,
+                        ispan,
+                        format!("`image` of {what} is empty"),
+                        "empty",
+                    );
                     ok = false;
                 }
                 if run.is_empty() {
@@ -713,7 +740,9 @@ impl Reader<'_> {
         let fields = self.table(item, what, at)?;
         self.unknown_keys(fields, ARTIFACT_KEYS, what, &span);
         let kind = match fields.get("type") {
-            Some(v) => self.string(v, &format!("`type` of {what}"), &span).map(|s| s.0),
+            Some(v) => self
+                .string(v, &format!("`type` of {what}"), &span)
+                .map(|s| s.0),
             None => {
                 self.missing(span.clone(), "type", what);
                 None
@@ -915,21 +944,25 @@ impl Reader<'_> {
         }
         let families_span = table.get("families").and_then(|i| i.as_table_like());
         for family in &settings.families {
-            if self
-                .matrix
-                .applications
-                .iter()
-                .any(|a| !grouped.contains(&a.name.as_str()) && identifier::part(a.name.as_str()) == family.name)
-            {
+            if self.matrix.applications.iter().any(|a| {
+                !grouped.contains(&a.name.as_str())
+                    && identifier::part(a.name.as_str()) == family.name
+            }) {
                 let span = families_span.map_or(at.clone(), |t| key_span(t, &family.name, at));
                 self.push(
                     Code::PipelineDuplicate,
                     span,
-                    format!("family `{}` has the name of application `{}`, which has its own pipeline", family.name, family.name),
+                    format!(
+                        "family `{}` has the name of application `{}`, which has its own pipeline",
+                        family.name, family.name
+                    ),
                     "pipeline name used twice",
                 )
                 .help
-                .push(format!("add `{}` to the family, or rename the family", family.name));
+                .push(format!(
+                    "add `{}` to the family, or rename the family",
+                    family.name
+                ));
             }
         }
         if names.contains(&settings.meta.name) {
@@ -941,7 +974,10 @@ impl Reader<'_> {
             self.push(
                 Code::PipelineDuplicate,
                 span,
-                format!("the meta pipeline is called `{}`, like a component pipeline", settings.meta.name),
+                format!(
+                    "the meta pipeline is called `{}`, like a component pipeline",
+                    settings.meta.name
+                ),
                 "pipeline name used twice",
             );
         }

@@ -198,7 +198,8 @@ impl TaskSpec {
         let mut task = TaskSpec::inline("concourse/oci-build-task", None, &["build"]);
         task.privileged = true;
         task.output = "image".to_owned();
-        task.params.insert("CONTEXT".to_owned(), "source".to_owned());
+        task.params
+            .insert("CONTEXT".to_owned(), "source".to_owned());
         task
     }
 

@@ -154,7 +154,10 @@ mod tests {
             render("((registry))/{application}:{release}-{deployment}", &VARS),
             "((registry))/learning:ulmo-campus"
         );
-        assert_eq!(render("node:{runtime} {{x}} {family}", &VARS), "node:24 {x} mfe");
+        assert_eq!(
+            render("node:{runtime} {{x}} {family}", &VARS),
+            "node:24 {x} mfe"
+        );
     }
 
     #[test]

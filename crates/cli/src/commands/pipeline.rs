@@ -55,7 +55,10 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Generated>, CommandErro
         if !problems.is_empty() {
             // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
             for p in &problems {
-                eprintln!("error: pipeline `{}`: {}: {}", generated.info.name, p.path, p.message);
+                eprintln!(
+                    "error: pipeline `{}`: {}: {}",
+                    generated.info.name, p.path, p.message
+                );
             }
             return Err(CommandError::matrix_reported());
         }
@@ -121,7 +124,9 @@ fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdRe
             let mut e = CommandError::usage(format!("no pipeline called `{name}`"));
             let names: Vec<&str> = pipelines.iter().map(|g| g.info.name.as_str()).collect();
             e = match did_you_mean(name, names.iter().copied()) {
-                Some(s) => e.with_hint(format!("did you mean `{s}`? (`edx-matrix pipeline list` lists them)")),
+                Some(s) => e.with_hint(format!(
+                    "did you mean `{s}`? (`edx-matrix pipeline list` lists them)"
+                )),
                 None => e.with_hint(format!("the pipelines are {}", names.join(", "))),
             };
             return Err(e);
