@@ -68,6 +68,14 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
+    /// Check that every (origin, branch) the matrix resolves to exists on its remote
+    VerifyRefs(VerifyRefsArgs),
+    /// List upstream release branches and tags, and the releases the matrix lacks
+    Discover(DiscoverArgs),
+    /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
+    Diff(DiffArgs),
+    /// Show, from the git history of the matrix file, which release every stage ran when
+    History(HistoryArgs),
     /// Generate the Concourse pipelines the matrix drives, and check pipeline files
     #[command(subcommand)]
     Pipeline(PipelineCommand),
@@ -279,6 +287,69 @@ pub struct InitArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyRefsArgs {
+    /// How many origins to query at once
+    #[arg(long, short = 'j', default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Seconds allowed for listing one origin's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// How many more times to try an origin after a timeout or failure
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    /// The upstream repository to list (default: edx-platform's repository in the matrix,
+    /// else the standard catalogue's)
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+    /// Seconds allowed for listing the repository's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// Output formats for `diff`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Plain text for a terminal
+    Table,
+    /// Markdown, for a pull-request comment
+    Markdown,
+    /// JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old version: a git revision of the repository holding the matrix file (default
+    /// `HEAD`), or a file when HEAD is a file too
+    pub base: Option<String>,
+    /// The new version: a git revision, or a file (default: the working tree)
+    pub head: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Only this deployment
+    #[arg(long, short = 'd')]
+    pub deployment: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 /// Formats for pipeline configurations.

@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod error;
 mod matrix_file;
+mod matrix_repo;
 mod output;
 
 use clap::Parser;

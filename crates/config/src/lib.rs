@@ -117,7 +117,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         .into_iter()
         .filter(|d| seen.insert((d.code, d.location.clone(), d.message.clone())))
         .collect();
-    diagnostics.sort_by(|a, b| position(&a.location).cmp(&position(&b.location)));
+    diagnostics.sort_by_key(|d| position(&d.location));
     Loaded {
         source,
         format,

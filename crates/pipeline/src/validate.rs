@@ -57,13 +57,9 @@ pub fn validate(config: &Value) -> Vec<Problem> {
             );
         }
     }
-    let resource_types = c.named_list(top.get("resource_types"), "resource_types", "resource type");
-    let _ = resource_types;
+    c.named_list(top.get("resource_types"), "resource_types", "resource type");
     let resources = c.named_list(top.get("resources"), "resources", "resource");
-    for (i, resource) in resources.iter().enumerate() {
-        let _ = i;
-        c.resources.insert(resource);
-    }
+    c.resources.extend(resources);
     if let Some(Value::Array(items)) = top.get("resources") {
         for (i, item) in items.iter().enumerate() {
             if item
@@ -332,8 +328,7 @@ impl<'a> Checker<'a> {
     }
 
     fn groups(&mut self, groups: Option<&'a Value>, jobs: &[&'a str]) {
-        let names = self.named_list(groups, "groups", "group");
-        let _ = names;
+        self.named_list(groups, "groups", "group");
         let Some(Value::Array(items)) = groups else {
             return;
         };
@@ -411,6 +406,15 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// Reads a pipeline configuration file's text: JSON when `json`, else YAML (JSON is YAML too).
+pub fn parse(text: &str, json: bool) -> Result<Value, String> {
+    if json {
+        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+    } else {
+        serde_saphyr::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::glob_match;
@@ -422,14 +426,5 @@ mod tests {
         assert!(glob_match("a?c", "abc"));
         assert!(!glob_match("build-*", "deploy-x"));
         assert!(glob_match("exact", "exact"));
-    }
-}
-
-/// Reads a pipeline configuration file's text: JSON when `json`, else YAML (JSON is YAML too).
-pub fn parse(text: &str, json: bool) -> Result<Value, String> {
-    if json {
-        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
-    } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
     }
 }

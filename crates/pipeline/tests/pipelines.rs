@@ -701,3 +701,53 @@ fn snapshot_default_settings_mfe_pipeline() {
         find(&pipelines, "communications").pipeline.to_json()
     );
 }
+
+// ── One invalid fixture per pipeline diagnostic code ────────────────────────────────────────
+
+#[test]
+fn every_invalid_pipelines_fixture_reports_its_code_at_its_position() {
+    use edx_matrix_model::Code;
+    let mut covered = HashSet::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(fixtures().join("invalid-pipelines"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let expectations: Vec<(&str, &str)> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# expect: "))
+            .map(|l| l.split_once(' ').unwrap())
+            .collect();
+        assert!(!expectations.is_empty(), "{path:?}");
+        let loaded = load(&text);
+        let (_, diagnostics) = settings_of(&loaded);
+        let got: Vec<(&str, String)> = diagnostics
+            .iter()
+            .map(|d| {
+                let Location::Span(span) = &d.location else {
+                    panic!("{d:?}")
+                };
+                let (line, col) = loaded.source.line_col(span.start);
+                (d.code.as_str(), format!("{line}:{col}"))
+            })
+            .collect();
+        let expected: Vec<(&str, String)> = expectations
+            .iter()
+            .map(|(c, p)| (*c, (*p).to_owned()))
+            .collect();
+        assert_eq!(got, expected, "{path:?}: {diagnostics:#?}");
+        covered.extend(
+            expectations
+                .iter()
+                .map(|(c, _)| Code::from_name(c).unwrap()),
+        );
+    }
+    for code in Code::ALL
+        .iter()
+        .filter(|c| c.as_str().starts_with("pipeline-"))
+    {
+        assert!(covered.contains(code), "no fixture for `{code}`");
+    }
+}

@@ -4,4 +4,5 @@
 mod harness;
 
 mod basics;
+mod git;
 mod pipelines;
