@@ -88,6 +88,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Show, from the git history of the matrix file, which release every stage ran when
     History(HistoryArgs),
+    /// Generate the Concourse pipelines the matrix drives, and check pipeline files
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
 }
 
 /// Output formats for diagnostics.
@@ -536,4 +539,61 @@ pub enum LogsFormat {
     Text,
     /// JSON
     Json,
+}
+
+/// Formats for pipeline configurations.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PipelineFormat {
+    /// YAML, as `fly set-pipeline` is usually given
+    Yaml,
+    /// JSON (Concourse accepts it too)
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PipelineCommand {
+    /// List the pipelines the matrix defines: name, team, component family, releases
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Print one pipeline's configuration, or write every pipeline into a directory
+    Render(PipelineRenderArgs),
+    /// Print the meta pipeline that re-sets every pipeline when the matrix changes
+    Meta(PipelineOutputArgs),
+    /// Check a pipeline file (YAML or JSON) the way `fly validate-pipeline` does, beyond shape
+    Validate {
+        /// The pipeline configuration file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PipelineRenderArgs {
+    /// The pipeline (see `edx-matrix pipeline list`)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Every pipeline, the meta pipeline included, one `NAME.yml` (or `.json`) file each in the
+    /// `--output` directory
+    #[arg(long, requires = "output")]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: PipelineOutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PipelineOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PipelineFormat::Yaml)]
+    pub format: PipelineFormat,
+    /// Write to this file (with `--all`: this directory) instead of standard output
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
 }

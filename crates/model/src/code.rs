@@ -101,6 +101,10 @@ codes! {
     PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
     PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
     PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
+    // Pipelines (crates/pipeline): the `[pipelines]` section.
+    PipelineUndefined = "pipeline-undefined", Error, "a `pipelines` setting names an application, stage or resource that is not defined";
+    PipelineDuplicate = "pipeline-duplicate", Error, "an application in two families, or two pipelines with the same name";
+    PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
 }
 
 impl std::fmt::Display for Code {

@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod jwt_keygen;
 mod logs;
+mod pipeline;
 mod query;
 mod resolve;
 mod runbook;
@@ -45,5 +46,6 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Discover(args) => discover::run(global, &out, &args),
         Command::Diff(args) => diff::run(global, &out, &args),
         Command::History(args) => history::run(global, &out, &args),
+        Command::Pipeline(command) => pipeline::run(global, &out, &command),
     }
 }

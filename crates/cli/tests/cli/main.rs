@@ -6,4 +6,5 @@ mod harness;
 mod basics;
 mod git;
 mod interop;
+mod pipelines;
 mod runbook;
