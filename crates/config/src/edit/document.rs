@@ -10,7 +10,9 @@ use super::{EditError, Place};
 use crate::{Source, load_toml};
 use crate::template::Template;
 use edx_matrix_model::{AppVersion, Matrix};
-use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+use toml_edit::{
+    Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value,
+};
 
 /// Parses `text` for editing and reads its matrix; refuses a file with errors.
 pub fn open(text: &str) -> Result<(DocumentMut, Matrix), EditError> {
@@ -356,6 +358,57 @@ impl Columns {
             }
         }
     }
+}
+
+/// Returns a one-line inline table with `fields`, laid out like `like` (same keys in the same
+/// order: its spacing and column padding are kept) or plainly.
+pub fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
+    if let Some(Item::Value(Value::InlineTable(like))) = like {
+        let keys: Vec<&str> = like.iter().map(|(k, _)| k).collect();
+        let wanted: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        if keys == wanted {
+            let mut row = like.clone();
+            for (k, v) in fields {
+                replace_inline(&mut row, k, Value::from(*v));
+            }
+            return row;
+        }
+    }
+    let mut row = InlineTable::new();
+    for (k, v) in fields {
+        row.insert(*k, Value::from(*v));
+    }
+    row
+}
+
+/// Inserts `name = row` at `position` in a section table such as `[releases]`, padding the key
+/// like the key of the row `like` when the section aligns its `=`, and re-aligning the columns
+/// of the rows when they were aligned.
+pub fn insert_row(table: &mut Table, position: usize, name: &str, row: InlineTable, like: Option<&str>) {
+    let columns = Columns::of(table);
+    let mut key = Key::new(name);
+    key.leaf_decor_mut().set_prefix("");
+    if let Some(like_key) = like.and_then(|l| table.key(l)) {
+        let width = like_key.display_repr().len()
+            + like_key
+                .leaf_decor()
+                .suffix()
+                .and_then(|s| s.as_str())
+                .map_or(1, str::len);
+        let own = key.display_repr().len();
+        key.leaf_decor_mut()
+            .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
+    }
+    let mut value = Value::InlineTable(row);
+    value.decor_mut().set_prefix(" ");
+    value.decor_mut().set_suffix("");
+    let after: Vec<String> = table.iter().skip(position).map(|(k, _)| k.to_owned()).collect();
+    let moved: Vec<(Key, Item)> = after.iter().filter_map(|k| table.remove_entry(k)).collect();
+    table.insert_formatted(&key, Item::Value(value));
+    for (k, v) in moved {
+        table.insert_formatted(&k, v);
+    }
+    columns.realign(table);
 }
 
 /// Replaces a value in place, keeping its decor (spaces and the end-of-line comment).

@@ -1,11 +1,11 @@
 //! `release add` and `release retire`: the supported releases.
 
-use super::document::{self, Columns, Lines};
+use super::document::{self, Lines};
 use super::{EditError, EditOutcome, Place, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Release, names};
 use std::cmp::Ordering;
-use toml_edit::{InlineTable, Item, Key, Table, Value};
+use toml_edit::Item;
 
 /// A release to add.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,42 +76,20 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
             "`releases` is not a `[releases]` section".to_owned(),
         ));
     };
-    let columns = Columns::of(table);
     let like = position
         .checked_sub(1)
         .or((!table.is_empty()).then_some(0))
         .and_then(|i| table.iter().nth(i))
         .map(|(k, item)| (k.to_owned(), item.clone()));
-    let mut row = InlineTable::new();
-    row.insert("branch", Value::from(new.branch.as_str()));
-    row.insert("python", Value::from(new.python.as_str()));
-    row.insert("node", Value::from(new.node.as_str()));
-    let mut key = Key::new(new.name.as_str());
-    if let Some((like_name, Item::Value(Value::InlineTable(like_row)))) = &like {
-        let keys: Vec<&str> = like_row.iter().map(|(k, _)| k).collect();
-        if keys == ["branch", "python", "node"] {
-            row = like_row.clone();
-            for (k, v) in [("branch", &new.branch), ("python", &new.python), ("node", &new.node)] {
-                document::replace_inline(&mut row, k, Value::from(v.as_str()));
-            }
-        }
-        if let Some(like_key) = table.key(like_name) {
-            let width = like_key.display_repr().len()
-                + like_key
-                    .leaf_decor()
-                    .suffix()
-                    .and_then(|s| s.as_str())
-                    .map_or(1, str::len);
-            let own = key.display_repr().len();
-            key.leaf_decor_mut().set_prefix("");
-            key.leaf_decor_mut()
-                .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
-        }
-    }
-    let mut value = Value::InlineTable(row);
-    value.decor_mut().set_prefix(" ");
-    insert_at(table, position, &key, Item::Value(value));
-    columns.realign(table);
+    let row = document::row_like(
+        like.as_ref().map(|(_, item)| item),
+        &[
+            ("branch", new.branch.as_str()),
+            ("python", new.python.as_str()),
+            ("node", new.node.as_str()),
+        ],
+    );
+    document::insert_row(table, position, &new.name, row, like.as_ref().map(|(k, _)| k.as_str()));
     let mut expected = matrix.clone();
     expected.releases.insert(position, release);
     finish(
@@ -120,16 +98,6 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
         format!("added release `{}`", new.name),
         Vec::new(),
     )
-}
-
-/// Inserts `key = item` at `position` in a table, keeping the entries after it (and their decor).
-fn insert_at(table: &mut Table, position: usize, key: &Key, item: Item) {
-    let after: Vec<String> = table.iter().skip(position).map(|(k, _)| k.to_owned()).collect();
-    let moved: Vec<(Key, Item)> = after.iter().filter_map(|k| table.remove_entry(k)).collect();
-    table.insert_formatted(key, item);
-    for (k, v) in moved {
-        table.insert_formatted(&k, v);
-    }
 }
 
 /// Removes a release and every release-map entry for it; refuses while a stage runs it or an
