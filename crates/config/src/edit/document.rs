@@ -346,7 +346,7 @@ impl Columns {
                 let Some(t) = item.as_inline_table_mut() else {
                     continue;
                 };
-                if !t.iter().nth(*n).is_some_and(|(k, _)| k == name) {
+                if t.iter().nth(*n).is_none_or(|(k, _)| k != name) {
                     continue;
                 }
                 if let Some(width) = width_before(t, *n) {

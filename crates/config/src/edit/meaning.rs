@@ -1,7 +1,7 @@
 //! Comparing two matrices by meaning, to check that an edited text says what the edit intended.
 //!
 //! Two files mean the same when they define the same stages (in order), the same releases,
-//! applications and deployments (each deployment's stages in order), and the same release map
+//! applications and deployments (each deployment's stages in the promotion order), and the same release map
 //! once every block is expanded: the order of sections, of blocks and of the applications in an
 //! entry does not matter.
 
@@ -13,6 +13,17 @@ pub fn normalize(matrix: &Matrix) -> Matrix {
     m.releases.sort_by(|a, b| a.name.cmp(&b.name));
     m.applications.sort_by(|a, b| a.name.cmp(&b.name));
     m.deployments.sort_by(|a, b| a.name.cmp(&b.name));
+    let rank = |stage: &str| m.stages.iter().position(|s| s == stage);
+    let ranks: Vec<Vec<Option<usize>>> = m
+        .deployments
+        .iter()
+        .map(|d| d.stages.iter().map(|p| rank(p.stage.as_str())).collect())
+        .collect();
+    for (d, ranks) in m.deployments.iter_mut().zip(ranks) {
+        let mut pins: Vec<_> = ranks.into_iter().zip(d.stages.drain(..)).collect();
+        pins.sort_by_key(|a| a.0);
+        d.stages = pins.into_iter().map(|(_, p)| p).collect();
+    }
     m.release_map.sort_by(|a, b| {
         (a.release.as_str(), a.deployment.as_str()).cmp(&(b.release.as_str(), b.deployment.as_str()))
     });

@@ -156,7 +156,7 @@ pub fn upgrade(text: &str, args: &Upgrade) -> Result<EditOutcome, EditError> {
                 Action::Extend(_) => None,
             })
             .collect();
-        copies.sort_by(|a, b| b.0.cmp(&a.0));
+        copies.sort_by_key(|a| std::cmp::Reverse(a.0));
         for (b, covered) in copies {
             let Some(source) = blocks.get(b) else {
                 continue;
