@@ -217,7 +217,10 @@ mod tests {
     fn renames_literal_tokens_only() {
         assert_eq!(rename_token("mitx/palm", "palm", "quince"), "mitx/quince");
         assert_eq!(rename_token("palm", "palm", "quince"), "quince");
-        assert_eq!(rename_token("palmetto-palm", "palm", "quince"), "palmetto-quince");
+        assert_eq!(
+            rename_token("palmetto-palm", "palm", "quince"),
+            "palmetto-quince"
+        );
         let t = Template::parse("acme/{release}-palm").expect("parses");
         assert_eq!(
             t.rename_literal("palm", "quince").as_deref(),

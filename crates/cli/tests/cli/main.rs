@@ -4,5 +4,6 @@
 mod harness;
 
 mod basics;
+mod edits;
 mod git;
 mod runbook;

@@ -40,8 +40,7 @@ pub fn add(text: &str, new: &NewApp) -> Result<EditOutcome, EditError> {
             new.name
         )));
     }
-    let standard = catalogue::standard(&new.name)
-        .filter(|s| new.kind.is_none_or(|k| k == s.kind));
+    let standard = catalogue::standard(&new.name).filter(|s| new.kind.is_none_or(|k| k == s.kind));
     let Some(kind) = new.kind.or(standard.map(|s| s.kind)) else {
         return Err(EditError::Refused {
             message: format!(
@@ -114,7 +113,13 @@ pub fn add(text: &str, new: &NewApp) -> Result<EditOutcome, EditError> {
         .and_then(|i| table.iter().nth(i))
         .map(|(k, item)| (k.to_owned(), item.clone()));
     let row = document::row_like(like.as_ref().map(|(_, item)| item), &fields);
-    document::insert_row(table, position, &new.name, row, like.as_ref().map(|(k, _)| k.as_str()));
+    document::insert_row(
+        table,
+        position,
+        &new.name,
+        row,
+        like.as_ref().map(|(k, _)| k.as_str()),
+    );
     let mut expected = matrix.clone();
     expected.applications.insert(position, application);
     let mut notes = Vec::new();
@@ -215,8 +220,14 @@ mod tests {
         )
         .expect("adds");
         let lines: Vec<&str> = ida.text.lines().collect();
-        let at = lines.iter().position(|l| l.starts_with("ecommerce")).expect("added");
-        assert_eq!(lines[at], r#"ecommerce         = { kind = "ida", repository = "https://github.com/openedx/ecommerce" }"#);
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("ecommerce"))
+            .expect("added");
+        assert_eq!(
+            lines[at],
+            r#"ecommerce         = { kind = "ida", repository = "https://github.com/openedx/ecommerce" }"#
+        );
         assert!(lines[at - 1].starts_with("edxapp_theme") && lines[at + 1].starts_with("learning"));
     }
 
@@ -227,9 +238,18 @@ mod tests {
             kind,
             ..NewApp::default()
         };
-        assert!(matches!(add(ACME, &new("mystery", None)), Err(EditError::Refused { .. })));
-        assert!(matches!(add(ACME, &new("mystery", Some(AppKind::Mfe))), Err(EditError::Refused { .. })));
-        assert!(matches!(add(ACME, &new("forum", None)), Err(EditError::Refused { .. })));
+        assert!(matches!(
+            add(ACME, &new("mystery", None)),
+            Err(EditError::Refused { .. })
+        ));
+        assert!(matches!(
+            add(ACME, &new("mystery", Some(AppKind::Mfe))),
+            Err(EditError::Refused { .. })
+        ));
+        assert!(matches!(
+            add(ACME, &new("forum", None)),
+            Err(EditError::Refused { .. })
+        ));
     }
 
     #[test]

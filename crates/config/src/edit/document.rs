@@ -7,8 +7,8 @@
 //! table printed before it (see [`insert_block`]).
 
 use super::{EditError, Place};
-use crate::{Source, load_toml};
 use crate::template::Template;
+use crate::{Source, load_toml};
 use edx_matrix_model::{AppVersion, Matrix};
 use toml_edit::{
     Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value,
@@ -72,7 +72,11 @@ pub fn names(block: &Table, key: &str) -> Vec<String> {
     block
         .get(key)
         .and_then(Item::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -151,7 +155,12 @@ pub fn covers(block: &Table, release: &str, deployment: &str) -> bool {
 }
 
 /// Returns the index of the block that gives `app` to (`release`, `deployment`).
-pub fn block_with_app(doc: &DocumentMut, release: &str, deployment: &str, app: &str) -> Option<usize> {
+pub fn block_with_app(
+    doc: &DocumentMut,
+    release: &str,
+    deployment: &str,
+    app: &str,
+) -> Option<usize> {
     blocks(doc).iter().position(|b| {
         covers(b, release, deployment) && apps(b).is_some_and(|a| a.contains_key(app))
     })
@@ -161,10 +170,7 @@ pub fn block_with_app(doc: &DocumentMut, release: &str, deployment: &str, app: &
 /// the look of its first item.
 pub fn set_names(item: &mut Item, values: &[String]) {
     let (decor, first) = match item.as_array() {
-        Some(a) => (
-            Some(a.decor().clone()),
-            a.get(0).map(|v| v.decor().clone()),
-        ),
+        Some(a) => (Some(a.decor().clone()), a.get(0).map(|v| v.decor().clone())),
         None => (None, None),
     };
     let mut array = Array::new();
@@ -189,7 +195,12 @@ pub fn push_name(item: &mut Item, name: &str) {
     let decor = array.iter().last().map(|v| v.decor().clone());
     let mut value = Value::from(name);
     match decor {
-        Some(d) if array.len() > 1 || d.prefix().and_then(|p| p.as_str()).is_some_and(|p| p.contains('\n')) => {
+        Some(d)
+            if array.len() > 1
+                || d.prefix()
+                    .and_then(|p| p.as_str())
+                    .is_some_and(|p| p.contains('\n')) =>
+        {
             *value.decor_mut() = d;
             array.push_formatted(value);
         }
@@ -255,7 +266,9 @@ pub fn replace_inline(table: &mut InlineTable, key: &str, new: Value) {
 }
 
 fn raw(decor: Option<&toml_edit::RawString>, default: &str) -> usize {
-    decor.and_then(|r| r.as_str()).map_or(default.len(), str::len)
+    decor
+        .and_then(|r| r.as_str())
+        .map_or(default.len(), str::len)
 }
 
 /// Returns the width of the text of an inline table before its key number `n` (from `{` to the
@@ -384,7 +397,13 @@ pub fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
 /// Inserts `name = row` at `position` in a section table such as `[releases]`, padding the key
 /// like the key of the row `like` when the section aligns its `=`, and re-aligning the columns
 /// of the rows when they were aligned.
-pub fn insert_row(table: &mut Table, position: usize, name: &str, row: InlineTable, like: Option<&str>) {
+pub fn insert_row(
+    table: &mut Table,
+    position: usize,
+    name: &str,
+    row: InlineTable,
+    like: Option<&str>,
+) {
     let columns = Columns::of(table);
     let mut key = Key::new(name);
     key.leaf_decor_mut().set_prefix("");
@@ -402,7 +421,11 @@ pub fn insert_row(table: &mut Table, position: usize, name: &str, row: InlineTab
     let mut value = Value::InlineTable(row);
     value.decor_mut().set_prefix(" ");
     value.decor_mut().set_suffix("");
-    let after: Vec<String> = table.iter().skip(position).map(|(k, _)| k.to_owned()).collect();
+    let after: Vec<String> = table
+        .iter()
+        .skip(position)
+        .map(|(k, _)| k.to_owned())
+        .collect();
     let moved: Vec<(Key, Item)> = after.iter().filter_map(|k| table.remove_entry(k)).collect();
     table.insert_formatted(&key, Item::Value(value));
     for (k, v) in moved {
@@ -427,7 +450,8 @@ pub fn set_pin(
 ) -> Result<(), EditError> {
     let section = section_mut(doc, "deployments")?;
     let columns = Columns::of(section);
-    let missing = || EditError::Unreadable(format!("no deployment `{deployment}` in `[deployments]`"));
+    let missing =
+        || EditError::Unreadable(format!("no deployment `{deployment}` in `[deployments]`"));
     match section.get_mut(deployment).ok_or_else(missing)? {
         Item::Value(Value::InlineTable(t)) => {
             if t.contains_key(stage) {
@@ -471,7 +495,11 @@ pub fn deployment<'m>(
     name: &str,
 ) -> Result<&'m edx_matrix_model::Deployment, EditError> {
     matrix.deployment(name).ok_or_else(|| {
-        EditError::unknown("deployment", name, matrix.deployments.iter().map(|d| d.name.as_str()))
+        EditError::unknown(
+            "deployment",
+            name,
+            matrix.deployments.iter().map(|d| d.name.as_str()),
+        )
     })
 }
 
@@ -481,7 +509,11 @@ pub fn release<'m>(
     name: &str,
 ) -> Result<&'m edx_matrix_model::Release, EditError> {
     matrix.release(name).ok_or_else(|| {
-        EditError::unknown("release", name, matrix.releases.iter().map(|r| r.name.as_str()))
+        EditError::unknown(
+            "release",
+            name,
+            matrix.releases.iter().map(|r| r.name.as_str()),
+        )
     })
 }
 

@@ -165,7 +165,11 @@ pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, Ed
     }
     let Some(current) = matrix
         .entry(&target.release, &target.deployment)
-        .and_then(|e| e.apps.iter().find(|a| a.application == target.application.as_str()))
+        .and_then(|e| {
+            e.apps
+                .iter()
+                .find(|a| a.application == target.application.as_str())
+        })
     else {
         return Err(EditError::Refused {
             message: format!("{} is not in the release map", target.describe()),
@@ -181,12 +185,19 @@ pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, Ed
     if wanted == *current {
         return Ok(EditOutcome {
             text: text.to_owned(),
-            summary: format!("{} already has these values: nothing to change", target.describe()),
+            summary: format!(
+                "{} already has these values: nothing to change",
+                target.describe()
+            ),
             notes: Vec::new(),
         });
     }
-    let Some(b) = document::block_with_app(&doc, &target.release, &target.deployment, &target.application)
-    else {
+    let Some(b) = document::block_with_app(
+        &doc,
+        &target.release,
+        &target.deployment,
+        &target.application,
+    ) else {
         return Err(EditError::Internal(format!(
             "no block gives {}",
             target.describe()
@@ -212,7 +223,11 @@ pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome
     patch.validate()?;
     if matrix
         .entry(&target.release, &target.deployment)
-        .is_some_and(|e| e.apps.iter().any(|a| a.application == target.application.as_str()))
+        .is_some_and(|e| {
+            e.apps
+                .iter()
+                .any(|a| a.application == target.application.as_str())
+        })
     {
         return Err(EditError::Refused {
             message: format!("{} is already in the release map", target.describe()),
@@ -236,11 +251,9 @@ pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome
     let mut expected = matrix.clone();
     let mut v = AppVersion::plain(target.application.as_str(), target.release.as_str());
     patch.apply(&mut v);
-    match expected
-        .release_map
-        .iter_mut()
-        .find(|e| e.release == target.release.as_str() && e.deployment == target.deployment.as_str())
-    {
+    match expected.release_map.iter_mut().find(|e| {
+        e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
+    }) {
         Some(e) => e.apps.push(v),
         None => expected.release_map.push(ReleaseMapEntry {
             release: target.release.as_str().into(),
@@ -260,8 +273,12 @@ pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome
 pub fn exclude(text: &str, target: &Target) -> Result<EditOutcome, EditError> {
     let (mut doc, matrix) = document::open(text)?;
     target.check(&matrix)?;
-    let Some(b) = document::block_with_app(&doc, &target.release, &target.deployment, &target.application)
-    else {
+    let Some(b) = document::block_with_app(
+        &doc,
+        &target.release,
+        &target.deployment,
+        &target.application,
+    ) else {
         return Err(EditError::refused(format!(
             "{} is not in the release map",
             target.describe()
@@ -281,12 +298,11 @@ pub fn exclude(text: &str, target: &Target) -> Result<EditOutcome, EditError> {
         blocks.remove(single);
     }
     let mut expected = matrix.clone();
-    if let Some(e) = expected
-        .release_map
-        .iter_mut()
-        .find(|e| e.release == target.release.as_str() && e.deployment == target.deployment.as_str())
-    {
-        e.apps.retain(|a| a.application != target.application.as_str());
+    if let Some(e) = expected.release_map.iter_mut().find(|e| {
+        e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
+    }) {
+        e.apps
+            .retain(|a| a.application != target.application.as_str());
     }
     expected.release_map.retain(|e| !e.apps.is_empty());
     // An entry left without applications disappears with its block; the caller's validation
@@ -310,7 +326,9 @@ fn app_mut<'m>(matrix: &'m mut Matrix, target: &Target) -> Option<&'m mut AppVer
     matrix
         .release_map
         .iter_mut()
-        .find(|e| e.release == target.release.as_str() && e.deployment == target.deployment.as_str())?
+        .find(|e| {
+            e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
+        })?
         .apps
         .iter_mut()
         .find(|a| a.application == target.application.as_str())
@@ -323,7 +341,10 @@ fn empty_app() -> Item {
 /// Returns the index of a block that covers exactly [release] x [deployment], adding an empty
 /// one after the last block of that deployment when there is none.
 fn single_block(doc: &mut DocumentMut, target: &Target) -> Result<usize, EditError> {
-    let pair = (vec![target.release.clone()], vec![target.deployment.clone()]);
+    let pair = (
+        vec![target.release.clone()],
+        vec![target.deployment.clone()],
+    );
     if let Some(i) = find_exact(doc, &pair.0, &pair.1, None) {
         return Ok(i);
     }
@@ -402,7 +423,10 @@ fn isolate(doc: &mut DocumentMut, b: usize, target: &Target) -> Result<(usize, b
     if !other_deployments.is_empty() {
         regions.push((vec![target.release.clone()], other_deployments));
     }
-    regions.push((vec![target.release.clone()], vec![target.deployment.clone()]));
+    regions.push((
+        vec![target.release.clone()],
+        vec![target.deployment.clone()],
+    ));
 
     let mut next = b + 1;
     let mut single = b;
@@ -430,7 +454,8 @@ fn isolate(doc: &mut DocumentMut, b: usize, target: &Target) -> Result<(usize, b
                 document::apps_mut(block)?.remove(&target.application);
             }
         }
-        let reusable = find_exact(doc, &rs, &ds, Some(b)).filter(|&e| i == last || !commented(doc, e));
+        let reusable =
+            find_exact(doc, &rs, &ds, Some(b)).filter(|&e| i == last || !commented(doc, e));
         if let Some(existing) = reusable {
             let blocks = document::blocks_mut(doc)?;
             if let Some(block) = blocks.get_mut(existing) {
@@ -456,7 +481,9 @@ fn isolate(doc: &mut DocumentMut, b: usize, target: &Target) -> Result<(usize, b
     }
     if only_app && single == b {
         // Unreachable in practice: the pair was not the block's whole coverage.
-        return Err(EditError::Internal("the block could not be split".to_owned()));
+        return Err(EditError::Internal(
+            "the block could not be split".to_owned(),
+        ));
     }
     Ok((single, true))
 }
@@ -479,7 +506,11 @@ fn insert_aligned(apps: &mut dyn TableLike, key: &str, item: Item) {
         .iter()
         .filter_map(|(k, _)| {
             let key = apps.key(k)?;
-            let suffix = key.leaf_decor().suffix().and_then(|s| s.as_str()).unwrap_or(" ");
+            let suffix = key
+                .leaf_decor()
+                .suffix()
+                .and_then(|s| s.as_str())
+                .unwrap_or(" ");
             Some(key.display_repr().len() + suffix.len())
         })
         .collect();
@@ -605,8 +636,12 @@ mod tests {
         assert_eq!(
             changes(&text, &out.text),
             (
-                lines(&[r#"learning = { origin = "https://github.com/acme-edu/frontend-app-learning", branch = "acme/verawood-fix-jumpnav" }"#]),
-                lines(&[r#"learning = { origin = "https://github.com/acme-edu/frontend-app-learning", branch = "acme/verawood-fix-2" }"#]),
+                lines(&[
+                    r#"learning = { origin = "https://github.com/acme-edu/frontend-app-learning", branch = "acme/verawood-fix-jumpnav" }"#
+                ]),
+                lines(&[
+                    r#"learning = { origin = "https://github.com/acme-edu/frontend-app-learning", branch = "acme/verawood-fix-2" }"#
+                ]),
             )
         );
     }
@@ -621,7 +656,10 @@ mod tests {
         .expect("sets");
         assert!(out.summary.contains("moved out of a shared block"));
         let (removed, added) = changes(ACME, &out.text);
-        assert_eq!(removed, lines(&[r#"deployments = ["campus", "campus-staging"]"#]));
+        assert_eq!(
+            removed,
+            lines(&[r#"deployments = ["campus", "campus-staging"]"#])
+        );
         let added: Vec<String> = added.into_iter().filter(|l| !l.is_empty()).collect();
         assert_eq!(
             added,
@@ -651,7 +689,9 @@ mod tests {
         let (removed, added) = changes(ACME, &out.text);
         assert_eq!(
             removed,
-            lines(&[r#"xqwatcher         = { origin = "https://github.com/acme-edu/xqueue-watcher", branch = "main" }"#])
+            lines(&[
+                r#"xqwatcher         = { origin = "https://github.com/acme-edu/xqueue-watcher", branch = "main" }"#
+            ])
         );
         // Blank lines are left out: the diff may pair them either way.
         let added: Vec<String> = added.into_iter().filter(|l| !l.is_empty()).collect();
@@ -679,8 +719,10 @@ mod tests {
         // against the model; check one by hand too.
         let after = load_toml(Source::new("t", out.text.as_str())).matrix;
         let before = load_toml(Source::new("t", ACME)).matrix;
-        assert_eq!(after.entry("ulmo", "campus-staging").map(|e| e.apps.len()),
-                   before.entry("ulmo", "campus-staging").map(|e| e.apps.len()));
+        assert_eq!(
+            after.entry("ulmo", "campus-staging").map(|e| e.apps.len()),
+            before.entry("ulmo", "campus-staging").map(|e| e.apps.len())
+        );
     }
 
     #[test]
@@ -705,7 +747,10 @@ mod tests {
         let (removed, added) = changes(ACME, &out.text);
         assert!(removed.is_empty());
         // Into the existing master x online block, aligned like its other applications.
-        assert_eq!(added, lines(&[r#"xqueue            = { branch = "online/xq" }"#]));
+        assert_eq!(
+            added,
+            lines(&[r#"xqueue            = { branch = "online/xq" }"#])
+        );
     }
 
     #[test]
@@ -714,7 +759,10 @@ mod tests {
         let after = load_toml(Source::new("t", out.text.as_str()));
         assert!(!after.has_errors());
         let has = |r: &str, d: &str| {
-            after.matrix.entry(r, d).is_some_and(|e| e.apps.iter().any(|a| a.application == "learning"))
+            after
+                .matrix
+                .entry(r, d)
+                .is_some_and(|e| e.apps.iter().any(|a| a.application == "learning"))
         };
         assert!(!has("ulmo", "pro"));
         assert!(has("teak", "pro") && has("verawood", "pro"));
@@ -722,17 +770,37 @@ mod tests {
 
     #[test]
     fn invalid_values_are_refused_before_editing() {
-        let err = set(ACME, &Target::new("pro", "teak", "learning"), &branch("bad..branch"))
-            .expect_err("invalid");
-        assert!(matches!(err, EditError::InvalidValue { what: "branch", .. }), "{err}");
         let err = set(
             ACME,
             &Target::new("pro", "teak", "learning"),
-            &Patch { origin: Change::Set("not a url".to_owned()), ..Patch::default() },
+            &branch("bad..branch"),
         )
         .expect_err("invalid");
-        assert!(matches!(err, EditError::InvalidValue { what: "repository", .. }), "{err}");
-        let err = set(ACME, &Target::new("pro", "teak", "forum"), &branch("x")).expect_err("absent");
+        assert!(
+            matches!(err, EditError::InvalidValue { what: "branch", .. }),
+            "{err}"
+        );
+        let err = set(
+            ACME,
+            &Target::new("pro", "teak", "learning"),
+            &Patch {
+                origin: Change::Set("not a url".to_owned()),
+                ..Patch::default()
+            },
+        )
+        .expect_err("invalid");
+        assert!(
+            matches!(
+                err,
+                EditError::InvalidValue {
+                    what: "repository",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        let err =
+            set(ACME, &Target::new("pro", "teak", "forum"), &branch("x")).expect_err("absent");
         assert!(err.to_string().contains("not in the release map"), "{err}");
     }
 }

@@ -61,8 +61,15 @@ fn order_sections(doc: &mut DocumentMut) {
         .iter()
         .filter(|(_, item)| matches!(item, Item::Table(_) | Item::ArrayOfTables(_)))
         .map(|(k, item)| {
-            let rank = SECTIONS.iter().position(|s| *s == k).unwrap_or(SECTIONS.len());
-            (rank, first_position(item).unwrap_or(isize::MAX), k.to_owned())
+            let rank = SECTIONS
+                .iter()
+                .position(|s| *s == k)
+                .unwrap_or(SECTIONS.len());
+            (
+                rank,
+                first_position(item).unwrap_or(isize::MAX),
+                k.to_owned(),
+            )
         })
         .collect();
     keys.sort();
@@ -123,17 +130,18 @@ fn walk_positions(
     out: &mut Vec<(isize, Vec<usize>)>,
     last: &mut isize,
 ) {
-    let visit = |t: &Table, path: &mut Vec<usize>, out: &mut Vec<(isize, Vec<usize>)>, last: &mut isize| {
-        if let Some(p) = t.position() {
-            *last = p;
-        }
-        out.push((*last, path.clone()));
-        for (i, (_, child)) in t.iter().enumerate() {
-            path.push(i);
-            walk_positions(child, path, out, last);
-            path.pop();
-        }
-    };
+    let visit =
+        |t: &Table, path: &mut Vec<usize>, out: &mut Vec<(isize, Vec<usize>)>, last: &mut isize| {
+            if let Some(p) = t.position() {
+                *last = p;
+            }
+            out.push((*last, path.clone()));
+            for (i, (_, child)) in t.iter().enumerate() {
+                path.push(i);
+                walk_positions(child, path, out, last);
+                path.pop();
+            }
+        };
     match item {
         Item::Table(t) => visit(t, path, out, last),
         Item::ArrayOfTables(a) => {
@@ -223,10 +231,17 @@ fn order_rows(doc: &mut DocumentMut, matrix: &Matrix) {
 /// `blank_before`: whether the table's header gets one blank line before it.
 fn tidy_table(table: &mut Table, blank_before: Option<bool>, is_root: bool) {
     if !is_root {
-        let prefix = table.decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+        let prefix = table
+            .decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or("")
+            .to_owned();
         table.decor_mut().set_prefix(tidy(&prefix, blank_before));
     }
-    let aligned = !table.iter().any(|(_, item)| matches!(item, Item::Table(t) if t.is_dotted()));
+    let aligned = !table
+        .iter()
+        .any(|(_, item)| matches!(item, Item::Table(t) if t.is_dotted()));
     let width = table
         .iter()
         .filter(|(_, item)| item.is_value())
@@ -240,7 +255,12 @@ fn tidy_table(table: &mut Table, blank_before: Option<bool>, is_root: bool) {
             continue;
         }
         if let Some(mut k) = table.key_mut(key) {
-            let prefix = k.leaf_decor().prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+            let prefix = k
+                .leaf_decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_owned();
             let first = i == 0 && is_root;
             k.leaf_decor_mut()
                 .set_prefix(tidy(&prefix, if first { Some(false) } else { None }));
@@ -293,7 +313,10 @@ fn tidy(prefix: &str, blank_before: Option<bool>) -> String {
         }
         lines.push(if blank { "" } else { line.trim_end() });
     }
-    let start = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
     let blank = blank_before.unwrap_or(start > 0);
     let mut out = String::new();
     if blank {
@@ -308,10 +331,7 @@ fn tidy(prefix: &str, blank_before: Option<bool>) -> String {
 
 /// Ends the file with one newline; comments at the end of the file are left as they are.
 fn tidy_trailing(doc: &mut DocumentMut) {
-    let blank = doc
-        .trailing()
-        .as_str()
-        .is_some_and(|t| t.trim().is_empty());
+    let blank = doc.trailing().as_str().is_some_and(|t| t.trim().is_empty());
     if blank {
         doc.set_trailing("");
     }
@@ -339,7 +359,12 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(rows(&before), rows(&after));
-        let comments = |t: &str| t.lines().filter(|l| l.contains('#')).map(|l| l[l.find('#').unwrap_or(0)..].to_owned()).collect::<std::collections::BTreeSet<_>>();
+        let comments = |t: &str| {
+            t.lines()
+                .filter(|l| l.contains('#'))
+                .map(|l| l[l.find('#').unwrap_or(0)..].to_owned())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
         assert_eq!(comments(text), comments(&once), "a comment was lost");
         once
     }
@@ -352,7 +377,8 @@ mod tests {
 
     #[test]
     fn valid_fixtures_keep_their_meaning_and_are_stable() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/valid");
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/valid");
         let mut seen = 0;
         for entry in std::fs::read_dir(dir).expect("fixtures") {
             let path = entry.expect("entry").path();

@@ -25,7 +25,8 @@ pub fn normalize(matrix: &Matrix) -> Matrix {
         d.stages = pins.into_iter().map(|(_, p)| p).collect();
     }
     m.release_map.sort_by(|a, b| {
-        (a.release.as_str(), a.deployment.as_str()).cmp(&(b.release.as_str(), b.deployment.as_str()))
+        (a.release.as_str(), a.deployment.as_str())
+            .cmp(&(b.release.as_str(), b.deployment.as_str()))
     });
     for entry in &mut m.release_map {
         entry.apps.sort_by(|a, b| a.application.cmp(&b.application));

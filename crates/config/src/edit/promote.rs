@@ -69,9 +69,7 @@ pub fn promote(text: &str, args: &Promote) -> Result<EditOutcome, EditError> {
                         args.to, args.deployment
                     ),
                     places: Vec::new(),
-                    hint: Some(
-                        "to start a new release there, use `edx-matrix upgrade`".to_owned(),
-                    ),
+                    hint: Some("to start a new release there, use `edx-matrix upgrade`".to_owned()),
                 });
             }
         },
@@ -204,10 +202,16 @@ forum = {}
     #[test]
     fn refuses_to_skip_over_an_older_stage_unless_forced() {
         let err = promote(TEXT, &args("Production", Some("CI"), false)).expect_err("refused");
-        let EditError::Refused { message, places, .. } = err else {
+        let EditError::Refused {
+            message, places, ..
+        } = err
+        else {
             panic!("not a refusal")
         };
-        assert!(message.contains("newer than `ulmo` on the earlier stage `QA`"), "{message}");
+        assert!(
+            message.contains("newer than `ulmo` on the earlier stage `QA`"),
+            "{message}"
+        );
         assert_eq!(places.iter().map(|p| p.line).collect::<Vec<_>>(), [12, 12]);
         let out = promote(TEXT, &args("Production", Some("CI"), true)).expect("forced");
         assert!(out.text.contains(r#"Production = "verawood""#));

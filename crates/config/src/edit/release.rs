@@ -47,7 +47,11 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
     }
     for (what, v) in [("python version", &new.python), ("node version", &new.node)] {
         if !names::is_valid_runtime(v) {
-            return Err(invalid(what, v, "use letters, digits and `.`, `-`, `_`, `+`"));
+            return Err(invalid(
+                what,
+                v,
+                "use letters, digits and `.`, `-`, `_`, `+`",
+            ));
         }
     }
     let release = Release {
@@ -89,7 +93,13 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
             ("node", new.node.as_str()),
         ],
     );
-    document::insert_row(table, position, &new.name, row, like.as_ref().map(|(k, _)| k.as_str()));
+    document::insert_row(
+        table,
+        position,
+        &new.name,
+        row,
+        like.as_ref().map(|(k, _)| k.as_str()),
+    );
     let mut expected = matrix.clone();
     expected.releases.insert(position, release);
     finish(
@@ -191,7 +201,8 @@ pub fn retire(text: &str, name: &str) -> Result<EditOutcome, EditError> {
                     .unwrap_or("")
                     .to_owned();
                 if moved.contains('#') {
-                    next.decor_mut().set_prefix(format!("{moved}{}", own.trim_start_matches('\n')));
+                    next.decor_mut()
+                        .set_prefix(format!("{moved}{}", own.trim_start_matches('\n')));
                 }
             }
         }
@@ -252,11 +263,17 @@ mod tests {
             changes(ACME, &out.text),
             (
                 Vec::new(),
-                vec![r#"willow   = { branch = "release/willow",   python = "3.12", node = "24" }"#.to_owned()]
+                vec![
+                    r#"willow   = { branch = "release/willow",   python = "3.12", node = "24" }"#
+                        .to_owned()
+                ]
             )
         );
         let lines: Vec<&str> = out.text.lines().collect();
-        let at = lines.iter().position(|l| l.starts_with("willow")).expect("added");
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with("willow"))
+            .expect("added");
         assert!(lines[at - 1].starts_with("verawood") && lines[at + 1].starts_with("master"));
     }
 
@@ -267,10 +284,16 @@ mod tests {
         assert!(matches!(add(ACME, &dup), Err(EditError::Refused { .. })));
         let mut bad = willow();
         bad.branch = "release/willow.lock".to_owned();
-        assert!(matches!(add(ACME, &bad), Err(EditError::InvalidValue { what: "branch", .. })));
+        assert!(matches!(
+            add(ACME, &bad),
+            Err(EditError::InvalidValue { what: "branch", .. })
+        ));
         let mut bad = willow();
         bad.python = "3 12".to_owned();
-        assert!(matches!(add(ACME, &bad), Err(EditError::InvalidValue { .. })));
+        assert!(matches!(
+            add(ACME, &bad),
+            Err(EditError::InvalidValue { .. })
+        ));
     }
 
     #[test]
@@ -282,13 +305,22 @@ mod tests {
         assert_eq!(places.len(), 1);
         assert_eq!(places[0].what, "stage `QA` of `pro`");
         assert_eq!(places[0].line, 37);
-        assert!(matches!(retire(ACME, "master"), Err(EditError::Refused { .. })));
+        assert!(matches!(
+            retire(ACME, "master"),
+            Err(EditError::Refused { .. })
+        ));
     }
 
     #[test]
     fn retire_removes_the_release_and_its_entries() {
-        let text = ACME.replace(r#"QA = "ulmo",     Production = "teak""#, r#"QA = "verawood", Production = "verawood""#);
-        let text = text.replace(r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#, r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#);
+        let text = ACME.replace(
+            r#"QA = "ulmo",     Production = "teak""#,
+            r#"QA = "verawood", Production = "verawood""#,
+        );
+        let text = text.replace(
+            r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#,
+            r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#,
+        );
         let once = retire(&text, "ulmo").expect("ulmo retires");
         let (removed, added) = changes(&text, &once.text);
         assert_eq!(
@@ -314,9 +346,15 @@ mod tests {
         let (removed, _) = changes(&once.text, &twice.text);
         assert_eq!(
             twice.notes,
-            ["line 103: this comment still mentions `teak`: # communications needs Node 22 on teak."]
+            [
+                "line 103: this comment still mentions `teak`: # communications needs Node 22 on teak."
+            ]
         );
         assert!(removed.contains(&r#"communications = { runtime = "22" }"#.to_owned()));
-        assert!(twice.summary.contains("1 block removed, 1 block shortened"), "{}", twice.summary);
+        assert!(
+            twice.summary.contains("1 block removed, 1 block shortened"),
+            "{}",
+            twice.summary
+        );
     }
 }

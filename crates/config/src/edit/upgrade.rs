@@ -295,12 +295,10 @@ fn kept_notes(
     from: &str,
     to: &str,
 ) -> Vec<String> {
-    let depends = |raw: &String| {
-        Template::parse(raw).is_ok_and(|t| t.render(from, "d") != t.render(to, "d"))
-    };
-    let renamed = |field: fn(&RawApp) -> &Option<String>| {
-        original.is_some_and(|o| field(o) != field(app))
-    };
+    let depends =
+        |raw: &String| Template::parse(raw).is_ok_and(|t| t.render(from, "d") != t.render(to, "d"));
+    let renamed =
+        |field: fn(&RawApp) -> &Option<String>| original.is_some_and(|o| field(o) != field(app));
     let mut notes = Vec::new();
     if let Some(release) = &app.release {
         if release != to {
@@ -310,9 +308,9 @@ fn kept_notes(
         }
     }
     match &app.branch {
-        Some(branch) if !depends(branch) && !renamed(|a| &a.branch) => notes.push(format!(
-            "`{name}`: branch `{branch}` kept as is — check"
-        )),
+        Some(branch) if !depends(branch) && !renamed(|a| &a.branch) => {
+            notes.push(format!("`{name}`: branch `{branch}` kept as is — check"))
+        }
         None if app.origin.is_some() => {
             if let Some(origin) = &app.origin {
                 notes.push(format!(
@@ -324,9 +322,7 @@ fn kept_notes(
     }
     if let Some(runtime) = &app.runtime {
         if !depends(runtime) && !renamed(|a| &a.runtime) {
-            notes.push(format!(
-                "`{name}`: runtime `{runtime}` kept as is — check"
-            ));
+            notes.push(format!("`{name}`: runtime `{runtime}` kept as is — check"));
         }
     }
     notes
@@ -409,7 +405,12 @@ fn rename_in_app(item: &mut Item, from: &str, to: &str) {
 /// Returns the model-level meaning of an upgrade's release map on `matrix`: each upgraded
 /// deployment's entry for the old release copied under the new one with the old name renamed in
 /// every value. Used by the tests to check the text edit against the model.
-pub fn expected_entries(matrix: &Matrix, from: &str, to: &str, deployment: &str) -> Option<ReleaseMapEntry> {
+pub fn expected_entries(
+    matrix: &Matrix,
+    from: &str,
+    to: &str,
+    deployment: &str,
+) -> Option<ReleaseMapEntry> {
     let source = matrix.entry(from, deployment)?;
     let rename = |s: &str| crate::template::rename_token(s, from, to);
     Some(ReleaseMapEntry {
@@ -420,7 +421,11 @@ pub fn expected_entries(matrix: &Matrix, from: &str, to: &str, deployment: &str)
             .iter()
             .map(|v| edx_matrix_model::AppVersion {
                 application: v.application.clone(),
-                release: if v.release == from { to.into() } else { v.release.clone() },
+                release: if v.release == from {
+                    to.into()
+                } else {
+                    v.release.clone()
+                },
                 branch: v.branch.as_ref().map(|b| rename(b.as_str()).into()),
                 origin: v.origin.as_ref().map(|o| rename(o.as_str()).into()),
                 runtime: v.runtime.as_ref().map(|r| rename(r.as_str()).into()),
@@ -527,7 +532,11 @@ learning     = {}
         assert_eq!(removed.len(), 3);
         assert_eq!(removed[2], r#"releases    = ["olive"]"#);
         assert_eq!(added[2], r#"releases    = ["olive", "palm"]"#);
-        assert!(out.summary.contains("1 block extended, 0 blocks added"), "{}", out.summary);
+        assert!(
+            out.summary.contains("1 block extended, 0 blocks added"),
+            "{}",
+            out.summary
+        );
     }
 
     #[test]
@@ -601,7 +610,10 @@ learning     = {}
                         .push(expected_entries(&before, &from, to, d).expect("entry"));
                 }
             }
-            assert!(same_meaning(&after.matrix, &expected), "{ds:?} {stage} {to}");
+            assert!(
+                same_meaning(&after.matrix, &expected),
+                "{ds:?} {stage} {to}"
+            );
         }
     }
 
@@ -611,7 +623,10 @@ learning     = {}
         let EditError::Refused { hint, .. } = err else {
             panic!("not refused")
         };
-        assert!(hint.expect("hint").contains("edx-matrix release add quince"));
+        assert!(
+            hint.expect("hint")
+                .contains("edx-matrix release add quince")
+        );
         assert!(matches!(
             upgrade(SEED, &Upgrade::new(["mitz"], "CI", "palm")),
             Err(EditError::Unknown { .. })
