@@ -41,6 +41,8 @@ pub mod entry;
 pub mod fmt;
 pub mod meaning;
 pub mod promote;
+#[cfg(test)]
+mod properties;
 pub mod release;
 pub mod upgrade;
 

@@ -317,10 +317,6 @@ mod tests {
             r#"QA = "ulmo",     Production = "teak""#,
             r#"QA = "verawood", Production = "verawood""#,
         );
-        let text = text.replace(
-            r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#,
-            r#"pro            = { CI = "verawood", QA = "verawood", Production = "verawood" }"#,
-        );
         let once = retire(&text, "ulmo").expect("ulmo retires");
         let (removed, added) = changes(&text, &once.text);
         assert_eq!(
