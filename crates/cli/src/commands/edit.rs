@@ -101,6 +101,11 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
     if args.unset_translations {
         patch.translations = Change::Unset;
     }
+    if patch.is_empty() {
+        return Err(CommandError::usage(
+            "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
+        ));
+    }
     let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, |text| {
         edit::entry::set(text, &target, &patch)

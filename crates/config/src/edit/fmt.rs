@@ -450,4 +450,40 @@ forum = {}   # the forum
         let out = check_fmt(text);
         assert_eq!(out, expected);
     }
+
+    #[test]
+    fn other_shapes_format_stably() {
+        let text = r#"stages = ["CI", "QA"]
+[releases.ulmo]
+branch = "release/ulmo"
+python = "3.11"
+node = "24"
+
+[applications]
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+[deployments.site]
+QA = "ulmo"
+CI = "ulmo"
+[[map]]
+releases = ["ulmo"]
+deployments = ["site"]
+[map.apps.forum]
+branch = "x/{release}"
+"#;
+        let out = check_fmt(text);
+        assert!(
+            out.contains("[deployments.site]\nCI = \"ulmo\"\nQA = \"ulmo\"\n"),
+            "{out}"
+        );
+        let inline_map = r#"stages = ["CI"]
+map = [{ releases = ["ulmo"], deployments = ["site"], apps = { forum = {} } }]
+[releases]
+ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
+[applications]
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+[deployments]
+site = { CI = "ulmo" }
+"#;
+        check_fmt(inline_map);
+    }
 }
