@@ -278,9 +278,8 @@ fn width_before(t: &InlineTable, n: usize) -> Option<usize> {
         return None;
     }
     let mut width = 1;
-    for (i, (key, value)) in t.iter().enumerate().take(n) {
+    for (key, value) in t.iter().take(n) {
         let k = t.key(key)?;
-        let _ = i;
         width += raw(k.leaf_decor().prefix(), " ")
             + k.display_repr().len()
             + raw(k.leaf_decor().suffix(), " ")

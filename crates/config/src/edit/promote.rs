@@ -1,7 +1,7 @@
 //! `promote`: a stage takes the release of the stage before it (CI → QA → Production).
 
 use super::document::{self, Lines};
-use super::{EditError, EditOutcome, Place, finish};
+use super::{EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Deployment, Matrix};
 use std::cmp::Ordering;
@@ -113,15 +113,9 @@ pub fn promote(text: &str, args: &Promote) -> Result<EditOutcome, EditError> {
                     pin(&earlier)
                 ),
                 places: vec![
-                    Lines::stage(&lines, &args.deployment, &earlier),
-                    Lines::stage(&lines, &args.deployment, &later),
-                ]
-                .into_iter()
-                .map(|p| Place {
-                    line: p.line,
-                    what: p.what,
-                })
-                .collect(),
+                    lines.stage(&args.deployment, &earlier),
+                    lines.stage(&args.deployment, &later),
+                ],
                 hint: Some("pass `--force` to promote anyway".to_owned()),
             });
         }
