@@ -84,80 +84,77 @@ write_matrix "file://$WORK/repos" "$WORK/file.toml"
 "$BIN" --file "$WORK/git.toml" check --format json |
   python3 -c 'import json,sys; d = json.load(sys.stdin); assert not d["diagnostics"], d'
 
-
-# ── Measurement: best-of-RUNS wall time of a whole run, checking that it succeeded ───────────
-# verify-refs: the process must exit 0 with every pair present.
-time_verify() { # matrix jobs
-  python3 - "$RUNS" "$BIN" "$1" "$2" <<'PY'
-import json, subprocess, sys, time
-runs, binary, matrix, jobs = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-best = float("inf")
-for _ in range(runs):
-    t = time.perf_counter()
-    p = subprocess.run([binary, "--file", matrix, "verify-refs", "--jobs", jobs, "--format", "json"],
-                       capture_output=True, text=True)
-    best = min(best, time.perf_counter() - t)
+# ── Measurement ──────────────────────────────────────────────────────────────────────────────
+# `measure.py verify MATRIX JOBS` runs verify-refs, which must exit 0 with every pair present;
+# `measure.py baseline PAIRS` runs `git ls-remote <origin> refs/heads/<branch>` for each pair,
+# one after the other, and each must print the branch. Either is run RUNS times; it prints the
+# pairs checked, the connections of each run (lines matching COUNT_PATTERN added to COUNT_FILE
+# by that run) and the best wall time, as table cells.
+cat >"$WORK/measure.py" <<'PY'
+import json, os, subprocess, sys, time
+mode, runs = sys.argv[1], int(os.environ["RUNS"])
+count_file, pattern = os.environ.get("COUNT_FILE"), os.environ.get("COUNT_PATTERN", "")
+def count():
+    if not count_file or not os.path.exists(count_file):
+        return 0
+    with open(count_file, errors="replace") as f:
+        return sum(pattern in line for line in f)
+def verify(matrix, jobs):
+    p = subprocess.run([os.environ["BIN"], "--file", matrix, "verify-refs", "--jobs", jobs,
+                        "--format", "json"], capture_output=True, text=True)
     report = json.loads(p.stdout)
     if p.returncode != 0 or report["missing"] or report["unreachable"]:
         sys.exit(f"verify-refs failed ({p.returncode}): {p.stdout[:500]} {p.stderr[:500]}")
-    present = report["present"]
-print(f"{best * 1000:.0f} ms|{present}")
-PY
-}
-# The baseline: `git ls-remote <origin> refs/heads/<branch>` for each pair, one after the other;
-# each must print the branch.
-time_baseline() { # pairs
-  python3 - "$RUNS" "$1" <<'PY'
-import subprocess, sys, time
-runs, pairs = int(sys.argv[1]), [l.split() for l in open(sys.argv[2])]
-best = float("inf")
-for _ in range(runs):
-    t = time.perf_counter()
+    return report["present"]
+def baseline(pairs_file):
+    pairs = [line.split() for line in open(pairs_file)]
     for origin, branch in pairs:
         p = subprocess.run(["git", "ls-remote", origin, f"refs/heads/{branch}"],
                            capture_output=True, text=True)
         if p.returncode != 0 or f"refs/heads/{branch}" not in p.stdout:
             sys.exit(f"ls-remote {origin} {branch} failed: {p.stderr}")
+    return len(pairs)
+best, counts = float("inf"), []
+for _ in range(runs):
+    before = count()
+    t = time.perf_counter()
+    checked = verify(*sys.argv[2:]) if mode == "verify" else baseline(*sys.argv[2:])
     best = min(best, time.perf_counter() - t)
-print(f"{best * 1000:.0f} ms|{len(pairs)}")
+    counts.append(count() - before)
+connections = str(counts[0]) if len(set(counts)) == 1 else ", ".join(map(str, counts))
+print(f"{checked} | {connections} | {best * 1000:.0f} ms")
 PY
-}
-
-# git://: connections counted from the daemon log, over all RUNS runs.
-row_git() { # label measure-command...
-  local label=$1 before after result
+export BIN RUNS
+# git://: connections counted from the daemon log, in each timed run.
+row_git() { # label measure.py-arguments...
+  local label=$1
   shift
-  before=$(connections)
-  result=$("$@")
-  after=$(connections)
-  printf '| git:// (git daemon) | %s | %s | %s | %s |\n' "$label" "${result#*|}" \
-    "$(((after - before) / RUNS))" "${result%|*}"
+  printf '| git:// (git daemon) | %s | %s |\n' "$label" \
+    "$(COUNT_FILE=$LOG COUNT_PATTERN="Connection from" python3 "$WORK/measure.py" "$@")"
 }
-# file://: one counted run with GIT_TRACE (not timed), then the timed runs without it.
-row_file() { # label count-command measure-command...
-  local label=$1 count=$2 result
-  shift 2
+# file://: each connection runs `git upload-pack`, logged by GIT_TRACE. Counted in one more run
+# (tracing would slow the timed ones).
+row_file() { # label measure.py-arguments...
+  local label=$1 counted timed
+  shift
   rm -f "$WORK/trace"
-  GIT_TRACE=$WORK/trace bash -c "$count" >/dev/null 2>&1
-  result=$("$@")
-  printf '| file:// | %s | %s | %s | %s |\n' "$label" "${result#*|}" \
-    "$(grep -c "built-in: git upload-pack" "$WORK/trace" || true)" "${result%|*}"
+  counted=$(GIT_TRACE=$WORK/trace COUNT_FILE=$WORK/trace COUNT_PATTERN="built-in: git upload-pack" \
+    RUNS=1 python3 "$WORK/measure.py" "$@")
+  timed=$(python3 "$WORK/measure.py" "$@")
+  counted=${counted#* | }
+  printf '| file:// | %s | %s | %s | %s |\n' "$label" "${timed%% | *}" "${counted%% | *}" "${timed##* | }"
 }
 
 echo "machine: $(nproc) cores, $(uname -m), $(git --version); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "$N origins × $M branches = $((N * M)) (origin, branch) pairs; best of $RUNS runs; connections are per run"
+echo "$N origins × $M branches = $((N * M)) (origin, branch) pairs; best of $RUNS runs; connections per run (counted in each run for git://, in one extra traced run for file://)"
 echo
 echo "| transport | method | pairs checked | connections | best wall time |"
 echo "|---|---|---|---|---|"
-row_git "\`verify-refs --jobs $JOBS\`" time_verify "$WORK/git.toml" "$JOBS"
-row_git "\`verify-refs --jobs 1\`" time_verify "$WORK/git.toml" 1
-row_git "one \`git ls-remote\` per pair, sequential" time_baseline "$WORK/git.toml.pairs"
-row_file "\`verify-refs --jobs $JOBS\`" "'$BIN' --file '$WORK/file.toml' verify-refs --jobs $JOBS" \
-  time_verify "$WORK/file.toml" "$JOBS"
-row_file "\`verify-refs --jobs 1\`" "'$BIN' --file '$WORK/file.toml' verify-refs --jobs 1" \
-  time_verify "$WORK/file.toml" 1
-row_file "one \`git ls-remote\` per pair, sequential" \
-  "while read -r o b; do git ls-remote \"\$o\" \"refs/heads/\$b\"; done <'$WORK/file.toml.pairs'" \
-  time_baseline "$WORK/file.toml.pairs"
+row_git "\`verify-refs --jobs $JOBS\`" verify "$WORK/git.toml" "$JOBS"
+row_git "\`verify-refs --jobs 1\`" verify "$WORK/git.toml" 1
+row_git "one \`git ls-remote\` per pair, sequential" baseline "$WORK/git.toml.pairs"
+row_file "\`verify-refs --jobs $JOBS\`" verify "$WORK/file.toml" "$JOBS"
+row_file "\`verify-refs --jobs 1\`" verify "$WORK/file.toml" 1
+row_file "one \`git ls-remote\` per pair, sequential" baseline "$WORK/file.toml.pairs"
 echo
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

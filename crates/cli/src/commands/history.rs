@@ -93,6 +93,36 @@ pub struct History {
     pub skipped: Vec<Skipped>,
 }
 
+/// What the timelines need from one revision's matrix: the stages in promotion order and, per
+/// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
+/// held in memory.
+#[derive(Debug)]
+struct Pins {
+    stages: Vec<String>,
+    /// (deployment, [(stage, release)]), in file order.
+    deployments: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl From<&Matrix> for Pins {
+    fn from(matrix: &Matrix) -> Self {
+        Pins {
+            stages: matrix.stages.iter().map(ToString::to_string).collect(),
+            deployments: matrix
+                .deployments
+                .iter()
+                .map(|d| {
+                    let stages = d
+                        .stages
+                        .iter()
+                        .map(|pin| (pin.stage.to_string(), pin.release.to_string()))
+                        .collect();
+                    (d.name.to_string(), stages)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Builds timelines from matrices in commit order (oldest first). `matrices` yields, for each
 /// commit, the matrix or why it was skipped.
 struct Builder<'a> {
@@ -120,21 +150,21 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add(&mut self, commit: &CommitRef, matrix: &edx_matrix_model::Matrix) {
-        let first = matrix.stages.first().map(ToString::to_string);
-        let last = matrix.stages.last().map(ToString::to_string);
+    fn add(&mut self, commit: &CommitRef, pins: &Pins) {
+        let first = pins.stages.first().cloned();
+        let last = pins.stages.last().cloned();
         let mut present = Vec::new();
-        for d in &matrix.deployments {
-            let name = d.name.as_str();
+        for (name, stages) in &pins.deployments {
+            let name = name.as_str();
             if !self.seen_deployments.iter().any(|s| s == name) {
                 self.seen_deployments.push(name.to_owned());
             }
             if self.deployment.is_some_and(|want| want != name) {
                 continue;
             }
-            for pin in &d.stages {
-                let key = (name.to_owned(), pin.stage.to_string());
-                let release = pin.release.to_string();
+            for (stage, release) in stages {
+                let key = (name.to_owned(), stage.clone());
+                let release = release.clone();
                 let slot = *self.slots.entry(key.clone()).or_insert_with(|| {
                     self.timelines.push(Timeline {
                         deployment: key.0.clone(),
@@ -151,8 +181,8 @@ impl<'a> Builder<'a> {
                         commit: commit.clone(),
                     });
                 }
-                let at_first = first.as_deref() == Some(pin.stage.as_str());
-                let at_last = last.as_deref() == Some(pin.stage.as_str());
+                let at_first = first.as_ref() == Some(stage);
+                let at_last = last.as_ref() == Some(stage);
                 if at_first || at_last {
                     let lead_key = (name.to_owned(), release.clone());
                     let slot = *self.lead_slots.entry(lead_key).or_insert_with(|| {
@@ -239,7 +269,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     for (commit, revision) in log.iter().zip(load_revisions(&log, texts)) {
         let commit_ref = CommitRef::from(commit);
         match revision {
-            Ok(matrix) => builder.add(&commit_ref, &matrix),
+            Ok(pins) => builder.add(&commit_ref, &pins),
             Err(reason) => skipped.push(Skipped {
                 commit: commit_ref,
                 path: commit.path_at_commit.clone(),
@@ -277,14 +307,14 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads the text of each revision (or takes why it has none), in order: the matrix, or why the
-/// revision is skipped. Loading is almost all of `history`'s time, so a long history is split
+/// Loads the text of each revision (or takes why it has none), in order: the matrix's stage pins,
+/// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
 /// into contiguous runs loaded on one thread per core (at most 8).
 fn load_revisions(
     log: &[FileCommit],
     texts: Vec<Result<String, String>>,
-) -> Vec<Result<Matrix, String>> {
-    let load = |(commit, text): (&FileCommit, Result<String, String>)| -> Result<Matrix, String> {
+) -> Vec<Result<Pins, String>> {
+    let load = |(commit, text): (&FileCommit, Result<String, String>)| -> Result<Pins, String> {
         let path = &commit.path_at_commit;
         let loaded = load_text(
             Path::new(path),
@@ -294,7 +324,7 @@ fn load_revisions(
         if loaded.has_errors() {
             Err(first_error(&loaded))
         } else {
-            Ok(loaded.matrix)
+            Ok(Pins::from(&loaded.matrix))
         }
     };
     let threads = thread::available_parallelism()
@@ -522,14 +552,16 @@ mod tests {
         assert_eq!(loaded.len(), n);
         for (i, revision) in loaded.iter().enumerate() {
             match revision {
-                Ok(matrix) => {
+                Ok(pins) => {
                     assert!(i % 11 != 5 && i % 7 != 3, "{i}");
-                    let pro = matrix
+                    assert_eq!(pins.stages, ["CI", "QA", "Production"]);
+                    let pro = pins
                         .deployments
                         .iter()
-                        .find(|d| d.name.as_str() == "pro")
+                        .find(|(d, _)| d == "pro")
                         .expect("pro");
-                    assert_eq!(pro.stages[0].release.as_str(), releases[i % 3], "{i}");
+                    let ci = ("CI".to_owned(), releases[i % 3].to_owned());
+                    assert_eq!(pro.1[0], ci, "{i}");
                 }
                 Err(reason) if i % 11 == 5 => assert_eq!(reason, &format!("no file in {i}")),
                 Err(reason) => {
