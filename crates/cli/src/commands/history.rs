@@ -6,12 +6,15 @@ use crate::error::{CmdResult, CommandError};
 use crate::matrix_repo::{self, first_error, git_error, load_text};
 use crate::output::{Output, render_table, table};
 use edx_matrix_git::{FileCommit, GitError};
+use edx_matrix_model::Matrix;
 use edx_matrix_model::suggest::did_you_mean;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::num::NonZeroUsize;
 use std::path::Path;
 use std::process::ExitCode;
+use std::thread;
 
 /// The commit a change landed in.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -90,6 +93,36 @@ pub struct History {
     pub skipped: Vec<Skipped>,
 }
 
+/// What the timelines need from one revision's matrix: the stages in promotion order and, per
+/// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
+/// held in memory.
+#[derive(Debug)]
+struct Pins {
+    stages: Vec<String>,
+    /// (deployment, [(stage, release)]), in file order.
+    deployments: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl From<&Matrix> for Pins {
+    fn from(matrix: &Matrix) -> Self {
+        Pins {
+            stages: matrix.stages.iter().map(ToString::to_string).collect(),
+            deployments: matrix
+                .deployments
+                .iter()
+                .map(|d| {
+                    let stages = d
+                        .stages
+                        .iter()
+                        .map(|pin| (pin.stage.to_string(), pin.release.to_string()))
+                        .collect();
+                    (d.name.to_string(), stages)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Builds timelines from matrices in commit order (oldest first). `matrices` yields, for each
 /// commit, the matrix or why it was skipped.
 struct Builder<'a> {
@@ -117,21 +150,21 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn add(&mut self, commit: &CommitRef, matrix: &edx_matrix_model::Matrix) {
-        let first = matrix.stages.first().map(ToString::to_string);
-        let last = matrix.stages.last().map(ToString::to_string);
+    fn add(&mut self, commit: &CommitRef, pins: &Pins) {
+        let first = pins.stages.first().cloned();
+        let last = pins.stages.last().cloned();
         let mut present = Vec::new();
-        for d in &matrix.deployments {
-            let name = d.name.as_str();
+        for (name, stages) in &pins.deployments {
+            let name = name.as_str();
             if !self.seen_deployments.iter().any(|s| s == name) {
                 self.seen_deployments.push(name.to_owned());
             }
             if self.deployment.is_some_and(|want| want != name) {
                 continue;
             }
-            for pin in &d.stages {
-                let key = (name.to_owned(), pin.stage.to_string());
-                let release = pin.release.to_string();
+            for (stage, release) in stages {
+                let key = (name.to_owned(), stage.clone());
+                let release = release.clone();
                 let slot = *self.slots.entry(key.clone()).or_insert_with(|| {
                     self.timelines.push(Timeline {
                         deployment: key.0.clone(),
@@ -148,8 +181,8 @@ impl<'a> Builder<'a> {
                         commit: commit.clone(),
                     });
                 }
-                let at_first = first.as_deref() == Some(pin.stage.as_str());
-                let at_last = last.as_deref() == Some(pin.stage.as_str());
+                let at_first = first.as_ref() == Some(stage);
+                let at_last = last.as_ref() == Some(stage);
                 if at_first || at_last {
                     let lead_key = (name.to_owned(), release.clone());
                     let slot = *self.lead_slots.entry(lead_key).or_insert_with(|| {
@@ -222,33 +255,27 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         .map(|c| (c.hash.as_str(), c.path_at_commit.as_str()))
         .collect();
     let contents = mr.repo.show_files(&wanted).map_err(git_error)?;
-    for (commit, content) in log.iter().zip(contents) {
-        let commit_ref = CommitRef::from(commit);
-        let path = &commit.path_at_commit;
-        let skip = |reason: String| Skipped {
-            commit: commit_ref.clone(),
-            path: path.clone(),
-            reason,
-        };
-        let text = match content {
-            Ok(Some(text)) => text,
-            Ok(None) => {
-                skipped.push(skip("the file does not exist in this commit".to_owned()));
-                continue;
-            }
+    let mut texts = Vec::with_capacity(contents.len());
+    for content in contents {
+        texts.push(match content {
+            Ok(Some(text)) => Ok(text),
+            Ok(None) => Err("the file does not exist in this commit".to_owned()),
             Err(err @ (GitError::NotUtf8 { .. } | GitError::NotAFile { .. })) => {
-                skipped.push(skip(err.to_string()));
-                continue;
+                Err(err.to_string())
             }
             Err(err) => return Err(git_error(err)),
-        };
-        let name = format!("{}:{path}", commit.short_hash);
-        let loaded = load_text(Path::new(path), name, text);
-        if loaded.has_errors() {
-            skipped.push(skip(first_error(&loaded)));
-            continue;
+        });
+    }
+    for (commit, revision) in log.iter().zip(load_revisions(&log, texts)) {
+        let commit_ref = CommitRef::from(commit);
+        match revision {
+            Ok(pins) => builder.add(&commit_ref, &pins),
+            Err(reason) => skipped.push(Skipped {
+                commit: commit_ref,
+                path: commit.path_at_commit.clone(),
+                reason,
+            }),
         }
-        builder.add(&commit_ref, &loaded.matrix);
     }
     if let Some(want) = &args.deployment {
         if !builder.seen_deployments.iter().any(|d| d == want) {
@@ -279,6 +306,60 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Loads the text of each revision (or takes why it has none), in order: the matrix's stage pins,
+/// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
+/// into contiguous runs loaded on one thread per core (at most 8).
+fn load_revisions(
+    log: &[FileCommit],
+    texts: Vec<Result<String, String>>,
+) -> Vec<Result<Pins, String>> {
+    let load = |(commit, text): (&FileCommit, Result<String, String>)| -> Result<Pins, String> {
+        let path = &commit.path_at_commit;
+        let loaded = load_text(
+            Path::new(path),
+            format!("{}:{path}", commit.short_hash),
+            text?,
+        );
+        if loaded.has_errors() {
+            Err(first_error(&loaded))
+        } else {
+            Ok(Pins::from(&loaded.matrix))
+        }
+    };
+    let threads = thread::available_parallelism()
+        .map_or(1, NonZeroUsize::get)
+        .min(8);
+    if threads < 2 || texts.len() < 2 * PER_THREAD_AT_LEAST {
+        return log.iter().zip(texts).map(load).collect();
+    }
+    let run = texts.len().div_ceil(threads).max(PER_THREAD_AT_LEAST);
+    let mut items = log.iter().zip(texts);
+    let mut runs = Vec::new();
+    loop {
+        let next: Vec<_> = items.by_ref().take(run).collect();
+        if next.is_empty() {
+            break;
+        }
+        runs.push(next);
+    }
+    thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| scope.spawn(move || run.into_iter().map(load).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// Below this many revisions per thread, starting threads costs more than it saves.
+const PER_THREAD_AT_LEAST: usize = 32;
 
 /// Formats a duration in seconds as days and hours (`19d 4h`).
 pub fn format_duration(seconds: i64) -> String {
@@ -432,5 +513,62 @@ mod tests {
         assert_eq!(format_duration(19 * 86_400 + 4 * 3600 + 59), "19d 4h");
         assert_eq!(format_duration(3 * 3600), "0d 3h");
         assert_eq!(format_duration(120), "2m");
+    }
+
+    /// Enough revisions to load on several threads: every outcome stays with its revision.
+    #[test]
+    fn loads_many_revisions_in_order() {
+        const PRO: &str =
+            r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
+        let acme = edx_matrix_config::example::TEXT;
+        assert!(acme.contains(PRO));
+        let n = 8 * PER_THREAD_AT_LEAST + 5;
+        let log: Vec<FileCommit> = (0..n)
+            .map(|i| FileCommit {
+                hash: format!("{i:040x}"),
+                short_hash: format!("{i:07x}"),
+                date: "2024-01-01T00:00:00Z".to_owned(),
+                subject: format!("revision {i}"),
+                path_at_commit: "edx-matrix.toml".to_owned(),
+            })
+            .collect();
+        // Revision i pins `pro`'s CI stage to a release that encodes i % 3; every 7th does not
+        // parse, every 11th has no file.
+        let releases = ["teak", "ulmo", "verawood"];
+        let texts = (0..n)
+            .map(|i| match i {
+                _ if i % 11 == 5 => Err(format!("no file in {i}")),
+                _ if i % 7 == 3 => Ok(format!("{acme}\n[broken\n")),
+                _ => Ok(acme.replace(
+                    PRO,
+                    &format!(
+                        r#"pro = {{ CI = "{}", QA = "ulmo", Production = "teak" }}"#,
+                        releases[i % 3]
+                    ),
+                )),
+            })
+            .collect();
+        let loaded = load_revisions(&log, texts);
+        assert_eq!(loaded.len(), n);
+        for (i, revision) in loaded.iter().enumerate() {
+            match revision {
+                Ok(pins) => {
+                    assert!(i % 11 != 5 && i % 7 != 3, "{i}");
+                    assert_eq!(pins.stages, ["CI", "QA", "Production"]);
+                    let pro = pins
+                        .deployments
+                        .iter()
+                        .find(|(d, _)| d == "pro")
+                        .expect("pro");
+                    let ci = ("CI".to_owned(), releases[i % 3].to_owned());
+                    assert_eq!(pro.1[0], ci, "{i}");
+                }
+                Err(reason) if i % 11 == 5 => assert_eq!(reason, &format!("no file in {i}")),
+                Err(reason) => {
+                    assert_eq!(i % 7, 3, "{i}: {reason}");
+                    assert!(reason.contains("invalid TOML"), "{i}: {reason}");
+                }
+            }
+        }
     }
 }
