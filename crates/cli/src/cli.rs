@@ -68,6 +68,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
+    /// Serve the dashboard and the read-only JSON API, reloading when the file changes
+    Serve(ServeArgs),
 }
 
 /// Output formats for diagnostics.
@@ -276,4 +278,11 @@ pub struct InitArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Listen on this address (port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
 }

@@ -7,6 +7,7 @@ mod import;
 mod init;
 mod query;
 mod resolve;
+mod serve;
 mod show;
 
 use crate::cli::{Cli, Command};
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::Serve(args) => serve::run(global, &out, &args),
     }
 }
