@@ -419,7 +419,7 @@ pub async fn stage(
                             (value_cell(origin(row.git_origin), row.overridden.origin))
                             (value_cell(html! { code { (row.release_branch) } }, row.overridden.branch))
                             (value_cell(html! { (row.runtime_version) }, row.overridden.runtime))
-                            td { @match row.path { Some(p) => code { "/" (p) }, None => span aria-label="none" { "—" } } }
+                            td { @match row.path { Some(p) => code { "/" (p) }, None => "—" } }
                             @if has_translations {
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
                             }

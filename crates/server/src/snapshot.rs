@@ -138,6 +138,16 @@ pub enum Serving {
     None,
 }
 
+impl Serving {
+    fn of(has_good: bool, latest_is_good: bool) -> Self {
+        match (has_good, latest_is_good) {
+            (true, true) => Serving::Latest,
+            (true, false) => Serving::LastGood,
+            (false, _) => Serving::None,
+        }
+    }
+}
+
 /// Everything a request sees, swapped atomically on reload.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -166,11 +176,7 @@ struct DiagnosticsReport<'a> {
 impl Snapshot {
     /// Builds a snapshot from the latest attempt and the good matrix to serve.
     pub(crate) fn new(latest: Arc<Attempt>, good: Option<Arc<Good>>) -> Self {
-        let serving = match (&good, latest.is_good()) {
-            (Some(_), true) => Serving::Latest,
-            (Some(_), false) => Serving::LastGood,
-            (None, _) => Serving::None,
-        };
+        let serving = Serving::of(good.is_some(), latest.is_good());
         let (read_error, diagnostics) = match &latest.outcome {
             Ok(loaded) => (
                 None,
@@ -203,10 +209,6 @@ impl Snapshot {
 
     /// Returns which matrix is served.
     pub fn serving(&self) -> Serving {
-        match (&self.good, self.latest.is_good()) {
-            (Some(_), true) => Serving::Latest,
-            (Some(_), false) => Serving::LastGood,
-            (None, _) => Serving::None,
-        }
+        Serving::of(self.good.is_some(), self.latest.is_good())
     }
 }

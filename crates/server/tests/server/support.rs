@@ -1,7 +1,7 @@
 //! Starts servers on 127.0.0.1:0 and talks to them over real HTTP/1.1.
 
 use axum::body::Bytes;
-use edx_matrix_server::{AppState, MatrixSource, Options, Server};
+use edx_matrix_server::{MatrixSource, Options, Server};
 use http_body_util::{BodyExt, Full};
 use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::client::legacy::Client;
@@ -9,7 +9,6 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::task::JoinHandle;
@@ -27,7 +26,6 @@ pub fn acme() -> String {
 /// A server running in the test's runtime; stopped when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
-    pub state: Arc<AppState>,
     task: JoinHandle<()>,
     client: Client<HttpConnector, Full<Bytes>>,
 }
@@ -75,11 +73,9 @@ pub async fn start(options: Options) -> TestServer {
         .await
         .unwrap();
     let addr = server.local_addr();
-    let state = server.state().clone();
     let task = tokio::spawn(server.run());
     TestServer {
         addr,
-        state,
         task,
         client: Client::builder(TokioExecutor::new()).build_http(),
     }
