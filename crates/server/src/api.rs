@@ -313,7 +313,10 @@ struct ReleaseView<'a> {
     entries: Vec<EntryView<'a>>,
 }
 
-fn release_summary<'m>(matrix: &'m Matrix, release: &'m edx_matrix_model::Release) -> ReleaseSummary<'m> {
+fn release_summary<'m>(
+    matrix: &'m Matrix,
+    release: &'m edx_matrix_model::Release,
+) -> ReleaseSummary<'m> {
     ReleaseSummary {
         name: release.name.as_str(),
         branch: release.branch.as_str(),

@@ -150,7 +150,11 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
     match &d.location {
         Location::Span(span) => {
             let (line, column) = source.line_col(span.start);
-            let text = source.text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+            let text = source
+                .text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or("");
             html! {
                 div class="place" {
                     code { (source.name) ":" (line) ":" (column) } " — " (d.label)
@@ -168,11 +172,7 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
 fn unavailable(snapshot: &Snapshot) -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,
-        layout(
-            "No matrix",
-            snapshot,
-            html! { h1 { "No matrix to show" } },
-        ),
+        layout("No matrix", snapshot, html! { h1 { "No matrix to show" } }),
     )
 }
 
@@ -223,7 +223,11 @@ pub async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
     let Some(good) = &snapshot.good else {
         return page(
             StatusCode::SERVICE_UNAVAILABLE,
-            layout("Release matrix", &snapshot, html! { h1 { "Release matrix" } }),
+            layout(
+                "Release matrix",
+                &snapshot,
+                html! { h1 { "Release matrix" } },
+            ),
         );
     };
     page(
@@ -343,9 +347,16 @@ pub async fn stage(
     };
     let matrix = &good.loaded.matrix;
     let Some(d) = matrix.deployment(&deployment) else {
-        let hint = did_you_mean(&deployment, matrix.deployments.iter().map(|d| d.name.as_str()))
-            .map(|s| (s.to_owned(), stage_href(s, &stage)));
-        return missing(&snapshot, format!("There is no deployment `{deployment}`."), hint);
+        let hint = did_you_mean(
+            &deployment,
+            matrix.deployments.iter().map(|d| d.name.as_str()),
+        )
+        .map(|s| (s.to_owned(), stage_href(s, &stage)));
+        return missing(
+            &snapshot,
+            format!("There is no deployment `{deployment}`."),
+            hint,
+        );
     };
     let Some(release) = d.release_of(&stage) else {
         let hint = did_you_mean(&stage, d.stages.iter().map(|p| p.stage.as_str()))
@@ -438,10 +449,7 @@ fn any_override(o: Overridden) -> bool {
 }
 
 /// `GET /r/{release}`: which stages run a release and which entries override it.
-pub async fn release(
-    State(state): State<Arc<AppState>>,
-    Path(name): Path<String>,
-) -> Response {
+pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let snapshot = state.snapshot();
     let Some(good) = &snapshot.good else {
         return unavailable(&snapshot);
@@ -526,5 +534,8 @@ pub async fn release(
             }
         }
     };
-    page(StatusCode::OK, layout(&format!("Release {name}"), &snapshot, body))
+    page(
+        StatusCode::OK,
+        layout(&format!("Release {name}"), &snapshot, body),
+    )
 }

@@ -100,7 +100,11 @@ mod tests {
     fn matches_githubs_documented_example() {
         // From GitHub's "Validating webhook deliveries" documentation.
         let sig = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
-        assert!(verify_signature(b"It's a Secret to Everybody", b"Hello, World!", sig));
+        assert!(verify_signature(
+            b"It's a Secret to Everybody",
+            b"Hello, World!",
+            sig
+        ));
         assert_eq!(sign(b"It's a Secret to Everybody", b"Hello, World!"), sig);
     }
 
@@ -110,7 +114,11 @@ mod tests {
         assert!(verify_signature(b"s", b"body", &good));
         assert!(!verify_signature(b"s", b"body!", &good));
         assert!(!verify_signature(b"t", b"body", &good));
-        assert!(!verify_signature(b"s", b"body", &good.replace("sha256=", "sha1=")));
+        assert!(!verify_signature(
+            b"s",
+            b"body",
+            &good.replace("sha256=", "sha1=")
+        ));
         assert!(!verify_signature(b"s", b"body", "sha256=zz"));
         assert!(!verify_signature(b"s", b"body", "sha256=abc"));
         assert!(!verify_signature(b"s", b"body", &good[..good.len() - 2]));

@@ -17,7 +17,11 @@ impl Drop for Child {
 
 fn http_get(addr: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     stream.read_to_string(&mut out).unwrap();
     out
@@ -49,19 +53,30 @@ fn serve_prints_its_url_and_answers() {
     let health = http_get(addr, "/healthz");
     assert!(health.starts_with("HTTP/1.1 200 OK"), "{health}");
     assert!(health.contains(r#""status":"ok""#), "{health}");
-    let rows = http_get(addr, "/api/v1/resolved?deployment=pro&stage=Production&application=communications");
+    let rows = http_get(
+        addr,
+        "/api/v1/resolved?deployment=pro&stage=Production&application=communications",
+    );
     assert!(rows.contains(r#""runtime_version":"22""#), "{rows}");
 }
 
 #[test]
 fn serve_listens_on_loopback_by_default() {
     let run = Env::new().run(&["serve", "--help"]);
-    assert!(run.ok().contains("[default: 127.0.0.1:8080]"), "{}", run.stdout);
+    assert!(
+        run.ok().contains("[default: 127.0.0.1:8080]"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn serve_without_a_matrix_is_a_usage_error() {
     let run = Env::new().run(&["serve", "--addr", "127.0.0.1:0"]);
     run.code(2);
-    assert!(run.stderr.contains("no `edx-matrix.toml`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no `edx-matrix.toml`"),
+        "{}",
+        run.stderr
+    );
 }

@@ -31,7 +31,13 @@ fn expected_rows(keep: impl Fn(&Value) -> bool) -> Vec<Vec<Value>> {
         &std::fs::read_to_string(fixtures().join("acme/expected-resolved.json")).unwrap(),
     )
     .unwrap();
-    let kept: Vec<Value> = all.as_array().unwrap().iter().filter(|r| keep(r)).cloned().collect();
+    let kept: Vec<Value> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| keep(r))
+        .cloned()
+        .collect();
     project(&Value::Array(kept))
 }
 
@@ -59,14 +65,21 @@ async fn every_documented_get_answers_as_documented() {
         }
         let reply = server.get(&url).await;
         assert_eq!(reply.status, StatusCode::OK, "GET {url}: {}", reply.text());
-        assert_eq!(reply.header("content-type"), Some("application/json"), "GET {url}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/json"),
+            "GET {url}"
+        );
         assert_matches_openapi(path, "get", 200, &reply.json());
         let head = server.send(Method::HEAD, &url, &[], Bytes::new()).await;
         assert_eq!(head.status, StatusCode::OK, "HEAD {url}");
         assert!(head.body.is_empty(), "HEAD {url} sent a body");
         checked += 1;
     }
-    assert_eq!(checked, 9, "every GET endpoint of the document was exercised");
+    assert_eq!(
+        checked, 9,
+        "every GET endpoint of the document was exercised"
+    );
 }
 
 #[tokio::test]
@@ -75,7 +88,10 @@ async fn resolved_rows_are_the_expected_rows() {
     let all = server.get("/api/v1/resolved").await;
     assert_eq!(project(&all.json()), expected_rows(|_| true));
 
-    let qa = server.get("/api/v1/resolved?deployment=pro&stage=QA").await.json();
+    let qa = server
+        .get("/api/v1/resolved?deployment=pro&stage=QA")
+        .await
+        .json();
     assert_matches_openapi("/api/v1/resolved", "get", 200, &qa);
     assert_eq!(
         project(&qa),
@@ -83,28 +99,52 @@ async fn resolved_rows_are_the_expected_rows() {
     );
     assert_eq!(qa.as_array().unwrap().len(), 7);
     // The row objects carry the same extras as `edx-matrix resolve --format json`.
-    let notes = qa.as_array().unwrap().iter().find(|r| r["application"] == "notes-api").unwrap();
+    let notes = qa
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application"] == "notes-api")
+        .unwrap();
     assert_eq!(notes["entry_release"], "master");
     assert_eq!(notes["release_branch"], "master");
-    let platform = qa.as_array().unwrap().iter().find(|r| r["application"] == "edx-platform").unwrap();
+    let platform = qa
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["application"] == "edx-platform")
+        .unwrap();
     assert_eq!(
         platform["overridden"],
         json!({"origin": true, "branch": true, "runtime": false})
     );
     assert_eq!(platform["release_branch"], "pro/ulmo");
 
-    let mfes = server.get("/api/v1/resolved?type=MFE&deployment=online").await.json();
+    let mfes = server
+        .get("/api/v1/resolved?type=MFE&deployment=online")
+        .await
+        .json();
     assert_eq!(
         project(&mfes),
         expected_rows(|r| r["deployment"] == "online" && r["type"] == "MFE")
     );
-    assert!(mfes.as_array().unwrap().iter().all(|r| r["translations"] == json!(["npm run pull_translations"])));
-    let ulmo = server.get("/api/v1/resolved?release=ulmo&type=ida").await.json();
+    assert!(
+        mfes.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["translations"] == json!(["npm run pull_translations"]))
+    );
+    let ulmo = server
+        .get("/api/v1/resolved?release=ulmo&type=ida")
+        .await
+        .json();
     assert_eq!(
         project(&ulmo),
         expected_rows(|r| r["release"] == "ulmo" && r["type"] == "IDA")
     );
-    let notes = server.get("/api/v1/resolved?application=notes-api&deployment=pro").await.json();
+    let notes = server
+        .get("/api/v1/resolved?application=notes-api&deployment=pro")
+        .await
+        .json();
     assert_eq!(notes.as_array().unwrap().len(), 3);
 }
 
@@ -112,13 +152,43 @@ async fn resolved_rows_are_the_expected_rows() {
 async fn resolved_rejects_bad_filters_with_json_errors() {
     let server = start_example().await;
     let cases = [
-        ("deployment=prod", 404, "no deployment `prod` in the matrix", Some("did you mean `pro`?")),
-        ("stage=qa", 404, "no stage `qa` in the matrix", Some("did you mean `QA`?")),
-        ("release=zebra", 404, "no release `zebra` in the matrix", None),
-        ("application=learnin", 404, "no application `learnin` in the matrix", Some("did you mean `learning`?")),
+        (
+            "deployment=prod",
+            404,
+            "no deployment `prod` in the matrix",
+            Some("did you mean `pro`?"),
+        ),
+        (
+            "stage=qa",
+            404,
+            "no stage `qa` in the matrix",
+            Some("did you mean `QA`?"),
+        ),
+        (
+            "release=zebra",
+            404,
+            "no release `zebra` in the matrix",
+            None,
+        ),
+        (
+            "application=learnin",
+            404,
+            "no application `learnin` in the matrix",
+            Some("did you mean `learning`?"),
+        ),
         ("type=spa", 400, "`type` is `ida` or `mfe`, not `spa`", None),
-        ("deploy=pro", 400, "unknown query parameter `deploy`; the filters are `deployment`, `stage`, `release`, `application`, `type`", None),
-        ("deployment=pro&deployment=online", 400, "query parameter `deployment` is given twice", None),
+        (
+            "deploy=pro",
+            400,
+            "unknown query parameter `deploy`; the filters are `deployment`, `stage`, `release`, `application`, `type`",
+            None,
+        ),
+        (
+            "deployment=pro&deployment=online",
+            400,
+            "query parameter `deployment` is given twice",
+            None,
+        ),
         ("stage=", 400, "query parameter `stage` is empty", None),
     ];
     for (query, status, error, hint) in cases {
@@ -135,10 +205,9 @@ async fn resolved_rejects_bad_filters_with_json_errors() {
 async fn model_is_the_interchange_fixture() {
     let server = start_example().await;
     let got = server.get("/api/v1/model").await.json();
-    let expected: Value = serde_json::from_str(
-        &std::fs::read_to_string(fixtures().join("acme/model.json")).unwrap(),
-    )
-    .unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixtures().join("acme/model.json")).unwrap())
+            .unwrap();
     for key in ["releases", "applications", "deployments"] {
         assert_eq!(got[key], expected[key], "{key}");
     }
@@ -152,10 +221,17 @@ async fn model_is_the_interchange_fixture() {
         entries.sort_by_key(|e| (e["release"].to_string(), e["deployment"].to_string()));
         entries
     };
-    let (got, expected) = (canonical(&got["release_map"]), canonical(&expected["release_map"]));
+    let (got, expected) = (
+        canonical(&got["release_map"]),
+        canonical(&expected["release_map"]),
+    );
     assert_eq!(got.len(), expected.len());
     for (g, e) in got.iter().zip(&expected) {
-        assert_eq!(g, e, "release-map entry {} {}", e["release"], e["deployment"]);
+        assert_eq!(
+            g, e,
+            "release-map entry {} {}",
+            e["release"], e["deployment"]
+        );
     }
 }
 
@@ -179,16 +255,28 @@ async fn deployments_and_releases() {
     let ulmo = server.get("/api/v1/releases/ulmo").await.json();
     assert_matches_openapi("/api/v1/releases/{name}", "get", 200, &ulmo);
     assert_eq!(ulmo["branch"], "release/ulmo");
-    assert_eq!(ulmo["stages"], json!([{"deployment": "pro", "stage": "QA"}]));
+    assert_eq!(
+        ulmo["stages"],
+        json!([{"deployment": "pro", "stage": "QA"}])
+    );
     let entries: Vec<(String, bool)> = ulmo["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["deployment"].as_str().unwrap().to_owned(), e["used"].as_bool().unwrap()))
+        .map(|e| {
+            (
+                e["deployment"].as_str().unwrap().to_owned(),
+                e["used"].as_bool().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         entries,
-        [("campus".to_owned(), false), ("campus-staging".to_owned(), false), ("pro".to_owned(), true)]
+        [
+            ("campus".to_owned(), false),
+            ("campus-staging".to_owned(), false),
+            ("pro".to_owned(), true)
+        ]
     );
     let campus = &ulmo["entries"][0]["applications"];
     let overridden: Vec<&str> = campus
@@ -253,7 +341,11 @@ async fn a_matrix_with_errors_at_start_serves_nothing_but_its_diagnostics() {
     assert_eq!(undefined["line"], 37);
     let page = server.get("/").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
-    assert!(page.text().contains("release `ulmoo` is not defined"), "{}", page.text());
+    assert!(
+        page.text().contains("release `ulmoo` is not defined"),
+        "{}",
+        page.text()
+    );
 }
 
 #[tokio::test]
@@ -265,13 +357,19 @@ async fn pages_render_the_grid_and_escape_matrix_values() {
             "learning          = { translations = [\"npm run pull_translations\"] }",
             "learning          = { translations = [\"echo '<img src=x onerror=alert(1)>'\"] }",
         )
-        .replace("branch = \"main\" }\ncodejail", "branch = \"x/<b>bold</b>\" }\ncodejail");
+        .replace(
+            "branch = \"main\" }\ncodejail",
+            "branch = \"x/<b>bold</b>\" }\ncodejail",
+        );
     assert!(text.contains("<img") && text.contains("<b>bold"));
     std::fs::write(&path, text).unwrap();
     let server = start(Options::new(MatrixSource::File(path))).await;
     let grid = server.get("/").await;
     assert_eq!(grid.status, StatusCode::OK);
-    assert_eq!(grid.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        grid.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let html = grid.text();
     assert!(html.contains("<th scope=\"col\">QA</th>"), "{html}");
     assert!(html.contains("<th scope=\"row\">pro</th>"), "{html}");
@@ -279,13 +377,23 @@ async fn pages_render_the_grid_and_escape_matrix_values() {
     assert!(html.contains("href=\"/r/ulmo\""), "{html}");
     assert!(html.contains("Warnings from check (2)"), "{html}");
     let online = server.get("/d/online/CI").await.text();
-    assert!(online.contains("&lt;img src=x onerror=alert(1)&gt;"), "{online}");
+    assert!(
+        online.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{online}"
+    );
     assert!(!online.contains("<img"), "{online}");
     assert!(online.contains("x/&lt;b&gt;bold&lt;/b&gt;"), "{online}");
     assert!(!online.contains("<b>"), "{online}");
     let missing = server.get("/d/pro/Staging").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
-    assert!(missing.text().contains("Deployment `pro` has no stage `Staging`."));
+    assert!(
+        missing
+            .text()
+            .contains("Deployment `pro` has no stage `Staging`.")
+    );
     let release = server.get("/r/ulmo").await.text();
-    assert!(release.contains("unused: no stage of campus runs ulmo"), "{release}");
+    assert!(
+        release.contains("unused: no stage of campus runs ulmo"),
+        "{release}"
+    );
 }

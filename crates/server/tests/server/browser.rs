@@ -58,8 +58,14 @@ async fn dashboard_cell_shows_the_stage_components() {
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start `{}`: {e}", chromedriver.display()));
     let started = Instant::now();
-    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let profile = tempfile::tempdir().unwrap();
@@ -90,20 +96,38 @@ async fn dashboard_cell_shows_the_stage_components() {
 
     client.goto(&server.url("/")).await.unwrap();
     assert_eq!(client.title().await.unwrap(), "Release matrix · edx-matrix");
-    let caption = client.find(Locator::Css("table.grid caption")).await.unwrap();
-    assert_eq!(caption.text().await.unwrap(), "Release of each stage, by deployment");
+    let caption = client
+        .find(Locator::Css("table.grid caption"))
+        .await
+        .unwrap();
+    assert_eq!(
+        caption.text().await.unwrap(),
+        "Release of each stage, by deployment"
+    );
     let headers: Vec<String> = texts(&client, "table.grid thead th").await;
     assert_eq!(headers, ["Deployment", "CI", "QA", "Production"]);
     let deployments = texts(&client, "table.grid tbody th").await;
     assert_eq!(deployments, ["campus", "campus-staging", "online", "pro"]);
     save(&client, "dashboard.png").await;
 
-    let cell = client.find(Locator::Css("a[href='/d/pro/QA']")).await.unwrap();
+    let cell = client
+        .find(Locator::Css("a[href='/d/pro/QA']"))
+        .await
+        .unwrap();
     assert_eq!(cell.text().await.unwrap().lines().next(), Some("ulmo"));
     cell.click().await.unwrap();
     let started = Instant::now();
-    while !client.current_url().await.unwrap().path().ends_with("/d/pro/QA") {
-        assert!(started.elapsed() < Duration::from_secs(10), "the click did not navigate");
+    while !client
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .ends_with("/d/pro/QA")
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the click did not navigate"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let heading = client.find(Locator::Css("h1")).await.unwrap();
@@ -121,7 +145,11 @@ async fn dashboard_cell_shows_the_stage_components() {
             "notes-api (defaults of master)",
         ]
     );
-    let platform = texts(&client, "#components tr[data-application='edx-platform'] td").await;
+    let platform = texts(
+        &client,
+        "#components tr[data-application='edx-platform'] td",
+    )
+    .await;
     assert_eq!(
         platform,
         [
@@ -135,10 +163,18 @@ async fn dashboard_cell_shows_the_stage_components() {
     let learning = texts(&client, "#components tr[data-application='learning'] td").await;
     assert_eq!(
         learning,
-        ["MFE", "github.com/openedx/frontend-app-learning", "release/ulmo", "24", "/learn"]
+        [
+            "MFE",
+            "github.com/openedx/frontend-app-learning",
+            "release/ulmo",
+            "24",
+            "/learn"
+        ]
     );
     let origin = client
-        .find(Locator::Css("#components tr[data-application='learning'] td a"))
+        .find(Locator::Css(
+            "#components tr[data-application='learning'] td a",
+        ))
         .await
         .unwrap();
     assert_eq!(
@@ -157,7 +193,11 @@ async fn dashboard_cell_shows_the_stage_components() {
         )
         .await
         .unwrap();
-    assert_eq!(overflow, json!(0), "the page itself must not scroll sideways on a phone");
+    assert_eq!(
+        overflow,
+        json!(0),
+        "the page itself must not scroll sideways on a phone"
+    );
     save(&client, "dashboard-phone.png").await;
     client.close().await.unwrap();
 }

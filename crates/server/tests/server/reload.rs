@@ -15,7 +15,9 @@ fn replace(path: &std::path::Path, text: &str) {
 
 fn pro_qa_release(reply: &crate::support::Reply) -> Option<String> {
     let value = reply.json();
-    value.as_array()?.first()?["release"].as_str().map(str::to_owned)
+    value.as_array()?.first()?["release"]
+        .as_str()
+        .map(str::to_owned)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -25,7 +27,10 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     std::fs::write(&path, acme()).unwrap();
     let server = start(Options::new(MatrixSource::File(path.clone()))).await;
     let query = "/api/v1/resolved?deployment=pro&stage=QA";
-    assert_eq!(pro_qa_release(&server.get(query).await).as_deref(), Some("ulmo"));
+    assert_eq!(
+        pro_qa_release(&server.get(query).await).as_deref(),
+        Some("ulmo")
+    );
 
     // Promote pro QA to verawood, editing in place.
     let promoted = acme().replace("QA = \"ulmo\"", "QA = \"verawood\"");
@@ -35,9 +40,18 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
             pro_qa_release(r).as_deref() == Some("verawood")
         })
         .await;
-    assert_eq!(pro_qa_release(&reply).as_deref(), Some("verawood"), "not reloaded in {took:?}");
-    assert!(took < Duration::from_secs(2), "took {took:?} to show the edit");
-    let generation = server.get("/healthz").await.json()["generation"].as_u64().unwrap();
+    assert_eq!(
+        pro_qa_release(&reply).as_deref(),
+        Some("verawood"),
+        "not reloaded in {took:?}"
+    );
+    assert!(
+        took < Duration::from_secs(2),
+        "took {took:?} to show the edit"
+    );
+    let generation = server.get("/healthz").await.json()["generation"]
+        .as_u64()
+        .unwrap();
     assert_eq!(generation, 2);
 
     // A broken edit: the promoted matrix stays served, the diagnostics name the problem.
@@ -48,10 +62,15 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     assert_ne!(broken, promoted);
     replace(&path, &broken);
     let (diagnostics, took) = server
-        .wait_for("/api/v1/diagnostics", Duration::from_secs(5), |r| r.json()["serving"] == "last-good")
+        .wait_for("/api/v1/diagnostics", Duration::from_secs(5), |r| {
+            r.json()["serving"] == "last-good"
+        })
         .await;
     let body = diagnostics.json();
-    assert_eq!(body["serving"], "last-good", "not reloaded in {took:?}: {body:#}");
+    assert_eq!(
+        body["serving"], "last-good",
+        "not reloaded in {took:?}: {body:#}"
+    );
     assert_matches_openapi("/api/v1/diagnostics", "get", 200, &body);
     assert_eq!(body["serving_generation"], 2);
     assert_eq!(body["generation"], 3);
@@ -71,22 +90,38 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     let page = server.get("/").await.text();
     assert!(page.contains("role=\"alert\""), "{page}");
     assert!(page.contains("release `verawod` is not defined"), "{page}");
-    assert!(page.contains("Still serving the last good version (generation 2)"), "{page}");
+    assert!(
+        page.contains("Still serving the last good version (generation 2)"),
+        "{page}"
+    );
 
     // The file disappears: still served, the read error shown.
     std::fs::remove_file(&path).unwrap();
     let (diagnostics, _) = server
-        .wait_for("/api/v1/diagnostics", Duration::from_secs(5), |r| !r.json()["read_error"].is_null())
+        .wait_for("/api/v1/diagnostics", Duration::from_secs(5), |r| {
+            !r.json()["read_error"].is_null()
+        })
         .await;
     let body = diagnostics.json();
     assert_matches_openapi("/api/v1/diagnostics", "get", 200, &body);
-    assert!(body["read_error"].as_str().unwrap().starts_with("cannot read `"), "{body:#}");
-    assert_eq!(pro_qa_release(&server.get(query).await).as_deref(), Some("verawood"));
+    assert!(
+        body["read_error"]
+            .as_str()
+            .unwrap()
+            .starts_with("cannot read `"),
+        "{body:#}"
+    );
+    assert_eq!(
+        pro_qa_release(&server.get(query).await).as_deref(),
+        Some("verawood")
+    );
 
     // Fixed: served again.
     replace(&path, &acme());
     let (reply, _) = server
-        .wait_for(query, Duration::from_secs(5), |r| pro_qa_release(r).as_deref() == Some("ulmo"))
+        .wait_for(query, Duration::from_secs(5), |r| {
+            pro_qa_release(r).as_deref() == Some("ulmo")
+        })
         .await;
     assert_eq!(pro_qa_release(&reply).as_deref(), Some("ulmo"));
     assert_eq!(server.get("/healthz").await.json()["status"], "ok");
@@ -105,7 +140,10 @@ async fn no_request_fails_while_reloading() {
         tokio::spawn(async move {
             for i in 0..40 {
                 let release = if i % 2 == 0 { "verawood" } else { "ulmo" };
-                replace(&path, &acme().replace("QA = \"ulmo\"", &format!("QA = \"{release}\"")));
+                replace(
+                    &path,
+                    &acme().replace("QA = \"ulmo\"", &format!("QA = \"{release}\"")),
+                );
                 tokio::time::sleep(Duration::from_millis(15)).await;
             }
         })
@@ -130,6 +168,14 @@ async fn no_request_fails_while_reloading() {
     for reader in readers {
         seen.extend(reader.await.unwrap());
     }
-    assert!(seen.contains("ulmo") || seen.contains("verawood"), "{seen:?}");
-    assert!(server.get("/healthz").await.json()["generation"].as_u64().unwrap() > 2);
+    assert!(
+        seen.contains("ulmo") || seen.contains("verawood"),
+        "{seen:?}"
+    );
+    assert!(
+        server.get("/healthz").await.json()["generation"]
+            .as_u64()
+            .unwrap()
+            > 2
+    );
 }

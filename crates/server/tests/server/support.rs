@@ -20,7 +20,10 @@ pub fn fixtures() -> PathBuf {
 
 /// The text of the acme example.
 pub fn acme() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme/edx-matrix.toml")).unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme/edx-matrix.toml"),
+    )
+    .unwrap()
 }
 
 /// A server running in the test's runtime; stopped when dropped.
@@ -48,12 +51,8 @@ impl Reply {
     /// The body as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The body as text.
@@ -158,8 +157,12 @@ impl TestServer {
 pub fn assert_matches_openapi(path: &str, method: &str, status: u16, value: &serde_json::Value) {
     let doc: serde_json::Value = serde_json::from_str(edx_matrix_server::api::OPENAPI).unwrap();
     let operation = &doc["paths"][path][method];
-    assert!(operation.is_object(), "the OpenAPI document has no {method} {path}");
-    let schema = &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
+    assert!(
+        operation.is_object(),
+        "the OpenAPI document has no {method} {path}"
+    );
+    let schema =
+        &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
     assert!(
         schema.is_object(),
         "the OpenAPI document has no JSON response {status} for {method} {path}"

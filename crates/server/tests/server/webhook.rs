@@ -7,7 +7,8 @@ use edx_matrix_server::{MatrixSource, Options};
 use hyper::{Method, StatusCode};
 
 const SECRET: &str = "It's a Secret to Everybody";
-const PUSH: &str = r#"{"ref":"refs/heads/main","after":"0000000000000000000000000000000000000000"}"#;
+const PUSH: &str =
+    r#"{"ref":"refs/heads/main","after":"0000000000000000000000000000000000000000"}"#;
 
 /// A server on a file, without polling, so only the webhook reloads.
 async fn server(secret: Option<&str>) -> (TestServer, tempfile::TempDir, std::path::PathBuf) {
@@ -29,19 +30,32 @@ async fn post(server: &TestServer, signature: Option<&str>, body: &str) -> crate
         headers.push(("x-hub-signature-256", signature));
     }
     server
-        .send(Method::POST, "/api/v1/hooks/github", &headers, body.to_owned())
+        .send(
+            Method::POST,
+            "/api/v1/hooks/github",
+            &headers,
+            body.to_owned(),
+        )
         .await
 }
 
 async fn pro_qa(server: &TestServer) -> String {
-    let rows = server.get("/api/v1/resolved?deployment=pro&stage=QA").await.json();
+    let rows = server
+        .get("/api/v1/resolved?deployment=pro&stage=QA")
+        .await
+        .json();
     rows[0]["release"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
 async fn without_a_secret_the_webhook_does_not_exist() {
     let (server, _dir, _path) = server(None).await;
-    let reply = post(&server, Some(&sign(SECRET.as_bytes(), PUSH.as_bytes())), PUSH).await;
+    let reply = post(
+        &server,
+        Some(&sign(SECRET.as_bytes(), PUSH.as_bytes())),
+        PUSH,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_matches_openapi("/api/v1/hooks/github", "post", 404, &reply.json());
     // An empty secret is no secret.
@@ -57,12 +71,42 @@ async fn a_bad_signature_is_refused_and_nothing_reloads() {
     let good = sign(SECRET.as_bytes(), PUSH.as_bytes());
     let tampered = PUSH.replace("main", "evil");
     let cases = [
-        ("missing", None, PUSH.to_owned(), "missing `X-Hub-Signature-256`"),
-        ("wrong secret", Some(sign(b"guess", PUSH.as_bytes())), PUSH.to_owned(), "bad `X-Hub-Signature-256`"),
-        ("tampered body", Some(good.clone()), tampered, "bad `X-Hub-Signature-256`"),
-        ("sha1 prefix", Some(good.replace("sha256=", "sha1=")), PUSH.to_owned(), "bad `X-Hub-Signature-256`"),
-        ("truncated", Some(good[..40].to_owned()), PUSH.to_owned(), "bad `X-Hub-Signature-256`"),
-        ("not hex", Some(format!("sha256={}", "zz".repeat(32))), PUSH.to_owned(), "bad `X-Hub-Signature-256`"),
+        (
+            "missing",
+            None,
+            PUSH.to_owned(),
+            "missing `X-Hub-Signature-256`",
+        ),
+        (
+            "wrong secret",
+            Some(sign(b"guess", PUSH.as_bytes())),
+            PUSH.to_owned(),
+            "bad `X-Hub-Signature-256`",
+        ),
+        (
+            "tampered body",
+            Some(good.clone()),
+            tampered,
+            "bad `X-Hub-Signature-256`",
+        ),
+        (
+            "sha1 prefix",
+            Some(good.replace("sha256=", "sha1=")),
+            PUSH.to_owned(),
+            "bad `X-Hub-Signature-256`",
+        ),
+        (
+            "truncated",
+            Some(good[..40].to_owned()),
+            PUSH.to_owned(),
+            "bad `X-Hub-Signature-256`",
+        ),
+        (
+            "not hex",
+            Some(format!("sha256={}", "zz".repeat(32))),
+            PUSH.to_owned(),
+            "bad `X-Hub-Signature-256`",
+        ),
     ];
     for (what, signature, body, error) in cases {
         let reply = post(&server, signature.as_deref(), &body).await;
@@ -79,7 +123,12 @@ async fn a_good_signature_reloads() {
     let (server, _dir, path) = server(Some(SECRET)).await;
     std::fs::write(&path, acme().replace("QA = \"ulmo\"", "QA = \"verawood\"")).unwrap();
     assert_eq!(pro_qa(&server).await, "ulmo");
-    let reply = post(&server, Some(&sign(SECRET.as_bytes(), PUSH.as_bytes())), PUSH).await;
+    let reply = post(
+        &server,
+        Some(&sign(SECRET.as_bytes(), PUSH.as_bytes())),
+        PUSH,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
     let body = reply.json();
     assert_matches_openapi("/api/v1/hooks/github", "post", 200, &body);
@@ -92,7 +141,12 @@ async fn a_good_signature_reloads() {
 async fn a_large_body_is_refused() {
     let (server, _dir, _path) = server(Some(SECRET)).await;
     let body = format!("{{\"padding\":\"{}\"}}", "x".repeat(1024 * 1024));
-    let reply = post(&server, Some(&sign(SECRET.as_bytes(), body.as_bytes())), &body).await;
+    let reply = post(
+        &server,
+        Some(&sign(SECRET.as_bytes(), body.as_bytes())),
+        &body,
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_matches_openapi("/api/v1/hooks/github", "post", 413, &reply.json());
     assert_eq!(server.get("/healthz").await.json()["generation"], 1);
