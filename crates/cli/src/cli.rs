@@ -68,6 +68,20 @@ pub enum Command {
     Export(ExportArgs),
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
+    /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
+    Runbook(RunbookArgs),
+    /// Generate RSA JWT signing keys, as edx-platform's `generate_jwt_signing_key` does
+    JwtKeygen(JwtKeygenArgs),
+    /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
+    Logs(LogsArgs),
+    /// Check that every (origin, branch) the matrix resolves to exists on its remote
+    VerifyRefs(VerifyRefsArgs),
+    /// List upstream release branches and tags, and the releases the matrix lacks
+    Discover(DiscoverArgs),
+    /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
+    Diff(DiffArgs),
+    /// Show, from the git history of the matrix file, which release every stage ran when
+    History(HistoryArgs),
     /// Serve the dashboard and the read-only JSON API, reloading when the file changes
     Serve(ServeArgs),
 }
@@ -278,6 +292,158 @@ pub struct InitArgs {
     /// Replace the file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyRefsArgs {
+    /// How many origins to query at once
+    #[arg(long, short = 'j', default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Seconds allowed for listing one origin's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// How many more times to try an origin after a timeout or failure
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct DiscoverArgs {
+    /// The upstream repository to list (default: edx-platform's repository in the matrix,
+    /// else the standard catalogue's)
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+    /// Seconds allowed for listing the repository's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// Output formats for `diff`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiffFormat {
+    /// Plain text for a terminal
+    Table,
+    /// Markdown, for a pull-request comment
+    Markdown,
+    /// JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old version: a git revision of the repository holding the matrix file (default
+    /// `HEAD`), or a file when HEAD is a file too
+    pub base: Option<String>,
+    /// The new version: a git revision, or a file (default: the working tree)
+    pub head: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct HistoryArgs {
+    /// Only this deployment
+    #[arg(long, short = 'd')]
+    pub deployment: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// Formats for `runbook`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunbookFormat {
+    /// Numbered steps for a terminal
+    Text,
+    /// A Markdown checklist, for a ticket
+    Markdown,
+    /// JSON
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RunbookArgs {
+    /// The release
+    pub release: String,
+    /// Only the steps for this stage
+    #[arg(long, short = 's')]
+    pub stage: Option<String>,
+    /// Leave out first-deploy steps (the release already ran on the stage once)
+    #[arg(long)]
+    pub not_first_deploy: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RunbookFormat::Text)]
+    pub format: RunbookFormat,
+}
+
+/// Formats for `jwt-keygen`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeygenFormat {
+    /// The YAML settings edx-platform's command prints
+    Yaml,
+    /// One JSON object with the key id, the JWKs and the algorithm
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct JwtKeygenArgs {
+    /// Size of the RSA key, in bits (2048 to 8192)
+    #[arg(long, default_value_t = 2048, value_name = "BITS")]
+    pub key_size: usize,
+    /// Key id (`kid`) of the new key: upper-case letters and digits
+    #[arg(long, value_name = "ID", conflicts_with = "key_id_size")]
+    pub key_id: Option<String>,
+    /// Length of the random key id
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = clap::value_parser!(u8).range(4..=64))]
+    pub key_id_size: u8,
+    /// A JSON file with the current public key set (`{"keys": [...]}`), kept in the new set
+    #[arg(long, value_name = "FILE")]
+    pub previous_set: Option<PathBuf>,
+    /// Write the settings to this new file (mode 0600) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+    /// Drop the `COMMON_` and `EDXAPP_` prefixes of the setting names
+    #[arg(long)]
+    pub strip_key_prefix: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = KeygenFormat::Yaml)]
+    pub format: KeygenFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct LogsArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The stage
+    pub stage: String,
+    /// The `application` label
+    #[arg(long, short = 'a', default_value = "edxapp")]
+    pub application: String,
+    /// Grafana base URL for an Explore link (default: `grafana_url` in `[operations]`)
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+    /// Uid of the Loki data source in Grafana (default: `loki_datasource` in `[operations]`)
+    #[arg(long, value_name = "UID")]
+    pub loki_datasource: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = LogsFormat::Text)]
+    pub format: LogsFormat,
+}
+
+/// Formats for `logs`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogsFormat {
+    /// The query, then the Explore link (when a Grafana URL is known), one per line
+    Text,
+    /// JSON
+    Json,
 }
 
 #[derive(Args, Debug)]

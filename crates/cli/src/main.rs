@@ -3,7 +3,10 @@
 mod cli;
 mod commands;
 mod error;
+mod jwk;
+mod logql;
 mod matrix_file;
+mod matrix_repo;
 mod output;
 
 use clap::Parser;

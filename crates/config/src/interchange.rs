@@ -124,6 +124,49 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// Reads an optional array of strings at `object[key]` (`null` or absent: `None`),
+    /// reporting every item that is not a string.
+    fn optional_string_list(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        what: &str,
+    ) -> Option<Vec<String>> {
+        match object.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(items)) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| match v.as_str() {
+                        Some(s) => Some(s.to_owned()),
+                        None => {
+                            self.at(
+                                Code::WrongType,
+                                &format!("{path}.{key}[{i}]"),
+                                format!("{what} must be a string, found {}", kind(v)),
+                                "expected a string",
+                            );
+                            None
+                        }
+                    })
+                    .collect(),
+            ),
+            Some(other) => {
+                self.at(
+                    Code::WrongType,
+                    &format!("{path}.{key}"),
+                    format!("`{key}` must be an array or null, found {}", kind(other)),
+                    "expected an array",
+                );
+                None
+            }
+        }
+    }
+}
+
 fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
@@ -227,11 +270,22 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             });
         }
     }
-    match merge_stage_orders(&orders) {
+    // An explicit `stages` list (written only when the deployments alone would not give it,
+    // e.g. a stage no deployment has yet) takes precedence, and must agree with them.
+    let explicit = r.optional_string_list(top, "stages", "$", "a stage");
+    let mut all_orders = orders.clone();
+    if let Some(explicit) = &explicit {
+        all_orders.insert(0, explicit.clone());
+    }
+    match merge_stage_orders(&all_orders) {
         Ok(stages) => matrix.stages = stages.into_iter().map(StageName::from).collect(),
         Err(cycle) => r.at(
             Code::StageOrderConflict,
-            "$.deployments",
+            if explicit.is_some() {
+                "$.stages"
+            } else {
+                "$.deployments"
+            },
             format!("deployments list stages {cycle} in contradicting orders"),
             "no single promotion order fits every deployment",
         ),
@@ -259,42 +313,12 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                 if let Some(claimed) = r.optional_string(ao, "application_type", &apath) {
                     kind_claims.push((i, apps.len(), claimed));
                 }
-                let translations = match ao.get("translation_overrides") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::Array(items)) => Some(
-                        items
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(k, v)| match v.as_str() {
-                                Some(s) => Some(s.to_owned()),
-                                None => {
-                                    r.at(
-                                        Code::WrongType,
-                                        &format!("{apath}.translation_overrides[{k}]"),
-                                        format!(
-                                            "a translation command must be a string, found {}",
-                                            kind(v)
-                                        ),
-                                        "expected a string",
-                                    );
-                                    None
-                                }
-                            })
-                            .collect(),
-                    ),
-                    Some(other) => {
-                        r.at(
-                            Code::WrongType,
-                            &format!("{apath}.translation_overrides"),
-                            format!(
-                                "`translation_overrides` must be an array or null, found {}",
-                                kind(other)
-                            ),
-                            "expected an array",
-                        );
-                        None
-                    }
-                };
+                let translations = r.optional_string_list(
+                    ao,
+                    "translation_overrides",
+                    &apath,
+                    "a translation command",
+                );
                 let own_release = r
                     .optional_string(ao, "release", &apath)
                     .unwrap_or_else(|| release.clone());
@@ -462,7 +486,37 @@ pub fn json_path(subject: Subject) -> String {
 }
 
 /// Returns `matrix` in the interchange form.
+///
+/// The form has no stage list of its own: the promotion order is read from the deployments.
+/// When that would not reproduce the matrix's order (a stage no deployment has yet), a
+/// top-level `stages` list is added so nothing is lost.
 pub fn to_json(matrix: &Matrix) -> Value {
+    let mut value = body(matrix);
+    let orders: Vec<Vec<String>> = matrix
+        .deployments
+        .iter()
+        .map(|d| {
+            d.stages
+                .iter()
+                .map(|s| s.stage.as_str().to_owned())
+                .collect()
+        })
+        .collect();
+    let derived = merge_stage_orders(&orders).unwrap_or_default();
+    let stages: Vec<String> = matrix
+        .stages
+        .iter()
+        .map(|s| s.as_str().to_owned())
+        .collect();
+    if derived != stages {
+        if let Some(object) = value.as_object_mut() {
+            object.insert("stages".to_owned(), json!(stages));
+        }
+    }
+    value
+}
+
+fn body(matrix: &Matrix) -> Value {
     json!({
         "releases": matrix.releases.iter().map(|r| json!({
             "name": r.name,

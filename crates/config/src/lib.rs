@@ -32,6 +32,7 @@ pub mod diagnostic;
 pub mod example;
 pub mod interchange;
 pub mod lints;
+pub mod runbook;
 pub mod template;
 pub mod toml_load;
 pub mod toml_write;
@@ -98,6 +99,7 @@ pub fn load_toml(source: Source) -> Loaded {
             }
             diagnostics.push(d);
         }
+        diagnostics.extend(runbook::read(&source.text, &matrix).diagnostics);
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
     finish(source, Format::Toml, matrix, diagnostics)
@@ -117,7 +119,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         .into_iter()
         .filter(|d| seen.insert((d.code, d.location.clone(), d.message.clone())))
         .collect();
-    diagnostics.sort_by(|a, b| position(&a.location).cmp(&position(&b.location)));
+    diagnostics.sort_by_key(|d| position(&d.location));
     Loaded {
         source,
         format,

@@ -17,19 +17,19 @@ enum Level {
     Deny,
 }
 
-/// Applies the levels read from `[lints]` (code, level, span of the level) to `diagnostics`,
+/// Applies the levels read from `[lints]` (code, level, span of the code, span of the level) to `diagnostics`,
 /// adding a diagnostic for each bad lint line.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
-    lints: &[(String, String, Range<usize>)],
+    lints: &[(String, String, Range<usize>, Range<usize>)],
 ) -> Vec<Diagnostic> {
     let mut levels: HashMap<Code, Level> = HashMap::new();
     let mut problems = Vec::new();
-    for (name, level, span) in lints {
+    for (name, level, key_span, span) in lints {
         let Some(code) = Code::from_name(name) else {
             let mut d = Diagnostic::new(
                 Code::UnknownLint,
-                Location::Span(span.clone()),
+                Location::Span(key_span.clone()),
                 format!("`{name}` is not a diagnostic code"),
                 "unknown code",
             );

@@ -23,6 +23,8 @@ pub struct Template {
 pub struct TemplateError {
     /// Offset of the bad brace in the value.
     pub offset: usize,
+    /// Length of the bad part (the whole placeholder, or one brace).
+    pub len: usize,
     /// What is wrong.
     pub message: String,
 }
@@ -46,12 +48,14 @@ impl Template {
             } else if tail.starts_with('}') {
                 return Err(TemplateError {
                     offset: offset + i,
+                    len: 1,
                     message: "unmatched `}` (write `}}` for a literal brace)".to_owned(),
                 });
             } else {
                 let Some(end) = tail.find('}') else {
                     return Err(TemplateError {
                         offset: offset + i,
+                        len: 1,
                         message: "unclosed `{` (write `{{` for a literal brace)".to_owned(),
                     });
                 };
@@ -61,6 +65,7 @@ impl Template {
                     other => {
                         return Err(TemplateError {
                             offset: offset + i,
+                            len: end + 1,
                             message: format!(
                                 "unknown placeholder `{{{other}}}`; only `{{release}}` and `{{deployment}}` exist"
                             ),

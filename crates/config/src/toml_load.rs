@@ -27,6 +27,8 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "map",
     "lints",
     "pipelines",
+    "runbooks",
+    "operations",
 ];
 const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
 const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
@@ -98,8 +100,8 @@ pub struct TomlSourceMap {
     entry_apps: Vec<Vec<(u32, u32)>>,
     /// Subjects whose value was already reported as a format problem.
     poisoned: HashSet<Subject>,
-    /// Span of the `[lints]` levels, by code.
-    pub(crate) lints: Vec<(String, String, Span)>,
+    /// The `[lints]` lines: code, level, span of the code, span of the level.
+    pub(crate) lints: Vec<(String, String, Span, Span)>,
 }
 
 impl TomlSourceMap {
@@ -365,16 +367,16 @@ impl Reader {
             Ok(t) => Some((t, span)),
             Err(e) => {
                 // Point into the string when it is a plain basic string on one line.
-                let inner = if span.len() == text.len() + 2 {
-                    span.start + 1 + e.offset
+                let (start, len) = if span.len() == text.len() + 2 {
+                    (span.start + 1 + e.offset, e.len)
                 } else {
-                    span.start
+                    (span.start, span.len())
                 };
                 self.push(
                     Code::InvalidTemplate,
-                    inner..inner + 1,
-                    format!("invalid template in {what}: {}", e.message),
-                    "here",
+                    start..start + len,
+                    format!("invalid template in {what}"),
+                    &e.message,
                 );
                 None
             }
@@ -927,7 +929,10 @@ fn read_lints(reader: &mut Reader, root: &toml_edit::Table) {
         if let Some((level, span)) =
             reader.string(value, &format!("the level of lint `{code}`"), &key_span)
         {
-            reader.map.lints.push((code.to_owned(), level, span));
+            reader
+                .map
+                .lints
+                .push((code.to_owned(), level, key_span, span));
         }
     }
 }

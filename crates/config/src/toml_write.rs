@@ -51,6 +51,9 @@ fn block_app<'m>(v: &'m AppVersion, entry_release: &str, layout: Layout) -> Bloc
     }
 }
 
+/// Entries with identical templated applications: (applications, (release, deployment) pairs).
+type Group<'m> = (Vec<BlockApp<'m>>, Vec<(&'m str, &'m str)>);
+
 fn blocks(matrix: &Matrix, layout: Layout) -> Vec<Block<'_>> {
     if layout == Layout::Explicit {
         return matrix
@@ -68,7 +71,7 @@ fn blocks(matrix: &Matrix, layout: Layout) -> Vec<Block<'_>> {
             .collect();
     }
     // Group entries whose templated content is identical, keeping first-seen order.
-    let mut groups: Vec<(Vec<BlockApp<'_>>, Vec<(&str, &str)>)> = Vec::new();
+    let mut groups: Vec<Group<'_>> = Vec::new();
     for e in &matrix.release_map {
         let apps: Vec<BlockApp<'_>> = e
             .apps

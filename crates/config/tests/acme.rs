@@ -60,6 +60,12 @@ fn model_json_round_trips_through_toml() {
     let original: Value = serde_json::from_str(&fixture("model.json")).unwrap();
     let json = load_json(Source::new("model.json", fixture("model.json")));
     let text = toml_write::write_faithful(&json.matrix, &["imported"]);
+    // The import uses the format's sugar: fewer blocks than entries, `{release}` templates.
+    assert!(
+        text.matches("[[map]]").count() < json.matrix.release_map.len(),
+        "{text}"
+    );
+    assert!(text.contains("branch = \"acme/{release}\""), "{text}");
     let back = load_toml(Source::new("imported.toml", text.clone()));
     assert!(!back.has_errors(), "{text}\n{:#?}", back.diagnostics);
     assert_eq!(

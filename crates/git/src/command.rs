@@ -2,7 +2,7 @@
 //! closed, and an optional deadline after which the child is killed.
 
 use std::ffi::OsStr;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -89,6 +89,36 @@ where
         None => child.wait().map_err(RunError::Spawn)?,
         Some(timeout) => wait_with_deadline(&mut child, Instant::now() + timeout)?,
     };
+    let grace = Instant::now() + PIPE_GRACE;
+    Ok(Output {
+        status,
+        stdout: collect(&stdout, grace),
+        stderr: collect(&stderr, grace),
+    })
+}
+
+/// Runs `cmd` with `args`, writing `input` to its stdin (from another thread, so a child
+/// that answers as it reads never blocks on a full pipe), and waits for it to exit.
+pub(crate) fn run_with_input<I, S>(
+    mut cmd: Command,
+    args: I,
+    input: Vec<u8>,
+) -> Result<Output, RunError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    cmd.args(args).stdin(Stdio::piped());
+    let mut child = cmd.spawn().map_err(RunError::Spawn)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        thread::spawn(move || {
+            // A write error means git exited early; its status and stderr say why.
+            let _ = stdin.write_all(&input);
+        });
+    }
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = child.wait().map_err(RunError::Spawn)?;
     let grace = Instant::now() + PIPE_GRACE;
     Ok(Output {
         status,

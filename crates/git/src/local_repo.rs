@@ -220,6 +220,81 @@ impl LocalRepo {
             })
     }
 
+    /// Returns the content of each `(rev, path)` file, like [`LocalRepo::show_file`] for
+    /// each but with one `git cat-file --batch` for all of them: reading a file's whole
+    /// history costs one process instead of three per revision.
+    ///
+    /// Each result is `Ok(None)` when the revision has no such path, or an error when the
+    /// path names a directory or submodule there, or the content is not UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error, before running git, when a revision starts with `-` or a path is
+    /// not a relative path inside the repository; and when `git cat-file` fails or its
+    /// output cannot be parsed.
+    pub fn show_files(
+        &self,
+        files: &[(&str, &str)],
+    ) -> Result<Vec<Result<Option<String>, GitError>>, GitError> {
+        let mut input = Vec::new();
+        let mut paths = Vec::with_capacity(files.len());
+        for (rev, path) in files {
+            check_rev(rev)?;
+            let path = normalize_repo_path(path)?;
+            input.extend_from_slice(format!("{rev}:{path}\n").as_bytes());
+            paths.push(path);
+        }
+        if files.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cmd = command::git_command(Path::new("git"), Some(&self.dir));
+        let output = command::run_with_input(cmd, ["cat-file", "--batch"], input).map_err(
+            |err| match err {
+                RunError::Spawn(err) => GitError::Spawn(err),
+                RunError::Timeout => GitError::Failed {
+                    command: "cat-file".to_owned(),
+                    reason: "timed out".to_owned(),
+                },
+            },
+        )?;
+        let stdout = Self::expect_success("cat-file", output)?;
+        let malformed = || GitError::Failed {
+            command: "cat-file".to_owned(),
+            reason: "unexpected output".to_owned(),
+        };
+        let mut rest = stdout.as_slice();
+        let mut results = Vec::with_capacity(files.len());
+        for ((rev, _), path) in files.iter().zip(paths) {
+            let newline = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .ok_or_else(malformed)?;
+            let header = String::from_utf8_lossy(&rest[..newline]).into_owned();
+            rest = &rest[newline + 1..];
+            // `<object> missing` (or `ambiguous`) for a name that resolves to nothing.
+            if header.ends_with(" missing") || header.ends_with(" ambiguous") {
+                results.push(Ok(None));
+                continue;
+            }
+            let mut fields = header.rsplitn(3, ' ');
+            let (Some(size), Some(kind)) = (fields.next(), fields.next()) else {
+                return Err(malformed());
+            };
+            let size: usize = size.parse().map_err(|_| malformed())?;
+            let content = rest.get(..size).ok_or_else(malformed)?;
+            rest = rest.get(size + 1..).ok_or_else(malformed)?;
+            let rev = (*rev).to_owned();
+            results.push(if kind != "blob" {
+                Err(GitError::NotAFile { rev, path })
+            } else {
+                String::from_utf8(content.to_vec())
+                    .map(Some)
+                    .map_err(|_| GitError::NotUtf8 { rev, path })
+            });
+        }
+        Ok(results)
+    }
+
     /// Returns the commits reachable from `HEAD` that changed the file at `path`
     /// (relative to the top-level, forward slashes), newest first, following renames
     /// (`git log --follow --name-status`). An unborn `HEAD` has no history.

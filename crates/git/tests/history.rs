@@ -131,6 +131,59 @@ fn show_file_reads_old_revisions() -> TestResult {
 }
 
 #[test]
+fn show_files_reads_many_revisions_with_one_process() -> TestResult {
+    let history = History::new()?;
+    let repo = history.repo()?;
+    let log = repo.file_log("config/matrix.toml")?;
+    let mut wanted: Vec<(&str, &str)> = log
+        .iter()
+        .map(|c| (c.hash.as_str(), c.path_at_commit.as_str()))
+        .collect();
+    wanted.extend([
+        ("HEAD", "matrix.toml"),
+        ("HEAD", "config"),
+        ("HEAD", "./config//matrix.toml"),
+        ("no-such-rev", "matrix.toml"),
+    ]);
+    let contents = repo.show_files(&wanted)?;
+    assert_eq!(contents.len(), wanted.len());
+    let texts: Vec<Option<&str>> = contents
+        .iter()
+        .take(log.len())
+        .map(|c| c.as_ref().ok().and_then(|t| t.as_deref()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            Some("v4\n"),
+            Some("v3\n"),
+            Some("v3\n"),
+            Some("v2\n"),
+            Some("v1\n")
+        ]
+    );
+    let tail = &contents[log.len()..];
+    assert!(matches!(tail[0], Ok(None)));
+    assert!(matches!(tail[1], Err(GitError::NotAFile { .. })));
+    assert_eq!(
+        tail[2].as_ref().ok().cloned().flatten().as_deref(),
+        Some("v4\n")
+    );
+    assert!(matches!(tail[3], Ok(None)));
+
+    assert!(repo.show_files(&[])?.is_empty());
+    assert!(matches!(
+        repo.show_files(&[("--all", "matrix.toml")]),
+        Err(GitError::InvalidRev { .. })
+    ));
+    assert!(matches!(
+        repo.show_files(&[("HEAD", "../x")]),
+        Err(GitError::InvalidPath { .. })
+    ));
+    Ok(())
+}
+
+#[test]
 fn resolves_revisions_to_commits() -> TestResult {
     let history = History::new()?;
     let repo = history.repo()?;

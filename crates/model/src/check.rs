@@ -562,7 +562,7 @@ fn check_release_map(
         }
         check_entry_apps(matrix, e, releases, apps, out);
     }
-    check_entries_used(matrix, releases, &entries, out);
+    check_entries_used(matrix, releases, deployments, &entries, out);
 }
 
 fn check_entry_apps(
@@ -686,6 +686,7 @@ fn check_entry_apps(
 fn check_entries_used(
     matrix: &Matrix,
     releases: &HashMap<&str, usize>,
+    deployments: &HashMap<&str, usize>,
     entries: &HashMap<(&str, &str), usize>,
     out: &mut Vec<Problem>,
 ) {
@@ -721,7 +722,9 @@ fn check_entries_used(
     }
     for (e, entry) in matrix.release_map.iter().enumerate() {
         let key = (entry.release.as_str(), entry.deployment.as_str());
-        if entries.get(&key) == Some(&e) && !used_pairs.contains(&key) {
+        // An entry for an undefined release or deployment is reported as such, not as unused.
+        let defined = releases.contains_key(key.0) && deployments.contains_key(key.1);
+        if defined && entries.get(&key) == Some(&e) && !used_pairs.contains(&key) {
             out.push(
                 Problem::new(
                     Code::UnusedEntry,

@@ -91,6 +91,11 @@ codes! {
     TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
     EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
     EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+    // runbooks
+    RunbookUndefinedRelease = "runbook-undefined-release", Error, "a `[runbooks]` entry for a release that is not defined";
+    RunbookUndefinedStage = "runbook-undefined-stage", Error, "a runbook step names a stage that is not in the stage order";
+    InvalidRunbookStep = "invalid-runbook-step", Error, "a runbook step with empty text, a control character, a multi-line command or an unknown `when`";
+    InvalidGrafanaUrl = "invalid-grafana-url", Error, "the `[operations]` Grafana URL is not a plain http(s) URL, or the Loki data source is not a plain identifier";
 }
 
 impl std::fmt::Display for Code {

@@ -236,21 +236,38 @@ pub fn resolve<'m>(matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
 }
 
 /// Resolves with a prebuilt [`Index`] of the same matrix.
+///
+/// Rows are produced directly in sort order (deployments, their stages and each entry's
+/// applications are visited by name), so a million rows need no global sort; a final check
+/// falls back to sorting when duplicate names (an invalid matrix) break the order.
 pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
     let mut resolution = Resolution::default();
-    for deployment in &matrix.deployments {
-        if !matches(&filter.deployment, deployment.name.as_str()) {
-            continue;
-        }
-        for pin in &deployment.stages {
+    let mut deployments: Vec<_> = matrix
+        .deployments
+        .iter()
+        .filter(|d| matches(&filter.deployment, d.name.as_str()))
+        .collect();
+    deployments.sort_by(|a, b| a.name.cmp(&b.name));
+    for deployment in deployments {
+        let mut pins: Vec<_> = deployment
+            .stages
+            .iter()
+            .filter(|p| {
+                matches(&filter.stage, p.stage.as_str())
+                    && matches(&filter.release, p.release.as_str())
+            })
+            .collect();
+        pins.sort_by(|a, b| {
+            a.stage
+                .cmp(&b.stage)
+                .then_with(|| a.release.cmp(&b.release))
+        });
+        for pin in pins {
             let (d, s, r) = (
                 deployment.name.as_str(),
                 pin.stage.as_str(),
                 pin.release.as_str(),
             );
-            if !matches(&filter.stage, s) || !matches(&filter.release, r) {
-                continue;
-            }
             let Some(entry) = index.entry(r, d) else {
                 resolution.unresolved.push(Unresolved {
                     deployment: d,
@@ -260,10 +277,14 @@ pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) 
                 });
                 continue;
             };
-            for version in &entry.apps {
-                if !matches(&filter.application, version.application.as_str()) {
-                    continue;
-                }
+            let mut versions: Vec<&AppVersion> = entry
+                .apps
+                .iter()
+                .filter(|v| matches(&filter.application, v.application.as_str()))
+                .collect();
+            versions.sort_by(|a, b| a.application.cmp(&b.application));
+            resolution.rows.reserve(versions.len());
+            for version in versions {
                 match index.resolve_version(version) {
                     Some(app) if filter.kind.is_none_or(|k| k == app.kind) => {
                         resolution.rows.push(Row::new(d, s, r, app));
@@ -279,9 +300,14 @@ pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) 
             }
         }
     }
-    resolution
+    if !resolution
         .rows
-        .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
+    {
+        resolution
+            .rows
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     resolution
 }
 

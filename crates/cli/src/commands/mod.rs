@@ -1,14 +1,21 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod check;
+mod diff;
+mod discover;
 mod expand;
 mod export;
+mod history;
 mod import;
 mod init;
+mod jwt_keygen;
+mod logs;
 mod query;
 mod resolve;
+mod runbook;
 mod serve;
 mod show;
+mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;
@@ -27,6 +34,13 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Import(import) => import::run(global, &out, &import),
         Command::Export(args) => export::run(global, &out, &args),
         Command::Init(args) => init::run(global, &out, &args),
+        Command::Runbook(args) => runbook::run(global, &out, &args),
+        Command::JwtKeygen(args) => jwt_keygen::run(global, &out, &args),
+        Command::Logs(args) => logs::run(global, &out, &args),
+        Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
+        Command::Discover(args) => discover::run(global, &out, &args),
+        Command::Diff(args) => diff::run(global, &out, &args),
+        Command::History(args) => history::run(global, &out, &args),
         Command::Serve(args) => serve::run(global, &out, &args),
     }
 }

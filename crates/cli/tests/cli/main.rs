@@ -4,4 +4,6 @@
 mod harness;
 
 mod basics;
+mod git;
+mod runbook;
 mod serve;

@@ -1,0 +1,745 @@
+//! `edx-matrix diff`: what a change to the matrix does — stage releases, resolved rows, and the
+//! builds and deployments it triggers — between two git revisions or two files.
+
+use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_repo::{self, git_error, load_text, require_valid};
+use crate::output::{Output, render_table, table};
+use edx_matrix_config::Loaded;
+use edx_matrix_model::resolve::resolve_entry;
+use edx_matrix_model::{AppKind, Filter, Index, Matrix, Release, Row, resolve};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A stage whose release changed, appeared or disappeared.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct StageChange {
+    pub deployment: String,
+    pub stage: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// A release definition, as far as resolution sees it.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct ReleaseDef {
+    pub branch: String,
+    pub python: String,
+    pub node: String,
+}
+
+impl From<&Release> for ReleaseDef {
+    fn from(r: &Release) -> Self {
+        ReleaseDef {
+            branch: r.branch.to_string(),
+            python: r.python.to_string(),
+            node: r.node.to_string(),
+        }
+    }
+}
+
+/// A release added, removed or redefined.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct ReleaseChange {
+    pub release: String,
+    pub old: Option<ReleaseDef>,
+    pub new: Option<ReleaseDef>,
+}
+
+/// What one resolved row builds.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct RowValues {
+    pub release: String,
+    #[serde(rename = "type")]
+    pub kind: AppKind,
+    pub origin: String,
+    pub branch: String,
+    pub runtime: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub translations: Option<Vec<String>>,
+}
+
+impl From<&Row<'_>> for RowValues {
+    fn from(row: &Row<'_>) -> Self {
+        RowValues {
+            release: row.release.to_owned(),
+            kind: row.kind,
+            origin: row.git_origin.to_owned(),
+            branch: row.release_branch.to_owned(),
+            runtime: row.runtime_version.to_owned(),
+            path: row.path.map(str::to_owned),
+            translations: row.translations.map(<[String]>::to_vec),
+        }
+    }
+}
+
+/// How a row changed.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+}
+
+impl Change {
+    fn sign(self) -> &'static str {
+        match self {
+            Change::Added => "+",
+            Change::Removed => "-",
+            Change::Changed => "~",
+        }
+    }
+}
+
+/// A resolved row added, removed or changed, keyed by (deployment, stage, application).
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct RowChange {
+    pub change: Change,
+    pub deployment: String,
+    pub stage: String,
+    pub application: String,
+    pub old: Option<RowValues>,
+    pub new: Option<RowValues>,
+}
+
+/// A (release, deployment) whose build inputs changed: its artifact is rebuilt.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct Rebuild {
+    pub release: String,
+    pub deployment: String,
+    pub reason: String,
+}
+
+/// A (deployment, stage) that gets a new deployment.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct Redeploy {
+    pub deployment: String,
+    pub stage: String,
+    pub release: String,
+    pub reason: String,
+}
+
+/// Everything `diff` reports.
+#[derive(Serialize, Debug)]
+pub struct MatrixDiff {
+    pub base: String,
+    pub head: String,
+    pub stages: Vec<StageChange>,
+    pub releases: Vec<ReleaseChange>,
+    pub rows: Vec<RowChange>,
+    pub rebuild: Vec<Rebuild>,
+    pub redeploy: Vec<Redeploy>,
+    /// The pipelines whose rendered definition changes; `None` while not computed.
+    pub pipelines: Option<Vec<String>>,
+}
+
+impl MatrixDiff {
+    fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+            && self.releases.is_empty()
+            && self.rows.is_empty()
+            && self.rebuild.is_empty()
+            && self.redeploy.is_empty()
+    }
+}
+
+// ── EXTENSION POINT (pipelines) ────────────────────────────────────────────────────────────
+/// Returns the names of the generated pipelines whose rendered definition differs between
+/// `old` and `new`, or `None` when this is not computed.
+///
+/// The pipeline crate (`edx-matrix-pipeline`) is not part of this build yet: once it is, render
+/// every pipeline of both matrices here and return the names whose text differs (added and
+/// removed pipelines included). Every output format already prints what this returns.
+pub fn pipeline_impact(old: &Matrix, new: &Matrix) -> Option<Vec<String>> {
+    let _ = (old, new);
+    None
+}
+// ───────────────────────────────────────────────────────────────────────────────────────────
+
+/// Compares two valid matrices by meaning.
+pub fn diff_matrices(base: String, head: String, old: &Matrix, new: &Matrix) -> MatrixDiff {
+    let stages = stage_changes(old, new);
+    let releases = release_changes(old, new);
+    let rows = row_changes(old, new);
+    let rebuild = rebuilds(old, new);
+    let redeploy = redeploys(old, new, &rebuild);
+    MatrixDiff {
+        base,
+        head,
+        stages,
+        releases,
+        rows,
+        rebuild,
+        redeploy,
+        pipelines: pipeline_impact(old, new),
+    }
+}
+
+/// The release of every (deployment, stage), in the matrix's order.
+fn pins(matrix: &Matrix) -> Vec<((&str, &str), &str)> {
+    matrix
+        .deployments
+        .iter()
+        .flat_map(|d| {
+            d.stages
+                .iter()
+                .map(|p| ((d.name.as_str(), p.stage.as_str()), p.release.as_str()))
+        })
+        .collect()
+}
+
+fn stage_changes(old: &Matrix, new: &Matrix) -> Vec<StageChange> {
+    let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
+    let new_pins = pins(new);
+    let new_keys: BTreeSet<_> = new_pins.iter().map(|(k, _)| *k).collect();
+    let mut changes = Vec::new();
+    let mut push = |key: (&str, &str), o: Option<&str>, n: Option<&str>| {
+        if o != n {
+            changes.push(StageChange {
+                deployment: key.0.to_owned(),
+                stage: key.1.to_owned(),
+                old: o.map(str::to_owned),
+                new: n.map(str::to_owned),
+            });
+        }
+    };
+    for (key, release) in &new_pins {
+        push(*key, old_pins.get(key).copied(), Some(release));
+    }
+    for (key, release) in pins(old) {
+        if !new_keys.contains(&key) {
+            push(key, Some(release), None);
+        }
+    }
+    changes
+}
+
+fn release_changes(old: &Matrix, new: &Matrix) -> Vec<ReleaseChange> {
+    let mut changes = Vec::new();
+    for r in &new.releases {
+        let before = old.release(r.name.as_str()).map(ReleaseDef::from);
+        let after = ReleaseDef::from(r);
+        if before.as_ref() != Some(&after) {
+            changes.push(ReleaseChange {
+                release: r.name.to_string(),
+                old: before,
+                new: Some(after),
+            });
+        }
+    }
+    for r in &old.releases {
+        if new.release(r.name.as_str()).is_none() {
+            changes.push(ReleaseChange {
+                release: r.name.to_string(),
+                old: Some(ReleaseDef::from(r)),
+                new: None,
+            });
+        }
+    }
+    changes
+}
+
+fn row_changes(old: &Matrix, new: &Matrix) -> Vec<RowChange> {
+    let key = |r: &Row<'_>| {
+        (
+            r.deployment.to_owned(),
+            r.stage.to_owned(),
+            r.application.to_owned(),
+        )
+    };
+    let old_rows: BTreeMap<_, RowValues> = resolve(old, &Filter::default())
+        .rows
+        .iter()
+        .map(|r| (key(r), RowValues::from(r)))
+        .collect();
+    let new_rows: BTreeMap<_, RowValues> = resolve(new, &Filter::default())
+        .rows
+        .iter()
+        .map(|r| (key(r), RowValues::from(r)))
+        .collect();
+    // Stages in promotion order (the new matrix's, then stages only the old one has).
+    let stage_pos = |stage: &str| {
+        let in_new = new.stages.iter().position(|s| s == stage);
+        let in_old = old.stages.iter().position(|s| s == stage);
+        in_new.map_or((1, in_old), |p| (0, Some(p)))
+    };
+    let mut keys: Vec<_> = old_rows
+        .keys()
+        .chain(new_rows.keys())
+        .cloned()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    keys.sort_by(|a, b| {
+        (&a.0, stage_pos(&a.1), &a.1, &a.2).cmp(&(&b.0, stage_pos(&b.1), &b.1, &b.2))
+    });
+    keys.into_iter()
+        .filter_map(|k| {
+            let (o, n) = (old_rows.get(&k), new_rows.get(&k));
+            let change = match (o, n) {
+                (None, Some(_)) => Change::Added,
+                (Some(_), None) => Change::Removed,
+                (Some(a), Some(b)) if a != b => Change::Changed,
+                _ => return None,
+            };
+            let (deployment, stage, application) = k;
+            Some(RowChange {
+                change,
+                deployment,
+                stage,
+                application,
+                old: o.cloned(),
+                new: n.cloned(),
+            })
+        })
+        .collect()
+}
+
+/// What one (release, deployment) build is made of: its applications with every default applied.
+type BuildInputs = BTreeMap<String, RowValues>;
+
+/// The build inputs of every (release, deployment) some stage runs.
+fn builds(matrix: &Matrix) -> BTreeMap<(String, String), BuildInputs> {
+    let index = Index::new(matrix);
+    let mut out = BTreeMap::new();
+    for d in &matrix.deployments {
+        for pin in &d.stages {
+            let key = (pin.release.to_string(), d.name.to_string());
+            if out.contains_key(&key) {
+                continue;
+            }
+            let apps = resolve_entry(&index, pin.release.as_str(), d.name.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| {
+                    let values = RowValues {
+                        release: a.own_release.to_owned(),
+                        kind: a.kind,
+                        origin: a.git_origin.to_owned(),
+                        branch: a.release_branch.to_owned(),
+                        runtime: a.runtime_version.to_owned(),
+                        path: a.path.map(str::to_owned),
+                        translations: a.translations.map(<[String]>::to_vec),
+                    };
+                    (a.application.to_owned(), values)
+                })
+                .collect();
+            out.insert(key, apps);
+        }
+    }
+    out
+}
+
+fn rebuilds(old: &Matrix, new: &Matrix) -> Vec<Rebuild> {
+    let before = builds(old);
+    let mut out = Vec::new();
+    for ((release, deployment), apps) in builds(new) {
+        let reason = match before.get(&(release.clone(), deployment.clone())) {
+            None => "new build: no stage ran this release before".to_owned(),
+            Some(old_apps) if *old_apps != apps => {
+                let names: BTreeSet<&String> = old_apps.keys().chain(apps.keys()).collect();
+                let changed: Vec<String> = names
+                    .into_iter()
+                    .filter(|name| old_apps.get(*name) != apps.get(*name))
+                    .map(|name| format!("`{name}`"))
+                    .collect();
+                format!("changed: {}", changed.join(", "))
+            }
+            Some(_) => continue,
+        };
+        out.push(Rebuild {
+            release,
+            deployment,
+            reason,
+        });
+    }
+    out
+}
+
+fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
+    let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
+    let rebuilt: BTreeSet<(&str, &str)> = rebuild
+        .iter()
+        .map(|r| (r.release.as_str(), r.deployment.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for ((deployment, stage), release) in pins(new) {
+        let reason = match old_pins.get(&(deployment, stage)) {
+            None => "new stage".to_owned(),
+            Some(before) if *before != release => format!("release `{before}` → `{release}`"),
+            Some(_) if rebuilt.contains(&(release, deployment)) => {
+                format!("`{release}` is rebuilt for `{deployment}`")
+            }
+            Some(_) => continue,
+        };
+        out.push(Redeploy {
+            deployment: deployment.to_owned(),
+            stage: stage.to_owned(),
+            release: release.to_owned(),
+            reason,
+        });
+    }
+    out
+}
+
+/// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
+fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), CommandError> {
+    if global.example {
+        return Err(CommandError::usage(
+            "`diff` compares versions of a matrix file; the built-in example has only one",
+        )
+        .with_hint("give two files (`edx-matrix diff OLD.toml NEW.toml`), or run it inside the repository that holds `edx-matrix.toml`"));
+    }
+    let files = match (&args.base, &args.head) {
+        (Some(base), Some(head)) if Path::new(base).is_file() && Path::new(head).is_file() => {
+            Some((base, head))
+        }
+        _ => None,
+    };
+    if let Some((base, head)) = files {
+        let read = |name: &str| -> Result<Loaded, CommandError> {
+            let text = fs_err::read_to_string(name)?;
+            Ok(load_text(Path::new(name), name.to_owned(), text))
+        };
+        return Ok((read(base)?, read(head)?));
+    }
+    let mr = matrix_repo::open(global, "diff")?;
+    let at = |rev: &str| -> Result<Loaded, CommandError> {
+        let text = mr
+            .repo
+            .show_file(rev, &mr.path)
+            .map_err(git_error)?
+            .ok_or_else(|| {
+                CommandError::usage(format!("`{}` does not exist at revision `{rev}`", mr.path))
+            })?;
+        Ok(load_text(
+            Path::new(&mr.path),
+            format!("{rev}:{}", mr.path),
+            text,
+        ))
+    };
+    let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
+    let head = match &args.head {
+        Some(rev) => at(rev)?,
+        None => {
+            let text = fs_err::read_to_string(&mr.file)?;
+            load_text(&mr.file, format!("{} (working tree)", mr.path), text)
+        }
+    };
+    Ok((base, head))
+}
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
+    let (base, head) = load_sides(global, args)?;
+    let base = require_valid(out, base)?;
+    let head = require_valid(out, head)?;
+    let diff = diff_matrices(
+        base.source.name.clone(),
+        head.source.name.clone(),
+        &base.matrix,
+        &head.matrix,
+    );
+    match args.format {
+        DiffFormat::Json => out.json(&diff)?,
+        DiffFormat::Table => out.print(&render_text(&diff))?,
+        DiffFormat::Markdown => out.print(&render_markdown(&diff))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn or_none(value: Option<&str>) -> &str {
+    value.unwrap_or("(none)")
+}
+
+/// `old → new` when they differ, else the value.
+fn change_of(old: Option<&str>, new: Option<&str>) -> String {
+    match (old, new) {
+        (Some(a), Some(b)) if a == b => a.to_owned(),
+        (Some(a), Some(b)) => format!("{a} → {b}"),
+        (Some(a), None) => a.to_owned(),
+        (None, Some(b)) => b.to_owned(),
+        (None, None) => String::new(),
+    }
+}
+
+/// The cells of a row change: release, origin, branch, runtime.
+fn row_cells(row: &RowChange) -> [String; 4] {
+    let (o, n) = (row.old.as_ref(), row.new.as_ref());
+    let pick = |f: fn(&RowValues) -> &str| change_of(o.map(f), n.map(f));
+    [
+        pick(|v| &v.release),
+        pick(|v| &v.origin),
+        pick(|v| &v.branch),
+        pick(|v| &v.runtime),
+    ]
+}
+
+/// Notes on the changes the four columns do not show (type, path, translations).
+fn row_note(row: &RowChange) -> String {
+    let (Some(o), Some(n)) = (&row.old, &row.new) else {
+        return String::new();
+    };
+    let mut notes = Vec::new();
+    if o.kind != n.kind {
+        notes.push(format!("type {} → {}", o.kind, n.kind));
+    }
+    if o.path != n.path {
+        notes.push(format!(
+            "path {} → {}",
+            or_none(o.path.as_deref()),
+            or_none(n.path.as_deref())
+        ));
+    }
+    if o.translations != n.translations {
+        notes.push("translation commands changed".to_owned());
+    }
+    notes.join("; ")
+}
+
+fn release_def(def: Option<&ReleaseDef>) -> String {
+    def.map_or_else(
+        || "(none)".to_owned(),
+        |d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node),
+    )
+}
+
+fn row_summary(diff: &MatrixDiff) -> String {
+    let count = |c: Change| diff.rows.iter().filter(|r| r.change == c).count();
+    format!(
+        "{} added, {} removed, {} changed",
+        count(Change::Added),
+        count(Change::Removed),
+        count(Change::Changed)
+    )
+}
+
+/// Renders the diff for a terminal.
+pub fn render_text(diff: &MatrixDiff) -> String {
+    let mut text = format!("{} → {}\n", diff.base, diff.head);
+    if diff.is_empty() {
+        text.push_str("\nno change to what is built or deployed\n");
+    }
+    if !diff.stages.is_empty() {
+        text.push_str("\nstage releases\n");
+        let mut t = table(&["deployment", "stage", "release"]);
+        for s in &diff.stages {
+            t.add_row([
+                s.deployment.clone(),
+                s.stage.clone(),
+                format!(
+                    "{} → {}",
+                    or_none(s.old.as_deref()),
+                    or_none(s.new.as_deref())
+                ),
+            ]);
+        }
+        text.push_str(&render_table(&t));
+    }
+    if !diff.releases.is_empty() {
+        text.push_str("\nreleases\n");
+        for r in &diff.releases {
+            let _ = writeln!(
+                text,
+                "  {}: {} → {}",
+                r.release,
+                release_def(r.old.as_ref()),
+                release_def(r.new.as_ref())
+            );
+        }
+    }
+    if !diff.rows.is_empty() {
+        let _ = writeln!(text, "\nresolved rows: {}", row_summary(diff));
+        let mut t = table(&[
+            "",
+            "deployment",
+            "stage",
+            "application",
+            "release",
+            "origin",
+            "branch",
+            "runtime",
+            "note",
+        ]);
+        for row in &diff.rows {
+            let [release, origin, branch, runtime] = row_cells(row);
+            t.add_row([
+                row.change.sign().to_owned(),
+                row.deployment.clone(),
+                row.stage.clone(),
+                row.application.clone(),
+                release,
+                origin,
+                branch,
+                runtime,
+                row_note(row),
+            ]);
+        }
+        text.push_str(&render_table(&t));
+    }
+    if !diff.rebuild.is_empty() {
+        text.push_str("\nrebuild\n");
+        let mut t = table(&["release", "deployment", "why"]);
+        for r in &diff.rebuild {
+            t.add_row([r.release.clone(), r.deployment.clone(), r.reason.clone()]);
+        }
+        text.push_str(&render_table(&t));
+    }
+    if !diff.redeploy.is_empty() {
+        text.push_str("\nredeploy\n");
+        let mut t = table(&["deployment", "stage", "release", "why"]);
+        for r in &diff.redeploy {
+            t.add_row([
+                r.deployment.clone(),
+                r.stage.clone(),
+                r.release.clone(),
+                r.reason.clone(),
+            ]);
+        }
+        text.push_str(&render_table(&t));
+    }
+    text.push('\n');
+    text.push_str(&pipelines_line(diff));
+    text
+}
+
+fn pipelines_line(diff: &MatrixDiff) -> String {
+    match &diff.pipelines {
+        None => "pipeline impact: not computed\n".to_owned(),
+        Some(names) if names.is_empty() => "pipeline impact: no pipeline changes\n".to_owned(),
+        Some(names) => format!("pipelines to re-set: {}\n", names.join(", ")),
+    }
+}
+
+/// Returns `value` as a Markdown code span that is safe inside a table cell.
+fn code(value: &str) -> String {
+    let value = value.replace('|', "\\|");
+    if value.contains('`') {
+        format!("`` {value} ``")
+    } else {
+        format!("`{value}`")
+    }
+}
+
+/// `old` → `new` as code spans, or one code span when equal.
+fn md_change(old: Option<&str>, new: Option<&str>) -> String {
+    match (old, new) {
+        (Some(a), Some(b)) if a != b => format!("{} → **{}**", code(a), code(b)),
+        (Some(a), _) | (None, Some(a)) => code(a),
+        (None, None) => String::new(),
+    }
+}
+
+/// Renders the diff as Markdown for a pull-request comment.
+pub fn render_markdown(diff: &MatrixDiff) -> String {
+    let mut md = format!(
+        "### edx-matrix diff\n\n{} → {}\n",
+        code(&diff.base),
+        code(&diff.head)
+    );
+    if diff.is_empty() {
+        md.push_str("\nNo change to what is built or deployed.\n");
+    }
+    if !diff.stages.is_empty() {
+        md.push_str("\n#### Stage releases\n\n| Deployment | Stage | Release |\n|---|---|---|\n");
+        for s in &diff.stages {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                code(&s.deployment),
+                code(&s.stage),
+                md_change(
+                    Some(or_none(s.old.as_deref())),
+                    Some(or_none(s.new.as_deref()))
+                )
+            );
+        }
+    }
+    if !diff.releases.is_empty() {
+        md.push_str("\n#### Releases\n\n");
+        for r in &diff.releases {
+            let _ = writeln!(
+                md,
+                "- {}: {} → {}",
+                code(&r.release),
+                release_def(r.old.as_ref()),
+                release_def(r.new.as_ref())
+            );
+        }
+    }
+    if !diff.rows.is_empty() {
+        let _ = write!(
+            md,
+            "\n#### Resolved rows ({})\n\n\
+             | | Deployment | Stage | Application | Release | Origin | Branch | Runtime |\n\
+             |---|---|---|---|---|---|---|---|\n",
+            row_summary(diff)
+        );
+        for row in &diff.rows {
+            let (o, n) = (row.old.as_ref(), row.new.as_ref());
+            let cell = |f: fn(&RowValues) -> &str| md_change(o.map(f), n.map(f));
+            let note = row_note(row);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {}{} | {} | {} | {} | {} |",
+                match row.change {
+                    Change::Added => "added",
+                    Change::Removed => "removed",
+                    Change::Changed => "changed",
+                },
+                code(&row.deployment),
+                code(&row.stage),
+                code(&row.application),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", note.replace('|', "\\|"))
+                },
+                cell(|v| &v.release),
+                cell(|v| &v.origin),
+                cell(|v| &v.branch),
+                cell(|v| &v.runtime),
+            );
+        }
+    }
+    if !diff.rebuild.is_empty() {
+        md.push_str("\n#### Rebuild\n\n");
+        for r in &diff.rebuild {
+            let _ = writeln!(
+                md,
+                "- {} for {}: {}",
+                code(&r.release),
+                code(&r.deployment),
+                r.reason
+            );
+        }
+    }
+    if !diff.redeploy.is_empty() {
+        md.push_str("\n#### Redeploy\n\n");
+        for r in &diff.redeploy {
+            let _ = writeln!(
+                md,
+                "- {} {} ({}): {}",
+                code(&r.deployment),
+                code(&r.stage),
+                code(&r.release),
+                r.reason
+            );
+        }
+    }
+    md.push('\n');
+    md.push_str(&match &diff.pipelines {
+        None => "_Pipeline impact: not computed._\n".to_owned(),
+        Some(names) if names.is_empty() => "_No pipeline changes._\n".to_owned(),
+        Some(names) => format!(
+            "**Pipelines to re-set:** {}\n",
+            names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+        ),
+    });
+    md
+}

@@ -1,0 +1,52 @@
+//! `edx-matrix runbook`: the manual upgrade steps of a release.
+//!
+//! `upgrade` and `promote` print the same thing for the stage they change: load the runbooks
+//! with [`edx_matrix_config::runbook::of`], then `runbooks.steps_for(release, Some(stage),
+//! first_deploy)` and `to_text()` / `to_markdown()` / serialise the [`Plan`].
+
+use crate::cli::{GlobalArgs, RunbookArgs, RunbookFormat};
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::runbook::{self, Plan};
+use edx_matrix_model::suggest::did_you_mean;
+use std::process::ExitCode;
+
+/// Returns a usage error unless `value` is one of `names`, with a suggestion.
+pub fn require<'a>(
+    what: &str,
+    value: &str,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), CommandError> {
+    if names.clone().any(|n| n == value) {
+        return Ok(());
+    }
+    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
+    if let Some(s) = did_you_mean(value, names) {
+        e = e.with_hint(format!("did you mean `{s}`?"));
+    }
+    Err(e)
+}
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
+    let loaded = matrix_file::load_valid(global, out)?;
+    let m = &loaded.matrix;
+    require(
+        "release",
+        &args.release,
+        m.releases.iter().map(|r| r.name.as_str()),
+    )?;
+    if let Some(stage) = &args.stage {
+        require("stage", stage, m.stages.iter().map(|s| s.as_str()))?;
+    }
+    let file = runbook::of(&loaded);
+    let plan: Plan =
+        file.runbooks
+            .steps_for(&args.release, args.stage.as_deref(), !args.not_first_deploy);
+    match args.format {
+        RunbookFormat::Text => out.print(&plan.to_text())?,
+        RunbookFormat::Markdown => out.print(&plan.to_markdown())?,
+        RunbookFormat::Json => out.json(&plan)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

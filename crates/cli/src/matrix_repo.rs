@@ -1,0 +1,117 @@
+//! The git repository holding the matrix file, for `edx-matrix diff` and `edx-matrix history`.
+
+use crate::cli::GlobalArgs;
+use crate::error::CommandError;
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::{Loaded, Source, load_json, load_toml};
+use edx_matrix_git::{GitError, LocalRepo};
+use std::path::{Path, PathBuf};
+
+/// The matrix file and the working tree it lives in.
+pub struct MatrixRepo {
+    /// The working tree.
+    pub repo: LocalRepo,
+    /// The matrix file as located (`--file`, `EDX_MATRIX_FILE` or the nearest `edx-matrix.toml`).
+    pub file: PathBuf,
+    /// The matrix file relative to the top-level of the working tree, forward slashes.
+    pub path: String,
+}
+
+/// Locates the matrix file and opens the working tree of its directory. `command` names the
+/// subcommand in the error `--example` gets.
+pub fn open(global: &GlobalArgs, command: &str) -> Result<MatrixRepo, CommandError> {
+    if global.example {
+        return Err(CommandError::usage(format!(
+            "`{command}` reads the git history of a matrix file; the built-in example has none"
+        ))
+        .with_hint(
+            "run it inside the repository that holds `edx-matrix.toml`, or pass `--file PATH`",
+        ));
+    }
+    let file = matrix_file::locate(global)?;
+    let dir = match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let repo = LocalRepo::open(&dir).map_err(git_error)?;
+    let path = repo.relative_path(&file).map_err(git_error)?;
+    Ok(MatrixRepo { repo, file, path })
+}
+
+/// Sorts a git error into a command error: a bad revision or a directory outside any
+/// repository is the user's to fix (usage, exit 2); anything else is a failure (exit 3).
+pub fn git_error(err: GitError) -> CommandError {
+    let message = error_chain(&err);
+    match err {
+        GitError::InvalidRev { .. } | GitError::UnknownRev { .. } => CommandError::usage(message),
+        GitError::NotARepository { .. } | GitError::OutsideRepository { .. } => {
+            CommandError::usage(message)
+                .with_hint("`diff` and `history` read the matrix file's git repository")
+        }
+        _ => CommandError::io(message),
+    }
+}
+
+/// Returns an error's message followed by its causes.
+pub fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut message = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
+}
+
+/// Loads matrix text read from git or a file: interchange JSON when `path` ends in `.json`,
+/// TOML otherwise. `name` is what diagnostics call the source.
+pub fn load_text(path: &Path, name: String, text: String) -> Loaded {
+    let source = Source::new(name, text);
+    if path.extension().is_some_and(|e| e == "json") {
+        load_json(source)
+    } else {
+        load_toml(source)
+    }
+}
+
+/// Describes the first error of a matrix that has errors, with its line when it has one:
+/// `2 errors; first: line 3: unknown release `ulmo``.
+pub fn first_error(loaded: &Loaded) -> String {
+    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let Some(first) = errors.first() else {
+        return "no errors".to_owned();
+    };
+    let place = first
+        .line_col(&loaded.source)
+        .map(|(line, _)| format!("line {line}: "))
+        .unwrap_or_default();
+    format!(
+        "{} error{}; first: {place}{}",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+        first.message
+    )
+}
+
+/// Prints the errors of `loaded` and fails when it has any; returns it otherwise.
+pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {
+    if !loaded.has_errors() {
+        return Ok(loaded);
+    }
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    out.diagnostics(&errors, &loaded.source)?;
+    eprintln!(
+        "error: `{}` has {} error{}",
+        loaded.source.name,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+    );
+    Err(CommandError::matrix_reported())
+}

@@ -1,0 +1,851 @@
+//! `verify-refs`, `discover`, `diff` and `history` against real git: repositories and bare
+//! remotes created in the scratch directory, served as `file://` and by `git daemon` on
+//! 127.0.0.1. Commit dates are fixed, so hashes are the same on every run.
+
+use crate::harness::{Env, fixture, fixtures};
+use serde_json::Value;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// Runs `git ARGS` in `cwd` sealed like the binary under test (the scratch directory as `HOME`,
+/// no system config), with both commit dates set to `date`; panics on failure.
+fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(cwd)
+        .env("HOME", env.dir.path())
+        .env("XDG_CONFIG_HOME", env.dir.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
+    git_at(env, cwd, "2024-01-01T00:00:00+00:00", args)
+}
+
+/// Creates the bare repository `<scratch>/<name>` whose branches all point at one empty commit
+/// and whose tags are annotated tags of it.
+fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
+    let repo = env.path(name);
+    git(env, env.dir.path(), &["init", "-q", "--bare", name]);
+    // The empty tree is known to every repository without being written.
+    let commit = git(
+        env,
+        &repo,
+        &[
+            "commit-tree",
+            "-m",
+            "init",
+            "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+        ],
+    );
+    for branch in branches {
+        git(
+            env,
+            &repo,
+            &["update-ref", &format!("refs/heads/{branch}"), &commit],
+        );
+    }
+    for tag in tags {
+        git(env, &repo, &["tag", "-a", "-m", tag, tag, &commit]);
+    }
+    repo
+}
+
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A port on 127.0.0.1 that nothing listens on (it was free a moment ago).
+fn closed_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A server that accepts connections and never answers; they stay open while the receiver lives.
+fn silent_server() -> (u16, mpsc::Receiver<TcpStream>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            if tx.send(stream).is_err() {
+                break;
+            }
+        }
+    });
+    (port, rx)
+}
+
+/// A `git daemon` serving the scratch directory over `git://`, killed on drop.
+struct Daemon {
+    child: Child,
+    port: u16,
+}
+
+impl Daemon {
+    fn start(env: &Env) -> Daemon {
+        // Run `git-daemon` itself: `git daemon` would start it as a child that outlives a kill
+        // of the `git` wrapper.
+        let program = PathBuf::from(git(env, env.dir.path(), &["--exec-path"])).join("git-daemon");
+        let base = env.dir.path();
+        // The free port may be taken between probing and binding: try a few.
+        for _ in 0..3 {
+            let port = closed_port();
+            let child = Command::new(&program)
+                .args([
+                    "--export-all",
+                    &format!("--base-path={}", base.display()),
+                    "--reuseaddr",
+                    "--listen=127.0.0.1",
+                    &format!("--port={port}"),
+                ])
+                .current_dir(base)
+                .env("HOME", base)
+                .env("GIT_CONFIG_NOSYSTEM", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut daemon = Daemon { child, port };
+            if daemon.wait_until_listening() {
+                return daemon;
+            }
+        }
+        panic!("git daemon did not start");
+    }
+
+    fn wait_until_listening(&mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if self.child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    fn url(&self, name: &str) -> String {
+        format!("git://127.0.0.1:{}/{name}", self.port)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Origins sort by URL, so the three unreachable ones use distinct schemes (`git`, `http`,
+/// `https`) to keep their order independent of the ports.
+///
+/// Replaces the number after every `127.0.0.1:` and `port ` with `[PORT]`, and curl's
+/// connection time with `[N]`.
+fn normalize_ports(text: &str) -> String {
+    let mut text = text.to_owned();
+    for marker in ["127.0.0.1:", "port "] {
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(pos) = rest.find(marker) {
+            let (before, after) = rest.split_at(pos + marker.len());
+            out.push_str(before);
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 {
+                out.push_str("[PORT]");
+            }
+            rest = &after[digits..];
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    // curl's "Failed to connect … after 0 ms" varies with the machine's load.
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(pos) = rest.find("after ") {
+        let (before, after) = rest.split_at(pos + "after ".len());
+        out.push_str(before);
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(" ms") {
+            out.push_str("[N]");
+            rest = &after[digits..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The 1-based line of the first line of `text` that starts with `prefix`.
+fn line_of(text: &str, prefix: &str) -> u64 {
+    let index = text.lines().position(|l| l.starts_with(prefix)).unwrap();
+    u64::try_from(index).unwrap() + 1
+}
+
+// ── verify-refs ─────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn verify_refs_reports_missing_branches_and_unreachable_origins() {
+    let env = Env::new();
+    let platform = bare_repo(
+        &env,
+        "edx-platform.git",
+        &["master", "release/ulmo"],
+        &["release/ulmo.1"],
+    );
+    bare_repo(&env, "frontend-app-learning.git", &["master"], &[]);
+    let daemon = Daemon::start(&env);
+    let (silent, _connections) = silent_server();
+    let refused = closed_port();
+    let matrix = format!(
+        r#"stages = ["CI", "Production"]
+
+[releases]
+ulmo = {{ branch = "release/ulmo", python = "3.11", node = "24" }}
+
+[applications]
+edx-platform = {{ kind = "ida", repository = "{platform}" }}
+learning     = {{ kind = "mfe", repository = "{learning}", path = "learn" }}
+forum        = {{ kind = "ida", repository = "git://127.0.0.1:{refused}/gone.git" }}
+notes-api    = {{ kind = "ida", repository = "https://robot:s3cret-token@127.0.0.1:{refused}/notes.git" }}
+xqueue       = {{ kind = "ida", repository = "http://127.0.0.1:{silent}/slow.git" }}
+
+[deployments]
+site = {{ CI = "ulmo", Production = "ulmo" }}
+
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {{}}
+learning     = {{}}
+forum        = {{}}
+notes-api    = {{ branch = "main" }}
+xqueue       = {{}}
+"#,
+        platform = file_url(&platform),
+        learning = daemon.url("frontend-app-learning.git"),
+    );
+    env.write("edx-matrix.toml", &matrix);
+
+    let run = env.run(&["verify-refs", "--timeout", "2", "--retries", "0"]);
+    run.code(1);
+    assert!(!run.stdout.contains("s3cret") && !run.stderr.contains("s3cret"));
+    insta::assert_snapshot!(normalize_ports(&run.snapshot()));
+
+    let run = env.run(&[
+        "verify-refs",
+        "--timeout",
+        "2",
+        "--retries",
+        "0",
+        "--format",
+        "json",
+    ]);
+    run.code(1);
+    assert!(!run.stdout.contains("s3cret"), "{}", run.stdout);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(report["checked_origins"], 5);
+    assert_eq!(report["wanted"], 5);
+    assert_eq!(report["present"], 1);
+    let missing = report["missing"].as_array().unwrap();
+    assert_eq!(missing.len(), 1);
+    assert_eq!(
+        missing[0]["origin"],
+        daemon.url("frontend-app-learning.git")
+    );
+    assert_eq!(missing[0]["branch"], "release/ulmo");
+    let reference = &missing[0]["references"][0];
+    assert_eq!(reference["application"], "learning");
+    assert_eq!(reference["file"], "[TMP]/edx-matrix.toml");
+    assert_eq!(reference["line"], line_of(&matrix, "learning     = {}"));
+    assert_eq!(reference["branch_of_release"], "ulmo");
+    assert_eq!(reference["release_line"], line_of(&matrix, "ulmo = "));
+    assert_eq!(reference["stages"], serde_json::json!(["CI", "Production"]));
+
+    let unreachable: Vec<(&str, &str)> = report["unreachable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| (o["origin"].as_str().unwrap(), o["error"].as_str().unwrap()))
+        .collect();
+    assert_eq!(unreachable.len(), 3);
+    let notes = format!("https://127.0.0.1:{refused}/notes.git");
+    let slow = format!("http://127.0.0.1:{silent}/slow.git");
+    assert!(
+        unreachable.iter().any(|(o, _)| *o == notes),
+        "{unreachable:?}"
+    );
+    let (_, slow_error) = unreachable.iter().find(|(o, _)| *o == slow).unwrap();
+    assert!(slow_error.contains("timed out after 2 s"), "{slow_error}");
+    let notes_entry = report["unreachable"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["origin"] == notes.as_str())
+        .unwrap();
+    assert_eq!(notes_entry["branches"][0]["branch"], "main");
+    assert_eq!(
+        notes_entry["branches"][0]["references"][0]["line"],
+        line_of(&matrix, "notes-api    = { branch")
+    );
+}
+
+#[test]
+fn verify_refs_passes_when_every_branch_exists() {
+    let env = Env::new();
+    bare_repo(&env, "edx-platform.git", &["release/ulmo", "master"], &[]);
+    bare_repo(
+        &env,
+        "cs_comments_service.git",
+        &["release/ulmo", "master"],
+        &[],
+    );
+    let daemon = Daemon::start(&env);
+    let matrix = fixture("valid/minimal.toml")
+        .replace(
+            "https://github.com/openedx/cs_comments_service",
+            &daemon.url("cs_comments_service.git"),
+        )
+        .replace(
+            "forum = {}",
+            &format!(
+                "forum = {{}}\nedx-platform = {{ origin = \"{}\", branch = \"master\" }}",
+                file_url(&env.path("edx-platform.git"))
+            ),
+        )
+        .replace(
+            "[applications]\n",
+            "[applications]\nedx-platform = { kind = \"ida\", repository = \"https://github.com/openedx/edx-platform\" }\n",
+        );
+    env.write("edx-matrix.toml", &matrix);
+    let run = env.run(&["verify-refs", "--jobs", "2"]);
+    assert_eq!(
+        run.ok(),
+        "2 branches in 2 origins: 2 present, 0 missing\n",
+        "{}",
+        run.stderr
+    );
+}
+
+// ── discover ────────────────────────────────────────────────────────────────────────────────
+
+#[test]
+fn discover_lists_upstream_releases_and_suggests_the_new_ones() {
+    let env = Env::new();
+    let upstream = bare_repo(
+        &env,
+        "edx-platform.git",
+        &[
+            "master",
+            "feature/x",
+            "open-release/palm.master",
+            "release/teak",
+            "release/ulmo",
+        ],
+        &[
+            "open-release/palm.1",
+            "open-release/palm.2",
+            "release/teak.1",
+            "release/ulmo.1",
+            "v1.0",
+        ],
+    );
+    let matrix = format!(
+        r#"stages = ["CI"]
+
+[releases]
+teak   = {{ branch = "release/teak", python = "3.11", node = "20" }}
+master = {{ branch = "master", python = "3.12", node = "24" }}
+
+[applications]
+edx-platform = {{ kind = "ida", repository = "{}" }}
+
+[deployments]
+site = {{ CI = "teak" }}
+
+[[map]]
+releases = ["teak", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {{}}
+"#,
+        file_url(&upstream)
+    );
+    env.write("edx-matrix.toml", &matrix);
+
+    // The default repository is edx-platform's in the matrix.
+    let run = env.run(&["discover"]);
+    run.code(0);
+    insta::assert_snapshot!(run.snapshot());
+
+    let run = env.run(&[
+        "discover",
+        "--repository",
+        &file_url(&upstream),
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(report["runtimes_from"], "master");
+    let summary: Vec<(&str, &str, Option<&str>)> = report["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["status"].as_str().unwrap(),
+                r["command"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("palm", "older", None),
+            ("teak", "in-matrix", None),
+            (
+                "ulmo",
+                "new",
+                Some("edx-matrix release add ulmo --branch release/ulmo --python 3.12 --node 24")
+            ),
+        ]
+    );
+
+    let run = env.run(&["discover", "--repository", "file:///nonexistent/repo.git"]);
+    run.code(3);
+    assert!(run.stderr.contains("cannot list refs"), "{}", run.stderr);
+}
+
+// ── diff and history ────────────────────────────────────────────────────────────────────────
+
+const ACME_PRO: &str =
+    r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
+
+fn acme_with_pro(qa: &str, production: &str) -> String {
+    let acme =
+        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
+    assert!(acme.contains(ACME_PRO));
+    let pins = format!(
+        r#"pro            = {{ CI = "verawood", QA = "{qa}", Production = "{production}" }}"#
+    );
+    acme.replace(ACME_PRO, &pins)
+}
+
+/// A repository whose `edx-matrix.toml` starts as the minimal fixture, becomes the acme estate,
+/// has its stages promoted, is broken once, gets moved to `config/` and promoted again.
+fn history_repo() -> Env {
+    let env = Env::new();
+    let top = env.dir.path().to_path_buf();
+    git(&env, &top, &["init", "-q"]);
+    let commit = |date: &str, subject: &str, file: &str, text: Option<&str>| {
+        if let Some(text) = text {
+            env.write(file, text);
+        }
+        git_at(&env, &top, date, &["add", "-A"]);
+        git_at(&env, &top, date, &["commit", "-q", "-m", subject]);
+    };
+    let file = "edx-matrix.toml";
+    commit(
+        "2024-01-01T10:00:00+00:00",
+        "add a minimal matrix",
+        file,
+        Some(&fixture("valid/minimal.toml")),
+    );
+    commit(
+        "2024-01-02T10:00:00+00:00",
+        "switch to the acme estate",
+        file,
+        Some(&acme_with_pro("ulmo", "teak")),
+    );
+    commit(
+        "2024-01-08T10:00:00+00:00",
+        "pro: promote ulmo to Production",
+        file,
+        Some(&acme_with_pro("ulmo", "ulmo")),
+    );
+    commit(
+        "2024-01-10T10:00:00+00:00",
+        "half an edit",
+        file,
+        Some(&format!("{}\n[releases\n", acme_with_pro("ulmo", "ulmo"))),
+    );
+    commit(
+        "2024-01-11T10:00:00+00:00",
+        "pro: promote verawood to QA",
+        file,
+        Some(&acme_with_pro("verawood", "ulmo")),
+    );
+    commit(
+        "2024-01-12T10:00:00+00:00",
+        "unrelated",
+        "README.md",
+        Some("# acme\n"),
+    );
+    std::fs::create_dir(top.join("config")).unwrap();
+    git_at(
+        &env,
+        &top,
+        "2024-01-15T10:00:00+00:00",
+        &["mv", file, "config/edx-matrix.toml"],
+    );
+    commit(
+        "2024-01-15T10:00:00+00:00",
+        "move the matrix to config/",
+        file,
+        None,
+    );
+    commit(
+        "2024-01-20T16:30:00+00:00",
+        "pro: promote verawood to Production",
+        "config/edx-matrix.toml",
+        Some(&acme_with_pro("verawood", "verawood")),
+    );
+    env
+}
+
+#[test]
+fn history_follows_the_rename_and_skips_the_broken_revision() {
+    let env = history_repo();
+    let run = env.run(&[
+        "--file",
+        "config/edx-matrix.toml",
+        "history",
+        "--format",
+        "json",
+    ]);
+    let history: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(history["file"], "config/edx-matrix.toml");
+    assert_eq!(history["revisions"], 7);
+    let skipped = history["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["commit"]["subject"], "half an edit");
+    assert_eq!(skipped[0]["path"], "edx-matrix.toml");
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("line 118: invalid TOML"),
+        "{}",
+        skipped[0]["reason"]
+    );
+
+    let timeline = |deployment: &str, stage: &str| -> Vec<(Option<String>, String)> {
+        history["timelines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["deployment"] == deployment && t["stage"] == stage)
+            .unwrap()["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["release"].as_str().map(str::to_owned),
+                    c["commit"]["subject"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let change =
+        |release: Option<&str>, subject: &str| (release.map(str::to_owned), subject.to_owned());
+    assert_eq!(
+        timeline("site", "CI"),
+        [
+            change(Some("ulmo"), "add a minimal matrix"),
+            change(None, "switch to the acme estate")
+        ]
+    );
+    assert_eq!(
+        timeline("pro", "CI"),
+        [change(Some("verawood"), "switch to the acme estate")]
+    );
+    assert_eq!(
+        timeline("pro", "QA"),
+        [
+            change(Some("ulmo"), "switch to the acme estate"),
+            change(Some("verawood"), "pro: promote verawood to QA")
+        ]
+    );
+    assert_eq!(
+        timeline("pro", "Production"),
+        [
+            change(Some("teak"), "switch to the acme estate"),
+            change(Some("ulmo"), "pro: promote ulmo to Production"),
+            change(Some("verawood"), "pro: promote verawood to Production")
+        ]
+    );
+    assert_eq!(
+        timeline("campus", "QA"),
+        [change(Some("verawood"), "switch to the acme estate")]
+    );
+
+    let lead = |deployment: &str, release: &str| -> Value {
+        history["lead_times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["deployment"] == deployment && l["release"] == release)
+            .unwrap()["seconds"]
+            .clone()
+    };
+    // From 2024-01-02T10:00 to 2024-01-20T16:30.
+    assert_eq!(lead("pro", "verawood"), 18 * 86_400 + 6 * 3600 + 30 * 60);
+    // Never seen in CI within the history.
+    assert_eq!(lead("pro", "ulmo"), Value::Null);
+    // A single-stage matrix: CI is also the last stage.
+    assert_eq!(lead("site", "ulmo"), 0);
+    assert_eq!(lead("online", "master"), 0);
+}
+
+#[test]
+fn history_table_for_one_deployment() {
+    let env = history_repo();
+    let run = env.run(&["-f", "config/edx-matrix.toml", "history", "-d", "pro"]);
+    run.code(0);
+    insta::assert_snapshot!(run.snapshot());
+
+    let run = env.run(&["-f", "config/edx-matrix.toml", "history", "-d", "prp"]);
+    run.code(2);
+    assert!(run.stderr.contains("did you mean `pro`?"), "{}", run.stderr);
+}
+
+#[test]
+fn diff_of_a_promotion_between_revisions() {
+    let env = history_repo();
+    let args = ["-f", "config/edx-matrix.toml", "diff", "HEAD~1", "HEAD"];
+    let run = env.run(&args);
+    run.code(0);
+    insta::assert_snapshot!("diff_promotion_table", run.snapshot());
+
+    let mut markdown = args.to_vec();
+    markdown.extend(["--format", "markdown"]);
+    let run = env.run(&markdown);
+    run.code(0);
+    insta::assert_snapshot!("diff_promotion_markdown", run.stdout);
+
+    let mut json = args.to_vec();
+    json.extend(["--format", "json"]);
+    let diff: Value = serde_json::from_str(env.run(&json).ok()).unwrap();
+    assert_eq!(
+        diff["stages"],
+        serde_json::json!([{"deployment": "pro", "stage": "Production", "old": "ulmo", "new": "verawood"}])
+    );
+    assert_eq!(diff["rows"].as_array().unwrap().len(), 7);
+    assert_eq!(diff["rebuild"], serde_json::json!([]));
+    assert_eq!(diff["redeploy"][0]["stage"], "Production");
+    assert_eq!(diff["pipelines"], Value::Null);
+}
+
+#[test]
+fn diff_defaults_to_head_against_the_working_tree() {
+    let env = history_repo();
+    let run = env.run(&["-f", "config/edx-matrix.toml", "diff"]);
+    assert_eq!(
+        run.ok(),
+        "HEAD:config/edx-matrix.toml → config/edx-matrix.toml (working tree)\n\n\
+         no change to what is built or deployed\n\npipeline impact: not computed\n"
+    );
+    // Before the rename the file had another path: a clear error, not a crash.
+    let run = env.run(&["-f", "config/edx-matrix.toml", "diff", "HEAD~3"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("`config/edx-matrix.toml` does not exist at revision `HEAD~3`"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["-f", "config/edx-matrix.toml", "diff", "no-such-rev"]);
+    run.code(2);
+    assert!(run.stderr.contains("unknown revision `no-such-rev`"));
+    let run = env.run(&["--example", "diff"]);
+    run.code(2);
+    let run = env.run(&["--example", "history"]);
+    run.code(2);
+}
+
+#[test]
+fn diff_of_an_upgrade_between_files() {
+    let env = Env::new();
+    let old = acme_with_pro("ulmo", "teak");
+    // pro starts testing master in CI: the pro blocks gain `master`.
+    let new = old
+        .replace(
+            r#"pro            = { CI = "verawood","#,
+            r#"pro            = { CI = "master","#,
+        )
+        .replace(
+            r#"releases    = ["verawood", "ulmo", "teak"]"#,
+            r#"releases    = ["master", "verawood", "ulmo", "teak"]"#,
+        )
+        .replace(
+            r#"releases    = ["verawood", "ulmo"]"#,
+            r#"releases    = ["master", "verawood", "ulmo"]"#,
+        );
+    env.write("old.toml", &old);
+    env.write("new.toml", &new);
+    let run = env.run(&["diff", "old.toml", "new.toml"]);
+    run.code(0);
+    insta::assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn diff_of_a_fork_override_between_files() {
+    let env = Env::new();
+    let old = acme_with_pro("ulmo", "teak");
+    let new = old.replacen(
+        "forum             = {}",
+        r#"forum             = { origin = "https://github.com/acme-edu/cs_comments_service", branch = "acme/master" }"#,
+        1,
+    );
+    assert_ne!(old, new);
+    env.write("old.toml", &old);
+    env.write("new.toml", &new);
+    let run = env.run(&["diff", "old.toml", "new.toml"]);
+    run.code(0);
+    insta::assert_snapshot!(run.snapshot());
+    let run = env.run(&["diff", "old.toml", "new.toml", "--format", "markdown"]);
+    insta::assert_snapshot!(run.ok());
+
+    // An invalid side is reported with its diagnostics, exit 1.
+    env.write(
+        "broken.toml",
+        &format!("{new}\n[deployments.extra]\nCI = \"nope\"\n"),
+    );
+    let run = env.run(&["diff", "old.toml", "broken.toml"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("`broken.toml` has 1 error"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Issue 5: `history` on a synthetic repository of 1,000 commits of the matrix file, one hour
+/// apart. pro's CI moves every 10 commits, QA every 20, Production every 40, cycling through
+/// teak → ulmo → verawood.
+#[test]
+fn history_of_a_thousand_commits() {
+    const RELEASES: [&str; 3] = ["teak", "ulmo", "verawood"];
+    let env = Env::new();
+    let top = env.dir.path();
+    git(&env, top, &["init", "-q"]);
+    let acme =
+        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
+    let pick = |i: usize, every: usize| RELEASES[(i / every) % RELEASES.len()];
+    let mut stream = Vec::new();
+    for i in 0..1000 {
+        let pins = format!(
+            r#"pro            = {{ CI = "{}", QA = "{}", Production = "{}" }}"#,
+            pick(i, 10),
+            pick(i, 20),
+            pick(i, 40)
+        );
+        let text = format!("{}# revision {i}\n", acme.replace(ACME_PRO, &pins));
+        let message = format!("revision {i}");
+        let time = 1_700_000_000 + i * 3600;
+        stream.extend_from_slice(
+            format!(
+                "commit refs/heads/main\ncommitter Test <test@example.invalid> {time} +0000\n\
+                 data {}\n{message}\nM 100644 inline edx-matrix.toml\ndata {}\n",
+                message.len(),
+                text.len()
+            )
+            .as_bytes(),
+        );
+        stream.extend_from_slice(text.as_bytes());
+        stream.push(b'\n');
+    }
+    let mut import = Command::new("git")
+        .args(["fast-import", "--quiet"])
+        .current_dir(top)
+        .env("HOME", top)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut import.stdin.take().unwrap(), &stream).unwrap();
+    assert!(import.wait().unwrap().success());
+    git(&env, top, &["checkout", "-q", "main"]);
+
+    let started = Instant::now();
+    let run = env.run(&["history", "--deployment", "pro", "--format", "json"]);
+    let elapsed = started.elapsed();
+    let history: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(history["revisions"], 1000);
+    assert_eq!(history["skipped"], serde_json::json!([]));
+    for (stage, every) in [("CI", 10), ("QA", 20), ("Production", 40)] {
+        let changes: Vec<(String, String)> = history["timelines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["stage"] == stage)
+            .unwrap()["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["release"].as_str().unwrap().to_owned(),
+                    c["commit"]["subject"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = (0..1000)
+            .step_by(every)
+            .map(|i| (pick(i, every).to_owned(), format!("revision {i}")))
+            .collect();
+        assert_eq!(changes, expected, "{stage}");
+    }
+    let lead = |release: &str| {
+        history["lead_times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["release"] == release)
+            .unwrap()["seconds"]
+            .clone()
+    };
+    // First in CI at revisions 0, 10, 20; first in Production at 0, 40, 80; an hour apart.
+    assert_eq!(lead("teak"), 0);
+    assert_eq!(lead("ulmo"), 30 * 3600);
+    assert_eq!(lead("verawood"), 60 * 3600);
+    eprintln!("history of 1000 commits: {elapsed:?}");
+}
