@@ -64,8 +64,14 @@ pub enum Command {
     /// Write a TOML matrix from another format
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Write the matrix in another format
+    /// Write the matrix in another format: interchange JSON, Tutor, GitHub Actions, shell
     Export(ExportArgs),
+    /// Print the JSON Schema of `edx-matrix.toml` (for taplo / Even Better TOML)
+    Schema(SchemaArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Man,
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
     /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
@@ -82,6 +88,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Show, from the git history of the matrix file, which release every stage ran when
     History(HistoryArgs),
+    /// Generate the Concourse pipelines the matrix drives, and check pipeline files
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
     /// Serve the dashboard and the read-only JSON API, reloading when the file changes
     Serve(ServeArgs),
 }
@@ -251,6 +260,9 @@ pub struct ExpandArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum ImportCommand {
+    /// Read the Python matrix modules (`types.py`, `version_matrix.py`) by parsing them, and write
+    /// `edx-matrix.toml`
+    Python(ImportPythonArgs),
     /// Read interchange JSON (`model.json`) and write `edx-matrix.toml`
     Json {
         /// The interchange JSON file
@@ -264,7 +276,7 @@ pub enum ImportCommand {
     },
 }
 
-/// Formats for `export`.
+/// Formats for `export --format` (kept for compatibility; prefer `export model-json`).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportFormat {
     /// The interchange JSON (`model.json`)
@@ -272,16 +284,101 @@ pub enum ExportFormat {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ExportArgs {
-    /// Output format
+    #[command(subcommand)]
+    pub command: Option<ExportCommand>,
+    /// Output format (the same as `export model-json`)
     #[arg(long, value_enum)]
-    pub format: ExportFormat,
+    pub format: Option<ExportFormat>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// Where an export goes.
+#[derive(Args, Debug, Clone)]
+pub struct WriteArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o')]
     pub output: Option<PathBuf>,
     /// Replace the output file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The interchange JSON (`model.json`)
+    ModelJson {
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Tutor `config.yml` values and a Tutor plugin setting every MFE's repository and version
+    Tutor {
+        /// The deployment
+        deployment: String,
+        /// The stage
+        stage: String,
+        /// Write `config.yml` and the plugin into this directory instead of standard output
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Replace files that exist
+        #[arg(long)]
+        force: bool,
+    },
+    /// `{"include": [...]}` for a GitHub Actions `strategy.matrix` (`fromJSON`), one job per row
+    GithubActions {
+        #[command(flatten)]
+        filter: RowFilter,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// Shell-safe `KEY='value'` assignments for every component of a stage
+    Env {
+        /// The deployment
+        deployment: String,
+        /// The stage
+        stage: String,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ImportPythonArgs {
+    /// The directory holding `types.py` and `version_matrix.py`
+    pub dir: PathBuf,
+    /// Where to write the TOML matrix (`-` for standard output)
+    #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The IDA (Python) runtime default when releases carry none [default: what the code says]
+    #[arg(long, value_name = "VERSION")]
+    pub default_python: Option<String>,
+    /// The MFE (Node) runtime default when releases carry none [default: what the code says]
+    #[arg(long, value_name = "VERSION")]
+    pub default_node: Option<String>,
+    /// Turn plain constant special cases in the resolving properties into explicit overrides
+    #[arg(long)]
+    pub apply_special_cases: bool,
+    /// How to report problems
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
@@ -444,6 +541,63 @@ pub enum LogsFormat {
     Text,
     /// JSON
     Json,
+}
+
+/// Formats for pipeline configurations.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PipelineFormat {
+    /// YAML, as `fly set-pipeline` is usually given
+    Yaml,
+    /// JSON (Concourse accepts it too)
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PipelineCommand {
+    /// List the pipelines the matrix defines: name, team, component family, releases
+    List {
+        /// Output format
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Print one pipeline's configuration, or write every pipeline into a directory
+    Render(PipelineRenderArgs),
+    /// Print the meta pipeline that re-sets every pipeline when the matrix changes
+    Meta(PipelineOutputArgs),
+    /// Check a pipeline file (YAML or JSON) the way `fly validate-pipeline` does, beyond shape
+    Validate {
+        /// The pipeline configuration file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct PipelineRenderArgs {
+    /// The pipeline (see `edx-matrix pipeline list`)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Every pipeline, the meta pipeline included, one `NAME.yml` (or `.json`) file each in the
+    /// `--output` directory
+    #[arg(long, requires = "output")]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: PipelineOutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct PipelineOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PipelineFormat::Yaml)]
+    pub format: PipelineFormat,
+    /// Write to this file (with `--all`: this directory) instead of standard output
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args, Debug)]

@@ -30,10 +30,14 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "runbooks",
     "operations",
 ];
-const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
-const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
-const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
-const APP_VERSION_KEYS: &[&str] = &["release", "branch", "origin", "runtime", "translations"];
+/// The keys of a release.
+pub const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
+/// The keys of an application of the catalogue.
+pub const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
+/// The keys of a `[[map]]` block.
+pub const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
+/// The keys of an application in a `[map.apps]` table.
+pub const APP_VERSION_KEYS: &[&str] = &["release", "branch", "origin", "runtime", "translations"];
 
 /// Where the values of a release came from.
 #[derive(Clone, Debug, Default)]

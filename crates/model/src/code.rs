@@ -96,6 +96,15 @@ codes! {
     RunbookUndefinedStage = "runbook-undefined-stage", Error, "a runbook step names a stage that is not in the stage order";
     InvalidRunbookStep = "invalid-runbook-step", Error, "a runbook step with empty text, a control character, a multi-line command or an unknown `when`";
     InvalidGrafanaUrl = "invalid-grafana-url", Error, "the `[operations]` Grafana URL is not a plain http(s) URL, or the Loki data source is not a plain identifier";
+    // interop: `import python`
+    PythonSyntax = "python-syntax", Error, "a Python file of the matrix is not valid Python";
+    PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
+    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
+    PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
+    // Pipelines (crates/pipeline): the `[pipelines]` section.
+    PipelineUndefined = "pipeline-undefined", Error, "a `pipelines` setting names an application, stage or resource that is not defined";
+    PipelineDuplicate = "pipeline-duplicate", Error, "an application in two families, or two pipelines with the same name";
+    PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
 }
 
 impl std::fmt::Display for Code {

@@ -16,7 +16,10 @@ struct Report<'a> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
-    let loaded = matrix_file::load(global)?;
+    let mut loaded = matrix_file::load(global)?;
+    // The `[pipelines]` section is read by edx-matrix-pipeline; its problems are part of the file's.
+    let (_, pipeline_diagnostics) = edx_matrix_pipeline::settings_of(&loaded);
+    loaded.diagnostics.extend(pipeline_diagnostics);
     let summary = loaded.summary();
     match args.format {
         CheckFormat::Json => out.json(&Report {

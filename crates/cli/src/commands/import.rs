@@ -1,6 +1,6 @@
 //! `edx-matrix import`: write `edx-matrix.toml` from another format.
 
-use crate::cli::{GlobalArgs, ImportCommand};
+use crate::cli::{CheckFormat, GlobalArgs, ImportCommand, ImportPythonArgs};
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdResult {
     match command {
+        ImportCommand::Python(args) => python(out, args),
         ImportCommand::Json {
             input,
             output,
@@ -44,4 +45,79 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+#[derive(serde::Serialize)]
+struct PythonReport {
+    ok: bool,
+    written: Option<String>,
+    python_lines: usize,
+    toml_lines: usize,
+    diagnostics: Vec<edx_matrix_config::diagnostic::JsonDiagnostic>,
+}
+
+fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
+    use edx_matrix_interop::python_import::{Options, import};
+    let read = |name: &str| -> Result<Source, CommandError> {
+        let path = args.dir.join(name);
+        let text = fs_err::read_to_string(&path)?;
+        Ok(Source::new(path.display().to_string(), text))
+    };
+    if args.format == CheckFormat::Json && args.output.as_os_str() == "-" {
+        return Err(CommandError::usage(
+            "`--format json` prints the report to standard output: write the TOML with `-o FILE`",
+        ));
+    }
+    let options = Options {
+        default_python: args.default_python.clone(),
+        default_node: args.default_node.clone(),
+        apply_special_cases: args.apply_special_cases,
+    };
+    let imported = import(read("types.py")?, read("version_matrix.py")?, &options);
+    let files = [&imported.types, &imported.version_matrix];
+    let python_lines: usize = files.iter().map(|f| f.source.text.lines().count()).sum();
+    let failed = imported.has_errors();
+    let toml = (!failed).then(|| imported.to_toml());
+    let toml_lines = toml.as_deref().map_or(0, |t| t.lines().count());
+    if let Some(toml) = &toml {
+        matrix_file::write_new(&args.output, toml, args.force)?;
+    }
+    let written =
+        (!failed && args.output.as_os_str() != "-").then(|| args.output.display().to_string());
+    match args.format {
+        CheckFormat::Json => out.json(&PythonReport {
+            ok: !failed,
+            written: written.clone(),
+            python_lines,
+            toml_lines,
+            diagnostics: files
+                .iter()
+                .flat_map(|f| f.diagnostics.iter().map(|d| d.to_json(&f.source)))
+                .collect(),
+        })?,
+        CheckFormat::Human => {
+            for file in files {
+                out.diagnostics(&file.diagnostics, &file.source)?;
+            }
+            if failed {
+                eprintln!(
+                    "error: `{}` cannot be imported as it is; nothing was written",
+                    args.dir.display()
+                );
+            } else if let Some(path) = &written {
+                let m = &imported.matrix;
+                eprintln!(
+                    "wrote `{path}`: {} releases, {} applications, {} deployments, {} application versions; {python_lines} Python lines became {toml_lines} TOML lines",
+                    m.releases.len(),
+                    m.applications.len(),
+                    m.deployments.len(),
+                    m.app_version_count()
+                );
+            }
+        }
+    }
+    if failed {
+        return Err(CommandError::matrix_reported());
+    }
+    Ok(ExitCode::SUCCESS)
 }

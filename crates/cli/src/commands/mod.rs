@@ -1,6 +1,7 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod check;
+mod completions;
 mod diff;
 mod discover;
 mod expand;
@@ -10,9 +11,11 @@ mod import;
 mod init;
 mod jwt_keygen;
 mod logs;
+mod pipeline;
 mod query;
 mod resolve;
 mod runbook;
+mod schema;
 mod serve;
 mod show;
 mod verify_refs;
@@ -37,10 +40,14 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Runbook(args) => runbook::run(global, &out, &args),
         Command::JwtKeygen(args) => jwt_keygen::run(global, &out, &args),
         Command::Logs(args) => logs::run(global, &out, &args),
+        Command::Schema(args) => schema::run(&out, &args),
+        Command::Completions(args) => completions::completions(&out, &args),
+        Command::Man => completions::man(&out),
         Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
         Command::Discover(args) => discover::run(global, &out, &args),
         Command::Diff(args) => diff::run(global, &out, &args),
         Command::History(args) => history::run(global, &out, &args),
+        Command::Pipeline(command) => pipeline::run(global, &out, &command),
         Command::Serve(args) => serve::run(global, &out, &args),
     }
 }

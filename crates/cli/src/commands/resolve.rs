@@ -103,10 +103,7 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
     text
 }
 
-/// Quotes a value for POSIX shells: single quotes, with `'` written as `'\''`.
-pub fn shell_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', r"'\''"))
-}
+pub use edx_matrix_interop::env::shell_quote;
 
 /// Renders one row as `KEY='value'` lines.
 pub fn env_lines(row: &Row<'_>) -> String {

@@ -5,5 +5,7 @@ mod harness;
 
 mod basics;
 mod git;
+mod interop;
+mod pipelines;
 mod runbook;
 mod serve;

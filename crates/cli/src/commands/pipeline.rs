@@ -1,0 +1,205 @@
+//! `edx-matrix pipeline`: the Concourse pipelines the matrix drives (list, render, meta) and a
+//! validator for pipeline files.
+
+use crate::cli::{
+    CheckFormat, GlobalArgs, PipelineCommand, PipelineFormat, PipelineOutputArgs,
+    PipelineRenderArgs, TableFormat,
+};
+use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::matrix_file;
+use crate::output::{Output, render_table, table};
+use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_pipeline::validate::{self, Problem};
+use edx_matrix_pipeline::{Generated, all, settings_of};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdResult {
+    match command {
+        PipelineCommand::List { format } => list(global, out, *format),
+        PipelineCommand::Render(args) => render(global, out, args),
+        PipelineCommand::Meta(args) => {
+            let pipelines = load(global, out)?;
+            let meta = pipelines
+                .iter()
+                .find(|g| g.info.kind == "meta")
+                .ok_or_else(|| CommandError::io("no meta pipeline was generated"))?;
+            emit(out, meta, args)
+        }
+        PipelineCommand::Validate { file, format } => validate_file(out, file, *format),
+    }
+}
+
+/// Loads the matrix and its pipeline settings, refusing on any error, and generates every
+/// pipeline, checking each with the validator.
+fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Generated>, CommandError> {
+    let loaded = matrix_file::load_valid(global, out)?;
+    let (settings, diagnostics) = settings_of(&loaded);
+    if diagnostics.iter().any(|d| d.is_error()) {
+        out.diagnostics(&diagnostics, &loaded.source)?;
+        eprintln!(
+            "error: the `pipelines` section of `{}` has errors (`edx-matrix check` lists everything)",
+            loaded.source.name
+        );
+        return Err(CommandError::matrix_reported());
+    }
+    let pipelines = all(&loaded.matrix, &settings);
+    let mut names = std::collections::HashSet::new();
+    for generated in &pipelines {
+        if !names.insert(generated.info.name.as_str()) {
+            eprintln!("error: two pipelines are called `{}`", generated.info.name);
+            return Err(CommandError::matrix_reported());
+        }
+        let problems = validate::validate(&generated.pipeline.to_value());
+        if !problems.is_empty() {
+            // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
+            for p in &problems {
+                eprintln!(
+                    "error: pipeline `{}`: {}: {}",
+                    generated.info.name, p.path, p.message
+                );
+            }
+            return Err(CommandError::matrix_reported());
+        }
+    }
+    Ok(pipelines)
+}
+
+fn list(global: &GlobalArgs, out: &Output, format: TableFormat) -> CmdResult {
+    let pipelines = load(global, out)?;
+    match format {
+        TableFormat::Json => {
+            let infos: Vec<_> = pipelines.iter().map(|g| &g.info).collect();
+            out.json(&infos)?;
+        }
+        TableFormat::Table => {
+            let mut t = table(&["pipeline", "team", "family", "releases", "jobs"]);
+            for g in &pipelines {
+                let family = match &g.info.family {
+                    Some(f) if g.info.applications.len() > 1 || f != &g.info.applications[0] => {
+                        format!("{f} ({})", g.info.applications.join(", "))
+                    }
+                    Some(f) => f.clone(),
+                    None => "(meta: sets every pipeline)".to_owned(),
+                };
+                t.add_row(vec![
+                    g.info.name.clone(),
+                    g.info.team.clone(),
+                    family,
+                    g.info.releases.join(", "),
+                    g.info.jobs.to_string(),
+                ]);
+            }
+            out.print(&render_table(&t))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn text_of(generated: &Generated, format: PipelineFormat) -> Result<String, CommandError> {
+    match format {
+        PipelineFormat::Json => Ok(generated.pipeline.to_json()),
+        PipelineFormat::Yaml => generated
+            .pipeline
+            .to_yaml()
+            .map_err(|e| CommandError::io(e.to_string())),
+    }
+}
+
+fn emit(out: &Output, generated: &Generated, args: &PipelineOutputArgs) -> CmdResult {
+    let text = text_of(generated, args.format)?;
+    match &args.output {
+        Some(path) => matrix_file::write_new(path, &text, args.force)?,
+        None => out.print(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdResult {
+    let pipelines = load(global, out)?;
+    if !args.all {
+        let name = args.name.as_deref().unwrap_or_default();
+        let Some(generated) = pipelines.iter().find(|g| g.info.name == name) else {
+            let mut e = CommandError::usage(format!("no pipeline called `{name}`"));
+            let names: Vec<&str> = pipelines.iter().map(|g| g.info.name.as_str()).collect();
+            e = match did_you_mean(name, names.iter().copied()) {
+                Some(s) => e.with_hint(format!(
+                    "did you mean `{s}`? (`edx-matrix pipeline list` lists them)"
+                )),
+                None => e.with_hint(format!("the pipelines are {}", names.join(", "))),
+            };
+            return Err(e);
+        };
+        return emit(out, generated, &args.output);
+    }
+    // `--all` requires `--output` (clap enforces it).
+    let dir = args.output.output.as_deref().unwrap_or(Path::new("."));
+    let extension = match args.output.format {
+        PipelineFormat::Yaml => "yml",
+        PipelineFormat::Json => "json",
+    };
+    let mut files = Vec::with_capacity(pipelines.len());
+    for generated in &pipelines {
+        let path = dir.join(format!("{}.{extension}", generated.info.name));
+        if !args.output.force && path.exists() {
+            return Err(
+                CommandError::io(format!("`{}` already exists", path.display()))
+                    .with_hint("pass `--force` to replace it"),
+            );
+        }
+        files.push((path, text_of(generated, args.output.format)?));
+    }
+    fs_err::create_dir_all(dir)?;
+    for (path, text) in &files {
+        matrix_file::write_new(path, text, true)?;
+    }
+    eprintln!("wrote {} pipelines to `{}`", files.len(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    file: String,
+    valid: bool,
+    problems: &'a [Problem],
+}
+
+fn validate_file(out: &Output, file: &Path, format: CheckFormat) -> CmdResult {
+    let text = fs_err::read_to_string(file)?;
+    let json = file.extension().is_some_and(|e| e == "json");
+    let problems = match validate::parse(&text, json) {
+        Ok(value) => validate::validate(&value),
+        Err(message) => vec![Problem {
+            path: "$".to_owned(),
+            message,
+        }],
+    };
+    let name = file.display().to_string();
+    match format {
+        CheckFormat::Json => out.json(&Report {
+            file: name,
+            valid: problems.is_empty(),
+            problems: &problems,
+        })?,
+        CheckFormat::Human => {
+            for p in &problems {
+                eprintln!("error: {name}: {}: {}", p.path, p.message);
+            }
+            if problems.is_empty() {
+                eprintln!("`{name}`: ok");
+            } else {
+                eprintln!(
+                    "`{name}`: {} problem{}",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
+            }
+        }
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_MATRIX)
+    })
+}

@@ -1,0 +1,21 @@
+//! `edx-matrix schema`: the JSON Schema of `edx-matrix.toml`.
+
+use crate::cli::SchemaArgs;
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
+use crate::output::Output;
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(out: &Output, args: &SchemaArgs) -> CmdResult {
+    let mut text = serde_json::to_string_pretty(&edx_matrix_interop::schema::schema())
+        .map_err(|e| CommandError::io(e.to_string()))?;
+    text.push('\n');
+    match &args.write.output {
+        Some(path) if path != Path::new("-") => {
+            matrix_file::write_new(path, &text, args.write.force)?;
+        }
+        _ => out.print(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,320 @@
+//! `import python`, `export model-json|tutor|github-actions|env`, `schema`, `completions`, `man`.
+
+use crate::harness::{Env, fixture, fixtures};
+use serde_json::Value;
+use std::process::Command;
+
+const ROW_FIELDS: [&str; 8] = [
+    "deployment",
+    "stage",
+    "release",
+    "application",
+    "type",
+    "git_origin",
+    "release_branch",
+    "runtime_version",
+];
+
+fn eight_fields(rows: &Value) -> Vec<Value> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            Value::Object(
+                ROW_FIELDS
+                    .iter()
+                    .map(|k| ((*k).to_owned(), row[*k].clone()))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn import_python_both_layouts_resolve_to_the_expected_rows() {
+    for layout in ["current", "legacy"] {
+        let env = Env::new();
+        let dir = fixtures().join(format!("acme/python-layout/{layout}"));
+        let run = env.run(&["import", "python", dir.to_str().unwrap()]);
+        run.code(0);
+        assert!(
+            run.stderr.contains("Python lines became 111 TOML lines"),
+            "{}",
+            run.stderr
+        );
+        let resolved = env.run(&["resolve", "--format", "json"]);
+        let rows: Value = serde_json::from_str(resolved.ok()).unwrap();
+        let expected: Value = serde_json::from_str(&fixture(&format!(
+            "acme/python-layout/{layout}/expected-resolved.json"
+        )))
+        .unwrap();
+        assert_eq!(eight_fields(&rows), eight_fields(&expected), "{layout}");
+        env.run(&["check"]).code(0);
+    }
+}
+
+#[test]
+fn import_python_refuses_broken_python_with_locations() {
+    let cases = [
+        ("syntax-error", "python-syntax", "version_matrix.py:41:17"),
+        (
+            "unknown-application",
+            "unknown-application",
+            "version_matrix.py:31:29",
+        ),
+        (
+            "release-key-not-a-release",
+            "undefined-release",
+            "version_matrix.py:37:5",
+        ),
+    ];
+    for (dir, code, place) in cases {
+        let env = Env::new();
+        let path = fixtures().join(format!("python-invalid/{dir}"));
+        let run = env.run(&["import", "python", path.to_str().unwrap()]);
+        run.code(1);
+        assert!(
+            run.stderr.contains(&format!("error[{code}]")),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains(place), "{}", run.stderr);
+        assert!(run.stderr.contains("nothing was written"));
+        assert!(!env.path("edx-matrix.toml").exists());
+        // The same as JSON, for scripts.
+        let json = env.run(&[
+            "import",
+            "python",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        json.code(1);
+        let report: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(report["ok"], false);
+        assert_eq!(report["diagnostics"][0]["code"], code);
+    }
+}
+
+#[test]
+fn import_python_legacy_defaults_from_flags() {
+    let env = Env::new();
+    let dir = fixtures().join("acme/python-layout/legacy");
+    let run = env.run(&[
+        "import",
+        "python",
+        dir.to_str().unwrap(),
+        "--default-python",
+        "3.9",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        run.ok()
+            .contains("teak = { branch = \"release/teak\", python = \"3.9\", node = \"16\" }")
+    );
+}
+
+/// The example matrix with a forked learning MFE on a hostile branch, running hostile
+/// translation commands.
+fn hostile_env() -> Env {
+    let text = fixture("../../examples/acme/edx-matrix.toml");
+    let from = "learning = { origin = \"https://github.com/acme-edu/frontend-app-learning\", branch = \"acme/verawood-fix-jumpnav\" }";
+    assert!(text.contains(from));
+    let to = r#"learning = { origin = "https://github.com/acme-edu/frontend-app-learning", branch = "fix/it's-\"q\"-$(x)-`y`-#z", translations = ["echo \"it's $HOME\" `date` \\ $(id)", "npm run pull -- --lang='fr'"] }"#;
+    Env::with_matrix(&text.replace(from, to))
+}
+
+#[test]
+fn export_env_survives_hostile_values_through_a_real_shell() {
+    let env = hostile_env();
+    env.run(&["check"]).code(0);
+    env.run(&["export", "env", "campus", "QA", "-o", "env.sh"])
+        .code(0);
+    let script = r#"eval "$(cat env.sh)"; printf '%s\0%s\0%s\0%s\0%s' "$EDX_APP_LEARNING_RELEASE_BRANCH" "$EDX_APP_LEARNING_TRANSLATIONS" "$EDX_ENVIRONMENT" "$EDX_APP_EDX_PLATFORM_GIT_ORIGIN" "$EDX_APP_LEARNING_PATH""#;
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Nothing in the values ran: `$(x)` or `id` would have complained or printed.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let values: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .split('\0')
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "fix/it's-\"q\"-$(x)-`y`-#z",
+            "echo \"it's $HOME\" `date` \\ $(id)\nnpm run pull -- --lang='fr'",
+            "campus-qa",
+            "https://github.com/acme-edu/edx-platform",
+            "learn",
+        ]
+    );
+    // Standard output and `-o` carry the same text.
+    let listing = env.run(&["export", "env", "campus", "QA"]);
+    assert_eq!(listing.ok(), env.read("env.sh"));
+}
+
+#[test]
+fn export_env_rejects_unknown_names() {
+    let run = Env::new().run(&["--example", "export", "env", "campus", "Staging"]);
+    run.code(2);
+    assert!(run.stderr.contains("no stage `Staging`"), "{}", run.stderr);
+}
+
+#[test]
+fn export_tutor_writes_a_directory_and_refuses_to_overwrite() {
+    let env = Env::new();
+    env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "pro",
+        "Production",
+        "-o",
+        "tutor",
+    ])
+    .code(0);
+    let config = env.read("tutor/config.yml");
+    assert!(config.contains("EDX_PLATFORM_VERSION: \"pro/teak\"\n"));
+    let plugin = env.read("tutor/edx_matrix_pro_production.py");
+    assert!(plugin.contains("from tutormfe.hooks import MFE_APPS"));
+    let again = env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "pro",
+        "Production",
+        "-o",
+        "tutor",
+    ]);
+    again.code(3);
+    assert!(again.stderr.contains("--force"));
+    env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "pro",
+        "Production",
+        "-o",
+        "tutor",
+        "--force",
+    ])
+    .code(0);
+}
+
+#[test]
+fn export_github_actions_filters() {
+    let env = Env::new();
+    let run = env.run(&[
+        "--example",
+        "export",
+        "github-actions",
+        "-d",
+        "pro",
+        "--type",
+        "mfe",
+    ]);
+    let value: Value = serde_json::from_str(run.ok()).unwrap();
+    let jobs = value["include"].as_array().unwrap();
+    assert_eq!(jobs.len(), 12);
+    assert!(
+        jobs.iter()
+            .all(|j| j["deployment"] == "pro" && j["type"] == "MFE")
+    );
+    let all = env.run(&["--example", "export", "github-actions"]);
+    assert!(
+        all.stderr.is_empty(),
+        "129 rows fit in one matrix: {}",
+        all.stderr
+    );
+    let typo = env.run(&["--example", "export", "github-actions", "-d", "prod"]);
+    typo.code(2);
+    assert!(
+        typo.stderr.contains("did you mean `pro`?"),
+        "{}",
+        typo.stderr
+    );
+}
+
+#[test]
+fn exports_refuse_an_invalid_matrix() {
+    let env = Env::with_matrix(&fixture("invalid/undefined-release.toml"));
+    for args in [
+        &["export", "github-actions"][..],
+        &["export", "env", "site", "CI"],
+        &["export", "tutor", "site", "CI"],
+        &["export", "model-json"],
+    ] {
+        let run = env.run(args);
+        run.code(1);
+        assert!(run.stdout.is_empty());
+    }
+}
+
+#[test]
+fn export_model_json_subcommand_matches_the_format_flag() {
+    let env = Env::new();
+    let a = env.run(&["--example", "export", "model-json"]);
+    let b = env.run(&["--example", "export", "--format", "model-json"]);
+    assert_eq!(a.ok(), b.ok());
+    let none = env.run(&["--example", "export"]);
+    none.code(2);
+}
+
+#[test]
+fn schema_is_json_schema_and_can_be_written() {
+    let env = Env::new();
+    let run = env.run(&["schema"]);
+    let schema: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(schema["additionalProperties"], false);
+    env.run(&["schema", "-o", "edx-matrix.schema.json"]).code(0);
+    assert_eq!(env.read("edx-matrix.schema.json"), run.stdout);
+}
+
+#[test]
+fn completions_and_man_page() {
+    let env = Env::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let run = env.run(&["completions", shell]);
+        let script = run.ok();
+        for word in ["import", "export", "github-actions", "completions"] {
+            assert!(script.contains(word), "{shell}: {word}");
+        }
+    }
+    env.write("completion.bash", &env.run(&["completions", "bash"]).stdout);
+    let status = Command::new("bash")
+        .arg("-n")
+        .arg(env.path("completion.bash"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let man = env.run(&["man"]);
+    let page = man.ok();
+    assert!(page.starts_with(".ie") || page.contains(".TH"), "{page}");
+    for word in ["edx\\-matrix", "import", "export", "schema"] {
+        assert!(page.contains(word), "{word}");
+    }
+    env.run(&["completions", "tcsh"]).code(2);
+}

@@ -1,0 +1,297 @@
+//! `edx-matrix pipeline list|render|meta|validate`, end to end.
+
+use crate::harness::{Env, fixture};
+use serde_json::Value;
+
+fn acme_env() -> Env {
+    Env::with_matrix(&fixture("valid/pipelines.toml"))
+}
+
+#[test]
+fn list_shows_families_teams_and_releases() {
+    let env = acme_env();
+    let run = env.run(&["pipeline", "list"]);
+    let out = run.ok();
+    assert!(out.starts_with("PIPELINE"), "{out}");
+    assert!(
+        out.contains("edx-platform  acme  edx-platform (edx-platform, edxapp_theme)"),
+        "{out}"
+    );
+    assert!(out.contains("forum         acme  forum"), "{out}");
+    let json: Value =
+        serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "edx-platform",
+            "mfe",
+            "codejail",
+            "forum",
+            "notes-api",
+            "xqueue",
+            "xqwatcher",
+            "edx-matrix"
+        ]
+    );
+    assert_eq!(json[1]["team"], "acme");
+    assert_eq!(json[1]["kind"], "component");
+    assert_eq!(
+        json[1]["releases"],
+        serde_json::json!(["teak", "ulmo", "verawood", "master"])
+    );
+    assert_eq!(json[7]["kind"], "meta");
+}
+
+#[test]
+fn example_without_settings_uses_the_defaults() {
+    let env = Env::new();
+    let json: Value = serde_json::from_str(
+        env.run(&["--example", "pipeline", "list", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    assert_eq!(json[0]["name"], "edx-platform");
+    assert_eq!(json[0]["team"], "main");
+    assert_eq!(
+        json.as_array().unwrap().last().unwrap()["name"],
+        "edx-matrix"
+    );
+}
+
+#[test]
+fn render_one_to_stdout_and_to_a_file() {
+    let env = acme_env();
+    let yaml = env.run(&["pipeline", "render", "forum"]).ok().to_owned();
+    let json_text = env
+        .run(&["pipeline", "render", "forum", "--format", "json"])
+        .ok()
+        .to_owned();
+    let from_yaml: Value = serde_saphyr::from_str(&yaml).unwrap();
+    let from_json: Value = serde_json::from_str(&json_text).unwrap();
+    assert_eq!(from_yaml, from_json);
+    assert_eq!(from_json["jobs"][0]["name"], "build-forum-master-online");
+
+    env.run(&["pipeline", "render", "forum", "-o", "forum.yml"])
+        .ok();
+    assert_eq!(env.read("forum.yml"), yaml);
+    // An existing file is not replaced without --force, and stays as it was.
+    env.write("forum.yml", "mine\n");
+    let run = env.run(&["pipeline", "render", "forum", "-o", "forum.yml"]);
+    run.code(3);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(env.read("forum.yml"), "mine\n");
+    env.run(&["pipeline", "render", "forum", "-o", "forum.yml", "--force"])
+        .ok();
+    assert_eq!(env.read("forum.yml"), yaml);
+}
+
+#[test]
+fn render_unknown_name_is_a_usage_error_with_a_suggestion() {
+    let run = acme_env().run(&["pipeline", "render", "froum"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("no pipeline called `froum`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `forum`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn render_all_writes_every_pipeline_and_each_validates() {
+    let env = Env::new();
+    let run = env.run(&["--example", "pipeline", "render", "--all", "-o", "out"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("wrote 15 pipelines to `out`"),
+        "{}",
+        run.stderr
+    );
+    let mut files: Vec<String> = std::fs::read_dir(env.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 15);
+    assert!(files.contains(&"edx-matrix.yml".to_owned()));
+    assert!(files.contains(&"learning.yml".to_owned()));
+    for file in &files {
+        let run = env.run(&["pipeline", "validate", &format!("out/{file}")]);
+        run.ok();
+        assert!(run.stderr.contains(": ok"), "{file}: {}", run.stderr);
+    }
+    // Again: the files exist, so nothing is written without --force.
+    let again = env.run(&[
+        "--example",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "out",
+        "--format",
+        "yaml",
+    ]);
+    again.code(3);
+    env.run(&[
+        "--example",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "out",
+        "--force",
+    ])
+    .ok();
+    // JSON files too.
+    env.run(&[
+        "--example",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "json",
+        "--format",
+        "json",
+    ])
+    .ok();
+    let meta: Value = serde_json::from_str(&env.read("json/edx-matrix.json")).unwrap();
+    assert_eq!(meta["jobs"][0]["name"], "set-pipelines");
+}
+
+#[test]
+fn render_all_needs_an_output_directory() {
+    let run = Env::new().run(&["--example", "pipeline", "render", "--all"]);
+    run.code(2);
+}
+
+#[test]
+fn meta_sets_every_pipeline_and_itself() {
+    let env = acme_env();
+    env.run(&["pipeline", "meta", "-o", "meta.yml"]).ok();
+    let meta: Value = serde_saphyr::from_str(&env.read("meta.yml")).unwrap();
+    let plan = meta["jobs"][0]["plan"].as_array().unwrap();
+    let set: Vec<&str> = plan
+        .iter()
+        .filter_map(|s| s["set_pipeline"].as_str())
+        .collect();
+    assert_eq!(
+        set,
+        [
+            "edx-platform",
+            "mfe",
+            "codejail",
+            "forum",
+            "notes-api",
+            "xqueue",
+            "xqwatcher",
+            "self"
+        ]
+    );
+    assert_eq!(
+        meta["resources"][0]["source"]["uri"],
+        "https://github.com/acme-edu/release-matrix"
+    );
+    let args = &plan[1]["config"]["run"]["args"];
+    assert_eq!(args[1], "matrix/edx-matrix.toml");
+    assert_eq!(
+        plan[1]["config"]["image_resource"]["source"]["tag"],
+        "0.1.0"
+    );
+    // The meta pipeline runs exactly the command this binary understands: run it here.
+    let argv: Vec<String> = args
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_owned())
+        .collect();
+    env.write("matrix/edx-matrix.toml", &fixture("valid/pipelines.toml"));
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    env.run(&argv).ok();
+    let files = std::fs::read_dir(env.path("pipelines")).unwrap().count();
+    assert_eq!(files, set.len());
+    assert_eq!(env.read("pipelines/edx-matrix.yml"), env.read("meta.yml"));
+}
+
+#[test]
+fn validate_reports_problems_with_paths() {
+    let env = Env::new();
+    env.write(
+        "bad.yml",
+        "resources:\n- name: src\n  type: git\n  source: {}\njobs:\n- name: build\n  plan:\n  - get: sauce\n- name: Deploy\n  plan:\n  - get: src\n    passed: [bulid]\ngroups:\n- name: all\n  jobs: [build, deploy]\n",
+    );
+    let run = env.run(&["pipeline", "validate", "bad.yml"]);
+    run.code(1);
+    insta::assert_snapshot!(run.snapshot());
+    let json: Value = serde_json::from_str(
+        &env.run(&["pipeline", "validate", "bad.yml", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(json["valid"], false);
+    assert_eq!(json["problems"][0]["path"], "$.jobs[1].name");
+    env.write("broken.json", "{ not json");
+    let run = env.run(&["pipeline", "validate", "broken.json"]);
+    run.code(1);
+    assert!(run.stderr.contains("invalid JSON"), "{}", run.stderr);
+    env.run(&["pipeline", "validate", "missing.yml"]).code(3);
+}
+
+const BAD_SETTINGS: &str = r#"
+[pipelines]
+team = "acme"
+[pipelines.stages.QA]
+gate = { approval = "sign-off" }
+"#;
+
+#[test]
+fn check_and_render_report_pipeline_settings_problems() {
+    let env = Env::with_matrix(&format!("{}{BAD_SETTINGS}", fixture("valid/minimal.toml")));
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error[pipeline-undefined]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("names stage `QA`, which is not defined"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("names resource `sign-off`, which is not in `pipelines.resources`"),
+        "{}",
+        run.stderr
+    );
+    let json: Value =
+        serde_json::from_str(&env.run(&["check", "--format", "json"]).stdout).unwrap();
+    assert_eq!(json["summary"]["errors"], 2);
+    let stage = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "pipeline-undefined" && d["message"].as_str().unwrap().contains("stage")
+        })
+        .unwrap();
+    // minimal.toml has 17 lines, then a blank line, `[pipelines]`, `team`: the stage is line 21.
+    assert_eq!(
+        (stage["line"].as_u64(), stage["column"].as_u64()),
+        (Some(21), Some(19))
+    );
+    let run = env.run(&["pipeline", "render", "forum", "-o", "out.yml"]);
+    run.code(1);
+    assert!(!env.path("out.yml").exists());
+}

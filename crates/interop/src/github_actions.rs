@@ -1,0 +1,64 @@
+//! `export github-actions`: the resolved rows as `{"include": [...]}` for a workflow's
+//! `strategy.matrix`, read with `fromJSON`.
+
+use edx_matrix_model::{Filter, Matrix, resolve};
+use serde::Serialize;
+
+/// GitHub Actions runs at most this many jobs from one matrix.
+pub const MAX_JOBS: usize = 256;
+
+/// The value of `strategy.matrix`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Include {
+    /// One job per resolved row.
+    pub include: Vec<Job>,
+}
+
+/// One job: the eight row fields, the environment label, and the MFE path where there is one.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Job {
+    /// The deployment.
+    pub deployment: String,
+    /// The stage.
+    pub stage: String,
+    /// The release the stage runs.
+    pub release: String,
+    /// The application.
+    pub application: String,
+    /// `IDA` or `MFE`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The repository to build from.
+    pub git_origin: String,
+    /// The branch to build from.
+    pub release_branch: String,
+    /// The Python (IDA) or Node (MFE) version.
+    pub runtime_version: String,
+    /// `<deployment>-<stage in lower case>`, the label logs and dashboards use.
+    pub environment: String,
+    /// The MFE's URL path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Returns the jobs for the rows `filter` selects, in row order.
+pub fn include(matrix: &Matrix, filter: &Filter) -> Include {
+    let rows = resolve(matrix, filter).rows;
+    Include {
+        include: rows
+            .iter()
+            .map(|r| Job {
+                deployment: r.deployment.to_owned(),
+                stage: r.stage.to_owned(),
+                release: r.release.to_owned(),
+                application: r.application.to_owned(),
+                kind: r.kind.as_str().to_owned(),
+                git_origin: r.git_origin.to_owned(),
+                release_branch: r.release_branch.to_owned(),
+                runtime_version: r.runtime_version.to_owned(),
+                environment: format!("{}-{}", r.deployment, r.stage.to_lowercase()),
+                path: r.path.map(str::to_owned),
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,188 @@
+//! `schema`: a JSON Schema (draft 2020-12) of `edx-matrix.toml`, for editors that validate TOML
+//! against JSON Schema (taplo, Even Better TOML) through a `#:schema` line.
+//!
+//! The allowed keys of every table come from the loader's own key lists
+//! ([`edx_matrix_config::toml_load::TOP_LEVEL_KEYS`] and its siblings), so the schema cannot
+//! accept a key the loader rejects or reject one it accepts; only each key's value shape is
+//! written here. A key added to the loader without a shape here is accepted with any value
+//! (and a test fails until it gets one).
+
+use edx_matrix_config::toml_load::{
+    APP_VERSION_KEYS, APPLICATION_KEYS, BLOCK_KEYS, RELEASE_KEYS, TOP_LEVEL_KEYS,
+};
+use edx_matrix_model::Code;
+use serde_json::{Map, Value, json};
+
+/// The JSON Schema dialect.
+pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// Returns the value shape of `key` in a table of kind `table`, or `None` when none is written.
+fn shape(table: &str, key: &str) -> Option<Value> {
+    let name = json!({"$ref": "#/$defs/name"});
+    let string = |description: &str| json!({"type": "string", "description": description});
+    let names = |description: &str| json!({"type": "array", "items": {"$ref": "#/$defs/name"}, "description": description});
+    Some(match (table, key) {
+        ("top", "stages") => names("The stage promotion order shared by every deployment"),
+        ("top", "releases") => json!({
+            "type": "object",
+            "description": "The supported releases, by name",
+            "propertyNames": name,
+            "additionalProperties": {"$ref": "#/$defs/release"}
+        }),
+        ("top", "applications") => json!({
+            "type": "object",
+            "description": "The application catalogue, by name",
+            "propertyNames": name,
+            "additionalProperties": {"$ref": "#/$defs/application"}
+        }),
+        ("top", "deployments") => json!({
+            "type": "object",
+            "description": "Each deployment's stages and the release each runs",
+            "propertyNames": name,
+            "additionalProperties": {
+                "type": "object",
+                "propertyNames": name,
+                "additionalProperties": {"type": "string", "description": "A release name"}
+            }
+        }),
+        ("top", "map") => json!({
+            "type": "array",
+            "description": "The release map: `[[map]]` blocks",
+            "items": {"$ref": "#/$defs/block"}
+        }),
+        ("top", "lints") => json!({
+            "type": "object",
+            "description": "Diagnostic levels by code",
+            "propertyNames": {"enum": Code::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()},
+            "additionalProperties": {"enum": ["allow", "warn", "deny"]}
+        }),
+        ("top", "runbooks") => json!({
+            "type": "object",
+            "description": "Manual steps per release: `[[runbooks.RELEASE]]` (see the runbooks documentation)",
+            "propertyNames": name,
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "text": string("What to do"),
+                        "command": string("A command to run (shown, never run)"),
+                        "when": {"enum": ["first-deploy", "every-deploy"]},
+                        "stages": {"type": "array", "items": {"type": "string"}},
+                        "source": string("Where the step comes from")
+                    }
+                }
+            }
+        }),
+        ("top", "operations") => json!({
+            "type": "object",
+            "description": "Operator tools settings",
+            "additionalProperties": false,
+            "properties": {
+                "grafana_url": string("The Grafana base URL for `edx-matrix logs`"),
+                "loki_datasource": string("The Loki data source uid")
+            }
+        }),
+        ("top", "pipelines") => json!({
+            "type": "object",
+            "description": "Pipeline generation settings (see the pipelines documentation)"
+        }),
+        ("release", "branch") => string("The upstream branch that carries the release"),
+        ("release", "python") => string("The default Python version of IDAs"),
+        ("release", "node") => string("The default Node version of MFEs"),
+        ("release", "rolling") => {
+            json!({"type": "boolean", "description": "A rolling line, newer than every named release"})
+        }
+        ("application", "kind") => json!({"enum": ["ida", "mfe"], "description": "IDA or MFE"}),
+        ("application", "repository") => string("The default repository"),
+        ("application", "path") => string("The URL path an MFE is served under"),
+        ("block", "releases") => names("The releases this block applies to"),
+        ("block", "deployments") => names("The deployments this block applies to"),
+        ("block", "apps") => json!({
+            "type": "object",
+            "description": "The applications included, with their overrides",
+            "propertyNames": name,
+            "additionalProperties": {"$ref": "#/$defs/app_version"}
+        }),
+        ("app_version", "release") => string("The release whose defaults this application takes"),
+        ("app_version", "branch") => {
+            string("Overrides the release's branch (`{release}` and `{deployment}` expand)")
+        }
+        ("app_version", "origin") => string("Overrides the application's repository (a fork)"),
+        ("app_version", "runtime") => string("Overrides the Python (IDA) or Node (MFE) version"),
+        ("app_version", "translations") => json!({
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Shell commands run before building an MFE"
+        }),
+        _ => return None,
+    })
+}
+
+/// Returns a closed object schema whose properties are exactly `keys`.
+fn object(table: &str, keys: &[&str], required: &[&str], description: &str) -> Value {
+    let mut properties = Map::new();
+    for key in keys {
+        properties.insert(
+            (*key).to_owned(),
+            shape(table, key).unwrap_or_else(|| json!({})),
+        );
+    }
+    json!({
+        "type": "object",
+        "description": description,
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    })
+}
+
+/// Returns the keys of the loader's tables that have no value shape written here.
+pub fn keys_without_shape() -> Vec<String> {
+    let tables: [(&str, &[&str]); 5] = [
+        ("top", TOP_LEVEL_KEYS),
+        ("release", RELEASE_KEYS),
+        ("application", APPLICATION_KEYS),
+        ("block", BLOCK_KEYS),
+        ("app_version", APP_VERSION_KEYS),
+    ];
+    tables
+        .iter()
+        .flat_map(|(table, keys)| {
+            keys.iter()
+                .filter(|k| shape(table, k).is_none())
+                .map(move |k| format!("{table}.{k}"))
+        })
+        .collect()
+}
+
+/// Returns the JSON Schema of `edx-matrix.toml`.
+pub fn schema() -> Value {
+    let mut root = object(
+        "top",
+        TOP_LEVEL_KEYS,
+        &["stages", "releases", "applications", "deployments"],
+        "An Open edX release matrix (edx-matrix.toml)",
+    );
+    if let Some(map) = root.as_object_mut() {
+        map.insert("$schema".into(), json!(DIALECT));
+        map.insert("title".into(), json!("edx-matrix.toml"));
+        map.insert(
+            "$defs".into(),
+            json!({
+                "name": {
+                    "type": "string",
+                    "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                    "maxLength": 100
+                },
+                "release": object("release", RELEASE_KEYS, &["branch", "python", "node"], "A supported release"),
+                "application": object("application", APPLICATION_KEYS, &["kind"], "An application of the catalogue"),
+                "block": object("block", BLOCK_KEYS, &["releases", "deployments", "apps"], "A `[[map]]` block"),
+                "app_version": object("app_version", APP_VERSION_KEYS, &[], "An application in a `[map.apps]` table; `{}` takes every default"),
+            }),
+        );
+    }
+    root
+}

@@ -1,0 +1,270 @@
+//! `import python` against the acme fixtures: both layouts, the resolved rows, the errors.
+#![allow(clippy::unwrap_used)]
+
+use edx_matrix_config::{Source, load_toml};
+use edx_matrix_interop::python_import::{Imported, Options, import};
+use edx_matrix_model::{Code, Filter, resolve};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(fixtures().join(relative)).unwrap()
+}
+
+fn import_dir(dir: &str, options: &Options) -> Imported {
+    import(
+        Source::new("types.py", read(&format!("{dir}/types.py"))),
+        Source::new(
+            "version_matrix.py",
+            read(&format!("{dir}/version_matrix.py")),
+        ),
+        options,
+    )
+}
+
+/// Resolves the imported TOML (read back through the loader) into the 8 row fields.
+fn resolved_rows(imported: &Imported) -> Value {
+    let toml = imported.to_toml();
+    let loaded = load_toml(Source::new("edx-matrix.toml", toml));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let rows = resolve(&loaded.matrix, &Filter::default()).rows;
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "deployment": r.deployment,
+                    "stage": r.stage,
+                    "release": r.release,
+                    "application": r.application,
+                    "type": r.kind.as_str(),
+                    "git_origin": r.git_origin,
+                    "release_branch": r.release_branch,
+                    "runtime_version": r.runtime_version,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn errors(imported: &Imported) -> Vec<(Code, String, (usize, usize))> {
+    [&imported.types, &imported.version_matrix]
+        .into_iter()
+        .flat_map(|f| {
+            f.diagnostics.iter().filter(|d| d.is_error()).map(|d| {
+                (
+                    d.code,
+                    f.source.name.clone(),
+                    d.line_col(&f.source).unwrap_or((0, 0)),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn current_layout_resolves_to_the_expected_rows() {
+    let imported = import_dir("acme/python-layout/current", &Options::default());
+    assert_eq!(errors(&imported), vec![]);
+    let expected: Value =
+        serde_json::from_str(&read("acme/python-layout/current/expected-resolved.json")).unwrap();
+    assert_eq!(resolved_rows(&imported), expected);
+}
+
+#[test]
+fn legacy_layout_takes_runtime_defaults_from_the_code() {
+    let imported = import_dir("acme/python-layout/legacy", &Options::default());
+    assert_eq!(errors(&imported), vec![]);
+    let expected: Value =
+        serde_json::from_str(&read("acme/python-layout/legacy/expected-resolved.json")).unwrap();
+    assert_eq!(resolved_rows(&imported), expected);
+    assert!(
+        imported
+            .matrix
+            .releases
+            .iter()
+            .all(|r| r.python == "3.8" && r.node == "16")
+    );
+}
+
+#[test]
+fn legacy_defaults_can_be_given_on_the_command_line() {
+    let options = Options {
+        default_python: Some("3.9".into()),
+        default_node: None,
+        apply_special_cases: false,
+    };
+    let imported = import_dir("acme/python-layout/legacy", &options);
+    assert!(
+        imported
+            .matrix
+            .releases
+            .iter()
+            .all(|r| r.python == "3.9" && r.node == "16")
+    );
+}
+
+#[test]
+fn imported_toml_is_much_shorter_than_the_python() {
+    for layout in ["current", "legacy"] {
+        let dir = format!("acme/python-layout/{layout}");
+        let imported = import_dir(&dir, &Options::default());
+        let python = read(&format!("{dir}/types.py")).lines().count()
+            + read(&format!("{dir}/version_matrix.py")).lines().count();
+        let toml = imported.to_toml().lines().count();
+        eprintln!("{layout}: {python} Python lines -> {toml} TOML lines");
+        assert!(python >= 5 * toml, "{layout}: {python} vs {toml}");
+    }
+}
+
+fn warnings(imported: &Imported) -> Vec<(Code, String, (usize, usize))> {
+    [&imported.types, &imported.version_matrix]
+        .into_iter()
+        .flat_map(|f| {
+            f.diagnostics.iter().filter(|d| !d.is_error()).map(|d| {
+                (
+                    d.code,
+                    f.source.name.clone(),
+                    d.line_col(&f.source).unwrap_or((0, 0)),
+                )
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn broken_python_is_refused_with_located_errors() {
+    let cases = [
+        ("syntax-error", Code::PythonSyntax, (41, 17)),
+        ("unknown-application", Code::UnknownApplication, (31, 29)),
+        ("release-key-not-a-release", Code::UndefinedRelease, (37, 5)),
+    ];
+    for (dir, code, at) in cases {
+        let imported = import_dir(&format!("python-invalid/{dir}"), &Options::default());
+        assert!(imported.has_errors(), "{dir}");
+        assert_eq!(
+            errors(&imported),
+            vec![(code, "version_matrix.py".to_owned(), at)],
+            "{dir}"
+        );
+    }
+}
+
+fn current_with(
+    types_edit: (&str, &str),
+    matrix_edit: (&str, &str),
+    options: &Options,
+) -> Imported {
+    let dir = "acme/python-layout/current";
+    let types = read(&format!("{dir}/types.py"));
+    let matrix = read(&format!("{dir}/version_matrix.py"));
+    assert!(types.contains(types_edit.0) && matrix.contains(matrix_edit.0));
+    import(
+        Source::new("types.py", types.replacen(types_edit.0, types_edit.1, 1)),
+        Source::new(
+            "version_matrix.py",
+            matrix.replacen(matrix_edit.0, matrix_edit.1, 1),
+        ),
+        options,
+    )
+}
+
+const BRANCH_RULE: &str = "        return self.branch_override or self.release.branch";
+const SPECIAL_BRANCH: &str = r#"        if self.application == "edx-platform" and self.release == "master":
+            return "acme/special"
+        if self.branch_override.startswith("x"):
+            return "other"
+        return self.branch_override or self.release.branch"#;
+
+#[test]
+fn special_cases_are_reported_and_applied_on_request() {
+    let none = ("", "");
+    let imported = current_with((BRANCH_RULE, SPECIAL_BRANCH), none, &Options::default());
+    assert_eq!(errors(&imported), vec![]);
+    let special: Vec<_> = warnings(&imported)
+        .into_iter()
+        .filter(|w| w.0 == Code::PythonSpecialCase)
+        .collect();
+    // Both special cases are named by their line; the rule after them is standard.
+    assert_eq!(
+        special,
+        vec![
+            (Code::PythonSpecialCase, "types.py".to_owned(), (123, 9)),
+            (Code::PythonSpecialCase, "types.py".to_owned(), (125, 9)),
+        ]
+    );
+    let edx_platform_master = |imported: &Imported| {
+        imported
+            .matrix
+            .release_map
+            .iter()
+            .flat_map(|e| &e.apps)
+            .filter(|v| v.application == "edx-platform" && v.release == "master")
+            .map(|v| v.branch.as_ref().map(|b| b.to_string()))
+            .collect::<Vec<_>>()
+    };
+    // Without the flag the matrix follows the standard rule.
+    assert_eq!(
+        edx_platform_master(&imported),
+        vec![Some("acme/master".into()), Some("acme/master".into()), None]
+    );
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    let applied = current_with((BRANCH_RULE, SPECIAL_BRANCH), none, &options);
+    assert_eq!(
+        edx_platform_master(&applied),
+        vec![Some("acme/special".into()); 3]
+    );
+    let toml = applied.to_toml();
+    assert!(
+        toml.contains(
+            "# applied special case of types.py:123 as overrides on 3 application versions"
+        ),
+        "{toml}"
+    );
+}
+
+#[test]
+fn unknown_keyword_arguments_are_warned_about_and_kept_as_comments() {
+    let entry = "                runtime_version_override=\"22\",\n";
+    let imported = current_with(
+        ("", ""),
+        (
+            entry,
+            "                runtime_version_override=\"22\",\n                build_args=[\"--no-cache\",\n    \"--pull\"],\n",
+        ),
+        &Options::default(),
+    );
+    assert_eq!(errors(&imported), vec![]);
+    assert!(warnings(&imported).contains(&(
+        Code::PythonUnknownArgument,
+        "version_matrix.py".to_owned(),
+        (649, 17)
+    )));
+    let toml = imported.to_toml();
+    assert!(
+        toml.contains("# ignored (unknown keyword argument): version_matrix.py:649: release `teak`, deployment `pro`, `communications`: build_args=[\"--no-cache\", \"--pull\"]\n"),
+        "{toml}"
+    );
+    assert!(!load_toml(Source::new("x.toml", toml)).has_errors());
+}
+
+#[test]
+fn unreadable_values_are_errors_not_guesses() {
+    let imported = current_with(
+        ("", ""),
+        (
+            "branch_override=\"pro/teak\"",
+            "branch_override=\"pro/\" + RELEASE",
+        ),
+        &Options::default(),
+    );
+    let found = errors(&imported);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, Code::PythonUnreadable);
+}

@@ -1,0 +1,497 @@
+//! From a matrix and its settings to one Concourse pipeline per component family.
+//!
+//! For each (release, deployment, application) of a family that some stage runs — a *chain* —
+//! the pipeline has a git resource (origin at branch), an artifact resource, a build job
+//! triggered by new commits, and one deploy job per stage of that deployment on that release,
+//! in promotion order, each taking only what `passed` the job before. Chains never cross
+//! releases: a stage on another release is in that release's chain, and group.
+
+use crate::concourse::{
+    GetStep, Group, ImageResource, InParallelStep, Job, Pipeline, PutStep, Resource, ResourceType,
+    Step, TaskConfig, TaskInput, TaskRun, TaskStep,
+};
+use crate::identifier::part;
+use crate::settings::{Gate, NamedResource, Settings, TaskSource, TaskSpec};
+use crate::template::{self, Vars};
+use edx_matrix_model::{AppKind, Filter, Matrix, resolve};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// A component family: the applications one pipeline builds and deploys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Family {
+    /// The family's (and pipeline's) name.
+    pub name: String,
+    /// Its applications, in catalogue order.
+    pub applications: Vec<String>,
+}
+
+/// Returns the families: those of the settings, then one per remaining application of the
+/// catalogue (named after it, lower-cased).
+pub fn families(matrix: &Matrix, settings: &Settings) -> Vec<Family> {
+    let mut out: Vec<Family> = settings
+        .families
+        .iter()
+        .map(|f| Family {
+            name: f.name.clone(),
+            applications: matrix
+                .applications
+                .iter()
+                .filter(|a| f.applications.iter().any(|n| n == a.name.as_str()))
+                .map(|a| a.name.to_string())
+                .collect(),
+        })
+        .collect();
+    for app in &matrix.applications {
+        if !settings
+            .families
+            .iter()
+            .any(|f| f.applications.iter().any(|n| n == app.name.as_str()))
+        {
+            out.push(Family {
+                name: part(app.name.as_str()),
+                applications: vec![app.name.to_string()],
+            });
+        }
+    }
+    out
+}
+
+/// One (release, deployment, application) with its resolved values and the stages that run it.
+#[derive(Clone, Debug)]
+struct Chain<'m> {
+    release: &'m str,
+    deployment: &'m str,
+    application: &'m str,
+    kind: AppKind,
+    git_origin: &'m str,
+    release_branch: &'m str,
+    runtime: &'m str,
+    path: Option<&'m str>,
+    translations: Option<&'m [String]>,
+    /// Stage names in promotion order.
+    stages: Vec<&'m str>,
+}
+
+/// What `pipeline list` shows about a pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PipelineInfo {
+    /// The pipeline's name.
+    pub name: String,
+    /// The team it is set in.
+    pub team: String,
+    /// `component` for a family pipeline, `meta` for the meta pipeline.
+    pub kind: &'static str,
+    /// The family (`None` for the meta pipeline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<String>,
+    /// The applications it builds.
+    pub applications: Vec<String>,
+    /// The releases it has groups for.
+    pub releases: Vec<String>,
+    /// How many jobs it has.
+    pub jobs: usize,
+}
+
+/// A generated pipeline with what `list` says about it.
+#[derive(Clone, Debug)]
+pub struct Generated {
+    /// Its summary.
+    pub info: PipelineInfo,
+    /// Its configuration.
+    pub pipeline: Pipeline,
+}
+
+fn chains<'m>(matrix: &'m Matrix, family: &Family) -> Vec<Chain<'m>> {
+    let rows = resolve(matrix, &Filter::default()).rows;
+    let mut out: Vec<Chain<'m>> = Vec::new();
+    for row in rows {
+        if !family.applications.iter().any(|a| a == row.application) {
+            continue;
+        }
+        let found = out.iter_mut().find(|c| {
+            c.release == row.release
+                && c.deployment == row.deployment
+                && c.application == row.application
+        });
+        match found {
+            Some(chain) => chain.stages.push(row.stage),
+            None => out.push(Chain {
+                release: row.release,
+                deployment: row.deployment,
+                application: row.application,
+                kind: row.kind,
+                git_origin: row.git_origin,
+                release_branch: row.release_branch,
+                runtime: row.runtime_version,
+                path: row.path,
+                translations: row.translations,
+                stages: vec![row.stage],
+            }),
+        }
+    }
+    let pos = |list: &[&str], name: &str| list.iter().position(|n| *n == name);
+    let releases: Vec<&str> = matrix.releases.iter().map(|r| r.name.as_str()).collect();
+    let deployments: Vec<&str> = matrix.deployments.iter().map(|d| d.name.as_str()).collect();
+    let stages: Vec<&str> = matrix.stages.iter().map(|s| s.as_str()).collect();
+    for chain in &mut out {
+        // Promotion order: the deployment's own order of stages.
+        let own: Vec<&str> = matrix
+            .deployment(chain.deployment)
+            .map(|d| d.stages.iter().map(|p| p.stage.as_str()).collect())
+            .unwrap_or_default();
+        chain
+            .stages
+            .sort_by_key(|s| (pos(&stages, s), pos(&own, s)));
+    }
+    out.sort_by_key(|c| {
+        (
+            pos(&releases, c.release),
+            pos(&deployments, c.deployment),
+            family.applications.iter().position(|a| a == c.application),
+        )
+    });
+    out
+}
+
+/// The names of one chain's resources and jobs.
+struct Names {
+    git: String,
+    artifact: String,
+    build: String,
+}
+
+impl Names {
+    fn of(chain: &Chain<'_>) -> Self {
+        let id = format!(
+            "{}-{}-{}",
+            part(chain.application),
+            part(chain.release),
+            part(chain.deployment)
+        );
+        Names {
+            git: format!("git-{id}"),
+            artifact: format!("artifact-{id}"),
+            build: format!("build-{id}"),
+        }
+    }
+
+    fn deploy(&self, stage: &str) -> String {
+        format!("deploy{}-{}", &self.build["build".len()..], part(stage))
+    }
+}
+
+fn params(chain: &Chain<'_>, stage: Option<(&str, &str)>) -> IndexMap<String, String> {
+    let mut p = IndexMap::new();
+    let mut set = |k: &str, v: &str| {
+        p.insert(k.to_owned(), v.to_owned());
+    };
+    set("RELEASE", chain.release);
+    set("DEPLOYMENT", chain.deployment);
+    if let Some((stage, environment)) = stage {
+        set("STAGE", stage);
+        set("ENVIRONMENT", environment);
+    }
+    set("APPLICATION", chain.application);
+    set("APPLICATION_TYPE", chain.kind.as_str());
+    set("GIT_ORIGIN", chain.git_origin);
+    set("RELEASE_BRANCH", chain.release_branch);
+    set("RUNTIME_VERSION", chain.runtime);
+    if let Some(path) = chain.path {
+        set("MFE_PATH", path);
+    }
+    if let Some(commands) = chain.translations {
+        if chain.kind == AppKind::Mfe && !commands.is_empty() {
+            // One command per line: checks reject newlines inside a command.
+            set("TRANSLATION_OVERRIDES", &commands.join("\n"));
+        }
+    }
+    p
+}
+
+/// The task step for `spec`, with `inputs` for an inline task and `output` when it builds.
+fn task_step(
+    name: &str,
+    spec: &TaskSpec,
+    vars: &Vars<'_>,
+    inputs: &[&str],
+    builds: bool,
+    mut params: IndexMap<String, String>,
+) -> TaskStep {
+    for (k, v) in &spec.params {
+        params.insert(k.clone(), template::render(v, vars));
+    }
+    let (file, config) = match &spec.source {
+        TaskSource::File { resource, file } => (Some(format!("{resource}/{file}")), None),
+        TaskSource::Inline { image, tag, run } => {
+            let mut source = Map::new();
+            source.insert("repository".to_owned(), Value::String(image.clone()));
+            if let Some(tag) = tag {
+                source.insert("tag".to_owned(), Value::String(template::render(tag, vars)));
+            }
+            let outputs = if builds {
+                vec![TaskInput {
+                    name: spec.output.clone(),
+                }]
+            } else {
+                Vec::new()
+            };
+            let (path, args) = match run.split_first() {
+                Some((path, args)) => (path.clone(), args.to_vec()),
+                None => (String::new(), Vec::new()),
+            };
+            let config = TaskConfig {
+                platform: "linux".to_owned(),
+                image_resource: ImageResource {
+                    kind: "registry-image".to_owned(),
+                    source,
+                },
+                inputs: inputs
+                    .iter()
+                    .map(|n| TaskInput {
+                        name: (*n).to_owned(),
+                    })
+                    .collect(),
+                outputs,
+                run: TaskRun { path, args },
+            };
+            (None, Some(config))
+        }
+    };
+    let mut output_mapping = IndexMap::new();
+    if builds && spec.output != "artifact" {
+        output_mapping.insert(spec.output.clone(), "artifact".to_owned());
+    }
+    TaskStep {
+        task: name.to_owned(),
+        file,
+        config,
+        privileged: spec.privileged,
+        params,
+        output_mapping,
+    }
+}
+
+fn task_resource(spec: &TaskSpec) -> Option<&str> {
+    match &spec.source {
+        TaskSource::File { resource, .. } => Some(resource),
+        TaskSource::Inline { .. } => None,
+    }
+}
+
+fn gets(steps: Vec<GetStep>) -> Vec<Step> {
+    if steps.len() == 1 {
+        steps.into_iter().map(Step::Get).collect()
+    } else {
+        vec![Step::InParallel(InParallelStep {
+            in_parallel: steps.into_iter().map(Step::Get).collect(),
+        })]
+    }
+}
+
+fn get(name: &str, resource: &str) -> GetStep {
+    GetStep {
+        get: name.to_owned(),
+        resource: (name != resource).then(|| resource.to_owned()),
+        trigger: false,
+        passed: Vec::new(),
+        params: Map::new(),
+    }
+}
+
+/// Generates the pipeline of `family`; `None` when no stage runs any of its applications.
+pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) -> Option<Generated> {
+    let chains = chains(matrix, family);
+    if chains.is_empty() {
+        return None;
+    }
+    let first_stage = matrix.stages.first().map(|s| s.as_str());
+    let mut pipeline = Pipeline::default();
+    let mut extra: Vec<&'s NamedResource> = Vec::new();
+    let use_extra = |name: &str, extra: &mut Vec<&'s NamedResource>| {
+        if let Some(r) = settings.resource(name) {
+            if !extra.iter().any(|e| e.name == r.name) {
+                extra.push(r);
+            }
+        }
+    };
+    let mut groups: IndexMap<String, Vec<String>> = IndexMap::new();
+    for chain in &chains {
+        let names = Names::of(chain);
+        let vars = Vars {
+            release: chain.release,
+            deployment: chain.deployment,
+            application: chain.application,
+            runtime: chain.runtime,
+            family: &family.name,
+        };
+        let (build_task, artifact) = settings.build_of(chain.application, chain.kind);
+        let mut git_source = Map::new();
+        git_source.insert("uri".to_owned(), json!(chain.git_origin));
+        git_source.insert("branch".to_owned(), json!(chain.release_branch));
+        pipeline.resources.push(Resource {
+            name: names.git.clone(),
+            kind: "git".to_owned(),
+            icon: Some("git".to_owned()),
+            check_every: settings.check_every.clone(),
+            source: git_source,
+        });
+        let rendered = |map: &Map<String, Value>| match template::render_value(
+            &Value::Object(map.clone()),
+            &vars,
+        ) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        pipeline.resources.push(Resource {
+            name: names.artifact.clone(),
+            kind: artifact.kind.clone(),
+            icon: artifact.icon.clone(),
+            check_every: None,
+            source: rendered(&artifact.source),
+        });
+        if let Some(r) = task_resource(build_task) {
+            use_extra(r, &mut extra);
+        }
+        // The build.
+        let mut build_gets = vec![GetStep {
+            trigger: true,
+            ..get("source", &names.git)
+        }];
+        if let Some(r) = task_resource(build_task) {
+            build_gets.push(get(r, r));
+        }
+        let mut plan = gets(build_gets);
+        plan.push(Step::Task(Box::new(task_step(
+            "build",
+            build_task,
+            &vars,
+            &["source"],
+            true,
+            params(chain, None),
+        ))));
+        plan.push(Step::Put(PutStep {
+            put: names.artifact.clone(),
+            params: rendered(&artifact.params),
+        }));
+        pipeline.jobs.push(Job {
+            name: names.build.clone(),
+            serial: None,
+            plan,
+        });
+        let group = groups.entry(part(chain.release)).or_default();
+        group.push(names.build.clone());
+        // The deploys, in promotion order.
+        let mut previous = names.build.clone();
+        for stage in &chain.stages {
+            let job = names.deploy(stage);
+            let spec = settings.deploy_of(stage);
+            let gate = settings.gate_of(stage, Some(*stage) == first_stage);
+            let mut steps = vec![
+                GetStep {
+                    trigger: gate == Gate::Automatic,
+                    passed: vec![previous.clone()],
+                    params: rendered(&artifact.get_params),
+                    ..get("artifact", &names.artifact)
+                },
+                GetStep {
+                    passed: vec![previous.clone()],
+                    ..get("source", &names.git)
+                },
+            ];
+            if let Some(r) = task_resource(spec) {
+                use_extra(r, &mut extra);
+                steps.push(get(r, r));
+            }
+            if let Gate::Approval(resource) = &gate {
+                use_extra(resource, &mut extra);
+                steps.push(GetStep {
+                    trigger: true,
+                    ..get(resource, resource)
+                });
+            }
+            let environment = format!("{}-{}", chain.deployment, stage.to_lowercase());
+            let mut plan = gets(steps);
+            plan.push(Step::Task(Box::new(task_step(
+                "deploy",
+                spec,
+                &vars,
+                &["artifact", "source"],
+                false,
+                params(chain, Some((stage, &environment))),
+            ))));
+            pipeline.jobs.push(Job {
+                name: job.clone(),
+                serial: Some(true),
+                plan,
+            });
+            groups
+                .entry(part(chain.release))
+                .or_default()
+                .push(job.clone());
+            previous = job;
+        }
+    }
+    for r in &extra {
+        pipeline.resources.push(Resource {
+            name: r.name.clone(),
+            kind: r.kind.clone(),
+            icon: r.icon.clone(),
+            check_every: None,
+            source: r.source.clone(),
+        });
+    }
+    let used: Vec<&str> = pipeline.resources.iter().map(|r| r.kind.as_str()).collect();
+    pipeline.resource_types = settings
+        .resource_types
+        .iter()
+        .filter(|t| used.contains(&t.name.as_str()))
+        .map(|t| ResourceType {
+            name: t.name.clone(),
+            kind: t.kind.clone(),
+            source: t.source.clone(),
+        })
+        .collect();
+    let releases: Vec<String> = matrix
+        .releases
+        .iter()
+        .map(|r| part(r.name.as_str()))
+        .filter(|r| groups.contains_key(r))
+        .collect();
+    pipeline.groups = releases
+        .iter()
+        .filter_map(|r| {
+            groups.get(r).map(|jobs| Group {
+                name: r.clone(),
+                jobs: jobs.clone(),
+            })
+        })
+        .collect();
+    let applications: Vec<String> = family
+        .applications
+        .iter()
+        .filter(|a| chains.iter().any(|c| c.application == a.as_str()))
+        .cloned()
+        .collect();
+    Some(Generated {
+        info: PipelineInfo {
+            name: family.name.clone(),
+            team: settings.team.clone(),
+            kind: "component",
+            family: Some(family.name.clone()),
+            applications,
+            releases,
+            jobs: pipeline.jobs.len(),
+        },
+        pipeline,
+    })
+}
+
+/// Generates the pipeline of every family that some stage runs, in family order.
+pub fn generate_all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
+    families(matrix, settings)
+        .iter()
+        .filter_map(|f| generate(matrix, settings, f))
+        .collect()
+}

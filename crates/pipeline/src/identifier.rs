@@ -1,0 +1,59 @@
+//! Concourse identifiers: the names of pipelines, jobs, resources, groups and steps.
+//!
+//! Concourse accepts `^[\p{Ll}\p{Lt}\p{Lm}\p{Lo}][\p{Ll}\p{Lt}\p{Lm}\p{Lo}\d\-_.]*$`: a
+//! lower-case (or caseless) letter, then such letters, digits, `-`, `_` and `.`.
+
+/// Returns whether `name` is a valid Concourse identifier.
+pub fn is_valid(name: &str) -> bool {
+    let letter = |c: char| c.is_alphabetic() && !c.is_uppercase();
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) if letter(first) => {}
+        _ => return false,
+    }
+    chars.all(|c| letter(c) || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Returns why `name` is not a valid identifier, for messages.
+pub fn problem(name: &str) -> Option<String> {
+    if is_valid(name) {
+        return None;
+    }
+    Some(if name.is_empty() {
+        "it is empty".to_owned()
+    } else if !name.starts_with(|c: char| c.is_alphabetic() && !c.is_uppercase()) {
+        "it must start with a lower-case letter".to_owned()
+    } else {
+        "it may contain only lower-case letters, digits, `-`, `_` and `.`".to_owned()
+    })
+}
+
+/// Returns whether `name` holds a Concourse `((var))`, which is interpolated before names are
+/// checked, so it is not judged here.
+pub fn has_var(name: &str) -> bool {
+    name.contains("((")
+}
+
+/// Returns a matrix name (already checked to be `A-Z a-z 0-9 - _ .`) as a name part: lower
+/// case. Callers put it after a fixed prefix, so a leading digit is fine.
+pub fn part(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers() {
+        assert!(is_valid("build-edx-platform-ulmo-campus"));
+        assert!(is_valid("deploy-x_1.2"));
+        assert!(is_valid("é-ok"));
+        assert!(!is_valid("Build"));
+        assert!(!is_valid("1build"));
+        assert!(!is_valid("a b"));
+        assert!(!is_valid("a/b"));
+        assert!(!is_valid(""));
+        assert_eq!(part("QA"), "qa");
+    }
+}

@@ -1,0 +1,106 @@
+//! Concourse pipelines generated from an Open edX release matrix: the `[pipelines]` settings,
+//! a typed Concourse configuration model rendered as JSON or YAML, one pipeline per component
+//! family, the self-updating meta pipeline, and a validator for the checks
+//! `fly validate-pipeline` makes beyond shape.
+//!
+//! ```
+//! use edx_matrix_config::{load_toml, Source};
+//! use edx_matrix_pipeline::{all, settings_of, validate::validate};
+//!
+//! let text = r#"
+//! stages = ["CI", "QA"]
+//! [releases]
+//! ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
+//! [applications]
+//! forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+//! [deployments]
+//! campus = { CI = "ulmo", QA = "ulmo" }
+//! [[map]]
+//! releases = ["ulmo"]
+//! deployments = ["campus"]
+//! [map.apps]
+//! forum = {}
+//! [pipelines]
+//! team = "acme"
+//! "#;
+//! let loaded = load_toml(Source::new("edx-matrix.toml", text));
+//! let (settings, diagnostics) = settings_of(&loaded);
+//! assert!(diagnostics.is_empty());
+//! let pipelines = all(&loaded.matrix, &settings);
+//! let forum = &pipelines[0];
+//! assert_eq!(forum.info.name, "forum");
+//! let jobs: Vec<&str> = forum.pipeline.jobs.iter().map(|j| j.name.as_str()).collect();
+//! assert_eq!(jobs, ["build-forum-ulmo-campus", "deploy-forum-ulmo-campus-ci",
+//!     "deploy-forum-ulmo-campus-qa"]);
+//! assert!(validate(&forum.pipeline.to_value()).is_empty());
+//! assert_eq!(pipelines.last().map(|p| p.info.kind), Some("meta"));
+//! ```
+#![deny(missing_docs)]
+
+pub mod concourse;
+pub mod generate;
+pub mod identifier;
+pub mod meta;
+pub mod read;
+pub mod settings;
+pub mod template;
+pub mod validate;
+
+pub use concourse::Pipeline;
+pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
+pub use settings::Settings;
+
+use edx_matrix_config::{Diagnostic, Format, Loaded};
+use edx_matrix_model::Matrix;
+use serde::Serialize;
+
+/// Returns the pipeline settings of a loaded matrix and the diagnostics about them (an
+/// interchange JSON matrix has no settings: the defaults).
+pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
+    match loaded.format {
+        Format::Toml => read::read(&loaded.source.text, &loaded.matrix),
+        Format::ModelJson => (Settings::default(), Vec::new()),
+    }
+}
+
+/// Returns every pipeline the matrix defines: one per component family that some stage runs,
+/// then the meta pipeline that sets them all.
+pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
+    let mut pipelines = generate_all(matrix, settings);
+    let meta = meta::meta(settings, &pipelines);
+    pipelines.push(meta);
+    pipelines
+}
+
+/// How a pipeline differs between two matrices.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Only the new matrix has it.
+    Added,
+    /// Only the old matrix has it.
+    Removed,
+    /// Both have it, with different definitions (or teams).
+    Changed,
+}
+
+/// Returns the pipelines whose rendered definition differs between `before` and `after` (as
+/// [`all`] returns them), by name, in the order of `after` then the removed ones.
+pub fn changed(before: &[Generated], after: &[Generated]) -> Vec<(String, Change)> {
+    let mut out = Vec::new();
+    for new in after {
+        match before.iter().find(|old| old.info.name == new.info.name) {
+            None => out.push((new.info.name.clone(), Change::Added)),
+            Some(old) if old.pipeline != new.pipeline || old.info.team != new.info.team => {
+                out.push((new.info.name.clone(), Change::Changed));
+            }
+            Some(_) => {}
+        }
+    }
+    for old in before {
+        if !after.iter().any(|new| new.info.name == old.info.name) {
+            out.push((old.info.name.clone(), Change::Removed));
+        }
+    }
+    out
+}

@@ -1,0 +1,430 @@
+//! The checks `fly validate-pipeline` makes beyond the shape of the configuration: every
+//! `get`/`put` names a declared resource, every `passed` job exists and uses that resource,
+//! groups name existing jobs and resources (and every job is in a group when there are
+//! groups), names are unique valid identifiers.
+//!
+//! It works on any configuration as a JSON value (read from JSON or YAML), so it checks files
+//! written by hand as well as generated ones. Each problem has a path (`$.jobs[2].plan[0]`).
+
+use crate::identifier;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// One problem in a pipeline configuration.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Where: a JSON path such as `$.jobs[2].plan[0].in_parallel[1].passed[0]`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+const TOP_LEVEL: &[&str] = &[
+    "resource_types",
+    "resources",
+    "jobs",
+    "groups",
+    "var_sources",
+    "display",
+    "prototypes",
+];
+const HOOKS: &[&str] = &["on_success", "on_failure", "on_error", "on_abort", "ensure"];
+
+struct Checker<'a> {
+    problems: Vec<Problem>,
+    resources: HashSet<&'a str>,
+    /// For each job: the resources it gets or puts.
+    job_resources: HashMap<&'a str, HashSet<&'a str>>,
+}
+
+/// Returns every problem of `config`, in document order.
+pub fn validate(config: &Value) -> Vec<Problem> {
+    let mut c = Checker {
+        problems: Vec::new(),
+        resources: HashSet::new(),
+        job_resources: HashMap::new(),
+    };
+    let Some(top) = config.as_object() else {
+        c.problem("$", "a pipeline configuration must be a mapping".to_owned());
+        return c.problems;
+    };
+    for key in top.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            c.problem(
+                &format!("$.{key}"),
+                format!("unknown top-level key `{key}`"),
+            );
+        }
+    }
+    c.named_list(top.get("resource_types"), "resource_types", "resource type");
+    let resources = c.named_list(top.get("resources"), "resources", "resource");
+    c.resources.extend(resources);
+    if let Some(Value::Array(items)) = top.get("resources") {
+        for (i, item) in items.iter().enumerate() {
+            if item
+                .get("type")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                c.problem(
+                    &format!("$.resources[{i}]"),
+                    "resource has no `type`".to_owned(),
+                );
+            }
+        }
+    }
+    let jobs = c.named_list(top.get("jobs"), "jobs", "job");
+    let job_set: HashSet<&str> = jobs.iter().copied().collect();
+    // First pass: what each job uses, so `passed` can be checked in any order.
+    if let Some(Value::Array(items)) = top.get("jobs") {
+        for item in items {
+            let Some(name) = item.get("name").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut used = HashSet::new();
+            uses(item, &mut used);
+            c.job_resources.entry(name).or_default().extend(used);
+        }
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("$.jobs[{i}]");
+            let name = item.get("name").and_then(Value::as_str).unwrap_or("");
+            match item.get("plan") {
+                Some(Value::Array(steps)) => {
+                    for (j, step) in steps.iter().enumerate() {
+                        c.step(step, &format!("{path}.plan[{j}]"), name, &job_set);
+                    }
+                }
+                Some(_) => c.problem(
+                    &format!("{path}.plan"),
+                    format!("the plan of job `{name}` must be a list of steps"),
+                ),
+                None => c.problem(&path, format!("job `{name}` has no `plan`")),
+            }
+            for hook in HOOKS {
+                if let Some(step) = item.get(*hook) {
+                    c.step(step, &format!("{path}.{hook}"), name, &job_set);
+                }
+            }
+        }
+    }
+    c.groups(top.get("groups"), &jobs);
+    c.problems
+}
+
+/// Collects the resources a job (or step) gets or puts, recursively.
+fn uses<'a>(value: &'a Value, used: &mut HashSet<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            for key in ["get", "put"] {
+                if let Some(Value::String(name)) = map.get(key) {
+                    let resource = map.get("resource").and_then(Value::as_str).unwrap_or(name);
+                    used.insert(resource);
+                }
+            }
+            for (key, v) in map {
+                if matches!(key.as_str(), "config" | "params" | "source" | "vars") {
+                    continue;
+                }
+                uses(v, used);
+            }
+        }
+        Value::Array(items) => {
+            for item in items {
+                uses(item, used);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl<'a> Checker<'a> {
+    fn problem(&mut self, path: &str, message: String) {
+        self.problems.push(Problem {
+            path: path.to_owned(),
+            message,
+        });
+    }
+
+    fn identifier(&mut self, name: &str, path: &str, what: &str) {
+        if identifier::has_var(name) {
+            return;
+        }
+        if let Some(why) = identifier::problem(name) {
+            self.problem(
+                path,
+                format!("{what} `{name}` is not a valid identifier: {why}"),
+            );
+        }
+    }
+
+    /// Checks a list of named things (names present, valid, unique) and returns the names.
+    fn named_list(&mut self, list: Option<&'a Value>, key: &str, what: &str) -> Vec<&'a str> {
+        let mut names: Vec<&'a str> = Vec::new();
+        let Some(list) = list else {
+            return names;
+        };
+        let Some(items) = list.as_array() else {
+            self.problem(&format!("$.{key}"), format!("`{key}` must be a list"));
+            return names;
+        };
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("$.{key}[{i}]");
+            match item.get("name").and_then(Value::as_str) {
+                Some(name) => {
+                    self.identifier(name, &format!("{path}.name"), what);
+                    if let Some(j) = first.get(name) {
+                        self.problem(
+                            &format!("{path}.name"),
+                            format!("{key}[{i}] and {key}[{j}] have the same name `{name}`"),
+                        );
+                    } else {
+                        first.insert(name, i);
+                        names.push(name);
+                    }
+                }
+                None => self.problem(&path, format!("{what} has no `name`")),
+            }
+        }
+        names
+    }
+
+    fn step(&mut self, step: &'a Value, path: &str, job: &str, jobs: &HashSet<&str>) {
+        let Some(map) = step.as_object() else {
+            self.problem(path, format!("a step of job `{job}` must be a mapping"));
+            return;
+        };
+        let mut known = false;
+        if let Some(get) = map.get("get") {
+            known = true;
+            let name = get.as_str().unwrap_or("");
+            self.identifier(name, &format!("{path}.get"), "step name");
+            let resource = map.get("resource").and_then(Value::as_str).unwrap_or(name);
+            let resource_path = if map.contains_key("resource") {
+                format!("{path}.resource")
+            } else {
+                format!("{path}.get")
+            };
+            if !self.resources.contains(resource) {
+                self.problem(
+                    &resource_path,
+                    format!("job `{job}` gets unknown resource `{resource}`"),
+                );
+            }
+            if let Some(passed) = map.get("passed") {
+                let Some(passed) = passed.as_array() else {
+                    self.problem(
+                        &format!("{path}.passed"),
+                        "`passed` must be a list of job names".to_owned(),
+                    );
+                    return;
+                };
+                for (k, other) in passed.iter().enumerate() {
+                    let ppath = format!("{path}.passed[{k}]");
+                    let Some(other) = other.as_str() else {
+                        self.problem(&ppath, "a `passed` job must be a name".to_owned());
+                        continue;
+                    };
+                    if !jobs.contains(other) {
+                        self.problem(
+                            &ppath,
+                            format!(
+                                "job `{job}`: `{name}` is constrained to pass unknown job `{other}`"
+                            ),
+                        );
+                    } else if !self
+                        .job_resources
+                        .get(other)
+                        .is_some_and(|r| r.contains(resource))
+                    {
+                        self.problem(
+                            &ppath,
+                            format!("job `{job}`: `{name}` is constrained to pass job `{other}`, which does not use resource `{resource}`"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(put) = map.get("put") {
+            known = true;
+            let name = put.as_str().unwrap_or("");
+            self.identifier(name, &format!("{path}.put"), "step name");
+            let resource = map.get("resource").and_then(Value::as_str).unwrap_or(name);
+            if !self.resources.contains(resource) {
+                let at = if map.contains_key("resource") {
+                    "resource"
+                } else {
+                    "put"
+                };
+                self.problem(
+                    &format!("{path}.{at}"),
+                    format!("job `{job}` puts to unknown resource `{resource}`"),
+                );
+            }
+        }
+        if let Some(task) = map.get("task") {
+            known = true;
+            self.identifier(
+                task.as_str().unwrap_or(""),
+                &format!("{path}.task"),
+                "step name",
+            );
+            if !map.contains_key("file") && !map.contains_key("config") {
+                self.problem(
+                    path,
+                    format!(
+                        "task `{}` of job `{job}` has neither `file` nor `config`",
+                        task.as_str().unwrap_or("")
+                    ),
+                );
+            }
+        }
+        if let Some(set) = map.get("set_pipeline") {
+            known = true;
+            let name = set.as_str().unwrap_or("");
+            if name != "self" {
+                self.identifier(name, &format!("{path}.set_pipeline"), "pipeline name");
+            }
+            if !map.contains_key("file") {
+                self.problem(
+                    path,
+                    format!("`set_pipeline: {name}` of job `{job}` has no `file`"),
+                );
+            }
+        }
+        if map.contains_key("load_var") {
+            known = true;
+        }
+        for key in ["in_parallel", "do", "aggregate"] {
+            if let Some(inner) = map.get(key) {
+                known = true;
+                let (steps, base) = match inner {
+                    Value::Object(o) => (o.get("steps"), format!("{path}.{key}.steps")),
+                    other => (Some(other), format!("{path}.{key}")),
+                };
+                match steps.and_then(Value::as_array) {
+                    Some(steps) => {
+                        for (k, s) in steps.iter().enumerate() {
+                            self.step(s, &format!("{base}[{k}]"), job, jobs);
+                        }
+                    }
+                    None => self.problem(&base, format!("`{key}` must be a list of steps")),
+                }
+            }
+        }
+        if let Some(inner) = map.get("try") {
+            known = true;
+            self.step(inner, &format!("{path}.try"), job, jobs);
+        }
+        if !known {
+            self.problem(path, format!("a step of job `{job}` has no step type (`get`, `put`, `task`, `set_pipeline`, `in_parallel`, `do`, `try`, `load_var`)"));
+        }
+        for hook in HOOKS {
+            if let Some(inner) = map.get(*hook) {
+                self.step(inner, &format!("{path}.{hook}"), job, jobs);
+            }
+        }
+    }
+
+    fn groups(&mut self, groups: Option<&'a Value>, jobs: &[&'a str]) {
+        self.named_list(groups, "groups", "group");
+        let Some(Value::Array(items)) = groups else {
+            return;
+        };
+        let mut grouped: HashSet<&str> = HashSet::new();
+        for (i, group) in items.iter().enumerate() {
+            let gname = group.get("name").and_then(Value::as_str).unwrap_or("");
+            if let Some(Value::Array(members)) = group.get("jobs") {
+                for (k, member) in members.iter().enumerate() {
+                    let path = format!("$.groups[{i}].jobs[{k}]");
+                    let Some(pattern) = member.as_str() else {
+                        self.problem(&path, "a group's job must be a name".to_owned());
+                        continue;
+                    };
+                    let matched: Vec<&str> = jobs
+                        .iter()
+                        .copied()
+                        .filter(|j| glob_match(pattern, j))
+                        .collect();
+                    if matched.is_empty() {
+                        self.problem(
+                            &path,
+                            format!("group `{gname}` has unknown job `{pattern}`"),
+                        );
+                    }
+                    grouped.extend(matched);
+                }
+            }
+            if let Some(Value::Array(members)) = group.get("resources") {
+                for (k, member) in members.iter().enumerate() {
+                    let name = member.as_str().unwrap_or("");
+                    if !self.resources.contains(name) {
+                        self.problem(
+                            &format!("$.groups[{i}].resources[{k}]"),
+                            format!("group `{gname}` has unknown resource `{name}`"),
+                        );
+                    }
+                }
+            }
+        }
+        if !items.is_empty() {
+            for (i, job) in jobs.iter().enumerate() {
+                if !grouped.contains(job) {
+                    self.problem(
+                        &format!("$.jobs[{i}]"),
+                        format!("job `{job}` belongs to no group"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Matches `name` against a group pattern with `*` and `?` (as Concourse's groups allow).
+fn glob_match(pattern: &str, name: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    let (mut pi, mut ni) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ni < n.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == n[ni]) {
+            pi += 1;
+            ni += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ni;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ni = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+/// Reads a pipeline configuration file's text: JSON when `json`, else YAML (JSON is YAML too).
+pub fn parse(text: &str, json: bool) -> Result<Value, String> {
+    if json {
+        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
+    } else {
+        serde_saphyr::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("build-*", "build-x"));
+        assert!(glob_match("*-qa", "deploy-a-qa"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("build-*", "deploy-x"));
+        assert!(glob_match("exact", "exact"));
+    }
+}
