@@ -91,6 +91,24 @@ pub enum Command {
     /// Generate the Concourse pipelines the matrix drives, and check pipeline files
     #[command(subcommand)]
     Pipeline(PipelineCommand),
+    /// Move a stage of deployments to a new release, scaffolding its release-map entries
+    Upgrade(UpgradeArgs),
+    /// Give a stage the release of the stage before it (CI -> QA -> Production)
+    Promote(PromoteArgs),
+    /// Change the overrides of one application of one (release, deployment)
+    Set(SetArgs),
+    /// Add an application to one (release, deployment)
+    Include(IncludeArgs),
+    /// Remove an application from one (release, deployment)
+    Exclude(ExcludeArgs),
+    /// Add or retire a supported release
+    #[command(subcommand)]
+    Release(ReleaseCommand),
+    /// Add or remove an application of the catalogue
+    #[command(subcommand)]
+    App(AppCommand),
+    /// Rewrite the matrix file in the canonical layout, keeping every comment
+    Fmt(FmtArgs),
     /// Serve the dashboard and the read-only JSON API, reloading when the file changes
     Serve(ServeArgs),
 }
@@ -598,6 +616,202 @@ pub struct PipelineOutputArgs {
     /// Replace files that exist
     #[arg(long)]
     pub force: bool,
+}
+
+/// Output formats for edits.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditFormat {
+    /// The unified diff, the notes and a summary line
+    Human,
+    /// One JSON object: file, changed, written, summary, notes, diff
+    Json,
+}
+
+/// Options every editing command takes.
+#[derive(Args, Debug, Clone)]
+pub struct EditOptions {
+    /// Print the diff and write nothing
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Print only the one-line summary, not the diff
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = EditFormat::Human)]
+    pub format: EditFormat,
+    /// How long to wait for another edit of the same file to finish
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub wait: f64,
+}
+
+#[derive(Args, Debug)]
+pub struct UpgradeArgs {
+    /// The deployments to upgrade together (several: `a,b` or `a b`)
+    #[arg(value_delimiter = ',', required_unless_present = "deployments")]
+    pub deployment: Vec<String>,
+    /// More deployments to upgrade in the same edit (repeat, or `a,b`)
+    #[arg(long, short = 'd', value_delimiter = ',')]
+    pub deployments: Vec<String>,
+    /// The stage that moves to the new release
+    #[arg(long, short = 's')]
+    pub stage: String,
+    /// The new release
+    #[arg(long)]
+    pub to: String,
+    /// Copy the release-map entries of this release instead of the one the stage runs now
+    #[arg(long, value_name = "RELEASE")]
+    pub from_release: Option<String>,
+    #[command(flatten)]
+    pub options: EditOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct PromoteArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The stage that gets the release
+    #[arg(long)]
+    pub to: String,
+    /// The stage whose release it gets (default: the stage before it)
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Promote even when a later stage would then run a newer release than the stage before it
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub options: EditOptions,
+}
+
+/// New values for the overrides of one application.
+#[derive(Args, Debug, Clone, Default)]
+pub struct OverrideArgs {
+    /// Build this branch instead of the release's
+    #[arg(long)]
+    pub branch: Option<String>,
+    /// Build from this repository (a fork) instead of the application's
+    #[arg(long)]
+    pub origin: Option<String>,
+    /// Use this Python (IDA) or Node (MFE) version instead of the release's
+    #[arg(long)]
+    pub runtime: Option<String>,
+    /// Run this command before building an MFE (repeat for several; replaces the list)
+    #[arg(long = "translation", value_name = "CMD")]
+    pub translations: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The release
+    pub release: String,
+    /// The application
+    pub application: String,
+    #[command(flatten)]
+    pub values: OverrideArgs,
+    /// Remove the branch override
+    #[arg(long, conflicts_with = "branch")]
+    pub unset_branch: bool,
+    /// Remove the origin override
+    #[arg(long, conflicts_with = "origin")]
+    pub unset_origin: bool,
+    /// Remove the runtime override
+    #[arg(long, conflicts_with = "runtime")]
+    pub unset_runtime: bool,
+    /// Remove the translation commands
+    #[arg(long, conflicts_with = "translations")]
+    pub unset_translations: bool,
+    #[command(flatten)]
+    pub options: EditOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct IncludeArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The release
+    pub release: String,
+    /// The application
+    pub application: String,
+    #[command(flatten)]
+    pub values: OverrideArgs,
+    #[command(flatten)]
+    pub options: EditOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ExcludeArgs {
+    /// The deployment
+    pub deployment: String,
+    /// The release
+    pub release: String,
+    /// The application
+    pub application: String,
+    #[command(flatten)]
+    pub options: EditOptions,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReleaseCommand {
+    /// Add a supported release
+    Add {
+        /// The release name (`willow`)
+        name: String,
+        /// The upstream branch that carries it (`release/willow`)
+        #[arg(long)]
+        branch: String,
+        /// The default Python version of IDAs
+        #[arg(long)]
+        python: String,
+        /// The default Node version of MFEs
+        #[arg(long)]
+        node: String,
+        #[command(flatten)]
+        options: EditOptions,
+    },
+    /// Remove a release no stage uses, with all its release-map entries
+    Retire {
+        /// The release name
+        name: String,
+        #[command(flatten)]
+        options: EditOptions,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AppCommand {
+    /// Add an application; a name from the standard Open edX catalogue needs nothing else
+    Add {
+        /// The application name
+        name: String,
+        /// IDA or MFE
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Its default repository
+        #[arg(long)]
+        repository: Option<String>,
+        /// The URL path segment an MFE is served under
+        #[arg(long)]
+        path: Option<String>,
+        #[command(flatten)]
+        options: EditOptions,
+    },
+    /// Remove an application no release-map entry includes
+    Remove {
+        /// The application name
+        name: String,
+        #[command(flatten)]
+        options: EditOptions,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// Change nothing; exit 1 and print the diff when the file is not formatted
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub options: EditOptions,
 }
 
 #[derive(Args, Debug)]

@@ -42,6 +42,15 @@ impl CommandError {
         }
     }
 
+    /// The matrix (or its state) makes the command refuse; exit code 1 with a message.
+    pub fn refused(message: impl Into<String>) -> Self {
+        CommandError {
+            kind: Kind::Matrix,
+            message: Some(message.into()),
+            hint: None,
+        }
+    }
+
     /// A usage error with a message.
     pub fn usage(message: impl Into<String>) -> Self {
         CommandError {

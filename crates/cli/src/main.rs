@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod edit_file;
 mod error;
 mod jwk;
 mod logql;

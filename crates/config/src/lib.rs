@@ -29,6 +29,7 @@
 
 pub mod catalogue;
 pub mod diagnostic;
+pub mod edit;
 pub mod example;
 pub mod interchange;
 pub mod lints;

@@ -139,6 +139,53 @@ pub fn templatize_release(value: &str, release: &str) -> String {
     out
 }
 
+/// Returns `value` with every token-delimited occurrence of `old` (not part of a longer word of
+/// letters and digits) replaced by `new`: `mitx/palm` becomes `mitx/quince`, `palmetto` stays.
+pub fn rename_token(value: &str, old: &str, new: &str) -> String {
+    if old.is_empty() {
+        return value.to_owned();
+    }
+    let mut out = String::new();
+    let mut rest = value;
+    let mut previous: Option<char> = None;
+    while let Some(i) = rest.find(old) {
+        let before = rest[..i].chars().next_back().or(previous);
+        let after = rest[i + old.len()..].chars().next();
+        let bounded = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if bounded(before) && bounded(after) {
+            new
+        } else {
+            old
+        });
+        previous = old.chars().next_back();
+        rest = &rest[i + old.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Template {
+    /// Returns the template text with `old` renamed to `new` in its literal parts (placeholders
+    /// are left alone), or `None` when no literal part names `old`.
+    pub fn rename_literal(&self, old: &str, new: &str) -> Option<String> {
+        let mut changed = false;
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Literal(text) => {
+                    let renamed = rename_token(text, old, new);
+                    changed |= renamed != *text;
+                    out.push_str(&escape(&renamed));
+                }
+                Piece::Release => out.push_str("{release}"),
+                Piece::Deployment => out.push_str("{deployment}"),
+            }
+        }
+        changed.then_some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +211,23 @@ mod tests {
         assert!(e.message.contains("{relase}"));
         assert_eq!(Template::parse("x{").expect_err("unclosed").offset, 1);
         assert_eq!(Template::parse("ab}").expect_err("unmatched").offset, 2);
+    }
+
+    #[test]
+    fn renames_literal_tokens_only() {
+        assert_eq!(rename_token("mitx/palm", "palm", "quince"), "mitx/quince");
+        assert_eq!(rename_token("palm", "palm", "quince"), "quince");
+        assert_eq!(
+            rename_token("palmetto-palm", "palm", "quince"),
+            "palmetto-quince"
+        );
+        let t = Template::parse("acme/{release}-palm").expect("parses");
+        assert_eq!(
+            t.rename_literal("palm", "quince").as_deref(),
+            Some("acme/{release}-quince")
+        );
+        let fixed = Template::parse("main").expect("parses");
+        assert_eq!(fixed.rename_literal("palm", "quince"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@ mod check;
 mod completions;
 mod diff;
 mod discover;
+mod edit;
 mod expand;
 mod export;
 mod history;
@@ -48,6 +49,14 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Diff(args) => diff::run(global, &out, &args),
         Command::History(args) => history::run(global, &out, &args),
         Command::Pipeline(command) => pipeline::run(global, &out, &command),
+        Command::Upgrade(args) => edit::upgrade(global, &out, &args),
+        Command::Promote(args) => edit::promote(global, &out, &args),
+        Command::Set(args) => edit::set(global, &out, &args),
+        Command::Include(args) => edit::include(global, &out, &args),
+        Command::Exclude(args) => edit::exclude(global, &out, &args),
+        Command::Release(command) => edit::release(global, &out, &command),
+        Command::App(command) => edit::app(global, &out, &command),
+        Command::Fmt(args) => edit::fmt(global, &out, &args),
         Command::Serve(args) => serve::run(global, &out, &args),
     }
 }

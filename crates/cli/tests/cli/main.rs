@@ -4,6 +4,7 @@
 mod harness;
 
 mod basics;
+mod edits;
 mod git;
 mod interop;
 mod pipelines;

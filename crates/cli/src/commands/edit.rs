@@ -1,0 +1,379 @@
+//! The editing commands: `upgrade`, `promote`, `set`, `include`, `exclude`, `release add|retire`,
+//! `app add|remove` and `fmt`.
+//!
+//! The edits themselves are pure functions in `edx_matrix_config::edit`; this module does the
+//! I/O around them, the same for every command: lock the file, read it, refuse a file that
+//! already has errors, edit, re-validate the result and refuse (printing the diagnostics, the
+//! file untouched) when the edit would add errors, print the unified diff, then replace the
+//! file atomically. `--dry-run` stops before writing.
+
+use crate::cli::{
+    AppCommand, EditFormat, EditOptions, ExcludeArgs, FmtArgs, GlobalArgs, IncludeArgs,
+    OverrideArgs, PromoteArgs, ReleaseCommand, SetArgs, UpgradeArgs,
+};
+use crate::edit_file;
+use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::edit::entry::{Change, Patch, Target};
+use edx_matrix_config::edit::{self, EditError, EditOutcome};
+use edx_matrix_config::{Source, example, load_toml};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// What the command does with the result.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// An edit: the file must be valid before, and stay valid.
+    Edit,
+    /// `fmt`: meaning is unchanged by construction; a file with errors may be formatted.
+    Fmt {
+        /// `--check`: write nothing, exit 1 when the file would change.
+        check: bool,
+    },
+}
+
+/// The JSON report of an edit.
+#[derive(Serialize)]
+struct Report<'a> {
+    file: &'a str,
+    changed: bool,
+    written: bool,
+    dry_run: bool,
+    summary: &'a str,
+    notes: &'a [String],
+    diff: &'a str,
+}
+
+pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
+    let mut deployments = args.deployment.clone();
+    deployments.extend(args.deployments.iter().cloned());
+    let upgrade = edit::upgrade::Upgrade {
+        deployments,
+        stage: args.stage.clone(),
+        to: args.to.clone(),
+        from_release: args.from_release.clone(),
+    };
+    run(global, out, &args.options, Mode::Edit, |text| {
+        edit::upgrade::upgrade(text, &upgrade)
+    })
+}
+
+pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
+    let promote = edit::promote::Promote {
+        deployment: args.deployment.clone(),
+        to: args.to.clone(),
+        from: args.from.clone(),
+        force: args.force,
+    };
+    run(global, out, &args.options, Mode::Edit, |text| {
+        edit::promote::promote(text, &promote)
+    })
+}
+
+fn patch(values: &OverrideArgs) -> Patch {
+    let set = |v: &Option<String>| v.clone().map_or(Change::Keep, Change::Set);
+    Patch {
+        branch: set(&values.branch),
+        origin: set(&values.origin),
+        runtime: set(&values.runtime),
+        translations: if values.translations.is_empty() {
+            Change::Keep
+        } else {
+            Change::Set(values.translations.clone())
+        },
+    }
+}
+
+pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
+    let mut patch = patch(&args.values);
+    for (unset, slot) in [
+        (args.unset_branch, &mut patch.branch),
+        (args.unset_origin, &mut patch.origin),
+        (args.unset_runtime, &mut patch.runtime),
+    ] {
+        if unset {
+            *slot = Change::Unset;
+        }
+    }
+    if args.unset_translations {
+        patch.translations = Change::Unset;
+    }
+    if patch.is_empty() {
+        return Err(CommandError::usage(
+            "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
+        ));
+    }
+    let target = Target::new(&args.deployment, &args.release, &args.application);
+    run(global, out, &args.options, Mode::Edit, |text| {
+        edit::entry::set(text, &target, &patch)
+    })
+}
+
+pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
+    let patch = patch(&args.values);
+    let target = Target::new(&args.deployment, &args.release, &args.application);
+    run(global, out, &args.options, Mode::Edit, |text| {
+        edit::entry::include(text, &target, &patch)
+    })
+}
+
+pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
+    let target = Target::new(&args.deployment, &args.release, &args.application);
+    run(global, out, &args.options, Mode::Edit, |text| {
+        edit::entry::exclude(text, &target)
+    })
+}
+
+pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> CmdResult {
+    match command {
+        ReleaseCommand::Add {
+            name,
+            branch,
+            python,
+            node,
+            options,
+        } => {
+            let new = edit::release::NewRelease {
+                name: name.clone(),
+                branch: branch.clone(),
+                python: python.clone(),
+                node: node.clone(),
+            };
+            run(global, out, options, Mode::Edit, |text| {
+                edit::release::add(text, &new)
+            })
+        }
+        ReleaseCommand::Retire { name, options } => run(global, out, options, Mode::Edit, |text| {
+            edit::release::retire(text, name)
+        }),
+    }
+}
+
+pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult {
+    match command {
+        AppCommand::Add {
+            name,
+            kind,
+            repository,
+            path,
+            options,
+        } => {
+            let new = edit::app::NewApp {
+                name: name.clone(),
+                kind: kind.map(Into::into),
+                repository: repository.clone(),
+                path: path.clone(),
+            };
+            run(global, out, options, Mode::Edit, |text| {
+                edit::app::add(text, &new)
+            })
+        }
+        AppCommand::Remove { name, options } => run(global, out, options, Mode::Edit, |text| {
+            edit::app::remove(text, name)
+        }),
+    }
+}
+
+pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
+    run(
+        global,
+        out,
+        &args.options,
+        Mode::Fmt { check: args.check },
+        edit::fmt::fmt,
+    )
+}
+
+/// Finds the file, locks it unless nothing will be written, and applies `edit`.
+fn run(
+    global: &GlobalArgs,
+    out: &Output,
+    options: &EditOptions,
+    mode: Mode,
+    edit: impl Fn(&str) -> Result<EditOutcome, EditError>,
+) -> CmdResult {
+    if !(options.wait.is_finite() && options.wait >= 0.0) {
+        return Err(CommandError::usage(format!(
+            "invalid `--wait {}`: give a number of seconds",
+            options.wait
+        )));
+    }
+    let read_only = options.dry_run || mode == Mode::Fmt { check: true };
+    if global.example {
+        if !read_only {
+            return Err(
+                CommandError::usage("the built-in example cannot be edited").with_hint(
+                    "pass `--dry-run` to see the diff, or `edx-matrix init` for a file of your own",
+                ),
+            );
+        }
+        return apply(
+            out,
+            options,
+            mode,
+            &edit,
+            example::NAME,
+            example::TEXT.to_owned(),
+            None,
+        );
+    }
+    let path = matrix_file::locate(global)?;
+    if path.extension().is_some_and(|e| e == "json") {
+        return Err(CommandError::usage(format!(
+            "`{}` is interchange JSON; edits work on `edx-matrix.toml`",
+            path.display()
+        ))
+        .with_hint("write a TOML matrix with `edx-matrix import json`"));
+    }
+    let name = path.display().to_string();
+    if read_only {
+        let text = fs_err::read_to_string(&path)?;
+        return apply(out, options, mode, &edit, &name, text, None);
+    }
+    edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
+        let text = fs_err::read_to_string(&path)?;
+        apply(out, options, mode, &edit, &name, text, Some(&path))
+    })
+}
+
+/// Edits `text`, validates the result, prints the diff, and writes it to `write_to`.
+fn apply(
+    out: &Output,
+    options: &EditOptions,
+    mode: Mode,
+    edit: &impl Fn(&str) -> Result<EditOutcome, EditError>,
+    name: &str,
+    text: String,
+    write_to: Option<&Path>,
+) -> CmdResult {
+    let before = load_toml(Source::new(name, text.as_str()));
+    let errors_before = before.diagnostics.iter().filter(|d| d.is_error()).count();
+    if mode == Mode::Edit && errors_before > 0 {
+        let errors: Vec<_> = before
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .cloned()
+            .collect();
+        out.diagnostics(&errors, &before.source)?;
+        return Err(CommandError::refused(format!(
+            "`{name}` has {errors_before} error{} already; edits are made only to a valid matrix",
+            plural(errors_before)
+        ))
+        .with_hint("fix them first (`edx-matrix check` lists everything)"));
+    }
+    let outcome = edit(&text).map_err(|e| edit_error(e, name))?;
+    let after = load_toml(Source::new(name, outcome.text.as_str()));
+    let new_errors: Vec<_> = after
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    if new_errors.len() > errors_before {
+        out.diagnostics(&new_errors, &after.source)?;
+        return Err(CommandError::refused(format!(
+            "refused: the edit would leave `{name}` with {} error{} (shown above in the edited text); the file is unchanged",
+            new_errors.len(),
+            plural(new_errors.len())
+        )));
+    }
+    let changed = outcome.text != text;
+    let diff = if changed {
+        unified_diff(name, &text, &outcome.text)
+    } else {
+        String::new()
+    };
+    let check = mode == Mode::Fmt { check: true };
+    let mut written = false;
+    if let (true, Some(path)) = (changed, write_to) {
+        // Another program (an editor) may have written the file without taking the lock.
+        let now = fs_err::read_to_string(path)?;
+        if now != text {
+            return Err(CommandError::io(format!(
+                "`{name}` changed while it was being edited; nothing was written"
+            ))
+            .with_hint("run the command again"));
+        }
+        edit_file::replace(path, &outcome.text)?;
+        written = true;
+    }
+    match options.format {
+        EditFormat::Json => out.json(&Report {
+            file: name,
+            changed,
+            written,
+            dry_run: options.dry_run,
+            summary: &outcome.summary,
+            notes: &outcome.notes,
+            diff: &diff,
+        })?,
+        EditFormat::Human => {
+            let mut text = String::new();
+            if !options.quiet {
+                text.push_str(&diff);
+                for note in &outcome.notes {
+                    text.push_str(&format!("note: {note}\n"));
+                }
+            }
+            let summary = if check && changed {
+                format!("`{name}` is not formatted (`edx-matrix fmt` formats it)")
+            } else if changed && !written {
+                format!("{} (dry run: nothing written)", outcome.summary)
+            } else {
+                outcome.summary.clone()
+            };
+            text.push_str(&summary);
+            text.push('\n');
+            out.print(&text)?;
+        }
+    }
+    if check && changed {
+        return Ok(ExitCode::from(EXIT_MATRIX));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Returns the unified diff from `old` to `new`, with `a/` and `b/` file names.
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let file = Path::new(name)
+        .file_name()
+        .map_or_else(|| name.to_owned(), |f| f.to_string_lossy().into_owned());
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{file}"), &format!("b/{file}"))
+        .to_string()
+}
+
+/// Turns an edit error into the command's error and exit code.
+fn edit_error(e: EditError, name: &str) -> CommandError {
+    match e {
+        EditError::Unknown { .. } | EditError::InvalidValue { .. } => {
+            CommandError::usage(e.to_string())
+        }
+        EditError::Refused {
+            message,
+            places,
+            hint,
+        } => {
+            let mut text = message;
+            for place in &places {
+                text.push_str(&format!("\n  {name}:{}: {}", place.line, place.what));
+            }
+            let error = CommandError::refused(text);
+            match hint {
+                Some(hint) => error.with_hint(hint),
+                None => error,
+            }
+        }
+        EditError::Unreadable(_) | EditError::Internal(_) => CommandError::refused(e.to_string()),
+    }
+}

@@ -1,0 +1,635 @@
+//! `upgrade`: a stage of one or more deployments moves to a new release, and the release map
+//! gets entries for that release, scaffolded from the ones of the release the stage ran before.
+//!
+//! For every `[[map]]` block that gives the old release to the upgraded deployments:
+//! - when the block covers only upgraded deployments and none of its values names the old
+//!   release literally (they use `{release}` or do not depend on the release), the new release is
+//!   appended to the block's `releases`: one line changes and the templates translate by
+//!   themselves;
+//! - otherwise a copy of the block for `[new release] x [those deployments]` is added right after
+//!   it, with every literal occurrence of the old release's name (as a whole word: `mitx/palm`,
+//!   `palm`, not `palmetto`) renamed to the new one.
+//!
+//! Values that do not change (a fixed `main`, a pinned runtime, a fork built from the release
+//! branch) are kept and listed in the notes as "kept as is — check".
+
+use super::document::{self, RawApp};
+use super::{EditError, EditOutcome, finish};
+use crate::template::Template;
+use edx_matrix_model::{Matrix, ReleaseMapEntry};
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+/// What to upgrade.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upgrade {
+    /// The deployments, upgraded together.
+    pub deployments: Vec<String>,
+    /// The stage that moves to the new release.
+    pub stage: String,
+    /// The new release.
+    pub to: String,
+    /// The release whose entries are copied (default: the release the stage runs now).
+    pub from_release: Option<String>,
+}
+
+impl Upgrade {
+    /// Returns an upgrade of `stage` of `deployments` to `to`, copying from the current release.
+    pub fn new<I, S>(deployments: I, stage: &str, to: &str) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Upgrade {
+            deployments: deployments.into_iter().map(Into::into).collect(),
+            stage: stage.to_owned(),
+            to: to.to_owned(),
+            from_release: None,
+        }
+    }
+}
+
+/// What happens to one block.
+enum Action {
+    /// Append the new release to the block's `releases`.
+    Extend(usize),
+    /// Add a copy of the block for these deployments right after it.
+    Copy(usize, Vec<String>),
+}
+
+/// Sets the stage to the new release and scaffolds the release-map entries it needs.
+pub fn upgrade(text: &str, args: &Upgrade) -> Result<EditOutcome, EditError> {
+    let (mut doc, matrix) = document::open(text)?;
+    if args.deployments.is_empty() {
+        return Err(EditError::refused("no deployment to upgrade"));
+    }
+    document::stage(&matrix, &args.stage)?;
+    document::release(&matrix, &args.to).map_err(|e| match e {
+        EditError::Unknown { name, suggestion, .. } => EditError::Refused {
+            message: format!(
+                "release `{name}` is not defined{}",
+                suggestion
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default()
+            ),
+            places: Vec::new(),
+            hint: Some(format!(
+                "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
+            )),
+        },
+        other => other,
+    })?;
+    if let Some(from) = &args.from_release {
+        document::release(&matrix, from)?;
+    }
+    let mut deployments: Vec<String> = Vec::new();
+    for d in &args.deployments {
+        if !deployments.contains(d) {
+            deployments.push(d.clone());
+        }
+    }
+    // (deployment, the release it runs now, the release its entries are copied from)
+    let mut plan: Vec<(String, String, String)> = Vec::new();
+    for d in &deployments {
+        let deployment = document::deployment(&matrix, d)?;
+        let Some(current) = deployment.release_of(&args.stage) else {
+            return Err(EditError::refused(format!(
+                "deployment `{d}` has no stage `{}`",
+                args.stage
+            )));
+        };
+        let from = args
+            .from_release
+            .clone()
+            .unwrap_or_else(|| current.as_str().to_owned());
+        plan.push((d.clone(), current.as_str().to_owned(), from));
+    }
+
+    let mut expected = matrix.clone();
+    let mut notes = Vec::new();
+    let mut changed_pins = Vec::new();
+    for (d, current, _) in &plan {
+        if *current != args.to {
+            document::set_pin(&mut doc, d, &args.stage, &args.to)?;
+            document::set_pin_in_model(&mut expected, d, &args.stage, &args.to);
+            changed_pins.push(format!("`{d}`"));
+        }
+    }
+
+    // Deployments needing entries for the new release, grouped by the release copied from.
+    let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+    for (d, _, from) in &plan {
+        if matrix.entry(&args.to, d).is_some() {
+            continue;
+        }
+        if matrix.entry(from, d).is_none() {
+            return Err(EditError::refused(format!(
+                "deployment `{d}` has no release-map entry for `{from}` to copy for `{}`",
+                args.to
+            )));
+        }
+        match groups.iter_mut().find(|(f, _)| f == from) {
+            Some((_, ds)) => ds.push(d.clone()),
+            None => groups.push((from.clone(), vec![d.clone()])),
+        }
+    }
+
+    let mut extended = 0;
+    let mut copied = 0;
+    for (from, ds) in &groups {
+        let (actions, new_entries, group_notes) = scaffold(&doc, from, &args.to, ds);
+        notes.extend(group_notes);
+        expected.release_map.extend(new_entries);
+        let blocks = document::blocks_mut(&mut doc)?;
+        // Extensions first (they move nothing), then copies from the last block up.
+        for action in &actions {
+            if let Action::Extend(b) = action {
+                if let Some(item) = blocks.get_mut(*b).and_then(|t| t.get_mut("releases")) {
+                    document::push_name(item, &args.to);
+                }
+                extended += 1;
+            }
+        }
+        let mut copies: Vec<(usize, &Vec<String>)> = actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Copy(b, covered) => Some((*b, covered)),
+                Action::Extend(_) => None,
+            })
+            .collect();
+        copies.sort_by_key(|a| std::cmp::Reverse(a.0));
+        for (b, covered) in copies {
+            let Some(source) = blocks.get(b) else {
+                continue;
+            };
+            let block = translated_copy(source, from, &args.to, covered);
+            document::insert_block(blocks, b + 1, block);
+            copied += 1;
+        }
+    }
+
+    if changed_pins.is_empty() && groups.is_empty() {
+        return Ok(EditOutcome {
+            text: text.to_owned(),
+            summary: format!(
+                "stage `{}` of {} already runs `{}`: nothing to change",
+                args.stage,
+                deployments
+                    .iter()
+                    .map(|d| format!("`{d}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                args.to
+            ),
+            notes,
+        });
+    }
+    let mut summary = format!(
+        "upgraded stage `{}` of {} to `{}`",
+        args.stage,
+        if changed_pins.is_empty() {
+            "no deployment".to_owned()
+        } else {
+            changed_pins.join(", ")
+        },
+        args.to
+    );
+    if extended + copied > 0 {
+        summary.push_str(&format!(
+            "; release map: {extended} block{} extended, {copied} block{} added",
+            if extended == 1 { "" } else { "s" },
+            if copied == 1 { "" } else { "s" }
+        ));
+    }
+    finish(doc.to_string(), &expected, summary, notes)
+}
+
+/// Decides what to do with each block that gives `from` to some of `deployments`, and returns
+/// the entries the result must have for `to` and the notes on kept values.
+fn scaffold(
+    doc: &DocumentMut,
+    from: &str,
+    to: &str,
+    deployments: &[String],
+) -> (Vec<Action>, Vec<ReleaseMapEntry>, Vec<String>) {
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    let mut entries: Vec<ReleaseMapEntry> = deployments
+        .iter()
+        .map(|d| ReleaseMapEntry {
+            release: to.into(),
+            deployment: d.as_str().into(),
+            apps: Vec::new(),
+        })
+        .collect();
+    for (b, block) in document::blocks(doc).into_iter().enumerate() {
+        if !document::names(block, "releases").iter().any(|r| r == from) {
+            continue;
+        }
+        let block_deployments = document::names(block, "deployments");
+        let covered: Vec<String> = block_deployments
+            .iter()
+            .filter(|d| deployments.contains(d))
+            .cloned()
+            .collect();
+        if covered.is_empty() {
+            continue;
+        }
+        let apps: Vec<(String, RawApp)> = document::apps(block)
+            .map(|t| {
+                t.iter()
+                    .map(|(k, item)| (k.to_owned(), RawApp::read(item)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let translated: Vec<(String, RawApp)> = apps
+            .iter()
+            .map(|(k, app)| (k.clone(), translate(app, from, to)))
+            .collect();
+        let only_upgraded = covered.len() == block_deployments.len();
+        let unchanged = apps == translated;
+        actions.push(if only_upgraded && unchanged {
+            Action::Extend(b)
+        } else {
+            Action::Copy(b, covered.clone())
+        });
+        for (name, app) in &translated {
+            for d in &covered {
+                if let Some(e) = entries.iter_mut().find(|e| e.deployment == d.as_str()) {
+                    e.apps.push(app.render(name, to, d));
+                }
+            }
+            let original = apps.iter().find(|(k, _)| k == name).map(|(_, a)| a);
+            notes.extend(kept_notes(name, original, app, from, to));
+        }
+    }
+    (actions, entries, notes)
+}
+
+/// Returns `app` with the literal occurrences of `from` renamed to `to`.
+fn translate(app: &RawApp, from: &str, to: &str) -> RawApp {
+    let rename = |raw: &String| match Template::parse(raw) {
+        Ok(t) => t.rename_literal(from, to).unwrap_or_else(|| raw.clone()),
+        Err(_) => raw.clone(),
+    };
+    RawApp {
+        release: app
+            .release
+            .as_ref()
+            .map(|r| if r == from { to.to_owned() } else { r.clone() }),
+        branch: app.branch.as_ref().map(rename),
+        origin: app.origin.as_ref().map(rename),
+        runtime: app.runtime.as_ref().map(rename),
+        translations: app
+            .translations
+            .as_ref()
+            .map(|ts| ts.iter().map(rename).collect()),
+    }
+}
+
+/// Returns the notes on the values of a translated application that still do not depend on the
+/// release: worth a look before the new release is built.
+fn kept_notes(
+    name: &str,
+    original: Option<&RawApp>,
+    app: &RawApp,
+    from: &str,
+    to: &str,
+) -> Vec<String> {
+    let depends =
+        |raw: &String| Template::parse(raw).is_ok_and(|t| t.render(from, "d") != t.render(to, "d"));
+    let renamed =
+        |field: fn(&RawApp) -> &Option<String>| original.is_some_and(|o| field(o) != field(app));
+    let mut notes = Vec::new();
+    if let Some(release) = &app.release {
+        if release != to {
+            notes.push(format!(
+                "`{name}`: pinned to release `{release}`, kept as is — check"
+            ));
+        }
+    }
+    match &app.branch {
+        Some(branch) if !depends(branch) && !renamed(|a| &a.branch) => {
+            notes.push(format!("`{name}`: branch `{branch}` kept as is — check"))
+        }
+        None if app.origin.is_some() => {
+            if let Some(origin) = &app.origin {
+                notes.push(format!(
+                    "`{name}`: fork `{origin}` kept, built from the release branch of `{to}` — check the fork has it"
+                ));
+            }
+        }
+        _ => {}
+    }
+    if let Some(runtime) = &app.runtime {
+        if !depends(runtime) && !renamed(|a| &a.runtime) {
+            notes.push(format!("`{name}`: runtime `{runtime}` kept as is — check"));
+        }
+    }
+    notes
+}
+
+/// Returns a copy of `source` for `[to] x covered`, with literal `from` renamed in its values.
+fn translated_copy(source: &Table, from: &str, to: &str, covered: &[String]) -> Table {
+    let mut block = document::new_block(Some(source), &[to.to_owned()], covered);
+    if let Some(Item::Table(apps)) = block.get_mut("apps") {
+        if let Some(source_apps) = source.get("apps").and_then(Item::as_table) {
+            *apps = source_apps.clone();
+            apps.decor_mut().set_prefix("");
+        }
+        for (_, item) in apps.iter_mut() {
+            rename_in_app(item, from, to);
+        }
+    }
+    block
+}
+
+/// Renames literal `from` to `to` in every value of one application, in place.
+fn rename_in_app(item: &mut Item, from: &str, to: &str) {
+    let rename = |v: &Value| -> Option<Value> {
+        let raw = v.as_str()?;
+        let t = Template::parse(raw).ok()?;
+        t.rename_literal(from, to).map(Value::from)
+    };
+    match item {
+        Item::Value(Value::InlineTable(t)) => {
+            let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).collect();
+            for key in keys {
+                let new = match t.get_mut(&key) {
+                    Some(Value::Array(a)) => {
+                        for v in a.iter_mut() {
+                            if let Some(new) = rename(v) {
+                                document::replace_value(v, new);
+                            }
+                        }
+                        None
+                    }
+                    Some(v) if key == "release" => {
+                        (v.as_str() == Some(from)).then(|| Value::from(to))
+                    }
+                    Some(v) => rename(v),
+                    None => None,
+                };
+                if let Some(new) = new {
+                    document::replace_inline(t, &key, new);
+                }
+            }
+        }
+        Item::Table(t) => {
+            for (key, item) in t.iter_mut() {
+                match item {
+                    Item::Value(Value::Array(a)) => {
+                        for v in a.iter_mut() {
+                            if let Some(new) = rename(v) {
+                                document::replace_value(v, new);
+                            }
+                        }
+                    }
+                    Item::Value(v) => {
+                        let new = if key.get() == "release" {
+                            (v.as_str() == Some(from)).then(|| Value::from(to))
+                        } else {
+                            rename(v)
+                        };
+                        if let Some(new) = new {
+                            document::replace_value(v, new);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Returns the model-level meaning of an upgrade's release map on `matrix`: each upgraded
+/// deployment's entry for the old release copied under the new one with the old name renamed in
+/// every value. Used by the tests to check the text edit against the model.
+pub fn expected_entries(
+    matrix: &Matrix,
+    from: &str,
+    to: &str,
+    deployment: &str,
+) -> Option<ReleaseMapEntry> {
+    let source = matrix.entry(from, deployment)?;
+    let rename = |s: &str| crate::template::rename_token(s, from, to);
+    Some(ReleaseMapEntry {
+        release: to.into(),
+        deployment: deployment.into(),
+        apps: source
+            .apps
+            .iter()
+            .map(|v| edx_matrix_model::AppVersion {
+                application: v.application.clone(),
+                release: if v.release == from {
+                    to.into()
+                } else {
+                    v.release.clone()
+                },
+                branch: v.branch.as_ref().map(|b| rename(b.as_str()).into()),
+                origin: v.origin.as_ref().map(|o| rename(o.as_str()).into()),
+                runtime: v.runtime.as_ref().map(|r| rename(r.as_str()).into()),
+                translations: v
+                    .translations
+                    .as_ref()
+                    .map(|ts| ts.iter().map(|t| rename(t)).collect()),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::document::tests::changes;
+    use crate::edit::meaning::same_meaning;
+    use crate::{Source, load_toml};
+
+    fn lines(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// The seed's own example: mitx and mitx-staging on olive everywhere, edx-platform from a
+    /// fork on `mitx/olive`.
+    pub(crate) const SEED: &str = r#"stages = ["CI", "QA", "Production"]
+
+[releases]
+olive = { branch = "open-release/olive.master", python = "3.8", node = "16" }
+palm  = { branch = "open-release/palm.master", python = "3.8", node = "16" }
+
+[applications]
+edx-platform = { kind = "ida", repository = "https://github.com/openedx/edx-platform" }
+xqwatcher    = { kind = "ida", repository = "https://github.com/openedx/xqueue-watcher" }
+learning     = { kind = "mfe", repository = "https://github.com/openedx/frontend-app-learning", path = "learn" }
+
+[deployments]
+mitx         = { CI = "olive", QA = "olive", Production = "olive" }
+mitx-staging = { CI = "olive", QA = "olive", Production = "olive" }
+
+# MITx residential, both deployments.
+[[map]]
+releases    = ["olive"]
+deployments = ["mitx", "mitx-staging"]
+[map.apps]
+edx-platform = { origin = "https://github.com/mitodl/edx-platform", branch = "mitx/olive" }
+xqwatcher    = { origin = "https://github.com/mitodl/xqueue-watcher", branch = "master" } # our fork
+learning     = {}
+"#;
+
+    #[test]
+    fn seed_example_changes_two_ci_lines_and_adds_palm() {
+        let mut args = Upgrade::new(["mitx", "mitx-staging"], "CI", "palm");
+        args.from_release = None;
+        let out = upgrade(SEED, &args).expect("upgrades");
+        let (removed, added) = changes(SEED, &out.text);
+        assert_eq!(
+            removed,
+            lines(&[
+                r#"mitx         = { CI = "olive", QA = "olive", Production = "olive" }"#,
+                r#"mitx-staging = { CI = "olive", QA = "olive", Production = "olive" }"#,
+            ])
+        );
+        assert_eq!(
+            added,
+            lines(&[
+                r#"mitx         = { CI = "palm", QA = "olive", Production = "olive" }"#,
+                r#"mitx-staging = { CI = "palm", QA = "olive", Production = "olive" }"#,
+                "",
+                "[[map]]",
+                r#"releases    = ["palm"]"#,
+                r#"deployments = ["mitx", "mitx-staging"]"#,
+                "[map.apps]",
+                r#"edx-platform = { origin = "https://github.com/mitodl/edx-platform", branch = "mitx/palm" }"#,
+                r#"xqwatcher    = { origin = "https://github.com/mitodl/xqueue-watcher", branch = "master" } # our fork"#,
+                "learning     = {}",
+            ])
+        );
+        assert_eq!(
+            out.notes,
+            ["`xqwatcher`: branch `master` kept as is — check"]
+        );
+        let after = load_toml(Source::new("t", out.text.as_str()));
+        assert!(!after.has_errors(), "{:?}", after.diagnostics);
+        let palm = after.matrix.entry("palm", "mitx").expect("palm entry");
+        let edx = palm
+            .apps
+            .iter()
+            .find(|a| a.application == "edx-platform")
+            .expect("edx-platform");
+        assert_eq!(edx.branch.as_ref().map(|b| b.as_str()), Some("mitx/palm"));
+        assert_eq!(
+            edx.origin.as_ref().map(|o| o.as_str()),
+            Some("https://github.com/mitodl/edx-platform")
+        );
+    }
+
+    #[test]
+    fn a_templated_block_is_extended_in_place() {
+        let text = SEED.replace("branch = \"mitx/olive\"", "branch = \"mitx/{release}\"");
+        let out = upgrade(&text, &Upgrade::new(["mitx", "mitx-staging"], "CI", "palm"))
+            .expect("upgrades");
+        let (removed, added) = changes(&text, &out.text);
+        assert_eq!(removed.len(), 3);
+        assert_eq!(removed[2], r#"releases    = ["olive"]"#);
+        assert_eq!(added[2], r#"releases    = ["olive", "palm"]"#);
+        assert!(
+            out.summary.contains("1 block extended, 0 blocks added"),
+            "{}",
+            out.summary
+        );
+    }
+
+    #[test]
+    fn upgrading_one_of_two_copies_the_block_for_it_alone() {
+        let text = SEED.replace("branch = \"mitx/olive\"", "branch = \"mitx/{release}\"");
+        let out = upgrade(&text, &Upgrade::new(["mitx"], "CI", "palm")).expect("upgrades");
+        let (removed, added) = changes(&text, &out.text);
+        assert_eq!(removed.len(), 1);
+        assert!(added.contains(&r#"deployments = ["mitx"]"#.to_owned()));
+        assert!(added.contains(&r#"edx-platform = { origin = "https://github.com/mitodl/edx-platform", branch = "mitx/{release}" }"#.to_owned()));
+        let before = load_toml(Source::new("t", text.as_str())).matrix;
+        let after = load_toml(Source::new("t", out.text.as_str())).matrix;
+        let mut expected = before.clone();
+        crate::edit::document::set_pin_in_model(&mut expected, "mitx", "CI", "palm");
+        expected
+            .release_map
+            .push(expected_entries(&before, "olive", "palm", "mitx").expect("entry"));
+        assert!(same_meaning(&after, &expected));
+    }
+
+    #[test]
+    fn acme_pro_extends_both_blocks() {
+        let text = crate::example::TEXT;
+        let out = upgrade(text, &Upgrade::new(["pro"], "CI", "master")).expect("upgrades");
+        let (removed, added) = changes(text, &out.text);
+        assert_eq!(
+            removed,
+            lines(&[
+                r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#,
+                r#"releases    = ["verawood", "ulmo", "teak"]"#,
+                r#"releases    = ["verawood", "ulmo"]"#,
+            ])
+        );
+        assert_eq!(
+            added,
+            lines(&[
+                r#"pro            = { CI = "master",   QA = "ulmo",     Production = "teak" }"#,
+                r#"releases    = ["verawood", "ulmo", "teak", "master"]"#,
+                r#"releases    = ["verawood", "ulmo", "master"]"#,
+            ])
+        );
+        // notes-api pins `master`, which is now the entry's own release: nothing to check.
+        assert!(out.notes.is_empty(), "{:?}", out.notes);
+    }
+
+    #[test]
+    fn acme_resolution_matches_the_model_edit() {
+        let text = crate::example::TEXT;
+        let before = load_toml(Source::new("t", text)).matrix;
+        for (ds, stage, to) in [
+            (vec!["pro"], "CI", "master"),
+            (vec!["pro"], "QA", "verawood"),
+            (vec!["campus"], "QA", "master"),
+            (vec!["campus", "campus-staging"], "Production", "ulmo"),
+        ] {
+            let out = upgrade(text, &Upgrade::new(ds.clone(), stage, to)).expect("upgrades");
+            let after = load_toml(Source::new("t", out.text.as_str()));
+            assert!(!after.has_errors(), "{ds:?} {stage} {to}");
+            let mut expected = before.clone();
+            for d in &ds {
+                let from = before
+                    .deployment(d)
+                    .and_then(|x| x.release_of(stage))
+                    .expect("pinned")
+                    .as_str()
+                    .to_owned();
+                crate::edit::document::set_pin_in_model(&mut expected, d, stage, to);
+                if before.entry(to, d).is_none() {
+                    expected
+                        .release_map
+                        .push(expected_entries(&before, &from, to, d).expect("entry"));
+                }
+            }
+            assert!(
+                same_meaning(&after.matrix, &expected),
+                "{ds:?} {stage} {to}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_an_undefined_release_with_a_hint() {
+        let err = upgrade(SEED, &Upgrade::new(["mitx"], "CI", "quince")).expect_err("refused");
+        let EditError::Refused { hint, .. } = err else {
+            panic!("not refused")
+        };
+        assert!(
+            hint.expect("hint")
+                .contains("edx-matrix release add quince")
+        );
+        assert!(matches!(
+            upgrade(SEED, &Upgrade::new(["mitz"], "CI", "palm")),
+            Err(EditError::Unknown { .. })
+        ));
+    }
+}
