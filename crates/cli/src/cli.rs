@@ -109,6 +109,8 @@ pub enum Command {
     App(AppCommand),
     /// Rewrite the matrix file in the canonical layout, keeping every comment
     Fmt(FmtArgs),
+    /// Serve the dashboard and the read-only JSON API, reloading when the file changes
+    Serve(ServeArgs),
 }
 
 /// Output formats for diagnostics.
@@ -810,4 +812,11 @@ pub struct FmtArgs {
     pub check: bool,
     #[command(flatten)]
     pub options: EditOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Listen on this address (port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
 }

@@ -17,6 +17,7 @@ mod query;
 mod resolve;
 mod runbook;
 mod schema;
+mod serve;
 mod show;
 mod verify_refs;
 
@@ -56,5 +57,6 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Release(command) => edit::release(global, &out, &command),
         Command::App(command) => edit::app(global, &out, &command),
         Command::Fmt(args) => edit::fmt(global, &out, &args),
+        Command::Serve(args) => serve::run(global, &out, &args),
     }
 }

@@ -9,3 +9,4 @@ mod git;
 mod interop;
 mod pipelines;
 mod runbook;
+mod serve;

@@ -1,0 +1,88 @@
+//! `edx-matrix serve`: the dashboard and the read-only JSON API over the matrix.
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_server::{MatrixSource, Options, ReloadReport, Server, WEBHOOK_SECRET_ENV};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
+    let source = if global.example {
+        MatrixSource::Example
+    } else {
+        MatrixSource::File(matrix_file::locate(global)?)
+    };
+    let mut options = Options::new(source);
+    options.webhook_secret = std::env::var(WEBHOOK_SECRET_ENV)
+        .ok()
+        .filter(|s| !s.is_empty());
+    options.on_reload = Some(Arc::new(log_reload));
+    let webhook = options.webhook_secret.is_some();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CommandError::io(format!("cannot start the server runtime: {e}")))?;
+    runtime.block_on(async {
+        let server = Server::bind(args.addr, options).await.map_err(|e| match e {
+            edx_matrix_server::ServeError::Read(message) => CommandError::io(message),
+            bind @ edx_matrix_server::ServeError::Bind { .. } => CommandError::io(bind.to_string())
+                .with_hint("pick another address with `--addr`, e.g. `--addr 127.0.0.1:8081`"),
+        })?;
+        let addr = server.local_addr();
+        let snapshot = server.state().snapshot();
+        let latest = &snapshot.latest;
+        let summary = latest.summary();
+        if let Ok(loaded) = &latest.outcome {
+            if loaded.has_errors() {
+                out.diagnostics(&loaded.diagnostics, &loaded.source)?;
+                eprintln!(
+                    "warning: `{}` has {} error{}: the page shows them until the file is fixed",
+                    latest.source_name,
+                    summary.errors,
+                    if summary.errors == 1 { "" } else { "s" }
+                );
+            }
+        }
+        if !addr.ip().is_loopback() {
+            eprintln!(
+                "warning: listening on {addr}, beyond this machine; the dashboard has no authentication"
+            );
+        }
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "serving `{}` at http://{addr}/", latest.source_name)?;
+        if webhook {
+            writeln!(
+                stdout,
+                "GitHub webhook at http://{addr}/api/v1/hooks/github (secret from `{WEBHOOK_SECRET_ENV}`)"
+            )?;
+        }
+        stdout.flush()?;
+        drop(stdout);
+        server.run().await;
+        Ok::<_, CommandError>(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn log_reload(report: &ReloadReport) {
+    let status = match (&report.read_error, report.good) {
+        (Some(error), _) => format!("{error}; still serving the last good version"),
+        (None, true) => format!(
+            "reloaded: {} warning{}",
+            report.warnings,
+            if report.warnings == 1 { "" } else { "s" }
+        ),
+        (None, false) => format!(
+            "{} error{}; still serving the last good version (see the page or /api/v1/diagnostics)",
+            report.errors,
+            if report.errors == 1 { "" } else { "s" }
+        ),
+    };
+    eprintln!(
+        "`{}` (generation {}): {status}",
+        report.source, report.generation
+    );
+}

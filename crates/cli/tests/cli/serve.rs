@@ -1,0 +1,82 @@
+//! `edx-matrix serve`: starts, prints its URL, answers over HTTP; the default address is
+//! loopback.
+
+use crate::harness::Env;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+/// Kills the server when the test ends, however it ends.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_prints_its_url_and_answers() {
+    let env = Env::new();
+    let mut child = Child(
+        env.command(&["--example", "serve", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("serving `<example: acme>` at ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+    let addr = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap();
+    assert!(addr.starts_with("127.0.0.1:"), "{addr}");
+    let health = http_get(addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200 OK"), "{health}");
+    assert!(health.contains(r#""status":"ok""#), "{health}");
+    let rows = http_get(
+        addr,
+        "/api/v1/resolved?deployment=pro&stage=Production&application=communications",
+    );
+    assert!(rows.contains(r#""runtime_version":"22""#), "{rows}");
+}
+
+#[test]
+fn serve_listens_on_loopback_by_default() {
+    let run = Env::new().run(&["serve", "--help"]);
+    assert!(
+        run.ok().contains("[default: 127.0.0.1:8080]"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn serve_without_a_matrix_is_a_usage_error() {
+    let run = Env::new().run(&["serve", "--addr", "127.0.0.1:0"]);
+    run.code(2);
+    assert!(
+        run.stderr.contains("no `edx-matrix.toml`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -1,0 +1,412 @@
+//! The read-only JSON API under `/api/v1/`, and `/healthz`.
+
+use crate::snapshot::{Good, Serving, Snapshot};
+use crate::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use edx_matrix_model::resolve::{Index, resolve_entry};
+use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::{AppKind, Filter, Matrix, lookup};
+use serde::Serialize;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The OpenAPI document, written by hand and checked against real responses by the tests.
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+/// A JSON error response: `{"error": "...", "hint": "..."}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    error: String,
+    hint: Option<String>,
+}
+
+impl ApiError {
+    /// Returns an error with `status` and a message.
+    pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error: error.into(),
+            hint: None,
+        }
+    }
+
+    fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Returns the 404 for an unknown name of `what`, with a suggestion.
+    fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> Self {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no {what} `{name}` in the matrix"),
+        )
+        .with_hint(did_you_mean(name, known).map(|s| format!("did you mean `{s}`?")))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut body = json!({ "error": self.error });
+        if let Some(hint) = self.hint {
+            body["hint"] = json!(hint);
+        }
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+/// Returns `body` (already JSON) as an `application/json` response.
+fn json_bytes(body: impl Into<axum::body::Body>) -> Response {
+    let mut response = Response::new(body.into());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+/// Returns the good matrix, or 503 while none has loaded.
+fn good(snapshot: &Snapshot) -> Result<&Arc<Good>, ApiError> {
+    snapshot.good.as_ref().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "`{}` has not loaded without errors yet",
+                snapshot.latest.source_name
+            ),
+        )
+        .with_hint(Some("see /api/v1/diagnostics".to_owned()))
+    })
+}
+
+/// `GET /healthz`.
+pub async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let snapshot = state.snapshot();
+    let serving = snapshot.serving();
+    let status = match serving {
+        Serving::Latest => "ok",
+        Serving::LastGood => "degraded",
+        Serving::None => "no-matrix",
+    };
+    let code = if serving == Serving::None {
+        StatusCode::SERVICE_UNAVAILABLE
+    } else {
+        StatusCode::OK
+    };
+    let body = json!({
+        "status": status,
+        "generation": snapshot.generation,
+        "serving_generation": snapshot.good.as_ref().map(|g| g.generation),
+    });
+    (code, axum::Json(body)).into_response()
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    json_bytes(OPENAPI)
+}
+
+/// `GET /api/v1/model`: the interchange JSON.
+pub async fn model(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    Ok(json_bytes(good(&snapshot)?.model_body.clone()))
+}
+
+/// `GET /api/v1/diagnostics`: the diagnostics of the latest load attempt.
+pub async fn diagnostics(State(state): State<Arc<AppState>>) -> Response {
+    json_bytes(state.snapshot().diagnostics_body.clone())
+}
+
+const FILTER_KEYS: &str = "`deployment`, `stage`, `release`, `application`, `type`";
+
+/// Parses the `resolved` query string into a filter, checking every name against the matrix.
+pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad query string: {e}")))?;
+    let mut filter = Filter::default();
+    for (key, value) in pairs {
+        let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, message);
+        if value.is_empty() {
+            return Err(bad(format!("query parameter `{key}` is empty")));
+        }
+        let slot = match key.as_str() {
+            "deployment" => &mut filter.deployment,
+            "stage" => &mut filter.stage,
+            "release" => &mut filter.release,
+            "application" => &mut filter.application,
+            "type" => {
+                if filter.kind.is_some() {
+                    return Err(bad("query parameter `type` is given twice".to_owned()));
+                }
+                filter.kind = Some(match value.to_ascii_lowercase().as_str() {
+                    "ida" => AppKind::Ida,
+                    "mfe" => AppKind::Mfe,
+                    _ => return Err(bad(format!("`type` is `ida` or `mfe`, not `{value}`"))),
+                });
+                continue;
+            }
+            _ => {
+                return Err(bad(format!(
+                    "unknown query parameter `{key}`; the filters are {FILTER_KEYS}"
+                )));
+            }
+        };
+        if slot.is_some() {
+            return Err(bad(format!("query parameter `{key}` is given twice")));
+        }
+        *slot = Some(value);
+    }
+    check_name(
+        "deployment",
+        &filter.deployment,
+        matrix.deployments.iter().map(|d| d.name.as_str()),
+    )?;
+    check_name(
+        "stage",
+        &filter.stage,
+        matrix.stages.iter().map(|s| s.as_str()),
+    )?;
+    check_name(
+        "release",
+        &filter.release,
+        matrix.releases.iter().map(|r| r.name.as_str()),
+    )?;
+    check_name(
+        "application",
+        &filter.application,
+        matrix.applications.iter().map(|a| a.name.as_str()),
+    )?;
+    Ok(filter)
+}
+
+fn check_name<'a>(
+    what: &str,
+    value: &Option<String>,
+    known: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), ApiError> {
+    match value {
+        Some(v) if !known.clone().any(|k| k == v) => Err(ApiError::unknown(what, v, known)),
+        _ => Ok(()),
+    }
+}
+
+/// `GET /api/v1/resolved?deployment=&stage=&release=&application=&type=`.
+pub async fn resolved(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let good = good(&snapshot)?;
+    let filter = parse_filter(&good.loaded.matrix, query.as_deref())?;
+    Ok(json_bytes(good.rows_json(&filter)))
+}
+
+#[derive(Serialize)]
+struct StageSummary<'a> {
+    stage: &'a str,
+    release: &'a str,
+    applications: usize,
+}
+
+#[derive(Serialize)]
+struct DeploymentView<'a> {
+    name: &'a str,
+    stages: Vec<StageSummary<'a>>,
+}
+
+fn deployment_view<'m>(
+    index: &Index<'m>,
+    deployment: &'m edx_matrix_model::Deployment,
+) -> DeploymentView<'m> {
+    DeploymentView {
+        name: deployment.name.as_str(),
+        stages: deployment
+            .stages
+            .iter()
+            .map(|pin| StageSummary {
+                stage: pin.stage.as_str(),
+                release: pin.release.as_str(),
+                applications: index
+                    .entry(pin.release.as_str(), deployment.name.as_str())
+                    .map_or(0, |e| e.apps.len()),
+            })
+            .collect(),
+    }
+}
+
+/// `GET /api/v1/deployments`.
+pub async fn deployments(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let matrix = &good(&snapshot)?.loaded.matrix;
+    let index = Index::new(matrix);
+    let views: Vec<_> = matrix
+        .deployments
+        .iter()
+        .map(|d| deployment_view(&index, d))
+        .collect();
+    Ok(axum::Json(views).into_response())
+}
+
+/// `GET /api/v1/deployments/{name}`.
+pub async fn deployment(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let matrix = &good(&snapshot)?.loaded.matrix;
+    let Some(deployment) = matrix.deployment(&name) else {
+        return Err(ApiError::unknown(
+            "deployment",
+            &name,
+            matrix.deployments.iter().map(|d| d.name.as_str()),
+        ));
+    };
+    let index = Index::new(matrix);
+    Ok(axum::Json(deployment_view(&index, deployment)).into_response())
+}
+
+#[derive(Serialize)]
+struct ReleaseSummary<'a> {
+    name: &'a str,
+    branch: &'a str,
+    python: &'a str,
+    node: &'a str,
+    rolling: bool,
+    stages: Vec<DeploymentStage<'a>>,
+}
+
+#[derive(Serialize)]
+struct DeploymentStage<'a> {
+    deployment: &'a str,
+    stage: &'a str,
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    deployment: &'a str,
+    used: bool,
+    applications: Vec<EntryApp<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntryApp<'a> {
+    application: &'a str,
+    #[serde(rename = "type")]
+    kind: AppKind,
+    git_origin: &'a str,
+    release_branch: &'a str,
+    runtime_version: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    entry_release: Option<&'a str>,
+    overridden: edx_matrix_model::resolve::Overridden,
+}
+
+#[derive(Serialize)]
+struct ReleaseView<'a> {
+    #[serde(flatten)]
+    summary: ReleaseSummary<'a>,
+    entries: Vec<EntryView<'a>>,
+}
+
+fn release_summary<'m>(
+    matrix: &'m Matrix,
+    release: &'m edx_matrix_model::Release,
+) -> ReleaseSummary<'m> {
+    ReleaseSummary {
+        name: release.name.as_str(),
+        branch: release.branch.as_str(),
+        python: release.python.as_str(),
+        node: release.node.as_str(),
+        rolling: release.rolling,
+        stages: matrix
+            .deployments
+            .iter()
+            .flat_map(|d| {
+                lookup::stages_on(d, release.name.as_str())
+                    .into_iter()
+                    .map(|stage| DeploymentStage {
+                        deployment: d.name.as_str(),
+                        stage,
+                    })
+            })
+            .collect(),
+    }
+}
+
+/// `GET /api/v1/releases`.
+pub async fn releases(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let matrix = &good(&snapshot)?.loaded.matrix;
+    let views: Vec<_> = matrix
+        .releases
+        .iter()
+        .map(|r| release_summary(matrix, r))
+        .collect();
+    Ok(axum::Json(views).into_response())
+}
+
+/// `GET /api/v1/releases/{name}`: where a release runs and every release-map entry for it.
+pub async fn release(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = state.snapshot();
+    let matrix = &good(&snapshot)?.loaded.matrix;
+    let Some(release) = matrix.release(&name) else {
+        return Err(ApiError::unknown(
+            "release",
+            &name,
+            matrix.releases.iter().map(|r| r.name.as_str()),
+        ));
+    };
+    let index = Index::new(matrix);
+    let summary = release_summary(matrix, release);
+    let entries = release_entries(matrix, &index, release.name.as_str())
+        .into_iter()
+        .map(|(deployment, used, apps)| EntryView {
+            deployment,
+            used,
+            applications: apps
+                .into_iter()
+                .map(|app| EntryApp {
+                    application: app.application,
+                    kind: app.kind,
+                    git_origin: app.git_origin,
+                    release_branch: app.release_branch,
+                    runtime_version: app.runtime_version,
+                    path: app.path,
+                    entry_release: (app.own_release != release.name.as_str())
+                        .then_some(app.own_release),
+                    overridden: app.overridden,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(axum::Json(ReleaseView { summary, entries }).into_response())
+}
+
+/// Returns the release-map entries of `release`, in matrix order: (deployment, whether a
+/// stage of it runs the release, the resolved applications).
+pub(crate) fn release_entries<'m>(
+    matrix: &'m Matrix,
+    index: &Index<'m>,
+    release: &str,
+) -> Vec<(&'m str, bool, Vec<edx_matrix_model::ResolvedApp<'m>>)> {
+    matrix
+        .release_map
+        .iter()
+        .filter(|e| e.release == release)
+        .filter_map(|e| {
+            let deployment = e.deployment.as_str();
+            let used = matrix
+                .deployment(deployment)
+                .is_some_and(|d| !lookup::stages_on(d, release).is_empty());
+            Some((deployment, used, resolve_entry(index, release, deployment)?))
+        })
+        .collect()
+}

@@ -1,0 +1,38 @@
+//! Static assets, compiled into the binary and served from a fixed map: a request names one of
+//! these or gets a 404, so no request reaches the filesystem.
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// The stylesheet.
+pub const STYLE_CSS: &str = include_str!("../static/style.css");
+/// The progressive enhancement: reloads the page when the matrix changes.
+pub const LIVE_JS: &str = include_str!("../static/live.js");
+
+/// Returns the asset called `name` with its content type.
+pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "style.css" => Some((STYLE_CSS, "text/css; charset=utf-8")),
+        "live.js" => Some((LIVE_JS, "text/javascript; charset=utf-8")),
+        _ => None,
+    }
+}
+
+/// `GET /static/{name}`.
+pub async fn serve(Path(name): Path<String>) -> Response {
+    match asset(&name) {
+        Some((body, content_type)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=300"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
+    }
+}

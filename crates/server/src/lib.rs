@@ -1,0 +1,149 @@
+//! `edx-matrix serve`: a dashboard of the release matrix and a read-only JSON API over it.
+//!
+//! The server loads the matrix once, precomputes what the API returns, and swaps in a new
+//! [`Snapshot`] whenever the file changes. A version with errors is not served: the last good
+//! matrix stays up and the page and `/api/v1/diagnostics` show what is wrong.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use edx_matrix_server::{MatrixSource, Options, Server};
+//!
+//! let server = Server::bind("127.0.0.1:0".parse()?, Options::new(MatrixSource::Example)).await?;
+//! let url = format!("http://{}/", server.local_addr());
+//! assert!(url.starts_with("http://127.0.0.1:"));
+//! let snapshot = server.state().snapshot();
+//! assert!(snapshot.good.is_some());
+//! // `server.run().await` would now serve requests until the process ends.
+//! # Ok(())
+//! # }
+//! ```
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod assets;
+pub mod http;
+pub mod pages;
+pub mod snapshot;
+pub mod source;
+pub mod state;
+pub mod webhook;
+
+pub use snapshot::{Good, Serving, Snapshot};
+pub use source::MatrixSource;
+pub use state::{AppState, ReloadHook, ReloadReport};
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The environment variable holding the GitHub webhook secret.
+pub const WEBHOOK_SECRET_ENV: &str = "EDX_MATRIX_WEBHOOK_SECRET";
+
+/// How often the matrix file is checked for changes by default.
+pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
+
+/// How to run a server.
+#[derive(Clone)]
+pub struct Options {
+    /// The matrix to serve.
+    pub source: MatrixSource,
+    /// How often to check the file for changes; `None` reloads only through the webhook.
+    pub poll: Option<Duration>,
+    /// The GitHub webhook secret; `None` (or empty) disables the webhook (it answers 404).
+    pub webhook_secret: Option<String>,
+    /// Told about every reload that changed something.
+    pub on_reload: Option<ReloadHook>,
+}
+
+impl Options {
+    /// Returns options serving `source`, polling every [`DEFAULT_POLL`], without a webhook.
+    pub fn new(source: MatrixSource) -> Self {
+        Options {
+            source,
+            poll: Some(DEFAULT_POLL),
+            webhook_secret: None,
+            on_reload: None,
+        }
+    }
+}
+
+/// Why a server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The matrix could not be read at all.
+    #[error("{0}")]
+    Read(String),
+    /// The address could not be bound.
+    #[error("cannot listen on `{addr}`: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A bound server, ready to [`run`](Server::run).
+#[derive(Debug)]
+pub struct Server {
+    listener: TcpListener,
+    local_addr: SocketAddr,
+    state: Arc<AppState>,
+    poll: Option<Duration>,
+}
+
+impl Server {
+    /// Loads the matrix and binds `addr` (port 0 picks a free port).
+    pub async fn bind(addr: SocketAddr, options: Options) -> Result<Server, ServeError> {
+        let state = AppState::load(
+            options.source,
+            options.webhook_secret.as_deref(),
+            options.on_reload,
+        )
+        .map_err(ServeError::Read)?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        let local_addr = listener
+            .local_addr()
+            .map_err(|source| ServeError::Bind { addr, source })?;
+        Ok(Server {
+            listener,
+            local_addr,
+            state: Arc::new(state),
+            poll: options.poll,
+        })
+    }
+
+    /// Returns the address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Returns the shared state (to reload or inspect it).
+    pub fn state(&self) -> &Arc<AppState> {
+        &self.state
+    }
+
+    /// Serves requests, and watches the file for changes, until the task is dropped.
+    pub async fn run(self) {
+        if let (Some(interval), MatrixSource::File(_)) = (self.poll, self.state.source()) {
+            tokio::spawn(poll(Arc::downgrade(&self.state), interval));
+        }
+        http::serve_connections(self.listener, http::router(self.state)).await;
+    }
+}
+
+/// Reloads the file when it changes, until the server is gone.
+async fn poll(state: Weak<AppState>, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let Some(state) = state.upgrade() else { return };
+        state.reload(false).await;
+    }
+}

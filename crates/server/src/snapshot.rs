@@ -1,0 +1,214 @@
+//! One consistent view of the served matrix: the last good matrix with its precomputed API
+//! bodies, and the outcome of the latest load attempt (which may have failed).
+
+use axum::body::Bytes;
+use edx_matrix_config::diagnostic::JsonDiagnostic;
+use edx_matrix_config::{Loaded, Summary, interchange};
+use edx_matrix_model::{AppKind, Filter, resolve};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// A matrix without errors, ready to serve.
+#[derive(Debug)]
+pub struct Good {
+    /// The loaded matrix (warnings only).
+    pub loaded: Loaded,
+    /// The generation at which it was loaded.
+    pub generation: u64,
+    /// When it was loaded.
+    pub loaded_at: SystemTime,
+    /// Every resolved row, in the resolution order, with its JSON text.
+    pub(crate) rows: Vec<RowRecord>,
+    /// The interchange JSON of the matrix.
+    pub(crate) model_body: Bytes,
+}
+
+/// A resolved row's filter keys and its serialised form.
+#[derive(Debug)]
+pub(crate) struct RowRecord {
+    pub deployment: Box<str>,
+    pub stage: Box<str>,
+    pub release: Box<str>,
+    pub application: Box<str>,
+    pub kind: AppKind,
+    /// The row object as compact JSON, exactly as `edx-matrix resolve --format json` has it.
+    pub json: Box<str>,
+}
+
+impl RowRecord {
+    /// Returns whether the row passes `filter`.
+    pub fn matches(&self, filter: &Filter) -> bool {
+        let eq = |f: &Option<String>, v: &str| f.as_deref().is_none_or(|f| f == v);
+        eq(&filter.deployment, &self.deployment)
+            && eq(&filter.stage, &self.stage)
+            && eq(&filter.release, &self.release)
+            && eq(&filter.application, &self.application)
+            && filter.kind.is_none_or(|k| k == self.kind)
+    }
+}
+
+impl Good {
+    /// Precomputes what the API serves for `loaded`, which must have no errors.
+    pub(crate) fn new(loaded: Loaded, generation: u64) -> Result<Self, serde_json::Error> {
+        let rows = resolve(&loaded.matrix, &Filter::default())
+            .rows
+            .iter()
+            .map(|row| {
+                Ok(RowRecord {
+                    deployment: row.deployment.into(),
+                    stage: row.stage.into(),
+                    release: row.release.into(),
+                    application: row.application.into(),
+                    kind: row.kind,
+                    json: serde_json::to_string(row)?.into(),
+                })
+            })
+            .collect::<Result<Vec<_>, serde_json::Error>>()?;
+        let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
+        Ok(Good {
+            loaded,
+            generation,
+            loaded_at: SystemTime::now(),
+            rows,
+            model_body,
+        })
+    }
+
+    /// Returns the JSON array of the rows passing `filter`.
+    pub(crate) fn rows_json(&self, filter: &Filter) -> Vec<u8> {
+        let mut body = Vec::with_capacity(4096);
+        body.push(b'[');
+        for row in self.rows.iter().filter(|r| r.matches(filter)) {
+            if body.len() > 1 {
+                body.push(b',');
+            }
+            body.extend_from_slice(row.json.as_bytes());
+        }
+        body.push(b']');
+        body
+    }
+
+    /// Returns the warnings of the served matrix.
+    pub fn warnings(&self) -> impl Iterator<Item = &edx_matrix_config::Diagnostic> {
+        self.loaded.diagnostics.iter().filter(|d| !d.is_error())
+    }
+}
+
+/// The outcome of one attempt to load the source.
+#[derive(Debug)]
+pub struct Attempt {
+    /// The source's display name.
+    pub source_name: String,
+    /// The generation this attempt produced.
+    pub generation: u64,
+    /// When it was made.
+    pub at: SystemTime,
+    /// The loaded matrix with its diagnostics, or why the source could not be read.
+    pub outcome: Result<Arc<Loaded>, String>,
+}
+
+impl Attempt {
+    /// Returns whether the attempt produced a matrix without errors.
+    pub fn is_good(&self) -> bool {
+        self.outcome.as_ref().is_ok_and(|l| !l.has_errors())
+    }
+
+    /// Returns the error and warning counts (a read failure counts as one error).
+    pub fn summary(&self) -> Summary {
+        match &self.outcome {
+            Ok(loaded) => loaded.summary(),
+            Err(_) => Summary {
+                errors: 1,
+                warnings: 0,
+            },
+        }
+    }
+}
+
+/// Which matrix the server is serving, relative to the latest attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Serving {
+    /// The latest attempt succeeded and is served.
+    Latest,
+    /// The latest attempt failed; an earlier good matrix is served.
+    LastGood,
+    /// No attempt has succeeded yet; nothing is served.
+    None,
+}
+
+impl Serving {
+    fn of(has_good: bool, latest_is_good: bool) -> Self {
+        match (has_good, latest_is_good) {
+            (true, true) => Serving::Latest,
+            (true, false) => Serving::LastGood,
+            (false, _) => Serving::None,
+        }
+    }
+}
+
+/// Everything a request sees, swapped atomically on reload.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Increases by one with every load attempt that found something new.
+    pub generation: u64,
+    /// The last matrix that loaded without errors.
+    pub good: Option<Arc<Good>>,
+    /// The latest load attempt.
+    pub latest: Arc<Attempt>,
+    /// The body of `/api/v1/diagnostics`.
+    pub(crate) diagnostics_body: Bytes,
+}
+
+#[derive(Serialize)]
+struct DiagnosticsReport<'a> {
+    file: &'a str,
+    generation: u64,
+    serving: Serving,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serving_generation: Option<u64>,
+    read_error: Option<&'a str>,
+    summary: Summary,
+    diagnostics: Vec<JsonDiagnostic>,
+}
+
+impl Snapshot {
+    /// Builds a snapshot from the latest attempt and the good matrix to serve.
+    pub(crate) fn new(latest: Arc<Attempt>, good: Option<Arc<Good>>) -> Self {
+        let serving = Serving::of(good.is_some(), latest.is_good());
+        let (read_error, diagnostics) = match &latest.outcome {
+            Ok(loaded) => (
+                None,
+                loaded
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.to_json(&loaded.source))
+                    .collect(),
+            ),
+            Err(e) => (Some(e.as_str()), Vec::new()),
+        };
+        let report = DiagnosticsReport {
+            file: &latest.source_name,
+            generation: latest.generation,
+            serving,
+            serving_generation: good.as_ref().map(|g| g.generation),
+            read_error,
+            summary: latest.summary(),
+            diagnostics,
+        };
+        // Serialising plain structs of strings and numbers cannot fail.
+        let diagnostics_body = Bytes::from(serde_json::to_vec(&report).unwrap_or_default());
+        Snapshot {
+            generation: latest.generation,
+            good,
+            latest,
+            diagnostics_body,
+        }
+    }
+
+    /// Returns which matrix is served.
+    pub fn serving(&self) -> Serving {
+        Serving::of(self.good.is_some(), self.latest.is_good())
+    }
+}

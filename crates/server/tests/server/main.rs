@@ -1,0 +1,10 @@
+//! Tests of `edx-matrix serve` through real HTTP on loopback, and a real browser.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod api;
+mod browser;
+mod reload;
+mod security;
+mod webhook;
