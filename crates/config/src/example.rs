@@ -1,8 +1,14 @@
-//! The built-in example: the acme estate from `examples/acme/edx-matrix.toml`, embedded so
-//! `--example` works without any file.
+//! The built-in example: the acme estate, embedded so `--example` works without any file.
+//!
+//! It is `examples/acme/edx-matrix.toml` (the matrix itself) followed by
+//! `examples/acme/pipelines.toml` (its `[pipelines]` section), so the matrix file a reader
+//! compares with the Python module it replaces stays on its own.
 
 /// The display name of the example source.
 pub const NAME: &str = "<example: acme>";
 
 /// The example matrix text.
-pub const TEXT: &str = include_str!("../../../examples/acme/edx-matrix.toml");
+pub const TEXT: &str = concat!(
+    include_str!("../../../examples/acme/edx-matrix.toml"),
+    include_str!("../../../examples/acme/pipelines.toml")
+);
