@@ -522,7 +522,10 @@ fn upgrade_and_promote_print_the_built_in_runbook_of_redwood() {
     let env = Env::with_matrix(&fixture("valid/redwood.toml"));
     insta::assert_snapshot!(
         "upgrade_to_redwood_runbook",
-        edit(&env, &["upgrade", "mitx", "--stage", "CI", "--to", "redwood"])
+        edit(
+            &env,
+            &["upgrade", "mitx", "--stage", "CI", "--to", "redwood"]
+        )
     );
     insta::assert_snapshot!(
         "promote_to_redwood_runbook",
@@ -552,7 +555,10 @@ fn upgrade_and_promote_print_the_runbook_of_the_matrix() {
     );
     insta::assert_snapshot!(
         "upgrade_matrix_runbook",
-        edit(&env, &["upgrade", "site", "--stage", "CI", "--to", "redwood"])
+        edit(
+            &env,
+            &["upgrade", "site", "--stage", "CI", "--to", "redwood"]
+        )
     );
 }
 
@@ -563,7 +569,10 @@ fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
         "upgrade", "mitx", "--stage", "CI", "--to", "redwood", "--format", "json",
     ]);
     let report: Value = serde_json::from_str(run.ok()).unwrap();
-    assert_eq!(run.stderr, "", "JSON mode prints the runbook only in the report");
+    assert_eq!(
+        run.stderr, "",
+        "JSON mode prints the runbook only in the report"
+    );
     let runbook = &report["runbook"];
     assert_eq!(runbook["release"], "redwood");
     assert_eq!(runbook["stage"], "CI");
@@ -582,10 +591,24 @@ fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
     assert_eq!(runbook["steps"][1]["when"], "first-deploy");
 
     let env = Env::with_matrix(&fixture("valid/runbooks.toml"));
-    let run = env.run(&["promote", "site", "--to", "Production", "--from", "CI", "--dry-run"]);
+    let run = env.run(&[
+        "promote",
+        "site",
+        "--to",
+        "Production",
+        "--from",
+        "CI",
+        "--dry-run",
+    ]);
     run.code(1);
     let run = env.run(&[
-        "promote", "site", "--to", "QA", "--format", "json", "--dry-run",
+        "promote",
+        "site",
+        "--to",
+        "QA",
+        "--format",
+        "json",
+        "--dry-run",
     ]);
     let report: Value = serde_json::from_str(run.ok()).unwrap();
     assert_eq!(
@@ -607,7 +630,14 @@ fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
     let run = env.run(&["release", "retire", "ulmo", "--format", "json"]);
     run.code(1);
     let run = env.run(&[
-        "set", "site", "ulmo", "edx-platform", "--branch", "x", "--format", "json",
+        "set",
+        "site",
+        "ulmo",
+        "edx-platform",
+        "--branch",
+        "x",
+        "--format",
+        "json",
     ]);
     let report: Value = serde_json::from_str(run.ok()).unwrap();
     assert!(report.get("runbook").is_none(), "{report}");
@@ -664,6 +694,9 @@ fn retire_removes_a_runbook_written_in_the_file() {
     assert!(out.contains("runbook of 2 steps removed"), "{out}");
     let after = env.read("edx-matrix.toml");
     assert!(!after.contains("runbooks.redwood"), "{after}");
-    assert!(after.contains("ulmo = [{ text = \"Check migrations\""), "{after}");
+    assert!(
+        after.contains("ulmo = [{ text = \"Check migrations\""),
+        "{after}"
+    );
     env.run(&["check"]).code(0);
 }
