@@ -195,10 +195,17 @@ impl Plan {
             out.push_str(" (built-in steps: the matrix has no runbook for it)");
         }
         out.push('\n');
+        out.push_str(&self.steps_to_text());
+        out
+    }
+
+    /// Renders only the numbered steps of [`to_text`](Self::to_text) (`  no steps` when there
+    /// are none), for a caller that writes its own heading. Ends with a newline.
+    pub fn steps_to_text(&self) -> String {
         if self.steps.is_empty() {
-            out.push_str("  no steps\n");
-            return out;
+            return "  no steps\n".to_owned();
         }
+        let mut out = String::new();
         let with_stages = self.stage.is_none();
         for (i, step) in self.steps.iter().enumerate() {
             let number = format!("{}. ", i + 1);

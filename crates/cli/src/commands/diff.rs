@@ -8,6 +8,7 @@ use crate::output::{Output, render_table, table};
 use edx_matrix_config::Loaded;
 use edx_matrix_model::resolve::resolve_entry;
 use edx_matrix_model::{AppKind, Filter, Index, Matrix, Release, Row, resolve};
+use edx_matrix_pipeline::{Generated, Pipeline};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -88,6 +89,14 @@ pub enum Change {
 }
 
 impl Change {
+    fn word(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Removed => "removed",
+            Change::Changed => "changed",
+        }
+    }
+
     fn sign(self) -> &'static str {
         match self {
             Change::Added => "+",
@@ -135,8 +144,95 @@ pub struct MatrixDiff {
     pub rows: Vec<RowChange>,
     pub rebuild: Vec<Rebuild>,
     pub redeploy: Vec<Redeploy>,
-    /// The pipelines whose rendered definition changes; `None` while not computed.
-    pub pipelines: Option<Vec<String>>,
+    /// The generated pipelines whose definition changes.
+    pub pipelines: PipelineImpact,
+}
+
+/// A generated pipeline added, removed or changed.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct PipelineChange {
+    pub name: String,
+    pub change: Change,
+    /// For a changed pipeline: its resources added, removed or changed, by name.
+    pub resources: PartChanges,
+    /// For a changed pipeline: its jobs added, removed or changed, by name.
+    pub jobs: PartChanges,
+    /// For a changed pipeline: the other parts that differ (`groups`, `resource types`, `team`).
+    pub other: Vec<String>,
+}
+
+/// The named parts (resources or jobs) of a pipeline that differ between two versions.
+#[derive(Serialize, Debug, Default, PartialEq, Eq)]
+pub struct PartChanges {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+impl PartChanges {
+    /// Compares two lists of named parts: in the order of `new`, then the removed ones.
+    fn of<T: PartialEq>(old: &[T], new: &[T], name: impl Fn(&T) -> &str) -> Self {
+        let mut out = PartChanges::default();
+        for n in new {
+            match old.iter().find(|o| name(o) == name(n)) {
+                None => out.added.push(name(n).to_owned()),
+                Some(o) if o != n => out.changed.push(name(n).to_owned()),
+                Some(_) => {}
+            }
+        }
+        for o in old {
+            if !new.iter().any(|n| name(n) == name(o)) {
+                out.removed.push(name(o).to_owned());
+            }
+        }
+        out
+    }
+
+    fn lists(&self) -> [(Change, &[String]); 3] {
+        [
+            (Change::Added, &self.added),
+            (Change::Removed, &self.removed),
+            (Change::Changed, &self.changed),
+        ]
+    }
+}
+
+impl PipelineChange {
+    /// What happens to the pipeline in Concourse, for people.
+    fn what(&self) -> &'static str {
+        match self.change {
+            Change::Added => "new: set from the meta pipeline's following run",
+            Change::Removed => "no longer generated: Concourse archives it",
+            Change::Changed => "definition changes: re-set",
+        }
+    }
+}
+
+/// The pipelines to re-set, or why they were not compared.
+#[derive(Serialize, Debug, PartialEq, Eq)]
+pub struct PipelineImpact {
+    /// Whether both sides' pipelines were generated and compared.
+    pub computed: bool,
+    /// Why they were not, when not computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The pipelines whose definition differs, in the order of the new side, then the removed.
+    pub changes: Vec<PipelineChange>,
+}
+
+impl PipelineImpact {
+    fn count(&self, change: Change) -> usize {
+        self.changes.iter().filter(|c| c.change == change).count()
+    }
+
+    fn summary(&self) -> String {
+        format!(
+            "{} added, {} removed, {} changed",
+            self.count(Change::Added),
+            self.count(Change::Removed),
+            self.count(Change::Changed)
+        )
+    }
 }
 
 impl MatrixDiff {
@@ -149,21 +245,98 @@ impl MatrixDiff {
     }
 }
 
-// ── EXTENSION POINT (pipelines) ────────────────────────────────────────────────────────────
-/// Returns the names of the generated pipelines whose rendered definition differs between
-/// `old` and `new`, or `None` when this is not computed.
-///
-/// The pipeline crate (`edx-matrix-pipeline`) is not part of this build yet: once it is, render
-/// every pipeline of both matrices here and return the names whose text differs (added and
-/// removed pipelines included). Every output format already prints what this returns.
-pub fn pipeline_impact(old: &Matrix, new: &Matrix) -> Option<Vec<String>> {
-    let _ = (old, new);
-    None
+/// Returns the generated pipelines (as `edx-matrix pipeline render --all` writes them, the meta
+/// pipeline included) whose definition differs between `old` and `new`: added, removed and
+/// changed. When the `[pipelines]` settings of either side have errors, nothing is generated and
+/// the reason says which side.
+pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
+    let (old_settings, old_diagnostics) = edx_matrix_pipeline::settings_of(old);
+    let (new_settings, new_diagnostics) = edx_matrix_pipeline::settings_of(new);
+    let broken: Vec<String> = [(old, &old_diagnostics), (new, &new_diagnostics)]
+        .into_iter()
+        .filter_map(|(side, diagnostics)| {
+            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+            (errors > 0).then(|| {
+                format!(
+                    "`{}` has {errors} error{} in `[pipelines]`",
+                    side.source.name,
+                    if errors == 1 { "" } else { "s" }
+                )
+            })
+        })
+        .collect();
+    if !broken.is_empty() {
+        return PipelineImpact {
+            computed: false,
+            reason: Some(format!(
+                "{} (`edx-matrix check` shows them)",
+                broken.join(", ")
+            )),
+            changes: Vec::new(),
+        };
+    }
+    let before = edx_matrix_pipeline::all(&old.matrix, &old_settings);
+    let after = edx_matrix_pipeline::all(&new.matrix, &new_settings);
+    let changes = edx_matrix_pipeline::changed(&before, &after)
+        .into_iter()
+        .map(|(name, change)| {
+            let mut out = PipelineChange {
+                change: match change {
+                    edx_matrix_pipeline::Change::Added => Change::Added,
+                    edx_matrix_pipeline::Change::Removed => Change::Removed,
+                    edx_matrix_pipeline::Change::Changed => Change::Changed,
+                },
+                resources: PartChanges::default(),
+                jobs: PartChanges::default(),
+                other: Vec::new(),
+                name,
+            };
+            if let (Some((o, old_team)), Some((n, new_team))) =
+                (find(&before, &out.name), find(&after, &out.name))
+            {
+                out.resources = PartChanges::of(&o.resources, &n.resources, |r| &r.name);
+                out.jobs = PartChanges::of(&o.jobs, &n.jobs, |j| &j.name);
+                if o.groups != n.groups {
+                    out.other.push("groups".to_owned());
+                }
+                if o.resource_types != n.resource_types {
+                    out.other.push("resource types".to_owned());
+                }
+                if old_team != new_team {
+                    out.other.push(format!("team `{old_team}` → `{new_team}`"));
+                }
+            }
+            out
+        })
+        .collect();
+    PipelineImpact {
+        computed: true,
+        reason: None,
+        changes,
+    }
 }
-// ───────────────────────────────────────────────────────────────────────────────────────────
 
-/// Compares two valid matrices by meaning.
-pub fn diff_matrices(base: String, head: String, old: &Matrix, new: &Matrix) -> MatrixDiff {
+/// Returns the pipeline called `name` in `side`, with its team.
+fn find<'g>(side: &'g [Generated], name: &str) -> Option<(&'g Pipeline, &'g str)> {
+    side.iter()
+        .find(|g| g.info.name == name)
+        .map(|g| (&g.pipeline, g.info.team.as_str()))
+}
+
+/// Compares two valid matrices by meaning, and the pipelines generated from them.
+pub fn diff_matrices(old: &Loaded, new: &Loaded) -> MatrixDiff {
+    let mut diff = diff_models(
+        old.source.name.clone(),
+        new.source.name.clone(),
+        &old.matrix,
+        &new.matrix,
+    );
+    diff.pipelines = pipeline_impact(old, new);
+    diff
+}
+
+/// Compares two valid models by meaning (the pipelines are left not computed).
+pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> MatrixDiff {
     let stages = stage_changes(old, new);
     let releases = release_changes(old, new);
     let rows = row_changes(old, new);
@@ -177,7 +350,11 @@ pub fn diff_matrices(base: String, head: String, old: &Matrix, new: &Matrix) -> 
         rows,
         rebuild,
         redeploy,
-        pipelines: pipeline_impact(old, new),
+        pipelines: PipelineImpact {
+            computed: false,
+            reason: Some("not compared".to_owned()),
+            changes: Vec::new(),
+        },
     }
 }
 
@@ -439,12 +616,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
     let (base, head) = load_sides(global, args)?;
     let base = require_valid(out, base)?;
     let head = require_valid(out, head)?;
-    let diff = diff_matrices(
-        base.source.name.clone(),
-        head.source.name.clone(),
-        &base.matrix,
-        &head.matrix,
-    );
+    let diff = diff_matrices(&base, &head);
     match args.format {
         DiffFormat::Json => out.json(&diff)?,
         DiffFormat::Table => out.print(&render_text(&diff))?,
@@ -523,7 +695,11 @@ fn row_summary(diff: &MatrixDiff) -> String {
 pub fn render_text(diff: &MatrixDiff) -> String {
     let mut text = format!("{} → {}\n", diff.base, diff.head);
     if diff.is_empty() {
-        text.push_str("\nno change to what is built or deployed\n");
+        if diff.pipelines.changes.is_empty() {
+            text.push_str("\nno change to what is built or deployed\n");
+        } else {
+            text.push_str("\nno change to the resolved matrix: only the pipelines change\n");
+        }
     }
     if !diff.stages.is_empty() {
         text.push_str("\nstage releases\n");
@@ -604,16 +780,42 @@ pub fn render_text(diff: &MatrixDiff) -> String {
         text.push_str(&render_table(&t));
     }
     text.push('\n');
-    text.push_str(&pipelines_line(diff));
+    text.push_str(&pipelines_text(&diff.pipelines));
     text
 }
 
-fn pipelines_line(diff: &MatrixDiff) -> String {
-    match &diff.pipelines {
-        None => "pipeline impact: not computed\n".to_owned(),
-        Some(names) if names.is_empty() => "pipeline impact: no pipeline changes\n".to_owned(),
-        Some(names) => format!("pipelines to re-set: {}\n", names.join(", ")),
+fn pipelines_text(impact: &PipelineImpact) -> String {
+    if !impact.computed {
+        return format!(
+            "pipeline impact: not computed: {}\n",
+            impact.reason.as_deref().unwrap_or("unknown reason")
+        );
     }
+    if impact.changes.is_empty() {
+        return "pipeline impact: no pipeline changes\n".to_owned();
+    }
+    let mut text = format!("pipelines to re-set: {}\n", impact.summary());
+    for p in &impact.changes {
+        let _ = writeln!(text, "{} {}: {}", p.change.sign(), p.name, p.what());
+        for (what, parts) in [("resources", &p.resources), ("jobs", &p.jobs)] {
+            let mut label = what;
+            for (change, names) in parts.lists() {
+                if !names.is_empty() {
+                    let _ = writeln!(
+                        text,
+                        "    {label:<10} {} {}",
+                        change.sign(),
+                        names.join(", ")
+                    );
+                    label = "";
+                }
+            }
+        }
+        for other in &p.other {
+            let _ = writeln!(text, "    {other} changed");
+        }
+    }
+    text
 }
 
 /// Returns `value` as a Markdown code span that is safe inside a table cell.
@@ -643,7 +845,11 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
         code(&diff.head)
     );
     if diff.is_empty() {
-        md.push_str("\nNo change to what is built or deployed.\n");
+        if diff.pipelines.changes.is_empty() {
+            md.push_str("\nNo change to what is built or deployed.\n");
+        } else {
+            md.push_str("\nNo change to the resolved matrix: only the pipelines change.\n");
+        }
     }
     if !diff.stages.is_empty() {
         md.push_str("\n#### Stage releases\n\n| Deployment | Stage | Release |\n|---|---|---|\n");
@@ -733,13 +939,31 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
         }
     }
     md.push('\n');
-    md.push_str(&match &diff.pipelines {
-        None => "_Pipeline impact: not computed._\n".to_owned(),
-        Some(names) if names.is_empty() => "_No pipeline changes._\n".to_owned(),
-        Some(names) => format!(
-            "**Pipelines to re-set:** {}\n",
-            names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
-        ),
-    });
+    let impact = &diff.pipelines;
+    if !impact.computed {
+        let _ = writeln!(
+            md,
+            "_Pipeline impact: not computed: {}._",
+            impact.reason.as_deref().unwrap_or("unknown reason")
+        );
+    } else if impact.changes.is_empty() {
+        md.push_str("_No pipeline changes._\n");
+    } else {
+        let _ = writeln!(md, "#### Pipelines to re-set ({})\n", impact.summary());
+        for p in &impact.changes {
+            let _ = writeln!(md, "- {}: {}", code(&p.name), p.what());
+            for (what, parts) in [("resources", &p.resources), ("jobs", &p.jobs)] {
+                for (change, names) in parts.lists() {
+                    if !names.is_empty() {
+                        let names: Vec<String> = names.iter().map(|n| code(n)).collect();
+                        let _ = writeln!(md, "  - {what} {}: {}", change.word(), names.join(", "));
+                    }
+                }
+            }
+            for other in &p.other {
+                let _ = writeln!(md, "  - {other} changed");
+            }
+        }
+    }
     md
 }

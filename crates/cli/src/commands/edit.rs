@@ -17,7 +17,8 @@ use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::edit::entry::{Change, Patch, Target};
 use edx_matrix_config::edit::{self, EditError, EditOutcome};
-use edx_matrix_config::{Source, example, load_toml};
+use edx_matrix_config::runbook::{self, Origin, Plan};
+use edx_matrix_config::{Loaded, Source, example, load_toml};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -35,6 +36,40 @@ enum Mode {
     },
 }
 
+/// The stage an edit moves to a release (`upgrade`, `promote`): its runbook is printed.
+#[derive(Clone, Copy)]
+struct Due<'a> {
+    /// The deployments whose stage moves.
+    deployments: &'a [String],
+    /// The stage.
+    stage: &'a str,
+}
+
+impl Due<'_> {
+    /// Returns the runbook steps due for the stage after the edit: those of the release it
+    /// runs in `after`, with first-deploy steps when one of the deployments' stage ran another
+    /// release in `before`. `None` when no deployment has the stage (the edit refuses that).
+    fn plan(&self, before: &Loaded, after: &Loaded) -> Option<Plan> {
+        let release_in = |loaded: &Loaded, deployment: &str| {
+            loaded
+                .matrix
+                .deployment(deployment)
+                .and_then(|d| d.release_of(self.stage))
+                .map(|r| r.as_str().to_owned())
+        };
+        let release = self.deployments.iter().find_map(|d| release_in(after, d))?;
+        let first_deploy = self
+            .deployments
+            .iter()
+            .any(|d| release_in(before, d).as_deref() != Some(release.as_str()));
+        Some(
+            runbook::of(after)
+                .runbooks
+                .steps_for(&release, Some(self.stage), first_deploy),
+        )
+    }
+}
+
 /// The JSON report of an edit.
 #[derive(Serialize)]
 struct Report<'a> {
@@ -45,6 +80,9 @@ struct Report<'a> {
     summary: &'a str,
     notes: &'a [String],
     diff: &'a str,
+    /// The runbook steps due for the stage an `upgrade` or `promote` moves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    runbook: Option<&'a Plan>,
 }
 
 pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
@@ -56,7 +94,11 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
         to: args.to.clone(),
         from_release: args.from_release.clone(),
     };
-    run(global, out, &args.options, Mode::Edit, |text| {
+    let due = Due {
+        deployments: &upgrade.deployments,
+        stage: &upgrade.stage,
+    };
+    run(global, out, &args.options, Mode::Edit, Some(due), |text| {
         edit::upgrade::upgrade(text, &upgrade)
     })
 }
@@ -68,7 +110,12 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
         from: args.from.clone(),
         force: args.force,
     };
-    run(global, out, &args.options, Mode::Edit, |text| {
+    let deployments = [promote.deployment.clone()];
+    let due = Due {
+        deployments: &deployments,
+        stage: &promote.to,
+    };
+    run(global, out, &args.options, Mode::Edit, Some(due), |text| {
         edit::promote::promote(text, &promote)
     })
 }
@@ -107,7 +154,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
         ));
     }
     let target = Target::new(&args.deployment, &args.release, &args.application);
-    run(global, out, &args.options, Mode::Edit, |text| {
+    run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
 }
@@ -115,14 +162,14 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
     let target = Target::new(&args.deployment, &args.release, &args.application);
-    run(global, out, &args.options, Mode::Edit, |text| {
+    run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
     let target = Target::new(&args.deployment, &args.release, &args.application);
-    run(global, out, &args.options, Mode::Edit, |text| {
+    run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::exclude(text, &target)
     })
 }
@@ -142,13 +189,15 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
                 python: python.clone(),
                 node: node.clone(),
             };
-            run(global, out, options, Mode::Edit, |text| {
+            run(global, out, options, Mode::Edit, None, |text| {
                 edit::release::add(text, &new)
             })
         }
-        ReleaseCommand::Retire { name, options } => run(global, out, options, Mode::Edit, |text| {
-            edit::release::retire(text, name)
-        }),
+        ReleaseCommand::Retire { name, options } => {
+            run(global, out, options, Mode::Edit, None, |text| {
+                edit::release::retire(text, name)
+            })
+        }
     }
 }
 
@@ -167,13 +216,15 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
                 repository: repository.clone(),
                 path: path.clone(),
             };
-            run(global, out, options, Mode::Edit, |text| {
+            run(global, out, options, Mode::Edit, None, |text| {
                 edit::app::add(text, &new)
             })
         }
-        AppCommand::Remove { name, options } => run(global, out, options, Mode::Edit, |text| {
-            edit::app::remove(text, name)
-        }),
+        AppCommand::Remove { name, options } => {
+            run(global, out, options, Mode::Edit, None, |text| {
+                edit::app::remove(text, name)
+            })
+        }
     }
 }
 
@@ -183,6 +234,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         out,
         &args.options,
         Mode::Fmt { check: args.check },
+        None,
         edit::fmt::fmt,
     )
 }
@@ -193,6 +245,7 @@ fn run(
     out: &Output,
     options: &EditOptions,
     mode: Mode,
+    due: Option<Due<'_>>,
     edit: impl Fn(&str) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
@@ -214,6 +267,7 @@ fn run(
             out,
             options,
             mode,
+            due,
             &edit,
             example::NAME,
             example::TEXT.to_owned(),
@@ -231,19 +285,22 @@ fn run(
     let name = path.display().to_string();
     if read_only {
         let text = fs_err::read_to_string(&path)?;
-        return apply(out, options, mode, &edit, &name, text, None);
+        return apply(out, options, mode, due, &edit, &name, text, None);
     }
     edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
         let text = fs_err::read_to_string(&path)?;
-        apply(out, options, mode, &edit, &name, text, Some(&path))
+        apply(out, options, mode, due, &edit, &name, text, Some(&path))
     })
 }
 
-/// Edits `text`, validates the result, prints the diff, and writes it to `write_to`.
+/// Edits `text`, validates the result, prints the diff, and writes it to `write_to`; then
+/// prints the runbook of the stage it moves, if any.
+#[allow(clippy::too_many_arguments)]
 fn apply(
     out: &Output,
     options: &EditOptions,
     mode: Mode,
+    due: Option<Due<'_>>,
     edit: &impl Fn(&str) -> Result<EditOutcome, EditError>,
     name: &str,
     text: String,
@@ -287,6 +344,7 @@ fn apply(
     } else {
         String::new()
     };
+    let plan = due.and_then(|due| due.plan(&before, &after));
     let check = mode == Mode::Fmt { check: true };
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
@@ -310,6 +368,7 @@ fn apply(
             summary: &outcome.summary,
             notes: &outcome.notes,
             diff: &diff,
+            runbook: plan.as_ref(),
         })?,
         EditFormat::Human => {
             let mut text = String::new();
@@ -329,12 +388,33 @@ fn apply(
             text.push_str(&summary);
             text.push('\n');
             out.print(&text)?;
+            if let Some(plan) = &plan {
+                eprint!("{}", runbook_text(plan));
+            }
         }
     }
     if check && changed {
         return Ok(ExitCode::from(EXIT_MATRIX));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Renders the runbook of the stage an edit moves, for standard error.
+fn runbook_text(plan: &Plan) -> String {
+    let mut text = format!(
+        "Runbook for {} on {}",
+        plan.release,
+        plan.stage.as_deref().unwrap_or("every stage")
+    );
+    if !plan.first_deploy {
+        text.push_str(" (not a first deploy)");
+    }
+    if plan.origin == Origin::BuiltIn {
+        text.push_str(" (built-in steps: the matrix has no runbook for it)");
+    }
+    text.push_str(":\n");
+    text.push_str(&plan.steps_to_text());
+    text
 }
 
 fn plural(n: usize) -> &'static str {

@@ -514,3 +514,189 @@ fn kill_9_leaves_the_old_file_or_the_new_one() {
     );
     let _ = saw_new;
 }
+
+// ── Runbooks (issue 8): upgrade and promote print the steps due, release add pre-fills them ──
+
+#[test]
+fn upgrade_and_promote_print_the_built_in_runbook_of_redwood() {
+    let env = Env::with_matrix(&fixture("valid/redwood.toml"));
+    insta::assert_snapshot!(
+        "upgrade_to_redwood_runbook",
+        edit(
+            &env,
+            &["upgrade", "mitx", "--stage", "CI", "--to", "redwood"]
+        )
+    );
+    insta::assert_snapshot!(
+        "promote_to_redwood_runbook",
+        edit(&env, &["promote", "mitx", "--to", "QA", "-q"])
+    );
+    // The stage runs redwood already: not a first deploy, and redwood has no every-deploy step.
+    let again = env.run(&["upgrade", "mitx", "--stage", "CI", "--to", "redwood", "-q"]);
+    again.ok();
+    assert_eq!(
+        again.stderr,
+        "Runbook for redwood on CI (not a first deploy) (built-in steps: the matrix has no \
+         runbook for it):\n  no steps\n"
+    );
+    // Edits that move no stage print no runbook.
+    let set = env.run(&["set", "mitx", "redwood", "learning", "--branch", "mitx/fix"]);
+    set.ok();
+    assert_eq!(set.stderr, "");
+}
+
+#[test]
+fn upgrade_and_promote_print_the_runbook_of_the_matrix() {
+    let env = Env::with_matrix(&fixture("valid/runbooks.toml"));
+    // `[[runbooks.ulmo]]` in the inline form; a dry run prints the runbook too.
+    insta::assert_snapshot!(
+        "promote_matrix_runbook_dry_run",
+        edit(&env, &["promote", "site", "--to", "QA", "--dry-run", "-q"])
+    );
+    insta::assert_snapshot!(
+        "upgrade_matrix_runbook",
+        edit(
+            &env,
+            &["upgrade", "site", "--stage", "CI", "--to", "redwood"]
+        )
+    );
+}
+
+#[test]
+fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
+    let env = Env::with_matrix(&fixture("valid/redwood.toml"));
+    let run = env.run(&[
+        "upgrade", "mitx", "--stage", "CI", "--to", "redwood", "--format", "json",
+    ]);
+    let report: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(
+        run.stderr, "",
+        "JSON mode prints the runbook only in the report"
+    );
+    let runbook = &report["runbook"];
+    assert_eq!(runbook["release"], "redwood");
+    assert_eq!(runbook["stage"], "CI");
+    assert_eq!(runbook["first_deploy"], true);
+    assert_eq!(runbook["origin"], "built-in");
+    let commands: Vec<&str> = runbook["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["command"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        commands,
+        ["./manage.py lms showmigrations", "edx-matrix jwt-keygen"]
+    );
+    assert_eq!(runbook["steps"][1]["when"], "first-deploy");
+
+    let env = Env::with_matrix(&fixture("valid/runbooks.toml"));
+    let run = env.run(&[
+        "promote",
+        "site",
+        "--to",
+        "Production",
+        "--from",
+        "CI",
+        "--dry-run",
+    ]);
+    run.code(1);
+    let run = env.run(&[
+        "promote",
+        "site",
+        "--to",
+        "QA",
+        "--format",
+        "json",
+        "--dry-run",
+    ]);
+    let report: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(
+        report["runbook"],
+        serde_json::json!({
+            "release": "ulmo",
+            "stage": "QA",
+            "first_deploy": true,
+            "origin": "matrix",
+            "steps": [{
+                "text": "Check migrations",
+                "command": "./manage.py lms showmigrations",
+                "when": "first-deploy",
+                "stages": [],
+            }],
+        })
+    );
+    // Other edits have no runbook field.
+    let run = env.run(&["release", "retire", "ulmo", "--format", "json"]);
+    run.code(1);
+    let run = env.run(&[
+        "set",
+        "site",
+        "ulmo",
+        "edx-platform",
+        "--branch",
+        "x",
+        "--format",
+        "json",
+    ]);
+    let report: Value = serde_json::from_str(run.ok()).unwrap();
+    assert!(report.get("runbook").is_none(), "{report}");
+}
+
+#[test]
+fn release_add_prefills_a_known_runbook_and_retire_removes_it() {
+    let env = acme();
+    insta::assert_snapshot!(
+        "release_add_prefills_runbook",
+        edit(
+            &env,
+            &[
+                "release",
+                "add",
+                "redwood",
+                "--branch",
+                "open-release/redwood.master",
+                "--python",
+                "3.11",
+                "--node",
+                "18"
+            ]
+        )
+    );
+    // Valid (warnings only: no stage runs redwood yet), and the runbook is the file's now.
+    env.run(&["check"]).code(0);
+    let runbook = env.run(&["runbook", "redwood", "--format", "json"]);
+    let plan: Value = serde_json::from_str(runbook.ok()).unwrap();
+    assert_eq!(plan["origin"], "matrix");
+    assert_eq!(plan["steps"].as_array().unwrap().len(), 2);
+
+    insta::assert_snapshot!(
+        "retire_removes_runbook",
+        edit(&env, &["release", "retire", "redwood"])
+    );
+    // Add then retire leaves the file as it was, but for the alignment of `[releases]`.
+    let after = env.read("edx-matrix.toml");
+    let tail = |text: &str| text[text.find("\n# The application catalogue").unwrap()..].to_owned();
+    assert_eq!(tail(&after), tail(ACME));
+    env.run(&["check"]).code(0);
+}
+
+#[test]
+fn retire_removes_a_runbook_written_in_the_file() {
+    // Before issue 8's fix, retiring a release with a runbook was refused: the runbook left
+    // behind is a `runbook-undefined-release` error.
+    let text = fixture("valid/runbooks.toml").replace(
+        r#"site = { CI = "ulmo", QA = "redwood", Production = "redwood" }"#,
+        r#"site = { CI = "ulmo", QA = "ulmo", Production = "ulmo" }"#,
+    );
+    let env = Env::with_matrix(&text);
+    let out = edit(&env, &["release", "retire", "redwood", "-q"]);
+    assert!(out.contains("runbook of 2 steps removed"), "{out}");
+    let after = env.read("edx-matrix.toml");
+    assert!(!after.contains("runbooks.redwood"), "{after}");
+    assert!(
+        after.contains("ulmo = [{ text = \"Check migrations\""),
+        "{after}"
+    );
+    env.run(&["check"]).code(0);
+}

@@ -671,7 +671,43 @@ fn diff_of_a_promotion_between_revisions() {
     assert_eq!(diff["rows"].as_array().unwrap().len(), 7);
     assert_eq!(diff["rebuild"], serde_json::json!([]));
     assert_eq!(diff["redeploy"][0]["stage"], "Production");
-    assert_eq!(diff["pipelines"], Value::Null);
+    // Production moves to the verawood chain of every family pro runs; the ulmo chain goes.
+    let pipelines = &diff["pipelines"];
+    assert_eq!(pipelines["computed"], true);
+    let changes = pipelines["changes"].as_array().unwrap();
+    let names: Vec<&str> = changes
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "edx-platform",
+            "notes-api",
+            "edxapp_theme",
+            "learning",
+            "authoring",
+            "learner-dashboard",
+            "communications"
+        ]
+    );
+    assert!(changes.iter().all(|c| c["change"] == "changed"));
+    assert_eq!(
+        changes[0]["jobs"],
+        serde_json::json!({
+            "added": ["deploy-edx-platform-verawood-pro-production"],
+            "removed": ["build-edx-platform-ulmo-pro", "deploy-edx-platform-ulmo-pro-production"],
+            "changed": [],
+        })
+    );
+    assert_eq!(
+        changes[0]["resources"]["removed"],
+        serde_json::json!([
+            "git-edx-platform-ulmo-pro",
+            "artifact-edx-platform-ulmo-pro"
+        ])
+    );
+    assert_eq!(changes[0]["other"], serde_json::json!(["groups"]));
 }
 
 #[test]
@@ -681,7 +717,7 @@ fn diff_defaults_to_head_against_the_working_tree() {
     assert_eq!(
         run.ok(),
         "HEAD:config/edx-matrix.toml → config/edx-matrix.toml (working tree)\n\n\
-         no change to what is built or deployed\n\npipeline impact: not computed\n"
+         no change to what is built or deployed\n\npipeline impact: no pipeline changes\n"
     );
     // Before the rename the file had another path: a clear error, not a crash.
     let run = env.run(&["-f", "config/edx-matrix.toml", "diff", "HEAD~3"]);
@@ -848,4 +884,117 @@ fn history_of_a_thousand_commits() {
     assert_eq!(lead("ulmo"), 30 * 3600);
     assert_eq!(lead("verawood"), 60 * 3600);
     eprintln!("history of 1000 commits: {elapsed:?}");
+}
+
+#[test]
+fn diff_of_pipelines_added_removed_and_of_settings_only() {
+    let env = Env::new();
+    let old = acme_with_pro("ulmo", "teak");
+    // online was the only deployment with forum: its pipeline goes, and the meta pipeline no
+    // longer sets it.
+    let new = old.replacen("forum             = {}\n", "", 1);
+    env.write("old.toml", &old);
+    env.write("new.toml", &new);
+    let json = |a: &str, b: &str| -> Value {
+        let run = env.run(&["diff", a, b, "--format", "json"]);
+        serde_json::from_str(run.ok()).unwrap()
+    };
+    let changes = |diff: &Value| -> Vec<(String, String)> {
+        diff["pipelines"]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_owned(),
+                    c["change"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let pair = |n: &str, c: &str| (n.to_owned(), c.to_owned());
+    assert_eq!(
+        changes(&json("old.toml", "new.toml")),
+        [pair("edx-matrix", "changed"), pair("forum", "removed")]
+    );
+    assert_eq!(
+        changes(&json("new.toml", "old.toml")),
+        [pair("forum", "added"), pair("edx-matrix", "changed")]
+    );
+    let run = env.run(&["diff", "new.toml", "old.toml"]);
+    assert!(
+        run.ok().ends_with(
+            "pipelines to re-set: 1 added, 0 removed, 1 changed\n\
+             + forum: new: set from the meta pipeline's following run\n\
+             ~ edx-matrix: definition changes: re-set\n    \
+             jobs       ~ set-pipelines\n"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    // Only the `[pipelines]` settings change: every pipeline moves to another team.
+    let with_settings = fixture("valid/pipelines.toml");
+    env.write("a.toml", &with_settings);
+    env.write(
+        "b.toml",
+        &with_settings.replace(r#"team        = "acme""#, r#"team        = "acme-ops""#),
+    );
+    let diff = json("a.toml", "b.toml");
+    assert_eq!(diff["rows"], serde_json::json!([]));
+    let all = diff["pipelines"]["changes"].as_array().unwrap();
+    assert!(all.len() > 3);
+    assert!(
+        all.iter().all(|c| c["other"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("team `acme` → `acme-ops`"))),
+        "{all:?}"
+    );
+    let run = env.run(&["diff", "a.toml", "b.toml"]);
+    assert!(
+        run.ok()
+            .contains("no change to the resolved matrix: only the pipelines change"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn diff_does_not_compute_pipelines_from_broken_settings() {
+    let env = Env::new();
+    let good = fixture("valid/pipelines.toml");
+    let bad = good.replace(r#"check_every = "5m""#, r#"check_every = "5 minutes""#);
+    assert_ne!(good, bad);
+    env.write("good.toml", &good);
+    env.write("bad.toml", &bad);
+    // The matrix itself is valid on both sides: the rest of the diff is shown.
+    let run = env.run(&["diff", "good.toml", "bad.toml"]);
+    assert!(
+        run.ok().ends_with(
+            "pipeline impact: not computed: `bad.toml` has 1 error in `[pipelines]` \
+             (`edx-matrix check` shows them)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["diff", "bad.toml", "bad.toml", "--format", "markdown"]);
+    assert!(
+        run.ok().ends_with(
+            "_Pipeline impact: not computed: `bad.toml` has 1 error in `[pipelines]`, \
+             `bad.toml` has 1 error in `[pipelines]` (`edx-matrix check` shows them)._\n"
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = env.run(&["diff", "bad.toml", "good.toml", "--format", "json"]);
+    let diff: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(
+        diff["pipelines"],
+        serde_json::json!({
+            "computed": false,
+            "reason": "`bad.toml` has 1 error in `[pipelines]` (`edx-matrix check` shows them)",
+            "changes": [],
+        })
+    );
 }

@@ -2,6 +2,7 @@
 
 use super::document::{self, Lines};
 use super::{EditError, EditOutcome, Place, finish};
+use crate::runbook::builtin;
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Release, names};
 use std::cmp::Ordering;
@@ -102,12 +103,23 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
     );
     let mut expected = matrix.clone();
     expected.releases.insert(position, release);
-    finish(
-        doc.to_string(),
-        &expected,
-        format!("added release `{}`", new.name),
-        Vec::new(),
-    )
+    let mut summary = format!("added release `{}`", new.name);
+    let mut notes = Vec::new();
+    // Pre-fill the runbook of an upstream release the tool knows steps for (issue 8). The
+    // every-release steps alone are not copied: `steps_for` falls back to them anyway.
+    if builtin::releases().contains(&new.name.as_str()) && builtin::insert(&mut doc, &new.name) {
+        let count = builtin::steps(&new.name).len();
+        summary.push_str(&format!(
+            " with {count} built-in runbook step{}",
+            if count == 1 { "" } else { "s" }
+        ));
+        notes.push(format!(
+            "`[[runbooks.{0}]]` holds the upgrade steps edx-matrix knows for `{0}`: check and \
+             adapt them (`edx-matrix runbook {0}` prints them)",
+            new.name
+        ));
+    }
+    finish(doc.to_string(), &expected, summary, notes)
 }
 
 /// Removes a release and every release-map entry for it; refuses while a stage runs it or an
@@ -207,6 +219,8 @@ pub fn retire(text: &str, name: &str) -> Result<EditOutcome, EditError> {
             }
         }
     }
+    // Its runbook goes too: a runbook for an undefined release is an error.
+    let runbook_steps = remove_runbook(&mut doc, name);
     let mut expected = matrix.clone();
     expected.releases.retain(|r| r.name != name);
     expected.release_map.retain(|e| e.release != name);
@@ -218,9 +232,37 @@ pub fn retire(text: &str, name: &str) -> Result<EditOutcome, EditError> {
             if shrunk_blocks == 1 { "" } else { "s" },
         ));
     }
+    if let Some(steps) = runbook_steps {
+        summary.push_str(&format!(
+            "; runbook of {steps} step{} removed",
+            if steps == 1 { "" } else { "s" }
+        ));
+    }
     let new_text = doc.to_string();
     let notes = stale_comments(&new_text, name);
     finish(new_text, &expected, summary, notes)
+}
+
+/// Removes the runbook of `release` (`[[runbooks.RELEASE]]` blocks or `RELEASE = [...]` under
+/// `[runbooks]`) and returns how many steps it had, if there was one. A `[runbooks]` section
+/// left empty goes too, unless it is written out with a header.
+fn remove_runbook(doc: &mut toml_edit::DocumentMut, release: &str) -> Option<usize> {
+    let runbooks = doc.get_mut("runbooks")?.as_table_like_mut()?;
+    let removed = runbooks.remove(release)?;
+    let steps = match &removed {
+        Item::ArrayOfTables(array) => array.len(),
+        Item::Value(toml_edit::Value::Array(array)) => array.len(),
+        _ => 0,
+    };
+    let now_empty = runbooks.is_empty();
+    let implicit = doc
+        .get("runbooks")
+        .and_then(Item::as_table)
+        .is_some_and(toml_edit::Table::is_implicit);
+    if now_empty && implicit {
+        doc.remove("runbooks");
+    }
+    Some(steps)
 }
 
 /// Returns a note for every comment of `text` that still names `release`.
@@ -352,5 +394,106 @@ mod tests {
             "{}",
             twice.summary
         );
+    }
+
+    fn redwood() -> NewRelease {
+        NewRelease {
+            name: "redwood".to_owned(),
+            branch: "open-release/redwood.master".to_owned(),
+            python: "3.11".to_owned(),
+            node: "18".to_owned(),
+        }
+    }
+
+    #[test]
+    fn add_prefills_the_runbook_of_a_release_the_tool_knows() {
+        let out = add(ACME, &redwood()).expect("adds");
+        assert!(
+            out.summary.contains("with 2 built-in runbook steps"),
+            "{}",
+            out.summary
+        );
+        assert_eq!(out.notes.len(), 1);
+        assert!(out.text.find("[[runbooks.redwood]]") > out.text.rfind("[[map]]"));
+        assert_eq!(out.text.matches("[[runbooks.redwood]]").count(), 2);
+        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        assert!(
+            !loaded.diagnostics.iter().any(crate::Diagnostic::is_error),
+            "{:?}",
+            loaded.diagnostics
+        );
+        let file = crate::runbook::of(&loaded);
+        assert_eq!(
+            file.runbooks.for_release("redwood"),
+            Some(builtin::steps("redwood").as_slice())
+        );
+        // A release with no steps of its own gets no runbook: the every-release steps apply
+        // to it anyway, as a fallback.
+        let out = add(ACME, &willow()).expect("adds");
+        assert!(!out.text.contains("runbooks"));
+        assert!(out.notes.is_empty());
+    }
+
+    #[test]
+    fn add_keeps_a_runbook_already_written_for_it() {
+        // Not reachable through a valid file (a runbook needs its release), but `insert`
+        // must not replace steps someone wrote.
+        let text = format!("{ACME}\n[runbooks]\nulmo = []\n");
+        let out = add(&text, &redwood()).expect("adds");
+        assert!(out.text.contains("ulmo = []\n"));
+        assert_eq!(out.text.matches("[[runbooks.redwood]]").count(), 2);
+    }
+
+    const WITH_RUNBOOKS: &str = r#"stages = ["CI"]
+[releases]
+redwood = { branch = "open-release/redwood.master", python = "3.11", node = "18" }
+ulmo    = { branch = "release/ulmo", python = "3.11", node = "24" }
+[applications]
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+[deployments]
+site = { CI = "ulmo" }
+[[map]]
+releases = ["redwood", "ulmo"]
+deployments = ["site"]
+[map.apps]
+forum = {}
+
+[[runbooks.redwood]]
+text = "Generate JWT signing keys"
+
+[[runbooks.redwood]]
+text = "Watch the logs"
+when = "every-deploy"
+"#;
+
+    #[test]
+    fn retire_removes_the_runbook_of_the_release() {
+        let out = retire(WITH_RUNBOOKS, "redwood").expect("retires");
+        assert!(!out.text.contains("runbooks"), "{}", out.text);
+        assert!(
+            out.summary.ends_with("; runbook of 2 steps removed"),
+            "{}",
+            out.summary
+        );
+        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
+
+        // The inline form, next to the runbook of another release, which stays.
+        let text = format!(
+            "{}[runbooks]\nulmo = [{{ text = \"Check migrations\" }}]\n",
+            WITH_RUNBOOKS
+        );
+        let text = text.replace("site = { CI = \"ulmo\" }", "site = { CI = \"redwood\" }");
+        let out = retire(&text, "ulmo").expect("retires");
+        assert!(
+            out.summary.ends_with("; runbook of 1 step removed"),
+            "{}",
+            out.summary
+        );
+        assert!(out.text.contains("[runbooks]\n"));
+        assert!(!out.text.contains("Check migrations"));
+        assert_eq!(out.text.matches("[[runbooks.redwood]]").count(), 2);
+        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     }
 }
