@@ -2,7 +2,7 @@
 //! hostile values, the settings diagnostics and snapshots of rendered pipelines.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use edx_matrix_config::{Loaded, Location, Source, example, load_toml};
+use edx_matrix_config::{Loaded, Location, Source, load_toml};
 use edx_matrix_pipeline::validate::{Problem, validate};
 use edx_matrix_pipeline::{Change, Generated, all, changed, settings_of};
 use serde_json::{Value, json};
@@ -38,6 +38,14 @@ fn generate(text: &str) -> Vec<Generated> {
     all(&loaded.matrix, &settings)
 }
 
+/// The acme matrix without the `[pipelines]` section the built-in example adds.
+fn bare_acme() -> String {
+    let text =
+        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
+    assert!(!text.contains("[pipelines]"));
+    text
+}
+
 fn acme_with_settings() -> String {
     fixture("valid/pipelines.toml")
 }
@@ -57,7 +65,7 @@ fn schema() -> jsonschema::Validator {
 #[test]
 fn every_acme_pipeline_matches_the_concourse_schema_and_validates() {
     let validator = schema();
-    for text in [example::TEXT.to_owned(), acme_with_settings()] {
+    for text in [bare_acme(), acme_with_settings()] {
         let pipelines = generate(&text);
         assert!(pipelines.len() > 5);
         for g in &pipelines {
@@ -290,8 +298,8 @@ fn removing_a_stage_removes_exactly_its_jobs() {
 
 #[test]
 fn changed_reports_added_and_removed_pipelines() {
-    let before = generate(example::TEXT);
-    let text = example::TEXT.replace("forum             = {}\nnotes-api", "notes-api");
+    let before = generate(&bare_acme());
+    let text = bare_acme().replace("forum             = {}\nnotes-api", "notes-api");
     let after = generate(&text);
     assert_eq!(
         changed(&before, &after),
@@ -543,7 +551,7 @@ fn validator_rejects_invalid_and_duplicate_names() {
 fn settings_problems_are_all_reported_with_their_place() {
     let text = format!(
         "{}{}",
-        example::TEXT,
+        bare_acme(),
         r#"
 [pipelines]
 team = "Acme"
@@ -573,7 +581,7 @@ tag = "latest"
             };
             (
                 d.code.as_str().to_owned(),
-                loaded.source.line_col(span.start).0 - example::TEXT.lines().count(),
+                loaded.source.line_col(span.start).0 - bare_acme().lines().count(),
                 d.message.clone(),
                 d.help.clone(),
             )
@@ -695,7 +703,7 @@ fn snapshot_meta_pipeline() {
 #[test]
 fn snapshot_default_settings_mfe_pipeline() {
     // Without a `[pipelines]` section: the defaults of docs/pipelines.md.
-    let pipelines = generate(example::TEXT);
+    let pipelines = generate(&bare_acme());
     insta::assert_snapshot!(
         "example-communications.json",
         find(&pipelines, "communications").pipeline.to_json()
