@@ -52,45 +52,17 @@ pub enum ColorChoice {
 pub enum Command {
     /// Validate the matrix and report every problem with its location
     Check(CheckArgs),
-    /// Print the resolved rows: what every stage builds for every application
-    Resolve(ResolveArgs),
     /// Show the deployments x stages grid, or the components of one deployment
     Show(ShowArgs),
+    /// Print the resolved rows: what every stage builds for every application
+    Resolve(ResolveArgs),
     /// Answer the everyday lookups (who runs a release, which stages, which version)
     #[command(subcommand)]
     Query(QueryCommand),
     /// Print the release map with every block and template expanded
     Expand(ExpandArgs),
-    /// Write a TOML matrix from another format
-    #[command(subcommand)]
-    Import(ImportCommand),
-    /// Write the matrix in another format: interchange JSON, Tutor, GitHub Actions, shell
-    Export(ExportArgs),
-    /// Print the JSON Schema of `edx-matrix.toml` (for taplo / Even Better TOML)
-    Schema(SchemaArgs),
-    /// Print a shell completion script
-    Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
     Init(InitArgs),
-    /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
-    Runbook(RunbookArgs),
-    /// Generate RSA JWT signing keys, as edx-platform's `generate_jwt_signing_key` does
-    JwtKeygen(JwtKeygenArgs),
-    /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
-    Logs(LogsArgs),
-    /// Check that every (origin, branch) the matrix resolves to exists on its remote
-    VerifyRefs(VerifyRefsArgs),
-    /// List upstream release branches and tags, and the releases the matrix lacks
-    Discover(DiscoverArgs),
-    /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
-    Diff(DiffArgs),
-    /// Show, from the git history of the matrix file, which release every stage ran when
-    History(HistoryArgs),
-    /// Generate the Concourse pipelines the matrix drives, and check pipeline files
-    #[command(subcommand)]
-    Pipeline(PipelineCommand),
     /// Move a stage of deployments to a new release, scaffolding its release-map entries
     Upgrade(UpgradeArgs),
     /// Give a stage the release of the stage before it (CI -> QA -> Production)
@@ -109,8 +81,36 @@ pub enum Command {
     App(AppCommand),
     /// Rewrite the matrix file in the canonical layout, keeping every comment
     Fmt(FmtArgs),
+    /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
+    Diff(DiffArgs),
+    /// Show, from the git history of the matrix file, which release every stage ran when
+    History(HistoryArgs),
+    /// Check that every (origin, branch) the matrix resolves to exists on its remote
+    VerifyRefs(VerifyRefsArgs),
+    /// List upstream release branches and tags, and the releases the matrix lacks
+    Discover(DiscoverArgs),
+    /// Generate the Concourse pipelines the matrix drives, and check pipeline files
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
     /// Serve the dashboard and the read-only JSON API, reloading when the file changes
     Serve(ServeArgs),
+    /// Write a TOML matrix from another format
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Write the matrix in another format: interchange JSON, Tutor, GitHub Actions, shell
+    Export(ExportArgs),
+    /// Print the JSON Schema of `edx-matrix.toml` (for taplo / Even Better TOML)
+    Schema(SchemaArgs),
+    /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
+    Runbook(RunbookArgs),
+    /// Generate RSA JWT signing keys, as edx-platform's `generate_jwt_signing_key` does
+    JwtKeygen(JwtKeygenArgs),
+    /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
+    Logs(LogsArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff)
+    Man,
 }
 
 /// Output formats for diagnostics.
