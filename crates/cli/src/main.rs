@@ -8,6 +8,7 @@ mod jwk;
 mod logql;
 mod matrix_file;
 mod matrix_repo;
+mod names;
 mod output;
 
 use clap::Parser;

@@ -34,6 +34,7 @@ pub mod example;
 pub mod interchange;
 pub mod lints;
 pub mod runbook;
+pub mod spanned;
 pub mod template;
 pub mod toml_load;
 pub mod toml_write;

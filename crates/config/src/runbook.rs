@@ -22,12 +22,13 @@
 
 pub mod builtin;
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::Diagnostic;
+use crate::spanned::{self, TomlReader, key_span};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
 use serde::Serialize;
 use std::ops::Range;
-use toml_edit::{Item, TableLike, Value};
+use toml_edit::{Item, TableLike};
 
 type Span = Range<usize>;
 
@@ -344,8 +345,8 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
     let mut reader = Reader {
+        toml: TomlReader::new(text),
         file: RunbookFile::default(),
-        fallback: 0..text.len().min(1),
     };
     let Ok(doc) = toml_edit::Document::parse(text) else {
         return reader.file;
@@ -357,75 +358,14 @@ pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
     if let Some(item) = root.get("operations") {
         read_operations(&mut reader, root, item);
     }
+    reader.file.diagnostics = reader.toml.into_diagnostics();
     reader.file
 }
 
+/// The runbook walk: the shared TOML helpers plus what was read so far.
 struct Reader {
+    toml: TomlReader,
     file: RunbookFile,
-    fallback: Span,
-}
-
-impl Reader {
-    fn push(&mut self, code: Code, span: Span, message: String, label: &str) -> &mut Diagnostic {
-        let diagnostics = &mut self.file.diagnostics;
-        diagnostics.push(Diagnostic::new(code, Location::Span(span), message, label));
-        let last = diagnostics.len() - 1;
-        &mut diagnostics[last]
-    }
-
-    fn key_span(&self, table: &dyn TableLike, key: &str, fallback: &Span) -> Span {
-        table
-            .key(key)
-            .and_then(|k| k.span())
-            .unwrap_or_else(|| fallback.clone())
-    }
-
-    fn wrong_type(&mut self, span: Span, expected: &str, found: &str, what: &str) {
-        self.push(
-            Code::WrongType,
-            span,
-            format!("{what} must be {expected}, found {found}"),
-            &format!("expected {expected}"),
-        );
-    }
-
-    fn unknown_keys(&mut self, table: &dyn TableLike, allowed: &[&str], what: &str, at: &Span) {
-        for (key, _) in table.iter() {
-            if allowed.contains(&key) {
-                continue;
-            }
-            let span = self.key_span(table, key, at);
-            let suggestion = did_you_mean(key, allowed.iter().copied());
-            let d = self.push(
-                Code::UnknownKey,
-                span,
-                format!("unknown key `{key}` in {what}"),
-                "unknown key",
-            );
-            d.help.push(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "expected one of {}",
-                    allowed
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
-        }
-    }
-
-    fn string(&mut self, item: &Item, what: &str, at: &Span) -> Option<(String, Span)> {
-        let span = item.span().unwrap_or_else(|| at.clone());
-        match item.as_str() {
-            Some(s) => Some((s.to_owned(), span)),
-            None => {
-                self.wrong_type(span, "a string", item.type_name(), what);
-                None
-            }
-        }
-    }
 }
 
 /// Returns the tables of an array of tables or of an inline array of inline tables, reporting
@@ -436,54 +376,30 @@ fn tables<'a>(
     what: &str,
     at: &Span,
 ) -> Vec<&'a dyn TableLike> {
-    match item {
-        Item::ArrayOfTables(array) => array.iter().map(|t| t as &dyn TableLike).collect(),
-        Item::Value(Value::Array(array)) => {
-            let mut out = Vec::new();
-            for value in array.iter() {
-                match value.as_inline_table() {
-                    Some(t) => out.push(t as &dyn TableLike),
-                    None => {
-                        let span = value.span().unwrap_or_else(|| at.clone());
-                        reader.wrong_type(
-                            span,
-                            "a table",
-                            value.type_name(),
-                            &format!("each step of {what}"),
-                        );
-                    }
-                }
-            }
-            out
-        }
-        other => {
-            let span = other.span().unwrap_or_else(|| at.clone());
-            reader.wrong_type(
-                span,
-                "an array of tables (`[[runbooks.RELEASE]]` blocks)",
-                other.type_name(),
-                what,
-            );
-            Vec::new()
-        }
-    }
+    reader
+        .toml
+        .tables(
+            item,
+            what,
+            &format!("each step of {what}"),
+            "an array of tables (`[[runbooks.RELEASE]]` blocks)",
+            at,
+        )
+        .unwrap_or_default()
 }
 
 fn read_runbooks(reader: &mut Reader, root: &toml_edit::Table, item: &Item, matrix: &Matrix) {
-    let fallback = reader.fallback.clone();
-    let at = reader.key_span(root, "runbooks", &fallback);
-    let Some(table) = item.as_table_like() else {
-        let span = item.span().unwrap_or(at);
-        reader.wrong_type(span, "a table", item.type_name(), "`runbooks`");
+    let at = key_span(root, "runbooks", &reader.toml.fallback());
+    let Some(table) = reader.toml.table(item, "`runbooks`", &at) else {
         return;
     };
     let releases: Vec<&str> = matrix.releases.iter().map(|r| r.name.as_str()).collect();
     let stages: Vec<&str> = matrix.stages.iter().map(|s| s.as_str()).collect();
     for (release, item) in table.iter() {
-        let key_span = reader.key_span(table, release, &at);
+        let key_span = key_span(table, release, &at);
         if !releases.contains(&release) {
             let suggestion = did_you_mean(release, releases.iter().copied());
-            let d = reader.push(
+            let d = reader.toml.push(
                 Code::RunbookUndefinedRelease,
                 key_span.clone(),
                 format!("runbook for release `{release}`, which is not defined in `[releases]`"),
@@ -502,7 +418,7 @@ fn read_runbooks(reader: &mut Reader, root: &toml_edit::Table, item: &Item, matr
             let step_at = step
                 .iter()
                 .next()
-                .map(|(k, _)| reader.key_span(step, k, &key_span))
+                .map(|(k, _)| spanned::key_span(step, k, &key_span))
                 .unwrap_or_else(|| key_span.clone());
             if let Some(step) = read_step(reader, step, &what, &step_at, &stages) {
                 steps.push(step);
@@ -531,7 +447,7 @@ fn read_step(
     stages: &[&str],
 ) -> Option<Step> {
     let step_what = format!("a step of {what}");
-    reader.unknown_keys(table, STEP_KEYS, &step_what, at);
+    reader.toml.unknown_keys(table, STEP_KEYS, &step_what, at);
     let mut ok = true;
     let mut step = Step {
         text: String::new(),
@@ -541,10 +457,13 @@ fn read_step(
         source: None,
     };
     match table.get("text") {
-        Some(item) => match reader.string(item, &format!("`text` of {step_what}"), at) {
+        Some(item) => match reader
+            .toml
+            .string(item, &format!("`text` of {step_what}"), at)
+        {
             Some((text, span)) => {
                 if text.trim().is_empty() {
-                    reader.push(
+                    reader.toml.push(
                         Code::InvalidRunbookStep,
                         span,
                         format!("empty `text` in {step_what}"),
@@ -552,7 +471,7 @@ fn read_step(
                     );
                     ok = false;
                 } else if let Some(c) = bad_char(&text, true) {
-                    reader.push(
+                    reader.toml.push(
                         Code::InvalidRunbookStep,
                         span,
                         format!("`text` of {step_what} contains the control character {c:?}"),
@@ -565,7 +484,7 @@ fn read_step(
             None => ok = false,
         },
         None => {
-            reader.push(
+            reader.toml.push(
                 Code::MissingKey,
                 at.clone(),
                 format!("missing key `text` in {step_what}"),
@@ -576,13 +495,15 @@ fn read_step(
     }
     for key in ["command", "source"] {
         let Some(item) = table.get(key) else { continue };
-        let Some((value, span)) = reader.string(item, &format!("`{key}` of {step_what}"), at)
+        let Some((value, span)) = reader
+            .toml
+            .string(item, &format!("`{key}` of {step_what}"), at)
         else {
             ok = false;
             continue;
         };
         if value.trim().is_empty() {
-            reader.push(
+            reader.toml.push(
                 Code::InvalidRunbookStep,
                 span,
                 format!("empty `{key}` in {step_what}"),
@@ -591,6 +512,7 @@ fn read_step(
             ok = false;
         } else if let Some(c) = bad_char(&value, false) {
             reader
+                .toml
                 .push(
                     Code::InvalidRunbookStep,
                     span,
@@ -607,11 +529,15 @@ fn read_step(
         }
     }
     if let Some(item) = table.get("when") {
-        match reader.string(item, &format!("`when` of {step_what}"), at) {
+        match reader
+            .toml
+            .string(item, &format!("`when` of {step_what}"), at)
+        {
             Some((value, span)) => match When::parse(&value) {
                 Some(when) => step.when = when,
                 None => {
                     reader
+                        .toml
                         .push(
                             Code::InvalidRunbookStep,
                             span,
@@ -636,7 +562,7 @@ fn read_step(
                 for value in array.iter() {
                     let vspan = value.span().unwrap_or_else(|| span.clone());
                     let Some(stage) = value.as_str() else {
-                        reader.wrong_type(
+                        reader.toml.wrong_type(
                             vspan,
                             "a string",
                             value.type_name(),
@@ -647,7 +573,7 @@ fn read_step(
                     };
                     if !stages.contains(&stage) {
                         let suggestion = did_you_mean(stage, stages.iter().copied());
-                        let d = reader.push(
+                        let d = reader.toml.push(
                             Code::RunbookUndefinedStage,
                             vspan,
                             format!("stage `{stage}` of {step_what} is not in the stage order"),
@@ -664,7 +590,7 @@ fn read_step(
                 }
             }
             None => {
-                reader.wrong_type(
+                reader.toml.wrong_type(
                     span,
                     "an array of strings",
                     item.type_name(),
@@ -686,19 +612,21 @@ fn quoted_list(names: &[&str]) -> String {
 }
 
 fn read_operations(reader: &mut Reader, root: &toml_edit::Table, item: &Item) {
-    let fallback = reader.fallback.clone();
-    let at = reader.key_span(root, "operations", &fallback);
-    let Some(table) = item.as_table_like() else {
-        let span = item.span().unwrap_or(at);
-        reader.wrong_type(span, "a table", item.type_name(), "`operations`");
+    let at = key_span(root, "operations", &reader.toml.fallback());
+    let Some(table) = reader.toml.table(item, "`operations`", &at) else {
         return;
     };
-    reader.unknown_keys(table, OPERATIONS_KEYS, "`[operations]`", &at);
+    reader
+        .toml
+        .unknown_keys(table, OPERATIONS_KEYS, "`[operations]`", &at);
     if let Some(item) = table.get("grafana_url") {
-        if let Some((url, span)) = reader.string(item, "`grafana_url` of `[operations]`", &at) {
+        if let Some((url, span)) = reader
+            .toml
+            .string(item, "`grafana_url` of `[operations]`", &at)
+        {
             match grafana_url_problem(&url) {
                 Some(problem) => {
-                    reader.push(
+                    reader.toml.push(
                         Code::InvalidGrafanaUrl,
                         span,
                         format!("invalid Grafana URL `{}`: {problem}", url.escape_debug()),
@@ -712,11 +640,15 @@ fn read_operations(reader: &mut Reader, root: &toml_edit::Table, item: &Item) {
         }
     }
     if let Some(item) = table.get("loki_datasource") {
-        if let Some((uid, span)) = reader.string(item, "`loki_datasource` of `[operations]`", &at) {
+        if let Some((uid, span)) =
+            reader
+                .toml
+                .string(item, "`loki_datasource` of `[operations]`", &at)
+        {
             if is_valid_datasource_uid(&uid) {
                 reader.file.operations.loki_datasource = Some(uid);
             } else {
-                reader.push(
+                reader.toml.push(
                     Code::InvalidGrafanaUrl,
                     span,
                     format!("invalid Loki data source uid `{}`", uid.escape_debug()),

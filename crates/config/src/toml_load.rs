@@ -5,16 +5,16 @@
 //! serde stops at the first error and `check` must report them all.
 
 use crate::diagnostic::{Diagnostic, Location, Secondary};
+use crate::spanned::{TomlReader, key_span};
 use crate::template::Template;
 use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
-use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{
     AppKind, AppVersion, Application, Code, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
     Subject,
 };
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
-use toml_edit::{Item, TableLike, Value};
+use toml_edit::{Item, TableLike};
 
 type Span = Range<usize>;
 
@@ -227,165 +227,10 @@ impl TomlSourceMap {
     }
 }
 
+/// The matrix walk: the shared TOML helpers plus the source map being built.
 struct Reader {
-    diagnostics: Vec<Diagnostic>,
+    toml: TomlReader,
     map: TomlSourceMap,
-    /// The span used when an item has none (the whole file).
-    fallback: Span,
-}
-
-fn span_of(item: &Item) -> Option<Span> {
-    item.span()
-}
-
-impl Reader {
-    fn push(&mut self, code: Code, span: Span, message: String, label: &str) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::new(code, Location::Span(span), message, label));
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
-    }
-
-    fn item_span(&self, item: &Item, fallback: &Span) -> Span {
-        span_of(item).unwrap_or_else(|| fallback.clone())
-    }
-
-    fn key_span(&self, table: &dyn TableLike, key: &str, fallback: &Span) -> Span {
-        table
-            .key(key)
-            .and_then(|k| k.span())
-            .unwrap_or_else(|| fallback.clone())
-    }
-
-    /// Reports keys of `table` outside `allowed`, with a suggestion.
-    fn unknown_keys(
-        &mut self,
-        table: &dyn TableLike,
-        allowed: &[&str],
-        what: &str,
-        fallback: &Span,
-    ) {
-        for (key, _) in table.iter() {
-            if !allowed.contains(&key) {
-                let span = self.key_span(table, key, fallback);
-                let suggestion = did_you_mean(key, allowed.iter().copied());
-                let d = self.push(
-                    Code::UnknownKey,
-                    span,
-                    format!("unknown key `{key}` in {what}"),
-                    "unknown key",
-                );
-                match suggestion {
-                    Some(s) => d.help.push(format!("did you mean `{s}`?")),
-                    None => d.help.push(format!(
-                        "expected one of {}",
-                        allowed
-                            .iter()
-                            .map(|k| format!("`{k}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                }
-            }
-        }
-    }
-
-    fn missing(&mut self, span: Span, key: &str, what: &str) {
-        self.push(
-            Code::MissingKey,
-            span,
-            format!("missing key `{key}` in {what}"),
-            &format!("`{key}` is required here"),
-        );
-    }
-
-    fn wrong_type(&mut self, span: Span, expected: &str, found: &str, what: &str) {
-        self.push(
-            Code::WrongType,
-            span,
-            format!("{what} must be {expected}, found {found}"),
-            &format!("expected {expected}"),
-        );
-    }
-
-    /// Reads a string value, reporting a wrong type.
-    fn string(&mut self, item: &Item, what: &str, fallback: &Span) -> Option<(String, Span)> {
-        let span = self.item_span(item, fallback);
-        match item.as_str() {
-            Some(s) => Some((s.to_owned(), span)),
-            None => {
-                self.wrong_type(span, "a string", item.type_name(), what);
-                None
-            }
-        }
-    }
-
-    fn table<'a>(
-        &mut self,
-        item: &'a Item,
-        what: &str,
-        fallback: &Span,
-    ) -> Option<&'a dyn TableLike> {
-        match item.as_table_like() {
-            Some(t) => Some(t),
-            None => {
-                let span = self.item_span(item, fallback);
-                self.wrong_type(span, "a table", item.type_name(), what);
-                None
-            }
-        }
-    }
-
-    /// Reads an array of strings.
-    fn string_array(
-        &mut self,
-        item: &Item,
-        what: &str,
-        fallback: &Span,
-    ) -> Option<Vec<(String, Span)>> {
-        let span = self.item_span(item, fallback);
-        let Some(array) = item.as_array() else {
-            self.wrong_type(span, "an array of strings", item.type_name(), what);
-            return None;
-        };
-        let mut out = Vec::with_capacity(array.len());
-        for value in array.iter() {
-            let vspan = value.span().unwrap_or_else(|| span.clone());
-            match value.as_str() {
-                Some(s) => out.push((s.to_owned(), vspan)),
-                None => self.wrong_type(
-                    vspan,
-                    "a string",
-                    value.type_name(),
-                    &format!("each item of {what}"),
-                ),
-            }
-        }
-        Some(out)
-    }
-
-    /// Reads a template string; on error reports it at the offending brace.
-    fn template(&mut self, item: &Item, what: &str, fallback: &Span) -> Option<(Template, Span)> {
-        let (text, span) = self.string(item, what, fallback)?;
-        match Template::parse(&text) {
-            Ok(t) => Some((t, span)),
-            Err(e) => {
-                // Point into the string when it is a plain basic string on one line.
-                let (start, len) = if span.len() == text.len() + 2 {
-                    (span.start + 1 + e.offset, e.len)
-                } else {
-                    (span.start, span.len())
-                };
-                self.push(
-                    Code::InvalidTemplate,
-                    start..start + len,
-                    format!("invalid template in {what}"),
-                    &e.message,
-                );
-                None
-            }
-        }
-    }
 }
 
 /// Parses TOML text into a matrix, its source map and the format diagnostics.
@@ -418,34 +263,32 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
         }
     };
     let mut reader = Reader {
-        diagnostics: Vec::new(),
+        toml: TomlReader::new(text),
         map: TomlSourceMap::default(),
-        fallback: whole.clone(),
     };
     let root = doc.as_table();
-    reader.unknown_keys(root, TOP_LEVEL_KEYS, "the matrix file", &whole);
+    reader
+        .toml
+        .unknown_keys(root, TOP_LEVEL_KEYS, "the matrix file", &whole);
     let mut matrix = Matrix::default();
 
     match root.get("stages") {
         Some(item) => {
-            if let Some(stages) = reader.string_array(item, "`stages`", &whole) {
+            if let Some(stages) = reader.toml.string_array(item, "`stages`", &whole) {
                 for (name, span) in stages {
                     matrix.stages.push(name.into());
                     reader.map.stages.push(span);
                 }
             }
         }
-        None => reader.missing(whole.clone(), "stages", "the matrix file (the stage promotion order, e.g. `stages = [\"CI\", \"QA\", \"Production\"]`)"),
+        None => reader.toml.missing(whole.clone(), "stages", "the matrix file (the stage promotion order, e.g. `stages = [\"CI\", \"QA\", \"Production\"]`)"),
     }
     read_releases(&mut reader, root, &mut matrix);
     read_applications(&mut reader, root, &mut matrix);
     read_deployments(&mut reader, root, &mut matrix);
     read_map(&mut reader, root, &mut matrix);
     read_lints(&mut reader, root);
-    let Reader {
-        diagnostics, map, ..
-    } = reader;
-    (matrix, map, diagnostics)
+    (matrix, reader.map, reader.toml.into_diagnostics())
 }
 
 fn first_line(message: &str) -> String {
@@ -458,11 +301,11 @@ fn section<'a>(
     key: &str,
     what: &str,
 ) -> Option<&'a dyn TableLike> {
-    let fallback = reader.fallback.clone();
+    let fallback = reader.toml.fallback();
     match root.get(key) {
-        Some(item) => reader.table(item, &format!("`{key}`"), &fallback),
+        Some(item) => reader.toml.table(item, &format!("`{key}`"), &fallback),
         None => {
-            reader.missing(fallback, key, what);
+            reader.toml.missing(fallback, key, what);
             None
         }
     }
@@ -479,7 +322,7 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
     };
     for (name, item) in table.iter() {
         let index = matrix.releases.len();
-        let name_span = reader.key_span(table, name, &reader.fallback.clone());
+        let name_span = key_span(table, name, &reader.toml.fallback());
         let what = format!("release `{name}`");
         let mut spans = ReleaseSpans {
             name: name_span.clone(),
@@ -498,8 +341,10 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                 field: Some(field),
             });
         };
-        if let Some(fields) = reader.table(item, &what, &name_span) {
-            reader.unknown_keys(fields, RELEASE_KEYS, &what, &name_span);
+        if let Some(fields) = reader.toml.table(item, &what, &name_span) {
+            reader
+                .toml
+                .unknown_keys(fields, RELEASE_KEYS, &what, &name_span);
             for (key, field, slot) in [
                 ("branch", ReleaseField::Branch, 0),
                 ("python", ReleaseField::Python, 1),
@@ -507,7 +352,10 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
             ] {
                 match fields.get(key) {
                     Some(value) => {
-                        match reader.string(value, &format!("`{key}` of {what}"), &name_span) {
+                        match reader
+                            .toml
+                            .string(value, &format!("`{key}` of {what}"), &name_span)
+                        {
                             Some((text, span)) => match slot {
                                 0 => {
                                     release.branch = text.into();
@@ -526,23 +374,18 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                         }
                     }
                     None => {
-                        reader.missing(name_span.clone(), key, &what);
+                        reader.toml.missing(name_span.clone(), key, &what);
                         poison(reader, field);
                     }
                 }
             }
             if let Some(value) = fields.get("rolling") {
-                match value.as_bool() {
-                    Some(b) => release.rolling = b,
-                    None => {
-                        let span = reader.item_span(value, &name_span);
-                        reader.wrong_type(
-                            span,
-                            "a boolean",
-                            value.type_name(),
-                            &format!("`rolling` of {what}"),
-                        );
-                    }
+                if let Some(b) =
+                    reader
+                        .toml
+                        .boolean(value, &format!("`rolling` of {what}"), &name_span)
+                {
+                    release.rolling = b;
                 }
             }
         } else {
@@ -570,7 +413,7 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
     };
     for (name, item) in table.iter() {
         let index = matrix.applications.len();
-        let name_span = reader.key_span(table, name, &reader.fallback.clone());
+        let name_span = key_span(table, name, &reader.toml.fallback());
         let what = format!("application `{name}`");
         let mut spans = AppSpans {
             name: name_span.clone(),
@@ -583,12 +426,16 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
             path: None,
         };
         let mut kind_known = false;
-        if let Some(fields) = reader.table(item, &what, &name_span) {
-            reader.unknown_keys(fields, APPLICATION_KEYS, &what, &name_span);
+        if let Some(fields) = reader.toml.table(item, &what, &name_span) {
+            reader
+                .toml
+                .unknown_keys(fields, APPLICATION_KEYS, &what, &name_span);
             match fields.get("kind") {
                 Some(value) => {
                     if let Some((text, span)) =
-                        reader.string(value, &format!("`kind` of {what}"), &name_span)
+                        reader
+                            .toml
+                            .string(value, &format!("`kind` of {what}"), &name_span)
                     {
                         match AppKind::parse(&text) {
                             Some(kind) => {
@@ -596,7 +443,7 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
                                 kind_known = true;
                             }
                             None => {
-                                reader.push(
+                                reader.toml.push(
                                     Code::WrongType,
                                     span.clone(),
                                     format!("invalid kind `{text}` for {what}"),
@@ -607,14 +454,17 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
                         spans.kind = Some(span);
                     }
                 }
-                None => reader.missing(
+                None => reader.toml.missing(
                     name_span.clone(),
                     "kind",
                     &format!("{what} (`ida` or `mfe`)"),
                 ),
             }
             if let Some(value) = fields.get("repository") {
-                match reader.string(value, &format!("`repository` of {what}"), &name_span) {
+                match reader
+                    .toml
+                    .string(value, &format!("`repository` of {what}"), &name_span)
+                {
                     Some((text, span)) => {
                         app.repository = Some(text.into());
                         spans.repository = Some(span);
@@ -629,7 +479,9 @@ fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut 
             }
             if let Some(value) = fields.get("path") {
                 if let Some((text, span)) =
-                    reader.string(value, &format!("`path` of {what}"), &name_span)
+                    reader
+                        .toml
+                        .string(value, &format!("`path` of {what}"), &name_span)
                 {
                     app.path = Some(text.into());
                     spans.path = Some(span);
@@ -662,7 +514,7 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
         return;
     };
     for (name, item) in table.iter() {
-        let name_span = reader.key_span(table, name, &reader.fallback.clone());
+        let name_span = key_span(table, name, &reader.toml.fallback());
         let what = format!("deployment `{name}`");
         let mut spans = DeploymentSpans {
             name: name_span.clone(),
@@ -672,10 +524,10 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
             name: name.into(),
             stages: Vec::new(),
         };
-        if let Some(stages) = reader.table(item, &what, &name_span) {
+        if let Some(stages) = reader.toml.table(item, &what, &name_span) {
             for (stage, value) in stages.iter() {
-                let key_span = reader.key_span(stages, stage, &name_span);
-                if let Some((release, span)) = reader.string(
+                let key_span = key_span(stages, stage, &name_span);
+                if let Some((release, span)) = reader.toml.string(
                     value,
                     &format!("the release of stage `{stage}` of {what}"),
                     &key_span,
@@ -725,12 +577,17 @@ fn read_block_app(
         translations: None,
         poisoned: Vec::new(),
     };
-    let Some(fields) = reader.table(item, &what, &key_span) else {
+    let Some(fields) = reader.toml.table(item, &what, &key_span) else {
         return (app, spans);
     };
-    reader.unknown_keys(fields, APP_VERSION_KEYS, &what, &key_span);
+    reader
+        .toml
+        .unknown_keys(fields, APP_VERSION_KEYS, &what, &key_span);
     if let Some(value) = fields.get("release") {
-        match reader.string(value, &format!("`release` of {what}"), &key_span) {
+        match reader
+            .toml
+            .string(value, &format!("`release` of {what}"), &key_span)
+        {
             Some((text, span)) => {
                 app.release = Some(text);
                 spans.release = Some(span);
@@ -744,7 +601,10 @@ fn read_block_app(
         ("runtime", EntryField::Runtime),
     ] {
         if let Some(value) = fields.get(key) {
-            match reader.template(value, &format!("`{key}` of {what}"), &key_span) {
+            match reader
+                .toml
+                .template(value, &format!("`{key}` of {what}"), &key_span)
+            {
                 Some((template, span)) => match field {
                     EntryField::Branch => {
                         app.branch = Some(template);
@@ -765,13 +625,13 @@ fn read_block_app(
     }
     if let Some(value) = fields.get("translations") {
         let label = format!("`translations` of {what}");
-        if let Some(commands) = reader.string_array(value, &label, &key_span) {
+        if let Some(commands) = reader.toml.string_array(value, &label, &key_span) {
             let mut templates = Vec::with_capacity(commands.len());
             for (i, (text, span)) in commands.into_iter().enumerate() {
                 match Template::parse(&text) {
                     Ok(t) => templates.push(t),
                     Err(e) => {
-                        reader.push(
+                        reader.toml.push(
                             Code::InvalidTemplate,
                             span.clone(),
                             format!("invalid template in {label}: {}", e.message),
@@ -797,32 +657,15 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         // A matrix without a release map is legal only without stages; checks report the rest.
         return;
     };
-    let fallback = reader.fallback.clone();
-    let blocks: Vec<&dyn TableLike> = match item {
-        Item::ArrayOfTables(array) => array.iter().map(|t| t as &dyn TableLike).collect(),
-        Item::Value(Value::Array(array)) => {
-            let mut out = Vec::new();
-            for value in array.iter() {
-                match value.as_inline_table() {
-                    Some(t) => out.push(t as &dyn TableLike),
-                    None => {
-                        let span = value.span().unwrap_or_else(|| fallback.clone());
-                        reader.wrong_type(span, "a table", value.type_name(), "each `map` block");
-                    }
-                }
-            }
-            out
-        }
-        other => {
-            let span = reader.item_span(other, &fallback);
-            reader.wrong_type(
-                span,
-                "an array of tables (`[[map]]` blocks)",
-                other.type_name(),
-                "`map`",
-            );
-            return;
-        }
+    let fallback = reader.toml.fallback();
+    let Some(blocks) = reader.toml.tables(
+        item,
+        "`map`",
+        "each `map` block",
+        "an array of tables (`[[map]]` blocks)",
+        &fallback,
+    ) else {
+        return;
     };
     let mut entry_index: HashMap<(String, String), usize> = HashMap::new();
     for block in blocks {
@@ -838,7 +681,7 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
             })
             .unwrap_or_else(|| fallback.clone());
         let what = "this release-map block";
-        reader.unknown_keys(block, BLOCK_KEYS, what, &header);
+        reader.toml.unknown_keys(block, BLOCK_KEYS, what, &header);
         let mut spans = BlockSpans {
             header: header.clone(),
             ..Default::default()
@@ -846,10 +689,11 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         let names = |key: &str, reader: &mut Reader| -> Vec<(String, Span)> {
             match block.get(key) {
                 Some(item) => reader
+                    .toml
                     .string_array(item, &format!("`{key}` of {what}"), &header)
                     .unwrap_or_default(),
                 None => {
-                    reader.missing(header.clone(), key, what);
+                    reader.toml.missing(header.clone(), key, what);
                     Vec::new()
                 }
             }
@@ -862,16 +706,19 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
         let mut apps = Vec::new();
         match block.get("apps") {
             Some(item) => {
-                if let Some(table) = reader.table(item, &format!("`apps` of {what}"), &header) {
+                if let Some(table) = reader
+                    .toml
+                    .table(item, &format!("`apps` of {what}"), &header)
+                {
                     for (name, value) in table.iter() {
-                        let key_span = reader.key_span(table, name, &header);
+                        let key_span = key_span(table, name, &header);
                         let (app, app_spans) = read_block_app(reader, name, value, key_span);
                         apps.push(app);
                         spans.apps.push(app_spans);
                     }
                 }
             }
-            None => reader.missing(header.clone(), "apps", what),
+            None => reader.toml.missing(header.clone(), "apps", what),
         }
         reader.map.blocks.push(spans);
         for (d_index, (deployment, _)) in deployments.iter().enumerate() {
@@ -924,14 +771,16 @@ fn read_lints(reader: &mut Reader, root: &toml_edit::Table) {
     let Some(item) = root.get("lints") else {
         return;
     };
-    let fallback = reader.fallback.clone();
-    let Some(table) = reader.table(item, "`lints`", &fallback) else {
+    let fallback = reader.toml.fallback();
+    let Some(table) = reader.toml.table(item, "`lints`", &fallback) else {
         return;
     };
     for (code, value) in table.iter() {
-        let key_span = reader.key_span(table, code, &fallback);
+        let key_span = key_span(table, code, &fallback);
         if let Some((level, span)) =
-            reader.string(value, &format!("the level of lint `{code}`"), &key_span)
+            reader
+                .toml
+                .string(value, &format!("the level of lint `{code}`"), &key_span)
         {
             reader
                 .map

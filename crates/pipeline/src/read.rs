@@ -10,6 +10,7 @@ use crate::settings::{
     Settings, StageSettings, TaskSource, TaskSpec,
 };
 use crate::template;
+use edx_matrix_config::spanned::{TomlReader, item_span, key_span};
 use edx_matrix_config::{Diagnostic, Location};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
@@ -61,32 +62,28 @@ pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
     let Some(item) = doc.as_table().get("pipelines") else {
         return (settings, Vec::new());
     };
-    let whole = 0..text.len().min(1);
-    let section_span = doc
-        .as_table()
-        .key("pipelines")
-        .and_then(|k| k.span())
-        .unwrap_or(whole);
     let mut r = Reader {
-        diagnostics: Vec::new(),
+        toml: TomlReader::new(text),
         matrix,
     };
+    let section_span = key_span(doc.as_table(), "pipelines", &r.toml.fallback());
     settings.declared = true;
-    let Some(table) = r.table(item, "`pipelines`", &section_span) else {
-        return (settings, r.diagnostics);
+    let Some(table) = r.toml.table(item, "`pipelines`", &section_span) else {
+        return (settings, r.toml.into_diagnostics());
     };
-    r.unknown_keys(table, SECTION_KEYS, "`pipelines`", &section_span);
+    r.toml
+        .unknown_keys(table, SECTION_KEYS, "`pipelines`", &section_span);
     let at = section_span;
     if let Some(item) = table.get("team") {
-        if let Some((team, span)) = r.string(item, "`pipelines.team`", &at) {
+        if let Some((team, span)) = r.toml.string(item, "`pipelines.team`", &at) {
             r.identifier(&team, span, "the team name");
             settings.team = team;
         }
     }
     if let Some(item) = table.get("check_every") {
-        if let Some((every, span)) = r.string(item, "`pipelines.check_every`", &at) {
+        if let Some((every, span)) = r.toml.string(item, "`pipelines.check_every`", &at) {
             if !is_duration(&every) {
-                r.push(
+                r.toml.push(
                     Code::PipelineInvalid,
                     span,
                     format!("`check_every` must be a duration such as `1m` or `1h30m`, or `never`, found `{every}`"),
@@ -110,8 +107,8 @@ pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
     }
     if let Some(item) = table.get("deploy") {
         let what = "`pipelines.deploy`";
-        if let Some(deploy) = r.table(item, what, &at) {
-            r.unknown_keys(deploy, DEPLOY_KEYS, what, &at);
+        if let Some(deploy) = r.toml.table(item, what, &at) {
+            r.toml.unknown_keys(deploy, DEPLOY_KEYS, what, &at);
             if let Some(task) = deploy.get("task") {
                 if let Some(task) =
                     r.task(task, "`pipelines.deploy.task`", &at, &settings.resources)
@@ -128,7 +125,7 @@ pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
         settings.meta = r.meta(item, &at);
     }
     r.name_clashes(&settings, table, &at);
-    (settings, r.diagnostics)
+    (settings, r.toml.into_diagnostics())
 }
 
 /// Returns whether `text` is a Go duration (`30s`, `1h30m`, `1.5h`) or `never`.
@@ -161,124 +158,16 @@ pub fn is_duration(text: &str) -> bool {
     true
 }
 
+/// The `[pipelines]` walk: the shared TOML helpers plus the matrix names are checked against.
 struct Reader<'m> {
-    diagnostics: Vec<Diagnostic>,
+    toml: TomlReader,
     matrix: &'m Matrix,
 }
 
-fn key_span(table: &dyn TableLike, key: &str, fallback: &Span) -> Span {
-    table
-        .key(key)
-        .and_then(|k| k.span())
-        .unwrap_or_else(|| fallback.clone())
-}
-
-fn item_span(item: &Item, fallback: &Span) -> Span {
-    item.span().unwrap_or_else(|| fallback.clone())
-}
-
 impl Reader<'_> {
-    fn push(&mut self, code: Code, span: Span, message: String, label: &str) -> &mut Diagnostic {
-        self.diagnostics
-            .push(Diagnostic::new(code, Location::Span(span), message, label));
-        let last = self.diagnostics.len() - 1;
-        &mut self.diagnostics[last]
-    }
-
-    fn unknown_keys(&mut self, table: &dyn TableLike, allowed: &[&str], what: &str, at: &Span) {
-        for (key, _) in table.iter() {
-            if allowed.contains(&key) {
-                continue;
-            }
-            let span = key_span(table, key, at);
-            let suggestion = did_you_mean(key, allowed.iter().copied());
-            let d = self.push(
-                Code::UnknownKey,
-                span,
-                format!("unknown key `{key}` in {what}"),
-                "unknown key",
-            );
-            match suggestion {
-                Some(s) => d.help.push(format!("did you mean `{s}`?")),
-                None => d.help.push(format!("expected one of {}", list(allowed))),
-            }
-        }
-    }
-
-    fn wrong_type(&mut self, span: Span, expected: &str, found: &str, what: &str) {
-        self.push(
-            Code::WrongType,
-            span,
-            format!("{what} must be {expected}, found {found}"),
-            &format!("expected {expected}"),
-        );
-    }
-
-    fn missing(&mut self, span: Span, key: &str, what: &str) {
-        self.push(
-            Code::MissingKey,
-            span,
-            format!("missing key `{key}` in {what}"),
-            &format!("`{key}` is required here"),
-        );
-    }
-
-    fn table<'a>(&mut self, item: &'a Item, what: &str, at: &Span) -> Option<&'a dyn TableLike> {
-        match item.as_table_like() {
-            Some(t) => Some(t),
-            None => {
-                self.wrong_type(item_span(item, at), "a table", item.type_name(), what);
-                None
-            }
-        }
-    }
-
-    fn string(&mut self, item: &Item, what: &str, at: &Span) -> Option<(String, Span)> {
-        let span = item_span(item, at);
-        match item.as_str() {
-            Some(s) => Some((s.to_owned(), span)),
-            None => {
-                self.wrong_type(span, "a string", item.type_name(), what);
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, item: &Item, what: &str, at: &Span) -> Option<bool> {
-        match item.as_bool() {
-            Some(b) => Some(b),
-            None => {
-                self.wrong_type(item_span(item, at), "a boolean", item.type_name(), what);
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, item: &Item, what: &str, at: &Span) -> Option<Vec<(String, Span)>> {
-        let span = item_span(item, at);
-        let Some(array) = item.as_array() else {
-            self.wrong_type(span, "an array of strings", item.type_name(), what);
-            return None;
-        };
-        let mut out = Vec::new();
-        for value in array.iter() {
-            let vspan = value.span().unwrap_or_else(|| span.clone());
-            match value.as_str() {
-                Some(s) => out.push((s.to_owned(), vspan)),
-                None => self.wrong_type(
-                    vspan,
-                    "a string",
-                    value.type_name(),
-                    &format!("each item of {what}"),
-                ),
-            }
-        }
-        Some(out)
-    }
-
     fn identifier(&mut self, name: &str, span: Span, what: &str) {
         if let Some(why) = identifier::problem(name) {
-            self.push(
+            self.toml.push(
                 Code::PipelineInvalid,
                 span,
                 format!("{what} `{name}` is not a valid Concourse identifier: {why}"),
@@ -358,7 +247,7 @@ impl Reader<'_> {
                 } else {
                     span.start
                 };
-                self.push(
+                self.toml.push(
                     Code::InvalidTemplate,
                     inner..inner + 1,
                     format!("invalid template in {what}: {}", e.message),
@@ -377,7 +266,8 @@ impl Reader<'_> {
         templates: bool,
     ) -> Map<String, Value> {
         if item.as_table_like().is_none() {
-            self.wrong_type(item_span(item, at), "a table", item.type_name(), what);
+            self.toml
+                .wrong_type(item_span(item, at), "a table", item.type_name(), what);
             return Map::new();
         }
         match self.json(item, what, at, templates) {
@@ -388,7 +278,7 @@ impl Reader<'_> {
 
     fn resources(&mut self, item: &Item, key: &str, at: &Span) -> Vec<NamedResource> {
         let what = format!("`pipelines.{key}`");
-        let Some(table) = self.table(item, &what, at) else {
+        let Some(table) = self.toml.table(item, &what, at) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -400,7 +290,7 @@ impl Reader<'_> {
                 span.clone(),
                 &format!("{} name", &key[..key.len() - 1]),
             );
-            let Some(fields) = self.table(item, &what, &span) else {
+            let Some(fields) = self.toml.table(item, &what, &span) else {
                 continue;
             };
             let allowed = if key == "resources" {
@@ -408,26 +298,27 @@ impl Reader<'_> {
             } else {
                 &RESOURCE_KEYS[..2]
             };
-            self.unknown_keys(fields, allowed, &what, &span);
+            self.toml.unknown_keys(fields, allowed, &what, &span);
             let kind = match fields.get("type") {
                 Some(v) => self
+                    .toml
                     .string(v, &format!("`type` of {what}"), &span)
                     .map(|s| s.0),
                 None => {
-                    self.missing(span.clone(), "type", &what);
+                    self.toml.missing(span.clone(), "type", &what);
                     None
                 }
             };
             let source = match fields.get("source") {
                 Some(v) => self.object(v, &format!("`source` of {what}"), &span, false),
                 None => {
-                    self.missing(span.clone(), "source", &what);
+                    self.toml.missing(span.clone(), "source", &what);
                     Map::new()
                 }
             };
             let icon = fields
                 .get("icon")
-                .and_then(|v| self.string(v, &format!("`icon` of {what}"), &span))
+                .and_then(|v| self.toml.string(v, &format!("`icon` of {what}"), &span))
                 .map(|s| s.0);
             out.push(NamedResource {
                 name: name.to_owned(),
@@ -441,7 +332,7 @@ impl Reader<'_> {
 
     fn families(&mut self, item: &Item, at: &Span) -> Vec<FamilySetting> {
         let what = "`pipelines.families`";
-        let Some(table) = self.table(item, what, at) else {
+        let Some(table) = self.toml.table(item, what, at) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -450,12 +341,14 @@ impl Reader<'_> {
             let span = key_span(table, name, at);
             self.identifier(name, span.clone(), "the family name");
             let what = format!("family `{name}`");
-            let Some(apps) = self.strings(item, &format!("the applications of {what}"), &span)
+            let Some(apps) =
+                self.toml
+                    .string_array(item, &format!("the applications of {what}"), &span)
             else {
                 continue;
             };
             if apps.is_empty() {
-                self.push(
+                self.toml.push(
                     Code::PipelineInvalid,
                     item_span(item, &span),
                     format!("{what} has no applications"),
@@ -467,7 +360,7 @@ impl Reader<'_> {
                 if self.matrix.application(&app).is_none() {
                     self.undefined(&app, app_span.clone(), "application", &what);
                 } else if let Some((other, first)) = member_of.get(&app).cloned() {
-                    let d = self.push(
+                    let d = self.toml.push(
                         Code::PipelineDuplicate,
                         app_span.clone(),
                         format!("application `{app}` is in family `{other}` and in {what}"),
@@ -502,7 +395,7 @@ impl Reader<'_> {
             _ => Vec::new(),
         };
         let suggestion = did_you_mean(name, candidates.iter().copied()).map(str::to_owned);
-        let d = self.push(
+        let d = self.toml.push(
             Code::PipelineUndefined,
             span,
             format!("{what} names {kind} `{name}`, which is not defined"),
@@ -521,7 +414,7 @@ impl Reader<'_> {
         settings: &mut Settings,
     ) {
         let what = "`pipelines.build`";
-        let Some(table) = self.table(item, what, at) else {
+        let Some(table) = self.toml.table(item, what, at) else {
             return;
         };
         for (key, item) in table.iter() {
@@ -532,7 +425,7 @@ impl Reader<'_> {
                 let mut candidates: Vec<&str> = vec!["ida", "mfe"];
                 candidates.extend(self.matrix.applications.iter().map(|a| a.name.as_str()));
                 let suggestion = did_you_mean(key, candidates.iter().copied()).map(str::to_owned);
-                let d = self.push(
+                let d = self.toml.push(
                     Code::PipelineUndefined,
                     span.clone(),
                     format!("{what}: `{key}` is neither `ida`, `mfe` nor an application"),
@@ -543,10 +436,10 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let Some(fields) = self.table(item, &what, &span) else {
+            let Some(fields) = self.toml.table(item, &what, &span) else {
                 continue;
             };
-            self.unknown_keys(fields, BUILD_KEYS, &what, &span);
+            self.toml.unknown_keys(fields, BUILD_KEYS, &what, &span);
             let mut build = BuildSettings::default();
             if let Some(task) = fields.get("task") {
                 build.task = self.task(task, &format!("`task` of {what}"), &span, resources);
@@ -572,26 +465,27 @@ impl Reader<'_> {
         resources: &[NamedResource],
     ) -> Option<TaskSpec> {
         let span = item_span(item, at);
-        let fields = self.table(item, what, at)?;
-        self.unknown_keys(fields, TASK_KEYS, what, &span);
+        let fields = self.toml.table(item, what, at)?;
+        self.toml.unknown_keys(fields, TASK_KEYS, what, &span);
         let get = |r: &mut Self, key: &str| {
             fields
                 .get(key)
-                .and_then(|v| r.string(v, &format!("`{key}` of {what}"), &span))
+                .and_then(|v| r.toml.string(v, &format!("`{key}` of {what}"), &span))
         };
         let resource = get(self, "resource");
         let file = get(self, "file");
         let image = get(self, "image");
         let tag = get(self, "tag");
         let output = get(self, "output");
-        let run = fields
-            .get("run")
-            .and_then(|v| self.strings(v, &format!("`run` of {what}"), &span));
+        let run = fields.get("run").and_then(|v| {
+            self.toml
+                .string_array(v, &format!("`run` of {what}"), &span)
+        });
         let mut ok = true;
         let source = match (resource, file, image, run) {
             (Some((resource, rspan)), Some((file, fspan)), None, None) => {
                 if !resources.iter().any(|r| r.name == resource) {
-                    let d = self.push(
+                    let d = self.toml.push(
                         Code::PipelineUndefined,
                         rspan,
                         format!("{what} names resource `{resource}`, which is not in `pipelines.resources`"),
@@ -605,7 +499,7 @@ impl Reader<'_> {
                     ok = false;
                 }
                 if let Some(why) = relative_path_problem(&file) {
-                    self.push(
+                    self.toml.push(
                         Code::PipelineInvalid,
                         fspan,
                         format!(
@@ -619,7 +513,7 @@ impl Reader<'_> {
             }
             (None, None, Some((image, ispan)), Some(run)) => {
                 if image.trim().is_empty() {
-                    self.push(
+                    self.toml.push(
                         Code::PipelineInvalid,
                         ispan,
                         format!("`image` of {what} is empty"),
@@ -628,7 +522,7 @@ impl Reader<'_> {
                     ok = false;
                 }
                 if run.is_empty() {
-                    self.push(
+                    self.toml.push(
                         Code::PipelineInvalid,
                         span.clone(),
                         format!("`run` of {what} is empty"),
@@ -638,7 +532,7 @@ impl Reader<'_> {
                 }
                 for (arg, aspan) in &run {
                     if let Some(p) = template::mentions_placeholder(arg) {
-                        let d = self.push(
+                        let d = self.toml.push(
                             Code::PipelineInvalid,
                             aspan.clone(),
                             format!("placeholders are not expanded in `run` of {what}: `{{{p}}}`"),
@@ -675,7 +569,7 @@ impl Reader<'_> {
                 .into_iter()
                 .flatten()
                 .collect();
-                let d = self.push(
+                let d = self.toml.push(
                     Code::PipelineInvalid,
                     span.clone(),
                     format!(
@@ -695,11 +589,11 @@ impl Reader<'_> {
         let mut params = IndexMap::new();
         if let Some(item) = fields.get("params") {
             let pwhat = format!("`params` of {what}");
-            if let Some(table) = self.table(item, &pwhat, &span) {
+            if let Some(table) = self.toml.table(item, &pwhat, &span) {
                 for (name, value) in table.iter() {
                     let kspan = key_span(table, name, &span);
                     if RESERVED_PARAMS.contains(&name) {
-                        self.push(
+                        self.toml.push(
                             Code::PipelineInvalid,
                             kspan.clone(),
                             format!("{pwhat} sets `{name}`, which edx-matrix sets from the matrix"),
@@ -708,7 +602,8 @@ impl Reader<'_> {
                         ok = false;
                     }
                     if let Some((text, vspan)) =
-                        self.string(value, &format!("param `{name}` of {what}"), &kspan)
+                        self.toml
+                            .string(value, &format!("param `{name}` of {what}"), &kspan)
                     {
                         ok &= self.template(&text, &vspan, &format!("param `{name}` of {what}"));
                         params.insert(name.to_owned(), text);
@@ -718,7 +613,10 @@ impl Reader<'_> {
         }
         let privileged = fields
             .get("privileged")
-            .and_then(|v| self.boolean(v, &format!("`privileged` of {what}"), &span))
+            .and_then(|v| {
+                self.toml
+                    .boolean(v, &format!("`privileged` of {what}"), &span)
+            })
             .unwrap_or(false);
         let output = match output {
             Some((name, ospan)) => {
@@ -737,14 +635,15 @@ impl Reader<'_> {
 
     fn artifact(&mut self, item: &Item, what: &str, at: &Span) -> Option<ArtifactSpec> {
         let span = item_span(item, at);
-        let fields = self.table(item, what, at)?;
-        self.unknown_keys(fields, ARTIFACT_KEYS, what, &span);
+        let fields = self.toml.table(item, what, at)?;
+        self.toml.unknown_keys(fields, ARTIFACT_KEYS, what, &span);
         let kind = match fields.get("type") {
             Some(v) => self
+                .toml
                 .string(v, &format!("`type` of {what}"), &span)
                 .map(|s| s.0),
             None => {
-                self.missing(span.clone(), "type", what);
+                self.toml.missing(span.clone(), "type", what);
                 None
             }
         };
@@ -756,11 +655,11 @@ impl Reader<'_> {
         let params = map("params", self);
         let get_params = map("get_params", self);
         if fields.get("source").is_none() {
-            self.missing(span.clone(), "source", what);
+            self.toml.missing(span.clone(), "source", what);
         }
         let icon = fields
             .get("icon")
-            .and_then(|v| self.string(v, &format!("`icon` of {what}"), &span))
+            .and_then(|v| self.toml.string(v, &format!("`icon` of {what}"), &span))
             .map(|s| s.0);
         Some(ArtifactSpec {
             kind: kind?,
@@ -778,7 +677,7 @@ impl Reader<'_> {
         resources: &[NamedResource],
     ) -> IndexMap<String, StageSettings> {
         let mut out = IndexMap::new();
-        let Some(table) = self.table(item, "`pipelines.stages`", at) else {
+        let Some(table) = self.toml.table(item, "`pipelines.stages`", at) else {
             return out;
         };
         for (stage, item) in table.iter() {
@@ -787,10 +686,10 @@ impl Reader<'_> {
             if !self.matrix.stages.iter().any(|s| s == stage) {
                 self.undefined(stage, span.clone(), "stage", "`pipelines.stages`");
             }
-            let Some(fields) = self.table(item, &what, &span) else {
+            let Some(fields) = self.toml.table(item, &what, &span) else {
                 continue;
             };
-            self.unknown_keys(fields, STAGE_KEYS, &what, &span);
+            self.toml.unknown_keys(fields, STAGE_KEYS, &what, &span);
             let mut settings = StageSettings::default();
             if let Some(gate) = fields.get("gate") {
                 settings.gate = self.gate(gate, &format!("`gate` of {what}"), &span, resources);
@@ -816,7 +715,7 @@ impl Reader<'_> {
                 "automatic" => Some(Gate::Automatic),
                 "manual" => Some(Gate::Manual),
                 other => {
-                    let d = self.push(
+                    let d = self.toml.push(
                         Code::PipelineInvalid,
                         span,
                         format!("unknown gate `{other}` in {what}"),
@@ -830,17 +729,20 @@ impl Reader<'_> {
             };
         }
         let Some(fields) = item.as_table_like() else {
-            self.wrong_type(span, "a string or a table", item.type_name(), what);
+            self.toml
+                .wrong_type(span, "a string or a table", item.type_name(), what);
             return None;
         };
-        self.unknown_keys(fields, GATE_KEYS, what, &span);
+        self.toml.unknown_keys(fields, GATE_KEYS, what, &span);
         let Some(value) = fields.get("approval") else {
-            self.missing(span, "approval", what);
+            self.toml.missing(span, "approval", what);
             return None;
         };
-        let (name, nspan) = self.string(value, &format!("`approval` of {what}"), &span)?;
+        let (name, nspan) = self
+            .toml
+            .string(value, &format!("`approval` of {what}"), &span)?;
         if !resources.iter().any(|r| r.name == name) {
-            let d = self.push(
+            let d = self.toml.push(
                 Code::PipelineUndefined,
                 nspan,
                 format!("{what} names resource `{name}`, which is not in `pipelines.resources`"),
@@ -857,16 +759,16 @@ impl Reader<'_> {
     fn meta(&mut self, item: &Item, at: &Span) -> MetaSettings {
         let mut meta = MetaSettings::default();
         let what = "`pipelines.meta`";
-        let Some(fields) = self.table(item, what, at) else {
+        let Some(fields) = self.toml.table(item, what, at) else {
             return meta;
         };
         let span = item_span(item, at);
         let span = if span.is_empty() { at.clone() } else { span };
-        self.unknown_keys(fields, META_KEYS, what, &span);
+        self.toml.unknown_keys(fields, META_KEYS, what, &span);
         let get = |key: &str, r: &mut Self| {
             fields
                 .get(key)
-                .and_then(|v| r.string(v, &format!("`{key}` of {what}"), &span))
+                .and_then(|v| r.toml.string(v, &format!("`{key}` of {what}"), &span))
         };
         if let Some((name, nspan)) = get("name", self) {
             self.identifier(&name, nspan, "the meta pipeline name");
@@ -875,7 +777,7 @@ impl Reader<'_> {
         if let Some((uri, uspan)) = get("uri", self) {
             if !identifier::has_var(&uri) {
                 if let Some(why) = edx_matrix_model::url::repository_url_problem(&uri) {
-                    self.push(
+                    self.toml.push(
                         Code::PipelineInvalid,
                         uspan,
                         format!("`uri` of {what} is not a repository URL: {why}"),
@@ -887,7 +789,7 @@ impl Reader<'_> {
         }
         if let Some((branch, bspan)) = get("branch", self) {
             if let Some(why) = edx_matrix_model::refname::branch_name_problem(&branch) {
-                self.push(
+                self.toml.push(
                     Code::PipelineInvalid,
                     bspan,
                     format!("`branch` of {what} is not a valid branch name: {why}"),
@@ -898,7 +800,7 @@ impl Reader<'_> {
         }
         if let Some((file, fspan)) = get("file", self) {
             if let Some(why) = relative_path_problem(&file) {
-                self.push(
+                self.toml.push(
                     Code::PipelineInvalid,
                     fspan,
                     format!("`file` of {what} must be a relative path in the repository: {why}"),
@@ -908,7 +810,10 @@ impl Reader<'_> {
             meta.file = file;
         }
         if let Some(item) = fields.get("paths") {
-            if let Some(paths) = self.strings(item, &format!("`paths` of {what}"), &span) {
+            if let Some(paths) = self
+                .toml
+                .string_array(item, &format!("`paths` of {what}"), &span)
+            {
                 meta.paths = paths.into_iter().map(|(p, _)| p).collect();
             }
         }
@@ -917,7 +822,7 @@ impl Reader<'_> {
         }
         if let Some((tag, tspan)) = get("tag", self) {
             if tag.is_empty() || tag == "latest" {
-                self.push(
+                self.toml.push(
                     Code::PipelineInvalid,
                     tspan,
                     format!("`tag` of {what} must pin a version of the edx-matrix image"),
@@ -949,7 +854,7 @@ impl Reader<'_> {
                     && identifier::part(a.name.as_str()) == family.name
             }) {
                 let span = families_span.map_or(at.clone(), |t| key_span(t, &family.name, at));
-                self.push(
+                self.toml.push(
                     Code::PipelineDuplicate,
                     span,
                     format!(
@@ -971,7 +876,7 @@ impl Reader<'_> {
                 .and_then(|m| m.as_table_like())
                 .and_then(|m| m.key("name").and_then(|k| k.span()))
                 .unwrap_or_else(|| at.clone());
-            self.push(
+            self.toml.push(
                 Code::PipelineDuplicate,
                 span,
                 format!(
@@ -982,13 +887,6 @@ impl Reader<'_> {
             );
         }
     }
-}
-
-fn list(keys: &[&str]) -> String {
-    keys.iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Returns why `path` is not a plain relative path (it is handed to Concourse and `edx-matrix`

@@ -1,10 +1,10 @@
 //! `edx-matrix logs`: the LogQL query for a deployment stage, and a Grafana Explore link.
 
-use super::runbook::require;
 use crate::cli::{GlobalArgs, LogsArgs, LogsFormat};
 use crate::error::{CmdResult, CommandError};
 use crate::logql;
 use crate::matrix_file;
+use crate::names::require;
 use crate::output::Output;
 use edx_matrix_config::runbook::{self, grafana_url_problem, is_valid_datasource_uid};
 use edx_matrix_model::suggest::did_you_mean;

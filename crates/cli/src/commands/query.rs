@@ -3,28 +3,13 @@
 use crate::cli::{GlobalArgs, QueryCommand, TableFormat};
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
+use crate::names::require;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::lookup::{deployments_running, stages_on};
 use edx_matrix_model::resolve::resolve_entry;
-use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{AppKind, Index, Matrix};
 use serde_json::json;
 use std::process::ExitCode;
-
-fn require<'a>(
-    what: &str,
-    value: &str,
-    names: impl Iterator<Item = &'a str> + Clone,
-) -> Result<(), CommandError> {
-    if names.clone().any(|n| n == value) {
-        return Ok(());
-    }
-    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-    if let Some(s) = did_you_mean(value, names) {
-        e = e.with_hint(format!("did you mean `{s}`?"));
-    }
-    Err(e)
-}
 
 fn require_release(m: &Matrix, r: &str) -> Result<(), CommandError> {
     require("release", r, m.releases.iter().map(|x| x.name.as_str()))

@@ -5,28 +5,12 @@
 //! first_deploy)` and `to_text()` / `to_markdown()` / serialise the [`Plan`].
 
 use crate::cli::{GlobalArgs, RunbookArgs, RunbookFormat};
-use crate::error::{CmdResult, CommandError};
+use crate::error::CmdResult;
 use crate::matrix_file;
+use crate::names::require;
 use crate::output::Output;
 use edx_matrix_config::runbook::{self, Plan};
-use edx_matrix_model::suggest::did_you_mean;
 use std::process::ExitCode;
-
-/// Returns a usage error unless `value` is one of `names`, with a suggestion.
-pub fn require<'a>(
-    what: &str,
-    value: &str,
-    names: impl Iterator<Item = &'a str> + Clone,
-) -> Result<(), CommandError> {
-    if names.clone().any(|n| n == value) {
-        return Ok(());
-    }
-    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-    if let Some(s) = did_you_mean(value, names) {
-        e = e.with_hint(format!("did you mean `{s}`?"));
-    }
-    Err(e)
-}
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?;

@@ -1,0 +1,21 @@
+//! Checks of names given on the command line against the matrix.
+
+use crate::error::CommandError;
+use edx_matrix_model::suggest::did_you_mean;
+
+/// Returns a usage error unless `value` is one of `names`, with a "did you mean" hint; `what`
+/// names the kind of thing (`release`, `stage`) in the message.
+pub fn require<'a>(
+    what: &str,
+    value: &str,
+    names: impl Iterator<Item = &'a str> + Clone,
+) -> Result<(), CommandError> {
+    if names.clone().any(|n| n == value) {
+        return Ok(());
+    }
+    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
+    if let Some(s) = did_you_mean(value, names) {
+        e = e.with_hint(format!("did you mean `{s}`?"));
+    }
+    Err(e)
+}
