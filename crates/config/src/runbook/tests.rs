@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::{Source, load_toml};
+use crate::{Location, Source, load_toml};
 
 const BASE: &str = r#"stages = ["CI", "QA", "Production"]
 [releases]
