@@ -484,12 +484,7 @@ fn read_step(
             None => ok = false,
         },
         None => {
-            reader.toml.push(
-                Code::MissingKey,
-                at.clone(),
-                format!("missing key `text` in {step_what}"),
-                "`text` is required here",
-            );
+            reader.toml.missing(at.clone(), "text", &step_what);
             ok = false;
         }
     }

@@ -9,14 +9,14 @@
 //! ```
 //! use edx_matrix_config::spanned::TomlReader;
 //!
-//! let text = "[operations]\ngrafana = 1\n";
+//! let text = "[operations]\ngrafana_ulr = 1\n";
 //! let doc = toml_edit::Document::parse(text).unwrap();
 //! let mut reader = TomlReader::new(text);
 //! let at = reader.fallback();
 //! let table = reader.table(&doc["operations"], "`operations`", &at).unwrap();
 //! reader.unknown_keys(table, &["grafana_url"], "`[operations]`", &at);
 //! let diagnostics = reader.into_diagnostics();
-//! assert_eq!(diagnostics[0].message, "unknown key `grafana` in `[operations]`");
+//! assert_eq!(diagnostics[0].message, "unknown key `grafana_ulr` in `[operations]`");
 //! assert_eq!(diagnostics[0].help, ["did you mean `grafana_url`?"]);
 //! ```
 
@@ -64,11 +64,6 @@ impl TomlReader {
     /// Returns the span used when nothing better is known (the start of the file).
     pub fn fallback(&self) -> Span {
         self.fallback.clone()
-    }
-
-    /// Returns the diagnostics collected so far.
-    pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
     }
 
     /// Returns the diagnostics collected, in the order they were reported.
