@@ -64,12 +64,20 @@ pub struct Loaded {
     pub matrix: Matrix,
     /// Format and model diagnostics, errors and warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The top-level keys of a TOML source (`stages`, `releases`, `pipelines`, …), so readers of
+    /// optional sections can skip parsing the file again when theirs is absent.
+    pub sections: Vec<String>,
 }
 
 impl Loaded {
     /// Returns whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Returns whether the TOML source has the top-level section `name`.
+    pub fn has_section(&self, name: &str) -> bool {
+        self.sections.iter().any(|s| s == name)
     }
 
     /// Returns the error and warning counts.
@@ -80,7 +88,29 @@ impl Loaded {
 
 /// Reads and checks a TOML matrix.
 pub fn load_toml(source: Source) -> Loaded {
-    let (matrix, map, mut diagnostics) = toml_load::read(&source.text);
+    // Parse once: the matrix and the runbook sections are read from the same document, which is
+    // dropped before the (allocation-heavy) checks run.
+    let mut sections = Vec::new();
+    let mut runbook_diagnostics = Vec::new();
+    let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
+        Ok(doc) => {
+            let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
+            sections = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
+            if sections
+                .iter()
+                .any(|s| s == "runbooks" || s == "operations")
+            {
+                runbook_diagnostics =
+                    runbook::read_root(doc.as_table(), &source.text, &matrix).diagnostics;
+            }
+            (matrix, map, diagnostics)
+        }
+        Err(diagnostic) => (
+            Matrix::default(),
+            toml_load::TomlSourceMap::default(),
+            vec![*diagnostic],
+        ),
+    };
     let syntax_failed = diagnostics
         .iter()
         .any(|d| d.code == edx_matrix_model::Code::TomlSyntax);
@@ -101,10 +131,12 @@ pub fn load_toml(source: Source) -> Loaded {
             }
             diagnostics.push(d);
         }
-        diagnostics.extend(runbook::read(&source.text, &matrix).diagnostics);
+        diagnostics.extend(runbook_diagnostics);
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
-    finish(source, Format::Toml, matrix, diagnostics)
+    let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
+    loaded.sections = sections;
+    loaded
 }
 
 /// Reads and checks an interchange JSON matrix.
@@ -127,6 +159,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         format,
         matrix,
         diagnostics,
+        sections: Vec::new(),
     }
 }
 

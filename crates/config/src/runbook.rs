@@ -336,6 +336,12 @@ pub fn is_valid_datasource_uid(uid: &str) -> bool {
 /// which has no such sections).
 pub fn of(loaded: &crate::Loaded) -> RunbookFile {
     match loaded.format {
+        // Without the sections there is nothing to read: skip parsing the file again.
+        crate::Format::Toml
+            if !loaded.has_section("runbooks") && !loaded.has_section("operations") =>
+        {
+            RunbookFile::default()
+        }
         crate::Format::Toml => read(&loaded.source.text, &loaded.matrix),
         crate::Format::ModelJson => RunbookFile::default(),
     }
@@ -344,14 +350,18 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
 /// Reads `[runbooks]` and `[operations]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
+    match toml_edit::Document::parse(text) {
+        Ok(doc) => read_root(doc.as_table(), text, matrix),
+        Err(_) => RunbookFile::default(),
+    }
+}
+
+/// Reads `[runbooks]` and `[operations]` from the parsed root table of `text`.
+pub fn read_root(root: &toml_edit::Table, text: &str, matrix: &Matrix) -> RunbookFile {
     let mut reader = Reader {
         toml: TomlReader::new(text),
         file: RunbookFile::default(),
     };
-    let Ok(doc) = toml_edit::Document::parse(text) else {
-        return reader.file;
-    };
-    let root = doc.as_table();
     if let Some(item) = root.get("runbooks") {
         read_runbooks(&mut reader, root, item, matrix);
     }

@@ -238,30 +238,41 @@ struct Reader {
 /// A TOML syntax error stops the reading (there is nothing reliable to continue with) and gives
 /// an empty matrix; every other problem is reported and reading goes on.
 pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
+    match parse(text) {
+        Ok(doc) => read_document(&doc, text),
+        Err(diagnostic) => (
+            Matrix::default(),
+            TomlSourceMap::default(),
+            vec![*diagnostic],
+        ),
+    }
+}
+
+/// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic.
+pub fn parse(text: &str) -> Result<toml_edit::Document<&str>, Box<Diagnostic>> {
+    toml_edit::Document::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let span = if span.is_empty() {
+            span.start..(span.start + 1).min(text.len()).max(span.start)
+        } else {
+            span
+        };
+        let message = e.message().trim().to_owned();
+        Box::new(Diagnostic::new(
+            Code::TomlSyntax,
+            Location::Span(span),
+            format!("invalid TOML: {}", first_line(&message)),
+            first_line(&message),
+        ))
+    })
+}
+
+/// Reads the matrix from a parsed document of `text` (see [`read`]).
+pub fn read_document(
+    doc: &toml_edit::Document<&str>,
+    text: &str,
+) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
     let whole = 0..text.len().min(1);
-    let doc = match toml_edit::Document::parse(text) {
-        Ok(doc) => doc,
-        Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let span = if span.is_empty() {
-                span.start..(span.start + 1).min(text.len()).max(span.start)
-            } else {
-                span
-            };
-            let message = e.message().trim().to_owned();
-            let diagnostic = Diagnostic::new(
-                Code::TomlSyntax,
-                Location::Span(span),
-                format!("invalid TOML: {}", first_line(&message)),
-                first_line(&message),
-            );
-            return (
-                Matrix::default(),
-                TomlSourceMap::default(),
-                vec![diagnostic],
-            );
-        }
-    };
     let mut reader = Reader {
         toml: TomlReader::new(text),
         map: TomlSourceMap::default(),

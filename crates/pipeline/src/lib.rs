@@ -58,6 +58,8 @@ use serde::Serialize;
 /// interchange JSON matrix has no settings: the defaults).
 pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
     match loaded.format {
+        // Without the section there is nothing to read: skip parsing the file again.
+        Format::Toml if !loaded.has_section("pipelines") => (Settings::default(), Vec::new()),
         Format::Toml => read::read(&loaded.source.text, &loaded.matrix),
         Format::ModelJson => (Settings::default(), Vec::new()),
     }
