@@ -52,25 +52,35 @@ pub fn load(global: &GlobalArgs) -> Result<Loaded, CommandError> {
 
 /// Loads the matrix and refuses (printing its errors) when it has any.
 pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Loaded, CommandError> {
-    let loaded = load(global)?;
-    if loaded.has_errors() {
-        let errors: Vec<_> = loaded
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        out.diagnostics(&errors, &loaded.source)?;
-        eprintln!(
-            "error: `{}` has {} error{}; fix {} first (`edx-matrix check` lists everything)",
-            loaded.source.name,
-            errors.len(),
-            if errors.len() == 1 { "" } else { "s" },
-            if errors.len() == 1 { "it" } else { "them" },
-        );
-        return Err(CommandError::matrix_reported());
+    require_valid(out, load(global)?, true)
+}
+
+/// Prints the errors of `loaded` and fails when it has any (with `advise`, the summary line says
+/// to fix them first); returns it otherwise.
+pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loaded, CommandError> {
+    if !loaded.has_errors() {
+        return Ok(loaded);
     }
-    Ok(loaded)
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    out.diagnostics(&errors, &loaded.source)?;
+    let one = errors.len() == 1;
+    let advice = match (advise, one) {
+        (false, _) => "",
+        (true, true) => "; fix it first (`edx-matrix check` lists everything)",
+        (true, false) => "; fix them first (`edx-matrix check` lists everything)",
+    };
+    eprintln!(
+        "error: `{}` has {} error{}{advice}",
+        loaded.source.name,
+        errors.len(),
+        if one { "" } else { "s" },
+    );
+    Err(CommandError::matrix_reported())
 }
 
 /// Writes `contents` to `path` atomically (a temporary file in the same directory, then a

@@ -97,21 +97,5 @@ pub fn first_error(loaded: &Loaded) -> String {
 
 /// Prints the errors of `loaded` and fails when it has any; returns it otherwise.
 pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {
-    if !loaded.has_errors() {
-        return Ok(loaded);
-    }
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    out.diagnostics(&errors, &loaded.source)?;
-    eprintln!(
-        "error: `{}` has {} error{}",
-        loaded.source.name,
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" },
-    );
-    Err(CommandError::matrix_reported())
+    crate::matrix_file::require_valid(out, loaded, false)
 }
