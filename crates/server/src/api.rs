@@ -445,7 +445,7 @@ pub async fn history(
     let Some(want) = deployment else {
         return Ok(axum::Json(&*history).into_response());
     };
-    if !history.deployments_seen.iter().any(|d| *d == want) {
+    if !history.deployments_seen.contains(&want) {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
             format!(
