@@ -4,9 +4,9 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::{Loaded, Source, load_json, load_toml};
+use edx_matrix_config::Loaded;
 use edx_matrix_git::{GitError, LocalRepo};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The matrix file and the working tree it lives in.
 pub struct MatrixRepo {
@@ -65,35 +65,7 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     message
 }
 
-/// Loads matrix text read from git or a file: interchange JSON when `path` ends in `.json`,
-/// TOML otherwise. `name` is what diagnostics call the source.
-pub fn load_text(path: &Path, name: String, text: String) -> Loaded {
-    let source = Source::new(name, text);
-    if path.extension().is_some_and(|e| e == "json") {
-        load_json(source)
-    } else {
-        load_toml(source)
-    }
-}
-
-/// Describes the first error of a matrix that has errors, with its line when it has one:
-/// `2 errors; first: line 3: unknown release `ulmo``.
-pub fn first_error(loaded: &Loaded) -> String {
-    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
-    let Some(first) = errors.first() else {
-        return "no errors".to_owned();
-    };
-    let place = first
-        .line_col(&loaded.source)
-        .map(|(line, _)| format!("line {line}: "))
-        .unwrap_or_default();
-    format!(
-        "{} error{}; first: {place}{}",
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" },
-        first.message
-    )
-}
+pub use edx_matrix_git::history::load_text;
 
 /// Prints the errors of `loaded` and fails when it has any; returns it otherwise.
 pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {

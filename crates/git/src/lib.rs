@@ -1,6 +1,6 @@
 //! Git access for `edx-matrix`: listing remote refs, checking that the branches and
 //! tags of a release matrix exist, discovering upstream Open edX releases, and reading
-//! a file's history from a local repository.
+//! a file's history from a local repository (the releases every stage ran, in [`history`]).
 //!
 //! Everything runs the `git` program (never a shell) and works on plain strings; the
 //! [`RemoteRefs`] trait keeps callers independent of how refs are listed.
@@ -36,6 +36,7 @@
 mod command;
 mod discover;
 mod git_cli;
+pub mod history;
 mod local_repo;
 mod remote;
 mod url;

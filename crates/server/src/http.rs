@@ -34,6 +34,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(pages::dashboard))
         .route("/d/{deployment}/{stage}", get(pages::stage))
         .route("/r/{release}", get(pages::release))
+        .route("/history", get(pages::history))
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(api::health))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -44,6 +45,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/releases", get(api::releases))
         .route("/api/v1/releases/{name}", get(api::release))
         .route("/api/v1/diagnostics", get(api::diagnostics))
+        .route("/api/v1/history", get(api::history))
         .layer(middleware::from_fn(reject_body));
     let hooks = Router::new().route("/api/v1/hooks/github", post(webhook::github));
     read_only

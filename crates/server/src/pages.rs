@@ -1,5 +1,5 @@
 //! The server-rendered HTML pages: the deployments × stages grid, one stage's components, one
-//! release. maud escapes every value; names in URLs are percent-encoded.
+//! release, the git history of the file. maud escapes every value; names in URLs are percent-encoded.
 
 use crate::api::release_entries;
 use crate::snapshot::{Good, Serving, Snapshot};
@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use edx_matrix_config::{Diagnostic, Loaded, Location, Source};
+use edx_matrix_git::history::{CommitRef, format_duration};
 use edx_matrix_model::resolve::{Index, Overridden};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Filter, Matrix, Severity, lookup, resolve};
@@ -72,6 +73,10 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                 a class="skip" href="#main" { "Skip to content" }
                 header class="site" {
                     a class="brand" href="/" { "edx-matrix" }
+                    nav aria-label="Views" class="views" {
+                        a href="/" { "Grid" } " "
+                        a href="/history" { "History" }
+                    }
                     span class="source" { "serving " code { (snapshot.latest.source_name) } }
                 }
                 main id="main" {
@@ -81,7 +86,8 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                 footer class="site" {
                     "Generation " (snapshot.generation) " · "
                     a href="/api/v1/openapi.json" { "JSON API (OpenAPI)" } " · "
-                    a href="/api/v1/diagnostics" { "diagnostics as JSON" }
+                    a href="/api/v1/diagnostics" { "diagnostics as JSON" } " · "
+                    a href="/api/v1/history" { "history as JSON" }
                 }
             }
         }
@@ -538,4 +544,107 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
         StatusCode::OK,
         layout(&format!("Release {name}"), &snapshot, body),
     )
+}
+
+/// `GET /history`: for every (deployment, stage), the releases it ran and the commits that
+/// changed them, and the lead time of each release from the first stage to the last.
+pub async fn history(State(state): State<Arc<AppState>>) -> Response {
+    let snapshot = state.snapshot();
+    let title = "History";
+    let history = match crate::history::history(&state).await {
+        Ok(history) => history,
+        Err(unavailable) => {
+            let body = html! {
+                nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › history" }
+                h1 { "History" }
+                p class="unavailable" { (unavailable.reason) }
+                p { "The history is read from the git repository that holds the matrix file: serve a committed file to see it." }
+            };
+            return page(unavailable.status, layout(title, &snapshot, body));
+        }
+    };
+    let first = history.first_stage.as_deref().unwrap_or("first stage");
+    let last = history.last_stage.as_deref().unwrap_or("last stage");
+    let at = |c: &Option<CommitRef>| -> Markup {
+        match c {
+            Some(c) => html! { (c.day()) " " code title=(c.hash) { (c.short_hash) } },
+            None => html! { "—" },
+        }
+    };
+    let body = html! {
+        nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › history" }
+        h1 { "History" }
+        p class="lede" {
+            "From the git history of " code { (history.file) } ": "
+            (history.revisions) " revision" @if history.revisions != 1 { "s" } ", "
+            (history.skipped.len()) " skipped. Uncommitted changes are not part of it."
+        }
+        div class="scroll" role="region" aria-labelledby="timeline-caption" tabindex="0" {
+            table class="history" id="timelines" {
+                caption id="timeline-caption" { "Release of each stage over time" }
+                thead { tr {
+                    th scope="col" { "Deployment" } th scope="col" { "Stage" } th scope="col" { "Release" }
+                    th scope="col" { "Since" } th scope="col" { "Commit" } th scope="col" { "Subject" }
+                } }
+                @for timeline in &history.timelines {
+                    tbody data-deployment=(timeline.deployment) data-stage=(timeline.stage) {
+                        @for (i, change) in timeline.changes.iter().enumerate() {
+                            tr {
+                                @if i == 0 {
+                                    th scope="rowgroup" rowspan=(timeline.changes.len()) { (timeline.deployment) }
+                                    th scope="rowgroup" rowspan=(timeline.changes.len()) { (timeline.stage) }
+                                }
+                                td { @match &change.release { Some(r) => (r), None => em { "(removed)" } } }
+                                td { time datetime=(change.commit.date) { (change.commit.day()) } }
+                                td { code title=(change.commit.hash) { (change.commit.short_hash) } }
+                                td class="subject" { (change.commit.subject) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="lead-title" {
+            h2 id="lead-title" { "Lead time from " (first) " to " (last) }
+            @if history.lead_times.is_empty() {
+                p { "No release reached " (first) " or " (last) " in the history." }
+            } @else {
+                div class="scroll" role="region" aria-labelledby="lead-title" tabindex="0" {
+                    table class="history" id="lead-times" {
+                        thead { tr {
+                            th scope="col" { "Deployment" } th scope="col" { "Release" }
+                            th scope="col" { "First at " (first) } th scope="col" { "First at " (last) }
+                            th scope="col" { "Lead time" }
+                        } }
+                        tbody {
+                            @for lead in &history.lead_times {
+                                tr {
+                                    th scope="row" { (lead.deployment) }
+                                    td { (lead.release) }
+                                    td { (at(&lead.first_stage)) }
+                                    td { (at(&lead.last_stage)) }
+                                    td { @match lead.seconds { Some(s) => (format_duration(s)), None => "—" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !history.skipped.is_empty() {
+            section aria-labelledby="skipped-title" {
+                h2 id="skipped-title" { "Skipped revisions (the file does not load without errors)" }
+                ul class="diagnostics" {
+                    @for s in &history.skipped {
+                        li {
+                            (s.commit.day()) " " code title=(s.commit.hash) { (s.commit.short_hash) } " "
+                            span class="subject" { (s.commit.subject) } ": " (s.reason)
+                        }
+                    }
+                }
+            }
+        }
+        p { a href="/api/v1/history" { "This history as JSON" } }
+    };
+    page(StatusCode::OK, layout(title, &snapshot, body))
 }

@@ -44,6 +44,7 @@ pub struct AppState {
     watch: Mutex<Watch>,
     pub(crate) webhook_secret: Option<Box<[u8]>>,
     on_reload: Option<ReloadHook>,
+    pub(crate) history: crate::history::Cache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -77,6 +78,7 @@ impl AppState {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.as_bytes().into()),
             on_reload,
+            history: crate::history::Cache::default(),
             source,
         })
     }

@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod browser;
+mod history;
 mod reload;
 mod security;
 mod webhook;

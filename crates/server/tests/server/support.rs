@@ -182,3 +182,61 @@ pub fn assert_matches_openapi(path: &str, method: &str, status: u16, value: &ser
         errors.join("\n")
     );
 }
+
+/// Runs `git` in `dir` with no user or system configuration, committer and author dated
+/// `date`; panics unless it succeeds. Returns its standard output, trimmed.
+#[track_caller]
+pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+        ])
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgSign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Writes `text` to `edx-matrix.toml` in the working tree `dir` and commits it with `subject`
+/// at `date`; returns the commit's full hash.
+#[track_caller]
+pub fn commit_matrix(dir: &Path, text: &str, date: &str, subject: &str) -> String {
+    std::fs::write(dir.join("edx-matrix.toml"), text).unwrap();
+    git(dir, date, &["add", "edx-matrix.toml"]);
+    git(dir, date, &["commit", "-q", "-m", subject]);
+    git(dir, date, &["rev-parse", "HEAD"])
+}
+
+/// A git working tree in a temporary directory with the acme example committed once
+/// (`add the acme matrix`, 2024-01-02); the matrix file is `edx-matrix.toml` at its top.
+pub fn acme_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), "2024-01-02T10:00:00+00:00", &["init", "-q"]);
+    commit_matrix(
+        dir.path(),
+        &acme(),
+        "2024-01-02T10:00:00+00:00",
+        "add the acme matrix",
+    );
+    dir
+}
