@@ -8,5 +8,6 @@ mod edits;
 mod git;
 mod interop;
 mod pipelines;
+mod readme;
 mod runbook;
 mod serve;
