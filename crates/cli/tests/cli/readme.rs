@@ -28,7 +28,7 @@ fn readme_example_commands_succeed() {
         let run = env.run(&args);
         assert_eq!(run.code, 0, "`{}` failed:\n{}", args.join(" "), run.stderr);
         assert!(
-            !run.stdout.is_empty(),
+            !run.stdout.is_empty() || !run.stderr.is_empty(),
             "`{}` printed nothing",
             args.join(" ")
         );
