@@ -83,7 +83,7 @@ pub struct ReleaseChange {
 /// What one resolved row builds.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct RowValues {
-    /// The release the application's version comes from.
+    /// The release the row is resolved for.
     pub release: String,
     /// IDA or MFE.
     #[serde(rename = "type")]
