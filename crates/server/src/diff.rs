@@ -13,7 +13,7 @@ use edx_matrix_git::history::{first_error, load_text};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// The served matrix against the file at `HEAD`.
@@ -75,7 +75,7 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
 
 fn read(
     cache: &Cache,
-    file: &PathBuf,
+    file: &Path,
     served: &Matrix,
     generation: u64,
 ) -> Result<Arc<WorkingDiff>, Unavailable> {
