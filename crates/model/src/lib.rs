@@ -28,6 +28,7 @@
 
 pub mod check;
 pub mod code;
+pub mod compare;
 pub mod lookup;
 pub mod matrix;
 pub mod names;

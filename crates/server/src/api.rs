@@ -411,6 +411,15 @@ pub(crate) fn release_entries<'m>(
         .collect()
 }
 
+/// `GET /api/v1/diff`: what the served matrix changes against the file at `HEAD`, with the fields
+/// of `edx-matrix diff --format json` but the pipelines; 404 when there is nothing to compare with.
+pub async fn diff(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let diff = crate::diff::diff(&state)
+        .await
+        .map_err(|u| ApiError::new(u.status, u.reason))?;
+    Ok(axum::Json(&*diff).into_response())
+}
+
 /// `GET /api/v1/history?deployment=`: the git history of the served file, as
 /// `edx-matrix history --format json` prints it; 404 when the file has none.
 pub async fn history(

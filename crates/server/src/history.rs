@@ -10,7 +10,7 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_git::history::{History, file_history};
 use edx_matrix_git::{GitError, LocalRepo};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// Why there is no history to show.
@@ -23,14 +23,14 @@ pub struct Unavailable {
 }
 
 impl Unavailable {
-    fn none(reason: String) -> Self {
+    pub(crate) fn none(reason: String) -> Self {
         Unavailable {
             status: StatusCode::NOT_FOUND,
             reason,
         }
     }
 
-    fn failed(err: &GitError) -> Self {
+    pub(crate) fn failed(err: &GitError) -> Self {
         Unavailable {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             reason: error_chain(err),
@@ -66,7 +66,13 @@ pub(crate) async fn history(state: &Arc<AppState>) -> Result<Arc<History>, Unava
         })
 }
 
-fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
+/// Opens the git repository holding `file`, and returns it with the file's path in it and the
+/// `HEAD` commit (`None` in a repository without commits). `what` names the view in the reasons
+/// (`history is unavailable: …`).
+pub(crate) fn locate(
+    what: &str,
+    file: &Path,
+) -> Result<(LocalRepo, String, Option<String>), Unavailable> {
     let shown = file.display().to_string();
     let dir = match file.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
@@ -74,7 +80,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
     };
     let outside = || {
         Unavailable::none(format!(
-            "history is unavailable: `{shown}` is not in a git repository"
+            "{what} is unavailable: `{shown}` is not in a git repository"
         ))
     };
     let repo = match LocalRepo::open(&dir) {
@@ -82,25 +88,31 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
         Err(GitError::NotARepository { .. }) => return Err(outside()),
         Err(err) => return Err(Unavailable::failed(&err)),
     };
-    let path = match repo.relative_path(&file) {
+    let path = match repo.relative_path(file) {
         Ok(path) => path,
         Err(GitError::NotARepository { .. } | GitError::OutsideRepository { .. }) => {
             return Err(outside());
         }
         Err(err) => return Err(Unavailable::failed(&err)),
     };
+    let head = match repo.resolve_rev("HEAD") {
+        Ok(head) => Some(head),
+        // A repository without commits.
+        Err(GitError::UnknownRev { .. } | GitError::InvalidRev { .. }) => None,
+        Err(err) => return Err(Unavailable::failed(&err)),
+    };
+    Ok((repo, path, head))
+}
+
+fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
+    let (repo, path, head) = locate("history", &file)?;
     let no_history = || {
         Unavailable::none(format!(
             "history is unavailable: `{path}` has no committed history"
         ))
     };
-    let head = match repo.resolve_rev("HEAD") {
-        Ok(head) => head,
-        // A repository without commits.
-        Err(GitError::UnknownRev { .. } | GitError::InvalidRev { .. }) => {
-            return Err(no_history());
-        }
-        Err(err) => return Err(Unavailable::failed(&err)),
+    let Some(head) = head else {
+        return Err(no_history());
     };
     // A poisoned lock only means another reader panicked; the cached value is still whole.
     let mut last = cache.last.lock().unwrap_or_else(|e| e.into_inner());
@@ -119,7 +131,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
 }
 
 /// Returns an error's message followed by its causes.
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut message = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

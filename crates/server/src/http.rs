@@ -35,6 +35,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/d/{deployment}/{stage}", get(pages::stage))
         .route("/r/{release}", get(pages::release))
         .route("/history", get(pages::history))
+        .route("/diff", get(pages::diff))
         .route("/static/{name}", get(assets::serve))
         .route("/healthz", get(api::health))
         .route("/api/v1/openapi.json", get(api::openapi))
@@ -46,6 +47,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/releases/{name}", get(api::release))
         .route("/api/v1/diagnostics", get(api::diagnostics))
         .route("/api/v1/history", get(api::history))
+        .route("/api/v1/diff", get(api::diff))
         .layer(middleware::from_fn(reject_body));
     let hooks = Router::new().route("/api/v1/hooks/github", post(webhook::github));
     read_only

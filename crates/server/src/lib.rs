@@ -22,6 +22,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod diff;
 pub mod history;
 pub mod http;
 pub mod pages;

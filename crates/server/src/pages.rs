@@ -1,5 +1,5 @@
 //! The server-rendered HTML pages: the deployments × stages grid, one stage's components, one
-//! release, the git history of the file. maud escapes every value; names in URLs are percent-encoded.
+//! release, the git history of the file, its uncommitted changes. maud escapes every value; names in URLs are percent-encoded.
 
 use crate::api::release_entries;
 use crate::snapshot::{Good, Serving, Snapshot};
@@ -75,7 +75,8 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                     a class="brand" href="/" { "edx-matrix" }
                     nav aria-label="Views" class="views" {
                         a href="/" { "Grid" } " "
-                        a href="/history" { "History" }
+                        a href="/history" { "History" } " "
+                        a href="/diff" { "Diff" }
                     }
                     span class="source" { "serving " code { (snapshot.latest.source_name) } }
                 }
@@ -87,7 +88,8 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                     "Generation " (snapshot.generation) " · "
                     a href="/api/v1/openapi.json" { "JSON API (OpenAPI)" } " · "
                     a href="/api/v1/diagnostics" { "diagnostics as JSON" } " · "
-                    a href="/api/v1/history" { "history as JSON" }
+                    a href="/api/v1/history" { "history as JSON" } " · "
+                    a href="/api/v1/diff" { "diff as JSON" }
                 }
             }
         }
@@ -645,6 +647,142 @@ pub async fn history(State(state): State<Arc<AppState>>) -> Response {
             }
         }
         p { a href="/api/v1/history" { "This history as JSON" } }
+    };
+    page(StatusCode::OK, layout(title, &snapshot, body))
+}
+
+/// `old → new`, marked up as a deletion and an insertion; one value when both are equal.
+fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
+    html! {
+        @match (old, new) {
+            (Some(a), Some(b)) if a == b => (a),
+            (Some(a), Some(b)) => { del { (a) } " → " ins { (b) } },
+            (Some(a), None) => del { (a) },
+            (None, Some(b)) => ins { (b) },
+            (None, None) => "—",
+        }
+    }
+}
+
+/// `GET /diff`: what the served matrix changes against the file at `HEAD`: stage releases,
+/// release definitions, resolved rows, and the builds and deployments that follow.
+pub async fn diff(State(state): State<Arc<AppState>>) -> Response {
+    use edx_matrix_model::compare::{ReleaseDef, RowValues};
+    let snapshot = state.snapshot();
+    let title = "Uncommitted changes";
+    let crumbs = html! {
+        nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › diff" }
+    };
+    let diff = match crate::diff::diff(&state).await {
+        Ok(diff) => diff,
+        Err(unavailable) => {
+            let body = html! {
+                (crumbs)
+                h1 { (title) }
+                p class="unavailable" { (unavailable.reason) }
+                p { "The served matrix is compared with the file at HEAD in the git repository that holds it: serve a committed file to see it." }
+            };
+            return page(unavailable.status, layout(title, &snapshot, body));
+        }
+    };
+    let short = diff.commit.get(..7).unwrap_or(&diff.commit);
+    let changes = &diff.changes;
+    let def = |d: Option<&ReleaseDef>| -> Option<String> {
+        d.map(|d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node))
+    };
+    let body = html! {
+        (crumbs)
+        h1 { (title) }
+        p class="lede" {
+            "The served " code { (diff.head) } " (generation " (diff.generation) ") against "
+            code { (diff.base) } " at commit " code title=(diff.commit) { (short) } "."
+        }
+        @if changes.is_empty() {
+            p id="no-change" { "No uncommitted change to what is built or deployed." }
+        }
+        @if !changes.stages.is_empty() {
+            section aria-labelledby="stages-title" {
+                h2 id="stages-title" { "Stage releases" }
+                div class="scroll" role="region" aria-labelledby="stages-title" tabindex="0" {
+                    table class="history" id="diff-stages" {
+                        thead { tr {
+                            th scope="col" { "Deployment" } th scope="col" { "Stage" } th scope="col" { "Release" }
+                        } }
+                        tbody {
+                            @for s in &changes.stages {
+                                tr data-deployment=(s.deployment) data-stage=(s.stage) {
+                                    th scope="row" { (s.deployment) }
+                                    td { (s.stage) }
+                                    td { (change_cell(s.old.as_deref(), s.new.as_deref())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !changes.releases.is_empty() {
+            section aria-labelledby="releases-title" {
+                h2 id="releases-title" { "Releases" }
+                ul id="diff-releases" {
+                    @for r in &changes.releases {
+                        li { code { (r.release) } ": "
+                            (change_cell(def(r.old.as_ref()).as_deref(), def(r.new.as_ref()).as_deref())) }
+                    }
+                }
+            }
+        }
+        @if !changes.rows.is_empty() {
+            section aria-labelledby="rows-title" {
+                h2 id="rows-title" { "Resolved rows" }
+                div class="scroll" role="region" aria-labelledby="rows-title" tabindex="0" {
+                    table class="history" id="diff-rows" {
+                        thead { tr {
+                            th scope="col" { "Change" } th scope="col" { "Deployment" } th scope="col" { "Stage" }
+                            th scope="col" { "Application" } th scope="col" { "Release" } th scope="col" { "Origin" }
+                            th scope="col" { "Branch" } th scope="col" { "Runtime" }
+                        } }
+                        tbody {
+                            @for row in &changes.rows {
+                                @let (o, n) = (row.old.as_ref(), row.new.as_ref());
+                                @let cell = |f: fn(&RowValues) -> &str| change_cell(o.map(f), n.map(f));
+                                tr data-change=(row.change.word()) {
+                                    td { (row.change.word()) }
+                                    th scope="row" { (row.deployment) }
+                                    td { (row.stage) }
+                                    td { (row.application) }
+                                    td { (cell(|v| &v.release)) }
+                                    td class="subject" { (cell(|v| &v.origin)) }
+                                    td { (cell(|v| &v.branch)) }
+                                    td { (cell(|v| &v.runtime)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !changes.rebuild.is_empty() {
+            section aria-labelledby="rebuild-title" {
+                h2 id="rebuild-title" { "Rebuilt" }
+                ul id="diff-rebuild" {
+                    @for r in &changes.rebuild {
+                        li { code { (r.release) } " for " code { (r.deployment) } ": " (r.reason) }
+                    }
+                }
+            }
+        }
+        @if !changes.redeploy.is_empty() {
+            section aria-labelledby="redeploy-title" {
+                h2 id="redeploy-title" { "Redeployed" }
+                ul id="diff-redeploy" {
+                    @for r in &changes.redeploy {
+                        li { code { (r.deployment) } " " code { (r.stage) } " (" code { (r.release) } "): " (r.reason) }
+                    }
+                }
+            }
+        }
+        p { a href="/api/v1/diff" { "This diff as JSON" } }
     };
     page(StatusCode::OK, layout(title, &snapshot, body))
 }

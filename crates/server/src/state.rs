@@ -45,6 +45,7 @@ pub struct AppState {
     pub(crate) webhook_secret: Option<Box<[u8]>>,
     on_reload: Option<ReloadHook>,
     pub(crate) history: crate::history::Cache,
+    pub(crate) diff: crate::diff::Cache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -79,6 +80,7 @@ impl AppState {
                 .map(|s| s.as_bytes().into()),
             on_reload,
             history: crate::history::Cache::default(),
+            diff: crate::diff::Cache::default(),
             source,
         })
     }

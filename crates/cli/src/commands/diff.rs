@@ -6,133 +6,16 @@ use crate::error::{CmdResult, CommandError};
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
 use edx_matrix_config::Loaded;
-use edx_matrix_model::resolve::resolve_entry;
-use edx_matrix_model::{AppKind, Filter, Index, Matrix, Release, Row, resolve};
+use edx_matrix_model::Matrix;
+pub use edx_matrix_model::compare::{
+    Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
+    StageChange,
+};
 use edx_matrix_pipeline::{Generated, Pipeline};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// A stage whose release changed, appeared or disappeared.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct StageChange {
-    pub deployment: String,
-    pub stage: String,
-    pub old: Option<String>,
-    pub new: Option<String>,
-}
-
-/// A release definition, as far as resolution sees it.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct ReleaseDef {
-    pub branch: String,
-    pub python: String,
-    pub node: String,
-}
-
-impl From<&Release> for ReleaseDef {
-    fn from(r: &Release) -> Self {
-        ReleaseDef {
-            branch: r.branch.to_string(),
-            python: r.python.to_string(),
-            node: r.node.to_string(),
-        }
-    }
-}
-
-/// A release added, removed or redefined.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct ReleaseChange {
-    pub release: String,
-    pub old: Option<ReleaseDef>,
-    pub new: Option<ReleaseDef>,
-}
-
-/// What one resolved row builds.
-#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
-pub struct RowValues {
-    pub release: String,
-    #[serde(rename = "type")]
-    pub kind: AppKind,
-    pub origin: String,
-    pub branch: String,
-    pub runtime: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub translations: Option<Vec<String>>,
-}
-
-impl From<&Row<'_>> for RowValues {
-    fn from(row: &Row<'_>) -> Self {
-        RowValues {
-            release: row.release.to_owned(),
-            kind: row.kind,
-            origin: row.git_origin.to_owned(),
-            branch: row.release_branch.to_owned(),
-            runtime: row.runtime_version.to_owned(),
-            path: row.path.map(str::to_owned),
-            translations: row.translations.map(<[String]>::to_vec),
-        }
-    }
-}
-
-/// How a row changed.
-#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    Added,
-    Removed,
-    Changed,
-}
-
-impl Change {
-    fn word(self) -> &'static str {
-        match self {
-            Change::Added => "added",
-            Change::Removed => "removed",
-            Change::Changed => "changed",
-        }
-    }
-
-    fn sign(self) -> &'static str {
-        match self {
-            Change::Added => "+",
-            Change::Removed => "-",
-            Change::Changed => "~",
-        }
-    }
-}
-
-/// A resolved row added, removed or changed, keyed by (deployment, stage, application).
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct RowChange {
-    pub change: Change,
-    pub deployment: String,
-    pub stage: String,
-    pub application: String,
-    pub old: Option<RowValues>,
-    pub new: Option<RowValues>,
-}
-
-/// A (release, deployment) whose build inputs changed: its artifact is rebuilt.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct Rebuild {
-    pub release: String,
-    pub deployment: String,
-    pub reason: String,
-}
-
-/// A (deployment, stage) that gets a new deployment.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct Redeploy {
-    pub deployment: String,
-    pub stage: String,
-    pub release: String,
-    pub reason: String,
-}
 
 /// Everything `diff` reports.
 #[derive(Serialize, Debug)]
@@ -232,6 +115,15 @@ impl PipelineImpact {
             self.count(Change::Removed),
             self.count(Change::Changed)
         )
+    }
+}
+
+/// The sign a change is shown with: `+`, `-` or `~`.
+fn sign(change: Change) -> &'static str {
+    match change {
+        Change::Added => "+",
+        Change::Removed => "-",
+        Change::Changed => "~",
     }
 }
 
@@ -337,11 +229,13 @@ pub fn diff_matrices(old: &Loaded, new: &Loaded) -> MatrixDiff {
 
 /// Compares two valid models by meaning (the pipelines are left not computed).
 pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> MatrixDiff {
-    let stages = stage_changes(old, new);
-    let releases = release_changes(old, new);
-    let rows = row_changes(old, new);
-    let rebuild = rebuilds(old, new);
-    let redeploy = redeploys(old, new, &rebuild);
+    let Comparison {
+        stages,
+        releases,
+        rows,
+        rebuild,
+        redeploy,
+    } = edx_matrix_model::compare::compare(old, new);
     MatrixDiff {
         base,
         head,
@@ -356,213 +250,6 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Ma
             changes: Vec::new(),
         },
     }
-}
-
-/// The release of every (deployment, stage), in the matrix's order.
-fn pins(matrix: &Matrix) -> Vec<((&str, &str), &str)> {
-    matrix
-        .deployments
-        .iter()
-        .flat_map(|d| {
-            d.stages
-                .iter()
-                .map(|p| ((d.name.as_str(), p.stage.as_str()), p.release.as_str()))
-        })
-        .collect()
-}
-
-fn stage_changes(old: &Matrix, new: &Matrix) -> Vec<StageChange> {
-    let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
-    let new_pins = pins(new);
-    let new_keys: BTreeSet<_> = new_pins.iter().map(|(k, _)| *k).collect();
-    let mut changes = Vec::new();
-    let mut push = |key: (&str, &str), o: Option<&str>, n: Option<&str>| {
-        if o != n {
-            changes.push(StageChange {
-                deployment: key.0.to_owned(),
-                stage: key.1.to_owned(),
-                old: o.map(str::to_owned),
-                new: n.map(str::to_owned),
-            });
-        }
-    };
-    for (key, release) in &new_pins {
-        push(*key, old_pins.get(key).copied(), Some(release));
-    }
-    for (key, release) in pins(old) {
-        if !new_keys.contains(&key) {
-            push(key, Some(release), None);
-        }
-    }
-    changes
-}
-
-fn release_changes(old: &Matrix, new: &Matrix) -> Vec<ReleaseChange> {
-    let mut changes = Vec::new();
-    for r in &new.releases {
-        let before = old.release(r.name.as_str()).map(ReleaseDef::from);
-        let after = ReleaseDef::from(r);
-        if before.as_ref() != Some(&after) {
-            changes.push(ReleaseChange {
-                release: r.name.to_string(),
-                old: before,
-                new: Some(after),
-            });
-        }
-    }
-    for r in &old.releases {
-        if new.release(r.name.as_str()).is_none() {
-            changes.push(ReleaseChange {
-                release: r.name.to_string(),
-                old: Some(ReleaseDef::from(r)),
-                new: None,
-            });
-        }
-    }
-    changes
-}
-
-fn row_changes(old: &Matrix, new: &Matrix) -> Vec<RowChange> {
-    let key = |r: &Row<'_>| {
-        (
-            r.deployment.to_owned(),
-            r.stage.to_owned(),
-            r.application.to_owned(),
-        )
-    };
-    let old_rows: BTreeMap<_, RowValues> = resolve(old, &Filter::default())
-        .rows
-        .iter()
-        .map(|r| (key(r), RowValues::from(r)))
-        .collect();
-    let new_rows: BTreeMap<_, RowValues> = resolve(new, &Filter::default())
-        .rows
-        .iter()
-        .map(|r| (key(r), RowValues::from(r)))
-        .collect();
-    // Stages in promotion order (the new matrix's, then stages only the old one has).
-    let stage_pos = |stage: &str| {
-        let in_new = new.stages.iter().position(|s| s == stage);
-        let in_old = old.stages.iter().position(|s| s == stage);
-        in_new.map_or((1, in_old), |p| (0, Some(p)))
-    };
-    let mut keys: Vec<_> = old_rows
-        .keys()
-        .chain(new_rows.keys())
-        .cloned()
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    keys.sort_by(|a, b| {
-        (&a.0, stage_pos(&a.1), &a.1, &a.2).cmp(&(&b.0, stage_pos(&b.1), &b.1, &b.2))
-    });
-    keys.into_iter()
-        .filter_map(|k| {
-            let (o, n) = (old_rows.get(&k), new_rows.get(&k));
-            let change = match (o, n) {
-                (None, Some(_)) => Change::Added,
-                (Some(_), None) => Change::Removed,
-                (Some(a), Some(b)) if a != b => Change::Changed,
-                _ => return None,
-            };
-            let (deployment, stage, application) = k;
-            Some(RowChange {
-                change,
-                deployment,
-                stage,
-                application,
-                old: o.cloned(),
-                new: n.cloned(),
-            })
-        })
-        .collect()
-}
-
-/// What one (release, deployment) build is made of: its applications with every default applied.
-type BuildInputs = BTreeMap<String, RowValues>;
-
-/// The build inputs of every (release, deployment) some stage runs.
-fn builds(matrix: &Matrix) -> BTreeMap<(String, String), BuildInputs> {
-    let index = Index::new(matrix);
-    let mut out = BTreeMap::new();
-    for d in &matrix.deployments {
-        for pin in &d.stages {
-            let key = (pin.release.to_string(), d.name.to_string());
-            if out.contains_key(&key) {
-                continue;
-            }
-            let apps = resolve_entry(&index, pin.release.as_str(), d.name.as_str())
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| {
-                    let values = RowValues {
-                        release: a.own_release.to_owned(),
-                        kind: a.kind,
-                        origin: a.git_origin.to_owned(),
-                        branch: a.release_branch.to_owned(),
-                        runtime: a.runtime_version.to_owned(),
-                        path: a.path.map(str::to_owned),
-                        translations: a.translations.map(<[String]>::to_vec),
-                    };
-                    (a.application.to_owned(), values)
-                })
-                .collect();
-            out.insert(key, apps);
-        }
-    }
-    out
-}
-
-fn rebuilds(old: &Matrix, new: &Matrix) -> Vec<Rebuild> {
-    let before = builds(old);
-    let mut out = Vec::new();
-    for ((release, deployment), apps) in builds(new) {
-        let reason = match before.get(&(release.clone(), deployment.clone())) {
-            None => "new build: no stage ran this release before".to_owned(),
-            Some(old_apps) if *old_apps != apps => {
-                let names: BTreeSet<&String> = old_apps.keys().chain(apps.keys()).collect();
-                let changed: Vec<String> = names
-                    .into_iter()
-                    .filter(|name| old_apps.get(*name) != apps.get(*name))
-                    .map(|name| format!("`{name}`"))
-                    .collect();
-                format!("changed: {}", changed.join(", "))
-            }
-            Some(_) => continue,
-        };
-        out.push(Rebuild {
-            release,
-            deployment,
-            reason,
-        });
-    }
-    out
-}
-
-fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
-    let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
-    let rebuilt: BTreeSet<(&str, &str)> = rebuild
-        .iter()
-        .map(|r| (r.release.as_str(), r.deployment.as_str()))
-        .collect();
-    let mut out = Vec::new();
-    for ((deployment, stage), release) in pins(new) {
-        let reason = match old_pins.get(&(deployment, stage)) {
-            None => "new stage".to_owned(),
-            Some(before) if *before != release => format!("release `{before}` → `{release}`"),
-            Some(_) if rebuilt.contains(&(release, deployment)) => {
-                format!("`{release}` is rebuilt for `{deployment}`")
-            }
-            Some(_) => continue,
-        };
-        out.push(Redeploy {
-            deployment: deployment.to_owned(),
-            stage: stage.to_owned(),
-            release: release.to_owned(),
-            reason,
-        });
-    }
-    out
 }
 
 /// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
@@ -745,7 +432,7 @@ pub fn render_text(diff: &MatrixDiff) -> String {
         for row in &diff.rows {
             let [release, origin, branch, runtime] = row_cells(row);
             t.add_row([
-                row.change.sign().to_owned(),
+                sign(row.change).to_owned(),
                 row.deployment.clone(),
                 row.stage.clone(),
                 row.application.clone(),
@@ -796,7 +483,7 @@ fn pipelines_text(impact: &PipelineImpact) -> String {
     }
     let mut text = format!("pipelines to re-set: {}\n", impact.summary());
     for p in &impact.changes {
-        let _ = writeln!(text, "{} {}: {}", p.change.sign(), p.name, p.what());
+        let _ = writeln!(text, "{} {}: {}", sign(p.change), p.name, p.what());
         for (what, parts) in [("resources", &p.resources), ("jobs", &p.jobs)] {
             let mut label = what;
             for (change, names) in parts.lists() {
@@ -804,7 +491,7 @@ fn pipelines_text(impact: &PipelineImpact) -> String {
                     let _ = writeln!(
                         text,
                         "    {label:<10} {} {}",
-                        change.sign(),
+                        sign(change),
                         names.join(", ")
                     );
                     label = "";

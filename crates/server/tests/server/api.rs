@@ -43,9 +43,17 @@ fn expected_rows(keep: impl Fn(&Value) -> bool) -> Vec<Vec<Value>> {
 
 #[tokio::test]
 async fn every_documented_get_answers_as_documented() {
-    // A committed file, so that `/api/v1/history` has something to answer.
+    // A committed file, so that `/api/v1/history` has something to answer, with an uncommitted
+    // stage change, so that `/api/v1/diff` does.
     let repo = acme_repo();
     let file = repo.path().join("edx-matrix.toml");
+    let pro = r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
+    let edited = acme().replace(
+        pro,
+        r#"pro = { CI = "ulmo", QA = "ulmo", Production = "teak" }"#,
+    );
+    assert_ne!(edited, acme(), "the acme example changed");
+    std::fs::write(&file, edited).unwrap();
     let server = start(Options::new(MatrixSource::File(file))).await;
     let doc: Value = server.get("/api/v1/openapi.json").await.json();
     assert_eq!(doc["openapi"], "3.1.0");
@@ -80,7 +88,7 @@ async fn every_documented_get_answers_as_documented() {
         checked += 1;
     }
     assert_eq!(
-        checked, 10,
+        checked, 11,
         "every GET endpoint of the document was exercised"
     );
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod browser;
+mod diff;
 mod history;
 mod reload;
 mod security;

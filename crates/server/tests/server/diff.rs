@@ -1,0 +1,287 @@
+//! `/diff` and `/api/v1/diff` over a real git repository: the served working-tree file against
+//! the file committed at `HEAD`.
+
+use crate::support::{acme, acme_repo, assert_matches_openapi, git, start, start_example};
+use edx_matrix_server::{MatrixSource, Options};
+use hyper::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const PRO: &str = r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
+
+/// The acme example with pro's QA stage moved from ulmo to teak.
+fn acme_with_pro_qa_on_teak() -> String {
+    let text = acme();
+    assert!(text.contains(PRO), "the acme example changed");
+    text.replace(
+        PRO,
+        r#"pro = { CI = "verawood", QA = "teak", Production = "teak" }"#,
+    )
+}
+
+/// (application, old origin/branch/runtime, new origin/branch/runtime) of pro QA, from
+/// tests/fixtures/acme/expected-resolved.json: QA's ulmo rows before, Production's teak rows after.
+const PRO_QA: [(&str, [&str; 3], [&str; 3]); 7] = [
+    (
+        "authoring",
+        [
+            "https://github.com/openedx/frontend-app-authoring",
+            "release/ulmo",
+            "24",
+        ],
+        [
+            "https://github.com/openedx/frontend-app-authoring",
+            "release/teak",
+            "20",
+        ],
+    ),
+    (
+        "communications",
+        [
+            "https://github.com/openedx/frontend-app-communications",
+            "release/ulmo",
+            "24",
+        ],
+        [
+            "https://github.com/openedx/frontend-app-communications",
+            "release/teak",
+            "22",
+        ],
+    ),
+    (
+        "edx-platform",
+        [
+            "https://github.com/acme-edu/edx-platform",
+            "pro/ulmo",
+            "3.11",
+        ],
+        [
+            "https://github.com/acme-edu/edx-platform",
+            "pro/teak",
+            "3.11",
+        ],
+    ),
+    (
+        "edxapp_theme",
+        ["https://github.com/acme-edu/pro-theme", "pro-ulmo", "3.11"],
+        ["https://github.com/acme-edu/pro-theme", "pro-teak", "3.11"],
+    ),
+    (
+        "learner-dashboard",
+        [
+            "https://github.com/openedx/frontend-app-learner-dashboard",
+            "release/ulmo",
+            "24",
+        ],
+        [
+            "https://github.com/openedx/frontend-app-learner-dashboard",
+            "release/teak",
+            "20",
+        ],
+    ),
+    (
+        "learning",
+        [
+            "https://github.com/openedx/frontend-app-learning",
+            "release/ulmo",
+            "24",
+        ],
+        [
+            "https://github.com/openedx/frontend-app-learning",
+            "release/teak",
+            "20",
+        ],
+    ),
+    (
+        "notes-api",
+        ["https://github.com/openedx/edx-notes-api", "master", "3.12"],
+        ["https://github.com/openedx/edx-notes-api", "master", "3.12"],
+    ),
+];
+
+#[tokio::test]
+async fn diff_shows_an_uncommitted_stage_change() {
+    let repo = acme_repo();
+    let dir = repo.path();
+    let head = git(dir, "2024-01-02T10:00:00+00:00", &["rev-parse", "HEAD"]);
+    let file = dir.join("edx-matrix.toml");
+    let server = start(Options::new(MatrixSource::File(file.clone()))).await;
+
+    // Nothing changed yet.
+    let clean = server.get("/api/v1/diff").await;
+    assert_eq!(clean.status, StatusCode::OK, "{}", clean.text());
+    let clean = clean.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &clean);
+    assert_eq!(clean["commit"], head.as_str());
+    assert_eq!(clean["file"], "edx-matrix.toml");
+    assert_eq!(clean["base"], "HEAD:edx-matrix.toml");
+    for list in ["stages", "releases", "rows", "rebuild", "redeploy"] {
+        assert_eq!(clean[list], json!([]), "{clean:#}");
+    }
+    let html = server.get("/diff").await.text();
+    assert!(
+        html.contains("No uncommitted change to what is built or deployed."),
+        "{html}"
+    );
+
+    // Edit a stage in the working tree; the server reloads it.
+    std::fs::write(&file, acme_with_pro_qa_on_teak()).unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
+            r.json()["stages"] != json!([])
+        })
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let diff = reply.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &diff);
+    assert_eq!(diff["commit"], head.as_str());
+    assert_eq!(
+        diff["stages"],
+        json!([{"deployment": "pro", "stage": "QA", "old": "ulmo", "new": "teak"}])
+    );
+    assert_eq!(diff["releases"], json!([]));
+    assert_eq!(diff["rebuild"], json!([]));
+    assert_eq!(diff["redeploy"][0]["deployment"], "pro");
+    assert_eq!(diff["redeploy"][0]["stage"], "QA");
+    assert_eq!(diff["redeploy"][0]["release"], "teak");
+    let rows = diff["rows"].as_array().unwrap();
+    let seen: Vec<(&str, [String; 3], [String; 3])> = rows
+        .iter()
+        .map(|r| {
+            assert_eq!(r["change"], "changed", "{r:#}");
+            assert_eq!(
+                (&r["deployment"], &r["stage"]),
+                (&json!("pro"), &json!("QA"))
+            );
+            assert_eq!(
+                (&r["old"]["release"], &r["new"]["release"]),
+                (&json!("ulmo"), &json!("teak"))
+            );
+            let values = |v: &'_ Value| -> [String; 3] {
+                ["origin", "branch", "runtime"].map(|k| v[k].as_str().unwrap().to_owned())
+            };
+            (
+                r["application"].as_str().unwrap(),
+                values(&r["old"]),
+                values(&r["new"]),
+            )
+        })
+        .collect();
+    let expected: Vec<(&str, [String; 3], [String; 3])> = PRO_QA
+        .iter()
+        .map(|(a, o, n)| (*a, o.map(str::to_owned), n.map(str::to_owned)))
+        .collect();
+    assert_eq!(seen, expected);
+
+    // The page: the stage change and the rows, old → new.
+    let page = server.get("/diff").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
+    assert!(
+        html.contains(&format!("title=\"{head}\">{}</code>", &head[..7])),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<th scope=\"row\">pro</th><td>QA</td><td><del>ulmo</del> → <ins>teak</ins></td>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td>edx-platform</td><td><del>ulmo</del> → <ins>teak</ins></td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><del>pro/ulmo</del> → <ins>pro/teak</ins></td>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td><del>24</del> → <ins>20</ins></td>"),
+        "{html}"
+    );
+    assert!(!html.contains("No uncommitted change"), "{html}");
+
+    // Committing the edit leaves nothing to show.
+    git(
+        dir,
+        "2024-01-03T10:00:00+00:00",
+        &["commit", "-q", "-am", "pro: teak to QA"],
+    );
+    let after = server.get("/api/v1/diff").await.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &after);
+    assert_ne!(after["commit"], head.as_str());
+    assert_eq!(after["stages"], json!([]));
+    assert_eq!(after["rows"], json!([]));
+}
+
+#[tokio::test]
+async fn the_pages_link_the_diff() {
+    let server = start_example().await;
+    let html = server.get("/").await.text();
+    assert!(
+        html.contains("<a href=\"/history\">History</a> <a href=\"/diff\">Diff</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/api/v1/diff\">"), "{html}");
+}
+
+#[tokio::test]
+async fn diff_is_unavailable_without_a_committed_file() {
+    // The built-in example.
+    let server = start_example().await;
+    let api = server.get("/api/v1/diff").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_matches_openapi("/api/v1/diff", "get", 404, &api.json());
+    assert_eq!(
+        api.json()["error"],
+        "diff is unavailable: the built-in example is not in a git repository"
+    );
+    let page = server.get("/diff").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(
+        page.text()
+            .contains("diff is unavailable: the built-in example"),
+        "{}",
+        page.text()
+    );
+
+    // A file outside any working tree.
+    let plain = tempfile::tempdir().unwrap();
+    let file = plain.path().join("edx-matrix.toml");
+    std::fs::write(&file, acme()).unwrap();
+    let server = start(Options::new(MatrixSource::File(file))).await;
+    let api = server.get("/api/v1/diff").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_matches_openapi("/api/v1/diff", "get", 404, &api.json());
+    assert!(
+        api.json()["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("edx-matrix.toml` is not in a git repository"),
+        "{}",
+        api.text()
+    );
+
+    // A file never committed, in a directory whose name is markup: escaped on the page.
+    let repo = acme_repo();
+    let sub = repo.path().join("<ops&co>");
+    std::fs::create_dir(&sub).unwrap();
+    let file = sub.join("edx-matrix.toml");
+    std::fs::write(&file, acme()).unwrap();
+    let server = start(Options::new(MatrixSource::File(file))).await;
+    let api = server.get("/api/v1/diff").await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_matches_openapi("/api/v1/diff", "get", 404, &api.json());
+    assert_eq!(
+        api.json()["error"],
+        "diff is unavailable: `<ops&co>/edx-matrix.toml` has never been committed"
+    );
+    let page = server.get("/diff").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let html = page.text();
+    assert!(
+        html.contains("`&lt;ops&amp;co&gt;/edx-matrix.toml` has never been committed"),
+        "{html}"
+    );
+    assert!(!html.contains("<ops"), "{html}");
+}
