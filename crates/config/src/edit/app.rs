@@ -22,18 +22,8 @@ pub struct NewApp {
 /// Adds an application to `[applications]`, after the last one of its kind.
 pub fn add(text: &str, new: &NewApp) -> Result<EditOutcome, EditError> {
     let (mut doc, matrix) = document::open(text)?;
-    let invalid = |what, value: &str, reason: &str| EditError::InvalidValue {
-        what,
-        value: value.to_owned(),
-        reason: reason.to_owned(),
-    };
-    if !names::is_valid_name(&new.name) {
-        return Err(invalid(
-            "application name",
-            &new.name,
-            "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-        ));
-    }
+    let invalid = EditError::invalid;
+    EditError::check_name("application name", &new.name)?;
     if matrix.application(&new.name).is_some() {
         return Err(EditError::refused(format!(
             "application `{}` is already defined",

@@ -117,6 +117,28 @@ pub enum EditError {
 }
 
 impl EditError {
+    /// Returns an invalid-value error.
+    pub fn invalid(what: &'static str, value: &str, reason: &str) -> Self {
+        EditError::InvalidValue {
+            what,
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// Checks a new release, application or deployment name (`what` says which).
+    pub fn check_name(what: &'static str, name: &str) -> Result<(), Self> {
+        if edx_matrix_model::names::is_valid_name(name) {
+            Ok(())
+        } else {
+            Err(EditError::invalid(
+                what,
+                name,
+                "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
+            ))
+        }
+    }
+
     /// Returns a refusal with no places and no hint.
     pub fn refused(message: impl Into<String>) -> Self {
         EditError::Refused {

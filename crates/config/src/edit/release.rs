@@ -24,18 +24,8 @@ pub struct NewRelease {
 /// Adds a release to `[releases]`, in age order when the file lists them in age order.
 pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
     let (mut doc, matrix) = document::open(text)?;
-    let invalid = |what, value: &str, reason: &str| EditError::InvalidValue {
-        what,
-        value: value.to_owned(),
-        reason: reason.to_owned(),
-    };
-    if !names::is_valid_name(&new.name) {
-        return Err(invalid(
-            "release name",
-            &new.name,
-            "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-        ));
-    }
+    let invalid = EditError::invalid;
+    EditError::check_name("release name", &new.name)?;
     if matrix.release(&new.name).is_some() {
         return Err(EditError::Refused {
             message: format!("release `{}` is already defined", new.name),
