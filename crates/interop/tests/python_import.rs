@@ -15,9 +15,16 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
 
+/// Imports a layout directory; a broken-import case keeps only its `version_matrix.py` and takes
+/// the `current` layout's `types.py`.
 fn import_dir(dir: &str, options: &Options) -> Imported {
+    let types = if dir.starts_with("python-invalid/") {
+        "acme/python-layout/current/types.py".to_owned()
+    } else {
+        format!("{dir}/types.py")
+    };
     import(
-        Source::new("types.py", read(&format!("{dir}/types.py"))),
+        Source::new("types.py", read(&types)),
         Source::new(
             "version_matrix.py",
             read(&format!("{dir}/version_matrix.py")),

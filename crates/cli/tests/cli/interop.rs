@@ -70,7 +70,16 @@ fn import_python_refuses_broken_python_with_locations() {
     ];
     for (dir, code, place) in cases {
         let env = Env::new();
-        let path = fixtures().join(format!("python-invalid/{dir}"));
+        // Each case keeps only its broken `version_matrix.py`; `types.py` is the current layout's.
+        env.write(
+            "py/types.py",
+            &fixture("acme/python-layout/current/types.py"),
+        );
+        env.write(
+            "py/version_matrix.py",
+            &fixture(&format!("python-invalid/{dir}/version_matrix.py")),
+        );
+        let path = env.path("py");
         let run = env.run(&["import", "python", path.to_str().unwrap()]);
         run.code(1);
         assert!(
