@@ -3,20 +3,13 @@
 //! screenshots under `target/test-screenshots/`.
 
 use crate::support::start_example;
+use edx_matrix_test_support::{find_program, require};
 use fantoccini::{ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-
-fn find_program(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .map(|dir| Path::new(dir).join(name))
-        .find(|p| p.is_file())
-}
 
 fn screenshot_dir() -> PathBuf {
     // CARGO_TARGET_TMPDIR is `<target>/tmp`.
@@ -38,11 +31,12 @@ async fn save(client: &fantoccini::Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard_cell_shows_the_stage_components() {
-    let Some(chromedriver) = find_program("chromedriver") else {
-        panic!(
-            "chromedriver is not installed: this test needs Debian's `chromium` and \
-             `chromium-driver` (`apt-get install -y chromium chromium-driver`; .ci/run installs them)"
-        );
+    let Some(chromedriver) = require(
+        "dashboard_cell_shows_the_stage_components",
+        "chromedriver",
+        "apt-get install -y chromium chromium-driver (.ci/run installs them)",
+    ) else {
+        return;
     };
     let server = start_example().await;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
