@@ -1,6 +1,6 @@
 //! Newtypes for the strings of the domain, so a branch is never confused with a release name.
 //!
-//! Values are stored as read; whether they are *valid* is decided by [`crate::check`], which
+//! Values are stored as read; whether they are *valid* is decided by [`crate::check()`], which
 //! reports every bad value as a diagnostic instead of failing on the first.
 
 use std::borrow::Borrow;
