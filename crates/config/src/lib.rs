@@ -102,7 +102,6 @@ pub fn load_toml_with<T: Default>(
 ) -> (Loaded, runbook::RunbookFile, T) {
     // Parse once: the matrix and the other sections are read from the same document, which is
     // dropped before the (allocation-heavy) checks run.
-    count_parse();
     let mut section_names = Vec::new();
     let mut runbooks = runbook::RunbookFile::default();
     let mut extra = T::default();
@@ -154,8 +153,9 @@ pub fn load_toml_with<T: Default>(
     (loaded, runbooks, extra)
 }
 
-/// How many times matrix text has been parsed for reading on this thread (every
-/// [`load_toml`], and the section readers that parse on their own). Tests use it to show that a
+/// How many times matrix text has been parsed for reading on this thread (by
+/// [`toml_load::parse`], behind every [`load_toml`], and by the section readers that parse on
+/// their own). Tests use it to show that a
 /// command reads its file once.
 pub fn parse_count() -> usize {
     PARSES.with(std::cell::Cell::get)
