@@ -4,8 +4,8 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_project::Project;
 use edx_matrix_git::{GitError, LocalRepo};
+use edx_matrix_project::Project;
 use std::path::PathBuf;
 
 /// The matrix file and the working tree it lives in.

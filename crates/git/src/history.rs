@@ -5,8 +5,8 @@
 
 use crate::{FileCommit, GitError, LocalRepo};
 use edx_matrix_config::Loaded;
-use edx_matrix_project::Project;
 use edx_matrix_model::Matrix;
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;

@@ -11,7 +11,7 @@
 //!
 //! let project = Project::example();
 //! assert!(!project.has_errors());
-//! assert_eq!(project.pipelines.team, "main");
+//! assert_eq!(project.pipelines.team, "acme");
 //! ```
 //!
 //! A `[pipelines]` problem is one of the project's diagnostics, like a matrix problem:
@@ -67,13 +67,21 @@ impl Project {
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
     /// path, `abc1234:edx-matrix.toml`, …).
-    pub fn from_text(name: impl Into<String>, format: SourceFormat, text: impl Into<String>) -> Project {
+    pub fn from_text(
+        name: impl Into<String>,
+        format: SourceFormat,
+        text: impl Into<String>,
+    ) -> Project {
         Project::from_source(Source::new(name, text), format)
     }
 
     /// Reads and checks text read from `path` (or from `path` at some revision): the format is
     /// that of the path. `name` is what diagnostics call the source.
-    pub fn from_path_text(path: &Path, name: impl Into<String>, text: impl Into<String>) -> Project {
+    pub fn from_path_text(
+        path: &Path,
+        name: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Project {
         Project::from_text(name, format_of(path), text)
     }
 
@@ -105,8 +113,8 @@ impl Project {
                 Project {
                     pipelines_from: loaded.diagnostics.len(),
                     loaded,
-                pipelines: Settings::default(),
-                runbooks: Runbooks::default(),
+                    pipelines: Settings::default(),
+                    runbooks: Runbooks::default(),
                     operations: Operations::default(),
                 }
             }

@@ -56,11 +56,9 @@ impl MatrixSource {
     pub(crate) fn load(&self, text: String) -> Project {
         match self {
             MatrixSource::File(path) => Project::from_path_text(path, self.name(), text),
-            MatrixSource::Example => Project::from_text(
-                self.name(),
-                edx_matrix_project::SourceFormat::Toml,
-                text,
-            ),
+            MatrixSource::Example => {
+                Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
+            }
         }
     }
 }

@@ -6,13 +6,13 @@ use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
-use edx_matrix_project::Project;
 use edx_matrix_model::Matrix;
 pub use edx_matrix_model::compare::{
     Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
     StageChange,
 };
 use edx_matrix_pipeline::{Generated, Pipeline};
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;

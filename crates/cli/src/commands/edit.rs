@@ -16,7 +16,7 @@ use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::edit::entry::{Change, Patch, Target};
-use edx_matrix_config::edit::{self, EditError, EditOutcome};
+use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
 use edx_matrix_config::example;
 use edx_matrix_config::runbook::{Origin, Plan};
 use edx_matrix_project::{Project, SourceFormat, format_of, read_file};
@@ -236,7 +236,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
-        edit::fmt::fmt,
+        |base: Base<'_>| edit::fmt::fmt(base.text),
     )
 }
 
@@ -247,7 +247,7 @@ fn run(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
         return Err(CommandError::usage(format!(
@@ -302,7 +302,7 @@ fn apply(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: &impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: &impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
     name: &str,
     text: String,
     write_to: Option<&Path>,
@@ -320,7 +320,13 @@ fn apply(
         ))
         .with_hint("fix them first (`edx-matrix check` lists everything)"));
     }
-    let outcome = edit(&text).map_err(|e| edit_error(e, name))?;
+    // A valid project's matrix is handed to the edit, which then does not read the text again.
+    let base = if errors_before == 0 {
+        Base::checked(&text, before.matrix())
+    } else {
+        Base::from(&text)
+    };
+    let outcome = edit(base).map_err(|e| edit_error(e, name))?;
     let after = Project::from_text(name, SourceFormat::Toml, outcome.text.as_str());
     let new_errors: Vec<_> = after.errors().cloned().collect();
     if new_errors.len() > errors_before {

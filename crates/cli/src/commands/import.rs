@@ -15,7 +15,8 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             output,
             force,
         } => {
-            let text = edx_matrix_project::read_file(input).map_err(crate::matrix_file::read_error)?;
+            let text =
+                edx_matrix_project::read_file(input).map_err(crate::matrix_file::read_error)?;
             let loaded = load_json(Source::new(input.display().to_string(), text));
             // Warnings (ignored keys, unused entries) are shown; errors stop the import.
             out.diagnostics(&loaded.diagnostics, &loaded.source)?;

@@ -23,9 +23,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
     if let Some(stage) = &args.stage {
         require("stage", stage, m.stages.iter().map(|s| s.as_str()))?;
     }
-    let plan: Plan = project
-        .runbooks
-        .steps_for(&args.release, args.stage.as_deref(), !args.not_first_deploy);
+    let plan: Plan =
+        project
+            .runbooks
+            .steps_for(&args.release, args.stage.as_deref(), !args.not_first_deploy);
     match args.format {
         RunbookFormat::Text => out.print(&plan.to_text())?,
         RunbookFormat::Markdown => out.print(&plan.to_markdown())?,
