@@ -27,8 +27,17 @@ fn main() -> ExitCode {
             };
         }
     };
-    match commands::run(cli) {
+    let code = match commands::run(cli) {
         Ok(code) => code,
         Err(e) => e.report(),
+    };
+    // A test hook: how many times the matrix text was parsed (the tests show each command
+    // reads its file once).
+    if std::env::var_os("EDX_MATRIX_REPORT_PARSES").is_some() {
+        eprintln!(
+            "edx-matrix: parsed matrix text {} times",
+            edx_matrix_config::parse_count()
+        );
     }
+    code
 }

@@ -3,7 +3,7 @@
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
-use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
+use edx_matrix_project::{Project, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,43 +31,42 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
     .with_hint("pass `--file PATH`, set `EDX_MATRIX_FILE`, create one with `edx-matrix init`, or try `--example`"))
 }
 
-/// Reads a matrix file (interchange JSON when it ends in `.json`).
-pub fn read(path: &Path) -> Result<Loaded, CommandError> {
-    let text = fs_err::read_to_string(path)?;
-    let source = Source::new(path.display().to_string(), text);
-    Ok(if path.extension().is_some_and(|e| e == "json") {
-        load_json(source)
-    } else {
-        load_toml(source)
-    })
+/// Reads and checks the project file at `path` (its format decided by
+/// [`edx_matrix_project::format_of`]).
+pub fn read(path: &Path) -> Result<Project, CommandError> {
+    Project::load(path).map_err(read_error)
 }
 
-/// Loads the matrix the global options select, with every diagnostic.
-pub fn load(global: &GlobalArgs) -> Result<Loaded, CommandError> {
+/// Turns a file that cannot be read into the command's error (exit 3).
+pub fn read_error(e: ReadError) -> CommandError {
+    CommandError::io(e.message())
+}
+
+/// Loads the project the global options select, with every diagnostic `check` reports.
+pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
     if global.example {
-        return Ok(load_toml(Source::new(example::NAME, example::TEXT)));
+        return Ok(Project::example());
     }
     read(&locate(global)?)
 }
 
-/// Loads the matrix and refuses (printing its errors) when it has any.
-pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Loaded, CommandError> {
+/// Loads the project and refuses (printing its errors) when it has any.
+pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandError> {
     require_valid(out, load(global)?, true)
 }
 
-/// Prints the errors of `loaded` and fails when it has any (with `advise`, the summary line says
-/// to fix them first); returns it otherwise.
-pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loaded, CommandError> {
-    if !loaded.has_errors() {
-        return Ok(loaded);
+/// Prints the errors of `project` and fails when it has any (with `advise`, the summary line
+/// says to fix them first); returns it otherwise.
+pub fn require_valid(
+    out: &Output,
+    project: Project,
+    advise: bool,
+) -> Result<Project, CommandError> {
+    if !project.has_errors() {
+        return Ok(project);
     }
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    out.diagnostics(&errors, &loaded.source)?;
+    let errors: Vec<_> = project.errors().cloned().collect();
+    out.diagnostics(&errors, project.source())?;
     let one = errors.len() == 1;
     let advice = match (advise, one) {
         (false, _) => "",
@@ -76,7 +75,7 @@ pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loade
     };
     eprintln!(
         "error: `{}` has {} error{}{advice}",
-        loaded.source.name,
+        project.source().name,
         errors.len(),
         if one { "" } else { "s" },
     );

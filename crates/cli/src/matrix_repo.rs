@@ -4,8 +4,8 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::Loaded;
 use edx_matrix_git::{GitError, LocalRepo};
+use edx_matrix_project::Project;
 use std::path::PathBuf;
 
 /// The matrix file and the working tree it lives in.
@@ -67,7 +67,25 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
 
 pub use edx_matrix_git::history::load_text;
 
-/// Prints the errors of `loaded` and fails when it has any; returns it otherwise.
-pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {
-    crate::matrix_file::require_valid(out, loaded, false)
+/// Prints the errors of a revision's matrix (not of its `[pipelines]`: `diff` reports those as
+/// a pipeline impact it cannot compute) and fails when it has any; returns it otherwise.
+pub fn require_valid(out: &Output, project: Project) -> Result<Project, CommandError> {
+    if project.matrix_errors() == 0 {
+        return Ok(project);
+    }
+    let pipelines = project.pipeline_diagnostics().len();
+    let all = project.diagnostics();
+    let errors: Vec<_> = all[..all.len() - pipelines]
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    out.diagnostics(&errors, project.source())?;
+    eprintln!(
+        "error: `{}` has {} error{}",
+        project.source().name,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+    );
+    Err(CommandError::matrix_reported())
 }

@@ -89,21 +89,33 @@ impl Loaded {
 
 /// Reads and checks a TOML matrix.
 pub fn load_toml(source: Source) -> Loaded {
-    // Parse once: the matrix and the runbook sections are read from the same document, which is
+    load_toml_with(source, |_, _, _| ()).0
+}
+
+/// Reads and checks a TOML matrix, parsing the text once: the matrix, the `[runbooks]` and
+/// `[operations]` sections (their diagnostics join the others, the values are returned), and
+/// whatever `sections` reads from the same parsed root table (the project loader reads
+/// `[pipelines]` this way). `sections` is not called when the text is not valid TOML.
+pub fn load_toml_with<T: Default>(
+    source: Source,
+    sections: impl FnOnce(&toml_edit::Table, &str, &Matrix) -> T,
+) -> (Loaded, runbook::RunbookFile, T) {
+    // Parse once: the matrix and the other sections are read from the same document, which is
     // dropped before the (allocation-heavy) checks run.
-    let mut sections = Vec::new();
-    let mut runbook_diagnostics = Vec::new();
+    let mut section_names = Vec::new();
+    let mut runbooks = runbook::RunbookFile::default();
+    let mut extra = T::default();
     let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
         Ok(doc) => {
             let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
-            sections = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
-            if sections
+            section_names = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
+            if section_names
                 .iter()
                 .any(|s| s == "runbooks" || s == "operations")
             {
-                runbook_diagnostics =
-                    runbook::read_root(doc.as_table(), &source.text, &matrix).diagnostics;
+                runbooks = runbook::read_root(doc.as_table(), &source.text, &matrix);
             }
+            extra = sections(doc.as_table(), &source.text, &matrix);
             (matrix, map, diagnostics)
         }
         Err(diagnostic) => (
@@ -112,6 +124,7 @@ pub fn load_toml(source: Source) -> Loaded {
             vec![*diagnostic],
         ),
     };
+    let runbook_diagnostics = std::mem::take(&mut runbooks.diagnostics);
     let syntax_failed = diagnostics
         .iter()
         .any(|d| d.code == edx_matrix_model::Code::TomlSyntax);
@@ -136,8 +149,25 @@ pub fn load_toml(source: Source) -> Loaded {
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
     let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
-    loaded.sections = sections;
-    loaded
+    loaded.sections = section_names;
+    (loaded, runbooks, extra)
+}
+
+/// How many times matrix text has been parsed for reading on this thread (by
+/// [`toml_load::parse`], behind every [`load_toml`], and by the section readers that parse on
+/// their own). Tests use it to show that a
+/// command reads its file once.
+pub fn parse_count() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
+/// Counts one parse of matrix text (see [`parse_count`]).
+pub fn count_parse() {
+    PARSES.with(|n| n.set(n.get() + 1));
+}
+
+thread_local! {
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Reads and checks an interchange JSON matrix.

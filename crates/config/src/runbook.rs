@@ -350,6 +350,7 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
 /// Reads `[runbooks]` and `[operations]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
+    crate::count_parse();
     match toml_edit::Document::parse(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
         Err(_) => RunbookFile::default(),

@@ -250,6 +250,7 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
 
 /// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic.
 pub fn parse(text: &str) -> Result<toml_edit::Document<&str>, Box<Diagnostic>> {
+    crate::count_parse();
     toml_edit::Document::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let span = if span.is_empty() {

@@ -4,8 +4,9 @@
 //! dashboard of `edx-matrix serve` shows it.
 
 use crate::{FileCommit, GitError, LocalRepo};
-use edx_matrix_config::{Loaded, Source, load_json, load_toml};
+use edx_matrix_config::Loaded;
 use edx_matrix_model::Matrix;
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -321,15 +322,10 @@ pub fn file_history(
     })
 }
 
-/// Loads matrix text read from git or a file: interchange JSON when `path` ends in `.json`,
-/// TOML otherwise. `name` is what diagnostics call the source.
-pub fn load_text(path: &Path, name: String, text: String) -> Loaded {
-    let source = Source::new(name, text);
-    if path.extension().is_some_and(|e| e == "json") {
-        load_json(source)
-    } else {
-        load_toml(source)
-    }
+/// Loads project text read from git or a file, in the format of `path` (see
+/// [`edx_matrix_project::format_of`]). `name` is what diagnostics call the source.
+pub fn load_text(path: &Path, name: String, text: String) -> Project {
+    Project::from_path_text(path, name, text)
 }
 
 /// Describes the first error of a matrix that has errors, with its line when it has one:
@@ -366,9 +362,9 @@ fn load_revisions(
             text?,
         );
         if loaded.has_errors() {
-            Err(first_error(&loaded))
+            Err(first_error(&loaded.loaded))
         } else {
-            Ok(Pins::from(&loaded.matrix))
+            Ok(Pins::from(loaded.matrix()))
         }
     };
     let threads = thread::available_parallelism()

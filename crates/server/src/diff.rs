@@ -104,11 +104,11 @@ fn read(
     if committed.has_errors() {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",
-            first_error(&committed)
+            first_error(&committed.loaded)
         )));
     }
     let diff = Arc::new(WorkingDiff {
-        changes: compare(&committed.matrix, served),
+        changes: compare(committed.matrix(), served),
         head: format!("{path} (working tree)"),
         file: path,
         commit: head,

@@ -1,8 +1,9 @@
 //! Where the served matrix comes from: a file that is re-read when it changes, or the built-in
 //! example.
 
-use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
-use std::path::{Path, PathBuf};
+use edx_matrix_config::example;
+use edx_matrix_project::{Project, read_file};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// The matrix a server serves.
@@ -45,22 +46,19 @@ impl MatrixSource {
     /// Reads the source text.
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
-            MatrixSource::File(path) => std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
+            MatrixSource::File(path) => read_file(path).map_err(|e| e.message()),
             MatrixSource::Example => Ok(example::TEXT.to_owned()),
         }
     }
 
-    /// Parses and checks `text` read from this source.
-    pub(crate) fn load(&self, text: String) -> Loaded {
-        let source = Source::new(self.name(), text);
+    /// Parses and checks `text` read from this source: the whole project, so the dashboard
+    /// reports what `edx-matrix check` reports.
+    pub(crate) fn load(&self, text: String) -> Project {
         match self {
-            MatrixSource::File(path) if is_json(path) => load_json(source),
-            _ => load_toml(source),
+            MatrixSource::File(path) => Project::from_path_text(path, self.name(), text),
+            MatrixSource::Example => {
+                Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
+            }
         }
     }
-}
-
-fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
 }

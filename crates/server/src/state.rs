@@ -67,7 +67,7 @@ impl AppState {
     ) -> Result<Self, String> {
         let stamp = source.stamp();
         let text = source.read_text()?;
-        let loaded = source.load(text.clone());
+        let loaded = source.load(text.clone()).into_loaded();
         let (latest, good) = attempt(&source, 1, Ok(loaded), None);
         Ok(AppState {
             snapshot: ArcSwap::from_pointee(Snapshot::new(latest, good)),
@@ -134,7 +134,7 @@ impl AppState {
         let outcome = match text {
             Ok(text) => {
                 let source = self.source.clone();
-                tokio::task::spawn_blocking(move || source.load(text))
+                tokio::task::spawn_blocking(move || source.load(text).into_loaded())
                     .await
                     .map_err(|e| format!("cannot load the matrix: {e}"))
             }

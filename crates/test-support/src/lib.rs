@@ -133,3 +133,23 @@ mod tests {
         assert_eq!(find_program("edx-matrix-no-such-program-here"), None);
     }
 }
+
+/// Returns the `.rs` files of the test directory `dir` that its root file `root` (`main.rs`)
+/// does not declare with `mod NAME;`, so a forgotten test file cannot silently stop running.
+pub fn unwired_test_files(dir: &Path, root: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join(root)) else {
+        return vec![root.to_owned()];
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![dir.display().to_string()];
+    };
+    let root_stem = root.trim_end_matches(".rs");
+    let mut unwired: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .filter(|stem| stem != root_stem && !text.contains(&format!("mod {stem};")))
+        .collect();
+    unwired.sort();
+    unwired
+}

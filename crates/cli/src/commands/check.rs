@@ -16,10 +16,8 @@ struct Report<'a> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
-    let mut loaded = matrix_file::load(global)?;
-    // The `[pipelines]` section is read by edx-matrix-pipeline; its problems are part of the file's.
-    let (_, pipeline_diagnostics) = edx_matrix_pipeline::settings_of(&loaded);
-    loaded.diagnostics.extend(pipeline_diagnostics);
+    // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`.
+    let loaded = matrix_file::load(global)?.into_loaded();
     let summary = loaded.summary();
     match args.format {
         CheckFormat::Json => out.json(&Report {

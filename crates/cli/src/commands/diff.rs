@@ -3,15 +3,16 @@
 
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
-use edx_matrix_config::Loaded;
 use edx_matrix_model::Matrix;
 pub use edx_matrix_model::compare::{
     Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
     StageChange,
 };
 use edx_matrix_pipeline::{Generated, Pipeline};
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -141,17 +142,19 @@ impl MatrixDiff {
 /// pipeline included) whose definition differs between `old` and `new`: added, removed and
 /// changed. When the `[pipelines]` settings of either side have errors, nothing is generated and
 /// the reason says which side.
-pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
-    let (old_settings, old_diagnostics) = edx_matrix_pipeline::settings_of(old);
-    let (new_settings, new_diagnostics) = edx_matrix_pipeline::settings_of(new);
-    let broken: Vec<String> = [(old, &old_diagnostics), (new, &new_diagnostics)]
+pub fn pipeline_impact(old: &Project, new: &Project) -> PipelineImpact {
+    let broken: Vec<String> = [old, new]
         .into_iter()
-        .filter_map(|(side, diagnostics)| {
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        .filter_map(|side| {
+            let errors = side
+                .pipeline_diagnostics()
+                .iter()
+                .filter(|d| d.is_error())
+                .count();
             (errors > 0).then(|| {
                 format!(
                     "`{}` has {errors} error{} in `[pipelines]`",
-                    side.source.name,
+                    side.source().name,
                     if errors == 1 { "" } else { "s" }
                 )
             })
@@ -167,8 +170,8 @@ pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
             changes: Vec::new(),
         };
     }
-    let before = edx_matrix_pipeline::all(&old.matrix, &old_settings);
-    let after = edx_matrix_pipeline::all(&new.matrix, &new_settings);
+    let before = edx_matrix_pipeline::all(old.matrix(), &old.pipelines);
+    let after = edx_matrix_pipeline::all(new.matrix(), &new.pipelines);
     let changes = edx_matrix_pipeline::changed(&before, &after)
         .into_iter()
         .map(|(name, change)| {
@@ -216,12 +219,12 @@ fn find<'g>(side: &'g [Generated], name: &str) -> Option<(&'g Pipeline, &'g str)
 }
 
 /// Compares two valid matrices by meaning, and the pipelines generated from them.
-pub fn diff_matrices(old: &Loaded, new: &Loaded) -> MatrixDiff {
+pub fn diff_matrices(old: &Project, new: &Project) -> MatrixDiff {
     let mut diff = diff_models(
-        old.source.name.clone(),
-        new.source.name.clone(),
-        &old.matrix,
-        &new.matrix,
+        old.source().name.clone(),
+        new.source().name.clone(),
+        old.matrix(),
+        new.matrix(),
     );
     diff.pipelines = pipeline_impact(old, new);
     diff
@@ -253,7 +256,7 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Ma
 }
 
 /// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
-fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), CommandError> {
+fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project), CommandError> {
     if global.example {
         return Err(CommandError::usage(
             "`diff` compares versions of a matrix file; the built-in example has only one",
@@ -267,14 +270,11 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
         _ => None,
     };
     if let Some((base, head)) = files {
-        let read = |name: &str| -> Result<Loaded, CommandError> {
-            let text = fs_err::read_to_string(name)?;
-            Ok(load_text(Path::new(name), name.to_owned(), text))
-        };
+        let read = |name: &str| matrix_file::read(Path::new(name));
         return Ok((read(base)?, read(head)?));
     }
     let mr = matrix_repo::open(global, "diff")?;
-    let at = |rev: &str| -> Result<Loaded, CommandError> {
+    let at = |rev: &str| -> Result<Project, CommandError> {
         let text = mr
             .repo
             .show_file(rev, &mr.path)
@@ -292,7 +292,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
     let head = match &args.head {
         Some(rev) => at(rev)?,
         None => {
-            let text = fs_err::read_to_string(&mr.file)?;
+            let text = edx_matrix_project::read_file(&mr.file).map_err(matrix_file::read_error)?;
             load_text(&mr.file, format!("{} (working tree)", mr.path), text)
         }
     };

@@ -136,7 +136,7 @@ fn compare<'m>(
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let url = repository(args, &loaded.matrix)?;
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
     let refs = git

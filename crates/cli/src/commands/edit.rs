@@ -16,9 +16,10 @@ use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::edit::entry::{Change, Patch, Target};
-use edx_matrix_config::edit::{self, EditError, EditOutcome};
-use edx_matrix_config::runbook::{self, Origin, Plan};
-use edx_matrix_config::{Loaded, Source, example, load_toml};
+use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
+use edx_matrix_config::example;
+use edx_matrix_config::runbook::{Origin, Plan};
+use edx_matrix_project::{Project, SourceFormat, format_of, read_file};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -49,10 +50,10 @@ impl Due<'_> {
     /// Returns the runbook steps due for the stage after the edit: those of the release it
     /// runs in `after`, with first-deploy steps when one of the deployments' stage ran another
     /// release in `before`. `None` when no deployment has the stage (the edit refuses that).
-    fn plan(&self, before: &Loaded, after: &Loaded) -> Option<Plan> {
-        let release_in = |loaded: &Loaded, deployment: &str| {
-            loaded
-                .matrix
+    fn plan(&self, before: &Project, after: &Project) -> Option<Plan> {
+        let release_in = |project: &Project, deployment: &str| {
+            project
+                .matrix()
                 .deployment(deployment)
                 .and_then(|d| d.release_of(self.stage))
                 .map(|r| r.as_str().to_owned())
@@ -63,7 +64,7 @@ impl Due<'_> {
             .iter()
             .any(|d| release_in(before, d).as_deref() != Some(release.as_str()));
         Some(
-            runbook::of(after)
+            after
                 .runbooks
                 .steps_for(&release, Some(self.stage), first_deploy),
         )
@@ -235,7 +236,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
-        edit::fmt::fmt,
+        |base: Base<'_>| edit::fmt::fmt(base.text),
     )
 }
 
@@ -246,7 +247,7 @@ fn run(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
         return Err(CommandError::usage(format!(
@@ -275,7 +276,7 @@ fn run(
         );
     }
     let path = matrix_file::locate(global)?;
-    if path.extension().is_some_and(|e| e == "json") {
+    if format_of(&path) != SourceFormat::Toml {
         return Err(CommandError::usage(format!(
             "`{}` is interchange JSON; edits work on `edx-matrix.toml`",
             path.display()
@@ -284,11 +285,11 @@ fn run(
     }
     let name = path.display().to_string();
     if read_only {
-        let text = fs_err::read_to_string(&path)?;
+        let text = read_file(&path).map_err(matrix_file::read_error)?;
         return apply(out, options, mode, due, &edit, &name, text, None);
     }
     edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
-        let text = fs_err::read_to_string(&path)?;
+        let text = read_file(&path).map_err(matrix_file::read_error)?;
         apply(out, options, mode, due, &edit, &name, text, Some(&path))
     })
 }
@@ -301,37 +302,35 @@ fn apply(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: &impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: &impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
     name: &str,
     text: String,
     write_to: Option<&Path>,
 ) -> CmdResult {
-    let before = load_toml(Source::new(name, text.as_str()));
-    let errors_before = before.diagnostics.iter().filter(|d| d.is_error()).count();
+    // The whole project is checked, before and after: the matrix, runbooks, operations and
+    // `[pipelines]`, exactly what `edx-matrix check` reports.
+    let before = Project::from_text(name, SourceFormat::Toml, text.as_str());
+    let errors_before = before.errors().count();
     if mode == Mode::Edit && errors_before > 0 {
-        let errors: Vec<_> = before
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        out.diagnostics(&errors, &before.source)?;
+        let errors: Vec<_> = before.errors().cloned().collect();
+        out.diagnostics(&errors, before.source())?;
         return Err(CommandError::refused(format!(
             "`{name}` has {errors_before} error{} already; edits are made only to a valid matrix",
             plural(errors_before)
         ))
         .with_hint("fix them first (`edx-matrix check` lists everything)"));
     }
-    let outcome = edit(&text).map_err(|e| edit_error(e, name))?;
-    let after = load_toml(Source::new(name, outcome.text.as_str()));
-    let new_errors: Vec<_> = after
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    // A valid project's matrix is handed to the edit, which then does not read the text again.
+    let base = if errors_before == 0 {
+        Base::checked(&text, before.matrix())
+    } else {
+        Base::from(&text)
+    };
+    let outcome = edit(base).map_err(|e| edit_error(e, name))?;
+    let after = Project::from_text(name, SourceFormat::Toml, outcome.text.as_str());
+    let new_errors: Vec<_> = after.errors().cloned().collect();
     if new_errors.len() > errors_before {
-        out.diagnostics(&new_errors, &after.source)?;
+        out.diagnostics(&new_errors, after.source())?;
         return Err(CommandError::refused(format!(
             "refused: the edit would leave `{name}` with {} error{} (shown above in the edited text); the file is unchanged",
             new_errors.len(),
@@ -349,7 +348,7 @@ fn apply(
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
         // Another program (an editor) may have written the file without taking the lock.
-        let now = fs_err::read_to_string(path)?;
+        let now = read_file(path).map_err(matrix_file::read_error)?;
         if now != text {
             return Err(CommandError::io(format!(
                 "`{name}` changed while it was being edited; nothing was written"

@@ -8,7 +8,7 @@ use edx_matrix_config::{interchange, toml_write};
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     match args.format {
         ExpandFormat::Toml => out.print(&toml_write::write(
             &loaded.matrix,

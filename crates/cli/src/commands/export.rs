@@ -16,7 +16,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
     let command = match (&args.command, args.format) {
         (Some(command), _) => command,
         (None, Some(crate::cli::ExportFormat::ModelJson)) => {
-            let loaded = matrix_file::load_valid(global, out)?;
+            let loaded = matrix_file::load_valid(global, out)?.into_loaded();
             return model_json(&loaded, out, &args.write);
         }
         (None, None) => {
@@ -25,7 +25,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             ));
         }
     };
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     match command {
         ExportCommand::ModelJson { write } => model_json(&loaded, out, write),
         ExportCommand::GithubActions { filter, write } => {

@@ -111,7 +111,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
 /// Reads the previous public key set: `{"keys": [JWK, ...]}`, refusing private key material.
 /// Messages never quote the file's content.
 fn previous_keys(path: &Path) -> Result<Vec<Map<String, Value>>, CommandError> {
-    let text = fs_err::read_to_string(path)?;
+    let text = edx_matrix_project::read_file(path).map_err(crate::matrix_file::read_error)?;
     let shown = path.display();
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         CommandError::usage(format!(

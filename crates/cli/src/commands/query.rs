@@ -32,7 +32,7 @@ fn require_application(m: &Matrix, a: &str) -> Result<(), CommandError> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let m = &loaded.matrix;
     let index = Index::new(m);
     match query {

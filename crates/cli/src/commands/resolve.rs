@@ -129,7 +129,7 @@ pub fn env_lines(row: &Row<'_>) -> String {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {

@@ -11,7 +11,7 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {

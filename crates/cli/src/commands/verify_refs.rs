@@ -158,7 +158,7 @@ struct JsonOrigin {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let wanted = wanted_refs(&loaded);
     let list: Vec<WantedRef> = wanted.keys().cloned().collect();
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));

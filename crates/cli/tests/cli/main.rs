@@ -8,6 +8,7 @@ mod edits;
 mod git;
 mod interop;
 mod pipelines;
+mod project;
 mod readme;
 mod runbook;
 mod serve;

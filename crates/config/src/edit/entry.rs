@@ -9,7 +9,7 @@
 //! that already covers exactly the needed pairs is reused instead of adding a new one.
 
 use super::document;
-use super::{EditError, EditOutcome, finish};
+use super::{Base, EditError, EditOutcome, finish};
 use crate::template::escape;
 use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
@@ -154,8 +154,14 @@ impl Target {
 }
 
 /// Changes the overrides of one application of one (release, deployment).
-pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn set<'t>(
+    base: impl Into<Base<'t>>,
+    target: &Target,
+    patch: &Patch,
+) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     patch.validate()?;
     if patch.is_empty() {
@@ -217,8 +223,13 @@ pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, Ed
 }
 
 /// Adds an application to one (release, deployment), with optional overrides.
-pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn include<'t>(
+    base: impl Into<Base<'t>>,
+    target: &Target,
+    patch: &Patch,
+) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     patch.validate()?;
     if matrix
@@ -270,8 +281,9 @@ pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome
 }
 
 /// Removes an application from one (release, deployment).
-pub fn exclude(text: &str, target: &Target) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     let Some(b) = document::block_with_app(
         &doc,
