@@ -48,7 +48,7 @@ fn problem_in(value: &str, shell: bool) -> Option<String> {
         }
         if shell && SHELL_METACHARACTERS.contains(&c) {
             return Some(format!(
-                "contains `{c}`, which Tutor's build files would pass to a shell, Dockerfile or Jinja"
+                "contains {c:?}, which Tutor's build files would pass to a shell, Dockerfile or Jinja"
             ));
         }
     }
