@@ -201,10 +201,10 @@ fn export_tutor_writes_a_directory_and_refuses_to_overwrite() {
         "tutor",
     ])
     .code(0);
-    let config = env.read("tutor/config.yml");
-    assert!(config.contains("EDX_PLATFORM_VERSION: \"pro/teak\"\n"));
+    let readme = env.read("tutor/README.md");
+    assert!(readme.contains("tutor plugins enable notes mfe edx_matrix_pro_production\n"));
     let plugin = env.read("tutor/edx_matrix_pro_production.py");
-    assert!(plugin.contains("from tutormfe.hooks import MFE_APPS"));
+    assert!(plugin.contains("(\"EDX_PLATFORM_VERSION\", \"pro/teak\"),"));
     let again = env.run(&[
         "--example",
         "export",

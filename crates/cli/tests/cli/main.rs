@@ -11,3 +11,4 @@ mod pipelines;
 mod readme;
 mod runbook;
 mod serve;
+mod tutor;
