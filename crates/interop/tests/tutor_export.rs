@@ -14,7 +14,11 @@ fn load(text: &str) -> Loaded {
     loaded
 }
 
-fn export(loaded: &Loaded, deployment: &str, stage: &str) -> Result<TutorExport, Vec<tutor::Refusal>> {
+fn export(
+    loaded: &Loaded,
+    deployment: &str,
+    stage: &str,
+) -> Result<TutorExport, Vec<tutor::Refusal>> {
     let filter = Filter {
         deployment: Some(deployment.into()),
         stage: Some(stage.into()),
@@ -52,7 +56,11 @@ fn online_qa_plugin_follows_master() {
     let export = export(&load(example::TEXT), "online", "QA").unwrap();
     assert_python(&export.plugin_py);
     insta::assert_snapshot!("online_qa_plugin", export.plugin_py);
-    assert!(export.plugin_py.contains("if TUTOR_VERSION_SUFFIX != \"main\":"));
+    assert!(
+        export
+            .plugin_py
+            .contains("if TUTOR_VERSION_SUFFIX != \"main\":")
+    );
     assert!(export.enable.contains(&"forum".to_owned()));
     assert!(export.unmapped.iter().any(|u| u.starts_with("forum ")));
 }

@@ -377,10 +377,18 @@ fn export_tutor_all_writes_one_directory_per_stage() {
     dirs.sort();
     assert_eq!(dirs.len(), 12);
     assert_eq!(dirs[0], "campus-CI");
-    assert!(env.path("tutor/pro-Production/edx_matrix_pro_production.py").is_file());
+    assert!(
+        env.path("tutor/pro-Production/edx_matrix_pro_production.py")
+            .is_file()
+    );
     assert!(env.path("tutor/pro-Production/README.md").is_file());
     // Warnings and what is not mapped go to standard error, named by plugin.
-    assert!(run.stderr.contains("warning: edx_matrix_pro_production: the MFEs need different Node versions"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: edx_matrix_pro_production: the MFEs need different Node versions"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("not mapped: edx_matrix_campus_ci: xqwatcher https://github.com/acme-edu/xqueue-watcher at main"), "{}", run.stderr);
     let usage = env.run(&["--example", "export", "tutor", "--all"]);
     usage.code(2);

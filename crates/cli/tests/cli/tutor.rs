@@ -39,7 +39,10 @@ impl Tutor {
     }
 
     fn value(&self, key: &str) -> String {
-        self.run(&["config", "printvalue", key]).0.trim_end().to_owned()
+        self.run(&["config", "printvalue", key])
+            .0
+            .trim_end()
+            .to_owned()
     }
 
     fn rendered(&self, path: &str) -> String {
@@ -93,7 +96,10 @@ fn assert_mfes(tutor: &Tutor, mfes: &[(&str, &str)], absent: &[&str]) {
     let dockerfile = tutor.rendered("plugins/mfe/build/mfe/Dockerfile");
     for (repository, branch) in mfes {
         let line = format!("ADD --keep-git-dir=true {repository}#{branch} .\n");
-        assert!(dockerfile.contains(&line), "no `{line}` in the MFE Dockerfile");
+        assert!(
+            dockerfile.contains(&line),
+            "no `{line}` in the MFE Dockerfile"
+        );
     }
     for name in absent {
         let repo = format!("frontend-app-{name}.git");
@@ -110,7 +116,10 @@ fn assert_platform(tutor: &Tutor, repository: &str, branch: &str) {
 fn assert_clone(tutor: &Tutor, plugin: &str, repository: &str, branch: &str) {
     let dockerfile = tutor.rendered(&format!("plugins/{plugin}/build/{plugin}/Dockerfile"));
     let line = format!("RUN git clone {repository} --branch {branch} --depth 1");
-    assert!(dockerfile.contains(&line), "no `{line}` in {plugin}'s Dockerfile");
+    assert!(
+        dockerfile.contains(&line),
+        "no `{line}` in {plugin}'s Dockerfile"
+    );
 }
 
 fn assert_codejail(tutor: &Tutor, repository: &str, branch: &str) {
@@ -141,19 +150,39 @@ fn tutor_runs_the_pro_production_plugin() {
         &tutor,
         &[
             ("OPENEDX_COMMON_VERSION", "release/teak"),
-            ("EDX_PLATFORM_REPOSITORY", "https://github.com/acme-edu/edx-platform.git"),
+            (
+                "EDX_PLATFORM_REPOSITORY",
+                "https://github.com/acme-edu/edx-platform.git",
+            ),
             ("EDX_PLATFORM_VERSION", "pro/teak"),
-            ("NOTES_REPOSITORY", "https://github.com/openedx/edx-notes-api.git"),
+            (
+                "NOTES_REPOSITORY",
+                "https://github.com/openedx/edx-notes-api.git",
+            ),
             ("NOTES_REPOSITORY_VERSION", "master"),
             ("MFE_NODE_IMAGE", "docker.io/node:20-bookworm-slim"),
         ],
     );
-    assert_platform(&tutor, "https://github.com/acme-edu/edx-platform.git", "pro/teak");
-    assert_clone(&tutor, "notes", "https://github.com/openedx/edx-notes-api.git", "master");
-    let mfes: Vec<(String, &str)> = ["authoring", "communications", "learner-dashboard", "learning"]
-        .iter()
-        .map(|m| (format!("{UPSTREAM}/frontend-app-{m}.git"), "release/teak"))
-        .collect();
+    assert_platform(
+        &tutor,
+        "https://github.com/acme-edu/edx-platform.git",
+        "pro/teak",
+    );
+    assert_clone(
+        &tutor,
+        "notes",
+        "https://github.com/openedx/edx-notes-api.git",
+        "master",
+    );
+    let mfes: Vec<(String, &str)> = [
+        "authoring",
+        "communications",
+        "learner-dashboard",
+        "learning",
+    ]
+    .iter()
+    .map(|m| (format!("{UPSTREAM}/frontend-app-{m}.git"), "release/teak"))
+    .collect();
     let mfes: Vec<(&str, &str)> = mfes.iter().map(|(r, b)| (r.as_str(), *b)).collect();
     assert_mfes(&tutor, &mfes, &["discussions", "gradebook", "ora-grading"]);
     let mfe = tutor.rendered("plugins/mfe/build/mfe/Dockerfile");
@@ -179,21 +208,48 @@ fn tutor_runs_the_campus_ci_plugin() {
         &tutor,
         &[
             ("OPENEDX_COMMON_VERSION", "master"),
-            ("EDX_PLATFORM_REPOSITORY", "https://github.com/acme-edu/edx-platform.git"),
+            (
+                "EDX_PLATFORM_REPOSITORY",
+                "https://github.com/acme-edu/edx-platform.git",
+            ),
             ("EDX_PLATFORM_VERSION", "acme/master"),
-            ("CODEJAIL_SERVICE_REPOSITORY", "https://github.com/eduNEXT/codejailservice.git"),
+            (
+                "CODEJAIL_SERVICE_REPOSITORY",
+                "https://github.com/eduNEXT/codejailservice.git",
+            ),
             ("CODEJAIL_SERVICE_VERSION", "master"),
-            ("NOTES_REPOSITORY", "https://github.com/openedx/edx-notes-api.git"),
+            (
+                "NOTES_REPOSITORY",
+                "https://github.com/openedx/edx-notes-api.git",
+            ),
             ("NOTES_REPOSITORY_VERSION", "master"),
             ("XQUEUE_REPOSITORY", "https://github.com/openedx/xqueue.git"),
             ("XQUEUE_REPOSITORY_VERSION", "master"),
             ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
         ],
     );
-    assert_platform(&tutor, "https://github.com/acme-edu/edx-platform.git", "acme/master");
-    assert_codejail(&tutor, "https://github.com/eduNEXT/codejailservice.git", "master");
-    assert_clone(&tutor, "notes", "https://github.com/openedx/edx-notes-api.git", "master");
-    assert_clone(&tutor, "xqueue", "https://github.com/openedx/xqueue.git", "master");
+    assert_platform(
+        &tutor,
+        "https://github.com/acme-edu/edx-platform.git",
+        "acme/master",
+    );
+    assert_codejail(
+        &tutor,
+        "https://github.com/eduNEXT/codejailservice.git",
+        "master",
+    );
+    assert_clone(
+        &tutor,
+        "notes",
+        "https://github.com/openedx/edx-notes-api.git",
+        "master",
+    );
+    assert_clone(
+        &tutor,
+        "xqueue",
+        "https://github.com/openedx/xqueue.git",
+        "master",
+    );
     let names = [
         "authoring",
         "discussions",
@@ -225,18 +281,40 @@ fn tutor_runs_the_online_qa_plugin() {
         &tutor,
         &[
             ("OPENEDX_COMMON_VERSION", "master"),
-            ("EDX_PLATFORM_REPOSITORY", "https://github.com/openedx/edx-platform.git"),
+            (
+                "EDX_PLATFORM_REPOSITORY",
+                "https://github.com/openedx/edx-platform.git",
+            ),
             ("EDX_PLATFORM_VERSION", "master"),
-            ("CODEJAIL_SERVICE_REPOSITORY", "https://github.com/eduNEXT/codejailservice.git"),
+            (
+                "CODEJAIL_SERVICE_REPOSITORY",
+                "https://github.com/eduNEXT/codejailservice.git",
+            ),
             ("CODEJAIL_SERVICE_VERSION", "master"),
-            ("NOTES_REPOSITORY", "https://github.com/openedx/edx-notes-api.git"),
+            (
+                "NOTES_REPOSITORY",
+                "https://github.com/openedx/edx-notes-api.git",
+            ),
             ("NOTES_REPOSITORY_VERSION", "master"),
             ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
         ],
     );
-    assert_platform(&tutor, "https://github.com/openedx/edx-platform.git", "master");
-    assert_codejail(&tutor, "https://github.com/eduNEXT/codejailservice.git", "master");
-    assert_clone(&tutor, "notes", "https://github.com/openedx/edx-notes-api.git", "master");
+    assert_platform(
+        &tutor,
+        "https://github.com/openedx/edx-platform.git",
+        "master",
+    );
+    assert_codejail(
+        &tutor,
+        "https://github.com/eduNEXT/codejailservice.git",
+        "master",
+    );
+    assert_clone(
+        &tutor,
+        "notes",
+        "https://github.com/openedx/edx-notes-api.git",
+        "master",
+    );
     let names = [
         "learning",
         "authoring",
@@ -296,6 +374,68 @@ fn tutor_runs_a_verawood_plugin_with_an_unknown_mfe() {
         &["communications"],
     );
     let dockerfile = tutor.rendered("plugins/mfe/build/mfe/Dockerfile");
-    assert!(dockerfile.contains("EXPOSE 2100\n"), "no port for instructor-tools");
+    assert!(
+        dockerfile.contains("EXPOSE 2100\n"),
+        "no port for instructor-tools"
+    );
 }
 
+/// A full Python version for edx-platform reaches the `openedx` images' build arguments through
+/// the plugin's `IMAGES_BUILD` filter, as `tutor images build` reads them (Tutor's own hooks,
+/// driven from the test virtual environment's Python: no Docker).
+#[test]
+fn tutor_builds_openedx_with_the_stage_python() {
+    let text = edx_matrix_config::example::TEXT.replace(
+        "edx-platform      = { runtime = \"3.11\" }",
+        "edx-platform      = { runtime = \"3.11.9\" }",
+    );
+    let Some((tutor, _)) = install(
+        "tutor_builds_openedx_with_the_stage_python",
+        Some(&text),
+        "online",
+        "QA",
+        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
+    ) else {
+        return;
+    };
+    let python = tutor.program.with_file_name("python");
+    let script = "import os\n\
+        import tutor.commands.images\n\
+        from tutor import config, hooks\n\
+        hooks.Actions.CORE_READY.do()\n\
+        hooks.Actions.PROJECT_ROOT_READY.do(os.environ['TUTOR_ROOT'])\n\
+        for name, _, _, args in hooks.Filters.IMAGES_BUILD.apply([], config.load(os.environ['TUTOR_ROOT'])):\n\
+        \x20   print(name, ' '.join(args))\n";
+    let output = Command::new(python)
+        .args(["-c", script])
+        .env_clear()
+        .env("HOME", tutor.env.path("."))
+        .env("TUTOR_ROOT", tutor.env.path("root"))
+        .env("TUTOR_PLUGINS_ROOT", tutor.env.path("plugins"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("openedx"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines[0], "openedx --build-arg=PYTHON_VERSION=3.11.9");
+    // openedx-dev also has Tutor's own `--target=development --build-arg=APP_USER_ID=<uid>`.
+    assert!(
+        lines[1].starts_with("openedx-dev --target=development "),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].ends_with(" --build-arg=PYTHON_VERSION=3.11.9"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(tutor.value("EDX_PLATFORM_VERSION"), "master");
+}

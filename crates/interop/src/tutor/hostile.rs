@@ -33,9 +33,11 @@ pub fn line_breaking(c: char) -> Option<&'static str> {
         '\u{2028}' => Some("U+2028 LINE SEPARATOR"),
         '\u{2029}' => Some("U+2029 PARAGRAPH SEPARATOR"),
         '\u{85}' => Some("U+0085 NEXT LINE"),
-        '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
-            Some("a bidirectional control character")
-        }
+        '\u{200e}'
+        | '\u{200f}'
+        | '\u{061c}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Some("a bidirectional control character"),
         c if c.is_control() => Some("a control character"),
         _ => None,
     }
@@ -100,10 +102,9 @@ pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]
             .applications
             .iter()
             .position(|a| a.name.as_str() == row.application);
-        let entry = matrix
-            .release_map
-            .iter()
-            .position(|e| e.release.as_str() == row.release && e.deployment.as_str() == row.deployment);
+        let entry = matrix.release_map.iter().position(|e| {
+            e.release.as_str() == row.release && e.deployment.as_str() == row.deployment
+        });
         let version = entry.and_then(|e| {
             matrix.release_map[e]
                 .apps

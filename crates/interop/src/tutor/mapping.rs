@@ -211,7 +211,11 @@ fn mfes(plan: &mut Plan, matrix: &Matrix, rows: &[&Row<'_>]) {
             ));
         }
     }
-    for app in matrix.applications.iter().filter(|a| a.kind == AppKind::Mfe) {
+    for app in matrix
+        .applications
+        .iter()
+        .filter(|a| a.kind == AppKind::Mfe)
+    {
         if !rows.iter().any(|r| r.application == app.name.as_str()) {
             plan.removed_mfes.push(app.name.as_str().to_owned());
         }
@@ -228,11 +232,7 @@ fn node(plan: &mut Plan, rows: &[&Row<'_>]) {
             None => counts.push((row.runtime_version, 1)),
         }
     }
-    let Some(&(chosen, _)) = counts
-        .iter()
-        .rev()
-        .max_by_key(|(_, n)| *n)
-    else {
+    let Some(&(chosen, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else {
         return;
     };
     plan.overrides.push((

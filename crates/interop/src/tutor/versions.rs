@@ -54,7 +54,9 @@ pub fn target(release: &Release) -> TutorTarget {
     TUTOR_RELEASES
         .iter()
         .find(|(_, r)| *r == name)
-        .map_or(TutorTarget::Unknown, |(major, _)| TutorTarget::Major(*major))
+        .map_or(TutorTarget::Unknown, |(major, _)| {
+            TutorTarget::Major(*major)
+        })
 }
 
 /// The Open edX release of a Tutor major, if the table has it.

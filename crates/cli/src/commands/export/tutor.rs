@@ -123,15 +123,15 @@ fn report_refusals(loaded: &Loaded, refused: &[Refusal]) {
     for refusal in refused {
         let at = map
             .as_ref()
-            .and_then(|m| m.locate(&loaded.matrix, refusal.subject, Code::TomlSyntax).0)
+            .and_then(|m| {
+                m.locate(&loaded.matrix, refusal.subject, Code::TomlSyntax)
+                    .0
+            })
             .map(|span| {
                 let (line, col) = loaded.source.line_col(span.start);
                 format!("{}:{line}:{col}", loaded.source.name)
             })
             .unwrap_or_else(|| loaded.source.name.clone());
-        eprintln!(
-            "error: {at}: {:?} {}",
-            refusal.value, refusal.problem
-        );
+        eprintln!("error: {at}: {:?} {}", refusal.value, refusal.problem);
     }
 }
