@@ -331,13 +331,18 @@ pub enum ExportCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Tutor `config.yml` values and a Tutor plugin setting every MFE's repository and version
+    /// A Tutor plugin setting a stage's repositories, branches and release, and a README
     Tutor {
         /// The deployment
-        deployment: String,
+        #[arg(required_unless_present = "all")]
+        deployment: Option<String>,
         /// The stage
-        stage: String,
-        /// Write `config.yml` and the plugin into this directory instead of standard output
+        #[arg(required_unless_present = "all")]
+        stage: Option<String>,
+        /// Every (deployment, stage), into `DIR/<deployment>-<stage>/` (needs `-o`)
+        #[arg(long, conflicts_with_all = ["deployment", "stage"], requires = "output")]
+        all: bool,
+        /// Write the plugin and README.md into this directory instead of printing the plugin
         #[arg(long, short = 'o', value_name = "DIR")]
         output: Option<PathBuf>,
         /// Replace files that exist

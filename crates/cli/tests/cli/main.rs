@@ -12,3 +12,4 @@ mod project;
 mod readme;
 mod runbook;
 mod serve;
+mod tutor;
