@@ -119,6 +119,10 @@ pub struct History {
     /// first.
     #[serde(skip)]
     pub releases: Vec<String>,
+    /// Every stage of any readable revision, in promotion order: the newest revision's stages,
+    /// then the stages only older revisions have.
+    #[serde(skip)]
+    pub stages: Vec<String>,
     /// Every revision read (skipped ones included), oldest first: what a change is compared with
     /// to show the commit's diff.
     #[serde(skip)]
@@ -190,6 +194,8 @@ struct Builder<'a> {
     last_stage: Option<String>,
     /// The releases of each readable revision, oldest first.
     releases: Vec<Vec<String>>,
+    /// The stages of each readable revision, oldest first.
+    stages: Vec<Vec<String>>,
 }
 
 impl<'a> Builder<'a> {
@@ -204,6 +210,7 @@ impl<'a> Builder<'a> {
             first_stage: None,
             last_stage: None,
             releases: Vec::new(),
+            stages: Vec::new(),
         }
     }
 
@@ -212,6 +219,9 @@ impl<'a> Builder<'a> {
         let last = pins.stages.last().cloned();
         if self.releases.last() != Some(&pins.releases) {
             self.releases.push(pins.releases.clone());
+        }
+        if self.stages.last() != Some(&pins.stages) {
+            self.stages.push(pins.stages.clone());
         }
         let mut present = Vec::new();
         for (name, stages) in &pins.deployments {
@@ -280,11 +290,11 @@ impl<'a> Builder<'a> {
         self.last_stage = last;
     }
 
-    /// The releases of every revision, newest revision's order first.
-    fn all_releases(&self) -> Vec<String> {
+    /// The names of every revision, newest revision's order first.
+    fn all(names: &[Vec<String>]) -> Vec<String> {
         let mut all: Vec<String> = Vec::new();
-        for releases in self.releases.iter().rev() {
-            for r in releases {
+        for names in names.iter().rev() {
+            for r in names {
                 if !all.contains(r) {
                     all.push(r.clone());
                 }
@@ -381,7 +391,8 @@ pub fn history_of_revisions(
         }
     }
     let deployments_seen = builder.seen_deployments.clone();
-    let releases = builder.all_releases();
+    let releases = Builder::all(&builder.releases);
+    let stages = Builder::all(&builder.stages);
     let (timelines, lead_times, first_stage, last_stage) = builder.finish();
     History {
         file: file.to_owned(),
@@ -393,6 +404,7 @@ pub fn history_of_revisions(
         skipped,
         deployments_seen,
         releases,
+        stages,
         commits,
     }
 }

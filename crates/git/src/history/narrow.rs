@@ -96,6 +96,7 @@ impl History {
                 .collect(),
             deployments_seen: self.deployments_seen.clone(),
             releases: self.releases.clone(),
+            stages: self.stages.clone(),
             commits: self.commits.clone(),
         }
     }
