@@ -81,6 +81,8 @@ pub(crate) fn ticks(from: i64, to: i64, most: usize) -> Vec<(i64, String)> {
         }
         let label = if step >= 12 || m == 1 {
             format!("{y}")
+        } else if out.is_empty() {
+            format!("{} {y}", MONTHS[(m - 1) as usize])
         } else {
             MONTHS[(m - 1) as usize].to_owned()
         };
@@ -103,7 +105,7 @@ mod tests {
         // 2025-03-03 to 2025-08-10.
         let ticks = ticks(1_740_960_000, 1_754_784_000, 10);
         let labels: Vec<_> = ticks.iter().map(|(_, l)| l.as_str()).collect();
-        assert_eq!(labels, ["Apr", "May", "Jun", "Jul", "Aug"]);
+        assert_eq!(labels, ["Apr 2025", "May", "Jun", "Jul", "Aug"]);
         assert_eq!(day(ticks[0].0), "2025-04-01");
     }
 
