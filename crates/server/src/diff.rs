@@ -255,8 +255,9 @@ pub(crate) async fn between(
             }
         }
     }
-    let served = state.snapshot().good.clone();
-    let generation = served.as_ref().map_or(0, |g| g.generation);
+    let snapshot = state.snapshot();
+    let served = snapshot.good.clone();
+    let generation = snapshot.generation;
     let store = match state.source() {
         MatrixSource::Example => Store::Example(example::revisions()),
         MatrixSource::File(file) => {
