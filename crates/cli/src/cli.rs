@@ -472,9 +472,38 @@ pub struct HistoryArgs {
     /// Only this deployment
     #[arg(long, short = 'd')]
     pub deployment: Option<String>,
+    /// Only what happened from this day on (YYYY-MM-DD, UTC); each stage keeps the release it
+    /// ran that day
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+    /// With `--format svg`: which chart
+    #[arg(long, value_enum, default_value_t = HistoryChart::Timeline)]
+    pub chart: HistoryChart,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// Formats for `history`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryFormat {
+    /// Aligned tables
+    Table,
+    /// JSON
+    Json,
+    /// A standalone SVG chart (see `--chart`)
+    Svg,
+}
+
+/// The charts of `history --format svg`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryChart {
+    /// One swimlane per (deployment, stage), a band per release it ran
+    Timeline,
+    /// Days from the first stage to the last, per (deployment, release)
+    LeadTimes,
 }
 
 /// Formats for `runbook`.
