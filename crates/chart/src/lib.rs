@@ -89,6 +89,13 @@ pub(crate) fn open_svg(out: &mut String, width: f64, height: f64, id: &str, titl
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
         escape(title)
     );
+    // One rule per release colour and for the band outline, rather than attributes on every
+    // band: a long history has thousands.
+    out.push_str("<style>text{fill:#1a1a1a}.band rect{stroke:#4d4d4d;stroke-width:0.75px}");
+    for (slot, colour) in PALETTE.iter().enumerate() {
+        let _ = write!(out, ".c{slot}{{fill:{colour}}}");
+    }
+    out.push_str("</style>\n");
 }
 
 /// Formats a coordinate with one decimal, without a trailing `.0`.

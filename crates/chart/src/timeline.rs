@@ -215,7 +215,7 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
             let _ = write!(
                 out,
                 "<g class=\"band{}\" data-release=\"{}\" data-commit=\"{}\"><title>{}</title>\
-                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"2\" fill=\"{}\" stroke=\"#4d4d4d\" stroke-width=\"0.75\"/>",
+                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"c{}\"/>",
                 if next.is_none() { " current" } else { "" },
                 escape(release),
                 escape(&change.commit.hash),
@@ -224,12 +224,12 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
                 px(y + 1.0),
                 px(w),
                 px(LANE_HEIGHT - 2.0),
-                release_colour(slot(release)),
+                slot(release),
             );
             if w >= release.chars().count() as f64 * CHAR_WIDTH + 8.0 {
                 let _ = write!(
                     out,
-                    "<text x=\"{}\" y=\"{}\" fill=\"#1a1a1a\">{}</text>",
+                    "<text x=\"{}\" y=\"{}\">{}</text>",
                     px(x0 + 4.0),
                     px(y + LANE_HEIGHT / 2.0 + FONT / 3.0),
                     escape(release)

@@ -733,8 +733,8 @@ fn diff_defaults_to_head_against_the_working_tree() {
     assert!(run.stderr.contains("unknown revision `no-such-rev`"));
     let run = env.run(&["--example", "diff"]);
     run.code(2);
-    let run = env.run(&["--example", "history"]);
-    run.code(2);
+    // The example has a synthetic history (see `history_charts`).
+    env.run(&["--example", "history"]).ok();
 }
 
 #[test]
