@@ -33,7 +33,12 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
 
 /// Reads a matrix file (interchange JSON when it ends in `.json`).
 pub fn read(path: &Path) -> Result<Loaded, CommandError> {
-    let text = fs_err::read_to_string(path)?;
+    let text = edx_matrix_fsio::read_text(path)?;
+    // A byte-order mark is not part of the matrix (edits keep it: see `text_form`).
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     let source = Source::new(path.display().to_string(), text);
     Ok(if path.extension().is_some_and(|e| e == "json") {
         load_json(source)
@@ -83,29 +88,18 @@ pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loade
     Err(CommandError::matrix_reported())
 }
 
-/// Writes `contents` to `path` atomically (a temporary file in the same directory, then a
-/// rename), refusing to replace an existing file unless `force`.
+/// Writes `contents` to `path` (`-`: standard output) atomically, with the mode the umask
+/// gives, refusing to replace an existing file unless `force`.
 pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
     if path == Path::new("-") {
         std::io::stdout().write_all(contents.as_bytes())?;
         return Ok(());
     }
-    if !force && path.exists() {
-        return Err(
-            CommandError::io(format!("`{}` already exists", path.display()))
-                .with_hint("pass `--force` to replace it"),
-        );
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
-        CommandError::io(format!("cannot create a file in `{}`: {e}", dir.display()))
-    })?;
-    tmp.write_all(contents.as_bytes())
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {e}", path.display())))?;
-    tmp.persist(path)
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+    edx_matrix_fsio::create(
+        path,
+        contents.as_bytes(),
+        edx_matrix_fsio::Mode::Public,
+        force,
+    )?;
     Ok(())
 }

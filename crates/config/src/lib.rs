@@ -37,6 +37,7 @@ pub mod python_names;
 pub mod runbook;
 pub mod spanned;
 pub mod template;
+pub mod text_form;
 pub mod toml_load;
 pub mod toml_write;
 

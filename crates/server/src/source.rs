@@ -45,8 +45,14 @@ impl MatrixSource {
     /// Reads the source text.
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
-            MatrixSource::File(path) => std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
+            // Bounded, and a FIFO or device is refused before it is opened: a reload never
+            // blocks on a special file put in the matrix's place.
+            MatrixSource::File(path) => edx_matrix_fsio::read_text(path)
+                .map(|text| match text.strip_prefix('\u{feff}') {
+                    Some(rest) => rest.to_owned(),
+                    None => text,
+                })
+                .map_err(|e| e.message),
             MatrixSource::Example => Ok(example::TEXT.to_owned()),
         }
     }

@@ -268,7 +268,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
     };
     if let Some((base, head)) = files {
         let read = |name: &str| -> Result<Loaded, CommandError> {
-            let text = fs_err::read_to_string(name)?;
+            let text = edx_matrix_fsio::read_text(Path::new(name))?;
             Ok(load_text(Path::new(name), name.to_owned(), text))
         };
         return Ok((read(base)?, read(head)?));
@@ -292,7 +292,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
     let head = match &args.head {
         Some(rev) => at(rev)?,
         None => {
-            let text = fs_err::read_to_string(&mr.file)?;
+            let text = edx_matrix_fsio::read_text(&mr.file)?;
             load_text(&mr.file, format!("{} (working tree)", mr.path), text)
         }
     };

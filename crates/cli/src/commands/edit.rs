@@ -18,6 +18,7 @@ use crate::output::Output;
 use edx_matrix_config::edit::entry::{Change, Patch, Target};
 use edx_matrix_config::edit::{self, EditError, EditOutcome};
 use edx_matrix_config::runbook::{self, Origin, Plan};
+use edx_matrix_config::text_form::TextForm;
 use edx_matrix_config::{Loaded, Source, example, load_toml};
 use serde::Serialize;
 use std::path::Path;
@@ -284,17 +285,32 @@ fn run(
     }
     let name = path.display().to_string();
     if read_only {
-        let text = fs_err::read_to_string(&path)?;
+        let text = edx_matrix_fsio::read_text(&path)?;
         return apply(out, options, mode, due, &edit, &name, text, None);
     }
-    edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
-        let text = fs_err::read_to_string(&path)?;
+    edit_file::with_lock(&path, wait_time(options.wait)?, || {
+        let text = edx_matrix_fsio::read_text(&path)?;
         apply(out, options, mode, due, &edit, &name, text, Some(&path))
     })
 }
 
+/// Returns the `--wait` time: any number of seconds from 0 (a huge one waits as long as it
+/// takes), refusing a negative one or NaN.
+fn wait_time(seconds: f64) -> Result<Duration, CommandError> {
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(CommandError::usage(format!(
+            "invalid `--wait {seconds}`: give a number of seconds, 0 or more"
+        )));
+    }
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
+}
+
 /// Edits `text`, validates the result, prints the diff, and writes it to `write_to`; then
 /// prints the runbook of the stage it moves, if any.
+///
+/// The edit works on the normalised text (no byte-order mark, LF line endings) and the file's
+/// own form is put back when writing, so a CRLF file stays CRLF and the diff shows only the
+/// lines that changed.
 #[allow(clippy::too_many_arguments)]
 fn apply(
     out: &Output,
@@ -306,6 +322,8 @@ fn apply(
     text: String,
     write_to: Option<&Path>,
 ) -> CmdResult {
+    let raw = text;
+    let (form, text) = TextForm::detect(&raw);
     let before = load_toml(Source::new(name, text.as_str()));
     let errors_before = before.diagnostics.iter().filter(|d| d.is_error()).count();
     if mode == Mode::Edit && errors_before > 0 {
@@ -349,14 +367,14 @@ fn apply(
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
         // Another program (an editor) may have written the file without taking the lock.
-        let now = fs_err::read_to_string(path)?;
-        if now != text {
+        let now = edx_matrix_fsio::read_text(path)?;
+        if now != raw {
             return Err(CommandError::io(format!(
                 "`{name}` changed while it was being edited; nothing was written"
             ))
             .with_hint("run the command again"));
         }
-        edit_file::replace(path, &outcome.text)?;
+        edit_file::replace(path, &form.restore(&outcome.text))?;
         written = true;
     }
     match options.format {

@@ -15,7 +15,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             output,
             force,
         } => {
-            let text = fs_err::read_to_string(input)?;
+            let text = edx_matrix_fsio::read_text(input)?;
             let loaded = load_json(Source::new(input.display().to_string(), text));
             // Warnings (ignored keys, unused entries) are shown; errors stop the import.
             out.diagnostics(&loaded.diagnostics, &loaded.source)?;
@@ -60,7 +60,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
     use edx_matrix_interop::python_import::{Options, import};
     let read = |name: &str| -> Result<Source, CommandError> {
         let path = args.dir.join(name);
-        let text = fs_err::read_to_string(&path)?;
+        let text = edx_matrix_fsio::read_text(&path)?;
         Ok(Source::new(path.display().to_string(), text))
     };
     if args.format == CheckFormat::Json && args.output.as_os_str() == "-" {

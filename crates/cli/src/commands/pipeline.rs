@@ -166,7 +166,7 @@ struct Report<'a> {
 }
 
 fn validate_file(out: &Output, file: &Path, format: CheckFormat) -> CmdResult {
-    let text = fs_err::read_to_string(file)?;
+    let text = edx_matrix_fsio::read_text(file)?;
     let json = file.extension().is_some_and(|e| e == "json");
     let problems = match validate::parse(&text, json) {
         Ok(value) => validate::validate(&value),
