@@ -39,7 +39,7 @@ pub fn read(path: &Path) -> Result<Project, CommandError> {
 
 /// Turns a file that cannot be read into the command's error (exit 3).
 pub fn read_error(e: ReadError) -> CommandError {
-    CommandError::io(e.message())
+    e.error.into()
 }
 
 /// Loads the project the global options select, with every diagnostic `check` reports.
@@ -82,29 +82,18 @@ pub fn require_valid(
     Err(CommandError::matrix_reported())
 }
 
-/// Writes `contents` to `path` atomically (a temporary file in the same directory, then a
-/// rename), refusing to replace an existing file unless `force`.
+/// Writes `contents` to `path` (`-`: standard output) atomically, with the mode the umask
+/// gives, refusing to replace an existing file unless `force`.
 pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
     if path == Path::new("-") {
         std::io::stdout().write_all(contents.as_bytes())?;
         return Ok(());
     }
-    if !force && path.exists() {
-        return Err(
-            CommandError::io(format!("`{}` already exists", path.display()))
-                .with_hint("pass `--force` to replace it"),
-        );
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
-        CommandError::io(format!("cannot create a file in `{}`: {e}", dir.display()))
-    })?;
-    tmp.write_all(contents.as_bytes())
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {e}", path.display())))?;
-    tmp.persist(path)
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+    edx_matrix_fsio::create(
+        path,
+        contents.as_bytes(),
+        edx_matrix_fsio::Mode::Public,
+        force,
+    )?;
     Ok(())
 }

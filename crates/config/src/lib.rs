@@ -31,12 +31,15 @@ pub mod catalogue;
 pub mod diagnostic;
 pub mod edit;
 pub mod example;
+mod excerpt;
 pub mod interchange;
 pub mod lints;
 pub mod python_names;
 pub mod runbook;
 pub mod spanned;
 pub mod template;
+pub mod terminal;
+pub mod text_form;
 pub mod toml_load;
 pub mod toml_write;
 

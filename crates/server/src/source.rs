@@ -46,6 +46,8 @@ impl MatrixSource {
     /// Reads the source text.
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
+            // Bounded, and a FIFO or device is refused before it is opened (see
+            // `edx_matrix_fsio`): a reload never blocks on a special file in the matrix's place.
             MatrixSource::File(path) => read_file(path).map_err(|e| e.message()),
             MatrixSource::Example => Ok(example::TEXT.to_owned()),
         }

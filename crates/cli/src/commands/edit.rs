@@ -19,7 +19,8 @@ use edx_matrix_config::edit::entry::{Change, Patch, Target};
 use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
 use edx_matrix_config::example;
 use edx_matrix_config::runbook::{Origin, Plan};
-use edx_matrix_project::{Project, SourceFormat, format_of, read_file};
+use edx_matrix_config::text_form::TextForm;
+use edx_matrix_project::{Project, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -285,17 +286,32 @@ fn run(
     }
     let name = path.display().to_string();
     if read_only {
-        let text = read_file(&path).map_err(matrix_file::read_error)?;
+        let text = edx_matrix_fsio::read_text(&path)?;
         return apply(out, options, mode, due, &edit, &name, text, None);
     }
-    edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
-        let text = read_file(&path).map_err(matrix_file::read_error)?;
+    edit_file::with_lock(&path, wait_time(options.wait)?, || {
+        let text = edx_matrix_fsio::read_text(&path)?;
         apply(out, options, mode, due, &edit, &name, text, Some(&path))
     })
 }
 
+/// Returns the `--wait` time: any number of seconds from 0 (a huge one waits as long as it
+/// takes), refusing a negative one or NaN.
+fn wait_time(seconds: f64) -> Result<Duration, CommandError> {
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(CommandError::usage(format!(
+            "invalid `--wait {seconds}`: give a number of seconds, 0 or more"
+        )));
+    }
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
+}
+
 /// Edits `text`, validates the result, prints the diff, and writes it to `write_to`; then
 /// prints the runbook of the stage it moves, if any.
+///
+/// The edit works on the normalised text (no byte-order mark, LF line endings) and the file's
+/// own form is put back when writing, so a CRLF file stays CRLF and the diff shows only the
+/// lines that changed.
 #[allow(clippy::too_many_arguments)]
 fn apply(
     out: &Output,
@@ -307,6 +323,8 @@ fn apply(
     text: String,
     write_to: Option<&Path>,
 ) -> CmdResult {
+    let raw = text;
+    let (form, text) = TextForm::detect(&raw);
     // The whole project is checked, before and after: the matrix, runbooks, operations and
     // `[pipelines]`, exactly what `edx-matrix check` reports.
     let before = Project::from_text(name, SourceFormat::Toml, text.as_str());
@@ -348,14 +366,14 @@ fn apply(
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
         // Another program (an editor) may have written the file without taking the lock.
-        let now = read_file(path).map_err(matrix_file::read_error)?;
-        if now != text {
+        let now = edx_matrix_fsio::read_text(path)?;
+        if now != raw {
             return Err(CommandError::io(format!(
                 "`{name}` changed while it was being edited; nothing was written"
             ))
             .with_hint("run the command again"));
         }
-        edit_file::replace(path, &outcome.text)?;
+        edit_file::replace(path, &form.restore(&outcome.text))?;
         written = true;
     }
     match options.format {

@@ -6,6 +6,7 @@ mod harness;
 mod basics;
 mod edits;
 mod git;
+mod hardening;
 mod history_charts;
 mod interop;
 mod pipelines;
