@@ -1,7 +1,7 @@
 //! Which Tutor major version runs which Open edX release.
 //!
 //! Each Tutor major targets one named release: its `OPENEDX_COMMON_VERSION` default is that
-//! release's tag, and Overhang's plugins of the same major say "Upgrade to <release>" in their
+//! release's tag, and Overhang's plugins of the same major say "Upgrade to RELEASE" in their
 //! changelogs. Tutor's `main` branch (the "nightly", `__version_suffix__ = "main"`) sets
 //! `OPENEDX_COMMON_VERSION` to `master`; a rolling release maps to it.
 
