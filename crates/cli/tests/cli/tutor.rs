@@ -38,6 +38,20 @@ impl Tutor {
         (stdout, stderr)
     }
 
+    /// Whether `tutor config printvalue KEY` finds the setting.
+    fn has_value(&self, key: &str) -> bool {
+        Command::new(&self.program)
+            .args(["config", "printvalue", key])
+            .env_clear()
+            .env("HOME", self.env.path("."))
+            .env("TUTOR_ROOT", self.env.path("root"))
+            .env("TUTOR_PLUGINS_ROOT", self.env.path("plugins"))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
     fn value(&self, key: &str) -> String {
         self.run(&["config", "printvalue", key])
             .0
@@ -299,6 +313,10 @@ fn tutor_runs_the_online_qa_plugin() {
             ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
         ],
     );
+    // tutor-forum 22 runs the Python forum: no repository setting is added.
+    assert_eq!(tutor.value("FORUM_VERSION"), "22.0.0");
+    assert!(!tutor.has_value("FORUM_REPOSITORY"));
+    assert!(tutor.has_value("NOTES_REPOSITORY"));
     assert_platform(
         &tutor,
         "https://github.com/openedx/edx-platform.git",

@@ -77,6 +77,9 @@ pub struct Plan {
     pub removed_mfes: Vec<String>,
     /// Tutor plugins the export needs enabled (`mfe`, `notes`, …), in enabling order.
     pub plugins: Vec<&'static str>,
+    /// The forum's repository (with `.git`) and branch, for tutor-forum before 19 (the Ruby
+    /// forum), which had `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION`.
+    pub forum: Option<(String, String)>,
     /// `--build-arg` values for the `openedx` and `openedx-dev` images.
     pub openedx_build_args: Vec<String>,
     /// The Tutor the stage's release needs.
@@ -134,8 +137,9 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
         match row.application {
             "forum" => {
                 plan.plugin("forum");
+                plan.forum = Some((with_git_suffix(row.git_origin), row.release_branch.to_owned()));
                 plan.unmapped.push(format!(
-                    "forum {} at {}: tutor-forum 22 runs the forum as the `openedx-forum` Python package that edx-platform's requirements pin (its only setting, `FORUM_VERSION`, is the plugin's own version); add `git+<repository>@<branch>` to `OPENEDX_EXTRA_PIP_REQUIREMENTS` yourself if that repository is the Python forum",
+                    "forum {} at {}: tutor-forum 19 and later run the forum as the `openedx-forum` Python package that edx-platform's requirements pin (their only setting, `FORUM_VERSION`, is the plugin's own version); the plugin sets `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION` only under tutor-forum before 19 (the Ruby forum)",
                     row.git_origin, row.release_branch
                 ));
             }

@@ -9,6 +9,7 @@
 //! | `notes-api` | `NOTES_REPOSITORY`, `NOTES_REPOSITORY_VERSION` (tutor-notes) |
 //! | `xqueue` | `XQUEUE_REPOSITORY`, `XQUEUE_REPOSITORY_VERSION` (tutor-xqueue) |
 //! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail) |
+//! | `forum` | `FORUM_REPOSITORY`, `FORUM_REPOSITORY_VERSION` under tutor-forum before 19 only (read at load time) |
 //! | every MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
 //! | MFE Node | `MFE_NODE_IMAGE` = `docker.io/node:<version>-bookworm-slim` (one for all MFEs) |
 //!

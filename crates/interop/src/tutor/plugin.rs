@@ -41,6 +41,23 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
         py.push_str(&format!("        ({}, {}),\n", quoted(key), quoted(value)));
     }
     py.push_str("    ]\n)\n");
+    if let Some((repository, branch)) = &plan.forum {
+        py.push_str(&format!(
+            "\n# The Ruby forum (tutor-forum before 19) is built from a repository; from 19 on the\n\
+             # forum is a Python package of edx-platform and has no repository setting.\n\
+             try:\n    \
+             from importlib.metadata import version as _distribution_version\n\n    \
+             FORUM_PLUGIN_MAJOR = int(_distribution_version(\"tutor-forum\").split(\".\")[0])\n\
+             except (ImportError, ValueError):\n    \
+             FORUM_PLUGIN_MAJOR = None\n\
+             if FORUM_PLUGIN_MAJOR is not None and FORUM_PLUGIN_MAJOR < 19:\n    \
+             hooks.Filters.CONFIG_OVERRIDES.add_items(\n        \
+             [(\"FORUM_REPOSITORY\", {}), (\"FORUM_REPOSITORY_VERSION\", {})]\n    \
+             )\n",
+            quoted(repository),
+            quoted(branch)
+        ));
+    }
     if !plan.openedx_build_args.is_empty() {
         py.push_str(
             "\n\n@hooks.Filters.IMAGES_BUILD.add(priority=hooks.priorities.LOW)\n\
