@@ -44,6 +44,12 @@ pub struct TutorExport {
     pub warnings: Vec<String>,
     /// The settings the plugin overrides: (name, value).
     pub overrides: Vec<(String, String)>,
+    /// The `MFE_APPS` entries the plugin sets.
+    pub mfes: Vec<mapping::MfeEntry>,
+    /// The catalogue MFEs the plugin removes from `MFE_APPS`.
+    pub removed_mfes: Vec<String>,
+    /// The `--build-arg` values the plugin adds to the `openedx` images.
+    pub build_args: Vec<String>,
 }
 
 /// Returns `url` as Tutor expects a repository: ending in `.git`.
@@ -115,5 +121,8 @@ pub fn export(
         unmapped: plan.unmapped,
         warnings: plan.warnings,
         overrides: plan.overrides,
+        mfes: plan.mfes,
+        removed_mfes: plan.removed_mfes,
+        build_args: plan.openedx_build_args,
     })
 }
