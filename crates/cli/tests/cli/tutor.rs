@@ -398,7 +398,8 @@ fn tutor_runs_a_verawood_plugin_with_an_unknown_mfe() {
     );
 }
 
-/// A full Python version for edx-platform reaches the `openedx` images' build arguments through
+/// A full Python version for edx-platform reaches the `openedx` images' build arguments (and
+/// codejail's Python the `codejail` image's) through
 /// the plugin's `IMAGES_BUILD` filter, as `tutor images build` reads them (Tutor's own hooks,
 /// driven from the test virtual environment's Python: no Docker).
 #[test]
@@ -437,6 +438,13 @@ fn tutor_builds_openedx_with_the_stage_python() {
         output.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    // The codejail service on the release's Python 3.12, as `APP_PY_VER`.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "codejail --build-arg=APP_PY_VER=3.12"),
+        "{stdout}"
     );
     let lines: Vec<&str> = stdout
         .lines()

@@ -148,7 +148,7 @@ fn print_json(
                     "port": m.port,
                 })).collect::<Vec<_>>(),
                 "removed_mfes": export.removed_mfes,
-                "build_args": export.build_args,
+                "build_args": export.build_args.iter().map(|(image, arg)| serde_json::json!({"image": image, "arg": arg})).collect::<Vec<_>>(),
                 "warnings": export.warnings,
                 "unmapped": export.unmapped,
             })
