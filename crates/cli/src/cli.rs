@@ -348,6 +348,10 @@ pub enum ExportCommand {
         /// Replace files that exist
         #[arg(long)]
         force: bool,
+        /// `json`: a summary of each stage's export (plugin, settings, MFEs, not mapped) on
+        /// standard output instead of the plugin
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
     },
     /// `{"include": [...]}` for a GitHub Actions `strategy.matrix` (`fromJSON`), one job per row
     GithubActions {

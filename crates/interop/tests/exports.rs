@@ -3,7 +3,7 @@
 
 use edx_matrix_config::{Loaded, Source, example, load_toml};
 use edx_matrix_interop::github_actions;
-use edx_matrix_model::{Filter, resolve};
+use edx_matrix_model::Filter;
 use serde_json::Value;
 
 fn acme() -> Loaded {

@@ -64,6 +64,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             all,
             output,
             force,
+            format,
         } => tutor::run(
             &loaded,
             out,
@@ -73,6 +74,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
                 all: *all,
                 output: output.as_deref(),
                 force: *force,
+                json: *format == crate::cli::CheckFormat::Json,
             },
         ),
     }

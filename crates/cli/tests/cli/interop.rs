@@ -397,3 +397,44 @@ fn export_tutor_all_writes_one_directory_per_stage() {
     let usage = env.run(&["--example", "export", "tutor", "pro"]);
     usage.code(2);
 }
+
+#[test]
+fn export_tutor_json_summarises_each_stage() {
+    let env = Env::new();
+    let run = env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "--all",
+        "-o",
+        "t",
+        "--format",
+        "json",
+    ]);
+    let stages: Value = serde_json::from_str(run.ok()).unwrap();
+    let stages = stages.as_array().unwrap();
+    assert_eq!(stages.len(), 12);
+    let pro = stages
+        .iter()
+        .find(|s| s["deployment"] == "pro" && s["stage"] == "Production")
+        .unwrap();
+    assert_eq!(pro["settings"]["EDX_PLATFORM_VERSION"], "pro/teak");
+    assert_eq!(pro["settings"]["OPENEDX_COMMON_VERSION"], "release/teak");
+    assert_eq!(
+        pro["plugin_file"],
+        "t/pro-Production/edx_matrix_pro_production.py"
+    );
+    assert_eq!(pro["removed_mfes"].as_array().unwrap().len(), 3);
+    let one = env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "online",
+        "QA",
+        "--format",
+        "json",
+    ]);
+    let one: Value = serde_json::from_str(one.ok()).unwrap();
+    assert_eq!(one[0]["enable"][4], "edx_matrix_online_qa");
+    assert_eq!(one[0]["plugin_file"], Value::Null);
+}

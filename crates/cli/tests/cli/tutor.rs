@@ -38,6 +38,20 @@ impl Tutor {
         (stdout, stderr)
     }
 
+    /// Whether `tutor config printvalue KEY` finds the setting.
+    fn has_value(&self, key: &str) -> bool {
+        Command::new(&self.program)
+            .args(["config", "printvalue", key])
+            .env_clear()
+            .env("HOME", self.env.path("."))
+            .env("TUTOR_ROOT", self.env.path("root"))
+            .env("TUTOR_PLUGINS_ROOT", self.env.path("plugins"))
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
     fn value(&self, key: &str) -> String {
         self.run(&["config", "printvalue", key])
             .0
@@ -299,6 +313,10 @@ fn tutor_runs_the_online_qa_plugin() {
             ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
         ],
     );
+    // tutor-forum 22 runs the Python forum: no repository setting is added.
+    assert_eq!(tutor.value("FORUM_VERSION"), "22.0.0");
+    assert!(!tutor.has_value("FORUM_REPOSITORY"));
+    assert!(tutor.has_value("NOTES_REPOSITORY"));
     assert_platform(
         &tutor,
         "https://github.com/openedx/edx-platform.git",
@@ -380,7 +398,8 @@ fn tutor_runs_a_verawood_plugin_with_an_unknown_mfe() {
     );
 }
 
-/// A full Python version for edx-platform reaches the `openedx` images' build arguments through
+/// A full Python version for edx-platform reaches the `openedx` images' build arguments (and
+/// codejail's Python the `codejail` image's) through
 /// the plugin's `IMAGES_BUILD` filter, as `tutor images build` reads them (Tutor's own hooks,
 /// driven from the test virtual environment's Python: no Docker).
 #[test]
@@ -419,6 +438,13 @@ fn tutor_builds_openedx_with_the_stage_python() {
         output.status.success(),
         "{stdout}{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    // The codejail service on the release's Python 3.12, as `APP_PY_VER`.
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == "codejail --build-arg=APP_PY_VER=3.12"),
+        "{stdout}"
     );
     let lines: Vec<&str> = stdout
         .lines()

@@ -119,12 +119,7 @@ pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]
                 field: Some(field),
             })
         };
-        let app_field = |field| {
-            app_index.map(|index| Subject::Application {
-                index,
-                field: field,
-            })
-        };
+        let app_field = |field| app_index.map(|index| Subject::Application { index, field });
         if let Some(subject) = app_field(None) {
             push(subject, row.application, false);
         }

@@ -77,8 +77,11 @@ pub struct Plan {
     pub removed_mfes: Vec<String>,
     /// Tutor plugins the export needs enabled (`mfe`, `notes`, …), in enabling order.
     pub plugins: Vec<&'static str>,
-    /// `--build-arg` values for the `openedx` and `openedx-dev` images.
-    pub openedx_build_args: Vec<String>,
+    /// The forum's repository (with `.git`) and branch, for tutor-forum before 19 (the Ruby
+    /// forum), which had `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION`.
+    pub forum: Option<(String, String)>,
+    /// `--build-arg` values added to images (`IMAGES_BUILD`): (image, `NAME=value`).
+    pub build_args: Vec<(&'static str, String)>,
     /// The Tutor the stage's release needs.
     pub target: Option<TutorTarget>,
     /// What has no Tutor equivalent, one line each.
@@ -123,10 +126,12 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
                 .push(((*version).into(), row.release_branch.to_owned()));
             match row.application {
                 "edx-platform" => python(&mut plan, row),
-                "codejail" if row.runtime_version != "3.12" => plan.unmapped.push(format!(
-                    "codejail on Python {}: tutor-contrib-codejail builds the service on Python 3.12 (`APP_PY_VER` in its Dockerfile, no setting)",
-                    row.runtime_version
-                )),
+                "codejail" => {
+                    // The service's Python comes from Ubuntu packages `python<X.Y>`.
+                    let minor: Vec<&str> = row.runtime_version.split('.').take(2).collect();
+                    plan.build_args
+                        .push(("codejail", format!("APP_PY_VER={}", minor.join("."))));
+                }
                 _ => {}
             }
             continue;
@@ -134,8 +139,9 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
         match row.application {
             "forum" => {
                 plan.plugin("forum");
+                plan.forum = Some((with_git_suffix(row.git_origin), row.release_branch.to_owned()));
                 plan.unmapped.push(format!(
-                    "forum {} at {}: tutor-forum 22 runs the forum as the `openedx-forum` Python package that edx-platform's requirements pin (its only setting, `FORUM_VERSION`, is the plugin's own version); add `git+<repository>@<branch>` to `OPENEDX_EXTRA_PIP_REQUIREMENTS` yourself if that repository is the Python forum",
+                    "forum {} at {}: tutor-forum 19 and later run the forum as the `openedx-forum` Python package that edx-platform's requirements pin (their only setting, `FORUM_VERSION`, is the plugin's own version); the plugin sets `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION` only under tutor-forum before 19 (the Ruby forum)",
                     row.git_origin, row.release_branch
                 ));
             }
@@ -162,8 +168,10 @@ fn python(plan: &mut Plan, row: &Row<'_>) {
     let version = row.runtime_version;
     let parts = version.split('.').count();
     if parts >= 3 {
-        plan.openedx_build_args
-            .push(format!("PYTHON_VERSION={version}"));
+        for image in ["openedx", "openedx-dev"] {
+            plan.build_args
+                .push((image, format!("PYTHON_VERSION={version}")));
+        }
     } else if !versions::TUTOR_22_PYTHON.starts_with(&format!("{version}.")) {
         plan.unmapped.push(format!(
             "edx-platform on Python {version}: Tutor 22's openedx image builds Python {} with pyenv, which needs a full version; give the matrix a full version (e.g. `{version}.x`) to have the plugin pass `--build-arg=PYTHON_VERSION`, or build with `tutor images build openedx --build-arg PYTHON_VERSION={version}.<patch>`",

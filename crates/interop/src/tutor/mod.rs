@@ -8,7 +8,8 @@
 //! | `edx-platform` Python, full `X.Y.Z` | `--build-arg=PYTHON_VERSION` of the `openedx` images (`IMAGES_BUILD`) |
 //! | `notes-api` | `NOTES_REPOSITORY`, `NOTES_REPOSITORY_VERSION` (tutor-notes) |
 //! | `xqueue` | `XQUEUE_REPOSITORY`, `XQUEUE_REPOSITORY_VERSION` (tutor-xqueue) |
-//! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail) |
+//! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail); its Python `X.Y` as `--build-arg=APP_PY_VER` of the `codejail` image |
+//! | `forum` | `FORUM_REPOSITORY`, `FORUM_REPOSITORY_VERSION` under tutor-forum before 19 only (read at load time) |
 //! | every MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
 //! | MFE Node | `MFE_NODE_IMAGE` = `docker.io/node:<version>-bookworm-slim` (one for all MFEs) |
 //!
@@ -43,6 +44,12 @@ pub struct TutorExport {
     pub warnings: Vec<String>,
     /// The settings the plugin overrides: (name, value).
     pub overrides: Vec<(String, String)>,
+    /// The `MFE_APPS` entries the plugin sets.
+    pub mfes: Vec<mapping::MfeEntry>,
+    /// The catalogue MFEs the plugin removes from `MFE_APPS`.
+    pub removed_mfes: Vec<String>,
+    /// The `--build-arg` values the plugin adds to images: (image, `NAME=value`).
+    pub build_args: Vec<(String, String)>,
 }
 
 /// Returns `url` as Tutor expects a repository: ending in `.git`.
@@ -114,5 +121,12 @@ pub fn export(
         unmapped: plan.unmapped,
         warnings: plan.warnings,
         overrides: plan.overrides,
+        mfes: plan.mfes,
+        removed_mfes: plan.removed_mfes,
+        build_args: plan
+            .build_args
+            .into_iter()
+            .map(|(i, a)| (i.to_owned(), a))
+            .collect(),
     })
 }

@@ -41,18 +41,41 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
         py.push_str(&format!("        ({}, {}),\n", quoted(key), quoted(value)));
     }
     py.push_str("    ]\n)\n");
-    if !plan.openedx_build_args.is_empty() {
+    if let Some((repository, branch)) = &plan.forum {
+        py.push_str(&format!(
+            "\n# The Ruby forum (tutor-forum before 19) is built from a repository; from 19 on the\n\
+             # forum is a Python package of edx-platform and has no repository setting.\n\
+             try:\n    \
+             from importlib.metadata import version as _distribution_version\n\n    \
+             FORUM_PLUGIN_MAJOR = int(_distribution_version(\"tutor-forum\").split(\".\")[0])\n\
+             except (ImportError, ValueError):\n    \
+             FORUM_PLUGIN_MAJOR = None\n\
+             if FORUM_PLUGIN_MAJOR is not None and FORUM_PLUGIN_MAJOR < 19:\n    \
+             hooks.Filters.CONFIG_OVERRIDES.add_items(\n        \
+             [(\"FORUM_REPOSITORY\", {}), (\"FORUM_REPOSITORY_VERSION\", {})]\n    \
+             )\n",
+            quoted(repository),
+            quoted(branch)
+        ));
+    }
+    if !plan.build_args.is_empty() {
+        py.push_str("\n# --build-arg values for `tutor images build`, by image.\nBUILD_ARGS = {\n");
+        let mut images: Vec<&str> = plan.build_args.iter().map(|(i, _)| *i).collect();
+        images.dedup();
+        for image in images {
+            let args: Vec<String> = plan
+                .build_args
+                .iter()
+                .filter(|(i, _)| *i == image)
+                .map(|(_, a)| quoted(&format!("--build-arg={a}")))
+                .collect();
+            py.push_str(&format!("    {}: ({},),\n", quoted(image), args.join(", ")));
+        }
         py.push_str(
-            "\n\n@hooks.Filters.IMAGES_BUILD.add(priority=hooks.priorities.LOW)\n\
+            "}\n\n\n@hooks.Filters.IMAGES_BUILD.add(priority=hooks.priorities.LOW)\n\
              def _edx_matrix_build_args(images, config):\n    \
-             extra = tuple(\n        \"--build-arg=\" + arg for arg in [",
-        );
-        let args: Vec<String> = plan.openedx_build_args.iter().map(|a| quoted(a)).collect();
-        py.push_str(&args.join(", "));
-        py.push_str(
-            "]\n    )\n    \
              return [\n        \
-             (name, path, tag, tuple(args) + extra if name in (\"openedx\", \"openedx-dev\") else args)\n        \
+             (name, path, tag, tuple(args) + BUILD_ARGS.get(name, ()))\n        \
              for name, path, tag, args in images\n    \
              ]\n",
         );

@@ -48,15 +48,11 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
     for (key, value) in &plan.overrides {
         text.push_str(&format!("| `{key}` | `{value}` |\n"));
     }
-    if !plan.openedx_build_args.is_empty() {
-        text.push_str(&format!(
-            "\nImage build arguments of `openedx` and `openedx-dev` (`IMAGES_BUILD` filter): {}\n",
-            plan.openedx_build_args
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
+    if !plan.build_args.is_empty() {
+        text.push_str("\n## Image build arguments (`IMAGES_BUILD`, used by `tutor images build`)\n\n| image | argument |\n|---|---|\n");
+        for (image, arg) in &plan.build_args {
+            text.push_str(&format!("| `{image}` | `--build-arg={arg}` |\n"));
+        }
     }
     if !plan.mfes.is_empty() {
         text.push_str("\n## MFEs (tutor-mfe `MFE_APPS`)\n\n| MFE | repository | version | port |\n|---|---|---|---|\n");

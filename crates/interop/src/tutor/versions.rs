@@ -1,7 +1,7 @@
 //! Which Tutor major version runs which Open edX release.
 //!
 //! Each Tutor major targets one named release: its `OPENEDX_COMMON_VERSION` default is that
-//! release's tag, and Overhang's plugins of the same major say "Upgrade to <release>" in their
+//! release's tag, and Overhang's plugins of the same major say "Upgrade to RELEASE" in their
 //! changelogs. Tutor's `main` branch (the "nightly", `__version_suffix__ = "main"`) sets
 //! `OPENEDX_COMMON_VERSION` to `master`; a rolling release maps to it.
 
@@ -9,7 +9,7 @@ use edx_matrix_model::Release;
 
 /// (Tutor major, Open edX release), oldest first. Verified: 22 ↔ verawood from the installed
 /// Tutor 22.0.3 (`OPENEDX_COMMON_VERSION: "release/verawood.1"`); 18–21 from the changelogs of
-/// Tutor and its plugins ("Upgrade to Sumac/Teak/Ulmo" in each plugin's v19/v20/v21.0.0 entry).
+/// Tutor's plugins ("Upgrade to Redwood/Sumac/Teak/Ulmo" in their v18/v19/v20/v21.0.0 entries).
 pub const TUTOR_RELEASES: &[(u32, &str)] = &[
     (18, "redwood"),
     (19, "sumac"),

@@ -17,6 +17,7 @@ pub struct Request<'a> {
     pub all: bool,
     pub output: Option<&'a Path>,
     pub force: bool,
+    pub json: bool,
 }
 
 pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
@@ -60,10 +61,15 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
         )));
     }
     let Some(dir) = request.output else {
-        // One stage, to standard output: the plugin; the notes on standard error.
+        // One stage, to standard output: the plugin (or the summary); the notes on standard error.
         for (_, _, export) in &exports {
             notes(export);
-            out.print(&export.plugin_py)?;
+            if !request.json {
+                out.print(&export.plugin_py)?;
+            }
+        }
+        if request.json {
+            print_json(out, &exports, None)?;
         }
         return Ok(ExitCode::SUCCESS);
     };
@@ -104,7 +110,55 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
             export.enable.join(" ")
         );
     }
+    if request.json {
+        let dirs: Vec<PathBuf> = targets.iter().map(|(t, _)| t.clone()).collect();
+        print_json(out, &exports, Some(&dirs))?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--format json`: one object per stage, in an array.
+fn print_json(
+    out: &Output,
+    exports: &[(&str, &str, TutorExport)],
+    dirs: Option<&[PathBuf]>,
+) -> Result<(), CommandError> {
+    let stages: Vec<serde_json::Value> = exports
+        .iter()
+        .enumerate()
+        .map(|(i, (deployment, stage, export))| {
+            let overrides: serde_json::Map<String, serde_json::Value> = export
+                .overrides
+                .iter()
+                .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                .collect();
+            serde_json::json!({
+                "deployment": deployment,
+                "stage": stage,
+                "plugin": export.plugin_name,
+                "plugin_file": dirs
+                    .and_then(|d| d.get(i))
+                    .map(|d| d.join(&export.plugin_file).display().to_string()),
+                "enable": export.enable,
+                "settings": overrides,
+                "mfes": export.mfes.iter().map(|m| serde_json::json!({
+                    "name": m.name,
+                    "repository": m.repository,
+                    "version": m.version,
+                    "port": m.port,
+                })).collect::<Vec<_>>(),
+                "removed_mfes": export.removed_mfes,
+                "build_args": export.build_args.iter().map(|(image, arg)| serde_json::json!({"image": image, "arg": arg})).collect::<Vec<_>>(),
+                "warnings": export.warnings,
+                "unmapped": export.unmapped,
+            })
+        })
+        .collect();
+    let mut text =
+        serde_json::to_string_pretty(&stages).map_err(|e| CommandError::io(e.to_string()))?;
+    text.push('\n');
+    out.print(&text)?;
+    Ok(())
 }
 
 /// The warnings and the unmapped components, on standard error.
