@@ -43,6 +43,10 @@ pub fn release_colour(slot: usize) -> &'static str {
     PALETTE[slot % PALETTE.len()]
 }
 
+/// The link of a timeline band: given the commit that started it and the revision before that
+/// commit (none for the first revision), the URL the band opens.
+pub type Link<'a> = &'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String;
+
 /// What a chart needs besides the history.
 #[derive(Default)]
 pub struct Options<'a> {
@@ -52,7 +56,7 @@ pub struct Options<'a> {
     /// The link of a band: given the commit that started it and the revision before that
     /// commit (none for the first revision), the URL the band opens. Without it, bands are not
     /// links.
-    pub link: Option<&'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String>,
+    pub link: Option<Link<'a>>,
 }
 
 /// Escapes text for an XML attribute value or element content.

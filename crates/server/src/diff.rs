@@ -193,7 +193,7 @@ impl Store {
                     r.commit.hash == rev || (rev.len() >= 4 && r.commit.hash.starts_with(rev))
                 });
                 let r = found.ok_or_else(unknown)?;
-                let text = r.text.clone().map_err(|e| Unavailable::none(e))?;
+                let text = r.text.clone().map_err(Unavailable::none)?;
                 Ok((r.commit.hash.clone(), text))
             }
             Store::Git { repo, path } => {
