@@ -1,7 +1,7 @@
 //! SVG charts of a matrix file's history, shared by `edx-matrix history --format svg` and the
 //! dashboard's `/history` page: the stage [`timeline`] (one swimlane per (deployment, stage), a
 //! band per release a stage ran) and the [`lead_times`] (days from a deployment's first stage
-//! to its last, per release). Pure functions from a [`History`] to SVG text, no I/O.
+//! to its last, per release). Pure functions from a [`History`](edx_matrix_git::history::History) to SVG text, no I/O.
 //!
 //! The charts are standalone SVG documents (a `viewBox`, a `width` and `height` in CSS pixels
 //! so text is 12 px at 100 % zoom, no script, no external resource), with every value from the
