@@ -1,7 +1,7 @@
 //! SVG charts of a matrix file's history, shared by `edx-matrix history --format svg` and the
 //! dashboard's `/history` page: the stage [`timeline`] (one swimlane per (deployment, stage), a
 //! band per release a stage ran) and the [`lead_times`] (days from a deployment's first stage
-//! to its last, per release). Pure functions from a [`History`] to SVG text, no I/O.
+//! to its last, per release). Pure functions from a [`History`](edx_matrix_git::history::History) to SVG text, no I/O.
 //!
 //! The charts are standalone SVG documents (a `viewBox`, a `width` and `height` in CSS pixels
 //! so text is 12 px at 100 % zoom, no script, no external resource), with every value from the
@@ -43,6 +43,10 @@ pub fn release_colour(slot: usize) -> &'static str {
     PALETTE[slot % PALETTE.len()]
 }
 
+/// The link of a timeline band: given the commit that started it and the revision before that
+/// commit (none for the first revision), the URL the band opens.
+pub type Link<'a> = &'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String;
+
 /// What a chart needs besides the history.
 #[derive(Default)]
 pub struct Options<'a> {
@@ -52,7 +56,7 @@ pub struct Options<'a> {
     /// The link of a band: given the commit that started it and the revision before that
     /// commit (none for the first revision), the URL the band opens. Without it, bands are not
     /// links.
-    pub link: Option<&'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String>,
+    pub link: Option<Link<'a>>,
 }
 
 /// Escapes text for an XML attribute value or element content.

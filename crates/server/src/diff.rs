@@ -6,7 +6,7 @@
 //! file outside any git working tree, and a file never committed have nothing to compare with.
 //!
 //! `/diff?base=REV&head=REV` compares two revisions of the file instead, as `edx-matrix diff BASE
-//! HEAD` does ([`between`]); `?head=REV` alone shows what that commit changed (against the
+//! HEAD` does (`between`); `?head=REV` alone shows what that commit changed (against the
 //! revision before it in the file's history, or an empty matrix for the first); `?base=REV`
 //! alone compares that revision with the served matrix. For the built-in example the revisions
 //! are those of its synthetic history.
@@ -193,7 +193,7 @@ impl Store {
                     r.commit.hash == rev || (rev.len() >= 4 && r.commit.hash.starts_with(rev))
                 });
                 let r = found.ok_or_else(unknown)?;
-                let text = r.text.clone().map_err(|e| Unavailable::none(e))?;
+                let text = r.text.clone().map_err(Unavailable::none)?;
                 Ok((r.commit.hash.clone(), text))
             }
             Store::Git { repo, path } => {
