@@ -90,8 +90,12 @@ fn shape(table: &str, key: &str) -> Option<Value> {
             "description": "Pipeline generation settings (see the pipelines documentation)"
         }),
         ("release", "branch") => string("The upstream branch that carries the release"),
-        ("release", "python") => string("The default Python version of IDAs"),
-        ("release", "node") => string("The default Node version of MFEs"),
+        ("release", "python") => {
+            string("The default Python version of IDAs (optional: a release may record none)")
+        }
+        ("release", "node") => {
+            string("The default Node version of MFEs (optional: a release may record none)")
+        }
         ("release", "rolling") => {
             json!({"type": "boolean", "description": "A rolling line, newer than every named release"})
         }
@@ -177,7 +181,7 @@ pub fn schema() -> Value {
                     "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
                     "maxLength": 100
                 },
-                "release": object("release", RELEASE_KEYS, &["branch", "python", "node"], "A supported release"),
+                "release": object("release", RELEASE_KEYS, &["branch"], "A supported release"),
                 "application": object("application", APPLICATION_KEYS, &["kind"], "An application of the catalogue"),
                 "block": object("block", BLOCK_KEYS, &["releases", "deployments", "apps"], "A `[[map]]` block"),
                 "app_version": object("app_version", APP_VERSION_KEYS, &[], "An application in a `[map.apps]` table; `{}` takes every default"),

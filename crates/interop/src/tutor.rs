@@ -115,7 +115,7 @@ pub fn export(
             "#   overridden: {} {} on {runtime} {}\n",
             row.kind.as_str(),
             one_line(row.application),
-            one_line(row.runtime_version)
+            one_line(row.runtime_version.unwrap_or_default())
         ));
     }
     for row in rows.iter().filter(|r| r.translations.is_some()) {

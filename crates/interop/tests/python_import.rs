@@ -93,7 +93,8 @@ fn legacy_layout_takes_runtime_defaults_from_the_code() {
             .matrix
             .releases
             .iter()
-            .all(|r| r.python == "3.8" && r.node == "16")
+            .all(|r| r.python.as_ref().is_some_and(|v| v == "3.8")
+                && r.node.as_ref().is_some_and(|v| v == "16"))
     );
 }
 
@@ -110,7 +111,8 @@ fn legacy_defaults_can_be_given_on_the_command_line() {
             .matrix
             .releases
             .iter()
-            .all(|r| r.python == "3.9" && r.node == "16")
+            .all(|r| r.python.as_ref().is_some_and(|v| v == "3.9")
+                && r.node.as_ref().is_some_and(|v| v == "16"))
     );
 }
 

@@ -216,8 +216,8 @@ fn build_catalogue(
         matrix.releases.push(Release {
             name: m.value.as_str().into(),
             branch: branch.as_str().into(),
-            python: python.into(),
-            node: node.into(),
+            python: Some(python.into()),
+            node: Some(node.into()),
             rolling: Release::is_rolling_name(&m.value),
         });
         spans.push(m.span.clone());
