@@ -41,6 +41,7 @@ pub mod toml_load;
 pub mod toml_write;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
+pub use python_names::PythonNames;
 
 use edx_matrix_model::{Matrix, check};
 use std::collections::HashSet;

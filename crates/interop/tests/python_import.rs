@@ -19,12 +19,14 @@ fn read(relative: &str) -> String {
 /// the `current` layout's `types.py`.
 fn import_dir(dir: &str, options: &Options) -> Imported {
     let types = if dir.starts_with("python-invalid/") {
-        "acme/python-layout/current/types.py".to_owned()
+        read("acme/python-layout/current/types.py")
+    } else if fixtures().join(dir).join("types.py").exists() {
+        read(&format!("{dir}/types.py"))
     } else {
-        format!("{dir}/types.py")
+        String::new() // the single-file layout
     };
     import(
-        Source::new("types.py", read(&types)),
+        Source::new("types.py", types),
         Source::new(
             "version_matrix.py",
             read(&format!("{dir}/version_matrix.py")),
@@ -35,6 +37,11 @@ fn import_dir(dir: &str, options: &Options) -> Imported {
 
 /// Resolves the imported TOML (read back through the loader) into the 8 row fields.
 fn resolved_rows(imported: &Imported) -> Value {
+    rows_of(imported, false)
+}
+
+/// Resolves the imported TOML; `with_path` adds each MFE row's path.
+fn rows_of(imported: &Imported, with_path: bool) -> Value {
     let toml = imported.to_toml();
     let loaded = load_toml(Source::new("edx-matrix.toml", toml));
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
@@ -42,7 +49,7 @@ fn resolved_rows(imported: &Imported) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
-                json!({
+                let mut row = json!({
                     "deployment": r.deployment,
                     "stage": r.stage,
                     "release": r.release,
@@ -51,7 +58,11 @@ fn resolved_rows(imported: &Imported) -> Value {
                     "git_origin": r.git_origin,
                     "release_branch": r.release_branch,
                     "runtime_version": r.runtime_version,
-                })
+                });
+                if let (true, Some(path)) = (with_path, r.path) {
+                    row["path"] = json!(path);
+                }
+                row
             })
             .collect(),
     )
@@ -79,6 +90,32 @@ fn current_layout_resolves_to_the_expected_rows() {
     let expected: Value =
         serde_json::from_str(&read("acme/python-layout/current/expected-resolved.json")).unwrap();
     assert_eq!(resolved_rows(&imported), expected);
+}
+
+/// Compares row lists, naming the first row that differs.
+fn assert_same_rows(got: &Value, expected: &Value, what: &str) {
+    let (got, expected) = (got.as_array().unwrap(), expected.as_array().unwrap());
+    for (i, (g, e)) in got.iter().zip(expected).enumerate() {
+        assert_eq!(g, e, "{what}: row {i} differs");
+    }
+    assert_eq!(got.len(), expected.len(), "{what}: row count");
+}
+
+#[test]
+fn renamed_and_single_file_layouts_resolve_as_python_computes_them() {
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    for layout in ["renamed", "single-file"] {
+        let imported = import_dir(&format!("acme/python-layout/{layout}"), &options);
+        assert_eq!(errors(&imported), vec![], "{layout}");
+        let expected: Value = serde_json::from_str(&read(&format!(
+            "acme/python-layout/{layout}/expected-resolved.json"
+        )))
+        .unwrap();
+        assert_same_rows(&rows_of(&imported, layout == "renamed"), &expected, layout);
+    }
 }
 
 #[test]
@@ -184,8 +221,8 @@ fn current_with(
 const BRANCH_RULE: &str = "        return self.branch_override or self.release.branch";
 const SPECIAL_BRANCH: &str = r#"        if self.application == "edx-platform" and self.release == "master":
             return "acme/special"
-        if self.branch_override.startswith("x"):
-            return "other"
+        if self.release == "teak" and self.application_type == "MFE":
+            return "mfe/teak"
         return self.branch_override or self.release.branch"#;
 
 #[test]
