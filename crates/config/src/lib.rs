@@ -69,6 +69,8 @@ pub struct Loaded {
     /// The top-level keys of a TOML source (`stages`, `releases`, `pipelines`, …), so readers of
     /// optional sections can skip parsing the file again when theirs is absent.
     pub sections: Vec<String>,
+    /// The Python names of the `[python]` table (empty when there is none).
+    pub python: PythonNames,
 }
 
 impl Loaded {
@@ -94,6 +96,7 @@ pub fn load_toml(source: Source) -> Loaded {
     // dropped before the (allocation-heavy) checks run.
     let mut sections = Vec::new();
     let mut runbook_diagnostics = Vec::new();
+    let mut python = PythonNames::default();
     let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
         Ok(doc) => {
             let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
@@ -104,6 +107,11 @@ pub fn load_toml(source: Source) -> Loaded {
             {
                 runbook_diagnostics =
                     runbook::read_root(doc.as_table(), &source.text, &matrix).diagnostics;
+            }
+            if sections.iter().any(|s| s == "python") {
+                let (names, found) = PythonNames::read(doc.as_table(), &source.text);
+                python = names;
+                runbook_diagnostics.extend(found);
             }
             (matrix, map, diagnostics)
         }
@@ -138,6 +146,7 @@ pub fn load_toml(source: Source) -> Loaded {
     let diagnostics = lints::apply(diagnostics, &map.lints);
     let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
     loaded.sections = sections;
+    loaded.python = python;
     loaded
 }
 
@@ -162,6 +171,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         matrix,
         diagnostics,
         sections: Vec::new(),
+        python: PythonNames::default(),
     }
 }
 

@@ -29,6 +29,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "pipelines",
     "runbooks",
     "operations",
+    "python",
 ];
 /// The keys of a release.
 pub const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];

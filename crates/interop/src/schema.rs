@@ -85,6 +85,32 @@ fn shape(table: &str, key: &str) -> Option<Value> {
                 "loki_datasource": string("The Loki data source uid")
             }
         }),
+        ("top", "python") => {
+            let names = |description: &str| json!({"type": "object", "description": description, "additionalProperties": {"type": "string"}});
+            json!({
+                "type": "object",
+                "description": "Python names of an estate's matrix package that differ from the derived ones (written by `import python`, used by `export python`)",
+                "additionalProperties": false,
+                "properties": {
+                    "classes": {
+                        "type": "object",
+                        "description": "Class or variable name per role",
+                        "additionalProperties": false,
+                        "properties": edx_matrix_config::python_names::CLASS_ROLES.iter().map(|r| ((*r).to_owned(), json!({"type": "string"}))).collect::<Map<String, Value>>()
+                    },
+                    "members": {
+                        "type": "object",
+                        "description": "Enum member names, by matrix name",
+                        "additionalProperties": false,
+                        "properties": {
+                            "applications": names("Enum member per application"),
+                            "releases": names("Enum member per release"),
+                            "deployments": names("Enum member per deployment")
+                        }
+                    }
+                }
+            })
+        }
         ("top", "pipelines") => json!({
             "type": "object",
             "description": "Pipeline generation settings (see the pipelines documentation)"

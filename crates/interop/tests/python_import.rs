@@ -314,3 +314,84 @@ fn unreadable_values_are_errors_not_guesses() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, Code::PythonUnreadable);
 }
+
+#[test]
+fn names_that_differ_from_the_derived_ones_go_to_the_python_table() {
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    let imported = import_dir("acme/python-layout/renamed", &options);
+    let p = &imported.python;
+    assert_eq!(
+        p.applications.get("edx-platform").map(String::as_str),
+        Some("edxapp")
+    );
+    assert_eq!(
+        p.applications.get("authoring").map(String::as_str),
+        Some("course_authoring")
+    );
+    assert_eq!(
+        p.applications.get("learning").map(String::as_str),
+        Some("learn")
+    );
+    // Derived names are not recorded; neither are the default class names.
+    assert!(!p.applications.contains_key("forum"));
+    assert!(p.classes.is_empty(), "{:?}", p.classes);
+    let loaded = load_toml(Source::new("edx-matrix.toml", imported.to_toml()));
+    assert_eq!(&loaded.python, p);
+    // The current layout spells every name the derived way.
+    let current = import_dir("acme/python-layout/current", &Options::default());
+    assert!(current.python.is_empty(), "{:?}", current.python);
+    // The single-file layout: deployment members `campus_staging` are derived, so empty too.
+    let single = import_dir("acme/python-layout/single-file", &options);
+    assert!(single.python.deployments.is_empty());
+    assert_eq!(
+        single
+            .python
+            .applications
+            .get("edx-platform")
+            .map(String::as_str),
+        Some("edxapp")
+    );
+}
+
+#[test]
+fn a_special_case_after_the_override_check_spares_explicit_overrides() {
+    // `renamed`: `if self.branch_override: return …` comes first, then the special case.
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    let imported = import_dir("acme/python-layout/renamed", &options);
+    let branches: Vec<(String, Option<String>)> = imported
+        .matrix
+        .release_map
+        .iter()
+        .filter(|e| e.release == "master")
+        .flat_map(|e| {
+            e.apps
+                .iter()
+                .filter(|v| v.application == "edx-platform")
+                .map(move |v| {
+                    (
+                        e.deployment.to_string(),
+                        v.branch.as_ref().map(|b| b.to_string()),
+                    )
+                })
+        })
+        .collect();
+    assert_eq!(
+        branches,
+        vec![
+            ("campus".into(), Some("acme/master".into())),
+            ("campus-staging".into(), Some("acme/master".into())),
+            ("online".into(), Some("acme/master-stable".into())),
+        ]
+    );
+    let special: Vec<_> = warnings(&imported)
+        .into_iter()
+        .filter(|w| w.0 == Code::PythonSpecialCase)
+        .collect();
+    assert_eq!(special.len(), 1, "{special:?}");
+}

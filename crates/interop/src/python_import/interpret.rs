@@ -80,6 +80,11 @@ fn line_of(text: &str, at: usize) -> usize {
     text.get(..at).unwrap_or_default().matches('\n').count() + 1
 }
 
+/// One application of a release-map entry: `self`, where the call is, its enum member.
+type ReadApp = (super::eval::This, Loc, usize, usize);
+/// One release-map entry: release, deployment, where its key is, its applications.
+type ReadEntry = (String, String, Loc, Vec<ReadApp>);
+
 /// Where model problems are placed.
 #[derive(Default)]
 struct Spans {
@@ -150,10 +155,7 @@ fn has_errors(r: &Report) -> bool {
         .any(Diagnostic::is_error)
 }
 
-/// Returns the enum member name edx-matrix derives for `name` (`edx-platform` → `edx_platform`).
-fn derived(name: &str) -> String {
-    name.replace(['-', '.'], "_")
-}
+use edx_matrix_config::python_names::derived_member as derived;
 
 #[allow(clippy::too_many_arguments)]
 fn run(
@@ -223,12 +225,7 @@ fn run(
     })?;
     let map_val = ctx.eval(map.1, map.2, &Default::default())?;
     let mut kinds_seen: HashMap<usize, AppKind> = HashMap::new();
-    let mut entries: Vec<(
-        String,
-        String,
-        Loc,
-        Vec<(super::eval::This, Loc, usize, usize)>,
-    )> = Vec::new();
+    let mut entries: Vec<ReadEntry> = Vec::new();
     let Value::Dict(items) = &map_val.v else {
         return Err(super::eval::err(
             &map_val.at,

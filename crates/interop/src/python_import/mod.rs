@@ -79,7 +79,13 @@ impl Imported {
             header.extend(self.comments.iter().map(|c| one_line(c)));
         }
         let refs: Vec<&str> = header.iter().map(String::as_str).collect();
-        toml_write::write_faithful(&self.matrix, &refs)
+        let mut toml = toml_write::write_faithful(&self.matrix, &refs);
+        let python = self.python.to_toml();
+        if !python.is_empty() {
+            toml.push('\n');
+            toml.push_str(&python);
+        }
+        toml
     }
 }
 
