@@ -15,22 +15,21 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
 
-/// Imports a layout directory; a broken-import case keeps only its `version_matrix.py` and takes
-/// the `current` layout's `types.py`.
+/// Imports a layout directory; a broken-import case keeps only the file it breaks and takes the
+/// other from the `current` layout.
 fn import_dir(dir: &str, options: &Options) -> Imported {
-    let types = if dir.starts_with("python-invalid/") {
-        read("acme/python-layout/current/types.py")
-    } else if fixtures().join(dir).join("types.py").exists() {
-        read(&format!("{dir}/types.py"))
-    } else {
-        String::new() // the single-file layout
+    let file = |name: &str| {
+        if fixtures().join(dir).join(name).exists() {
+            read(&format!("{dir}/{name}"))
+        } else if dir.starts_with("python-invalid/") {
+            read(&format!("acme/python-layout/current/{name}"))
+        } else {
+            String::new() // the single-file layout has no types.py
+        }
     };
     import(
-        Source::new("types.py", types),
-        Source::new(
-            "version_matrix.py",
-            read(&format!("{dir}/version_matrix.py")),
-        ),
+        Source::new("types.py", file("types.py")),
+        Source::new("version_matrix.py", file("version_matrix.py")),
         options,
     )
 }
@@ -179,6 +178,81 @@ fn warnings(imported: &Imported) -> Vec<(Code, String, (usize, usize))> {
             })
         })
         .collect()
+}
+
+#[test]
+fn each_unsupported_construct_is_an_error_at_its_place_naming_it() {
+    let cases = [
+        ("property-loop", "types.py", (123, 9), "a `for` loop"),
+        (
+            "property-nested-if",
+            "types.py",
+            (123, 9),
+            "a condition inside a condition",
+        ),
+        (
+            "default-depends-on-application",
+            "types.py",
+            (123, 40),
+            "depends on `self.application`",
+        ),
+        (
+            "new-computed-attribute",
+            "types.py",
+            (86, 26),
+            "a call of this",
+        ),
+        (
+            "member-arity",
+            "types.py",
+            (91, 5),
+            "has 3 values where `OpenEdxSupportedRelease.__new__` takes 4",
+        ),
+        (
+            "fstring-override",
+            "version_matrix.py",
+            (629, 33),
+            "an f-string",
+        ),
+        (
+            "star-arguments",
+            "version_matrix.py",
+            (629, 17),
+            "a `**` argument",
+        ),
+    ];
+    for (dir, file, at, says) in cases {
+        let imported = import_dir(&format!("python-invalid/{dir}"), &Options::default());
+        let found: Vec<_> = [&imported.types, &imported.version_matrix]
+            .into_iter()
+            .flat_map(|f| {
+                f.diagnostics.iter().filter(|d| d.is_error()).map(|d| {
+                    (
+                        f.source.name.clone(),
+                        d.line_col(&f.source).unwrap_or((0, 0)),
+                        d.message.clone(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{dir}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1),
+            (file, at),
+            "{dir}: {found:?}"
+        );
+        assert!(found[0].2.contains(says), "{dir}: {found:?}");
+        assert_eq!(
+            imported
+                .types
+                .diagnostics
+                .iter()
+                .chain(&imported.version_matrix.diagnostics)
+                .filter(|d| d.is_error())
+                .count(),
+            1
+        );
+    }
 }
 
 #[test]

@@ -19,7 +19,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
     fn coin(&mut self) -> bool {
@@ -44,7 +47,11 @@ fn model(seed: u64) -> Matrix {
     for name in &RELEASES[RELEASES.len() - n_releases..] {
         m.releases.push(Release {
             name: (*name).into(),
-            branch: if *name == "master" { "master".into() } else { format!("release/{name}").into() },
+            branch: if *name == "master" {
+                "master".into()
+            } else {
+                format!("release/{name}").into()
+            },
             python: Some(["3.11", "3.12"][r.next(2)].into()),
             node: Some(["20", "24"][r.next(2)].into()),
             rolling: Release::is_rolling_name(name),
@@ -71,7 +78,10 @@ fn model(seed: u64) -> Matrix {
                 release: m.releases[r.next(m.releases.len())].name.clone(),
             })
             .collect();
-        m.deployments.push(Deployment { name: (*d).into(), stages });
+        m.deployments.push(Deployment {
+            name: (*d).into(),
+            stages,
+        });
     }
     let releases: Vec<String> = m.releases.iter().map(|x| x.name.to_string()).collect();
     for rel in &releases {
@@ -84,12 +94,17 @@ fn model(seed: u64) -> Matrix {
                 if r.next(4) == 0 && !apps.is_empty() {
                     continue;
                 }
-                let own = if r.next(6) == 0 { releases[r.next(releases.len())].clone() } else { rel.clone() };
+                let own = if r.next(6) == 0 {
+                    releases[r.next(releases.len())].clone()
+                } else {
+                    rel.clone()
+                };
                 apps.push(AppVersion {
                     application: a.name.clone(),
                     release: own.as_str().into(),
                     branch: r.coin().then(|| format!("acme/{rel}").into()),
-                    origin: (r.next(3) == 0).then(|| format!("https://github.com/acme/{}", a.name).into()),
+                    origin: (r.next(3) == 0)
+                        .then(|| format!("https://github.com/acme/{}", a.name).into()),
                     runtime: (r.next(4) == 0).then(|| "3.10".into()),
                     translations: (a.kind == AppKind::Mfe && r.next(3) == 0)
                         .then(|| vec!["npm run pull_translations".to_owned()]),
@@ -103,7 +118,9 @@ fn model(seed: u64) -> Matrix {
         }
     }
     assert!(
-        !edx_matrix_model::check(&m).iter().any(|p| p.severity == edx_matrix_model::Severity::Error),
+        !edx_matrix_model::check(&m)
+            .iter()
+            .any(|p| p.severity == edx_matrix_model::Severity::Error),
         "the generator made an invalid model: {:?}",
         edx_matrix_model::check(&m)
     );
@@ -138,9 +155,19 @@ fn import_spelling(m: &Matrix, sp: &Spelling) -> Matrix {
     );
     let errors: Vec<_> = [&imported.types, &imported.version_matrix]
         .iter()
-        .flat_map(|f| f.diagnostics.iter().filter(|d| d.is_error()).map(|d| (d.message.clone(), d.line_col(&f.source))))
+        .flat_map(|f| {
+            f.diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| (d.message.clone(), d.line_col(&f.source)))
+        })
         .collect();
-    assert!(errors.is_empty(), "{sp:?}: {errors:?}\n--- types.py\n{}\n--- version_matrix.py\n{}", p.types, p.version_matrix);
+    assert!(
+        errors.is_empty(),
+        "{sp:?}: {errors:?}\n--- types.py\n{}\n--- version_matrix.py\n{}",
+        p.types,
+        p.version_matrix
+    );
     imported.matrix
 }
 
@@ -149,7 +176,13 @@ fn there_are_at_least_eight_spellings_covering_each_option() {
     let all = spellings();
     assert!(all.len() >= 8);
     assert!(all.iter().any(|s| s.single_file) && all.iter().any(|s| !s.single_file));
-    for refs in [spell::Refs::String, spell::Refs::Attr, spell::Refs::Subscript, spell::Refs::ValueSubscript, spell::Refs::Call] {
+    for refs in [
+        spell::Refs::String,
+        spell::Refs::Attr,
+        spell::Refs::Subscript,
+        spell::Refs::ValueSubscript,
+        spell::Refs::Call,
+    ] {
         assert!(all.iter().any(|s| s.refs == refs), "{refs:?}");
     }
 }
@@ -160,7 +193,11 @@ fn every_spelling_imports_to_the_identical_model() {
         let m = model(seed);
         for sp in spellings() {
             let expected = for_spelling(&m, &sp);
-            assert_eq!(import_spelling(&expected, &sp).canonical(), expected.clone().canonical(), "seed {seed}, {sp:?}");
+            assert_eq!(
+                import_spelling(&expected, &sp).canonical(),
+                expected.clone().canonical(),
+                "seed {seed}, {sp:?}"
+            );
         }
     }
 }
@@ -181,7 +218,18 @@ fn model_rows(m: &Matrix) -> Vec<Value> {
     let mut rows: Vec<Value> = resolve(m, &Filter::default())
         .rows
         .iter()
-        .map(|r| json!([r.deployment, r.stage, r.release, r.application, r.kind.as_str(), r.git_origin, r.release_branch, r.runtime_version]))
+        .map(|r| {
+            json!([
+                r.deployment,
+                r.stage,
+                r.release,
+                r.application,
+                r.kind.as_str(),
+                r.git_origin,
+                r.release_branch,
+                r.runtime_version
+            ])
+        })
         .collect();
     rows.sort_by_key(|v| v.to_string());
     rows

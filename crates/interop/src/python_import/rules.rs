@@ -138,14 +138,14 @@ fn statements<'a>(
                     let returns = statements(body, file, &mut inner_locals, &mut inner)?;
                     match test {
                         Some(test) => {
+                            let nested = "a condition inside a condition (write one `if … and …: return …` per case)";
                             let [only] = inner.as_slice() else {
-                                return Err(unreadable(
-                                    file,
-                                    stmt,
-                                    "a condition inside a condition (write one `if … and …: return …` per case)",
-                                ));
+                                return Err(unreadable(file, stmt, nested));
                             };
-                            if !returns || only.test.is_some() {
+                            if only.test.is_some() {
+                                return Err(unreadable(file, stmt, nested));
+                            }
+                            if !returns {
                                 return Err(unreadable(
                                     file,
                                     stmt,

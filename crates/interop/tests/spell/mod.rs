@@ -94,26 +94,64 @@ pub fn spellings() -> Vec<Spelling> {
     use Props::*;
     use Pydantic::*;
     use Refs::*;
-    let s = |single_file, enums, params, renamed_members, refs, props, pydantic, member_keys| Spelling {
-        single_file,
-        enums,
-        params,
-        renamed_members,
-        refs,
-        props,
-        pydantic,
-        member_keys,
+    let s = |single_file, enums, params, renamed_members, refs, props, pydantic, member_keys| {
+        Spelling {
+            single_file,
+            enums,
+            params,
+            renamed_members,
+            refs,
+            props,
+            pydantic,
+            member_keys,
+        }
     };
     vec![
         s(false, StrEnum, Standard, false, Attr, Or, V2, false),
         s(false, StrMixin, Renamed, true, String, IfChain, V1, true),
-        s(false, Plain, Reordered, false, Subscript, Conditional, V1NoDefault, false),
-        s(false, StrEnum, Renamed, true, ValueSubscript, IfChain, V2, true),
+        s(
+            false,
+            Plain,
+            Reordered,
+            false,
+            Subscript,
+            Conditional,
+            V1NoDefault,
+            false,
+        ),
+        s(
+            false,
+            StrEnum,
+            Renamed,
+            true,
+            ValueSubscript,
+            IfChain,
+            V2,
+            true,
+        ),
         s(false, StrMixin, Standard, true, Call, Or, V1, false),
         s(false, Plain, Standard, true, Attr, IfChain, V2, true),
         s(true, Plain, Standard, false, Attr, Or, V1NoDefault, false),
-        s(true, Plain, Standard, true, Call, IfChain, V1NoDefault, true),
-        s(true, Plain, Standard, true, String, Conditional, V1NoDefault, false),
+        s(
+            true,
+            Plain,
+            Standard,
+            true,
+            Call,
+            IfChain,
+            V1NoDefault,
+            true,
+        ),
+        s(
+            true,
+            Plain,
+            Standard,
+            true,
+            String,
+            Conditional,
+            V1NoDefault,
+            false,
+        ),
     ]
 }
 
@@ -127,7 +165,11 @@ pub struct Package {
 
 fn member(name: &str, sp: &Spelling) -> String {
     let derived = name.replace(['-', '.'], "_");
-    if sp.renamed_members { derived.to_uppercase() } else { derived }
+    if sp.renamed_members {
+        derived.to_uppercase()
+    } else {
+        derived
+    }
 }
 
 fn q(s: &str) -> String {
@@ -151,7 +193,11 @@ fn reference(class: &str, value: &str, sp: &Spelling, in_types_literal: bool) ->
 const META: &str = "class EnumInvertedLookupMeta(EnumMeta):\n    def __getitem__(cls, item):\n        try:\n            return cls._member_map_[item]\n        except KeyError:\n            return {m.value: m for m in cls._member_map_.values()}[item]\n\n\n";
 
 fn enum_head(name: &str, sp: &Spelling) -> String {
-    let meta = if sp.refs == Refs::ValueSubscript { ", metaclass=EnumInvertedLookupMeta" } else { "" };
+    let meta = if sp.refs == Refs::ValueSubscript {
+        ", metaclass=EnumInvertedLookupMeta"
+    } else {
+        ""
+    };
     match sp.enums {
         EnumStyle::StrEnum => format!("class {name}(StrEnum{meta}):\n"),
         EnumStyle::StrMixin => format!("class {name}(str, Enum{meta}):\n"),
@@ -191,8 +237,12 @@ fn union(sp: &Spelling, a: &str, b: &str) -> String {
 fn property(name: &str, field: &str, default: &str, sp: &Spelling) -> String {
     let body = match sp.props {
         Props::Or => format!("        return self.{field} or {default}\n"),
-        Props::IfChain => format!("        if self.{field}:\n            return self.{field}\n        return {default}\n"),
-        Props::Conditional => format!("        return self.{field} if self.{field} is not None else {default}\n"),
+        Props::IfChain => format!(
+            "        if self.{field}:\n            return self.{field}\n        return {default}\n"
+        ),
+        Props::Conditional => {
+            format!("        return self.{field} if self.{field} is not None else {default}\n")
+        }
     };
     format!("    @property\n    def {name}(self) -> str:\n{body}\n")
 }
@@ -209,8 +259,16 @@ fn runtime_property(sp: &Spelling) -> String {
 /// Writes `m` in spelling `sp`. For the single-file layout, `m` must record no runtimes, paths
 /// or translations.
 pub fn write(m: &Matrix, sp: &Spelling) -> Package {
-    let idas: Vec<_> = m.applications.iter().filter(|a| a.kind == AppKind::Ida).collect();
-    let mfes: Vec<_> = m.applications.iter().filter(|a| a.kind == AppKind::Mfe).collect();
+    let idas: Vec<_> = m
+        .applications
+        .iter()
+        .filter(|a| a.kind == AppKind::Ida)
+        .collect();
+    let mfes: Vec<_> = m
+        .applications
+        .iter()
+        .filter(|a| a.kind == AppKind::Mfe)
+        .collect();
     let mut t = String::new();
     t.push_str("from enum import Enum, EnumMeta\n");
     if sp.enums == EnumStyle::StrEnum {
@@ -221,16 +279,29 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
         t.push_str(META);
     }
     let release_ref = |r: &str| {
-        if sp.single_file { q(r) } else { reference("OpenEdxSupportedRelease", r, sp, false) }
+        if sp.single_file {
+            q(r)
+        } else {
+            reference("OpenEdxSupportedRelease", r, sp, false)
+        }
     };
     if sp.single_file {
-        for (class, apps) in [("OpenEdxApplication", &idas), ("OpenEdxMicroFrontend", &mfes)] {
+        for (class, apps) in [
+            ("OpenEdxApplication", &idas),
+            ("OpenEdxMicroFrontend", &mfes),
+        ] {
             t.push_str(&enum_head(class, sp));
             if apps.is_empty() {
                 t.push_str("    pass\n");
             }
             for a in apps.iter() {
-                writeln!(t, "    {} = {}", member(a.name.as_str(), sp), q(a.name.as_str())).unwrap();
+                writeln!(
+                    t,
+                    "    {} = {}",
+                    member(a.name.as_str(), sp),
+                    q(a.name.as_str())
+                )
+                .unwrap();
             }
             t.push_str("\n\n");
         }
@@ -241,19 +312,37 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
             writeln!(t, "    {}: {},", q(r.name.as_str()), q(r.branch.as_str())).unwrap();
         }
         t.push_str("}\n\nOpenEdxRepoMap = {\n");
-        for (class, apps) in [("OpenEdxApplication", &idas), ("OpenEdxMicroFrontend", &mfes)] {
+        for (class, apps) in [
+            ("OpenEdxApplication", &idas),
+            ("OpenEdxMicroFrontend", &mfes),
+        ] {
             for a in apps.iter() {
                 let repo = a.repository.as_ref().map_or("", |r| r.as_str());
-                writeln!(t, "    {class}.{}: {},", member(a.name.as_str(), sp), q(repo)).unwrap();
+                writeln!(
+                    t,
+                    "    {class}.{}: {},",
+                    member(a.name.as_str(), sp),
+                    q(repo)
+                )
+                .unwrap();
             }
         }
         t.push_str("}\n\nEnvRelease = namedtuple(\"EnvRelease\", (\"environment\", \"edx_release\"))\n\n\n");
     } else {
         // Applications.
-        for (class, apps, mfe) in [("OpenEdxApplication", &idas, false), ("OpenEdxMicroFrontend", &mfes, true)] {
+        for (class, apps, mfe) in [
+            ("OpenEdxApplication", &idas, false),
+            ("OpenEdxMicroFrontend", &mfes, true),
+        ] {
             t.push_str(&enum_head(class, sp));
-            let attrs: Vec<(&str, &str)> = if mfe { vec![("repository", "repository"), ("path", "path")] } else { vec![("repository", "repository")] };
-            let params: Vec<&str> = std::iter::once("app").chain(attrs.iter().map(|(_, p)| *p)).collect();
+            let attrs: Vec<(&str, &str)> = if mfe {
+                vec![("repository", "repository"), ("path", "path")]
+            } else {
+                vec![("repository", "repository")]
+            };
+            let params: Vec<&str> = std::iter::once("app")
+                .chain(attrs.iter().map(|(_, p)| *p))
+                .collect();
             t.push_str(&new_fn(&params, "app", &attrs, sp));
             for a in apps.iter() {
                 let repo = a.repository.as_ref().map_or("", |r| r.as_str());
@@ -261,26 +350,70 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                 if mfe {
                     tuple.push(q(a.path.as_ref().map_or("", |p| p.as_str())));
                 }
-                writeln!(t, "    {} = ({})", member(a.name.as_str(), sp), tuple.join(", ")).unwrap();
+                writeln!(
+                    t,
+                    "    {} = ({})",
+                    member(a.name.as_str(), sp),
+                    tuple.join(", ")
+                )
+                .unwrap();
             }
             t.push_str("\n\n");
         }
         // Releases.
         t.push_str(&enum_head("OpenEdxSupportedRelease", sp));
         let (params, value, attrs): (Vec<&str>, &str, Vec<(&str, &str)>) = match sp.params {
-            Params::Standard => (vec!["value", "branch", "python_version", "node_version"], "value", vec![("branch", "branch"), ("python_version", "python_version"), ("node_version", "node_version")]),
-            Params::Renamed => (vec!["release_name", "release_branch", "python_version", "node_version"], "release_name", vec![("branch", "release_branch"), ("python_version", "python_version"), ("node_version", "node_version")]),
-            Params::Reordered => (vec!["py", "node", "name", "git_branch"], "name", vec![("node_version", "node"), ("branch", "git_branch"), ("python_version", "py")]),
+            Params::Standard => (
+                vec!["value", "branch", "python_version", "node_version"],
+                "value",
+                vec![
+                    ("branch", "branch"),
+                    ("python_version", "python_version"),
+                    ("node_version", "node_version"),
+                ],
+            ),
+            Params::Renamed => (
+                vec![
+                    "release_name",
+                    "release_branch",
+                    "python_version",
+                    "node_version",
+                ],
+                "release_name",
+                vec![
+                    ("branch", "release_branch"),
+                    ("python_version", "python_version"),
+                    ("node_version", "node_version"),
+                ],
+            ),
+            Params::Reordered => (
+                vec!["py", "node", "name", "git_branch"],
+                "name",
+                vec![
+                    ("node_version", "node"),
+                    ("branch", "git_branch"),
+                    ("python_version", "py"),
+                ],
+            ),
         };
         t.push_str(&new_fn(&params, value, &attrs, sp));
         for r in &m.releases {
-            let (py, node) = (q(r.python.as_ref().map_or("", |v| v.as_str())), q(r.node.as_ref().map_or("", |v| v.as_str())));
+            let (py, node) = (
+                q(r.python.as_ref().map_or("", |v| v.as_str())),
+                q(r.node.as_ref().map_or("", |v| v.as_str())),
+            );
             let (name, branch) = (q(r.name.as_str()), q(r.branch.as_str()));
             let tuple = match sp.params {
                 Params::Reordered => [py, node, name, branch],
                 _ => [name, branch, py, node],
             };
-            writeln!(t, "    {} = ({})", member(r.name.as_str(), sp), tuple.join(", ")).unwrap();
+            writeln!(
+                t,
+                "    {} = ({})",
+                member(r.name.as_str(), sp),
+                tuple.join(", ")
+            )
+            .unwrap();
         }
         t.push_str("\n\n");
         let stages: Vec<String> = m.stages.iter().map(|s| q(s.as_str())).collect();
@@ -289,26 +422,68 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
     }
     t.push_str("class DeploymentEnvRelease(BaseModel):\n    deployment_name: str\n    env_release_map: list[EnvRelease]\n\n\n");
     // The entry class.
-    let (app_f, rel_f) = if sp.single_file { ("application_name", "release_name") } else { ("application", "release") };
+    let (app_f, rel_f) = if sp.single_file {
+        ("application_name", "release_name")
+    } else {
+        ("application", "release")
+    };
     t.push_str("class OpenEdxApplicationVersion(BaseModel):\n");
-    writeln!(t, "    {app_f}: {}", union(sp, "OpenEdxApplication", "OpenEdxMicroFrontend")).unwrap();
+    writeln!(
+        t,
+        "    {app_f}: {}",
+        union(sp, "OpenEdxApplication", "OpenEdxMicroFrontend")
+    )
+    .unwrap();
     writeln!(t, "    {rel_f}: OpenEdxSupportedRelease").unwrap();
     t.push_str("    application_type: Literal[\"MFE\", \"IDA\"]\n");
-    let overrides: &[&str] = if sp.single_file { &["branch_override", "origin_override"] } else { &["branch_override", "origin_override", "runtime_version_override"] };
+    let overrides: &[&str] = if sp.single_file {
+        &["branch_override", "origin_override"]
+    } else {
+        &[
+            "branch_override",
+            "origin_override",
+            "runtime_version_override",
+        ]
+    };
     for o in overrides {
         writeln!(t, "    {o}: {}", optional(sp, "str")).unwrap();
     }
     if !sp.single_file {
-        writeln!(t, "    translation_overrides: {}", optional(sp, "list[str]")).unwrap();
+        writeln!(
+            t,
+            "    translation_overrides: {}",
+            optional(sp, "list[str]")
+        )
+        .unwrap();
     }
     t.push('\n');
     if sp.single_file {
-        t.push_str(&property("release_branch", "branch_override", &format!("OpenEdxBranchMap[self.{rel_f}]"), sp));
-        t.push_str(&property("git_origin", "origin_override", &format!("OpenEdxRepoMap[self.{app_f}]"), sp));
+        t.push_str(&property(
+            "release_branch",
+            "branch_override",
+            &format!("OpenEdxBranchMap[self.{rel_f}]"),
+            sp,
+        ));
+        t.push_str(&property(
+            "git_origin",
+            "origin_override",
+            &format!("OpenEdxRepoMap[self.{app_f}]"),
+            sp,
+        ));
     } else {
         t.push_str(&runtime_property(sp));
-        t.push_str(&property("release_branch", "branch_override", "self.release.branch", sp));
-        t.push_str(&property("git_origin", "origin_override", "self.application.repository", sp));
+        t.push_str(&property(
+            "release_branch",
+            "branch_override",
+            "self.release.branch",
+            sp,
+        ));
+        t.push_str(&property(
+            "git_origin",
+            "origin_override",
+            "self.application.repository",
+            sp,
+        ));
     }
     // version_matrix.py.
     let mut v = String::new();
@@ -322,7 +497,13 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
     for d in &m.deployments {
         writeln!(v, "    {} = DeploymentEnvRelease(\n        deployment_name={},\n        env_release_map=[", member(d.name.as_str(), sp), q(d.name.as_str())).unwrap();
         for p in &d.stages {
-            writeln!(v, "            EnvRelease({}, {}),", q(p.stage.as_str()), release_ref(p.release.as_str())).unwrap();
+            writeln!(
+                v,
+                "            EnvRelease({}, {}),",
+                q(p.stage.as_str()),
+                release_ref(p.release.as_str())
+            )
+            .unwrap();
         }
         v.push_str("        ],\n    )\n");
     }
@@ -338,17 +519,31 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
         for e in m.release_map.iter().filter(|e| e.release == r) {
             let key = if sp.member_keys {
                 if sp.single_file {
-                    format!("OpenLearningOpenEdxDeployment.{}.value.deployment_name", member(e.deployment.as_str(), sp))
+                    format!(
+                        "OpenLearningOpenEdxDeployment.{}.value.deployment_name",
+                        member(e.deployment.as_str(), sp)
+                    )
                 } else {
-                    format!("OpenLearningOpenEdxDeployment.{}", member(e.deployment.as_str(), sp))
+                    format!(
+                        "OpenLearningOpenEdxDeployment.{}",
+                        member(e.deployment.as_str(), sp)
+                    )
                 }
             } else {
                 q(e.deployment.as_str())
             };
             writeln!(v, "        {key}: [").unwrap();
             for a in &e.apps {
-                let app = m.applications.iter().find(|x| x.name == a.application).unwrap();
-                let class = if app.kind == AppKind::Mfe { "OpenEdxMicroFrontend" } else { "OpenEdxApplication" };
+                let app = m
+                    .applications
+                    .iter()
+                    .find(|x| x.name == a.application)
+                    .unwrap();
+                let class = if app.kind == AppKind::Mfe {
+                    "OpenEdxMicroFrontend"
+                } else {
+                    "OpenEdxApplication"
+                };
                 let app_ref = if sp.single_file && sp.refs == Refs::String {
                     format!("{class}.{}", member(app.name.as_str(), sp))
                 } else {
@@ -359,7 +554,10 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                 let fields: Vec<(&str, Option<String>)> = vec![
                     ("branch_override", a.branch.as_ref().map(|b| b.to_string())),
                     ("origin_override", a.origin.as_ref().map(|b| b.to_string())),
-                    ("runtime_version_override", a.runtime.as_ref().map(|b| b.to_string())),
+                    (
+                        "runtime_version_override",
+                        a.runtime.as_ref().map(|b| b.to_string()),
+                    ),
                 ];
                 for (f, val) in fields {
                     if !overrides.contains(&f) {
@@ -373,8 +571,15 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                 }
                 if !sp.single_file {
                     match &a.translations {
-                        Some(cmds) => writeln!(v, "                translation_overrides=[{}],", cmds.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")).unwrap(),
-                        None if explicit => v.push_str("                translation_overrides=None,\n"),
+                        Some(cmds) => writeln!(
+                            v,
+                            "                translation_overrides=[{}],",
+                            cmds.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+                        )
+                        .unwrap(),
+                        None if explicit => {
+                            v.push_str("                translation_overrides=None,\n")
+                        }
                         None => {}
                     }
                 }
