@@ -469,3 +469,44 @@ fn a_special_case_after_the_override_check_spares_explicit_overrides() {
         .collect();
     assert_eq!(special.len(), 1, "{special:?}");
 }
+
+#[test]
+fn truncated_layouts_never_panic() {
+    // The fuzz target's property on inputs near real ones: prefixes of each layout's files
+    // import without panicking (errors are fine), with and without special cases.
+    for layout in ["current", "legacy", "renamed", "single-file"] {
+        let dir = format!("acme/python-layout/{layout}");
+        let types = if layout == "single-file" {
+            String::new()
+        } else {
+            read(&format!("{dir}/types.py"))
+        };
+        let matrix = read(&format!("{dir}/version_matrix.py"));
+        for step in (0..matrix.len()).step_by(211) {
+            let Some(cut) = matrix.get(..step) else {
+                continue;
+            };
+            for apply_special_cases in [false, true] {
+                let options = Options {
+                    apply_special_cases,
+                    ..Options::default()
+                };
+                let _ = import(
+                    Source::new("types.py", types.clone()),
+                    Source::new("version_matrix.py", cut),
+                    &options,
+                );
+            }
+        }
+        for step in (0..types.len()).step_by(97) {
+            let Some(cut) = types.get(..step) else {
+                continue;
+            };
+            let _ = import(
+                Source::new("types.py", cut),
+                Source::new("version_matrix.py", matrix.clone()),
+                &Options::default(),
+            );
+        }
+    }
+}

@@ -44,6 +44,14 @@ pub struct EntryClass<'a> {
 
 /// Returns the enum classes named in an annotation (`A | B`, `Union[A, B]`, `Optional[A]`).
 fn enums_in(syms: &Symbols<'_>, e: &Expr, out: &mut Vec<usize>) {
+    enums_in_at(syms, e, out, 0);
+}
+
+fn enums_in_at(syms: &Symbols<'_>, e: &Expr, out: &mut Vec<usize>, depth: usize) {
+    if depth > 64 {
+        return;
+    }
+    let enums_in = |syms, e, out: &mut Vec<usize>| enums_in_at(syms, e, out, depth + 1);
     match e {
         Expr::Name(n) => {
             if let Some(i) = syms.enum_named(n.id.as_str()) {

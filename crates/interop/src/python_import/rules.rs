@@ -48,7 +48,7 @@ pub fn read<'a>(f: &'a StmtFunctionDef, file: File) -> Result<Property<'a>, Erro
         at: Loc::of(file, &f.name),
     };
     let mut locals = HashMap::new();
-    let done = statements(&f.body, file, &mut locals, &mut p.clauses)?;
+    let done = statements(&f.body, file, &mut locals, &mut p.clauses, 0)?;
     if !done {
         p.clauses.push(Clause {
             test: None,
@@ -86,8 +86,12 @@ fn statements<'a>(
     file: File,
     locals: &mut HashMap<String, &'a Expr>,
     out: &mut Vec<Clause<'a>>,
+    depth: usize,
 ) -> Result<bool, Error> {
     for stmt in body {
+        if depth > 32 {
+            return Err(unreadable(file, stmt, "conditions nested this deep"));
+        }
         match stmt {
             Stmt::Expr(e) if matches!(e.value.as_ref(), Expr::StringLiteral(_)) => {}
             Stmt::Pass(_) => {}
@@ -135,7 +139,7 @@ fn statements<'a>(
                 for (test, body) in branches {
                     let mut inner = Vec::new();
                     let mut inner_locals = locals.clone();
-                    let returns = statements(body, file, &mut inner_locals, &mut inner)?;
+                    let returns = statements(body, file, &mut inner_locals, &mut inner, depth + 1)?;
                     match test {
                         Some(test) => {
                             let nested = "a condition inside a condition (write one `if … and …: return …` per case)";
