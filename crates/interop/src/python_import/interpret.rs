@@ -3,77 +3,13 @@
 use super::build::{self, EntryClass};
 use super::eval::{Ctx, Error, Val, Value};
 use super::expr::Sink;
+use super::report::{Report, Spans, report_checks};
 use super::symbols::{File, Loc, Symbols};
 use super::{Imported, Options, PyFile, parse};
 use edx_matrix_config::{Diagnostic, Location, PythonNames, Source};
-use edx_matrix_model::{AppKind, Code, Matrix, ReleaseMapEntry, Severity, Subject, check};
+use edx_matrix_model::{AppKind, Code, Matrix, ReleaseMapEntry};
 use ruff_python_ast::Expr;
 use std::collections::HashMap;
-
-/// The diagnostics of both files.
-#[derive(Default)]
-pub(super) struct Report {
-    types: Sink,
-    vm: Sink,
-    /// The code of a failed member lookup per enum (releases, applications).
-    roles: Vec<(usize, Code)>,
-}
-
-impl Report {
-    fn sink(&mut self, file: File) -> &mut Sink {
-        match file {
-            File::Types => &mut self.types,
-            File::VersionMatrix => &mut self.vm,
-        }
-    }
-
-    fn push(
-        &mut self,
-        code: Code,
-        at: &Loc,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) -> &mut Diagnostic {
-        self.sink(at.file)
-            .push(code, at.span.clone(), message, label)
-    }
-
-    fn error(&mut self, e: Error) {
-        match e {
-            Error::At {
-                at,
-                message,
-                label,
-                missing_in,
-            } => {
-                let code = missing_in
-                    .as_ref()
-                    .and_then(|(e, _)| self.roles.iter().find(|(r, _)| r == e))
-                    .map_or(Code::PythonUnreadable, |(_, c)| *c);
-                let d = self.push(code, &at, message, label);
-                if let Some((_, Some(close))) = missing_in {
-                    d.help.push(format!("did you mean `{close}`?"));
-                }
-            }
-            Error::NoKey(at) => {
-                self.push(
-                    Code::PythonUnreadable,
-                    &at,
-                    "the dict has no such key (Python raises KeyError)",
-                    "missing key",
-                );
-            }
-            Error::Outside(field, at) => {
-                self.push(
-                    Code::PythonUnreadable,
-                    &at,
-                    format!("cannot tell what `self.{field}` is here"),
-                    "this value depends on the entry where the importer needs a constant",
-                );
-            }
-        }
-    }
-}
 
 /// Returns 1-based line of `at` in `text`.
 fn line_of(text: &str, at: usize) -> usize {
@@ -84,16 +20,6 @@ fn line_of(text: &str, at: usize) -> usize {
 type ReadApp = (super::eval::This, Loc, usize, usize);
 /// One release-map entry: release, deployment, where its key is, its applications.
 type ReadEntry = (String, String, Loc, Vec<ReadApp>);
-
-/// Where model problems are placed.
-#[derive(Default)]
-struct Spans {
-    releases: Vec<Loc>,
-    applications: Vec<Loc>,
-    deployments: Vec<Loc>,
-    entries: Vec<Loc>,
-    apps: Vec<Vec<Loc>>,
-}
 
 /// Imports a matrix from the text of `types.py` and `version_matrix.py` (`types.py` may be
 /// empty: the single-file layout).
@@ -599,33 +525,4 @@ fn stage_literal(ctx: &Ctx<'_, '_>, pin_class: Option<&str>) -> Option<Vec<Strin
     let fields = c.fields();
     let (_, ann, _) = fields.first()?;
     build::literal(ctx.syms, ann, 0)
-}
-
-/// Runs the model checks and places what they find in the `.py` files.
-fn report_checks(matrix: &Matrix, spans: &Spans, report: &mut Report) {
-    for problem in check(matrix) {
-        let at = match problem.at {
-            Subject::Release { index, .. } => spans.releases.get(index).cloned(),
-            Subject::Application { index, .. } => spans.applications.get(index).cloned(),
-            Subject::Deployment { index }
-            | Subject::Stage {
-                deployment: index, ..
-            } => spans.deployments.get(index).cloned(),
-            Subject::Entry { index } => spans.entries.get(index).cloned(),
-            Subject::EntryApp { entry, app, .. } => {
-                spans.apps.get(entry).and_then(|a| a.get(app)).cloned()
-            }
-            Subject::Matrix | Subject::StageOrder { .. } => None,
-        };
-        let (file, location) = match at {
-            Some(l) => (l.file, Location::Span(l.span)),
-            None => (File::VersionMatrix, Location::File),
-        };
-        let mut d = Diagnostic::new(problem.code, location, problem.message, problem.label);
-        d.severity = problem.severity;
-        d.help = problem.help;
-        if d.severity == Severity::Warning || d.is_error() {
-            report.sink(file).diagnostics.push(d);
-        }
-    }
 }

@@ -9,9 +9,12 @@
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
 mod build;
+mod deployments;
 mod eval;
 mod expr;
 mod interpret;
+mod members;
+mod report;
 mod rules;
 mod symbols;
 
