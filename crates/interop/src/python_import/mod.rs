@@ -2,9 +2,9 @@
 //! `version_matrix.py`) by parsing it, never running it, and builds a [`Matrix`].
 //!
 //! It reads what the code means, not how it is spelt: a symbol table of both files
-//! ([`symbols`]) → expressions evaluated against it with Python's semantics ([`eval`]) → the
-//! resolving properties read as decision lists ([`rules`]) and run on each release and
-//! application to find the defaults → the matrix ([`build`], [`interpret`]). The single-file
+//! (`symbols`) → expressions evaluated against it with Python's semantics (`eval`) → the
+//! resolving properties read as decision lists (`rules`) and run on each release and
+//! application to find the defaults → the matrix (`build`, `interpret`). The single-file
 //! layout (everything in `version_matrix.py`, `types.py` empty) is read the same way.
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
