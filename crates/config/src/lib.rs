@@ -44,6 +44,7 @@ pub mod toml_load;
 pub mod toml_write;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
+pub use python_names::PythonNames;
 
 use edx_matrix_model::{Matrix, check};
 use std::collections::HashSet;
@@ -71,6 +72,8 @@ pub struct Loaded {
     /// The top-level keys of a TOML source (`stages`, `releases`, `pipelines`, …), so readers of
     /// optional sections can skip parsing the file again when theirs is absent.
     pub sections: Vec<String>,
+    /// The Python names of the `[python]` table (empty when there is none).
+    pub python: PythonNames,
 }
 
 impl Loaded {
@@ -108,6 +111,8 @@ pub fn load_toml_with<T: Default>(
     let mut section_names = Vec::new();
     let mut runbooks = runbook::RunbookFile::default();
     let mut extra = T::default();
+    let mut python = PythonNames::default();
+    let mut python_diagnostics = Vec::new();
     let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
         Ok(doc) => {
             let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
@@ -119,6 +124,11 @@ pub fn load_toml_with<T: Default>(
                 runbooks = runbook::read_root(doc.as_table(), &source.text, &matrix);
             }
             extra = sections(doc.as_table(), &source.text, &matrix);
+            if section_names.iter().any(|s| s == "python") {
+                let (names, found) = PythonNames::read(doc.as_table(), &source.text);
+                python = names;
+                python_diagnostics = found;
+            }
             (matrix, map, diagnostics)
         }
         Err(diagnostic) => (
@@ -149,10 +159,12 @@ pub fn load_toml_with<T: Default>(
             diagnostics.push(d);
         }
         diagnostics.extend(runbook_diagnostics);
+        diagnostics.extend(python_diagnostics);
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
     let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
     loaded.sections = section_names;
+    loaded.python = python;
     (loaded, runbooks, extra)
 }
 
@@ -194,6 +206,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         matrix,
         diagnostics,
         sections: Vec::new(),
+        python: PythonNames::default(),
     }
 }
 

@@ -311,16 +311,20 @@ fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m
             release.branch.as_str(),
             at(ReleaseField::Branch),
         ));
-        out.extend(runtime_problem(
-            release.python.as_str(),
-            at(ReleaseField::Python),
-            "Python",
-        ));
-        out.extend(runtime_problem(
-            release.node.as_str(),
-            at(ReleaseField::Node),
-            "Node",
-        ));
+        if let Some(python) = &release.python {
+            out.extend(runtime_problem(
+                python.as_str(),
+                at(ReleaseField::Python),
+                "Python",
+            ));
+        }
+        if let Some(node) = &release.node {
+            out.extend(runtime_problem(
+                node.as_str(),
+                at(ReleaseField::Node),
+                "Node",
+            ));
+        }
     }
     names
 }
@@ -346,7 +350,7 @@ fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap
                     Code::MfeWithoutPath,
                     at(None),
                     format!("MFE `{}` has no path", app.name),
-                    "this MFE needs a `path`",
+                    "no `path`: its rows carry none",
                 )
                 .with_help("an MFE is served under a URL path segment, e.g. `path = \"learn\"`"),
             ),

@@ -74,7 +74,7 @@ codes! {
     UndefinedDeployment = "undefined-deployment", Error, "a release-map block names a deployment that is not defined";
     UnknownApplication = "unknown-application", Error, "a release-map entry names an application that is not in the catalogue";
     MissingEntry = "missing-entry", Error, "a stage runs a release for which its deployment has no release-map entry";
-    MfeWithoutPath = "mfe-without-path", Error, "an MFE without a URL path";
+    MfeWithoutPath = "mfe-without-path", Warning, "an MFE without a URL path";
     PathOnIda = "path-on-ida", Error, "an IDA with an MFE path";
     EmptyOrigin = "empty-origin", Error, "an entry whose application has no repository and that names no origin";
     InvalidBranch = "invalid-branch", Error, "a branch that is not a valid git branch name (git check-ref-format)";

@@ -272,8 +272,8 @@ pub async fn deployment(
 struct ReleaseSummary<'a> {
     name: &'a str,
     branch: &'a str,
-    python: &'a str,
-    node: &'a str,
+    python: Option<&'a str>,
+    node: Option<&'a str>,
     rolling: bool,
     stages: Vec<DeploymentStage<'a>>,
 }
@@ -298,7 +298,7 @@ struct EntryApp<'a> {
     kind: AppKind,
     git_origin: &'a str,
     release_branch: &'a str,
-    runtime_version: &'a str,
+    runtime_version: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,8 +320,8 @@ fn release_summary<'m>(
     ReleaseSummary {
         name: release.name.as_str(),
         branch: release.branch.as_str(),
-        python: release.python.as_str(),
-        node: release.node.as_str(),
+        python: release.python.as_ref().map(|v| v.as_str()),
+        node: release.node.as_ref().map(|v| v.as_str()),
         rolling: release.rolling,
         stages: matrix
             .deployments

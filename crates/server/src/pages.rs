@@ -293,8 +293,8 @@ fn dashboard_body(good: &Good) -> Markup {
                         a href=(release_href(release.name.as_str())) { (release.name.as_str()) }
                         span class="facts" {
                             " branch " code { (release.branch.as_str()) }
-                            ", Python " (release.python.as_str())
-                            ", Node " (release.node.as_str())
+                            ", Python " (release.python.as_ref().map_or("none", |v| v.as_str()))
+                            ", Node " (release.node.as_ref().map_or("none", |v| v.as_str()))
                             @if release.rolling { ", rolling" }
                             " — "
                             @match stages {
@@ -432,7 +432,7 @@ pub async fn stage(
                             td { (row.kind.as_str()) }
                             (value_cell(origin(row.git_origin), row.overridden.origin))
                             (value_cell(html! { code { (row.release_branch) } }, row.overridden.branch))
-                            (value_cell(html! { (row.runtime_version) }, row.overridden.runtime))
+                            (value_cell(html! { (row.runtime_version.unwrap_or("—")) }, row.overridden.runtime))
                             td { @match row.path { Some(p) => code { "/" (p) }, None => "—" } }
                             @if has_translations {
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
@@ -479,8 +479,8 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
         h1 { "Release " span class={ "pill rel-" (slot(matrix, &name)) } { (name) } }
         dl class="facts" {
             dt { "Branch" } dd { code { (release.branch.as_str()) } }
-            dt { "Python (IDAs)" } dd { (release.python.as_str()) }
-            dt { "Node (MFEs)" } dd { (release.node.as_str()) }
+            dt { "Python (IDAs)" } dd { (release.python.as_ref().map_or("none recorded", |v| v.as_str())) }
+            dt { "Node (MFEs)" } dd { (release.node.as_ref().map_or("none recorded", |v| v.as_str())) }
             dt { "Rolling line" } dd { @if release.rolling { "yes" } @else { "no" } }
         }
         h2 { "Stages running it" }
@@ -524,7 +524,7 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
                                         td { (app.kind.as_str()) }
                                         (value_cell(origin(app.git_origin), app.overridden.origin))
                                         (value_cell(html! { code { (app.release_branch) } }, app.overridden.branch))
-                                        (value_cell(html! { (app.runtime_version) }, app.overridden.runtime))
+                                        (value_cell(html! { (app.runtime_version.unwrap_or("—")) }, app.overridden.runtime))
                                     }
                                 }
                             }
@@ -602,7 +602,15 @@ pub async fn diff(
     let short = diff.commit.get(..7).unwrap_or(&diff.commit);
     let changes = &diff.changes;
     let def = |d: Option<&ReleaseDef>| -> Option<String> {
-        d.map(|d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node))
+        d.map(|d| {
+            let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+            format!(
+                "branch {}, python {}, node {}",
+                d.branch,
+                or_none(&d.python),
+                or_none(&d.node)
+            )
+        })
     };
     let body = html! {
         (crumbs)
@@ -674,7 +682,7 @@ pub async fn diff(
                                     td { (cell(|v| &v.release)) }
                                     td class="subject" { (cell(|v| &v.origin)) }
                                     td { (cell(|v| &v.branch)) }
-                                    td { (cell(|v| &v.runtime)) }
+                                    td { (cell(|v| v.runtime.as_deref().unwrap_or("—"))) }
                                 }
                             }
                         }

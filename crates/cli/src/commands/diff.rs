@@ -335,7 +335,7 @@ fn row_cells(row: &RowChange) -> [String; 4] {
         pick(|v| &v.release),
         pick(|v| &v.origin),
         pick(|v| &v.branch),
-        pick(|v| &v.runtime),
+        pick(|v| v.runtime.as_deref().unwrap_or("none")),
     ]
 }
 
@@ -364,7 +364,15 @@ fn row_note(row: &RowChange) -> String {
 fn release_def(def: Option<&ReleaseDef>) -> String {
     def.map_or_else(
         || "(none)".to_owned(),
-        |d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node),
+        |d| {
+            let or_none = |v: &Option<String>| v.as_deref().unwrap_or("none").to_owned();
+            format!(
+                "branch {}, python {}, node {}",
+                d.branch,
+                or_none(&d.python),
+                or_none(&d.node)
+            )
+        },
     )
 }
 
@@ -596,7 +604,7 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
                 cell(|v| &v.release),
                 cell(|v| &v.origin),
                 cell(|v| &v.branch),
-                cell(|v| &v.runtime),
+                cell(|v| v.runtime.as_deref().unwrap_or("none")),
             );
         }
     }

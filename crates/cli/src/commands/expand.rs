@@ -10,14 +10,23 @@ use std::process::ExitCode;
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     match args.format {
-        ExpandFormat::Toml => out.print(&toml_write::write(
-            &loaded.matrix,
-            toml_write::Layout::Explicit,
-            &[&format!(
-                "`{}` expanded: one block per (release, deployment), no templates",
-                loaded.source.name
-            )],
-        ))?,
+        ExpandFormat::Toml => {
+            let mut text = toml_write::write(
+                &loaded.matrix,
+                toml_write::Layout::Explicit,
+                &[&format!(
+                    "`{}` expanded: one block per (release, deployment), no templates",
+                    loaded.source.name
+                )],
+            );
+            // The `[python]` names are kept, so the expanded file exports the same package.
+            let python = loaded.python.to_toml();
+            if !python.is_empty() {
+                text.push('\n');
+                text.push_str(&python);
+            }
+            out.print(&text)?
+        }
         ExpandFormat::Json => out.json(&interchange::to_json(&loaded.matrix))?,
     }
     Ok(ExitCode::SUCCESS)

@@ -74,7 +74,16 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
         default_node: args.default_node.clone(),
         apply_special_cases: args.apply_special_cases,
     };
-    let imported = import(read("types.py")?, read("version_matrix.py")?, &options);
+    // The single-file layout keeps everything in `version_matrix.py`.
+    let types = if args.dir.join("types.py").exists() {
+        read("types.py")?
+    } else {
+        Source::new(
+            args.dir.join("types.py").display().to_string(),
+            String::new(),
+        )
+    };
+    let imported = import(types, read("version_matrix.py")?, &options);
     let files = [&imported.types, &imported.version_matrix];
     let python_lines: usize = files.iter().map(|f| f.source.text.lines().count()).sum();
     let failed = imported.has_errors();

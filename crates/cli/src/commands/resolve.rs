@@ -88,7 +88,7 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
             row.kind.to_string(),
             mark(row.git_origin, row.overridden.origin),
             mark(row.release_branch, row.overridden.branch),
-            mark(row.runtime_version, row.overridden.runtime),
+            mark(row.runtime_version.unwrap_or(""), row.overridden.runtime),
             row.path.unwrap_or("").to_owned(),
         ]);
         t.add_row(cells);
@@ -117,8 +117,11 @@ pub fn env_lines(row: &Row<'_>) -> String {
         ("EDX_APP_TYPE", row.kind.to_string()),
         ("EDX_GIT_ORIGIN", row.git_origin.to_owned()),
         ("EDX_RELEASE_BRANCH", row.release_branch.to_owned()),
-        ("EDX_RUNTIME_VERSION", row.runtime_version.to_owned()),
     ];
+    // A release that records no runtime leaves the variable out (issue 16).
+    if let Some(runtime) = row.runtime_version {
+        pairs.push(("EDX_RUNTIME_VERSION", runtime.to_owned()));
+    }
     if let Some(path) = row.path {
         pairs.push(("EDX_MFE_PATH", path.to_owned()));
     }

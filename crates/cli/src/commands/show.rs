@@ -163,8 +163,14 @@ fn grid(matrix: &Matrix, out: &Output) -> String {
             .sum();
         let mut notes = vec![
             format!("branch {}", release.branch),
-            format!("python {}", release.python),
-            format!("node {}", release.node),
+            format!(
+                "python {}",
+                release.python.as_ref().map_or("none", |v| v.as_str())
+            ),
+            format!(
+                "node {}",
+                release.node.as_ref().map_or("none", |v| v.as_str())
+            ),
         ];
         if release.rolling {
             notes.push("rolling".to_owned());

@@ -54,6 +54,31 @@ fn import_python_both_layouts_resolve_to_the_expected_rows() {
 }
 
 #[test]
+fn import_python_reads_the_renamed_and_single_file_layouts() {
+    for layout in ["renamed", "single-file"] {
+        let env = Env::new();
+        let dir = fixtures().join(format!("acme/python-layout/{layout}"));
+        env.run(&[
+            "import",
+            "python",
+            dir.to_str().unwrap(),
+            "--apply-special-cases",
+        ])
+        .code(0);
+        let resolved = env.run(&["resolve", "--format", "json"]);
+        let rows: Value = serde_json::from_str(resolved.ok()).unwrap();
+        let expected: Value = serde_json::from_str(&fixture(&format!(
+            "acme/python-layout/{layout}/expected-resolved.json"
+        )))
+        .unwrap();
+        assert_eq!(eight_fields(&rows), eight_fields(&expected), "{layout}");
+        let toml = std::fs::read_to_string(env.path("edx-matrix.toml")).unwrap();
+        assert!(toml.contains("[python.members.applications]"), "{toml}");
+        assert!(toml.contains("edx-platform = \"edxapp\""), "{toml}");
+    }
+}
+
+#[test]
 fn import_python_refuses_broken_python_with_locations() {
     let cases = [
         ("syntax-error", "python-syntax", "version_matrix.py:41:17"),

@@ -219,8 +219,8 @@ fn on_model(m: &Matrix, op: &Op) -> Matrix {
         Op::ReleaseAdd(r) => m.releases.push(Release {
             name: RELEASES[*r].into(),
             branch: format!("release/{}", RELEASES[*r]).into(),
-            python: "3.12".into(),
-            node: "24".into(),
+            python: Some("3.12".into()),
+            node: Some("24".into()),
             rolling: Release::is_rolling_name(RELEASES[*r]),
         }),
         Op::Retire(r) => {

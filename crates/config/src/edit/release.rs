@@ -49,8 +49,8 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcom
     let release = Release {
         name: new.name.as_str().into(),
         branch: new.branch.as_str().into(),
-        python: new.python.as_str().into(),
-        node: new.node.as_str().into(),
+        python: Some(new.python.as_str().into()),
+        node: Some(new.node.as_str().into()),
         rolling: Release::is_rolling_name(&new.name),
     };
     // Before the first release that is newer, when the file is in age order; else at the end.

@@ -161,8 +161,8 @@ pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]
                 }),
             None => None,
         };
-        if let Some(subject) = runtime_at {
-            push(subject, row.runtime_version, true);
+        if let (Some(subject), Some(runtime)) = (runtime_at, row.runtime_version) {
+            push(subject, runtime, true);
         }
         if let (Some(path), Some(subject)) = (row.path, app_field(Some(AppField::Path))) {
             push(subject, path, false);

@@ -127,10 +127,13 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
             match row.application {
                 "edx-platform" => python(&mut plan, row),
                 "codejail" => {
-                    // The service's Python comes from Ubuntu packages `python<X.Y>`.
-                    let minor: Vec<&str> = row.runtime_version.split('.').take(2).collect();
-                    plan.build_args
-                        .push(("codejail", format!("APP_PY_VER={}", minor.join("."))));
+                    // The service's Python comes from Ubuntu packages `python<X.Y>`; a row
+                    // without a runtime keeps the image's default.
+                    if let Some(runtime) = row.runtime_version {
+                        let minor: Vec<&str> = runtime.split('.').take(2).collect();
+                        plan.build_args
+                            .push(("codejail", format!("APP_PY_VER={}", minor.join("."))));
+                    }
                 }
                 _ => {}
             }
@@ -165,7 +168,10 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
 
 /// The edx-platform Python: a full version becomes the `PYTHON_VERSION` build argument.
 fn python(plan: &mut Plan, row: &Row<'_>) {
-    let version = row.runtime_version;
+    // No runtime in the matrix: Tutor's image keeps its own Python.
+    let Some(version) = row.runtime_version else {
+        return;
+    };
     let parts = version.split('.').count();
     if parts >= 3 {
         for image in ["openedx", "openedx-dev"] {
@@ -234,10 +240,11 @@ fn mfes(plan: &mut Plan, matrix: &Matrix, rows: &[&Row<'_>]) {
 /// One Node image for every MFE: the version most MFEs need (the first of them on a tie).
 fn node(plan: &mut Plan, rows: &[&Row<'_>]) {
     let mut counts: Vec<(&str, usize)> = Vec::new();
-    for row in rows {
-        match counts.iter_mut().find(|(v, _)| *v == row.runtime_version) {
+    // MFEs without a Node version in the matrix take whatever image is chosen.
+    for runtime in rows.iter().filter_map(|row| row.runtime_version) {
+        match counts.iter_mut().find(|(v, _)| *v == runtime) {
             Some((_, n)) => *n += 1,
-            None => counts.push((row.runtime_version, 1)),
+            None => counts.push((runtime, 1)),
         }
     }
     let Some(&(chosen, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else {
@@ -250,8 +257,11 @@ fn node(plan: &mut Plan, rows: &[&Row<'_>]) {
     if counts.len() > 1 {
         let others: Vec<String> = rows
             .iter()
-            .filter(|r| r.runtime_version != chosen)
-            .map(|r| format!("{} needs Node {}", r.application, r.runtime_version))
+            .filter_map(|r| match r.runtime_version {
+                Some(runtime) if runtime != chosen => Some((r.application, runtime)),
+                _ => None,
+            })
+            .map(|(application, runtime)| format!("{application} needs Node {runtime}"))
             .collect();
         plan.warnings.push(format!(
             "the MFEs need different Node versions and Tutor builds them all with one image (`MFE_NODE_IMAGE`): using Node {chosen}; {}",
