@@ -8,6 +8,7 @@ mod edits;
 mod git;
 mod interop;
 mod pipelines;
+mod python_export;
 mod readme;
 mod runbook;
 mod serve;
