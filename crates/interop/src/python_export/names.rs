@@ -70,18 +70,16 @@ pub fn is_member_name(name: &str) -> bool {
 }
 
 /// Returns the member name edx-matrix derives for a matrix name: every character that cannot be
-/// in an identifier becomes `_` (`edx-platform` → `edx_platform`), a leading digit gets a `_`
-/// before it, and a name Python or enum reserves gets one after it (`class` → `class_`).
+/// in an identifier becomes `_` (`edx-platform` → `edx_platform`), a name starting with a digit
+/// or `_` gets `m_` before it (`9.0` → `m_9_0`), and a name Python or enum reserves gets `_m`
+/// after it (`class` → `class_m`).
 pub fn derived_member(name: &str) -> String {
     let mut s: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, '_');
-    }
-    if s.starts_with("__") {
-        s.insert(0, 'm');
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit() || c == '_') {
+        s.insert_str(0, "m_");
     }
     if !is_member_name(&s) {
         s.push_str("_m");
@@ -212,12 +210,13 @@ mod tests {
             ("edx-platform", "edx_platform"),
             ("learner-dashboard", "learner_dashboard"),
             ("edxapp_theme", "edxapp_theme"),
-            ("9lives", "_9lives"),
+            ("9lives", "m_9lives"),
+            ("9.0", "m_9_0"),
             ("class", "class_m"),
-            ("-x-", "_x__m"),
-            ("--x", "m__x"),
+            ("-x-", "m__x_"),
+            ("--x", "m___x"),
             ("path", "path_m"),
-            ("", "_"),
+            ("", "m_"),
         ] {
             let got = derived_member(name);
             assert_eq!(got, want, "{name}");
