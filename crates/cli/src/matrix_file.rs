@@ -4,6 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
 use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
+use edx_matrix_interop::python_package;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,8 +32,61 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
     .with_hint("pass `--file PATH`, set `EDX_MATRIX_FILE`, create one with `edx-matrix init`, or try `--example`"))
 }
 
-/// Reads a matrix file (interchange JSON when it ends in `.json`).
+/// Returns whether `path` is a Python matrix package (a directory holding `version_matrix.py`,
+/// and usually `types.py`), which read-only commands read through the importer.
+pub fn is_python_package(path: &Path) -> bool {
+    path.is_dir() && path.join(python_package::VERSION_MATRIX).is_file()
+}
+
+/// Refuses a Python package for a command that changes the matrix, saying how to convert it.
+pub fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandError> {
+    if !is_python_package(path) {
+        return Ok(());
+    }
+    let dir = path.display();
+    Err(CommandError::usage(format!(
+        "`{dir}` is a Python package: {command} change `edx-matrix.toml`, never Python"
+    ))
+    .with_hint(format!(
+        "convert it first: `edx-matrix import python {dir} -o edx-matrix.toml`, then edit the TOML \
+         and regenerate the package with `edx-matrix export python -o {dir} --force`"
+    )))
+}
+
+/// Reads a Python package through the importer (parsed, never executed).
+fn read_python_package(dir: &Path) -> Result<Loaded, CommandError> {
+    let read = |name: &str| -> Result<Source, CommandError> {
+        let path = dir.join(name);
+        Ok(Source::new(
+            path.display().to_string(),
+            fs_err::read_to_string(&path)?,
+        ))
+    };
+    let types = if dir.join(python_package::TYPES).is_file() {
+        Some(read(python_package::TYPES)?)
+    } else {
+        None
+    };
+    Ok(python_package::load(
+        types,
+        read(python_package::VERSION_MATRIX)?,
+    ))
+}
+
+/// Reads a matrix file (interchange JSON when it ends in `.json`), or a Python package when
+/// `path` is one.
 pub fn read(path: &Path) -> Result<Loaded, CommandError> {
+    if is_python_package(path) {
+        return read_python_package(path);
+    }
+    if path.is_dir() {
+        return Err(CommandError::usage(format!(
+            "`{}` is a directory without `{}`",
+            path.display(),
+            python_package::VERSION_MATRIX
+        ))
+        .with_hint("pass a matrix file, or a Python package directory holding `version_matrix.py` (and usually `types.py`)"));
+    }
     let text = fs_err::read_to_string(path)?;
     let source = Source::new(path.display().to_string(), text);
     Ok(if path.extension().is_some_and(|e| e == "json") {

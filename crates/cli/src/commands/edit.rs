@@ -275,6 +275,7 @@ fn run(
         );
     }
     let path = matrix_file::locate(global)?;
+    matrix_file::refuse_python_package(&path, "edit commands")?;
     if path.extension().is_some_and(|e| e == "json") {
         return Err(CommandError::usage(format!(
             "`{}` is interchange JSON; edits work on `edx-matrix.toml`",
