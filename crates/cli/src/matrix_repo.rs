@@ -71,3 +71,22 @@ pub use edx_matrix_git::history::load_text;
 pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {
     crate::matrix_file::require_valid(out, loaded, false)
 }
+
+/// Reads the Python package `mr` names as it was at revision `rev` (through the importer);
+/// an error when `version_matrix.py` does not exist there.
+pub fn python_package_at(mr: &MatrixRepo, rev: &str) -> Result<Loaded, CommandError> {
+    use edx_matrix_config::Source;
+    use edx_matrix_interop::python_package::{self, TYPES, VERSION_MATRIX};
+    let show = |name: &str| -> Result<Option<Source>, CommandError> {
+        let path = format!("{}/{name}", mr.path);
+        let text = mr.repo.show_file(rev, &path).map_err(git_error)?;
+        Ok(text.map(|text| Source::new(format!("{rev}:{path}"), text)))
+    };
+    let version_matrix = show(VERSION_MATRIX)?.ok_or_else(|| {
+        CommandError::usage(format!(
+            "`{}/{VERSION_MATRIX}` does not exist at revision `{rev}`",
+            mr.path
+        ))
+    })?;
+    Ok(python_package::load(show(TYPES)?, version_matrix))
+}

@@ -115,7 +115,7 @@ pub struct History {
 /// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
 /// held in memory.
 #[derive(Debug)]
-struct Pins {
+pub(crate) struct Pins {
     stages: Vec<String>,
     /// (deployment, [(stage, release)]), in file order.
     deployments: Vec<(String, Vec<(String, String)>)>,
@@ -273,8 +273,6 @@ pub fn file_history(
 ) -> Result<History, GitError> {
     let mut log = repo.file_log(path)?;
     log.reverse();
-    let mut builder = Builder::new(deployment);
-    let mut skipped = Vec::new();
     // One `git cat-file --batch` for every revision: a process per revision would dominate.
     let wanted: Vec<(&str, &str)> = log
         .iter()
@@ -296,7 +294,28 @@ pub fn file_history(
             Err(err) => return Err(err),
         });
     }
-    for (commit, revision) in log.iter().zip(load_revisions(&log, texts)) {
+    let load = |commit: &FileCommit, text: String| {
+        let path = &commit.path_at_commit;
+        load_text(
+            Path::new(path),
+            format!("{}:{path}", commit.short_hash),
+            text,
+        )
+    };
+    let revisions = load_revisions(&log, texts, &load);
+    Ok(assemble(path, &log, revisions, deployment))
+}
+
+/// Builds the history from the revisions of `path` (oldest first) and what loading each gave.
+pub(crate) fn assemble(
+    path: &str,
+    log: &[FileCommit],
+    revisions: Vec<Result<Pins, String>>,
+    deployment: Option<&str>,
+) -> History {
+    let mut builder = Builder::new(deployment);
+    let mut skipped = Vec::new();
+    for (commit, revision) in log.iter().zip(revisions) {
         let commit_ref = CommitRef::from(commit);
         match revision {
             Ok(pins) => builder.add(&commit_ref, &pins),
@@ -309,7 +328,7 @@ pub fn file_history(
     }
     let deployments_seen = builder.seen_deployments.clone();
     let (timelines, lead_times, first_stage, last_stage) = builder.finish();
-    Ok(History {
+    History {
         file: path.to_owned(),
         revisions: log.len(),
         first_stage,
@@ -318,7 +337,7 @@ pub fn file_history(
         lead_times,
         skipped,
         deployments_seen,
-    })
+    }
 }
 
 /// Loads matrix text read from git or a file: interchange JSON when `path` ends in `.json`,
@@ -354,17 +373,13 @@ pub fn first_error(loaded: &Loaded) -> String {
 /// Loads the text of each revision (or takes why it has none), in order: the matrix's stage pins,
 /// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
 /// into contiguous runs loaded on one thread per core (at most 8).
-fn load_revisions(
+pub(crate) fn load_revisions<T: Send>(
     log: &[FileCommit],
-    texts: Vec<Result<String, String>>,
+    texts: Vec<Result<T, String>>,
+    loader: &(dyn Fn(&FileCommit, T) -> Loaded + Sync),
 ) -> Vec<Result<Pins, String>> {
-    let load = |(commit, text): (&FileCommit, Result<String, String>)| -> Result<Pins, String> {
-        let path = &commit.path_at_commit;
-        let loaded = load_text(
-            Path::new(path),
-            format!("{}:{path}", commit.short_hash),
-            text?,
-        );
+    let load = |(commit, text): (&FileCommit, Result<T, String>)| -> Result<Pins, String> {
+        let loaded = loader(commit, text?);
         if loaded.has_errors() {
             Err(first_error(&loaded))
         } else {
@@ -514,7 +529,10 @@ mod tests {
                 )),
             })
             .collect();
-        let loaded = load_revisions(&log, texts);
+        let load = |c: &FileCommit, text: String| {
+            load_text(Path::new(&c.path_at_commit), c.short_hash.clone(), text)
+        };
+        let loaded = load_revisions(&log, texts, &load);
         assert_eq!(loaded.len(), n);
         for (i, revision) in loaded.iter().enumerate() {
             match revision {

@@ -3,6 +3,7 @@
 
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
 use edx_matrix_config::Loaded;
@@ -252,6 +253,12 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Ma
     }
 }
 
+/// Returns whether `name` is a matrix file or a Python package directory (file mode).
+fn is_source(name: &str) -> bool {
+    let path = Path::new(name);
+    path.is_file() || matrix_file::is_python_package(path)
+}
+
 /// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
 fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), CommandError> {
     if global.example {
@@ -261,19 +268,29 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
         .with_hint("give two files (`edx-matrix diff OLD.toml NEW.toml`), or run it inside the repository that holds `edx-matrix.toml`"));
     }
     let files = match (&args.base, &args.head) {
-        (Some(base), Some(head)) if Path::new(base).is_file() && Path::new(head).is_file() => {
-            Some((base, head))
-        }
+        (Some(base), Some(head)) if is_source(base) && is_source(head) => Some((base, head)),
         _ => None,
     };
     if let Some((base, head)) = files {
         let read = |name: &str| -> Result<Loaded, CommandError> {
+            if matrix_file::is_python_package(Path::new(name)) {
+                return matrix_file::read(Path::new(name));
+            }
             let text = fs_err::read_to_string(name)?;
             Ok(load_text(Path::new(name), name.to_owned(), text))
         };
         return Ok((read(base)?, read(head)?));
     }
     let mr = matrix_repo::open(global, "diff")?;
+    if matrix_file::is_python_package(&mr.file) {
+        let at = |rev: &str| matrix_repo::python_package_at(&mr, rev);
+        let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
+        let head = match &args.head {
+            Some(rev) => at(rev)?,
+            None => matrix_file::read(&mr.file)?,
+        };
+        return Ok((base, head));
+    }
     let at = |rev: &str| -> Result<Loaded, CommandError> {
         let text = mr
             .repo

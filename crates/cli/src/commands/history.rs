@@ -13,8 +13,19 @@ use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     let mr = matrix_repo::open(global, "history")?;
-    let history =
-        file_history(&mr.repo, &mr.path, args.deployment.as_deref()).map_err(git_error)?;
+    let history = if crate::matrix_file::is_python_package(&mr.file) {
+        use edx_matrix_interop::python_package::{self, TYPES, VERSION_MATRIX};
+        edx_matrix_git::package_history::package_history(
+            &mr.repo,
+            &mr.path,
+            [TYPES, VERSION_MATRIX],
+            &python_package::load,
+            args.deployment.as_deref(),
+        )
+    } else {
+        file_history(&mr.repo, &mr.path, args.deployment.as_deref())
+    }
+    .map_err(git_error)?;
     if history.revisions == 0 {
         return Err(CommandError::usage(format!(
             "`{}` has no committed history",
