@@ -9,6 +9,7 @@ mod git;
 mod interop;
 mod pipelines;
 mod python_export;
+mod python_package;
 mod readme;
 mod runbook;
 mod serve;

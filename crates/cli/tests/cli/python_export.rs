@@ -27,7 +27,7 @@ fn projected(rows: &Value) -> Vec<Value> {
 
 /// The interchange JSON with its release map in a canonical order (it is a map, and an entry's
 /// applications a set), as `Matrix::canonical` orders it.
-fn canonical(mut model: Value) -> Value {
+pub(crate) fn canonical(mut model: Value) -> Value {
     let map = model["release_map"].as_array_mut().unwrap();
     let key = |e: &Value| (e["release"].to_string(), e["deployment"].to_string());
     map.sort_by_key(key);
