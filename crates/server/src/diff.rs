@@ -95,12 +95,28 @@ fn read(
             return Ok(Arc::clone(diff));
         }
     }
-    let text = repo
-        .show_file(&head, &path)
-        .map_err(|e| Unavailable::failed(&e))?
-        .ok_or_else(never)?;
-    let base = format!("HEAD:{path}");
-    let committed = load_text(Path::new(&path), base.clone(), text);
+    let show = |file: &str| {
+        repo.show_file(&head, file)
+            .map_err(|e| Unavailable::failed(&e))
+    };
+    let (base, committed) = if crate::source::is_python_package(file) {
+        use edx_matrix_interop::python_package::{self, TYPES, VERSION_MATRIX};
+        let name = |f: &str| format!("{path}/{f}");
+        let version_matrix = show(&name(VERSION_MATRIX))?.ok_or_else(never)?;
+        let types = show(&name(TYPES))?
+            .map(|text| edx_matrix_config::Source::new(format!("HEAD:{}", name(TYPES)), text));
+        let base = format!("HEAD:{}", name(VERSION_MATRIX));
+        let loaded = python_package::load(
+            types,
+            edx_matrix_config::Source::new(base.clone(), version_matrix),
+        );
+        (base, loaded)
+    } else {
+        let text = show(&path)?.ok_or_else(never)?;
+        let base = format!("HEAD:{path}");
+        let loaded = load_text(Path::new(&path), base.clone(), text);
+        (base, loaded)
+    };
     if committed.has_errors() {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",

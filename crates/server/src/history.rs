@@ -121,7 +121,19 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
             return Ok(Arc::clone(history));
         }
     }
-    let history = file_history(&repo, &path, None).map_err(|e| Unavailable::failed(&e))?;
+    let history = if crate::source::is_python_package(&file) {
+        use edx_matrix_interop::python_package::{self, TYPES, VERSION_MATRIX};
+        edx_matrix_git::package_history::package_history(
+            &repo,
+            &path,
+            [TYPES, VERSION_MATRIX],
+            &python_package::load,
+            None,
+        )
+    } else {
+        file_history(&repo, &path, None)
+    }
+    .map_err(|e| Unavailable::failed(&e))?;
     if history.revisions == 0 {
         return Err(no_history());
     }

@@ -12,4 +12,4 @@ mod python_export;
 mod python_package;
 mod readme;
 mod runbook;
-mod serve;
+pub(crate) mod serve;

@@ -342,3 +342,48 @@ fn diff_of_a_python_package_between_revisions_and_against_the_working_tree() {
         run.stderr
     );
 }
+
+#[test]
+fn serve_reads_the_package_and_its_history_and_diff() {
+    use crate::serve::{Child, http_get};
+    use std::io::{BufRead, BufReader};
+    let env = package_repo();
+    env.write("pkg/types.py", &fixture(&format!("{CURRENT}/types.py")));
+    let mut child = Child(
+        env.command(&["--file", "pkg", "serve", "--addr", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    let rows = http_get(
+        &addr,
+        "/api/v1/resolved?deployment=pro&stage=QA&application=edx-platform",
+    );
+    assert!(
+        rows.contains(r#""release_branch":"pro/verawood""#),
+        "{rows}"
+    );
+    let history = http_get(&addr, "/api/v1/history");
+    assert!(history.starts_with("HTTP/1.1 200 OK"), "{history}");
+    assert!(history.contains(r#""revisions":5"#), "{history}");
+    assert!(history.contains("half an edit"), "{history}");
+    let diff = http_get(&addr, "/api/v1/diff");
+    assert!(diff.starts_with("HTTP/1.1 200 OK"), "{diff}");
+    assert!(diff.contains("release/teak.1"), "{diff}");
+    for page in ["/history", "/diff"] {
+        let html = http_get(&addr, page);
+        assert!(html.starts_with("HTTP/1.1 200 OK"), "{page}: {html}");
+    }
+}
