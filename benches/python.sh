@@ -22,8 +22,6 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export HOME=$WORK GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 
-"$BIN" import python "$PKG" -o "$WORK/acme.toml" 2>/dev/null
-
 REPO=$WORK/repo
 git init -q -b main "$REPO"
 python3 - "$REVISIONS" "$PKG" <<'PY' | git -C "$REPO" fast-import --quiet
@@ -58,6 +56,7 @@ for i in range(revisions):
     blob("pkg/version_matrix.py", text + f"# revision {i}\n")
 PY
 git -C "$REPO" checkout -q main
+"$BIN" import python "$REPO/pkg" -o "$WORK/acme.toml" 2>/dev/null
 
 # Check once: every revision read, none skipped; the package resolves like its TOML.
 "$BIN" --file "$REPO/pkg" history --format json |

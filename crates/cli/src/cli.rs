@@ -20,7 +20,8 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
-    /// (a `.json` file is read as interchange JSON)
+    /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a
+    /// Python package, for read-only commands)
     #[arg(
         long,
         short = 'f',

@@ -13,9 +13,6 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
-    if let Some(ExportCommand::Python(python)) = &args.command {
-        return super::export_python::run(global, out, python);
-    }
     let command = match (&args.command, args.format) {
         (Some(command), _) => command,
         (None, Some(crate::cli::ExportFormat::ModelJson)) => {
@@ -59,7 +56,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             })?;
             emit(out, write, &text)
         }
-        ExportCommand::Python(_) => unreachable!("handled above"),
+        ExportCommand::Python(python) => super::export_python::run(&loaded, out, python),
         ExportCommand::Tutor {
             deployment,
             stage,

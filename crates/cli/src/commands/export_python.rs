@@ -1,16 +1,16 @@
 //! `edx-matrix export python`: write the Python package (`types.py`, `version_matrix.py`, and with
 //! `--accessors` `accessors.py`) into a directory, print it, or `--check` a directory against it.
 
-use crate::cli::{ExportPythonArgs, GlobalArgs};
+use crate::cli::ExportPythonArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
+use edx_matrix_config::Loaded;
 use edx_matrix_config::python_names::PythonNames;
 use edx_matrix_interop::python_export::{Options, Package, export};
 use std::process::ExitCode;
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ExportPythonArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult {
     // The `[python]` names table is read by the loader once it carries it; until then every
     // name is the derived one.
     let names = PythonNames::default();
