@@ -63,10 +63,9 @@ pub fn is_identifier(name: &str) -> bool {
 /// Returns whether `name` can be an enum member: an identifier enum does not treat as
 /// `_sunder_`, `__dunder__` or private (`__x`), and not an attribute the members carry.
 pub fn is_member_name(name: &str) -> bool {
-    is_identifier(name)
-        && !name.starts_with("__")
-        && !(name.len() > 2 && name.starts_with('_') && name.ends_with('_'))
-        && !MEMBER_RESERVED.contains(&name)
+    let sunder = name.len() > 2 && name.starts_with('_') && name.ends_with('_');
+    let reserved = name.starts_with("__") || sunder || MEMBER_RESERVED.contains(&name);
+    is_identifier(name) && !reserved
 }
 
 /// Returns the member name edx-matrix derives for a matrix name: every character that cannot be

@@ -130,7 +130,11 @@ fn renamed() -> PythonNames {
 
 #[test]
 fn acme_package_snapshots() {
-    let package = export(&acme(), &PythonNames::default(), &Options { accessors: true });
+    let package = export(
+        &acme(),
+        &PythonNames::default(),
+        &Options { accessors: true },
+    );
     assert!(package.warnings.is_empty());
     insta::assert_snapshot!("acme_types_py", package.types_py);
     insta::assert_snapshot!("acme_version_matrix_py", package.version_matrix_py);
@@ -151,14 +155,31 @@ fn recorded_names_are_used_and_unusable_ones_warned_about() {
         .insert("teak".to_owned(), "_value_".to_owned());
     let package = export(&acme(), &names, &Options { accessors: true });
     assert!(
+        package.types_py.contains(
+            r#"    edxapp = ("edx-platform", "https://github.com/openedx/edx-platform")"#
+        )
+    );
+    assert!(
         package
             .types_py
-            .contains(r#"    edxapp = ("edx-platform", "https://github.com/openedx/edx-platform")"#)
+            .contains("    learn = (\n        \"learning\",")
     );
-    assert!(package.types_py.contains("    learn = (\n        \"learning\","));
-    assert!(package.version_matrix_py.contains("class Deployments(Enum):"));
-    assert!(package.accessors_py.unwrap().contains("for deployment in Deployments"));
-    assert!(package.types_py.contains("class OpenEdxSupportedRelease(StrEnum):"));
+    assert!(
+        package
+            .version_matrix_py
+            .contains("class Deployments(Enum):")
+    );
+    assert!(
+        package
+            .accessors_py
+            .unwrap()
+            .contains("for deployment in Deployments")
+    );
+    assert!(
+        package
+            .types_py
+            .contains("class OpenEdxSupportedRelease(StrEnum):")
+    );
     assert!(package.types_py.contains("    teak = (\"teak\","));
     assert_eq!(package.warnings.len(), 2, "{:?}", package.warnings);
 }
