@@ -20,7 +20,8 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
-    /// (a `.json` file is read as interchange JSON)
+    /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a
+    /// Python package, for read-only commands)
     #[arg(
         long,
         short = 'f',
@@ -324,6 +325,23 @@ pub struct WriteArgs {
     pub force: bool,
 }
 
+/// `export python`.
+#[derive(Args, Debug)]
+pub struct ExportPythonArgs {
+    /// Write the files into this directory instead of standard output
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check")]
+    pub output: Option<PathBuf>,
+    /// Also write `accessors.py` (the lookups consumers call), for estates without their own
+    #[arg(long)]
+    pub accessors: bool,
+    /// Write nothing; exit 1 with a unified diff when DIR's files differ from the export
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
     /// The interchange JSON (`model.json`)
@@ -360,6 +378,8 @@ pub enum ExportCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// The Python package consumers import (`types.py`, `version_matrix.py`), as a drop-in
+    Python(ExportPythonArgs),
     /// Shell-safe `KEY='value'` assignments for every component of a stage
     Env {
         /// The deployment

@@ -3,6 +3,7 @@
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
+use edx_matrix_interop::python_package::VERSION_MATRIX;
 use edx_matrix_project::{Project, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,9 +32,37 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
     .with_hint("pass `--file PATH`, set `EDX_MATRIX_FILE`, create one with `edx-matrix init`, or try `--example`"))
 }
 
-/// Reads and checks the project file at `path` (its format decided by
-/// [`edx_matrix_project::format_of`]).
+/// Returns whether `path` is a Python matrix package (a directory holding `version_matrix.py`,
+/// and usually `types.py`), which read-only commands read through the importer.
+pub fn is_python_package(path: &Path) -> bool {
+    edx_matrix_project::is_python_package(path)
+}
+
+/// Refuses a Python package for a command that changes the matrix, saying how to convert it.
+pub fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandError> {
+    if !is_python_package(path) {
+        return Ok(());
+    }
+    let dir = path.display();
+    Err(CommandError::usage(format!(
+        "`{dir}` is a Python package: {command} change `edx-matrix.toml`, never Python"
+    ))
+    .with_hint(format!(
+        "convert it first: `edx-matrix import python {dir} -o edx-matrix.toml`, then edit the TOML \
+         and regenerate the package with `edx-matrix export python -o {dir} --force`"
+    )))
+}
+
+/// Reads and checks the project at `path` (its format decided by
+/// [`edx_matrix_project::format_of`]: a Python package directory, interchange JSON or TOML).
 pub fn read(path: &Path) -> Result<Project, CommandError> {
+    if path.is_dir() && !is_python_package(path) {
+        return Err(CommandError::usage(format!(
+            "`{}` is a directory without `{VERSION_MATRIX}`",
+            path.display(),
+        ))
+        .with_hint("pass a matrix file, or a Python package directory holding `version_matrix.py` (and usually `types.py`)"));
+    }
     Project::load(path).map_err(read_error)
 }
 

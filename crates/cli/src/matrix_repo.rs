@@ -89,3 +89,25 @@ pub fn require_valid(out: &Output, project: Project) -> Result<Project, CommandE
     );
     Err(CommandError::matrix_reported())
 }
+
+/// Reads the Python package `mr` names as it was at revision `rev` (through the importer);
+/// an error when `version_matrix.py` does not exist there.
+pub fn python_package_at(mr: &MatrixRepo, rev: &str) -> Result<Project, CommandError> {
+    use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+    let show = |name: &str| -> Result<Option<String>, CommandError> {
+        let path = format!("{}/{name}", mr.path);
+        mr.repo.show_file(rev, &path).map_err(git_error)
+    };
+    let version_matrix = show(VERSION_MATRIX)?.ok_or_else(|| {
+        CommandError::usage(format!(
+            "`{}/{VERSION_MATRIX}` does not exist at revision `{rev}`",
+            mr.path
+        ))
+    })?;
+    let text = edx_matrix_project::package_text(show(TYPES)?.as_deref(), &version_matrix);
+    Ok(Project::from_text(
+        format!("{rev}:{}", mr.path),
+        edx_matrix_project::SourceFormat::PythonPackage,
+        text,
+    ))
+}

@@ -56,6 +56,8 @@ pub enum Format {
     Toml,
     /// The interchange JSON (`model.json`).
     ModelJson,
+    /// A Python matrix package (`types.py` + `version_matrix.py`), read through the importer.
+    PythonPackage,
 }
 
 /// A matrix read from a source, with every diagnostic about it.

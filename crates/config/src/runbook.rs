@@ -343,7 +343,7 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
             RunbookFile::default()
         }
         crate::Format::Toml => read(&loaded.source.text, &loaded.matrix),
-        crate::Format::ModelJson => RunbookFile::default(),
+        crate::Format::ModelJson | crate::Format::PythonPackage => RunbookFile::default(),
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::{FileCommit, GitError, LocalRepo};
 use edx_matrix_config::Loaded;
 use edx_matrix_model::Matrix;
-use edx_matrix_project::Project;
+use edx_matrix_project::{Project, SourceFormat};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -154,7 +154,7 @@ impl History {
 /// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
 /// held in memory.
 #[derive(Debug)]
-struct Pins {
+pub(crate) struct Pins {
     stages: Vec<String>,
     releases: Vec<String>,
     /// (deployment, [(stage, release)]), in file order.
@@ -376,12 +376,23 @@ pub fn history_of_revisions(
     revisions: Vec<Revision>,
     deployment: Option<&str>,
 ) -> History {
+    history_in_format(file, revisions, None, deployment)
+}
+
+/// [`history_of_revisions`] with the format of every revision's text given (a Python package's
+/// text, see `edx_matrix_project::package_text`), or `None` for the format of its path.
+pub(crate) fn history_in_format(
+    file: &str,
+    revisions: Vec<Revision>,
+    format: Option<SourceFormat>,
+    deployment: Option<&str>,
+) -> History {
     let mut builder = Builder::new(deployment);
     let mut skipped = Vec::new();
     let count = revisions.len();
     let commits: Vec<CommitRef> = revisions.iter().map(|r| r.commit.clone()).collect();
     let paths: Vec<String> = revisions.iter().map(|r| r.path.clone()).collect();
-    for ((commit, path), revision) in commits.iter().zip(paths).zip(load_revisions(revisions)) {
+    for ((commit, path), revision) in commits.iter().zip(paths).zip(load_revisions(revisions, format)) {
         match revision {
             Ok(pins) => builder.add(commit, &pins),
             Err(reason) => skipped.push(Skipped {
@@ -438,14 +449,17 @@ pub fn first_error(loaded: &Loaded) -> String {
 /// Loads the text of each revision (or takes why it has none), in order: the matrix's stage pins,
 /// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
 /// into contiguous runs loaded on one thread per core (at most 8).
-fn load_revisions(revisions: Vec<Revision>) -> Vec<Result<Pins, String>> {
+fn load_revisions(
+    revisions: Vec<Revision>,
+    format: Option<SourceFormat>,
+) -> Vec<Result<Pins, String>> {
     let load = |revision: Revision| -> Result<Pins, String> {
         let path = &revision.path;
-        let loaded = load_text(
-            Path::new(path),
-            format!("{}:{path}", revision.commit.short_hash),
-            revision.text?,
-        );
+        let name = format!("{}:{path}", revision.commit.short_hash);
+        let loaded = match format {
+            Some(format) => Project::from_text(name, format, revision.text?),
+            None => load_text(Path::new(path), name, revision.text?),
+        };
         if loaded.has_errors() {
             Err(first_error(&loaded.loaded))
         } else {
@@ -598,7 +612,7 @@ mod tests {
                 text,
             })
             .collect();
-        let loaded = load_revisions(revisions);
+        let loaded = load_revisions(revisions, None);
         assert_eq!(loaded.len(), n);
         for (i, revision) in loaded.iter().enumerate() {
             match revision {

@@ -61,7 +61,7 @@ pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
         // Without the section there is nothing to read: skip parsing the file again.
         Format::Toml if !loaded.has_section("pipelines") => (Settings::default(), Vec::new()),
         Format::Toml => read::read(&loaded.source.text, &loaded.matrix),
-        Format::ModelJson => (Settings::default(), Vec::new()),
+        Format::ModelJson | Format::PythonPackage => (Settings::default(), Vec::new()),
     }
 }
 

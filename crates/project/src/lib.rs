@@ -3,7 +3,7 @@
 //! `edx-matrix check` reports. Every command, the server and the git history load matrices
 //! through [`Project`], so they all see the same problems.
 //!
-//! The format of a path (TOML or interchange JSON) is decided in one function, [`format_of`], and
+//! The format of a path (TOML, interchange JSON or a Python package directory) is decided in one function, [`format_of`], and
 //! every file is read through one function, [`read_file`].
 //!
 //! ```
@@ -26,9 +26,11 @@
 #![deny(missing_docs)]
 
 mod format;
+mod package;
 mod read;
 
-pub use format::{SourceFormat, format_of};
+pub use format::{SourceFormat, format_of, is_python_package};
+pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 
 use edx_matrix_config::runbook::{Operations, Runbooks};
@@ -57,12 +59,12 @@ pub struct Project {
 impl Project {
     /// Reads and checks the file at `path`, in the format [`format_of`] gives it.
     pub fn load(path: &Path) -> Result<Project, ReadError> {
-        let text = read_file(path)?;
-        Ok(Project::from_text(
-            path.display().to_string(),
-            format_of(path),
-            text,
-        ))
+        let format = format_of(path);
+        let text = match format {
+            SourceFormat::PythonPackage => read_package(path)?,
+            _ => read_file(path)?,
+        };
+        Ok(Project::from_text(path.display().to_string(), format, text))
     }
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
@@ -107,9 +109,13 @@ impl Project {
                     operations: runbooks.operations,
                 }
             }
-            // Interchange JSON holds the matrix only: default settings, no runbooks.
-            SourceFormat::ModelJson => {
-                let loaded = load_json(source);
+            // Interchange JSON and Python hold the matrix only: default settings, no runbooks.
+            SourceFormat::ModelJson | SourceFormat::PythonPackage => {
+                let loaded = if format == SourceFormat::PythonPackage {
+                    package::load(&source.name, &source.text)
+                } else {
+                    load_json(source)
+                };
                 Project {
                     pipelines_from: loaded.diagnostics.len(),
                     loaded,

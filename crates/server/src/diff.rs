@@ -105,12 +105,29 @@ fn read(
             return Ok(Arc::clone(diff));
         }
     }
-    let text = repo
-        .show_file(&head, &path)
-        .map_err(|e| Unavailable::failed(&e))?
-        .ok_or_else(never)?;
-    let base = format!("HEAD:{path}");
-    let committed = load_text(Path::new(&path), base.clone(), text);
+    let show = |file: &str| {
+        repo.show_file(&head, file)
+            .map_err(|e| Unavailable::failed(&e))
+    };
+    let (base, committed) = if edx_matrix_project::is_python_package(file) {
+        use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+        let name = |f: &str| format!("{path}/{f}");
+        let version_matrix = show(&name(VERSION_MATRIX))?.ok_or_else(never)?;
+        let types = show(&name(TYPES))?;
+        let text = edx_matrix_project::package_text(types.as_deref(), &version_matrix);
+        let base = format!("HEAD:{path}");
+        let loaded = edx_matrix_project::Project::from_text(
+            base.clone(),
+            edx_matrix_project::SourceFormat::PythonPackage,
+            text,
+        );
+        (base, loaded)
+    } else {
+        let text = show(&path)?.ok_or_else(never)?;
+        let base = format!("HEAD:{path}");
+        let loaded = load_text(Path::new(&path), base.clone(), text);
+        (base, loaded)
+    };
     if committed.has_errors() {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",

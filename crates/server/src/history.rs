@@ -123,7 +123,12 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
             return Ok(Arc::clone(history));
         }
     }
-    let history = file_history(&repo, &path, None).map_err(|e| Unavailable::failed(&e))?;
+    let history = if edx_matrix_project::is_python_package(&file) {
+        edx_matrix_git::package_history::package_history(&repo, &path, None)
+    } else {
+        file_history(&repo, &path, None)
+    }
+    .map_err(|e| Unavailable::failed(&e))?;
     if history.revisions == 0 {
         return Err(no_history());
     }

@@ -2,14 +2,17 @@
 //! example.
 
 use edx_matrix_config::example;
-use edx_matrix_project::{Project, read_file};
+use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+use edx_matrix_project::{Project, is_python_package, read_file, read_package};
 use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// The matrix a server serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MatrixSource {
-    /// A matrix file (interchange JSON when its name ends in `.json`), watched for changes.
+    /// A matrix file (interchange JSON when its name ends in `.json`), watched for changes; or
+    /// a Python package directory (`version_matrix.py`, usually `types.py`), read through the
+    /// importer.
     File(PathBuf),
     /// The built-in acme example; it never changes.
     Example,
@@ -36,6 +39,20 @@ impl MatrixSource {
         let MatrixSource::File(path) = self else {
             return None;
         };
+        if is_python_package(path) {
+            // Either file changing changes the package.
+            let mut stamp = FileStamp {
+                modified: None,
+                len: 0,
+            };
+            for name in [TYPES, VERSION_MATRIX] {
+                if let Ok(meta) = std::fs::metadata(path.join(name)) {
+                    stamp.modified = stamp.modified.max(meta.modified().ok());
+                    stamp.len += meta.len();
+                }
+            }
+            return Some(stamp);
+        }
         let meta = std::fs::metadata(path).ok()?;
         Some(FileStamp {
             modified: meta.modified().ok(),
@@ -48,6 +65,9 @@ impl MatrixSource {
         match self {
             // Bounded, and a FIFO or device is refused before it is opened (see
             // `edx_matrix_fsio`): a reload never blocks on a special file in the matrix's place.
+            MatrixSource::File(dir) if is_python_package(dir) => {
+                read_package(dir).map_err(|e| e.message())
+            }
             MatrixSource::File(path) => read_file(path).map_err(|e| e.message()),
             MatrixSource::Example => Ok(example::TEXT.to_owned()),
         }

@@ -255,6 +255,12 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Ma
     }
 }
 
+/// Returns whether `name` is a matrix file or a Python package directory (file mode).
+fn is_source(name: &str) -> bool {
+    let path = Path::new(name);
+    path.is_file() || matrix_file::is_python_package(path)
+}
+
 /// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
 fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project), CommandError> {
     if global.example {
@@ -264,9 +270,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
         .with_hint("give two files (`edx-matrix diff OLD.toml NEW.toml`), or run it inside the repository that holds `edx-matrix.toml`"));
     }
     let files = match (&args.base, &args.head) {
-        (Some(base), Some(head)) if Path::new(base).is_file() && Path::new(head).is_file() => {
-            Some((base, head))
-        }
+        (Some(base), Some(head)) if is_source(base) && is_source(head) => Some((base, head)),
         _ => None,
     };
     if let Some((base, head)) = files {
@@ -274,6 +278,15 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
         return Ok((read(base)?, read(head)?));
     }
     let mr = matrix_repo::open(global, "diff")?;
+    if matrix_file::is_python_package(&mr.file) {
+        let at = |rev: &str| matrix_repo::python_package_at(&mr, rev);
+        let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
+        let head = match &args.head {
+            Some(rev) => at(rev)?,
+            None => matrix_file::read(&mr.file)?,
+        };
+        return Ok((base, head));
+    }
     let at = |rev: &str| -> Result<Project, CommandError> {
         let text = mr
             .repo

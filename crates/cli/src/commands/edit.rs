@@ -277,6 +277,7 @@ fn run(
         );
     }
     let path = matrix_file::locate(global)?;
+    matrix_file::refuse_python_package(&path, "edit commands")?;
     if format_of(&path) != SourceFormat::Toml {
         return Err(CommandError::usage(format!(
             "`{}` is interchange JSON; edits work on `edx-matrix.toml`",

@@ -28,7 +28,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         (example::history(None), example::FILE.to_owned())
     } else {
         let mr = matrix_repo::open(global, "history")?;
-        let history = file_history(&mr.repo, &mr.path, None).map_err(git_error)?;
+        let history = if crate::matrix_file::is_python_package(&mr.file) {
+            edx_matrix_git::package_history::package_history(&mr.repo, &mr.path, None)
+        } else {
+            file_history(&mr.repo, &mr.path, None)
+        }
+        .map_err(git_error)?;
         (history, mr.path)
     };
     if history.revisions == 0 {

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Runs `git ARGS` in `cwd` sealed like the binary under test (the scratch directory as `HOME`,
 /// no system config), with both commit dates set to `date`; panics on failure.
-fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
+pub(crate) fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
     let output = Command::new("git")
         .args([
             "-c",
@@ -45,13 +45,13 @@ fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
-fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
+pub(crate) fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
     git_at(env, cwd, "2024-01-01T00:00:00+00:00", args)
 }
 
 /// Creates the bare repository `<scratch>/<name>` whose branches all point at one empty commit
 /// and whose tags are annotated tags of it.
-fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
+pub(crate) fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
     let repo = env.path(name);
     git(env, env.dir.path(), &["init", "-q", "--bare", name]);
     // The empty tree is known to every repository without being written.
@@ -78,7 +78,7 @@ fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf
     repo
 }
 
-fn file_url(path: &Path) -> String {
+pub(crate) fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
