@@ -19,7 +19,6 @@ pub fn unified(a: &str, b: &str, old: &str, new: &str, context: usize) -> String
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = diff(&old_lines, &new_lines);
-    let terminated = old.ends_with('\n') || new.ends_with('\n');
     let mut out = String::new();
     for (i, hunk) in group_diff_ops(ops, context).iter().enumerate() {
         if i == 0 {
@@ -37,9 +36,7 @@ pub fn unified(a: &str, b: &str, old: &str, new: &str, context: usize) -> String
                 let line = change.value();
                 out.push_str(&change.tag().to_string());
                 out.push_str(line);
-                if !terminated {
-                    out.push('\n');
-                } else if !line.ends_with('\n') {
+                if !line.ends_with('\n') {
                     out.push_str("\n\\ No newline at end of file\n");
                 }
             }
