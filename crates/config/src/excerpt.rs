@@ -80,7 +80,7 @@ fn ceil(text: &str, mut i: usize) -> usize {
 
 /// The byte ranges of `line` that hold a URL credential (the password of `user:pw@`, or the
 /// whole user part of an `http(s)://` URL), to be shown as `*`.
-fn credential_masks(line: &str, base: usize) -> Vec<Range<usize>> {
+pub(crate) fn credential_masks(line: &str, base: usize) -> Vec<Range<usize>> {
     let mut masks = Vec::new();
     for (at, _) in line.match_indices("://") {
         let scheme_start = line[..at]

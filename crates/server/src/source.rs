@@ -60,10 +60,13 @@ impl MatrixSource {
     /// Parses and checks `text` read from this source.
     pub(crate) fn load(&self, text: String) -> Loaded {
         let source = Source::new(self.name(), text);
-        match self {
+        let mut loaded = match self {
             MatrixSource::File(path) if is_json(path) => load_json(source),
             _ => load_toml(source),
-        }
+        };
+        // Served without authentication: no credential in any URL the pages or the API show.
+        edx_matrix_config::terminal::redact_matrix(&mut loaded.matrix);
+        loaded
     }
 }
 

@@ -464,3 +464,29 @@ fn branch_with_shell_metacharacters_is_a_warning() {
         run.stderr
     );
 }
+
+/// Row 11 (views): `show` prints a URL credential that `[lints]` accepted redacted.
+#[test]
+fn row11_show_redacts_credentials() {
+    let token = "ghp_S3CRET0TOKEN";
+    let env = with_origin(&format!(
+        "https://ci-bot:{token}@github.com/example/mysite-theme"
+    ));
+    let text = env.read("edx-matrix.toml");
+    env.write(
+        "edx-matrix.toml",
+        &format!("{text}\n[lints]\nurl-credentials = \"warn\"\n"),
+    );
+    for args in [
+        &["show", "mysite", "QA"][..],
+        &["show", "mysite", "QA", "--format", "json"][..],
+    ] {
+        let run = env.run(args);
+        run.ok();
+        assert!(
+            !run.stdout.contains(token) && !run.stderr.contains(token),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}

@@ -76,3 +76,41 @@ async fn row14_a_fifo_in_place_of_the_matrix_does_not_block_the_reload() {
     assert_eq!(body["good"], true);
     assert_eq!(server.get("/healthz").await.json()["status"], "ok");
 }
+
+/// Row 11: a URL credential accepted by `[lints]` is served redacted by the API and pages.
+#[tokio::test]
+async fn row11_credentials_are_redacted_in_the_api_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edx-matrix.toml");
+    let token = "ghp_S3CRET0TOKEN";
+    let text = acme().replacen(
+        "https://github.com/",
+        &format!("https://ci-bot:{token}@github.com/"),
+        1,
+    );
+    assert_ne!(text, acme());
+    std::fs::write(
+        &path,
+        format!("{text}\n[lints]\nurl-credentials = \"warn\"\n"),
+    )
+    .unwrap();
+    let mut options = Options::new(MatrixSource::File(path));
+    options.poll = None;
+    let server = start(options).await;
+    for url in [
+        "/api/v1/model",
+        "/api/v1/resolved",
+        "/api/v1/diagnostics",
+        "/",
+    ] {
+        let body = server.get(url).await.text();
+        assert!(!body.contains(token), "{url} shows the token");
+    }
+    assert!(
+        server
+            .get("/api/v1/model")
+            .await
+            .text()
+            .contains("ci-bot:***@github.com")
+    );
+}
