@@ -174,9 +174,9 @@ impl<'s> Excerpt<'s> {
             points.dedup();
             let line_text = &text[range.clone()];
             let mut regions: Vec<Range<usize>> = if line_text.len() <= WHOLE_LINE {
-                vec![range.clone()]
+                std::iter::once(range.clone()).collect()
             } else if points.is_empty() {
-                vec![range.start..ceil(text, range.start + 2 * CONTEXT)]
+                std::iter::once(range.start..ceil(text, range.start + 2 * CONTEXT)).collect()
             } else {
                 points
                     .iter()
