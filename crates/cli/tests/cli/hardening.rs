@@ -157,7 +157,7 @@ fn row07_a_read_only_file_is_refused() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     // `nobody` may enter and read, but not write the file nor (0755) the directory.
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let mut cmd = env.command(PROMOTE);
+    let cmd = env.command(PROMOTE);
     let program = cmd.get_program().to_owned();
     let args: Vec<_> = cmd.get_args().map(ToOwned::to_owned).collect();
     let mut setpriv = Command::new("/usr/bin/setpriv");
