@@ -5,6 +5,7 @@ mod commands;
 mod edit_file;
 mod error;
 mod jwk;
+mod line_diff;
 mod logql;
 mod matrix_file;
 mod matrix_repo;

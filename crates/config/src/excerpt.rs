@@ -80,7 +80,7 @@ fn ceil(text: &str, mut i: usize) -> usize {
 
 /// The byte ranges of `line` that hold a URL credential (the password of `user:pw@`, or the
 /// whole user part of an `http(s)://` URL), to be shown as `*`.
-fn credential_masks(line: &str, base: usize) -> Vec<Range<usize>> {
+pub(crate) fn credential_masks(line: &str, base: usize) -> Vec<Range<usize>> {
     let mut masks = Vec::new();
     for (at, _) in line.match_indices("://") {
         let scheme_start = line[..at]
@@ -174,9 +174,9 @@ impl<'s> Excerpt<'s> {
             points.dedup();
             let line_text = &text[range.clone()];
             let mut regions: Vec<Range<usize>> = if line_text.len() <= WHOLE_LINE {
-                vec![range.clone()]
+                std::iter::once(range.clone()).collect()
             } else if points.is_empty() {
-                vec![range.start..ceil(text, range.start + 2 * CONTEXT)]
+                std::iter::once(range.start..ceil(text, range.start + 2 * CONTEXT)).collect()
             } else {
                 points
                     .iter()

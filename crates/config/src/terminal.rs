@@ -49,6 +49,49 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     clip(text, MAX_SHOWN_CHARS)
 }
 
+/// Returns one line of a source file as shown outside a terminal diagnostic (the dashboard):
+/// URL credentials masked with `*`, characters that [`needs_escape`] escaped, clipped to
+/// `4 × MAX_SHOWN_CHARS` characters.
+pub fn source_line(line: &str) -> String {
+    let masks = crate::excerpt::credential_masks(line, 0);
+    let mut out = String::new();
+    for (n, (i, c)) in line.char_indices().enumerate() {
+        if n == 4 * MAX_SHOWN_CHARS {
+            out.push_str(&format!("…({} more bytes)", line.len() - i));
+            break;
+        }
+        if masks.iter().any(|m| m.contains(&i)) {
+            out.push('*');
+        } else {
+            push_escaped(&mut out, c);
+        }
+    }
+    out
+}
+
+/// Replaces every URL in `matrix` (repositories, origins) by its redacted form
+/// ([`edx_matrix_model::url::redact_url`]): what a server serves.
+pub fn redact_matrix(matrix: &mut edx_matrix_model::Matrix) {
+    use edx_matrix_model::GitUrl;
+    let redact = |url: &mut GitUrl| {
+        if let std::borrow::Cow::Owned(shown) = edx_matrix_model::url::redact_url(url.as_str()) {
+            *url = GitUrl::new(shown);
+        }
+    };
+    for app in &mut matrix.applications {
+        if let Some(url) = &mut app.repository {
+            redact(url);
+        }
+    }
+    for entry in &mut matrix.release_map {
+        for version in &mut entry.apps {
+            if let Some(url) = &mut version.origin {
+                redact(url);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +107,9 @@ mod tests {
         assert!(shown.starts_with(&"a".repeat(200)));
         assert!(shown.ends_with("…(9800 more bytes)"), "{shown}");
         assert_eq!(clip("ééé", 2), "éé…(2 more bytes)");
+        assert_eq!(
+            source_line("o = \"https://u:TOK@h/x\" # \u{1b}"),
+            "o = \"https://u:***@h/x\" # \\u{1b}"
+        );
     }
 }

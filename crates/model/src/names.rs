@@ -167,8 +167,12 @@ const SHELL_META: &[char] = &[
 /// Returns the shell metacharacters in branch `name` (git allows them; most consumers of a
 /// branch name, build scripts and Tutor settings, do not expect them).
 pub fn shell_metacharacters(name: &str) -> Vec<char> {
-    let mut found: Vec<char> = name.chars().filter(|c| SHELL_META.contains(c)).collect();
-    found.dedup();
+    let mut found: Vec<char> = Vec::new();
+    for c in name.chars().filter(|c| SHELL_META.contains(c)) {
+        if !found.contains(&c) {
+            found.push(c);
+        }
+    }
     found
 }
 

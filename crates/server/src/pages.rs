@@ -161,7 +161,7 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
             html! {
                 div class="place" {
                     code { (source.name) ":" (line) ":" (column) } " — " (d.label)
-                    pre { (text) }
+                    pre { (edx_matrix_config::terminal::source_line(text)) }
                 }
             }
         }

@@ -74,13 +74,16 @@ impl MatrixSource {
     }
 
     /// Parses and checks `text` read from this source: the whole project, so the dashboard
-    /// reports what `edx-matrix check` reports.
+    /// reports what `edx-matrix check` reports. Served without authentication: no credential in
+    /// any URL the pages or the API show.
     pub(crate) fn load(&self, text: String) -> Project {
-        match self {
+        let mut project = match self {
             MatrixSource::File(path) => Project::from_path_text(path, self.name(), text),
             MatrixSource::Example => {
                 Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
             }
-        }
+        };
+        edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);
+        project
     }
 }

@@ -119,15 +119,15 @@ impl AppState {
         let text = tokio::task::spawn_blocking(move || source.read_text())
             .await
             .unwrap_or_else(|e| Err(format!("cannot read the matrix: {e}")));
-        if !force {
-            let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old);
-            let same_error = text.is_err()
-                && watch.text.is_none()
-                && current.latest.outcome.as_ref().err() == text.as_ref().err();
-            if same_text || same_error {
-                watch.stamp = stamp;
-                return unchanged(&current);
-            }
+        // Even a forced reload (the webhook) bumps the generation only when the content changed:
+        // a new generation reloads every open dashboard.
+        let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old);
+        let same_error = text.is_err()
+            && watch.text.is_none()
+            && current.latest.outcome.as_ref().err() == text.as_ref().err();
+        if same_text || same_error {
+            watch.stamp = stamp;
+            return unchanged(&current);
         }
         watch.stamp = stamp;
         watch.text = text.as_ref().ok().cloned();

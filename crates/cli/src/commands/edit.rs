@@ -444,11 +444,7 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
     let file = Path::new(name)
         .file_name()
         .map_or_else(|| name.to_owned(), |f| f.to_string_lossy().into_owned());
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{file}"), &format!("b/{file}"))
-        .to_string()
+    crate::line_diff::unified(&format!("a/{file}"), &format!("b/{file}"), old, new, 3)
 }
 
 /// Turns an edit error into the command's error and exit code.

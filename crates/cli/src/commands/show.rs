@@ -11,7 +11,9 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    // A URL credential (allowed as a warning by `[lints]`) is never printed.
+    edx_matrix_config::terminal::redact_matrix(&mut loaded.matrix);
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {

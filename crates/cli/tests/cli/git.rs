@@ -261,6 +261,10 @@ learning     = {{}}
 forum        = {{}}
 notes-api    = {{ branch = "main" }}
 xqueue       = {{}}
+
+# The credential is deliberate: git's messages must not show it either.
+[lints]
+url-credentials = "warn"
 "#,
         platform = file_url(&platform),
         learning = daemon.url("frontend-app-learning.git"),

@@ -300,3 +300,193 @@ fn row18_jwt_keygen_dash_output_and_duplicate_key_ids() {
         run.stderr
     );
 }
+
+/// The starter file with `old` replaced by `new` (which must occur).
+fn starter_with(old: &str, new: &str) -> Env {
+    let env = starter();
+    let text = env.read("edx-matrix.toml");
+    assert!(text.contains(old), "{old}");
+    env.write("edx-matrix.toml", &text.replacen(old, new, 1));
+    env
+}
+
+const ORIGIN: &str = r#"edxapp_theme = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }"#;
+
+fn with_origin(origin: &str) -> Env {
+    starter_with(
+        ORIGIN,
+        &format!(r#"edxapp_theme = {{ origin = "{origin}", branch = "{{release}}" }}"#),
+    )
+}
+
+/// Rows 9 and 10: a Concourse `((var))` in an origin or a branch, and a host starting with `-`
+/// in any URL form, are errors of `check`.
+#[test]
+fn row09_row10_concourse_vars_and_option_hosts_are_refused() {
+    for origin in [
+        "https://attacker.example/((registry-password))",
+        "ssh://-oProxyCommand=touch%20pwned/x",
+        "ssh://git@-oProxyCommand=touch%20pwned/x",
+        "x@-oProxyCommand=touch:y",
+    ] {
+        let env = with_origin(origin);
+        let run = env.run(&["check"]);
+        run.code(1);
+        assert!(
+            run.stderr.contains("error[invalid-repository]"),
+            "{origin}: {}",
+            run.stderr
+        );
+    }
+    let env = starter_with(
+        r#"branch = "{release}" }"#,
+        r#"branch = "x((registry-password))" }"#,
+    );
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error[invalid-branch]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Concourse credential reference"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Row 11: a credential in a URL is an error, `[lints]` can lower it to a warning, and no
+/// output shows it.
+#[test]
+fn row11_credentials_in_urls_are_an_error_and_never_shown() {
+    let token = "ghp_S3CRET0TOKEN";
+    let env = with_origin(&format!(
+        "https://ci-bot:{token}@github.com/example/mysite-theme"
+    ));
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error[url-credentials]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("https://ci-bot:***@github.com"),
+        "{}",
+        run.stderr
+    );
+    let json = env.run(&["check", "--format", "json"]);
+    for out in [&run.stdout, &run.stderr, &json.stdout, &json.stderr] {
+        assert!(!out.contains(token), "the token was printed:\n{out}");
+    }
+    let text = env.read("edx-matrix.toml");
+    env.write(
+        "edx-matrix.toml",
+        &format!("{text}\n[lints]\nurl-credentials = \"warn\"\n"),
+    );
+    let run = env.run(&["check"]);
+    run.code(0);
+    assert!(
+        run.stderr.contains("warning[url-credentials]"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(token));
+    // Only `warn`: a credential cannot be silenced.
+    env.write(
+        "edx-matrix.toml",
+        &format!("{text}\n[lints]\nurl-credentials = \"allow\"\n"),
+    );
+    env.run(&["check"]).code(1);
+}
+
+/// Row 12: control characters from the file never reach the terminal raw.
+#[test]
+fn row12_control_characters_are_escaped_in_diagnostics() {
+    let env = starter_with("mysite = {", "\"\\u001b[31mevil\\u0007\" = {");
+    let run = env.run(&["check"]);
+    run.code(1);
+    for out in [&run.stdout, &run.stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+    assert!(run.stderr.contains("\\u{1b}[31mevil"), "{}", run.stderr);
+}
+
+/// Row 13: line separators, NEL and bidi controls are refused in branches like in URLs.
+#[test]
+fn row13_hidden_characters_in_branches_are_refused() {
+    for c in ["\\u2028", "\\u2029", "\\u0085", "\\u202e", "\\u2066"] {
+        let env = starter_with(
+            r#"branch = "{release}" }"#,
+            &format!(r#"branch = "x{c}y" }}"#),
+        );
+        let run = env.run(&["check"]);
+        run.code(1);
+        assert!(
+            run.stderr.contains("error[invalid-branch]"),
+            "{c}: {}",
+            run.stderr
+        );
+    }
+}
+
+/// Row 2: a 10 MB value is shown clipped (the JSON form keeps it whole).
+#[test]
+fn row02_a_huge_value_is_clipped_in_human_output() {
+    let name = "a".repeat(10_000_000);
+    let env = starter_with("mysite = {", &format!("{name} = {{"));
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        run.stderr.len() < 100_000,
+        "{} bytes printed",
+        run.stderr.len()
+    );
+    assert!(
+        run.stderr.contains("more bytes)"),
+        "{}",
+        &run.stderr[..2000.min(run.stderr.len())]
+    );
+    let json = env.run(&["check", "--format", "json"]);
+    assert!(json.stdout.contains(&name), "the JSON form keeps the value");
+}
+
+/// The branch-shell-metacharacter warning.
+#[test]
+fn branch_with_shell_metacharacters_is_a_warning() {
+    let env = starter_with(r#"branch = "{release}" }"#, r#"branch = "x$(id)" }"#);
+    let run = env.run(&["check"]);
+    run.code(0);
+    assert!(
+        run.stderr.contains("warning[branch-shell-metacharacter]"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Row 11 (views): `show` prints a URL credential that `[lints]` accepted redacted.
+#[test]
+fn row11_show_redacts_credentials() {
+    let token = "ghp_S3CRET0TOKEN";
+    let env = with_origin(&format!(
+        "https://ci-bot:{token}@github.com/example/mysite-theme"
+    ));
+    let text = env.read("edx-matrix.toml");
+    env.write(
+        "edx-matrix.toml",
+        &format!("{text}\n[lints]\nurl-credentials = \"warn\"\n"),
+    );
+    for args in [
+        &["show", "mysite", "QA"][..],
+        &["show", "mysite", "QA", "--format", "json"][..],
+    ] {
+        let run = env.run(args);
+        run.ok();
+        assert!(
+            !run.stdout.contains(token) && !run.stderr.contains(token),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+}
