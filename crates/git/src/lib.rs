@@ -41,6 +41,7 @@ mod local_repo;
 mod remote;
 mod url;
 mod verify;
+pub mod wanted;
 
 pub use discover::{UpstreamRelease, discover_releases};
 pub use git_cli::GitCli;
