@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod diff;
 mod format;
 mod read;
 
@@ -160,6 +161,21 @@ impl Project {
             .iter()
             .filter(|d| d.is_error())
             .count()
+    }
+
+    /// Returns the project as one side of a pipeline comparison
+    /// ([`edx_matrix_pipeline::impact`]).
+    pub fn pipeline_side(&self) -> edx_matrix_pipeline::impact::Side<'_> {
+        edx_matrix_pipeline::impact::Side {
+            name: &self.loaded.source.name,
+            matrix: &self.loaded.matrix,
+            settings: &self.pipelines,
+            errors: self
+                .pipeline_diagnostics()
+                .iter()
+                .filter(|d| d.is_error())
+                .count(),
+        }
     }
 
     /// Returns the errors only.

@@ -6,12 +6,13 @@
 //! file outside any git working tree, and a file never committed have nothing to compare with.
 
 use crate::history::{Unavailable, locate};
+use crate::snapshot::Good;
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_git::history::{first_error, load_text};
-use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
+use edx_matrix_pipeline::impact::{PipelineImpact, Side, impact};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -32,6 +33,8 @@ pub struct WorkingDiff {
     /// The changes, as `edx-matrix diff --format json` has them.
     #[serde(flatten)]
     pub changes: Comparison,
+    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them.
+    pub pipelines: PipelineImpact,
 }
 
 /// The last diff computed, with the `HEAD` commit and the generation it was computed at.
@@ -61,24 +64,18 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
         });
     };
     let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
-        read(&state.diff, &file, &good.loaded.matrix, good.generation)
-    })
-    .await
-    .unwrap_or_else(|e| {
-        Err(Unavailable {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            reason: format!("cannot compute the diff: {e}"),
+    tokio::task::spawn_blocking(move || read(&state.diff, &file, &good))
+        .await
+        .unwrap_or_else(|e| {
+            Err(Unavailable {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                reason: format!("cannot compute the diff: {e}"),
+            })
         })
-    })
 }
 
-fn read(
-    cache: &Cache,
-    file: &Path,
-    served: &Matrix,
-    generation: u64,
-) -> Result<Arc<WorkingDiff>, Unavailable> {
+fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, Unavailable> {
+    let generation = served.generation;
     let (repo, path, head) = locate("diff", file)?;
     let never = || {
         Unavailable::none(format!(
@@ -101,15 +98,27 @@ fn read(
         .ok_or_else(never)?;
     let base = format!("HEAD:{path}");
     let committed = load_text(Path::new(&path), base.clone(), text);
-    if committed.has_errors() {
+    // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
+    if committed.matrix_errors() > 0 {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",
             first_error(&committed.loaded)
         )));
     }
+    let head_name = format!("{path} (working tree)");
+    let pipelines = impact(
+        committed.pipeline_side(),
+        Side {
+            name: &head_name,
+            matrix: &served.loaded.matrix,
+            settings: &served.pipelines,
+            errors: 0,
+        },
+    );
     let diff = Arc::new(WorkingDiff {
-        changes: compare(committed.matrix(), served),
-        head: format!("{path} (working tree)"),
+        changes: compare(committed.matrix(), &served.loaded.matrix),
+        pipelines,
+        head: head_name,
         file: path,
         commit: head,
         generation,
