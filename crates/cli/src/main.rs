@@ -5,7 +5,6 @@ mod commands;
 mod edit_file;
 mod error;
 mod jwk;
-mod logql;
 mod matrix_file;
 mod matrix_repo;
 mod names;

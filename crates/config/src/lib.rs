@@ -33,6 +33,7 @@ pub mod edit;
 pub mod example;
 pub mod interchange;
 pub mod lints;
+pub mod operations;
 pub mod python_names;
 pub mod runbook;
 pub mod spanned;
