@@ -6,7 +6,6 @@ mod edit_file;
 mod error;
 mod jwk;
 mod line_diff;
-mod logql;
 mod matrix_file;
 mod matrix_repo;
 mod names;

@@ -5,6 +5,7 @@ use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_git::{GitError, LocalRepo};
+pub use edx_matrix_model::error_chain::error_chain;
 use edx_matrix_project::Project;
 use std::path::PathBuf;
 
@@ -51,18 +52,6 @@ pub fn git_error(err: GitError) -> CommandError {
         }
         _ => CommandError::io(message),
     }
-}
-
-/// Returns an error's message followed by its causes.
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
 }
 
 pub use edx_matrix_git::history::load_text;

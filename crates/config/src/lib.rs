@@ -34,6 +34,7 @@ pub mod example;
 mod excerpt;
 pub mod interchange;
 pub mod lints;
+pub mod operations;
 pub mod python_names;
 pub mod runbook;
 pub mod spanned;
@@ -97,7 +98,20 @@ impl Loaded {
 
 /// Reads and checks a TOML matrix.
 pub fn load_toml(source: Source) -> Loaded {
-    load_toml_with(source, |_, _, _| ()).0
+    load_toml_with(source, |_, _, _| ()).loaded
+}
+
+/// Everything [`load_toml_with`] read from one parse of a TOML matrix.
+#[derive(Clone, Debug)]
+pub struct TomlRead<T> {
+    /// The matrix and every diagnostic (the runbook and operations ones included).
+    pub loaded: Loaded,
+    /// The `[runbooks]` and `[operations]` sections (their diagnostics are in `loaded`).
+    pub runbooks: runbook::RunbookFile,
+    /// Where every part of the matrix was written.
+    pub source_map: toml_load::TomlSourceMap,
+    /// What the caller's section reader returned (the default when the text is not TOML).
+    pub sections: T,
 }
 
 /// Reads and checks a TOML matrix, parsing the text once: the matrix, the `[runbooks]` and
@@ -107,7 +121,7 @@ pub fn load_toml(source: Source) -> Loaded {
 pub fn load_toml_with<T: Default>(
     source: Source,
     sections: impl FnOnce(&toml_edit::Table, &str, &Matrix) -> T,
-) -> (Loaded, runbook::RunbookFile, T) {
+) -> TomlRead<T> {
     // Parse once: the matrix and the other sections are read from the same document, which is
     // dropped before the (allocation-heavy) checks run.
     let mut section_names = Vec::new();
@@ -167,7 +181,12 @@ pub fn load_toml_with<T: Default>(
     let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
     loaded.sections = section_names;
     loaded.python = python;
-    (loaded, runbooks, extra)
+    TomlRead {
+        loaded,
+        runbooks,
+        source_map: map,
+        sections: extra,
+    }
 }
 
 /// How many times matrix text has been parsed for reading on this thread (by

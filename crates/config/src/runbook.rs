@@ -21,6 +21,7 @@
 //! for that release, and [`Plan`] renders them as text, Markdown or JSON.
 
 pub mod builtin;
+pub mod due;
 
 use crate::diagnostic::Diagnostic;
 use crate::spanned::{self, TomlReader, key_span};

@@ -42,6 +42,7 @@ pub mod package_history;
 mod remote;
 mod url;
 mod verify;
+pub mod wanted;
 
 pub use discover::{UpstreamRelease, discover_releases};
 pub use git_cli::GitCli;

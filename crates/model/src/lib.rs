@@ -29,6 +29,8 @@
 pub mod check;
 pub mod code;
 pub mod compare;
+pub mod environment;
+pub mod error_chain;
 pub mod lookup;
 pub mod matrix;
 pub mod names;

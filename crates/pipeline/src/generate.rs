@@ -414,7 +414,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
                     ..get(resource, resource)
                 });
             }
-            let environment = format!("{}-{}", chain.deployment, stage.to_lowercase());
+            let environment = edx_matrix_model::environment::label(chain.deployment, stage);
             let mut plan = gets(steps);
             plan.push(Step::Task(Box::new(task_step(
                 "deploy",

@@ -40,6 +40,7 @@
 pub mod concourse;
 pub mod generate;
 pub mod identifier;
+pub mod impact;
 pub mod meta;
 pub mod read;
 pub mod settings;
@@ -52,7 +53,8 @@ pub use settings::Settings;
 
 use edx_matrix_config::{Diagnostic, Format, Loaded};
 use edx_matrix_model::Matrix;
-use serde::Serialize;
+/// How a pipeline differs between two matrices: the one diff change type of the model.
+pub use edx_matrix_model::compare::Change;
 
 /// Returns the pipeline settings of a loaded matrix and the diagnostics about them (an
 /// interchange JSON matrix has no settings: the defaults).
@@ -72,18 +74,6 @@ pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
     let meta = meta::meta(settings, &pipelines);
     pipelines.push(meta);
     pipelines
-}
-
-/// How a pipeline differs between two matrices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    /// Only the new matrix has it.
-    Added,
-    /// Only the old matrix has it.
-    Removed,
-    /// Both have it, with different definitions (or teams).
-    Changed,
 }
 
 /// Returns the pipelines whose rendered definition differs between `before` and `after` (as

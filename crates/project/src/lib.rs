@@ -25,6 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod diff;
 mod format;
 mod package;
 mod read;
@@ -34,7 +35,10 @@ pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 
 use edx_matrix_config::runbook::{Operations, Runbooks};
-use edx_matrix_config::{Diagnostic, Loaded, Source, Summary, example, load_json, load_toml_with};
+use edx_matrix_config::toml_load::TomlSourceMap;
+use edx_matrix_config::{
+    Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
+};
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::Settings;
 use std::path::Path;
@@ -52,6 +56,9 @@ pub struct Project {
     pub runbooks: Runbooks,
     /// The `[operations]` settings (only the well-formed ones).
     pub operations: Operations,
+    /// Where every part of a TOML matrix was written (`None` for interchange JSON): what
+    /// places a problem found later, such as a missing branch, on its line.
+    pub source_map: Option<TomlSourceMap>,
     /// Where the `[pipelines]` diagnostics start in `loaded.diagnostics` (they come last).
     pipelines_from: usize,
 }
@@ -96,13 +103,18 @@ impl Project {
     pub fn from_source(source: Source, format: SourceFormat) -> Project {
         match format {
             SourceFormat::Toml => {
-                let (mut loaded, runbooks, (pipelines, pipeline_diagnostics)) =
-                    load_toml_with(source, edx_matrix_pipeline::read::read_root);
+                let TomlRead {
+                    mut loaded,
+                    runbooks,
+                    source_map,
+                    sections: (pipelines, pipeline_diagnostics),
+                } = load_toml_with(source, edx_matrix_pipeline::read::read_root);
                 // `check` has always listed the `[pipelines]` problems after the others.
                 let pipelines_from = loaded.diagnostics.len();
                 loaded.diagnostics.extend(pipeline_diagnostics);
                 Project {
                     pipelines_from,
+                    source_map: Some(source_map),
                     loaded,
                     pipelines,
                     runbooks: runbooks.runbooks,
@@ -118,6 +130,7 @@ impl Project {
                 };
                 Project {
                     pipelines_from: loaded.diagnostics.len(),
+                    source_map: None,
                     loaded,
                     pipelines: Settings::default(),
                     runbooks: Runbooks::default(),
@@ -154,6 +167,21 @@ impl Project {
             .iter()
             .filter(|d| d.is_error())
             .count()
+    }
+
+    /// Returns the project as one side of a pipeline comparison
+    /// ([`edx_matrix_pipeline::impact`]).
+    pub fn pipeline_side(&self) -> edx_matrix_pipeline::impact::Side<'_> {
+        edx_matrix_pipeline::impact::Side {
+            name: &self.loaded.source.name,
+            matrix: &self.loaded.matrix,
+            settings: &self.pipelines,
+            errors: self
+                .pipeline_diagnostics()
+                .iter()
+                .filter(|d| d.is_error())
+                .count(),
+        }
     }
 
     /// Returns the errors only.

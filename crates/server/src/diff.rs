@@ -12,6 +12,7 @@
 //! are those of its synthetic history.
 
 use crate::history::{Unavailable, locate};
+use crate::snapshot::Good;
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
@@ -19,6 +20,9 @@ use edx_matrix_git::LocalRepo;
 use edx_matrix_git::history::{Revision, example, first_error, load_text};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
+use edx_matrix_pipeline::Settings;
+use edx_matrix_pipeline::impact::{PipelineImpact, Side, impact};
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -42,6 +46,8 @@ pub struct WorkingDiff {
     /// Whether the head side is the served matrix (the working tree), not a revision.
     #[serde(skip)]
     pub working_tree: bool,
+    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them.
+    pub pipelines: PipelineImpact,
 }
 
 /// The last diff computed, with the `HEAD` commit and the generation it was computed at.
@@ -71,24 +77,18 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
         });
     };
     let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
-        read(&state.diff, &file, &good.loaded.matrix, good.generation)
-    })
-    .await
-    .unwrap_or_else(|e| {
-        Err(Unavailable {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            reason: format!("cannot compute the diff: {e}"),
+    tokio::task::spawn_blocking(move || read(&state.diff, &file, &good))
+        .await
+        .unwrap_or_else(|e| {
+            Err(Unavailable {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                reason: format!("cannot compute the diff: {e}"),
+            })
         })
-    })
 }
 
-fn read(
-    cache: &Cache,
-    file: &Path,
-    served: &Matrix,
-    generation: u64,
-) -> Result<Arc<WorkingDiff>, Unavailable> {
+fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, Unavailable> {
+    let generation = served.generation;
     let (repo, path, head) = locate("diff", file)?;
     let never = || {
         Unavailable::none(format!(
@@ -128,15 +128,27 @@ fn read(
         let loaded = load_text(Path::new(&path), base.clone(), text);
         (base, loaded)
     };
-    if committed.has_errors() {
+    // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
+    if committed.matrix_errors() > 0 {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",
             first_error(&committed.loaded)
         )));
     }
+    let head_name = format!("{path} (working tree)");
+    let pipelines = impact(
+        committed.pipeline_side(),
+        Side {
+            name: &head_name,
+            matrix: &served.loaded.matrix,
+            settings: &served.pipelines,
+            errors: 0,
+        },
+    );
     let diff = Arc::new(WorkingDiff {
-        changes: compare(committed.matrix(), served),
-        head: format!("{path} (working tree)"),
+        changes: compare(committed.matrix(), &served.loaded.matrix),
+        pipelines,
+        head: head_name,
         file: path,
         commit: head,
         generation,
@@ -233,7 +245,7 @@ impl Store {
     }
 
     /// Loads the file at `rev`: the commit hash, the name diagnostics use, the matrix.
-    fn load(&self, rev: &str) -> Result<(String, String, Matrix), Unavailable> {
+    fn load(&self, rev: &str) -> Result<(String, String, Project), Unavailable> {
         let (hash, text) = self.read(rev)?;
         let name = format!("{}:{}", hash.get(..7).unwrap_or(&hash), self.file());
         let loaded = load_text(Path::new(self.file()), name.clone(), text);
@@ -243,7 +255,7 @@ impl Store {
                 first_error(&loaded.loaded)
             )));
         }
-        Ok((hash, name, loaded.into_loaded().matrix))
+        Ok((hash, name, loaded))
     }
 }
 
@@ -285,22 +297,31 @@ pub(crate) async fn between(
     tokio::task::spawn_blocking(move || {
         let (base_name, base) = match &revs.base {
             Some(rev) => {
-                let (_, name, matrix) = store.load(rev)?;
-                (name, matrix)
+                let (_, name, project) = store.load(rev)?;
+                (name, Some(project))
             }
             None => {
                 debug_assert!(first_revision);
-                (
-                    "(nothing: the first revision)".to_owned(),
-                    Matrix::default(),
-                )
+                ("(nothing: the first revision)".to_owned(), None)
             }
         };
-        let (commit, head_name, changes, working_tree) = match &revs.head {
+        // The first revision is compared with nothing: an empty matrix, default settings.
+        let (empty_matrix, default_settings) = (Matrix::default(), Settings::default());
+        let base_side = base.as_ref().map_or(
+            Side {
+                name: &base_name,
+                matrix: &empty_matrix,
+                settings: &default_settings,
+                errors: 0,
+            },
+            Project::pipeline_side,
+        );
+        let (commit, head_name, changes, pipelines, working_tree) = match &revs.head {
             Some(rev) => {
-                let (hash, name, matrix) = store.load(rev)?;
-                let changes = compare(&base, &matrix);
-                (hash, name, changes, false)
+                let (hash, name, project) = store.load(rev)?;
+                let changes = compare(base_side.matrix, project.matrix());
+                let pipelines = impact(base_side, project.pipeline_side());
+                (hash, name, changes, pipelines, false)
             }
             None => {
                 let Some(good) = served else {
@@ -309,9 +330,18 @@ pub(crate) async fn between(
                         reason: "the served matrix has not loaded without errors yet".to_owned(),
                     });
                 };
-                let changes = compare(&base, &good.loaded.matrix);
+                let changes = compare(base_side.matrix, &good.loaded.matrix);
                 let head = format!("{} (served)", store.file());
-                (String::new(), head, changes, true)
+                let pipelines = impact(
+                    base_side,
+                    Side {
+                        name: &head,
+                        matrix: &good.loaded.matrix,
+                        settings: &good.pipelines,
+                        errors: 0,
+                    },
+                );
+                (String::new(), head, changes, pipelines, true)
             }
         };
         Ok(Arc::new(WorkingDiff {
@@ -321,6 +351,7 @@ pub(crate) async fn between(
             base: base_name,
             head: head_name,
             changes,
+            pipelines,
             working_tree,
         }))
     })

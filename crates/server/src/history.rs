@@ -137,17 +137,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
     Ok(history)
 }
 
-/// Returns an error's message followed by its causes.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
+pub(crate) use edx_matrix_model::error_chain::error_chain;
 
 /// The narrowing `/history` and `/api/v1/history` accept: `?deployment=NAME&since=YYYY-MM-DD`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -67,7 +67,7 @@ impl AppState {
     ) -> Result<Self, String> {
         let stamp = source.stamp();
         let text = source.read_text()?;
-        let loaded = source.load(text.clone()).into_loaded();
+        let loaded = source.load(text.clone());
         let (latest, good) = attempt(&source, 1, Ok(loaded), None);
         Ok(AppState {
             snapshot: ArcSwap::from_pointee(Snapshot::new(latest, good)),
@@ -134,7 +134,7 @@ impl AppState {
         let outcome = match text {
             Ok(text) => {
                 let source = self.source.clone();
-                tokio::task::spawn_blocking(move || source.load(text).into_loaded())
+                tokio::task::spawn_blocking(move || source.load(text))
                     .await
                     .map_err(|e| format!("cannot load the matrix: {e}"))
             }
@@ -170,19 +170,21 @@ impl AppState {
 fn attempt(
     source: &MatrixSource,
     generation: u64,
-    outcome: Result<edx_matrix_config::Loaded, String>,
+    outcome: Result<edx_matrix_project::Project, String>,
     previous_good: Option<Arc<Good>>,
 ) -> (Arc<Attempt>, Option<Arc<Good>>) {
     let mut good = previous_good;
-    let outcome = match outcome {
-        Ok(loaded) if !loaded.has_errors() => match Good::new(loaded.clone(), generation) {
-            Ok(g) => {
-                good = Some(Arc::new(g));
-                Ok(Arc::new(loaded))
+    let outcome = match outcome.map(|p| (p.pipelines, p.loaded)) {
+        Ok((pipelines, loaded)) if !loaded.has_errors() => {
+            match Good::new(loaded.clone(), pipelines, generation) {
+                Ok(g) => {
+                    good = Some(Arc::new(g));
+                    Ok(Arc::new(loaded))
+                }
+                Err(e) => Err(format!("cannot serialise the matrix: {e}")),
             }
-            Err(e) => Err(format!("cannot serialise the matrix: {e}")),
-        },
-        Ok(loaded) => Ok(Arc::new(loaded)),
+        }
+        Ok((_, loaded)) => Ok(Arc::new(loaded)),
         Err(e) => Err(e),
     };
     let latest = Arc::new(Attempt {

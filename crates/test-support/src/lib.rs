@@ -119,21 +119,6 @@ pub fn require_tutor(test: &str) -> Option<PathBuf> {
     found
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_workspace_root_holds_the_lock_file() {
-        assert!(workspace_root().join("Cargo.lock").is_file());
-    }
-
-    #[test]
-    fn a_program_that_does_not_exist_is_not_found() {
-        assert_eq!(find_program("edx-matrix-no-such-program-here"), None);
-    }
-}
-
 /// Returns the `.rs` files of the test directory `dir` that its root file `root` (`main.rs`)
 /// does not declare with `mod NAME;`, so a forgotten test file cannot silently stop running.
 pub fn unwired_test_files(dir: &Path, root: &str) -> Vec<String> {
@@ -152,4 +137,19 @@ pub fn unwired_test_files(dir: &Path, root: &str) -> Vec<String> {
         .collect();
     unwired.sort();
     unwired
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_root_holds_the_lock_file() {
+        assert!(workspace_root().join("Cargo.lock").is_file());
+    }
+
+    #[test]
+    fn a_program_that_does_not_exist_is_not_found() {
+        assert_eq!(find_program("edx-matrix-no-such-program-here"), None);
+    }
 }

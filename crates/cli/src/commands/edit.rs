@@ -15,9 +15,10 @@ use crate::edit_file;
 use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::edit::entry::{Change, Patch, Target};
+use edx_matrix_config::edit::entry::{Override, Patch, Target};
 use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
 use edx_matrix_config::example;
+use edx_matrix_config::runbook::due::due_after;
 use edx_matrix_config::runbook::{Origin, Plan};
 use edx_matrix_config::text_form::TextForm;
 use edx_matrix_project::{Project, SourceFormat, format_of};
@@ -48,26 +49,15 @@ struct Due<'a> {
 }
 
 impl Due<'_> {
-    /// Returns the runbook steps due for the stage after the edit: those of the release it
-    /// runs in `after`, with first-deploy steps when one of the deployments' stage ran another
-    /// release in `before`. `None` when no deployment has the stage (the edit refuses that).
+    /// Returns the runbook steps due for the stage after the edit (see
+    /// [`edx_matrix_config::runbook::due::due_after`]).
     fn plan(&self, before: &Project, after: &Project) -> Option<Plan> {
-        let release_in = |project: &Project, deployment: &str| {
-            project
-                .matrix()
-                .deployment(deployment)
-                .and_then(|d| d.release_of(self.stage))
-                .map(|r| r.as_str().to_owned())
-        };
-        let release = self.deployments.iter().find_map(|d| release_in(after, d))?;
-        let first_deploy = self
-            .deployments
-            .iter()
-            .any(|d| release_in(before, d).as_deref() != Some(release.as_str()));
-        Some(
-            after
-                .runbooks
-                .steps_for(&release, Some(self.stage), first_deploy),
+        due_after(
+            &after.runbooks,
+            before.matrix(),
+            after.matrix(),
+            self.deployments,
+            self.stage,
         )
     }
 }
@@ -123,15 +113,15 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
 }
 
 fn patch(values: &OverrideArgs) -> Patch {
-    let set = |v: &Option<String>| v.clone().map_or(Change::Keep, Change::Set);
+    let set = |v: &Option<String>| v.clone().map_or(Override::Keep, Override::Set);
     Patch {
         branch: set(&values.branch),
         origin: set(&values.origin),
         runtime: set(&values.runtime),
         translations: if values.translations.is_empty() {
-            Change::Keep
+            Override::Keep
         } else {
-            Change::Set(values.translations.clone())
+            Override::Set(values.translations.clone())
         },
     }
 }
@@ -144,11 +134,11 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
         (args.unset_runtime, &mut patch.runtime),
     ] {
         if unset {
-            *slot = Change::Unset;
+            *slot = Override::Unset;
         }
     }
     if args.unset_translations {
-        patch.translations = Change::Unset;
+        patch.translations = Override::Unset;
     }
     if patch.is_empty() {
         return Err(CommandError::usage(

@@ -107,7 +107,7 @@ pub use edx_matrix_interop::env::shell_quote;
 
 /// Renders one row as `KEY='value'` lines.
 pub fn env_lines(row: &Row<'_>) -> String {
-    let environment = format!("{}-{}", row.deployment, row.stage.to_lowercase());
+    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
     let mut pairs = vec![
         ("EDX_DEPLOYMENT", row.deployment.to_owned()),
         ("EDX_STAGE", row.stage.to_owned()),

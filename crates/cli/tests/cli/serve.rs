@@ -80,3 +80,21 @@ fn serve_without_a_matrix_is_a_usage_error() {
         run.stderr
     );
 }
+
+#[test]
+fn serve_on_a_busy_address_says_why_once() {
+    let env = Env::new();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let run = env.run(&["--example", "serve", "--addr", &addr]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("cannot listen on"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    // The cause is printed once, after the address: no `…: {cause}: {cause}`.
+    let (head, cause) = line.split_once(&format!("`{addr}`: ")).unwrap();
+    assert!(head.ends_with("cannot listen on "), "{line}");
+    assert!(!cause.is_empty() && !cause.contains(": "), "{line}");
+}

@@ -14,9 +14,9 @@ use crate::template::escape;
 use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
-/// A change to one value.
+/// A change to one override of an entry: keep it, set it, or remove it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Change<T> {
+pub enum Override<T> {
     /// Leave it.
     #[default]
     Keep,
@@ -26,17 +26,17 @@ pub enum Change<T> {
     Unset,
 }
 
-impl<T: Clone> Change<T> {
+impl<T: Clone> Override<T> {
     fn apply(&self, slot: &mut Option<T>) {
         match self {
-            Change::Keep => {}
-            Change::Set(v) => *slot = Some(v.clone()),
-            Change::Unset => *slot = None,
+            Override::Keep => {}
+            Override::Set(v) => *slot = Some(v.clone()),
+            Override::Unset => *slot = None,
         }
     }
 
     fn is_keep(&self) -> bool {
-        matches!(self, Change::Keep)
+        matches!(self, Override::Keep)
     }
 }
 
@@ -44,13 +44,13 @@ impl<T: Clone> Change<T> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Patch {
     /// `branch`.
-    pub branch: Change<String>,
+    pub branch: Override<String>,
     /// `origin` (a fork).
-    pub origin: Change<String>,
+    pub origin: Override<String>,
     /// `runtime` (Python or Node version).
-    pub runtime: Change<String>,
+    pub runtime: Override<String>,
     /// `translations` (shell commands run before an MFE build).
-    pub translations: Change<Vec<String>>,
+    pub translations: Override<Vec<String>>,
 }
 
 impl Patch {
@@ -69,17 +69,17 @@ impl Patch {
             value: value.to_owned(),
             reason: reason.to_owned(),
         };
-        if let Change::Set(b) = &self.branch {
+        if let Override::Set(b) = &self.branch {
             if let Some(reason) = edx_matrix_model::refname::branch_name_problem(b) {
                 return Err(invalid("branch", b, reason));
             }
         }
-        if let Change::Set(o) = &self.origin {
+        if let Override::Set(o) = &self.origin {
             if let Some(reason) = edx_matrix_model::url::repository_url_problem(o) {
                 return Err(invalid("repository", o, reason));
             }
         }
-        if let Change::Set(r) = &self.runtime {
+        if let Override::Set(r) = &self.runtime {
             if !edx_matrix_model::names::is_valid_runtime(r) {
                 return Err(invalid(
                     "runtime",
@@ -88,7 +88,7 @@ impl Patch {
                 ));
             }
         }
-        if let Change::Set(ts) = &self.translations {
+        if let Override::Set(ts) = &self.translations {
             for t in ts {
                 if t.trim().is_empty() || t.chars().any(char::is_control) {
                     return Err(invalid(
@@ -603,11 +603,11 @@ fn patch_block(doc: &mut DocumentMut, b: usize, app: &str, patch: &Patch) -> Res
 }
 
 /// `None` to keep, `Some(None)` to remove, `Some(Some(v))` to write `v`.
-fn change<T>(c: &Change<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<Value>> {
+fn change<T>(c: &Override<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<Value>> {
     match c {
-        Change::Keep => None,
-        Change::Set(v) => Some(Some(to_value(v))),
-        Change::Unset => Some(None),
+        Override::Keep => None,
+        Override::Set(v) => Some(Some(to_value(v))),
+        Override::Unset => Some(None),
     }
 }
 
@@ -625,7 +625,7 @@ mod tests {
 
     fn branch(b: &str) -> Patch {
         Patch {
-            branch: Change::Set(b.to_owned()),
+            branch: Override::Set(b.to_owned()),
             ..Patch::default()
         }
     }
@@ -692,8 +692,8 @@ mod tests {
             ACME,
             &Target::new("campus", "verawood", "xqwatcher"),
             &Patch {
-                branch: Change::Unset,
-                origin: Change::Unset,
+                branch: Override::Unset,
+                origin: Override::Unset,
                 ..Patch::default()
             },
         )
@@ -796,7 +796,7 @@ mod tests {
             ACME,
             &Target::new("pro", "teak", "learning"),
             &Patch {
-                origin: Change::Set("not a url".to_owned()),
+                origin: Override::Set("not a url".to_owned()),
                 ..Patch::default()
             },
         )

@@ -362,3 +362,39 @@ async fn diff_compares_two_revisions() {
         assert!(error.starts_with(message), "{query}: {error}");
     }
 }
+
+#[tokio::test]
+async fn diff_shows_the_pipeline_impact() {
+    let repo = acme_repo();
+    let file = repo.path().join("edx-matrix.toml");
+    let server = start(Options::new(MatrixSource::File(file.clone()))).await;
+    let clean = server.get("/api/v1/diff").await.json();
+    assert_eq!(
+        clean["pipelines"],
+        json!({"computed": true, "changes": []}),
+        "{clean:#}"
+    );
+
+    // A new team for every pipeline: each one is re-set, and says why.
+    std::fs::write(&file, acme() + "\n[pipelines]\nteam = \"acme-ops\"\n").unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
+            r.json()["pipelines"]["changes"] != json!([])
+        })
+        .await;
+    let diff = reply.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &diff);
+    assert_eq!(diff["rows"], json!([]), "{diff:#}");
+    let changes = diff["pipelines"]["changes"].as_array().unwrap();
+    assert!(changes.len() > 3, "{diff:#}");
+    for change in changes {
+        assert_eq!(change["change"], "changed", "{change:#}");
+        let other = change["other"].as_array().unwrap();
+        assert!(
+            other
+                .iter()
+                .any(|o| o.as_str().is_some_and(|o| o.ends_with("→ `acme-ops`"))),
+            "{change:#}"
+        );
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 
 /// The `environment` label of a deployment stage: `<deployment>-<stage in lower case>`.
 pub fn environment(deployment: &str, stage: &str) -> String {
-    format!("{deployment}-{}", stage.to_lowercase())
+    edx_matrix_model::environment::label(deployment, stage)
 }
 
 /// Returns `value` as a double-quoted LogQL string literal.
