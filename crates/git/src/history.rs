@@ -392,7 +392,11 @@ pub(crate) fn history_in_format(
     let count = revisions.len();
     let commits: Vec<CommitRef> = revisions.iter().map(|r| r.commit.clone()).collect();
     let paths: Vec<String> = revisions.iter().map(|r| r.path.clone()).collect();
-    for ((commit, path), revision) in commits.iter().zip(paths).zip(load_revisions(revisions, format)) {
+    for ((commit, path), revision) in commits
+        .iter()
+        .zip(paths)
+        .zip(load_revisions(revisions, format))
+    {
         match revision {
             Ok(pins) => builder.add(commit, &pins),
             Err(reason) => skipped.push(Skipped {

@@ -94,7 +94,9 @@ fn shell_metacharacters_and_line_separators_are_refused() {
         ("acme/\u{2029}x", "U+2029 PARAGRAPH SEPARATOR"),
         ("acme/\u{202e}x", "bidirectional control"),
     ] {
-        let loaded = load(&with_learning_branch(branch));
+        // `check` refuses the hidden characters itself (invalid-branch); the export refuses them
+        // too, for a caller that did not check.
+        let loaded = load_toml(Source::new("edx-matrix.toml", with_learning_branch(branch)));
         let refused = export(&loaded, "campus", "QA").unwrap_err();
         assert_eq!(refused.len(), 1, "{branch:?}: {refused:?}");
         assert_eq!(refused[0].value, branch);

@@ -232,12 +232,8 @@ fn verify_refs_reports_missing_branches_and_unreachable_origins() {
     let daemon = Daemon::start(&env);
     let (silent, _connections) = silent_server();
     let refused = closed_port();
-    // The credential is there to show it never reaches the output: the lint lets it load.
     let matrix = format!(
         r#"stages = ["CI", "Production"]
-
-[lints]
-url-credentials = "warn"
 
 [releases]
 ulmo = {{ branch = "release/ulmo", python = "3.11", node = "24" }}

@@ -70,7 +70,6 @@ fn row04_special_files_and_oversized_inputs_are_refused() {
             vec!["-f", "fifo.toml", "promote", "mysite", "--to", "QA"],
             "FIFO",
         ),
-        (vec!["-f", ".", "check"], "it is a directory"),
         (
             vec!["-f", "big.toml", "check"],
             "larger than the 32 MiB limit",
@@ -88,6 +87,15 @@ fn row04_special_files_and_oversized_inputs_are_refused() {
         run.code(3);
         assert!(run.stderr.contains(what), "{args:?}: {}", run.stderr);
     }
+    // A directory is a usage mistake unless it is a Python package: exit 2, saying what to pass.
+    let run = env.run(&["-f", ".", "check"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("is a directory without `version_matrix.py`"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// Row 5: an edit through a symlink writes the link's target and leaves the link a link.

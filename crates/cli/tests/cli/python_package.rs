@@ -114,7 +114,7 @@ fn check_locates_problems_in_the_py_files() {
     let run = env.run(&["--file", "pkg", "check"]);
     run.code(0);
     assert!(
-        run.stderr.contains("pkg/version_matrix.py:444:5"),
+        run.stderr.contains("pkg/version_matrix.py:445:9"),
         "{}",
         run.stderr
     );

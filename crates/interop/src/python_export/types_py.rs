@@ -81,7 +81,7 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
 
     let _ = writeln!(out, "class {release}(StrEnum):");
     out.push_str(
-        "    branch: str\n    python_version: str | None\n    node_version: str | None\n\n    def __new__(cls, name: str, branch: str, python_version: str | None, node_version: str | None):\n        element = str.__new__(cls, name)\n        element._value_ = name\n        element.branch = branch\n        element.python_version = python_version\n        element.node_version = node_version\n        return element\n",
+        "    branch: str\n    python_version: str\n    node_version: str\n\n    def __new__(cls, name: str, branch: str, python_version: str, node_version: str):\n        element = str.__new__(cls, name)\n        element._value_ = name\n        element.branch = branch\n        element.python_version = python_version\n        element.node_version = node_version\n        return element\n",
     );
     if !matrix.releases.is_empty() {
         out.push('\n');
