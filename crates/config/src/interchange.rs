@@ -260,6 +260,7 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                     stages.push(StagePin {
                         stage: r.string(so, "stage", &spath).into(),
                         release: r.string(so, "release", &spath).into(),
+                        vars: Default::default(),
                     });
                 }
             }
@@ -267,6 +268,7 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             matrix.deployments.push(Deployment {
                 name: name.into(),
                 stages,
+                vars: Default::default(),
             });
         }
     }

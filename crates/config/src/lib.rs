@@ -39,6 +39,7 @@ pub mod spanned;
 pub mod template;
 pub mod toml_load;
 pub mod toml_write;
+pub mod vars_load;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
 

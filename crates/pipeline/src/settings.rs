@@ -35,6 +35,17 @@ pub struct Settings {
     pub stages: IndexMap<String, StageSettings>,
     /// The meta pipeline.
     pub meta: MetaSettings,
+    /// The template patterns (`pipelines/*.star`), relative to the matrix file.
+    pub templates: Vec<TemplatePattern>,
+}
+
+/// A `[pipelines] templates` pattern and where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatePattern {
+    /// The pattern: a relative path whose file name may hold `*`.
+    pub pattern: String,
+    /// Its span in the matrix file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A family of applications sharing one pipeline.
@@ -256,6 +267,7 @@ impl Default for Settings {
             deploy: TaskSpec::default_deploy(),
             stages: IndexMap::new(),
             meta: MetaSettings::default(),
+            templates: Vec::new(),
         }
     }
 }

@@ -11,8 +11,9 @@ pub use edx_matrix_model::compare::{
     Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
     StageChange,
 };
-use edx_matrix_pipeline::{Generated, Pipeline};
+use edx_matrix_pipeline::Rendered;
 use serde::Serialize;
+use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -167,9 +168,34 @@ pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
             changes: Vec::new(),
         };
     }
-    let before = edx_matrix_pipeline::all(&old.matrix, &old_settings);
-    let after = edx_matrix_pipeline::all(&new.matrix, &new_settings);
-    let changes = edx_matrix_pipeline::changed(&before, &after)
+    let render = |side: &Loaded, settings: &edx_matrix_pipeline::Settings| {
+        let (files, problems) = crate::pipeline_templates::read(side, settings);
+        if !problems.is_empty() {
+            return Err(format!(
+                "the pipeline templates of `{}` cannot be read (at a git revision only the working tree's are)",
+                side.source.name
+            ));
+        }
+        let outcome = edx_matrix_pipeline::render_all(&side.matrix, settings, &files);
+        if outcome.has_errors() {
+            return Err(format!(
+                "the pipeline templates of `{}` have errors (`edx-matrix check` shows them)",
+                side.source.name
+            ));
+        }
+        Ok(outcome.pipelines)
+    };
+    let (before, after) = match (render(old, &old_settings), render(new, &new_settings)) {
+        (Ok(b), Ok(a)) => (b, a),
+        (Err(reason), _) | (_, Err(reason)) => {
+            return PipelineImpact {
+                computed: false,
+                reason: Some(reason),
+                changes: Vec::new(),
+            };
+        }
+    };
+    let changes = edx_matrix_pipeline::changed_rendered(&before, &after)
         .into_iter()
         .map(|(name, change)| {
             let mut out = PipelineChange {
@@ -186,12 +212,13 @@ pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
             if let (Some((o, old_team)), Some((n, new_team))) =
                 (find(&before, &out.name), find(&after, &out.name))
             {
-                out.resources = PartChanges::of(&o.resources, &n.resources, |r| &r.name);
-                out.jobs = PartChanges::of(&o.jobs, &n.jobs, |j| &j.name);
-                if o.groups != n.groups {
+                out.resources =
+                    PartChanges::of(parts(o, "resources"), parts(n, "resources"), name_of);
+                out.jobs = PartChanges::of(parts(o, "jobs"), parts(n, "jobs"), name_of);
+                if o.get("groups") != n.get("groups") {
                     out.other.push("groups".to_owned());
                 }
-                if o.resource_types != n.resource_types {
+                if o.get("resource_types") != n.get("resource_types") {
                     out.other.push("resource types".to_owned());
                 }
                 if old_team != new_team {
@@ -209,10 +236,22 @@ pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
 }
 
 /// Returns the pipeline called `name` in `side`, with its team.
-fn find<'g>(side: &'g [Generated], name: &str) -> Option<(&'g Pipeline, &'g str)> {
+fn find<'g>(side: &'g [Rendered], name: &str) -> Option<(&'g Value, &'g str)> {
     side.iter()
         .find(|g| g.info.name == name)
-        .map(|g| (&g.pipeline, g.info.team.as_str()))
+        .map(|g| (&g.config, g.info.team.as_str()))
+}
+
+/// Returns the list `key` of a pipeline configuration (`jobs`, `resources`).
+fn parts<'v>(config: &'v Value, key: &str) -> &'v [Value] {
+    config
+        .get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn name_of(part: &Value) -> &str {
+    part.get("name").and_then(Value::as_str).unwrap_or_default()
 }
 
 /// Compares two valid matrices by meaning, and the pipelines generated from them.

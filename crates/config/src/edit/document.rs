@@ -483,6 +483,7 @@ pub fn set_pin_in_model(matrix: &mut Matrix, deployment: &str, stage: &str, rele
             None => d.stages.push(edx_matrix_model::StagePin {
                 stage: stage.into(),
                 release: release.into(),
+                vars: Default::default(),
             }),
         }
     }

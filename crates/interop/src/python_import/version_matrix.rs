@@ -147,6 +147,7 @@ fn read_deployment(value: &Expr, types: &Types, sink: &mut Sink, read: &mut Read
     let mut deployment = Deployment {
         name: name.as_str().into(),
         stages: Vec::new(),
+        vars: Default::default(),
     };
     match kw.get("env_release_map") {
         Some((Expr::List(list), _)) => {
@@ -201,6 +202,7 @@ fn read_stage(item: &Expr, types: &Types, sink: &mut Sink) -> Option<StagePin> {
     Some(StagePin {
         stage: stage.into(),
         release,
+        vars: Default::default(),
     })
 }
 
