@@ -318,10 +318,20 @@ impl Settings {
         self.resources.iter().find(|r| r.name == name)
     }
 
-    /// Returns the paths that trigger the meta pipeline.
+    /// Returns the paths that trigger the meta pipeline (default: the matrix file and the
+    /// template patterns, relative to the repository).
     pub fn meta_paths(&self) -> Vec<String> {
         if self.meta.paths.is_empty() {
-            vec![self.meta.file.clone()]
+            let dir = crate::script::directory_of(&self.meta.file);
+            let mut out = vec![self.meta.file.clone()];
+            for t in &self.templates {
+                out.push(if dir.is_empty() {
+                    t.pattern.clone()
+                } else {
+                    format!("{dir}/{}", t.pattern)
+                });
+            }
+            out
         } else {
             self.meta.paths.clone()
         }
