@@ -42,10 +42,20 @@ impl VarValue {
     }
 }
 
-/// Named values, in file order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+/// Named values, in file order (serialized as a map).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Vars(pub Vec<(String, VarValue)>);
+
+impl Serialize for Vars {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
 
 impl Vars {
     /// Returns the values in order.

@@ -250,7 +250,7 @@ mod tests {
         };
         assert_eq!(
             places.iter().map(|p| p.line).collect::<Vec<_>>(),
-            [91, 110, 116]
+            [102, 121, 127]
         );
         let added = add(
             ACME,
