@@ -85,3 +85,15 @@ impl Vars {
         out
     }
 }
+
+/// Returns the vars of `stage` of `deployment`: the deployment's, with the stage's own over
+/// them (empty when either is unknown).
+pub fn of_stage(matrix: &crate::Matrix, deployment: &str, stage: &str) -> Vars {
+    let Some(d) = matrix.deployment(deployment) else {
+        return Vars::default();
+    };
+    match d.stages.iter().find(|p| p.stage == stage) {
+        Some(pin) => d.vars.merged(&pin.vars),
+        None => Vars::default(),
+    }
+}
