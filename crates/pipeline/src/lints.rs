@@ -73,9 +73,9 @@ fn walk<'v>(step: &'v Value, visit: &mut dyn FnMut(&'v Value)) {
     }
 }
 
-/// Returns a warning for every task step of `config` whose command line holds a matrix value.
-pub fn command_line(matrix: &Matrix, pipeline: &str, config: &Value) -> Vec<String> {
-    let values = matrix_values(matrix);
+/// Returns a warning for every task step of `config` whose command line holds one of the
+/// matrix `values` ([`matrix_values`]).
+pub fn command_line(values: &BTreeSet<String>, pipeline: &str, config: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let Some(jobs) = config.get("jobs").and_then(Value::as_array) else {
         return out;
@@ -109,7 +109,7 @@ pub fn command_line(matrix: &Matrix, pipeline: &str, config: &Value) -> Vec<Stri
             if let Some(Value::Array(list)) = run.get("args") {
                 args.extend(list.iter().filter_map(Value::as_str));
             }
-            if let Some(value) = args.iter().find_map(|a| reaches(a, &values)) {
+            if let Some(value) = args.iter().find_map(|a| reaches(a, values)) {
                 out.push(format!(
                     "pipeline `{pipeline}`, job `{job_name}`, task `{task}`: the matrix value `{value}` is part of the command line (`run`); pass it in `params` and read the environment variable instead"
                 ));

@@ -159,6 +159,7 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
     } else {
         let matrix_data = data::matrix_data(matrix);
         let standard_data = data::standard_data(&standard);
+        let values = lints::matrix_values(matrix);
         for entry in &templates.entries {
             let outputs = match script::run_template(templates, entry, &matrix_data, &standard_data)
             {
@@ -210,7 +211,7 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
                     ));
                     continue;
                 }
-                for warning in lints::command_line(matrix, &name, &config) {
+                for warning in lints::command_line(&values, &name, &config) {
                     outcome.diagnostics.push(TemplateDiagnostic::new(
                         Code::PipelineCommandLine,
                         entry,

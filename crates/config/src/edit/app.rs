@@ -250,7 +250,7 @@ mod tests {
         };
         assert_eq!(
             places.iter().map(|p| p.line).collect::<Vec<_>>(),
-            [102, 121, 127]
+            [91, 110, 116]
         );
         let added = add(
             ACME,

@@ -565,7 +565,7 @@ learning     = {}
         assert_eq!(
             removed,
             lines(&[
-                r#"CI         = { release = "verawood", vars = { SITE_URL = "https://ci.pro.acme.example", MFE_BUCKET = "acme-pro-ci-mfe" } }"#,
+                r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#,
                 r#"releases    = ["verawood", "ulmo", "teak"]"#,
                 r#"releases    = ["verawood", "ulmo"]"#,
             ])
@@ -573,7 +573,7 @@ learning     = {}
         assert_eq!(
             added,
             lines(&[
-                r#"CI         = { release = "master", vars = { SITE_URL = "https://ci.pro.acme.example", MFE_BUCKET = "acme-pro-ci-mfe" } }"#,
+                r#"pro            = { CI = "master",   QA = "ulmo",     Production = "teak" }"#,
                 r#"releases    = ["verawood", "ulmo", "teak", "master"]"#,
                 r#"releases    = ["verawood", "ulmo", "master"]"#,
             ])

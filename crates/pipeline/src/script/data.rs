@@ -74,7 +74,26 @@ pub fn matrix_data(matrix: &Matrix) -> Value {
             value
         })
         .collect();
+    // deployment -> stage -> merged vars, for `stage_vars` of the library.
+    let merged: Map<String, Value> = matrix
+        .deployments
+        .iter()
+        .map(|d| {
+            let stages: Map<String, Value> = d
+                .stages
+                .iter()
+                .map(|p| {
+                    (
+                        p.stage.to_string(),
+                        stage_vars(matrix, d.name.as_str(), p.stage.as_str()),
+                    )
+                })
+                .collect();
+            (d.name.to_string(), Value::Object(stages))
+        })
+        .collect();
     json!({
+        "stage_vars": merged,
         "stages": matrix.stages.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         "releases": releases,
         "applications": applications,
