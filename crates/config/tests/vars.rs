@@ -1,6 +1,8 @@
 //! `vars` of deployments and stages: both syntaxes, merging, and the interchange JSON and TOML
 //! writer keeping them.
 
+#![allow(clippy::unwrap_used)]
+
 use edx_matrix_config::{Source, interchange, load_json, load_toml, toml_write};
 use edx_matrix_model::{VarValue, vars::of_stage};
 

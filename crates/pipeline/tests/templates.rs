@@ -1,6 +1,8 @@
 //! Pipeline templates: the example's pipelines, template errors located, patching, teams,
 //! lints, confined loads, and the meta pipeline setting teams.
 
+#![allow(clippy::unwrap_used)]
+
 use edx_matrix_config::{Source, example, load_toml};
 use edx_matrix_model::Code;
 use edx_matrix_pipeline::settings::TemplatePattern;
