@@ -67,6 +67,10 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError
             eprintln!("error: two pipelines are called `{}`", generated.info.name);
             return Err(CommandError::matrix_reported());
         }
+        // Template-made pipelines were checked by `render_all`; check the others here.
+        if !matches!(generated.info.source.as_str(), "standard" | "meta") {
+            continue;
+        }
         let problems = edx_matrix_pipeline::render::problems(&generated.config);
         if !problems.is_empty() {
             // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
