@@ -20,7 +20,8 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
-    /// (a `.json` file is read as interchange JSON)
+    /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a
+    /// Python package, for read-only commands)
     #[arg(
         long,
         short = 'f',
@@ -324,6 +325,23 @@ pub struct WriteArgs {
     pub force: bool,
 }
 
+/// `export python`.
+#[derive(Args, Debug)]
+pub struct ExportPythonArgs {
+    /// Write the files into this directory instead of standard output
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check")]
+    pub output: Option<PathBuf>,
+    /// Also write `accessors.py` (the lookups consumers call), for estates without their own
+    #[arg(long)]
+    pub accessors: bool,
+    /// Write nothing; exit 1 with a unified diff when DIR's files differ from the export
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
     /// The interchange JSON (`model.json`)
@@ -331,18 +349,27 @@ pub enum ExportCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
-    /// Tutor `config.yml` values and a Tutor plugin setting every MFE's repository and version
+    /// A Tutor plugin setting a stage's repositories, branches and release, and a README
     Tutor {
         /// The deployment
-        deployment: String,
+        #[arg(required_unless_present = "all")]
+        deployment: Option<String>,
         /// The stage
-        stage: String,
-        /// Write `config.yml` and the plugin into this directory instead of standard output
+        #[arg(required_unless_present = "all")]
+        stage: Option<String>,
+        /// Every (deployment, stage), into `DIR/<deployment>-<stage>/` (needs `-o`)
+        #[arg(long, conflicts_with_all = ["deployment", "stage"], requires = "output")]
+        all: bool,
+        /// Write the plugin and README.md into this directory instead of printing the plugin
         #[arg(long, short = 'o', value_name = "DIR")]
         output: Option<PathBuf>,
         /// Replace files that exist
         #[arg(long)]
         force: bool,
+        /// `json`: a summary of each stage's export (plugin, settings, MFEs, not mapped) on
+        /// standard output instead of the plugin
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
     },
     /// `{"include": [...]}` for a GitHub Actions `strategy.matrix` (`fromJSON`), one job per row
     GithubActions {
@@ -351,6 +378,8 @@ pub enum ExportCommand {
         #[command(flatten)]
         write: WriteArgs,
     },
+    /// The Python package consumers import (`types.py`, `version_matrix.py`), as a drop-in
+    Python(ExportPythonArgs),
     /// Shell-safe `KEY='value'` assignments for every component of a stage
     Env {
         /// The deployment
@@ -468,9 +497,38 @@ pub struct HistoryArgs {
     /// Only this deployment
     #[arg(long, short = 'd')]
     pub deployment: Option<String>,
+    /// Only what happened from this day on (YYYY-MM-DD, UTC); each stage keeps the release it
+    /// ran that day
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
     /// Output format
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
+    pub format: HistoryFormat,
+    /// With `--format svg`: which chart
+    #[arg(long, value_enum, default_value_t = HistoryChart::Timeline)]
+    pub chart: HistoryChart,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// Formats for `history`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryFormat {
+    /// Aligned tables
+    Table,
+    /// JSON
+    Json,
+    /// A standalone SVG chart (see `--chart`)
+    Svg,
+}
+
+/// The charts of `history --format svg`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryChart {
+    /// One swimlane per (deployment, stage), a band per release it ran
+    Timeline,
+    /// Days from the first stage to the last, per (deployment, release)
+    LeadTimes,
 }
 
 /// Formats for `runbook`.

@@ -9,8 +9,7 @@
 use crate::error::CommandError;
 use fd_lock::RwLock;
 use std::fs::File;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// How often a waiting edit retries the lock.
@@ -24,6 +23,8 @@ pub fn with_lock<T>(
     body: impl FnOnce() -> Result<T, CommandError>,
 ) -> Result<T, CommandError> {
     let started = Instant::now();
+    // Refuse a FIFO or device before opening it: opening a FIFO blocks.
+    edx_matrix_fsio::check_regular(path)?;
     loop {
         let file = File::open(path)
             .map_err(|e| CommandError::io(format!("cannot open `{}`: {e}", path.display())))?;
@@ -74,39 +75,8 @@ fn same_file(_locked: &File, _path: &Path) -> bool {
     true
 }
 
-/// Replaces the file at `path` with `contents`: a temporary file in the same directory, written
-/// and flushed to disk with the old file's permissions, renamed over the old one, and the
-/// directory flushed so the rename itself is durable.
+/// Replaces the file at `path` (through symlinks) with `contents` atomically, keeping its
+/// owner, group and mode and refusing a read-only file: see [`edx_matrix_fsio::replace`].
 pub fn replace(path: &Path, contents: &str) -> Result<(), CommandError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let io = |what: &str, e: std::io::Error| {
-        CommandError::io(format!("cannot write `{}` ({what}): {e}", path.display()))
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| io("temporary file", e))?;
-    tmp.write_all(contents.as_bytes())
-        .map_err(|e| io("write", e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        tmp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(|e| io("permissions", e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| io("sync", e))?;
-    tmp.persist(path).map_err(|e| io("rename", e.error))?;
-    #[cfg(unix)]
-    if let Ok(d) = File::open(&dir) {
-        // Best effort: not every file system supports syncing a directory.
-        let _ = d.sync_all();
-    }
-    Ok(())
+    Ok(edx_matrix_fsio::replace(path, contents.as_bytes())?)
 }

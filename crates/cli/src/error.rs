@@ -107,5 +107,15 @@ impl From<std::io::Error> for CommandError {
     }
 }
 
+impl From<edx_matrix_fsio::Error> for CommandError {
+    fn from(e: edx_matrix_fsio::Error) -> Self {
+        let error = CommandError::io(e.message);
+        match e.hint {
+            Some(hint) => error.with_hint(hint),
+            None => error,
+        }
+    }
+}
+
 /// The result of a command: the exit code on success.
 pub type CmdResult = Result<ExitCode, CommandError>;

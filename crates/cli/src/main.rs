@@ -5,7 +5,7 @@ mod commands;
 mod edit_file;
 mod error;
 mod jwk;
-mod logql;
+mod line_diff;
 mod matrix_file;
 mod matrix_repo;
 mod names;
@@ -28,8 +28,17 @@ fn main() -> ExitCode {
             };
         }
     };
-    match commands::run(cli) {
+    let code = match commands::run(cli) {
         Ok(code) => code,
         Err(e) => e.report(),
+    };
+    // A test hook: how many times the matrix text was parsed (the tests show each command
+    // reads its file once).
+    if std::env::var_os("EDX_MATRIX_REPORT_PARSES").is_some() {
+        eprintln!(
+            "edx-matrix: parsed matrix text {} times",
+            edx_matrix_config::parse_count()
+        );
     }
+    code
 }

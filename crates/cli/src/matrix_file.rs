@@ -3,7 +3,8 @@
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
-use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
+use edx_matrix_interop::python_package::VERSION_MATRIX;
+use edx_matrix_project::{Project, ReadError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,43 +32,70 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
     .with_hint("pass `--file PATH`, set `EDX_MATRIX_FILE`, create one with `edx-matrix init`, or try `--example`"))
 }
 
-/// Reads a matrix file (interchange JSON when it ends in `.json`).
-pub fn read(path: &Path) -> Result<Loaded, CommandError> {
-    let text = fs_err::read_to_string(path)?;
-    let source = Source::new(path.display().to_string(), text);
-    Ok(if path.extension().is_some_and(|e| e == "json") {
-        load_json(source)
-    } else {
-        load_toml(source)
-    })
+/// Returns whether `path` is a Python matrix package (a directory holding `version_matrix.py`,
+/// and usually `types.py`), which read-only commands read through the importer.
+pub fn is_python_package(path: &Path) -> bool {
+    edx_matrix_project::is_python_package(path)
 }
 
-/// Loads the matrix the global options select, with every diagnostic.
-pub fn load(global: &GlobalArgs) -> Result<Loaded, CommandError> {
+/// Refuses a Python package for a command that changes the matrix, saying how to convert it.
+pub fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandError> {
+    if !is_python_package(path) {
+        return Ok(());
+    }
+    let dir = path.display();
+    Err(CommandError::usage(format!(
+        "`{dir}` is a Python package: {command} change `edx-matrix.toml`, never Python"
+    ))
+    .with_hint(format!(
+        "convert it first: `edx-matrix import python {dir} -o edx-matrix.toml`, then edit the TOML \
+         and regenerate the package with `edx-matrix export python -o {dir} --force`"
+    )))
+}
+
+/// Reads and checks the project at `path` (its format decided by
+/// [`edx_matrix_project::format_of`]: a Python package directory, interchange JSON or TOML).
+pub fn read(path: &Path) -> Result<Project, CommandError> {
+    if path.is_dir() && !is_python_package(path) {
+        return Err(CommandError::usage(format!(
+            "`{}` is a directory without `{VERSION_MATRIX}`",
+            path.display(),
+        ))
+        .with_hint("pass a matrix file, or a Python package directory holding `version_matrix.py` (and usually `types.py`)"));
+    }
+    Project::load(path).map_err(read_error)
+}
+
+/// Turns a file that cannot be read into the command's error (exit 3).
+pub fn read_error(e: ReadError) -> CommandError {
+    e.error.into()
+}
+
+/// Loads the project the global options select, with every diagnostic `check` reports.
+pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
     if global.example {
-        return Ok(load_toml(Source::new(example::NAME, example::TEXT)));
+        return Ok(Project::example());
     }
     read(&locate(global)?)
 }
 
-/// Loads the matrix and refuses (printing its errors) when it has any.
-pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Loaded, CommandError> {
+/// Loads the project and refuses (printing its errors) when it has any.
+pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandError> {
     require_valid(out, load(global)?, true)
 }
 
-/// Prints the errors of `loaded` and fails when it has any (with `advise`, the summary line says
-/// to fix them first); returns it otherwise.
-pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loaded, CommandError> {
-    if !loaded.has_errors() {
-        return Ok(loaded);
+/// Prints the errors of `project` and fails when it has any (with `advise`, the summary line
+/// says to fix them first); returns it otherwise.
+pub fn require_valid(
+    out: &Output,
+    project: Project,
+    advise: bool,
+) -> Result<Project, CommandError> {
+    if !project.has_errors() {
+        return Ok(project);
     }
-    let errors: Vec<_> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    out.diagnostics(&errors, &loaded.source)?;
+    let errors: Vec<_> = project.errors().cloned().collect();
+    out.diagnostics(&errors, project.source())?;
     let one = errors.len() == 1;
     let advice = match (advise, one) {
         (false, _) => "",
@@ -76,36 +104,25 @@ pub fn require_valid(out: &Output, loaded: Loaded, advise: bool) -> Result<Loade
     };
     eprintln!(
         "error: `{}` has {} error{}{advice}",
-        loaded.source.name,
+        project.source().name,
         errors.len(),
         if one { "" } else { "s" },
     );
     Err(CommandError::matrix_reported())
 }
 
-/// Writes `contents` to `path` atomically (a temporary file in the same directory, then a
-/// rename), refusing to replace an existing file unless `force`.
+/// Writes `contents` to `path` (`-`: standard output) atomically, with the mode the umask
+/// gives, refusing to replace an existing file unless `force`.
 pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
     if path == Path::new("-") {
         std::io::stdout().write_all(contents.as_bytes())?;
         return Ok(());
     }
-    if !force && path.exists() {
-        return Err(
-            CommandError::io(format!("`{}` already exists", path.display()))
-                .with_hint("pass `--force` to replace it"),
-        );
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(|e| {
-        CommandError::io(format!("cannot create a file in `{}`: {e}", dir.display()))
-    })?;
-    tmp.write_all(contents.as_bytes())
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {e}", path.display())))?;
-    tmp.persist(path)
-        .map_err(|e| CommandError::io(format!("cannot write `{}`: {}", path.display(), e.error)))?;
+    edx_matrix_fsio::create(
+        path,
+        contents.as_bytes(),
+        edx_matrix_fsio::Mode::Public,
+        force,
+    )?;
     Ok(())
 }

@@ -4,8 +4,9 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::Loaded;
 use edx_matrix_git::{GitError, LocalRepo};
+pub use edx_matrix_model::error_chain::error_chain;
+use edx_matrix_project::Project;
 use std::path::PathBuf;
 
 /// The matrix file and the working tree it lives in.
@@ -53,21 +54,49 @@ pub fn git_error(err: GitError) -> CommandError {
     }
 }
 
-/// Returns an error's message followed by its causes.
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
-
 pub use edx_matrix_git::history::load_text;
 
-/// Prints the errors of `loaded` and fails when it has any; returns it otherwise.
-pub fn require_valid(out: &Output, loaded: Loaded) -> Result<Loaded, CommandError> {
-    crate::matrix_file::require_valid(out, loaded, false)
+/// Prints the errors of a revision's matrix (not of its `[pipelines]`: `diff` reports those as
+/// a pipeline impact it cannot compute) and fails when it has any; returns it otherwise.
+pub fn require_valid(out: &Output, project: Project) -> Result<Project, CommandError> {
+    if project.matrix_errors() == 0 {
+        return Ok(project);
+    }
+    let pipelines = project.pipeline_diagnostics().len();
+    let all = project.diagnostics();
+    let errors: Vec<_> = all[..all.len() - pipelines]
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    out.diagnostics(&errors, project.source())?;
+    eprintln!(
+        "error: `{}` has {} error{}",
+        project.source().name,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+    );
+    Err(CommandError::matrix_reported())
+}
+
+/// Reads the Python package `mr` names as it was at revision `rev` (through the importer);
+/// an error when `version_matrix.py` does not exist there.
+pub fn python_package_at(mr: &MatrixRepo, rev: &str) -> Result<Project, CommandError> {
+    use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+    let show = |name: &str| -> Result<Option<String>, CommandError> {
+        let path = format!("{}/{name}", mr.path);
+        mr.repo.show_file(rev, &path).map_err(git_error)
+    };
+    let version_matrix = show(VERSION_MATRIX)?.ok_or_else(|| {
+        CommandError::usage(format!(
+            "`{}/{VERSION_MATRIX}` does not exist at revision `{rev}`",
+            mr.path
+        ))
+    })?;
+    let text = edx_matrix_project::package_text(show(TYPES)?.as_deref(), &version_matrix);
+    Ok(Project::from_text(
+        format!("{rev}:{}", mr.path),
+        edx_matrix_project::SourceFormat::PythonPackage,
+        text,
+    ))
 }

@@ -1,8 +1,9 @@
 //! Located diagnostics: a model [`Problem`](edx_matrix_model::Problem) or a format error, placed in
 //! a source file, rendered for a terminal or as JSON.
 
+use crate::excerpt::{Excerpt, LineIndex};
+use crate::terminal::safe;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, LabelStyle};
-use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::WriteColor};
 use edx_matrix_model::{Code, Severity};
 use serde::Serialize;
@@ -243,16 +244,28 @@ pub fn render(
     source: &Source,
     out: &mut dyn WriteColor,
 ) -> std::io::Result<()> {
-    let file = SimpleFile::new(source.name.as_str(), source.text.as_str());
     let config = term::Config::default();
+    let index = LineIndex::new(&source.text);
     for diagnostic in diagnostics {
-        let cs = to_codespan(diagnostic, &source.name);
-        term::emit(out, &config, &file, &cs).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let spans: Vec<Range<usize>> = std::iter::once(&diagnostic.location)
+            .chain(diagnostic.secondary.iter().map(|s| &s.location))
+            .filter_map(|l| match l {
+                Location::Span(span) => Some(span.clone()),
+                _ => None,
+            })
+            .collect();
+        let (excerpt, moved) = Excerpt::new(&source.name, &source.text, &index, &spans);
+        let cs = to_codespan(diagnostic, &source.name, &moved);
+        term::emit(out, &config, &excerpt, &cs)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
     }
     Ok(())
 }
 
-fn to_codespan(d: &Diagnostic, file: &str) -> CsDiagnostic<()> {
+/// Converts a diagnostic for codespan, with its spans moved into the excerpt (`spans`, in the
+/// order of the primary then the secondary span locations) and every text made terminal-safe.
+fn to_codespan(d: &Diagnostic, file: &str, spans: &[Range<usize>]) -> CsDiagnostic<()> {
+    let mut spans = spans.iter().cloned();
     let base = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
@@ -260,26 +273,40 @@ fn to_codespan(d: &Diagnostic, file: &str) -> CsDiagnostic<()> {
     let mut labels = Vec::new();
     let mut notes = Vec::new();
     match &d.location {
-        Location::Span(span) => {
-            labels.push(Label::new(LabelStyle::Primary, (), span.clone()).with_message(&d.label));
+        Location::Span(_) => {
+            let span = spans.next().unwrap_or(0..0);
+            labels.push(Label::new(LabelStyle::Primary, (), span).with_message(safe(&d.label)));
         }
-        Location::JsonPath(path) => notes.push(format!("at {file} {path}: {}", d.label)),
-        Location::File => notes.push(d.label.clone()),
+        Location::JsonPath(path) => {
+            notes.push(format!("at {file} {}: {}", safe(path), safe(&d.label)))
+        }
+        Location::File => notes.push(safe(&d.label).into_owned()),
     }
     for s in &d.secondary {
         match &s.location {
-            Location::Span(span) => labels
-                .push(Label::new(LabelStyle::Secondary, (), span.clone()).with_message(&s.label)),
-            Location::JsonPath(path) => notes.push(format!("{}: {path}", s.label)),
+            Location::Span(_) => {
+                let span = spans.next().unwrap_or(0..0);
+                labels
+                    .push(Label::new(LabelStyle::Secondary, (), span).with_message(safe(&s.label)));
+            }
+            Location::JsonPath(path) => notes.push(format!("{}: {}", safe(&s.label), safe(path))),
             Location::File => {}
         }
     }
-    notes.extend(d.notes.iter().cloned());
-    notes.extend(d.help.iter().map(|h| format!("help: {h}")));
+    notes.extend(d.notes.iter().map(|n| safe_lines(n)));
+    notes.extend(d.help.iter().map(|h| format!("help: {}", safe_lines(h))));
     base.with_code(d.code.as_str())
-        .with_message(&d.message)
+        .with_message(safe_lines(&d.message))
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// Makes each line of a message terminal-safe: messages may hold several lines on purpose.
+fn safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| crate::terminal::clip(line, 4 * crate::terminal::MAX_SHOWN_CHARS))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Counts of errors and warnings.

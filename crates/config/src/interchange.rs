@@ -258,8 +258,10 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                 rolling: Release::is_rolling_name(&name),
                 name: name.into(),
                 branch: r.string(o, "branch", &path).into(),
-                python: r.string(o, "python_version", &path).into(),
-                node: r.string(o, "node_version", &path).into(),
+                python: r
+                    .optional_string(o, "python_version", &path)
+                    .map(Into::into),
+                node: r.optional_string(o, "node_version", &path).map(Into::into),
             });
         }
     }

@@ -31,17 +31,22 @@ pub mod catalogue;
 pub mod diagnostic;
 pub mod edit;
 pub mod example;
+mod excerpt;
 pub mod interchange;
 pub mod lints;
+pub mod operations;
 pub mod python_names;
 pub mod runbook;
 pub mod spanned;
 pub mod template;
+pub mod terminal;
+pub mod text_form;
 pub mod toml_load;
 pub mod toml_write;
 pub mod vars_load;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
+pub use python_names::PythonNames;
 
 use edx_matrix_model::{Matrix, check};
 use std::collections::HashSet;
@@ -53,6 +58,8 @@ pub enum Format {
     Toml,
     /// The interchange JSON (`model.json`).
     ModelJson,
+    /// A Python matrix package (`types.py` + `version_matrix.py`), read through the importer.
+    PythonPackage,
 }
 
 /// A matrix read from a source, with every diagnostic about it.
@@ -69,6 +76,8 @@ pub struct Loaded {
     /// The top-level keys of a TOML source (`stages`, `releases`, `pipelines`, …), so readers of
     /// optional sections can skip parsing the file again when theirs is absent.
     pub sections: Vec<String>,
+    /// The Python names of the `[python]` table (empty when there is none).
+    pub python: PythonNames,
 }
 
 impl Loaded {
@@ -90,20 +99,52 @@ impl Loaded {
 
 /// Reads and checks a TOML matrix.
 pub fn load_toml(source: Source) -> Loaded {
-    // Parse once: the matrix and the runbook sections are read from the same document, which is
+    load_toml_with(source, |_, _, _| ()).loaded
+}
+
+/// Everything [`load_toml_with`] read from one parse of a TOML matrix.
+#[derive(Clone, Debug)]
+pub struct TomlRead<T> {
+    /// The matrix and every diagnostic (the runbook and operations ones included).
+    pub loaded: Loaded,
+    /// The `[runbooks]` and `[operations]` sections (their diagnostics are in `loaded`).
+    pub runbooks: runbook::RunbookFile,
+    /// Where every part of the matrix was written.
+    pub source_map: toml_load::TomlSourceMap,
+    /// What the caller's section reader returned (the default when the text is not TOML).
+    pub sections: T,
+}
+
+/// Reads and checks a TOML matrix, parsing the text once: the matrix, the `[runbooks]` and
+/// `[operations]` sections (their diagnostics join the others, the values are returned), and
+/// whatever `sections` reads from the same parsed root table (the project loader reads
+/// `[pipelines]` this way). `sections` is not called when the text is not valid TOML.
+pub fn load_toml_with<T: Default>(
+    source: Source,
+    sections: impl FnOnce(&toml_edit::Table, &str, &Matrix) -> T,
+) -> TomlRead<T> {
+    // Parse once: the matrix and the other sections are read from the same document, which is
     // dropped before the (allocation-heavy) checks run.
-    let mut sections = Vec::new();
-    let mut runbook_diagnostics = Vec::new();
+    let mut section_names = Vec::new();
+    let mut runbooks = runbook::RunbookFile::default();
+    let mut extra = T::default();
+    let mut python = PythonNames::default();
+    let mut python_diagnostics = Vec::new();
     let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
         Ok(doc) => {
             let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
-            sections = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
-            if sections
+            section_names = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
+            if section_names
                 .iter()
                 .any(|s| s == "runbooks" || s == "operations")
             {
-                runbook_diagnostics =
-                    runbook::read_root(doc.as_table(), &source.text, &matrix).diagnostics;
+                runbooks = runbook::read_root(doc.as_table(), &source.text, &matrix);
+            }
+            extra = sections(doc.as_table(), &source.text, &matrix);
+            if section_names.iter().any(|s| s == "python") {
+                let (names, found) = PythonNames::read(doc.as_table(), &source.text);
+                python = names;
+                python_diagnostics = found;
             }
             (matrix, map, diagnostics)
         }
@@ -113,6 +154,7 @@ pub fn load_toml(source: Source) -> Loaded {
             vec![*diagnostic],
         ),
     };
+    let runbook_diagnostics = std::mem::take(&mut runbooks.diagnostics);
     let syntax_failed = diagnostics
         .iter()
         .any(|d| d.code == edx_matrix_model::Code::TomlSyntax);
@@ -134,11 +176,35 @@ pub fn load_toml(source: Source) -> Loaded {
             diagnostics.push(d);
         }
         diagnostics.extend(runbook_diagnostics);
+        diagnostics.extend(python_diagnostics);
     }
     let diagnostics = lints::apply(diagnostics, &map.lints);
     let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
-    loaded.sections = sections;
-    loaded
+    loaded.sections = section_names;
+    loaded.python = python;
+    TomlRead {
+        loaded,
+        runbooks,
+        source_map: map,
+        sections: extra,
+    }
+}
+
+/// How many times matrix text has been parsed for reading on this thread (by
+/// [`toml_load::parse`], behind every [`load_toml`], and by the section readers that parse on
+/// their own). Tests use it to show that a
+/// command reads its file once.
+pub fn parse_count() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
+/// Counts one parse of matrix text (see [`parse_count`]).
+pub fn count_parse() {
+    PARSES.with(|n| n.set(n.get() + 1));
+}
+
+thread_local! {
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Reads and checks an interchange JSON matrix.
@@ -162,6 +228,7 @@ fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagn
         matrix,
         diagnostics,
         sections: Vec::new(),
+        python: PythonNames::default(),
     }
 }
 

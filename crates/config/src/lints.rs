@@ -9,6 +9,10 @@ use edx_matrix_model::{Code, Severity};
 use std::collections::HashMap;
 use std::ops::Range;
 
+/// The errors `[lints]` may lower to a warning (`warn`, never `allow`): a credential in a URL
+/// is sometimes deliberate (a `file://` mirror, a private network).
+const LOWERABLE: &[Code] = &[Code::UrlCredentials];
+
 /// What a lint level does to a diagnostic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Level {
@@ -53,7 +57,10 @@ pub fn apply(
                 continue;
             }
         };
-        if code.default_severity() == Severity::Error && level != Level::Deny {
+        if code.default_severity() == Severity::Error
+            && level != Level::Deny
+            && !(LOWERABLE.contains(&code) && level == Level::Warn)
+        {
             problems.push(Diagnostic::new(
                 Code::UnknownLint,
                 Location::Span(span.clone()),
@@ -72,7 +79,11 @@ pub fn apply(
                 d.severity = Severity::Error;
                 Some(d)
             }
-            Some(Level::Warn) | None => Some(d),
+            Some(Level::Warn) => {
+                d.severity = Severity::Warning;
+                Some(d)
+            }
+            None => Some(d),
         })
         .collect();
     out.extend(problems);

@@ -13,8 +13,35 @@
 //! edx-platform = "edxapp"
 //! learning = "learn"
 //! ```
+//!
+//! The derived member name of `edx-platform` is `edx_platform` ([`derived_member`]); only names
+//! that differ are recorded. `classes` keys are the roles listed on [`PythonNames::classes`];
+//! `members` has `applications`, `releases` and `deployments`, each keyed by the matrix name.
 
+use crate::Diagnostic;
+use crate::spanned::{TomlReader, key_span};
 use indexmap::IndexMap;
+use toml_edit::{Item, Table, TableLike, value};
+
+/// The roles `[python.classes]` may name.
+pub const CLASS_ROLES: &[&str] = &[
+    "release",
+    "application",
+    "mfe",
+    "deployment",
+    "env_release",
+    "deployment_env_release",
+    "application_version",
+    "release_map",
+];
+/// The keys of `[python.members]`.
+pub const MEMBER_KINDS: &[&str] = &["applications", "releases", "deployments"];
+
+/// Returns the enum member name edx-matrix derives for a matrix name (`edx-platform` →
+/// `edx_platform`): `-` and `.` become `_`.
+pub fn derived_member(name: &str) -> String {
+    name.replace(['-', '.'], "_")
+}
 
 /// Python names that differ from the derived ones; empty when the derived names are right.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,5 +67,130 @@ impl PythonNames {
             && self.applications.is_empty()
             && self.releases.is_empty()
             && self.deployments.is_empty()
+    }
+}
+
+impl PythonNames {
+    /// Returns the `[python]` table, or `None` when nothing is recorded.
+    pub fn to_table(&self) -> Option<Table> {
+        if self.is_empty() {
+            return None;
+        }
+        let map = |m: &IndexMap<String, String>| {
+            let mut t = Table::new();
+            for (k, v) in m {
+                t.insert(k, value(v.as_str()));
+            }
+            t
+        };
+        let mut python = Table::new();
+        python.set_implicit(true);
+        if !self.classes.is_empty() {
+            python.insert("classes", Item::Table(map(&self.classes)));
+        }
+        let mut members = Table::new();
+        members.set_implicit(true);
+        for (kind, m) in [
+            ("applications", &self.applications),
+            ("releases", &self.releases),
+            ("deployments", &self.deployments),
+        ] {
+            if !m.is_empty() {
+                members.insert(kind, Item::Table(map(m)));
+            }
+        }
+        if !members.is_empty() {
+            python.insert("members", Item::Table(members));
+        }
+        Some(python)
+    }
+
+    /// Returns the `[python]` table as TOML text to append to a file (empty when nothing is
+    /// recorded).
+    pub fn to_toml(&self) -> String {
+        let Some(table) = self.to_table() else {
+            return String::new();
+        };
+        let mut doc = toml_edit::DocumentMut::new();
+        doc.insert("python", Item::Table(table));
+        doc.to_string()
+    }
+
+    /// Reads the `[python]` table of a document, reporting unknown keys and wrong types.
+    pub fn read(root: &dyn TableLike, text: &str) -> (Self, Vec<Diagnostic>) {
+        let mut out = PythonNames::default();
+        let mut reader = TomlReader::new(text);
+        let fallback = reader.fallback();
+        let Some(item) = root.get("python") else {
+            return (out, Vec::new());
+        };
+        let at = key_span(root, "python", &fallback);
+        let Some(python) = reader.table(item, "`[python]`", &at) else {
+            return (out, reader.into_diagnostics());
+        };
+        reader.unknown_keys(python, &["classes", "members"], "`[python]`", &at);
+        let strings = |reader: &mut TomlReader,
+                       parent: &dyn TableLike,
+                       key: &str,
+                       what: &str,
+                       allowed: Option<&[&str]>|
+         -> IndexMap<String, String> {
+            let mut m = IndexMap::new();
+            let Some(item) = parent.get(key) else {
+                return m;
+            };
+            let at = key_span(parent, key, &fallback);
+            let Some(t) = reader.table(item, what, &at) else {
+                return m;
+            };
+            if let Some(allowed) = allowed {
+                reader.unknown_keys(t, allowed, what, &at);
+            }
+            for (k, v) in t.iter() {
+                if allowed.is_some_and(|a| !a.contains(&k)) {
+                    continue;
+                }
+                let kat = key_span(t, k, &at);
+                if let Some((s, _)) = reader.string(v, &format!("`{k}` in {what}"), &kat) {
+                    m.insert(k.to_owned(), s);
+                }
+            }
+            m
+        };
+        out.classes = strings(
+            &mut reader,
+            python,
+            "classes",
+            "`[python.classes]`",
+            Some(CLASS_ROLES),
+        );
+        if let Some(item) = python.get("members") {
+            let mat = key_span(python, "members", &at);
+            if let Some(members) = reader.table(item, "`[python.members]`", &mat) {
+                reader.unknown_keys(members, MEMBER_KINDS, "`[python.members]`", &mat);
+                out.applications = strings(
+                    &mut reader,
+                    members,
+                    "applications",
+                    "`[python.members.applications]`",
+                    None,
+                );
+                out.releases = strings(
+                    &mut reader,
+                    members,
+                    "releases",
+                    "`[python.members.releases]`",
+                    None,
+                );
+                out.deployments = strings(
+                    &mut reader,
+                    members,
+                    "deployments",
+                    "`[python.members.deployments]`",
+                    None,
+                );
+            }
+        }
+        (out, reader.into_diagnostics())
     }
 }

@@ -21,6 +21,7 @@
 //! for that release, and [`Plan`] renders them as text, Markdown or JSON.
 
 pub mod builtin;
+pub mod due;
 
 use crate::diagnostic::Diagnostic;
 use crate::spanned::{self, TomlReader, key_span};
@@ -343,13 +344,14 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
             RunbookFile::default()
         }
         crate::Format::Toml => read(&loaded.source.text, &loaded.matrix),
-        crate::Format::ModelJson => RunbookFile::default(),
+        crate::Format::ModelJson | crate::Format::PythonPackage => RunbookFile::default(),
     }
 }
 
 /// Reads `[runbooks]` and `[operations]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
+    crate::count_parse();
     match toml_edit::Document::parse(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
         Err(_) => RunbookFile::default(),

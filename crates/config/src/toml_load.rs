@@ -29,6 +29,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "pipelines",
     "runbooks",
     "operations",
+    "python",
 ];
 /// The keys of a release.
 pub const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
@@ -250,6 +251,7 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
 
 /// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic.
 pub fn parse(text: &str) -> Result<toml_edit::Document<&str>, Box<Diagnostic>> {
+    crate::count_parse();
     toml_edit::Document::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let span = if span.is_empty() {
@@ -342,8 +344,8 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
         let mut release = Release {
             name: name.into(),
             branch: "".into(),
-            python: "".into(),
-            node: "".into(),
+            python: None,
+            node: None,
             rolling: Release::is_rolling_name(name),
         };
         let poison = |reader: &mut Reader, field| {
@@ -373,17 +375,19 @@ fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matr
                                     spans.branch = Some(span);
                                 }
                                 1 => {
-                                    release.python = text.into();
+                                    release.python = Some(text.into());
                                     spans.python = Some(span);
                                 }
                                 _ => {
-                                    release.node = text.into();
+                                    release.node = Some(text.into());
                                     spans.node = Some(span);
                                 }
                             },
                             None => poison(reader, field),
                         }
                     }
+                    // A release may record no runtime (issue 16); only the branch is required.
+                    None if slot != 0 => {}
                     None => {
                         reader.toml.missing(name_span.clone(), key, &what);
                         poison(reader, field);

@@ -133,8 +133,12 @@ pub fn write(matrix: &Matrix, layout: Layout, header: &[&str]) -> String {
     for r in &matrix.releases {
         let mut t = InlineTable::new();
         t.insert("branch", r.branch.as_str().into());
-        t.insert("python", r.python.as_str().into());
-        t.insert("node", r.node.as_str().into());
+        if let Some(python) = &r.python {
+            t.insert("python", python.as_str().into());
+        }
+        if let Some(node) = &r.node {
+            t.insert("node", node.as_str().into());
+        }
         if r.rolling != Release::is_rolling_name(r.name.as_str()) {
             t.insert("rolling", r.rolling.into());
         }

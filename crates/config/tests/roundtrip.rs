@@ -195,8 +195,8 @@ fn matrix() -> impl Strategy<Value = Matrix> {
                         } else {
                             format!("release/{r}").into()
                         },
-                        python: "3.11".into(),
-                        node: "20".into(),
+                        python: Some("3.11".into()),
+                        node: (r != "teak").then(|| "20".into()),
                         rolling: r == "master",
                     })
                     .collect(),

@@ -4,13 +4,19 @@
 //! dashboard of `edx-matrix serve` shows it.
 
 use crate::{FileCommit, GitError, LocalRepo};
-use edx_matrix_config::{Loaded, Source, load_json, load_toml};
+use edx_matrix_config::Loaded;
 use edx_matrix_model::Matrix;
+use edx_matrix_project::{Project, SourceFormat};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::thread;
+
+pub mod example;
+mod narrow;
+
+pub use narrow::parse_day;
 
 /// The commit a change landed in.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -109,14 +115,48 @@ pub struct History {
     /// Every deployment of any readable revision, in order of first appearance.
     #[serde(skip)]
     pub deployments_seen: Vec<String>,
+    /// Every release of any readable revision: the newest revision's releases in its order (the
+    /// order the grid colours them by), then the releases only older revisions define, newest
+    /// first.
+    #[serde(skip)]
+    pub releases: Vec<String>,
+    /// Every stage of any readable revision, in promotion order: the newest revision's stages,
+    /// then the stages only older revisions have.
+    #[serde(skip)]
+    pub stages: Vec<String>,
+    /// Every revision read (skipped ones included), oldest first: what a change is compared with
+    /// to show the commit's diff.
+    #[serde(skip)]
+    pub commits: Vec<CommitRef>,
+}
+
+/// One revision of a matrix file, for [`history_of_revisions`]: the commit, the file's path in
+/// it, and its text or why there is none.
+#[derive(Debug, Clone)]
+pub struct Revision {
+    /// The commit.
+    pub commit: CommitRef,
+    /// The file's path in that commit.
+    pub path: String,
+    /// The file's text, or why it cannot be read (the revision is then skipped).
+    pub text: Result<String, String>,
+}
+
+impl History {
+    /// Returns the revision read just before the one at `hash`, if any.
+    pub fn previous(&self, hash: &str) -> Option<&CommitRef> {
+        let at = self.commits.iter().position(|c| c.hash == hash)?;
+        at.checked_sub(1).map(|i| &self.commits[i])
+    }
 }
 
 /// What the timelines need from one revision's matrix: the stages in promotion order and, per
 /// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
 /// held in memory.
 #[derive(Debug)]
-struct Pins {
+pub(crate) struct Pins {
     stages: Vec<String>,
+    releases: Vec<String>,
     /// (deployment, [(stage, release)]), in file order.
     deployments: Vec<(String, Vec<(String, String)>)>,
 }
@@ -125,6 +165,7 @@ impl From<&Matrix> for Pins {
     fn from(matrix: &Matrix) -> Self {
         Pins {
             stages: matrix.stages.iter().map(ToString::to_string).collect(),
+            releases: matrix.releases.iter().map(|r| r.name.to_string()).collect(),
             deployments: matrix
                 .deployments
                 .iter()
@@ -152,6 +193,10 @@ struct Builder<'a> {
     seen_deployments: Vec<String>,
     first_stage: Option<String>,
     last_stage: Option<String>,
+    /// The releases of each readable revision, oldest first.
+    releases: Vec<Vec<String>>,
+    /// The stages of each readable revision, oldest first.
+    stages: Vec<Vec<String>>,
 }
 
 impl<'a> Builder<'a> {
@@ -165,12 +210,20 @@ impl<'a> Builder<'a> {
             seen_deployments: Vec::new(),
             first_stage: None,
             last_stage: None,
+            releases: Vec::new(),
+            stages: Vec::new(),
         }
     }
 
     fn add(&mut self, commit: &CommitRef, pins: &Pins) {
         let first = pins.stages.first().cloned();
         let last = pins.stages.last().cloned();
+        if self.releases.last() != Some(&pins.releases) {
+            self.releases.push(pins.releases.clone());
+        }
+        if self.stages.last() != Some(&pins.stages) {
+            self.stages.push(pins.stages.clone());
+        }
         let mut present = Vec::new();
         for (name, stages) in &pins.deployments {
             let name = name.as_str();
@@ -238,6 +291,19 @@ impl<'a> Builder<'a> {
         self.last_stage = last;
     }
 
+    /// The names of every revision, newest revision's order first.
+    fn all(names: &[Vec<String>]) -> Vec<String> {
+        let mut all: Vec<String> = Vec::new();
+        for names in names.iter().rev() {
+            for r in names {
+                if !all.contains(r) {
+                    all.push(r.clone());
+                }
+            }
+        }
+        all
+    }
+
     fn finish(mut self) -> (Vec<Timeline>, Vec<LeadTime>, Option<String>, Option<String>) {
         for lead in &mut self.leads {
             if let (Some(a), Some(b)) = (&lead.first_stage, &lead.last_stage) {
@@ -273,8 +339,6 @@ pub fn file_history(
 ) -> Result<History, GitError> {
     let mut log = repo.file_log(path)?;
     log.reverse();
-    let mut builder = Builder::new(deployment);
-    let mut skipped = Vec::new();
     // One `git cat-file --batch` for every revision: a process per revision would dominate.
     let wanted: Vec<(&str, &str)> = log
         .iter()
@@ -285,51 +349,82 @@ pub fn file_history(
     } else {
         repo.show_files(&wanted)?
     };
-    let mut texts = Vec::with_capacity(contents.len());
-    for content in contents {
-        texts.push(match content {
+    let mut revisions = Vec::with_capacity(contents.len());
+    for (commit, content) in log.iter().zip(contents) {
+        let text = match content {
             Ok(Some(text)) => Ok(text),
             Ok(None) => Err("the file does not exist in this commit".to_owned()),
             Err(err @ (GitError::NotUtf8 { .. } | GitError::NotAFile { .. })) => {
                 Err(err.to_string())
             }
             Err(err) => return Err(err),
+        };
+        revisions.push(Revision {
+            commit: CommitRef::from(commit),
+            path: commit.path_at_commit.clone(),
+            text,
         });
     }
-    for (commit, revision) in log.iter().zip(load_revisions(&log, texts)) {
-        let commit_ref = CommitRef::from(commit);
+    Ok(history_of_revisions(path, revisions, deployment))
+}
+
+/// Computes the history of a matrix file from its revisions, oldest first, as [`file_history`]
+/// does from git: the built-in example's history ([`example::revisions`]) goes through here too.
+/// With `deployment`, only that deployment's timelines and lead times are kept.
+pub fn history_of_revisions(
+    file: &str,
+    revisions: Vec<Revision>,
+    deployment: Option<&str>,
+) -> History {
+    history_in_format(file, revisions, None, deployment)
+}
+
+/// [`history_of_revisions`] with the format of every revision's text given (a Python package's
+/// text, see `edx_matrix_project::package_text`), or `None` for the format of its path.
+pub(crate) fn history_in_format(
+    file: &str,
+    revisions: Vec<Revision>,
+    format: Option<SourceFormat>,
+    deployment: Option<&str>,
+) -> History {
+    let mut builder = Builder::new(deployment);
+    let mut skipped = Vec::new();
+    let count = revisions.len();
+    let commits: Vec<CommitRef> = revisions.iter().map(|r| r.commit.clone()).collect();
+    let paths: Vec<String> = revisions.iter().map(|r| r.path.clone()).collect();
+    for ((commit, path), revision) in commits.iter().zip(paths).zip(load_revisions(revisions, format)) {
         match revision {
-            Ok(pins) => builder.add(&commit_ref, &pins),
+            Ok(pins) => builder.add(commit, &pins),
             Err(reason) => skipped.push(Skipped {
-                commit: commit_ref,
-                path: commit.path_at_commit.clone(),
+                commit: commit.clone(),
+                path,
                 reason,
             }),
         }
     }
     let deployments_seen = builder.seen_deployments.clone();
+    let releases = Builder::all(&builder.releases);
+    let stages = Builder::all(&builder.stages);
     let (timelines, lead_times, first_stage, last_stage) = builder.finish();
-    Ok(History {
-        file: path.to_owned(),
-        revisions: log.len(),
+    History {
+        file: file.to_owned(),
+        revisions: count,
         first_stage,
         last_stage,
         timelines,
         lead_times,
         skipped,
         deployments_seen,
-    })
+        releases,
+        stages,
+        commits,
+    }
 }
 
-/// Loads matrix text read from git or a file: interchange JSON when `path` ends in `.json`,
-/// TOML otherwise. `name` is what diagnostics call the source.
-pub fn load_text(path: &Path, name: String, text: String) -> Loaded {
-    let source = Source::new(name, text);
-    if path.extension().is_some_and(|e| e == "json") {
-        load_json(source)
-    } else {
-        load_toml(source)
-    }
+/// Loads project text read from git or a file, in the format of `path` (see
+/// [`edx_matrix_project::format_of`]). `name` is what diagnostics call the source.
+pub fn load_text(path: &Path, name: String, text: String) -> Project {
+    Project::from_path_text(path, name, text)
 }
 
 /// Describes the first error of a matrix that has errors, with its line when it has one:
@@ -355,30 +450,30 @@ pub fn first_error(loaded: &Loaded) -> String {
 /// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
 /// into contiguous runs loaded on one thread per core (at most 8).
 fn load_revisions(
-    log: &[FileCommit],
-    texts: Vec<Result<String, String>>,
+    revisions: Vec<Revision>,
+    format: Option<SourceFormat>,
 ) -> Vec<Result<Pins, String>> {
-    let load = |(commit, text): (&FileCommit, Result<String, String>)| -> Result<Pins, String> {
-        let path = &commit.path_at_commit;
-        let loaded = load_text(
-            Path::new(path),
-            format!("{}:{path}", commit.short_hash),
-            text?,
-        );
+    let load = |revision: Revision| -> Result<Pins, String> {
+        let path = &revision.path;
+        let name = format!("{}:{path}", revision.commit.short_hash);
+        let loaded = match format {
+            Some(format) => Project::from_text(name, format, revision.text?),
+            None => load_text(Path::new(path), name, revision.text?),
+        };
         if loaded.has_errors() {
-            Err(first_error(&loaded))
+            Err(first_error(&loaded.loaded))
         } else {
-            Ok(Pins::from(&loaded.matrix))
+            Ok(Pins::from(loaded.matrix()))
         }
     };
     let threads = thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .min(8);
-    if threads < 2 || texts.len() < 2 * PER_THREAD_AT_LEAST {
-        return log.iter().zip(texts).map(load).collect();
+    if threads < 2 || revisions.len() < 2 * PER_THREAD_AT_LEAST {
+        return revisions.into_iter().map(load).collect();
     }
-    let run = texts.len().div_ceil(threads).max(PER_THREAD_AT_LEAST);
-    let mut items = log.iter().zip(texts);
+    let run = revisions.len().div_ceil(threads).max(PER_THREAD_AT_LEAST);
+    let mut items = revisions.into_iter();
     let mut runs = Vec::new();
     loop {
         let next: Vec<_> = items.by_ref().take(run).collect();
@@ -489,19 +584,16 @@ mod tests {
         let acme = edx_matrix_config::example::TEXT;
         assert!(acme.contains(PRO));
         let n = 8 * PER_THREAD_AT_LEAST + 5;
-        let log: Vec<FileCommit> = (0..n)
-            .map(|i| FileCommit {
-                hash: format!("{i:040x}"),
-                short_hash: format!("{i:07x}"),
-                date: "2024-01-01T00:00:00Z".to_owned(),
-                subject: format!("revision {i}"),
-                path_at_commit: "edx-matrix.toml".to_owned(),
-            })
-            .collect();
+        let commit = |i: usize| CommitRef {
+            hash: format!("{i:040x}"),
+            short_hash: format!("{i:07x}"),
+            date: "2024-01-01T00:00:00Z".to_owned(),
+            subject: format!("revision {i}"),
+        };
         // Revision i pins `pro`'s CI stage to a release that encodes i % 3; every 7th does not
         // parse, every 11th has no file.
         let releases = ["teak", "ulmo", "verawood"];
-        let texts = (0..n)
+        let revisions = (0..n)
             .map(|i| match i {
                 _ if i % 11 == 5 => Err(format!("no file in {i}")),
                 _ if i % 7 == 3 => Ok(format!("{acme}\n[broken\n")),
@@ -513,8 +605,14 @@ mod tests {
                     ),
                 )),
             })
+            .enumerate()
+            .map(|(i, text)| Revision {
+                commit: commit(i),
+                path: "edx-matrix.toml".to_owned(),
+                text,
+            })
             .collect();
-        let loaded = load_revisions(&log, texts);
+        let loaded = load_revisions(revisions, None);
         assert_eq!(loaded.len(), n);
         for (i, revision) in loaded.iter().enumerate() {
             match revision {

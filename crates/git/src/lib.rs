@@ -38,9 +38,11 @@ mod discover;
 mod git_cli;
 pub mod history;
 mod local_repo;
+pub mod package_history;
 mod remote;
 mod url;
 mod verify;
+pub mod wanted;
 
 pub use discover::{UpstreamRelease, discover_releases};
 pub use git_cli::GitCli;

@@ -325,6 +325,34 @@ impl LocalRepo {
         Ok(parse_log(&String::from_utf8_lossy(&stdout), &path))
     }
 
+    /// Returns the commits that changed any of `paths` (relative to the top-level), newest
+    /// first, each with `label` as its `path_at_commit` (renames are not followed).
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`GitError`] for an invalid path or when git fails.
+    pub fn paths_log(&self, label: &str, paths: &[String]) -> Result<Vec<FileCommit>, GitError> {
+        let mut args = vec![
+            "-c".to_owned(),
+            "log.showSignature=false".to_owned(),
+            "log".to_owned(),
+            "--no-color".to_owned(),
+            "-z".to_owned(),
+            "--format=%x1e%H%x1f%h%x1f%cI%x1f%s".to_owned(),
+            "--".to_owned(),
+        ];
+        for path in paths {
+            args.push(normalize_repo_path(path)?);
+        }
+        let head = self.git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])?;
+        if !head.status.success() {
+            return Ok(Vec::new());
+        }
+        let output = self.git(&args)?;
+        let stdout = Self::expect_success("log", output)?;
+        Ok(parse_log(&String::from_utf8_lossy(&stdout), label))
+    }
+
     /// Returns the path of `file` relative to the top-level, with forward slashes.
     ///
     /// A relative `file` is taken relative to the current directory. The file need not

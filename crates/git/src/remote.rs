@@ -74,13 +74,6 @@ impl RemoteError {
 /// Serialises as the error message followed by its causes, for JSON reports.
 impl Serialize for RemoteError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut message = self.to_string();
-        let mut source = std::error::Error::source(self);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        serializer.serialize_str(&message)
+        serializer.serialize_str(&edx_matrix_model::error_chain::error_chain(self))
     }
 }

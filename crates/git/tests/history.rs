@@ -274,3 +274,37 @@ fn unborn_head_has_no_history() -> TestResult {
     assert_eq!(repo.file_log("matrix.toml")?, []);
     Ok(())
 }
+
+/// The example history written as a repository reads back, through git, as the same history
+/// as the in-memory revisions: same lanes, releases, dates and subjects (the hashes differ).
+#[test]
+fn example_repository_has_the_example_history() -> TestResult {
+    use edx_matrix_git::history::{example, file_history};
+    let sandbox = Sandbox::new()?;
+    let top = sandbox.path().join("acme");
+    example::write_repository(&top)?;
+    assert_eq!(
+        fs::read_to_string(top.join("edx-matrix.toml"))?,
+        edx_matrix_config::example::TEXT
+    );
+    let from_git = file_history(&LocalRepo::open(&top)?, "edx-matrix.toml", None)?;
+    let in_memory = example::history(None);
+    assert_eq!(from_git.revisions, 12);
+    assert!(from_git.skipped.is_empty());
+    let strip = |h: &edx_matrix_git::history::History| -> Vec<(String, String, Vec<String>)> {
+        (h.timelines.iter())
+            .map(|t| {
+                let changes = (t.changes.iter())
+                    .map(|c| format!("{:?} {} {}", c.release, c.commit.date, c.commit.subject))
+                    .collect();
+                (t.deployment.clone(), t.stage.clone(), changes)
+            })
+            .collect()
+    };
+    assert_eq!(strip(&from_git), strip(&in_memory));
+    // The commits are the same on every write (fixed dates and author): writing again is a no-op.
+    let head = LocalRepo::open(&top)?.resolve_rev("HEAD")?;
+    example::write_repository(&top)?;
+    assert_eq!(LocalRepo::open(&top)?.resolve_rev("HEAD")?, head);
+    Ok(())
+}

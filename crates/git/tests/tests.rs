@@ -6,4 +6,5 @@ mod discover;
 mod history;
 mod remote;
 mod support;
+mod wanted;
 mod wiring;

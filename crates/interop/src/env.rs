@@ -85,10 +85,10 @@ pub fn render(
             format!("{prefix}_RELEASE_BRANCH"),
             row.release_branch.to_owned(),
         ));
-        lines.push((
-            format!("{prefix}_RUNTIME_VERSION"),
-            row.runtime_version.to_owned(),
-        ));
+        // A release that records no runtime leaves the variable out, like a path an IDA lacks.
+        if let Some(runtime) = row.runtime_version {
+            lines.push((format!("{prefix}_RUNTIME_VERSION"), runtime.to_owned()));
+        }
         if let Some(path) = row.path {
             lines.push((format!("{prefix}_PATH"), path.to_owned()));
         }

@@ -32,8 +32,8 @@ pub struct Job {
     pub git_origin: String,
     /// The branch to build from.
     pub release_branch: String,
-    /// The Python (IDA) or Node (MFE) version.
-    pub runtime_version: String,
+    /// The Python (IDA) or Node (MFE) version; `null` when the release records none.
+    pub runtime_version: Option<String>,
     /// `<deployment>-<stage in lower case>`, the label logs and dashboards use.
     pub environment: String,
     /// The MFE's URL path.
@@ -55,7 +55,7 @@ pub fn include(matrix: &Matrix, filter: &Filter) -> Include {
                 kind: r.kind.as_str().to_owned(),
                 git_origin: r.git_origin.to_owned(),
                 release_branch: r.release_branch.to_owned(),
-                runtime_version: r.runtime_version.to_owned(),
+                runtime_version: r.runtime_version.map(str::to_owned),
                 environment: format!("{}-{}", r.deployment, r.stage.to_lowercase()),
                 path: r.path.map(str::to_owned),
             })

@@ -13,6 +13,8 @@
 
 pub mod env;
 pub mod github_actions;
+pub mod python_export;
 pub mod python_import;
+pub mod python_package;
 pub mod schema;
 pub mod tutor;

@@ -85,13 +85,43 @@ fn shape(table: &str, key: &str) -> Option<Value> {
                 "loki_datasource": string("The Loki data source uid")
             }
         }),
+        ("top", "python") => {
+            let names = |description: &str| json!({"type": "object", "description": description, "additionalProperties": {"type": "string"}});
+            json!({
+                "type": "object",
+                "description": "Python names of an estate's matrix package that differ from the derived ones (written by `import python`, used by `export python`)",
+                "additionalProperties": false,
+                "properties": {
+                    "classes": {
+                        "type": "object",
+                        "description": "Class or variable name per role",
+                        "additionalProperties": false,
+                        "properties": edx_matrix_config::python_names::CLASS_ROLES.iter().map(|r| ((*r).to_owned(), json!({"type": "string"}))).collect::<Map<String, Value>>()
+                    },
+                    "members": {
+                        "type": "object",
+                        "description": "Enum member names, by matrix name",
+                        "additionalProperties": false,
+                        "properties": {
+                            "applications": names("Enum member per application"),
+                            "releases": names("Enum member per release"),
+                            "deployments": names("Enum member per deployment")
+                        }
+                    }
+                }
+            })
+        }
         ("top", "pipelines") => json!({
             "type": "object",
             "description": "Pipeline generation settings (see the pipelines documentation)"
         }),
         ("release", "branch") => string("The upstream branch that carries the release"),
-        ("release", "python") => string("The default Python version of IDAs"),
-        ("release", "node") => string("The default Node version of MFEs"),
+        ("release", "python") => {
+            string("The default Python version of IDAs (optional: a release may record none)")
+        }
+        ("release", "node") => {
+            string("The default Node version of MFEs (optional: a release may record none)")
+        }
         ("release", "rolling") => {
             json!({"type": "boolean", "description": "A rolling line, newer than every named release"})
         }
@@ -177,7 +207,7 @@ pub fn schema() -> Value {
                     "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
                     "maxLength": 100
                 },
-                "release": object("release", RELEASE_KEYS, &["branch", "python", "node"], "A supported release"),
+                "release": object("release", RELEASE_KEYS, &["branch"], "A supported release"),
                 "application": object("application", APPLICATION_KEYS, &["kind"], "An application of the catalogue"),
                 "block": object("block", BLOCK_KEYS, &["releases", "deployments", "apps"], "A `[[map]]` block"),
                 "app_version": object("app_version", APP_VERSION_KEYS, &[], "An application in a `[map.apps]` table; `{}` takes every default"),

@@ -15,26 +15,32 @@ fn read(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
 
-/// Imports a layout directory; a broken-import case keeps only its `version_matrix.py` and takes
-/// the `current` layout's `types.py`.
+/// Imports a layout directory; a broken-import case keeps only the file it breaks and takes the
+/// other from the `current` layout.
 fn import_dir(dir: &str, options: &Options) -> Imported {
-    let types = if dir.starts_with("python-invalid/") {
-        "acme/python-layout/current/types.py".to_owned()
-    } else {
-        format!("{dir}/types.py")
+    let file = |name: &str| {
+        if fixtures().join(dir).join(name).exists() {
+            read(&format!("{dir}/{name}"))
+        } else if dir.starts_with("python-invalid/") {
+            read(&format!("acme/python-layout/current/{name}"))
+        } else {
+            String::new() // the single-file layout has no types.py
+        }
     };
     import(
-        Source::new("types.py", read(&types)),
-        Source::new(
-            "version_matrix.py",
-            read(&format!("{dir}/version_matrix.py")),
-        ),
+        Source::new("types.py", file("types.py")),
+        Source::new("version_matrix.py", file("version_matrix.py")),
         options,
     )
 }
 
 /// Resolves the imported TOML (read back through the loader) into the 8 row fields.
 fn resolved_rows(imported: &Imported) -> Value {
+    rows_of(imported, false)
+}
+
+/// Resolves the imported TOML; `with_path` adds each MFE row's path.
+fn rows_of(imported: &Imported, with_path: bool) -> Value {
     let toml = imported.to_toml();
     let loaded = load_toml(Source::new("edx-matrix.toml", toml));
     assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
@@ -42,7 +48,7 @@ fn resolved_rows(imported: &Imported) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
-                json!({
+                let mut row = json!({
                     "deployment": r.deployment,
                     "stage": r.stage,
                     "release": r.release,
@@ -51,7 +57,11 @@ fn resolved_rows(imported: &Imported) -> Value {
                     "git_origin": r.git_origin,
                     "release_branch": r.release_branch,
                     "runtime_version": r.runtime_version,
-                })
+                });
+                if let (true, Some(path)) = (with_path, r.path) {
+                    row["path"] = json!(path);
+                }
+                row
             })
             .collect(),
     )
@@ -81,6 +91,32 @@ fn current_layout_resolves_to_the_expected_rows() {
     assert_eq!(resolved_rows(&imported), expected);
 }
 
+/// Compares row lists, naming the first row that differs.
+fn assert_same_rows(got: &Value, expected: &Value, what: &str) {
+    let (got, expected) = (got.as_array().unwrap(), expected.as_array().unwrap());
+    for (i, (g, e)) in got.iter().zip(expected).enumerate() {
+        assert_eq!(g, e, "{what}: row {i} differs");
+    }
+    assert_eq!(got.len(), expected.len(), "{what}: row count");
+}
+
+#[test]
+fn renamed_and_single_file_layouts_resolve_as_python_computes_them() {
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    for layout in ["renamed", "single-file"] {
+        let imported = import_dir(&format!("acme/python-layout/{layout}"), &options);
+        assert_eq!(errors(&imported), vec![], "{layout}");
+        let expected: Value = serde_json::from_str(&read(&format!(
+            "acme/python-layout/{layout}/expected-resolved.json"
+        )))
+        .unwrap();
+        assert_same_rows(&rows_of(&imported, layout == "renamed"), &expected, layout);
+    }
+}
+
 #[test]
 fn legacy_layout_takes_runtime_defaults_from_the_code() {
     let imported = import_dir("acme/python-layout/legacy", &Options::default());
@@ -93,7 +129,8 @@ fn legacy_layout_takes_runtime_defaults_from_the_code() {
             .matrix
             .releases
             .iter()
-            .all(|r| r.python == "3.8" && r.node == "16")
+            .all(|r| r.python.as_ref().is_some_and(|v| v == "3.8")
+                && r.node.as_ref().is_some_and(|v| v == "16"))
     );
 }
 
@@ -110,7 +147,8 @@ fn legacy_defaults_can_be_given_on_the_command_line() {
             .matrix
             .releases
             .iter()
-            .all(|r| r.python == "3.9" && r.node == "16")
+            .all(|r| r.python.as_ref().is_some_and(|v| v == "3.9")
+                && r.node.as_ref().is_some_and(|v| v == "16"))
     );
 }
 
@@ -140,6 +178,81 @@ fn warnings(imported: &Imported) -> Vec<(Code, String, (usize, usize))> {
             })
         })
         .collect()
+}
+
+#[test]
+fn each_unsupported_construct_is_an_error_at_its_place_naming_it() {
+    let cases = [
+        ("property-loop", "types.py", (123, 9), "a `for` loop"),
+        (
+            "property-nested-if",
+            "types.py",
+            (123, 9),
+            "a condition inside a condition",
+        ),
+        (
+            "default-depends-on-application",
+            "types.py",
+            (123, 40),
+            "depends on `self.application`",
+        ),
+        (
+            "new-computed-attribute",
+            "types.py",
+            (86, 26),
+            "a call of this",
+        ),
+        (
+            "member-arity",
+            "types.py",
+            (91, 5),
+            "has 3 values where `OpenEdxSupportedRelease.__new__` takes 4",
+        ),
+        (
+            "fstring-override",
+            "version_matrix.py",
+            (629, 33),
+            "an f-string",
+        ),
+        (
+            "star-arguments",
+            "version_matrix.py",
+            (629, 17),
+            "a `**` argument",
+        ),
+    ];
+    for (dir, file, at, says) in cases {
+        let imported = import_dir(&format!("python-invalid/{dir}"), &Options::default());
+        let found: Vec<_> = [&imported.types, &imported.version_matrix]
+            .into_iter()
+            .flat_map(|f| {
+                f.diagnostics.iter().filter(|d| d.is_error()).map(|d| {
+                    (
+                        f.source.name.clone(),
+                        d.line_col(&f.source).unwrap_or((0, 0)),
+                        d.message.clone(),
+                    )
+                })
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "{dir}: {found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1),
+            (file, at),
+            "{dir}: {found:?}"
+        );
+        assert!(found[0].2.contains(says), "{dir}: {found:?}");
+        assert_eq!(
+            imported
+                .types
+                .diagnostics
+                .iter()
+                .chain(&imported.version_matrix.diagnostics)
+                .filter(|d| d.is_error())
+                .count(),
+            1
+        );
+    }
 }
 
 #[test]
@@ -182,8 +295,8 @@ fn current_with(
 const BRANCH_RULE: &str = "        return self.branch_override or self.release.branch";
 const SPECIAL_BRANCH: &str = r#"        if self.application == "edx-platform" and self.release == "master":
             return "acme/special"
-        if self.branch_override.startswith("x"):
-            return "other"
+        if self.release == "teak" and self.application_type == "MFE":
+            return "mfe/teak"
         return self.branch_override or self.release.branch"#;
 
 #[test]
@@ -274,4 +387,126 @@ fn unreadable_values_are_errors_not_guesses() {
     let found = errors(&imported);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, Code::PythonUnreadable);
+}
+
+#[test]
+fn names_that_differ_from_the_derived_ones_go_to_the_python_table() {
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    let imported = import_dir("acme/python-layout/renamed", &options);
+    let p = &imported.python;
+    assert_eq!(
+        p.applications.get("edx-platform").map(String::as_str),
+        Some("edxapp")
+    );
+    assert_eq!(
+        p.applications.get("authoring").map(String::as_str),
+        Some("course_authoring")
+    );
+    assert_eq!(
+        p.applications.get("learning").map(String::as_str),
+        Some("learn")
+    );
+    // Derived names are not recorded; neither are the default class names.
+    assert!(!p.applications.contains_key("forum"));
+    assert!(p.classes.is_empty(), "{:?}", p.classes);
+    let loaded = load_toml(Source::new("edx-matrix.toml", imported.to_toml()));
+    assert_eq!(&loaded.python, p);
+    // The current layout spells every name the derived way.
+    let current = import_dir("acme/python-layout/current", &Options::default());
+    assert!(current.python.is_empty(), "{:?}", current.python);
+    // The single-file layout: deployment members `campus_staging` are derived, so empty too.
+    let single = import_dir("acme/python-layout/single-file", &options);
+    assert!(single.python.deployments.is_empty());
+    assert_eq!(
+        single
+            .python
+            .applications
+            .get("edx-platform")
+            .map(String::as_str),
+        Some("edxapp")
+    );
+}
+
+#[test]
+fn a_special_case_after_the_override_check_spares_explicit_overrides() {
+    // `renamed`: `if self.branch_override: return …` comes first, then the special case.
+    let options = Options {
+        apply_special_cases: true,
+        ..Options::default()
+    };
+    let imported = import_dir("acme/python-layout/renamed", &options);
+    let branches: Vec<(String, Option<String>)> = imported
+        .matrix
+        .release_map
+        .iter()
+        .filter(|e| e.release == "master")
+        .flat_map(|e| {
+            e.apps
+                .iter()
+                .filter(|v| v.application == "edx-platform")
+                .map(move |v| {
+                    (
+                        e.deployment.to_string(),
+                        v.branch.as_ref().map(|b| b.to_string()),
+                    )
+                })
+        })
+        .collect();
+    assert_eq!(
+        branches,
+        vec![
+            ("campus".into(), Some("acme/master".into())),
+            ("campus-staging".into(), Some("acme/master".into())),
+            ("online".into(), Some("acme/master-stable".into())),
+        ]
+    );
+    let special: Vec<_> = warnings(&imported)
+        .into_iter()
+        .filter(|w| w.0 == Code::PythonSpecialCase)
+        .collect();
+    assert_eq!(special.len(), 1, "{special:?}");
+}
+
+#[test]
+fn truncated_layouts_never_panic() {
+    // The fuzz target's property on inputs near real ones: prefixes of each layout's files
+    // import without panicking (errors are fine), with and without special cases.
+    for layout in ["current", "legacy", "renamed", "single-file"] {
+        let dir = format!("acme/python-layout/{layout}");
+        let types = if layout == "single-file" {
+            String::new()
+        } else {
+            read(&format!("{dir}/types.py"))
+        };
+        let matrix = read(&format!("{dir}/version_matrix.py"));
+        for step in (0..matrix.len()).step_by(211) {
+            let Some(cut) = matrix.get(..step) else {
+                continue;
+            };
+            for apply_special_cases in [false, true] {
+                let options = Options {
+                    apply_special_cases,
+                    ..Options::default()
+                };
+                let _ = import(
+                    Source::new("types.py", types.clone()),
+                    Source::new("version_matrix.py", cut),
+                    &options,
+                );
+            }
+        }
+        for step in (0..types.len()).step_by(97) {
+            let Some(cut) = types.get(..step) else {
+                continue;
+            };
+            let _ = import(
+                Source::new("types.py", cut),
+                Source::new("version_matrix.py", matrix.clone()),
+                &Options::default(),
+            );
+        }
+    }
 }

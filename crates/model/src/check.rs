@@ -247,24 +247,51 @@ fn runtime_problem(value: &str, at: Subject, what: &str) -> Option<Problem> {
 }
 
 fn branch_problem(value: &str, at: Subject) -> Option<Problem> {
-    branch_name_problem(value).map(|why| {
-        Problem::new(
+    if let Some(why) = branch_name_problem(value) {
+        return Some(Problem::new(
             Code::InvalidBranch,
             at,
             format!("invalid branch name `{}`", value.escape_debug()),
             why,
+        ));
+    }
+    let meta = crate::names::shell_metacharacters(value);
+    (!meta.is_empty()).then(|| {
+        let list: Vec<String> = meta.iter().map(|c| format!("`{c}`")).collect();
+        Problem::new(
+            Code::BranchShellMetacharacter,
+            at,
+            format!(
+                "branch name `{}` has shell metacharacters: {}",
+                value.escape_debug(),
+                list.join(" ")
+            ),
+            "git allows it; scripts that use the branch may not",
         )
+        .with_help("rename the branch, or silence this with `branch-shell-metacharacter = \"allow\"` in `[lints]`")
     })
 }
 
+/// Checks a repository or origin URL: an invalid one, else one with a credential. Messages
+/// show the URL with its credential redacted.
 fn repository_problem(value: &str, at: Subject) -> Option<Problem> {
-    repository_url_problem(value).map(|why| {
-        Problem::new(
+    let shown = crate::url::redact_url(value);
+    if let Some(why) = repository_url_problem(value) {
+        return Some(Problem::new(
             Code::InvalidRepository,
             at,
-            format!("invalid repository URL `{}`", value.escape_debug()),
+            format!("invalid repository URL `{}`", shown.escape_debug()),
             why,
+        ));
+    }
+    crate::url::url_credentials(value).then(|| {
+        Problem::new(
+            Code::UrlCredentials,
+            at,
+            format!("repository URL `{shown}` has a credential in it"),
+            "a credential in the matrix file",
         )
+        .with_help("use a credential helper, an SSH key or a deploy token outside the file; `url-credentials = \"warn\"` in `[lints]` accepts it (for file:// or private setups)")
     })
 }
 
@@ -284,16 +311,20 @@ fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m
             release.branch.as_str(),
             at(ReleaseField::Branch),
         ));
-        out.extend(runtime_problem(
-            release.python.as_str(),
-            at(ReleaseField::Python),
-            "Python",
-        ));
-        out.extend(runtime_problem(
-            release.node.as_str(),
-            at(ReleaseField::Node),
-            "Node",
-        ));
+        if let Some(python) = &release.python {
+            out.extend(runtime_problem(
+                python.as_str(),
+                at(ReleaseField::Python),
+                "Python",
+            ));
+        }
+        if let Some(node) = &release.node {
+            out.extend(runtime_problem(
+                node.as_str(),
+                at(ReleaseField::Node),
+                "Node",
+            ));
+        }
     }
     names
 }
@@ -319,7 +350,7 @@ fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap
                     Code::MfeWithoutPath,
                     at(None),
                     format!("MFE `{}` has no path", app.name),
-                    "this MFE needs a `path`",
+                    "no `path`: its rows carry none",
                 )
                 .with_help("an MFE is served under a URL path segment, e.g. `path = \"learn\"`"),
             ),
@@ -670,12 +701,17 @@ fn check_entry_apps(
                 ));
             }
             for (i, command) in commands.iter().enumerate() {
-                if command.trim().is_empty() || command.chars().any(|c| c.is_control()) {
+                let why = if command.trim().is_empty() {
+                    Some("empty")
+                } else {
+                    crate::names::text_problem(command)
+                };
+                if let Some(why) = why {
                     out.push(Problem::new(
                         Code::InvalidCommand,
                         at(Some(EntryField::Translation(i))),
                         format!("invalid translation command `{}`", command.escape_debug()),
-                        "empty, or contains a newline or control character",
+                        why,
                     ));
                 }
             }

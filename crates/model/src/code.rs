@@ -74,14 +74,15 @@ codes! {
     UndefinedDeployment = "undefined-deployment", Error, "a release-map block names a deployment that is not defined";
     UnknownApplication = "unknown-application", Error, "a release-map entry names an application that is not in the catalogue";
     MissingEntry = "missing-entry", Error, "a stage runs a release for which its deployment has no release-map entry";
-    MfeWithoutPath = "mfe-without-path", Error, "an MFE without a URL path";
+    MfeWithoutPath = "mfe-without-path", Warning, "an MFE without a URL path";
     PathOnIda = "path-on-ida", Error, "an IDA with an MFE path";
     EmptyOrigin = "empty-origin", Error, "an entry whose application has no repository and that names no origin";
     InvalidBranch = "invalid-branch", Error, "a branch that is not a valid git branch name (git check-ref-format)";
     InvalidRepository = "invalid-repository", Error, "a repository that is not an https, ssh, git or file URL or `user@host:path`";
     InvalidRuntime = "invalid-runtime", Error, "a Python or Node version with characters outside `A-Z a-z 0-9 . - _ +`";
     InvalidPath = "invalid-path", Error, "an MFE path that is not a single URL path segment";
-    InvalidCommand = "invalid-command", Error, "an empty translation command, or one with a newline or control character";
+    InvalidCommand = "invalid-command", Error, "an empty translation command, or one with a newline, control character, line separator, bidi control or `((`";
+    UrlCredentials = "url-credentials", Error, "a repository or origin URL with a credential in it (`https://user:TOKEN@host/…`); `[lints]` can lower it to a warning";
     KindMismatch = "kind-mismatch", Error, "an interchange entry's `application_type` disagrees with the catalogue";
     StageOrderConflict = "stage-order-conflict", Error, "deployments in the interchange JSON list their stages in contradicting orders";
     UnknownLint = "unknown-lint", Error, "a `[lints]` key that is not a diagnostic code, or a level other than allow/warn/deny";
@@ -91,6 +92,7 @@ codes! {
     TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
     EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
     EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+    BranchShellMetacharacter = "branch-shell-metacharacter", Warning, "a branch name with a shell metacharacter (`$ ` ; & | < > ( ) ' \" ! #`): git allows it, most build scripts and `export tutor` do not";
     // runbooks
     RunbookUndefinedRelease = "runbook-undefined-release", Error, "a `[runbooks]` entry for a release that is not defined";
     RunbookUndefinedStage = "runbook-undefined-stage", Error, "a runbook step names a stage that is not in the stage order";

@@ -10,7 +10,7 @@
 //! # use edx_matrix_model::{Matrix, Release, Application, AppKind, Deployment, StagePin,
 //! #     ReleaseMapEntry, AppVersion};
 //! # let release = |name: &str| Release { name: name.into(), branch: format!("release/{name}").into(),
-//! #     python: "3.11".into(), node: "24".into(), rolling: false };
+//! #     python: Some("3.11".into()), node: Some("24".into()), rolling: false };
 //! # let old = Matrix {
 //! #     stages: vec!["CI".into()],
 //! #     releases: vec![release("teak"), release("ulmo")],
@@ -54,18 +54,18 @@ pub struct StageChange {
 pub struct ReleaseDef {
     /// The release branch.
     pub branch: String,
-    /// The Python version of its IDAs.
-    pub python: String,
-    /// The Node version of its MFEs.
-    pub node: String,
+    /// The Python version of its IDAs, when recorded.
+    pub python: Option<String>,
+    /// The Node version of its MFEs, when recorded.
+    pub node: Option<String>,
 }
 
 impl From<&Release> for ReleaseDef {
     fn from(r: &Release) -> Self {
         ReleaseDef {
             branch: r.branch.to_string(),
-            python: r.python.to_string(),
-            node: r.node.to_string(),
+            python: r.python.as_ref().map(ToString::to_string),
+            node: r.node.as_ref().map(ToString::to_string),
         }
     }
 }
@@ -93,8 +93,8 @@ pub struct RowValues {
     pub origin: String,
     /// The branch built.
     pub branch: String,
-    /// The Python (IDA) or Node (MFE) version.
-    pub runtime: String,
+    /// The Python (IDA) or Node (MFE) version, when the release records one.
+    pub runtime: Option<String>,
     /// The MFE path, for MFEs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -110,7 +110,7 @@ impl From<&Row<'_>> for RowValues {
             kind: row.kind,
             origin: row.git_origin.to_owned(),
             branch: row.release_branch.to_owned(),
-            runtime: row.runtime_version.to_owned(),
+            runtime: row.runtime_version.map(str::to_owned),
             path: row.path.map(str::to_owned),
             translations: row.translations.map(<[String]>::to_vec),
         }
@@ -365,7 +365,7 @@ fn builds(matrix: &Matrix) -> BTreeMap<(String, String), BuildInputs> {
                         kind: a.kind,
                         origin: a.git_origin.to_owned(),
                         branch: a.release_branch.to_owned(),
-                        runtime: a.runtime_version.to_owned(),
+                        runtime: a.runtime_version.map(str::to_owned),
                         path: a.path.map(str::to_owned),
                         translations: a.translations.map(<[String]>::to_vec),
                     };

@@ -11,7 +11,7 @@
 //! let matrix = Matrix {
 //!     stages: vec!["CI".into()],
 //!     releases: vec![Release { name: "ulmo".into(), branch: "release/ulmo".into(),
-//!         python: "3.11".into(), node: "24".into(), rolling: false }],
+//!         python: Some("3.11".into()), node: Some("24".into()), rolling: false }],
 //!     applications: vec![Application { name: "forum".into(), kind: AppKind::Ida,
 //!         repository: Some("https://github.com/openedx/cs_comments_service".into()), path: None }],
 //!     deployments: vec![Deployment { name: "campus".into(),
@@ -23,13 +23,15 @@
 //! assert!(edx_matrix_model::check(&matrix).is_empty());
 //! let rows = resolve(&matrix, &Filter::default()).rows;
 //! assert_eq!(rows[0].release_branch, "release/ulmo");
-//! assert_eq!(rows[0].runtime_version, "3.11");
+//! assert_eq!(rows[0].runtime_version, Some("3.11"));
 //! ```
 #![deny(missing_docs)]
 
 pub mod check;
 pub mod code;
 pub mod compare;
+pub mod environment;
+pub mod error_chain;
 pub mod lookup;
 pub mod matrix;
 pub mod names;

@@ -29,10 +29,10 @@ pub struct Release {
     pub name: ReleaseName,
     /// The upstream branch that carries it (`release/ulmo`).
     pub branch: BranchName,
-    /// The default Python version of IDAs on this release.
-    pub python: RuntimeVersion,
-    /// The default Node version of MFEs on this release.
-    pub node: RuntimeVersion,
+    /// The default Python version of IDAs on this release, when one is recorded.
+    pub python: Option<RuntimeVersion>,
+    /// The default Node version of MFEs on this release, when one is recorded.
+    pub node: Option<RuntimeVersion>,
     /// Whether this is a rolling line (newer than every named release).
     pub rolling: bool,
 }

@@ -121,6 +121,61 @@ pub fn is_valid_name(name: &str) -> bool {
     name.len() <= 100 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
+/// Returns whether `c` is a character that breaks or disguises text where it is shown: a line or
+/// paragraph separator (U+2028, U+2029), NEL (U+0085), or a bidirectional control (U+061C,
+/// U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) that can make a value read differently from
+/// what it is. Refused in every name, branch, URL and command, like control characters.
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{85}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{61c}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// The rules every value that can reach a pipeline or a terminal follows (branches, URLs,
+/// commands): returns why `value` breaks one, or `None`.
+///
+/// - no control character, line or paragraph separator, NEL or bidi control
+///   ([`is_hidden_char`]);
+/// - no `((`: Concourse replaces `((name))` with a credential from its vault, so a value with
+///   it could send a secret wherever the value goes.
+pub fn text_problem(value: &str) -> Option<&'static str> {
+    if value.chars().any(|c| c.is_control()) {
+        return Some("it contains a control character");
+    }
+    if value.chars().any(is_hidden_char) {
+        return Some("it contains a line separator, NEL or bidirectional control character");
+    }
+    if value.contains("((") {
+        return Some("`((` starts a Concourse credential reference `((var))`");
+    }
+    None
+}
+
+/// The characters of a branch name that a shell gives a meaning to and git allows.
+const SHELL_META: &[char] = &[
+    '$', '`', ';', '&', '|', '<', '>', '(', ')', '\'', '"', '!', '#',
+];
+
+/// Returns the shell metacharacters in branch `name` (git allows them; most consumers of a
+/// branch name, build scripts and Tutor settings, do not expect them).
+pub fn shell_metacharacters(name: &str) -> Vec<char> {
+    let mut found: Vec<char> = Vec::new();
+    for c in name.chars().filter(|c| SHELL_META.contains(c)) {
+        if !found.contains(&c) {
+            found.push(c);
+        }
+    }
+    found
+}
+
 /// Returns whether `version` is a plausible runtime version (`3.12`, `24`, `20.11.1`, `3.12-slim`).
 pub fn is_valid_runtime(version: &str) -> bool {
     !version.is_empty()
@@ -156,6 +211,32 @@ mod tests {
         assert!(!is_valid_name("a b"));
         assert!(!is_valid_name("a/b"));
         assert!(!is_valid_name("a;rm"));
+    }
+
+    #[test]
+    fn hidden_and_concourse_text() {
+        for bad in [
+            "a\u{2028}b",
+            "a\u{2029}",
+            "x\u{85}",
+            "\u{202e}x",
+            "a\u{2066}b",
+            "a\u{200f}",
+            "a\u{1b}[31m",
+            "x((secret))",
+        ] {
+            assert!(text_problem(bad).is_some(), "{bad:?}");
+        }
+        for ok in [
+            "release/ulmo",
+            "https://github.com/a/b",
+            "npm run (build)",
+            "é-ü",
+        ] {
+            assert_eq!(text_problem(ok), None, "{ok:?}");
+        }
+        assert_eq!(shell_metacharacters("a$(b)"), vec!['$', '(', ')']);
+        assert!(shell_metacharacters("release/ulmo-1.2").is_empty());
     }
 
     #[test]

@@ -25,8 +25,8 @@ mod tests {
         Release {
             name: name.into(),
             branch: "b".into(),
-            python: "3".into(),
-            node: "2".into(),
+            python: Some("3".into()),
+            node: Some("2".into()),
             rolling: Release::is_rolling_name(name),
         }
     }

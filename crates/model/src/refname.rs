@@ -30,6 +30,17 @@ pub fn branch_name_problem(name: &str) -> Option<&'static str> {
     if name.contains("@{") {
         return Some("a branch name cannot contain `@{`");
     }
+    if let Some(why) = crate::names::text_problem(name) {
+        return Some(match why {
+            w if w.starts_with("`((`") => {
+                "a branch name cannot contain `((` (a Concourse credential reference)"
+            }
+            w if w.contains("separator") => {
+                "a branch name cannot contain line separators, NEL or bidirectional control characters"
+            }
+            _ => "a branch name cannot contain control characters",
+        });
+    }
     for c in name.chars() {
         if c.is_ascii_control() || c == '\u{7f}' {
             return Some("a branch name cannot contain control characters");
@@ -92,6 +103,12 @@ mod tests {
             "x/y.lock",
             "a\tb",
             "a\u{7f}",
+            "x\u{2028}y",
+            "x\u{2029}y",
+            "x\u{85}y",
+            "x\u{202e}y",
+            "x\u{2067}y",
+            "a((registry-password))",
         ] {
             assert!(branch_name_problem(bad).is_some(), "{bad:?}");
         }

@@ -66,9 +66,9 @@ impl<'m> Index<'m> {
             .unwrap_or(&own_release.branch)
             .as_str();
         let runtime_version = match (&version.runtime, app.kind) {
-            (Some(runtime), _) => runtime.as_str(),
-            (None, AppKind::Ida) => own_release.python.as_str(),
-            (None, AppKind::Mfe) => own_release.node.as_str(),
+            (Some(runtime), _) => Some(runtime.as_str()),
+            (None, AppKind::Ida) => own_release.python.as_ref().map(|v| v.as_str()),
+            (None, AppKind::Mfe) => own_release.node.as_ref().map(|v| v.as_str()),
         };
         Some(ResolvedApp {
             application: app.name.as_str(),
@@ -110,8 +110,8 @@ pub struct ResolvedApp<'m> {
     pub git_origin: &'m str,
     /// The branch to build from.
     pub release_branch: &'m str,
-    /// The Python (IDA) or Node (MFE) version.
-    pub runtime_version: &'m str,
+    /// The Python (IDA) or Node (MFE) version; `None` when the release records none.
+    pub runtime_version: Option<&'m str>,
     /// The MFE's URL path.
     pub path: Option<&'m str>,
     /// Commands run before building an MFE.
@@ -140,8 +140,8 @@ pub struct Row<'m> {
     pub git_origin: &'m str,
     /// The branch to build from.
     pub release_branch: &'m str,
-    /// The Python (IDA) or Node (MFE) version.
-    pub runtime_version: &'m str,
+    /// The Python (IDA) or Node (MFE) version; `None` when the release records none.
+    pub runtime_version: Option<&'m str>,
     /// The MFE's URL path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<&'m str>,
@@ -183,7 +183,7 @@ impl<'m> Row<'m> {
             self.kind,
             self.git_origin,
             self.release_branch,
-            self.runtime_version,
+            self.runtime_version.unwrap_or(""),
         )
     }
 }

@@ -1,10 +1,16 @@
-//! Git remote URL validation: only the transports an operator would use, nothing that can run code.
+//! Git remote URL validation: only the transports an operator would use, nothing that can run
+//! code, no host git could read as an option, no hidden credential; and redaction of the
+//! credentials a URL carries, for everywhere a URL is shown.
 
 /// Returns why `url` is not an acceptable git repository URL, or `None` when it is.
 ///
 /// Accepted: `https://`, `http://`, `ssh://`, `git://`, `file://` URLs and scp-like
 /// `user@host:path`. Rejected: `ext::` and other remote helpers (they run commands), anything
-/// starting with `-` (it would be read as an option), whitespace and control characters.
+/// starting with `-` or a host starting with `-` (it would be read as an option, as in
+/// `ssh://-oProxyCommand=…`), whitespace, control characters and the other characters of
+/// [`crate::names::text_problem`], and `((` (a Concourse credential reference).
+///
+/// Credentials in a URL are not a problem of this function: see [`url_credentials`].
 pub fn repository_url_problem(url: &str) -> Option<&'static str> {
     if url.is_empty() {
         return Some("a repository URL cannot be empty");
@@ -15,6 +21,14 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Some("a repository URL cannot contain whitespace or control characters");
     }
+    if url.chars().any(crate::names::is_hidden_char) {
+        return Some(
+            "a repository URL cannot contain line separators, NEL or bidirectional control characters",
+        );
+    }
+    if url.contains("((") {
+        return Some("a repository URL cannot contain `((` (a Concourse credential reference)");
+    }
     if url.contains("::") {
         return Some("remote helpers such as `ext::` are not allowed");
     }
@@ -22,6 +36,11 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
         if let Some(rest) = url.strip_prefix(scheme) {
             if rest.is_empty() || (scheme != "file://" && rest.starts_with('/')) {
                 return Some("the URL has no host");
+            }
+            let authority = rest.split('/').next().unwrap_or("");
+            let host = authority.rsplit('@').next().unwrap_or("");
+            if host.starts_with('-') {
+                return Some("the host of a repository URL cannot start with `-`");
             }
             return None;
         }
@@ -34,6 +53,9 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
     // scp-like: user@host:path
     if let Some((user_host, path)) = url.split_once(':') {
         if let Some((user, host)) = user_host.split_once('@') {
+            if host.starts_with('-') {
+                return Some("the host of a repository URL cannot start with `-`");
+            }
             if !user.is_empty() && !host.is_empty() && !path.is_empty() && !host.contains('/') {
                 return None;
             }
@@ -42,9 +64,69 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
     Some("expected an `https://`, `ssh://`, `git://` or `file://` URL, or `user@host:path`")
 }
 
+/// Returns the user-information part of a `scheme://` URL (before the `@` of the host), if any.
+fn userinfo(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let (info, _) = authority.rsplit_once('@')?;
+    Some((scheme, info))
+}
+
+/// Returns whether `url` carries a credential: a password (`https://user:TOKEN@host`,
+/// `ssh://user:pw@host`), or any user name in an `http(s)://` URL (GitHub and GitLab take a
+/// token there). `ssh://git@host/…` and `git@host:path` name a user, not a secret.
+pub fn url_credentials(url: &str) -> bool {
+    match userinfo(url) {
+        Some((scheme, info)) => {
+            info.contains(':') || (matches!(scheme, "http" | "https") && !info.is_empty())
+        }
+        None => false,
+    }
+}
+
+/// Returns `url` with its credential replaced by `***` (`https://user:***@host/x`,
+/// `https://***@host/x`), or unchanged when it has none: what every view of a URL shows.
+pub fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
+    if !url_credentials(url) {
+        return std::borrow::Cow::Borrowed(url);
+    }
+    let Some((scheme, info)) = userinfo(url) else {
+        return std::borrow::Cow::Borrowed(url);
+    };
+    let start = scheme.len() + 3;
+    let end = start + info.len();
+    let shown = match info.split_once(':') {
+        Some((user, _)) => format!("{user}:***"),
+        None => "***".to_owned(),
+    };
+    std::borrow::Cow::Owned(format!("{}{shown}{}", &url[..start], &url[end..]))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::repository_url_problem;
+    use super::{redact_url, repository_url_problem, url_credentials};
+
+    #[test]
+    fn credentials_are_found_and_redacted() {
+        for (url, shown) in [
+            ("https://user:TOKEN@host/x", "https://user:***@host/x"),
+            ("https://TOKEN@github.com/a/b", "https://***@github.com/a/b"),
+            ("ssh://git:pw@host/x", "ssh://git:***@host/x"),
+            ("http://a:b@h:80/p@q", "http://a:***@h:80/p@q"),
+        ] {
+            assert!(url_credentials(url), "{url}");
+            assert_eq!(redact_url(url), shown);
+        }
+        for url in [
+            "https://github.com/a/b",
+            "ssh://git@github.com/a/b",
+            "git@github.com:a/b.git",
+            "file:///tmp/x@y",
+        ] {
+            assert!(!url_credentials(url), "{url}");
+            assert_eq!(redact_url(url), url);
+        }
+    }
 
     #[test]
     fn accepts() {
@@ -73,6 +155,14 @@ mod tests {
             "https://",
             "/local/path",
             "fd::17",
+            "ssh://-oProxyCommand=touch%20/tmp/x/x",
+            "ssh://git@-oProxyCommand=x/y",
+            "x@-oProxyCommand=touch:y",
+            "git://-x/y",
+            "https://attacker.example/((registry-password))",
+            "https://github.com/a\u{2028}b",
+            "https://github.com/\u{202e}b",
+            "https://github.com/a\u{85}",
         ] {
             assert!(repository_url_problem(bad).is_some(), "{bad:?}");
         }

@@ -67,7 +67,7 @@ struct Chain<'m> {
     kind: AppKind,
     git_origin: &'m str,
     release_branch: &'m str,
-    runtime: &'m str,
+    runtime: Option<&'m str>,
     path: Option<&'m str>,
     translations: Option<&'m [String]>,
     /// Stage names in promotion order.
@@ -200,7 +200,9 @@ fn params(chain: &Chain<'_>, stage: Option<(&str, &str)>) -> IndexMap<String, St
     set("APPLICATION_TYPE", chain.kind.as_str());
     set("GIT_ORIGIN", chain.git_origin);
     set("RELEASE_BRANCH", chain.release_branch);
-    set("RUNTIME_VERSION", chain.runtime);
+    if let Some(runtime) = chain.runtime {
+        set("RUNTIME_VERSION", runtime);
+    }
     if let Some(path) = chain.path {
         set("MFE_PATH", path);
     }
@@ -326,7 +328,8 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
             release: chain.release,
             deployment: chain.deployment,
             application: chain.application,
-            runtime: chain.runtime,
+            // A release without a runtime renders `{runtime}` empty (issue 16).
+            runtime: chain.runtime.unwrap_or_default(),
             family: &family.name,
         };
         let (build_task, artifact) = settings.build_of(chain.application, chain.kind);
@@ -414,7 +417,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
                     ..get(resource, resource)
                 });
             }
-            let environment = format!("{}-{}", chain.deployment, stage.to_lowercase());
+            let environment = edx_matrix_model::environment::label(chain.deployment, stage);
             let mut plan = gets(steps);
             plan.push(Step::Task(Box::new(task_step(
                 "deploy",

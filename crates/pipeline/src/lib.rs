@@ -40,6 +40,7 @@
 pub mod concourse;
 pub mod generate;
 pub mod identifier;
+pub mod impact;
 pub mod lints;
 pub mod meta;
 pub mod read;
@@ -57,7 +58,8 @@ pub use settings::Settings;
 
 use edx_matrix_config::{Diagnostic, Format, Loaded};
 use edx_matrix_model::Matrix;
-use serde::Serialize;
+/// How a pipeline differs between two matrices: the one diff change type of the model.
+pub use edx_matrix_model::compare::Change;
 
 /// Returns the pipeline settings of a loaded matrix and the diagnostics about them (an
 /// interchange JSON matrix has no settings: the defaults).
@@ -66,7 +68,7 @@ pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
         // Without the section there is nothing to read: skip parsing the file again.
         Format::Toml if !loaded.has_section("pipelines") => (Settings::default(), Vec::new()),
         Format::Toml => read::read(&loaded.source.text, &loaded.matrix),
-        Format::ModelJson => (Settings::default(), Vec::new()),
+        Format::ModelJson | Format::PythonPackage => (Settings::default(), Vec::new()),
     }
 }
 
@@ -78,18 +80,6 @@ pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
     let meta = meta::meta(settings, &infos);
     pipelines.push(meta);
     pipelines
-}
-
-/// How a pipeline differs between two matrices.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    /// Only the new matrix has it.
-    Added,
-    /// Only the old matrix has it.
-    Removed,
-    /// Both have it, with different definitions (or teams).
-    Changed,
 }
 
 /// Returns the rendered pipelines (as [`render_all`] returns them) that differ between `before`

@@ -56,18 +56,28 @@ const META_KEYS: &[&str] = &["name", "uri", "branch", "file", "paths", "image", 
 /// (names are checked against it). A file that is not valid TOML gives the defaults and no
 /// diagnostics: the matrix loader reports the syntax error.
 pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
+    edx_matrix_config::count_parse();
+    match toml_edit::Document::parse(text) {
+        Ok(doc) => read_root(doc.as_table(), text, matrix),
+        Err(_) => (Settings::default(), Vec::new()),
+    }
+}
+
+/// Reads the settings from the parsed root table of `text` (see [`read`]).
+pub fn read_root(
+    root: &toml_edit::Table,
+    text: &str,
+    matrix: &Matrix,
+) -> (Settings, Vec<Diagnostic>) {
     let mut settings = Settings::default();
-    let Ok(doc) = toml_edit::Document::parse(text) else {
-        return (settings, Vec::new());
-    };
-    let Some(item) = doc.as_table().get("pipelines") else {
+    let Some(item) = root.get("pipelines") else {
         return (settings, Vec::new());
     };
     let mut r = Reader {
         toml: TomlReader::new(text),
         matrix,
     };
-    let section_span = key_span(doc.as_table(), "pipelines", &r.toml.fallback());
+    let section_span = key_span(root, "pipelines", &r.toml.fallback());
     settings.declared = true;
     let Some(table) = r.toml.table(item, "`pipelines`", &section_span) else {
         return (settings, r.toml.into_diagnostics());

@@ -272,8 +272,8 @@ pub async fn deployment(
 struct ReleaseSummary<'a> {
     name: &'a str,
     branch: &'a str,
-    python: &'a str,
-    node: &'a str,
+    python: Option<&'a str>,
+    node: Option<&'a str>,
     rolling: bool,
     stages: Vec<DeploymentStage<'a>>,
 }
@@ -298,7 +298,7 @@ struct EntryApp<'a> {
     kind: AppKind,
     git_origin: &'a str,
     release_branch: &'a str,
-    runtime_version: &'a str,
+    runtime_version: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -320,8 +320,8 @@ fn release_summary<'m>(
     ReleaseSummary {
         name: release.name.as_str(),
         branch: release.branch.as_str(),
-        python: release.python.as_str(),
-        node: release.node.as_str(),
+        python: release.python.as_ref().map(|v| v.as_str()),
+        node: release.node.as_ref().map(|v| v.as_str()),
         rolling: release.rolling,
         stages: matrix
             .deployments
@@ -413,75 +413,37 @@ pub(crate) fn release_entries<'m>(
 
 /// `GET /api/v1/diff`: what the served matrix changes against the file at `HEAD`, with the fields
 /// of `edx-matrix diff --format json` but the pipelines; 404 when there is nothing to compare with.
-pub async fn diff(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
-    let diff = crate::diff::diff(&state)
-        .await
-        .map_err(|u| ApiError::new(u.status, u.reason))?;
+///
+/// `?base=REV&head=REV` compares two revisions instead, as the `/diff` page does.
+pub async fn diff(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let revs = crate::diff::Revs::parse(query.as_deref())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    let diff = if revs.any() {
+        crate::diff::between(&state, revs).await
+    } else {
+        crate::diff::diff(&state).await
+    }
+    .map_err(|u| ApiError::new(u.status, u.reason))?;
     Ok(axum::Json(&*diff).into_response())
 }
 
-/// `GET /api/v1/history?deployment=`: the git history of the served file, as
-/// `edx-matrix history --format json` prints it; 404 when the file has none.
+/// `GET /api/v1/history?deployment=&since=`: the git history of the served file, as
+/// `edx-matrix history --format json` prints it (narrowed as `--deployment` and `--since` do);
+/// 404 when the file has none.
 pub async fn history(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.as_deref().unwrap_or(""))
-        .map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, format!("bad query string: {e}"))
-    })?;
-    let mut deployment = None;
-    for (key, value) in pairs {
-        let bad = |message: String| ApiError::new(StatusCode::BAD_REQUEST, message);
-        match key.as_str() {
-            "deployment" if deployment.is_some() => {
-                return Err(bad("query parameter `deployment` is given twice".to_owned()));
-            }
-            "deployment" if value.is_empty() => {
-                return Err(bad("query parameter `deployment` is empty".to_owned()));
-            }
-            "deployment" => deployment = Some(value),
-            _ => {
-                return Err(bad(format!(
-                    "unknown query parameter `{key}`; the filter is `deployment`"
-                )));
-            }
-        }
-    }
+    let narrowing = crate::history::Narrowing::parse(query.as_deref(), false)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     let history = crate::history::history(&state)
         .await
         .map_err(|u| ApiError::new(u.status, u.reason))?;
-    let Some(want) = deployment else {
-        return Ok(axum::Json(&*history).into_response());
-    };
-    if !history.deployments_seen.contains(&want) {
-        return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!(
-                "no deployment `{want}` in any revision of `{}`",
-                history.file
-            ),
-        )
-        .with_hint(
-            did_you_mean(&want, history.deployments_seen.iter().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?")),
-        ));
-    }
-    let one = edx_matrix_git::history::History {
-        file: history.file.clone(),
-        revisions: history.revisions,
-        first_stage: history.first_stage.clone(),
-        last_stage: history.last_stage.clone(),
-        timelines: (history.timelines.iter())
-            .filter(|t| t.deployment == want)
-            .cloned()
-            .collect(),
-        lead_times: (history.lead_times.iter())
-            .filter(|l| l.deployment == want)
-            .cloned()
-            .collect(),
-        skipped: history.skipped.clone(),
-        deployments_seen: history.deployments_seen.clone(),
-    };
-    Ok(axum::Json(one).into_response())
+    let history = narrowing
+        .apply(&history)
+        .map_err(|(e, hint)| ApiError::new(StatusCode::NOT_FOUND, e).with_hint(hint))?;
+    Ok(axum::Json(&*history).into_response())
 }

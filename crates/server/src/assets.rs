@@ -36,3 +36,16 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The grid's release colours (`.rel-N` in the stylesheet) are the charts' palette.
+    #[test]
+    fn stylesheet_colours_are_the_chart_palette() {
+        for (slot, colour) in edx_matrix_chart::PALETTE.iter().enumerate() {
+            let rule = format!(".rel-{slot} {{ background: {colour}; }}");
+            assert!(super::STYLE_CSS.contains(&rule), "{rule}");
+        }
+        assert!(!super::STYLE_CSS.contains(".rel-8"));
+    }
+}

@@ -4,14 +4,25 @@
 //! the file at `HEAD` by [`edx_matrix_model::compare`], the comparison behind `edx-matrix diff`.
 //! The result is kept until `HEAD` moves or the served matrix is reloaded. The built-in example, a
 //! file outside any git working tree, and a file never committed have nothing to compare with.
+//!
+//! `/diff?base=REV&head=REV` compares two revisions of the file instead, as `edx-matrix diff BASE
+//! HEAD` does (`between`); `?head=REV` alone shows what that commit changed (against the
+//! revision before it in the file's history, or an empty matrix for the first); `?base=REV`
+//! alone compares that revision with the served matrix. For the built-in example the revisions
+//! are those of its synthetic history.
 
 use crate::history::{Unavailable, locate};
+use crate::snapshot::Good;
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use edx_matrix_git::history::{first_error, load_text};
+use edx_matrix_git::LocalRepo;
+use edx_matrix_git::history::{Revision, example, first_error, load_text};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
+use edx_matrix_pipeline::Settings;
+use edx_matrix_pipeline::impact::{PipelineImpact, Side, impact};
+use edx_matrix_project::Project;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -32,6 +43,11 @@ pub struct WorkingDiff {
     /// The changes, as `edx-matrix diff --format json` has them.
     #[serde(flatten)]
     pub changes: Comparison,
+    /// Whether the head side is the served matrix (the working tree), not a revision.
+    #[serde(skip)]
+    pub working_tree: bool,
+    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them.
+    pub pipelines: PipelineImpact,
 }
 
 /// The last diff computed, with the `HEAD` commit and the generation it was computed at.
@@ -61,24 +77,18 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
         });
     };
     let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || {
-        read(&state.diff, &file, &good.loaded.matrix, good.generation)
-    })
-    .await
-    .unwrap_or_else(|e| {
-        Err(Unavailable {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            reason: format!("cannot compute the diff: {e}"),
+    tokio::task::spawn_blocking(move || read(&state.diff, &file, &good))
+        .await
+        .unwrap_or_else(|e| {
+            Err(Unavailable {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+                reason: format!("cannot compute the diff: {e}"),
+            })
         })
-    })
 }
 
-fn read(
-    cache: &Cache,
-    file: &Path,
-    served: &Matrix,
-    generation: u64,
-) -> Result<Arc<WorkingDiff>, Unavailable> {
+fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, Unavailable> {
+    let generation = served.generation;
     let (repo, path, head) = locate("diff", file)?;
     let never = || {
         Unavailable::none(format!(
@@ -95,26 +105,261 @@ fn read(
             return Ok(Arc::clone(diff));
         }
     }
-    let text = repo
-        .show_file(&head, &path)
-        .map_err(|e| Unavailable::failed(&e))?
-        .ok_or_else(never)?;
-    let base = format!("HEAD:{path}");
-    let committed = load_text(Path::new(&path), base.clone(), text);
-    if committed.has_errors() {
+    let show = |file: &str| {
+        repo.show_file(&head, file)
+            .map_err(|e| Unavailable::failed(&e))
+    };
+    let (base, committed) = if edx_matrix_project::is_python_package(file) {
+        use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+        let name = |f: &str| format!("{path}/{f}");
+        let version_matrix = show(&name(VERSION_MATRIX))?.ok_or_else(never)?;
+        let types = show(&name(TYPES))?;
+        let text = edx_matrix_project::package_text(types.as_deref(), &version_matrix);
+        let base = format!("HEAD:{path}");
+        let loaded = edx_matrix_project::Project::from_text(
+            base.clone(),
+            edx_matrix_project::SourceFormat::PythonPackage,
+            text,
+        );
+        (base, loaded)
+    } else {
+        let text = show(&path)?.ok_or_else(never)?;
+        let base = format!("HEAD:{path}");
+        let loaded = load_text(Path::new(&path), base.clone(), text);
+        (base, loaded)
+    };
+    // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
+    if committed.matrix_errors() > 0 {
         return Err(Unavailable::none(format!(
             "diff is unavailable: `{base}` has errors ({})",
-            first_error(&committed)
+            first_error(&committed.loaded)
         )));
     }
+    let head_name = format!("{path} (working tree)");
+    let pipelines = impact(
+        committed.pipeline_side(),
+        Side {
+            name: &head_name,
+            matrix: &served.loaded.matrix,
+            settings: &served.pipelines,
+            errors: 0,
+        },
+    );
     let diff = Arc::new(WorkingDiff {
-        changes: compare(&committed.matrix, served),
-        head: format!("{path} (working tree)"),
+        changes: compare(committed.matrix(), &served.loaded.matrix),
+        pipelines,
+        head: head_name,
         file: path,
         commit: head,
         generation,
         base,
+        working_tree: true,
     });
     *last = Some(Arc::clone(&diff));
     Ok(diff)
+}
+
+/// The revisions `/diff` and `/api/v1/diff` are asked to compare.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Revs {
+    pub base: Option<String>,
+    pub head: Option<String>,
+}
+
+impl Revs {
+    /// Parses `?base=REV&head=REV`; the message says what is wrong.
+    pub(crate) fn parse(query: Option<&str>) -> Result<Self, String> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|e| format!("bad query string: {e}"))?;
+        let mut revs = Revs::default();
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "base" => &mut revs.base,
+                "head" => &mut revs.head,
+                _ => {
+                    return Err(format!(
+                        "unknown query parameter `{key}`; the parameters are `base` and `head`"
+                    ));
+                }
+            };
+            if value.is_empty() {
+                return Err(format!("query parameter `{key}` is empty"));
+            }
+            if slot.replace(value).is_some() {
+                return Err(format!("query parameter `{key}` is given twice"));
+            }
+        }
+        Ok(revs)
+    }
+
+    /// Whether any revision is asked for (else `/diff` shows the uncommitted changes).
+    pub(crate) fn any(&self) -> bool {
+        self.base.is_some() || self.head.is_some()
+    }
+}
+
+/// Where the revisions of the served file are read from.
+enum Store {
+    Example(Vec<Revision>),
+    Git { repo: LocalRepo, path: String },
+}
+
+impl Store {
+    fn file(&self) -> &str {
+        match self {
+            Store::Example(_) => example::FILE,
+            Store::Git { path, .. } => path,
+        }
+    }
+
+    /// Returns the full commit hash of `rev` and the file's text there.
+    fn read(&self, rev: &str) -> Result<(String, String), Unavailable> {
+        let unknown =
+            || Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"));
+        match self {
+            Store::Example(revisions) => {
+                let found = revisions.iter().find(|r| {
+                    r.commit.hash == rev || (rev.len() >= 4 && r.commit.hash.starts_with(rev))
+                });
+                let r = found.ok_or_else(unknown)?;
+                let text = r.text.clone().map_err(Unavailable::none)?;
+                Ok((r.commit.hash.clone(), text))
+            }
+            Store::Git { repo, path } => {
+                let hash = repo.resolve_rev(rev).map_err(|e| match e {
+                    edx_matrix_git::GitError::UnknownRev { .. }
+                    | edx_matrix_git::GitError::InvalidRev { .. } => unknown(),
+                    e => Unavailable::failed(&e),
+                })?;
+                let text = repo
+                    .show_file(&hash, path)
+                    .map_err(|e| Unavailable::failed(&e))?
+                    .ok_or_else(|| {
+                        Unavailable::none(format!(
+                            "diff is unavailable: `{path}` does not exist at `{rev}`"
+                        ))
+                    })?;
+                Ok((hash, text))
+            }
+        }
+    }
+
+    /// Loads the file at `rev`: the commit hash, the name diagnostics use, the matrix.
+    fn load(&self, rev: &str) -> Result<(String, String, Project), Unavailable> {
+        let (hash, text) = self.read(rev)?;
+        let name = format!("{}:{}", hash.get(..7).unwrap_or(&hash), self.file());
+        let loaded = load_text(Path::new(self.file()), name.clone(), text);
+        if loaded.has_errors() {
+            return Err(Unavailable::none(format!(
+                "diff is unavailable: `{name}` has errors ({})",
+                first_error(&loaded.loaded)
+            )));
+        }
+        Ok((hash, name, loaded))
+    }
+}
+
+/// Returns what changes between the revisions `revs` asks for (see the module documentation).
+pub(crate) async fn between(
+    state: &Arc<AppState>,
+    revs: Revs,
+) -> Result<Arc<WorkingDiff>, Unavailable> {
+    // `?head=` alone: the revision before it in the file's history.
+    let mut revs = revs;
+    let mut first_revision = false;
+    if let (None, Some(head)) = (&revs.base, &revs.head) {
+        let history = crate::history::history(state).await?;
+        let at = (history.commits.iter())
+            .find(|c| c.hash == *head || (head.len() >= 4 && c.hash.starts_with(head.as_str())));
+        match at {
+            Some(commit) => match history.previous(&commit.hash) {
+                Some(previous) => revs.base = Some(previous.hash.clone()),
+                None => first_revision = true,
+            },
+            None => {
+                return Err(Unavailable::none(format!(
+                    "diff is unavailable: `{head}` is not a revision of `{}`",
+                    history.file
+                )));
+            }
+        }
+    }
+    let snapshot = state.snapshot();
+    let served = snapshot.good.clone();
+    let generation = snapshot.generation;
+    let store = match state.source() {
+        MatrixSource::Example => Store::Example(example::revisions()),
+        MatrixSource::File(file) => {
+            let (repo, path, _) = locate("diff", file)?;
+            Store::Git { repo, path }
+        }
+    };
+    tokio::task::spawn_blocking(move || {
+        let (base_name, base) = match &revs.base {
+            Some(rev) => {
+                let (_, name, project) = store.load(rev)?;
+                (name, Some(project))
+            }
+            None => {
+                debug_assert!(first_revision);
+                ("(nothing: the first revision)".to_owned(), None)
+            }
+        };
+        // The first revision is compared with nothing: an empty matrix, default settings.
+        let (empty_matrix, default_settings) = (Matrix::default(), Settings::default());
+        let base_side = base.as_ref().map_or(
+            Side {
+                name: &base_name,
+                matrix: &empty_matrix,
+                settings: &default_settings,
+                errors: 0,
+            },
+            Project::pipeline_side,
+        );
+        let (commit, head_name, changes, pipelines, working_tree) = match &revs.head {
+            Some(rev) => {
+                let (hash, name, project) = store.load(rev)?;
+                let changes = compare(base_side.matrix, project.matrix());
+                let pipelines = impact(base_side, project.pipeline_side());
+                (hash, name, changes, pipelines, false)
+            }
+            None => {
+                let Some(good) = served else {
+                    return Err(Unavailable {
+                        status: StatusCode::SERVICE_UNAVAILABLE,
+                        reason: "the served matrix has not loaded without errors yet".to_owned(),
+                    });
+                };
+                let changes = compare(base_side.matrix, &good.loaded.matrix);
+                let head = format!("{} (served)", store.file());
+                let pipelines = impact(
+                    base_side,
+                    Side {
+                        name: &head,
+                        matrix: &good.loaded.matrix,
+                        settings: &good.pipelines,
+                        errors: 0,
+                    },
+                );
+                (String::new(), head, changes, pipelines, true)
+            }
+        };
+        Ok(Arc::new(WorkingDiff {
+            file: store.file().to_owned(),
+            commit,
+            generation,
+            base: base_name,
+            head: head_name,
+            changes,
+            pipelines,
+            working_tree,
+        }))
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(Unavailable {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            reason: format!("cannot compute the diff: {e}"),
+        })
+    })
 }

@@ -2,16 +2,18 @@
 //!
 //! The history is read with [`edx_matrix_git::history::file_history`] (the same computation as
 //! `edx-matrix history`) when asked for, and kept until `HEAD` moves: a request costs two quick
-//! `git` calls when nothing was committed since the last one. The built-in example, and a file
-//! outside any git working tree, have no history.
+//! `git` calls when nothing was committed since the last one. The built-in example has its
+//! synthetic history ([`edx_matrix_git::history::example`]); a file outside any git working tree
+//! has none.
 
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use edx_matrix_git::history::{History, file_history};
+use edx_matrix_git::history::{History, example, file_history, parse_day};
 use edx_matrix_git::{GitError, LocalRepo};
+use edx_matrix_model::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Why there is no history to show.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,9 +50,9 @@ pub(crate) struct Cache {
 pub(crate) async fn history(state: &Arc<AppState>) -> Result<Arc<History>, Unavailable> {
     let file = match state.source() {
         MatrixSource::Example => {
-            return Err(Unavailable::none(
-                "history is unavailable: the built-in example is not in a git repository"
-                    .to_owned(),
+            static EXAMPLE: OnceLock<Arc<History>> = OnceLock::new();
+            return Ok(Arc::clone(
+                EXAMPLE.get_or_init(|| Arc::new(example::history(None))),
             ));
         }
         MatrixSource::File(file) => file.clone(),
@@ -121,7 +123,12 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
             return Ok(Arc::clone(history));
         }
     }
-    let history = file_history(&repo, &path, None).map_err(|e| Unavailable::failed(&e))?;
+    let history = if edx_matrix_project::is_python_package(&file) {
+        edx_matrix_git::package_history::package_history(&repo, &path, None)
+    } else {
+        file_history(&repo, &path, None)
+    }
+    .map_err(|e| Unavailable::failed(&e))?;
     if history.revisions == 0 {
         return Err(no_history());
     }
@@ -130,14 +137,71 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
     Ok(history)
 }
 
-/// Returns an error's message followed by its causes.
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut message = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
+pub(crate) use edx_matrix_model::error_chain::error_chain;
+
+/// The narrowing `/history` and `/api/v1/history` accept: `?deployment=NAME&since=YYYY-MM-DD`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Narrowing {
+    pub deployment: Option<String>,
+    /// The day as given, and its start in seconds since the epoch.
+    pub since: Option<(String, i64)>,
+}
+
+impl Narrowing {
+    /// Parses the query string; the message says what is wrong. With `form`, empty values (what
+    /// the page's form sends for "every deployment" and "no date") are left out.
+    pub(crate) fn parse(query: Option<&str>, form: bool) -> Result<Self, String> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|e| format!("bad query string: {e}"))?;
+        let mut narrowing = Narrowing::default();
+        for (key, value) in pairs {
+            let twice = || format!("query parameter `{key}` is given twice");
+            match key.as_str() {
+                "deployment" | "since" if form && value.is_empty() => {}
+                "deployment" if value.is_empty() => {
+                    return Err("query parameter `deployment` is empty".to_owned());
+                }
+                "deployment" if narrowing.deployment.is_some() => return Err(twice()),
+                "deployment" => narrowing.deployment = Some(value),
+                "since" if narrowing.since.is_some() => return Err(twice()),
+                "since" => {
+                    let at =
+                        parse_day(&value).map_err(|e| format!("query parameter `since`: {e}"))?;
+                    narrowing.since = Some((value, at));
+                }
+                _ => {
+                    return Err(format!(
+                        "unknown query parameter `{key}`; the filters are `deployment` and `since`"
+                    ));
+                }
+            }
+        }
+        Ok(narrowing)
     }
-    message
+
+    /// Returns `history` narrowed, or (404) why not: an unknown deployment, with a suggestion.
+    pub(crate) fn apply(
+        &self,
+        history: &Arc<History>,
+    ) -> Result<Arc<History>, (String, Option<String>)> {
+        if let Some(want) = &self.deployment {
+            if !history.deployments_seen.contains(want) {
+                return Err((
+                    format!(
+                        "no deployment `{want}` in any revision of `{}`",
+                        history.file
+                    ),
+                    did_you_mean(want, history.deployments_seen.iter().map(String::as_str))
+                        .map(|s| format!("did you mean `{s}`?")),
+                ));
+            }
+        }
+        if self.deployment.is_none() && self.since.is_none() {
+            return Ok(Arc::clone(history));
+        }
+        Ok(Arc::new(history.narrowed(
+            self.deployment.as_deref(),
+            self.since.as_ref().map(|(_, at)| *at),
+        )))
+    }
 }

@@ -78,7 +78,7 @@ pub enum ServeError {
     #[error("{0}")]
     Read(String),
     /// The address could not be bound.
-    #[error("cannot listen on `{addr}`: {source}")]
+    #[error("cannot listen on `{addr}`")]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -147,5 +147,23 @@ async fn poll(state: Weak<AppState>, interval: Duration) {
         ticker.tick().await;
         let Some(state) = state.upgrade() else { return };
         state.reload(false).await;
+    }
+}
+
+#[cfg(test)]
+mod serve_error_tests {
+    use super::ServeError;
+    use edx_matrix_model::error_chain::error_chain;
+
+    #[test]
+    fn a_bind_error_names_its_cause_once() {
+        let err = ServeError::Bind {
+            addr: "127.0.0.1:80".parse().unwrap_or_else(|_| unreachable!()),
+            source: std::io::Error::other("permission denied"),
+        };
+        assert_eq!(
+            error_chain(&err),
+            "cannot listen on `127.0.0.1:80`: permission denied"
+        );
     }
 }

@@ -8,15 +8,14 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use edx_matrix_config::{Diagnostic, Loaded, Location, Source};
-use edx_matrix_git::history::{CommitRef, format_duration};
 use edx_matrix_model::resolve::{Index, Overridden};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Filter, Matrix, Severity, lookup, resolve};
 use maud::{DOCTYPE, Markup, html};
 use std::sync::Arc;
 
-/// The number of release colours in `style.css` (`.rel-0` … `.rel-7`).
-const PALETTE: usize = 8;
+mod history_page;
+pub use history_page::history;
 
 /// Percent-encodes one URL path segment or query value.
 pub fn encode(segment: &str) -> String {
@@ -39,14 +38,10 @@ fn release_href(release: &str) -> String {
     format!("/r/{}", encode(release))
 }
 
-/// Returns the colour slot of a release: its position in the matrix.
+/// Returns the colour slot of a release: its position in the matrix, as the history charts
+/// colour it ([`edx_matrix_chart::release_slot`]).
 fn slot(matrix: &Matrix, release: &str) -> usize {
-    matrix
-        .releases
-        .iter()
-        .position(|r| r.name == release)
-        .unwrap_or(0)
-        % PALETTE
+    edx_matrix_chart::release_slot(matrix.releases.iter().map(|r| r.name.as_str()), release)
 }
 
 fn page(status: StatusCode, markup: Markup) -> Response {
@@ -166,7 +161,7 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
             html! {
                 div class="place" {
                     code { (source.name) ":" (line) ":" (column) } " — " (d.label)
-                    pre { (text) }
+                    pre { (edx_matrix_config::terminal::source_line(text)) }
                 }
             }
         }
@@ -298,8 +293,8 @@ fn dashboard_body(good: &Good) -> Markup {
                         a href=(release_href(release.name.as_str())) { (release.name.as_str()) }
                         span class="facts" {
                             " branch " code { (release.branch.as_str()) }
-                            ", Python " (release.python.as_str())
-                            ", Node " (release.node.as_str())
+                            ", Python " (release.python.as_ref().map_or("none", |v| v.as_str()))
+                            ", Node " (release.node.as_ref().map_or("none", |v| v.as_str()))
                             @if release.rolling { ", rolling" }
                             " — "
                             @match stages {
@@ -437,7 +432,7 @@ pub async fn stage(
                             td { (row.kind.as_str()) }
                             (value_cell(origin(row.git_origin), row.overridden.origin))
                             (value_cell(html! { code { (row.release_branch) } }, row.overridden.branch))
-                            (value_cell(html! { (row.runtime_version) }, row.overridden.runtime))
+                            (value_cell(html! { (row.runtime_version.unwrap_or("—")) }, row.overridden.runtime))
                             td { @match row.path { Some(p) => code { "/" (p) }, None => "—" } }
                             @if has_translations {
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
@@ -484,8 +479,8 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
         h1 { "Release " span class={ "pill rel-" (slot(matrix, &name)) } { (name) } }
         dl class="facts" {
             dt { "Branch" } dd { code { (release.branch.as_str()) } }
-            dt { "Python (IDAs)" } dd { (release.python.as_str()) }
-            dt { "Node (MFEs)" } dd { (release.node.as_str()) }
+            dt { "Python (IDAs)" } dd { (release.python.as_ref().map_or("none recorded", |v| v.as_str())) }
+            dt { "Node (MFEs)" } dd { (release.node.as_ref().map_or("none recorded", |v| v.as_str())) }
             dt { "Rolling line" } dd { @if release.rolling { "yes" } @else { "no" } }
         }
         h2 { "Stages running it" }
@@ -529,7 +524,7 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
                                         td { (app.kind.as_str()) }
                                         (value_cell(origin(app.git_origin), app.overridden.origin))
                                         (value_cell(html! { code { (app.release_branch) } }, app.overridden.branch))
-                                        (value_cell(html! { (app.runtime_version) }, app.overridden.runtime))
+                                        (value_cell(html! { (app.runtime_version.unwrap_or("—")) }, app.overridden.runtime))
                                     }
                                 }
                             }
@@ -548,109 +543,6 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
     )
 }
 
-/// `GET /history`: for every (deployment, stage), the releases it ran and the commits that
-/// changed them, and the lead time of each release from the first stage to the last.
-pub async fn history(State(state): State<Arc<AppState>>) -> Response {
-    let snapshot = state.snapshot();
-    let title = "History";
-    let history = match crate::history::history(&state).await {
-        Ok(history) => history,
-        Err(unavailable) => {
-            let body = html! {
-                nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › history" }
-                h1 { "History" }
-                p class="unavailable" { (unavailable.reason) }
-                p { "The history is read from the git repository that holds the matrix file: serve a committed file to see it." }
-            };
-            return page(unavailable.status, layout(title, &snapshot, body));
-        }
-    };
-    let first = history.first_stage.as_deref().unwrap_or("first stage");
-    let last = history.last_stage.as_deref().unwrap_or("last stage");
-    let at = |c: &Option<CommitRef>| -> Markup {
-        match c {
-            Some(c) => html! { (c.day()) " " code title=(c.hash) { (c.short_hash) } },
-            None => html! { "—" },
-        }
-    };
-    let body = html! {
-        nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › history" }
-        h1 { "History" }
-        p class="lede" {
-            "From the git history of " code { (history.file) } ": "
-            (history.revisions) " revision" @if history.revisions != 1 { "s" } ", "
-            (history.skipped.len()) " skipped. Uncommitted changes are not part of it."
-        }
-        div class="scroll" role="region" aria-labelledby="timeline-caption" tabindex="0" {
-            table class="history" id="timelines" {
-                caption id="timeline-caption" { "Release of each stage over time" }
-                thead { tr {
-                    th scope="col" { "Deployment" } th scope="col" { "Stage" } th scope="col" { "Release" }
-                    th scope="col" { "Since" } th scope="col" { "Commit" } th scope="col" { "Subject" }
-                } }
-                @for timeline in &history.timelines {
-                    tbody data-deployment=(timeline.deployment) data-stage=(timeline.stage) {
-                        @for (i, change) in timeline.changes.iter().enumerate() {
-                            tr {
-                                @if i == 0 {
-                                    th scope="rowgroup" rowspan=(timeline.changes.len()) { (timeline.deployment) }
-                                    th scope="rowgroup" rowspan=(timeline.changes.len()) { (timeline.stage) }
-                                }
-                                td { @match &change.release { Some(r) => (r), None => em { "(removed)" } } }
-                                td { time datetime=(change.commit.date) { (change.commit.day()) } }
-                                td { code title=(change.commit.hash) { (change.commit.short_hash) } }
-                                td class="subject" { (change.commit.subject) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        section aria-labelledby="lead-title" {
-            h2 id="lead-title" { "Lead time from " (first) " to " (last) }
-            @if history.lead_times.is_empty() {
-                p { "No release reached " (first) " or " (last) " in the history." }
-            } @else {
-                div class="scroll" role="region" aria-labelledby="lead-title" tabindex="0" {
-                    table class="history" id="lead-times" {
-                        thead { tr {
-                            th scope="col" { "Deployment" } th scope="col" { "Release" }
-                            th scope="col" { "First at " (first) } th scope="col" { "First at " (last) }
-                            th scope="col" { "Lead time" }
-                        } }
-                        tbody {
-                            @for lead in &history.lead_times {
-                                tr {
-                                    th scope="row" { (lead.deployment) }
-                                    td { (lead.release) }
-                                    td { (at(&lead.first_stage)) }
-                                    td { (at(&lead.last_stage)) }
-                                    td { @match lead.seconds { Some(s) => (format_duration(s)), None => "—" } }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        @if !history.skipped.is_empty() {
-            section aria-labelledby="skipped-title" {
-                h2 id="skipped-title" { "Skipped revisions (the file does not load without errors)" }
-                ul class="diagnostics" {
-                    @for s in &history.skipped {
-                        li {
-                            (s.commit.day()) " " code title=(s.commit.hash) { (s.commit.short_hash) } " "
-                            span class="subject" { (s.commit.subject) } ": " (s.reason)
-                        }
-                    }
-                }
-            }
-        }
-        p { a href="/api/v1/history" { "This history as JSON" } }
-    };
-    page(StatusCode::OK, layout(title, &snapshot, body))
-}
-
 /// `old → new`, marked up as a deletion and an insertion; one value when both are equal.
 fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
     html! {
@@ -666,14 +558,36 @@ fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
 
 /// `GET /diff`: what the served matrix changes against the file at `HEAD`: stage releases,
 /// release definitions, resolved rows, and the builds and deployments that follow.
-pub async fn diff(State(state): State<Arc<AppState>>) -> Response {
+///
+/// With `?base=REV&head=REV` (or either one), two revisions of the file instead, as
+/// `edx-matrix diff BASE HEAD` compares them (see [`crate::diff`]).
+pub async fn diff(
+    State(state): State<Arc<AppState>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
     use edx_matrix_model::compare::{ReleaseDef, RowValues};
     let snapshot = state.snapshot();
-    let title = "Uncommitted changes";
+    let revs = match crate::diff::Revs::parse(query.as_deref()) {
+        Ok(revs) => revs,
+        Err(e) => {
+            let body = html! { h1 { "Diff" } p class="unavailable" { (e) } };
+            return page(StatusCode::BAD_REQUEST, layout("Diff", &snapshot, body));
+        }
+    };
+    let title = if revs.any() {
+        "Changes between revisions"
+    } else {
+        "Uncommitted changes"
+    };
     let crumbs = html! {
         nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › diff" }
     };
-    let diff = match crate::diff::diff(&state).await {
+    let result = if revs.any() {
+        crate::diff::between(&state, revs).await
+    } else {
+        crate::diff::diff(&state).await
+    };
+    let diff = match result {
         Ok(diff) => diff,
         Err(unavailable) => {
             let body = html! {
@@ -688,14 +602,28 @@ pub async fn diff(State(state): State<Arc<AppState>>) -> Response {
     let short = diff.commit.get(..7).unwrap_or(&diff.commit);
     let changes = &diff.changes;
     let def = |d: Option<&ReleaseDef>| -> Option<String> {
-        d.map(|d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node))
+        d.map(|d| {
+            let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+            format!(
+                "branch {}, python {}, node {}",
+                d.branch,
+                or_none(&d.python),
+                or_none(&d.node)
+            )
+        })
     };
     let body = html! {
         (crumbs)
         h1 { (title) }
-        p class="lede" {
-            "The served " code { (diff.head) } " (generation " (diff.generation) ") against "
-            code { (diff.base) } " at commit " code title=(diff.commit) { (short) } "."
+        @if diff.working_tree && !diff.commit.is_empty() {
+            p class="lede" {
+                "The served " code { (diff.head) } " (generation " (diff.generation) ") against "
+                code { (diff.base) } " at commit " code title=(diff.commit) { (short) } "."
+            }
+        } @else {
+            p class="lede" id="diff-revisions" {
+                code { (diff.head) } " against " code { (diff.base) } "."
+            }
         }
         @if changes.is_empty() {
             p id="no-change" { "No uncommitted change to what is built or deployed." }
@@ -754,7 +682,7 @@ pub async fn diff(State(state): State<Arc<AppState>>) -> Response {
                                     td { (cell(|v| &v.release)) }
                                     td class="subject" { (cell(|v| &v.origin)) }
                                     td { (cell(|v| &v.branch)) }
-                                    td { (cell(|v| &v.runtime)) }
+                                    td { (cell(|v| v.runtime.as_deref().unwrap_or("—"))) }
                                 }
                             }
                         }

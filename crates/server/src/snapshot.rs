@@ -14,6 +14,8 @@ use std::time::SystemTime;
 pub struct Good {
     /// The loaded matrix (warnings only).
     pub loaded: Loaded,
+    /// Its `[pipelines]` settings (for the pipeline impact of `/diff`).
+    pub pipelines: edx_matrix_pipeline::Settings,
     /// The generation at which it was loaded.
     pub generation: u64,
     /// When it was loaded.
@@ -50,7 +52,11 @@ impl RowRecord {
 
 impl Good {
     /// Precomputes what the API serves for `loaded`, which must have no errors.
-    pub(crate) fn new(loaded: Loaded, generation: u64) -> Result<Self, serde_json::Error> {
+    pub(crate) fn new(
+        loaded: Loaded,
+        pipelines: edx_matrix_pipeline::Settings,
+        generation: u64,
+    ) -> Result<Self, serde_json::Error> {
         let rows = resolve(&loaded.matrix, &Filter::default())
             .rows
             .iter()
@@ -68,6 +74,7 @@ impl Good {
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
         Ok(Good {
             loaded,
+            pipelines,
             generation,
             loaded_at: SystemTime::now(),
             rows,

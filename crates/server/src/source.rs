@@ -1,14 +1,18 @@
 //! Where the served matrix comes from: a file that is re-read when it changes, or the built-in
 //! example.
 
-use edx_matrix_config::{Loaded, Source, example, load_json, load_toml};
-use std::path::{Path, PathBuf};
+use edx_matrix_config::example;
+use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+use edx_matrix_project::{Project, is_python_package, read_file, read_package};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// The matrix a server serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum MatrixSource {
-    /// A matrix file (interchange JSON when its name ends in `.json`), watched for changes.
+    /// A matrix file (interchange JSON when its name ends in `.json`), watched for changes; or
+    /// a Python package directory (`version_matrix.py`, usually `types.py`), read through the
+    /// importer.
     File(PathBuf),
     /// The built-in acme example; it never changes.
     Example,
@@ -35,6 +39,20 @@ impl MatrixSource {
         let MatrixSource::File(path) = self else {
             return None;
         };
+        if is_python_package(path) {
+            // Either file changing changes the package.
+            let mut stamp = FileStamp {
+                modified: None,
+                len: 0,
+            };
+            for name in [TYPES, VERSION_MATRIX] {
+                if let Ok(meta) = std::fs::metadata(path.join(name)) {
+                    stamp.modified = stamp.modified.max(meta.modified().ok());
+                    stamp.len += meta.len();
+                }
+            }
+            return Some(stamp);
+        }
         let meta = std::fs::metadata(path).ok()?;
         Some(FileStamp {
             modified: meta.modified().ok(),
@@ -45,22 +63,27 @@ impl MatrixSource {
     /// Reads the source text.
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
-            MatrixSource::File(path) => std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
+            // Bounded, and a FIFO or device is refused before it is opened (see
+            // `edx_matrix_fsio`): a reload never blocks on a special file in the matrix's place.
+            MatrixSource::File(dir) if is_python_package(dir) => {
+                read_package(dir).map_err(|e| e.message())
+            }
+            MatrixSource::File(path) => read_file(path).map_err(|e| e.message()),
             MatrixSource::Example => Ok(example::TEXT.to_owned()),
         }
     }
 
-    /// Parses and checks `text` read from this source.
-    pub(crate) fn load(&self, text: String) -> Loaded {
-        let source = Source::new(self.name(), text);
-        match self {
-            MatrixSource::File(path) if is_json(path) => load_json(source),
-            _ => load_toml(source),
-        }
+    /// Parses and checks `text` read from this source: the whole project, so the dashboard
+    /// reports what `edx-matrix check` reports. Served without authentication: no credential in
+    /// any URL the pages or the API show.
+    pub(crate) fn load(&self, text: String) -> Project {
+        let mut project = match self {
+            MatrixSource::File(path) => Project::from_path_text(path, self.name(), text),
+            MatrixSource::Example => {
+                Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
+            }
+        };
+        edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);
+        project
     }
-}
-
-fn is_json(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e == "json")
 }

@@ -119,15 +119,15 @@ impl AppState {
         let text = tokio::task::spawn_blocking(move || source.read_text())
             .await
             .unwrap_or_else(|e| Err(format!("cannot read the matrix: {e}")));
-        if !force {
-            let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old);
-            let same_error = text.is_err()
-                && watch.text.is_none()
-                && current.latest.outcome.as_ref().err() == text.as_ref().err();
-            if same_text || same_error {
-                watch.stamp = stamp;
-                return unchanged(&current);
-            }
+        // Even a forced reload (the webhook) bumps the generation only when the content changed:
+        // a new generation reloads every open dashboard.
+        let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old);
+        let same_error = text.is_err()
+            && watch.text.is_none()
+            && current.latest.outcome.as_ref().err() == text.as_ref().err();
+        if same_text || same_error {
+            watch.stamp = stamp;
+            return unchanged(&current);
         }
         watch.stamp = stamp;
         watch.text = text.as_ref().ok().cloned();
@@ -170,19 +170,21 @@ impl AppState {
 fn attempt(
     source: &MatrixSource,
     generation: u64,
-    outcome: Result<edx_matrix_config::Loaded, String>,
+    outcome: Result<edx_matrix_project::Project, String>,
     previous_good: Option<Arc<Good>>,
 ) -> (Arc<Attempt>, Option<Arc<Good>>) {
     let mut good = previous_good;
-    let outcome = match outcome {
-        Ok(loaded) if !loaded.has_errors() => match Good::new(loaded.clone(), generation) {
-            Ok(g) => {
-                good = Some(Arc::new(g));
-                Ok(Arc::new(loaded))
+    let outcome = match outcome.map(|p| (p.pipelines, p.loaded)) {
+        Ok((pipelines, loaded)) if !loaded.has_errors() => {
+            match Good::new(loaded.clone(), pipelines, generation) {
+                Ok(g) => {
+                    good = Some(Arc::new(g));
+                    Ok(Arc::new(loaded))
+                }
+                Err(e) => Err(format!("cannot serialise the matrix: {e}")),
             }
-            Err(e) => Err(format!("cannot serialise the matrix: {e}")),
-        },
-        Ok(loaded) => Ok(Arc::new(loaded)),
+        }
+        Ok((_, loaded)) => Ok(Arc::new(loaded)),
         Err(e) => Err(e),
     };
     let latest = Arc::new(Attempt {

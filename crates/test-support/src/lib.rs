@@ -5,6 +5,7 @@
 //! what is missing and how to get it, and returns early; under `CI=true` a missing tool is a
 //! failure, so CI always runs them.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,8 +33,9 @@ pub fn missing(test: &str, missing: &str, install: &str) {
     if in_ci() {
         panic!("{test}: {missing} (CI=true, so this is a failure): {install}");
     }
-    println!("skipped {test}: {missing}; {install}");
-    eprintln!("skipped {test}: {missing}; {install}");
+    // Straight to the stderr handle, not `eprintln!`: libtest captures the print macros of a
+    // passing test, and a skip nobody sees is a silent pass.
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {missing}; {install}");
 }
 
 /// The first `name` on `PATH` that is a file.
@@ -115,6 +117,26 @@ pub fn require_tutor(test: &str) -> Option<PathBuf> {
         );
     }
     found
+}
+
+/// Returns the `.rs` files of the test directory `dir` that its root file `root` (`main.rs`)
+/// does not declare with `mod NAME;`, so a forgotten test file cannot silently stop running.
+pub fn unwired_test_files(dir: &Path, root: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(dir.join(root)) else {
+        return vec![root.to_owned()];
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return vec![dir.display().to_string()];
+    };
+    let root_stem = root.trim_end_matches(".rs");
+    let mut unwired: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
+        .filter(|stem| stem != root_stem && !text.contains(&format!("mod {stem};")))
+        .collect();
+    unwired.sort();
+    unwired
 }
 
 #[cfg(test)]

@@ -16,11 +16,11 @@ struct Report<'a> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
-    let mut loaded = matrix_file::load(global)?;
-    // The `[pipelines]` section is read by edx-matrix-pipeline; its problems are part of the file's.
-    let (settings, pipeline_diagnostics) = edx_matrix_pipeline::settings_of(&loaded);
-    let settings_ok = !pipeline_diagnostics.iter().any(|d| d.is_error());
-    loaded.diagnostics.extend(pipeline_diagnostics);
+    // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`.
+    let project = matrix_file::load(global)?;
+    let settings = project.pipelines.clone();
+    let settings_ok = !project.pipeline_diagnostics().iter().any(|d| d.is_error());
+    let mut loaded = project.into_loaded();
     // Templates run only on a valid matrix with valid settings; their problems are located in
     // the template files.
     let mut in_templates = Vec::new();

@@ -3,121 +3,16 @@
 
 use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
 use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
-use edx_matrix_config::Loaded;
-use edx_matrix_model::Matrix;
-pub use edx_matrix_model::compare::{
-    Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
-    StageChange,
-};
-use edx_matrix_pipeline::Rendered;
-use serde::Serialize;
-use serde_json::Value;
+use edx_matrix_model::compare::{Change, ReleaseDef, RowChange, RowValues};
+use edx_matrix_pipeline::impact::PipelineImpact;
+use edx_matrix_project::Project;
+use edx_matrix_project::diff::{ProjectDiff as MatrixDiff, diff as diff_matrices};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Everything `diff` reports.
-#[derive(Serialize, Debug)]
-pub struct MatrixDiff {
-    pub base: String,
-    pub head: String,
-    pub stages: Vec<StageChange>,
-    pub releases: Vec<ReleaseChange>,
-    pub rows: Vec<RowChange>,
-    pub rebuild: Vec<Rebuild>,
-    pub redeploy: Vec<Redeploy>,
-    /// The generated pipelines whose definition changes.
-    pub pipelines: PipelineImpact,
-}
-
-/// A generated pipeline added, removed or changed.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct PipelineChange {
-    pub name: String,
-    pub change: Change,
-    /// For a changed pipeline: its resources added, removed or changed, by name.
-    pub resources: PartChanges,
-    /// For a changed pipeline: its jobs added, removed or changed, by name.
-    pub jobs: PartChanges,
-    /// For a changed pipeline: the other parts that differ (`groups`, `resource types`, `team`).
-    pub other: Vec<String>,
-}
-
-/// The named parts (resources or jobs) of a pipeline that differ between two versions.
-#[derive(Serialize, Debug, Default, PartialEq, Eq)]
-pub struct PartChanges {
-    pub added: Vec<String>,
-    pub removed: Vec<String>,
-    pub changed: Vec<String>,
-}
-
-impl PartChanges {
-    /// Compares two lists of named parts: in the order of `new`, then the removed ones.
-    fn of<T: PartialEq>(old: &[T], new: &[T], name: impl Fn(&T) -> &str) -> Self {
-        let mut out = PartChanges::default();
-        for n in new {
-            match old.iter().find(|o| name(o) == name(n)) {
-                None => out.added.push(name(n).to_owned()),
-                Some(o) if o != n => out.changed.push(name(n).to_owned()),
-                Some(_) => {}
-            }
-        }
-        for o in old {
-            if !new.iter().any(|n| name(n) == name(o)) {
-                out.removed.push(name(o).to_owned());
-            }
-        }
-        out
-    }
-
-    fn lists(&self) -> [(Change, &[String]); 3] {
-        [
-            (Change::Added, &self.added),
-            (Change::Removed, &self.removed),
-            (Change::Changed, &self.changed),
-        ]
-    }
-}
-
-impl PipelineChange {
-    /// What happens to the pipeline in Concourse, for people.
-    fn what(&self) -> &'static str {
-        match self.change {
-            Change::Added => "new: set from the meta pipeline's following run",
-            Change::Removed => "no longer generated: Concourse archives it",
-            Change::Changed => "definition changes: re-set",
-        }
-    }
-}
-
-/// The pipelines to re-set, or why they were not compared.
-#[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct PipelineImpact {
-    /// Whether both sides' pipelines were generated and compared.
-    pub computed: bool,
-    /// Why they were not, when not computed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The pipelines whose definition differs, in the order of the new side, then the removed.
-    pub changes: Vec<PipelineChange>,
-}
-
-impl PipelineImpact {
-    fn count(&self, change: Change) -> usize {
-        self.changes.iter().filter(|c| c.change == change).count()
-    }
-
-    fn summary(&self) -> String {
-        format!(
-            "{} added, {} removed, {} changed",
-            self.count(Change::Added),
-            self.count(Change::Removed),
-            self.count(Change::Changed)
-        )
-    }
-}
 
 /// The sign a change is shown with: `+`, `-` or `~`.
 fn sign(change: Change) -> &'static str {
@@ -128,171 +23,14 @@ fn sign(change: Change) -> &'static str {
     }
 }
 
-impl MatrixDiff {
-    fn is_empty(&self) -> bool {
-        self.stages.is_empty()
-            && self.releases.is_empty()
-            && self.rows.is_empty()
-            && self.rebuild.is_empty()
-            && self.redeploy.is_empty()
-    }
-}
-
-/// Returns the generated pipelines (as `edx-matrix pipeline render --all` writes them, the meta
-/// pipeline included) whose definition differs between `old` and `new`: added, removed and
-/// changed. When the `[pipelines]` settings of either side have errors, nothing is generated and
-/// the reason says which side.
-pub fn pipeline_impact(old: &Loaded, new: &Loaded) -> PipelineImpact {
-    let (old_settings, old_diagnostics) = edx_matrix_pipeline::settings_of(old);
-    let (new_settings, new_diagnostics) = edx_matrix_pipeline::settings_of(new);
-    let broken: Vec<String> = [(old, &old_diagnostics), (new, &new_diagnostics)]
-        .into_iter()
-        .filter_map(|(side, diagnostics)| {
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            (errors > 0).then(|| {
-                format!(
-                    "`{}` has {errors} error{} in `[pipelines]`",
-                    side.source.name,
-                    if errors == 1 { "" } else { "s" }
-                )
-            })
-        })
-        .collect();
-    if !broken.is_empty() {
-        return PipelineImpact {
-            computed: false,
-            reason: Some(format!(
-                "{} (`edx-matrix check` shows them)",
-                broken.join(", ")
-            )),
-            changes: Vec::new(),
-        };
-    }
-    let render = |side: &Loaded, settings: &edx_matrix_pipeline::Settings| {
-        let (files, problems) = crate::pipeline_templates::read(side, settings);
-        if !problems.is_empty() {
-            return Err(format!(
-                "the pipeline templates of `{}` cannot be read (at a git revision only the working tree's are)",
-                side.source.name
-            ));
-        }
-        let outcome = edx_matrix_pipeline::render_all(&side.matrix, settings, &files);
-        if outcome.has_errors() {
-            return Err(format!(
-                "the pipeline templates of `{}` have errors (`edx-matrix check` shows them)",
-                side.source.name
-            ));
-        }
-        Ok(outcome.pipelines)
-    };
-    let (before, after) = match (render(old, &old_settings), render(new, &new_settings)) {
-        (Ok(b), Ok(a)) => (b, a),
-        (Err(reason), _) | (_, Err(reason)) => {
-            return PipelineImpact {
-                computed: false,
-                reason: Some(reason),
-                changes: Vec::new(),
-            };
-        }
-    };
-    let changes = edx_matrix_pipeline::changed_rendered(&before, &after)
-        .into_iter()
-        .map(|(name, change)| {
-            let mut out = PipelineChange {
-                change: match change {
-                    edx_matrix_pipeline::Change::Added => Change::Added,
-                    edx_matrix_pipeline::Change::Removed => Change::Removed,
-                    edx_matrix_pipeline::Change::Changed => Change::Changed,
-                },
-                resources: PartChanges::default(),
-                jobs: PartChanges::default(),
-                other: Vec::new(),
-                name,
-            };
-            if let (Some((o, old_team)), Some((n, new_team))) =
-                (find(&before, &out.name), find(&after, &out.name))
-            {
-                out.resources =
-                    PartChanges::of(parts(o, "resources"), parts(n, "resources"), name_of);
-                out.jobs = PartChanges::of(parts(o, "jobs"), parts(n, "jobs"), name_of);
-                if o.get("groups") != n.get("groups") {
-                    out.other.push("groups".to_owned());
-                }
-                if o.get("resource_types") != n.get("resource_types") {
-                    out.other.push("resource types".to_owned());
-                }
-                if old_team != new_team {
-                    out.other.push(format!("team `{old_team}` → `{new_team}`"));
-                }
-            }
-            out
-        })
-        .collect();
-    PipelineImpact {
-        computed: true,
-        reason: None,
-        changes,
-    }
-}
-
-/// Returns the pipeline called `name` in `side`, with its team.
-fn find<'g>(side: &'g [Rendered], name: &str) -> Option<(&'g Value, &'g str)> {
-    side.iter()
-        .find(|g| g.info.name == name)
-        .map(|g| (&g.config, g.info.team.as_str()))
-}
-
-/// Returns the list `key` of a pipeline configuration (`jobs`, `resources`).
-fn parts<'v>(config: &'v Value, key: &str) -> &'v [Value] {
-    config
-        .get(key)
-        .and_then(Value::as_array)
-        .map_or(&[], Vec::as_slice)
-}
-
-fn name_of(part: &Value) -> &str {
-    part.get("name").and_then(Value::as_str).unwrap_or_default()
-}
-
-/// Compares two valid matrices by meaning, and the pipelines generated from them.
-pub fn diff_matrices(old: &Loaded, new: &Loaded) -> MatrixDiff {
-    let mut diff = diff_models(
-        old.source.name.clone(),
-        new.source.name.clone(),
-        &old.matrix,
-        &new.matrix,
-    );
-    diff.pipelines = pipeline_impact(old, new);
-    diff
-}
-
-/// Compares two valid models by meaning (the pipelines are left not computed).
-pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> MatrixDiff {
-    let Comparison {
-        stages,
-        releases,
-        rows,
-        rebuild,
-        redeploy,
-    } = edx_matrix_model::compare::compare(old, new);
-    MatrixDiff {
-        base,
-        head,
-        stages,
-        releases,
-        rows,
-        rebuild,
-        redeploy,
-        pipelines: PipelineImpact {
-            computed: false,
-            reason: Some("not compared".to_owned()),
-            changes: Vec::new(),
-        },
-    }
+/// Returns whether `name` is a matrix file or a Python package directory (file mode).
+fn is_source(name: &str) -> bool {
+    let path = Path::new(name);
+    path.is_file() || matrix_file::is_python_package(path)
 }
 
 /// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
-fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), CommandError> {
+fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project), CommandError> {
     if global.example {
         return Err(CommandError::usage(
             "`diff` compares versions of a matrix file; the built-in example has only one",
@@ -300,20 +38,24 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
         .with_hint("give two files (`edx-matrix diff OLD.toml NEW.toml`), or run it inside the repository that holds `edx-matrix.toml`"));
     }
     let files = match (&args.base, &args.head) {
-        (Some(base), Some(head)) if Path::new(base).is_file() && Path::new(head).is_file() => {
-            Some((base, head))
-        }
+        (Some(base), Some(head)) if is_source(base) && is_source(head) => Some((base, head)),
         _ => None,
     };
     if let Some((base, head)) = files {
-        let read = |name: &str| -> Result<Loaded, CommandError> {
-            let text = fs_err::read_to_string(name)?;
-            Ok(load_text(Path::new(name), name.to_owned(), text))
-        };
+        let read = |name: &str| matrix_file::read(Path::new(name));
         return Ok((read(base)?, read(head)?));
     }
     let mr = matrix_repo::open(global, "diff")?;
-    let at = |rev: &str| -> Result<Loaded, CommandError> {
+    if matrix_file::is_python_package(&mr.file) {
+        let at = |rev: &str| matrix_repo::python_package_at(&mr, rev);
+        let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
+        let head = match &args.head {
+            Some(rev) => at(rev)?,
+            None => matrix_file::read(&mr.file)?,
+        };
+        return Ok((base, head));
+    }
+    let at = |rev: &str| -> Result<Project, CommandError> {
         let text = mr
             .repo
             .show_file(rev, &mr.path)
@@ -331,7 +73,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Loaded, Loaded), 
     let head = match &args.head {
         Some(rev) => at(rev)?,
         None => {
-            let text = fs_err::read_to_string(&mr.file)?;
+            let text = edx_matrix_project::read_file(&mr.file).map_err(matrix_file::read_error)?;
             load_text(&mr.file, format!("{} (working tree)", mr.path), text)
         }
     };
@@ -374,7 +116,7 @@ fn row_cells(row: &RowChange) -> [String; 4] {
         pick(|v| &v.release),
         pick(|v| &v.origin),
         pick(|v| &v.branch),
-        pick(|v| &v.runtime),
+        pick(|v| v.runtime.as_deref().unwrap_or("none")),
     ]
 }
 
@@ -403,7 +145,15 @@ fn row_note(row: &RowChange) -> String {
 fn release_def(def: Option<&ReleaseDef>) -> String {
     def.map_or_else(
         || "(none)".to_owned(),
-        |d| format!("branch {}, python {}, node {}", d.branch, d.python, d.node),
+        |d| {
+            let or_none = |v: &Option<String>| v.as_deref().unwrap_or("none").to_owned();
+            format!(
+                "branch {}, python {}, node {}",
+                d.branch,
+                or_none(&d.python),
+                or_none(&d.node)
+            )
+        },
     )
 }
 
@@ -635,7 +385,7 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
                 cell(|v| &v.release),
                 cell(|v| &v.origin),
                 cell(|v| &v.branch),
-                cell(|v| &v.runtime),
+                cell(|v| v.runtime.as_deref().unwrap_or("none")),
             );
         }
     }

@@ -112,8 +112,12 @@ fn compare<'m>(
                     "edx-matrix release add {} --branch {} --python {} --node {}",
                     arg(&u.name),
                     arg(branch),
-                    arg(from.python.as_str()),
-                    arg(from.node.as_str())
+                    from.python
+                        .as_ref()
+                        .map_or("PYTHON".to_owned(), |v| arg(v.as_str())),
+                    from.node
+                        .as_ref()
+                        .map_or("NODE".to_owned(), |v| arg(v.as_str()))
                 )),
                 (Status::New, Some(branch), None) => Some(format!(
                     "edx-matrix release add {} --branch {} --python PYTHON --node NODE",
@@ -136,7 +140,7 @@ fn compare<'m>(
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let url = repository(args, &loaded.matrix)?;
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
     let refs = git

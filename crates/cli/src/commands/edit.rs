@@ -15,10 +15,13 @@ use crate::edit_file;
 use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::edit::entry::{Change, Patch, Target};
-use edx_matrix_config::edit::{self, EditError, EditOutcome};
-use edx_matrix_config::runbook::{self, Origin, Plan};
-use edx_matrix_config::{Loaded, Source, example, load_toml};
+use edx_matrix_config::edit::entry::{Override, Patch, Target};
+use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
+use edx_matrix_config::example;
+use edx_matrix_config::runbook::due::due_after;
+use edx_matrix_config::runbook::{Origin, Plan};
+use edx_matrix_config::text_form::TextForm;
+use edx_matrix_project::{Project, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -46,26 +49,15 @@ struct Due<'a> {
 }
 
 impl Due<'_> {
-    /// Returns the runbook steps due for the stage after the edit: those of the release it
-    /// runs in `after`, with first-deploy steps when one of the deployments' stage ran another
-    /// release in `before`. `None` when no deployment has the stage (the edit refuses that).
-    fn plan(&self, before: &Loaded, after: &Loaded) -> Option<Plan> {
-        let release_in = |loaded: &Loaded, deployment: &str| {
-            loaded
-                .matrix
-                .deployment(deployment)
-                .and_then(|d| d.release_of(self.stage))
-                .map(|r| r.as_str().to_owned())
-        };
-        let release = self.deployments.iter().find_map(|d| release_in(after, d))?;
-        let first_deploy = self
-            .deployments
-            .iter()
-            .any(|d| release_in(before, d).as_deref() != Some(release.as_str()));
-        Some(
-            runbook::of(after)
-                .runbooks
-                .steps_for(&release, Some(self.stage), first_deploy),
+    /// Returns the runbook steps due for the stage after the edit (see
+    /// [`edx_matrix_config::runbook::due::due_after`]).
+    fn plan(&self, before: &Project, after: &Project) -> Option<Plan> {
+        due_after(
+            &after.runbooks,
+            before.matrix(),
+            after.matrix(),
+            self.deployments,
+            self.stage,
         )
     }
 }
@@ -121,15 +113,15 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
 }
 
 fn patch(values: &OverrideArgs) -> Patch {
-    let set = |v: &Option<String>| v.clone().map_or(Change::Keep, Change::Set);
+    let set = |v: &Option<String>| v.clone().map_or(Override::Keep, Override::Set);
     Patch {
         branch: set(&values.branch),
         origin: set(&values.origin),
         runtime: set(&values.runtime),
         translations: if values.translations.is_empty() {
-            Change::Keep
+            Override::Keep
         } else {
-            Change::Set(values.translations.clone())
+            Override::Set(values.translations.clone())
         },
     }
 }
@@ -142,11 +134,11 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
         (args.unset_runtime, &mut patch.runtime),
     ] {
         if unset {
-            *slot = Change::Unset;
+            *slot = Override::Unset;
         }
     }
     if args.unset_translations {
-        patch.translations = Change::Unset;
+        patch.translations = Override::Unset;
     }
     if patch.is_empty() {
         return Err(CommandError::usage(
@@ -235,7 +227,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
-        edit::fmt::fmt,
+        |base: Base<'_>| edit::fmt::fmt(base.text),
     )
 }
 
@@ -246,7 +238,7 @@ fn run(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
         return Err(CommandError::usage(format!(
@@ -275,7 +267,8 @@ fn run(
         );
     }
     let path = matrix_file::locate(global)?;
-    if path.extension().is_some_and(|e| e == "json") {
+    matrix_file::refuse_python_package(&path, "edit commands")?;
+    if format_of(&path) != SourceFormat::Toml {
         return Err(CommandError::usage(format!(
             "`{}` is interchange JSON; edits work on `edx-matrix.toml`",
             path.display()
@@ -284,54 +277,69 @@ fn run(
     }
     let name = path.display().to_string();
     if read_only {
-        let text = fs_err::read_to_string(&path)?;
+        let text = edx_matrix_fsio::read_text(&path)?;
         return apply(out, options, mode, due, &edit, &name, text, None);
     }
-    edit_file::with_lock(&path, Duration::from_secs_f64(options.wait), || {
-        let text = fs_err::read_to_string(&path)?;
+    edit_file::with_lock(&path, wait_time(options.wait)?, || {
+        let text = edx_matrix_fsio::read_text(&path)?;
         apply(out, options, mode, due, &edit, &name, text, Some(&path))
     })
 }
 
+/// Returns the `--wait` time: any number of seconds from 0 (a huge one waits as long as it
+/// takes), refusing a negative one or NaN.
+fn wait_time(seconds: f64) -> Result<Duration, CommandError> {
+    if seconds.is_nan() || seconds < 0.0 {
+        return Err(CommandError::usage(format!(
+            "invalid `--wait {seconds}`: give a number of seconds, 0 or more"
+        )));
+    }
+    Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
+}
+
 /// Edits `text`, validates the result, prints the diff, and writes it to `write_to`; then
 /// prints the runbook of the stage it moves, if any.
+///
+/// The edit works on the normalised text (no byte-order mark, LF line endings) and the file's
+/// own form is put back when writing, so a CRLF file stays CRLF and the diff shows only the
+/// lines that changed.
 #[allow(clippy::too_many_arguments)]
 fn apply(
     out: &Output,
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
-    edit: &impl Fn(&str) -> Result<EditOutcome, EditError>,
+    edit: &impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
     name: &str,
     text: String,
     write_to: Option<&Path>,
 ) -> CmdResult {
-    let before = load_toml(Source::new(name, text.as_str()));
-    let errors_before = before.diagnostics.iter().filter(|d| d.is_error()).count();
+    let raw = text;
+    let (form, text) = TextForm::detect(&raw);
+    // The whole project is checked, before and after: the matrix, runbooks, operations and
+    // `[pipelines]`, exactly what `edx-matrix check` reports.
+    let before = Project::from_text(name, SourceFormat::Toml, text.as_str());
+    let errors_before = before.errors().count();
     if mode == Mode::Edit && errors_before > 0 {
-        let errors: Vec<_> = before
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .cloned()
-            .collect();
-        out.diagnostics(&errors, &before.source)?;
+        let errors: Vec<_> = before.errors().cloned().collect();
+        out.diagnostics(&errors, before.source())?;
         return Err(CommandError::refused(format!(
             "`{name}` has {errors_before} error{} already; edits are made only to a valid matrix",
             plural(errors_before)
         ))
         .with_hint("fix them first (`edx-matrix check` lists everything)"));
     }
-    let outcome = edit(&text).map_err(|e| edit_error(e, name))?;
-    let after = load_toml(Source::new(name, outcome.text.as_str()));
-    let new_errors: Vec<_> = after
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
+    // A valid project's matrix is handed to the edit, which then does not read the text again.
+    let base = if errors_before == 0 {
+        Base::checked(&text, before.matrix())
+    } else {
+        Base::from(&text)
+    };
+    let outcome = edit(base).map_err(|e| edit_error(e, name))?;
+    let after = Project::from_text(name, SourceFormat::Toml, outcome.text.as_str());
+    let new_errors: Vec<_> = after.errors().cloned().collect();
     if new_errors.len() > errors_before {
-        out.diagnostics(&new_errors, &after.source)?;
+        out.diagnostics(&new_errors, after.source())?;
         return Err(CommandError::refused(format!(
             "refused: the edit would leave `{name}` with {} error{} (shown above in the edited text); the file is unchanged",
             new_errors.len(),
@@ -349,14 +357,14 @@ fn apply(
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
         // Another program (an editor) may have written the file without taking the lock.
-        let now = fs_err::read_to_string(path)?;
-        if now != text {
+        let now = edx_matrix_fsio::read_text(path)?;
+        if now != raw {
             return Err(CommandError::io(format!(
                 "`{name}` changed while it was being edited; nothing was written"
             ))
             .with_hint("run the command again"));
         }
-        edit_file::replace(path, &outcome.text)?;
+        edit_file::replace(path, &form.restore(&outcome.text))?;
         written = true;
     }
     match options.format {
@@ -426,11 +434,7 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
     let file = Path::new(name)
         .file_name()
         .map_or_else(|| name.to_owned(), |f| f.to_string_lossy().into_owned());
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{file}"), &format!("b/{file}"))
-        .to_string()
+    crate::line_diff::unified(&format!("a/{file}"), &format!("b/{file}"), old, new, 3)
 }
 
 /// Turns an edit error into the command's error and exit code.

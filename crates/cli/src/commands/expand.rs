@@ -8,7 +8,7 @@ use edx_matrix_config::{interchange, toml_write};
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
-    let mut loaded = matrix_file::load_valid(global, out)?;
+    let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // Vars merged: each stage shows every value it gets, the deployment's included.
     for d in &mut loaded.matrix.deployments {
         let common = std::mem::take(&mut d.vars);
@@ -17,14 +17,23 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
         }
     }
     match args.format {
-        ExpandFormat::Toml => out.print(&toml_write::write(
-            &loaded.matrix,
-            toml_write::Layout::Explicit,
-            &[&format!(
-                "`{}` expanded: one block per (release, deployment), no templates",
-                loaded.source.name
-            )],
-        ))?,
+        ExpandFormat::Toml => {
+            let mut text = toml_write::write(
+                &loaded.matrix,
+                toml_write::Layout::Explicit,
+                &[&format!(
+                    "`{}` expanded: one block per (release, deployment), no templates",
+                    loaded.source.name
+                )],
+            );
+            // The `[python]` names are kept, so the expanded file exports the same package.
+            let python = loaded.python.to_toml();
+            if !python.is_empty() {
+                text.push('\n');
+                text.push_str(&python);
+            }
+            out.print(&text)?
+        }
         ExpandFormat::Json => out.json(&interchange::to_json(&loaded.matrix))?,
     }
     Ok(ExitCode::SUCCESS)

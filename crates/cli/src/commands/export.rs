@@ -7,16 +7,18 @@ use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::{Loaded, interchange};
-use edx_matrix_interop::{env, github_actions, tutor};
+use edx_matrix_interop::{env, github_actions};
 use edx_matrix_model::{Filter, resolve};
 use std::path::Path;
 use std::process::ExitCode;
+
+mod tutor;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
     let command = match (&args.command, args.format) {
         (Some(command), _) => command,
         (None, Some(crate::cli::ExportFormat::ModelJson)) => {
-            let loaded = matrix_file::load_valid(global, out)?;
+            let loaded = matrix_file::load_valid(global, out)?.into_loaded();
             return model_json(&loaded, out, &args.write);
         }
         (None, None) => {
@@ -25,7 +27,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             ));
         }
     };
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     match command {
         ExportCommand::ModelJson { write } => model_json(&loaded, out, write),
         ExportCommand::GithubActions { filter, write } => {
@@ -56,40 +58,26 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             })?;
             emit(out, write, &text)
         }
+        ExportCommand::Python(python) => super::export_python::run(&loaded, out, python),
         ExportCommand::Tutor {
             deployment,
             stage,
+            all,
             output,
             force,
-        } => {
-            let (release, filter) = stage_filter(&loaded, deployment, stage)?;
-            let rows = resolve(&loaded.matrix, &filter).rows;
-            let export = tutor::export(&loaded.matrix, deployment, stage, &release, &rows);
-            match output {
-                Some(dir) => {
-                    fs_err::create_dir_all(dir)?;
-                    let config = dir.join("config.yml");
-                    let plugin = dir.join(&export.plugin_file);
-                    for path in [&config, &plugin] {
-                        if !force && path.exists() {
-                            return Err(CommandError::io(format!(
-                                "`{}` already exists",
-                                path.display()
-                            ))
-                            .with_hint("pass `--force` to replace it"));
-                        }
-                    }
-                    matrix_file::write_new(&config, &export.config_yml, true)?;
-                    matrix_file::write_new(&plugin, &export.plugin_py, true)?;
-                    eprintln!("wrote `{}` and `{}`", config.display(), plugin.display());
-                }
-                None => out.print(&format!(
-                    "# ==> config.yml <==\n{}\n# ==> {} <==\n{}",
-                    export.config_yml, export.plugin_file, export.plugin_py
-                ))?,
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+            format,
+        } => tutor::run(
+            &loaded,
+            out,
+            &tutor::Request {
+                deployment: deployment.as_deref(),
+                stage: stage.as_deref(),
+                all: *all,
+                output: output.as_deref(),
+                force: *force,
+                json: *format == crate::cli::CheckFormat::Json,
+            },
+        ),
     }
 }
 

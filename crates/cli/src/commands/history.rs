@@ -2,30 +2,49 @@
 //! and when each change landed, and the lead time of each release from CI to Production. The
 //! history itself is read by [`edx_matrix_git::history`], which the dashboard shares.
 
-use crate::cli::{GlobalArgs, HistoryArgs, TableFormat};
+use crate::cli::{GlobalArgs, HistoryArgs, HistoryChart, HistoryFormat, WriteArgs};
 use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
 use crate::matrix_repo::{self, git_error};
 use crate::output::{Output, render_table, table};
-use edx_matrix_git::history::{CommitRef, History, file_history, format_duration};
+use edx_matrix_chart::Options;
+use edx_matrix_git::history::{
+    CommitRef, History, example, file_history, format_duration, parse_day,
+};
 use edx_matrix_model::suggest::did_you_mean;
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
-    let mr = matrix_repo::open(global, "history")?;
-    let history =
-        file_history(&mr.repo, &mr.path, args.deployment.as_deref()).map_err(git_error)?;
+    let since = match &args.since {
+        Some(day) => Some(
+            parse_day(day).map_err(|e| CommandError::usage(format!("invalid `--since`: {e}")))?,
+        ),
+        None => None,
+    };
+    let (history, file) = if global.example {
+        // The built-in example carries a synthetic history, read like a git one.
+        (example::history(None), example::FILE.to_owned())
+    } else {
+        let mr = matrix_repo::open(global, "history")?;
+        let history = if crate::matrix_file::is_python_package(&mr.file) {
+            edx_matrix_git::package_history::package_history(&mr.repo, &mr.path, None)
+        } else {
+            file_history(&mr.repo, &mr.path, None)
+        }
+        .map_err(git_error)?;
+        (history, mr.path)
+    };
     if history.revisions == 0 {
         return Err(CommandError::usage(format!(
-            "`{}` has no committed history",
-            mr.path
+            "`{file}` has no committed history"
         )));
     }
     if let Some(want) = &args.deployment {
         if !history.deployments_seen.iter().any(|d| d == want) {
             let mut err = CommandError::usage(format!(
-                "no deployment `{want}` in any revision of `{}`",
-                mr.path
+                "no deployment `{want}` in any revision of `{file}`"
             ));
             if let Some(s) = did_you_mean(want, history.deployments_seen.iter().map(String::as_str))
             {
@@ -34,11 +53,39 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
             return Err(err);
         }
     }
+    let history = if args.deployment.is_some() || since.is_some() {
+        history.narrowed(args.deployment.as_deref(), since)
+    } else {
+        history
+    };
+    if args.format != HistoryFormat::Svg
+        && (args.write.output.is_some() || args.chart != HistoryChart::Timeline)
+    {
+        return Err(CommandError::usage(
+            "`--chart` and `--output` go with `--format svg`",
+        ));
+    }
     match args.format {
-        TableFormat::Json => out.json(&history)?,
-        TableFormat::Table => out.print(&render(&history))?,
+        HistoryFormat::Json => out.json(&history)?,
+        HistoryFormat::Table => out.print(&render(&history))?,
+        HistoryFormat::Svg => {
+            let options = Options { since, link: None };
+            let svg = match args.chart {
+                HistoryChart::Timeline => edx_matrix_chart::timeline(&history, &options),
+                HistoryChart::LeadTimes => edx_matrix_chart::lead_times(&history, &options),
+            };
+            write_svg(out, &args.write, &svg)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn write_svg(out: &Output, write: &WriteArgs, svg: &str) -> Result<(), CommandError> {
+    match &write.output {
+        Some(path) if path != Path::new("-") => matrix_file::write_new(path, svg, write.force)?,
+        _ => out.print(svg)?,
+    }
+    Ok(())
 }
 
 fn render(history: &History) -> String {

@@ -15,7 +15,8 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             output,
             force,
         } => {
-            let text = fs_err::read_to_string(input)?;
+            let text =
+                edx_matrix_project::read_file(input).map_err(crate::matrix_file::read_error)?;
             let loaded = load_json(Source::new(input.display().to_string(), text));
             // Warnings (ignored keys, unused entries) are shown; errors stop the import.
             out.diagnostics(&loaded.diagnostics, &loaded.source)?;
@@ -60,7 +61,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
     use edx_matrix_interop::python_import::{Options, import};
     let read = |name: &str| -> Result<Source, CommandError> {
         let path = args.dir.join(name);
-        let text = fs_err::read_to_string(&path)?;
+        let text = edx_matrix_project::read_file(&path).map_err(crate::matrix_file::read_error)?;
         Ok(Source::new(path.display().to_string(), text))
     };
     if args.format == CheckFormat::Json && args.output.as_os_str() == "-" {
@@ -73,7 +74,16 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
         default_node: args.default_node.clone(),
         apply_special_cases: args.apply_special_cases,
     };
-    let imported = import(read("types.py")?, read("version_matrix.py")?, &options);
+    // The single-file layout keeps everything in `version_matrix.py`.
+    let types = if args.dir.join("types.py").exists() {
+        read("types.py")?
+    } else {
+        Source::new(
+            args.dir.join("types.py").display().to_string(),
+            String::new(),
+        )
+    };
+    let imported = import(types, read("version_matrix.py")?, &options);
     let files = [&imported.types, &imported.version_matrix];
     let python_lines: usize = files.iter().map(|f| f.source.text.lines().count()).sum();
     let failed = imported.has_errors();

@@ -71,7 +71,9 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
         ))
         .with_hint("pass another `--key-id`, or leave it out for a random one"));
     }
-    if let Some(path) = &args.output_file {
+    // `--output-file -` is standard output, as everywhere else.
+    let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(path) = output_file {
         if path.exists() {
             return Err(CommandError::io(format!(
                 "`{}` already exists; not overwriting a key file",
@@ -87,11 +89,11 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
     let public_set = jwk::python_json(&json!({ "keys": keys }));
     let names = Names::new(args.strip_key_prefix);
     let text = match args.format {
-        KeygenFormat::Yaml if args.output_file.is_some() => file_yaml(&names, &public_set, &pair),
+        KeygenFormat::Yaml if output_file.is_some() => file_yaml(&names, &public_set, &pair),
         KeygenFormat::Yaml => stdout_yaml(&names, &public_set, &pair, args.key_size),
         KeygenFormat::Json => json_output(&names, &public_set, &pair)?,
     };
-    match &args.output_file {
+    match output_file {
         Some(path) => {
             write_private_file(path, &text)?;
             eprintln!(
@@ -111,7 +113,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
 /// Reads the previous public key set: `{"keys": [JWK, ...]}`, refusing private key material.
 /// Messages never quote the file's content.
 fn previous_keys(path: &Path) -> Result<Vec<Map<String, Value>>, CommandError> {
-    let text = fs_err::read_to_string(path)?;
+    let text = edx_matrix_project::read_file(path).map_err(crate::matrix_file::read_error)?;
     let shown = path.display();
     let value: Value = serde_json::from_str(&text).map_err(|e| {
         CommandError::usage(format!(
@@ -131,7 +133,7 @@ fn previous_keys(path: &Path) -> Result<Vec<Map<String, Value>>, CommandError> {
             "`{shown}` has no `keys` array: expected {{\"keys\": [...]}}"
         )));
     };
-    let mut out = Vec::with_capacity(keys.len());
+    let mut out: Vec<Map<String, Value>> = Vec::with_capacity(keys.len());
     for (i, key) in keys.iter().enumerate() {
         let Some(map) = key.as_object() else {
             return Err(CommandError::usage(format!(
@@ -150,6 +152,18 @@ fn previous_keys(path: &Path) -> Result<Vec<Map<String, Value>>, CommandError> {
                 private.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
             ))
             .with_hint("pass the public key set, not a private key"));
+        }
+        if let Some(kid) = map.get("kid").and_then(Value::as_str) {
+            if let Some(j) = out
+                .iter()
+                .position(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
+            {
+                return Err(CommandError::usage(format!(
+                    "keys {j} and {i} of `{shown}` have the same key id `{}`: services could not tell them apart",
+                    kid.escape_debug()
+                ))
+                .with_hint("remove the duplicate key from the set"));
+            }
         }
         out.push(map.clone());
     }

@@ -2,11 +2,11 @@
 
 use crate::cli::{GlobalArgs, LogsArgs, LogsFormat};
 use crate::error::{CmdResult, CommandError};
-use crate::logql;
 use crate::matrix_file;
 use crate::names::require;
 use crate::output::Output;
-use edx_matrix_config::runbook::{self, grafana_url_problem, is_valid_datasource_uid};
+use edx_matrix_config::operations::logql;
+use edx_matrix_config::runbook::{grafana_url_problem, is_valid_datasource_uid};
 use edx_matrix_model::suggest::did_you_mean;
 use serde_json::json;
 use std::process::ExitCode;
@@ -31,8 +31,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     if args.application.is_empty() {
         return Err(CommandError::usage("`--application` must not be empty"));
     }
-    let loaded = matrix_file::load_valid(global, out)?;
-    let m = &loaded.matrix;
+    let project = matrix_file::load_valid(global, out)?;
+    let m = project.matrix();
     require(
         "deployment",
         &args.deployment,
@@ -62,7 +62,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
         ))
         .with_hint(hint));
     }
-    let operations = runbook::of(&loaded).operations;
+    let operations = project.operations.clone();
     let environment = logql::environment(&args.deployment, &args.stage);
     let query = logql::query(&environment, &args.application);
     let grafana = args.grafana.clone().or(operations.grafana_url);

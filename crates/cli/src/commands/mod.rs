@@ -7,6 +7,7 @@ mod discover;
 mod edit;
 mod expand;
 mod export;
+mod export_python;
 mod history;
 mod import;
 mod init;

@@ -10,7 +10,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Rendered, render_all, settings_of};
+use edx_matrix_pipeline::{Rendered, render_all};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -34,16 +34,10 @@ pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdR
 /// Loads the matrix, its pipeline settings and templates, refusing on any error, and renders
 /// every pipeline, checking each against the Concourse schema and the validator.
 fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError> {
-    let loaded = matrix_file::load_valid(global, out)?;
-    let (settings, diagnostics) = settings_of(&loaded);
-    if diagnostics.iter().any(|d| d.is_error()) {
-        out.diagnostics(&diagnostics, &loaded.source)?;
-        eprintln!(
-            "error: the `pipelines` section of `{}` has errors (`edx-matrix check` lists everything)",
-            loaded.source.name
-        );
-        return Err(CommandError::matrix_reported());
-    }
+    // The `[pipelines]` problems are the project's: `load_valid` refuses them with the others.
+    let project = matrix_file::load_valid(global, out)?;
+    let settings = project.pipelines.clone();
+    let loaded = project.into_loaded();
     let (files, template_diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
     if !template_diagnostics.is_empty() {
         out.diagnostics(&template_diagnostics, &loaded.source)?;
@@ -184,7 +178,7 @@ struct Report<'a> {
 }
 
 fn validate_file(out: &Output, file: &Path, format: CheckFormat) -> CmdResult {
-    let text = fs_err::read_to_string(file)?;
+    let text = edx_matrix_project::read_file(file).map_err(crate::matrix_file::read_error)?;
     let json = file.extension().is_some_and(|e| e == "json");
     let problems = match validate::parse(&text, json) {
         Ok(value) => validate::validate(&value),

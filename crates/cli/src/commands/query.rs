@@ -32,7 +32,7 @@ fn require_application(m: &Matrix, a: &str) -> Result<(), CommandError> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let m = &loaded.matrix;
     let index = Index::new(m);
     match query {
@@ -151,7 +151,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
                             a.kind.to_string(),
                             a.git_origin.to_owned(),
                             a.release_branch.to_owned(),
-                            a.runtime_version.to_owned(),
+                            a.runtime_version.unwrap_or("").to_owned(),
                             a.path.unwrap_or("").to_owned(),
                         ]);
                     }

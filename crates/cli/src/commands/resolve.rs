@@ -88,7 +88,7 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
             row.kind.to_string(),
             mark(row.git_origin, row.overridden.origin),
             mark(row.release_branch, row.overridden.branch),
-            mark(row.runtime_version, row.overridden.runtime),
+            mark(row.runtime_version.unwrap_or(""), row.overridden.runtime),
             row.path.unwrap_or("").to_owned(),
         ]);
         t.add_row(cells);
@@ -107,7 +107,7 @@ pub use edx_matrix_interop::env::shell_quote;
 
 /// Renders one row as `KEY='value'` lines.
 pub fn env_lines(row: &Row<'_>) -> String {
-    let environment = format!("{}-{}", row.deployment, row.stage.to_lowercase());
+    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
     let mut pairs = vec![
         ("EDX_DEPLOYMENT", row.deployment.to_owned()),
         ("EDX_STAGE", row.stage.to_owned()),
@@ -117,8 +117,11 @@ pub fn env_lines(row: &Row<'_>) -> String {
         ("EDX_APP_TYPE", row.kind.to_string()),
         ("EDX_GIT_ORIGIN", row.git_origin.to_owned()),
         ("EDX_RELEASE_BRANCH", row.release_branch.to_owned()),
-        ("EDX_RUNTIME_VERSION", row.runtime_version.to_owned()),
     ];
+    // A release that records no runtime leaves the variable out (issue 16).
+    if let Some(runtime) = row.runtime_version {
+        pairs.push(("EDX_RUNTIME_VERSION", runtime.to_owned()));
+    }
     if let Some(path) = row.path {
         pairs.push(("EDX_MFE_PATH", path.to_owned()));
     }
@@ -129,7 +132,7 @@ pub fn env_lines(row: &Row<'_>) -> String {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {

@@ -28,7 +28,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
     runtime.block_on(async {
         let server = Server::bind(args.addr, options).await.map_err(|e| match e {
             edx_matrix_server::ServeError::Read(message) => CommandError::io(message),
-            bind @ edx_matrix_server::ServeError::Bind { .. } => CommandError::io(bind.to_string())
+            bind @ edx_matrix_server::ServeError::Bind { .. } => {
+                CommandError::io(crate::matrix_repo::error_chain(&bind))
+            }
                 .with_hint("pick another address with `--addr`, e.g. `--addr 127.0.0.1:8081`"),
         })?;
         let addr = server.local_addr();

@@ -11,7 +11,9 @@ use serde_json::json;
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?;
+    let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    // A URL credential (allowed as a warning by `[lints]`) is never printed.
+    edx_matrix_config::terminal::redact_matrix(&mut loaded.matrix);
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {
@@ -172,8 +174,14 @@ fn grid(matrix: &Matrix, out: &Output) -> String {
             .sum();
         let mut notes = vec![
             format!("branch {}", release.branch),
-            format!("python {}", release.python),
-            format!("node {}", release.node),
+            format!(
+                "python {}",
+                release.python.as_ref().map_or("none", |v| v.as_str())
+            ),
+            format!(
+                "node {}",
+                release.node.as_ref().map_or("none", |v| v.as_str())
+            ),
         ];
         if release.rolling {
             notes.push("rolling".to_owned());

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Runs `git ARGS` in `cwd` sealed like the binary under test (the scratch directory as `HOME`,
 /// no system config), with both commit dates set to `date`; panics on failure.
-fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
+pub(crate) fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
     let output = Command::new("git")
         .args([
             "-c",
@@ -45,13 +45,13 @@ fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
-fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
+pub(crate) fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
     git_at(env, cwd, "2024-01-01T00:00:00+00:00", args)
 }
 
 /// Creates the bare repository `<scratch>/<name>` whose branches all point at one empty commit
 /// and whose tags are annotated tags of it.
-fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
+pub(crate) fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
     let repo = env.path(name);
     git(env, env.dir.path(), &["init", "-q", "--bare", name]);
     // The empty tree is known to every repository without being written.
@@ -78,7 +78,7 @@ fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf
     repo
 }
 
-fn file_url(path: &Path) -> String {
+pub(crate) fn file_url(path: &Path) -> String {
     format!("file://{}", path.display())
 }
 
@@ -232,8 +232,12 @@ fn verify_refs_reports_missing_branches_and_unreachable_origins() {
     let daemon = Daemon::start(&env);
     let (silent, _connections) = silent_server();
     let refused = closed_port();
+    // The credential is there to show it never reaches the output: the lint lets it load.
     let matrix = format!(
         r#"stages = ["CI", "Production"]
+
+[lints]
+url-credentials = "warn"
 
 [releases]
 ulmo = {{ branch = "release/ulmo", python = "3.11", node = "24" }}
@@ -257,6 +261,10 @@ learning     = {{}}
 forum        = {{}}
 notes-api    = {{ branch = "main" }}
 xqueue       = {{}}
+
+# The credential is deliberate: git's messages must not show it either.
+[lints]
+url-credentials = "warn"
 "#,
         platform = file_url(&platform),
         learning = daemon.url("frontend-app-learning.git"),
@@ -733,8 +741,8 @@ fn diff_defaults_to_head_against_the_working_tree() {
     assert!(run.stderr.contains("unknown revision `no-such-rev`"));
     let run = env.run(&["--example", "diff"]);
     run.code(2);
-    let run = env.run(&["--example", "history"]);
-    run.code(2);
+    // The example has a synthetic history (see `history_charts`).
+    env.run(&["--example", "history"]).ok();
 }
 
 #[test]

@@ -54,6 +54,31 @@ fn import_python_both_layouts_resolve_to_the_expected_rows() {
 }
 
 #[test]
+fn import_python_reads_the_renamed_and_single_file_layouts() {
+    for layout in ["renamed", "single-file"] {
+        let env = Env::new();
+        let dir = fixtures().join(format!("acme/python-layout/{layout}"));
+        env.run(&[
+            "import",
+            "python",
+            dir.to_str().unwrap(),
+            "--apply-special-cases",
+        ])
+        .code(0);
+        let resolved = env.run(&["resolve", "--format", "json"]);
+        let rows: Value = serde_json::from_str(resolved.ok()).unwrap();
+        let expected: Value = serde_json::from_str(&fixture(&format!(
+            "acme/python-layout/{layout}/expected-resolved.json"
+        )))
+        .unwrap();
+        assert_eq!(eight_fields(&rows), eight_fields(&expected), "{layout}");
+        let toml = std::fs::read_to_string(env.path("edx-matrix.toml")).unwrap();
+        assert!(toml.contains("[python.members.applications]"), "{toml}");
+        assert!(toml.contains("edx-platform = \"edxapp\""), "{toml}");
+    }
+}
+
+#[test]
 fn import_python_refuses_broken_python_with_locations() {
     let cases = [
         ("syntax-error", "python-syntax", "version_matrix.py:41:17"),
@@ -201,10 +226,10 @@ fn export_tutor_writes_a_directory_and_refuses_to_overwrite() {
         "tutor",
     ])
     .code(0);
-    let config = env.read("tutor/config.yml");
-    assert!(config.contains("EDX_PLATFORM_VERSION: \"pro/teak\"\n"));
+    let readme = env.read("tutor/README.md");
+    assert!(readme.contains("tutor plugins enable notes mfe edx_matrix_pro_production\n"));
     let plugin = env.read("tutor/edx_matrix_pro_production.py");
-    assert!(plugin.contains("from tutormfe.hooks import MFE_APPS"));
+    assert!(plugin.contains("(\"EDX_PLATFORM_VERSION\", \"pro/teak\"),"));
     let again = env.run(&[
         "--example",
         "export",
@@ -326,4 +351,115 @@ fn completions_and_man_page() {
         assert!(page.contains(word), "{word}");
     }
     env.run(&["completions", "tcsh"]).code(2);
+}
+
+#[test]
+fn export_tutor_refuses_hostile_values_with_their_location() {
+    let text = edx_matrix_config::example::TEXT.replace(
+        "branch = \"acme/verawood-fix-jumpnav\"",
+        "branch = \"master;touch$(id)\"",
+    );
+    let env = Env::with_matrix(&text);
+    let run = env.run(&["export", "tutor", "campus", "QA", "-o", "out"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains(
+            "error: [TMP]/edx-matrix.toml:73:85: \"master;touch$(id)\" contains ';', which Tutor's build files would pass to a shell"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!env.path("out").exists(), "nothing is written");
+    // `--all` refuses too, before writing any stage.
+    let all = env.run(&["export", "tutor", "--all", "-o", "out"]);
+    all.code(1);
+    assert!(!env.path("out").exists());
+    // A paragraph separator is refused as well, on standard output too.
+    let text = edx_matrix_config::example::TEXT.replace(
+        "branch = \"acme/verawood-fix-jumpnav\"",
+        "branch = \"acme/verawood\\u2029fix\"",
+    );
+    let env = Env::with_matrix(&text);
+    let run = env.run(&["export", "tutor", "campus", "QA"]);
+    run.code(1);
+    // `check`'s value rules refuse it first (invalid-branch), at the same place.
+    assert!(
+        run.stderr.contains("error[invalid-branch]")
+            && run.stderr.contains("[TMP]/edx-matrix.toml:73:85"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn export_tutor_all_writes_one_directory_per_stage() {
+    let env = Env::new();
+    let run = env.run(&["--example", "export", "tutor", "--all", "-o", "tutor"]);
+    run.code(0);
+    let mut dirs: Vec<String> = std::fs::read_dir(env.path("tutor"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 12);
+    assert_eq!(dirs[0], "campus-CI");
+    assert!(
+        env.path("tutor/pro-Production/edx_matrix_pro_production.py")
+            .is_file()
+    );
+    assert!(env.path("tutor/pro-Production/README.md").is_file());
+    // Warnings and what is not mapped go to standard error, named by plugin.
+    assert!(
+        run.stderr
+            .contains("warning: edx_matrix_pro_production: the MFEs need different Node versions"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("not mapped: edx_matrix_campus_ci: xqwatcher https://github.com/acme-edu/xqueue-watcher at main"), "{}", run.stderr);
+    let usage = env.run(&["--example", "export", "tutor", "--all"]);
+    usage.code(2);
+    let usage = env.run(&["--example", "export", "tutor", "pro"]);
+    usage.code(2);
+}
+
+#[test]
+fn export_tutor_json_summarises_each_stage() {
+    let env = Env::new();
+    let run = env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "--all",
+        "-o",
+        "t",
+        "--format",
+        "json",
+    ]);
+    let stages: Value = serde_json::from_str(run.ok()).unwrap();
+    let stages = stages.as_array().unwrap();
+    assert_eq!(stages.len(), 12);
+    let pro = stages
+        .iter()
+        .find(|s| s["deployment"] == "pro" && s["stage"] == "Production")
+        .unwrap();
+    assert_eq!(pro["settings"]["EDX_PLATFORM_VERSION"], "pro/teak");
+    assert_eq!(pro["settings"]["OPENEDX_COMMON_VERSION"], "release/teak");
+    assert_eq!(
+        pro["plugin_file"],
+        "t/pro-Production/edx_matrix_pro_production.py"
+    );
+    assert_eq!(pro["removed_mfes"].as_array().unwrap().len(), 3);
+    let one = env.run(&[
+        "--example",
+        "export",
+        "tutor",
+        "online",
+        "QA",
+        "--format",
+        "json",
+    ]);
+    let one: Value = serde_json::from_str(one.ok()).unwrap();
+    assert_eq!(one[0]["enable"][4], "edx_matrix_online_qa");
+    assert_eq!(one[0]["plugin_file"], Value::Null);
 }

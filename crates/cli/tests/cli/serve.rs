@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 
 /// Kills the server when the test ends, however it ends.
-struct Child(std::process::Child);
+pub(crate) struct Child(pub(crate) std::process::Child);
 
 impl Drop for Child {
     fn drop(&mut self) {
@@ -15,7 +15,7 @@ impl Drop for Child {
     }
 }
 
-fn http_get(addr: &str, path: &str) -> String {
+pub(crate) fn http_get(addr: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(
         stream,
@@ -79,4 +79,22 @@ fn serve_without_a_matrix_is_a_usage_error() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn serve_on_a_busy_address_says_why_once() {
+    let env = Env::new();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let run = env.run(&["--example", "serve", "--addr", &addr]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("cannot listen on"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    // The cause is printed once, after the address: no `…: {cause}: {cause}`.
+    let (head, cause) = line.split_once(&format!("`{addr}`: ")).unwrap();
+    assert!(head.ends_with("cannot listen on "), "{line}");
+    assert!(!cause.is_empty() && !cause.contains(": "), "{line}");
 }

@@ -1,7 +1,7 @@
 //! `app add` and `app remove`: the application catalogue.
 
 use super::document::{self, Lines};
-use super::{EditError, EditOutcome, Place, finish};
+use super::{Base, EditError, EditOutcome, Place, finish};
 use crate::catalogue;
 use edx_matrix_model::{AppKind, Application, names};
 use toml_edit::Item;
@@ -20,8 +20,9 @@ pub struct NewApp {
 }
 
 /// Adds an application to `[applications]`, after the last one of its kind.
-pub fn add(text: &str, new: &NewApp) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewApp) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     let invalid = EditError::invalid;
     EditError::check_name("application name", &new.name)?;
     if matrix.application(&new.name).is_some() {
@@ -136,8 +137,10 @@ pub fn add(text: &str, new: &NewApp) -> Result<EditOutcome, EditError> {
 }
 
 /// Removes an application from the catalogue; refuses while any release-map block includes it.
-pub fn remove(text: &str, name: &str) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn remove<'t>(base: impl Into<Base<'t>>, name: &str) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     document::application(&matrix, name)?;
     let lines = Lines::new(text);
     let mut places: Vec<Place> = Vec::new();

@@ -6,7 +6,7 @@
 //! created by `toml_edit` has no document position, so a new block inherits the position of the
 //! table printed before it (see [`insert_block`]).
 
-use super::{EditError, Place};
+use super::{Base, EditError, Place};
 use crate::template::Template;
 use crate::{Source, load_toml};
 use edx_matrix_model::{AppVersion, Matrix};
@@ -14,24 +14,32 @@ use toml_edit::{
     Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value,
 };
 
-/// Parses `text` for editing and reads its matrix; refuses a file with errors.
-pub fn open(text: &str) -> Result<(DocumentMut, Matrix), EditError> {
-    let loaded = load_toml(Source::new("edx-matrix.toml", text));
-    if loaded.has_errors() {
-        let count = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-        return Err(EditError::Refused {
-            message: format!(
-                "the matrix has {count} error{} already; edits are made only to a valid matrix",
-                if count == 1 { "" } else { "s" }
-            ),
-            places: Vec::new(),
-            hint: Some("run `edx-matrix check` and fix the errors first".to_owned()),
-        });
-    }
+/// Parses the base text for editing and reads its matrix (unless the caller did); refuses a
+/// file with errors.
+pub fn open(base: Base<'_>) -> Result<(DocumentMut, Matrix), EditError> {
+    let text = base.text;
+    let matrix = match base.checked {
+        Some(matrix) => matrix.clone(),
+        None => {
+            let loaded = load_toml(Source::new("edx-matrix.toml", text));
+            if loaded.has_errors() {
+                let count = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
+                return Err(EditError::Refused {
+                    message: format!(
+                        "the matrix has {count} error{} already; edits are made only to a valid matrix",
+                        if count == 1 { "" } else { "s" }
+                    ),
+                    places: Vec::new(),
+                    hint: Some("run `edx-matrix check` and fix the errors first".to_owned()),
+                });
+            }
+            loaded.matrix
+        }
+    };
     let doc = text
         .parse::<DocumentMut>()
         .map_err(|e| EditError::Unreadable(e.message().trim().to_owned()))?;
-    Ok((doc, loaded.matrix))
+    Ok((doc, matrix))
 }
 
 /// Returns the top-level section `key` (`releases`, `applications`, `deployments`).

@@ -9,14 +9,14 @@
 //! that already covers exactly the needed pairs is reused instead of adding a new one.
 
 use super::document;
-use super::{EditError, EditOutcome, finish};
+use super::{Base, EditError, EditOutcome, finish};
 use crate::template::escape;
 use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
-/// A change to one value.
+/// A change to one override of an entry: keep it, set it, or remove it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Change<T> {
+pub enum Override<T> {
     /// Leave it.
     #[default]
     Keep,
@@ -26,17 +26,17 @@ pub enum Change<T> {
     Unset,
 }
 
-impl<T: Clone> Change<T> {
+impl<T: Clone> Override<T> {
     fn apply(&self, slot: &mut Option<T>) {
         match self {
-            Change::Keep => {}
-            Change::Set(v) => *slot = Some(v.clone()),
-            Change::Unset => *slot = None,
+            Override::Keep => {}
+            Override::Set(v) => *slot = Some(v.clone()),
+            Override::Unset => *slot = None,
         }
     }
 
     fn is_keep(&self) -> bool {
-        matches!(self, Change::Keep)
+        matches!(self, Override::Keep)
     }
 }
 
@@ -44,13 +44,13 @@ impl<T: Clone> Change<T> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Patch {
     /// `branch`.
-    pub branch: Change<String>,
+    pub branch: Override<String>,
     /// `origin` (a fork).
-    pub origin: Change<String>,
+    pub origin: Override<String>,
     /// `runtime` (Python or Node version).
-    pub runtime: Change<String>,
+    pub runtime: Override<String>,
     /// `translations` (shell commands run before an MFE build).
-    pub translations: Change<Vec<String>>,
+    pub translations: Override<Vec<String>>,
 }
 
 impl Patch {
@@ -69,17 +69,17 @@ impl Patch {
             value: value.to_owned(),
             reason: reason.to_owned(),
         };
-        if let Change::Set(b) = &self.branch {
+        if let Override::Set(b) = &self.branch {
             if let Some(reason) = edx_matrix_model::refname::branch_name_problem(b) {
                 return Err(invalid("branch", b, reason));
             }
         }
-        if let Change::Set(o) = &self.origin {
+        if let Override::Set(o) = &self.origin {
             if let Some(reason) = edx_matrix_model::url::repository_url_problem(o) {
                 return Err(invalid("repository", o, reason));
             }
         }
-        if let Change::Set(r) = &self.runtime {
+        if let Override::Set(r) = &self.runtime {
             if !edx_matrix_model::names::is_valid_runtime(r) {
                 return Err(invalid(
                     "runtime",
@@ -88,7 +88,7 @@ impl Patch {
                 ));
             }
         }
-        if let Change::Set(ts) = &self.translations {
+        if let Override::Set(ts) = &self.translations {
             for t in ts {
                 if t.trim().is_empty() || t.chars().any(char::is_control) {
                     return Err(invalid(
@@ -154,8 +154,14 @@ impl Target {
 }
 
 /// Changes the overrides of one application of one (release, deployment).
-pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn set<'t>(
+    base: impl Into<Base<'t>>,
+    target: &Target,
+    patch: &Patch,
+) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     patch.validate()?;
     if patch.is_empty() {
@@ -217,8 +223,13 @@ pub fn set(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, Ed
 }
 
 /// Adds an application to one (release, deployment), with optional overrides.
-pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn include<'t>(
+    base: impl Into<Base<'t>>,
+    target: &Target,
+    patch: &Patch,
+) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     patch.validate()?;
     if matrix
@@ -270,8 +281,9 @@ pub fn include(text: &str, target: &Target, patch: &Patch) -> Result<EditOutcome
 }
 
 /// Removes an application from one (release, deployment).
-pub fn exclude(text: &str, target: &Target) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     let Some(b) = document::block_with_app(
         &doc,
@@ -591,11 +603,11 @@ fn patch_block(doc: &mut DocumentMut, b: usize, app: &str, patch: &Patch) -> Res
 }
 
 /// `None` to keep, `Some(None)` to remove, `Some(Some(v))` to write `v`.
-fn change<T>(c: &Change<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<Value>> {
+fn change<T>(c: &Override<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<Value>> {
     match c {
-        Change::Keep => None,
-        Change::Set(v) => Some(Some(to_value(v))),
-        Change::Unset => Some(None),
+        Override::Keep => None,
+        Override::Set(v) => Some(Some(to_value(v))),
+        Override::Unset => Some(None),
     }
 }
 
@@ -613,7 +625,7 @@ mod tests {
 
     fn branch(b: &str) -> Patch {
         Patch {
-            branch: Change::Set(b.to_owned()),
+            branch: Override::Set(b.to_owned()),
             ..Patch::default()
         }
     }
@@ -680,8 +692,8 @@ mod tests {
             ACME,
             &Target::new("campus", "verawood", "xqwatcher"),
             &Patch {
-                branch: Change::Unset,
-                origin: Change::Unset,
+                branch: Override::Unset,
+                origin: Override::Unset,
                 ..Patch::default()
             },
         )
@@ -784,7 +796,7 @@ mod tests {
             ACME,
             &Target::new("pro", "teak", "learning"),
             &Patch {
-                origin: Change::Set("not a url".to_owned()),
+                origin: Override::Set("not a url".to_owned()),
                 ..Patch::default()
             },
         )

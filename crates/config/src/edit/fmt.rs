@@ -18,6 +18,7 @@ use super::{EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{AppKind, Matrix};
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 /// The order of the top-level sections.
@@ -176,27 +177,39 @@ fn table_at<'i>(item: &'i mut Item, path: &[usize]) -> Option<&'i mut Table> {
 /// Orders releases by age, applications by kind, stages by the promotion order and the keys of
 /// every block.
 fn order_rows(doc: &mut DocumentMut, matrix: &Matrix) {
+    // Lookups by name through maps built once: the sorts compare O(n log n) times, and a
+    // linear search per comparison made `fmt` quadratic in the number of rows.
     if let Some(Item::Table(t)) = doc.get_mut("releases") {
-        let release = |name: &str| matrix.release(name).cloned();
-        t.sort_values_by(|a, _, b, _| match (release(a.get()), release(b.get())) {
-            (Some(x), Some(y)) => compare_releases(&x, &y),
-            _ => Ordering::Equal,
-        });
+        let releases: HashMap<&str, _> = matrix
+            .releases
+            .iter()
+            .map(|r| (r.name.as_str(), r))
+            .collect();
+        t.sort_values_by(
+            |a, _, b, _| match (releases.get(a.get()), releases.get(b.get())) {
+                (Some(x), Some(y)) => compare_releases(x, y),
+                _ => Ordering::Equal,
+            },
+        );
     }
     if let Some(Item::Table(t)) = doc.get_mut("applications") {
-        let kind = |name: &str| matrix.application(name).map(|a| a.kind == AppKind::Mfe);
-        t.sort_values_by(|a, _, b, _| match (kind(a.get()), kind(b.get())) {
-            (Some(x), Some(y)) => x.cmp(&y),
+        let mfe: HashMap<&str, bool> = matrix
+            .applications
+            .iter()
+            .map(|a| (a.name.as_str(), a.kind == AppKind::Mfe))
+            .collect();
+        t.sort_values_by(|a, _, b, _| match (mfe.get(a.get()), mfe.get(b.get())) {
+            (Some(x), Some(y)) => x.cmp(y),
             _ => Ordering::Equal,
         });
     }
-    let stage_rank = |name: &str| {
-        matrix
-            .stages
-            .iter()
-            .position(|s| s == name)
-            .unwrap_or(usize::MAX)
-    };
+    let stage_ranks: HashMap<&str, usize> = matrix
+        .stages
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let stage_rank = |name: &str| stage_ranks.get(name).copied().unwrap_or(usize::MAX);
     if let Some(section) = doc.get_mut("deployments").and_then(Item::as_table_like_mut) {
         for (_, item) in section.iter_mut() {
             match item {

@@ -60,6 +60,42 @@ pub struct EditOutcome {
     pub notes: Vec<String>,
 }
 
+/// The text an edit starts from, with its matrix when the caller has already read and checked
+/// it (the project loader has: the edit then does not read the text a second time). A bare
+/// `&str` converts into a `Base` the edit reads and checks itself.
+#[derive(Clone, Copy, Debug)]
+pub struct Base<'t> {
+    /// The file's text.
+    pub text: &'t str,
+    /// The matrix `text` reads to, known to have no errors; `None` to have the edit read it.
+    pub checked: Option<&'t Matrix>,
+}
+
+impl<'t> Base<'t> {
+    /// A text whose matrix `matrix` the caller read and found without errors.
+    pub fn checked(text: &'t str, matrix: &'t Matrix) -> Self {
+        Base {
+            text,
+            checked: Some(matrix),
+        }
+    }
+}
+
+impl<'t> From<&'t str> for Base<'t> {
+    fn from(text: &'t str) -> Self {
+        Base {
+            text,
+            checked: None,
+        }
+    }
+}
+
+impl<'t> From<&'t String> for Base<'t> {
+    fn from(text: &'t String) -> Self {
+        Base::from(text.as_str())
+    }
+}
+
 /// A place in the file, for messages that name several (`edx-matrix.toml:12`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Place {

@@ -1,7 +1,7 @@
 //! `promote`: a stage takes the release of the stage before it (CI → QA → Production).
 
 use super::document::{self, Lines};
-use super::{EditError, EditOutcome, finish};
+use super::{Base, EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Deployment, Matrix};
 use std::cmp::Ordering;
@@ -38,8 +38,10 @@ pub fn ordered_stages<'m>(matrix: &Matrix, deployment: &'m Deployment) -> Vec<&'
 }
 
 /// Sets stage `to` of a deployment to the release of the stage before it (or `from`).
-pub fn promote(text: &str, args: &Promote) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     let deployment = document::deployment(&matrix, &args.deployment)?;
     document::stage(&matrix, &args.to)?;
     let stages = ordered_stages(&matrix, deployment);

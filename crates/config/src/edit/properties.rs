@@ -2,7 +2,7 @@
 //! nothing) or yields a valid matrix that means what applying the same change to the model
 //! directly gives.
 
-use super::entry::{Change, Patch, Target};
+use super::entry::{Override, Patch, Target};
 use super::meaning::difference;
 use super::{EditError, EditOutcome, app, entry, promote, release, upgrade};
 use crate::{Source, catalogue, load_toml};
@@ -73,11 +73,11 @@ fn op() -> impl Strategy<Value = Op> {
 
 fn patch(branch: Option<&str>, runtime: bool) -> Patch {
     Patch {
-        branch: branch.map_or(Change::Unset, |b| Change::Set(b.to_owned())),
+        branch: branch.map_or(Override::Unset, |b| Override::Set(b.to_owned())),
         runtime: if runtime {
-            Change::Set("9.9".to_owned())
+            Override::Set("9.9".to_owned())
         } else {
-            Change::Keep
+            Override::Keep
         },
         ..Patch::default()
     }
@@ -219,8 +219,8 @@ fn on_model(m: &Matrix, op: &Op) -> Matrix {
         Op::ReleaseAdd(r) => m.releases.push(Release {
             name: RELEASES[*r].into(),
             branch: format!("release/{}", RELEASES[*r]).into(),
-            python: "3.12".into(),
-            node: "24".into(),
+            python: Some("3.12".into()),
+            node: Some("24".into()),
             rolling: Release::is_rolling_name(RELEASES[*r]),
         }),
         Op::Retire(r) => {

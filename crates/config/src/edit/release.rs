@@ -1,7 +1,7 @@
 //! `release add` and `release retire`: the supported releases.
 
 use super::document::{self, Lines};
-use super::{EditError, EditOutcome, Place, finish};
+use super::{Base, EditError, EditOutcome, Place, finish};
 use crate::runbook::builtin;
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Release, names};
@@ -22,8 +22,9 @@ pub struct NewRelease {
 }
 
 /// Adds a release to `[releases]`, in age order when the file lists them in age order.
-pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let (mut doc, matrix) = document::open(base)?;
     let invalid = EditError::invalid;
     EditError::check_name("release name", &new.name)?;
     if matrix.release(&new.name).is_some() {
@@ -48,8 +49,8 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
     let release = Release {
         name: new.name.as_str().into(),
         branch: new.branch.as_str().into(),
-        python: new.python.as_str().into(),
-        node: new.node.as_str().into(),
+        python: Some(new.python.as_str().into()),
+        node: Some(new.node.as_str().into()),
         rolling: Release::is_rolling_name(&new.name),
     };
     // Before the first release that is newer, when the file is in age order; else at the end.
@@ -114,8 +115,10 @@ pub fn add(text: &str, new: &NewRelease) -> Result<EditOutcome, EditError> {
 
 /// Removes a release and every release-map entry for it; refuses while a stage runs it or an
 /// entry of another release takes its defaults (`release = "..."`).
-pub fn retire(text: &str, name: &str) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn retire<'t>(base: impl Into<Base<'t>>, name: &str) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     document::release(&matrix, name)?;
     let lines = Lines::new(text);
     let mut places: Vec<Place> = Vec::new();

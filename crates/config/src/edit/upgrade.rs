@@ -14,7 +14,7 @@
 //! branch) are kept and listed in the notes as "kept as is — check".
 
 use super::document::{self, RawApp};
-use super::{EditError, EditOutcome, finish};
+use super::{Base, EditError, EditOutcome, finish};
 use crate::template::Template;
 use edx_matrix_model::{Matrix, ReleaseMapEntry};
 use toml_edit::{DocumentMut, Item, Table, Value};
@@ -57,8 +57,10 @@ enum Action {
 }
 
 /// Sets the stage to the new release and scaffolds the release-map entries it needs.
-pub fn upgrade(text: &str, args: &Upgrade) -> Result<EditOutcome, EditError> {
-    let (mut doc, matrix) = document::open(text)?;
+pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let text = base.text;
+    let (mut doc, matrix) = document::open(base)?;
     if args.deployments.is_empty() {
         return Err(EditError::refused("no deployment to upgrade"));
     }

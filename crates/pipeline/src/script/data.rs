@@ -18,8 +18,8 @@ pub fn matrix_data(matrix: &Matrix) -> Value {
                 "name": r.name.as_str(),
                 "id": part(r.name.as_str()),
                 "branch": r.branch.as_str(),
-                "python": r.python.as_str(),
-                "node": r.node.as_str(),
+                "python": r.python.as_ref().map(|v| v.as_str()),
+                "node": r.node.as_ref().map(|v| v.as_str()),
                 "rolling": r.rolling,
             })
         })

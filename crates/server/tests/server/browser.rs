@@ -29,22 +29,27 @@ async fn save(client: &fantoccini::Client, name: &str) {
     println!("screenshot: {}", path.display());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dashboard_cell_shows_the_stage_components() {
-    let Some(chromedriver) = require(
-        "dashboard_cell_shows_the_stage_components",
+/// A Chromium session through chromedriver, with what must live as long as it.
+struct Browser {
+    client: fantoccini::Client,
+    _driver: tokio::process::Child,
+    _profile: tempfile::TempDir,
+}
+
+/// Starts chromedriver and a headless Chromium; `None` (after one skip line) without
+/// chromedriver, unless under `CI=true`.
+async fn browser(test: &str) -> Option<Browser> {
+    let chromedriver = require(
+        test,
         "chromedriver",
         "apt-get install -y chromium chromium-driver (.ci/run installs them)",
-    ) else {
-        return;
-    };
-    let server = start_example().await;
+    )?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let _driver = tokio::process::Command::new(&chromedriver)
+    let driver = tokio::process::Command::new(&chromedriver)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -87,6 +92,20 @@ async fn dashboard_cell_shows_the_stage_components() {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .expect("a Chromium session through chromedriver");
+    Some(Browser {
+        client,
+        _driver: driver,
+        _profile: profile,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_cell_shows_the_stage_components() {
+    let Some(browser) = browser("dashboard_cell_shows_the_stage_components").await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let server = start_example().await;
 
     client.goto(&server.url("/")).await.unwrap();
     assert_eq!(client.title().await.unwrap(), "Release matrix · edx-matrix");
@@ -202,4 +221,114 @@ async fn texts(client: &fantoccini::Client, css: &str) -> Vec<String> {
         out.push(element.text().await.unwrap().trim().to_owned());
     }
     out
+}
+
+/// The example's history timeline: the lanes and bands its story has (12 lanes; campus and
+/// campus-staging 5 + 4 + 2 bands each, online 1 + 1 + 1, pro 3 + 3 + 2), a band's title naming
+/// its release and commit, and a click on the band opening that commit's diff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_timeline_links_bands_to_their_diff() {
+    let Some(browser) = browser("history_timeline_links_bands_to_their_diff").await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let server = start_example().await;
+    client.set_window_size(1280, 1500).await.unwrap();
+    client.goto(&server.url("/history")).await.unwrap();
+    assert_eq!(client.title().await.unwrap(), "History · edx-matrix");
+    let lanes = client
+        .find_all(Locator::Css("svg#timeline g.lane"))
+        .await
+        .unwrap();
+    assert_eq!(lanes.len(), 12);
+    let mut names = Vec::new();
+    for lane in &lanes {
+        let d = lane.attr("data-deployment").await.unwrap().unwrap();
+        let s = lane.attr("data-stage").await.unwrap().unwrap();
+        names.push(format!("{d}/{s}"));
+    }
+    assert_eq!(
+        names[..3],
+        ["campus/CI", "campus/QA", "campus/Production"],
+        "promotion order"
+    );
+    let bands = client
+        .find_all(Locator::Css("svg#timeline g.band"))
+        .await
+        .unwrap();
+    assert_eq!(bands.len(), 33);
+    let lead_bars = client
+        .find_all(Locator::Css("svg#lead-times g.lead"))
+        .await
+        .unwrap();
+    assert_eq!(lead_bars.len(), 8);
+    // Every band is visible: at least the minimum width, on screen.
+    let narrowest: serde_json::Value = client
+        .execute(
+            "return Math.min(...[...document.querySelectorAll('svg#timeline g.band rect')]
+                .map(r => r.getBoundingClientRect().width));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(narrowest.as_f64().unwrap() >= 4.0, "{narrowest}");
+    save(&client, "history.png").await;
+
+    // The revert's predecessor: campus QA ran verawood from the 8th revision (June 30th) to the
+    // revert two days later.
+    let revisions = edx_matrix_git::history::example::revisions();
+    let (before, promoted) = (&revisions[6].commit, &revisions[7].commit);
+    assert_eq!(promoted.subject, "campus: promote verawood to QA");
+    let css = format!(
+        "svg#timeline g.lane[data-deployment='campus'][data-stage='QA'] g.band[data-commit='{}']",
+        promoted.hash
+    );
+    let band = client.find(Locator::Css(&css)).await.unwrap();
+    let title: serde_json::Value = client
+        .execute(
+            "return arguments[0].querySelector('title').textContent;",
+            vec![serde_json::to_value(&band).unwrap()],
+        )
+        .await
+        .unwrap();
+    let title = title.as_str().unwrap();
+    assert!(
+        title.starts_with("verawood: campus · QA\n2025-06-30 – 2025-07-02"),
+        "{title}"
+    );
+    assert!(
+        title.contains(&format!(
+            "commit {}: campus: promote verawood to QA",
+            promoted.short_hash
+        )),
+        "{title}"
+    );
+    band.click().await.unwrap();
+    let started = Instant::now();
+    while client.current_url().await.unwrap().path() != "/diff" {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the click did not navigate"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = client.current_url().await.unwrap();
+    assert_eq!(
+        url.query(),
+        Some(format!("base={}&head={}", before.hash, promoted.hash).as_str())
+    );
+    let heading = client.find(Locator::Css("h1")).await.unwrap();
+    assert_eq!(heading.text().await.unwrap(), "Changes between revisions");
+    let stages = texts(&client, "#diff-stages tbody tr").await;
+    assert_eq!(
+        stages,
+        [
+            "campus CI verawood → master",
+            "campus QA ulmo → verawood",
+            "campus-staging CI verawood → master",
+            "campus-staging QA ulmo → verawood",
+        ]
+    );
+    save(&client, "history-band-diff.png").await;
+    client.close().await.unwrap();
 }

@@ -285,3 +285,116 @@ async fn diff_is_unavailable_without_a_committed_file() {
     );
     assert!(!html.contains("<ops"), "{html}");
 }
+
+/// `/diff?base=&head=` compares two committed revisions, as `edx-matrix diff BASE HEAD` does;
+/// `?head=` alone shows what that commit changed.
+#[tokio::test]
+async fn diff_compares_two_revisions() {
+    let repo = acme_repo();
+    let dir = repo.path();
+    let first = git(dir, "2024-01-02T10:00:00+00:00", &["rev-parse", "HEAD"]);
+    let second = crate::support::commit_matrix(
+        dir,
+        &acme_with_pro_qa_on_teak(),
+        "2024-01-03T10:00:00+00:00",
+        "pro: QA back to teak",
+    );
+    let server = start(Options::new(MatrixSource::File(
+        dir.join("edx-matrix.toml"),
+    )))
+    .await;
+    for query in [
+        format!("base={first}&head={second}"),
+        format!("head={second}"),
+    ] {
+        let reply = server.get(&format!("/api/v1/diff?{query}")).await;
+        assert_eq!(reply.status, StatusCode::OK, "{query}: {}", reply.text());
+        let diff = reply.json();
+        assert_matches_openapi("/api/v1/diff", "get", 200, &diff);
+        assert_eq!(diff["commit"], second.as_str());
+        assert_eq!(diff["base"], format!("{}:edx-matrix.toml", &first[..7]));
+        assert_eq!(
+            diff["stages"],
+            json!([{"deployment": "pro", "stage": "QA", "old": "ulmo", "new": "teak"}])
+        );
+        let html = server.get(&format!("/diff?{query}")).await.text();
+        assert!(html.contains("Changes between revisions"), "{html}");
+        assert!(
+            html.contains(&format!(
+                "<code>{}:edx-matrix.toml</code> against",
+                &second[..7]
+            )),
+            "{html}"
+        );
+    }
+    // The first revision: what it adds.
+    let reply = server.get(&format!("/api/v1/diff?head={first}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert_eq!(reply.json()["base"], "(nothing: the first revision)");
+    assert_eq!(reply.json()["stages"].as_array().unwrap().len(), 12);
+    // Bad revisions.
+    for (query, status, message) in [
+        (
+            "base=nope&head=HEAD".to_owned(),
+            404,
+            "diff is unavailable: unknown revision `nope`",
+        ),
+        (
+            "head=--output=x".to_owned(),
+            404,
+            "diff is unavailable: `--output=x` is not a revision",
+        ),
+        (
+            "base=HEAD&base=HEAD".to_owned(),
+            400,
+            "query parameter `base` is given twice",
+        ),
+        (
+            "tail=HEAD".to_owned(),
+            400,
+            "unknown query parameter `tail`",
+        ),
+    ] {
+        let reply = server.get(&format!("/api/v1/diff?{query}")).await;
+        assert_eq!(reply.status.as_u16(), status, "{query}: {}", reply.text());
+        assert_matches_openapi("/api/v1/diff", "get", status, &reply.json());
+        let error = reply.json()["error"].as_str().unwrap().to_owned();
+        assert!(error.starts_with(message), "{query}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn diff_shows_the_pipeline_impact() {
+    let repo = acme_repo();
+    let file = repo.path().join("edx-matrix.toml");
+    let server = start(Options::new(MatrixSource::File(file.clone()))).await;
+    let clean = server.get("/api/v1/diff").await.json();
+    assert_eq!(
+        clean["pipelines"],
+        json!({"computed": true, "changes": []}),
+        "{clean:#}"
+    );
+
+    // A new team for every pipeline: each one is re-set, and says why.
+    std::fs::write(&file, acme() + "\n[pipelines]\nteam = \"acme-ops\"\n").unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
+            r.json()["pipelines"]["changes"] != json!([])
+        })
+        .await;
+    let diff = reply.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &diff);
+    assert_eq!(diff["rows"], json!([]), "{diff:#}");
+    let changes = diff["pipelines"]["changes"].as_array().unwrap();
+    assert!(changes.len() > 3, "{diff:#}");
+    for change in changes {
+        assert_eq!(change["change"], "changed", "{change:#}");
+        let other = change["other"].as_array().unwrap();
+        assert!(
+            other
+                .iter()
+                .any(|o| o.as_str().is_some_and(|o| o.ends_with("→ `acme-ops`"))),
+            "{change:#}"
+        );
+    }
+}

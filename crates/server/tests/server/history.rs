@@ -205,26 +205,106 @@ async fn the_pages_link_the_history() {
     assert!(html.contains("<a href=\"/api/v1/history\">"), "{html}");
 }
 
+/// The built-in example serves its synthetic history (written by hand in
+/// `edx_matrix_git::history::example`): 12 revisions, 12 lanes, the revert in campus QA.
 #[tokio::test]
-async fn history_is_unavailable_without_a_repository() {
-    // The built-in example.
+async fn the_example_serves_its_synthetic_history() {
     let server = start_example().await;
     let api = server.get("/api/v1/history").await;
-    assert_eq!(api.status, StatusCode::NOT_FOUND);
-    assert_matches_openapi("/api/v1/history", "get", 404, &api.json());
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let history = api.json();
+    assert_matches_openapi("/api/v1/history", "get", 200, &history);
+    assert_eq!(history["revisions"], 12);
+    assert_eq!(history["timelines"].as_array().unwrap().len(), 12);
+    let qa: Vec<Value> = changes(&history, "campus", "QA")
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
     assert_eq!(
-        api.json()["error"],
-        "history is unavailable: the built-in example is not in a git repository"
+        qa,
+        [
+            json!("ulmo"),
+            json!("verawood"),
+            json!("ulmo"),
+            json!("verawood")
+        ]
     );
     let page = server.get("/history").await;
-    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.text();
     assert!(
-        page.text()
-            .contains("history is unavailable: the built-in example"),
-        "{}",
-        page.text()
+        html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"timeline\""),
+        "{html}"
     );
+    assert!(html.contains("id=\"lead-times\""), "{html}");
+    assert!(html.contains("id=\"timelines\""), "the table stays: {html}");
+}
 
+/// `?deployment=` and `?since=` narrow the API and the page; bad values are refused.
+#[tokio::test]
+async fn history_narrows_by_deployment_and_day() {
+    let server = start_example().await;
+    let api = server
+        .get("/api/v1/history?deployment=campus&since=2025-07-01")
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.text());
+    let narrowed = api.json();
+    assert_matches_openapi("/api/v1/history", "get", 200, &narrowed);
+    // Revisions from July 1st: the revert, the patch, QA again, Production.
+    assert_eq!(narrowed["revisions"], 4);
+    let lanes: Vec<String> = (narrowed["timelines"].as_array().unwrap().iter())
+        .map(|t| {
+            format!(
+                "{}/{}",
+                t["deployment"].as_str().unwrap(),
+                t["stage"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(lanes, ["campus/CI", "campus/QA", "campus/Production"]);
+    // QA: verawood in effect on July 1st, then the revert to ulmo, then verawood again.
+    let qa: Vec<Value> = changes(&narrowed, "campus", "QA")
+        .into_iter()
+        .map(|c| c.0)
+        .collect();
+    assert_eq!(qa, [json!("verawood"), json!("ulmo"), json!("verawood")]);
+    let page = server
+        .get("/history?deployment=campus&since=2025-07-01")
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text().matches("class=\"lane\"").count(), 3);
+    // The page's form sends empty values for "every deployment" and "no date".
+    let page = server.get("/history?deployment=&since=").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.text().matches("class=\"lane\"").count(), 12);
+    for (query, status, message) in [
+        (
+            "since=2025-02-30",
+            400,
+            "query parameter `since`: `2025-02-30` is not a date",
+        ),
+        (
+            "since=2025-01-01&since=2025-02-01",
+            400,
+            "query parameter `since` is given twice",
+        ),
+        ("until=2025-01-01", 400, "unknown query parameter `until`"),
+        (
+            "deployment=campu",
+            404,
+            "no deployment `campu` in any revision of `edx-matrix.toml`",
+        ),
+    ] {
+        let api = server.get(&format!("/api/v1/history?{query}")).await;
+        assert_eq!(api.status.as_u16(), status, "{query}");
+        assert_matches_openapi("/api/v1/history", "get", status, &api.json());
+        let error = api.json()["error"].as_str().unwrap().to_owned();
+        assert!(error.starts_with(message), "{query}: {error}");
+    }
+}
+
+#[tokio::test]
+async fn history_is_unavailable_without_a_repository() {
     // A file outside any working tree.
     let plain = tempfile::tempdir().unwrap();
     let file = plain.path().join("edx-matrix.toml");

@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod browser;
 mod diff;
+mod hardening;
 mod history;
 mod reload;
 mod security;

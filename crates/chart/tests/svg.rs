@@ -1,0 +1,190 @@
+//! The charts of the example history: snapshots, well-formed XML, and the lanes, bands and bars
+//! the example's story has (counted by hand from `edx_matrix_git::history::example`).
+#![allow(clippy::unwrap_used)]
+
+use edx_matrix_chart::{Options, lead_times, timeline};
+use edx_matrix_git::history::{CommitRef, example, parse_day};
+
+fn link(commit: &CommitRef, previous: Option<&CommitRef>) -> String {
+    match previous {
+        Some(p) => format!("/diff?base={}&head={}", p.hash, commit.hash),
+        None => format!("/diff?head={}", commit.hash),
+    }
+}
+
+/// The elements with `class` (first word) equal to `class`.
+fn with_class<'a>(doc: &'a roxmltree::Document<'a>, class: &str) -> Vec<roxmltree::Node<'a, 'a>> {
+    doc.descendants()
+        .filter(|n| n.attribute("class").and_then(|c| c.split(' ').next()) == Some(class))
+        .collect()
+}
+
+fn title_of<'a>(node: roxmltree::Node<'a, 'a>) -> Vec<&'a str> {
+    node.children()
+        .filter(|c| c.has_tag_name("title"))
+        .filter_map(|c| c.text())
+        .collect()
+}
+
+fn check_document(svg: &str) -> roxmltree::Document<'_> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let root = doc.root_element();
+    assert!(root.has_tag_name(("http://www.w3.org/2000/svg", "svg")));
+    let view_box: Vec<f64> = (root.attribute("viewBox").unwrap().split(' '))
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!(view_box[..2], [0.0, 0.0]);
+    // Drawn at its size in CSS pixels: text is 12 px at 100 % zoom.
+    assert_eq!(
+        root.attribute("width").unwrap().parse::<f64>().unwrap(),
+        view_box[2]
+    );
+    assert_eq!(root.attribute("font-size"), Some("12"));
+    doc
+}
+
+#[test]
+fn example_timeline() {
+    let history = example::history(None);
+    let svg = timeline(
+        &history,
+        &Options {
+            since: None,
+            link: Some(&link),
+        },
+    );
+    let doc = check_document(&svg);
+    let lanes = with_class(&doc, "lane");
+    assert_eq!(lanes.len(), 12);
+    let lane_names: Vec<String> = (lanes.iter())
+        .map(|l| {
+            format!(
+                "{}/{}",
+                l.attribute("data-deployment").unwrap(),
+                l.attribute("data-stage").unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        lane_names[..4],
+        [
+            "campus/CI",
+            "campus/QA",
+            "campus/Production",
+            "campus-staging/CI"
+        ]
+    );
+    let bands = with_class(&doc, "band");
+    // campus and campus-staging 5 + 4 + 2 each, online 1 + 1 + 1, pro 3 + 3 + 2.
+    assert_eq!(bands.len(), 33);
+    for band in &bands {
+        let titles = title_of(*band);
+        assert_eq!(titles.len(), 1, "one title per band");
+        assert!(titles[0].starts_with(band.attribute("data-release").unwrap()));
+        let commit = band.attribute("data-commit").unwrap();
+        assert!(
+            titles[0].contains(&format!("commit {}: ", &commit[..7])),
+            "{}",
+            titles[0]
+        );
+        assert!(
+            band.parent()
+                .unwrap()
+                .attribute("href")
+                .unwrap()
+                .ends_with(&format!("head={commit}"))
+        );
+    }
+    // The revert: verawood in campus QA for two days, still drawn, and its link compares the
+    // revision before it.
+    let revert = (bands.iter())
+        .find(|b| title_of(**b)[0].contains("campus · QA\n2025-06-30 – 2025-07-02"))
+        .unwrap();
+    let rect = revert.children().find(|c| c.has_tag_name("rect")).unwrap();
+    assert!(rect.attribute("width").unwrap().parse::<f64>().unwrap() >= 4.0);
+    let revisions = example::revisions();
+    assert_eq!(
+        revert.parent().unwrap().attribute("href"),
+        Some(
+            format!(
+                "/diff?base={}&head={}",
+                revisions[6].commit.hash, revisions[7].commit.hash
+            )
+            .as_str()
+        )
+    );
+    insta::assert_snapshot!("example_timeline", svg);
+}
+
+#[test]
+fn example_lead_times() {
+    let history = example::history(None);
+    let svg = lead_times(&history, &Options::default());
+    let doc = check_document(&svg);
+    let groups: Vec<_> = (with_class(&doc, "release-group").iter())
+        .map(|g| g.attribute("data-release").unwrap())
+        .collect();
+    assert_eq!(groups, ["teak", "ulmo", "verawood", "master"]);
+    let bars = with_class(&doc, "lead");
+    let described: Vec<String> = (bars.iter())
+        .map(|b| {
+            let a = |n| b.attribute(n).unwrap();
+            format!(
+                "{} {} {}",
+                a("data-release"),
+                a("data-deployment"),
+                a("data-state")
+            )
+        })
+        .collect();
+    assert_eq!(
+        described,
+        [
+            "teak pro done",
+            "ulmo pro in-progress",
+            "verawood campus done",
+            "verawood campus-staging done",
+            "verawood pro in-progress",
+            "master campus in-progress",
+            "master campus-staging in-progress",
+            "master online done",
+        ]
+    );
+    for bar in &bars {
+        assert_eq!(title_of(*bar).len(), 1);
+    }
+    let campus = title_of(bars[2])[0];
+    assert!(campus.contains("49 days from CI (2025-06-16"), "{campus}");
+    assert!(svg.contains("Not shown: 3 (deployment, release)"));
+    insta::assert_snapshot!("example_lead_times", svg);
+}
+
+#[test]
+fn since_and_deployment_narrow_the_timeline() {
+    let history =
+        example::history(None).narrowed(Some("campus"), Some(parse_day("2025-07-01").unwrap()));
+    let svg = timeline(
+        &history,
+        &Options {
+            since: parse_day("2025-07-01").ok(),
+            link: None,
+        },
+    );
+    let doc = check_document(&svg);
+    assert_eq!(with_class(&doc, "lane").len(), 3);
+    // CI: the verawood-or-master in effect on July 1st (master since June 30), then verawood,
+    // master; QA: verawood, ulmo, verawood; Production: ulmo, verawood.
+    assert_eq!(with_class(&doc, "band").len(), 3 + 3 + 2);
+    assert!(!svg.contains("<a "), "no links without a link function");
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let mut history = example::history(None);
+    history.timelines[0].deployment = "<script>alert(1)</script>".to_owned();
+    history.timelines[0].changes[0].commit.subject = "a & b \"quoted\" <i>".to_owned();
+    let svg = timeline(&history, &Options::default());
+    check_document(&svg);
+    assert!(!svg.contains("<script>") && !svg.contains("<i>"));
+    assert!(svg.contains("&lt;script&gt;"));
+}

@@ -1,0 +1,93 @@
+//! `edx-matrix export python`: write the Python package (`types.py`, `version_matrix.py`, and with
+//! `--accessors` `accessors.py`) into a directory, print it, or `--check` a directory against it.
+
+use crate::cli::ExportPythonArgs;
+use crate::error::{CmdResult, CommandError};
+use crate::matrix_file;
+use crate::output::Output;
+use edx_matrix_config::Loaded;
+use edx_matrix_interop::python_export::{Options, Package, export};
+use std::process::ExitCode;
+
+pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult {
+    // The `[python]` table `import python` wrote: the estate's own names where they differ from
+    // the derived ones.
+    let package = export(
+        &loaded.matrix,
+        &loaded.python,
+        &Options {
+            accessors: args.accessors,
+        },
+    );
+    for warning in &package.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if let Some(dir) = &args.check {
+        return check(dir, &package);
+    }
+    let Some(dir) = &args.output else {
+        let mut text = String::new();
+        for (name, contents) in package.files() {
+            text.push_str(&format!("# ==> {name} <==\n{contents}"));
+        }
+        out.print(&text)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    fs_err::create_dir_all(dir)?;
+    let files = package.files();
+    for (name, _) in &files {
+        let path = dir.join(name);
+        if !args.force && path.exists() {
+            return Err(
+                CommandError::io(format!("`{}` already exists", path.display()))
+                    .with_hint("pass `--force` to replace it, or `--check DIR` to compare"),
+            );
+        }
+    }
+    for (name, contents) in &files {
+        matrix_file::write_new(&dir.join(name), contents, true)?;
+    }
+    let written: Vec<String> = files
+        .iter()
+        .map(|(name, _)| format!("`{}`", dir.join(name).display()))
+        .collect();
+    eprintln!("wrote {}", written.join(", "));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Compares `dir` with the export: 0 when every file is equal, 1 with a unified diff per file
+/// that differs or is missing.
+fn check(dir: &std::path::Path, package: &Package) -> CmdResult {
+    let mut diff = String::new();
+    let mut differing = Vec::new();
+    for (name, want) in package.files() {
+        let path = dir.join(name);
+        let have = match fs_err::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(e.into()),
+        };
+        if have != want {
+            differing.push(format!("`{}`", path.display()));
+            diff.push_str(
+                &similar::TextDiff::from_lines(have.as_str(), want)
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{name}"), &format!("b/{name}"))
+                    .to_string(),
+            );
+        }
+    }
+    if differing.is_empty() {
+        eprintln!("`{}` is what `export python` writes", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{diff}");
+    eprintln!(
+        "error: {} differ{} from the matrix; regenerate with `edx-matrix export python -o {} --force`",
+        differing.join(", "),
+        if differing.len() == 1 { "s" } else { "" },
+        dir.display()
+    );
+    Ok(ExitCode::from(1))
+}

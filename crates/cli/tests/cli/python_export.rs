@@ -1,0 +1,173 @@
+//! `export python`: real CPython (with pydantic) imports the exported acme package and computes,
+//! through its own properties, exactly the rows `resolve --format json` prints; the operators'
+//! hand-written `accessors.py` works on it unchanged; `import python` reads it back to the same
+//! model; `--check` passes on what was written and fails on a one-character change.
+
+use crate::harness::{Env, fixtures};
+use edx_matrix_test_support::require_python;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// Where the operators keep their package (their `accessors.py` imports it by this path).
+const PACKAGE: &str = "root/bridge/settings/openedx";
+
+/// The fields `rows.py` computes (every row field but the `overridden` flags).
+fn projected(rows: &Value) -> Vec<Value> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            row.as_object_mut().unwrap().remove("overridden");
+            row
+        })
+        .collect()
+}
+
+/// The interchange JSON with its release map in a canonical order (it is a map, and an entry's
+/// applications a set), as `Matrix::canonical` orders it.
+pub(crate) fn canonical(mut model: Value) -> Value {
+    let map = model["release_map"].as_array_mut().unwrap();
+    let key = |e: &Value| (e["release"].to_string(), e["deployment"].to_string());
+    map.sort_by_key(key);
+    for entry in map {
+        let apps = entry["apps"].as_array_mut().unwrap();
+        apps.sort_by_key(|a| a["application"].to_string());
+    }
+    model
+}
+
+fn python_json(python: &Path, args: &[&str]) -> Value {
+    let output = Command::new(python).args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn export_acme(env: &Env) {
+    env.run(&[
+        "--example",
+        "export",
+        "python",
+        "-o",
+        PACKAGE,
+        "--accessors",
+    ])
+    .ok();
+}
+
+#[test]
+fn cpython_computes_the_rows_resolve_gives_for_acme() {
+    let Some(python) = require_python(module_path!(), &["pydantic"]) else {
+        return;
+    };
+    let env = Env::new();
+    export_acme(&env);
+    let rows_py = fixtures().join("python-export/rows.py");
+    let root = env.path("root");
+    let got = python_json(
+        &python,
+        &[
+            rows_py.to_str().unwrap(),
+            root.to_str().unwrap(),
+            "bridge.settings.openedx",
+        ],
+    );
+    let resolved: Value =
+        serde_json::from_str(env.run(&["--example", "resolve", "--format", "json"]).ok()).unwrap();
+    let want = projected(&resolved);
+    assert_eq!(want.len(), 129);
+    assert_eq!(got["bridge.settings.openedx"].as_array().unwrap(), &want);
+}
+
+#[test]
+fn operators_accessors_work_unchanged_on_the_export() {
+    let Some(python) = require_python(module_path!(), &["pydantic"]) else {
+        return;
+    };
+    let env = Env::new();
+    export_acme(&env);
+    std::fs::copy(
+        fixtures().join("python-export/operators/accessors.py"),
+        env.path(&format!("{PACKAGE}/operators_accessors.py")),
+    )
+    .unwrap();
+    let check = fixtures().join("python-export/accessors_check.py");
+    let expected = fixtures().join("acme/expected-resolved.json");
+    for module in ["operators_accessors", "accessors"] {
+        let output = Command::new(&python)
+            .args([
+                check.to_str().unwrap(),
+                env.path("root").to_str().unwrap(),
+                &format!("bridge.settings.openedx.{module}"),
+                expected.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{module}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            "ok 190\n",
+            "{module}"
+        );
+    }
+}
+
+#[test]
+fn export_then_import_python_is_the_same_model() {
+    let env = Env::new();
+    export_acme(&env);
+    env.run(&["import", "python", PACKAGE, "-o", "back.toml"])
+        .ok();
+    let before = env.run(&["--example", "export", "model-json"]);
+    let after = env.run(&["--file", "back.toml", "export", "model-json"]);
+    let before = canonical(serde_json::from_str(before.ok()).unwrap());
+    let after = canonical(serde_json::from_str(after.ok()).unwrap());
+    assert!(before == after, "{before:#}\n---\n{after:#}");
+}
+
+#[test]
+fn check_passes_on_the_export_and_fails_on_one_changed_character() {
+    let env = Env::new();
+    export_acme(&env);
+    let check = |env: &Env| {
+        env.run(&[
+            "--example",
+            "export",
+            "python",
+            "--accessors",
+            "--check",
+            PACKAGE,
+        ])
+    };
+    let run = check(&env);
+    run.code(0);
+    assert_eq!(run.stdout, "");
+    let types = format!("{PACKAGE}/types.py");
+    let text = env.read(&types);
+    env.write(&types, &text.replacen("release/teak", "release/teaK", 1));
+    let run = check(&env);
+    run.code(1);
+    insta::assert_snapshot!(run.snapshot());
+    // Nothing was written by the check.
+    assert_ne!(env.read(&types), text);
+}
+
+#[test]
+fn export_python_refuses_to_replace_files_without_force() {
+    let env = Env::new();
+    export_acme(&env);
+    let run = env.run(&["--example", "export", "python", "-o", PACKAGE]);
+    run.code(3);
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    env.run(&["--example", "export", "python", "-o", PACKAGE, "--force"])
+        .ok();
+}

@@ -1,0 +1,158 @@
+//! `types.py`: the enums of releases and applications, the stage and deployment name literals,
+//! and the pydantic models whose properties resolve an entry, in the current layout.
+
+use super::literal::{literal_alias, optional, string};
+use super::names::Names;
+use edx_matrix_model::{AppKind, Matrix};
+use std::fmt::Write as _;
+
+/// Renders `types.py`.
+pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
+    let app = names.class("application");
+    let mfe = names.class("mfe");
+    let release = names.class("release");
+    let env_release = names.class("env_release");
+    let der = names.class("deployment_env_release");
+    let version = names.class("application_version");
+    let mut out = String::new();
+    out.push_str(header);
+    out.push_str(
+        "from enum import StrEnum\nfrom typing import Literal, NamedTuple, Optional\n\nfrom pydantic import BaseModel\n\n\n",
+    );
+
+    let _ = writeln!(out, "class {app}(StrEnum):");
+    out.push_str(
+        "    repository: str\n\n    def __new__(cls, app: str, repository: str):\n        element = str.__new__(cls, app)\n        element._value_ = app\n        element.repository = repository\n        return element\n",
+    );
+    let mut any = false;
+    for (a, member) in matrix.applications.iter().zip(&names.applications) {
+        if a.kind != AppKind::Ida {
+            continue;
+        }
+        if !any {
+            out.push('\n');
+            any = true;
+        }
+        let repository = a.repository.as_ref().map_or("", |r| r.as_str());
+        let _ = writeln!(
+            out,
+            "    {member} = ({}, {})",
+            string(a.name.as_str()),
+            string(repository)
+        );
+    }
+    out.push_str("\n\n");
+
+    let _ = writeln!(out, "class {mfe}(StrEnum):");
+    out.push_str(
+        "    repository: str\n    path: str\n\n    def __new__(cls, app: str, repository: str, path: str):\n        element = str.__new__(cls, app)\n        element._value_ = app\n        element.repository = repository\n        element.path = path\n        return element\n",
+    );
+    let mut any = false;
+    for (a, member) in matrix.applications.iter().zip(&names.applications) {
+        if a.kind != AppKind::Mfe {
+            continue;
+        }
+        if !any {
+            out.push('\n');
+            any = true;
+        }
+        let repository = a.repository.as_ref().map_or("", |r| r.as_str());
+        let _ = writeln!(
+            out,
+            "    {member} = (\n        {},\n        {},\n        {},\n    )",
+            string(a.name.as_str()),
+            string(repository),
+            optional(a.path.as_ref().map(|p| p.as_str())),
+        );
+    }
+    out.push_str("\n\n");
+
+    let _ = writeln!(
+        out,
+        "EnvStage = {}",
+        literal_alias(matrix.stages.iter().map(|s| s.as_str()))
+    );
+    out.push_str("OpenEdxApplicationType = Literal[\"MFE\", \"IDA\"]\n");
+    let _ = writeln!(
+        out,
+        "OpenEdxDeploymentName = {}\n\n",
+        literal_alias(matrix.deployments.iter().map(|d| d.name.as_str()))
+    );
+
+    let _ = writeln!(out, "class {release}(StrEnum):");
+    out.push_str(
+        "    branch: str\n    python_version: str | None\n    node_version: str | None\n\n    def __new__(cls, name: str, branch: str, python_version: str | None, node_version: str | None):\n        element = str.__new__(cls, name)\n        element._value_ = name\n        element.branch = branch\n        element.python_version = python_version\n        element.node_version = node_version\n        return element\n",
+    );
+    if !matrix.releases.is_empty() {
+        out.push('\n');
+    }
+    for (r, member) in matrix.releases.iter().zip(&names.releases) {
+        let _ = writeln!(
+            out,
+            "    {member} = ({}, {}, {}, {})",
+            string(r.name.as_str()),
+            string(r.branch.as_str()),
+            optional(r.python.as_ref().map(|v| v.as_str())),
+            optional(r.node.as_ref().map(|v| v.as_str())),
+        );
+    }
+    out.push_str("\n    def __str__(self):\n        return self.value\n\n\n");
+
+    let _ = write!(
+        out,
+        "class {env_release}(NamedTuple):
+    environment: EnvStage
+    edx_release: {release}
+
+
+class {der}(BaseModel):
+    deployment_name: OpenEdxDeploymentName
+    env_release_map: list[{env_release}]
+
+    def envs_by_release(self, release_name: {release}) -> list[EnvStage]:
+        return [
+            env_release.environment
+            for env_release in self.env_release_map
+            if env_release.edx_release == release_name
+        ]
+
+    def release_by_env(self, env_stage: EnvStage) -> {release} | None:
+        for env_release in self.env_release_map:
+            if env_release.environment == env_stage:
+                return env_release.edx_release
+        return None
+
+    @property
+    def environments(self) -> list[EnvStage]:
+        return [env_release.environment for env_release in self.env_release_map]
+
+    @property
+    def releases(self) -> set[{release}]:
+        return {{env_release.edx_release for env_release in self.env_release_map}}
+
+
+class {version}(BaseModel):
+    application: {app} | {mfe}
+    release: {release}
+    application_type: OpenEdxApplicationType
+    branch_override: Optional[str] = None
+    origin_override: Optional[str] = None
+    runtime_version_override: Optional[str] = None
+    translation_overrides: Optional[list[str]] = None
+
+    @property
+    def runtime_version(self) -> str:
+        default = self.release.python_version if self.application_type == \"IDA\" else self.release.node_version
+        return self.runtime_version_override or default
+
+    @property
+    def release_branch(self) -> str:
+        return self.branch_override or self.release.branch
+
+    @property
+    def git_origin(self) -> str:
+        return self.origin_override or self.application.repository
+"
+    );
+    out
+}

@@ -1,0 +1,271 @@
+//! What a (deployment, stage) becomes in Tutor: configuration overrides, `MFE_APPS` entries,
+//! plugins to enable, image build arguments, and what has no Tutor equivalent.
+
+use super::versions::{self, TutorTarget};
+use super::with_git_suffix;
+use edx_matrix_model::{AppKind, Matrix, Release, Row};
+
+/// The IDAs Tutor builds from a repository setting: (application, Tutor plugin or `None` for
+/// Tutor itself, repository setting, version setting).
+pub const IDA_SETTINGS: &[(&str, Option<&str>, &str, &str)] = &[
+    (
+        "edx-platform",
+        None,
+        "EDX_PLATFORM_REPOSITORY",
+        "EDX_PLATFORM_VERSION",
+    ),
+    (
+        "notes-api",
+        Some("notes"),
+        "NOTES_REPOSITORY",
+        "NOTES_REPOSITORY_VERSION",
+    ),
+    (
+        "xqueue",
+        Some("xqueue"),
+        "XQUEUE_REPOSITORY",
+        "XQUEUE_REPOSITORY_VERSION",
+    ),
+    (
+        "codejail",
+        Some("codejail"),
+        "CODEJAIL_SERVICE_REPOSITORY",
+        "CODEJAIL_SERVICE_VERSION",
+    ),
+];
+
+/// The MFEs tutor-mfe 22.1.0 defines (`CORE_MFE_APPS`), each with its port.
+pub const TUTOR_MFE_PORTS: &[(&str, u16)] = &[
+    ("account", 1997),
+    ("admin-console", 2025),
+    ("authn", 1999),
+    ("authoring", 2001),
+    ("catalog", 1998),
+    ("communications", 1984),
+    ("discussions", 2002),
+    ("gradebook", 1994),
+    ("learner-dashboard", 1996),
+    ("learning", 2000),
+    ("ora-grading", 1993),
+    ("profile", 1995),
+];
+
+/// The first port given to MFEs tutor-mfe does not know, in catalogue order.
+pub const FIRST_EXTRA_MFE_PORT: u16 = 2100;
+
+/// One `MFE_APPS` entry the plugin sets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfeEntry {
+    /// The MFE's name (its `MFE_APPS` key, and its URL path in tutor-mfe).
+    pub name: String,
+    /// Its repository, ending in `.git`.
+    pub repository: String,
+    /// Its branch.
+    pub version: String,
+    /// A port, for MFEs tutor-mfe does not know.
+    pub port: Option<u16>,
+}
+
+/// Everything the plugin and the README say.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// `CONFIG_OVERRIDES`: (setting, value).
+    pub overrides: Vec<(String, String)>,
+    /// MFEs set in `MFE_APPS`.
+    pub mfes: Vec<MfeEntry>,
+    /// Catalogue MFEs the stage does not include, removed from `MFE_APPS`.
+    pub removed_mfes: Vec<String>,
+    /// Tutor plugins the export needs enabled (`mfe`, `notes`, …), in enabling order.
+    pub plugins: Vec<&'static str>,
+    /// The forum's repository (with `.git`) and branch, for tutor-forum before 19 (the Ruby
+    /// forum), which had `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION`.
+    pub forum: Option<(String, String)>,
+    /// `--build-arg` values added to images (`IMAGES_BUILD`): (image, `NAME=value`).
+    pub build_args: Vec<(&'static str, String)>,
+    /// The Tutor the stage's release needs.
+    pub target: Option<TutorTarget>,
+    /// What has no Tutor equivalent, one line each.
+    pub unmapped: Vec<String>,
+    /// Warnings (conflicting Node versions).
+    pub warnings: Vec<String>,
+}
+
+impl Plan {
+    fn plugin(&mut self, name: &'static str) {
+        if !self.plugins.contains(&name) {
+            self.plugins.push(name);
+        }
+    }
+}
+
+/// Builds the plan for the `rows` of one stage running `release`.
+pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Plan {
+    let mut plan = Plan::default();
+    if let Some(release) = release {
+        plan.target = Some(versions::target(release));
+        plan.overrides.push((
+            "OPENEDX_COMMON_VERSION".into(),
+            release.branch.as_str().to_owned(),
+        ));
+    }
+    let mut mfe_rows = Vec::new();
+    for row in rows {
+        if row.kind == AppKind::Mfe {
+            mfe_rows.push(row);
+            continue;
+        }
+        if let Some((_, plugin, repository, version)) =
+            IDA_SETTINGS.iter().find(|s| s.0 == row.application)
+        {
+            if let Some(plugin) = plugin {
+                plan.plugin(plugin);
+            }
+            plan.overrides
+                .push(((*repository).into(), with_git_suffix(row.git_origin)));
+            plan.overrides
+                .push(((*version).into(), row.release_branch.to_owned()));
+            match row.application {
+                "edx-platform" => python(&mut plan, row),
+                "codejail" => {
+                    // The service's Python comes from Ubuntu packages `python<X.Y>`; a row
+                    // without a runtime keeps the image's default.
+                    if let Some(runtime) = row.runtime_version {
+                        let minor: Vec<&str> = runtime.split('.').take(2).collect();
+                        plan.build_args
+                            .push(("codejail", format!("APP_PY_VER={}", minor.join("."))));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match row.application {
+            "forum" => {
+                plan.plugin("forum");
+                plan.forum = Some((with_git_suffix(row.git_origin), row.release_branch.to_owned()));
+                plan.unmapped.push(format!(
+                    "forum {} at {}: tutor-forum 19 and later run the forum as the `openedx-forum` Python package that edx-platform's requirements pin (their only setting, `FORUM_VERSION`, is the plugin's own version); the plugin sets `FORUM_REPOSITORY` / `FORUM_REPOSITORY_VERSION` only under tutor-forum before 19 (the Ruby forum)",
+                    row.git_origin, row.release_branch
+                ));
+            }
+            "xqwatcher" => plan.unmapped.push(format!(
+                "xqwatcher {} at {}: no Tutor plugin of the tested set runs xqueue-watcher",
+                row.git_origin, row.release_branch
+            )),
+            name if name.contains("theme") => plan.unmapped.push(format!(
+                "theme {name} {} at {}: Tutor installs themes from directories (`tutor config save --set` of the theme, or a theme plugin), not from a repository and branch",
+                row.git_origin, row.release_branch
+            )),
+            name => plan.unmapped.push(format!(
+                "IDA {name} {} at {}: no Tutor setting",
+                row.git_origin, row.release_branch
+            )),
+        }
+    }
+    mfes(&mut plan, matrix, &mfe_rows);
+    plan
+}
+
+/// The edx-platform Python: a full version becomes the `PYTHON_VERSION` build argument.
+fn python(plan: &mut Plan, row: &Row<'_>) {
+    // No runtime in the matrix: Tutor's image keeps its own Python.
+    let Some(version) = row.runtime_version else {
+        return;
+    };
+    let parts = version.split('.').count();
+    if parts >= 3 {
+        for image in ["openedx", "openedx-dev"] {
+            plan.build_args
+                .push((image, format!("PYTHON_VERSION={version}")));
+        }
+    } else if !versions::TUTOR_22_PYTHON.starts_with(&format!("{version}.")) {
+        plan.unmapped.push(format!(
+            "edx-platform on Python {version}: Tutor 22's openedx image builds Python {} with pyenv, which needs a full version; give the matrix a full version (e.g. `{version}.x`) to have the plugin pass `--build-arg=PYTHON_VERSION`, or build with `tutor images build openedx --build-arg PYTHON_VERSION={version}.<patch>`",
+            versions::TUTOR_22_PYTHON
+        ));
+    }
+}
+
+fn mfes(plan: &mut Plan, matrix: &Matrix, rows: &[&Row<'_>]) {
+    if rows.is_empty() {
+        return;
+    }
+    plan.plugin("mfe");
+    // Ports for MFEs tutor-mfe does not know: catalogue order, from FIRST_EXTRA_MFE_PORT, so a
+    // given MFE gets the same port on every stage.
+    let extra: Vec<&str> = matrix
+        .applications
+        .iter()
+        .filter(|a| a.kind == AppKind::Mfe)
+        .map(|a| a.name.as_str())
+        .filter(|name| !TUTOR_MFE_PORTS.iter().any(|(n, _)| n == name))
+        .collect();
+    for row in rows {
+        let port = extra
+            .iter()
+            .position(|n| *n == row.application)
+            .and_then(|i| u16::try_from(i).ok())
+            .map(|i| FIRST_EXTRA_MFE_PORT.saturating_add(i));
+        plan.mfes.push(MfeEntry {
+            name: row.application.to_owned(),
+            repository: with_git_suffix(row.git_origin),
+            version: row.release_branch.to_owned(),
+            port,
+        });
+        if let Some(path) = row.path.filter(|p| p.trim_matches('/') != row.application) {
+            plan.unmapped.push(format!(
+                "MFE {} path `{path}`: tutor-mfe serves every MFE at `/{}` (its name)",
+                row.application, row.application
+            ));
+        }
+        if row.translations.is_some() {
+            plan.unmapped.push(format!(
+                "MFE {} translation commands: tutor-mfe pulls translations with `make pull_translations` from `ATLAS_REPOSITORY` at `ATLAS_REVISION`",
+                row.application
+            ));
+        }
+    }
+    for app in matrix
+        .applications
+        .iter()
+        .filter(|a| a.kind == AppKind::Mfe)
+    {
+        if !rows.iter().any(|r| r.application == app.name.as_str()) {
+            plan.removed_mfes.push(app.name.as_str().to_owned());
+        }
+    }
+    node(plan, rows);
+}
+
+/// One Node image for every MFE: the version most MFEs need (the first of them on a tie).
+fn node(plan: &mut Plan, rows: &[&Row<'_>]) {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    // MFEs without a Node version in the matrix take whatever image is chosen.
+    for runtime in rows.iter().filter_map(|row| row.runtime_version) {
+        match counts.iter_mut().find(|(v, _)| *v == runtime) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((runtime, 1)),
+        }
+    }
+    let Some(&(chosen, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else {
+        return;
+    };
+    plan.overrides.push((
+        "MFE_NODE_IMAGE".into(),
+        format!("docker.io/node:{chosen}-bookworm-slim"),
+    ));
+    if counts.len() > 1 {
+        let others: Vec<String> = rows
+            .iter()
+            .filter_map(|r| match r.runtime_version {
+                Some(runtime) if runtime != chosen => Some((r.application, runtime)),
+                _ => None,
+            })
+            .map(|(application, runtime)| format!("{application} needs Node {runtime}"))
+            .collect();
+        plan.warnings.push(format!(
+            "the MFEs need different Node versions and Tutor builds them all with one image (`MFE_NODE_IMAGE`): using Node {chosen}; {}",
+            others.join(", ")
+        ));
+    }
+}

@@ -1,0 +1,128 @@
+//! `export tutor` without Tutor: the plugin and README of acme stages (snapshots), the plugin is
+//! Python, refusals point at the value, unknown MFEs get a port, Node conflicts warn.
+//! `crates/cli/tests/cli/tutor.rs` runs the plugins in real Tutor.
+#![allow(clippy::unwrap_used)]
+
+use edx_matrix_config::{Loaded, Source, example, load_toml};
+use edx_matrix_interop::tutor::{self, TutorExport, versions};
+use edx_matrix_model::check::EntryField;
+use edx_matrix_model::{Filter, Subject, resolve};
+
+fn load(text: &str) -> Loaded {
+    let loaded = load_toml(Source::new("edx-matrix.toml", text));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    loaded
+}
+
+fn export(
+    loaded: &Loaded,
+    deployment: &str,
+    stage: &str,
+) -> Result<TutorExport, Vec<tutor::Refusal>> {
+    let filter = Filter {
+        deployment: Some(deployment.into()),
+        stage: Some(stage.into()),
+        ..Filter::default()
+    };
+    let rows = resolve(&loaded.matrix, &filter).rows;
+    let release = loaded
+        .matrix
+        .deployment(deployment)
+        .unwrap()
+        .release_of(stage)
+        .unwrap();
+    tutor::export(&loaded.matrix, deployment, stage, release.as_str(), &rows)
+}
+
+fn assert_python(source: &str) {
+    ruff_python_parser::parse_module(source).unwrap();
+}
+
+#[test]
+fn pro_production_plugin_and_readme() {
+    let export = export(&load(example::TEXT), "pro", "Production").unwrap();
+    assert_eq!(export.plugin_file, "edx_matrix_pro_production.py");
+    assert_eq!(export.enable, ["notes", "mfe", "edx_matrix_pro_production"]);
+    assert_python(&export.plugin_py);
+    insta::assert_snapshot!("pro_production_plugin", export.plugin_py);
+    insta::assert_snapshot!("pro_production_readme", export.readme);
+    // communications runs Node 22 on teak, the other three MFEs the release's Node 20.
+    assert_eq!(export.warnings.len(), 1);
+    assert!(export.warnings[0].contains("using Node 20; communications needs Node 22"));
+}
+
+#[test]
+fn online_qa_plugin_follows_master() {
+    let export = export(&load(example::TEXT), "online", "QA").unwrap();
+    assert_python(&export.plugin_py);
+    insta::assert_snapshot!("online_qa_plugin", export.plugin_py);
+    assert!(
+        export
+            .plugin_py
+            .contains("if TUTOR_VERSION_SUFFIX != \"main\":")
+    );
+    assert!(export.enable.contains(&"forum".to_owned()));
+    assert!(export.unmapped.iter().any(|u| u.starts_with("forum ")));
+}
+
+#[test]
+fn the_version_table_targets_tutor_majors() {
+    let loaded = load(example::TEXT);
+    let target = |name: &str| versions::target(loaded.matrix.release(name).unwrap());
+    assert_eq!(target("teak"), versions::TutorTarget::Major(20));
+    assert_eq!(target("ulmo"), versions::TutorTarget::Major(21));
+    assert_eq!(target("verawood"), versions::TutorTarget::Major(22));
+    assert_eq!(target("master"), versions::TutorTarget::Nightly);
+}
+
+/// The learning MFE's fork branch on verawood (campus QA), replaced by `branch`.
+fn with_learning_branch(branch: &str) -> String {
+    let text = example::TEXT.replace(
+        "branch = \"acme/verawood-fix-jumpnav\"",
+        &format!("branch = {}", tutor::quoted(branch)),
+    );
+    assert_ne!(text, example::TEXT);
+    text
+}
+
+#[test]
+fn shell_metacharacters_and_line_separators_are_refused() {
+    for (branch, problem) in [
+        ("master;touch$(id)", "contains ';'"),
+        ("fix`x`", "contains '`'"),
+        ("acme/\u{2028}x", "U+2028 LINE SEPARATOR"),
+        ("acme/\u{2029}x", "U+2029 PARAGRAPH SEPARATOR"),
+        ("acme/\u{202e}x", "bidirectional control"),
+    ] {
+        let loaded = load(&with_learning_branch(branch));
+        let refused = export(&loaded, "campus", "QA").unwrap_err();
+        assert_eq!(refused.len(), 1, "{branch:?}: {refused:?}");
+        assert_eq!(refused[0].value, branch);
+        assert!(refused[0].problem.contains(problem), "{:?}", refused[0]);
+        let Subject::EntryApp { entry, app, field } = refused[0].subject else {
+            panic!("{:?}", refused[0].subject)
+        };
+        assert_eq!(field, Some(EntryField::Branch));
+        let version = &loaded.matrix.release_map[entry].apps[app];
+        assert_eq!(version.application.as_str(), "learning");
+        // Other stages do not include the value.
+        export(&loaded, "campus", "CI").unwrap();
+    }
+}
+
+#[test]
+fn an_mfe_tutor_mfe_does_not_know_gets_a_port() {
+    let text = example::TEXT
+        .replace(
+            "communications    = { kind = \"mfe\"",
+            "instructor-tools  = { kind = \"mfe\", repository = \"https://github.com/acme-edu/frontend-app-instructor-tools\", path = \"instructor-tools\" }\ncommunications    = { kind = \"mfe\"",
+        )
+        .replace("ora-grading       = {}\n", "ora-grading       = {}\ninstructor-tools  = {}\n");
+    let loaded = load(&text);
+    let export = export(&loaded, "campus", "CI").unwrap();
+    assert_python(&export.plugin_py);
+    assert!(export.plugin_py.contains(
+        "        mfe = mfes.setdefault(\"instructor-tools\", {})\n        mfe.update({\"repository\": \"https://github.com/acme-edu/frontend-app-instructor-tools.git\", \"version\": \"master\"})\n        mfe.setdefault(\"port\", 2100)\n"
+    ), "{}", export.plugin_py);
+    assert!(export.readme.contains("| instructor-tools | `https://github.com/acme-edu/frontend-app-instructor-tools.git` | `master` | 2100 (assigned) |"));
+}

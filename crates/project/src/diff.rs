@@ -1,0 +1,85 @@
+//! What a change to a project does — stage releases, resolved rows, the builds and
+//! deployments it triggers, and the pipelines to re-set — as `edx-matrix diff` reports it.
+
+use crate::Project;
+use edx_matrix_model::Matrix;
+use edx_matrix_model::compare::{
+    Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageChange,
+};
+use edx_matrix_pipeline::impact::{PipelineImpact, impact};
+use serde::Serialize;
+
+/// Everything `diff` reports.
+#[derive(Serialize, Debug)]
+pub struct ProjectDiff {
+    /// What the old side is called.
+    pub base: String,
+    /// What the new side is called.
+    pub head: String,
+    /// The stages whose release changes.
+    pub stages: Vec<StageChange>,
+    /// The releases added, removed or redefined.
+    pub releases: Vec<ReleaseChange>,
+    /// The resolved rows added, removed or changed.
+    pub rows: Vec<RowChange>,
+    /// The builds the change triggers.
+    pub rebuild: Vec<Rebuild>,
+    /// The deployments the change triggers.
+    pub redeploy: Vec<Redeploy>,
+    /// The generated pipelines whose definition changes.
+    pub pipelines: PipelineImpact,
+}
+
+impl ProjectDiff {
+    /// Returns whether the resolved matrix is unchanged (the pipelines may still change).
+    pub fn is_empty(&self) -> bool {
+        self.stages.is_empty()
+            && self.releases.is_empty()
+            && self.rows.is_empty()
+            && self.rebuild.is_empty()
+            && self.redeploy.is_empty()
+    }
+}
+
+/// Returns the pipelines to re-set between two projects (see
+/// [`edx_matrix_pipeline::impact::impact`]).
+pub fn pipeline_impact(old: &Project, new: &Project) -> PipelineImpact {
+    impact(old.pipeline_side(), new.pipeline_side())
+}
+
+/// Compares two valid matrices by meaning, and the pipelines generated from them.
+pub fn diff(old: &Project, new: &Project) -> ProjectDiff {
+    let mut diff = diff_models(
+        old.source().name.clone(),
+        new.source().name.clone(),
+        old.matrix(),
+        new.matrix(),
+    );
+    diff.pipelines = pipeline_impact(old, new);
+    diff
+}
+
+/// Compares two valid models by meaning (the pipelines are left not computed).
+pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> ProjectDiff {
+    let Comparison {
+        stages,
+        releases,
+        rows,
+        rebuild,
+        redeploy,
+    } = edx_matrix_model::compare::compare(old, new);
+    ProjectDiff {
+        base,
+        head,
+        stages,
+        releases,
+        rows,
+        rebuild,
+        redeploy,
+        pipelines: PipelineImpact {
+            computed: false,
+            reason: Some("not compared".to_owned()),
+            changes: Vec::new(),
+        },
+    }
+}

@@ -1,0 +1,24 @@
+//! Which format a matrix source is in: decided here and nowhere else.
+
+use edx_matrix_interop::python_package::VERSION_MATRIX;
+use std::path::Path;
+
+pub use edx_matrix_config::Format as SourceFormat;
+
+/// Returns the format of the matrix at `path`: a Python package when `path` is a directory
+/// holding `version_matrix.py`, interchange JSON when the name ends in `.json`,
+/// `edx-matrix.toml` otherwise.
+pub fn format_of(path: &Path) -> SourceFormat {
+    if path.is_dir() && path.join(VERSION_MATRIX).is_file() {
+        SourceFormat::PythonPackage
+    } else if path.extension().is_some_and(|e| e == "json") {
+        SourceFormat::ModelJson
+    } else {
+        SourceFormat::Toml
+    }
+}
+
+/// Returns whether `path` is a Python matrix package (see [`format_of`]).
+pub fn is_python_package(path: &Path) -> bool {
+    format_of(path) == SourceFormat::PythonPackage
+}

@@ -1,0 +1,206 @@
+//! One edx-matrix project, loaded once: the matrix, its `[pipelines]` settings, its runbooks and
+//! `[operations]`, the source they were read from, and one list of diagnostics — exactly what
+//! `edx-matrix check` reports. Every command, the server and the git history load matrices
+//! through [`Project`], so they all see the same problems.
+//!
+//! The format of a path (TOML, interchange JSON or a Python package directory) is decided in one function, [`format_of`], and
+//! every file is read through one function, [`read_file`].
+//!
+//! ```
+//! use edx_matrix_project::Project;
+//!
+//! let project = Project::example();
+//! assert!(!project.has_errors());
+//! assert_eq!(project.pipelines.team, "acme");
+//! ```
+//!
+//! A `[pipelines]` problem is one of the project's diagnostics, like a matrix problem:
+//!
+//! ```
+//! use edx_matrix_project::{Project, SourceFormat};
+//!
+//! let text = edx_matrix_config::example::TEXT.to_owned() + "\n[pipelines]\nteam = 3\n";
+//! let project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, text);
+//! assert!(project.has_errors());
+//! ```
+#![deny(missing_docs)]
+
+pub mod diff;
+mod format;
+mod package;
+mod read;
+
+pub use format::{SourceFormat, format_of, is_python_package};
+pub use package::{package_text, read_package};
+pub use read::{ReadError, read_file};
+
+use edx_matrix_config::runbook::{Operations, Runbooks};
+use edx_matrix_config::toml_load::TomlSourceMap;
+use edx_matrix_config::{
+    Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
+};
+use edx_matrix_model::Matrix;
+use edx_matrix_pipeline::Settings;
+use std::path::Path;
+
+/// A matrix source and everything read from it.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// The source, its format, the matrix and every diagnostic (matrix, runbooks, operations
+    /// and `[pipelines]`), in the order `check` prints them.
+    pub loaded: Loaded,
+    /// The `[pipelines]` settings (the defaults when the section is absent or the source is
+    /// interchange JSON; only the well-formed parts when it has errors).
+    pub pipelines: Settings,
+    /// The `[runbooks]` (only the well-formed steps).
+    pub runbooks: Runbooks,
+    /// The `[operations]` settings (only the well-formed ones).
+    pub operations: Operations,
+    /// Where every part of a TOML matrix was written (`None` for interchange JSON): what
+    /// places a problem found later, such as a missing branch, on its line.
+    pub source_map: Option<TomlSourceMap>,
+    /// Where the `[pipelines]` diagnostics start in `loaded.diagnostics` (they come last).
+    pipelines_from: usize,
+}
+
+impl Project {
+    /// Reads and checks the file at `path`, in the format [`format_of`] gives it.
+    pub fn load(path: &Path) -> Result<Project, ReadError> {
+        let format = format_of(path);
+        let text = match format {
+            SourceFormat::PythonPackage => read_package(path)?,
+            _ => read_file(path)?,
+        };
+        Ok(Project::from_text(path.display().to_string(), format, text))
+    }
+
+    /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
+    /// path, `abc1234:edx-matrix.toml`, …).
+    pub fn from_text(
+        name: impl Into<String>,
+        format: SourceFormat,
+        text: impl Into<String>,
+    ) -> Project {
+        Project::from_source(Source::new(name, text), format)
+    }
+
+    /// Reads and checks text read from `path` (or from `path` at some revision): the format is
+    /// that of the path. `name` is what diagnostics call the source.
+    pub fn from_path_text(
+        path: &Path,
+        name: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Project {
+        Project::from_text(name, format_of(path), text)
+    }
+
+    /// Returns the built-in acme example.
+    pub fn example() -> Project {
+        Project::from_text(example::NAME, SourceFormat::Toml, example::TEXT)
+    }
+
+    /// Reads and checks `source`, parsing it once.
+    pub fn from_source(source: Source, format: SourceFormat) -> Project {
+        match format {
+            SourceFormat::Toml => {
+                let TomlRead {
+                    mut loaded,
+                    runbooks,
+                    source_map,
+                    sections: (pipelines, pipeline_diagnostics),
+                } = load_toml_with(source, edx_matrix_pipeline::read::read_root);
+                // `check` has always listed the `[pipelines]` problems after the others.
+                let pipelines_from = loaded.diagnostics.len();
+                loaded.diagnostics.extend(pipeline_diagnostics);
+                Project {
+                    pipelines_from,
+                    source_map: Some(source_map),
+                    loaded,
+                    pipelines,
+                    runbooks: runbooks.runbooks,
+                    operations: runbooks.operations,
+                }
+            }
+            // Interchange JSON and Python hold the matrix only: default settings, no runbooks.
+            SourceFormat::ModelJson | SourceFormat::PythonPackage => {
+                let loaded = if format == SourceFormat::PythonPackage {
+                    package::load(&source.name, &source.text)
+                } else {
+                    load_json(source)
+                };
+                Project {
+                    pipelines_from: loaded.diagnostics.len(),
+                    source_map: None,
+                    loaded,
+                    pipelines: Settings::default(),
+                    runbooks: Runbooks::default(),
+                    operations: Operations::default(),
+                }
+            }
+        }
+    }
+
+    /// Returns the matrix (partial when there are errors).
+    pub fn matrix(&self) -> &Matrix {
+        &self.loaded.matrix
+    }
+
+    /// Returns the source read.
+    pub fn source(&self) -> &Source {
+        &self.loaded.source
+    }
+
+    /// Returns every diagnostic, errors and warnings.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.loaded.diagnostics
+    }
+
+    /// Returns the diagnostics about the `[pipelines]` section.
+    pub fn pipeline_diagnostics(&self) -> &[Diagnostic] {
+        &self.loaded.diagnostics[self.pipelines_from.min(self.loaded.diagnostics.len())..]
+    }
+
+    /// Returns the number of errors outside `[pipelines]`: those that make the matrix itself
+    /// unusable (`diff` still compares matrices whose pipeline settings are broken).
+    pub fn matrix_errors(&self) -> usize {
+        self.loaded.diagnostics[..self.pipelines_from.min(self.loaded.diagnostics.len())]
+            .iter()
+            .filter(|d| d.is_error())
+            .count()
+    }
+
+    /// Returns the project as one side of a pipeline comparison
+    /// ([`edx_matrix_pipeline::impact`]).
+    pub fn pipeline_side(&self) -> edx_matrix_pipeline::impact::Side<'_> {
+        edx_matrix_pipeline::impact::Side {
+            name: &self.loaded.source.name,
+            matrix: &self.loaded.matrix,
+            settings: &self.pipelines,
+            errors: self
+                .pipeline_diagnostics()
+                .iter()
+                .filter(|d| d.is_error())
+                .count(),
+        }
+    }
+
+    /// Returns the errors only.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.loaded.diagnostics.iter().filter(|d| d.is_error())
+    }
+
+    /// Returns whether any diagnostic is an error (`check` would fail).
+    pub fn has_errors(&self) -> bool {
+        self.loaded.has_errors()
+    }
+
+    /// Returns the error and warning counts.
+    pub fn summary(&self) -> Summary {
+        self.loaded.summary()
+    }
+
+    /// Returns the project as the matrix loader's result (its diagnostics are the project's).
+    pub fn into_loaded(self) -> Loaded {
+        self.loaded
+    }
+}

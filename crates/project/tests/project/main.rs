@@ -1,0 +1,5 @@
+//! The project loader: one integration-test binary, one module per concept.
+#![allow(clippy::unwrap_used)]
+
+mod loads;
+mod wiring;
