@@ -430,7 +430,8 @@ pub struct CompletionsArgs {
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
-    /// Where to write the starter file
+    /// Where to write the starter file (with `--example`: the directory to write the whole
+    /// example into, matrix and pipeline templates)
     #[arg(default_value = "edx-matrix.toml")]
     pub path: PathBuf,
     /// Replace the file if it exists

@@ -12,3 +12,20 @@ pub const TEXT: &str = concat!(
     include_str!("../../../examples/acme/edx-matrix.toml"),
     include_str!("../../../examples/acme/pipelines.toml")
 );
+
+/// The example's pipeline templates (`examples/acme/pipelines/*.star`), by path relative to
+/// the matrix file, in the order `[pipelines] templates` matches them.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "pipelines/edx-platform.star",
+        include_str!("../../../examples/acme/pipelines/edx-platform.star"),
+    ),
+    (
+        "pipelines/mfe.star",
+        include_str!("../../../examples/acme/pipelines/mfe.star"),
+    ),
+    (
+        "pipelines/standard.star",
+        include_str!("../../../examples/acme/pipelines/standard.star"),
+    ),
+];

@@ -125,6 +125,46 @@ impl Reader {
 }
 
 impl Reader {
+    /// Reads an optional `vars` object at `object["vars"]`: strings, numbers, booleans.
+    fn vars(&mut self, object: &Map<String, Value>, path: &str) -> edx_matrix_model::Vars {
+        use edx_matrix_model::{VarValue, vars::FloatText};
+        let mut out = edx_matrix_model::Vars::default();
+        let vpath = format!("{path}.vars");
+        let Some(value) = object.get("vars") else {
+            return out;
+        };
+        let Some(map) = value.as_object() else {
+            self.at(
+                Code::WrongType,
+                &vpath,
+                format!("`vars` must be an object, found {}", kind(value)),
+                "expected an object",
+            );
+            return out;
+        };
+        for (name, v) in map {
+            let parsed = match v {
+                Value::String(s) if !s.contains("((") => Some(VarValue::String(s.clone())),
+                Value::Bool(b) => Some(VarValue::Boolean(*b)),
+                Value::Number(n) => Some(match n.as_i64() {
+                    Some(i) => VarValue::Integer(i),
+                    None => VarValue::Float(FloatText(n.to_string())),
+                }),
+                _ => None,
+            };
+            match parsed {
+                Some(p) if crate::vars_load::is_var_name(name) => out.0.push((name.clone(), p)),
+                _ => self.at(
+                    Code::InvalidVars,
+                    &format!("{vpath}.{name}"),
+                    format!("var `{name}`: a var name is a letter or `_`, then letters, digits, `_`; its value a string (without `((`), number or boolean"),
+                    "invalid var",
+                ),
+            }
+        }
+        out
+    }
+
     /// Reads an optional array of strings at `object[key]` (`null` or absent: `None`),
     /// reporting every item that is not a string.
     fn optional_string_list(
@@ -253,15 +293,16 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
     let mut orders: Vec<Vec<String>> = Vec::new();
     for (i, item) in r.array(top, "deployments", "$").iter().enumerate() {
         let path = format!("$.deployments[{i}]");
-        if let Some(o) = r.object(item, &path, &["name", "stages"]) {
+        if let Some(o) = r.object(item, &path, &["name", "stages", "vars"]) {
             let name = r.string(o, "name", &path);
             let mut stages = Vec::new();
             for (j, stage) in r.array(o, "stages", &path).iter().enumerate() {
                 let spath = format!("{path}.stages[{j}]");
-                if let Some(so) = r.object(stage, &spath, &["stage", "release"]) {
+                if let Some(so) = r.object(stage, &spath, &["stage", "release", "vars"]) {
                     stages.push(StagePin {
                         stage: r.string(so, "stage", &spath).into(),
                         release: r.string(so, "release", &spath).into(),
+                        vars: r.vars(so, &spath),
                     });
                 }
             }
@@ -269,6 +310,7 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
             matrix.deployments.push(Deployment {
                 name: name.into(),
                 stages,
+                vars: r.vars(o, &path),
             });
         }
     }
@@ -537,10 +579,22 @@ fn body(matrix: &Matrix) -> Value {
             }
             o
         }).collect::<Vec<_>>(),
-        "deployments": matrix.deployments.iter().map(|d| json!({
-            "name": d.name,
-            "stages": d.stages.iter().map(|s| json!({"stage": s.stage, "release": s.release})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
+        "deployments": matrix.deployments.iter().map(|d| {
+            let mut o = json!({
+                "name": d.name,
+                "stages": d.stages.iter().map(|s| {
+                    let mut pin = json!({"stage": s.stage, "release": s.release});
+                    if !s.vars.is_empty() {
+                        pin["vars"] = json!(s.vars);
+                    }
+                    pin
+                }).collect::<Vec<_>>(),
+            });
+            if !d.vars.is_empty() {
+                o["vars"] = json!(d.vars);
+            }
+            o
+        }).collect::<Vec<_>>(),
         "release_map": matrix.release_map.iter().map(|e| json!({
             "release": e.release,
             "deployment": e.deployment,

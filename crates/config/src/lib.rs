@@ -43,6 +43,7 @@ pub mod terminal;
 pub mod text_form;
 pub mod toml_load;
 pub mod toml_write;
+pub mod vars_load;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
 pub use python_names::PythonNames;

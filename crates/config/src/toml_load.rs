@@ -538,10 +538,58 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
         let mut deployment = Deployment {
             name: name.into(),
             stages: Vec::new(),
+            vars: Default::default(),
         };
         if let Some(stages) = reader.toml.table(item, &what, &name_span) {
             for (stage, value) in stages.iter() {
                 let key_span = key_span(stages, stage, &name_span);
+                // `vars = { … }` (or `[deployments.<name>.vars]`): the deployment's values.
+                if stage == "vars" && value.is_table_like() {
+                    deployment.vars = crate::vars_load::read_vars(
+                        &mut reader.toml,
+                        value,
+                        &format!("the `vars` of {what}"),
+                        &key_span,
+                    );
+                    continue;
+                }
+                // `QA = { release = "ulmo", vars = { … } }`: a stage with its own values.
+                if let Some(table) = value.as_table_like() {
+                    let stage_what = format!("stage `{stage}` of {what}");
+                    reader
+                        .toml
+                        .unknown_keys(table, &["release", "vars"], &stage_what, &key_span);
+                    let vars = table.get("vars").map(|v| {
+                        crate::vars_load::read_vars(
+                            &mut reader.toml,
+                            v,
+                            &format!("the `vars` of {stage_what}"),
+                            &key_span,
+                        )
+                    });
+                    let release = match table.get("release") {
+                        Some(r) => reader.toml.string(
+                            r,
+                            &format!("the release of {stage_what}"),
+                            &key_span,
+                        ),
+                        None => {
+                            reader
+                                .toml
+                                .missing(key_span.clone(), "release", &stage_what);
+                            None
+                        }
+                    };
+                    if let Some((release, span)) = release {
+                        deployment.stages.push(StagePin {
+                            stage: stage.into(),
+                            release: release.into(),
+                            vars: vars.unwrap_or_default(),
+                        });
+                        spans.stages.push((key_span, span));
+                    }
+                    continue;
+                }
                 if let Some((release, span)) = reader.toml.string(
                     value,
                     &format!("the release of stage `{stage}` of {what}"),
@@ -550,6 +598,7 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
                     deployment.stages.push(StagePin {
                         stage: stage.into(),
                         release: release.into(),
+                        vars: Default::default(),
                     });
                     spans.stages.push((key_span, span));
                 }

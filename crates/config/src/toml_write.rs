@@ -164,7 +164,17 @@ pub fn write(matrix: &Matrix, layout: Layout, header: &[&str]) -> String {
     for d in &matrix.deployments {
         let mut t = InlineTable::new();
         for pin in &d.stages {
-            t.insert(pin.stage.as_str(), pin.release.as_str().into());
+            if pin.vars.is_empty() {
+                t.insert(pin.stage.as_str(), pin.release.as_str().into());
+            } else {
+                let mut stage = InlineTable::new();
+                stage.insert("release", pin.release.as_str().into());
+                stage.insert("vars", Value::InlineTable(vars_table(&pin.vars)));
+                t.insert(pin.stage.as_str(), Value::InlineTable(stage));
+            }
+        }
+        if !d.vars.is_empty() {
+            t.insert("vars", Value::InlineTable(vars_table(&d.vars)));
         }
         deployments.insert(d.name.as_str(), value(t));
     }
@@ -223,4 +233,20 @@ pub fn write_faithful(matrix: &Matrix, header: &[&str]) -> String {
     } else {
         write(matrix, Layout::Explicit, header)
     }
+}
+
+/// A `vars` table as an inline table, in order.
+fn vars_table(vars: &edx_matrix_model::Vars) -> InlineTable {
+    use edx_matrix_model::VarValue;
+    let mut t = InlineTable::new();
+    for (name, v) in vars.iter() {
+        let item: Value = match v {
+            VarValue::String(s) => s.as_str().into(),
+            VarValue::Integer(i) => (*i).into(),
+            VarValue::Float(f) => f.0.parse::<f64>().unwrap_or_default().into(),
+            VarValue::Boolean(b) => (*b).into(),
+        };
+        t.insert(name.as_str(), item);
+    }
+    t
 }

@@ -125,8 +125,10 @@ fn matrix() -> impl Strategy<Value = Matrix> {
                         .map(|(s, r)| StagePin {
                             stage: (*s).into(),
                             release: (*r).into(),
+                            vars: Default::default(),
                         })
                         .collect(),
+                    vars: Default::default(),
                 })
                 .collect();
             // Entries for every used (release, deployment), in first-use order.

@@ -76,11 +76,13 @@ fn model(seed: u64) -> Matrix {
             .map(|s| StagePin {
                 stage: (*s).into(),
                 release: m.releases[r.next(m.releases.len())].name.clone(),
+                vars: Default::default(),
             })
             .collect();
         m.deployments.push(Deployment {
             name: (*d).into(),
             stages,
+            vars: Default::default(),
         });
     }
     let releases: Vec<String> = m.releases.iter().map(|x| x.name.to_string()).collect();

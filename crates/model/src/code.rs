@@ -107,6 +107,9 @@ codes! {
     PipelineUndefined = "pipeline-undefined", Error, "a `pipelines` setting names an application, stage or resource that is not defined";
     PipelineDuplicate = "pipeline-duplicate", Error, "an application in two families, or two pipelines with the same name";
     PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
+    PipelineTemplate = "pipeline-template", Error, "a pipeline template fails: a syntax or runtime error, a refused `load`, a result that is not a pipeline, a duplicate or invalid pipeline";
+    PipelineCommandLine = "pipeline-command-line", Warning, "a matrix value reaches a task's command line (`run.path`/`run.args`) instead of its `params`";
+    InvalidVars = "invalid-vars", Error, "a `vars` entry with a bad name, a value that is not a string, number or boolean, or Concourse `((…))` syntax";
 }
 
 impl std::fmt::Display for Code {

@@ -17,7 +17,8 @@
 //! #     applications: vec![Application { name: "forum".into(), kind: AppKind::Ida,
 //! #         repository: Some("https://github.com/openedx/cs_comments_service".into()), path: None }],
 //! #     deployments: vec![Deployment { name: "campus".into(),
-//! #         stages: vec![StagePin { stage: "CI".into(), release: "teak".into() }] }],
+//! #         stages: vec![StagePin { stage: "CI".into(), release: "teak".into(),
+//! #             vars: Default::default() }], vars: Default::default() }],
 //! #     release_map: ["teak", "ulmo"].iter().map(|r| ReleaseMapEntry { release: (*r).into(),
 //! #         deployment: "campus".into(), apps: vec![AppVersion::plain("forum", *r)] }).collect(),
 //! # };

@@ -15,7 +15,8 @@
 //!     applications: vec![Application { name: "forum".into(), kind: AppKind::Ida,
 //!         repository: Some("https://github.com/openedx/cs_comments_service".into()), path: None }],
 //!     deployments: vec![Deployment { name: "campus".into(),
-//!         stages: vec![StagePin { stage: "CI".into(), release: "ulmo".into() }] }],
+//!         stages: vec![StagePin { stage: "CI".into(), release: "ulmo".into(),
+//!             vars: Default::default() }], vars: Default::default() }],
 //!     release_map: vec![ReleaseMapEntry { release: "ulmo".into(), deployment: "campus".into(),
 //!         apps: vec![AppVersion::plain("forum", "ulmo")] }],
 //! };
@@ -39,6 +40,7 @@ pub mod refname;
 pub mod resolve;
 pub mod suggest;
 pub mod url;
+pub mod vars;
 
 pub use check::{Problem, Subject, check};
 pub use code::{Code, Severity};
@@ -50,3 +52,4 @@ pub use names::{
     StageName,
 };
 pub use resolve::{Filter, Index, Resolution, ResolvedApp, Row, resolve};
+pub use vars::{VarValue, Vars};

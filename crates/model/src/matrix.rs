@@ -108,6 +108,8 @@ pub struct Deployment {
     pub name: DeploymentName,
     /// Its stages in promotion order, each with the release it runs.
     pub stages: Vec<StagePin>,
+    /// Its values (`[deployments.<name>.vars]`), every stage's defaults.
+    pub vars: crate::vars::Vars,
 }
 
 impl Deployment {
@@ -127,6 +129,8 @@ pub struct StagePin {
     pub stage: StageName,
     /// The release the stage runs.
     pub release: ReleaseName,
+    /// The stage's own values, over the deployment's.
+    pub vars: crate::vars::Vars,
 }
 
 /// The applications one deployment includes on one release.

@@ -80,6 +80,8 @@ pub enum Step {
     SetPipeline(SetPipelineStep),
     /// Run steps in parallel.
     InParallel(InParallelStep),
+    /// Run steps in parallel with options, then a step whatever happened.
+    InParallelEnsure(InParallelEnsureStep),
 }
 
 /// `get:` a resource.
@@ -184,6 +186,9 @@ pub struct SetPipelineStep {
     pub set_pipeline: String,
     /// The configuration file, inside an artifact of the build.
     pub file: String,
+    /// The team to set it in (the team running the step when `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
 }
 
 /// `in_parallel:` steps run side by side.
@@ -191,6 +196,25 @@ pub struct SetPipelineStep {
 pub struct InParallelStep {
     /// The steps.
     pub in_parallel: Vec<Step>,
+}
+
+/// `in_parallel:` with its options, and an `ensure:` step run whether the steps fail or not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InParallelEnsureStep {
+    /// The steps and options.
+    pub in_parallel: InParallelConfig,
+    /// Run after the steps, whatever their outcome.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensure: Option<Box<Step>>,
+}
+
+/// The options form of `in_parallel:`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InParallelConfig {
+    /// The steps.
+    pub steps: Vec<Step>,
+    /// Whether one failing step aborts the others (`false`: every step runs to its end).
+    pub fail_fast: bool,
 }
 
 /// A tab of the pipeline view.
@@ -231,3 +255,10 @@ impl Pipeline {
 #[derive(Debug, thiserror::Error)]
 #[error("cannot write YAML: {0}")]
 pub struct RenderError(String);
+
+impl RenderError {
+    /// Returns the error with its message.
+    pub fn new(message: String) -> Self {
+        RenderError(message)
+    }
+}

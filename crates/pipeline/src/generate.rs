@@ -10,7 +10,7 @@ use crate::concourse::{
     GetStep, Group, ImageResource, InParallelStep, Job, Pipeline, PutStep, Resource, ResourceType,
     Step, TaskConfig, TaskInput, TaskRun, TaskStep,
 };
-use crate::identifier::part;
+use crate::identifier::{name as whole_name, part};
 use crate::settings::{Gate, NamedResource, Settings, TaskSource, TaskSpec};
 use crate::template::{self, Vars};
 use edx_matrix_model::{AppKind, Filter, Matrix, resolve};
@@ -50,7 +50,7 @@ pub fn families(matrix: &Matrix, settings: &Settings) -> Vec<Family> {
             .any(|f| f.applications.iter().any(|n| n == app.name.as_str()))
         {
             out.push(Family {
-                name: part(app.name.as_str()),
+                name: whole_name(app.name.as_str()),
                 applications: vec![app.name.to_string()],
             });
         }
@@ -92,6 +92,9 @@ pub struct PipelineInfo {
     pub releases: Vec<String>,
     /// How many jobs it has.
     pub jobs: usize,
+    /// Where it comes from: `standard` (the `[pipelines]` settings), `meta`, or the path of
+    /// the template that made it.
+    pub source: String,
 }
 
 /// A generated pipeline with what `list` says about it.
@@ -383,7 +386,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
             serial: None,
             plan,
         });
-        let group = groups.entry(part(chain.release)).or_default();
+        let group = groups.entry(whole_name(chain.release)).or_default();
         group.push(names.build.clone());
         // The deploys, in promotion order.
         let mut previous = names.build.clone();
@@ -430,7 +433,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
                 plan,
             });
             groups
-                .entry(part(chain.release))
+                .entry(whole_name(chain.release))
                 .or_default()
                 .push(job.clone());
             previous = job;
@@ -459,7 +462,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
     let releases: Vec<String> = matrix
         .releases
         .iter()
-        .map(|r| part(r.name.as_str()))
+        .map(|r| whole_name(r.name.as_str()))
         .filter(|r| groups.contains_key(r))
         .collect();
     pipeline.groups = releases
@@ -486,6 +489,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
             applications,
             releases,
             jobs: pipeline.jobs.len(),
+            source: "standard".to_owned(),
         },
         pipeline,
     })

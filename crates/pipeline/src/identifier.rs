@@ -40,6 +40,17 @@ pub fn part(name: &str) -> String {
     name.to_ascii_lowercase()
 }
 
+/// Returns a matrix name as a whole Concourse name (a family's pipeline, a release's group):
+/// lower case, with `x-` in front when it does not start with a letter (`2024` → `x-2024`).
+pub fn name(name: &str) -> String {
+    let lower = part(name);
+    if lower.starts_with(|c: char| c.is_ascii_lowercase()) {
+        lower
+    } else {
+        format!("x-{lower}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +66,8 @@ mod tests {
         assert!(!is_valid("a/b"));
         assert!(!is_valid(""));
         assert_eq!(part("QA"), "qa");
+        assert_eq!(name("Ulmo"), "ulmo");
+        assert_eq!(name("2024-06"), "x-2024-06");
+        assert!(is_valid(&name("9ca")));
     }
 }

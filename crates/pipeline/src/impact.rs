@@ -133,6 +133,19 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
             })
         })
         .collect();
+    if broken.is_empty() && [&old, &new].iter().any(|side| !side.settings.templates.is_empty()) {
+        // Template-made pipelines need the template files of both sides (at a git revision,
+        // those of that revision); standard pipelines alone would be the wrong answer.
+        return PipelineImpact {
+            computed: false,
+            reason: Some(
+                "the matrix uses pipeline templates, whose impact `diff` does not compute yet \
+                 (`edx-matrix pipeline render --all` on both sides shows it)"
+                    .to_owned(),
+            ),
+            changes: Vec::new(),
+        };
+    }
     if !broken.is_empty() {
         return PipelineImpact {
             computed: false,

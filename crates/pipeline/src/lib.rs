@@ -41,14 +41,19 @@ pub mod concourse;
 pub mod generate;
 pub mod identifier;
 pub mod impact;
+pub mod lints;
 pub mod meta;
 pub mod read;
+pub mod render;
+pub mod script;
 pub mod settings;
 pub mod template;
 pub mod validate;
 
 pub use concourse::Pipeline;
 pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
+pub use render::{Outcome, Rendered, TemplateDiagnostic, render_all};
+pub use script::TemplateFiles;
 pub use settings::Settings;
 
 use edx_matrix_config::{Diagnostic, Format, Loaded};
@@ -71,9 +76,31 @@ pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
 /// then the meta pipeline that sets them all.
 pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
     let mut pipelines = generate_all(matrix, settings);
-    let meta = meta::meta(settings, &pipelines);
+    let infos: Vec<PipelineInfo> = pipelines.iter().map(|g| g.info.clone()).collect();
+    let meta = meta::meta(settings, &infos);
     pipelines.push(meta);
     pipelines
+}
+
+/// Returns the rendered pipelines (as [`render_all`] returns them) that differ between `before`
+/// and `after`, by name, in the order of `after` then the removed ones.
+pub fn changed_rendered(before: &[Rendered], after: &[Rendered]) -> Vec<(String, Change)> {
+    let mut out = Vec::new();
+    for new in after {
+        match before.iter().find(|old| old.info.name == new.info.name) {
+            None => out.push((new.info.name.clone(), Change::Added)),
+            Some(old) if old.config != new.config || old.info.team != new.info.team => {
+                out.push((new.info.name.clone(), Change::Changed));
+            }
+            Some(_) => {}
+        }
+    }
+    for old in before {
+        if !after.iter().any(|new| new.info.name == old.info.name) {
+            out.push((old.info.name.clone(), Change::Removed));
+        }
+    }
+    out
 }
 
 /// Returns the pipelines whose rendered definition differs between `before` and `after` (as

@@ -5,8 +5,8 @@
 //! matrix change needs no image rebuild: the next commit is enough.
 
 use crate::concourse::{
-    GetStep, ImageResource, Job, Pipeline, Resource, SetPipelineStep, Step, TaskConfig, TaskInput,
-    TaskRun, TaskStep,
+    GetStep, ImageResource, InParallelConfig, InParallelEnsureStep, Job, Pipeline, Resource,
+    SetPipelineStep, Step, TaskConfig, TaskInput, TaskRun, TaskStep,
 };
 use crate::generate::{Generated, PipelineInfo};
 use crate::settings::Settings;
@@ -20,8 +20,12 @@ pub const RESOURCE: &str = "matrix";
 /// The directory `render --all` writes into, inside the task.
 pub const OUTPUT: &str = "pipelines";
 
-/// Returns the meta pipeline that sets `generated` (and itself).
-pub fn meta(settings: &Settings, generated: &[Generated]) -> Generated {
+/// Returns the meta pipeline that sets the pipelines `sets` describes (and itself).
+///
+/// Every pipeline is set by its own `set_pipeline` step, into its team when it is not the meta
+/// pipeline's, side by side with `fail_fast: false`: one pipeline that fails to set does not
+/// stop the others. The meta pipeline sets itself last, in an `ensure:`, whatever happened.
+pub fn meta(settings: &Settings, sets: &[PipelineInfo]) -> Generated {
     let m = &settings.meta;
     let mut source = Map::new();
     source.insert("uri".to_owned(), json!(m.uri));
@@ -74,16 +78,32 @@ pub fn meta(settings: &Settings, generated: &[Generated]) -> Generated {
             output_mapping: IndexMap::new(),
         })),
     ];
-    for g in generated {
-        plan.push(Step::SetPipeline(SetPipelineStep {
-            set_pipeline: g.info.name.clone(),
-            file: format!("{OUTPUT}/{}.yml", g.info.name),
-        }));
-    }
-    plan.push(Step::SetPipeline(SetPipelineStep {
+    let own = Step::SetPipeline(SetPipelineStep {
         set_pipeline: "self".to_owned(),
         file: format!("{OUTPUT}/{}.yml", m.name),
-    }));
+        team: None,
+    });
+    let steps: Vec<Step> = sets
+        .iter()
+        .map(|info| {
+            Step::SetPipeline(SetPipelineStep {
+                set_pipeline: info.name.clone(),
+                file: format!("{OUTPUT}/{}.yml", info.name),
+                team: (info.team != settings.team).then(|| info.team.clone()),
+            })
+        })
+        .collect();
+    if steps.is_empty() {
+        plan.push(own);
+    } else {
+        plan.push(Step::InParallelEnsure(InParallelEnsureStep {
+            in_parallel: InParallelConfig {
+                steps,
+                fail_fast: false,
+            },
+            ensure: Some(Box::new(own)),
+        }));
+    }
     let pipeline = Pipeline {
         resource_types: Vec::new(),
         resources: vec![Resource {
@@ -109,6 +129,7 @@ pub fn meta(settings: &Settings, generated: &[Generated]) -> Generated {
             applications: Vec::new(),
             releases: Vec::new(),
             jobs: 1,
+            source: "meta".to_owned(),
         },
         pipeline,
     }

@@ -32,6 +32,7 @@ const SECTION_KEYS: &[&str] = &[
     "deploy",
     "stages",
     "meta",
+    "templates",
 ];
 const RESOURCE_KEYS: &[&str] = &["type", "source", "icon"];
 const BUILD_KEYS: &[&str] = &["task", "artifact"];
@@ -101,6 +102,25 @@ pub fn read_root(
                 );
             }
             settings.check_every = Some(every);
+        }
+    }
+    if let Some(item) = table.get("templates") {
+        if let Some(patterns) = r.toml.string_array(item, "`pipelines.templates`", &at) {
+            for (pattern, span) in patterns {
+                match crate::script::check_pattern(&pattern) {
+                    Ok(()) => settings
+                        .templates
+                        .push(crate::settings::TemplatePattern { pattern, span }),
+                    Err(why) => {
+                        r.toml.push(
+                            Code::PipelineTemplate,
+                            span,
+                            format!("template pattern `{pattern}`: {why}"),
+                            "not a template pattern",
+                        );
+                    }
+                }
+            }
         }
     }
     if let Some(item) = table.get("resource_types") {

@@ -35,6 +35,17 @@ pub struct Settings {
     pub stages: IndexMap<String, StageSettings>,
     /// The meta pipeline.
     pub meta: MetaSettings,
+    /// The template patterns (`pipelines/*.star`), relative to the matrix file.
+    pub templates: Vec<TemplatePattern>,
+}
+
+/// A `[pipelines] templates` pattern and where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplatePattern {
+    /// The pattern: a relative path whose file name may hold `*`.
+    pub pattern: String,
+    /// Its span in the matrix file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A family of applications sharing one pipeline.
@@ -256,6 +267,7 @@ impl Default for Settings {
             deploy: TaskSpec::default_deploy(),
             stages: IndexMap::new(),
             meta: MetaSettings::default(),
+            templates: Vec::new(),
         }
     }
 }
@@ -306,10 +318,20 @@ impl Settings {
         self.resources.iter().find(|r| r.name == name)
     }
 
-    /// Returns the paths that trigger the meta pipeline.
+    /// Returns the paths that trigger the meta pipeline (default: the matrix file and the
+    /// template patterns, relative to the repository).
     pub fn meta_paths(&self) -> Vec<String> {
         if self.meta.paths.is_empty() {
-            vec![self.meta.file.clone()]
+            let dir = crate::script::directory_of(&self.meta.file);
+            let mut out = vec![self.meta.file.clone()];
+            for t in &self.templates {
+                out.push(if dir.is_empty() {
+                    t.pattern.clone()
+                } else {
+                    format!("{dir}/{}", t.pattern)
+                });
+            }
+            out
         } else {
             self.meta.paths.clone()
         }

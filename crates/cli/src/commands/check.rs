@@ -17,8 +17,34 @@ struct Report<'a> {
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
     // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`.
-    let loaded = matrix_file::load(global)?.into_loaded();
-    let summary = loaded.summary();
+    let project = matrix_file::load(global)?;
+    let settings = project.pipelines.clone();
+    let settings_ok = !project.pipeline_diagnostics().iter().any(|d| d.is_error());
+    let mut loaded = project.into_loaded();
+    // Templates run only on a valid matrix with valid settings; their problems are located in
+    // the template files.
+    let mut in_templates = Vec::new();
+    if settings_ok && !loaded.has_errors() && !settings.templates.is_empty() {
+        let (files, diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
+        let readable = diagnostics.is_empty();
+        loaded.diagnostics.extend(diagnostics);
+        if readable {
+            let outcome = edx_matrix_pipeline::render_all(&loaded.matrix, &settings, &files);
+            in_templates = outcome
+                .diagnostics
+                .iter()
+                .map(|d| crate::pipeline_templates::located(&loaded, &files, d))
+                .collect();
+        }
+    }
+    let mut summary = loaded.summary();
+    for (_, d) in &in_templates {
+        if d.is_error() {
+            summary.errors += 1;
+        } else {
+            summary.warnings += 1;
+        }
+    }
     match args.format {
         CheckFormat::Json => out.json(&Report {
             file: &loaded.source.name,
@@ -27,10 +53,14 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
                 .diagnostics
                 .iter()
                 .map(|d| d.to_json(&loaded.source))
+                .chain(in_templates.iter().map(|(s, d)| d.to_json(s)))
                 .collect(),
         })?,
         CheckFormat::Human => {
             out.diagnostics(&loaded.diagnostics, &loaded.source)?;
+            for (source, d) in &in_templates {
+                out.diagnostics(std::slice::from_ref(d), source)?;
+            }
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             let line = if summary.errors == 0 && summary.warnings == 0 {
                 format!(

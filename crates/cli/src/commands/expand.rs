@@ -8,7 +8,14 @@ use edx_matrix_config::{interchange, toml_write};
 use std::process::ExitCode;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    // Vars merged: each stage shows every value it gets, the deployment's included.
+    for d in &mut loaded.matrix.deployments {
+        let common = std::mem::take(&mut d.vars);
+        for pin in &mut d.stages {
+            pin.vars = common.merged(&pin.vars);
+        }
+    }
     match args.format {
         ExpandFormat::Toml => {
             let mut text = toml_write::write(

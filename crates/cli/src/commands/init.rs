@@ -1,11 +1,12 @@
 //! `edx-matrix init`: a commented starter file.
 
 use crate::cli::{GlobalArgs, InitArgs};
-use crate::error::CmdResult;
+use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::catalogue;
 use edx_matrix_config::runbook::builtin;
+use edx_matrix_config::{catalogue, example};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The releases of the starter file, which get the built-in runbook steps.
@@ -42,7 +43,58 @@ pub fn starter_text() -> String {
     )
 }
 
-pub fn run(_global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
+/// Returns the files of the built-in example, by path relative to the directory it is written
+/// into: the matrix (with its `[pipelines]` section) and the pipeline templates. Other parts of
+/// the example (a git history, ...) add their files here.
+pub fn example_files() -> Vec<(PathBuf, &'static str)> {
+    let mut files = vec![(PathBuf::from(matrix_file::FILE_NAME), example::TEXT)];
+    for (path, text) in example::TEMPLATES {
+        files.push((PathBuf::from(path), text));
+    }
+    files
+}
+
+/// Writes the example into `dir`, refusing (before writing anything) when a file exists and
+/// `force` is not given.
+pub fn write_example(dir: &Path, force: bool) -> Result<Vec<PathBuf>, CommandError> {
+    let files: Vec<(PathBuf, &str)> = example_files()
+        .into_iter()
+        .map(|(p, t)| (dir.join(p), t))
+        .collect();
+    if !force {
+        if let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+            return Err(
+                CommandError::io(format!("`{}` already exists", path.display()))
+                    .with_hint("pass `--force` to replace it"),
+            );
+        }
+    }
+    for (path, text) in &files {
+        if let Some(parent) = path.parent() {
+            fs_err::create_dir_all(parent)?;
+        }
+        matrix_file::write_new(path, text, true)?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
+    if global.example {
+        // `init --example DIR`: PATH is the directory to write the example into.
+        let dir = if args.path == Path::new(matrix_file::FILE_NAME) {
+            Path::new(".")
+        } else {
+            args.path.as_path()
+        };
+        let written = write_example(dir, args.force)?;
+        eprintln!(
+            "wrote the acme example ({} files) into `{}`; try `edx-matrix --file {} pipeline list`",
+            written.len(),
+            dir.display(),
+            dir.join(matrix_file::FILE_NAME).display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     matrix_file::write_new(&args.path, &starter_text(), args.force)?;
     eprintln!(
         "wrote `{}`; edit it, then run `edx-matrix check`",

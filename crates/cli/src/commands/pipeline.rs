@@ -10,7 +10,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Generated, all};
+use edx_matrix_pipeline::{Rendered, render_all};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -31,26 +31,45 @@ pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdR
     }
 }
 
-/// Loads the matrix and its pipeline settings, refusing on any error, and generates every
-/// pipeline, checking each with the validator.
-fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Generated>, CommandError> {
+/// Loads the matrix, its pipeline settings and templates, refusing on any error, and renders
+/// every pipeline, checking each against the Concourse schema and the validator.
+fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError> {
     // The `[pipelines]` problems are the project's: `load_valid` refuses them with the others.
     let project = matrix_file::load_valid(global, out)?;
-    let pipelines = all(project.matrix(), &project.pipelines);
+    let settings = project.pipelines.clone();
+    let loaded = project.into_loaded();
+    let (files, template_diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
+    if !template_diagnostics.is_empty() {
+        out.diagnostics(&template_diagnostics, &loaded.source)?;
+        return Err(CommandError::matrix_reported());
+    }
+    let outcome = render_all(&loaded.matrix, &settings, &files);
+    for d in &outcome.diagnostics {
+        let (source, diagnostic) = crate::pipeline_templates::located(&loaded, &files, d);
+        out.diagnostics(&[diagnostic], &source)?;
+    }
+    if outcome.has_errors() {
+        eprintln!(
+            "error: the pipeline templates have errors (`edx-matrix check` lists everything)"
+        );
+        return Err(CommandError::matrix_reported());
+    }
+    let pipelines = outcome.pipelines;
     let mut names = std::collections::HashSet::new();
     for generated in &pipelines {
         if !names.insert(generated.info.name.as_str()) {
             eprintln!("error: two pipelines are called `{}`", generated.info.name);
             return Err(CommandError::matrix_reported());
         }
-        let problems = validate::validate(&generated.pipeline.to_value());
+        // Template-made pipelines were checked by `render_all`; check the others here.
+        if !matches!(generated.info.source.as_str(), "standard" | "meta") {
+            continue;
+        }
+        let problems = edx_matrix_pipeline::render::problems(&generated.config);
         if !problems.is_empty() {
             // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
             for p in &problems {
-                eprintln!(
-                    "error: pipeline `{}`: {}: {}",
-                    generated.info.name, p.path, p.message
-                );
+                eprintln!("error: pipeline `{}`: {p}", generated.info.name);
             }
             return Err(CommandError::matrix_reported());
         }
@@ -66,18 +85,20 @@ fn list(global: &GlobalArgs, out: &Output, format: TableFormat) -> CmdResult {
             out.json(&infos)?;
         }
         TableFormat::Table => {
-            let mut t = table(&["pipeline", "team", "family", "releases", "jobs"]);
+            let mut t = table(&["pipeline", "team", "source", "family", "releases", "jobs"]);
             for g in &pipelines {
                 let family = match &g.info.family {
-                    Some(f) if g.info.applications.len() > 1 || f != &g.info.applications[0] => {
+                    Some(f) if g.info.applications.len() != 1 || f != &g.info.applications[0] => {
                         format!("{f} ({})", g.info.applications.join(", "))
                     }
                     Some(f) => f.clone(),
-                    None => "(meta: sets every pipeline)".to_owned(),
+                    None if g.info.kind == "meta" => "(meta: sets every pipeline)".to_owned(),
+                    None => String::new(),
                 };
                 t.add_row(vec![
                     g.info.name.clone(),
                     g.info.team.clone(),
+                    g.info.source.clone(),
                     family,
                     g.info.releases.join(", "),
                     g.info.jobs.to_string(),
@@ -89,17 +110,16 @@ fn list(global: &GlobalArgs, out: &Output, format: TableFormat) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn text_of(generated: &Generated, format: PipelineFormat) -> Result<String, CommandError> {
+fn text_of(generated: &Rendered, format: PipelineFormat) -> Result<String, CommandError> {
     match format {
-        PipelineFormat::Json => Ok(generated.pipeline.to_json()),
+        PipelineFormat::Json => Ok(generated.to_json()),
         PipelineFormat::Yaml => generated
-            .pipeline
             .to_yaml()
             .map_err(|e| CommandError::io(e.to_string())),
     }
 }
 
-fn emit(out: &Output, generated: &Generated, args: &PipelineOutputArgs) -> CmdResult {
+fn emit(out: &Output, generated: &Rendered, args: &PipelineOutputArgs) -> CmdResult {
     let text = text_of(generated, args.format)?;
     match &args.output {
         Some(path) => matrix_file::write_new(path, &text, args.force)?,

@@ -136,7 +136,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {
-        RowFormat::Json => out.json(&resolution.rows)?,
+        RowFormat::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
         RowFormat::Table => out.print(&rows_table(&resolution.rows, true))?,
         RowFormat::Env => {
             let f = &args.filter;
@@ -146,7 +146,20 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
                 ));
             }
             match resolution.rows.as_slice() {
-                [row] => out.print(&env_lines(row))?,
+                [row] => {
+                    // The stage's vars follow, as `EDX_VAR_<NAME>` (names are checked to be
+                    // letters, digits and `_`).
+                    let mut text = env_lines(row);
+                    let vars =
+                        edx_matrix_model::vars::of_stage(&loaded.matrix, row.deployment, row.stage);
+                    for (name, value) in vars.iter() {
+                        text.push_str(&format!(
+                            "EDX_VAR_{name}={}\n",
+                            shell_quote(&value.as_text())
+                        ));
+                    }
+                    out.print(&text)?
+                }
                 [] => {
                     return Err(CommandError::usage(format!(
                         "deployment `{}` does not include `{}` on stage `{}`",
@@ -160,6 +173,20 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Returns rows as JSON, each with the merged `vars` of its stage when it has any.
+pub fn rows_json(matrix: &Matrix, rows: &[Row<'_>]) -> Vec<serde_json::Value> {
+    rows.iter()
+        .map(|row| {
+            let mut value = serde_json::to_value(row).unwrap_or_default();
+            let vars = edx_matrix_model::vars::of_stage(matrix, row.deployment, row.stage);
+            if !vars.is_empty() {
+                value["vars"] = serde_json::to_value(&vars).unwrap_or_default();
+            }
+            value
+        })
+        .collect()
 }
 
 #[cfg(test)]

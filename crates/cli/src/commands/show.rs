@@ -53,7 +53,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
             };
             let rows = resolve(matrix, &filter).rows;
             match args.format {
-                TableFormat::Json => out.json(&rows)?,
+                TableFormat::Json => out.json(&super::resolve::rows_json(matrix, &rows))?,
                 TableFormat::Table => {
                     let mut text = String::new();
                     for pin in &deployment.stages {
@@ -79,6 +79,15 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                             stage_rows.len()
                         )));
                         text.push('\n');
+                        let vars =
+                            edx_matrix_model::vars::of_stage(matrix, name, pin.stage.as_str());
+                        if !vars.is_empty() {
+                            let list: Vec<String> = vars
+                                .iter()
+                                .map(|(k, v)| format!("{k} = {}", v.as_text()))
+                                .collect();
+                            text.push_str(&format!("vars: {}\n", list.join(", ")));
+                        }
                         text.push_str(&rows_table(&stage_rows, false));
                     }
                     out.print(&text)?;
@@ -201,7 +210,8 @@ fn grid_json(matrix: &Matrix) -> serde_json::Value {
         })).collect::<Vec<_>>(),
         "deployments": matrix.deployments.iter().map(|d| json!({
             "name": d.name,
-            "stages": d.stages.iter().map(|p| json!({"stage": p.stage, "release": p.release})).collect::<Vec<_>>(),
+            "stages": d.stages.iter().map(|p| json!({"stage": p.stage, "release": p.release, "vars": p.vars})).collect::<Vec<_>>(),
+            "vars": d.vars,
         })).collect::<Vec<_>>(),
     })
 }

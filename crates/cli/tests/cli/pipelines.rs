@@ -14,10 +14,10 @@ fn list_shows_families_teams_and_releases() {
     let out = run.ok();
     assert!(out.starts_with("PIPELINE"), "{out}");
     assert!(
-        out.contains("edx-platform  acme  edx-platform (edx-platform, edxapp_theme)"),
+        out.contains("edx-platform  acme  standard  edx-platform (edx-platform, edxapp_theme)"),
         "{out}"
     );
-    assert!(out.contains("forum         acme  forum"), "{out}");
+    assert!(out.contains("forum         acme  standard  forum"), "{out}");
     let json: Value =
         serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
     let names: Vec<&str> = json
@@ -45,7 +45,86 @@ fn list_shows_families_teams_and_releases() {
         json[1]["releases"],
         serde_json::json!(["teak", "ulmo", "verawood", "master"])
     );
+    assert_eq!(json[1]["source"], "standard");
+    assert_eq!(json[1]["jobs"], 112);
     assert_eq!(json[7]["kind"], "meta");
+    assert_eq!(json[7]["source"], "meta");
+}
+
+#[test]
+fn the_example_lists_template_pipelines_with_teams_and_sources() {
+    let env = Env::new();
+    let json: Value = serde_json::from_str(
+        env.run(&["--example", "pipeline", "list", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    let list = json.as_array().unwrap();
+    let find = |name: &str| list.iter().find(|p| p["name"] == name).unwrap();
+    assert_eq!(
+        find("edx-platform")["source"],
+        "pipelines/edx-platform.star"
+    );
+    assert_eq!(find("pro-teak-mfe-pipeline")["team"], "pro");
+    assert_eq!(
+        find("pro-teak-mfe-pipeline")["source"],
+        "pipelines/mfe.star"
+    );
+    assert_eq!(find("forum")["source"], "standard");
+    assert_eq!(list.last().unwrap()["name"], "edx-matrix");
+}
+
+#[test]
+fn init_example_writes_matrix_and_templates_that_check_and_render() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    assert!(env.path("acme/pipelines/mfe.star").is_file());
+    env.run(&["--file", "acme/edx-matrix.toml", "check"]).ok();
+    env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "out",
+    ])
+    .ok();
+    assert!(env.path("out/campus-master-mfe-pipeline.yml").is_file());
+    // A broken template is an error located in its file, and nothing is rendered.
+    std::fs::write(
+        env.path("acme/pipelines/broken.star"),
+        "def pipelines(matrix, standard):\n    return 1 + \"x\"\n",
+    )
+    .unwrap();
+    let run = env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "check",
+        "--format",
+        "json",
+    ]);
+    run.code(1);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let last = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["code"], "pipeline-template");
+    assert!(
+        last["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("acme/pipelines/broken.star"),
+        "{last}"
+    );
+    assert_eq!(last["line"], 2);
+    env.run(&["--file", "acme/edx-matrix.toml", "pipeline", "list"])
+        .code(1);
+    // Existing files are not replaced without --force.
+    env.run(&["init", "--example", "acme"]).code(3);
 }
 
 #[test]
@@ -117,7 +196,7 @@ fn render_all_writes_every_pipeline_and_each_validates() {
     let run = env.run(&["--example", "pipeline", "render", "--all", "-o", "out"]);
     run.ok();
     assert!(
-        run.stderr.contains("wrote 8 pipelines to `out`"),
+        run.stderr.contains("wrote 15 pipelines to `out`"),
         "{}",
         run.stderr
     );
@@ -126,9 +205,9 @@ fn render_all_writes_every_pipeline_and_each_validates() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files.len(), 8);
+    assert_eq!(files.len(), 15);
     assert!(files.contains(&"edx-matrix.yml".to_owned()));
-    assert!(files.contains(&"mfe.yml".to_owned()));
+    assert!(files.contains(&"pro-teak-mfe-pipeline.yml".to_owned()));
     for file in &files {
         let run = env.run(&["pipeline", "validate", &format!("out/{file}")]);
         run.ok();
@@ -184,10 +263,16 @@ fn meta_sets_every_pipeline_and_itself() {
     env.run(&["pipeline", "meta", "-o", "meta.yml"]).ok();
     let meta: Value = serde_saphyr::from_str(&env.read("meta.yml")).unwrap();
     let plan = meta["jobs"][0]["plan"].as_array().unwrap();
-    let set: Vec<&str> = plan
+    // One set_pipeline per pipeline, side by side without fail_fast, then itself in `ensure`.
+    let sets = &plan[2]["in_parallel"];
+    assert_eq!(sets["fail_fast"], false);
+    let mut set: Vec<&str> = sets["steps"]
+        .as_array()
+        .unwrap()
         .iter()
         .filter_map(|s| s["set_pipeline"].as_str())
         .collect();
+    set.extend(plan[2]["ensure"]["set_pipeline"].as_str());
     assert_eq!(
         set,
         [

@@ -461,13 +461,19 @@ pub fn set_pin(
         || EditError::Unreadable(format!("no deployment `{deployment}` in `[deployments]`"));
     match section.get_mut(deployment).ok_or_else(missing)? {
         Item::Value(Value::InlineTable(t)) => {
-            if t.contains_key(stage) {
+            // A stage with values: `QA = { release = "ulmo", vars = { … } }`.
+            if let Some(Value::InlineTable(pin)) = t.get_mut(stage) {
+                replace_inline(pin, "release", Value::from(release));
+            } else if t.contains_key(stage) {
                 replace_inline(t, stage, Value::from(release));
             } else {
                 t.insert(stage, Value::from(release));
             }
         }
         Item::Table(t) => match t.get_mut(stage) {
+            Some(Item::Value(Value::InlineTable(pin))) => {
+                replace_inline(pin, "release", Value::from(release));
+            }
             Some(Item::Value(v)) => replace_value(v, Value::from(release)),
             _ => {
                 t.insert(stage, toml_edit::value(release));
@@ -491,6 +497,7 @@ pub fn set_pin_in_model(matrix: &mut Matrix, deployment: &str, stage: &str, rele
             None => d.stages.push(edx_matrix_model::StagePin {
                 stage: stage.into(),
                 release: release.into(),
+                vars: Default::default(),
             }),
         }
     }

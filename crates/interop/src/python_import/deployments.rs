@@ -115,11 +115,13 @@ fn deployment(
         stages.push(StagePin {
             stage: string(stage, "the stage")?.into(),
             release: release_name(ctx, release)?.into(),
+            vars: Default::default(),
         });
     }
     Ok(Deployment {
         name: name.into(),
         stages,
+        vars: Default::default(),
     })
 }
 

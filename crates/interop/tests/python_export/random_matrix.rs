@@ -120,8 +120,10 @@ pub fn matrix() -> impl Strategy<Value = Matrix> {
                         .map(|(s, r)| StagePin {
                             stage: (*s).into(),
                             release: (*r).into(),
+                            vars: Default::default(),
                         })
                         .collect(),
+                    vars: Default::default(),
                 })
                 .collect();
             let mut pairs: Vec<(&'static str, &'static str)> = Vec::new();

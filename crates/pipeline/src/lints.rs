@@ -1,0 +1,120 @@
+//! Lints on rendered pipelines: a matrix value that reaches a task's command line.
+//!
+//! Matrix values belong in a task's `params` (environment variables); spliced into `run.path`
+//! or `run.args` they become shell code. A value counts when an argument is exactly it, or,
+//! for values of 8 characters or more (origins, branches, commands, URLs), contains it.
+
+use edx_matrix_model::{Filter, Matrix, VarValue, resolve};
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// The matrix values the lint looks for: origins, branches, MFE paths, translation commands
+/// and string vars.
+pub fn matrix_values(matrix: &Matrix) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for row in resolve(matrix, &Filter::default()).rows {
+        out.insert(row.git_origin.to_owned());
+        out.insert(row.release_branch.to_owned());
+        if let Some(path) = row.path {
+            out.insert(path.to_owned());
+        }
+        for command in row.translations.unwrap_or_default() {
+            out.insert(command.clone());
+        }
+    }
+    for d in &matrix.deployments {
+        let stage_vars = d.stages.iter().flat_map(|p| p.vars.iter());
+        for (_, value) in d.vars.iter().chain(stage_vars) {
+            if let VarValue::String(s) = value {
+                out.insert(s.clone());
+            }
+        }
+    }
+    out.retain(|v| v.len() >= 3);
+    out
+}
+
+fn reaches(arg: &str, values: &BTreeSet<String>) -> Option<String> {
+    values
+        .iter()
+        .find(|v| arg == v.as_str() || (v.len() >= 8 && arg.contains(v.as_str())))
+        .cloned()
+}
+
+/// Walks the steps under `step` (hooks, `in_parallel`, `do`, `try` included), calling `visit`
+/// with each step and its name.
+fn walk<'v>(step: &'v Value, visit: &mut dyn FnMut(&'v Value)) {
+    let Value::Object(map) = step else {
+        return;
+    };
+    visit(step);
+    for key in [
+        "on_success",
+        "on_failure",
+        "on_error",
+        "on_abort",
+        "ensure",
+        "try",
+    ] {
+        if let Some(inner) = map.get(key) {
+            walk(inner, visit);
+        }
+    }
+    let lists = [
+        map.get("do"),
+        map.get("in_parallel").map(|p| p.get("steps").unwrap_or(p)),
+    ];
+    for list in lists.into_iter().flatten() {
+        if let Value::Array(items) = list {
+            for item in items {
+                walk(item, visit);
+            }
+        }
+    }
+}
+
+/// Returns a warning for every task step of `config` whose command line holds one of the
+/// matrix `values` ([`matrix_values`]).
+pub fn command_line(values: &BTreeSet<String>, pipeline: &str, config: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(jobs) = config.get("jobs").and_then(Value::as_array) else {
+        return out;
+    };
+    for job in jobs {
+        let job_name = job.get("name").and_then(Value::as_str).unwrap_or("?");
+        let mut steps: Vec<&Value> = Vec::new();
+        for key in ["plan"] {
+            if let Some(Value::Array(plan)) = job.get(key) {
+                for step in plan {
+                    walk(step, &mut |s| steps.push(s));
+                }
+            }
+        }
+        for key in ["on_success", "on_failure", "on_error", "on_abort", "ensure"] {
+            if let Some(hook) = job.get(key) {
+                walk(hook, &mut |s| steps.push(s));
+            }
+        }
+        for step in steps {
+            let Some(task) = step.get("task").and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(run) = step.get("config").and_then(|c| c.get("run")) else {
+                continue;
+            };
+            let mut args: Vec<&str> = Vec::new();
+            if let Some(path) = run.get("path").and_then(Value::as_str) {
+                args.push(path);
+            }
+            if let Some(Value::Array(list)) = run.get("args") {
+                args.extend(list.iter().filter_map(Value::as_str));
+            }
+            if let Some(value) = args.iter().find_map(|a| reaches(a, values)) {
+                out.push(format!(
+                    "pipeline `{pipeline}`, job `{job_name}`, task `{task}`: the matrix value `{value}` is part of the command line (`run`); pass it in `params` and read the environment variable instead"
+                ));
+            }
+        }
+    }
+    out
+}

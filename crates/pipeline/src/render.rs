@@ -1,0 +1,254 @@
+//! Every pipeline a matrix defines, as Concourse reads it: the standard pipelines, or what the
+//! templates make of them, then the meta pipeline; each one checked against the Concourse
+//! schema and the validator, template problems located in the template files.
+
+use crate::generate::{PipelineInfo, generate_all};
+use crate::script::{self, TemplateFiles, TemplateOutput, data};
+use crate::settings::Settings;
+use crate::{lints, meta, validate};
+use edx_matrix_model::{Code, Matrix, Severity};
+use serde_json::Value;
+use std::sync::OnceLock;
+
+/// A pipeline ready to be written: what `list` says about it and its configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rendered {
+    /// Its summary.
+    pub info: PipelineInfo,
+    /// Its configuration, as Concourse reads it.
+    pub config: Value,
+}
+
+impl Rendered {
+    /// Returns the configuration as pretty JSON with a final newline.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.config).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Returns the configuration as YAML.
+    pub fn to_yaml(&self) -> Result<String, crate::concourse::RenderError> {
+        serde_saphyr::to_string(&self.config)
+            .map_err(|e| crate::concourse::RenderError::new(e.to_string()))
+    }
+}
+
+/// A problem of a template or of a pipeline it made, located in a template file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateDiagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file, relative to the matrix file's directory.
+    pub file: String,
+    /// The 1-based line.
+    pub line: usize,
+    /// The 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl TemplateDiagnostic {
+    fn new(code: Code, file: &str, at: (usize, usize), message: String) -> Self {
+        TemplateDiagnostic {
+            code,
+            severity: code.default_severity(),
+            file: file.to_owned(),
+            line: at.0,
+            column: at.1,
+            message,
+        }
+    }
+
+    /// Returns whether this is an error.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The pipelines of a matrix and the problems of its templates.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// The pipelines, the meta pipeline last (none when a template failed).
+    pub pipelines: Vec<Rendered>,
+    /// Template problems: errors (nothing may be written) and warnings.
+    pub diagnostics: Vec<TemplateDiagnostic>,
+}
+
+impl Outcome {
+    /// Returns whether some diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(TemplateDiagnostic::is_error)
+    }
+}
+
+/// The public Concourse pipeline schema (cappyzawa/concourse-pipeline-jsonschema, patched; see
+/// `tests/fixtures/concourse-schema/NOTICE.md`).
+const SCHEMA: &str =
+    include_str!("../../../tests/fixtures/concourse-schema/concourse_jsonschema.patched.json");
+
+fn schema() -> Option<&'static jsonschema::Validator> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| {
+            let value: Value = serde_json::from_str(SCHEMA).ok()?;
+            jsonschema::validator_for(&value).ok()
+        })
+        .as_ref()
+}
+
+/// Returns the problems of `config`: the schema's, then the validator's, as `path: message`.
+pub fn problems(config: &Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if let Some(validator) = schema() {
+        for error in validator.iter_errors(config) {
+            out.push(format!("schema: {}: {error}", error.instance_path()));
+        }
+    }
+    for p in validate::validate(config) {
+        out.push(format!("{}: {}", p.path, p.message));
+    }
+    out
+}
+
+fn position_of_def(files: &TemplateFiles, entry: &str) -> (usize, usize) {
+    files
+        .files
+        .get(entry)
+        .and_then(|text| text.lines().position(|l| l.starts_with("def pipelines")))
+        .map_or((1, 1), |i| (i + 1, 1))
+}
+
+fn jobs_of(config: &Value) -> usize {
+    config
+        .get("jobs")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
+}
+
+fn groups_of(config: &Value) -> Vec<String> {
+    config
+        .get("groups")
+        .and_then(Value::as_array)
+        .map(|groups| {
+            groups
+                .iter()
+                .filter_map(|g| g.get("name").and_then(Value::as_str).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Renders every pipeline of `matrix`: the standard ones when `settings` declares no templates,
+/// else exactly what the templates return; then the meta pipeline setting them all.
+pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFiles) -> Outcome {
+    let standard = generate_all(matrix, settings);
+    let mut outcome = Outcome::default();
+    let mut pipelines: Vec<Rendered> = Vec::new();
+    if settings.templates.is_empty() {
+        pipelines = standard
+            .iter()
+            .map(|g| Rendered {
+                info: g.info.clone(),
+                config: g.pipeline.to_value(),
+            })
+            .collect();
+    } else {
+        let matrix_data = data::matrix_data(matrix);
+        let standard_data = data::standard_data(&standard);
+        let values = lints::matrix_values(matrix);
+        for entry in &templates.entries {
+            let outputs = match script::run_template(templates, entry, &matrix_data, &standard_data)
+            {
+                Ok(outputs) => outputs,
+                Err(e) => {
+                    outcome.diagnostics.push(TemplateDiagnostic::new(
+                        Code::PipelineTemplate,
+                        &e.file,
+                        (e.line, e.column),
+                        format!("{} error: {}", e.kind, e.message),
+                    ));
+                    continue;
+                }
+            };
+            let at = position_of_def(templates, entry);
+            for TemplateOutput { name, team, config } in outputs {
+                let team = team.unwrap_or_else(|| settings.team.clone());
+                if name == settings.meta.name {
+                    outcome.diagnostics.push(TemplateDiagnostic::new(
+                        Code::PipelineTemplate,
+                        entry,
+                        at,
+                        format!("pipeline `{name}` has the meta pipeline's name"),
+                    ));
+                    continue;
+                }
+                if let Some(other) = pipelines.iter().find(|p| p.info.name == name) {
+                    outcome.diagnostics.push(TemplateDiagnostic::new(
+                        Code::PipelineTemplate,
+                        entry,
+                        at,
+                        format!(
+                            "two pipelines are called `{name}` (the other from `{}`)",
+                            other.info.source
+                        ),
+                    ));
+                    continue;
+                }
+                let problems = problems(&config);
+                if !problems.is_empty() {
+                    outcome.diagnostics.push(TemplateDiagnostic::new(
+                        Code::PipelineTemplate,
+                        entry,
+                        at,
+                        format!(
+                            "pipeline `{name}` is not a valid Concourse pipeline: {}",
+                            problems.join("; ")
+                        ),
+                    ));
+                    continue;
+                }
+                for warning in lints::command_line(&values, &name, &config) {
+                    outcome.diagnostics.push(TemplateDiagnostic::new(
+                        Code::PipelineCommandLine,
+                        entry,
+                        at,
+                        warning,
+                    ));
+                }
+                // A standard pipeline returned unchanged is still a standard one.
+                let unchanged = standard.iter().find(|g| {
+                    g.info.name == name && g.info.team == team && g.pipeline.to_value() == config
+                });
+                let info = match unchanged {
+                    Some(g) => g.info.clone(),
+                    None => PipelineInfo {
+                        name: name.clone(),
+                        team,
+                        kind: "template",
+                        family: None,
+                        applications: Vec::new(),
+                        releases: groups_of(&config),
+                        jobs: jobs_of(&config),
+                        source: entry.clone(),
+                    },
+                };
+                pipelines.push(Rendered { info, config });
+            }
+        }
+    }
+    if outcome.has_errors() {
+        return outcome;
+    }
+    let infos: Vec<PipelineInfo> = pipelines.iter().map(|p| p.info.clone()).collect();
+    let m = meta::meta(settings, &infos);
+    pipelines.push(Rendered {
+        info: m.info,
+        config: m.pipeline.to_value(),
+    });
+    outcome.pipelines = pipelines;
+    outcome
+}
