@@ -133,7 +133,11 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
             })
         })
         .collect();
-    if broken.is_empty() && [&old, &new].iter().any(|side| !side.settings.templates.is_empty()) {
+    if broken.is_empty()
+        && [&old, &new]
+            .iter()
+            .any(|side| !side.settings.templates.is_empty())
+    {
         // Template-made pipelines need the template files of both sides (at a git revision,
         // those of that revision); standard pipelines alone would be the wrong answer.
         return PipelineImpact {
