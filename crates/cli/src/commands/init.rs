@@ -93,6 +93,25 @@ pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
             dir.display(),
             dir.join(matrix_file::FILE_NAME).display()
         );
+        // The example's synthetic history as a real repository, so `history` and `serve` show
+        // it; never into a repository that exists (its branches are the user's).
+        if dir.join(".git").exists() {
+            eprintln!(
+                "`{}` is a git repository already: its history is left as it is",
+                dir.display()
+            );
+        } else {
+            edx_matrix_git::history::example::write_repository(dir).map_err(|e| {
+                CommandError::io(format!(
+                    "cannot write the example's history: {}",
+                    edx_matrix_model::error_chain::error_chain(&e)
+                ))
+            })?;
+            eprintln!(
+                "and its history as a git repository: try `edx-matrix --file {} history`",
+                dir.join(matrix_file::FILE_NAME).display()
+            );
+        }
         return Ok(ExitCode::SUCCESS);
     }
     matrix_file::write_new(&args.path, &starter_text(), args.force)?;

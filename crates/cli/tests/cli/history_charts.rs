@@ -165,3 +165,38 @@ fn example_repository_has_the_same_charts() {
     };
     assert_eq!(strip(&from_git), strip(&from_memory));
 }
+
+/// `init --example DIR` writes the example's history as a real git repository: `history` over
+/// it has the twelve revisions and the bands the in-memory history has, and the working tree is
+/// clean but for the (untracked) templates. A second `init --example` into it leaves the
+/// repository alone.
+#[test]
+fn init_example_writes_the_history_as_a_repository() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    let dir = env.path("acme");
+    let status = crate::git::git(&env, &dir, &["status", "--porcelain"]);
+    assert!(
+        status.lines().all(|l| l.starts_with("?? pipelines")),
+        "{status}"
+    );
+    let log = crate::git::git(&env, &dir, &["log", "--format=%s"]);
+    assert_eq!(log.lines().count(), 12, "{log}");
+    let run = env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "history",
+        "--format",
+        "svg",
+    ]);
+    assert_eq!(count(run.ok(), "<g class=\"band"), EXAMPLE_BANDS);
+    let again = env.run(&["init", "--example", "acme", "--force"]);
+    again.ok();
+    assert!(
+        again.stderr.contains("is a git repository already"),
+        "{}",
+        again.stderr
+    );
+    let after = crate::git::git(&env, &dir, &["log", "--format=%s"]);
+    assert_eq!(after, log);
+}
