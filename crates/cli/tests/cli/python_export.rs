@@ -171,3 +171,29 @@ fn export_python_refuses_to_replace_files_without_force() {
     env.run(&["--example", "export", "python", "-o", PACKAGE, "--force"])
         .ok();
 }
+
+/// The names `import python` records in `[python]` come back out of `export python`: the
+/// operators' `OpenEdxApplication.edxapp` keeps working after the round trip.
+#[test]
+fn export_uses_the_python_names_import_recorded() {
+    let env = Env::new();
+    let renamed = fixtures().join("acme/python-layout/renamed");
+    env.run(&[
+        "import",
+        "python",
+        renamed.to_str().unwrap(),
+        "-o",
+        "m.toml",
+        "--apply-special-cases",
+    ])
+    .ok();
+    assert!(env.read("m.toml").contains("edx-platform = \"edxapp\""));
+    env.run(&["-f", "m.toml", "export", "python", "-o", "out"])
+        .ok();
+    let types = env.read("out/types.py");
+    assert!(
+        types.contains("    edxapp = (\"edx-platform\", "),
+        "{types}"
+    );
+    assert!(types.contains("    learn = ("), "{types}");
+}
