@@ -6,6 +6,7 @@
 use crate::{FileCommit, GitError, LocalRepo};
 use edx_matrix_config::Loaded;
 use edx_matrix_model::Matrix;
+use edx_matrix_model::calendar::days_from_civil;
 use edx_matrix_project::{Project, SourceFormat};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -540,17 +541,6 @@ pub fn epoch_seconds(date: &str) -> Option<i64> {
         days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
             - offset * 60,
     )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calendar;
 pub mod check;
 pub mod code;
 pub mod compare;

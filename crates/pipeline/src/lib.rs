@@ -82,43 +82,41 @@ pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
     pipelines
 }
 
-/// Returns the rendered pipelines (as [`render_all`] returns them) that differ between `before`
-/// and `after`, by name, in the order of `after` then the removed ones.
-pub fn changed_rendered(before: &[Rendered], after: &[Rendered]) -> Vec<(String, Change)> {
-    let mut out = Vec::new();
-    for new in after {
-        match before.iter().find(|old| old.info.name == new.info.name) {
-            None => out.push((new.info.name.clone(), Change::Added)),
-            Some(old) if old.config != new.config || old.info.team != new.info.team => {
-                out.push((new.info.name.clone(), Change::Changed));
-            }
-            Some(_) => {}
-        }
-    }
-    for old in before {
-        if !after.iter().any(|new| new.info.name == old.info.name) {
-            out.push((old.info.name.clone(), Change::Removed));
-        }
-    }
-    out
-}
-
 /// Returns the pipelines whose rendered definition differs between `before` and `after` (as
 /// [`all`] returns them), by name, in the order of `after` then the removed ones.
 pub fn changed(before: &[Generated], after: &[Generated]) -> Vec<(String, Change)> {
+    changed_by(before, after, |p| (&p.info, &p.pipeline))
+}
+
+/// What [`changed`] computes, given each pipeline's info and definition (so rendered, template-
+/// made pipelines can be compared the same way): a pipeline changes when its definition or its
+/// team does.
+pub fn changed_by<T, D: PartialEq>(
+    before: &[T],
+    after: &[T],
+    parts: impl Fn(&T) -> (&PipelineInfo, &D),
+) -> Vec<(String, Change)> {
     let mut out = Vec::new();
     for new in after {
-        match before.iter().find(|old| old.info.name == new.info.name) {
-            None => out.push((new.info.name.clone(), Change::Added)),
-            Some(old) if old.pipeline != new.pipeline || old.info.team != new.info.team => {
-                out.push((new.info.name.clone(), Change::Changed));
+        let (info, definition) = parts(new);
+        match before
+            .iter()
+            .map(&parts)
+            .find(|(old, _)| old.name == info.name)
+        {
+            None => out.push((info.name.clone(), Change::Added)),
+            Some((old, old_definition))
+                if old_definition != definition || old.team != info.team =>
+            {
+                out.push((info.name.clone(), Change::Changed));
             }
             Some(_) => {}
         }
     }
     for old in before {
-        if !after.iter().any(|new| new.info.name == old.info.name) {
-            out.push((old.info.name.clone(), Change::Removed));
+        let (info, _) = parts(old);
+        if !after.iter().any(|new| parts(new).0.name == info.name) {
+            out.push((info.name.clone(), Change::Removed));
         }
     }
     out

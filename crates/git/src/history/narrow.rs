@@ -28,17 +28,7 @@ pub fn parse_day(day: &str) -> Result<i64, String> {
 
 /// Formats seconds since the epoch as the UTC calendar day (`2025-06-01`).
 pub(crate) fn day_of(seconds: i64) -> String {
-    // Howard Hinnant's civil_from_days.
-    let z = seconds.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    edx_matrix_model::calendar::day_of(seconds)
 }
 
 impl History {
