@@ -465,3 +465,28 @@ fn tutor_builds_openedx_with_the_stage_python() {
     );
     assert_eq!(tutor.value("EDX_PLATFORM_VERSION"), "master");
 }
+
+/// `TUTOR_*` vars of a deployment and of a stage reach Tutor as settings of their own type; the
+/// stage's value wins over the deployment's, and vars without the prefix stay out.
+#[test]
+fn tutor_receives_the_stage_tutor_vars() {
+    let text = edx_matrix_config::example::TEXT.replace(
+        "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }",
+        "online         = { CI = \"master\",   QA = { release = \"master\", vars = { TUTOR_LMS_HOST = \"qa.online.example\", TUTOR_ENABLE_HTTPS = false } },   Production = \"master\", vars = { TUTOR_LMS_HOST = \"online.example\", TUTOR_ENABLE_HTTPS = true, TUTOR_RUN_MYSQL = false, SITE_NAME = \"pipelines only\" } }",
+    );
+    let Some((tutor, _)) = install(
+        "tutor_receives_the_stage_tutor_vars",
+        Some(&text),
+        "online",
+        "QA",
+        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
+    ) else {
+        return;
+    };
+    assert_eq!(tutor.value("LMS_HOST"), "qa.online.example");
+    assert_eq!(tutor.value("ENABLE_HTTPS"), "false");
+    assert_eq!(tutor.value("RUN_MYSQL"), "false");
+    let plugin = tutor.env.read("out/edx_matrix_online_qa.py");
+    assert!(plugin.contains("(\"ENABLE_HTTPS\", False),"), "{plugin}");
+    assert!(!plugin.contains("SITE_NAME"), "{plugin}");
+}

@@ -71,6 +71,8 @@ pub struct MfeEntry {
 pub struct Plan {
     /// `CONFIG_OVERRIDES`: (setting, value).
     pub overrides: Vec<(String, String)>,
+    /// `CONFIG_OVERRIDES` from the stage's `TUTOR_*` vars, typed (see [`super::vars`]).
+    pub settings: Vec<(String, edx_matrix_model::vars::VarValue)>,
     /// MFEs set in `MFE_APPS`.
     pub mfes: Vec<MfeEntry>,
     /// Catalogue MFEs the stage does not include, removed from `MFE_APPS`.

@@ -20,6 +20,7 @@ pub mod hostile;
 pub mod mapping;
 pub mod plugin;
 pub mod readme;
+pub mod vars;
 pub mod versions;
 
 use edx_matrix_model::{Matrix, Row};
@@ -102,7 +103,10 @@ pub fn export(
     if !refused.is_empty() {
         return Err(refused);
     }
-    let plan = mapping::plan(matrix, matrix.release(release), rows);
+    let mut plan = mapping::plan(matrix, matrix.release(release), rows);
+    let (settings, warnings) = vars::settings(matrix, deployment, stage);
+    plan.settings = settings;
+    plan.warnings.extend(warnings);
     let name = plugin_name(deployment, stage);
     let names = plugin::Names {
         plugin: &name,

@@ -40,6 +40,14 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
     for (key, value) in &plan.overrides {
         py.push_str(&format!("        ({}, {}),\n", quoted(key), quoted(value)));
     }
+    for (key, value) in &plan.settings {
+        py.push_str(&format!(
+            "        ({}, {}),  # from var `{}{key}`\n",
+            quoted(key),
+            super::vars::python_literal(value),
+            super::vars::PREFIX
+        ));
+    }
     py.push_str("    ]\n)\n");
     if let Some((repository, branch)) = &plan.forum {
         py.push_str(&format!(

@@ -48,6 +48,13 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
     for (key, value) in &plan.overrides {
         text.push_str(&format!("| `{key}` | `{value}` |\n"));
     }
+    for (key, value) in &plan.settings {
+        text.push_str(&format!(
+            "| `{key}` | `{}` (var `{}{key}`) |\n",
+            value.as_text(),
+            super::vars::PREFIX
+        ));
+    }
     if !plan.build_args.is_empty() {
         text.push_str("\n## Image build arguments (`IMAGES_BUILD`, used by `tutor images build`)\n\n| image | argument |\n|---|---|\n");
         for (image, arg) in &plan.build_args {
