@@ -1,8 +1,9 @@
 //! `edx-matrix discover`: the releases upstream has cut, against the releases of the matrix.
 
 use super::resolve::shell_quote;
-use crate::cli::{DiscoverArgs, GlobalArgs, TableFormat};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
@@ -14,6 +15,20 @@ use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct DiscoverArgs {
+    /// The upstream repository to list (default: edx-platform's repository in the matrix,
+    /// else the standard catalogue's)
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+    /// Seconds allowed for listing the repository's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Output format
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// How an upstream release relates to the matrix.
 #[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,8 +171,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult 
         releases,
     };
     match args.format {
-        TableFormat::Json => out.json(&report)?,
-        TableFormat::Table => out.print(&render(&report))?,
+        Format::Json => out.json(&report)?,
+        _ => out.print(&render(&report))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,6 @@
 //! `edx-matrix init`: a commented starter file.
 
-use crate::cli::{GlobalArgs, InitArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
@@ -8,6 +8,17 @@ use edx_matrix_config::runbook::builtin;
 use edx_matrix_config::{catalogue, example};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Where to write the starter file (with `--example`: the directory to write the whole
+    /// example into, matrix and pipeline templates)
+    #[arg(default_value = "edx-matrix.toml")]
+    pub path: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
+}
 
 /// The releases of the starter file, which get the built-in runbook steps.
 const STARTER_RELEASES: &[&str] = &["ulmo", "master"];

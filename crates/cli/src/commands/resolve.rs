@@ -1,20 +1,64 @@
 //! `edx-matrix resolve`: the resolved rows, as a table, JSON or shell variables.
 
-use crate::cli::{GlobalArgs, ResolveArgs, RowFilter, RowFormat};
+use crate::args::KindArg;
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, Format, formats};
+use crate::names::parse;
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
-use edx_matrix_model::{Filter, Matrix, Row, resolve};
+use edx_matrix_model::{
+    ApplicationName, DeploymentName, Filter, Matrix, ReleaseName, Row, StageName, resolve,
+};
 use std::process::ExitCode;
+
+/// The formats of resolved rows.
+const ROW_FORMATS: Allowed = &[
+    (Format::Table, "An aligned table"),
+    (Format::Json, "A JSON array of row objects"),
+    (
+        Format::Env,
+        "Shell-safe `KEY='value'` lines for one (deployment, stage, application)",
+    ),
+];
+
+/// Which resolved rows a command shows.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RowFilter {
+    /// Only this deployment
+    #[arg(long, short = 'd', value_parser = parse::deployment)]
+    pub deployment: Option<DeploymentName>,
+    /// Only this stage
+    #[arg(long, short = 's', value_parser = parse::stage)]
+    pub stage: Option<StageName>,
+    /// Only stages on this release
+    #[arg(long, short = 'r', value_parser = parse::release)]
+    pub release: Option<ReleaseName>,
+    /// Only this application
+    #[arg(long, short = 'a', value_parser = parse::application)]
+    pub application: Option<ApplicationName>,
+    /// Only IDAs or only MFEs
+    #[arg(long = "type", short = 't', value_enum)]
+    pub kind: Option<KindArg>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    pub filter: RowFilter,
+    /// Output format
+    #[arg(long, value_parser = formats(ROW_FORMATS), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// Turns the command-line filter into a model filter, rejecting names the matrix lacks so a
 /// typo is an error rather than an empty result.
 pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
     use edx_matrix_model::suggest::did_you_mean;
     let known =
-        |what: &str, value: &Option<String>, names: Vec<&str>| -> Result<(), CommandError> {
+        |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
             if let Some(value) = value {
-                if !names.contains(&value.as_str()) {
+                if !names.contains(&value) {
                     let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
                     if let Some(s) = did_you_mean(value, names.iter().copied()) {
                         e = e.with_hint(format!("did you mean `{s}`?"));
@@ -26,22 +70,22 @@ pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, Comma
         };
     known(
         "deployment",
-        &filter.deployment,
+        filter.deployment.as_ref().map(DeploymentName::as_str),
         matrix.deployments.iter().map(|d| d.name.as_str()).collect(),
     )?;
     known(
         "stage",
-        &filter.stage,
+        filter.stage.as_ref().map(StageName::as_str),
         matrix.stages.iter().map(|s| s.as_str()).collect(),
     )?;
     known(
         "release",
-        &filter.release,
+        filter.release.as_ref().map(ReleaseName::as_str),
         matrix.releases.iter().map(|r| r.name.as_str()).collect(),
     )?;
     known(
         "application",
-        &filter.application,
+        filter.application.as_ref().map(ApplicationName::as_str),
         matrix
             .applications
             .iter()
@@ -49,10 +93,10 @@ pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, Comma
             .collect(),
     )?;
     Ok(Filter {
-        deployment: filter.deployment.clone(),
-        stage: filter.stage.clone(),
-        release: filter.release.clone(),
-        application: filter.application.clone(),
+        deployment: filter.deployment.as_ref().map(ToString::to_string),
+        stage: filter.stage.as_ref().map(ToString::to_string),
+        release: filter.release.as_ref().map(ToString::to_string),
+        application: filter.application.as_ref().map(ToString::to_string),
         kind: filter.kind.map(Into::into),
     })
 }
@@ -136,9 +180,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {
-        RowFormat::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
-        RowFormat::Table => out.print(&rows_table(&resolution.rows, true))?,
-        RowFormat::Env => {
+        Format::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
+        Format::Env => {
             let f = &args.filter;
             if f.deployment.is_none() || f.stage.is_none() || f.application.is_none() {
                 return Err(CommandError::usage(
@@ -163,14 +206,15 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
                 [] => {
                     return Err(CommandError::usage(format!(
                         "deployment `{}` does not include `{}` on stage `{}`",
-                        f.deployment.as_deref().unwrap_or_default(),
-                        f.application.as_deref().unwrap_or_default(),
-                        f.stage.as_deref().unwrap_or_default()
+                        f.deployment.as_ref().map_or("", DeploymentName::as_str),
+                        f.application.as_ref().map_or("", ApplicationName::as_str),
+                        f.stage.as_ref().map_or("", StageName::as_str)
                     )));
                 }
                 _ => return Err(CommandError::usage("the filter matches more than one row")),
             }
         }
+        _ => out.print(&rows_table(&resolution.rows, true))?,
     }
     Ok(ExitCode::SUCCESS)
 }
