@@ -27,12 +27,7 @@ pub struct ExpandArgs {
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // Vars merged: each stage shows every value it gets, the deployment's included.
-    for d in &mut loaded.matrix.deployments {
-        let common = std::mem::take(&mut d.vars);
-        for pin in &mut d.stages {
-            pin.vars = common.merged(&pin.vars);
-        }
-    }
+    edx_matrix_model::vars::merge_into_stages(&mut loaded.matrix);
     match args.format {
         Format::Json => out.json(&interchange::to_json(&loaded.matrix))?,
         _ => {

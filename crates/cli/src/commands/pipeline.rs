@@ -8,7 +8,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Rendered, render_all};
+use edx_matrix_pipeline::{Rendered, Unwritable, check_written, render_all};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -106,27 +106,19 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError
         );
         return Err(CommandError::matrix_reported());
     }
-    let pipelines = outcome.pipelines;
-    let mut names = std::collections::HashSet::new();
-    for generated in &pipelines {
-        if !names.insert(generated.info.name.as_str()) {
-            eprintln!("error: two pipelines are called `{}`", generated.info.name);
-            return Err(CommandError::matrix_reported());
+    match check_written(&outcome.pipelines) {
+        Ok(()) => Ok(outcome.pipelines),
+        Err(Unwritable::SameName(name)) => {
+            eprintln!("error: two pipelines are called `{name}`");
+            Err(CommandError::matrix_reported())
         }
-        // Template-made pipelines were checked by `render_all`; check the others here.
-        if !matches!(generated.info.source.as_str(), "standard" | "meta") {
-            continue;
-        }
-        let problems = edx_matrix_pipeline::render::problems(&generated.config);
-        if !problems.is_empty() {
-            // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
+        Err(Unwritable::Invalid { name, problems }) => {
             for p in &problems {
-                eprintln!("error: pipeline `{}`: {p}", generated.info.name);
+                eprintln!("error: pipeline `{name}`: {p}");
             }
-            return Err(CommandError::matrix_reported());
+            Err(CommandError::matrix_reported())
         }
     }
-    Ok(pipelines)
 }
 
 fn list(global: &GlobalArgs, out: &Output, format: Format) -> CmdResult {

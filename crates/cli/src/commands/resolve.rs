@@ -149,32 +149,6 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 
 pub use edx_matrix_interop::env::shell_quote;
 
-/// Renders one row as `KEY='value'` lines.
-pub fn env_lines(row: &Row<'_>) -> String {
-    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
-    let mut pairs = vec![
-        ("EDX_DEPLOYMENT", row.deployment.to_owned()),
-        ("EDX_STAGE", row.stage.to_owned()),
-        ("EDX_ENVIRONMENT", environment),
-        ("EDX_RELEASE", row.release.to_owned()),
-        ("EDX_APPLICATION", row.application.to_owned()),
-        ("EDX_APP_TYPE", row.kind.to_string()),
-        ("EDX_GIT_ORIGIN", row.git_origin.to_owned()),
-        ("EDX_RELEASE_BRANCH", row.release_branch.to_owned()),
-    ];
-    // A release that records no runtime leaves the variable out (issue 16).
-    if let Some(runtime) = row.runtime_version {
-        pairs.push(("EDX_RUNTIME_VERSION", runtime.to_owned()));
-    }
-    if let Some(path) = row.path {
-        pairs.push(("EDX_MFE_PATH", path.to_owned()));
-    }
-    pairs
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}\n", shell_quote(&v)))
-        .collect()
-}
-
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let filter = model_filter(&loaded.matrix, &args.filter)?;
@@ -189,20 +163,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
                 ));
             }
             match resolution.rows.as_slice() {
-                [row] => {
-                    // The stage's vars follow, as `EDX_VAR_<NAME>` (names are checked to be
-                    // letters, digits and `_`).
-                    let mut text = env_lines(row);
-                    let vars =
-                        edx_matrix_model::vars::of_stage(&loaded.matrix, row.deployment, row.stage);
-                    for (name, value) in vars.iter() {
-                        text.push_str(&format!(
-                            "EDX_VAR_{name}={}\n",
-                            shell_quote(&value.as_text())
-                        ));
-                    }
-                    out.print(&text)?
-                }
+                [row] => out.print(&edx_matrix_interop::env::component(&loaded.matrix, row))?,
                 [] => {
                     return Err(CommandError::usage(format!(
                         "deployment `{}` does not include `{}` on stage `{}`",
