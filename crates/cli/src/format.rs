@@ -134,7 +134,10 @@ mod tests {
         Format::Yaml,
     ];
 
-    const TWO: Allowed = &[(Format::Human, "for people"), (Format::Json, "for programs")];
+    const TWO: Allowed = &[
+        (Format::Human, "for people"),
+        (Format::Json, "for programs"),
+    ];
 
     fn command() -> Command {
         Command::new("t").arg(

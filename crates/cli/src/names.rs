@@ -23,8 +23,8 @@ pub fn require<'a>(
 /// The clap value parsers of name arguments: a malformed name is a usage error (exit 2) with
 /// the model's rule, before the matrix is read.
 pub mod parse {
-    use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
     use edx_matrix_model::names::InvalidName;
+    use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
     /// A deployment name.
     pub fn deployment(value: &str) -> Result<DeploymentName, InvalidName> {

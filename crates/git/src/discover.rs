@@ -83,10 +83,7 @@ pub fn compare_with<'u, 'm>(
         .collect();
     Comparison {
         releases,
-        runtimes_from: matrix
-            .releases
-            .iter()
-            .max_by(|a, b| compare_releases(a, b)),
+        runtimes_from: matrix.releases.iter().max_by(|a, b| compare_releases(a, b)),
     }
 }
 
@@ -381,8 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn without_named_releases_everything_missing_is_new_and_the_catalogue_gives_the_repository()
-    {
+    fn without_named_releases_everything_missing_is_new_and_the_catalogue_gives_the_repository() {
         let m = matrix(
             "ulmo = { branch = \"release/ulmo\", python = \"3.12\", node = \"24\", rolling = true }",
             "forum = { kind = \"ida\", repository = \"https://example.org/forum\" }",

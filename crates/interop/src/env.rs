@@ -118,7 +118,10 @@ pub fn component(matrix: &Matrix, row: &Row<'_>) -> String {
         ("EDX_APPLICATION".to_owned(), row.application.to_owned()),
         ("EDX_APP_TYPE".to_owned(), row.kind.to_string()),
         ("EDX_GIT_ORIGIN".to_owned(), row.git_origin.to_owned()),
-        ("EDX_RELEASE_BRANCH".to_owned(), row.release_branch.to_owned()),
+        (
+            "EDX_RELEASE_BRANCH".to_owned(),
+            row.release_branch.to_owned(),
+        ),
     ];
     // A release that records no runtime leaves the variable out (issue 16).
     if let Some(runtime) = row.runtime_version {

@@ -186,7 +186,8 @@ pub fn is_valid_name(name: &str) -> bool {
         Some(first) if first.is_ascii_alphanumeric() => {}
         _ => return false,
     }
-    name.len() <= MAX_NAME_LEN && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    name.len() <= MAX_NAME_LEN
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Returns whether `c` is a character that breaks or disguises text where it is shown: a line or
@@ -288,7 +289,10 @@ mod tests {
             DeploymentName::parse("campus-staging").map(|d| d.to_string()),
             Ok("campus-staging".to_owned())
         );
-        assert_eq!("CI".parse::<StageName>().map(|s| s.to_string()), Ok("CI".to_owned()));
+        assert_eq!(
+            "CI".parse::<StageName>().map(|s| s.to_string()),
+            Ok("CI".to_owned())
+        );
         let bad = ReleaseName::parse("a b").unwrap_err();
         assert_eq!(bad.what, "release");
         assert_eq!(bad.value, "a b");

@@ -9,8 +9,8 @@ use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
 use edx_matrix_git::{
-    Comparison, GitCli, RemoteRefs, Standing, compare_with, default_repository,
-    discover_releases, redact_url,
+    Comparison, GitCli, RemoteRefs, Standing, compare_with, default_repository, discover_releases,
+    redact_url,
 };
 use edx_matrix_model::Matrix;
 use serde::Serialize;

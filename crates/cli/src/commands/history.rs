@@ -8,12 +8,12 @@ use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::matrix_repo::{self, git_error};
+use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_chart::Options;
 use edx_matrix_git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
 };
-use crate::names::parse;
 use edx_matrix_model::DeploymentName;
 use edx_matrix_model::suggest::did_you_mean;
 use std::fmt::Write as _;

@@ -9,10 +9,10 @@
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
+use crate::output::Output;
 use edx_matrix_interop::jwk::key_set::{KeySet, KeySetError};
 use edx_matrix_interop::jwk::settings::{Names, Settings};
 use edx_matrix_interop::jwk::{self, MAX_KEY_BITS, MIN_KEY_BITS};
-use crate::output::Output;
 use rand_core::OsRng;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,10 @@ use std::process::ExitCode;
 
 /// The formats of `jwt-keygen`.
 const FORMATS: Allowed = &[
-    (Format::Yaml, "The YAML settings edx-platform's command prints"),
+    (
+        Format::Yaml,
+        "The YAML settings edx-platform's command prints",
+    ),
     (
         Format::Json,
         "One JSON object with the key id, the JWKs and the algorithm",

@@ -3,8 +3,8 @@
 use crate::args::KindArg;
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
-use crate::matrix_file;
 use crate::format::{Format, TABLE, formats};
+use crate::matrix_file;
 use crate::names::{parse, require};
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::lookup::{deployments_running, stages_on};
@@ -135,9 +135,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             let stages = stages_on(d, release);
             match format {
                 Format::Json => out.json(&stages)?,
-                _ => {
-                    out.print(&stages.iter().map(|s| format!("{s}\n")).collect::<String>())?
-                }
+                _ => out.print(&stages.iter().map(|s| format!("{s}\n")).collect::<String>())?,
             }
         }
         QueryCommand::Release {

@@ -4,8 +4,8 @@ use crate::args::KindArg;
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
-use crate::names::parse;
 use crate::matrix_file;
+use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::{
     ApplicationName, DeploymentName, Filter, Matrix, ReleaseName, Row, StageName, resolve,
@@ -55,19 +55,18 @@ pub struct ResolveArgs {
 /// typo is an error rather than an empty result.
 pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
     use edx_matrix_model::suggest::did_you_mean;
-    let known =
-        |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
-            if let Some(value) = value {
-                if !names.contains(&value) {
-                    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-                    if let Some(s) = did_you_mean(value, names.iter().copied()) {
-                        e = e.with_hint(format!("did you mean `{s}`?"));
-                    }
-                    return Err(e);
+    let known = |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
+        if let Some(value) = value {
+            if !names.contains(&value) {
+                let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
+                if let Some(s) = did_you_mean(value, names.iter().copied()) {
+                    e = e.with_hint(format!("did you mean `{s}`?"));
                 }
+                return Err(e);
             }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     known(
         "deployment",
         filter.deployment.as_ref().map(DeploymentName::as_str),

@@ -14,9 +14,17 @@ fn a_malformed_name_of_each_kind_is_a_usage_error_with_the_rule() {
     let env = Env::new();
     for (args, kind, value) in [
         (&["--example", "show", "a b"][..], "deployment", "a b"),
-        (&["--example", "query", "release", "campus", "Q/A"][..], "stage", "Q/A"),
+        (
+            &["--example", "query", "release", "campus", "Q/A"][..],
+            "stage",
+            "Q/A",
+        ),
         (&["--example", "runbook", "ulmo;x"][..], "release", "ulmo;x"),
-        (&["--example", "resolve", "--application", ".hidden"][..], "application", ".hidden"),
+        (
+            &["--example", "resolve", "--application", ".hidden"][..],
+            "application",
+            ".hidden",
+        ),
     ] {
         let run = env.run(args);
         run.code(2);
@@ -50,7 +58,9 @@ fn a_malformed_name_of_each_kind_is_a_usage_error_with_the_rule() {
 fn an_edit_with_a_malformed_name_is_refused_and_writes_nothing() {
     let env = Env::with_matrix(ACME);
     for args in [
-        &["release", "add", "bad name", "--branch", "b", "--python", "3.12", "--node", "24"][..],
+        &[
+            "release", "add", "bad name", "--branch", "b", "--python", "3.12", "--node", "24",
+        ][..],
         &["app", "remove", "-"][..],
         &["upgrade", "campus,bad/one", "--stage", "CI", "--to", "ulmo"][..],
         &["set", "campus", "verawood", "learning$", "--branch", "x"][..],
@@ -67,14 +77,35 @@ fn an_edit_with_a_malformed_name_is_refused_and_writes_nothing() {
 fn each_command_takes_only_its_own_formats() {
     let env = Env::new();
     for (args, allowed) in [
-        (&["--example", "check", "--format", "table"][..], "human, json"),
-        (&["--example", "resolve", "--format", "human"][..], "table, json, env"),
-        (&["--example", "diff", "--format", "svg"][..], "table, markdown, json"),
-        (&["--example", "history", "--format", "markdown"][..], "table, json, svg"),
-        (&["--example", "runbook", "ulmo", "--format", "yaml"][..], "text, markdown, json"),
+        (
+            &["--example", "check", "--format", "table"][..],
+            "human, json",
+        ),
+        (
+            &["--example", "resolve", "--format", "human"][..],
+            "table, json, env",
+        ),
+        (
+            &["--example", "diff", "--format", "svg"][..],
+            "table, markdown, json",
+        ),
+        (
+            &["--example", "history", "--format", "markdown"][..],
+            "table, json, svg",
+        ),
+        (
+            &["--example", "runbook", "ulmo", "--format", "yaml"][..],
+            "text, markdown, json",
+        ),
         (&["jwt-keygen", "--format", "text"][..], "yaml, json"),
-        (&["--example", "pipeline", "meta", "--format", "table"][..], "yaml, json"),
-        (&["--example", "export", "--format", "json"][..], "model-json"),
+        (
+            &["--example", "pipeline", "meta", "--format", "table"][..],
+            "yaml, json",
+        ),
+        (
+            &["--example", "export", "--format", "json"][..],
+            "model-json",
+        ),
     ] {
         let run = env.run(args);
         run.code(2);
@@ -85,7 +116,10 @@ fn each_command_takes_only_its_own_formats() {
     // `--help` lists the command's values with the command's descriptions, no other.
     let help = env.run(&["expand", "--help"]);
     let text = help.ok();
-    assert!(text.contains("toml: `edx-matrix.toml` with one block per"), "{text}");
+    assert!(
+        text.contains("toml: `edx-matrix.toml` with one block per"),
+        "{text}"
+    );
     assert!(text.contains("json: The interchange JSON"), "{text}");
     for other in ["human", "table", "markdown", "yaml", "svg"] {
         assert!(!text.contains(&format!("{other}:")), "{other} in {text}");

@@ -186,7 +186,10 @@ mod tests {
             ),
             (r#"{"key": []}"#, KeySetError::NoKeys),
             (r#"{"keys": {}}"#, KeySetError::NoKeys),
-            (r#"{"keys": [{"kty": "RSA"}, 3]}"#, KeySetError::NotObject(1)),
+            (
+                r#"{"keys": [{"kty": "RSA"}, 3]}"#,
+                KeySetError::NotObject(1),
+            ),
             (r#"{"keys": [{"n": "x"}]}"#, KeySetError::NoKty(0)),
             (r#"{"keys": [{"kty": 1}]}"#, KeySetError::NoKty(0)),
             (

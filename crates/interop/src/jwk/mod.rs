@@ -263,7 +263,11 @@ mod tests {
         }
         fn fill_bytes(&mut self, dest: &mut [u8]) {
             for b in dest {
-                *b = if self.0.is_empty() { 0 } else { self.0.remove(0) };
+                *b = if self.0.is_empty() {
+                    0
+                } else {
+                    self.0.remove(0)
+                };
             }
         }
         fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {

@@ -119,10 +119,7 @@ impl Settings<'_> {
             names.private.clone(),
             Value::String(self.pair.private_json.as_str().to_owned()),
         );
-        map.insert(
-            names.algorithm.clone(),
-            Value::String(ALGORITHM.to_owned()),
-        );
+        map.insert(names.algorithm.clone(), Value::String(ALGORITHM.to_owned()));
         // Serialising a `Value` into memory cannot fail.
         let mut text =
             Zeroizing::new(serde_json::to_string_pretty(&Value::Object(map)).unwrap_or_default());
@@ -181,9 +178,13 @@ mod tests {
             pair: &pair,
         };
         let yaml = settings.printed_yaml(2048);
-        assert!(yaml.starts_with("# edx-matrix jwt-keygen: a 2048-bit RSA key, id `K1`, for RS512\n"));
+        assert!(
+            yaml.starts_with("# edx-matrix jwt-keygen: a 2048-bit RSA key, id `K1`, for RS512\n")
+        );
         assert!(yaml.contains("\nCOMMON_JWT_PUBLIC_SIGNING_JWK_SET: '{\"keys\": []}'\n"));
-        assert!(yaml.contains("\nEDXAPP_JWT_PRIVATE_SIGNING_JWK: '{\"kty\": \"RSA\", \"d\": \"it''s\"}'\n"));
+        assert!(yaml.contains(
+            "\nEDXAPP_JWT_PRIVATE_SIGNING_JWK: '{\"kty\": \"RSA\", \"d\": \"it''s\"}'\n"
+        ));
         assert!(yaml.ends_with("\nEDXAPP_JWT_SIGNING_ALGORITHM: 'RS512'\n"));
         let json: Value = serde_json::from_str(&settings.json()).unwrap();
         assert_eq!(

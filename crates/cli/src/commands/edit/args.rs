@@ -7,7 +7,10 @@ use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
 /// The formats of edits.
 const FORMATS: Allowed = &[
-    (Format::Human, "The unified diff, the notes and a summary line"),
+    (
+        Format::Human,
+        "The unified diff, the notes and a summary line",
+    ),
     (
         Format::Json,
         "One JSON object: file, changed, written, summary, notes, diff",
