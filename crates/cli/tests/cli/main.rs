@@ -17,3 +17,4 @@ mod readme;
 mod runbook;
 pub(crate) mod serve;
 mod tutor;
+mod wiring;
