@@ -9,6 +9,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod fixtures;
+pub mod git;
+pub mod random_matrix;
+pub mod rows;
+
 /// The workspace root (where `Cargo.lock` is).
 pub fn workspace_root() -> PathBuf {
     let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -119,29 +124,186 @@ pub fn require_tutor(test: &str) -> Option<PathBuf> {
     found
 }
 
-/// Returns the `.rs` files of the test directory `dir` that its root file `root` (`main.rs`)
-/// does not declare with `mod NAME;`, so a forgotten test file cannot silently stop running.
+/// Returns the `.rs` files under the test directory `dir` that are not declared as modules,
+/// starting from its root file `root` (`main.rs`), so a forgotten test file cannot silently
+/// stop running.
+///
+/// Follows Rust's module layout: `mod x;` in `main.rs` or a `mod.rs` is `x.rs` or `x/mod.rs`
+/// beside it; `mod y;` in `x.rs` is `x/y.rs` or `x/y/mod.rs`. Entries are reported relative
+/// to `dir` without `.rs` (`python_spellings/spell`); a directory holding `.rs` files that no
+/// file declares is reported as `name/`.
 pub fn unwired_test_files(dir: &Path, root: &str) -> Vec<String> {
-    let Ok(text) = std::fs::read_to_string(dir.join(root)) else {
-        return vec![root.to_owned()];
-    };
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return vec![dir.display().to_string()];
-    };
-    let root_stem = root.trim_end_matches(".rs");
-    let mut unwired: Vec<String> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()).map(str::to_owned))
-        .filter(|stem| stem != root_stem && !text.contains(&format!("mod {stem};")))
-        .collect();
+    let mut unwired = Vec::new();
+    unwired_under(&dir.join(root), dir, "", &mut unwired);
     unwired.sort();
     unwired
 }
 
+/// Collects the unwired files of `children` (the directory `module`'s `mod` items point into).
+fn unwired_under(module: &Path, children: &Path, prefix: &str, unwired: &mut Vec<String>) {
+    let Ok(text) = std::fs::read_to_string(module) else {
+        unwired.push(format!("{prefix}{}", file_name(module)));
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(children) else {
+        return; // a module with no children
+    };
+    let declared = |stem: &str| text.contains(&format!("mod {stem};"));
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in &paths {
+        let name = file_name(path);
+        if path.is_dir() {
+            if path.join("mod.rs").is_file() {
+                if declared(&name) {
+                    unwired_under(
+                        &path.join("mod.rs"),
+                        path,
+                        &format!("{prefix}{name}/"),
+                        unwired,
+                    );
+                } else {
+                    unwired.push(format!("{prefix}{name}/mod"));
+                }
+            } else if !children.join(format!("{name}.rs")).is_file() && holds_rust(path) {
+                // Children of `name.rs` are checked with it; without it nothing declares them.
+                unwired.push(format!("{prefix}{name}/"));
+            }
+            continue;
+        }
+        let Some(stem) = name.strip_suffix(".rs") else {
+            continue;
+        };
+        if path == module {
+            continue;
+        }
+        if !declared(stem) {
+            unwired.push(format!("{prefix}{stem}"));
+        } else {
+            unwired_under(
+                path,
+                &children.join(stem),
+                &format!("{prefix}{stem}/"),
+                unwired,
+            );
+        }
+    }
+}
+
+/// Returns the test binaries under `<crate_dir>/tests` (`tests/NAME.rs`, `tests/NAME/main.rs`)
+/// whose path the crate's `Cargo.toml` does not name: with `autotests = false` they would
+/// never be built.
+pub fn unlisted_test_targets(crate_dir: &Path) -> Vec<String> {
+    let manifest = std::fs::read_to_string(crate_dir.join("Cargo.toml")).unwrap_or_default();
+    let Ok(entries) = std::fs::read_dir(crate_dir.join("tests")) else {
+        return Vec::new();
+    };
+    let mut unlisted: Vec<String> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|path| {
+            let name = file_name(&path);
+            if path.is_dir() {
+                path.join("main.rs")
+                    .is_file()
+                    .then(|| format!("tests/{name}/main.rs"))
+            } else {
+                name.ends_with(".rs").then(|| format!("tests/{name}"))
+            }
+        })
+        .filter(|target| !manifest.contains(&format!("path = \"{target}\"")))
+        .collect();
+    unlisted.sort();
+    unlisted
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Whether `dir` or a directory under it holds a `.rs` file.
+fn holds_rust(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                holds_rust(&path)
+            } else {
+                path.extension().is_some_and(|x| x == "rs")
+            }
+        })
+    })
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn every_declared_module_is_wired_at_every_depth() {
+        let dir = tree(&[
+            ("main.rs", "mod a;\npub(crate) mod b;\nmod c;\n"),
+            ("a.rs", "mod inner;\n"),
+            ("a/inner.rs", ""),
+            ("b/mod.rs", "mod deep;\n"),
+            ("b/deep.rs", ""),
+            ("c.rs", ""),
+            ("snapshots/x.snap", ""),
+        ]);
+        assert_eq!(
+            unwired_test_files(dir.path(), "main.rs"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn forgotten_files_are_reported_at_every_depth() {
+        let dir = tree(&[
+            ("main.rs", "mod a;\nmod b;\n"),
+            ("a.rs", ""),
+            ("a/inner.rs", ""),
+            ("b/mod.rs", ""),
+            ("b/deep.rs", ""),
+            ("c.rs", ""),
+            ("d/mod.rs", ""),
+            ("e/x.rs", ""),
+        ]);
+        assert_eq!(
+            unwired_test_files(dir.path(), "main.rs"),
+            ["a/inner", "b/deep", "c", "d/mod", "e/"]
+        );
+        assert_eq!(unwired_test_files(dir.path(), "nope.rs"), ["nope.rs"]);
+    }
+
+    #[test]
+    fn test_binaries_missing_from_the_manifest_are_reported() {
+        let dir = tree(&[
+            (
+                "Cargo.toml",
+                "[[test]]\nname = \"x\"\npath = \"tests/x/main.rs\"\n",
+            ),
+            ("tests/x/main.rs", ""),
+            ("tests/y/main.rs", ""),
+            ("tests/z.rs", ""),
+            ("tests/snapshots/a.snap", ""),
+        ]);
+        assert_eq!(
+            unlisted_test_targets(dir.path()),
+            ["tests/y/main.rs", "tests/z.rs"]
+        );
+    }
 
     #[test]
     fn the_workspace_root_holds_the_lock_file() {

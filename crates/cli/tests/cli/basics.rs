@@ -1,6 +1,7 @@
 //! The read-only core commands on the built-in example and on small files.
 
 use crate::harness::{Env, fixture};
+use edx_matrix_test_support::rows::project_rows;
 use serde_json::Value;
 
 #[test]
@@ -28,24 +29,7 @@ fn resolve_json_equals_expected_resolved() {
     let run = env.run(&["--example", "resolve", "--format", "json"]);
     let got: Value = serde_json::from_str(run.ok()).unwrap();
     let expected: Value = serde_json::from_str(&fixture("acme/expected-resolved.json")).unwrap();
-    let fields = [
-        "deployment",
-        "stage",
-        "release",
-        "application",
-        "type",
-        "git_origin",
-        "release_branch",
-        "runtime_version",
-    ];
-    let project = |v: &Value| -> Vec<Vec<Value>> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|r| fields.iter().map(|f| r[*f].clone()).collect())
-            .collect()
-    };
-    assert_eq!(project(&got), project(&expected));
+    assert_eq!(project_rows(&got), project_rows(&expected));
 }
 
 #[test]

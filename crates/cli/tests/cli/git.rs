@@ -3,172 +3,42 @@
 //! 127.0.0.1. Commit dates are fixed, so hashes are the same on every run.
 
 use crate::harness::{Env, fixture, fixtures};
+pub(crate) use edx_matrix_test_support::git::file_url;
+use edx_matrix_test_support::git::{Daemon, Git, closed_port, silent_server};
 use serde_json::Value;
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
-/// Runs `git ARGS` in `cwd` sealed like the binary under test (the scratch directory as `HOME`,
-/// no system config), with both commit dates set to `date`; panics on failure.
-pub(crate) fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.invalid",
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(cwd)
-        .env("HOME", env.dir.path())
-        .env("XDG_CONFIG_HOME", env.dir.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+/// Sealed `git` (the scratch directory as `HOME`, no system config), as the binary under test
+/// runs it.
+pub(crate) fn sealed_git(env: &Env) -> Git {
+    Git::new(env.dir.path())
 }
 
+/// Runs `git ARGS` in `cwd` with both commit dates set to `date`; panics on failure.
+#[track_caller]
+pub(crate) fn git_at(env: &Env, cwd: &Path, date: &str, args: &[&str]) -> String {
+    sealed_git(env).run_at(cwd, date, args)
+}
+
+/// Runs `git ARGS` in `cwd` with commits dated 2024-01-01; panics on failure.
+#[track_caller]
 pub(crate) fn git(env: &Env, cwd: &Path, args: &[&str]) -> String {
-    git_at(env, cwd, "2024-01-01T00:00:00+00:00", args)
+    sealed_git(env).run(cwd, args)
 }
 
 /// Creates the bare repository `<scratch>/<name>` whose branches all point at one empty commit
 /// and whose tags are annotated tags of it.
 pub(crate) fn bare_repo(env: &Env, name: &str, branches: &[&str], tags: &[&str]) -> PathBuf {
-    let repo = env.path(name);
-    git(env, env.dir.path(), &["init", "-q", "--bare", name]);
-    // The empty tree is known to every repository without being written.
-    let commit = git(
-        env,
-        &repo,
-        &[
-            "commit-tree",
-            "-m",
-            "init",
-            "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
-        ],
-    );
-    for branch in branches {
-        git(
-            env,
-            &repo,
-            &["update-ref", &format!("refs/heads/{branch}"), &commit],
-        );
-    }
-    for tag in tags {
-        git(env, &repo, &["tag", "-a", "-m", tag, tag, &commit]);
-    }
-    repo
-}
-
-pub(crate) fn file_url(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// A port on 127.0.0.1 that nothing listens on (it was free a moment ago).
-fn closed_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
+    sealed_git(env)
+        .bare_repo(env.dir.path(), name, branches, tags)
         .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
-/// A server that accepts connections and never answers; they stay open while the receiver lives.
-fn silent_server() -> (u16, mpsc::Receiver<TcpStream>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            if tx.send(stream).is_err() {
-                break;
-            }
-        }
-    });
-    (port, rx)
-}
-
-/// A `git daemon` serving the scratch directory over `git://`, killed on drop.
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(env: &Env) -> Daemon {
-        // Run `git-daemon` itself: `git daemon` would start it as a child that outlives a kill
-        // of the `git` wrapper.
-        let program = PathBuf::from(git(env, env.dir.path(), &["--exec-path"])).join("git-daemon");
-        let base = env.dir.path();
-        // The free port may be taken between probing and binding: try a few.
-        for _ in 0..3 {
-            let port = closed_port();
-            let child = Command::new(&program)
-                .args([
-                    "--export-all",
-                    &format!("--base-path={}", base.display()),
-                    "--reuseaddr",
-                    "--listen=127.0.0.1",
-                    &format!("--port={port}"),
-                ])
-                .current_dir(base)
-                .env("HOME", base)
-                .env("GIT_CONFIG_NOSYSTEM", "1")
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let mut daemon = Daemon { child, port };
-            if daemon.wait_until_listening() {
-                return daemon;
-            }
-        }
-        panic!("git daemon did not start");
-    }
-
-    fn wait_until_listening(&mut self) -> bool {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if self.child.try_wait().unwrap().is_some() {
-                return false;
-            }
-            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return true;
-            }
-            thread::sleep(Duration::from_millis(20));
-        }
-        false
-    }
-
-    fn url(&self, name: &str) -> String {
-        format!("git://127.0.0.1:{}/{name}", self.port)
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A `git daemon` serving the scratch directory over `git://`.
+fn daemon(env: &Env) -> Daemon {
+    Daemon::start(&sealed_git(env), env.dir.path()).unwrap()
 }
 
 /// Origins sort by URL, so the three unreachable ones use distinct schemes (`git`, `http`,
@@ -229,9 +99,9 @@ fn verify_refs_reports_missing_branches_and_unreachable_origins() {
         &["release/ulmo.1"],
     );
     bare_repo(&env, "frontend-app-learning.git", &["master"], &[]);
-    let daemon = Daemon::start(&env);
-    let (silent, _connections) = silent_server();
-    let refused = closed_port();
+    let daemon = daemon(&env);
+    let (silent, _connections) = silent_server().unwrap();
+    let refused = closed_port().unwrap();
     let matrix = format!(
         r#"stages = ["CI", "Production"]
 
@@ -340,7 +210,7 @@ fn verify_refs_passes_when_every_branch_exists() {
         &["release/ulmo", "master"],
         &[],
     );
-    let daemon = Daemon::start(&env);
+    let daemon = daemon(&env);
     let matrix = fixture("valid/minimal.toml")
         .replace(
             "https://github.com/openedx/cs_comments_service",

@@ -1,34 +1,9 @@
 //! `import python`, `export model-json|tutor|github-actions|env`, `schema`, `completions`, `man`.
 
 use crate::harness::{Env, fixture, fixtures};
+use edx_matrix_test_support::rows::project_rows;
 use serde_json::Value;
 use std::process::Command;
-
-const ROW_FIELDS: [&str; 8] = [
-    "deployment",
-    "stage",
-    "release",
-    "application",
-    "type",
-    "git_origin",
-    "release_branch",
-    "runtime_version",
-];
-
-fn eight_fields(rows: &Value) -> Vec<Value> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            Value::Object(
-                ROW_FIELDS
-                    .iter()
-                    .map(|k| ((*k).to_owned(), row[*k].clone()))
-                    .collect(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn import_python_both_layouts_resolve_to_the_expected_rows() {
@@ -48,7 +23,7 @@ fn import_python_both_layouts_resolve_to_the_expected_rows() {
             "acme/python-layout/{layout}/expected-resolved.json"
         )))
         .unwrap();
-        assert_eq!(eight_fields(&rows), eight_fields(&expected), "{layout}");
+        assert_eq!(project_rows(&rows), project_rows(&expected), "{layout}");
         env.run(&["check"]).code(0);
     }
 }
@@ -71,7 +46,7 @@ fn import_python_reads_the_renamed_and_single_file_layouts() {
             "acme/python-layout/{layout}/expected-resolved.json"
         )))
         .unwrap();
-        assert_eq!(eight_fields(&rows), eight_fields(&expected), "{layout}");
+        assert_eq!(project_rows(&rows), project_rows(&expected), "{layout}");
         let toml = std::fs::read_to_string(env.path("edx-matrix.toml")).unwrap();
         assert!(toml.contains("[python.members.applications]"), "{toml}");
         assert!(toml.contains("edx-platform = \"edxapp\""), "{toml}");

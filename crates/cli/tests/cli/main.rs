@@ -18,3 +18,4 @@ mod readme;
 mod runbook;
 pub(crate) mod serve;
 mod tutor;
+mod wiring;

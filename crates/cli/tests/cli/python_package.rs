@@ -4,6 +4,7 @@
 
 use crate::git::{bare_repo, file_url, git_at};
 use crate::harness::{Env, fixture};
+use edx_matrix_test_support::rows::project_rows;
 use serde_json::Value;
 
 const CURRENT: &str = "acme/python-layout/current";
@@ -23,25 +24,6 @@ fn package_env() -> Env {
     env
 }
 
-/// The eight identifying fields of each row (what `expected-resolved.json` holds).
-fn eight_fields(rows: &Value) -> Vec<Vec<Value>> {
-    let keys = [
-        "deployment",
-        "stage",
-        "release",
-        "application",
-        "type",
-        "git_origin",
-        "release_branch",
-        "runtime_version",
-    ];
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| keys.iter().map(|k| r[*k].clone()).collect())
-        .collect()
-}
-
 #[test]
 fn resolve_reads_the_package_to_its_expected_rows() {
     let env = package_env();
@@ -49,7 +31,7 @@ fn resolve_reads_the_package_to_its_expected_rows() {
     let rows: Value = serde_json::from_str(run.ok()).unwrap();
     let expected: Value =
         serde_json::from_str(&fixture(&format!("{CURRENT}/expected-resolved.json"))).unwrap();
-    assert_eq!(eight_fields(&rows), eight_fields(&expected));
+    assert_eq!(project_rows(&rows), project_rows(&expected));
     // The same through EDX_MATRIX_FILE.
     let via_env = env
         .command(&["resolve", "--format", "json"])

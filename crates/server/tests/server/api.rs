@@ -3,30 +3,12 @@
 use crate::support::{acme, acme_repo, assert_matches_openapi, fixtures, start, start_example};
 use axum::body::Bytes;
 use edx_matrix_server::{MatrixSource, Options};
+use edx_matrix_test_support::rows::project_rows;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const ROW_FIELDS: [&str; 8] = [
-    "deployment",
-    "stage",
-    "release",
-    "application",
-    "type",
-    "git_origin",
-    "release_branch",
-    "runtime_version",
-];
-
-/// Projects rows onto the fields `expected-resolved.json` has.
-fn project(rows: &Value) -> Vec<Vec<Value>> {
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .map(|r| ROW_FIELDS.iter().map(|f| r[*f].clone()).collect())
-        .collect()
-}
-
-fn expected_rows(keep: impl Fn(&Value) -> bool) -> Vec<Vec<Value>> {
+/// The rows of `expected-resolved.json` that `keep` keeps, projected.
+fn expected_rows(keep: impl Fn(&Value) -> bool) -> Vec<Value> {
     let all: Value = serde_json::from_str(
         &std::fs::read_to_string(fixtures().join("acme/expected-resolved.json")).unwrap(),
     )
@@ -38,7 +20,7 @@ fn expected_rows(keep: impl Fn(&Value) -> bool) -> Vec<Vec<Value>> {
         .filter(|r| keep(r))
         .cloned()
         .collect();
-    project(&Value::Array(kept))
+    project_rows(&Value::Array(kept))
 }
 
 #[tokio::test]
@@ -97,7 +79,7 @@ async fn every_documented_get_answers_as_documented() {
 async fn resolved_rows_are_the_expected_rows() {
     let server = start_example().await;
     let all = server.get("/api/v1/resolved").await;
-    assert_eq!(project(&all.json()), expected_rows(|_| true));
+    assert_eq!(project_rows(&all.json()), expected_rows(|_| true));
 
     let qa = server
         .get("/api/v1/resolved?deployment=pro&stage=QA")
@@ -105,7 +87,7 @@ async fn resolved_rows_are_the_expected_rows() {
         .json();
     assert_matches_openapi("/api/v1/resolved", "get", 200, &qa);
     assert_eq!(
-        project(&qa),
+        project_rows(&qa),
         expected_rows(|r| r["deployment"] == "pro" && r["stage"] == "QA")
     );
     assert_eq!(qa.as_array().unwrap().len(), 7);
@@ -135,7 +117,7 @@ async fn resolved_rows_are_the_expected_rows() {
         .await
         .json();
     assert_eq!(
-        project(&mfes),
+        project_rows(&mfes),
         expected_rows(|r| r["deployment"] == "online" && r["type"] == "MFE")
     );
     assert!(
@@ -149,7 +131,7 @@ async fn resolved_rows_are_the_expected_rows() {
         .await
         .json();
     assert_eq!(
-        project(&ulmo),
+        project_rows(&ulmo),
         expected_rows(|r| r["release"] == "ulmo" && r["type"] == "IDA")
     );
     let notes = server

@@ -11,3 +11,4 @@ mod history;
 mod reload;
 mod security;
 mod webhook;
+mod wiring;

@@ -183,38 +183,11 @@ pub fn assert_matches_openapi(path: &str, method: &str, status: u16, value: &ser
     );
 }
 
-/// Runs `git` in `dir` with no user or system configuration, committer and author dated
-/// `date`; panics unless it succeeds. Returns its standard output, trimmed.
+/// Runs `git` in `dir` with no user or system configuration (`dir` as `HOME`), committer and
+/// author dated `date`; panics unless it succeeds. Returns its standard output, trimmed.
 #[track_caller]
 pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.invalid",
-        ])
-        .args([
-            "-c",
-            "init.defaultBranch=main",
-            "-c",
-            "commit.gpgSign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_CONFIG_HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    edx_matrix_test_support::git::Git::new(dir).run_at(dir, date, args)
 }
 
 /// Writes `text` to `edx-matrix.toml` in the working tree `dir` and commits it with `subject`

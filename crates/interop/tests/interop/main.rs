@@ -1,0 +1,12 @@
+//! The integration tests of `edx-matrix-interop`: one binary, one module per concern. The
+//! fixture-per-case tests (schema over `tests/fixtures/valid`, `tests/fixtures/python-invalid`)
+//! are `tests/fixtures.rs`.
+#![allow(clippy::unwrap_used)]
+
+mod exports;
+mod python_export;
+mod python_import;
+mod python_spellings;
+mod schema;
+mod tutor_export;
+mod wiring;

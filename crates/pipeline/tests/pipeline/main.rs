@@ -1,0 +1,7 @@
+//! The integration tests of `edx-matrix-pipeline`: one binary, one module per concern. The
+//! fixture-per-case tests of `tests/fixtures/invalid-pipelines` are `tests/fixtures.rs`.
+#![allow(clippy::unwrap_used)]
+
+mod pipelines;
+mod templates;
+mod wiring;
