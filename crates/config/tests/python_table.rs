@@ -2,8 +2,8 @@
 //! keys reported where they are; and releases without runtimes.
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_config::edit::release;
 use edx_matrix_config::{PythonNames, Source, interchange, load_json, load_toml};
+use edx_matrix_edit::release;
 use edx_matrix_model::{Code, Filter, resolve};
 
 const BASE: &str = r#"stages = ["CI"]

@@ -1,7 +1,10 @@
 #![allow(clippy::unwrap_used)]
 
+use super::read::bad_char;
 use super::*;
+use crate::operations::{Operations, grafana_url_problem, is_valid_datasource_uid};
 use crate::{Location, Source, load_toml};
+use edx_matrix_model::Code;
 
 const BASE: &str = r#"stages = ["CI", "QA", "Production"]
 [releases]

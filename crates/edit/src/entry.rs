@@ -10,7 +10,7 @@
 
 use super::document;
 use super::{Base, EditError, EditOutcome, finish};
-use crate::template::escape;
+use edx_matrix_config::template::escape;
 use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value};
 
@@ -614,10 +614,10 @@ fn change<T>(c: &Override<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<V
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
-    use crate::{Source, load_toml};
+    use crate::document::tests::changes;
+    use edx_matrix_config::{Source, load_toml};
 
-    const ACME: &str = crate::example::TEXT;
+    const ACME: &str = edx_matrix_config::example::TEXT;
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()

@@ -7,8 +7,8 @@
 //! table printed before it (see [`insert_block`]).
 
 use super::{Base, EditError, Place};
-use crate::template::Template;
-use crate::{Source, load_toml};
+use edx_matrix_config::template::Template;
+use edx_matrix_config::{Source, load_toml};
 use edx_matrix_model::{AppVersion, Matrix};
 use toml_edit::{
     Array, ArrayOfTables, DocumentMut, InlineTable, Item, Key, Table, TableLike, Value,

@@ -152,7 +152,7 @@ fn order_violation(matrix: &Matrix, deployment: &str, stage: &str) -> Option<(St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
+    use crate::document::tests::changes;
 
     const TEXT: &str = r#"stages = ["CI", "QA", "Production"]
 

@@ -15,7 +15,7 @@
 
 use super::document::{self, RawApp};
 use super::{Base, EditError, EditOutcome, finish};
-use crate::template::Template;
+use edx_matrix_config::template::Template;
 use edx_matrix_model::{Matrix, ReleaseMapEntry};
 use toml_edit::{DocumentMut, Item, Table, Value};
 
@@ -414,7 +414,7 @@ pub fn expected_entries(
     deployment: &str,
 ) -> Option<ReleaseMapEntry> {
     let source = matrix.entry(from, deployment)?;
-    let rename = |s: &str| crate::template::rename_token(s, from, to);
+    let rename = |s: &str| edx_matrix_config::template::rename_token(s, from, to);
     Some(ReleaseMapEntry {
         release: to.into(),
         deployment: deployment.into(),
@@ -443,9 +443,9 @@ pub fn expected_entries(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
-    use crate::edit::meaning::same_meaning;
-    use crate::{Source, load_toml};
+    use crate::document::tests::changes;
+    use crate::meaning::same_meaning;
+    use edx_matrix_config::{Source, load_toml};
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
@@ -552,7 +552,7 @@ learning     = {}
         let before = load_toml(Source::new("t", text.as_str())).matrix;
         let after = load_toml(Source::new("t", out.text.as_str())).matrix;
         let mut expected = before.clone();
-        crate::edit::document::set_pin_in_model(&mut expected, "mitx", "CI", "palm");
+        crate::document::set_pin_in_model(&mut expected, "mitx", "CI", "palm");
         expected
             .release_map
             .push(expected_entries(&before, "olive", "palm", "mitx").expect("entry"));
@@ -561,7 +561,7 @@ learning     = {}
 
     #[test]
     fn acme_pro_extends_both_blocks() {
-        let text = crate::example::TEXT;
+        let text = edx_matrix_config::example::TEXT;
         let out = upgrade(text, &Upgrade::new(["pro"], "CI", "master")).expect("upgrades");
         let (removed, added) = changes(text, &out.text);
         assert_eq!(
@@ -586,7 +586,7 @@ learning     = {}
 
     #[test]
     fn acme_resolution_matches_the_model_edit() {
-        let text = crate::example::TEXT;
+        let text = edx_matrix_config::example::TEXT;
         let before = load_toml(Source::new("t", text)).matrix;
         for (ds, stage, to) in [
             (vec!["pro"], "CI", "master"),
@@ -605,7 +605,7 @@ learning     = {}
                     .expect("pinned")
                     .as_str()
                     .to_owned();
-                crate::edit::document::set_pin_in_model(&mut expected, d, stage, to);
+                crate::document::set_pin_in_model(&mut expected, d, stage, to);
                 if before.entry(to, d).is_none() {
                     expected
                         .release_map
