@@ -27,7 +27,7 @@ pub mod step;
 pub use plan::{Origin, Plan};
 pub use read::{RunbookFile, of, read, read_root};
 pub use runbooks::Runbooks;
-pub use step::{STEP_KEYS, Step, When};
+pub use step::{RunbookStep, STEP_KEYS, When};
 
 #[cfg(test)]
 mod tests;

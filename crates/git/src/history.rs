@@ -52,7 +52,7 @@ impl CommitRef {
 
 /// A stage's release changing in a commit; `release` is `None` when the stage was removed.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
-pub struct StageChange {
+pub struct TimelineEvent {
     /// The release the stage runs from this commit on.
     pub release: Option<String>,
     /// The commit that made the change.
@@ -67,7 +67,7 @@ pub struct Timeline {
     /// The stage.
     pub stage: String,
     /// Every change of the stage's release, oldest first.
-    pub changes: Vec<StageChange>,
+    pub changes: Vec<TimelineEvent>,
 }
 
 /// When a release first reached the first and the last stage of a deployment.
@@ -248,7 +248,7 @@ impl<'a> Builder<'a> {
                 present.push(slot);
                 let changes = &mut self.timelines[slot].changes;
                 if changes.last().map(|c| c.release.as_deref()) != Some(Some(release.as_str())) {
-                    changes.push(StageChange {
+                    changes.push(TimelineEvent {
                         release: Some(release.clone()),
                         commit: commit.clone(),
                     });
@@ -282,7 +282,7 @@ impl<'a> Builder<'a> {
             let still_there = present.contains(&slot);
             let was_there = timeline.changes.last().is_some_and(|c| c.release.is_some());
             if !still_there && was_there {
-                timeline.changes.push(StageChange {
+                timeline.changes.push(TimelineEvent {
                     release: None,
                     commit: commit.clone(),
                 });

@@ -114,7 +114,7 @@ pub struct Related {
 
 /// One problem found in a matrix.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
+pub struct MatrixProblem {
     /// The stable code.
     pub code: Code,
     /// Error or warning.
@@ -131,7 +131,7 @@ pub struct Problem {
     pub help: Vec<String>,
 }
 
-impl Problem {
+impl MatrixProblem {
     /// Returns a problem with the code's default severity.
     pub fn new(
         code: Code,
@@ -139,7 +139,7 @@ impl Problem {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Self {
-        Problem {
+        MatrixProblem {
             code,
             severity: code.default_severity(),
             message: message.into(),
@@ -178,7 +178,7 @@ impl Problem {
 }
 
 /// Checks `matrix` and returns every problem, errors and warnings, in a stable order.
-pub fn check(matrix: &Matrix) -> Vec<Problem> {
+pub fn check(matrix: &Matrix) -> Vec<MatrixProblem> {
     let mut out = Vec::new();
     let stages = check_stage_order(matrix, &mut out);
     let releases = check_releases(matrix, &mut out);
@@ -193,13 +193,13 @@ fn unique_names<'m>(
     names: impl Iterator<Item = &'m str>,
     what: &str,
     at: impl Fn(usize) -> Subject,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) -> HashMap<&'m str, usize> {
     let mut first = HashMap::new();
     for (i, name) in names.enumerate() {
         if !is_valid_name(name) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::InvalidName,
                     at(i),
                     format!("invalid {what} name `{name}`"),
@@ -210,7 +210,7 @@ fn unique_names<'m>(
         }
         if let Some(&previous) = first.get(name) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::DuplicateName,
                     at(i),
                     format!("{what} `{name}` is defined twice"),
@@ -225,7 +225,10 @@ fn unique_names<'m>(
     first
 }
 
-fn check_stage_order<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m str, usize> {
+fn check_stage_order<'m>(
+    matrix: &'m Matrix,
+    out: &mut Vec<MatrixProblem>,
+) -> HashMap<&'m str, usize> {
     unique_names(
         matrix.stages.iter().map(|s| s.as_str()),
         "stage",
@@ -234,9 +237,9 @@ fn check_stage_order<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<
     )
 }
 
-fn runtime_problem(value: &str, at: Subject, what: &str) -> Option<Problem> {
+fn runtime_problem(value: &str, at: Subject, what: &str) -> Option<MatrixProblem> {
     (!is_valid_runtime(value)).then(|| {
-        Problem::new(
+        MatrixProblem::new(
             Code::InvalidRuntime,
             at,
             format!("invalid {what} version `{value}`"),
@@ -246,9 +249,9 @@ fn runtime_problem(value: &str, at: Subject, what: &str) -> Option<Problem> {
     })
 }
 
-fn branch_problem(value: &str, at: Subject) -> Option<Problem> {
+fn branch_problem(value: &str, at: Subject) -> Option<MatrixProblem> {
     if let Some(why) = branch_name_problem(value) {
-        return Some(Problem::new(
+        return Some(MatrixProblem::new(
             Code::InvalidBranch,
             at,
             format!("invalid branch name `{}`", value.escape_debug()),
@@ -258,7 +261,7 @@ fn branch_problem(value: &str, at: Subject) -> Option<Problem> {
     let meta = crate::names::shell_metacharacters(value);
     (!meta.is_empty()).then(|| {
         let list: Vec<String> = meta.iter().map(|c| format!("`{c}`")).collect();
-        Problem::new(
+        MatrixProblem::new(
             Code::BranchShellMetacharacter,
             at,
             format!(
@@ -274,10 +277,10 @@ fn branch_problem(value: &str, at: Subject) -> Option<Problem> {
 
 /// Checks a repository or origin URL: an invalid one, else one with a credential. Messages
 /// show the URL with its credential redacted.
-fn repository_problem(value: &str, at: Subject) -> Option<Problem> {
+fn repository_problem(value: &str, at: Subject) -> Option<MatrixProblem> {
     let shown = crate::url::redact_url(value);
     if let Some(why) = repository_url_problem(value) {
-        return Some(Problem::new(
+        return Some(MatrixProblem::new(
             Code::InvalidRepository,
             at,
             format!("invalid repository URL `{}`", shown.escape_debug()),
@@ -285,7 +288,7 @@ fn repository_problem(value: &str, at: Subject) -> Option<Problem> {
         ));
     }
     crate::url::url_credentials(value).then(|| {
-        Problem::new(
+        MatrixProblem::new(
             Code::UrlCredentials,
             at,
             format!("repository URL `{shown}` has a credential in it"),
@@ -295,7 +298,7 @@ fn repository_problem(value: &str, at: Subject) -> Option<Problem> {
     })
 }
 
-fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m str, usize> {
+fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<MatrixProblem>) -> HashMap<&'m str, usize> {
     let names = unique_names(
         matrix.releases.iter().map(|r| r.name.as_str()),
         "release",
@@ -329,7 +332,10 @@ fn check_releases<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m
     names
 }
 
-fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap<&'m str, usize> {
+fn check_applications<'m>(
+    matrix: &'m Matrix,
+    out: &mut Vec<MatrixProblem>,
+) -> HashMap<&'m str, usize> {
     let names = unique_names(
         matrix.applications.iter().map(|a| a.name.as_str()),
         "application",
@@ -346,7 +352,7 @@ fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap
         }
         match (app.kind, &app.path) {
             (AppKind::Mfe, None) => out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::MfeWithoutPath,
                     at(None),
                     format!("MFE `{}` has no path", app.name),
@@ -354,14 +360,14 @@ fn check_applications<'m>(matrix: &'m Matrix, out: &mut Vec<Problem>) -> HashMap
                 )
                 .with_help("an MFE is served under a URL path segment, e.g. `path = \"learn\"`"),
             ),
-            (AppKind::Ida, Some(path)) => out.push(Problem::new(
+            (AppKind::Ida, Some(path)) => out.push(MatrixProblem::new(
                 Code::PathOnIda,
                 at(Some(AppField::Path)),
                 format!("IDA `{}` has an MFE path `{path}`", app.name),
                 "only MFEs have a path",
             )),
             (AppKind::Mfe, Some(path)) if !is_valid_mfe_path(path.as_str()) => out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::InvalidPath,
                     at(Some(AppField::Path)),
                     format!("invalid MFE path `{}`", path.as_str().escape_debug()),
@@ -379,7 +385,7 @@ fn check_deployments<'m>(
     matrix: &'m Matrix,
     stage_order: &HashMap<&str, usize>,
     releases: &HashMap<&str, usize>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) -> HashMap<&'m str, usize> {
     let names = unique_names(
         matrix.deployments.iter().map(|d| d.name.as_str()),
@@ -389,7 +395,7 @@ fn check_deployments<'m>(
     );
     for (d, deployment) in matrix.deployments.iter().enumerate() {
         if deployment.stages.is_empty() {
-            out.push(Problem::new(
+            out.push(MatrixProblem::new(
                 Code::EmptyDeployment,
                 Subject::Deployment { index: d },
                 format!("deployment `{}` has no stages", deployment.name),
@@ -405,7 +411,7 @@ fn check_deployments<'m>(
             };
             if let Some(&previous) = seen.get(pin.stage.as_str()) {
                 out.push(
-                    Problem::new(
+                    MatrixProblem::new(
                         Code::DuplicateName,
                         stage_at,
                         format!(
@@ -428,7 +434,7 @@ fn check_deployments<'m>(
             }
             if !stage_order.contains_key(pin.stage.as_str()) {
                 out.push(
-                    Problem::new(
+                    MatrixProblem::new(
                         Code::UndefinedStage,
                         stage_at,
                         format!("stage `{}` is not in the stage order", pin.stage),
@@ -463,7 +469,7 @@ fn check_promotion_order(
     d: usize,
     stage_order: &HashMap<&str, usize>,
     releases: &HashMap<&str, usize>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) {
     let deployment = &matrix.deployments[d];
     // Stages sorted by promotion order; unknown stages and releases are reported elsewhere.
@@ -485,7 +491,7 @@ fn check_promotion_order(
             let earlier_pin = &deployment.stages[earlier];
             let later_pin = &deployment.stages[later];
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::PromotionOrder,
                     Subject::Stage {
                         deployment: d,
@@ -525,8 +531,8 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
     }
 }
 
-fn undefined_release(matrix: &Matrix, name: &str, at: Subject) -> Problem {
-    Problem::new(
+fn undefined_release(matrix: &Matrix, name: &str, at: Subject) -> MatrixProblem {
+    MatrixProblem::new(
         Code::UndefinedRelease,
         at,
         format!("release `{name}` is not defined"),
@@ -540,7 +546,7 @@ fn check_release_map(
     releases: &HashMap<&str, usize>,
     apps: &HashMap<&str, usize>,
     deployments: &HashMap<&str, usize>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) {
     let mut entries: HashMap<(&str, &str), usize> =
         HashMap::with_capacity(matrix.release_map.len());
@@ -549,7 +555,7 @@ fn check_release_map(
         let key = (entry.release.as_str(), entry.deployment.as_str());
         if let Some(&previous) = entries.get(&key) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::DuplicateEntry,
                     entry_at,
                     format!(
@@ -568,7 +574,7 @@ fn check_release_map(
         }
         if !deployments.contains_key(entry.deployment.as_str()) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::UndefinedDeployment,
                     entry_at,
                     format!("deployment `{}` is not defined", entry.deployment),
@@ -581,7 +587,7 @@ fn check_release_map(
             );
         }
         if entry.apps.is_empty() {
-            out.push(Problem::new(
+            out.push(MatrixProblem::new(
                 Code::EmptyEntry,
                 entry_at,
                 format!(
@@ -601,7 +607,7 @@ fn check_entry_apps(
     e: usize,
     releases: &HashMap<&str, usize>,
     apps: &HashMap<&str, usize>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) {
     let entry = &matrix.release_map[e];
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entry.apps.len());
@@ -614,7 +620,7 @@ fn check_entry_apps(
         let name = version.application.as_str();
         if let Some(&previous) = seen.get(name) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::DuplicateApplication,
                     at(None),
                     format!(
@@ -638,7 +644,7 @@ fn check_entry_apps(
         let app = apps.get(name).map(|&i| &matrix.applications[i]);
         if app.is_none() {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::UnknownApplication,
                     at(None),
                     format!("application `{name}` is not in the catalogue"),
@@ -670,7 +676,7 @@ fn check_entry_apps(
             None => {
                 if let Some(app) = app.filter(|app| app.repository.is_none()) {
                     out.push(
-                        Problem::new(
+                        MatrixProblem::new(
                             Code::EmptyOrigin,
                             at(None),
                             format!(
@@ -693,7 +699,7 @@ fn check_entry_apps(
         }
         if let Some(commands) = &version.translations {
             if app.is_some_and(|app| app.kind == AppKind::Ida) {
-                out.push(Problem::new(
+                out.push(MatrixProblem::new(
                     Code::TranslationsOnIda,
                     at(None),
                     format!("`{name}` is an IDA; its translation commands are never run"),
@@ -707,7 +713,7 @@ fn check_entry_apps(
                     crate::names::text_problem(command)
                 };
                 if let Some(why) = why {
-                    out.push(Problem::new(
+                    out.push(MatrixProblem::new(
                         Code::InvalidCommand,
                         at(Some(EntryField::Translation(i))),
                         format!("invalid translation command `{}`", command.escape_debug()),
@@ -724,7 +730,7 @@ fn check_entries_used(
     releases: &HashMap<&str, usize>,
     deployments: &HashMap<&str, usize>,
     entries: &HashMap<(&str, &str), usize>,
-    out: &mut Vec<Problem>,
+    out: &mut Vec<MatrixProblem>,
 ) {
     let mut used_pairs: HashSet<(&str, &str)> = HashSet::new();
     let mut used_releases: HashSet<&str> = HashSet::new();
@@ -735,7 +741,7 @@ fn check_entries_used(
             used_releases.insert(pin.release.as_str());
             if releases.contains_key(pin.release.as_str()) && !entries.contains_key(&key) {
                 out.push(
-                    Problem::new(
+                    MatrixProblem::new(
                         Code::MissingEntry,
                         Subject::Stage {
                             deployment: d,
@@ -762,7 +768,7 @@ fn check_entries_used(
         let defined = releases.contains_key(key.0) && deployments.contains_key(key.1);
         if defined && entries.get(&key) == Some(&e) && !used_pairs.contains(&key) {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::UnusedEntry,
                     Subject::Entry { index: e },
                     format!(
@@ -780,7 +786,7 @@ fn check_entries_used(
             && !used_releases.contains(release.name.as_str())
         {
             out.push(
-                Problem::new(
+                MatrixProblem::new(
                     Code::UnusedRelease,
                     Subject::Release {
                         index: r,

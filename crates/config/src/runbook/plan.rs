@@ -1,7 +1,7 @@
 //! A [`Plan`]: the steps due for one deployment of a release, where they come from
 //! ([`Origin`]), rendered as text or as a Markdown checklist (and JSON, through `Serialize`).
 
-use super::step::Step;
+use super::step::RunbookStep;
 use serde::Serialize;
 
 /// Where the steps of a plan come from.
@@ -27,7 +27,7 @@ pub struct Plan {
     /// Where the steps come from.
     pub origin: Origin,
     /// The steps, in runbook order.
-    pub steps: Vec<Step>,
+    pub steps: Vec<RunbookStep>,
 }
 
 impl Plan {
@@ -42,7 +42,7 @@ impl Plan {
         title
     }
 
-    fn tags(step: &Step, with_stages: bool) -> String {
+    fn tags(step: &RunbookStep, with_stages: bool) -> String {
         let mut tags = step.when.as_words().to_owned();
         if with_stages && !step.stages.is_empty() {
             tags.push_str("; ");

@@ -4,7 +4,7 @@
 //! [`RunbookFile`].
 
 use super::runbooks::Runbooks;
-use super::step::{STEP_KEYS, Step, When};
+use super::step::{RunbookStep, STEP_KEYS, When};
 use crate::diagnostic::Diagnostic;
 use crate::operations::Operations;
 use crate::spanned::{self, TomlReader, key_span};
@@ -143,11 +143,11 @@ fn read_step(
     what: &str,
     at: &Span,
     stages: &[&str],
-) -> Option<Step> {
+) -> Option<RunbookStep> {
     let step_what = format!("a step of {what}");
     toml.unknown_keys(table, STEP_KEYS, &step_what, at);
     let mut ok = true;
-    let mut step = Step {
+    let mut step = RunbookStep {
         text: String::new(),
         command: None,
         when: When::FirstDeploy,

@@ -3,18 +3,18 @@
 
 use super::builtin;
 use super::plan::{Origin, Plan};
-use super::step::Step;
+use super::step::RunbookStep;
 
 /// The runbooks of a matrix file, by release, in file order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Runbooks {
     /// (release, steps) in file order.
-    pub releases: Vec<(String, Vec<Step>)>,
+    pub releases: Vec<(String, Vec<RunbookStep>)>,
 }
 
 impl Runbooks {
     /// Returns the steps written in the file for `release`, if the file has a runbook for it.
-    pub fn for_release(&self, release: &str) -> Option<&[Step]> {
+    pub fn for_release(&self, release: &str) -> Option<&[RunbookStep]> {
         self.releases
             .iter()
             .find(|(name, _)| name == release)

@@ -1,4 +1,4 @@
-//! One manual step of a runbook ([`Step`]), when it is due ([`When`]) and the keys it is written
+//! One manual step of a runbook ([`RunbookStep`]), when it is due ([`When`]) and the keys it is written
 //! with.
 
 use serde::Serialize;
@@ -45,7 +45,7 @@ impl When {
 
 /// One manual step of a runbook.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Step {
+pub struct RunbookStep {
     /// What to do, for people (may span lines).
     pub text: String,
     /// A command to run, shown as is and never executed by `edx-matrix`.
@@ -60,7 +60,7 @@ pub struct Step {
     pub source: Option<String>,
 }
 
-impl Step {
+impl RunbookStep {
     /// Returns whether the step is due when deploying to `stage` (any stage when `None`);
     /// first-deploy steps are due only when `first_deploy`.
     pub fn applies(&self, stage: Option<&str>, first_deploy: bool) -> bool {

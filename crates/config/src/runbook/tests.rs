@@ -81,7 +81,7 @@ fn a_good_runbook_has_no_diagnostics_and_reads_back() {
     assert_eq!(steps.len(), 2);
     assert_eq!(
         steps[0],
-        Step {
+        RunbookStep {
             text: "Generate keys".into(),
             command: Some("edx-matrix jwt-keygen".into()),
             when: When::FirstDeploy,
@@ -343,14 +343,14 @@ fn sample_plan(stage: Option<&str>) -> Plan {
         first_deploy: true,
         origin: Origin::Matrix,
         steps: vec![
-            Step {
+            RunbookStep {
                 text: "Generate keys\nthen store them".into(),
                 command: Some("edx-matrix jwt-keygen".into()),
                 when: When::FirstDeploy,
                 stages: vec!["CI".into()],
                 source: Some("notes".into()),
             },
-            Step {
+            RunbookStep {
                 text: "Check `x`".into(),
                 command: Some("echo ```".into()),
                 when: When::EveryDeploy,
