@@ -1,7 +1,7 @@
 //! `app add` and `app remove`: the application catalogue.
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, Place, finish};
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, Place, finish};
 use edx_matrix_config::catalogue;
 use edx_matrix_model::{AppKind, Application, names};
 use toml_edit::Item;

@@ -6,7 +6,7 @@
 //! created by `toml_edit` has no document position, so a new block inherits the position of the
 //! table printed before it (see [`insert_block`]).
 
-use super::{Base, EditError, Place};
+use crate::{Base, EditError, Place};
 use edx_matrix_config::template::Template;
 use edx_matrix_config::{Source, load_toml};
 use edx_matrix_model::{AppVersion, Matrix};

@@ -13,8 +13,8 @@
 //!
 //! Formatting twice gives the same text, and the formatted file means the same matrix.
 
-use super::document;
-use super::{EditError, EditOutcome, finish};
+use crate::document;
+use crate::{EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{AppKind, Matrix};
 use std::cmp::Ordering;

@@ -1,7 +1,7 @@
 //! `promote`: a stage takes the release of the stage before it (CI → QA → Production).
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, finish};
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Deployment, Matrix};
 use std::cmp::Ordering;

@@ -2,9 +2,9 @@
 //! nothing) or yields a valid matrix that means what applying the same change to the model
 //! directly gives.
 
-use super::entry::{Override, Patch, Target};
-use super::meaning::difference;
-use super::{EditError, EditOutcome, app, entry, promote, release, upgrade};
+use crate::entry::{Override, Patch, Target};
+use crate::meaning::difference;
+use crate::{EditError, EditOutcome, app, entry, promote, release, upgrade};
 use edx_matrix_config::{Source, catalogue, load_toml};
 use edx_matrix_model::{AppVersion, Application, Matrix, Release, ReleaseMapEntry};
 use proptest::prelude::*;

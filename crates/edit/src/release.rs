@@ -1,7 +1,7 @@
 //! `release add` and `release retire`: the supported releases.
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, Place, finish};
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, Place, finish};
 use edx_matrix_config::runbook::builtin;
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Release, names};

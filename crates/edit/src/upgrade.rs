@@ -13,8 +13,8 @@
 //! Values that do not change (a fixed `main`, a pinned runtime, a fork built from the release
 //! branch) are kept and listed in the notes as "kept as is — check".
 
-use super::document::{self, RawApp};
-use super::{Base, EditError, EditOutcome, finish};
+use crate::document::{self, RawApp};
+use crate::{Base, EditError, EditOutcome, finish};
 use edx_matrix_config::template::Template;
 use edx_matrix_model::{Matrix, ReleaseMapEntry};
 use toml_edit::{DocumentMut, Item, Table, Value};
