@@ -66,10 +66,8 @@ pub fn parse<'t>(
     while let Some(i) = rest.find(['{', '}']) {
         literal(&mut out, &rest[..i]);
         let tail = &rest[i..];
-        let used = if tail.starts_with("{{") {
-            literal(&mut out, &tail[..1]);
-            2
-        } else if tail.starts_with("}}") {
+        let used = if tail.starts_with("{{") || tail.starts_with("}}") {
+            // An escaped brace: the first of the two, as a literal.
             literal(&mut out, &tail[..1]);
             2
         } else if tail.starts_with('}') {
