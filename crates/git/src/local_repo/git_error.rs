@@ -9,7 +9,7 @@ pub enum GitError {
     /// The directory is not inside a git working tree.
     #[error("`{}` is not inside a git working tree: {reason}", dir.display())]
     NotARepository {
-        /// The directory given to [`LocalRepo::open`].
+        /// The directory given to [`LocalRepo::open`](super::LocalRepo::open).
         dir: PathBuf,
         /// What git said.
         reason: String,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One commit that changed a file, as listed by [`LocalRepo::file_log`].
+/// One commit that changed a file, as listed by [`LocalRepo::file_log`](super::LocalRepo::file_log).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileCommit {
     /// The full commit hash.
