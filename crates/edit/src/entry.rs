@@ -10,8 +10,8 @@
 
 mod block_patch;
 mod isolate;
-pub mod patch;
-pub mod target;
+mod patch;
+mod target;
 
 use crate::{Base, EditError, EditOutcome, document, finish};
 use block_patch::{insert_aligned, patch_block};
