@@ -1,10 +1,11 @@
 //! `edx-matrix`: validate, resolve, edit and deploy an Open edX release matrix.
 
+mod args;
 mod cli;
 mod commands;
 mod edit_file;
 mod error;
-mod jwk;
+mod format;
 mod line_diff;
 mod matrix_file;
 mod matrix_repo;

@@ -19,3 +19,30 @@ pub fn require<'a>(
     }
     Err(e)
 }
+
+/// The clap value parsers of name arguments: a malformed name is a usage error (exit 2) with
+/// the model's rule, before the matrix is read.
+pub mod parse {
+    use edx_matrix_model::names::InvalidName;
+    use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
+
+    /// A deployment name.
+    pub fn deployment(value: &str) -> Result<DeploymentName, InvalidName> {
+        DeploymentName::parse(value)
+    }
+
+    /// A stage name.
+    pub fn stage(value: &str) -> Result<StageName, InvalidName> {
+        StageName::parse(value)
+    }
+
+    /// A release name.
+    pub fn release(value: &str) -> Result<ReleaseName, InvalidName> {
+        ReleaseName::parse(value)
+    }
+
+    /// An application name.
+    pub fn application(value: &str) -> Result<ApplicationName, InvalidName> {
+        ApplicationName::parse(value)
+    }
+}

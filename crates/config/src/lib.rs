@@ -37,6 +37,7 @@ pub mod operations;
 pub mod python_names;
 pub mod runbook;
 pub mod spanned;
+pub mod starter;
 pub mod template;
 pub mod terminal;
 pub mod text_form;

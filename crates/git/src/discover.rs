@@ -1,11 +1,105 @@
-//! [`discover_releases`]: finding named Open edX releases among a repository's refs.
+//! [`discover_releases`]: finding named Open edX releases among a repository's refs; and
+//! [`compare_with`]: how each stands against a matrix (`edx-matrix discover`).
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use edx_matrix_model::order::compare_releases;
+use edx_matrix_model::{Matrix, Release};
+
 use crate::RemoteRef;
+
+/// How an upstream release relates to the matrix.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Standing {
+    /// The matrix has it, on the same branch.
+    InMatrix,
+    /// The matrix has it on another branch.
+    BranchDiffers,
+    /// The matrix lacks it and it is newer than every named release of the matrix.
+    New,
+    /// The matrix lacks it, but it is older than the newest named release (retired or skipped).
+    Older,
+}
+
+/// An upstream release and how it stands against the matrix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Compared<'u> {
+    /// The upstream release.
+    pub upstream: &'u UpstreamRelease,
+    /// How it stands.
+    pub standing: Standing,
+    /// The matrix's branch for the release, when the matrix has it.
+    pub matrix_branch: Option<String>,
+}
+
+/// The upstream releases against a matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison<'u, 'm> {
+    /// Every upstream release, in the upstream order.
+    pub releases: Vec<Compared<'u>>,
+    /// The newest release of the matrix (a rolling line counts as newest): the one a new
+    /// release copies its Python and Node versions from.
+    pub runtimes_from: Option<&'m Release>,
+}
+
+/// Compares the `upstream` releases with the releases of `matrix`.
+///
+/// A release the matrix lacks is [`Standing::New`] unless its name sorts at or before the
+/// newest named (not rolling) release of the matrix, as Open edX names releases in
+/// alphabetical order; then it is [`Standing::Older`].
+pub fn compare_with<'u, 'm>(
+    matrix: &'m Matrix,
+    upstream: &'u [UpstreamRelease],
+) -> Comparison<'u, 'm> {
+    let newest_named = matrix
+        .releases
+        .iter()
+        .filter(|r| !r.rolling)
+        .max_by(|a, b| compare_releases(a, b));
+    let releases = upstream
+        .iter()
+        .map(|u| {
+            let have = matrix.release(&u.name);
+            let standing = match have {
+                Some(r) if Some(r.branch.as_str()) == u.branch.as_deref() => Standing::InMatrix,
+                Some(_) => Standing::BranchDiffers,
+                None => match newest_named {
+                    Some(newest) if u.name <= newest.name.as_str().to_ascii_lowercase() => {
+                        Standing::Older
+                    }
+                    _ => Standing::New,
+                },
+            };
+            Compared {
+                upstream: u,
+                standing,
+                matrix_branch: have.map(|r| r.branch.to_string()),
+            }
+        })
+        .collect();
+    Comparison {
+        releases,
+        runtimes_from: matrix.releases.iter().max_by(|a, b| compare_releases(a, b)),
+    }
+}
+
+/// The repository whose releases `discover` lists by default: edx-platform's in the matrix,
+/// else the standard catalogue's.
+pub fn default_repository(matrix: &Matrix) -> Option<String> {
+    matrix
+        .application("edx-platform")
+        .and_then(|app| app.repository.as_ref())
+        .map(ToString::to_string)
+        .or_else(|| {
+            edx_matrix_config::catalogue::standard("edx-platform")
+                .and_then(|app| app.repository)
+                .map(str::to_owned)
+        })
+}
 
 /// A named Open edX release found upstream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +306,91 @@ mod tests {
             "refs/pull/1/head",
         ]));
         assert_eq!(found, []);
+    }
+
+    /// A matrix with these releases and one application, `app = { ... }`.
+    fn matrix(releases: &str, app: &str) -> Matrix {
+        let name = app.split_whitespace().next().unwrap_or_default();
+        let text = format!(
+            "stages = [\"CI\"]\n[releases]\n{releases}\n[applications]\n{app}\n\
+             [deployments]\nsite = {{ CI = \"ulmo\" }}\n\
+             [[map]]\nreleases = [\"ulmo\"]\ndeployments = [\"site\"]\n[map.apps]\n{name} = {{}}\n"
+        );
+        let loaded = edx_matrix_config::load_toml(edx_matrix_config::Source::new("t.toml", text));
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        loaded.matrix
+    }
+
+    fn upstream(name: &str, branch: Option<&str>) -> UpstreamRelease {
+        UpstreamRelease {
+            name: name.to_owned(),
+            branch: branch.map(str::to_owned),
+            tags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn upstream_releases_stand_against_the_matrix() {
+        let m = matrix(
+            "teak = { branch = \"release/teak\", python = \"3.11\", node = \"20\" }\n\
+             ulmo = { branch = \"acme/ulmo\", python = \"3.12\", node = \"24\" }\n\
+             master = { branch = \"master\", python = \"3.12\", node = \"24\", rolling = true }",
+            "edx-platform = { kind = \"ida\", repository = \"https://example.org/edx-platform\" }",
+        );
+        let up = [
+            upstream("sumac", Some("release/sumac")),
+            upstream("teak", Some("release/teak")),
+            upstream("ulmo", Some("release/ulmo")),
+            upstream("verawood", Some("release/verawood")),
+            upstream("willow", None),
+        ];
+        let compared = compare_with(&m, &up);
+        let standings: Vec<(&str, Standing, Option<&str>)> = compared
+            .releases
+            .iter()
+            .map(|c| {
+                (
+                    c.upstream.name.as_str(),
+                    c.standing,
+                    c.matrix_branch.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            standings,
+            [
+                ("sumac", Standing::Older, None),
+                ("teak", Standing::InMatrix, Some("release/teak")),
+                ("ulmo", Standing::BranchDiffers, Some("acme/ulmo")),
+                ("verawood", Standing::New, None),
+                ("willow", Standing::New, None),
+            ]
+        );
+        // The rolling line is the newest release: new releases copy its runtimes.
+        assert_eq!(
+            compared.runtimes_from.map(|r| r.name.as_str()),
+            Some("master")
+        );
+        assert_eq!(
+            default_repository(&m).as_deref(),
+            Some("https://example.org/edx-platform")
+        );
+    }
+
+    #[test]
+    fn without_named_releases_everything_missing_is_new_and_the_catalogue_gives_the_repository() {
+        let m = matrix(
+            "ulmo = { branch = \"release/ulmo\", python = \"3.12\", node = \"24\", rolling = true }",
+            "forum = { kind = \"ida\", repository = \"https://example.org/forum\" }",
+        );
+        let up = [upstream("palm", Some("open-release/palm.master"))];
+        let compared = compare_with(&m, &up);
+        assert_eq!(compared.releases[0].standing, Standing::New);
+        assert_eq!(
+            default_repository(&m).as_deref(),
+            edx_matrix_config::catalogue::standard("edx-platform").and_then(|a| a.repository)
+        );
+        assert!(default_repository(&m).is_some());
     }
 
     #[test]

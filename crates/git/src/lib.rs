@@ -44,7 +44,10 @@ mod url;
 mod verify;
 pub mod wanted;
 
-pub use discover::{UpstreamRelease, discover_releases};
+pub use discover::{
+    Compared, Comparison, Standing, UpstreamRelease, compare_with, default_repository,
+    discover_releases,
+};
 pub use git_cli::GitCli;
 pub use local_repo::{FileCommit, GitError, LocalRepo};
 pub use remote::{RemoteError, RemoteRef, RemoteRefs};

@@ -1,9 +1,10 @@
-//! `export env`: shell assignments describing every component of one (deployment, stage).
+//! `export env`: shell assignments describing every component of one (deployment, stage); and
+//! [`component`], the assignments of one component (`resolve --format env`).
 //!
 //! Every value is single-quoted by [`shell_quote`], so `eval "$(edx-matrix export env ...)"`
 //! assigns exactly the matrix's bytes whatever they hold (quotes, `$`, backticks, newlines).
 
-use edx_matrix_model::Row;
+use edx_matrix_model::{Matrix, Row};
 use std::collections::BTreeMap;
 
 /// Quotes a value for POSIX shells: single quotes, with `'` written as `'\''`.
@@ -102,10 +103,96 @@ pub fn render(
         .collect())
 }
 
+/// Renders one resolved row as `KEY='value'` lines: `EDX_DEPLOYMENT`, `EDX_STAGE`,
+/// `EDX_ENVIRONMENT`, `EDX_RELEASE`, `EDX_APPLICATION`, `EDX_APP_TYPE`, `EDX_GIT_ORIGIN`,
+/// `EDX_RELEASE_BRANCH`, then `EDX_RUNTIME_VERSION` and `EDX_MFE_PATH` where they apply, then
+/// the stage's vars of `matrix` as `EDX_VAR_<NAME>` (var names are checked to be letters,
+/// digits and `_`).
+pub fn component(matrix: &Matrix, row: &Row<'_>) -> String {
+    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
+    let mut pairs = vec![
+        ("EDX_DEPLOYMENT".to_owned(), row.deployment.to_owned()),
+        ("EDX_STAGE".to_owned(), row.stage.to_owned()),
+        ("EDX_ENVIRONMENT".to_owned(), environment),
+        ("EDX_RELEASE".to_owned(), row.release.to_owned()),
+        ("EDX_APPLICATION".to_owned(), row.application.to_owned()),
+        ("EDX_APP_TYPE".to_owned(), row.kind.to_string()),
+        ("EDX_GIT_ORIGIN".to_owned(), row.git_origin.to_owned()),
+        (
+            "EDX_RELEASE_BRANCH".to_owned(),
+            row.release_branch.to_owned(),
+        ),
+    ];
+    // A release that records no runtime leaves the variable out (issue 16).
+    if let Some(runtime) = row.runtime_version {
+        pairs.push(("EDX_RUNTIME_VERSION".to_owned(), runtime.to_owned()));
+    }
+    if let Some(path) = row.path {
+        pairs.push(("EDX_MFE_PATH".to_owned(), path.to_owned()));
+    }
+    let vars = edx_matrix_model::vars::of_stage(matrix, row.deployment, row.stage);
+    for (name, value) in vars.iter() {
+        pairs.push((format!("EDX_VAR_{name}"), value.as_text()));
+    }
+    pairs
+        .into_iter()
+        .map(|(k, v)| format!("{k}={}\n", shell_quote(&v)))
+        .collect()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_component_with_its_stage_vars() {
+        let text = r#"stages = ["CI", "QA"]
+
+[releases]
+ulmo = { branch = "release/ulmo", node = "24" }
+
+[applications]
+learning = { kind = "mfe", repository = "https://github.com/openedx/frontend-app-learning", path = "learn" }
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+
+[deployments]
+site = { CI = "ulmo", QA = { release = "ulmo", vars = { HOST = "qa.example", HTTPS = false } }, vars = { NAME = "it's" } }
+
+[[map]]
+releases = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+learning = { branch = "site/fix" }
+forum = {}
+"#;
+        let loaded = edx_matrix_config::load_toml(edx_matrix_config::Source::new("t.toml", text));
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let m = &loaded.matrix;
+        let rows = edx_matrix_model::resolve(m, &edx_matrix_model::Filter::default()).rows;
+        let row = |stage: &str, app: &str| {
+            rows.iter()
+                .find(|r| r.stage == stage && r.application == app)
+                .unwrap()
+        };
+        assert_eq!(
+            component(m, row("QA", "learning")),
+            "EDX_DEPLOYMENT='site'\nEDX_STAGE='QA'\nEDX_ENVIRONMENT='site-qa'\n\
+             EDX_RELEASE='ulmo'\nEDX_APPLICATION='learning'\nEDX_APP_TYPE='MFE'\n\
+             EDX_GIT_ORIGIN='https://github.com/openedx/frontend-app-learning'\n\
+             EDX_RELEASE_BRANCH='site/fix'\nEDX_RUNTIME_VERSION='24'\nEDX_MFE_PATH='learn'\n\
+             EDX_VAR_NAME='it'\\''s'\nEDX_VAR_HOST='qa.example'\nEDX_VAR_HTTPS='false'\n"
+        );
+        // An IDA on a release without a Python version: no runtime, no path; the deployment's
+        // vars only.
+        assert_eq!(
+            component(m, row("CI", "forum")),
+            "EDX_DEPLOYMENT='site'\nEDX_STAGE='CI'\nEDX_ENVIRONMENT='site-ci'\n\
+             EDX_RELEASE='ulmo'\nEDX_APPLICATION='forum'\nEDX_APP_TYPE='IDA'\n\
+             EDX_GIT_ORIGIN='https://github.com/openedx/cs_comments_service'\n\
+             EDX_RELEASE_BRANCH='release/ulmo'\nEDX_VAR_NAME='it'\\''s'\n"
+        );
+    }
     use std::process::Command;
 
     #[test]

@@ -1,5 +1,6 @@
 //! Interoperability for `edx-matrix`: importing the Python matrix modules existing installations
-//! keep, and exporting a matrix to Tutor, GitHub Actions and shell; the JSON Schema of the file.
+//! keep, and exporting a matrix to Tutor, GitHub Actions and shell; the JSON Schema of the file;
+//! the JWT signing keys and settings edx-platform uses (`jwk`).
 //!
 //! ```
 //! use edx_matrix_config::{Source, example, load_toml};
@@ -13,6 +14,7 @@
 
 pub mod env;
 pub mod github_actions;
+pub mod jwk;
 pub mod python_export;
 pub mod python_import;
 pub mod python_package;

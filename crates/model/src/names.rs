@@ -108,6 +108,74 @@ string_newtype!(
     MfePath
 );
 
+/// The rule a release, application, deployment or stage name follows, as `check` states it.
+pub const NAME_RULE: &str =
+    "names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`";
+
+/// The longest name accepted, in bytes.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// A string that is not a valid release, application, deployment or stage name (see
+/// [`is_valid_name`]), from [`ReleaseName::parse`] and its siblings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidName {
+    /// What the name names: `release`, `application`, `deployment` or `stage`.
+    pub what: &'static str,
+    /// The refused value.
+    pub value: String,
+}
+
+impl InvalidName {
+    /// Why the value is refused: the length limit, or [`NAME_RULE`].
+    pub fn reason(&self) -> String {
+        if self.value.len() > MAX_NAME_LEN {
+            format!("it is longer than {MAX_NAME_LEN} characters")
+        } else {
+            NAME_RULE.to_owned()
+        }
+    }
+}
+
+impl fmt::Display for InvalidName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a valid {} name: {}", self.what, self.reason())
+    }
+}
+
+impl std::error::Error for InvalidName {}
+
+macro_rules! checked_name {
+    ($name:ident, $what:literal) => {
+        impl $name {
+            /// Returns the name if `value` is a valid name (see [`is_valid_name`]); the
+            /// unchecked [`Self::new`] is for values read from a file, which `check` reports.
+            pub fn parse(value: &str) -> Result<Self, InvalidName> {
+                if is_valid_name(value) {
+                    Ok(Self(value.to_owned()))
+                } else {
+                    Err(InvalidName {
+                        what: $what,
+                        value: value.to_owned(),
+                    })
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = InvalidName;
+
+            fn from_str(value: &str) -> Result<Self, InvalidName> {
+                Self::parse(value)
+            }
+        }
+    };
+}
+
+checked_name!(ReleaseName, "release");
+checked_name!(ApplicationName, "application");
+checked_name!(DeploymentName, "deployment");
+checked_name!(StageName, "stage");
+
 /// Returns whether `name` is a valid name for a release, application, deployment or stage.
 ///
 /// Names start with an ASCII letter or digit and continue with letters, digits, `-`, `_` or `.`;
@@ -118,7 +186,8 @@ pub fn is_valid_name(name: &str) -> bool {
         Some(first) if first.is_ascii_alphanumeric() => {}
         _ => return false,
     }
-    name.len() <= 100 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    name.len() <= MAX_NAME_LEN
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// Returns whether `c` is a character that breaks or disguises text where it is shown: a line or
@@ -199,6 +268,7 @@ pub fn is_valid_mfe_path(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
@@ -211,6 +281,38 @@ mod tests {
         assert!(!is_valid_name("a b"));
         assert!(!is_valid_name("a/b"));
         assert!(!is_valid_name("a;rm"));
+    }
+
+    #[test]
+    fn names_parse_only_when_valid() {
+        assert_eq!(
+            DeploymentName::parse("campus-staging").map(|d| d.to_string()),
+            Ok("campus-staging".to_owned())
+        );
+        assert_eq!(
+            "CI".parse::<StageName>().map(|s| s.to_string()),
+            Ok("CI".to_owned())
+        );
+        let bad = ReleaseName::parse("a b").unwrap_err();
+        assert_eq!(bad.what, "release");
+        assert_eq!(bad.value, "a b");
+        assert_eq!(
+            bad.to_string(),
+            "not a valid release name: names start with a letter or digit and contain only \
+             letters, digits, `-`, `_` and `.`"
+        );
+        assert_eq!(
+            "-x".parse::<ApplicationName>().unwrap_err().to_string(),
+            "not a valid application name: names start with a letter or digit and contain \
+             only letters, digits, `-`, `_` and `.`"
+        );
+        let long = "a".repeat(101);
+        assert_eq!(
+            StageName::parse(&long).unwrap_err().to_string(),
+            "not a valid stage name: it is longer than 100 characters"
+        );
+        assert!(StageName::parse(&"a".repeat(100)).is_ok());
+        assert!(DeploymentName::parse("").is_err());
     }
 
     #[test]

@@ -97,3 +97,69 @@ pub fn of_stage(matrix: &crate::Matrix, deployment: &str, stage: &str) -> Vars {
         None => Vars::default(),
     }
 }
+
+/// Moves every deployment's vars into its stages, so each stage holds every value it gets (the
+/// stage's own over the deployment's) and the deployment none: the matrix `expand` writes.
+pub fn merge_into_stages(matrix: &mut crate::Matrix) {
+    for d in &mut matrix.deployments {
+        let common = std::mem::take(&mut d.vars);
+        for pin in &mut d.stages {
+            pin.vars = common.merged(&pin.vars);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Deployment, Matrix, StagePin};
+
+    fn vars(pairs: &[(&str, &str)]) -> Vars {
+        Vars(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), VarValue::String((*v).to_owned())))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn deployment_vars_move_into_every_stage_under_the_stage_values() {
+        let pin = |stage: &str, own: Vars| StagePin {
+            stage: stage.into(),
+            release: "ulmo".into(),
+            vars: own,
+        };
+        let mut matrix = Matrix {
+            deployments: vec![Deployment {
+                name: "site".into(),
+                stages: vec![
+                    pin("CI", Vars::default()),
+                    pin("QA", vars(&[("HOST", "qa.example"), ("EXTRA", "1")])),
+                ],
+                vars: vars(&[("HOST", "site.example"), ("NAME", "Site")]),
+            }],
+            ..Matrix::default()
+        };
+        assert_eq!(
+            of_stage(&matrix, "site", "QA"),
+            vars(&[("HOST", "qa.example"), ("NAME", "Site"), ("EXTRA", "1")])
+        );
+        merge_into_stages(&mut matrix);
+        let d = &matrix.deployments[0];
+        assert_eq!(d.vars, Vars::default());
+        assert_eq!(
+            d.stages[0].vars,
+            vars(&[("HOST", "site.example"), ("NAME", "Site")])
+        );
+        assert_eq!(
+            d.stages[1].vars,
+            vars(&[("HOST", "qa.example"), ("NAME", "Site"), ("EXTRA", "1")])
+        );
+        // What a stage gets is unchanged.
+        assert_eq!(
+            of_stage(&matrix, "site", "QA"),
+            vars(&[("HOST", "qa.example"), ("NAME", "Site"), ("EXTRA", "1")])
+        );
+    }
+}

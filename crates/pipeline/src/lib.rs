@@ -52,7 +52,7 @@ pub mod validate;
 
 pub use concourse::Pipeline;
 pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
-pub use render::{Outcome, Rendered, TemplateDiagnostic, render_all};
+pub use render::{Outcome, Rendered, TemplateDiagnostic, Unwritable, check_written, render_all};
 pub use script::TemplateFiles;
 pub use settings::Settings;
 

@@ -252,3 +252,98 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
     outcome.pipelines = pipelines;
     outcome
 }
+
+/// Why rendered pipelines may not be written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unwritable {
+    /// Two pipelines have this name.
+    SameName(String),
+    /// A standard or meta pipeline breaks the schema or the validator: these problems.
+    Invalid {
+        /// The pipeline.
+        name: String,
+        /// Its problems, as [`problems`] words them.
+        problems: Vec<String>,
+    },
+}
+
+/// Checks what [`render_all`] leaves to its callers before anything is written: every name is
+/// distinct (only derived names can collide: `Ulmo` and `ulmo` are both valid release names),
+/// and the standard and meta pipelines pass the schema and the validator (template-made ones
+/// were checked while rendering). Returns the first problem.
+pub fn check_written(pipelines: &[Rendered]) -> Result<(), Unwritable> {
+    let mut names = std::collections::HashSet::new();
+    for rendered in pipelines {
+        let name = &rendered.info.name;
+        if !names.insert(name.as_str()) {
+            return Err(Unwritable::SameName(name.clone()));
+        }
+        if !matches!(rendered.info.source.as_str(), "standard" | "meta") {
+            continue;
+        }
+        let problems = problems(&rendered.config);
+        if !problems.is_empty() {
+            return Err(Unwritable::Invalid {
+                name: name.clone(),
+                problems,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rendered(name: &str, source: &str, config: Value) -> Rendered {
+        Rendered {
+            info: PipelineInfo {
+                name: name.to_owned(),
+                team: "main".to_owned(),
+                kind: "template",
+                family: None,
+                applications: Vec::new(),
+                releases: Vec::new(),
+                jobs: 0,
+                source: source.to_owned(),
+            },
+            config,
+        }
+    }
+
+    fn valid() -> Value {
+        json!({"jobs": [{"name": "build", "plan": [{"task": "t", "config": {
+            "platform": "linux",
+            "image_resource": {"type": "registry-image", "source": {"repository": "busybox"}},
+            "run": {"path": "true"},
+        }}]}]})
+    }
+
+    #[test]
+    fn names_must_differ_and_standard_pipelines_must_be_valid() {
+        assert_eq!(problems(&valid()), Vec::<String>::new());
+        let a = rendered("a", "standard", valid());
+        let meta = rendered("meta", "meta", valid());
+        assert_eq!(check_written(&[a.clone(), meta.clone()]), Ok(()));
+        assert_eq!(
+            check_written(&[a.clone(), rendered("a", "pipelines/x.star", valid()), meta]),
+            Err(Unwritable::SameName("a".to_owned()))
+        );
+        // A job without a plan breaks the schema and the validator.
+        let broken = json!({"jobs": [{"name": "build"}]});
+        match check_written(&[a.clone(), rendered("b", "standard", broken.clone())]) {
+            Err(Unwritable::Invalid { name, problems }) => {
+                assert_eq!(name, "b");
+                assert!(!problems.is_empty());
+            }
+            other => panic!("{other:?}"),
+        }
+        // A template-made pipeline was checked while rendering: not again.
+        assert_eq!(
+            check_written(&[a, rendered("c", "pipelines/x.star", broken)]),
+            Ok(())
+        );
+    }
+}

@@ -1,12 +1,20 @@
 //! `edx-matrix check`: every problem, located.
 
-use crate::cli::{CheckArgs, CheckFormat, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, EXIT_MATRIX};
+use crate::format::{DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::Summary;
 use serde::Serialize;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
+    pub format: Format,
+}
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -46,7 +54,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
         }
     }
     match args.format {
-        CheckFormat::Json => out.json(&Report {
+        Format::Json => out.json(&Report {
             file: &loaded.source.name,
             summary,
             diagnostics: loaded
@@ -56,7 +64,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
                 .chain(in_templates.iter().map(|(s, d)| d.to_json(s)))
                 .collect(),
         })?,
-        CheckFormat::Human => {
+        _ => {
             out.diagnostics(&loaded.diagnostics, &loaded.source)?;
             for (source, d) in &in_templates {
                 out.diagnostics(std::slice::from_ref(d), source)?;

@@ -1,11 +1,18 @@
 //! `edx-matrix completions` and `edx-matrix man`: generated from the clap definition, so they
 //! always match the binary.
 
-use crate::cli::{Cli, CompletionsArgs};
+use crate::cli::Cli;
 use crate::error::CmdResult;
 use crate::output::Output;
 use clap::CommandFactory;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
 
 pub fn completions(out: &Output, args: &CompletionsArgs) -> CmdResult {
     let mut command = Cli::command();

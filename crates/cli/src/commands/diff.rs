@@ -1,8 +1,9 @@
 //! `edx-matrix diff`: what a change to the matrix does — stage releases, resolved rows, and the
 //! builds and deployments it triggers — between two git revisions or two files.
 
-use crate::cli::{DiffArgs, DiffFormat, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::matrix_repo::{self, git_error, load_text, require_valid};
 use crate::output::{Output, render_table, table};
@@ -13,6 +14,25 @@ use edx_matrix_project::diff::{ProjectDiff as MatrixDiff, diff as diff_matrices}
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
+
+/// The formats of `diff`.
+const FORMATS: Allowed = &[
+    (Format::Table, "Plain text for a terminal"),
+    (Format::Markdown, "Markdown, for a pull-request comment"),
+    (Format::Json, "JSON"),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct DiffArgs {
+    /// The old version: a git revision of the repository holding the matrix file (default
+    /// `HEAD`), or a file when HEAD is a file too
+    pub base: Option<String>,
+    /// The new version: a git revision, or a file (default: the working tree)
+    pub head: Option<String>,
+    /// Output format
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// The sign a change is shown with: `+`, `-` or `~`.
 fn sign(change: Change) -> &'static str {
@@ -86,9 +106,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
     let head = require_valid(out, head)?;
     let diff = diff_matrices(&base, &head);
     match args.format {
-        DiffFormat::Json => out.json(&diff)?,
-        DiffFormat::Table => out.print(&render_text(&diff))?,
-        DiffFormat::Markdown => out.print(&render_markdown(&diff))?,
+        Format::Json => out.json(&diff)?,
+        Format::Markdown => out.print(&render_markdown(&diff))?,
+        _ => out.print(&render_text(&diff))?,
     }
     Ok(ExitCode::SUCCESS)
 }

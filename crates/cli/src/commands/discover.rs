@@ -1,32 +1,35 @@
-//! `edx-matrix discover`: the releases upstream has cut, against the releases of the matrix.
+//! `edx-matrix discover`: the releases upstream has cut, against the releases of the matrix
+//! ([`edx_matrix_git::compare_with`]), with the commands that add the new ones.
 
 use super::resolve::shell_quote;
-use crate::cli::{DiscoverArgs, GlobalArgs, TableFormat};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
-use edx_matrix_config::catalogue;
-use edx_matrix_git::{GitCli, RemoteRefs, UpstreamRelease, discover_releases, redact_url};
-use edx_matrix_model::order::compare_releases;
-use edx_matrix_model::{Matrix, Release};
+use edx_matrix_git::{
+    Comparison, GitCli, RemoteRefs, Standing, compare_with, default_repository, discover_releases,
+    redact_url,
+};
+use edx_matrix_model::Matrix;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
-/// How an upstream release relates to the matrix.
-#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-enum Status {
-    /// The matrix has it, on the same branch.
-    InMatrix,
-    /// The matrix has it on another branch.
-    BranchDiffers,
-    /// The matrix lacks it and it is newer than every named release of the matrix.
-    New,
-    /// The matrix lacks it, but it is older than the newest named release (retired or skipped).
-    Older,
+#[derive(clap::Args, Debug)]
+pub struct DiscoverArgs {
+    /// The upstream repository to list (default: edx-platform's repository in the matrix,
+    /// else the standard catalogue's)
+    #[arg(long, value_name = "URL")]
+    pub repository: Option<String>,
+    /// Seconds allowed for listing the repository's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Output format
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -34,7 +37,7 @@ struct Found {
     name: String,
     branch: Option<String>,
     tags: Vec<String>,
-    status: Status,
+    status: Standing,
     /// The matrix's branch for the release, when it has the release.
     #[serde(skip_serializing_if = "Option::is_none")]
     matrix_branch: Option<String>,
@@ -52,21 +55,12 @@ struct Report {
     releases: Vec<Found>,
 }
 
-/// Returns the repository to list: `--repository`, else edx-platform's in the matrix, else the
-/// standard catalogue's.
+/// Returns the repository to list: `--repository`, else the default (edx-platform's).
 fn repository(args: &DiscoverArgs, matrix: &Matrix) -> Result<String, CommandError> {
     if let Some(url) = &args.repository {
         return Ok(url.clone());
     }
-    matrix
-        .application("edx-platform")
-        .and_then(|app| app.repository.as_ref())
-        .map(ToString::to_string)
-        .or_else(|| {
-            catalogue::standard("edx-platform")
-                .and_then(|app| app.repository)
-                .map(str::to_owned)
-        })
+    default_repository(matrix)
         .ok_or_else(|| CommandError::usage("no repository to list: pass `--repository URL`"))
 }
 
@@ -83,60 +77,46 @@ fn arg(value: &str) -> String {
     }
 }
 
-fn compare<'m>(
-    matrix: &'m Matrix,
-    upstream: &[UpstreamRelease],
-) -> (Vec<Found>, Option<&'m Release>) {
-    let newest_named = matrix
+/// The report's releases: the comparison, with the command that adds each new release.
+fn found(comparison: &Comparison<'_, '_>) -> Vec<Found> {
+    comparison
         .releases
         .iter()
-        .filter(|r| !r.rolling)
-        .max_by(|a, b| compare_releases(a, b));
-    let runtimes = matrix.releases.iter().max_by(|a, b| compare_releases(a, b));
-    let found = upstream
-        .iter()
-        .map(|u| {
-            let have = matrix.release(&u.name);
-            let status = match have {
-                Some(r) if Some(r.branch.as_str()) == u.branch.as_deref() => Status::InMatrix,
-                Some(_) => Status::BranchDiffers,
-                None => match newest_named {
-                    Some(newest) if u.name <= newest.name.as_str().to_ascii_lowercase() => {
-                        Status::Older
-                    }
-                    _ => Status::New,
-                },
-            };
-            let command = match (status, &u.branch, runtimes) {
-                (Status::New, Some(branch), Some(from)) => Some(format!(
-                    "edx-matrix release add {} --branch {} --python {} --node {}",
-                    arg(&u.name),
-                    arg(branch),
-                    from.python
-                        .as_ref()
-                        .map_or("PYTHON".to_owned(), |v| arg(v.as_str())),
-                    from.node
-                        .as_ref()
-                        .map_or("NODE".to_owned(), |v| arg(v.as_str()))
-                )),
-                (Status::New, Some(branch), None) => Some(format!(
-                    "edx-matrix release add {} --branch {} --python PYTHON --node NODE",
-                    arg(&u.name),
-                    arg(branch)
-                )),
+        .map(|c| {
+            let u = c.upstream;
+            let command = match (c.standing, &u.branch) {
+                (Standing::New, Some(branch)) => {
+                    let (python, node) = comparison.runtimes_from.map_or(
+                        ("PYTHON".to_owned(), "NODE".to_owned()),
+                        |from| {
+                            (
+                                from.python
+                                    .as_ref()
+                                    .map_or("PYTHON".to_owned(), |v| arg(v.as_str())),
+                                from.node
+                                    .as_ref()
+                                    .map_or("NODE".to_owned(), |v| arg(v.as_str())),
+                            )
+                        },
+                    );
+                    Some(format!(
+                        "edx-matrix release add {} --branch {} --python {python} --node {node}",
+                        arg(&u.name),
+                        arg(branch),
+                    ))
+                }
                 _ => None,
             };
             Found {
                 name: u.name.clone(),
                 branch: u.branch.clone(),
                 tags: u.tags.clone(),
-                status,
-                matrix_branch: have.map(|r| r.branch.to_string()),
+                status: c.standing,
+                matrix_branch: c.matrix_branch.clone(),
                 command,
             }
         })
-        .collect();
-    (found, runtimes)
+        .collect()
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
@@ -147,7 +127,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult 
         .list_refs(&url)
         .map_err(|err| CommandError::io(error_chain(&err)))?;
     let upstream = discover_releases(&refs);
-    let (releases, runtimes) = compare(&loaded.matrix, &upstream);
+    let comparison = compare_with(&loaded.matrix, &upstream);
+    let releases = found(&comparison);
+    let runtimes = comparison.runtimes_from;
     let report = Report {
         repository: redact_url(&url),
         runtimes_from: runtimes
@@ -156,8 +138,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult 
         releases,
     };
     match args.format {
-        TableFormat::Json => out.json(&report)?,
-        TableFormat::Table => out.print(&render(&report))?,
+        Format::Json => out.json(&report)?,
+        _ => out.print(&render(&report))?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -171,13 +153,13 @@ fn render(report: &Report) -> String {
     let mut t = table(&["release", "branch", "tags", "latest tag", "matrix"]);
     for found in &report.releases {
         let status = match found.status {
-            Status::InMatrix => "has it".to_owned(),
-            Status::BranchDiffers => format!(
+            Standing::InMatrix => "has it".to_owned(),
+            Standing::BranchDiffers => format!(
                 "has it on `{}`",
                 found.matrix_branch.as_deref().unwrap_or_default()
             ),
-            Status::New => "NEW".to_owned(),
-            Status::Older => "lacks it (older)".to_owned(),
+            Standing::New => "NEW".to_owned(),
+            Standing::Older => "lacks it (older)".to_owned(),
         };
         t.add_row([
             found.name.clone(),
@@ -196,7 +178,7 @@ fn render(report: &Report) -> String {
     let tag_only: Vec<&str> = report
         .releases
         .iter()
-        .filter(|f| f.status == Status::New && f.branch.is_none())
+        .filter(|f| f.status == Standing::New && f.branch.is_none())
         .map(|f| f.name.as_str())
         .collect();
     if commands.is_empty() && tag_only.is_empty() {

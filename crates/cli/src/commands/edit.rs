@@ -1,18 +1,23 @@
 //! The editing commands: `upgrade`, `promote`, `set`, `include`, `exclude`, `release add|retire`,
 //! `app add|remove` and `fmt`.
 //!
-//! The edits themselves are pure functions in `edx_matrix_config::edit`; this module does the
+//! The edits themselves are pure functions in `edx_matrix_edit`; this module does the
 //! I/O around them, the same for every command: lock the file, read it, refuse a file that
 //! already has errors, edit, re-validate the result and refuse (printing the diagnostics, the
 //! file untouched) when the edit would add errors, print the unified diff, then replace the
 //! file atomically. `--dry-run` stops before writing.
 
-use crate::cli::{
-    AppCommand, EditFormat, EditOptions, ExcludeArgs, FmtArgs, GlobalArgs, IncludeArgs,
-    OverrideArgs, PromoteArgs, ReleaseCommand, SetArgs, UpgradeArgs,
+mod args;
+
+pub use args::{
+    AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
+    ReleaseCommand, SetArgs, UpgradeArgs,
 };
+
+use crate::cli::GlobalArgs;
 use crate::edit_file;
 use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::example;
@@ -78,13 +83,12 @@ struct Report<'a> {
 }
 
 pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
-    let mut deployments = args.deployment.clone();
-    deployments.extend(args.deployments.iter().cloned());
+    let deployments = args.deployment.iter().chain(&args.deployments);
     let upgrade = edit::upgrade::Upgrade {
-        deployments,
-        stage: args.stage.clone(),
-        to: args.to.clone(),
-        from_release: args.from_release.clone(),
+        deployments: deployments.map(ToString::to_string).collect(),
+        stage: args.stage.to_string(),
+        to: args.to.to_string(),
+        from_release: args.from_release.as_ref().map(ToString::to_string),
     };
     let due = Due {
         deployments: &upgrade.deployments,
@@ -97,9 +101,9 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
 
 pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
     let promote = edit::promote::Promote {
-        deployment: args.deployment.clone(),
-        to: args.to.clone(),
-        from: args.from.clone(),
+        deployment: args.deployment.to_string(),
+        to: args.to.to_string(),
+        from: args.from.as_ref().map(ToString::to_string),
         force: args.force,
     };
     let deployments = [promote.deployment.clone()];
@@ -145,7 +149,11 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
             "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
         ));
     }
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = Target::new(
+        args.deployment.as_str(),
+        args.release.as_str(),
+        args.application.as_str(),
+    );
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
@@ -153,14 +161,22 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = Target::new(
+        args.deployment.as_str(),
+        args.release.as_str(),
+        args.application.as_str(),
+    );
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = Target::new(
+        args.deployment.as_str(),
+        args.release.as_str(),
+        args.application.as_str(),
+    );
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::exclude(text, &target)
     })
@@ -176,7 +192,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
             options,
         } => {
             let new = edit::release::NewRelease {
-                name: name.clone(),
+                name: name.to_string(),
                 branch: branch.clone(),
                 python: python.clone(),
                 node: node.clone(),
@@ -187,7 +203,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
         }
         ReleaseCommand::Retire { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::release::retire(text, name)
+                edit::release::retire(text, name.as_str())
             })
         }
     }
@@ -203,7 +219,7 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
             options,
         } => {
             let new = edit::app::NewApp {
-                name: name.clone(),
+                name: name.to_string(),
                 kind: kind.map(Into::into),
                 repository: repository.clone(),
                 path: path.clone(),
@@ -214,7 +230,7 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
         }
         AppCommand::Remove { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::app::remove(text, name)
+                edit::app::remove(text, name.as_str())
             })
         }
     }
@@ -368,7 +384,7 @@ fn apply(
         written = true;
     }
     match options.format {
-        EditFormat::Json => out.json(&Report {
+        Format::Json => out.json(&Report {
             file: name,
             changed,
             written,
@@ -378,7 +394,7 @@ fn apply(
             diff: &diff,
             runbook: plan.as_ref(),
         })?,
-        EditFormat::Human => {
+        _ => {
             let mut text = String::new();
             if !options.quiet {
                 text.push_str(&diff);

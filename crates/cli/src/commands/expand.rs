@@ -1,23 +1,36 @@
 //! `edx-matrix expand`: the release map spelled out, so a reviewer sees what the file means.
 
-use crate::cli::{ExpandArgs, ExpandFormat, GlobalArgs};
+use crate::cli::GlobalArgs;
 use crate::error::CmdResult;
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::{interchange, toml_write};
 use std::process::ExitCode;
 
+/// The formats of `expand`.
+const FORMATS: Allowed = &[
+    (
+        Format::Toml,
+        "`edx-matrix.toml` with one block per (release, deployment) and no templates",
+    ),
+    (Format::Json, "The interchange JSON"),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct ExpandArgs {
+    /// Output format
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Toml)]
+    pub format: Format,
+}
+
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // Vars merged: each stage shows every value it gets, the deployment's included.
-    for d in &mut loaded.matrix.deployments {
-        let common = std::mem::take(&mut d.vars);
-        for pin in &mut d.stages {
-            pin.vars = common.merged(&pin.vars);
-        }
-    }
+    edx_matrix_model::vars::merge_into_stages(&mut loaded.matrix);
     match args.format {
-        ExpandFormat::Toml => {
+        Format::Json => out.json(&interchange::to_json(&loaded.matrix))?,
+        _ => {
             let mut text = toml_write::write(
                 &loaded.matrix,
                 toml_write::Layout::Explicit,
@@ -34,7 +47,6 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
             }
             out.print(&text)?
         }
-        ExpandFormat::Json => out.json(&interchange::to_json(&loaded.matrix))?,
     }
     Ok(ExitCode::SUCCESS)
 }

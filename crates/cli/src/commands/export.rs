@@ -1,23 +1,93 @@
 //! `edx-matrix export`: the matrix in another format (interchange JSON, Tutor, GitHub Actions,
 //! shell assignments).
 
-use crate::cli::{ExportArgs, ExportCommand, GlobalArgs, RowFilter, WriteArgs};
-use crate::commands::resolve::model_filter;
+use super::export_python::ExportPythonArgs;
+use crate::args::WriteArgs;
+use crate::cli::GlobalArgs;
+use crate::commands::resolve::{RowFilter, model_filter};
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
+use crate::names::parse;
 use crate::output::Output;
 use edx_matrix_config::{Loaded, interchange};
 use edx_matrix_interop::{env, github_actions};
-use edx_matrix_model::{Filter, resolve};
-use std::path::Path;
+use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 mod tutor;
 
+/// The formats of `export --format` (kept for compatibility; prefer `export model-json`).
+const FORMATS: Allowed = &[(Format::ModelJson, "The interchange JSON (`model.json`)")];
+
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct ExportArgs {
+    #[command(subcommand)]
+    pub command: Option<ExportCommand>,
+    /// Output format (the same as `export model-json`)
+    #[arg(long, value_parser = formats(FORMATS))]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ExportCommand {
+    /// The interchange JSON (`model.json`)
+    ModelJson {
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// A Tutor plugin setting a stage's repositories, branches and release, and a README
+    Tutor {
+        /// The deployment
+        #[arg(required_unless_present = "all", value_parser = parse::deployment)]
+        deployment: Option<DeploymentName>,
+        /// The stage
+        #[arg(required_unless_present = "all", value_parser = parse::stage)]
+        stage: Option<StageName>,
+        /// Every (deployment, stage), into `DIR/<deployment>-<stage>/` (needs `-o`)
+        #[arg(long, conflicts_with_all = ["deployment", "stage"], requires = "output")]
+        all: bool,
+        /// Write the plugin and README.md into this directory instead of printing the plugin
+        #[arg(long, short = 'o', value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// Replace files that exist
+        #[arg(long)]
+        force: bool,
+        /// `json`: a summary of each stage's export (plugin, settings, MFEs, not mapped) on
+        /// standard output instead of the plugin
+        #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// `{"include": [...]}` for a GitHub Actions `strategy.matrix` (`fromJSON`), one job per row
+    GithubActions {
+        #[command(flatten)]
+        filter: RowFilter,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+    /// The Python package consumers import (`types.py`, `version_matrix.py`), as a drop-in
+    Python(ExportPythonArgs),
+    /// Shell-safe `KEY='value'` assignments for every component of a stage
+    Env {
+        /// The deployment
+        #[arg(value_parser = parse::deployment)]
+        deployment: DeploymentName,
+        /// The stage
+        #[arg(value_parser = parse::stage)]
+        stage: StageName,
+        #[command(flatten)]
+        write: WriteArgs,
+    },
+}
+
 pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
     let command = match (&args.command, args.format) {
         (Some(command), _) => command,
-        (None, Some(crate::cli::ExportFormat::ModelJson)) => {
+        (None, Some(_)) => {
             let loaded = matrix_file::load_valid(global, out)?.into_loaded();
             return model_json(&loaded, out, &args.write);
         }
@@ -48,6 +118,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             stage,
             write,
         } => {
+            let (deployment, stage) = (deployment.as_str(), stage.as_str());
             let (release, filter) = stage_filter(&loaded, deployment, stage)?;
             let rows = resolve(&loaded.matrix, &filter).rows;
             let text = env::render(deployment, stage, &release, &rows).map_err(|clash| {
@@ -70,12 +141,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             &loaded,
             out,
             &tutor::Request {
-                deployment: deployment.as_deref(),
-                stage: stage.as_deref(),
+                deployment: deployment.as_ref().map(DeploymentName::as_str),
+                stage: stage.as_ref().map(StageName::as_str),
                 all: *all,
                 output: output.as_deref(),
                 force: *force,
-                json: *format == crate::cli::CheckFormat::Json,
+                json: *format == Format::Json,
             },
         ),
     }
@@ -90,8 +161,8 @@ fn stage_filter(
     let filter = model_filter(
         &loaded.matrix,
         &RowFilter {
-            deployment: Some(deployment.to_owned()),
-            stage: Some(stage.to_owned()),
+            deployment: Some(DeploymentName::new(deployment)),
+            stage: Some(StageName::new(stage)),
             ..RowFilter::default()
         },
     )?;

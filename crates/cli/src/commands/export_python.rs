@@ -1,13 +1,30 @@
 //! `edx-matrix export python`: write the Python package (`types.py`, `version_matrix.py`, and with
 //! `--accessors` `accessors.py`) into a directory, print it, or `--check` a directory against it.
 
-use crate::cli::ExportPythonArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::Loaded;
 use edx_matrix_interop::python_export::{Options, Package, export};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// `export python`.
+#[derive(clap::Args, Debug)]
+pub struct ExportPythonArgs {
+    /// Write the files into this directory instead of standard output
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check")]
+    pub output: Option<PathBuf>,
+    /// Also write `accessors.py` (the lookups consumers call), for estates without their own
+    #[arg(long)]
+    pub accessors: bool,
+    /// Write nothing; exit 1 with a unified diff when DIR's files differ from the export
+    #[arg(long, value_name = "DIR")]
+    pub check: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
+}
 
 pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult {
     // The `[python]` table `import python` wrote: the estate's own names where they differ from

@@ -2,19 +2,58 @@
 //! and when each change landed, and the lead time of each release from CI to Production. The
 //! history itself is read by [`edx_matrix_git::history`], which the dashboard shares.
 
-use crate::cli::{GlobalArgs, HistoryArgs, HistoryChart, HistoryFormat, WriteArgs};
+use crate::args::WriteArgs;
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::matrix_repo::{self, git_error};
+use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_chart::Options;
 use edx_matrix_git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
 };
+use edx_matrix_model::DeploymentName;
 use edx_matrix_model::suggest::did_you_mean;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
+
+/// The formats of `history`.
+const FORMATS: Allowed = &[
+    (Format::Table, "Aligned tables"),
+    (Format::Json, "JSON"),
+    (Format::Svg, "A standalone SVG chart (see `--chart`)"),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct HistoryArgs {
+    /// Only this deployment
+    #[arg(long, short = 'd', value_parser = parse::deployment)]
+    pub deployment: Option<DeploymentName>,
+    /// Only what happened from this day on (YYYY-MM-DD, UTC); each stage keeps the release it
+    /// ran that day
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Output format
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Table)]
+    pub format: Format,
+    /// With `--format svg`: which chart
+    #[arg(long, value_enum, default_value_t = HistoryChart::Timeline)]
+    pub chart: HistoryChart,
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+/// The charts of `history --format svg`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HistoryChart {
+    /// One swimlane per (deployment, stage), a band per release it ran
+    Timeline,
+    /// Days from the first stage to the last, per (deployment, release)
+    LeadTimes,
+}
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     let since = match &args.since {
@@ -41,7 +80,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
             "`{file}` has no committed history"
         )));
     }
-    if let Some(want) = &args.deployment {
+    let deployment = args.deployment.as_ref().map(DeploymentName::as_str);
+    if let Some(want) = deployment {
         if !history.deployments_seen.iter().any(|d| d == want) {
             let mut err = CommandError::usage(format!(
                 "no deployment `{want}` in any revision of `{file}`"
@@ -54,11 +94,11 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         }
     }
     let history = if args.deployment.is_some() || since.is_some() {
-        history.narrowed(args.deployment.as_deref(), since)
+        history.narrowed(deployment, since)
     } else {
         history
     };
-    if args.format != HistoryFormat::Svg
+    if args.format != Format::Svg
         && (args.write.output.is_some() || args.chart != HistoryChart::Timeline)
     {
         return Err(CommandError::usage(
@@ -66,9 +106,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         ));
     }
     match args.format {
-        HistoryFormat::Json => out.json(&history)?,
-        HistoryFormat::Table => out.print(&render(&history))?,
-        HistoryFormat::Svg => {
+        Format::Json => out.json(&history)?,
+        Format::Svg => {
             let options = Options { since, link: None };
             let svg = match args.chart {
                 HistoryChart::Timeline => edx_matrix_chart::timeline(&history, &options),
@@ -76,6 +115,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
             };
             write_svg(out, &args.write, &svg)?;
         }
+        _ => out.print(&render(&history))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,55 @@
 //! `edx-matrix import`: write `edx-matrix.toml` from another format.
 
-use crate::cli::{CheckFormat, GlobalArgs, ImportCommand, ImportPythonArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::{Source, load_json, toml_write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Read the Python matrix modules (`types.py`, `version_matrix.py`) by parsing them, and write
+    /// `edx-matrix.toml`
+    Python(ImportPythonArgs),
+    /// Read interchange JSON (`model.json`) and write `edx-matrix.toml`
+    Json {
+        /// The interchange JSON file
+        input: PathBuf,
+        /// Where to write the TOML matrix (`-` for standard output)
+        #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+        output: PathBuf,
+        /// Replace the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportPythonArgs {
+    /// The directory holding `types.py` and `version_matrix.py`
+    pub dir: PathBuf,
+    /// Where to write the TOML matrix (`-` for standard output)
+    #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+    pub output: PathBuf,
+    /// Replace the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+    /// The IDA (Python) runtime default when releases carry none [default: what the code says]
+    #[arg(long, value_name = "VERSION")]
+    pub default_python: Option<String>,
+    /// The MFE (Node) runtime default when releases carry none [default: what the code says]
+    #[arg(long, value_name = "VERSION")]
+    pub default_node: Option<String>,
+    /// Turn plain constant special cases in the resolving properties into explicit overrides
+    #[arg(long)]
+    pub apply_special_cases: bool,
+    /// How to report problems
+    #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
+    pub format: Format,
+}
 
 pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdResult {
     match command {
@@ -64,7 +108,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
         let text = edx_matrix_project::read_file(&path).map_err(crate::matrix_file::read_error)?;
         Ok(Source::new(path.display().to_string(), text))
     };
-    if args.format == CheckFormat::Json && args.output.as_os_str() == "-" {
+    if args.format == Format::Json && args.output.as_os_str() == "-" {
         return Err(CommandError::usage(
             "`--format json` prints the report to standard output: write the TOML with `-o FILE`",
         ));
@@ -95,7 +139,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
     let written =
         (!failed && args.output.as_os_str() != "-").then(|| args.output.display().to_string());
     match args.format {
-        CheckFormat::Json => out.json(&PythonReport {
+        Format::Json => out.json(&PythonReport {
             ok: !failed,
             written: written.clone(),
             python_lines,
@@ -105,7 +149,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
                 .flat_map(|f| f.diagnostics.iter().map(|d| d.to_json(&f.source)))
                 .collect(),
         })?,
-        CheckFormat::Human => {
+        _ => {
             for file in files {
                 out.diagnostics(&file.diagnostics, &file.source)?;
             }

@@ -1,46 +1,22 @@
 //! `edx-matrix init`: a commented starter file.
 
-use crate::cli::{GlobalArgs, InitArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::runbook::builtin;
-use edx_matrix_config::{catalogue, example};
+use edx_matrix_config::{example, starter};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The releases of the starter file, which get the built-in runbook steps.
-const STARTER_RELEASES: &[&str] = &["ulmo", "master"];
-
-const RUNBOOKS_HEAD: &str = r#"
-# Upgrade runbooks: the manual steps a release needs when it is deployed to a stage, printed by
-# `edx-matrix runbook RELEASE [--stage S]`. `command` is shown, never run; `when` is
-# "first-deploy" (the default) or "every-deploy"; `stages` limits a step to some stages.
-# These steps come from edx-matrix's built-in knowledge of upstream releases (docs/runbooks.md):
-#
-# [[runbooks.ulmo]]
-# text = "Watch the LMS logs for errors after the deploy"
-# command = "edx-matrix logs mysite Production"
-# when = "every-deploy"
-# stages = ["Production"]
-"#;
-
-const OPERATIONS_EXAMPLE: &str = r#"
-# Operator tools: `edx-matrix logs DEPLOYMENT STAGE` prints a Grafana Explore link when the
-# Grafana base URL is known (and uses this Loki data source uid).
-#
-# [operations]
-# grafana_url = "https://grafana.example.org"
-# loki_datasource = "loki"
-"#;
-
-/// Returns the starter file: the catalogue starter, then the runbooks of its releases.
-pub fn starter_text() -> String {
-    format!(
-        "{}{RUNBOOKS_HEAD}{}{OPERATIONS_EXAMPLE}",
-        catalogue::starter_file(),
-        builtin::section(STARTER_RELEASES)
-    )
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    /// Where to write the starter file (with `--example`: the directory to write the whole
+    /// example into, matrix and pipeline templates)
+    #[arg(default_value = "edx-matrix.toml")]
+    pub path: PathBuf,
+    /// Replace the file if it exists
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Returns the files of the built-in example, by path relative to the directory it is written
@@ -114,7 +90,7 @@ pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    matrix_file::write_new(&args.path, &starter_text(), args.force)?;
+    matrix_file::write_new(&args.path, &starter::text(), args.force)?;
     eprintln!(
         "wrote `{}`; edit it, then run `edx-matrix check`",
         args.path.display()

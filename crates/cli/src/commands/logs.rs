@@ -1,15 +1,48 @@
 //! `edx-matrix logs`: the LogQL query for a deployment stage, and a Grafana Explore link.
 
-use crate::cli::{GlobalArgs, LogsArgs, LogsFormat};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
-use crate::names::require;
+use crate::names::{parse, require};
 use crate::output::Output;
 use edx_matrix_config::operations::logql;
 use edx_matrix_config::operations::{grafana_url_problem, is_valid_datasource_uid};
 use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::{DeploymentName, StageName};
 use serde_json::json;
 use std::process::ExitCode;
+
+/// The formats of `logs`.
+const FORMATS: Allowed = &[
+    (
+        Format::Text,
+        "The query, then the Explore link (when a Grafana URL is known), one per line",
+    ),
+    (Format::Json, "JSON"),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct LogsArgs {
+    /// The deployment
+    #[arg(value_parser = parse::deployment)]
+    pub deployment: DeploymentName,
+    /// The stage
+    #[arg(value_parser = parse::stage)]
+    pub stage: StageName,
+    /// The `application` label
+    #[arg(long, short = 'a', default_value = "edxapp")]
+    pub application: String,
+    /// Grafana base URL for an Explore link (default: `grafana_url` in `[operations]`)
+    #[arg(long, value_name = "URL")]
+    pub grafana: Option<String>,
+    /// Uid of the Loki data source in Grafana (default: `loki_datasource` in `[operations]`)
+    #[arg(long, value_name = "UID")]
+    pub loki_datasource: Option<String>,
+    /// Output format
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Text)]
+    pub format: Format,
+}
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     if let Some(url) = &args.grafana {
@@ -33,19 +66,20 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     }
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
+    let (deployment_name, stage) = (args.deployment.as_str(), args.stage.as_str());
     require(
         "deployment",
-        &args.deployment,
+        deployment_name,
         m.deployments.iter().map(|d| d.name.as_str()),
     )?;
     let deployment = m
         .deployments
         .iter()
-        .find(|d| d.name.as_str() == args.deployment)
+        .find(|d| d.name.as_str() == deployment_name)
         .ok_or_else(|| CommandError::usage(format!("no deployment `{}`", args.deployment)))?;
     let stages: Vec<&str> = deployment.stages.iter().map(|p| p.stage.as_str()).collect();
-    if !stages.contains(&args.stage.as_str()) {
-        let hint = match did_you_mean(&args.stage, stages.iter().copied()) {
+    if !stages.contains(&stage) {
+        let hint = match did_you_mean(stage, stages.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!(
                 "its stages are {}",
@@ -63,13 +97,13 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
         .with_hint(hint));
     }
     let operations = project.operations.clone();
-    let environment = logql::environment(&args.deployment, &args.stage);
+    let environment = logql::environment(deployment_name, stage);
     let query = logql::query(&environment, &args.application);
     let grafana = args.grafana.clone().or(operations.grafana_url);
     let datasource = args.loki_datasource.clone().or(operations.loki_datasource);
     let link = grafana.map(|base| logql::explore_url(&base, datasource.as_deref(), &query));
     match args.format {
-        LogsFormat::Json => out.json(&json!({
+        Format::Json => out.json(&json!({
             "deployment": args.deployment,
             "stage": args.stage,
             "environment": environment,
@@ -77,7 +111,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
             "query": query,
             "explore_url": link,
         }))?,
-        LogsFormat::Text => {
+        _ => {
             let mut text = format!("{query}\n");
             if let Some(link) = link {
                 text.push_str(&format!("{link}\n"));

@@ -1,26 +1,26 @@
 //! One module per subcommand; [`run`] dispatches.
 
-mod check;
-mod completions;
-mod diff;
-mod discover;
-mod edit;
-mod expand;
-mod export;
-mod export_python;
-mod history;
-mod import;
-mod init;
-mod jwt_keygen;
-mod logs;
-mod pipeline;
-mod query;
-mod resolve;
-mod runbook;
-mod schema;
-mod serve;
-mod show;
-mod verify_refs;
+pub mod check;
+pub mod completions;
+pub mod diff;
+pub mod discover;
+pub mod edit;
+pub mod expand;
+pub mod export;
+pub mod export_python;
+pub mod history;
+pub mod import;
+pub mod init;
+pub mod jwt_keygen;
+pub mod logs;
+pub mod pipeline;
+pub mod query;
+pub mod resolve;
+pub mod runbook;
+pub mod schema;
+pub mod serve;
+pub mod show;
+pub mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;

@@ -1,19 +1,71 @@
 //! `edx-matrix pipeline`: the Concourse pipelines the matrix drives (list, render, meta) and a
 //! validator for pipeline files.
 
-use crate::cli::{
-    CheckFormat, GlobalArgs, PipelineCommand, PipelineFormat, PipelineOutputArgs,
-    PipelineRenderArgs, TableFormat,
-};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Rendered, render_all};
+use edx_matrix_pipeline::{Rendered, Unwritable, check_written, render_all};
 use serde::Serialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The formats of pipeline configurations.
+const PIPELINE_FORMATS: Allowed = &[
+    (Format::Yaml, "YAML, as `fly set-pipeline` is usually given"),
+    (Format::Json, "JSON (Concourse accepts it too)"),
+];
+
+#[derive(clap::Subcommand, Debug)]
+pub enum PipelineCommand {
+    /// List the pipelines the matrix defines: name, team, component family, releases
+    List {
+        /// Output format
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Print one pipeline's configuration, or write every pipeline into a directory
+    Render(PipelineRenderArgs),
+    /// Print the meta pipeline that re-sets every pipeline when the matrix changes
+    Meta(PipelineOutputArgs),
+    /// Check a pipeline file (YAML or JSON) the way `fly validate-pipeline` does, beyond shape
+    Validate {
+        /// The pipeline configuration file
+        file: PathBuf,
+        /// Output format
+        #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
+        format: Format,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PipelineRenderArgs {
+    /// The pipeline (see `edx-matrix pipeline list`)
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Every pipeline, the meta pipeline included, one `NAME.yml` (or `.json`) file each in the
+    /// `--output` directory
+    #[arg(long, requires = "output")]
+    pub all: bool,
+    #[command(flatten)]
+    pub output: PipelineOutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PipelineOutputArgs {
+    /// Output format
+    #[arg(long, value_parser = formats(PIPELINE_FORMATS), default_value_t = Format::Yaml)]
+    pub format: Format,
+    /// Write to this file (with `--all`: this directory) instead of standard output
+    #[arg(long, short = 'o')]
+    pub output: Option<PathBuf>,
+    /// Replace files that exist
+    #[arg(long)]
+    pub force: bool,
+}
 
 pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdResult {
     match command {
@@ -54,37 +106,29 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError
         );
         return Err(CommandError::matrix_reported());
     }
-    let pipelines = outcome.pipelines;
-    let mut names = std::collections::HashSet::new();
-    for generated in &pipelines {
-        if !names.insert(generated.info.name.as_str()) {
-            eprintln!("error: two pipelines are called `{}`", generated.info.name);
-            return Err(CommandError::matrix_reported());
+    match check_written(&outcome.pipelines) {
+        Ok(()) => Ok(outcome.pipelines),
+        Err(Unwritable::SameName(name)) => {
+            eprintln!("error: two pipelines are called `{name}`");
+            Err(CommandError::matrix_reported())
         }
-        // Template-made pipelines were checked by `render_all`; check the others here.
-        if !matches!(generated.info.source.as_str(), "standard" | "meta") {
-            continue;
-        }
-        let problems = edx_matrix_pipeline::render::problems(&generated.config);
-        if !problems.is_empty() {
-            // Only derived names can collide (`Ulmo` and `ulmo` are both valid matrix names).
+        Err(Unwritable::Invalid { name, problems }) => {
             for p in &problems {
-                eprintln!("error: pipeline `{}`: {p}", generated.info.name);
+                eprintln!("error: pipeline `{name}`: {p}");
             }
-            return Err(CommandError::matrix_reported());
+            Err(CommandError::matrix_reported())
         }
     }
-    Ok(pipelines)
 }
 
-fn list(global: &GlobalArgs, out: &Output, format: TableFormat) -> CmdResult {
+fn list(global: &GlobalArgs, out: &Output, format: Format) -> CmdResult {
     let pipelines = load(global, out)?;
     match format {
-        TableFormat::Json => {
+        Format::Json => {
             let infos: Vec<_> = pipelines.iter().map(|g| &g.info).collect();
             out.json(&infos)?;
         }
-        TableFormat::Table => {
+        _ => {
             let mut t = table(&["pipeline", "team", "source", "family", "releases", "jobs"]);
             for g in &pipelines {
                 let family = match &g.info.family {
@@ -110,10 +154,10 @@ fn list(global: &GlobalArgs, out: &Output, format: TableFormat) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn text_of(generated: &Rendered, format: PipelineFormat) -> Result<String, CommandError> {
+fn text_of(generated: &Rendered, format: Format) -> Result<String, CommandError> {
     match format {
-        PipelineFormat::Json => Ok(generated.to_json()),
-        PipelineFormat::Yaml => generated
+        Format::Json => Ok(generated.to_json()),
+        _ => generated
             .to_yaml()
             .map_err(|e| CommandError::io(e.to_string())),
     }
@@ -148,8 +192,8 @@ fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdRe
     // `--all` requires `--output` (clap enforces it).
     let dir = args.output.output.as_deref().unwrap_or(Path::new("."));
     let extension = match args.output.format {
-        PipelineFormat::Yaml => "yml",
-        PipelineFormat::Json => "json",
+        Format::Json => "json",
+        _ => "yml",
     };
     let mut files = Vec::with_capacity(pipelines.len());
     for generated in &pipelines {
@@ -177,7 +221,7 @@ struct Report<'a> {
     problems: &'a [Problem],
 }
 
-fn validate_file(out: &Output, file: &Path, format: CheckFormat) -> CmdResult {
+fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
     let text = edx_matrix_project::read_file(file).map_err(crate::matrix_file::read_error)?;
     let json = file.extension().is_some_and(|e| e == "json");
     let problems = match validate::parse(&text, json) {
@@ -189,12 +233,12 @@ fn validate_file(out: &Output, file: &Path, format: CheckFormat) -> CmdResult {
     };
     let name = file.display().to_string();
     match format {
-        CheckFormat::Json => out.json(&Report {
+        Format::Json => out.json(&Report {
             file: name,
             valid: problems.is_empty(),
             problems: &problems,
         })?,
-        CheckFormat::Human => {
+        _ => {
             for p in &problems {
                 eprintln!("error: {name}: {}: {}", p.path, p.message);
             }

@@ -1,15 +1,77 @@
 //! `edx-matrix query`: the everyday lookups of domain.md.
 
-use crate::cli::{GlobalArgs, QueryCommand, TableFormat};
+use crate::args::KindArg;
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
-use crate::names::require;
+use crate::names::{parse, require};
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::lookup::{deployments_running, stages_on};
 use edx_matrix_model::resolve::resolve_entry;
-use edx_matrix_model::{AppKind, Index, Matrix};
+use edx_matrix_model::{
+    AppKind, ApplicationName, DeploymentName, Index, Matrix, ReleaseName, StageName,
+};
 use serde_json::json;
 use std::process::ExitCode;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum QueryCommand {
+    /// The deployments that run a release in any stage (optionally including an application)
+    Deployments {
+        /// The release
+        #[arg(long, short = 'r', value_parser = parse::release)]
+        release: ReleaseName,
+        /// Only deployments whose entry for the release includes this application
+        #[arg(long, short = 'a', value_parser = parse::application)]
+        application: Option<ApplicationName>,
+        /// Output format
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The stages of a deployment that run a release
+    Stages {
+        /// The deployment
+        #[arg(value_parser = parse::deployment)]
+        deployment: DeploymentName,
+        /// The release
+        #[arg(long, short = 'r', value_parser = parse::release)]
+        release: ReleaseName,
+        /// Output format
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The release one stage of a deployment runs
+    Release {
+        /// The deployment
+        #[arg(value_parser = parse::deployment)]
+        deployment: DeploymentName,
+        /// The stage
+        #[arg(value_parser = parse::stage)]
+        stage: StageName,
+        /// Output format
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// The resolved version of applications for a (release, deployment): one, or all of a type
+    Version {
+        /// The application (all applications when omitted)
+        #[arg(value_parser = parse::application)]
+        application: Option<ApplicationName>,
+        /// The release
+        #[arg(long, short = 'r', value_parser = parse::release)]
+        release: ReleaseName,
+        /// The deployment
+        #[arg(long, short = 'd', value_parser = parse::deployment)]
+        deployment: DeploymentName,
+        /// Only IDAs or only MFEs
+        #[arg(long = "type", short = 't', value_enum)]
+        kind: Option<KindArg>,
+        /// Output format
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        format: Format,
+    },
+}
 
 fn require_release(m: &Matrix, r: &str) -> Result<(), CommandError> {
     require("release", r, m.releases.iter().map(|x| x.name.as_str()))
@@ -41,14 +103,16 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             application,
             format,
         } => {
+            let release = release.as_str();
+            let application = application.as_ref().map(ApplicationName::as_str);
             require_release(m, release)?;
             if let Some(a) = application {
                 require_application(m, a)?;
             }
-            let found = deployments_running(m, &index, release, application.as_deref());
+            let found = deployments_running(m, &index, release, application);
             match format {
-                TableFormat::Json => out.json(&found)?,
-                TableFormat::Table => {
+                Format::Json => out.json(&found)?,
+                _ => {
                     let mut t = table(&["deployment", "stages"]);
                     for d in &found {
                         t.add_row(vec![d.deployment.to_owned(), d.stages.join(", ")]);
@@ -62,6 +126,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             release,
             format,
         } => {
+            let (deployment, release) = (deployment.as_str(), release.as_str());
             require_deployment(m, deployment)?;
             require_release(m, release)?;
             let d = m
@@ -69,10 +134,8 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
                 .ok_or_else(|| CommandError::usage("unreachable"))?;
             let stages = stages_on(d, release);
             match format {
-                TableFormat::Json => out.json(&stages)?,
-                TableFormat::Table => {
-                    out.print(&stages.iter().map(|s| format!("{s}\n")).collect::<String>())?
-                }
+                Format::Json => out.json(&stages)?,
+                _ => out.print(&stages.iter().map(|s| format!("{s}\n")).collect::<String>())?,
             }
         }
         QueryCommand::Release {
@@ -80,6 +143,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             stage,
             format,
         } => {
+            let (deployment, stage) = (deployment.as_str(), stage.as_str());
             require_deployment(m, deployment)?;
             let d = m
                 .deployment(deployment)
@@ -91,9 +155,9 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             )?;
             let release = d.release_of(stage).map(|r| r.as_str()).unwrap_or_default();
             match format {
-                TableFormat::Json => out
+                Format::Json => out
                     .json(&json!({"deployment": deployment, "stage": stage, "release": release}))?,
-                TableFormat::Table => out.print(&format!("{release}\n"))?,
+                _ => out.print(&format!("{release}\n"))?,
             }
         }
         QueryCommand::Version {
@@ -103,6 +167,8 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             kind,
             format,
         } => {
+            let (release, deployment) = (release.as_str(), deployment.as_str());
+            let application = application.as_ref().map(ApplicationName::as_str);
             require_release(m, release)?;
             require_deployment(m, deployment)?;
             if let Some(a) = application {
@@ -116,7 +182,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             let kind: Option<AppKind> = kind.map(Into::into);
             let apps: Vec<_> = apps
                 .into_iter()
-                .filter(|a| application.as_deref().is_none_or(|n| n == a.application))
+                .filter(|a| application.is_none_or(|n| n == a.application))
                 .filter(|a| kind.is_none_or(|k| k == a.kind))
                 .collect();
             if let (Some(a), true) = (application, apps.is_empty()) {
@@ -125,7 +191,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
                 )));
             }
             match format {
-                TableFormat::Json => out.json(
+                Format::Json => out.json(
                     &apps
                         .iter()
                         .map(|a| {
@@ -142,7 +208,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
                         })
                         .collect::<Vec<_>>(),
                 )?,
-                TableFormat::Table => {
+                _ => {
                     let mut t =
                         table(&["application", "type", "origin", "branch", "runtime", "path"]);
                     for a in &apps {

@@ -1,47 +1,90 @@
 //! `edx-matrix resolve`: the resolved rows, as a table, JSON or shell variables.
 
-use crate::cli::{GlobalArgs, ResolveArgs, RowFilter, RowFormat};
+use crate::args::KindArg;
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
+use crate::names::parse;
 use crate::output::{Output, render_table, table};
-use edx_matrix_model::{Filter, Matrix, Row, resolve};
+use edx_matrix_model::{
+    ApplicationName, DeploymentName, Filter, Matrix, ReleaseName, Row, StageName, resolve,
+};
 use std::process::ExitCode;
+
+/// The formats of resolved rows.
+const ROW_FORMATS: Allowed = &[
+    (Format::Table, "An aligned table"),
+    (Format::Json, "A JSON array of row objects"),
+    (
+        Format::Env,
+        "Shell-safe `KEY='value'` lines for one (deployment, stage, application)",
+    ),
+];
+
+/// Which resolved rows a command shows.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RowFilter {
+    /// Only this deployment
+    #[arg(long, short = 'd', value_parser = parse::deployment)]
+    pub deployment: Option<DeploymentName>,
+    /// Only this stage
+    #[arg(long, short = 's', value_parser = parse::stage)]
+    pub stage: Option<StageName>,
+    /// Only stages on this release
+    #[arg(long, short = 'r', value_parser = parse::release)]
+    pub release: Option<ReleaseName>,
+    /// Only this application
+    #[arg(long, short = 'a', value_parser = parse::application)]
+    pub application: Option<ApplicationName>,
+    /// Only IDAs or only MFEs
+    #[arg(long = "type", short = 't', value_enum)]
+    pub kind: Option<KindArg>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    pub filter: RowFilter,
+    /// Output format
+    #[arg(long, value_parser = formats(ROW_FORMATS), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 /// Turns the command-line filter into a model filter, rejecting names the matrix lacks so a
 /// typo is an error rather than an empty result.
 pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
     use edx_matrix_model::suggest::did_you_mean;
-    let known =
-        |what: &str, value: &Option<String>, names: Vec<&str>| -> Result<(), CommandError> {
-            if let Some(value) = value {
-                if !names.contains(&value.as_str()) {
-                    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-                    if let Some(s) = did_you_mean(value, names.iter().copied()) {
-                        e = e.with_hint(format!("did you mean `{s}`?"));
-                    }
-                    return Err(e);
+    let known = |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
+        if let Some(value) = value {
+            if !names.contains(&value) {
+                let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
+                if let Some(s) = did_you_mean(value, names.iter().copied()) {
+                    e = e.with_hint(format!("did you mean `{s}`?"));
                 }
+                return Err(e);
             }
-            Ok(())
-        };
+        }
+        Ok(())
+    };
     known(
         "deployment",
-        &filter.deployment,
+        filter.deployment.as_ref().map(DeploymentName::as_str),
         matrix.deployments.iter().map(|d| d.name.as_str()).collect(),
     )?;
     known(
         "stage",
-        &filter.stage,
+        filter.stage.as_ref().map(StageName::as_str),
         matrix.stages.iter().map(|s| s.as_str()).collect(),
     )?;
     known(
         "release",
-        &filter.release,
+        filter.release.as_ref().map(ReleaseName::as_str),
         matrix.releases.iter().map(|r| r.name.as_str()).collect(),
     )?;
     known(
         "application",
-        &filter.application,
+        filter.application.as_ref().map(ApplicationName::as_str),
         matrix
             .applications
             .iter()
@@ -49,10 +92,10 @@ pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, Comma
             .collect(),
     )?;
     Ok(Filter {
-        deployment: filter.deployment.clone(),
-        stage: filter.stage.clone(),
-        release: filter.release.clone(),
-        application: filter.application.clone(),
+        deployment: filter.deployment.as_ref().map(ToString::to_string),
+        stage: filter.stage.as_ref().map(ToString::to_string),
+        release: filter.release.as_ref().map(ToString::to_string),
+        application: filter.application.as_ref().map(ToString::to_string),
         kind: filter.kind.map(Into::into),
     })
 }
@@ -105,40 +148,13 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 
 pub use edx_matrix_interop::env::shell_quote;
 
-/// Renders one row as `KEY='value'` lines.
-pub fn env_lines(row: &Row<'_>) -> String {
-    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
-    let mut pairs = vec![
-        ("EDX_DEPLOYMENT", row.deployment.to_owned()),
-        ("EDX_STAGE", row.stage.to_owned()),
-        ("EDX_ENVIRONMENT", environment),
-        ("EDX_RELEASE", row.release.to_owned()),
-        ("EDX_APPLICATION", row.application.to_owned()),
-        ("EDX_APP_TYPE", row.kind.to_string()),
-        ("EDX_GIT_ORIGIN", row.git_origin.to_owned()),
-        ("EDX_RELEASE_BRANCH", row.release_branch.to_owned()),
-    ];
-    // A release that records no runtime leaves the variable out (issue 16).
-    if let Some(runtime) = row.runtime_version {
-        pairs.push(("EDX_RUNTIME_VERSION", runtime.to_owned()));
-    }
-    if let Some(path) = row.path {
-        pairs.push(("EDX_MFE_PATH", path.to_owned()));
-    }
-    pairs
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}\n", shell_quote(&v)))
-        .collect()
-}
-
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {
-        RowFormat::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
-        RowFormat::Table => out.print(&rows_table(&resolution.rows, true))?,
-        RowFormat::Env => {
+        Format::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
+        Format::Env => {
             let f = &args.filter;
             if f.deployment.is_none() || f.stage.is_none() || f.application.is_none() {
                 return Err(CommandError::usage(
@@ -146,31 +162,19 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
                 ));
             }
             match resolution.rows.as_slice() {
-                [row] => {
-                    // The stage's vars follow, as `EDX_VAR_<NAME>` (names are checked to be
-                    // letters, digits and `_`).
-                    let mut text = env_lines(row);
-                    let vars =
-                        edx_matrix_model::vars::of_stage(&loaded.matrix, row.deployment, row.stage);
-                    for (name, value) in vars.iter() {
-                        text.push_str(&format!(
-                            "EDX_VAR_{name}={}\n",
-                            shell_quote(&value.as_text())
-                        ));
-                    }
-                    out.print(&text)?
-                }
+                [row] => out.print(&edx_matrix_interop::env::component(&loaded.matrix, row))?,
                 [] => {
                     return Err(CommandError::usage(format!(
                         "deployment `{}` does not include `{}` on stage `{}`",
-                        f.deployment.as_deref().unwrap_or_default(),
-                        f.application.as_deref().unwrap_or_default(),
-                        f.stage.as_deref().unwrap_or_default()
+                        f.deployment.as_ref().map_or("", DeploymentName::as_str),
+                        f.application.as_ref().map_or("", ApplicationName::as_str),
+                        f.stage.as_ref().map_or("", StageName::as_str)
                     )));
                 }
                 _ => return Err(CommandError::usage("the filter matches more than one row")),
             }
         }
+        _ => out.print(&rows_table(&resolution.rows, true))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,33 +4,59 @@
 //! runbooks, then `runbooks.steps_for(release, Some(stage),
 //! first_deploy)` and `to_text()` / `to_markdown()` / serialise the [`Plan`].
 
-use crate::cli::{GlobalArgs, RunbookArgs, RunbookFormat};
+use crate::cli::GlobalArgs;
 use crate::error::CmdResult;
+use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
-use crate::names::require;
+use crate::names::{parse, require};
 use crate::output::Output;
 use edx_matrix_config::runbook::Plan;
+use edx_matrix_model::{ReleaseName, StageName};
 use std::process::ExitCode;
+
+/// The formats of `runbook`.
+const FORMATS: Allowed = &[
+    (Format::Text, "Numbered steps for a terminal"),
+    (Format::Markdown, "A Markdown checklist, for a ticket"),
+    (Format::Json, "JSON"),
+];
+
+#[derive(clap::Args, Debug)]
+pub struct RunbookArgs {
+    /// The release
+    #[arg(value_parser = parse::release)]
+    pub release: ReleaseName,
+    /// Only the steps for this stage
+    #[arg(long, short = 's', value_parser = parse::stage)]
+    pub stage: Option<StageName>,
+    /// Leave out first-deploy steps (the release already ran on the stage once)
+    #[arg(long)]
+    pub not_first_deploy: bool,
+    /// Output format
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Text)]
+    pub format: Format,
+}
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
     require(
         "release",
-        &args.release,
+        args.release.as_str(),
         m.releases.iter().map(|r| r.name.as_str()),
     )?;
-    if let Some(stage) = &args.stage {
+    let stage = args.stage.as_ref().map(StageName::as_str);
+    if let Some(stage) = stage {
         require("stage", stage, m.stages.iter().map(|s| s.as_str()))?;
     }
     let plan: Plan =
         project
             .runbooks
-            .steps_for(&args.release, args.stage.as_deref(), !args.not_first_deploy);
+            .steps_for(args.release.as_str(), stage, !args.not_first_deploy);
     match args.format {
-        RunbookFormat::Text => out.print(&plan.to_text())?,
-        RunbookFormat::Markdown => out.print(&plan.to_markdown())?,
-        RunbookFormat::Json => out.json(&plan)?,
+        Format::Markdown => out.print(&plan.to_markdown())?,
+        Format::Json => out.json(&plan)?,
+        _ => out.print(&plan.to_text())?,
     }
     Ok(ExitCode::SUCCESS)
 }

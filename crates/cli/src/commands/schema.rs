@@ -1,11 +1,17 @@
 //! `edx-matrix schema`: the JSON Schema of `edx-matrix.toml`.
 
-use crate::cli::SchemaArgs;
+use crate::args::WriteArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
 use std::path::Path;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
 
 pub fn run(out: &Output, args: &SchemaArgs) -> CmdResult {
     let mut text = serde_json::to_string_pretty(&edx_matrix_interop::schema::schema())

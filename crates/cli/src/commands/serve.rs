@@ -1,12 +1,19 @@
 //! `edx-matrix serve`: the dashboard and the read-only JSON API over the matrix.
 
-use crate::cli::{GlobalArgs, ServeArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_server::{MatrixSource, Options, ReloadReport, Server, WEBHOOK_SECRET_ENV};
 use std::io::Write;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Listen on this address (port 0 picks a free port)
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    pub addr: std::net::SocketAddr,
+}
 use std::sync::Arc;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {

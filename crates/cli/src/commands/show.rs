@@ -1,14 +1,29 @@
 //! `edx-matrix show`: the deployments x stages grid, or one deployment's components.
 
 use super::resolve::rows_table;
-use crate::cli::{GlobalArgs, ShowArgs, TableFormat};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
+use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
+use crate::names::parse;
 use crate::output::Output;
 use edx_matrix_model::suggest::did_you_mean;
-use edx_matrix_model::{Filter, Matrix, resolve};
+use edx_matrix_model::{DeploymentName, Filter, Matrix, StageName, resolve};
 use serde_json::json;
 use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    /// Show the components of this deployment
+    #[arg(value_parser = parse::deployment)]
+    pub deployment: Option<DeploymentName>,
+    /// Only this stage of the deployment
+    #[arg(value_parser = parse::stage)]
+    pub stage: Option<StageName>,
+    /// Output format
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
@@ -17,10 +32,11 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {
-            TableFormat::Table => out.print(&grid(matrix, out))?,
-            TableFormat::Json => out.json(&grid_json(matrix))?,
+            Format::Json => out.json(&grid_json(matrix))?,
+            _ => out.print(&grid(matrix, out))?,
         },
         Some(name) => {
+            let name = name.as_str();
             let Some(deployment) = matrix.deployment(name) else {
                 let mut e = CommandError::usage(format!("no deployment `{name}` in the matrix"));
                 if let Some(s) =
@@ -30,7 +46,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                 }
                 return Err(e);
             };
-            if let Some(stage) = &args.stage {
+            let stage = args.stage.as_ref().map(StageName::as_str);
+            if let Some(stage) = stage {
                 if deployment.release_of(stage).is_none() {
                     return Err(CommandError::usage(format!(
                         "deployment `{name}` has no stage `{stage}`"
@@ -47,21 +64,17 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                 }
             }
             let filter = Filter {
-                deployment: Some(name.clone()),
-                stage: args.stage.clone(),
+                deployment: Some(name.to_owned()),
+                stage: stage.map(str::to_owned),
                 ..Filter::default()
             };
             let rows = resolve(matrix, &filter).rows;
             match args.format {
-                TableFormat::Json => out.json(&super::resolve::rows_json(matrix, &rows))?,
-                TableFormat::Table => {
+                Format::Json => out.json(&super::resolve::rows_json(matrix, &rows))?,
+                _ => {
                     let mut text = String::new();
                     for pin in &deployment.stages {
-                        if args
-                            .stage
-                            .as_ref()
-                            .is_some_and(|s| *s != pin.stage.as_str())
-                        {
+                        if stage.is_some_and(|s| s != pin.stage.as_str()) {
                             continue;
                         }
                         let stage_rows: Vec<_> = rows

@@ -1,8 +1,9 @@
 //! `edx-matrix verify-refs`: every (origin, branch) the matrix resolves to, checked on its
 //! remote with one `git ls-remote` per distinct origin.
 
-use crate::cli::{GlobalArgs, TableFormat, VerifyRefsArgs};
+use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, EXIT_MATRIX};
+use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
@@ -13,6 +14,22 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct VerifyRefsArgs {
+    /// How many origins to query at once
+    #[arg(long, short = 'j', default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+    /// Seconds allowed for listing one origin's refs
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// How many more times to try an origin after a timeout or failure
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+    /// Output format
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    pub format: Format,
+}
 
 #[derive(Serialize)]
 struct JsonReport {
@@ -101,8 +118,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResul
             .collect(),
     };
     match args.format {
-        TableFormat::Json => out.json(&json)?,
-        TableFormat::Table => out.print(&render(&json))?,
+        Format::Json => out.json(&json)?,
+        _ => out.print(&render(&json))?,
     }
     Ok(if report.is_ok() {
         ExitCode::SUCCESS

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod arguments;
 mod basics;
 mod edits;
 mod git;

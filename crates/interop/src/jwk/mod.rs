@@ -6,8 +6,15 @@
 //! escaped.
 //!
 //! Private material is kept in [`Zeroizing`] strings so it is wiped from memory when dropped.
+//! Randomness comes from the caller's generator (the binary passes the operating system's), so
+//! nothing here does I/O. [`key_set`] reads and extends a public key set; [`settings`] writes
+//! the settings edx-platform's command prints.
+
+pub mod key_set;
+pub mod settings;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+use rand_core::CryptoRngCore;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{Map, Value};
@@ -58,15 +65,14 @@ pub fn is_valid_kid(kid: &str) -> bool {
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
-/// Returns a random key id of `len` upper-case letters and digits, from the operating system's
-/// random source (uniform: rejection sampling).
-pub fn random_kid(len: usize) -> String {
-    use rand_core::{OsRng, RngCore};
+/// Returns a random key id of `len` upper-case letters and digits drawn from `rng` (uniform:
+/// rejection sampling).
+pub fn random_kid(rng: &mut impl CryptoRngCore, len: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let mut out = String::with_capacity(len);
     while out.len() < len {
         let mut byte = [0u8; 1];
-        OsRng.fill_bytes(&mut byte);
+        rng.fill_bytes(&mut byte);
         // 252 = 7 * 36: larger bytes would bias the first letters.
         if byte[0] < 252 {
             out.push(char::from(ALPHABET[usize::from(byte[0]) % ALPHABET.len()]));
@@ -79,15 +85,25 @@ fn b64(n: &BigUint) -> String {
     Base64UrlUnpadded::encode_string(&n.to_bytes_be())
 }
 
-/// Generates an RSA key of `bits` bits with key id `kid`.
-pub fn generate(bits: usize, kid: &str) -> Result<KeyPair, KeygenError> {
-    if !(MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits) || bits % 8 != 0 {
+/// Returns whether `bits` is an accepted key size: [`MIN_KEY_BITS`] to [`MAX_KEY_BITS`], a
+/// multiple of 8.
+pub fn is_valid_key_size(bits: usize) -> bool {
+    (MIN_KEY_BITS..=MAX_KEY_BITS).contains(&bits) && bits % 8 == 0
+}
+
+/// Generates an RSA key of `bits` bits with key id `kid`, from `rng`.
+pub fn generate(
+    rng: &mut impl CryptoRngCore,
+    bits: usize,
+    kid: &str,
+) -> Result<KeyPair, KeygenError> {
+    if !is_valid_key_size(bits) {
         return Err(KeygenError::KeySize(bits));
     }
     if !is_valid_kid(kid) {
         return Err(KeygenError::KeyId(kid.to_owned()));
     }
-    let key = RsaPrivateKey::new(&mut rand_core::OsRng, bits)?;
+    let key = RsaPrivateKey::new(rng, bits)?;
     Ok(from_key(&key, kid))
 }
 
@@ -211,6 +227,57 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// A deterministic generator for the tests (xorshift; not for real keys).
+    pub(crate) struct TestRng(pub u64);
+
+    impl rand_core::RngCore for TestRng {
+        fn next_u32(&mut self) -> u32 {
+            (self.next_u64() >> 32) as u32
+        }
+        fn next_u64(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            rand_core::impls::fill_bytes_via_next(self, dest);
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+
+    impl rand_core::CryptoRng for TestRng {}
+
+    /// Hands out the given bytes, then zeros.
+    struct Bytes(Vec<u8>);
+
+    impl rand_core::RngCore for Bytes {
+        fn next_u32(&mut self) -> u32 {
+            rand_core::impls::next_u32_via_fill(self)
+        }
+        fn next_u64(&mut self) -> u64 {
+            rand_core::impls::next_u64_via_fill(self)
+        }
+        fn fill_bytes(&mut self, dest: &mut [u8]) {
+            for b in dest {
+                *b = if self.0.is_empty() {
+                    0
+                } else {
+                    self.0.remove(0)
+                };
+            }
+        }
+        fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+            self.fill_bytes(dest);
+            Ok(())
+        }
+    }
+
+    impl rand_core::CryptoRng for Bytes {}
+
     /// A fixed small key (test only: built from two known 64-bit primes, not generated), so
     /// the encodings can be checked against known values.
     fn fixed_key() -> RsaPrivateKey {
@@ -265,16 +332,25 @@ mod tests {
 
     #[test]
     fn key_sizes_below_2048_and_bad_kids_are_refused() {
+        let rng = &mut TestRng(7);
         assert!(matches!(
-            generate(1024, "A"),
+            generate(rng, 1024, "A"),
             Err(KeygenError::KeySize(1024))
         ));
         assert!(matches!(
-            generate(2047, "A"),
+            generate(rng, 2047, "A"),
             Err(KeygenError::KeySize(2047))
         ));
-        assert!(matches!(generate(16384, "A"), Err(KeygenError::KeySize(_))));
-        assert!(matches!(generate(2048, "abc"), Err(KeygenError::KeyId(_))));
+        assert!(matches!(
+            generate(rng, 16384, "A"),
+            Err(KeygenError::KeySize(_))
+        ));
+        assert!(matches!(
+            generate(rng, 2048, "abc"),
+            Err(KeygenError::KeyId(_))
+        ));
+        assert!(is_valid_key_size(2048) && is_valid_key_size(8192) && is_valid_key_size(4104));
+        assert!(!is_valid_key_size(2050) && !is_valid_key_size(8200));
         for bad in ["", "abc", "A-B", "A B", "Ä", &"A".repeat(65)] {
             assert!(!is_valid_kid(bad), "{bad:?}");
         }
@@ -283,11 +359,16 @@ mod tests {
 
     #[test]
     fn random_kids_use_the_alphabet_and_length() {
-        let kids: Vec<String> = (0..50).map(|_| random_kid(8)).collect();
+        let rng = &mut TestRng(0x9e37_79b9_7f4a_7c15);
+        let kids: Vec<String> = (0..50).map(|_| random_kid(rng, 8)).collect();
         assert!(kids.iter().all(|k| k.len() == 8 && is_valid_kid(k)));
         let distinct: std::collections::HashSet<_> = kids.iter().collect();
         assert_eq!(distinct.len(), kids.len());
-        assert_eq!(random_kid(20).len(), 20);
+        assert_eq!(random_kid(rng, 20).len(), 20);
+        // Byte b maps to ALPHABET[b % 36]; bytes 252 and up are skipped (they would favour the
+        // first letters).
+        let mut bytes = Bytes(vec![0, 35, 36, 252, 255, 251, 1]);
+        assert_eq!(random_kid(&mut bytes, 5), "A9A9B");
     }
 
     #[test]
