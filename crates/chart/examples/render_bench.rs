@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_chart::{Options, lead_times, timeline};
-use edx_matrix_git::history::{CommitRef, History, LeadTime, StageChange, Timeline};
+use edx_matrix_git::history::{CommitRef, History, LeadTime, Timeline, TimelineEvent};
 use std::time::Instant;
 
 fn env(name: &str, default: usize) -> usize {
@@ -58,7 +58,7 @@ fn main() {
         .map(|l| Timeline {
             deployment: format!("deployment-{:02}", l / stages.len()),
             stage: stages[l % stages.len()].to_owned(),
-            changes: vec![StageChange {
+            changes: vec![TimelineEvent {
                 release: Some(releases[0].clone()),
                 commit: commits[0].clone(),
             }],
@@ -69,7 +69,7 @@ fn main() {
             let lane = (i * 7 + k * 13) % lanes;
             let t = &mut timelines[lane];
             let next = (t.changes.len()) % releases.len();
-            t.changes.push(StageChange {
+            t.changes.push(TimelineEvent {
                 release: Some(releases[next].clone()),
                 commit: commit.clone(),
             });

@@ -1,4 +1,4 @@
-//! Located diagnostics: a model [`Problem`](edx_matrix_model::Problem) or a format error, placed in
+//! Located diagnostics: a model [`MatrixProblem`](edx_matrix_model::MatrixProblem) or a format error, placed in
 //! a source file, rendered for a terminal or as JSON.
 
 use crate::excerpt::{Excerpt, LineIndex};

@@ -29,7 +29,6 @@
 
 pub mod catalogue;
 pub mod diagnostic;
-pub mod edit;
 pub mod example;
 mod excerpt;
 pub mod interchange;

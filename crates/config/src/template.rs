@@ -2,7 +2,10 @@
 //!
 //! A block of the release map covers several (release, deployment) pairs; a value such as
 //! `acme/{release}` is written once and becomes `acme/ulmo` in the entry for `ulmo`. `{{` and
-//! `}}` stand for literal braces.
+//! `}}` stand for literal braces. The braces are parsed by the one brace-template parser,
+//! [`edx_matrix_model::brace_template`].
+
+use edx_matrix_model::brace_template;
 
 /// One piece of a parsed template.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -18,70 +21,37 @@ pub struct Template {
     pieces: Vec<Piece>,
 }
 
-/// Why a template does not parse, with the byte offset in the value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TemplateError {
-    /// Offset of the bad brace in the value.
-    pub offset: usize,
-    /// Length of the bad part (the whole placeholder, or one brace).
-    pub len: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// Why a template does not parse (the one brace-template error, located in the value).
+pub use edx_matrix_model::brace_template::TemplateSyntaxError;
+
+/// The placeholders of release-map values.
+const PLACEHOLDERS: &[&str] = &["release", "deployment"];
 
 impl Template {
     /// Parses `text`; `{release}`, `{deployment}`, `{{` and `}}` are recognised.
-    pub fn parse(text: &str) -> Result<Template, TemplateError> {
+    pub fn parse(text: &str) -> Result<Template, TemplateSyntaxError> {
+        let parsed = brace_template::parse(text, PLACEHOLDERS, |other| {
+            format!(
+                "unknown placeholder `{{{other}}}`; only `{{release}}` and `{{deployment}}` exist"
+            )
+        })?;
         let mut pieces = Vec::new();
         let mut literal = String::new();
-        let mut rest = text;
-        let mut offset = 0;
-        while let Some(i) = rest.find(['{', '}']) {
-            literal.push_str(&rest[..i]);
-            let tail = &rest[i..];
-            let consumed = if tail.starts_with("{{") {
-                literal.push('{');
-                2
-            } else if tail.starts_with("}}") {
-                literal.push('}');
-                2
-            } else if tail.starts_with('}') {
-                return Err(TemplateError {
-                    offset: offset + i,
-                    len: 1,
-                    message: "unmatched `}` (write `}}` for a literal brace)".to_owned(),
-                });
-            } else {
-                let Some(end) = tail.find('}') else {
-                    return Err(TemplateError {
-                        offset: offset + i,
-                        len: 1,
-                        message: "unclosed `{` (write `{{` for a literal brace)".to_owned(),
-                    });
-                };
-                let piece = match &tail[1..end] {
-                    "release" => Piece::Release,
-                    "deployment" => Piece::Deployment,
-                    other => {
-                        return Err(TemplateError {
-                            offset: offset + i,
-                            len: end + 1,
-                            message: format!(
-                                "unknown placeholder `{{{other}}}`; only `{{release}}` and `{{deployment}}` exist"
-                            ),
-                        });
+        for piece in parsed {
+            match piece {
+                brace_template::Piece::Literal(text) => literal.push_str(text),
+                brace_template::Piece::Placeholder(name) => {
+                    if !literal.is_empty() {
+                        pieces.push(Piece::Literal(std::mem::take(&mut literal)));
                     }
-                };
-                if !literal.is_empty() {
-                    pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                    pieces.push(if name == "release" {
+                        Piece::Release
+                    } else {
+                        Piece::Deployment
+                    });
                 }
-                pieces.push(piece);
-                end + 1
-            };
-            rest = &tail[consumed..];
-            offset += i + consumed;
+            }
         }
-        literal.push_str(rest);
         if !literal.is_empty() {
             pieces.push(Piece::Literal(literal));
         }

@@ -3,21 +3,23 @@
 //! from a deployment's first stage to its last. `edx-matrix history` prints it and the
 //! dashboard of `edx-matrix serve` shows it.
 
+mod builder;
+mod dates;
+mod pins;
+mod revisions;
+
 use crate::{FileCommit, GitError, LocalRepo};
+use builder::Builder;
+pub use dates::{epoch_seconds, format_duration};
 use edx_matrix_config::Loaded;
-use edx_matrix_model::Matrix;
-use edx_matrix_model::calendar::days_from_civil;
 use edx_matrix_project::{Project, SourceFormat};
+pub use narrow::parse_day;
+use revisions::load_revisions;
 use serde::Serialize;
-use std::collections::HashMap;
-use std::num::NonZeroUsize;
 use std::path::Path;
-use std::thread;
 
 pub mod example;
 mod narrow;
-
-pub use narrow::parse_day;
 
 /// The commit a change landed in.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
@@ -52,7 +54,7 @@ impl CommitRef {
 
 /// A stage's release changing in a commit; `release` is `None` when the stage was removed.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
-pub struct StageChange {
+pub struct TimelineEvent {
     /// The release the stage runs from this commit on.
     pub release: Option<String>,
     /// The commit that made the change.
@@ -67,7 +69,7 @@ pub struct Timeline {
     /// The stage.
     pub stage: String,
     /// Every change of the stage's release, oldest first.
-    pub changes: Vec<StageChange>,
+    pub changes: Vec<TimelineEvent>,
 }
 
 /// When a release first reached the first and the last stage of a deployment.
@@ -148,177 +150,6 @@ impl History {
     pub fn previous(&self, hash: &str) -> Option<&CommitRef> {
         let at = self.commits.iter().position(|c| c.hash == hash)?;
         at.checked_sub(1).map(|i| &self.commits[i])
-    }
-}
-
-/// What the timelines need from one revision's matrix: the stages in promotion order and, per
-/// deployment, the release of each stage. Far smaller than the matrix, so a long history can be
-/// held in memory.
-#[derive(Debug)]
-pub(crate) struct Pins {
-    stages: Vec<String>,
-    releases: Vec<String>,
-    /// (deployment, [(stage, release)]), in file order.
-    deployments: Vec<(String, Vec<(String, String)>)>,
-}
-
-impl From<&Matrix> for Pins {
-    fn from(matrix: &Matrix) -> Self {
-        Pins {
-            stages: matrix.stages.iter().map(ToString::to_string).collect(),
-            releases: matrix.releases.iter().map(|r| r.name.to_string()).collect(),
-            deployments: matrix
-                .deployments
-                .iter()
-                .map(|d| {
-                    let stages = d
-                        .stages
-                        .iter()
-                        .map(|pin| (pin.stage.to_string(), pin.release.to_string()))
-                        .collect();
-                    (d.name.to_string(), stages)
-                })
-                .collect(),
-        }
-    }
-}
-
-/// Builds timelines from matrices in commit order (oldest first). `matrices` yields, for each
-/// commit, the matrix or why it was skipped.
-struct Builder<'a> {
-    deployment: Option<&'a str>,
-    timelines: Vec<Timeline>,
-    slots: HashMap<(String, String), usize>,
-    leads: Vec<LeadTime>,
-    lead_slots: HashMap<(String, String), usize>,
-    seen_deployments: Vec<String>,
-    first_stage: Option<String>,
-    last_stage: Option<String>,
-    /// The releases of each readable revision, oldest first.
-    releases: Vec<Vec<String>>,
-    /// The stages of each readable revision, oldest first.
-    stages: Vec<Vec<String>>,
-}
-
-impl<'a> Builder<'a> {
-    fn new(deployment: Option<&'a str>) -> Self {
-        Builder {
-            deployment,
-            timelines: Vec::new(),
-            slots: HashMap::new(),
-            leads: Vec::new(),
-            lead_slots: HashMap::new(),
-            seen_deployments: Vec::new(),
-            first_stage: None,
-            last_stage: None,
-            releases: Vec::new(),
-            stages: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, commit: &CommitRef, pins: &Pins) {
-        let first = pins.stages.first().cloned();
-        let last = pins.stages.last().cloned();
-        if self.releases.last() != Some(&pins.releases) {
-            self.releases.push(pins.releases.clone());
-        }
-        if self.stages.last() != Some(&pins.stages) {
-            self.stages.push(pins.stages.clone());
-        }
-        let mut present = Vec::new();
-        for (name, stages) in &pins.deployments {
-            let name = name.as_str();
-            if !self.seen_deployments.iter().any(|s| s == name) {
-                self.seen_deployments.push(name.to_owned());
-            }
-            if self.deployment.is_some_and(|want| want != name) {
-                continue;
-            }
-            for (stage, release) in stages {
-                let key = (name.to_owned(), stage.clone());
-                let release = release.clone();
-                let slot = *self.slots.entry(key.clone()).or_insert_with(|| {
-                    self.timelines.push(Timeline {
-                        deployment: key.0.clone(),
-                        stage: key.1.clone(),
-                        changes: Vec::new(),
-                    });
-                    self.timelines.len() - 1
-                });
-                present.push(slot);
-                let changes = &mut self.timelines[slot].changes;
-                if changes.last().map(|c| c.release.as_deref()) != Some(Some(release.as_str())) {
-                    changes.push(StageChange {
-                        release: Some(release.clone()),
-                        commit: commit.clone(),
-                    });
-                }
-                let at_first = first.as_ref() == Some(stage);
-                let at_last = last.as_ref() == Some(stage);
-                if at_first || at_last {
-                    let lead_key = (name.to_owned(), release.clone());
-                    let slot = *self.lead_slots.entry(lead_key).or_insert_with(|| {
-                        self.leads.push(LeadTime {
-                            deployment: name.to_owned(),
-                            release: release.clone(),
-                            first_stage: None,
-                            last_stage: None,
-                            seconds: None,
-                        });
-                        self.leads.len() - 1
-                    });
-                    let lead = &mut self.leads[slot];
-                    if at_first && lead.first_stage.is_none() {
-                        lead.first_stage = Some(commit.clone());
-                    }
-                    if at_last && lead.last_stage.is_none() {
-                        lead.last_stage = Some(commit.clone());
-                    }
-                }
-            }
-        }
-        // Stages that disappeared in this revision.
-        for (slot, timeline) in self.timelines.iter_mut().enumerate() {
-            let still_there = present.contains(&slot);
-            let was_there = timeline.changes.last().is_some_and(|c| c.release.is_some());
-            if !still_there && was_there {
-                timeline.changes.push(StageChange {
-                    release: None,
-                    commit: commit.clone(),
-                });
-            }
-        }
-        self.first_stage = first;
-        self.last_stage = last;
-    }
-
-    /// The names of every revision, newest revision's order first.
-    fn all(names: &[Vec<String>]) -> Vec<String> {
-        let mut all: Vec<String> = Vec::new();
-        for names in names.iter().rev() {
-            for r in names {
-                if !all.contains(r) {
-                    all.push(r.clone());
-                }
-            }
-        }
-        all
-    }
-
-    fn finish(mut self) -> (Vec<Timeline>, Vec<LeadTime>, Option<String>, Option<String>) {
-        for lead in &mut self.leads {
-            if let (Some(a), Some(b)) = (&lead.first_stage, &lead.last_stage) {
-                if let (Some(start), Some(end)) = (epoch_seconds(&a.date), epoch_seconds(&b.date)) {
-                    lead.seconds = (end >= start).then_some(end - start);
-                }
-            }
-        }
-        (
-            self.timelines,
-            self.leads,
-            self.first_stage,
-            self.last_stage,
-        )
     }
 }
 
@@ -451,124 +282,10 @@ pub fn first_error(loaded: &Loaded) -> String {
     )
 }
 
-/// Loads the text of each revision (or takes why it has none), in order: the matrix's stage pins,
-/// or why the revision is skipped. Loading is almost all of `history`'s time, so a long history is split
-/// into contiguous runs loaded on one thread per core (at most 8).
-fn load_revisions(
-    revisions: Vec<Revision>,
-    format: Option<SourceFormat>,
-) -> Vec<Result<Pins, String>> {
-    let load = |revision: Revision| -> Result<Pins, String> {
-        let path = &revision.path;
-        let name = format!("{}:{path}", revision.commit.short_hash);
-        let loaded = match format {
-            Some(format) => Project::from_text(name, format, revision.text?),
-            None => load_text(Path::new(path), name, revision.text?),
-        };
-        if loaded.has_errors() {
-            Err(first_error(&loaded.loaded))
-        } else {
-            Ok(Pins::from(loaded.matrix()))
-        }
-    };
-    let threads = thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .min(8);
-    if threads < 2 || revisions.len() < 2 * PER_THREAD_AT_LEAST {
-        return revisions.into_iter().map(load).collect();
-    }
-    let run = revisions.len().div_ceil(threads).max(PER_THREAD_AT_LEAST);
-    let mut items = revisions.into_iter();
-    let mut runs = Vec::new();
-    loop {
-        let next: Vec<_> = items.by_ref().take(run).collect();
-        if next.is_empty() {
-            break;
-        }
-        runs.push(next);
-    }
-    thread::scope(|scope| {
-        let handles: Vec<_> = runs
-            .into_iter()
-            .map(|run| scope.spawn(move || run.into_iter().map(load).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
-/// Below this many revisions per thread, starting threads costs more than it saves.
-const PER_THREAD_AT_LEAST: usize = 32;
-
-/// Formats a duration in seconds as days and hours (`19d 4h`).
-pub fn format_duration(seconds: i64) -> String {
-    let hours = seconds / 3600;
-    let (days, hours) = (hours / 24, hours % 24);
-    if days == 0 && hours == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{days}d {hours}h")
-    }
-}
-
-/// Parses a strict ISO 8601 date as git prints it (`2024-06-01T12:00:00+02:00`, or with `Z`)
-/// into seconds since the Unix epoch.
-pub fn epoch_seconds(date: &str) -> Option<i64> {
-    let b = date.as_bytes();
-    let num = |from: usize, to: usize| -> Option<i64> { date.get(from..to)?.parse().ok() };
-    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(10) != Some(&b'T') {
-        return None;
-    }
-    let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
-    let (hour, minute, second) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    let offset = match b.get(19) {
-        Some(b'Z') => 0,
-        Some(sign @ (b'+' | b'-')) => {
-            let minutes = num(20, 22)? * 60 + num(23, 25)?;
-            if *sign == b'+' { minutes } else { -minutes }
-        }
-        _ => return None,
-    };
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return None;
-    }
-    Some(
-        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-            - offset * 60,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_git_dates() {
-        assert_eq!(epoch_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(epoch_seconds("1970-01-02T02:00:00+02:00"), Some(86_400));
-        assert_eq!(
-            epoch_seconds("2024-03-01T00:00:00+00:00"),
-            Some(1_709_251_200)
-        );
-        assert_eq!(
-            epoch_seconds("2000-02-29T12:30:00-01:30"),
-            Some(951_832_800)
-        );
-        assert_eq!(epoch_seconds("yesterday"), None);
-        assert_eq!(epoch_seconds("2024-13-01T00:00:00Z"), None);
-    }
-
-    #[test]
-    fn formats_durations() {
-        assert_eq!(format_duration(19 * 86_400 + 4 * 3600 + 59), "19d 4h");
-        assert_eq!(format_duration(3 * 3600), "0d 3h");
-        assert_eq!(format_duration(120), "2m");
-    }
+    use revisions::PER_THREAD_AT_LEAST;
 
     /// Enough revisions to load on several threads: every outcome stays with its revision.
     #[test]

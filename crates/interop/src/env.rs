@@ -67,7 +67,7 @@ pub fn render(
         ("EDX_STAGE".to_owned(), stage.to_owned()),
         (
             "EDX_ENVIRONMENT".to_owned(),
-            format!("{deployment}-{}", stage.to_lowercase()),
+            edx_matrix_model::environment::label(deployment, stage),
         ),
         ("EDX_RELEASE".to_owned(), release.to_owned()),
         (

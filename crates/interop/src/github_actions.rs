@@ -56,7 +56,7 @@ pub fn include(matrix: &Matrix, filter: &Filter) -> Include {
                 git_origin: r.git_origin.to_owned(),
                 release_branch: r.release_branch.to_owned(),
                 runtime_version: r.runtime_version.map(str::to_owned),
-                environment: format!("{}-{}", r.deployment, r.stage.to_lowercase()),
+                environment: edx_matrix_model::environment::label(r.deployment, r.stage),
                 path: r.path.map(str::to_owned),
             })
             .collect(),

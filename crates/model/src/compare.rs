@@ -38,7 +38,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A stage whose release changed, appeared or disappeared.
 #[derive(Serialize, Debug, PartialEq, Eq)]
-pub struct StageChange {
+pub struct StageDiff {
     /// The deployment.
     pub deployment: String,
     /// The stage.
@@ -185,7 +185,7 @@ pub struct Redeploy {
 #[derive(Serialize, Debug, PartialEq, Eq)]
 pub struct Comparison {
     /// Stages whose release changed, appeared or disappeared.
-    pub stages: Vec<StageChange>,
+    pub stages: Vec<StageDiff>,
     /// Releases added, removed or redefined.
     pub releases: Vec<ReleaseChange>,
     /// Resolved rows added, removed or changed.
@@ -236,14 +236,14 @@ fn pins(matrix: &Matrix) -> Vec<((&str, &str), &str)> {
         .collect()
 }
 
-fn stage_changes(old: &Matrix, new: &Matrix) -> Vec<StageChange> {
+fn stage_changes(old: &Matrix, new: &Matrix) -> Vec<StageDiff> {
     let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
     let new_pins = pins(new);
     let new_keys: BTreeSet<_> = new_pins.iter().map(|(k, _)| *k).collect();
     let mut changes = Vec::new();
     let mut push = |key: (&str, &str), o: Option<&str>, n: Option<&str>| {
         if o != n {
-            changes.push(StageChange {
+            changes.push(StageDiff {
                 deployment: key.0.to_owned(),
                 stage: key.1.to_owned(),
                 old: o.map(str::to_owned),

@@ -27,6 +27,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod brace_template;
 pub mod calendar;
 pub mod check;
 pub mod code;
@@ -43,7 +44,7 @@ pub mod suggest;
 pub mod url;
 pub mod vars;
 
-pub use check::{Problem, Subject, check};
+pub use check::{MatrixProblem, Subject, check};
 pub use code::{Code, Severity};
 pub use matrix::{
     AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,

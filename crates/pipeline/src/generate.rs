@@ -12,7 +12,7 @@ use crate::concourse::{
 };
 use crate::identifier::{name as whole_name, part};
 use crate::settings::{Gate, NamedResource, Settings, TaskSource, TaskSpec};
-use crate::template::{self, Vars};
+use crate::template::{self, PlaceholderValues};
 use edx_matrix_model::{AppKind, Filter, Matrix, resolve};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -219,7 +219,7 @@ fn params(chain: &Chain<'_>, stage: Option<(&str, &str)>) -> IndexMap<String, St
 fn task_step(
     name: &str,
     spec: &TaskSpec,
-    vars: &Vars<'_>,
+    vars: &PlaceholderValues<'_>,
     inputs: &[&str],
     builds: bool,
     mut params: IndexMap<String, String>,
@@ -324,7 +324,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
     let mut groups: IndexMap<String, Vec<String>> = IndexMap::new();
     for chain in &chains {
         let names = Names::of(chain);
-        let vars = Vars {
+        let vars = PlaceholderValues {
             release: chain.release,
             deployment: chain.deployment,
             application: chain.application,

@@ -4,14 +4,15 @@
 //! They are allowed in artifact `source`/`params`, task `params` and an inline task's image
 //! `tag` — values the pipeline hands to resources or as environment variables — and never in
 //! an inline task's `run`, so no matrix value is ever part of a command line. Concourse
-//! `((vars))` use parentheses and pass through untouched.
+//! `((vars))` use parentheses and pass through untouched. The braces are parsed by the one
+//! brace-template parser, [`edx_matrix_model::brace_template`].
 
 /// The placeholder names.
 pub const PLACEHOLDERS: &[&str] = &["release", "deployment", "application", "runtime", "family"];
 
 /// The values placeholders stand for in one chain of jobs.
 #[derive(Clone, Copy, Debug)]
-pub struct Vars<'a> {
+pub struct PlaceholderValues<'a> {
     /// The release.
     pub release: &'a str,
     /// The deployment.
@@ -24,77 +25,32 @@ pub struct Vars<'a> {
     pub family: &'a str,
 }
 
-/// Why a value is not a valid template: a byte offset and a message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TemplateError {
-    /// Offset of the offending brace.
-    pub offset: usize,
-    /// What is wrong.
-    pub message: String,
-}
+/// Why a value is not a valid template (the one brace-template error, located in the value).
+pub use edx_matrix_model::brace_template::TemplateSyntaxError;
 
-enum Piece<'t> {
-    Literal(&'t str),
-    Var(&'t str),
-}
+use edx_matrix_model::brace_template::{self, Piece};
 
-fn pieces(text: &str) -> Result<Vec<Piece<'_>>, TemplateError> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    let mut offset = 0;
-    while let Some(i) = rest.find(['{', '}']) {
-        out.push(Piece::Literal(&rest[..i]));
-        let tail = &rest[i..];
-        let used = if tail.starts_with("{{") {
-            out.push(Piece::Literal("{"));
-            2
-        } else if tail.starts_with("}}") {
-            out.push(Piece::Literal("}"));
-            2
-        } else if tail.starts_with('}') {
-            return Err(TemplateError {
-                offset: offset + i,
-                message: "unmatched `}` (write `}}` for a literal brace)".to_owned(),
-            });
-        } else {
-            let Some(end) = tail.find('}') else {
-                return Err(TemplateError {
-                    offset: offset + i,
-                    message: "unclosed `{` (write `{{` for a literal brace)".to_owned(),
-                });
-            };
-            let name = &tail[1..end];
-            if !PLACEHOLDERS.contains(&name) {
-                return Err(TemplateError {
-                    offset: offset + i,
-                    message: format!(
-                        "unknown placeholder `{{{name}}}` (expected one of {})",
-                        PLACEHOLDERS
-                            .iter()
-                            .map(|p| format!("`{{{p}}}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
-            }
-            out.push(Piece::Var(name));
-            end + 1
-        };
-        offset += i + used;
-        rest = &rest[i + used..];
-    }
-    out.push(Piece::Literal(rest));
-    Ok(out)
+fn pieces(text: &str) -> Result<Vec<Piece<'_>>, TemplateSyntaxError> {
+    brace_template::parse(text, PLACEHOLDERS, |name| {
+        format!(
+            "unknown placeholder `{{{name}}}` (expected one of {})",
+            PLACEHOLDERS
+                .iter()
+                .map(|p| format!("`{{{p}}}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 /// Checks that `text` is a valid template.
-pub fn check(text: &str) -> Result<(), TemplateError> {
+pub fn check(text: &str) -> Result<(), TemplateSyntaxError> {
     pieces(text).map(|_| ())
 }
 
 /// Returns `text` with its placeholders replaced; a value that is not a valid template (which
 /// the settings reader has already reported) is returned unchanged.
-pub fn render(text: &str, vars: &Vars<'_>) -> String {
+pub fn render(text: &str, vars: &PlaceholderValues<'_>) -> String {
     let Ok(pieces) = pieces(text) else {
         return text.to_owned();
     };
@@ -102,18 +58,18 @@ pub fn render(text: &str, vars: &Vars<'_>) -> String {
     for piece in pieces {
         out.push_str(match piece {
             Piece::Literal(s) => s,
-            Piece::Var("release") => vars.release,
-            Piece::Var("deployment") => vars.deployment,
-            Piece::Var("application") => vars.application,
-            Piece::Var("runtime") => vars.runtime,
-            Piece::Var(_) => vars.family,
+            Piece::Placeholder("release") => vars.release,
+            Piece::Placeholder("deployment") => vars.deployment,
+            Piece::Placeholder("application") => vars.application,
+            Piece::Placeholder("runtime") => vars.runtime,
+            Piece::Placeholder(_) => vars.family,
         });
     }
     out
 }
 
 /// Returns `value` with placeholders replaced in every string inside it.
-pub fn render_value(value: &serde_json::Value, vars: &Vars<'_>) -> serde_json::Value {
+pub fn render_value(value: &serde_json::Value, vars: &PlaceholderValues<'_>) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::String(s) => Value::String(render(s, vars)),
@@ -140,7 +96,7 @@ pub fn mentions_placeholder(text: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
-    const VARS: Vars<'static> = Vars {
+    const VARS: PlaceholderValues<'static> = PlaceholderValues {
         release: "ulmo",
         deployment: "campus",
         application: "learning",

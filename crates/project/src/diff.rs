@@ -4,7 +4,7 @@
 use crate::Project;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{
-    Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageChange,
+    Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff,
 };
 use edx_matrix_pipeline::impact::{PipelineImpact, impact};
 use serde::Serialize;
@@ -17,7 +17,7 @@ pub struct ProjectDiff {
     /// What the new side is called.
     pub head: String,
     /// The stages whose release changes.
-    pub stages: Vec<StageChange>,
+    pub stages: Vec<StageDiff>,
     /// The releases added, removed or redefined.
     pub releases: Vec<ReleaseChange>,
     /// The resolved rows added, removed or changed.

@@ -34,7 +34,8 @@ pub use format::{SourceFormat, format_of, is_python_package};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 
-use edx_matrix_config::runbook::{Operations, Runbooks};
+use edx_matrix_config::operations::Operations;
+use edx_matrix_config::runbook::Runbooks;
 use edx_matrix_config::toml_load::TomlSourceMap;
 use edx_matrix_config::{
     Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,

@@ -1,7 +1,7 @@
 //! The editing commands: `upgrade`, `promote`, `set`, `include`, `exclude`, `release add|retire`,
 //! `app add|remove` and `fmt`.
 //!
-//! The edits themselves are pure functions in `edx_matrix_config::edit`; this module does the
+//! The edits themselves are pure functions in `edx_matrix_edit`; this module does the
 //! I/O around them, the same for every command: lock the file, read it, refuse a file that
 //! already has errors, edit, re-validate the result and refuse (printing the diagnostics, the
 //! file untouched) when the edit would add errors, print the unified diff, then replace the
@@ -20,12 +20,12 @@ use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::edit::entry::{Override, Patch, Target};
-use edx_matrix_config::edit::{self, Base, EditError, EditOutcome};
 use edx_matrix_config::example;
 use edx_matrix_config::runbook::due::due_after;
 use edx_matrix_config::runbook::{Origin, Plan};
 use edx_matrix_config::text_form::TextForm;
+use edx_matrix_edit::entry::{Override, Patch, Target};
+use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
 use edx_matrix_project::{Project, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;

@@ -7,7 +7,7 @@ use crate::matrix_file;
 use crate::names::{parse, require};
 use crate::output::Output;
 use edx_matrix_config::operations::logql;
-use edx_matrix_config::runbook::{grafana_url_problem, is_valid_datasource_uid};
+use edx_matrix_config::operations::{grafana_url_problem, is_valid_datasource_uid};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{DeploymentName, StageName};
 use serde_json::json;

@@ -7,10 +7,9 @@
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::json;
 
-/// The `environment` label of a deployment stage: `<deployment>-<stage in lower case>`.
-pub fn environment(deployment: &str, stage: &str) -> String {
-    edx_matrix_model::environment::label(deployment, stage)
-}
+/// The `environment` label of a deployment stage: `<deployment>-<stage in lower case>` (the one
+/// environment-label function, under the name the LogQL queries use).
+pub use edx_matrix_model::environment::label as environment;
 
 /// Returns `value` as a double-quoted LogQL string literal.
 pub fn quote(value: &str) -> String {

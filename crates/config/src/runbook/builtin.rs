@@ -6,7 +6,7 @@
 //! Keep it small and sourced (see `docs/runbooks.md`): a command goes in only when its source
 //! names it; otherwise the step says to check the upstream release notes.
 
-use super::{Step, When};
+use super::{RunbookStep, When};
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, value};
 
 /// One built-in step.
@@ -69,11 +69,11 @@ const KNOWN: &[Known] = &[
 ];
 
 /// Returns the built-in steps for `release`: the every-release steps, then its own.
-pub fn steps(release: &str) -> Vec<Step> {
+pub fn steps(release: &str) -> Vec<RunbookStep> {
     KNOWN
         .iter()
         .filter(|k| k.release.is_none_or(|r| r == release))
-        .map(|k| Step {
+        .map(|k| RunbookStep {
             text: k.text.to_owned(),
             command: k.command.map(str::to_owned),
             when: k.when,
@@ -115,7 +115,7 @@ pub fn insert(doc: &mut DocumentMut, release: &str) -> bool {
     true
 }
 
-fn step_table(step: &Step) -> Table {
+fn step_table(step: &RunbookStep) -> Table {
     let mut table = Table::new();
     table.insert("text", value(step.text.as_str()));
     if let Some(command) = &step.command {

@@ -1,7 +1,10 @@
 #![allow(clippy::unwrap_used)]
 
+use super::read::bad_char;
 use super::*;
+use crate::operations::{Operations, grafana_url_problem, is_valid_datasource_uid};
 use crate::{Location, Source, load_toml};
+use edx_matrix_model::Code;
 
 const BASE: &str = r#"stages = ["CI", "QA", "Production"]
 [releases]
@@ -78,7 +81,7 @@ fn a_good_runbook_has_no_diagnostics_and_reads_back() {
     assert_eq!(steps.len(), 2);
     assert_eq!(
         steps[0],
-        Step {
+        RunbookStep {
             text: "Generate keys".into(),
             command: Some("edx-matrix jwt-keygen".into()),
             when: When::FirstDeploy,
@@ -340,14 +343,14 @@ fn sample_plan(stage: Option<&str>) -> Plan {
         first_deploy: true,
         origin: Origin::Matrix,
         steps: vec![
-            Step {
+            RunbookStep {
                 text: "Generate keys\nthen store them".into(),
                 command: Some("edx-matrix jwt-keygen".into()),
                 when: When::FirstDeploy,
                 stages: vec!["CI".into()],
                 source: Some("notes".into()),
             },
-            Step {
+            RunbookStep {
                 text: "Check `x`".into(),
                 command: Some("echo ```".into()),
                 when: When::EveryDeploy,

@@ -205,7 +205,7 @@ pub fn optional(v: Option<&Val>, what: &str) -> Result<Option<String>, Error> {
 }
 
 /// A release of the catalogue: its name and the value `self.<release field>` holds.
-pub struct ReleaseDef {
+pub struct CatalogueRelease {
     /// The name.
     pub name: String,
     /// The Python value (a member or a string).
@@ -221,14 +221,14 @@ pub fn releases(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     at: &Loc,
-) -> Result<Vec<ReleaseDef>, Error> {
+) -> Result<Vec<CatalogueRelease>, Error> {
     match &ec.releases {
         ReleaseType::Enum(e) => {
             let en = &ctx.syms.enums[*e];
             let mut out = Vec::new();
             for (i, m) in en.members.iter().enumerate() {
                 let (v, _) = ctx.bound(*e, i)?;
-                out.push(ReleaseDef {
+                out.push(CatalogueRelease {
                     name: string(&v, &format!("the value of release `{}`", m.name))?,
                     value: Val {
                         v: Value::Member(*e, i),
@@ -242,7 +242,7 @@ pub fn releases(
         }
         ReleaseType::Literal(names) => Ok(names
             .iter()
-            .map(|n| ReleaseDef {
+            .map(|n| CatalogueRelease {
                 name: n.clone(),
                 value: Val {
                     v: Value::Str(n.clone()),
@@ -396,7 +396,7 @@ pub fn applications(
 pub fn release(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
-    r: &ReleaseDef,
+    r: &CatalogueRelease,
     flags: [&Option<String>; 2],
     special: &mut Vec<usize>,
     special_runtime: &mut Vec<usize>,

@@ -68,7 +68,7 @@ pub struct MfeEntry {
 
 /// Everything the plugin and the README say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Plan {
+pub struct PluginPlan {
     /// `CONFIG_OVERRIDES`: (setting, value).
     pub overrides: Vec<(String, String)>,
     /// `CONFIG_OVERRIDES` from the stage's `TUTOR_*` vars, typed (see [`super::vars`]).
@@ -92,7 +92,7 @@ pub struct Plan {
     pub warnings: Vec<String>,
 }
 
-impl Plan {
+impl PluginPlan {
     fn plugin(&mut self, name: &'static str) {
         if !self.plugins.contains(&name) {
             self.plugins.push(name);
@@ -101,8 +101,8 @@ impl Plan {
 }
 
 /// Builds the plan for the `rows` of one stage running `release`.
-pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Plan {
-    let mut plan = Plan::default();
+pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> PluginPlan {
+    let mut plan = PluginPlan::default();
     if let Some(release) = release {
         plan.target = Some(versions::target(release));
         plan.overrides.push((
@@ -169,7 +169,7 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Pla
 }
 
 /// The edx-platform Python: a full version becomes the `PYTHON_VERSION` build argument.
-fn python(plan: &mut Plan, row: &Row<'_>) {
+fn python(plan: &mut PluginPlan, row: &Row<'_>) {
     // No runtime in the matrix: Tutor's image keeps its own Python.
     let Some(version) = row.runtime_version else {
         return;
@@ -188,7 +188,7 @@ fn python(plan: &mut Plan, row: &Row<'_>) {
     }
 }
 
-fn mfes(plan: &mut Plan, matrix: &Matrix, rows: &[&Row<'_>]) {
+fn mfes(plan: &mut PluginPlan, matrix: &Matrix, rows: &[&Row<'_>]) {
     if rows.is_empty() {
         return;
     }
@@ -240,7 +240,7 @@ fn mfes(plan: &mut Plan, matrix: &Matrix, rows: &[&Row<'_>]) {
 }
 
 /// One Node image for every MFE: the version most MFEs need (the first of them on a tie).
-fn node(plan: &mut Plan, rows: &[&Row<'_>]) {
+fn node(plan: &mut PluginPlan, rows: &[&Row<'_>]) {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     // MFEs without a Node version in the matrix take whatever image is chosen.
     for runtime in rows.iter().filter_map(|row| row.runtime_version) {

@@ -108,7 +108,7 @@ pub fn export(
     plan.settings = settings;
     plan.warnings.extend(warnings);
     let name = plugin_name(deployment, stage);
-    let names = plugin::Names {
+    let names = plugin::PluginNames {
         plugin: &name,
         deployment,
         stage,

@@ -1,11 +1,11 @@
 //! The Tutor plugin: one Python module for `tutor plugins install PATH`.
 
-use super::mapping::Plan;
+use super::mapping::PluginPlan;
 use super::quoted;
 use super::versions::{self, TutorTarget};
 
 /// What the plugin's docstring and warnings name.
-pub struct Names<'a> {
+pub struct PluginNames<'a> {
     /// The plugin's name (its file name without `.py`).
     pub plugin: &'a str,
     /// The deployment.
@@ -17,8 +17,8 @@ pub struct Names<'a> {
 }
 
 /// Renders the plugin's Python source.
-pub fn render(names: &Names<'_>, plan: &Plan) -> String {
-    let Names {
+pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
+    let PluginNames {
         plugin,
         deployment,
         stage,
@@ -116,7 +116,7 @@ pub fn render(names: &Names<'_>, plan: &Plan) -> String {
 }
 
 /// The load-time warning when the running Tutor is not the one the release needs.
-fn version_check(names: &Names<'_>, target: Option<TutorTarget>) -> String {
+fn version_check(names: &PluginNames<'_>, target: Option<TutorTarget>) -> String {
     let release = quoted(names.release);
     match target {
         Some(TutorTarget::Major(major)) => {

@@ -1,12 +1,12 @@
 //! The README.md written next to the plugin: the exact commands, and what is not mapped.
 
-use super::mapping::Plan;
-use super::plugin::Names;
+use super::mapping::PluginPlan;
+use super::plugin::PluginNames;
 use super::versions::{self, TutorTarget};
 
 /// Renders README.md.
-pub fn render(names: &Names<'_>, plan: &Plan) -> String {
-    let Names {
+pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
+    let PluginNames {
         plugin,
         deployment,
         stage,

@@ -23,7 +23,7 @@ pub struct TemplateOutput {
 
 /// Why a template produced no pipelines, located in a template file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TemplateError {
+pub struct ScriptError {
     /// The file, relative to the matrix file's directory (or the library's name).
     pub file: String,
     /// The 1-based line.
@@ -127,7 +127,7 @@ fn def_position(text: &str) -> (usize, usize) {
         .map_or((1, 1), |i| (i + 1, 1))
 }
 
-fn located(error: &starlark::Error, entry: &str, kind: &'static str) -> TemplateError {
+fn located(error: &starlark::Error, entry: &str, kind: &'static str) -> ScriptError {
     let message = format!("{}", error.without_diagnostic());
     // Prefer a place in the user's files: the error's span, else the innermost frame outside
     // the library.
@@ -147,7 +147,7 @@ fn located(error: &starlark::Error, entry: &str, kind: &'static str) -> Template
     match chosen {
         Some(span) => {
             let resolved = span.resolve();
-            TemplateError {
+            ScriptError {
                 file: resolved.file,
                 line: resolved.span.begin.line + 1,
                 column: resolved.span.begin.column + 1,
@@ -155,7 +155,7 @@ fn located(error: &starlark::Error, entry: &str, kind: &'static str) -> Template
                 message,
             }
         }
-        None => TemplateError {
+        None => ScriptError {
             file: entry.to_owned(),
             line: 1,
             column: 1,
@@ -172,9 +172,9 @@ pub fn run_template(
     entry: &str,
     matrix: &Value,
     standard: &Value,
-) -> Result<Vec<TemplateOutput>, TemplateError> {
+) -> Result<Vec<TemplateOutput>, ScriptError> {
     let Some(text) = files.files.get(entry) else {
-        return Err(TemplateError {
+        return Err(ScriptError {
             file: entry.to_owned(),
             line: 1,
             column: 1,
@@ -183,7 +183,7 @@ pub fn run_template(
         });
     };
     let (def_line, def_column) = def_position(text);
-    let result_error = |message: String| TemplateError {
+    let result_error = |message: String| ScriptError {
         file: entry.to_owned(),
         line: def_line,
         column: def_column,
@@ -202,7 +202,7 @@ pub fn run_template(
         shared: shared.clone(),
         stack: vec![entry.to_owned()],
     };
-    let value = Module::with_temp_heap(|module| -> Result<Value, TemplateError> {
+    let value = Module::with_temp_heap(|module| -> Result<Value, ScriptError> {
         let mut eval = Evaluator::new(&module);
         eval.set_loader(&loader);
         eval.eval_module(ast, &shared.globals).map_err(|e| {
@@ -214,7 +214,7 @@ pub fn run_template(
             located(&e, entry, kind)
         })?;
         let Some(function) = module.get("pipelines") else {
-            return Err(TemplateError {
+            return Err(ScriptError {
                 file: entry.to_owned(),
                 line: 1,
                 column: 1,

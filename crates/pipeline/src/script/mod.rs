@@ -10,7 +10,7 @@
 pub mod data;
 mod eval;
 
-pub use eval::{TemplateError, TemplateOutput, run_template};
+pub use eval::{ScriptError, TemplateOutput, run_template};
 
 use std::collections::BTreeMap;
 

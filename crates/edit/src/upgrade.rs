@@ -13,11 +13,13 @@
 //! Values that do not change (a fixed `main`, a pinned runtime, a fork built from the release
 //! branch) are kept and listed in the notes as "kept as is — check".
 
-use super::document::{self, RawApp};
-use super::{Base, EditError, EditOutcome, finish};
-use crate::template::Template;
-use edx_matrix_model::{Matrix, ReleaseMapEntry};
-use toml_edit::{DocumentMut, Item, Table, Value};
+mod scaffold;
+mod translate;
+
+use crate::{Base, EditError, EditOutcome, document, finish};
+pub use scaffold::expected_entries;
+use scaffold::scaffold;
+use translate::translated_copy;
 
 /// What to upgrade.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -205,247 +207,12 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
     finish(doc.to_string(), &expected, summary, notes)
 }
 
-/// Decides what to do with each block that gives `from` to some of `deployments`, and returns
-/// the entries the result must have for `to` and the notes on kept values.
-fn scaffold(
-    doc: &DocumentMut,
-    from: &str,
-    to: &str,
-    deployments: &[String],
-) -> (Vec<Action>, Vec<ReleaseMapEntry>, Vec<String>) {
-    let mut actions = Vec::new();
-    let mut notes = Vec::new();
-    let mut entries: Vec<ReleaseMapEntry> = deployments
-        .iter()
-        .map(|d| ReleaseMapEntry {
-            release: to.into(),
-            deployment: d.as_str().into(),
-            apps: Vec::new(),
-        })
-        .collect();
-    for (b, block) in document::blocks(doc).into_iter().enumerate() {
-        if !document::names(block, "releases").iter().any(|r| r == from) {
-            continue;
-        }
-        let block_deployments = document::names(block, "deployments");
-        let covered: Vec<String> = block_deployments
-            .iter()
-            .filter(|d| deployments.contains(d))
-            .cloned()
-            .collect();
-        if covered.is_empty() {
-            continue;
-        }
-        let apps: Vec<(String, RawApp)> = document::apps(block)
-            .map(|t| {
-                t.iter()
-                    .map(|(k, item)| (k.to_owned(), RawApp::read(item)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let translated: Vec<(String, RawApp)> = apps
-            .iter()
-            .map(|(k, app)| (k.clone(), translate(app, from, to)))
-            .collect();
-        let only_upgraded = covered.len() == block_deployments.len();
-        let unchanged = apps == translated;
-        actions.push(if only_upgraded && unchanged {
-            Action::Extend(b)
-        } else {
-            Action::Copy(b, covered.clone())
-        });
-        for (name, app) in &translated {
-            for d in &covered {
-                if let Some(e) = entries.iter_mut().find(|e| e.deployment == d.as_str()) {
-                    e.apps.push(app.render(name, to, d));
-                }
-            }
-            let original = apps.iter().find(|(k, _)| k == name).map(|(_, a)| a);
-            notes.extend(kept_notes(name, original, app, from, to));
-        }
-    }
-    (actions, entries, notes)
-}
-
-/// Returns `app` with the literal occurrences of `from` renamed to `to`.
-fn translate(app: &RawApp, from: &str, to: &str) -> RawApp {
-    let rename = |raw: &String| match Template::parse(raw) {
-        Ok(t) => t.rename_literal(from, to).unwrap_or_else(|| raw.clone()),
-        Err(_) => raw.clone(),
-    };
-    RawApp {
-        release: app
-            .release
-            .as_ref()
-            .map(|r| if r == from { to.to_owned() } else { r.clone() }),
-        branch: app.branch.as_ref().map(rename),
-        origin: app.origin.as_ref().map(rename),
-        runtime: app.runtime.as_ref().map(rename),
-        translations: app
-            .translations
-            .as_ref()
-            .map(|ts| ts.iter().map(rename).collect()),
-    }
-}
-
-/// Returns the notes on the values of a translated application that still do not depend on the
-/// release: worth a look before the new release is built.
-fn kept_notes(
-    name: &str,
-    original: Option<&RawApp>,
-    app: &RawApp,
-    from: &str,
-    to: &str,
-) -> Vec<String> {
-    let depends =
-        |raw: &String| Template::parse(raw).is_ok_and(|t| t.render(from, "d") != t.render(to, "d"));
-    let renamed =
-        |field: fn(&RawApp) -> &Option<String>| original.is_some_and(|o| field(o) != field(app));
-    let mut notes = Vec::new();
-    if let Some(release) = &app.release {
-        if release != to {
-            notes.push(format!(
-                "`{name}`: pinned to release `{release}`, kept as is — check"
-            ));
-        }
-    }
-    match &app.branch {
-        Some(branch) if !depends(branch) && !renamed(|a| &a.branch) => {
-            notes.push(format!("`{name}`: branch `{branch}` kept as is — check"))
-        }
-        None if app.origin.is_some() => {
-            if let Some(origin) = &app.origin {
-                notes.push(format!(
-                    "`{name}`: fork `{origin}` kept, built from the release branch of `{to}` — check the fork has it"
-                ));
-            }
-        }
-        _ => {}
-    }
-    if let Some(runtime) = &app.runtime {
-        if !depends(runtime) && !renamed(|a| &a.runtime) {
-            notes.push(format!("`{name}`: runtime `{runtime}` kept as is — check"));
-        }
-    }
-    notes
-}
-
-/// Returns a copy of `source` for `[to] x covered`, with literal `from` renamed in its values.
-fn translated_copy(source: &Table, from: &str, to: &str, covered: &[String]) -> Table {
-    let mut block = document::new_block(Some(source), &[to.to_owned()], covered);
-    if let Some(Item::Table(apps)) = block.get_mut("apps") {
-        if let Some(source_apps) = source.get("apps").and_then(Item::as_table) {
-            *apps = source_apps.clone();
-            apps.decor_mut().set_prefix("");
-        }
-        for (_, item) in apps.iter_mut() {
-            rename_in_app(item, from, to);
-        }
-    }
-    block
-}
-
-/// Renames literal `from` to `to` in every value of one application, in place.
-fn rename_in_app(item: &mut Item, from: &str, to: &str) {
-    let rename = |v: &Value| -> Option<Value> {
-        let raw = v.as_str()?;
-        let t = Template::parse(raw).ok()?;
-        t.rename_literal(from, to).map(Value::from)
-    };
-    match item {
-        Item::Value(Value::InlineTable(t)) => {
-            let keys: Vec<String> = t.iter().map(|(k, _)| k.to_owned()).collect();
-            for key in keys {
-                let new = match t.get_mut(&key) {
-                    Some(Value::Array(a)) => {
-                        for v in a.iter_mut() {
-                            if let Some(new) = rename(v) {
-                                document::replace_value(v, new);
-                            }
-                        }
-                        None
-                    }
-                    Some(v) if key == "release" => {
-                        (v.as_str() == Some(from)).then(|| Value::from(to))
-                    }
-                    Some(v) => rename(v),
-                    None => None,
-                };
-                if let Some(new) = new {
-                    document::replace_inline(t, &key, new);
-                }
-            }
-        }
-        Item::Table(t) => {
-            for (key, item) in t.iter_mut() {
-                match item {
-                    Item::Value(Value::Array(a)) => {
-                        for v in a.iter_mut() {
-                            if let Some(new) = rename(v) {
-                                document::replace_value(v, new);
-                            }
-                        }
-                    }
-                    Item::Value(v) => {
-                        let new = if key.get() == "release" {
-                            (v.as_str() == Some(from)).then(|| Value::from(to))
-                        } else {
-                            rename(v)
-                        };
-                        if let Some(new) = new {
-                            document::replace_value(v, new);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Returns the model-level meaning of an upgrade's release map on `matrix`: each upgraded
-/// deployment's entry for the old release copied under the new one with the old name renamed in
-/// every value. Used by the tests to check the text edit against the model.
-pub fn expected_entries(
-    matrix: &Matrix,
-    from: &str,
-    to: &str,
-    deployment: &str,
-) -> Option<ReleaseMapEntry> {
-    let source = matrix.entry(from, deployment)?;
-    let rename = |s: &str| crate::template::rename_token(s, from, to);
-    Some(ReleaseMapEntry {
-        release: to.into(),
-        deployment: deployment.into(),
-        apps: source
-            .apps
-            .iter()
-            .map(|v| edx_matrix_model::AppVersion {
-                application: v.application.clone(),
-                release: if v.release == from {
-                    to.into()
-                } else {
-                    v.release.clone()
-                },
-                branch: v.branch.as_ref().map(|b| rename(b.as_str()).into()),
-                origin: v.origin.as_ref().map(|o| rename(o.as_str()).into()),
-                runtime: v.runtime.as_ref().map(|r| rename(r.as_str()).into()),
-                translations: v
-                    .translations
-                    .as_ref()
-                    .map(|ts| ts.iter().map(|t| rename(t)).collect()),
-            })
-            .collect(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
-    use crate::edit::meaning::same_meaning;
-    use crate::{Source, load_toml};
+    use crate::document::tests::changes;
+    use crate::meaning::same_meaning;
+    use edx_matrix_config::{Source, load_toml};
 
     fn lines(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| (*s).to_owned()).collect()
@@ -552,7 +319,7 @@ learning     = {}
         let before = load_toml(Source::new("t", text.as_str())).matrix;
         let after = load_toml(Source::new("t", out.text.as_str())).matrix;
         let mut expected = before.clone();
-        crate::edit::document::set_pin_in_model(&mut expected, "mitx", "CI", "palm");
+        crate::document::set_pin_in_model(&mut expected, "mitx", "CI", "palm");
         expected
             .release_map
             .push(expected_entries(&before, "olive", "palm", "mitx").expect("entry"));
@@ -561,7 +328,7 @@ learning     = {}
 
     #[test]
     fn acme_pro_extends_both_blocks() {
-        let text = crate::example::TEXT;
+        let text = edx_matrix_config::example::TEXT;
         let out = upgrade(text, &Upgrade::new(["pro"], "CI", "master")).expect("upgrades");
         let (removed, added) = changes(text, &out.text);
         assert_eq!(
@@ -586,7 +353,7 @@ learning     = {}
 
     #[test]
     fn acme_resolution_matches_the_model_edit() {
-        let text = crate::example::TEXT;
+        let text = edx_matrix_config::example::TEXT;
         let before = load_toml(Source::new("t", text)).matrix;
         for (ds, stage, to) in [
             (vec!["pro"], "CI", "master"),
@@ -605,7 +372,7 @@ learning     = {}
                     .expect("pinned")
                     .as_str()
                     .to_owned();
-                crate::edit::document::set_pin_in_model(&mut expected, d, stage, to);
+                crate::document::set_pin_in_model(&mut expected, d, stage, to);
                 if before.entry(to, d).is_none() {
                     expected
                         .release_map

@@ -13,8 +13,8 @@
 //!
 //! Formatting twice gives the same text, and the formatted file means the same matrix.
 
-use super::document;
-use super::{EditError, EditOutcome, finish};
+use crate::document;
+use crate::{EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{AppKind, Matrix};
 use std::cmp::Ordering;
@@ -27,7 +27,7 @@ const SECTIONS: &[&str] = &["releases", "applications", "deployments", "map"];
 /// Formats `text`. A file with model errors is formatted too (only TOML syntax errors stop it):
 /// formatting never changes what the file means.
 pub fn fmt(text: &str) -> Result<EditOutcome, EditError> {
-    let (matrix, _, diagnostics) = crate::toml_load::read(text);
+    let (matrix, _, diagnostics) = edx_matrix_config::toml_load::read(text);
     if let Some(d) = diagnostics
         .iter()
         .find(|d| d.code == edx_matrix_model::Code::TomlSyntax)
@@ -353,8 +353,8 @@ fn tidy_trailing(doc: &mut DocumentMut) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::meaning::same_meaning;
-    use crate::{Source, load_toml};
+    use crate::meaning::same_meaning;
+    use edx_matrix_config::{Source, load_toml};
     use edx_matrix_model::{Filter, resolve};
 
     fn check_fmt(text: &str) -> String {
@@ -384,8 +384,8 @@ mod tests {
 
     #[test]
     fn acme_is_already_formatted() {
-        let out = check_fmt(crate::example::TEXT);
-        assert_eq!(out, crate::example::TEXT);
+        let out = check_fmt(edx_matrix_config::example::TEXT);
+        assert_eq!(out, edx_matrix_config::example::TEXT);
     }
 
     #[test]
@@ -406,7 +406,7 @@ mod tests {
 
     #[test]
     fn starter_file_is_formatted() {
-        let text = crate::catalogue::starter_file();
+        let text = edx_matrix_config::catalogue::starter_file();
         assert_eq!(check_fmt(&text), text);
     }
 

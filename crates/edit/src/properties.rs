@@ -2,10 +2,10 @@
 //! nothing) or yields a valid matrix that means what applying the same change to the model
 //! directly gives.
 
-use super::entry::{Override, Patch, Target};
-use super::meaning::difference;
-use super::{EditError, EditOutcome, app, entry, promote, release, upgrade};
-use crate::{Source, catalogue, load_toml};
+use crate::entry::{Override, Patch, Target};
+use crate::meaning::difference;
+use crate::{EditError, EditOutcome, app, entry, promote, release, upgrade};
+use edx_matrix_config::{Source, catalogue, load_toml};
 use edx_matrix_model::{AppVersion, Application, Matrix, Release, ReleaseMapEntry};
 use proptest::prelude::*;
 
@@ -247,7 +247,7 @@ proptest! {
 
     #[test]
     fn edits_mean_what_the_model_change_means(ops in proptest::collection::vec(op(), 1..7)) {
-        let mut text = crate::example::TEXT.to_owned();
+        let mut text = edx_matrix_config::example::TEXT.to_owned();
         for op in &ops {
             let before = load_toml(Source::new("t", text.as_str()));
             prop_assert!(!before.has_errors());

@@ -1,7 +1,7 @@
 //! `promote`: a stage takes the release of the stage before it (CI → QA → Production).
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, finish};
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, finish};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Deployment, Matrix};
 use std::cmp::Ordering;
@@ -152,7 +152,7 @@ fn order_violation(matrix: &Matrix, deployment: &str, stage: &str) -> Option<(St
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
+    use crate::document::tests::changes;
 
     const TEXT: &str = r#"stages = ["CI", "QA", "Production"]
 

@@ -1,8 +1,8 @@
 //! `release add` and `release retire`: the supported releases.
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, Place, finish};
-use crate::runbook::builtin;
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, Place, finish};
+use edx_matrix_config::runbook::builtin;
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{Release, names};
 use std::cmp::Ordering;
@@ -264,13 +264,15 @@ fn stale_comments(text: &str, release: &str) -> Vec<String> {
         .enumerate()
         .filter_map(|(i, line)| {
             let comment = &line[line.find('#')?..];
-            (crate::template::rename_token(comment, release, "") != comment).then(|| {
-                format!(
-                    "line {}: this comment still mentions `{release}`: {}",
-                    i + 1,
-                    comment.trim()
-                )
-            })
+            (edx_matrix_config::template::rename_token(comment, release, "") != comment).then(
+                || {
+                    format!(
+                        "line {}: this comment still mentions `{release}`: {}",
+                        i + 1,
+                        comment.trim()
+                    )
+                },
+            )
         })
         .collect()
 }
@@ -278,9 +280,9 @@ fn stale_comments(text: &str, release: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
+    use crate::document::tests::changes;
 
-    const ACME: &str = crate::example::TEXT;
+    const ACME: &str = edx_matrix_config::example::TEXT;
 
     fn willow() -> NewRelease {
         NewRelease {
@@ -409,13 +411,19 @@ mod tests {
         assert_eq!(out.notes.len(), 1);
         assert!(out.text.find("[[runbooks.redwood]]") > out.text.rfind("[[map]]"));
         assert_eq!(out.text.matches("[[runbooks.redwood]]").count(), 2);
-        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        let loaded = edx_matrix_config::load_toml(edx_matrix_config::Source::new(
+            "edx-matrix.toml",
+            out.text.as_str(),
+        ));
         assert!(
-            !loaded.diagnostics.iter().any(crate::Diagnostic::is_error),
+            !loaded
+                .diagnostics
+                .iter()
+                .any(edx_matrix_config::Diagnostic::is_error),
             "{:?}",
             loaded.diagnostics
         );
-        let file = crate::runbook::of(&loaded);
+        let file = edx_matrix_config::runbook::of(&loaded);
         assert_eq!(
             file.runbooks.for_release("redwood"),
             Some(builtin::steps("redwood").as_slice())
@@ -468,7 +476,10 @@ when = "every-deploy"
             "{}",
             out.summary
         );
-        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        let loaded = edx_matrix_config::load_toml(edx_matrix_config::Source::new(
+            "edx-matrix.toml",
+            out.text.as_str(),
+        ));
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
 
         // The inline form, next to the runbook of another release, which stays.
@@ -486,7 +497,10 @@ when = "every-deploy"
         assert!(out.text.contains("[runbooks]\n"));
         assert!(!out.text.contains("Check migrations"));
         assert_eq!(out.text.matches("[[runbooks.redwood]]").count(), 2);
-        let loaded = crate::load_toml(crate::Source::new("edx-matrix.toml", out.text.as_str()));
+        let loaded = edx_matrix_config::load_toml(edx_matrix_config::Source::new(
+            "edx-matrix.toml",
+            out.text.as_str(),
+        ));
         assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics);
     }
 }

@@ -1,8 +1,8 @@
 //! `app add` and `app remove`: the application catalogue.
 
-use super::document::{self, Lines};
-use super::{Base, EditError, EditOutcome, Place, finish};
-use crate::catalogue;
+use crate::document::{self, Lines};
+use crate::{Base, EditError, EditOutcome, Place, finish};
+use edx_matrix_config::catalogue;
 use edx_matrix_model::{AppKind, Application, names};
 use toml_edit::Item;
 
@@ -181,9 +181,9 @@ pub fn remove<'t>(base: impl Into<Base<'t>>, name: &str) -> Result<EditOutcome, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::edit::document::tests::changes;
+    use crate::document::tests::changes;
 
-    const ACME: &str = crate::example::TEXT;
+    const ACME: &str = edx_matrix_config::example::TEXT;
 
     #[test]
     fn add_from_the_catalogue_after_its_kind() {

@@ -10,10 +10,10 @@
 //! Each edit also states what it means on the model ([`Matrix`]) and checks that the edited text
 //! reads back to exactly that, so a mistake in the text surgery is an error, never a silent
 //! change of meaning. The functions do no I/O: the caller reads the file, validates the result
-//! with [`crate::load_toml`] and writes it.
+//! with [`edx_matrix_config::load_toml`] and writes it.
 //!
 //! ```
-//! use edx_matrix_config::edit::{self, upgrade::Upgrade};
+//! use edx_matrix_edit::{self as edit, upgrade::Upgrade};
 //!
 //! let text = r#"stages = ["CI", "QA"]
 //! [releases]
@@ -34,6 +34,8 @@
 //! assert!(outcome.text.contains(r#"campus = { CI = "verawood", QA = "ulmo" } # stays on ulmo for now"#));
 //! assert!(outcome.text.contains(r#"releases = ["ulmo", "verawood"]"#));
 //! ```
+
+#![deny(missing_docs)]
 
 pub mod app;
 pub mod document;
@@ -207,7 +209,7 @@ pub(crate) fn finish(
     summary: String,
     notes: Vec<String>,
 ) -> Result<EditOutcome, EditError> {
-    let (got, _, diagnostics) = crate::toml_load::read(&new_text);
+    let (got, _, diagnostics) = edx_matrix_config::toml_load::read(&new_text);
     if let Some(d) = diagnostics
         .iter()
         .find(|d| d.code == edx_matrix_model::Code::TomlSyntax)

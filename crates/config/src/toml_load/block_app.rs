@@ -1,0 +1,118 @@
+//! One application of a `[map.apps]` table, as written (its values are templates).
+
+use super::source_map::AppVersionSpans;
+use super::{Reader, Span};
+use crate::template::Template;
+use edx_matrix_model::Code;
+use edx_matrix_model::check::EntryField;
+use toml_edit::Item;
+
+/// The keys of an application in a `[map.apps]` table.
+pub const APP_VERSION_KEYS: &[&str] = &["release", "branch", "origin", "runtime", "translations"];
+
+/// One application of a block, as written.
+pub(super) struct BlockApp {
+    pub(super) name: String,
+    pub(super) release: Option<String>,
+    pub(super) branch: Option<Template>,
+    pub(super) origin: Option<Template>,
+    pub(super) runtime: Option<Template>,
+    pub(super) translations: Option<Vec<Template>>,
+    /// Fields whose value was reported as a format problem.
+    pub(super) poisoned: Vec<EntryField>,
+}
+
+pub(super) fn read_block_app(
+    reader: &mut Reader,
+    name: &str,
+    item: &Item,
+    key_span: Span,
+) -> (BlockApp, AppVersionSpans) {
+    let what = format!("application `{name}` of this release-map block");
+    let mut spans = AppVersionSpans {
+        key: key_span.clone(),
+        ..Default::default()
+    };
+    let mut app = BlockApp {
+        name: name.to_owned(),
+        release: None,
+        branch: None,
+        origin: None,
+        runtime: None,
+        translations: None,
+        poisoned: Vec::new(),
+    };
+    let Some(fields) = reader.toml.table(item, &what, &key_span) else {
+        return (app, spans);
+    };
+    reader
+        .toml
+        .unknown_keys(fields, APP_VERSION_KEYS, &what, &key_span);
+    if let Some(value) = fields.get("release") {
+        match reader
+            .toml
+            .string(value, &format!("`release` of {what}"), &key_span)
+        {
+            Some((text, span)) => {
+                app.release = Some(text);
+                spans.release = Some(span);
+            }
+            None => app.poisoned.push(EntryField::Release),
+        }
+    }
+    for (key, field) in [
+        ("branch", EntryField::Branch),
+        ("origin", EntryField::Origin),
+        ("runtime", EntryField::Runtime),
+    ] {
+        if let Some(value) = fields.get(key) {
+            match reader
+                .toml
+                .template(value, &format!("`{key}` of {what}"), &key_span)
+            {
+                Some((template, span)) => match field {
+                    EntryField::Branch => {
+                        app.branch = Some(template);
+                        spans.branch = Some(span);
+                    }
+                    EntryField::Origin => {
+                        app.origin = Some(template);
+                        spans.origin = Some(span);
+                    }
+                    _ => {
+                        app.runtime = Some(template);
+                        spans.runtime = Some(span);
+                    }
+                },
+                None => app.poisoned.push(field),
+            }
+        }
+    }
+    if let Some(value) = fields.get("translations") {
+        let label = format!("`translations` of {what}");
+        if let Some(commands) = reader.toml.string_array(value, &label, &key_span) {
+            let mut templates = Vec::with_capacity(commands.len());
+            for (i, (text, span)) in commands.into_iter().enumerate() {
+                match Template::parse(&text) {
+                    Ok(t) => templates.push(t),
+                    Err(e) => {
+                        reader.toml.push(
+                            Code::InvalidTemplate,
+                            span.clone(),
+                            format!("invalid template in {label}: {}", e.message),
+                            "here",
+                        );
+                        app.poisoned.push(EntryField::Translation(i));
+                        templates.push(
+                            Template::parse("")
+                                .unwrap_or_else(|_| unreachable!("empty template parses")),
+                        );
+                    }
+                }
+                spans.translations.push(span);
+            }
+            app.translations = Some(templates);
+        }
+    }
+    (app, spans)
+}

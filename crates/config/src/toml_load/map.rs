@@ -1,0 +1,128 @@
+//! Reading the `[[map]]` blocks: the (release, deployment) pairs each covers and their
+//! applications, expanded into release-map entries.
+
+use super::block_app::read_block_app;
+use super::source_map::{BlockSpans, EntryOrigin};
+use super::{Reader, Span};
+use crate::spanned::key_span;
+use crate::template::Template;
+use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry, Subject};
+use std::collections::HashMap;
+
+/// The keys of a `[[map]]` block.
+pub const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
+
+pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
+    let Some(item) = root.get("map") else {
+        // A matrix without a release map is legal only without stages; checks report the rest.
+        return;
+    };
+    let fallback = reader.toml.fallback();
+    let Some(blocks) = reader.toml.tables(
+        item,
+        "`map`",
+        "each `map` block",
+        "an array of tables (`[[map]]` blocks)",
+        &fallback,
+    ) else {
+        return;
+    };
+    let mut entry_index: HashMap<(String, String), usize> = HashMap::new();
+    for block in blocks {
+        let b = reader.map.blocks.len();
+        let header = block
+            .key("releases")
+            .and_then(|k| k.span())
+            .or_else(|| {
+                block
+                    .iter()
+                    .next()
+                    .and_then(|(k, _)| block.key(k).and_then(|k| k.span()))
+            })
+            .unwrap_or_else(|| fallback.clone());
+        let what = "this release-map block";
+        reader.toml.unknown_keys(block, BLOCK_KEYS, what, &header);
+        let mut spans = BlockSpans {
+            header: header.clone(),
+            ..Default::default()
+        };
+        let names = |key: &str, reader: &mut Reader| -> Vec<(String, Span)> {
+            match block.get(key) {
+                Some(item) => reader
+                    .toml
+                    .string_array(item, &format!("`{key}` of {what}"), &header)
+                    .unwrap_or_default(),
+                None => {
+                    reader.toml.missing(header.clone(), key, what);
+                    Vec::new()
+                }
+            }
+        };
+        let releases = names("releases", reader);
+        let deployments = names("deployments", reader);
+        spans.releases = releases.iter().map(|(_, s)| s.clone()).collect();
+        spans.deployments = deployments.iter().map(|(_, s)| s.clone()).collect();
+        spans.pairs = releases.len() * deployments.len();
+        let mut apps = Vec::new();
+        match block.get("apps") {
+            Some(item) => {
+                if let Some(table) = reader
+                    .toml
+                    .table(item, &format!("`apps` of {what}"), &header)
+                {
+                    for (name, value) in table.iter() {
+                        let key_span = key_span(table, name, &header);
+                        let (app, app_spans) = read_block_app(reader, name, value, key_span);
+                        apps.push(app);
+                        spans.apps.push(app_spans);
+                    }
+                }
+            }
+            None => reader.toml.missing(header.clone(), "apps", what),
+        }
+        reader.map.blocks.push(spans);
+        for (d_index, (deployment, _)) in deployments.iter().enumerate() {
+            for (r_index, (release, _)) in releases.iter().enumerate() {
+                let key = (release.clone(), deployment.clone());
+                let e = *entry_index.entry(key).or_insert_with(|| {
+                    matrix.release_map.push(ReleaseMapEntry {
+                        release: release.as_str().into(),
+                        deployment: deployment.as_str().into(),
+                        apps: Vec::new(),
+                    });
+                    reader.map.entry_origins.push(Vec::new());
+                    reader.map.entry_apps.push(Vec::new());
+                    matrix.release_map.len() - 1
+                });
+                reader.map.entry_origins[e].push(EntryOrigin {
+                    block: b,
+                    release: r_index,
+                    deployment: d_index,
+                });
+                for (k, app) in apps.iter().enumerate() {
+                    let a = matrix.release_map[e].apps.len();
+                    let render = |t: &Template| t.render(release, deployment);
+                    matrix.release_map[e].apps.push(AppVersion {
+                        application: app.name.as_str().into(),
+                        release: app.release.as_deref().unwrap_or(release).into(),
+                        branch: app.branch.as_ref().map(|t| render(t).into()),
+                        origin: app.origin.as_ref().map(|t| render(t).into()),
+                        runtime: app.runtime.as_ref().map(|t| render(t).into()),
+                        translations: app
+                            .translations
+                            .as_ref()
+                            .map(|ts| ts.iter().map(render).collect()),
+                    });
+                    reader.map.entry_apps[e].push((b as u32, k as u32));
+                    for field in &app.poisoned {
+                        reader.map.poisoned.insert(Subject::EntryApp {
+                            entry: e,
+                            app: a,
+                            field: Some(*field),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! [`Columns`]: the column alignment of a section's rows, and new rows written like their
+//! neighbours.
+
+use super::inline::{column_of, replace_inline, width_before};
+use toml_edit::{InlineTable, Item, Key, Table, TableLike, Value};
+
+/// The columns of a table of one-line inline tables (`[deployments]`, `[releases]`) that are
+/// aligned: same key at the same index, starting at the same column, in every row that has it.
+pub struct Columns(Vec<(usize, String, usize)>);
+
+impl Columns {
+    /// Records which columns of `section` are aligned now.
+    pub fn of(section: &dyn TableLike) -> Columns {
+        let rows: Vec<&InlineTable> = section
+            .iter()
+            .filter_map(|(_, item)| item.as_inline_table())
+            .collect();
+        let most = rows.iter().map(|t| t.len()).max().unwrap_or(0);
+        let mut aligned = Vec::new();
+        for n in 1..most {
+            let mut seen: Option<(String, usize)> = None;
+            let mut count = 0;
+            let mut agree = true;
+            let mut padded = false;
+            for row in &rows {
+                let Some((name, column)) = column_of(row, n) else {
+                    continue;
+                };
+                count += 1;
+                padded |= row
+                    .key(&name)
+                    .and_then(|k| k.leaf_decor().prefix().and_then(|p| p.as_str()))
+                    .is_some_and(|p| p.len() > 1);
+                match &seen {
+                    None => seen = Some((name, column)),
+                    Some((n0, c0)) => {
+                        if *n0 != name || *c0 != column {
+                            agree = false;
+                        }
+                    }
+                }
+            }
+            if let (true, Some((name, column))) = (agree && padded && count > 1, seen) {
+                aligned.push((n, name, column));
+            }
+        }
+        Columns(aligned)
+    }
+
+    /// Re-aligns the recorded columns of `section` after an edit: each stays where it was, or
+    /// moves right to one space after the widest row when a value no longer fits.
+    pub fn realign(&self, section: &mut dyn TableLike) {
+        for (n, name, column) in &self.0 {
+            let widths: Vec<usize> = section
+                .iter()
+                .filter_map(|(_, item)| item.as_inline_table())
+                .filter(|t| t.iter().nth(*n).is_some_and(|(k, _)| k == name))
+                .filter_map(|t| width_before(t, *n))
+                .collect();
+            let Some(target) = widths.iter().max().map(|w| (w + 1).max(*column)) else {
+                continue;
+            };
+            for (_, item) in section.iter_mut() {
+                let Some(t) = item.as_inline_table_mut() else {
+                    continue;
+                };
+                if t.iter().nth(*n).is_none_or(|(k, _)| k != name) {
+                    continue;
+                }
+                if let Some(width) = width_before(t, *n) {
+                    if let Some(mut key) = t.key_mut(name) {
+                        key.leaf_decor_mut()
+                            .set_prefix(" ".repeat(target.saturating_sub(width).max(1)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Returns a one-line inline table with `fields`, laid out like `like` (same keys in the same
+/// order: its spacing and column padding are kept) or plainly.
+pub fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
+    if let Some(Item::Value(Value::InlineTable(like))) = like {
+        let keys: Vec<&str> = like.iter().map(|(k, _)| k).collect();
+        let wanted: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        if keys == wanted {
+            let mut row = like.clone();
+            for (k, v) in fields {
+                replace_inline(&mut row, k, Value::from(*v));
+            }
+            return row;
+        }
+    }
+    let mut row = InlineTable::new();
+    for (k, v) in fields {
+        row.insert(*k, Value::from(*v));
+    }
+    row
+}
+
+/// Inserts `name = row` at `position` in a section table such as `[releases]`, padding the key
+/// like the key of the row `like` when the section aligns its `=`, and re-aligning the columns
+/// of the rows when they were aligned.
+pub fn insert_row(
+    table: &mut Table,
+    position: usize,
+    name: &str,
+    row: InlineTable,
+    like: Option<&str>,
+) {
+    let columns = Columns::of(table);
+    let mut key = Key::new(name);
+    key.leaf_decor_mut().set_prefix("");
+    if let Some(like_key) = like.and_then(|l| table.key(l)) {
+        let width = like_key.display_repr().len()
+            + like_key
+                .leaf_decor()
+                .suffix()
+                .and_then(|s| s.as_str())
+                .map_or(1, str::len);
+        let own = key.display_repr().len();
+        key.leaf_decor_mut()
+            .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
+    }
+    let mut value = Value::InlineTable(row);
+    value.decor_mut().set_prefix(" ");
+    value.decor_mut().set_suffix("");
+    let after: Vec<String> = table
+        .iter()
+        .skip(position)
+        .map(|(k, _)| k.to_owned())
+        .collect();
+    let moved: Vec<(Key, Item)> = after.iter().filter_map(|k| table.remove_entry(k)).collect();
+    table.insert_formatted(&key, Item::Value(value));
+    for (k, v) in moved {
+        table.insert_formatted(&k, v);
+    }
+    columns.realign(table);
+}

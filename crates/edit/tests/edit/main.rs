@@ -1,0 +1,6 @@
+//! The integration tests of `edx-matrix-edit`: one binary, one module per concern. (Most edit
+//! tests are unit tests beside the code; the CLI's tests run every edit command end to end.)
+#![allow(clippy::unwrap_used)]
+
+mod python_table;
+mod wiring;

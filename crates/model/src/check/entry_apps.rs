@@ -1,0 +1,132 @@
+//! Checks of the applications of one release-map entry.
+
+use super::problem::MatrixProblem;
+use super::subject::{EntryField, Subject};
+use super::undefined_release;
+use super::values::{branch_problem, repository_problem, runtime_problem};
+use crate::code::Code;
+use crate::matrix::{AppKind, Matrix};
+use std::collections::HashMap;
+
+pub(super) fn check_entry_apps(
+    matrix: &Matrix,
+    e: usize,
+    releases: &HashMap<&str, usize>,
+    apps: &HashMap<&str, usize>,
+    out: &mut Vec<MatrixProblem>,
+) {
+    let entry = &matrix.release_map[e];
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entry.apps.len());
+    for (a, version) in entry.apps.iter().enumerate() {
+        let at = |field| Subject::EntryApp {
+            entry: e,
+            app: a,
+            field,
+        };
+        let name = version.application.as_str();
+        if let Some(&previous) = seen.get(name) {
+            out.push(
+                MatrixProblem::new(
+                    Code::DuplicateApplication,
+                    at(None),
+                    format!(
+                        "application `{name}` appears twice for release `{}` and deployment `{}`",
+                        entry.release, entry.deployment
+                    ),
+                    "included again here",
+                )
+                .with_related(
+                    Subject::EntryApp {
+                        entry: e,
+                        app: previous,
+                        field: None,
+                    },
+                    "first included here",
+                ),
+            );
+        } else {
+            seen.insert(name, a);
+        }
+        let app = apps.get(name).map(|&i| &matrix.applications[i]);
+        if app.is_none() {
+            out.push(
+                MatrixProblem::new(
+                    Code::UnknownApplication,
+                    at(None),
+                    format!("application `{name}` is not in the catalogue"),
+                    "unknown application",
+                )
+                .with_suggestion(name, matrix.applications.iter().map(|a| a.name.as_str())),
+            );
+        }
+        if !releases.contains_key(version.release.as_str()) {
+            out.push(undefined_release(
+                matrix,
+                version.release.as_str(),
+                at(Some(EntryField::Release)),
+            ));
+        }
+        if let Some(branch) = &version.branch {
+            out.extend(branch_problem(
+                branch.as_str(),
+                at(Some(EntryField::Branch)),
+            ));
+        }
+        match &version.origin {
+            Some(origin) => {
+                out.extend(repository_problem(
+                    origin.as_str(),
+                    at(Some(EntryField::Origin)),
+                ));
+            }
+            None => {
+                if let Some(app) = app.filter(|app| app.repository.is_none()) {
+                    out.push(
+                        MatrixProblem::new(
+                            Code::EmptyOrigin,
+                            at(None),
+                            format!(
+                                "application `{}` has no repository and this entry names no `origin`",
+                                app.name
+                            ),
+                            "no repository to build from",
+                        )
+                        .with_help("set `origin` on the entry, or `repository` in the catalogue"),
+                    );
+                }
+            }
+        }
+        if let Some(runtime) = &version.runtime {
+            out.extend(runtime_problem(
+                runtime.as_str(),
+                at(Some(EntryField::Runtime)),
+                "runtime",
+            ));
+        }
+        if let Some(commands) = &version.translations {
+            if app.is_some_and(|app| app.kind == AppKind::Ida) {
+                out.push(MatrixProblem::new(
+                    Code::TranslationsOnIda,
+                    at(None),
+                    format!("`{name}` is an IDA; its translation commands are never run"),
+                    "translations on an IDA",
+                ));
+            }
+            for (i, command) in commands.iter().enumerate() {
+                let why = if command.trim().is_empty() {
+                    Some("empty")
+                } else {
+                    crate::names::text_problem(command)
+                };
+                if let Some(why) = why {
+                    out.push(MatrixProblem::new(
+                        Code::InvalidCommand,
+                        at(Some(EntryField::Translation(i))),
+                        format!("invalid translation command `{}`", command.escape_debug()),
+                        why,
+                    ));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The dashboard: the deployments × stages grid of releases.
+
+use super::{diagnostics_list, layout, page, release_href, slot, stage_href};
+use crate::snapshot::Good;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use edx_matrix_config::Diagnostic;
+use edx_matrix_model::lookup;
+use edx_matrix_model::resolve::Index;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+/// `GET /`: the grid, the legend and the warnings.
+pub async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
+    let snapshot = state.snapshot();
+    let Some(good) = &snapshot.good else {
+        return page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            layout(
+                "Release matrix",
+                &snapshot,
+                html! { h1 { "Release matrix" } },
+            ),
+        );
+    };
+    page(
+        StatusCode::OK,
+        layout("Release matrix", &snapshot, dashboard_body(good)),
+    )
+}
+
+pub(super) fn dashboard_body(good: &Good) -> Markup {
+    let matrix = &good.loaded.matrix;
+    let index = Index::new(matrix);
+    let warnings: Vec<&Diagnostic> = good.warnings().collect();
+    html! {
+        h1 { "What runs where" }
+        p class="lede" {
+            (matrix.deployments.len()) " deployments, "
+            (matrix.releases.len()) " releases, "
+            (matrix.applications.len()) " applications. Select a cell for its components."
+        }
+        div class="scroll" role="region" aria-labelledby="grid-caption" tabindex="0" {
+            table class="grid" {
+                caption id="grid-caption" { "Release of each stage, by deployment" }
+                thead {
+                    tr {
+                        th scope="col" { "Deployment" }
+                        @for stage in &matrix.stages { th scope="col" { (stage.as_str()) } }
+                    }
+                }
+                tbody {
+                    @for d in &matrix.deployments {
+                        tr {
+                            th scope="row" { (d.name.as_str()) }
+                            @for stage in &matrix.stages {
+                                @match d.release_of(stage.as_str()) {
+                                    Some(release) => {
+                                        @let apps = index.entry(release.as_str(), d.name.as_str()).map_or(0, |e| e.apps.len());
+                                        td class={ "rel rel-" (slot(matrix, release.as_str())) } {
+                                            a href=(stage_href(d.name.as_str(), stage.as_str()))
+                                              aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" } {
+                                                span class="release" { (release.as_str()) }
+                                                span class="count" { (apps) " apps" }
+                                            }
+                                        }
+                                    }
+                                    None => td class="none" { span aria-hidden="true" { "—" } span class="visually-hidden" { "not deployed" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="legend-title" {
+            h2 id="legend-title" { "Releases" }
+            ul class="legend" {
+                @for release in &matrix.releases {
+                    @let stages = matrix.deployments.iter().map(|d| lookup::stages_on(d, release.name.as_str()).len()).sum::<usize>();
+                    li {
+                        span class={ "swatch rel-" (slot(matrix, release.name.as_str())) } aria-hidden="true" {}
+                        a href=(release_href(release.name.as_str())) { (release.name.as_str()) }
+                        span class="facts" {
+                            " branch " code { (release.branch.as_str()) }
+                            ", Python " (release.python.as_ref().map_or("none", |v| v.as_str()))
+                            ", Node " (release.node.as_ref().map_or("none", |v| v.as_str()))
+                            @if release.rolling { ", rolling" }
+                            " — "
+                            @match stages {
+                                0 => strong { "no stage: can be retired" },
+                                1 => "1 stage",
+                                n => { (n) " stages" },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="warnings-title" {
+            h2 id="warnings-title" { "Warnings from check (" (warnings.len()) ")" }
+            @if warnings.is_empty() {
+                p { "Nothing to warn about." }
+            } @else {
+                (diagnostics_list(&good.loaded, warnings.into_iter()))
+            }
+        }
+    }
+}
+
+pub(super) fn value_cell(value: Markup, overridden: bool) -> Markup {
+    html! {
+        td class=[overridden.then_some("overridden")] {
+            (value)
+            @if overridden { " " span class="override" title="set in the release map, not a default" { "override" } }
+        }
+    }
+}
+
+pub(super) fn origin(url: &str) -> Markup {
+    html! {
+        @if url.starts_with("https://") {
+            a href=(url) rel="noopener noreferrer" { (url.trim_start_matches("https://")) }
+        } @else if url.is_empty() {
+            "—"
+        } @else {
+            code { (url) }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The uncommitted changes of the matrix file, as the differences they make.
+
+use super::{layout, page};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use maud::{Markup, html};
+use std::sync::Arc;
+
+/// `old → new`, marked up as a deletion and an insertion; one value when both are equal.
+pub(super) fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
+    html! {
+        @match (old, new) {
+            (Some(a), Some(b)) if a == b => (a),
+            (Some(a), Some(b)) => { del { (a) } " → " ins { (b) } },
+            (Some(a), None) => del { (a) },
+            (None, Some(b)) => ins { (b) },
+            (None, None) => "—",
+        }
+    }
+}
+
+/// `GET /diff`: what the served matrix changes against the file at `HEAD`: stage releases,
+/// release definitions, resolved rows, and the builds and deployments that follow.
+///
+/// With `?base=REV&head=REV` (or either one), two revisions of the file instead, as
+/// `edx-matrix diff BASE HEAD` compares them (see [`crate::diff`]).
+pub async fn diff(
+    State(state): State<Arc<AppState>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    use edx_matrix_model::compare::{ReleaseDef, RowValues};
+    let snapshot = state.snapshot();
+    let revs = match crate::diff::Revs::parse(query.as_deref()) {
+        Ok(revs) => revs,
+        Err(e) => {
+            let body = html! { h1 { "Diff" } p class="unavailable" { (e) } };
+            return page(StatusCode::BAD_REQUEST, layout("Diff", &snapshot, body));
+        }
+    };
+    let title = if revs.any() {
+        "Changes between revisions"
+    } else {
+        "Uncommitted changes"
+    };
+    let crumbs = html! {
+        nav aria-label="Breadcrumb" class="crumbs" { a href="/" { "All deployments" } " › diff" }
+    };
+    let result = if revs.any() {
+        crate::diff::between(&state, revs).await
+    } else {
+        crate::diff::diff(&state).await
+    };
+    let diff = match result {
+        Ok(diff) => diff,
+        Err(unavailable) => {
+            let body = html! {
+                (crumbs)
+                h1 { (title) }
+                p class="unavailable" { (unavailable.reason) }
+                p { "The served matrix is compared with the file at HEAD in the git repository that holds it: serve a committed file to see it." }
+            };
+            return page(unavailable.status, layout(title, &snapshot, body));
+        }
+    };
+    let short = diff.commit.get(..7).unwrap_or(&diff.commit);
+    let changes = &diff.changes;
+    let def = |d: Option<&ReleaseDef>| -> Option<String> {
+        d.map(|d| {
+            let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
+            format!(
+                "branch {}, python {}, node {}",
+                d.branch,
+                or_none(&d.python),
+                or_none(&d.node)
+            )
+        })
+    };
+    let body = html! {
+        (crumbs)
+        h1 { (title) }
+        @if diff.working_tree && !diff.commit.is_empty() {
+            p class="lede" {
+                "The served " code { (diff.head) } " (generation " (diff.generation) ") against "
+                code { (diff.base) } " at commit " code title=(diff.commit) { (short) } "."
+            }
+        } @else {
+            p class="lede" id="diff-revisions" {
+                code { (diff.head) } " against " code { (diff.base) } "."
+            }
+        }
+        @if changes.is_empty() {
+            p id="no-change" { "No uncommitted change to what is built or deployed." }
+        }
+        @if !changes.stages.is_empty() {
+            section aria-labelledby="stages-title" {
+                h2 id="stages-title" { "Stage releases" }
+                div class="scroll" role="region" aria-labelledby="stages-title" tabindex="0" {
+                    table class="history" id="diff-stages" {
+                        thead { tr {
+                            th scope="col" { "Deployment" } th scope="col" { "Stage" } th scope="col" { "Release" }
+                        } }
+                        tbody {
+                            @for s in &changes.stages {
+                                tr data-deployment=(s.deployment) data-stage=(s.stage) {
+                                    th scope="row" { (s.deployment) }
+                                    td { (s.stage) }
+                                    td { (change_cell(s.old.as_deref(), s.new.as_deref())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !changes.releases.is_empty() {
+            section aria-labelledby="releases-title" {
+                h2 id="releases-title" { "Releases" }
+                ul id="diff-releases" {
+                    @for r in &changes.releases {
+                        li { code { (r.release) } ": "
+                            (change_cell(def(r.old.as_ref()).as_deref(), def(r.new.as_ref()).as_deref())) }
+                    }
+                }
+            }
+        }
+        @if !changes.rows.is_empty() {
+            section aria-labelledby="rows-title" {
+                h2 id="rows-title" { "Resolved rows" }
+                div class="scroll" role="region" aria-labelledby="rows-title" tabindex="0" {
+                    table class="history" id="diff-rows" {
+                        thead { tr {
+                            th scope="col" { "Change" } th scope="col" { "Deployment" } th scope="col" { "Stage" }
+                            th scope="col" { "Application" } th scope="col" { "Release" } th scope="col" { "Origin" }
+                            th scope="col" { "Branch" } th scope="col" { "Runtime" }
+                        } }
+                        tbody {
+                            @for row in &changes.rows {
+                                @let (o, n) = (row.old.as_ref(), row.new.as_ref());
+                                @let cell = |f: fn(&RowValues) -> &str| change_cell(o.map(f), n.map(f));
+                                tr data-change=(row.change.word()) {
+                                    td { (row.change.word()) }
+                                    th scope="row" { (row.deployment) }
+                                    td { (row.stage) }
+                                    td { (row.application) }
+                                    td { (cell(|v| &v.release)) }
+                                    td class="subject" { (cell(|v| &v.origin)) }
+                                    td { (cell(|v| &v.branch)) }
+                                    td { (cell(|v| v.runtime.as_deref().unwrap_or("—"))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        @if !changes.rebuild.is_empty() {
+            section aria-labelledby="rebuild-title" {
+                h2 id="rebuild-title" { "Rebuilt" }
+                ul id="diff-rebuild" {
+                    @for r in &changes.rebuild {
+                        li { code { (r.release) } " for " code { (r.deployment) } ": " (r.reason) }
+                    }
+                }
+            }
+        }
+        @if !changes.redeploy.is_empty() {
+            section aria-labelledby="redeploy-title" {
+                h2 id="redeploy-title" { "Redeployed" }
+                ul id="diff-redeploy" {
+                    @for r in &changes.redeploy {
+                        li { code { (r.deployment) } " " code { (r.stage) } " (" code { (r.release) } "): " (r.reason) }
+                    }
+                }
+            }
+        }
+        p { a href="/api/v1/diff" { "This diff as JSON" } }
+    };
+    page(StatusCode::OK, layout(title, &snapshot, body))
+}

@@ -1,0 +1,125 @@
+//! One stage of one deployment: its components, their branches and overrides.
+
+use super::dashboard_page::{origin, value_cell};
+use super::{encode, layout, missing, page, release_href, slot, stage_href, unavailable};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use edx_matrix_model::resolve::Overridden;
+use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::{Filter, resolve};
+use maud::html;
+use std::sync::Arc;
+
+/// `GET /d/{deployment}/{stage}`: the components one stage builds.
+pub async fn stage(
+    State(state): State<Arc<AppState>>,
+    Path((deployment, stage)): Path<(String, String)>,
+) -> Response {
+    let snapshot = state.snapshot();
+    let Some(good) = &snapshot.good else {
+        return unavailable(&snapshot);
+    };
+    let matrix = &good.loaded.matrix;
+    let Some(d) = matrix.deployment(&deployment) else {
+        let hint = did_you_mean(
+            &deployment,
+            matrix.deployments.iter().map(|d| d.name.as_str()),
+        )
+        .map(|s| (s.to_owned(), stage_href(s, &stage)));
+        return missing(
+            &snapshot,
+            format!("There is no deployment `{deployment}`."),
+            hint,
+        );
+    };
+    let Some(release) = d.release_of(&stage) else {
+        let hint = did_you_mean(&stage, d.stages.iter().map(|p| p.stage.as_str()))
+            .map(|s| (s.to_owned(), stage_href(&deployment, s)));
+        return missing(
+            &snapshot,
+            format!("Deployment `{deployment}` has no stage `{stage}`."),
+            hint,
+        );
+    };
+    let filter = Filter {
+        deployment: Some(deployment.clone()),
+        stage: Some(stage.clone()),
+        ..Filter::default()
+    };
+    let rows = resolve(matrix, &filter).rows;
+    let has_translations = rows.iter().any(|r| r.translations.is_some());
+    let title = format!("{deployment} · {stage}");
+    let json_href = format!(
+        "/api/v1/resolved?deployment={}&stage={}",
+        encode(&deployment),
+        encode(&stage)
+    );
+    let body = html! {
+        nav aria-label="Breadcrumb" class="crumbs" {
+            a href="/" { "All deployments" } " › " (deployment) " › " (stage)
+        }
+        h1 { (deployment) " · " (stage) }
+        p class="lede" {
+            "Runs "
+            a class={ "pill rel-" (slot(matrix, release.as_str())) } href=(release_href(release.as_str())) { (release.as_str()) }
+            " with " (rows.len()) " applications. Values marked "
+            span class="override" { "override" }
+            " come from the release map rather than the defaults."
+        }
+        nav aria-label="Other stages" class="stages" {
+            "Stages of " (deployment) ": "
+            @for pin in &d.stages {
+                @if pin.stage == stage.as_str() {
+                    strong aria-current="page" { (pin.stage.as_str()) " (" (pin.release.as_str()) ")" }
+                } @else {
+                    a href=(stage_href(&deployment, pin.stage.as_str())) { (pin.stage.as_str()) " (" (pin.release.as_str()) ")" }
+                }
+                " "
+            }
+        }
+        div class="scroll" role="region" aria-labelledby="components-caption" tabindex="0" {
+            table class="components" id="components" {
+                caption id="components-caption" { "Components of " (deployment) " " (stage) " on " (release.as_str()) }
+                thead {
+                    tr {
+                        th scope="col" { "Application" }
+                        th scope="col" { "Type" }
+                        th scope="col" { "Origin" }
+                        th scope="col" { "Branch" }
+                        th scope="col" { "Runtime" }
+                        th scope="col" { "MFE path" }
+                        @if has_translations { th scope="col" { "Translations" } }
+                    }
+                }
+                tbody {
+                    @for row in &rows {
+                        tr data-application=(row.application) {
+                            th scope="row" {
+                                (row.application)
+                                @if let Some(own) = row.entry_release {
+                                    " " span class="note" { "(defaults of " a href=(release_href(own)) { (own) } ")" }
+                                }
+                            }
+                            td { (row.kind.as_str()) }
+                            (value_cell(origin(row.git_origin), row.overridden.origin))
+                            (value_cell(html! { code { (row.release_branch) } }, row.overridden.branch))
+                            (value_cell(html! { (row.runtime_version.unwrap_or("—")) }, row.overridden.runtime))
+                            td { @match row.path { Some(p) => code { "/" (p) }, None => "—" } }
+                            @if has_translations {
+                                td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        p { a href=(json_href) { "This table as JSON" } }
+    };
+    page(StatusCode::OK, layout(&title, &snapshot, body))
+}
+
+pub(super) fn any_override(o: Overridden) -> bool {
+    o.origin || o.branch || o.runtime
+}
