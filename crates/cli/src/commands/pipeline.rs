@@ -10,7 +10,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Rendered, render_all};
+use edx_matrix_pipeline::Rendered;
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -36,25 +36,20 @@ pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdR
 fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError> {
     // The `[pipelines]` problems are the project's: `load_valid` refuses them with the others.
     let project = matrix_file::load_valid(global, out)?;
-    let settings = project.pipelines.clone();
-    let loaded = project.into_loaded();
-    let (files, template_diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
-    if !template_diagnostics.is_empty() {
-        out.diagnostics(&template_diagnostics, &loaded.source)?;
-        return Err(CommandError::matrix_reported());
+    let rendering = project.rendering();
+    for (source, diagnostic) in &rendering.diagnostics {
+        out.diagnostics(std::slice::from_ref(diagnostic), source)?;
     }
-    let outcome = render_all(&loaded.matrix, &settings, &files);
-    for d in &outcome.diagnostics {
-        let (source, diagnostic) = crate::pipeline_templates::located(&loaded, &files, d);
-        out.diagnostics(&[diagnostic], &source)?;
-    }
-    if outcome.has_errors() {
-        eprintln!(
-            "error: the pipeline templates have errors (`edx-matrix check` lists everything)"
-        );
-        return Err(CommandError::matrix_reported());
-    }
-    let pipelines = outcome.pipelines;
+    let outcome = match &rendering.outcome {
+        Some(outcome) if !outcome.has_errors() => outcome,
+        _ => {
+            eprintln!(
+                "error: the pipeline templates have errors (`edx-matrix check` lists everything)"
+            );
+            return Err(CommandError::matrix_reported());
+        }
+    };
+    let pipelines = outcome.pipelines.clone();
     let mut names = std::collections::HashSet::new();
     for generated in &pipelines {
         if !names.insert(generated.info.name.as_str()) {
