@@ -171,9 +171,8 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         };
     }
     let empty = TemplateFiles::default();
-    let render = |side: &Side<'_>| {
-        render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty))
-    };
+    let render =
+        |side: &Side<'_>| render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty));
     let (before, after) = (render(&old), render(&new));
     let failing: Vec<String> = [(&old, &before), (&new, &after)]
         .into_iter()

@@ -115,7 +115,8 @@ impl Project {
 
     /// Returns the built-in acme example.
     pub fn example() -> Project {
-        Project::from_text(example::NAME, SourceFormat::Toml, example::TEXT).with_templates(&Embedded)
+        Project::from_text(example::NAME, SourceFormat::Toml, example::TEXT)
+            .with_templates(&Embedded)
     }
 
     /// Reads the pipeline templates the `[pipelines]` settings name from `tree` (the matrix
@@ -142,10 +143,13 @@ impl Project {
             let templates = match &self.templates {
                 _ if self.has_errors() => return Rendering::default(),
                 Some(t) => &t.files,
-                None if self.pipelines.templates.is_empty() => &edx_matrix_pipeline::TemplateFiles::default(),
+                None if self.pipelines.templates.is_empty() => {
+                    &edx_matrix_pipeline::TemplateFiles::default()
+                }
                 None => return Rendering::default(),
             };
-            let outcome = edx_matrix_pipeline::render_all(self.matrix(), &self.pipelines, templates);
+            let outcome =
+                edx_matrix_pipeline::render_all(self.matrix(), &self.pipelines, templates);
             let diagnostics = match &self.templates {
                 Some(t) => outcome.diagnostics.iter().map(|d| t.located(d)).collect(),
                 None => Vec::new(),
