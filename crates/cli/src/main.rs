@@ -11,7 +11,6 @@ mod matrix_file;
 mod matrix_repo;
 mod names;
 mod output;
-mod pipeline_templates;
 
 use clap::Parser;
 use std::process::ExitCode;

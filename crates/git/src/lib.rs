@@ -40,6 +40,7 @@ pub mod history;
 mod local_repo;
 pub mod package_history;
 mod remote;
+pub mod templates;
 mod url;
 mod verify;
 pub mod wanted;

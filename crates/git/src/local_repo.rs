@@ -133,6 +133,43 @@ impl LocalRepo {
             })
     }
 
+    /// Returns the paths (relative to the top-level, forward slashes) of the regular files
+    /// under the directory `dir` in revision `rev`, recursively (`git ls-tree -r`); `""` is the
+    /// top-level. Symbolic links and submodules are left out; a directory that does not exist
+    /// there has no files.
+    ///
+    /// # Errors
+    ///
+    /// Returns an error when `rev` does not name a commit or `dir` is not a relative path
+    /// inside the repository.
+    pub fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<String>, GitError> {
+        let hash = self.resolve_rev(rev)?;
+        let mut args = vec![
+            "ls-tree".to_owned(),
+            "-r".to_owned(),
+            "-z".to_owned(),
+            "--full-tree".to_owned(),
+            hash,
+            "--".to_owned(),
+        ];
+        if !dir.is_empty() {
+            args.push(format!("{}/", normalize_repo_path(dir)?));
+        }
+        let output = self.git(args.iter().map(String::as_str))?;
+        let listing = Self::expect_success("ls-tree", output)?;
+        // Each entry is `<mode> SP <type> SP <oid> TAB <path> NUL`.
+        Ok(listing
+            .split(|&b| b == 0)
+            .filter_map(|entry| {
+                let tab = entry.iter().position(|&b| b == b'\t')?;
+                let meta = String::from_utf8_lossy(&entry[..tab]);
+                let regular = meta.starts_with("100644 blob") || meta.starts_with("100755 blob");
+                let path = std::str::from_utf8(&entry[tab + 1..]).ok()?;
+                regular.then(|| path.to_owned())
+            })
+            .collect())
+    }
+
     /// Returns the content of each `(rev, path)` file, like [`LocalRepo::show_file`] for
     /// each but with one `git cat-file --batch` for all of them: reading a file's whole
     /// history costs one process instead of three per revision.

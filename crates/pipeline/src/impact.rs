@@ -2,10 +2,12 @@
 //! removed, changed) and, for a changed one, its resources, jobs and other parts that differ.
 //! `edx-matrix diff` and the dashboard's `/diff` show it.
 
-use crate::{Generated, Pipeline, Settings};
+use crate::render::{Rendered, render_all};
+use crate::{Settings, TemplateFiles};
 use edx_matrix_model::Matrix;
 pub use edx_matrix_model::compare::Change;
 use serde::Serialize;
+use serde_json::Value;
 
 /// One side of a comparison: a matrix and its pipeline settings.
 #[derive(Clone, Copy, Debug)]
@@ -16,6 +18,9 @@ pub struct Side<'a> {
     pub matrix: &'a Matrix,
     /// Its `[pipelines]` settings.
     pub settings: &'a Settings,
+    /// Its pipeline templates as read (from that side's files: at a git revision, that
+    /// revision's), or `None` when they were not read.
+    pub templates: Option<&'a TemplateFiles>,
     /// How many errors its `[pipelines]` section has: with any, nothing is generated.
     pub errors: usize,
 }
@@ -115,11 +120,21 @@ impl PipelineImpact {
     }
 }
 
-/// Returns the generated pipelines (as `edx-matrix pipeline render --all` writes them, the meta
-/// pipeline included) whose definition differs between `old` and `new`: added, removed and
-/// changed. When the `[pipelines]` settings of either side have errors, nothing is generated and
-/// the reason says which side.
+/// Returns the pipelines (as `edx-matrix pipeline render --all` writes them: standard and
+/// template-made, the meta pipeline included) whose definition or team differs between `old`
+/// and `new`: added, removed and changed. When the `[pipelines]` settings of either side have
+/// errors, its templates were not read or fail, nothing is compared and the reason says which
+/// side.
 pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
+    let not_computed = |reasons: Vec<String>| PipelineImpact {
+        computed: false,
+        reason: Some(format!(
+            "{} (`edx-matrix check` shows them)",
+            reasons.join(", ")
+        )),
+        changes: Vec::new(),
+    };
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
     let broken: Vec<String> = [&old, &new]
         .into_iter()
         .filter_map(|side| {
@@ -128,41 +143,55 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
                 format!(
                     "`{}` has {errors} error{} in `[pipelines]`",
                     side.name,
-                    if errors == 1 { "" } else { "s" }
+                    plural(errors)
                 )
             })
         })
         .collect();
-    if broken.is_empty()
-        && [&old, &new]
-            .iter()
-            .any(|side| !side.settings.templates.is_empty())
-    {
-        // Template-made pipelines need the template files of both sides (at a git revision,
-        // those of that revision); standard pipelines alone would be the wrong answer.
-        return PipelineImpact {
-            computed: false,
-            reason: Some(
-                "the matrix uses pipeline templates, whose impact `diff` does not compute yet \
-                 (`edx-matrix pipeline render --all` on both sides shows it)"
-                    .to_owned(),
-            ),
-            changes: Vec::new(),
-        };
-    }
     if !broken.is_empty() {
+        return not_computed(broken);
+    }
+    let unread: Vec<&str> = [&old, &new]
+        .into_iter()
+        .filter(|side| !side.settings.templates.is_empty() && side.templates.is_none())
+        .map(|side| side.name)
+        .collect();
+    if !unread.is_empty() {
         return PipelineImpact {
             computed: false,
             reason: Some(format!(
-                "{} (`edx-matrix check` shows them)",
-                broken.join(", ")
+                "the pipeline templates of {} were not read",
+                unread
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             changes: Vec::new(),
         };
     }
-    let before = crate::all(old.matrix, old.settings);
-    let after = crate::all(new.matrix, new.settings);
-    let changes = crate::changed(&before, &after)
+    let empty = TemplateFiles::default();
+    let render =
+        |side: &Side<'_>| render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty));
+    let (before, after) = (render(&old), render(&new));
+    let failing: Vec<String> = [(&old, &before), (&new, &after)]
+        .into_iter()
+        .filter_map(|(side, outcome)| {
+            let errors = outcome.diagnostics.iter().filter(|d| d.is_error()).count();
+            (errors > 0).then(|| {
+                format!(
+                    "the pipeline templates of `{}` have {errors} error{}",
+                    side.name,
+                    plural(errors)
+                )
+            })
+        })
+        .collect();
+    if !failing.is_empty() {
+        return not_computed(failing);
+    }
+    let (before, after) = (before.pipelines, after.pipelines);
+    let changes = crate::changed_by(&before, &after, |p| (&p.info, &p.config))
         .into_iter()
         .map(|(name, change)| {
             let mut out = PipelineChange {
@@ -172,19 +201,18 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
                 other: Vec::new(),
                 name,
             };
-            if let (Some((o, old_team)), Some((n, new_team))) =
-                (find(&before, &out.name), find(&after, &out.name))
-            {
-                out.resources = PartChanges::of(&o.resources, &n.resources, |r| &r.name);
-                out.jobs = PartChanges::of(&o.jobs, &n.jobs, |j| &j.name);
-                if o.groups != n.groups {
+            if let (Some(o), Some(n)) = (find(&before, &out.name), find(&after, &out.name)) {
+                out.resources = parts(&o.config, &n.config, "resources");
+                out.jobs = parts(&o.config, &n.config, "jobs");
+                if o.config.get("groups") != n.config.get("groups") {
                     out.other.push("groups".to_owned());
                 }
-                if o.resource_types != n.resource_types {
+                if o.config.get("resource_types") != n.config.get("resource_types") {
                     out.other.push("resource types".to_owned());
                 }
-                if old_team != new_team {
-                    out.other.push(format!("team `{old_team}` → `{new_team}`"));
+                if o.info.team != n.info.team {
+                    out.other
+                        .push(format!("team `{}` → `{}`", o.info.team, n.info.team));
                 }
             }
             out
@@ -197,9 +225,21 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
     }
 }
 
-/// Returns the pipeline called `name` in `side`, with its team.
-fn find<'g>(side: &'g [Generated], name: &str) -> Option<(&'g Pipeline, &'g str)> {
-    side.iter()
-        .find(|g| g.info.name == name)
-        .map(|g| (&g.pipeline, g.info.team.as_str()))
+/// Compares the named parts `key` (`resources`, `jobs`) of two configurations.
+fn parts(old: &Value, new: &Value, key: &str) -> PartChanges {
+    fn list<'v>(config: &'v Value, key: &str) -> Vec<&'v Value> {
+        config
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default()
+    }
+    PartChanges::of(&list(old, key), &list(new, key), |part| {
+        part.get("name").and_then(Value::as_str).unwrap_or_default()
+    })
+}
+
+/// Returns the pipeline called `name` in `side`.
+fn find<'r>(side: &'r [Rendered], name: &str) -> Option<&'r Rendered> {
+    side.iter().find(|p| p.info.name == name)
 }

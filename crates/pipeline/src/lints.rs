@@ -4,13 +4,53 @@
 //! or `run.args` they become shell code. A value counts when an argument is exactly it, or,
 //! for values of 8 characters or more (origins, branches, commands, URLs), contains it.
 
+use aho_corasick::AhoCorasick;
 use edx_matrix_model::{Filter, Matrix, VarValue, resolve};
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+
+/// The matrix values the lint looks for, ready to search: every value for exact matches, and
+/// one automaton over the long ones (8 characters or more) for arguments containing them.
+#[derive(Debug)]
+pub struct Values {
+    exact: HashSet<String>,
+    long: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+impl Values {
+    /// Prepares `values` for [`command_line`].
+    pub fn new(values: BTreeSet<String>) -> Self {
+        let long: Vec<String> = values.iter().filter(|v| v.len() >= 8).cloned().collect();
+        Values {
+            automaton: AhoCorasick::new(&long).ok(),
+            long,
+            exact: values.into_iter().collect(),
+        }
+    }
+
+    /// Returns the value `arg` is or holds, the first in name order when several are.
+    fn reached_by(&self, arg: &str) -> Option<String> {
+        let mut best: Option<&str> = self.exact.get(arg).map(String::as_str);
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(arg) {
+                let value = self.long[found.pattern().as_usize()].as_str();
+                if best.is_none_or(|b| value < b) {
+                    best = Some(value);
+                }
+            }
+        }
+        best.map(str::to_owned)
+    }
+}
 
 /// The matrix values the lint looks for: origins, branches, MFE paths, translation commands
 /// and string vars.
-pub fn matrix_values(matrix: &Matrix) -> BTreeSet<String> {
+pub fn matrix_values(matrix: &Matrix) -> Values {
+    Values::new(value_set(matrix))
+}
+
+fn value_set(matrix: &Matrix) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for row in resolve(matrix, &Filter::default()).rows {
         out.insert(row.git_origin.to_owned());
@@ -34,6 +74,7 @@ pub fn matrix_values(matrix: &Matrix) -> BTreeSet<String> {
     out
 }
 
+#[cfg(test)]
 fn reaches(arg: &str, values: &BTreeSet<String>) -> Option<String> {
     values
         .iter()
@@ -75,7 +116,7 @@ fn walk<'v>(step: &'v Value, visit: &mut dyn FnMut(&'v Value)) {
 
 /// Returns a warning for every task step of `config` whose command line holds one of the
 /// matrix `values` ([`matrix_values`]).
-pub fn command_line(values: &BTreeSet<String>, pipeline: &str, config: &Value) -> Vec<String> {
+pub fn command_line(values: &Values, pipeline: &str, config: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let Some(jobs) = config.get("jobs").and_then(Value::as_array) else {
         return out;
@@ -109,7 +150,7 @@ pub fn command_line(values: &BTreeSet<String>, pipeline: &str, config: &Value) -
             if let Some(Value::Array(list)) = run.get("args") {
                 args.extend(list.iter().filter_map(Value::as_str));
             }
-            if let Some(value) = args.iter().find_map(|a| reaches(a, values)) {
+            if let Some(value) = args.iter().find_map(|a| values.reached_by(a)) {
                 out.push(format!(
                     "pipeline `{pipeline}`, job `{job_name}`, task `{task}`: the matrix value `{value}` is part of the command line (`run`); pass it in `params` and read the environment variable instead"
                 ));
@@ -117,4 +158,46 @@ pub fn command_line(values: &BTreeSet<String>, pipeline: &str, config: &Value) -
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The automaton finds what the plain search over every value finds, the first value in
+    /// name order when an argument holds several.
+    #[test]
+    fn the_automaton_agrees_with_the_plain_search() {
+        let set: BTreeSet<String> = [
+            "https://github.com/openedx/frontend-app-learning",
+            "frontend-app-learning",
+            "release/ulmo",
+            "ulmo",
+            "abc",
+            "learning",
+            "https://ci.site000.example",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        let values = Values::new(set.clone());
+        for arg in [
+            "git clone https://github.com/openedx/frontend-app-learning x",
+            "release/ulmo",
+            "ulmo",
+            "abc",
+            "xabcx",
+            "checkout release/ulmo && curl https://ci.site000.example",
+            "npm run build",
+            "learning",
+            "",
+        ] {
+            assert_eq!(values.reached_by(arg), reaches(arg, &set), "{arg}");
+        }
+        assert_eq!(values.reached_by("xabcx"), None);
+        assert_eq!(
+            values.reached_by("checkout release/ulmo && curl https://ci.site000.example"),
+            Some("https://ci.site000.example".to_owned())
+        );
+    }
 }

@@ -159,6 +159,13 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
     } else {
         let matrix_data = data::matrix_data(matrix);
         let standard_data = data::standard_data(&standard);
+        // The typed pipelines are no longer needed: their JSON (in `standard_data`) is what a
+        // returned pipeline is compared with.
+        let standard: Vec<(PipelineInfo, &Value)> = standard
+            .into_iter()
+            .zip(standard_data.as_array().into_iter().flatten())
+            .map(|(g, data)| (g.info, &data["config"]))
+            .collect();
         let values = lints::matrix_values(matrix);
         for entry in &templates.entries {
             let outputs = match script::run_template(templates, entry, &matrix_data, &standard_data)
@@ -220,11 +227,11 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
                     ));
                 }
                 // A standard pipeline returned unchanged is still a standard one.
-                let unchanged = standard.iter().find(|g| {
-                    g.info.name == name && g.info.team == team && g.pipeline.to_value() == config
+                let unchanged = standard.iter().find(|(info, standard_config)| {
+                    info.name == name && info.team == team && **standard_config == config
                 });
                 let info = match unchanged {
-                    Some(g) => g.info.clone(),
+                    Some((info, _)) => info.clone(),
                     None => PipelineInfo {
                         name: name.clone(),
                         team,

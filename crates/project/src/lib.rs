@@ -29,10 +29,12 @@ pub mod diff;
 mod format;
 mod package;
 mod read;
+pub mod templates;
 
 pub use format::{SourceFormat, format_of, is_python_package};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
+pub use templates::{Directory, Embedded, TemplateTree, Templates};
 
 use edx_matrix_config::operations::Operations;
 use edx_matrix_config::runbook::Runbooks;
@@ -41,8 +43,9 @@ use edx_matrix_config::{
     Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
 };
 use edx_matrix_model::Matrix;
-use edx_matrix_pipeline::Settings;
+use edx_matrix_pipeline::{Outcome, Settings};
 use std::path::Path;
+use std::sync::OnceLock;
 
 /// A matrix source and everything read from it.
 #[derive(Clone, Debug)]
@@ -62,6 +65,21 @@ pub struct Project {
     pub source_map: Option<TomlSourceMap>,
     /// Where the `[pipelines]` diagnostics start in `loaded.diagnostics` (they come last).
     pipelines_from: usize,
+    /// The pipeline templates, when they were read ([`Project::with_templates`]).
+    templates: Option<Templates>,
+    /// Every pipeline, rendered on first use.
+    rendering: OnceLock<Rendering>,
+}
+
+/// Every pipeline of a project, rendered (standard and template-made, then the meta pipeline),
+/// and the problems of its templates, located in their files.
+#[derive(Clone, Debug, Default)]
+pub struct Rendering {
+    /// The pipelines and the template diagnostics; `None` when nothing could be rendered: the
+    /// project has errors, or it uses templates that were not read.
+    pub outcome: Option<Outcome>,
+    /// The template diagnostics (errors and warnings), each with the source of its file.
+    pub diagnostics: Vec<(Source, Diagnostic)>,
 }
 
 impl Project {
@@ -72,7 +90,8 @@ impl Project {
             SourceFormat::PythonPackage => read_package(path)?,
             _ => read_file(path)?,
         };
-        Ok(Project::from_text(path.display().to_string(), format, text))
+        let project = Project::from_text(path.display().to_string(), format, text);
+        Ok(project.with_templates(&Directory::of(path)))
     }
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
@@ -98,6 +117,49 @@ impl Project {
     /// Returns the built-in acme example.
     pub fn example() -> Project {
         Project::from_text(example::NAME, SourceFormat::Toml, example::TEXT)
+            .with_templates(&Embedded)
+    }
+
+    /// Reads the pipeline templates the `[pipelines]` settings name from `tree` (the matrix
+    /// file's directory as it is on disk or at a git revision, or the built-in example's);
+    /// problems reading them are `[pipelines]` diagnostics. A project whose templates were not
+    /// read renders no pipelines when it uses templates.
+    pub fn with_templates(mut self, tree: &dyn TemplateTree) -> Project {
+        let (templates, diagnostics) = templates::read(&self.pipelines, tree);
+        self.loaded.diagnostics.extend(diagnostics);
+        self.templates = Some(templates);
+        self.rendering = OnceLock::new();
+        self
+    }
+
+    /// Returns the pipeline templates as read, or `None` when they were not.
+    pub fn templates(&self) -> Option<&Templates> {
+        self.templates.as_ref()
+    }
+
+    /// Returns every pipeline rendered and the template diagnostics (computed once): only for a
+    /// project without errors whose templates, if it has any, were read.
+    pub fn rendering(&self) -> &Rendering {
+        self.rendering.get_or_init(|| {
+            let templates = match &self.templates {
+                _ if self.has_errors() => return Rendering::default(),
+                Some(t) => &t.files,
+                None if self.pipelines.templates.is_empty() => {
+                    &edx_matrix_pipeline::TemplateFiles::default()
+                }
+                None => return Rendering::default(),
+            };
+            let outcome =
+                edx_matrix_pipeline::render_all(self.matrix(), &self.pipelines, templates);
+            let diagnostics = match &self.templates {
+                Some(t) => outcome.diagnostics.iter().map(|d| t.located(d)).collect(),
+                None => Vec::new(),
+            };
+            Rendering {
+                outcome: Some(outcome),
+                diagnostics,
+            }
+        })
     }
 
     /// Reads and checks `source`, parsing it once.
@@ -114,6 +176,8 @@ impl Project {
                 let pipelines_from = loaded.diagnostics.len();
                 loaded.diagnostics.extend(pipeline_diagnostics);
                 Project {
+                    templates: None,
+                    rendering: OnceLock::new(),
                     pipelines_from,
                     source_map: Some(source_map),
                     loaded,
@@ -130,6 +194,8 @@ impl Project {
                     load_json(source)
                 };
                 Project {
+                    templates: None,
+                    rendering: OnceLock::new(),
                     pipelines_from: loaded.diagnostics.len(),
                     source_map: None,
                     loaded,
@@ -177,6 +243,7 @@ impl Project {
             name: &self.loaded.source.name,
             matrix: &self.loaded.matrix,
             settings: &self.pipelines,
+            templates: self.templates.as_ref().map(|t| &t.files),
             errors: self
                 .pipeline_diagnostics()
                 .iter()

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_git::LocalRepo;
 use edx_matrix_git::history::{Revision, example, first_error, load_text};
+use edx_matrix_git::templates::project_at;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
 use edx_matrix_pipeline::Settings;
@@ -125,7 +126,8 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
     } else {
         let text = show(&path)?.ok_or_else(never)?;
         let base = format!("HEAD:{path}");
-        let loaded = load_text(Path::new(&path), base.clone(), text);
+        // `HEAD`'s templates, from its tree.
+        let loaded = project_at(&repo, &head, "HEAD", &path, base.clone(), text);
         (base, loaded)
     };
     // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
@@ -142,6 +144,7 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
             name: &head_name,
             matrix: &served.loaded.matrix,
             settings: &served.pipelines,
+            templates: served.templates.as_ref(),
             errors: 0,
         },
     );
@@ -247,8 +250,15 @@ impl Store {
     /// Loads the file at `rev`: the commit hash, the name diagnostics use, the matrix.
     fn load(&self, rev: &str) -> Result<(String, String, Project), Unavailable> {
         let (hash, text) = self.read(rev)?;
-        let name = format!("{}:{}", hash.get(..7).unwrap_or(&hash), self.file());
-        let loaded = load_text(Path::new(self.file()), name.clone(), text);
+        let short = hash.get(..7).unwrap_or(&hash);
+        let name = format!("{short}:{}", self.file());
+        // The revision's templates: the example's are embedded, a file's come from the
+        // revision's tree.
+        let loaded = match self {
+            Store::Example(_) => load_text(Path::new(self.file()), name.clone(), text)
+                .with_templates(&edx_matrix_project::Embedded),
+            Store::Git { repo, path } => project_at(repo, &hash, short, path, name.clone(), text),
+        };
         if loaded.has_errors() {
             return Err(Unavailable::none(format!(
                 "diff is unavailable: `{name}` has errors ({})",
@@ -312,6 +322,7 @@ pub(crate) async fn between(
                 name: &base_name,
                 matrix: &empty_matrix,
                 settings: &default_settings,
+                templates: None,
                 errors: 0,
             },
             Project::pipeline_side,
@@ -338,6 +349,7 @@ pub(crate) async fn between(
                         name: &head,
                         matrix: &good.loaded.matrix,
                         settings: &good.pipelines,
+                        templates: good.templates.as_ref(),
                         errors: 0,
                     },
                 );

@@ -16,6 +16,8 @@ pub struct Good {
     pub loaded: Loaded,
     /// Its `[pipelines]` settings (for the pipeline impact of `/diff`).
     pub pipelines: edx_matrix_pipeline::Settings,
+    /// Its pipeline templates as the loader read them (for the pipeline impact of `/diff`).
+    pub templates: Option<edx_matrix_pipeline::TemplateFiles>,
     /// The generation at which it was loaded.
     pub generation: u64,
     /// When it was loaded.
@@ -55,6 +57,7 @@ impl Good {
     pub(crate) fn new(
         loaded: Loaded,
         pipelines: edx_matrix_pipeline::Settings,
+        templates: Option<edx_matrix_pipeline::TemplateFiles>,
         generation: u64,
     ) -> Result<Self, serde_json::Error> {
         let rows = resolve(&loaded.matrix, &Filter::default())
@@ -75,6 +78,7 @@ impl Good {
         Ok(Good {
             loaded,
             pipelines,
+            templates,
             generation,
             loaded_at: SystemTime::now(),
             rows,

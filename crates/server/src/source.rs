@@ -78,9 +78,12 @@ impl MatrixSource {
     /// any URL the pages or the API show.
     pub(crate) fn load(&self, text: String) -> Project {
         let mut project = match self {
-            MatrixSource::File(path) => Project::from_path_text(path, self.name(), text),
+            // The templates from the matrix file's directory (the example's are embedded).
+            MatrixSource::File(path) => Project::from_path_text(path, self.name(), text)
+                .with_templates(&edx_matrix_project::Directory::of(path)),
             MatrixSource::Example => {
                 Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
+                    .with_templates(&edx_matrix_project::Embedded)
             }
         };
         edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);

@@ -174,9 +174,12 @@ fn attempt(
     previous_good: Option<Arc<Good>>,
 ) -> (Arc<Attempt>, Option<Arc<Good>>) {
     let mut good = previous_good;
-    let outcome = match outcome.map(|p| (p.pipelines, p.loaded)) {
-        Ok((pipelines, loaded)) if !loaded.has_errors() => {
-            match Good::new(loaded.clone(), pipelines, generation) {
+    let outcome = match outcome.map(|p| {
+        let templates = p.templates().map(|t| t.files.clone());
+        (p.pipelines, templates, p.loaded)
+    }) {
+        Ok((pipelines, templates, loaded)) if !loaded.has_errors() => {
+            match Good::new(loaded.clone(), pipelines, templates, generation) {
                 Ok(g) => {
                     good = Some(Arc::new(g));
                     Ok(Arc::new(loaded))
@@ -184,7 +187,7 @@ fn attempt(
                 Err(e) => Err(format!("cannot serialise the matrix: {e}")),
             }
         }
-        Ok((_, loaded)) => Ok(Arc::new(loaded)),
+        Ok((_, _, loaded)) => Ok(Arc::new(loaded)),
         Err(e) => Err(e),
     };
     let latest = Arc::new(Attempt {

@@ -24,27 +24,12 @@ struct Report<'a> {
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
-    // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`.
+    // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`
+    // (reading its templates included); templates run only on a project without errors, their
+    // problems located in the template files.
     let project = matrix_file::load(global)?;
-    let settings = project.pipelines.clone();
-    let settings_ok = !project.pipeline_diagnostics().iter().any(|d| d.is_error());
-    let mut loaded = project.into_loaded();
-    // Templates run only on a valid matrix with valid settings; their problems are located in
-    // the template files.
-    let mut in_templates = Vec::new();
-    if settings_ok && !loaded.has_errors() && !settings.templates.is_empty() {
-        let (files, diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
-        let readable = diagnostics.is_empty();
-        loaded.diagnostics.extend(diagnostics);
-        if readable {
-            let outcome = edx_matrix_pipeline::render_all(&loaded.matrix, &settings, &files);
-            in_templates = outcome
-                .diagnostics
-                .iter()
-                .map(|d| crate::pipeline_templates::located(&loaded, &files, d))
-                .collect();
-        }
-    }
+    let in_templates = project.rendering().diagnostics.clone();
+    let loaded = project.into_loaded();
     let mut summary = loaded.summary();
     for (_, d) in &in_templates {
         if d.is_error() {

@@ -83,8 +83,12 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
             .ok_or_else(|| {
                 CommandError::usage(format!("`{}` does not exist at revision `{rev}`", mr.path))
             })?;
-        Ok(load_text(
-            Path::new(&mr.path),
+        // The revision's templates too: its tree, not the working tree.
+        Ok(edx_matrix_git::templates::project_at(
+            &mr.repo,
+            rev,
+            rev,
+            &mr.path,
             format!("{rev}:{}", mr.path),
             text,
         ))
@@ -95,6 +99,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
         None => {
             let text = edx_matrix_project::read_file(&mr.file).map_err(matrix_file::read_error)?;
             load_text(&mr.file, format!("{} (working tree)", mr.path), text)
+                .with_templates(&edx_matrix_project::Directory::of(&mr.file))
         }
     };
     Ok((base, head))

@@ -8,7 +8,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_pipeline::validate::{self, Problem};
-use edx_matrix_pipeline::{Rendered, Unwritable, check_written, render_all};
+use edx_matrix_pipeline::{Rendered, Unwritable, check_written};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -72,12 +72,15 @@ pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdR
         PipelineCommand::List { format } => list(global, out, *format),
         PipelineCommand::Render(args) => render(global, out, args),
         PipelineCommand::Meta(args) => {
-            let pipelines = load(global, out)?;
+            let project = load(global, out)?;
+            let pipelines = pipelines_of(&project);
             let meta = pipelines
                 .iter()
                 .find(|g| g.info.kind == "meta")
                 .ok_or_else(|| CommandError::io("no meta pipeline was generated"))?;
-            emit(out, meta, args)
+            let result = emit(out, meta, args);
+            exit_soon(project);
+            result
         }
         PipelineCommand::Validate { file, format } => validate_file(out, file, *format),
     }
@@ -85,29 +88,24 @@ pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdR
 
 /// Loads the matrix, its pipeline settings and templates, refusing on any error, and renders
 /// every pipeline, checking each against the Concourse schema and the validator.
-fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError> {
+fn load(global: &GlobalArgs, out: &Output) -> Result<edx_matrix_project::Project, CommandError> {
     // The `[pipelines]` problems are the project's: `load_valid` refuses them with the others.
     let project = matrix_file::load_valid(global, out)?;
-    let settings = project.pipelines.clone();
-    let loaded = project.into_loaded();
-    let (files, template_diagnostics) = crate::pipeline_templates::read(&loaded, &settings);
-    if !template_diagnostics.is_empty() {
-        out.diagnostics(&template_diagnostics, &loaded.source)?;
-        return Err(CommandError::matrix_reported());
+    let rendering = project.rendering();
+    for (source, diagnostic) in &rendering.diagnostics {
+        out.diagnostics(std::slice::from_ref(diagnostic), source)?;
     }
-    let outcome = render_all(&loaded.matrix, &settings, &files);
-    for d in &outcome.diagnostics {
-        let (source, diagnostic) = crate::pipeline_templates::located(&loaded, &files, d);
-        out.diagnostics(&[diagnostic], &source)?;
-    }
-    if outcome.has_errors() {
-        eprintln!(
-            "error: the pipeline templates have errors (`edx-matrix check` lists everything)"
-        );
-        return Err(CommandError::matrix_reported());
-    }
+    let outcome = match &rendering.outcome {
+        Some(outcome) if !outcome.has_errors() => outcome,
+        _ => {
+            eprintln!(
+                "error: the pipeline templates have errors (`edx-matrix check` lists everything)"
+            );
+            return Err(CommandError::matrix_reported());
+        }
+    };
     match check_written(&outcome.pipelines) {
-        Ok(()) => Ok(outcome.pipelines),
+        Ok(()) => Ok(project),
         Err(Unwritable::SameName(name)) => {
             eprintln!("error: two pipelines are called `{name}`");
             Err(CommandError::matrix_reported())
@@ -121,8 +119,25 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<Vec<Rendered>, CommandError
     }
 }
 
+/// Returns the pipelines [`load`] rendered and checked.
+fn pipelines_of(project: &edx_matrix_project::Project) -> &[Rendered] {
+    project
+        .rendering()
+        .outcome
+        .as_ref()
+        .map_or(&[], |o| o.pipelines.as_slice())
+}
+
+/// Leaves the project allocated: the command is done and the process exits next, and freeing
+/// the rendered pipelines of a large estate (hundreds of MB of small allocations) took a tenth
+/// of `pipeline list`'s time (benches/pipeline-templates.sh).
+fn exit_soon(project: edx_matrix_project::Project) {
+    std::mem::forget(project);
+}
+
 fn list(global: &GlobalArgs, out: &Output, format: Format) -> CmdResult {
-    let pipelines = load(global, out)?;
+    let project = load(global, out)?;
+    let pipelines = pipelines_of(&project);
     match format {
         Format::Json => {
             let infos: Vec<_> = pipelines.iter().map(|g| &g.info).collect();
@@ -130,7 +145,7 @@ fn list(global: &GlobalArgs, out: &Output, format: Format) -> CmdResult {
         }
         _ => {
             let mut t = table(&["pipeline", "team", "source", "family", "releases", "jobs"]);
-            for g in &pipelines {
+            for g in pipelines {
                 let family = match &g.info.family {
                     Some(f) if g.info.applications.len() != 1 || f != &g.info.applications[0] => {
                         format!("{f} ({})", g.info.applications.join(", "))
@@ -151,6 +166,7 @@ fn list(global: &GlobalArgs, out: &Output, format: Format) -> CmdResult {
             out.print(&render_table(&t))?;
         }
     }
+    exit_soon(project);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,7 +189,13 @@ fn emit(out: &Output, generated: &Rendered, args: &PipelineOutputArgs) -> CmdRes
 }
 
 fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdResult {
-    let pipelines = load(global, out)?;
+    let project = load(global, out)?;
+    let result = render_pipelines(out, args, pipelines_of(&project));
+    exit_soon(project);
+    result
+}
+
+fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Rendered]) -> CmdResult {
     if !args.all {
         let name = args.name.as_deref().unwrap_or_default();
         let Some(generated) = pipelines.iter().find(|g| g.info.name == name) else {
@@ -196,7 +218,7 @@ fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdRe
         _ => "yml",
     };
     let mut files = Vec::with_capacity(pipelines.len());
-    for generated in &pipelines {
+    for generated in pipelines {
         let path = dir.join(format!("{}.{extension}", generated.info.name));
         if !args.output.force && path.exists() {
             return Err(

@@ -872,3 +872,141 @@ fn diff_does_not_compute_pipelines_from_broken_settings() {
         })
     );
 }
+
+/// The pipeline changes of a `diff --format json`: (name, change).
+fn pipeline_changes(diff: &Value) -> Vec<(String, String)> {
+    assert_eq!(diff["pipelines"]["computed"], true, "{}", diff["pipelines"]);
+    diff["pipelines"]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_owned(),
+                c["change"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// `diff` renders the template-made pipelines on both sides: a matrix edit that moves `pro`'s QA
+/// from ulmo to verawood removes its ulmo MFE pipeline and changes its verawood one (and the
+/// standard and meta pipelines that follow); a comment changes nothing.
+#[test]
+fn diff_reports_the_impact_of_template_made_pipelines() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    let file = env.path("acme/edx-matrix.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen(
+        ACME_PRO,
+        r#"pro            = { CI = "verawood", QA = "verawood", Production = "teak" }"#,
+        1,
+    );
+    assert_ne!(edited, text);
+    std::fs::write(&file, &edited).unwrap();
+    let json = |args: &[&str]| -> Value {
+        let mut all = vec!["--file", "acme/edx-matrix.toml", "diff"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        serde_json::from_str(env.run(&all).ok()).unwrap()
+    };
+    let changes = pipeline_changes(&json(&[]));
+    let pair = |n: &str, c: &str| (n.to_owned(), c.to_owned());
+    assert!(
+        changes.contains(&pair("pro-verawood-mfe-pipeline", "changed")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&pair("pro-ulmo-mfe-pipeline", "removed")),
+        "{changes:?}"
+    );
+    assert!(
+        changes.contains(&pair("edx-matrix", "changed")),
+        "{changes:?}"
+    );
+    // The other deployments' MFE pipelines are untouched.
+    assert!(
+        !changes
+            .iter()
+            .any(|(n, _)| n.starts_with("campus") || n.starts_with("online")),
+        "{changes:?}"
+    );
+    let run = env.run(&["--file", "acme/edx-matrix.toml", "diff"]);
+    let out = run.ok();
+    assert!(
+        out.contains("- pro-ulmo-mfe-pipeline: no longer generated: Concourse archives it\n"),
+        "{out}"
+    );
+    assert!(out.contains("~ pro-verawood-mfe-pipeline: definition changes: re-set\n    resources  + released-learning-qa, bucket-learning-qa, "), "{out}");
+    // A comment only: nothing changes, and the pipelines were compared.
+    std::fs::write(&file, format!("{text}\n# a comment\n")).unwrap();
+    let diff = json(&[]);
+    assert!(pipeline_changes(&diff).is_empty());
+    let run = env.run(&["--file", "acme/edx-matrix.toml", "diff"]);
+    assert!(
+        run.ok().ends_with("pipeline impact: no pipeline changes\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// A template edit alone, committed: `diff REV REV` reads each revision's templates from its tree
+/// (not the working tree, whose templates are broken here) and reports the MFE pipelines changed.
+#[test]
+fn diff_between_revisions_reads_their_templates() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    let dir = env.path("acme");
+    let mfe = dir.join("pipelines/mfe.star");
+    let text = std::fs::read_to_string(&mfe).unwrap();
+    let edited = text.replace("\"icon\": \"aws\"", "\"icon\": \"bucket\"");
+    assert_ne!(edited, text);
+    std::fs::write(&mfe, edited).unwrap();
+    git(&env, &dir, &["commit", "-q", "-am", "mfe: bucket icon"]);
+    std::fs::write(
+        &mfe,
+        "def pipelines(matrix, standard):\n    return 1 + \"x\"\n",
+    )
+    .unwrap();
+    let run = env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "diff",
+        "HEAD~1",
+        "HEAD",
+        "--format",
+        "json",
+    ]);
+    let diff: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(diff["rows"], serde_json::json!([]));
+    let changes = pipeline_changes(&diff);
+    let names: Vec<&str> = changes.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "pro-teak-mfe-pipeline",
+            "pro-ulmo-mfe-pipeline",
+            "campus-verawood-mfe-pipeline",
+            "campus-staging-verawood-mfe-pipeline",
+            "pro-verawood-mfe-pipeline",
+            "campus-master-mfe-pipeline",
+            "campus-staging-master-mfe-pipeline",
+            "online-master-mfe-pipeline"
+        ]
+    );
+    assert!(changes.iter().all(|(_, c)| c == "changed"));
+    let first = &diff["pipelines"]["changes"][0];
+    assert_eq!(first["jobs"]["changed"], serde_json::json!([]));
+    assert!(!first["resources"]["changed"].as_array().unwrap().is_empty());
+    // Against the working tree, the broken template is the reason nothing is compared.
+    let run = env.run(&["--file", "acme/edx-matrix.toml", "diff", "HEAD"]);
+    assert!(
+        run.ok().ends_with(
+            "pipeline impact: not computed: the pipeline templates of `edx-matrix.toml (working tree)` \
+             have 1 error (`edx-matrix check` shows them)\n"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -74,6 +74,17 @@ impl Env {
         env
     }
 
+    /// A scratch environment holding a variant of the built-in example: `text` as its
+    /// `edx-matrix.toml`, next to the example's pipeline templates (which its `[pipelines]`
+    /// names: without them the project has errors).
+    pub fn with_example_matrix(text: &str) -> Self {
+        let env = Env::with_matrix(text);
+        for (path, template) in edx_matrix_config::example::TEMPLATES {
+            env.write(path, template);
+        }
+        env
+    }
+
     /// The path of a file in the scratch directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)

@@ -168,7 +168,7 @@ fn example_repository_has_the_same_charts() {
 
 /// `init --example DIR` writes the example's history as a real git repository: `history` over
 /// it has the twelve revisions and the bands the in-memory history has, and the working tree is
-/// clean but for the (untracked) templates. A second `init --example` into it leaves the
+/// clean (the templates are committed with the first revision). A second `init --example` into it leaves the
 /// repository alone.
 #[test]
 fn init_example_writes_the_history_as_a_repository() {
@@ -176,9 +176,16 @@ fn init_example_writes_the_history_as_a_repository() {
     env.run(&["init", "--example", "acme"]).ok();
     let dir = env.path("acme");
     let status = crate::git::git(&env, &dir, &["status", "--porcelain"]);
-    assert!(
-        status.lines().all(|l| l.starts_with("?? pipelines")),
-        "{status}"
+    assert_eq!(status, "", "{status}");
+    let tracked = crate::git::git(&env, &dir, &["ls-files"]);
+    assert_eq!(
+        tracked.lines().collect::<Vec<_>>(),
+        [
+            "edx-matrix.toml",
+            "pipelines/edx-platform.star",
+            "pipelines/mfe.star",
+            "pipelines/standard.star"
+        ]
     );
     let log = crate::git::git(&env, &dir, &["log", "--format=%s"]);
     assert_eq!(log.lines().count(), 12, "{log}");

@@ -334,7 +334,7 @@ fn export_tutor_refuses_hostile_values_with_their_location() {
         "branch = \"acme/verawood-fix-jumpnav\"",
         "branch = \"master;touch$(id)\"",
     );
-    let env = Env::with_matrix(&text);
+    let env = Env::with_example_matrix(&text);
     let run = env.run(&["export", "tutor", "campus", "QA", "-o", "out"]);
     run.code(1);
     assert!(
@@ -354,7 +354,7 @@ fn export_tutor_refuses_hostile_values_with_their_location() {
         "branch = \"acme/verawood-fix-jumpnav\"",
         "branch = \"acme/verawood\\u2029fix\"",
     );
-    let env = Env::with_matrix(&text);
+    let env = Env::with_example_matrix(&text);
     let run = env.run(&["export", "tutor", "campus", "QA"]);
     run.code(1);
     // `check`'s value rules refuse it first (invalid-branch), at the same place.
@@ -437,4 +437,42 @@ fn export_tutor_json_summarises_each_stage() {
     let one: Value = serde_json::from_str(one.ok()).unwrap();
     assert_eq!(one[0]["enable"][4], "edx_matrix_online_qa");
     assert_eq!(one[0]["plugin_file"], Value::Null);
+    assert_eq!(one[0]["settings_from_vars"], serde_json::json!([]));
+}
+
+/// `--format json` lists the settings the stage's `TUTOR_*` vars set, with their types (the
+/// stage's over the deployment's), as the plugin sets them; other vars are not Tutor's.
+#[test]
+fn export_tutor_json_lists_the_settings_of_tutor_vars() {
+    let online =
+        "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }";
+    assert!(edx_matrix_config::example::TEXT.contains(online));
+    let text = edx_matrix_config::example::TEXT.replace(
+        online,
+        "online = { CI = \"master\", QA = { release = \"master\", vars = { TUTOR_LMS_HOST = \"qa.online.example\", TUTOR_ENABLE_HTTPS = false } }, Production = \"master\", vars = { TUTOR_LMS_HOST = \"online.example\", TUTOR_ENABLE_HTTPS = true, TUTOR_MAX_WORKERS = 4, SITE_NAME = \"pipelines only\" } }",
+    );
+    let env = Env::with_example_matrix(&text);
+    let run = env.run(&["export", "tutor", "online", "QA", "--format", "json"]);
+    let stage: Value = serde_json::from_str(run.ok()).unwrap();
+    let settings = &stage[0]["settings"];
+    assert_eq!(settings["LMS_HOST"], "qa.online.example");
+    assert_eq!(settings["ENABLE_HTTPS"], false);
+    assert_eq!(settings["MAX_WORKERS"], 4);
+    assert_eq!(settings["OPENEDX_COMMON_VERSION"], "master");
+    assert_eq!(settings.get("SITE_NAME"), None);
+    assert_eq!(
+        stage[0]["settings_from_vars"],
+        serde_json::json!(["LMS_HOST", "ENABLE_HTTPS", "MAX_WORKERS"])
+    );
+    let production = env.run(&[
+        "export",
+        "tutor",
+        "online",
+        "Production",
+        "--format",
+        "json",
+    ]);
+    let production: Value = serde_json::from_str(production.ok()).unwrap();
+    assert_eq!(production[0]["settings"]["ENABLE_HTTPS"], true);
+    assert_eq!(production[0]["settings"]["LMS_HOST"], "online.example");
 }

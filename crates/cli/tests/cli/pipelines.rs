@@ -384,3 +384,152 @@ fn check_and_render_report_pipeline_settings_problems() {
     run.code(1);
     assert!(!env.path("out.yml").exists());
 }
+
+/// The Python blocks of the walk-through of `docs/pipelines.md`, in order.
+fn walk_through_templates() -> Vec<String> {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/pipelines.md"),
+    )
+    .unwrap();
+    let start = doc
+        .find("### Walk-through: from the standard pipelines to a preview-gated one")
+        .expect("the walk-through is in docs/pipelines.md");
+    let section = &doc[start..];
+    let section = &section[..section[4..].find("\n## ").map_or(section.len(), |i| i + 4)];
+    section
+        .split("```python\n")
+        .skip(1)
+        .map(|block| block[..block.find("```").unwrap()].to_owned())
+        .collect()
+}
+
+/// Every step of the docs' walk-through works, on a matrix with the section's settings: the
+/// identity template lists the standard pipelines as `standard`; the preview-gated `forum`
+/// checks clean, renders, validates, has a preview job before every stage but the first, gated
+/// on its issue; and `diff` between the two steps reports exactly `forum` (and the meta
+/// pipeline, which sets it) as changed, with the preview jobs added.
+#[test]
+fn the_docs_walk_through_renders_and_validates() {
+    let blocks = walk_through_templates();
+    assert_eq!(blocks.len(), 2, "{blocks:?}");
+    let matrix = fixture("valid/pipelines.toml").replacen(
+        "[pipelines]\n",
+        "[pipelines]\ntemplates = [\"pipelines/*.star\"]\n",
+        1,
+    );
+    let env = Env::new();
+    for (dir, block) in ["one", "two"].iter().zip(&blocks) {
+        env.write(&format!("{dir}/edx-matrix.toml"), &matrix);
+        env.write(&format!("{dir}/pipelines/forum.star"), block);
+    }
+    let standard: Value = serde_json::from_str(
+        Env::with_matrix(&fixture("valid/pipelines.toml"))
+            .run(&["pipeline", "list", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    let list = |dir: &str| -> Value {
+        let file = format!("{dir}/edx-matrix.toml");
+        env.run(&["--file", &file, "check"]).ok();
+        serde_json::from_str(
+            env.run(&["--file", &file, "pipeline", "list", "--format", "json"])
+                .ok(),
+        )
+        .unwrap()
+    };
+    // Step one: the same pipelines, all standard.
+    assert_eq!(list("one"), standard);
+    // Step two: forum rebuilt from the template; the others unchanged.
+    let two = list("two");
+    let forum = two
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "forum")
+        .unwrap();
+    assert_eq!(forum["source"], "pipelines/forum.star");
+    let others = |v: &Value| -> Vec<Value> {
+        (v.as_array().unwrap().iter())
+            .filter(|p| p["name"] != "forum" && p["kind"] != "meta")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(others(&two), others(&standard));
+    env.run(&[
+        "--file",
+        "two/edx-matrix.toml",
+        "pipeline",
+        "render",
+        "forum",
+        "--format",
+        "json",
+        "-o",
+        "forum.json",
+    ])
+    .ok();
+    env.run(&["pipeline", "validate", "forum.json"]).ok();
+    let config: Value = serde_json::from_str(&env.read("forum.json")).unwrap();
+    let jobs: Vec<&str> = (config["jobs"].as_array().unwrap().iter())
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    // forum runs on master only, in online's three stages.
+    assert_eq!(
+        jobs,
+        [
+            "build-master-online",
+            "deploy-master-online-ci",
+            "preview-master-online-qa",
+            "deploy-master-online-qa",
+            "preview-master-online-production",
+            "deploy-master-online-production"
+        ]
+    );
+    let deploy_qa = &config["jobs"][3]["plan"][0]["in_parallel"];
+    assert_eq!(deploy_qa[2]["get"], "ready-master-online-qa");
+    assert_eq!(deploy_qa[2]["trigger"], true);
+    assert_eq!(
+        deploy_qa[2]["passed"],
+        serde_json::json!(["preview-master-online-qa"])
+    );
+    // `diff` between the steps.
+    let run = env.run(&[
+        "diff",
+        "one/edx-matrix.toml",
+        "two/edx-matrix.toml",
+        "--format",
+        "json",
+    ]);
+    let diff: Value = serde_json::from_str(run.ok()).unwrap();
+    assert_eq!(diff["pipelines"]["computed"], true, "{diff}");
+    let changes = diff["pipelines"]["changes"].as_array().unwrap();
+    let names: Vec<&str> = changes
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["forum", "edx-matrix"]);
+    // The template names its jobs its own way: every job is new, the standard ones go.
+    assert_eq!(changes[0]["jobs"]["added"], serde_json::json!(jobs));
+    let old = env.run(&[
+        "--file",
+        "one/edx-matrix.toml",
+        "pipeline",
+        "render",
+        "forum",
+        "--format",
+        "json",
+    ]);
+    let old: Value = serde_json::from_str(old.ok()).unwrap();
+    let old_jobs: Vec<&str> = (old["jobs"].as_array().unwrap().iter())
+        .map(|j| j["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        old_jobs,
+        [
+            "build-forum-master-online",
+            "deploy-forum-master-online-ci",
+            "deploy-forum-master-online-qa",
+            "deploy-forum-master-online-production"
+        ]
+    );
+    assert_eq!(changes[0]["jobs"]["removed"], serde_json::json!(old_jobs));
+}

@@ -77,7 +77,7 @@ fn install(
 ) -> Option<(Tutor, String)> {
     let program = require_tutor(test)?;
     let env = match matrix {
-        Some(text) => Env::with_matrix(text),
+        Some(text) => Env::with_example_matrix(text),
         None => Env::new(),
     };
     let mut args = vec!["export", "tutor", deployment, stage, "-o", "out"];

@@ -303,6 +303,15 @@ pub fn write_repository(dir: &Path) -> Result<(), GitError> {
         stream.extend_from_slice(format!("data {}\n{message}\n", message.len()).as_bytes());
         if i == 0 {
             stream.extend_from_slice(b"deleteall\n");
+            // The pipeline templates, committed with the first revision: `diff REV` reads a
+            // revision's templates from its tree.
+            for (path, template) in edx_matrix_config::example::TEMPLATES {
+                stream.extend_from_slice(
+                    format!("M 100644 inline {path}\ndata {}\n", template.len()).as_bytes(),
+                );
+                stream.extend_from_slice(template.as_bytes());
+                stream.push(b'\n');
+            }
         }
         stream
             .extend_from_slice(format!("M 100644 inline {FILE}\ndata {}\n", text.len()).as_bytes());

@@ -308,3 +308,152 @@ fn example_repository_has_the_example_history() -> TestResult {
     assert_eq!(LocalRepo::open(&top)?.resolve_rev("HEAD")?, head);
     Ok(())
 }
+
+/// A repository holding the example (matrix and templates) under `config/`, whose second commit
+/// changes only the MFE template; the working tree then breaks every template.
+fn templates_repo() -> TestResult<(Sandbox, PathBuf)> {
+    let sandbox = Sandbox::new()?;
+    let top = sandbox.path().join("work");
+    fs::create_dir_all(top.join("config/pipelines"))?;
+    sandbox.git(&top, &["init", "-q"])?;
+    fs::write(
+        top.join("config/edx-matrix.toml"),
+        edx_matrix_config::example::TEXT,
+    )?;
+    for (path, text) in edx_matrix_config::example::TEMPLATES {
+        fs::write(top.join("config").join(path), text)?;
+    }
+    sandbox.git(&top, &["add", "-A"])?;
+    sandbox.git_at(
+        &top,
+        "2024-01-01T10:00:00+00:00",
+        &["commit", "-q", "-m", "example"],
+    )?;
+    let mfe = top.join("config/pipelines/mfe.star");
+    let text = fs::read_to_string(&mfe)?;
+    let edited = text.replace("\"tag\": \"1.4.0\"", "\"tag\": \"1.5.0\"");
+    assert_ne!(text, edited);
+    fs::write(&mfe, edited)?;
+    sandbox.git(&top, &["add", "-A"])?;
+    sandbox.git_at(
+        &top,
+        "2024-01-02T10:00:00+00:00",
+        &["commit", "-q", "-m", "mfe: resource 1.5.0"],
+    )?;
+    // Not committed: a working tree whose templates all fail.
+    for (path, _) in edx_matrix_config::example::TEMPLATES {
+        fs::write(
+            top.join("config").join(path),
+            "def pipelines(matrix, standard):\n    return 1 + \"x\"\n",
+        )?;
+    }
+    Ok((sandbox, top))
+}
+
+#[test]
+fn list_files_lists_a_revision_tree() -> TestResult {
+    let (_sandbox, top) = templates_repo()?;
+    let repo = LocalRepo::open(&top)?;
+    assert_eq!(
+        repo.list_files("HEAD", "config/pipelines")?,
+        [
+            "config/pipelines/edx-platform.star",
+            "config/pipelines/mfe.star",
+            "config/pipelines/standard.star"
+        ]
+    );
+    assert_eq!(repo.list_files("HEAD", "").map(|f| f.len())?, 4);
+    assert!(repo.list_files("HEAD", "nowhere")?.is_empty());
+    assert!(repo.list_files("HEAD", "../x").is_err());
+    Ok(())
+}
+
+#[test]
+fn templates_are_read_from_the_revision_tree() -> TestResult {
+    use edx_matrix_git::templates::project_at;
+    let (sandbox, top) = templates_repo()?;
+    let repo = LocalRepo::open(&top)?;
+    let path = "config/edx-matrix.toml";
+    let at = |rev: &str| -> TestResult<edx_matrix_project::Project> {
+        let text = repo.show_file(rev, path)?.ok_or("no matrix")?;
+        Ok(project_at(
+            &repo,
+            rev,
+            rev,
+            path,
+            format!("{rev}:{path}"),
+            text,
+        ))
+    };
+    let (old, new) = (at("HEAD~1")?, at("HEAD")?);
+    // The committed templates, not the broken ones of the working tree.
+    let files = |p: &edx_matrix_project::Project| p.templates().unwrap().files.clone();
+    assert_eq!(
+        files(&old).entries,
+        [
+            "pipelines/edx-platform.star",
+            "pipelines/mfe.star",
+            "pipelines/standard.star"
+        ]
+    );
+    assert!(files(&old).files["pipelines/mfe.star"].contains("\"1.4.0\""));
+    assert!(files(&new).files["pipelines/mfe.star"].contains("\"1.5.0\""));
+    for project in [&old, &new] {
+        assert!(!project.has_errors(), "{:?}", project.diagnostics());
+        let rendering = project.rendering();
+        assert!(
+            rendering.diagnostics.is_empty(),
+            "{:?}",
+            rendering.diagnostics
+        );
+        assert!(rendering.outcome.as_ref().unwrap().pipelines.len() > 10);
+    }
+    // Only the MFE template changed: every MFE pipeline (its resource type) and nothing else.
+    let impact = edx_matrix_project::diff::pipeline_impact(&old, &new);
+    assert!(impact.computed, "{:?}", impact.reason);
+    let changed: Vec<&str> = impact.changes.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        changed,
+        [
+            "pro-teak-mfe-pipeline",
+            "pro-ulmo-mfe-pipeline",
+            "campus-verawood-mfe-pipeline",
+            "campus-staging-verawood-mfe-pipeline",
+            "pro-verawood-mfe-pipeline",
+            "campus-master-mfe-pipeline",
+            "campus-staging-master-mfe-pipeline",
+            "online-master-mfe-pipeline"
+        ]
+    );
+    assert!(impact.changes.iter().all(|c| c.other == ["resource types"]
+        && c.jobs.changed.is_empty()
+        && c.resources.changed.is_empty()));
+    // A template problem at a revision is located in that revision's file.
+    sandbox_commit_broken_mfe(&sandbox, &top)?;
+    let broken = at("HEAD")?;
+    let diagnostics = &broken.rendering().diagnostics;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    let (source, diagnostic) = &diagnostics[0];
+    assert_eq!(source.name, "HEAD:config/pipelines/mfe.star");
+    assert_eq!(diagnostic.line_col(source).map(|(line, _)| line), Some(2));
+    let impact = edx_matrix_project::diff::pipeline_impact(&new, &broken);
+    assert!(!impact.computed);
+    assert_eq!(
+        impact.reason.as_deref(),
+        Some(
+            "the pipeline templates of `HEAD:config/edx-matrix.toml` have 1 error (`edx-matrix check` shows them)"
+        )
+    );
+    Ok(())
+}
+
+/// Commits the working tree's broken `mfe.star` alone.
+fn sandbox_commit_broken_mfe(sandbox: &Sandbox, top: &std::path::Path) -> TestResult {
+    sandbox.git(top, &["add", "config/pipelines/mfe.star"])?;
+    sandbox.git_at(
+        top,
+        "2024-01-03T10:00:00+00:00",
+        &["commit", "-q", "-m", "break mfe"],
+    )?;
+    Ok(())
+}

@@ -45,6 +45,9 @@ pub struct TutorExport {
     pub warnings: Vec<String>,
     /// The settings the plugin overrides: (name, value).
     pub overrides: Vec<(String, String)>,
+    /// The settings the stage's `TUTOR_*` vars set, typed, applied after [`Self::overrides`]
+    /// (see [`vars`]).
+    pub settings: Vec<(String, edx_matrix_model::vars::VarValue)>,
     /// The `MFE_APPS` entries the plugin sets.
     pub mfes: Vec<mapping::MfeEntry>,
     /// The catalogue MFEs the plugin removes from `MFE_APPS`.
@@ -125,6 +128,7 @@ pub fn export(
         unmapped: plan.unmapped,
         warnings: plan.warnings,
         overrides: plan.overrides,
+        settings: plan.settings,
         mfes: plan.mfes,
         removed_mfes: plan.removed_mfes,
         build_args: plan

@@ -224,7 +224,8 @@ pub fn run_template(
             });
         };
         let heap = module.heap();
-        let args = [heap.alloc(matrix.clone()), heap.alloc(standard.clone())];
+        // Allocated from the references: no copy of the (large) data per template.
+        let args = [heap.alloc(matrix), heap.alloc(standard)];
         let result = eval
             .eval_function(function, &args, &[])
             .map_err(|e| located(&e, entry, "runtime"))?;

@@ -1,7 +1,9 @@
 //! `/diff` and `/api/v1/diff` over a real git repository: the served working-tree file against
 //! the file committed at `HEAD`.
 
-use crate::support::{acme, acme_repo, assert_matches_openapi, git, start, start_example};
+use crate::support::{
+    acme, acme_repo, assert_matches_openapi, commit_matrix, git, start, start_example,
+};
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
 use serde_json::{Value, json};
@@ -397,4 +399,92 @@ async fn diff_shows_the_pipeline_impact() {
             "{change:#}"
         );
     }
+}
+
+/// With pipeline templates, `/api/v1/diff` renders the template-made pipelines on both sides:
+/// the committed templates at `HEAD` (from its tree) against the served file's directory. A
+/// matrix edit moving pro's QA to teak changes pro's teak MFE pipeline and removes its ulmo one;
+/// between two revisions where only a template changed, exactly the MFE pipelines change.
+#[tokio::test]
+async fn diff_shows_the_impact_of_template_made_pipelines() {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    let date = "2024-01-02T10:00:00+00:00";
+    git(top, date, &["init", "-q"]);
+    std::fs::create_dir(top.join("pipelines")).unwrap();
+    for (path, text) in edx_matrix_config::example::TEMPLATES {
+        std::fs::write(top.join(path), text).unwrap();
+    }
+    git(top, date, &["add", "pipelines"]);
+    let text = edx_matrix_config::example::TEXT;
+    let first = commit_matrix(top, text, date, "the example with its templates");
+    let file = top.join("edx-matrix.toml");
+    let server = start(Options::new(MatrixSource::File(file.clone()))).await;
+    let clean = server.get("/api/v1/diff").await.json();
+    assert_eq!(
+        clean["pipelines"],
+        json!({"computed": true, "changes": []}),
+        "{clean:#}"
+    );
+
+    assert!(text.contains(PRO));
+    let moved = text.replace(
+        PRO,
+        r#"pro = { CI = "verawood", QA = "teak", Production = "teak" }"#,
+    );
+    std::fs::write(&file, &moved).unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
+            r.json()["pipelines"]["changes"] != json!([])
+        })
+        .await;
+    let diff = reply.json();
+    assert_matches_openapi("/api/v1/diff", "get", 200, &diff);
+    let change = |diff: &Value, name: &str| -> Option<String> {
+        (diff["pipelines"]["changes"].as_array().unwrap().iter())
+            .find(|c| c["name"] == name)
+            .map(|c| c["change"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        change(&diff, "pro-teak-mfe-pipeline").as_deref(),
+        Some("changed"),
+        "{diff:#}"
+    );
+    assert_eq!(
+        change(&diff, "pro-ulmo-mfe-pipeline").as_deref(),
+        Some("removed"),
+        "{diff:#}"
+    );
+    assert_eq!(
+        change(&diff, "campus-master-mfe-pipeline"),
+        None,
+        "{diff:#}"
+    );
+
+    // A template edit alone, committed: the revisions' own templates are compared.
+    let mfe = top.join("pipelines/mfe.star");
+    let template = std::fs::read_to_string(&mfe).unwrap();
+    std::fs::write(
+        &mfe,
+        template.replace("\"icon\": \"aws\"", "\"icon\": \"bucket\""),
+    )
+    .unwrap();
+    let later = "2024-01-03T10:00:00+00:00";
+    git(top, later, &["add", "pipelines/mfe.star"]);
+    git(top, later, &["commit", "-q", "-m", "mfe: bucket icon"]);
+    let second = git(top, later, &["rev-parse", "HEAD"]);
+    let reply = server
+        .get(&format!("/api/v1/diff?base={first}&head={second}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let diff = reply.json();
+    assert_eq!(diff["rows"], json!([]));
+    let names: Vec<&str> = (diff["pipelines"]["changes"].as_array().unwrap().iter())
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 8, "{diff:#}");
+    assert!(
+        names.iter().all(|n| n.ends_with("-mfe-pipeline")),
+        "{names:?}"
+    );
 }

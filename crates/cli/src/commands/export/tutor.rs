@@ -127,11 +127,17 @@ fn print_json(
         .iter()
         .enumerate()
         .map(|(i, (deployment, stage, export))| {
-            let overrides: serde_json::Map<String, serde_json::Value> = export
+            // The plugin's overrides, then the `TUTOR_*` vars' settings with their types (the
+            // plugin sets them after the others, so they win).
+            let mut overrides: serde_json::Map<String, serde_json::Value> = export
                 .overrides
                 .iter()
                 .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
                 .collect();
+            for (k, v) in &export.settings {
+                overrides.insert(k.clone(), serde_json::to_value(v).unwrap_or_default());
+            }
+            let from_vars: Vec<&str> = export.settings.iter().map(|(k, _)| k.as_str()).collect();
             serde_json::json!({
                 "deployment": deployment,
                 "stage": stage,
@@ -141,6 +147,7 @@ fn print_json(
                     .map(|d| d.join(&export.plugin_file).display().to_string()),
                 "enable": export.enable,
                 "settings": overrides,
+                "settings_from_vars": from_vars,
                 "mfes": export.mfes.iter().map(|m| serde_json::json!({
                     "name": m.name,
                     "repository": m.repository,
