@@ -604,6 +604,9 @@ fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut M
                 }
             }
         }
+        // A vector grown by `push` keeps room for four; a large file has many small ones.
+        deployment.stages.shrink_to_fit();
+        spans.stages.shrink_to_fit();
         matrix.deployments.push(deployment);
         reader.map.deployments.push(spans);
     }
@@ -784,6 +787,7 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
             }
             None => reader.toml.missing(header.clone(), "apps", what),
         }
+        spans.apps.shrink_to_fit();
         reader.map.blocks.push(spans);
         for (d_index, (deployment, _)) in deployments.iter().enumerate() {
             for (r_index, (release, _)) in releases.iter().enumerate() {
@@ -792,10 +796,11 @@ fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
                     matrix.release_map.push(ReleaseMapEntry {
                         release: release.as_str().into(),
                         deployment: deployment.as_str().into(),
-                        apps: Vec::new(),
+                        // Sized for this block's applications (most entries have one block).
+                        apps: Vec::with_capacity(apps.len()),
                     });
-                    reader.map.entry_origins.push(Vec::new());
-                    reader.map.entry_apps.push(Vec::new());
+                    reader.map.entry_origins.push(Vec::with_capacity(1));
+                    reader.map.entry_apps.push(Vec::with_capacity(apps.len()));
                     matrix.release_map.len() - 1
                 });
                 reader.map.entry_origins[e].push(EntryOrigin {

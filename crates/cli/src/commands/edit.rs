@@ -227,7 +227,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
-        |base: Base<'_>| edit::fmt::fmt(base.text),
+        |base: Base<'_>| edit::fmt::fmt(base),
     )
 }
 
