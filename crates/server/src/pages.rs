@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::{Diagnostic, Loaded, Location, Source};
 use edx_matrix_model::resolve::{Index, Overridden};
 use edx_matrix_model::suggest::did_you_mean;
@@ -120,7 +121,7 @@ fn banner(snapshot: &Snapshot) -> Markup {
             h2 id="alert-title" { (headline) }
             p { (serving) }
             @match &latest.outcome {
-                Err(e) => p { code { (e) } },
+                Err(e) => p { code { (safe_lines(&e.to_string())) } },
                 Ok(loaded) => (diagnostics_list(loaded, loaded.diagnostics.iter().filter(|d| d.is_error()))),
             }
         }
@@ -138,10 +139,10 @@ fn diagnostics_list<'a>(loaded: &Loaded, items: impl Iterator<Item = &'a Diagnos
                     };
                     span class=(class) { (word) } " "
                     code class="code" { (d.code.as_str()) } " "
-                    span class="message" { (d.message) }
+                    span class="message" { (safe_lines(&d.message)) }
                     (diagnostic_place(d, &loaded.source))
                     @for help in &d.help {
-                        p class="help" { "help: " (help) }
+                        p class="help" { "help: " (safe_lines(help)) }
                     }
                 }
             }
@@ -160,15 +161,15 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
                 .unwrap_or("");
             html! {
                 div class="place" {
-                    code { (source.name) ":" (line) ":" (column) } " — " (d.label)
+                    code { (source.name) ":" (line) ":" (column) } " — " (safe_lines(&d.label))
                     pre { (edx_matrix_config::terminal::source_line(text)) }
                 }
             }
         }
         Location::JsonPath(path) => html! {
-            div class="place" { code { (source.name) " " (path) } " — " (d.label) }
+            div class="place" { code { (source.name) " " (safe_lines(path)) } " — " (safe_lines(&d.label)) }
         },
-        Location::File => html! { div class="place" { code { (source.name) } " — " (d.label) } },
+        Location::File => html! { div class="place" { code { (source.name) } " — " (safe_lines(&d.label)) } },
     }
 }
 

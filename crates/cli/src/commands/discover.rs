@@ -8,7 +8,9 @@ use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
 use edx_matrix_config::catalogue;
 use edx_matrix_git::{GitCli, RemoteRefs, UpstreamRelease, discover_releases, redact_url};
+use edx_matrix_config::terminal::safe;
 use edx_matrix_model::order::compare_releases;
+use edx_matrix_model::url::repository_url_problem;
 use edx_matrix_model::{Matrix, Release};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -56,6 +58,13 @@ struct Report {
 /// standard catalogue's.
 fn repository(args: &DiscoverArgs, matrix: &Matrix) -> Result<String, CommandError> {
     if let Some(url) = &args.repository {
+        // A malformed URL is bad input (exit 2), not a failed listing (exit 3).
+        if let Some(problem) = repository_url_problem(url) {
+            return Err(CommandError::usage(format!(
+                "invalid `--repository {}`: {problem}",
+                safe(&redact_url(url))
+            )));
+        }
         return Ok(url.clone());
     }
     matrix

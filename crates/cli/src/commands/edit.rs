@@ -21,6 +21,7 @@ use edx_matrix_config::example;
 use edx_matrix_config::runbook::due::due_after;
 use edx_matrix_config::runbook::{Origin, Plan};
 use edx_matrix_config::text_form::TextForm;
+use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_project::{Project, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
@@ -379,11 +380,13 @@ fn apply(
             runbook: plan.as_ref(),
         })?,
         EditFormat::Human => {
+            // Values from the file reach the terminal escaped and clipped (each line of the
+            // diff too: a changed line may hold a 10 MB value); the JSON keeps them whole.
             let mut text = String::new();
             if !options.quiet {
-                text.push_str(&diff);
+                text.push_str(&safe_lines(&diff));
                 for note in &outcome.notes {
-                    text.push_str(&format!("note: {note}\n"));
+                    text.push_str(&format!("note: {}\n", safe_lines(note)));
                 }
             }
             let summary = if check && changed {
@@ -393,11 +396,11 @@ fn apply(
             } else {
                 outcome.summary.clone()
             };
-            text.push_str(&summary);
+            text.push_str(&safe_lines(&summary));
             text.push('\n');
             out.print(&text)?;
             if let Some(plan) = &plan {
-                eprint!("{}", runbook_text(plan));
+                eprint!("{}", safe_lines(&runbook_text(plan)));
             }
         }
     }

@@ -270,3 +270,49 @@ async fn row18_connect_and_options_star_get_405_with_allow() {
         .await;
     assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// Row 18: a 10 MB value in a bad file gives pages a few kilobytes larger than the good ones,
+/// not of many megabytes: values are clipped on the page as diagnostics are on the terminal
+/// (the JSON diagnostics keep them whole). Both with nothing to serve and with the last good
+/// version still served above the errors.
+#[tokio::test]
+async fn row18_a_huge_bad_value_gives_a_small_page() {
+    let name = "a".repeat(10_000_000);
+    // A deployment named with 10⁷ `a`s on a release the matrix lacks: errors name it.
+    let bad = acme().replacen(
+        "[deployments]\n",
+        &format!("[deployments]\n{name} = {{ QA = \"nope\" }}\n"),
+        1,
+    );
+    assert_ne!(bad, acme());
+    const PAGES: [&str; 5] = ["/", "/history", "/diff", "/d/pro/QA", "/r/ulmo"];
+    // The last good version served, the bad one's errors above it.
+    let (server, _dir, path) = server().await;
+    let mut good_sizes = Vec::new();
+    for url in PAGES {
+        good_sizes.push(server.get(url).await.body.len());
+    }
+    std::fs::write(&path, &bad).unwrap();
+    assert_eq!(hook(&server).await["good"], false);
+    for (url, good) in PAGES.iter().zip(good_sizes) {
+        let size = server.get(url).await.body.len();
+        eprintln!("{url}: {good} bytes good, {size} bytes with the bad version's errors");
+        assert!(size < good + 50_000, "{url}: {size} bytes (good: {good})");
+    }
+    let diagnostics = server.get("/api/v1/diagnostics").await.text();
+    assert!(diagnostics.contains(&name), "the JSON keeps the value");
+    // Nothing to serve: the error page alone.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edx-matrix.toml");
+    std::fs::write(&path, &bad).unwrap();
+    let mut options = Options::new(MatrixSource::File(path));
+    options.poll = None;
+    let server = start(options).await;
+    assert_eq!(server.get("/healthz").await.json()["status"], "no-matrix");
+    for url in PAGES {
+        let page = server.get(url).await;
+        eprintln!("{url}: {} bytes, nothing served", page.body.len());
+        assert!(page.body.len() < 50_000, "{url}: {} bytes", page.body.len());
+        assert!(page.text().contains("more bytes)"), "{url}");
+    }
+}
