@@ -26,7 +26,9 @@ fuzz_target!(|data: &[u8]| {
     let (matrix, settings) = &*EXAMPLE;
     let mut files = TemplateFiles::default();
     for (path, template) in example::TEMPLATES {
-        files.files.insert((*path).to_owned(), (*template).to_owned());
+        files
+            .files
+            .insert((*path).to_owned(), (*template).to_owned());
     }
     files.files.insert(ENTRY.to_owned(), text.to_owned());
     files.entries.push(ENTRY.to_owned());
@@ -34,10 +36,17 @@ fuzz_target!(|data: &[u8]| {
     for d in &outcome.diagnostics {
         assert!(d.line >= 1 && d.column >= 1, "{d:?}");
         if let Some(file) = files.files.get(&d.file) {
-            assert!(d.line <= file.lines().count() + 1, "{d:?} is past the end of {}", d.file);
+            assert!(
+                d.line <= file.lines().count() + 1,
+                "{d:?} is past the end of {}",
+                d.file
+            );
         }
     }
     if outcome.has_errors() {
-        assert!(outcome.pipelines.is_empty(), "pipelines rendered despite an error");
+        assert!(
+            outcome.pipelines.is_empty(),
+            "pipelines rendered despite an error"
+        );
     }
 });

@@ -294,7 +294,11 @@ fn to_codespan(d: &Diagnostic, file: &str, spans: &[Range<usize>]) -> CsDiagnost
         }
     }
     notes.extend(d.notes.iter().map(|n| crate::terminal::safe_lines(n)));
-    notes.extend(d.help.iter().map(|h| format!("help: {}", crate::terminal::safe_lines(h))));
+    notes.extend(
+        d.help
+            .iter()
+            .map(|h| format!("help: {}", crate::terminal::safe_lines(h))),
+    );
     base.with_code(d.code.as_str())
         .with_message(crate::terminal::safe_lines(&d.message))
         .with_labels(labels)

@@ -524,10 +524,7 @@ fn log_records(stdout: &str) -> impl Iterator<Item = &str> {
         .collect();
     starts.push(stdout.len());
     let head = &stdout[..starts[0]];
-    let records: Vec<&str> = starts
-        .windows(2)
-        .map(|w| &stdout[w[0] + 1..w[1]])
-        .collect();
+    let records: Vec<&str> = starts.windows(2).map(|w| &stdout[w[0] + 1..w[1]]).collect();
     std::iter::once(head).chain(records)
 }
 

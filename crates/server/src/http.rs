@@ -50,9 +50,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/history", get(api::history))
         .route("/api/v1/diff", get(api::diff))
         .route_layer(middleware::from_fn(query::rule));
-    let mut app = pages
-        .merge(api)
-        .layer(middleware::from_fn(reject_body));
+    let mut app = pages.merge(api).layer(middleware::from_fn(reject_body));
     // Without a secret the webhook route does not exist: every method gets the same 404.
     if state.webhook_secret.is_some() {
         app = app.merge(

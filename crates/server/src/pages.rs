@@ -169,7 +169,9 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
         Location::JsonPath(path) => html! {
             div class="place" { code { (source.name) " " (safe_lines(path)) } " — " (safe_lines(&d.label)) }
         },
-        Location::File => html! { div class="place" { code { (source.name) } " — " (safe_lines(&d.label)) } },
+        Location::File => {
+            html! { div class="place" { code { (source.name) } " — " (safe_lines(&d.label)) } }
+        }
     }
 }
 

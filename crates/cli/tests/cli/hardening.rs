@@ -576,7 +576,10 @@ fn row12_history_commit_subjects_are_escaped() {
     // The JSON form keeps the subject as git has it.
     let json = env.run(&["history", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(json.ok()).unwrap();
-    assert!(value.to_string().contains("\\u001b[31mred\\u0007"), "{value}");
+    assert!(
+        value.to_string().contains("\\u001b[31mred\\u0007"),
+        "{value}"
+    );
 }
 
 /// Row 18: a malformed `--repository` of `discover` is bad input (exit 2), not an I/O failure.
@@ -616,7 +619,11 @@ fn row18_pipeline_validate_names_the_yaml_node_limit() {
     );
     assert!(!run.stderr.contains("budget"), "{}", run.stderr);
     let json = env.run(&["pipeline", "validate", "big.yml", "--format", "json"]);
-    assert!(json.stdout.contains("more than 250000 YAML nodes"), "{}", json.stdout);
+    assert!(
+        json.stdout.contains("more than 250000 YAML nodes"),
+        "{}",
+        json.stdout
+    );
 }
 
 /// Row 2 (edits): an edit's diff and summary clip a 10 MB value on the terminal (the file and
@@ -634,8 +641,15 @@ fn row02_an_edit_clips_a_huge_value_in_its_output() {
     let run = env.run(&["promote", "mysite", "--to", "QA", "--dry-run"]);
     let stdout = run.ok();
     assert!(stdout.len() < 100_000, "{} bytes printed", stdout.len());
-    assert!(stdout.contains("more bytes)"), "{}", &stdout[..2000.min(stdout.len())]);
-    assert!(stdout.contains("\n-mysite = {"), "the diff is there, clipped");
+    assert!(
+        stdout.contains("more bytes)"),
+        "{}",
+        &stdout[..2000.min(stdout.len())]
+    );
+    assert!(
+        stdout.contains("\n-mysite = {"),
+        "the diff is there, clipped"
+    );
     eprintln!("promote of a 10 MB line: {:?}", started.elapsed());
     let json = env.run(&["promote", "mysite", "--to", "QA", "--format", "json"]);
     assert!(json.ok().contains(&value), "the JSON diff keeps the value");

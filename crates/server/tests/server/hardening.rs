@@ -177,7 +177,11 @@ async fn row17_every_documented_endpoint_refuses_unknown_and_empty_query_paramet
                 assert!(error.contains(needle), "{what}?{query}: {error}");
             };
             for query in ["bogus=1", "bogus=", "bogus", "a=1&bogus=2"] {
-                let parameter = if query.starts_with("a=") { "a" } else { "bogus" };
+                let parameter = if query.starts_with("a=") {
+                    "a"
+                } else {
+                    "bogus"
+                };
                 let reply = send(query.to_owned()).await;
                 refused(
                     &reply,
@@ -188,7 +192,12 @@ async fn row17_every_documented_endpoint_refuses_unknown_and_empty_query_paramet
             }
             if method == Method::GET {
                 let head = server
-                    .send(Method::HEAD, &format!("{concrete}?bogus=1"), &[], Bytes::new())
+                    .send(
+                        Method::HEAD,
+                        &format!("{concrete}?bogus=1"),
+                        &[],
+                        Bytes::new(),
+                    )
                     .await;
                 assert_eq!(head.status, StatusCode::BAD_REQUEST, "HEAD {path}?bogus=1");
             }
@@ -261,7 +270,10 @@ async fn row18_connect_and_options_star_get_405_with_allow() {
         let raw = server.raw(request.as_bytes()).await;
         assert!(raw.starts_with("HTTP/1.1 405 "), "{request:?}: {raw}");
         let lower = raw.to_ascii_lowercase();
-        assert!(lower.contains("\r\nallow: get,head\r\n"), "{request:?}: {raw}");
+        assert!(
+            lower.contains("\r\nallow: get,head\r\n"),
+            "{request:?}: {raw}"
+        );
         assert!(raw.contains("is not answered here"), "{request:?}: {raw}");
     }
     // A path's OPTIONS is a 405 too, as before.
