@@ -24,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
             &options,
         );
         for file in [&imported.types, &imported.version_matrix] {
-            let _ = render(&file.diagnostics, &file.source, &mut NoColor::new(std::io::sink()));
+            let _ = render(
+                &file.diagnostics,
+                &file.source,
+                &mut NoColor::new(std::io::sink()),
+            );
         }
         if !imported.has_errors() {
             let loaded = load_toml(Source::new("imported.toml", imported.to_toml()));

@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let loaded = load_json(Source::new("fuzz.json", text));
-    let _ = render(&loaded.diagnostics, &loaded.source, &mut NoColor::new(std::io::sink()));
+    let _ = render(
+        &loaded.diagnostics,
+        &loaded.source,
+        &mut NoColor::new(std::io::sink()),
+    );
     let _ = resolve(&loaded.matrix, &Filter::default());
     if !loaded.has_errors() {
         let written = toml_write::write_faithful(&loaded.matrix, &[]);

@@ -12,7 +12,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let loaded = load_toml(Source::new("fuzz.toml", text));
-    let _ = render(&loaded.diagnostics, &loaded.source, &mut NoColor::new(std::io::sink()));
+    let _ = render(
+        &loaded.diagnostics,
+        &loaded.source,
+        &mut NoColor::new(std::io::sink()),
+    );
     for d in &loaded.diagnostics {
         let _ = d.to_json(&loaded.source);
     }

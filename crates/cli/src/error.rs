@@ -1,5 +1,6 @@
 //! Errors of the tool (not of the matrix), sorted into kinds that pick the exit code.
 
+use edx_matrix_config::terminal::safe_lines;
 use std::process::ExitCode;
 
 /// Success.
@@ -77,11 +78,13 @@ impl CommandError {
 
     /// Prints the error and returns the exit code for its kind.
     pub fn report(self) -> ExitCode {
+        // Messages and hints quote values from the file, from git and from the command line
+        // (names, "did you mean" suggestions): escaped and clipped here, once for every command.
         if let Some(message) = &self.message {
-            eprintln!("error: {message}");
+            eprintln!("error: {}", safe_lines(message));
         }
         if let Some(hint) = &self.hint {
-            eprintln!("hint: {hint}");
+            eprintln!("hint: {}", safe_lines(hint));
         }
         ExitCode::from(match self.kind {
             Kind::Matrix => EXIT_MATRIX,

@@ -293,20 +293,16 @@ fn to_codespan(d: &Diagnostic, file: &str, spans: &[Range<usize>]) -> CsDiagnost
             Location::File => {}
         }
     }
-    notes.extend(d.notes.iter().map(|n| safe_lines(n)));
-    notes.extend(d.help.iter().map(|h| format!("help: {}", safe_lines(h))));
+    notes.extend(d.notes.iter().map(|n| crate::terminal::safe_lines(n)));
+    notes.extend(
+        d.help
+            .iter()
+            .map(|h| format!("help: {}", crate::terminal::safe_lines(h))),
+    );
     base.with_code(d.code.as_str())
-        .with_message(safe_lines(&d.message))
+        .with_message(crate::terminal::safe_lines(&d.message))
         .with_labels(labels)
         .with_notes(notes)
-}
-
-/// Makes each line of a message terminal-safe: messages may hold several lines on purpose.
-fn safe_lines(text: &str) -> String {
-    text.split('\n')
-        .map(|line| crate::terminal::clip(line, 4 * crate::terminal::MAX_SHOWN_CHARS))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// Counts of errors and warnings.

@@ -83,9 +83,12 @@ fn ceil(text: &str, mut i: usize) -> usize {
 pub(crate) fn credential_masks(line: &str, base: usize) -> Vec<Range<usize>> {
     let mut masks = Vec::new();
     for (at, _) in line.match_indices("://") {
+        // After the last character that cannot be in a scheme (it may take several bytes).
         let scheme_start = line[..at]
-            .rfind(|c: char| !c.is_ascii_alphanumeric() && c != '+' && c != '.' && c != '-')
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii_alphanumeric() && c != '+' && c != '.' && c != '-')
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let scheme = &line[scheme_start..at];
         let rest = &line[at + 3..];
         let end = rest
@@ -335,6 +338,18 @@ forum = {}
             "the message is not clipped: {}",
             &out[..500.min(out.len())]
         );
+    }
+
+    #[test]
+    fn a_scheme_after_a_multibyte_character_is_found() {
+        // Found by the `import_python` fuzz target: a 2-byte character right before the scheme
+        // made the scheme start inside it (a panic on any file showing such a line).
+        let line = "        \u{717}ttps://github.com/openedx/frontend-app-discussions\",";
+        assert!(super::credential_masks(line, 0).is_empty());
+        let line = "\u{717}https://ci:TOKEN@example.com/x";
+        let masks = super::credential_masks(line, 0);
+        assert_eq!(masks.len(), 1);
+        assert_eq!(&line[masks[0].clone()], "TOKEN");
     }
 
     #[test]

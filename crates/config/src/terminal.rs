@@ -49,6 +49,16 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     clip(text, MAX_SHOWN_CHARS)
 }
 
+/// Makes each line of a message safe to show: messages may hold several lines on purpose, each
+/// is [`clip`]ped to `4 × MAX_SHOWN_CHARS` characters. What the terminal and the dashboard show
+/// of a diagnostic's message, labels, notes and help.
+pub fn safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| clip(line, 4 * MAX_SHOWN_CHARS))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Returns one line of a source file as shown outside a terminal diagnostic (the dashboard):
 /// URL credentials masked with `*`, characters that [`needs_escape`] escaped, clipped to
 /// `4 × MAX_SHOWN_CHARS` characters.

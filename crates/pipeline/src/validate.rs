@@ -411,8 +411,47 @@ pub fn parse(text: &str, json: bool) -> Result<Value, String> {
     if json {
         serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
     } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| format!("invalid YAML: {e}"))
+        serde_saphyr::from_str::<Value>(text).map_err(|e| match e.without_snippet() {
+            serde_saphyr::Error::Budget { breach, location } => {
+                let at = match location.line() {
+                    0 => String::new(),
+                    line => format!(" (stopped at line {line})"),
+                };
+                format!("{}{at}", yaml_limit_problem(breach))
+            }
+            _ => format!("invalid YAML: {e}"),
+        })
     }
+}
+
+/// Says plainly which of the YAML reader's limits ([`serde_saphyr::Budget::default`]) a file
+/// exceeded: they keep a hostile file (an alias bomb, a node flood) from taking unbounded
+/// memory or time.
+pub fn yaml_limit_problem(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+    use serde_saphyr::budget::BudgetBreach as B;
+    let limits = serde_saphyr::Budget::default();
+    let (what, limit) = match breach {
+        B::Nodes { .. } => (
+            "YAML nodes (mappings, sequences and scalars)",
+            limits.max_nodes,
+        ),
+        B::Events { .. } => ("YAML parser events", limits.max_events),
+        B::Aliases { .. } => ("YAML aliases (`*name`)", limits.max_aliases),
+        B::Anchors { .. } => ("YAML anchors (`&name`)", limits.max_anchors),
+        B::Depth { .. } => ("levels of nesting", limits.max_depth),
+        B::Documents { .. } => ("YAML documents", limits.max_documents),
+        B::ScalarBytes { .. } => ("bytes of scalar text", limits.max_total_scalar_bytes),
+        B::MergeKeys { .. } => ("merge keys (`<<`)", limits.max_merge_keys),
+        B::AliasAnchorRatio { aliases, anchors } => {
+            return format!(
+                "the file uses {aliases} YAML aliases for {anchors} anchors; the limit is {} \
+                 per anchor (an alias bomb would expand without bound)",
+                limits.alias_anchor_ratio_multiplier
+            );
+        }
+        other => return format!("the file exceeds a limit of the YAML reader: {other:?}"),
+    };
+    format!("the file has more than {limit} {what}; the limit is {limit}")
 }
 
 #[cfg(test)]

@@ -15,12 +15,13 @@ use std::sync::Arc;
 /// The OpenAPI document, written by hand and checked against real responses by the tests.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// A JSON error response: `{"error": "...", "hint": "..."}`.
+/// A JSON error response: `{"error": "...", "hint": "...", "parameter": "..."}`.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     error: String,
     hint: Option<String>,
+    parameter: Option<String>,
 }
 
 impl ApiError {
@@ -30,12 +31,34 @@ impl ApiError {
             status,
             error: error.into(),
             hint: None,
+            parameter: None,
         }
     }
 
-    fn with_hint(mut self, hint: Option<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
         self.hint = hint;
         self
+    }
+
+    /// Names the query parameter the error is about.
+    pub(crate) fn with_parameter(mut self, parameter: String) -> Self {
+        self.parameter = Some(parameter);
+        self
+    }
+
+    /// Returns the status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Returns the message.
+    pub fn message(&self) -> &str {
+        &self.error
+    }
+
+    /// Returns the query parameter the error is about, if any.
+    pub fn parameter(&self) -> Option<&str> {
+        self.parameter.as_deref()
     }
 
     /// Returns the 404 for an unknown name of `what`, with a suggestion.
@@ -53,6 +76,9 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "error": self.error });
         if let Some(hint) = self.hint {
             body["hint"] = json!(hint);
+        }
+        if let Some(parameter) = self.parameter {
+            body["parameter"] = json!(parameter);
         }
         (self.status, axum::Json(body)).into_response()
     }

@@ -3,10 +3,10 @@
 
 use crate::api::{self, ApiError};
 use crate::state::AppState;
-use crate::{assets, pages, webhook};
+use crate::{assets, pages, query, webhook};
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -30,13 +30,14 @@ const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; conn
 
 /// Returns the application's router.
 pub fn router(state: Arc<AppState>) -> Router {
-    let read_only = Router::new()
+    let pages = Router::new()
         .route("/", get(pages::dashboard))
         .route("/d/{deployment}/{stage}", get(pages::stage))
         .route("/r/{release}", get(pages::release))
         .route("/history", get(pages::history))
         .route("/diff", get(pages::diff))
-        .route("/static/{name}", get(assets::serve))
+        .route("/static/{name}", get(assets::serve));
+    let api = Router::new()
         .route("/healthz", get(api::health))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/model", get(api::model))
@@ -48,11 +49,17 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/diagnostics", get(api::diagnostics))
         .route("/api/v1/history", get(api::history))
         .route("/api/v1/diff", get(api::diff))
-        .layer(middleware::from_fn(reject_body));
-    let hooks = Router::new().route("/api/v1/hooks/github", post(webhook::github));
-    read_only
-        .merge(hooks)
-        .fallback(not_found)
+        .route_layer(middleware::from_fn(query::rule));
+    let mut app = pages.merge(api).layer(middleware::from_fn(reject_body));
+    // Without a secret the webhook route does not exist: every method gets the same 404.
+    if state.webhook_secret.is_some() {
+        app = app.merge(
+            Router::new()
+                .route("/api/v1/hooks/github", post(webhook::github))
+                .route_layer(middleware::from_fn(query::rule)),
+        );
+    }
+    app.fallback(not_found)
         .layer(middleware::from_fn(security_headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -98,7 +105,28 @@ async fn security_headers(request: Request, next: Next) -> Response {
     response
 }
 
+/// The methods the read-only endpoints answer (the `Allow` of a 405).
+const READ_ONLY_METHODS: &str = "GET,HEAD";
+
 async fn not_found(request: Request) -> Response {
+    // `CONNECT host:port` (this is no proxy) and `OPTIONS *` (no OPTIONS anywhere) match no
+    // route: they get the 405 every other method outside GET and HEAD gets.
+    if request.method() == Method::CONNECT
+        || (request.method() == Method::OPTIONS && request.uri() == "*")
+    {
+        let mut response = ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!(
+                "`{}` is not answered here; the endpoints take GET and HEAD",
+                request.method()
+            ),
+        )
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(READ_ONLY_METHODS));
+        return response;
+    }
     if request.uri().path().starts_with("/api/") {
         ApiError::new(StatusCode::NOT_FOUND, "no such endpoint").into_response()
     } else {

@@ -26,6 +26,7 @@ pub mod diff;
 pub mod history;
 pub mod http;
 pub mod pages;
+pub mod query;
 pub mod snapshot;
 pub mod source;
 pub mod state;

@@ -13,6 +13,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 pub use dashboard_page::dashboard;
 pub use diff_page::diff;
+use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::{Diagnostic, Loaded, Location, Source};
 use edx_matrix_model::{Matrix, Severity};
 pub use history_page::history;
@@ -123,7 +124,7 @@ fn banner(snapshot: &Snapshot) -> Markup {
             h2 id="alert-title" { (headline) }
             p { (serving) }
             @match &latest.outcome {
-                Err(e) => p { code { (e) } },
+                Err(e) => p { code { (safe_lines(&e.to_string())) } },
                 Ok(loaded) => (diagnostics_list(loaded, loaded.diagnostics.iter().filter(|d| d.is_error()))),
             }
         }
@@ -141,10 +142,10 @@ fn diagnostics_list<'a>(loaded: &Loaded, items: impl Iterator<Item = &'a Diagnos
                     };
                     span class=(class) { (word) } " "
                     code class="code" { (d.code.as_str()) } " "
-                    span class="message" { (d.message) }
+                    span class="message" { (safe_lines(&d.message)) }
                     (diagnostic_place(d, &loaded.source))
                     @for help in &d.help {
-                        p class="help" { "help: " (help) }
+                        p class="help" { "help: " (safe_lines(help)) }
                     }
                 }
             }
@@ -163,15 +164,17 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
                 .unwrap_or("");
             html! {
                 div class="place" {
-                    code { (source.name) ":" (line) ":" (column) } " — " (d.label)
+                    code { (source.name) ":" (line) ":" (column) } " — " (safe_lines(&d.label))
                     pre { (edx_matrix_config::terminal::source_line(text)) }
                 }
             }
         }
         Location::JsonPath(path) => html! {
-            div class="place" { code { (source.name) " " (path) } " — " (d.label) }
+            div class="place" { code { (source.name) " " (safe_lines(path)) } " — " (safe_lines(&d.label)) }
         },
-        Location::File => html! { div class="place" { code { (source.name) } " — " (d.label) } },
+        Location::File => {
+            html! { div class="place" { code { (source.name) } " — " (safe_lines(&d.label)) } }
+        }
     }
 }
 

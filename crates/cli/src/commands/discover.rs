@@ -8,11 +8,13 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
+use edx_matrix_config::terminal::safe;
 use edx_matrix_git::{
     Comparison, GitCli, RemoteRefs, Standing, compare_with, default_repository, discover_releases,
     redact_url,
 };
 use edx_matrix_model::Matrix;
+use edx_matrix_model::url::repository_url_problem;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -58,6 +60,13 @@ struct Report {
 /// Returns the repository to list: `--repository`, else the default (edx-platform's).
 fn repository(args: &DiscoverArgs, matrix: &Matrix) -> Result<String, CommandError> {
     if let Some(url) = &args.repository {
+        // A malformed URL is bad input (exit 2), not a failed listing (exit 3).
+        if let Some(problem) = repository_url_problem(url) {
+            return Err(CommandError::usage(format!(
+                "invalid `--repository {}`: {problem}",
+                safe(&redact_url(url))
+            )));
+        }
         return Ok(url.clone());
     }
     default_repository(matrix)

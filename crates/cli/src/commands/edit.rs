@@ -23,6 +23,7 @@ use crate::output::Output;
 use edx_matrix_config::example;
 use edx_matrix_config::runbook::due::due_after;
 use edx_matrix_config::runbook::{Origin, Plan};
+use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::text_form::TextForm;
 use edx_matrix_edit::entry::{Override, Patch, Target};
 use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
@@ -243,7 +244,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
-        |base: Base<'_>| edit::fmt::fmt(base.text),
+        |base: Base<'_>| edit::fmt::fmt(base),
     )
 }
 
@@ -395,11 +396,13 @@ fn apply(
             runbook: plan.as_ref(),
         })?,
         _ => {
+            // Values from the file reach the terminal escaped and clipped (each line of the
+            // diff too: a changed line may hold a 10 MB value); the JSON keeps them whole.
             let mut text = String::new();
             if !options.quiet {
-                text.push_str(&diff);
+                text.push_str(&safe_lines(&diff));
                 for note in &outcome.notes {
-                    text.push_str(&format!("note: {note}\n"));
+                    text.push_str(&format!("note: {}\n", safe_lines(note)));
                 }
             }
             let summary = if check && changed {
@@ -409,11 +412,11 @@ fn apply(
             } else {
                 outcome.summary.clone()
             };
-            text.push_str(&summary);
+            text.push_str(&safe_lines(&summary));
             text.push('\n');
             out.print(&text)?;
             if let Some(plan) = &plan {
-                eprint!("{}", runbook_text(plan));
+                eprint!("{}", safe_lines(&runbook_text(plan)));
             }
         }
     }

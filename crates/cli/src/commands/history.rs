@@ -11,6 +11,7 @@ use crate::matrix_repo::{self, git_error};
 use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_chart::Options;
+use edx_matrix_config::terminal::{safe, safe_lines};
 use edx_matrix_git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
 };
@@ -153,24 +154,25 @@ fn render(history: &History) -> String {
                 } else {
                     (String::new(), String::new())
                 };
+                // Names of old revisions and commit subjects come from git: shown escaped.
                 t.add_row([
-                    d,
-                    s,
+                    safe(&d).into_owned(),
+                    safe(&s).into_owned(),
                     change
                         .release
-                        .clone()
-                        .unwrap_or_else(|| "(removed)".to_owned()),
+                        .as_deref()
+                        .map_or_else(|| "(removed)".to_owned(), |r| safe(r).into_owned()),
                     change.commit.day().to_owned(),
                     change.commit.short_hash.clone(),
-                    change.commit.subject.clone(),
+                    safe(&change.commit.subject).into_owned(),
                 ]);
             }
         }
         text.push_str(&render_table(&t));
     }
     if !history.lead_times.is_empty() {
-        let first = history.first_stage.as_deref().unwrap_or("first stage");
-        let last = history.last_stage.as_deref().unwrap_or("last stage");
+        let first = safe(history.first_stage.as_deref().unwrap_or("first stage"));
+        let last = safe(history.last_stage.as_deref().unwrap_or("last stage"));
         let _ = writeln!(text, "\nlead time from `{first}` to `{last}`");
         let at = |c: &Option<CommitRef>| {
             c.as_ref().map_or_else(
@@ -178,11 +180,11 @@ fn render(history: &History) -> String {
                 |c| format!("{} {}", c.day(), c.short_hash),
             )
         };
-        let mut t = table(&["deployment", "release", first, last, "lead time"]);
+        let mut t = table(&["deployment", "release", &first, &last, "lead time"]);
         for lead in &history.lead_times {
             t.add_row([
-                lead.deployment.clone(),
-                lead.release.clone(),
+                safe(&lead.deployment).into_owned(),
+                safe(&lead.release).into_owned(),
                 at(&lead.first_stage),
                 at(&lead.last_stage),
                 lead.seconds.map_or_else(|| "-".to_owned(), format_duration),
@@ -198,8 +200,8 @@ fn render(history: &History) -> String {
                 "  {}  {}  {}: {}",
                 s.commit.day(),
                 s.commit.short_hash,
-                s.commit.subject,
-                s.reason
+                safe(&s.commit.subject),
+                safe_lines(&s.reason)
             );
         }
     }

@@ -498,3 +498,160 @@ fn row11_show_redacts_credentials() {
         );
     }
 }
+
+/// Whether `text` holds no ESC, BEL or NUL.
+fn no_raw_controls(text: &str) -> bool {
+    !text.contains(['\u{1b}', '\u{7}', '\0'])
+}
+
+/// Row 12 (hints): a "did you mean" reaches the terminal escaped, with the name it answers;
+/// NUL, ESC and BEL from the file in a `[lints]` key too.
+#[test]
+fn row12_did_you_mean_hints_are_escaped() {
+    let env = starter();
+    let run = env.run(&["show", "mysit\u{7}"]);
+    run.code(2);
+    assert!(no_raw_controls(&run.stderr), "{:?}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("error: no deployment `mysit\\u{7}` in the matrix"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: did you mean `mysite`?"),
+        "{}",
+        run.stderr
+    );
+    let text = env.read("edx-matrix.toml");
+    env.write(
+        "edx-matrix.toml",
+        &format!("{text}\n[lints]\n\"url-credential\\u0000s\\u001b[31m\\u0007\" = \"warn\"\n"),
+    );
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        no_raw_controls(&run.stderr) && no_raw_controls(&run.stdout),
+        "{:?}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`url-credential\\u{0}s\\u{1b}[31m\\u{7}` is not a diagnostic code"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: did you mean `url-credentials`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Row 12 (git): commit subjects reach the terminal escaped, in `history`'s table; a subject
+/// holding git-log's record separator (`\x1e`) is still one commit.
+#[test]
+fn row12_history_commit_subjects_are_escaped() {
+    let env = starter();
+    let dir = env.dir.path().to_owned();
+    crate::git::git(&env, &dir, &["init", "-q"]);
+    crate::git::git(&env, &dir, &["add", "edx-matrix.toml"]);
+    crate::git::git(&env, &dir, &["commit", "-q", "-m", "start"]);
+    env.run(PROMOTE).ok();
+    let subject = "evil \u{1b}[31mred\u{7} \u{1e}\u{1f} end";
+    crate::git::git_at(
+        &env,
+        &dir,
+        "2024-02-01T00:00:00+00:00",
+        &["commit", "-q", "-am", subject],
+    );
+    let run = env.run(&["history"]);
+    let stdout = run.ok();
+    assert!(no_raw_controls(stdout), "{stdout:?}");
+    assert!(
+        stdout.contains("evil \\u{1b}[31mred\\u{7} \\u{1e}\\u{1f} end"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("2 revisions"), "{stdout}");
+    // The JSON form keeps the subject as git has it.
+    let json = env.run(&["history", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(json.ok()).unwrap();
+    assert!(
+        value.to_string().contains("\\u001b[31mred\\u0007"),
+        "{value}"
+    );
+}
+
+/// Row 18: a malformed `--repository` of `discover` is bad input (exit 2), not an I/O failure.
+#[test]
+fn row18_discover_with_a_bad_url_exits_2() {
+    let env = starter();
+    for (url, why) in [
+        ("ssh://-oProxyCommand=touch%20x/y", "cannot start with `-`"),
+        ("not a url", "whitespace"),
+        ("ext::sh -c touch x", "whitespace"),
+        ("ftp://example.com/x", "only `https://`"),
+        ("https://example.com/((secret))", "`((`"),
+    ] {
+        let run = env.run(&["discover", "--repository", url]);
+        run.code(2);
+        assert!(
+            run.stderr.contains("error: invalid `--repository ") && run.stderr.contains(why),
+            "{url}: {}",
+            run.stderr
+        );
+    }
+    assert!(!env.path("x").exists());
+}
+
+/// Row 18: a pipeline file above the YAML reader's node limit is refused saying which limit.
+#[test]
+fn row18_pipeline_validate_names_the_yaml_node_limit() {
+    let env = starter();
+    env.write("big.yml", &"- 1\n".repeat(300_000));
+    let run = env.run(&["pipeline", "validate", "big.yml"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("the file has more than 250000 YAML nodes (mappings, sequences and scalars); the limit is 250000"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("budget"), "{}", run.stderr);
+    let json = env.run(&["pipeline", "validate", "big.yml", "--format", "json"]);
+    assert!(
+        json.stdout.contains("more than 250000 YAML nodes"),
+        "{}",
+        json.stdout
+    );
+}
+
+/// Row 2 (edits): an edit's diff and summary clip a 10 MB value on the terminal (the file and
+/// the JSON report keep it whole).
+#[test]
+fn row02_an_edit_clips_a_huge_value_in_its_output() {
+    let value = "v".repeat(10_000_000);
+    let env = starter_with(
+        r#"mysite = { CI = "master", QA = "ulmo", Production = "ulmo" }"#,
+        &format!(
+            r#"mysite = {{ CI = "master", QA = "ulmo", Production = "ulmo", vars = {{ NOTE = "{value}" }} }}"#
+        ),
+    );
+    let started = std::time::Instant::now();
+    let run = env.run(&["promote", "mysite", "--to", "QA", "--dry-run"]);
+    let stdout = run.ok();
+    assert!(stdout.len() < 100_000, "{} bytes printed", stdout.len());
+    assert!(
+        stdout.contains("more bytes)"),
+        "{}",
+        &stdout[..2000.min(stdout.len())]
+    );
+    assert!(
+        stdout.contains("\n-mysite = {"),
+        "the diff is there, clipped"
+    );
+    eprintln!("promote of a 10 MB line: {:?}", started.elapsed());
+    let json = env.run(&["promote", "mysite", "--to", "QA", "--format", "json"]);
+    assert!(json.ok().contains(&value), "the JSON diff keeps the value");
+    assert!(env.read("edx-matrix.toml").contains(&value));
+}

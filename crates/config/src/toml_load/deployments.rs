@@ -90,6 +90,9 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                 }
             }
         }
+        // A vector grown by `push` keeps room for four; a large file has many small ones.
+        deployment.stages.shrink_to_fit();
+        spans.stages.shrink_to_fit();
         matrix.deployments.push(deployment);
         reader.map.deployments.push(spans);
     }

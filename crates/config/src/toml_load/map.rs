@@ -80,6 +80,7 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
             }
             None => reader.toml.missing(header.clone(), "apps", what),
         }
+        spans.apps.shrink_to_fit();
         reader.map.blocks.push(spans);
         for (d_index, (deployment, _)) in deployments.iter().enumerate() {
             for (r_index, (release, _)) in releases.iter().enumerate() {
@@ -88,10 +89,11 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
                     matrix.release_map.push(ReleaseMapEntry {
                         release: release.as_str().into(),
                         deployment: deployment.as_str().into(),
-                        apps: Vec::new(),
+                        // Sized for this block's applications (most entries have one block).
+                        apps: Vec::with_capacity(apps.len()),
                     });
-                    reader.map.entry_origins.push(Vec::new());
-                    reader.map.entry_apps.push(Vec::new());
+                    reader.map.entry_origins.push(Vec::with_capacity(1));
+                    reader.map.entry_apps.push(Vec::with_capacity(apps.len()));
                     matrix.release_map.len() - 1
                 });
                 reader.map.entry_origins[e].push(EntryOrigin {

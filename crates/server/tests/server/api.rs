@@ -173,8 +173,14 @@ async fn resolved_rejects_bad_filters_with_json_errors() {
         (
             "deploy=pro",
             400,
-            "unknown query parameter `deploy`; the filters are `deployment`, `stage`, `release`, `application`, `type`",
+            "unknown query parameter `deploy`; `/api/v1/resolved` takes `deployment`, `stage`, `release`, `application`, `type`",
             None,
+        ),
+        (
+            "stag=QA",
+            400,
+            "unknown query parameter `stag`; `/api/v1/resolved` takes `deployment`, `stage`, `release`, `application`, `type`",
+            Some("did you mean `stage`?"),
         ),
         (
             "deployment=pro&deployment=online",
@@ -182,7 +188,12 @@ async fn resolved_rejects_bad_filters_with_json_errors() {
             "query parameter `deployment` is given twice",
             None,
         ),
-        ("stage=", 400, "query parameter `stage` is empty", None),
+        (
+            "stage=",
+            400,
+            "query parameter `stage` is empty; leave it out instead",
+            None,
+        ),
     ];
     for (query, status, error, hint) in cases {
         let reply = server.get(&format!("/api/v1/resolved?{query}")).await;
