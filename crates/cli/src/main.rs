@@ -20,12 +20,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
-            let _ = e.print();
-            return if e.use_stderr() {
-                ExitCode::from(error::EXIT_USAGE)
-            } else {
-                ExitCode::SUCCESS
-            };
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            // A usage error quotes the refused value: escaped (and clipped) like every other
+            // value that reaches the terminal, so `show $'x\a'` cannot ring or recolour it.
+            eprint!(
+                "{}",
+                edx_matrix_config::terminal::safe_lines(&e.render().to_string())
+            );
+            return ExitCode::from(error::EXIT_USAGE);
         }
     };
     let code = match commands::run(cli) {

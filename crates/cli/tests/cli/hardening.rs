@@ -504,8 +504,9 @@ fn no_raw_controls(text: &str) -> bool {
     !text.contains(['\u{1b}', '\u{7}', '\0'])
 }
 
-/// Row 12 (hints): a "did you mean" reaches the terminal escaped, with the name it answers;
-/// NUL, ESC and BEL from the file in a `[lints]` key too.
+/// Row 12 (hints): a name argument holding a control character is refused by the argument
+/// parser with the value escaped; a "did you mean" names what was asked for; NUL, ESC and BEL
+/// from the file in a `[lints]` key reach the terminal escaped, hint included.
 #[test]
 fn row12_did_you_mean_hints_are_escaped() {
     let env = starter();
@@ -513,8 +514,17 @@ fn row12_did_you_mean_hints_are_escaped() {
     run.code(2);
     assert!(no_raw_controls(&run.stderr), "{:?}", run.stderr);
     assert!(
+        // clap strips control characters from the value it quotes.
         run.stderr
-            .contains("error: no deployment `mysit\\u{7}` in the matrix"),
+            .contains("invalid value 'mysit' for '[DEPLOYMENT]': not a valid deployment name"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["show", "mysit"]);
+    run.code(2);
+    assert!(
+        run.stderr
+            .contains("error: no deployment `mysit` in the matrix"),
         "{}",
         run.stderr
     );
