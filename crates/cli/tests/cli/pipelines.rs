@@ -555,7 +555,8 @@ fn example_with_pro_vars(ci_vars: &str) -> String {
     )
 }
 
-const PRO_CI_VARS: &str = "SITE_URL = \"https://ci.pro.example\", MFE_BUCKET = \"pro-ci-mfe\", MAX_UPLOAD_MB = 10";
+const PRO_CI_VARS: &str =
+    "SITE_URL = \"https://ci.pro.example\", MFE_BUCKET = \"pro-ci-mfe\", MAX_UPLOAD_MB = 10";
 
 /// The job named `name` of a rendered pipeline.
 fn job<'v>(pipeline: &'v Value, name: &str) -> &'v Value {
@@ -590,8 +591,14 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
         .filter(|p| p["name"].as_str().unwrap().starts_with("pro-"))
         .map(|p| (p["name"].as_str().unwrap(), p["team"].as_str().unwrap()))
         .collect();
-    assert!(pro_mfe.contains(&("pro-verawood-mfe-pipeline", "pro")), "{pro_mfe:?}");
-    assert!(pro_mfe.contains(&("pro-teak-mfe-pipeline", "pro")), "{pro_mfe:?}");
+    assert!(
+        pro_mfe.contains(&("pro-verawood-mfe-pipeline", "pro")),
+        "{pro_mfe:?}"
+    );
+    assert!(
+        pro_mfe.contains(&("pro-teak-mfe-pipeline", "pro")),
+        "{pro_mfe:?}"
+    );
     assert!(
         !pro_mfe.iter().any(|(n, _)| *n == "pro-ulmo-mfe-pipeline"),
         "no stage of pro runs ulmo any more: {pro_mfe:?}"
@@ -607,12 +614,41 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
     let teak = render("pro-teak-mfe-pipeline");
     // (pipeline, stage, SITE_URL, bucket, ENABLE_BETA, MAX_UPLOAD_MB, CDN_DISTRIBUTION)
     let expected = [
-        (&verawood, "ci", "https://ci.pro.example", "pro-ci-mfe", "false", "10", "E2PRO"),
-        (&verawood, "qa", "https://qa.pro.example", "pro-qa-mfe", "true", "250", "E2PRO"),
-        (&teak, "production", "https://pro.example", "pro-prod-mfe", "false", "100", "E9PRODPRO"),
+        (
+            &verawood,
+            "ci",
+            "https://ci.pro.example",
+            "pro-ci-mfe",
+            "false",
+            "10",
+            "E2PRO",
+        ),
+        (
+            &verawood,
+            "qa",
+            "https://qa.pro.example",
+            "pro-qa-mfe",
+            "true",
+            "250",
+            "E2PRO",
+        ),
+        (
+            &teak,
+            "production",
+            "https://pro.example",
+            "pro-prod-mfe",
+            "false",
+            "100",
+            "E9PRODPRO",
+        ),
     ];
     for (pipeline, stage, site, bucket, beta, upload, cdn) in expected {
-        for app in ["learning", "authoring", "learner-dashboard", "communications"] {
+        for app in [
+            "learning",
+            "authoring",
+            "learner-dashboard",
+            "communications",
+        ] {
             let build = job(pipeline, &format!("build-{app}-{stage}"));
             let task = step(build, "task", "build");
             let params = &task["params"];
@@ -655,17 +691,25 @@ fn a_stage_var_with_a_concourse_secret_is_refused_with_its_location() {
     let env = Env::with_example_matrix(&text);
     let run = env.run(&["check"]);
     run.code(1);
-    let line = text
+    // Located at the value: its line and column in the file.
+    let (line, column) = text
         .lines()
-        .position(|l| l.contains("((ci-host))"))
-        .unwrap()
-        + 1;
-    let out = format!("{}{}", run.stdout, run.stderr);
+        .enumerate()
+        .find_map(|(i, l)| l.find("\"https://((ci-host))").map(|c| (i + 1, c + 1)))
+        .unwrap();
     assert!(
-        out.contains(&format!("[TMP]/edx-matrix.toml:{line}:")),
-        "{out}"
+        run.stderr
+            .contains(&format!("[TMP]/edx-matrix.toml:{line}:{column}")),
+        "{}",
+        run.stderr
     );
-    assert!(out.contains("invalid-vars"), "{out}");
+    assert!(
+        run.stderr.contains(
+            "error[invalid-vars]: var `SITE_URL` in the `vars` of stage `CI` of deployment `pro` holds Concourse `((…))` syntax"
+        ),
+        "{}",
+        run.stderr
+    );
     env.run(&["pipeline", "render", "pro-verawood-mfe-pipeline"])
         .code(1);
 }
