@@ -533,3 +533,183 @@ fn the_docs_walk_through_renders_and_validates() {
     );
     assert_eq!(changes[0]["jobs"]["removed"], serde_json::json!(old_jobs));
 }
+
+/// The example with `pro` in the table form, carrying deployment vars and per-stage vars (CI and
+/// QA both on verawood so one pipeline builds two stages; Production on teak).
+fn example_with_pro_vars(ci_vars: &str) -> String {
+    let pro = "pro            = { CI = \"verawood\", QA = \"ulmo\",     Production = \"teak\" }\n";
+    assert!(edx_matrix_config::example::TEXT.contains(pro));
+    edx_matrix_config::example::TEXT.replace(
+        pro,
+        &format!(
+            "\n[deployments.pro]\n\
+             CI         = {{ release = \"verawood\", vars = {{ {ci_vars} }} }}\n\
+             QA         = {{ release = \"verawood\", vars = {{ SITE_URL = \"https://qa.pro.example\", MFE_BUCKET = \"pro-qa-mfe\", ENABLE_BETA = true, MAX_UPLOAD_MB = 250 }} }}\n\
+             Production = {{ release = \"teak\",     vars = {{ SITE_URL = \"https://pro.example\", MFE_BUCKET = \"pro-prod-mfe\", CDN_DISTRIBUTION = \"E9PRODPRO\" }} }}\n\
+             \n\
+             [deployments.pro.vars]\n\
+             CDN_DISTRIBUTION = \"E2PRO\"\n\
+             ENABLE_BETA      = false\n\
+             MAX_UPLOAD_MB    = 100\n"
+        ),
+    )
+}
+
+const PRO_CI_VARS: &str =
+    "SITE_URL = \"https://ci.pro.example\", MFE_BUCKET = \"pro-ci-mfe\", MAX_UPLOAD_MB = 10";
+
+/// The job named `name` of a rendered pipeline.
+fn job<'v>(pipeline: &'v Value, name: &str) -> &'v Value {
+    pipeline["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["name"] == name)
+        .unwrap_or_else(|| panic!("no job {name}"))
+}
+
+/// The top-level step of `job` whose `key` (`task`, `put`) is `name`.
+fn step<'v>(job: &'v Value, key: &str, name: &str) -> &'v Value {
+    job["plan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s[key] == name)
+        .unwrap_or_else(|| panic!("no {key} {name} in {}", job["name"]))
+}
+
+#[test]
+fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
+    let env = Env::with_example_matrix(&example_with_pro_vars(PRO_CI_VARS));
+    env.run(&["check"]).ok();
+    let list: Value =
+        serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
+    let pro_mfe: Vec<(&str, &str)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"].as_str().unwrap().starts_with("pro-"))
+        .map(|p| (p["name"].as_str().unwrap(), p["team"].as_str().unwrap()))
+        .collect();
+    assert!(
+        pro_mfe.contains(&("pro-verawood-mfe-pipeline", "pro")),
+        "{pro_mfe:?}"
+    );
+    assert!(
+        pro_mfe.contains(&("pro-teak-mfe-pipeline", "pro")),
+        "{pro_mfe:?}"
+    );
+    assert!(
+        !pro_mfe.iter().any(|(n, _)| *n == "pro-ulmo-mfe-pipeline"),
+        "no stage of pro runs ulmo any more: {pro_mfe:?}"
+    );
+    let render = |name: &str| -> Value {
+        serde_json::from_str(
+            env.run(&["pipeline", "render", name, "--format", "json"])
+                .ok(),
+        )
+        .unwrap()
+    };
+    let verawood = render("pro-verawood-mfe-pipeline");
+    let teak = render("pro-teak-mfe-pipeline");
+    // (pipeline, stage, SITE_URL, bucket, ENABLE_BETA, MAX_UPLOAD_MB, CDN_DISTRIBUTION)
+    let expected = [
+        (
+            &verawood,
+            "ci",
+            "https://ci.pro.example",
+            "pro-ci-mfe",
+            "false",
+            "10",
+            "E2PRO",
+        ),
+        (
+            &verawood,
+            "qa",
+            "https://qa.pro.example",
+            "pro-qa-mfe",
+            "true",
+            "250",
+            "E2PRO",
+        ),
+        (
+            &teak,
+            "production",
+            "https://pro.example",
+            "pro-prod-mfe",
+            "false",
+            "100",
+            "E9PRODPRO",
+        ),
+    ];
+    for (pipeline, stage, site, bucket, beta, upload, cdn) in expected {
+        for app in [
+            "learning",
+            "authoring",
+            "learner-dashboard",
+            "communications",
+        ] {
+            let build = job(pipeline, &format!("build-{app}-{stage}"));
+            let task = step(build, "task", "build");
+            let params = &task["params"];
+            assert_eq!(params["SITE_URL"], site, "{app} {stage}");
+            assert_eq!(params["MFE_BUCKET"], bucket, "{app} {stage}");
+            assert_eq!(params["ENABLE_BETA"], beta, "{app} {stage}");
+            assert_eq!(params["MAX_UPLOAD_MB"], upload, "{app} {stage}");
+            assert_eq!(params["CDN_DISTRIBUTION"], cdn, "{app} {stage}");
+            // No value reaches the command line.
+            let run = serde_json::to_string(&task["config"]["run"]).unwrap();
+            for value in [site, bucket, cdn] {
+                assert!(!run.contains(value), "{app} {stage}: {run}");
+            }
+            let purge = step(build, "task", "purge-cdn");
+            assert_eq!(purge["params"]["CDN_DISTRIBUTION"], cdn);
+            // The upload goes to that stage's bucket.
+            let put = step(build, "put", &format!("bucket-{app}-{stage}"));
+            assert_eq!(put["params"]["file"], "dist/dist.tgz");
+            let resource = pipeline["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["name"] == put["put"])
+                .unwrap();
+            assert_eq!(resource["type"], "s3");
+            assert_eq!(resource["source"]["bucket"], bucket, "{app} {stage}");
+        }
+    }
+    // QA's job takes what passed CI's, in the same pipeline.
+    let qa = job(&verawood, "build-learning-qa");
+    let gets = qa["plan"][0]["in_parallel"].as_array().unwrap();
+    assert_eq!(gets[0]["passed"], serde_json::json!(["build-learning-ci"]));
+}
+
+#[test]
+fn a_stage_var_with_a_concourse_secret_is_refused_with_its_location() {
+    let text = example_with_pro_vars(
+        "SITE_URL = \"https://((ci-host)).pro.example\", MFE_BUCKET = \"pro-ci-mfe\"",
+    );
+    let env = Env::with_example_matrix(&text);
+    let run = env.run(&["check"]);
+    run.code(1);
+    // Located at the value: its line and column in the file.
+    let (line, column) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("\"https://((ci-host))").map(|c| (i + 1, c + 1)))
+        .unwrap();
+    assert!(
+        run.stderr
+            .contains(&format!("[TMP]/edx-matrix.toml:{line}:{column}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(
+            "error[invalid-vars]: var `SITE_URL` in the `vars` of stage `CI` of deployment `pro` holds Concourse `((…))` syntax"
+        ),
+        "{}",
+        run.stderr
+    );
+    env.run(&["pipeline", "render", "pro-verawood-mfe-pipeline"])
+        .code(1);
+}
