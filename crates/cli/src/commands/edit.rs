@@ -149,11 +149,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
             "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
         ));
     }
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
@@ -161,22 +157,14 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::exclude(text, &target)
     })
