@@ -134,7 +134,7 @@ fn on_text(text: &str, op: &Op) -> Result<EditOutcome, EditError> {
                 node: "24".to_owned(),
             },
         ),
-        Op::Retire(r) => release::retire(text, RELEASES[*r]),
+        Op::Retire(r) => release::retire(text, &RELEASES[*r].into()),
         Op::AppAdd(a) => app::add(
             text,
             &app::NewApp {
@@ -142,7 +142,7 @@ fn on_text(text: &str, op: &Op) -> Result<EditOutcome, EditError> {
                 ..app::NewApp::default()
             },
         ),
-        Op::AppRemove(a) => app::remove(text, APPS[*a]),
+        Op::AppRemove(a) => app::remove(text, &APPS[*a].into()),
     }
 }
 

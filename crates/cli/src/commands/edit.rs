@@ -191,7 +191,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
         }
         ReleaseCommand::Retire { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::release::retire(text, name.as_str())
+                edit::release::retire(text, name)
             })
         }
     }
@@ -218,7 +218,7 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
         }
         AppCommand::Remove { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::app::remove(text, name.as_str())
+                edit::app::remove(text, name)
             })
         }
     }

@@ -108,7 +108,9 @@ fn an_edit_whose_result_would_not_pass_check_is_refused() {
 #[test]
 fn the_edit_s_own_refusal_is_passed_on() {
     let refusal = project(&valid())
-        .apply_edit(Precondition::Valid, |base| release::retire(base, "nosuch"))
+        .apply_edit(Precondition::Valid, |base| {
+            release::retire(base, &"nosuch".into())
+        })
         .unwrap_err();
     assert!(
         matches!(refusal, Refusal::Edit(EditError::Unknown { .. })),
