@@ -3,7 +3,7 @@
 use crate::document::{self, Lines};
 use crate::{Base, EditError, EditOutcome, Place, finish};
 use edx_matrix_config::catalogue;
-use edx_matrix_model::{AppKind, Application, names};
+use edx_matrix_model::{AppKind, Application, ApplicationName, names};
 use toml_edit::Item;
 
 /// An application to add; what is not given comes from the standard Open edX catalogue.
@@ -137,7 +137,11 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewApp) -> Result<EditOutcome, E
 }
 
 /// Removes an application from the catalogue; refuses while any release-map block includes it.
-pub fn remove<'t>(base: impl Into<Base<'t>>, name: &str) -> Result<EditOutcome, EditError> {
+pub fn remove<'t>(
+    base: impl Into<Base<'t>>,
+    name: &ApplicationName,
+) -> Result<EditOutcome, EditError> {
+    let name = name.as_str();
     let base = base.into();
     let text = base.text;
     let (mut doc, matrix) = document::open(base)?;
@@ -247,7 +251,7 @@ mod tests {
 
     #[test]
     fn remove_refuses_while_used_then_removes() {
-        let err = remove(ACME, "communications").expect_err("used");
+        let err = remove(ACME, &"communications".into()).expect_err("used");
         let EditError::Refused { places, .. } = err else {
             panic!("not refused")
         };
@@ -263,7 +267,7 @@ mod tests {
             },
         )
         .expect("adds");
-        let removed = remove(&added.text, "learner-record").expect("removes");
+        let removed = remove(&added.text, &"learner-record".into()).expect("removes");
         assert_eq!(removed.text, ACME);
     }
 }

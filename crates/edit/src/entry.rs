@@ -248,7 +248,7 @@ mod tests {
         );
         let out = set(
             &text,
-            &Target::new("campus", "verawood", "learning"),
+            &Target::new(&"campus".into(), &"verawood".into(), &"learning".into()),
             &branch("acme/verawood-fix-2"),
         )
         .expect("sets");
@@ -269,7 +269,7 @@ mod tests {
     fn set_splits_a_block_holding_only_that_application() {
         let out = set(
             ACME,
-            &Target::new("campus", "verawood", "learning"),
+            &Target::new(&"campus".into(), &"verawood".into(), &"learning".into()),
             &branch("acme/verawood-fix-2"),
         )
         .expect("sets");
@@ -297,7 +297,7 @@ mod tests {
     fn set_moves_one_application_out_of_a_big_block() {
         let out = set(
             ACME,
-            &Target::new("campus", "verawood", "xqwatcher"),
+            &Target::new(&"campus".into(), &"verawood".into(), &"xqwatcher".into()),
             &Patch {
                 branch: Override::Unset,
                 origin: Override::Unset,
@@ -346,7 +346,7 @@ mod tests {
 
     #[test]
     fn include_and_exclude() {
-        let target = Target::new("pro", "teak", "forum");
+        let target = Target::new(&"pro".into(), &"teak".into(), &"forum".into());
         let out = include(ACME, &target, &Patch::default()).expect("includes");
         let (removed, added) = changes(ACME, &out.text);
         assert!(removed.is_empty());
@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn include_with_values_creates_a_block() {
-        let target = Target::new("online", "master", "xqueue");
+        let target = Target::new(&"online".into(), &"master".into(), &"xqueue".into());
         let out = include(ACME, &target, &branch("online/xq")).expect("includes");
         let (removed, added) = changes(ACME, &out.text);
         assert!(removed.is_empty());
@@ -374,7 +374,11 @@ mod tests {
 
     #[test]
     fn exclude_from_a_shared_block_keeps_the_others() {
-        let out = exclude(ACME, &Target::new("pro", "ulmo", "learning")).expect("excludes");
+        let out = exclude(
+            ACME,
+            &Target::new(&"pro".into(), &"ulmo".into(), &"learning".into()),
+        )
+        .expect("excludes");
         let after = load_toml(Source::new("t", out.text.as_str()));
         assert!(!after.has_errors());
         let has = |r: &str, d: &str| {
@@ -391,7 +395,7 @@ mod tests {
     fn invalid_values_are_refused_before_editing() {
         let err = set(
             ACME,
-            &Target::new("pro", "teak", "learning"),
+            &Target::new(&"pro".into(), &"teak".into(), &"learning".into()),
             &branch("bad..branch"),
         )
         .expect_err("invalid");
@@ -401,7 +405,7 @@ mod tests {
         );
         let err = set(
             ACME,
-            &Target::new("pro", "teak", "learning"),
+            &Target::new(&"pro".into(), &"teak".into(), &"learning".into()),
             &Patch {
                 origin: Override::Set("not a url".to_owned()),
                 ..Patch::default()
@@ -418,8 +422,12 @@ mod tests {
             ),
             "{err}"
         );
-        let err =
-            set(ACME, &Target::new("pro", "teak", "forum"), &branch("x")).expect_err("absent");
+        let err = set(
+            ACME,
+            &Target::new(&"pro".into(), &"teak".into(), &"forum".into()),
+            &branch("x"),
+        )
+        .expect_err("absent");
         assert!(err.to_string().contains("not in the release map"), "{err}");
     }
 }

@@ -169,11 +169,14 @@ impl EditError {
         if edx_matrix_model::names::is_valid_name(name) {
             Ok(())
         } else {
-            Err(EditError::invalid(
+            // The rule as `check` and the command line state it (`NAME_RULE`, or the length
+            // limit).
+            let reason = edx_matrix_model::names::InvalidName {
                 what,
-                name,
-                "use letters, digits, `-`, `_` and `.`, starting with a letter or digit",
-            ))
+                value: name.to_owned(),
+            }
+            .reason();
+            Err(EditError::invalid(what, name, &reason))
         }
     }
 

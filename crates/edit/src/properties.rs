@@ -101,17 +101,30 @@ fn on_text(text: &str, op: &Op) -> Result<EditOutcome, EditError> {
         ),
         Op::Set(d, r, a, b, rt) => entry::set(
             text,
-            &Target::new(DEPLOYMENTS[*d], RELEASES[*r], APPS[*a]),
+            &Target::new(
+                &DEPLOYMENTS[*d].into(),
+                &RELEASES[*r].into(),
+                &APPS[*a].into(),
+            ),
             &patch(*b, *rt),
         ),
         Op::Include(d, r, a) => entry::include(
             text,
-            &Target::new(DEPLOYMENTS[*d], RELEASES[*r], APPS[*a]),
+            &Target::new(
+                &DEPLOYMENTS[*d].into(),
+                &RELEASES[*r].into(),
+                &APPS[*a].into(),
+            ),
             &Patch::default(),
         ),
-        Op::Exclude(d, r, a) => {
-            entry::exclude(text, &Target::new(DEPLOYMENTS[*d], RELEASES[*r], APPS[*a]))
-        }
+        Op::Exclude(d, r, a) => entry::exclude(
+            text,
+            &Target::new(
+                &DEPLOYMENTS[*d].into(),
+                &RELEASES[*r].into(),
+                &APPS[*a].into(),
+            ),
+        ),
         Op::ReleaseAdd(r) => release::add(
             text,
             &release::NewRelease {
@@ -121,7 +134,7 @@ fn on_text(text: &str, op: &Op) -> Result<EditOutcome, EditError> {
                 node: "24".to_owned(),
             },
         ),
-        Op::Retire(r) => release::retire(text, RELEASES[*r]),
+        Op::Retire(r) => release::retire(text, &RELEASES[*r].into()),
         Op::AppAdd(a) => app::add(
             text,
             &app::NewApp {
@@ -129,7 +142,7 @@ fn on_text(text: &str, op: &Op) -> Result<EditOutcome, EditError> {
                 ..app::NewApp::default()
             },
         ),
-        Op::AppRemove(a) => app::remove(text, APPS[*a]),
+        Op::AppRemove(a) => app::remove(text, &APPS[*a].into()),
     }
 }
 

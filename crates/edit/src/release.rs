@@ -4,7 +4,7 @@ use crate::document::{self, Lines};
 use crate::{Base, EditError, EditOutcome, Place, finish};
 use edx_matrix_config::runbook::builtin;
 use edx_matrix_model::order::compare_releases;
-use edx_matrix_model::{Release, names};
+use edx_matrix_model::{Release, ReleaseName, names};
 use std::cmp::Ordering;
 use toml_edit::Item;
 
@@ -115,7 +115,8 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcom
 
 /// Removes a release and every release-map entry for it; refuses while a stage runs it or an
 /// entry of another release takes its defaults (`release = "..."`).
-pub fn retire<'t>(base: impl Into<Base<'t>>, name: &str) -> Result<EditOutcome, EditError> {
+pub fn retire<'t>(base: impl Into<Base<'t>>, name: &ReleaseName) -> Result<EditOutcome, EditError> {
+    let name = name.as_str();
     let base = base.into();
     let text = base.text;
     let (mut doc, matrix) = document::open(base)?;
@@ -335,7 +336,7 @@ mod tests {
 
     #[test]
     fn retire_refuses_while_a_stage_uses_it() {
-        let err = retire(ACME, "ulmo").expect_err("pro QA runs ulmo");
+        let err = retire(ACME, &"ulmo".into()).expect_err("pro QA runs ulmo");
         let EditError::Refused { places, .. } = err else {
             panic!("not refused")
         };
@@ -343,7 +344,7 @@ mod tests {
         assert_eq!(places[0].what, "stage `QA` of `pro`");
         assert_eq!(places[0].line, 37);
         assert!(matches!(
-            retire(ACME, "master"),
+            retire(ACME, &"master".into()),
             Err(EditError::Refused { .. })
         ));
     }
@@ -354,7 +355,7 @@ mod tests {
             r#"QA = "ulmo",     Production = "teak""#,
             r#"QA = "verawood", Production = "verawood""#,
         );
-        let once = retire(&text, "ulmo").expect("ulmo retires");
+        let once = retire(&text, &"ulmo".into()).expect("ulmo retires");
         let (removed, added) = changes(&text, &once.text);
         assert_eq!(
             removed,
@@ -375,7 +376,7 @@ mod tests {
                 r#"releases    = ["verawood"]"#,
             ]
         );
-        let twice = retire(&once.text, "teak").expect("teak retires");
+        let twice = retire(&once.text, &"teak".into()).expect("teak retires");
         let (removed, _) = changes(&once.text, &twice.text);
         assert_eq!(
             twice.notes,
@@ -469,7 +470,7 @@ when = "every-deploy"
 
     #[test]
     fn retire_removes_the_runbook_of_the_release() {
-        let out = retire(WITH_RUNBOOKS, "redwood").expect("retires");
+        let out = retire(WITH_RUNBOOKS, &"redwood".into()).expect("retires");
         assert!(!out.text.contains("runbooks"), "{}", out.text);
         assert!(
             out.summary.ends_with("; runbook of 2 steps removed"),
@@ -488,7 +489,7 @@ when = "every-deploy"
             WITH_RUNBOOKS
         );
         let text = text.replace("site = { CI = \"ulmo\" }", "site = { CI = \"redwood\" }");
-        let out = retire(&text, "ulmo").expect("retires");
+        let out = retire(&text, &"ulmo".into()).expect("retires");
         assert!(
             out.summary.ends_with("; runbook of 1 step removed"),
             "{}",

@@ -1,97 +1,38 @@
 //! Checking remote URLs before they reach `git`, and removing credentials from them
-//! before they reach a message.
+//! before they reach a message: the one rule set of [`edx_matrix_model::url`]
+//! ([`UrlRule::Remote`]: a repository URL or a local path) and its one redaction.
 
 use crate::RemoteError;
+use edx_matrix_model::url::{self, UrlRule};
 
-/// Returns `url` with any credentials removed from its userinfo part.
-///
-/// `https://user:secret@host/repo` becomes `https://host/repo`. A user name alone is
-/// removed too for every scheme except `ssh` (`https://TOKEN@host/` is a common way to
-/// pass a token), so `ssh://git@host/repo` is kept as it is. Strings that are not
-/// `scheme://` URLs (local paths, `git@host:repo`) carry no password and are returned
-/// unchanged.
+/// Returns `url` with its credential masked as `***`, as every view of a URL shows it
+/// ([`edx_matrix_model::url::redact_url`]).
 ///
 /// ```
 /// use edx_matrix_git::redact_url;
 ///
-/// assert_eq!(redact_url("https://me:hunter2@github.com/o/r"), "https://github.com/o/r");
+/// assert_eq!(redact_url("https://me:hunter2@github.com/o/r"), "https://me:***@github.com/o/r");
 /// assert_eq!(redact_url("ssh://git@github.com/o/r"), "ssh://git@github.com/o/r");
 /// ```
 #[must_use]
 pub fn redact_url(url: &str) -> String {
-    redact_text(url)
+    url::redact_url(url).into_owned()
 }
 
-/// Returns `text` with the credentials of every `scheme://user:password@` URL in it
-/// removed; used on git's error output, which may echo the URL it was given.
+/// Returns `text` with the credential of every `scheme://` URL in it masked; used on git's
+/// error output, which may echo the URL it was given.
 pub(crate) fn redact_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("://") {
-        let (before, after) = rest.split_at(pos);
-        let after = &after[3..];
-        out.push_str(before);
-        out.push_str("://");
-        // The authority ends at the first path, query or fragment delimiter, or at
-        // anything that cannot be part of a URL in running text.
-        let end = after
-            .find(|c: char| {
-                matches!(c, '/' | '?' | '#' | '\'' | '"' | '`' | '<' | '>') || c.is_whitespace()
-            })
-            .unwrap_or(after.len());
-        let authority = &after[..end];
-        match authority.rfind('@') {
-            Some(at) if !keeps_user(before, &authority[..at]) => out.push_str(&authority[at + 1..]),
-            _ => out.push_str(authority),
-        }
-        rest = &after[end..];
-    }
-    out.push_str(rest);
-    out
+    url::redact_text(text).into_owned()
 }
 
-/// Tells whether the userinfo `userinfo` of a URL whose scheme ends `before` is a
-/// plain user name that is safe and useful to show (`ssh://git@host`).
-fn keeps_user(before: &str, userinfo: &str) -> bool {
-    let scheme: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let scheme = scheme.to_ascii_lowercase();
-    !userinfo.contains(':') && matches!(scheme.as_str(), "ssh" | "git+ssh" | "ssh+git")
-}
-
-/// Checks that `url` is safe to hand to `git` as a remote.
-///
-/// Rejects empty URLs, URLs starting with `-` (they would be read as options), URLs
-/// with control characters, and the `ext::` and `fd::` transports, which run
-/// arbitrary commands or use inherited file descriptors.
+/// Checks that `url` is safe to hand to `git` as a remote: the rule of
+/// [`UrlRule::Remote`] (a repository URL as the matrix accepts it, or a local path).
 ///
 /// # Errors
 ///
-/// Returns [`RemoteError::InvalidUrl`], with credentials removed from the URL.
+/// Returns [`RemoteError::InvalidUrl`], with credentials masked in the URL.
 pub fn validate_url(url: &str) -> Result<(), RemoteError> {
-    let reason = if url.trim().is_empty() {
-        Some("the url is empty")
-    } else if url.starts_with('-') {
-        Some("a url must not start with `-`")
-    } else if url.chars().any(char::is_control) {
-        Some("a url must not contain control characters")
-    } else {
-        let lower = url.to_ascii_lowercase();
-        if lower.contains("ext::") {
-            Some("the `ext::` transport is not allowed")
-        } else if lower.contains("fd::") {
-            Some("the `fd::` transport is not allowed")
-        } else {
-            None
-        }
-    };
-    match reason {
+    match url::url_problem(url, UrlRule::Remote) {
         Some(reason) => Err(RemoteError::InvalidUrl {
             url: redact_url(url),
             reason: reason.to_owned(),
@@ -105,37 +46,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn redacts_user_and_password() {
+    fn masks_user_and_password() {
         assert_eq!(
             redact_url("https://user:pa55@example.com/org/repo.git"),
-            "https://example.com/org/repo.git"
+            "https://user:***@example.com/org/repo.git"
         );
         assert_eq!(
             redact_url("http://user:pa55@example.com:8080"),
-            "http://example.com:8080"
+            "http://user:***@example.com:8080"
         );
     }
 
     #[test]
-    fn redacts_token_used_as_user_name() {
+    fn masks_token_used_as_user_name() {
         assert_eq!(
             redact_url("https://ghp_token@github.com/o/r"),
-            "https://github.com/o/r"
+            "https://***@github.com/o/r"
         );
     }
 
     #[test]
-    fn redacts_password_containing_at_sign() {
+    fn masks_password_containing_at_sign() {
         assert_eq!(
             redact_url("https://u:p@ss@host/r?x=1"),
-            "https://host/r?x=1"
+            "https://u:***@host/r?x=1"
         );
     }
 
     #[test]
     fn keeps_ssh_user_but_not_ssh_password() {
         assert_eq!(redact_url("ssh://git@host/r"), "ssh://git@host/r");
-        assert_eq!(redact_url("ssh://git:pw@host/r"), "ssh://host/r");
+        assert_eq!(redact_url("ssh://git:pw@host/r"), "ssh://git:***@host/r");
     }
 
     #[test]
@@ -153,7 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn redacts_urls_inside_text() {
+    fn masks_urls_inside_text() {
         let text = "fatal: unable to access 'https://u:secret@h.example/r/': refused\n\
                     also http://x:y@other";
         let redacted = redact_text(text);
@@ -161,7 +102,7 @@ mod tests {
         assert!(!redacted.contains("x:y"), "{redacted}");
         assert_eq!(
             redacted,
-            "fatal: unable to access 'https://h.example/r/': refused\nalso http://other"
+            "fatal: unable to access 'https://u:***@h.example/r/': refused\nalso http://x:***@other"
         );
     }
 
@@ -176,6 +117,8 @@ mod tests {
             "EXT::sh",
             "fd::17",
             "https://host/r\nx",
+            "ssh://-oProxyCommand=touch%20/tmp/x/x",
+            "ftp://host/r",
         ] {
             assert!(
                 matches!(validate_url(url), Err(RemoteError::InvalidUrl { .. })),
@@ -193,7 +136,7 @@ mod tests {
     }
 
     #[test]
-    fn accepts_ordinary_urls() {
+    fn accepts_ordinary_urls_and_local_paths() {
         for url in [
             "https://github.com/openedx/edx-platform",
             "git@github.com:mitodl/edx-platform.git",

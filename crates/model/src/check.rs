@@ -51,7 +51,7 @@ fn unique_names<'m>(
                     format!("invalid {what} name `{name}`"),
                     "not a valid name",
                 )
-                .with_help("names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`"),
+                .with_help(crate::names::NAME_RULE),
             );
         }
         if let Some(&previous) = first.get(name) {

@@ -2,7 +2,9 @@
 //! rows, exactly as `docs/domain.md` defines it.
 
 use crate::matrix::{AppKind, AppVersion, Application, Matrix, Release, ReleaseMapEntry};
+use crate::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 /// Name lookups over a matrix, built once so resolution is linear in the matrix size.
@@ -192,19 +194,38 @@ impl<'m> Row<'m> {
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     /// Only this deployment.
-    pub deployment: Option<String>,
+    pub deployment: Option<DeploymentName>,
     /// Only this stage.
-    pub stage: Option<String>,
+    pub stage: Option<StageName>,
     /// Only stages on this release.
-    pub release: Option<String>,
+    pub release: Option<ReleaseName>,
     /// Only this application.
-    pub application: Option<String>,
+    pub application: Option<ApplicationName>,
     /// Only IDAs or only MFEs.
     pub kind: Option<AppKind>,
 }
 
-fn matches(filter: &Option<String>, value: &str) -> bool {
-    filter.as_deref().is_none_or(|f| f == value)
+impl Filter {
+    /// Returns whether a row of (`deployment`, `stage`, `release`, `application`, `kind`)
+    /// passes the filter.
+    pub fn admits(
+        &self,
+        deployment: &str,
+        stage: &str,
+        release: &str,
+        application: &str,
+        kind: AppKind,
+    ) -> bool {
+        matches(&self.deployment, deployment)
+            && matches(&self.stage, stage)
+            && matches(&self.release, release)
+            && matches(&self.application, application)
+            && self.kind.is_none_or(|k| k == kind)
+    }
+}
+
+fn matches<N: Borrow<str>>(filter: &Option<N>, value: &str) -> bool {
+    filter.as_ref().is_none_or(|f| f.borrow() == value)
 }
 
 /// A (deployment, stage) that could not be resolved, and why.

@@ -1,6 +1,24 @@
 //! Git remote URL validation: only the transports an operator would use, nothing that can run
 //! code, no host git could read as an option, no hidden credential; and redaction of the
 //! credentials a URL carries, for everywhere a URL is shown.
+//!
+//! This is the one rule set: the matrix's repository URLs follow [`UrlRule::Repository`], and
+//! the remotes `edx_matrix_git` hands to `git` (`discover`, `verify-refs`) follow
+//! [`UrlRule::Remote`], the same rule that also accepts a local path. Every URL shown is
+//! redacted by [`redact_url`] (or [`redact_text`] for running text such as git's errors).
+
+use std::borrow::Cow;
+
+/// Which URLs a rule accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UrlRule {
+    /// A repository URL written in the matrix: `https://`, `http://`, `ssh://`, `git://`,
+    /// `file://` or scp-like `user@host:path` (see [`repository_url_problem`]).
+    Repository,
+    /// A remote handed to `git`: a repository URL, or a local path (`/srv/git/x.git`,
+    /// `./x`, `x.git`: no `:` in it, or starting with `/`).
+    Remote,
+}
 
 /// Returns why `url` is not an acceptable git repository URL, or `None` when it is.
 ///
@@ -12,6 +30,12 @@
 ///
 /// Credentials in a URL are not a problem of this function: see [`url_credentials`].
 pub fn repository_url_problem(url: &str) -> Option<&'static str> {
+    url_problem(url, UrlRule::Repository)
+}
+
+/// Returns why `url` is not acceptable under `rule`, or `None` when it is: the checks of
+/// [`repository_url_problem`], and for [`UrlRule::Remote`] a local path is accepted too.
+pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
     if url.is_empty() {
         return Some("a repository URL cannot be empty");
     }
@@ -31,6 +55,10 @@ pub fn repository_url_problem(url: &str) -> Option<&'static str> {
     }
     if url.contains("::") {
         return Some("remote helpers such as `ext::` are not allowed");
+    }
+    if rule == UrlRule::Remote && (url.starts_with('/') || !url.contains(':')) {
+        // A local path: nothing above can make git read it as anything else.
+        return None;
     }
     for scheme in ["https://", "http://", "ssh://", "git://", "file://"] {
         if let Some(rest) = url.strip_prefix(scheme) {
@@ -86,12 +114,12 @@ pub fn url_credentials(url: &str) -> bool {
 
 /// Returns `url` with its credential replaced by `***` (`https://user:***@host/x`,
 /// `https://***@host/x`), or unchanged when it has none: what every view of a URL shows.
-pub fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
+pub fn redact_url(url: &str) -> Cow<'_, str> {
     if !url_credentials(url) {
-        return std::borrow::Cow::Borrowed(url);
+        return Cow::Borrowed(url);
     }
     let Some((scheme, info)) = userinfo(url) else {
-        return std::borrow::Cow::Borrowed(url);
+        return Cow::Borrowed(url);
     };
     let start = scheme.len() + 3;
     let end = start + info.len();
@@ -99,12 +127,78 @@ pub fn redact_url(url: &str) -> std::borrow::Cow<'_, str> {
         Some((user, _)) => format!("{user}:***"),
         None => "***".to_owned(),
     };
-    std::borrow::Cow::Owned(format!("{}{shown}{}", &url[..start], &url[end..]))
+    Cow::Owned(format!("{}{shown}{}", &url[..start], &url[end..]))
+}
+
+/// Returns `text` with every `scheme://` URL in it redacted as [`redact_url`] does: for
+/// running text that may echo a URL, such as git's error output.
+pub fn redact_text(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let scheme_start = rest[..pos]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |i| {
+                i + rest[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let after = &rest[pos + 3..];
+        // The authority ends at the first path, query or fragment delimiter, or at anything
+        // that cannot be part of a URL in running text.
+        let end = after
+            .find(|c: char| {
+                matches!(c, '/' | '?' | '#' | '\'' | '"' | '`' | '<' | '>') || c.is_whitespace()
+            })
+            .unwrap_or(after.len());
+        let url_end = pos + 3 + end;
+        out.push_str(&rest[..scheme_start]);
+        out.push_str(&redact_url(&rest[scheme_start..url_end]));
+        rest = &rest[url_end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{redact_url, repository_url_problem, url_credentials};
+    use super::{
+        UrlRule, redact_text, redact_url, repository_url_problem, url_credentials, url_problem,
+    };
+
+    #[test]
+    fn urls_in_text_are_redacted() {
+        let text = "fatal: unable to access 'https://u:secret@h.example/r/': refused\n\
+                    also http://x:y@other and ssh://git@host/r";
+        assert_eq!(
+            redact_text(text),
+            "fatal: unable to access 'https://u:***@h.example/r/': refused\n\
+             also http://x:***@other and ssh://git@host/r"
+        );
+        assert_eq!(redact_text("no url here"), "no url here");
+        assert_eq!(redact_text("é https://T@h/x"), "é https://***@h/x");
+    }
+
+    #[test]
+    fn a_remote_may_also_be_a_local_path() {
+        for path in ["/tmp/repo.git", "./x", "../x.git", "repo.git", "/srv/a:b"] {
+            assert_eq!(url_problem(path, UrlRule::Remote), None, "{path}");
+            assert!(repository_url_problem(path).is_some(), "{path}");
+        }
+        for bad in [
+            "",
+            "-oProxyCommand=x",
+            "--upload-pack=touch /tmp/x",
+            "ext::sh -c touch% /tmp/pwned",
+            "fd::17",
+            "/tmp/a\nb",
+            "ftp://x/y",
+            "ssh://-oProxyCommand=x/y",
+        ] {
+            assert!(url_problem(bad, UrlRule::Remote).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn credentials_are_found_and_redacted() {

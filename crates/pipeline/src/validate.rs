@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 /// One problem in a pipeline configuration.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Problem {
+pub struct PipelineProblem {
     /// Where: a JSON path such as `$.jobs[2].plan[0].in_parallel[1].passed[0]`.
     pub path: String,
     /// What is wrong.
@@ -32,14 +32,14 @@ const TOP_LEVEL: &[&str] = &[
 const HOOKS: &[&str] = &["on_success", "on_failure", "on_error", "on_abort", "ensure"];
 
 struct Checker<'a> {
-    problems: Vec<Problem>,
+    problems: Vec<PipelineProblem>,
     resources: HashSet<&'a str>,
     /// For each job: the resources it gets or puts.
     job_resources: HashMap<&'a str, HashSet<&'a str>>,
 }
 
 /// Returns every problem of `config`, in document order.
-pub fn validate(config: &Value) -> Vec<Problem> {
+pub fn validate(config: &Value) -> Vec<PipelineProblem> {
     let mut c = Checker {
         problems: Vec::new(),
         resources: HashSet::new(),
@@ -140,7 +140,7 @@ fn uses<'a>(value: &'a Value, used: &mut HashSet<&'a str>) {
 
 impl<'a> Checker<'a> {
     fn problem(&mut self, path: &str, message: String) {
-        self.problems.push(Problem {
+        self.problems.push(PipelineProblem {
             path: path.to_owned(),
             message,
         });

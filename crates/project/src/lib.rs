@@ -26,11 +26,13 @@
 #![deny(missing_docs)]
 
 pub mod diff;
+mod edit;
 mod format;
 mod package;
 mod read;
 pub mod templates;
 
+pub use edit::{EditedProject, Precondition, Refusal};
 pub use format::{SourceFormat, format_of, is_python_package};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};

@@ -5,11 +5,15 @@ use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use edx_matrix_model::names::{
+    ApplicationName, DeploymentName, InvalidName, ReleaseName, StageName,
+};
 use edx_matrix_model::resolve::{Index, resolve_entry};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{AppKind, Filter, Matrix, lookup};
 use serde::Serialize;
 use serde_json::json;
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// The OpenAPI document, written by hand and checked against real responses by the tests.
@@ -158,11 +162,18 @@ pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiE
         if value.is_empty() {
             return Err(bad(format!("query parameter `{key}` is empty")));
         }
-        let slot = match key.as_str() {
-            "deployment" => &mut filter.deployment,
-            "stage" => &mut filter.stage,
-            "release" => &mut filter.release,
-            "application" => &mut filter.application,
+        match key.as_str() {
+            "deployment" => set_name(&mut filter.deployment, &key, &value, DeploymentName::parse)?,
+            "stage" => set_name(&mut filter.stage, &key, &value, StageName::parse)?,
+            "release" => set_name(&mut filter.release, &key, &value, ReleaseName::parse)?,
+            "application" => {
+                set_name(
+                    &mut filter.application,
+                    &key,
+                    &value,
+                    ApplicationName::parse,
+                )?;
+            }
             "type" => {
                 if filter.kind.is_some() {
                     return Err(bad("query parameter `type` is given twice".to_owned()));
@@ -172,18 +183,13 @@ pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiE
                     "mfe" => AppKind::Mfe,
                     _ => return Err(bad(format!("`type` is `ida` or `mfe`, not `{value}`"))),
                 });
-                continue;
             }
             _ => {
                 return Err(bad(format!(
                     "unknown query parameter `{key}`; the filters are {FILTER_KEYS}"
                 )));
             }
-        };
-        if slot.is_some() {
-            return Err(bad(format!("query parameter `{key}` is given twice")));
         }
-        *slot = Some(value);
     }
     check_name(
         "deployment",
@@ -208,12 +214,36 @@ pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiE
     Ok(filter)
 }
 
-fn check_name<'a>(
+/// Sets a name filter from the query parameter `key`, refusing (400, with the name rule) a
+/// malformed name and a repeated parameter.
+fn set_name<N>(
+    slot: &mut Option<N>,
+    key: &str,
+    value: &str,
+    parse: fn(&str) -> Result<N, InvalidName>,
+) -> Result<(), ApiError> {
+    if slot.is_some() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("query parameter `{key}` is given twice"),
+        ));
+    }
+    let name = parse(value).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("query parameter `{key}`: {e}"),
+        )
+    })?;
+    *slot = Some(name);
+    Ok(())
+}
+
+fn check_name<'a, N: Borrow<str>>(
     what: &str,
-    value: &Option<String>,
+    value: &Option<N>,
     known: impl Iterator<Item = &'a str> + Clone,
 ) -> Result<(), ApiError> {
-    match value {
+    match value.as_ref().map(Borrow::borrow) {
         Some(v) if !known.clone().any(|k| k == v) => Err(ApiError::unknown(what, v, known)),
         _ => Ok(()),
     }

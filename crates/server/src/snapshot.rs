@@ -43,12 +43,13 @@ pub(crate) struct RowRecord {
 impl RowRecord {
     /// Returns whether the row passes `filter`.
     pub fn matches(&self, filter: &Filter) -> bool {
-        let eq = |f: &Option<String>, v: &str| f.as_deref().is_none_or(|f| f == v);
-        eq(&filter.deployment, &self.deployment)
-            && eq(&filter.stage, &self.stage)
-            && eq(&filter.release, &self.release)
-            && eq(&filter.application, &self.application)
-            && filter.kind.is_none_or(|k| k == self.kind)
+        filter.admits(
+            &self.deployment,
+            &self.stage,
+            &self.release,
+            &self.application,
+            self.kind,
+        )
     }
 }
 

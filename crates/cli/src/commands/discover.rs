@@ -14,7 +14,7 @@ use edx_matrix_git::{
     redact_url,
 };
 use edx_matrix_model::Matrix;
-use edx_matrix_model::url::repository_url_problem;
+use edx_matrix_model::url::{UrlRule, url_problem};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -60,8 +60,9 @@ struct Report {
 /// Returns the repository to list: `--repository`, else the default (edx-platform's).
 fn repository(args: &DiscoverArgs, matrix: &Matrix) -> Result<String, CommandError> {
     if let Some(url) = &args.repository {
-        // A malformed URL is bad input (exit 2), not a failed listing (exit 3).
-        if let Some(problem) = repository_url_problem(url) {
+        // A malformed URL is bad input (exit 2), not a failed listing (exit 3); a local path
+        // (a mirror) is a remote too.
+        if let Some(problem) = url_problem(url, UrlRule::Remote) {
             return Err(CommandError::usage(format!(
                 "invalid `--repository {}`: {problem}",
                 safe(&redact_url(url))

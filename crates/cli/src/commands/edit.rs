@@ -27,7 +27,7 @@ use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::text_form::TextForm;
 use edx_matrix_edit::entry::{Override, Patch, Target};
 use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
-use edx_matrix_project::{Project, SourceFormat, format_of};
+use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -150,11 +150,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
             "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
         ));
     }
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
@@ -162,22 +158,14 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
-    let target = Target::new(
-        args.deployment.as_str(),
-        args.release.as_str(),
-        args.application.as_str(),
-    );
+    let target = Target::new(&args.deployment, &args.release, &args.application);
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::exclude(text, &target)
     })
@@ -204,7 +192,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
         }
         ReleaseCommand::Retire { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::release::retire(text, name.as_str())
+                edit::release::retire(text, name)
             })
         }
     }
@@ -231,7 +219,7 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
         }
         AppCommand::Remove { name, options } => {
             run(global, out, options, Mode::Edit, None, |text| {
-                edit::app::remove(text, name.as_str())
+                edit::app::remove(text, name)
             })
         }
     }
@@ -333,43 +321,40 @@ fn apply(
 ) -> CmdResult {
     let raw = text;
     let (form, text) = TextForm::detect(&raw);
-    // The whole project is checked, before and after: the matrix, runbooks, operations and
-    // `[pipelines]`, exactly what `edx-matrix check` reports.
-    let before = Project::from_text(name, SourceFormat::Toml, text.as_str());
-    let errors_before = before.errors().count();
-    if mode == Mode::Edit && errors_before > 0 {
-        let errors: Vec<_> = before.errors().cloned().collect();
-        out.diagnostics(&errors, before.source())?;
-        return Err(CommandError::refused(format!(
-            "`{name}` has {errors_before} error{} already; edits are made only to a valid matrix",
-            plural(errors_before)
-        ))
-        .with_hint("fix them first (`edx-matrix check` lists everything)"));
-    }
-    // A valid project's matrix is handed to the edit, which then does not read the text again.
-    let base = if errors_before == 0 {
-        Base::checked(&text, before.matrix())
-    } else {
-        Base::from(&text)
+    // The project loader applies the rule every edit follows: the whole project is checked
+    // before and after (the matrix, runbooks, operations and `[pipelines]`, exactly what
+    // `edx-matrix check` reports), a file with errors is not edited and an edit that would
+    // add errors is refused.
+    let precondition = match mode {
+        Mode::Edit => Precondition::Valid,
+        Mode::Fmt { .. } => Precondition::Any,
     };
-    let outcome = edit(base).map_err(|e| edit_error(e, name))?;
-    let after = Project::from_text(name, SourceFormat::Toml, outcome.text.as_str());
-    let new_errors: Vec<_> = after.errors().cloned().collect();
-    if new_errors.len() > errors_before {
-        out.diagnostics(&new_errors, after.source())?;
-        return Err(CommandError::refused(format!(
-            "refused: the edit would leave `{name}` with {} error{} (shown above in the edited text); the file is unchanged",
-            new_errors.len(),
-            plural(new_errors.len())
-        )));
-    }
-    let changed = outcome.text != text;
+    let project = Project::from_text(name, SourceFormat::Toml, text.as_str());
+    let edited = match project.apply_edit(precondition, edit) {
+        Ok(edited) => edited,
+        Err(Refusal::Edit(e)) => return Err(edit_error(e, name)),
+        Err(refusal) => {
+            if let Some(project) = refusal.project() {
+                let errors: Vec<_> = project.errors().cloned().collect();
+                out.diagnostics(&errors, project.source())?;
+            }
+            let error = CommandError::refused(refusal.to_string());
+            return Err(match refusal {
+                Refusal::Invalid(_) => {
+                    error.with_hint("fix them first (`edx-matrix check` lists everything)")
+                }
+                _ => error,
+            });
+        }
+    };
+    let outcome = &edited.outcome;
+    let changed = edited.changed();
     let diff = if changed {
         unified_diff(name, &text, &outcome.text)
     } else {
         String::new()
     };
-    let plan = due.and_then(|due| due.plan(&before, &after));
+    let plan = due.and_then(|due| due.plan(&edited.before, &edited.after));
     let check = mode == Mode::Fmt { check: true };
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
@@ -442,10 +427,6 @@ fn runbook_text(plan: &Plan) -> String {
     text.push_str(":\n");
     text.push_str(&plan.steps_to_text());
     text
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// Returns the unified diff from `old` to `new`, with `a/` and `b/` file names.

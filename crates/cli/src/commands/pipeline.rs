@@ -7,7 +7,7 @@ use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
-use edx_matrix_pipeline::validate::{self, Problem};
+use edx_matrix_pipeline::validate::{self, PipelineProblem};
 use edx_matrix_pipeline::{Rendered, Unwritable, check_written};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -240,7 +240,7 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
 struct Report<'a> {
     file: String,
     valid: bool,
-    problems: &'a [Problem],
+    problems: &'a [PipelineProblem],
 }
 
 fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
@@ -248,7 +248,7 @@ fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
     let json = file.extension().is_some_and(|e| e == "json");
     let problems = match validate::parse(&text, json) {
         Ok(value) => validate::validate(&value),
-        Err(message) => vec![Problem {
+        Err(message) => vec![PipelineProblem {
             path: "$".to_owned(),
             message,
         }],

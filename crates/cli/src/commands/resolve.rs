@@ -92,10 +92,10 @@ pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, Comma
             .collect(),
     )?;
     Ok(Filter {
-        deployment: filter.deployment.as_ref().map(ToString::to_string),
-        stage: filter.stage.as_ref().map(ToString::to_string),
-        release: filter.release.as_ref().map(ToString::to_string),
-        application: filter.application.as_ref().map(ToString::to_string),
+        deployment: filter.deployment.clone(),
+        stage: filter.stage.clone(),
+        release: filter.release.clone(),
+        application: filter.application.clone(),
         kind: filter.kind.map(Into::into),
     })
 }

@@ -64,8 +64,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                 }
             }
             let filter = Filter {
-                deployment: Some(name.to_owned()),
-                stage: stage.map(str::to_owned),
+                // Both are names of the matrix (checked above).
+                deployment: Some(deployment.name.clone()),
+                stage: stage.map(edx_matrix_model::StageName::new),
                 ..Filter::default()
             };
             let rows = resolve(matrix, &filter).rows;

@@ -179,7 +179,8 @@ url-credentials = "warn"
         .map(|o| (o["origin"].as_str().unwrap(), o["error"].as_str().unwrap()))
         .collect();
     assert_eq!(unreachable.len(), 3);
-    let notes = format!("https://127.0.0.1:{refused}/notes.git");
+    // The credential is masked as everywhere else (`edx_matrix_model::url::redact_url`).
+    let notes = format!("https://robot:***@127.0.0.1:{refused}/notes.git");
     let slow = format!("http://127.0.0.1:{silent}/slow.git");
     assert!(
         unreachable.iter().any(|(o, _)| *o == notes),

@@ -1,7 +1,7 @@
 //! The one application of one (release, deployment) an entry edit changes: a [`Target`].
 
 use crate::{EditError, document};
-use edx_matrix_model::Matrix;
+use edx_matrix_model::{ApplicationName, DeploymentName, Matrix, ReleaseName};
 
 /// One application of one (release, deployment).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,11 +16,15 @@ pub struct Target {
 
 impl Target {
     /// Returns the target (`deployment`, `release`, `application`).
-    pub fn new(deployment: &str, release: &str, application: &str) -> Self {
+    pub fn new(
+        deployment: &DeploymentName,
+        release: &ReleaseName,
+        application: &ApplicationName,
+    ) -> Self {
         Target {
-            deployment: deployment.to_owned(),
-            release: release.to_owned(),
-            application: application.to_owned(),
+            deployment: deployment.to_string(),
+            release: release.to_string(),
+            application: application.to_string(),
         }
     }
 

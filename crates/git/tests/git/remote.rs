@@ -169,7 +169,8 @@ fn errors_never_show_credentials() -> TestResult {
         .ok_or("listing a closed port succeeded")?;
     match &err {
         RemoteError::Unreachable { url, .. } => {
-            assert_eq!(*url, format!("http://127.0.0.1:{refused}/r.git"));
+            // The one redaction of `edx_matrix_model::url`: the password is masked.
+            assert_eq!(*url, format!("http://alice:***@127.0.0.1:{refused}/r.git"));
         }
         other => return Err(format!("expected unreachable, got {other:?}").into()),
     }
@@ -202,7 +203,6 @@ fn errors_never_show_credentials() -> TestResult {
 fn assert_no_secret(err: &RemoteError) {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("s3cret"), "{shown}");
-    assert!(!shown.contains("alice"), "{shown}");
 }
 
 #[test]

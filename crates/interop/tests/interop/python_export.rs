@@ -228,9 +228,9 @@ print(v.release_branch, v.git_origin, v.runtime_version)
     let rows = resolve(
         &m,
         &Filter {
-            deployment: Some("campus".to_owned()),
-            stage: Some("CI".to_owned()),
-            application: Some("edx-platform".to_owned()),
+            deployment: Some("campus".into()),
+            stage: Some("CI".into()),
+            application: Some("edx-platform".into()),
             ..Filter::default()
         },
     )

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use edx_matrix_config::{Loaded, Location, Source, load_toml};
-use edx_matrix_pipeline::validate::{Problem, validate};
+use edx_matrix_pipeline::validate::{PipelineProblem, validate};
 use edx_matrix_pipeline::{Change, Generated, all, changed, settings_of};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -75,7 +75,12 @@ fn every_acme_pipeline_matches_the_concourse_schema_and_validates() {
                 .map(|e| format!("{} at {}", e, e.instance_path()))
                 .collect();
             assert!(errors.is_empty(), "{}: {errors:#?}", g.info.name);
-            assert_eq!(validate(&value), Vec::<Problem>::new(), "{}", g.info.name);
+            assert_eq!(
+                validate(&value),
+                Vec::<PipelineProblem>::new(),
+                "{}",
+                g.info.name
+            );
             // The YAML says exactly what the JSON says.
             let yaml = g.pipeline.to_yaml().unwrap();
             let back: Value = serde_saphyr::from_str(&yaml).unwrap();
@@ -384,7 +389,10 @@ fn hostile_matrix_values_reach_tasks_only_as_params() {
     }
     // online's learning: one build and three deploys; a branch also in its git resource.
     assert_eq!(seen, (4, 5));
-    assert_eq!(validate(&mfe.pipeline.to_value()), Vec::<Problem>::new());
+    assert_eq!(
+        validate(&mfe.pipeline.to_value()),
+        Vec::<PipelineProblem>::new()
+    );
     // The YAML keeps the values intact.
     let yaml = mfe.pipeline.to_yaml().unwrap();
     let back: Value = serde_saphyr::from_str(&yaml).unwrap();

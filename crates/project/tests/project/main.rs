@@ -1,5 +1,6 @@
 //! The project loader: one integration-test binary, one module per concept.
 #![allow(clippy::unwrap_used)]
 
+mod edits;
 mod loads;
 mod wiring;

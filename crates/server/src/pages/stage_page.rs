@@ -44,8 +44,9 @@ pub async fn stage(
         );
     };
     let filter = Filter {
-        deployment: Some(deployment.clone()),
-        stage: Some(stage.clone()),
+        // Both are names of the matrix (found above).
+        deployment: Some(d.name.clone()),
+        stage: Some(edx_matrix_model::StageName::new(stage.as_str())),
         ..Filter::default()
     };
     let rows = resolve(matrix, &filter).rows;

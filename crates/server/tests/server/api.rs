@@ -194,6 +194,19 @@ async fn resolved_rejects_bad_filters_with_json_errors() {
             "query parameter `stage` is empty; leave it out instead",
             None,
         ),
+        // A malformed name is refused with the name rule before it is looked up.
+        (
+            "deployment=pro%20x",
+            400,
+            "query parameter `deployment`: not a valid deployment name: names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`",
+            None,
+        ),
+        (
+            "application=-x",
+            400,
+            "query parameter `application`: not a valid application name: names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`",
+            None,
+        ),
     ];
     for (query, status, error, hint) in cases {
         let reply = server.get(&format!("/api/v1/resolved?{query}")).await;
