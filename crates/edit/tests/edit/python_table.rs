@@ -3,35 +3,11 @@
 use edx_matrix_config::{PythonNames, Source, load_toml};
 use edx_matrix_edit::release;
 
-const BASE: &str = r#"stages = ["CI"]
+/// A matrix without a `[python]` table.
+const BASE: &str = include_str!("../../../../tests/fixtures/python-table/matrix.toml");
 
-[releases]
-ulmo   = { branch = "release/ulmo", python = "3.11", node = "24" }
-master = { branch = "master" }
-
-[applications]
-forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
-learning = { kind = "mfe", repository = "https://github.com/openedx/frontend-app-learning" }
-
-[deployments]
-site = { CI = "master" }
-
-[[map]]
-releases = ["ulmo", "master"]
-deployments = ["site"]
-[map.apps]
-forum = {}
-learning = {}
-"#;
-
-const PYTHON: &str = r#"
-[python.classes]
-deployment = "OpenLearningOpenEdxDeployment"
-
-[python.members.applications]
-forum = "comments"
-learning = "learn"
-"#;
+/// The `[python]` table `names()` describes, appended to `BASE`.
+const PYTHON: &str = include_str!("../../../../tests/fixtures/python-table/python-table.toml");
 
 fn names() -> PythonNames {
     let mut n = PythonNames::default();
