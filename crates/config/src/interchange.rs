@@ -18,7 +18,7 @@ pub use json_path::json_path;
 use reader::Reader;
 use serde_json::Value;
 use stage_order::merge_stage_orders;
-pub use write::to_json;
+pub use write::{row_json, to_json};
 
 /// Parses interchange JSON into a matrix with every diagnostic (format and model, located by
 /// JSON path).

@@ -257,7 +257,7 @@ mod tests {
         };
         assert_eq!(
             places.iter().map(|p| p.line).collect::<Vec<_>>(),
-            [91, 110, 116]
+            [104, 123, 129]
         );
         let added = add(
             ACME,

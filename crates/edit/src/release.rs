@@ -342,7 +342,7 @@ mod tests {
         };
         assert_eq!(places.len(), 1);
         assert_eq!(places[0].what, "stage `QA` of `pro`");
-        assert_eq!(places[0].line, 37);
+        assert_eq!(places[0].line, 43);
         assert!(matches!(
             retire(ACME, &"master".into()),
             Err(EditError::Refused { .. })
@@ -351,10 +351,8 @@ mod tests {
 
     #[test]
     fn retire_removes_the_release_and_its_entries() {
-        let text = ACME.replace(
-            r#"QA = "ulmo",     Production = "teak""#,
-            r#"QA = "verawood", Production = "verawood""#,
-        );
+        let text =
+            edx_matrix_test_support::acme::pin_pro(ACME, ["verawood", "verawood", "verawood"]);
         let once = retire(&text, &"ulmo".into()).expect("ulmo retires");
         let (removed, added) = changes(&text, &once.text);
         assert_eq!(
@@ -381,7 +379,7 @@ mod tests {
         assert_eq!(
             twice.notes,
             [
-                "line 103: this comment still mentions `teak`: # communications needs Node 22 on teak."
+                "line 116: this comment still mentions `teak`: # communications needs Node 22 on teak."
             ]
         );
         assert!(removed.contains(&r#"communications = { runtime = "22" }"#.to_owned()));

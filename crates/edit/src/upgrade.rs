@@ -334,7 +334,7 @@ learning     = {}
         assert_eq!(
             removed,
             lines(&[
-                r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#,
+                r#"CI         = { release = "verawood", vars = { SITE_URL = "https://ci.pro.acme.example", MFE_BUCKET = "acme-pro-ci-mfe", ENABLE_BETA = true } }"#,
                 r#"releases    = ["verawood", "ulmo", "teak"]"#,
                 r#"releases    = ["verawood", "ulmo"]"#,
             ])
@@ -342,7 +342,7 @@ learning     = {}
         assert_eq!(
             added,
             lines(&[
-                r#"pro            = { CI = "master",   QA = "ulmo",     Production = "teak" }"#,
+                r#"CI         = { release = "master",   vars = { SITE_URL = "https://ci.pro.acme.example", MFE_BUCKET = "acme-pro-ci-mfe", ENABLE_BETA = true } }"#,
                 r#"releases    = ["verawood", "ulmo", "teak", "master"]"#,
                 r#"releases    = ["verawood", "ulmo", "master"]"#,
             ])

@@ -290,10 +290,7 @@ mod tests {
     /// Enough revisions to load on several threads: every outcome stays with its revision.
     #[test]
     fn loads_many_revisions_in_order() {
-        const PRO: &str =
-            r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
         let acme = edx_matrix_config::example::TEXT;
-        assert!(acme.contains(PRO));
         let n = 8 * PER_THREAD_AT_LEAST + 5;
         let commit = |i: usize| CommitRef {
             hash: format!("{i:040x}"),
@@ -308,12 +305,9 @@ mod tests {
             .map(|i| match i {
                 _ if i % 11 == 5 => Err(format!("no file in {i}")),
                 _ if i % 7 == 3 => Ok(format!("{acme}\n[broken\n")),
-                _ => Ok(acme.replace(
-                    PRO,
-                    &format!(
-                        r#"pro = {{ CI = "{}", QA = "ulmo", Production = "teak" }}"#,
-                        releases[i % 3]
-                    ),
+                _ => Ok(edx_matrix_test_support::acme::pin_pro(
+                    acme,
+                    [releases[i % 3], "ulmo", "teak"],
                 )),
             })
             .enumerate()

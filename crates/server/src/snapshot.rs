@@ -71,7 +71,8 @@ impl Good {
                     release: row.release.into(),
                     application: row.application.into(),
                     kind: row.kind,
-                    json: serde_json::to_string(row)?.into(),
+                    json: serde_json::to_string(&interchange::row_json(&loaded.matrix, row))?
+                        .into(),
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;

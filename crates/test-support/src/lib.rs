@@ -9,6 +9,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod acme;
 pub mod fixtures;
 pub mod git;
 pub mod random_matrix;

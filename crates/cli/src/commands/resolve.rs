@@ -182,14 +182,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
 /// Returns rows as JSON, each with the merged `vars` of its stage when it has any.
 pub fn rows_json(matrix: &Matrix, rows: &[Row<'_>]) -> Vec<serde_json::Value> {
     rows.iter()
-        .map(|row| {
-            let mut value = serde_json::to_value(row).unwrap_or_default();
-            let vars = edx_matrix_model::vars::of_stage(matrix, row.deployment, row.stage);
-            if !vars.is_empty() {
-                value["vars"] = serde_json::to_value(&vars).unwrap_or_default();
-            }
-            value
-        })
+        .map(|row| edx_matrix_config::interchange::row_json(matrix, row))
         .collect()
 }
 

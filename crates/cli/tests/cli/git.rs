@@ -330,17 +330,12 @@ edx-platform = {{}}
 
 // ── diff and history ────────────────────────────────────────────────────────────────────────
 
-const ACME_PRO: &str =
-    r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
+fn acme() -> String {
+    std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap()
+}
 
 fn acme_with_pro(qa: &str, production: &str) -> String {
-    let acme =
-        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
-    assert!(acme.contains(ACME_PRO));
-    let pins = format!(
-        r#"pro            = {{ CI = "verawood", QA = "{qa}", Production = "{production}" }}"#
-    );
-    acme.replace(ACME_PRO, &pins)
+    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", qa, production])
 }
 
 /// A repository whose `edx-matrix.toml` starts as the minimal fixture, becomes the acme estate,
@@ -436,7 +431,7 @@ fn history_follows_the_rename_and_skips_the_broken_revision() {
         skipped[0]["reason"]
             .as_str()
             .unwrap()
-            .contains("line 118: invalid TOML"),
+            .contains("line 131: invalid TOML"),
         "{}",
         skipped[0]["reason"]
     );
@@ -617,11 +612,7 @@ fn diff_of_an_upgrade_between_files() {
     let env = Env::new();
     let old = acme_with_pro("ulmo", "teak");
     // pro starts testing master in CI: the pro blocks gain `master`.
-    let new = old
-        .replace(
-            r#"pro            = { CI = "verawood","#,
-            r#"pro            = { CI = "master","#,
-        )
+    let new = edx_matrix_test_support::acme::pin_pro(&old, ["master", "ulmo", "teak"])
         .replace(
             r#"releases    = ["verawood", "ulmo", "teak"]"#,
             r#"releases    = ["master", "verawood", "ulmo", "teak"]"#,
@@ -678,18 +669,15 @@ fn history_of_a_thousand_commits() {
     let env = Env::new();
     let top = env.dir.path();
     git(&env, top, &["init", "-q"]);
-    let acme =
-        std::fs::read_to_string(fixtures().join("../../examples/acme/edx-matrix.toml")).unwrap();
+    let acme = acme();
     let pick = |i: usize, every: usize| RELEASES[(i / every) % RELEASES.len()];
     let mut stream = Vec::new();
     for i in 0..1000 {
-        let pins = format!(
-            r#"pro            = {{ CI = "{}", QA = "{}", Production = "{}" }}"#,
-            pick(i, 10),
-            pick(i, 20),
-            pick(i, 40)
+        let pins = [pick(i, 10), pick(i, 20), pick(i, 40)];
+        let text = format!(
+            "{}# revision {i}\n",
+            edx_matrix_test_support::acme::pin_pro(&acme, pins)
         );
-        let text = format!("{}# revision {i}\n", acme.replace(ACME_PRO, &pins));
         let message = format!("revision {i}");
         let time = 1_700_000_000 + i * 3600;
         stream.extend_from_slice(
@@ -899,11 +887,7 @@ fn diff_reports_the_impact_of_template_made_pipelines() {
     env.run(&["init", "--example", "acme"]).ok();
     let file = env.path("acme/edx-matrix.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let edited = text.replacen(
-        ACME_PRO,
-        r#"pro            = { CI = "verawood", QA = "verawood", Production = "teak" }"#,
-        1,
-    );
+    let edited = edx_matrix_test_support::acme::pin_pro(&text, ["verawood", "verawood", "teak"]);
     assert_ne!(edited, text);
     std::fs::write(&file, &edited).unwrap();
     let json = |args: &[&str]| -> Value {

@@ -339,7 +339,7 @@ fn export_tutor_refuses_hostile_values_with_their_location() {
     run.code(1);
     assert!(
         run.stderr.contains(
-            "error: [TMP]/edx-matrix.toml:73:85: \"master;touch$(id)\" contains ';', which Tutor's build files would pass to a shell"
+            "error: [TMP]/edx-matrix.toml:86:85: \"master;touch$(id)\" contains ';', which Tutor's build files would pass to a shell"
         ),
         "{}",
         run.stderr
@@ -360,7 +360,7 @@ fn export_tutor_refuses_hostile_values_with_their_location() {
     // `check`'s value rules refuse it first (invalid-branch), at the same place.
     assert!(
         run.stderr.contains("error[invalid-branch]")
-            && run.stderr.contains("[TMP]/edx-matrix.toml:73:85"),
+            && run.stderr.contains("[TMP]/edx-matrix.toml:86:85"),
         "{}",
         run.stderr
     );

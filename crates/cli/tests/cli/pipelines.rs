@@ -534,30 +534,6 @@ fn the_docs_walk_through_renders_and_validates() {
     assert_eq!(changes[0]["jobs"]["removed"], serde_json::json!(old_jobs));
 }
 
-/// The example with `pro` in the table form, carrying deployment vars and per-stage vars (CI and
-/// QA both on verawood so one pipeline builds two stages; Production on teak).
-fn example_with_pro_vars(ci_vars: &str) -> String {
-    let pro = "pro            = { CI = \"verawood\", QA = \"ulmo\",     Production = \"teak\" }\n";
-    assert!(edx_matrix_config::example::TEXT.contains(pro));
-    edx_matrix_config::example::TEXT.replace(
-        pro,
-        &format!(
-            "\n[deployments.pro]\n\
-             CI         = {{ release = \"verawood\", vars = {{ {ci_vars} }} }}\n\
-             QA         = {{ release = \"verawood\", vars = {{ SITE_URL = \"https://qa.pro.example\", MFE_BUCKET = \"pro-qa-mfe\", ENABLE_BETA = true, MAX_UPLOAD_MB = 250 }} }}\n\
-             Production = {{ release = \"teak\",     vars = {{ SITE_URL = \"https://pro.example\", MFE_BUCKET = \"pro-prod-mfe\", CDN_DISTRIBUTION = \"E9PRODPRO\" }} }}\n\
-             \n\
-             [deployments.pro.vars]\n\
-             CDN_DISTRIBUTION = \"E2PRO\"\n\
-             ENABLE_BETA      = false\n\
-             MAX_UPLOAD_MB    = 100\n"
-        ),
-    )
-}
-
-const PRO_CI_VARS: &str =
-    "SITE_URL = \"https://ci.pro.example\", MFE_BUCKET = \"pro-ci-mfe\", MAX_UPLOAD_MB = 10";
-
 /// The job named `name` of a rendered pipeline.
 fn job<'v>(pipeline: &'v Value, name: &str) -> &'v Value {
     pipeline["jobs"]
@@ -580,7 +556,9 @@ fn step<'v>(job: &'v Value, key: &str, name: &str) -> &'v Value {
 
 #[test]
 fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
-    let env = Env::with_example_matrix(&example_with_pro_vars(PRO_CI_VARS));
+    // The example's `pro` runs verawood in CI, ulmo in QA and teak in Production, each stage with
+    // vars of its own over the deployment's.
+    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
     env.run(&["check"]).ok();
     let list: Value =
         serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
@@ -591,58 +569,54 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
         .filter(|p| p["name"].as_str().unwrap().starts_with("pro-"))
         .map(|p| (p["name"].as_str().unwrap(), p["team"].as_str().unwrap()))
         .collect();
-    assert!(
-        pro_mfe.contains(&("pro-verawood-mfe-pipeline", "pro")),
+    assert_eq!(
+        pro_mfe,
+        [
+            ("pro-teak-mfe-pipeline", "pro"),
+            ("pro-ulmo-mfe-pipeline", "pro"),
+            ("pro-verawood-mfe-pipeline", "pro"),
+        ],
         "{pro_mfe:?}"
     );
-    assert!(
-        pro_mfe.contains(&("pro-teak-mfe-pipeline", "pro")),
-        "{pro_mfe:?}"
-    );
-    assert!(
-        !pro_mfe.iter().any(|(n, _)| *n == "pro-ulmo-mfe-pipeline"),
-        "no stage of pro runs ulmo any more: {pro_mfe:?}"
-    );
-    let render = |name: &str| -> Value {
+    let render = |env: &Env, name: &str| -> Value {
         serde_json::from_str(
             env.run(&["pipeline", "render", name, "--format", "json"])
                 .ok(),
         )
         .unwrap()
     };
-    let verawood = render("pro-verawood-mfe-pipeline");
-    let teak = render("pro-teak-mfe-pipeline");
-    // (pipeline, stage, SITE_URL, bucket, ENABLE_BETA, MAX_UPLOAD_MB, CDN_DISTRIBUTION)
+    let verawood = render(&env, "pro-verawood-mfe-pipeline");
+    let ulmo = render(&env, "pro-ulmo-mfe-pipeline");
+    let teak = render(&env, "pro-teak-mfe-pipeline");
+    // (pipeline, stage, SITE_URL, bucket, ENABLE_BETA, CDN_DISTRIBUTION), as the example's
+    // `[deployments.pro]` writes them; MAX_UPLOAD_MB and SITE_NAME come from the deployment.
     let expected = [
         (
             &verawood,
             "ci",
-            "https://ci.pro.example",
-            "pro-ci-mfe",
-            "false",
-            "10",
-            "E2PRO",
+            "https://ci.pro.acme.example",
+            "acme-pro-ci-mfe",
+            "true",
+            "E2STAGINGPRO",
         ),
         (
-            &verawood,
+            &ulmo,
             "qa",
-            "https://qa.pro.example",
-            "pro-qa-mfe",
-            "true",
-            "250",
-            "E2PRO",
+            "https://qa.pro.acme.example",
+            "acme-pro-qa-mfe",
+            "false",
+            "E2STAGINGPRO",
         ),
         (
             &teak,
             "production",
-            "https://pro.example",
-            "pro-prod-mfe",
+            "https://pro.acme.example",
+            "acme-pro-mfe",
             "false",
-            "100",
-            "E9PRODPRO",
+            "E2PRODPRO",
         ),
     ];
-    for (pipeline, stage, site, bucket, beta, upload, cdn) in expected {
+    for (pipeline, stage, site, bucket, beta, cdn) in expected {
         for app in [
             "learning",
             "authoring",
@@ -655,7 +629,8 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
             assert_eq!(params["SITE_URL"], site, "{app} {stage}");
             assert_eq!(params["MFE_BUCKET"], bucket, "{app} {stage}");
             assert_eq!(params["ENABLE_BETA"], beta, "{app} {stage}");
-            assert_eq!(params["MAX_UPLOAD_MB"], upload, "{app} {stage}");
+            assert_eq!(params["MAX_UPLOAD_MB"], "100", "{app} {stage}");
+            assert_eq!(params["SITE_NAME"], "Acme Pro", "{app} {stage}");
             assert_eq!(params["CDN_DISTRIBUTION"], cdn, "{app} {stage}");
             // No value reaches the command line.
             let run = serde_json::to_string(&task["config"]["run"]).unwrap();
@@ -677,17 +652,31 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
             assert_eq!(resource["source"]["bucket"], bucket, "{app} {stage}");
         }
     }
-    // QA's job takes what passed CI's, in the same pipeline.
+    // With QA promoted to verawood, one pipeline builds CI and QA, each with its own values, and
+    // QA's job takes what passed CI's.
+    let promoted = Env::with_example_matrix(&edx_matrix_test_support::acme::pin_pro(
+        edx_matrix_config::example::TEXT,
+        ["verawood", "verawood", "teak"],
+    ));
+    let verawood = render(&promoted, "pro-verawood-mfe-pipeline");
     let qa = job(&verawood, "build-learning-qa");
+    assert_eq!(
+        step(qa, "task", "build")["params"]["SITE_URL"],
+        "https://qa.pro.acme.example"
+    );
     let gets = qa["plan"][0]["in_parallel"].as_array().unwrap();
     assert_eq!(gets[0]["passed"], serde_json::json!(["build-learning-ci"]));
+    promoted
+        .run(&["pipeline", "render", "pro-ulmo-mfe-pipeline"])
+        .code(2);
 }
 
 #[test]
 fn a_stage_var_with_a_concourse_secret_is_refused_with_its_location() {
-    let text = example_with_pro_vars(
-        "SITE_URL = \"https://((ci-host)).pro.example\", MFE_BUCKET = \"pro-ci-mfe\"",
-    );
+    let site = "SITE_URL = \"https://ci.pro.acme.example\"";
+    assert!(edx_matrix_config::example::TEXT.contains(site));
+    let text = edx_matrix_config::example::TEXT
+        .replace(site, "SITE_URL = \"https://((ci-host)).pro.acme.example\"");
     let env = Env::with_example_matrix(&text);
     let run = env.run(&["check"]);
     run.code(1);

@@ -84,3 +84,14 @@ pub(super) fn body(matrix: &Matrix) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+/// Returns a resolved row as `resolve --format json` and the API write it: the row's fields,
+/// plus the merged `vars` of its stage when it has any.
+pub fn row_json(matrix: &Matrix, row: &edx_matrix_model::Row<'_>) -> Value {
+    let mut value = serde_json::to_value(row).unwrap_or_default();
+    let vars = edx_matrix_model::vars::of_stage(matrix, row.deployment, row.stage);
+    if !vars.is_empty() {
+        value["vars"] = serde_json::to_value(&vars).unwrap_or_default();
+    }
+    value
+}

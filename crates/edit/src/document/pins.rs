@@ -29,15 +29,20 @@ pub fn set_pin(
                 t.insert(stage, Value::from(release));
             }
         }
-        Item::Table(t) => match t.get_mut(stage) {
-            Some(Item::Value(Value::InlineTable(pin))) => {
-                replace_inline(pin, "release", Value::from(release));
+        Item::Table(t) => {
+            // `[deployments.pro]` with a line per stage: its own columns stay aligned.
+            let stage_columns = Columns::of(&*t);
+            match t.get_mut(stage) {
+                Some(Item::Value(Value::InlineTable(pin))) => {
+                    replace_inline(pin, "release", Value::from(release));
+                }
+                Some(Item::Value(v)) => replace_value(v, Value::from(release)),
+                _ => {
+                    t.insert(stage, toml_edit::value(release));
+                }
             }
-            Some(Item::Value(v)) => replace_value(v, Value::from(release)),
-            _ => {
-                t.insert(stage, toml_edit::value(release));
-            }
-        },
+            stage_columns.realign(t);
+        }
         _ => {
             return Err(EditError::Unreadable(format!(
                 "deployment `{deployment}` is not a table"
@@ -59,5 +64,33 @@ pub fn set_pin_in_model(matrix: &mut Matrix, deployment: &str, stage: &str, rele
                 vars: Default::default(),
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_deployment_table_keeps_its_stage_columns() {
+        let text = "[deployments.pro]\n\
+            CI         = { release = \"verawood\", vars = { A = 1 } }\n\
+            QA         = { release = \"ulmo\",     vars = { A = 2 } }\n";
+        let mut doc: DocumentMut = text.parse().expect("TOML");
+        set_pin(&mut doc, "pro", "CI", "master").expect("pinned");
+        assert_eq!(
+            doc.to_string(),
+            "[deployments.pro]\n\
+            CI         = { release = \"master\",   vars = { A = 1 } }\n\
+            QA         = { release = \"ulmo\",     vars = { A = 2 } }\n"
+        );
+        // Past the column, the column moves right for every stage.
+        set_pin(&mut doc, "pro", "QA", "verawood-long").expect("pinned");
+        assert_eq!(
+            doc.to_string(),
+            "[deployments.pro]\n\
+            CI         = { release = \"master\",        vars = { A = 1 } }\n\
+            QA         = { release = \"verawood-long\", vars = { A = 2 } }\n"
+        );
     }
 }

@@ -156,12 +156,22 @@ fn swap(text: &mut String, from: &str, to: &str) {
     *text = text.replace(from, to);
 }
 
+/// The line of a deployment written inline: `campus = { CI = "master", … }`.
 fn deployment_line(name: &str, [ci, qa, production]: Pins) -> String {
     let q = |r: &str| format!("{:<12}", format!("\"{r}\","));
     format!(
         "{name:<14} = {{ CI = {}QA = {}Production = \"{production}\" }}",
         q(ci),
         q(qa)
+    )
+}
+
+/// The start of a stage's line in `pro`'s table (`pro` carries vars, so each stage has its
+/// line): `QA         = { release = "ulmo",     vars = …`.
+fn pro_stage_line(stage: &str, release: &str) -> String {
+    format!(
+        "{stage:<10} = {{ release = {:<12}vars",
+        format!("\"{release}\",")
     )
 }
 
@@ -173,13 +183,25 @@ fn text(step: &Step) -> String {
         ("campus", step.campus, last.campus),
         ("campus-staging", step.campus, last.campus),
         ("online", step.online, last.online),
-        ("pro", step.pro, last.pro),
     ] {
         if pins != final_pins {
             swap(
                 &mut text,
                 &deployment_line(name, final_pins),
                 &deployment_line(name, pins),
+            );
+        }
+    }
+    for ((stage, release), final_release) in ["CI", "QA", "Production"]
+        .into_iter()
+        .zip(step.pro)
+        .zip(last.pro)
+    {
+        if release != final_release {
+            swap(
+                &mut text,
+                &pro_stage_line(stage, final_release),
+                &pro_stage_line(stage, release),
             );
         }
     }

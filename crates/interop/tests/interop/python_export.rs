@@ -246,3 +246,39 @@ print(v.release_branch, v.git_origin, v.runtime_version)
         )
     );
 }
+
+#[test]
+fn vars_left_out_of_the_package_are_named_in_a_warning() {
+    use edx_matrix_model::{VarValue, Vars};
+    let warning = |m: &Matrix| -> Vec<String> {
+        export(m, &PythonNames::default(), &Options::default())
+            .warnings
+            .into_iter()
+            .filter(|w| w.contains("vars"))
+            .collect()
+    };
+    let mut m = acme();
+    assert_eq!(
+        warning(&m),
+        [
+            "the vars of `pro` and its stages CI, QA, Production are not written: the Python package has no place for them (`resolve --format json` gives every row its stage's vars)"
+        ]
+    );
+    for d in &mut m.deployments {
+        d.vars = Vars::default();
+        for s in &mut d.stages {
+            s.vars = Vars::default();
+        }
+    }
+    assert!(warning(&m).is_empty());
+    let one = || Vars(vec![("A".to_owned(), VarValue::Integer(1))]);
+    m.deployments[0].stages[1].vars = one();
+    m.deployments[1].vars = one();
+    let (first, second) = (m.deployments[0].name.clone(), m.deployments[1].name.clone());
+    assert_eq!(
+        warning(&m),
+        [format!(
+            "the vars of `{first}`'s stages QA; `{second}` are not written: the Python package has no place for them (`resolve --format json` gives every row its stage's vars)"
+        )]
+    );
+}

@@ -112,9 +112,20 @@ fn every_example_pipeline_renders_validates_and_is_snapshotted() {
         .unwrap();
     assert_eq!(mfe.info.team, "pro");
     assert_eq!(mfe.info.source, "pipelines/mfe.star");
-    // Without an `MFE_BUCKET` var, a stage's bucket is named after the stage.
+    // pro's Production stage names its bucket in its vars.
     let text = mfe.config.to_string();
-    assert!(text.contains("acme-mfe-production"), "{text}");
+    assert!(text.contains(r#""bucket":"acme-pro-mfe""#), "{text}");
+    // Without an `MFE_BUCKET` var, a stage's bucket is named after its deployment and stage.
+    let online = outcome
+        .pipelines
+        .iter()
+        .find(|p| p.info.name == "online-master-mfe-pipeline")
+        .unwrap();
+    let text = online.config.to_string();
+    assert!(
+        text.contains(r#""bucket":"acme-online-production-mfe""#),
+        "{text}"
+    );
     // The standard pipelines a template returns unchanged stay `standard`.
     let forum = outcome
         .pipelines

@@ -29,11 +29,7 @@ async fn every_documented_get_answers_as_documented() {
     // stage change, so that `/api/v1/diff` does.
     let repo = acme_repo();
     let file = repo.path().join("edx-matrix.toml");
-    let pro = r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
-    let edited = acme().replace(
-        pro,
-        r#"pro = { CI = "ulmo", QA = "ulmo", Production = "teak" }"#,
-    );
+    let edited = edx_matrix_test_support::acme::pin_pro(&acme(), ["ulmo", "ulmo", "teak"]);
     assert_ne!(edited, acme(), "the acme example changed");
     std::fs::write(&file, edited).unwrap();
     let server = start(Options::new(MatrixSource::File(file))).await;
@@ -111,11 +107,43 @@ async fn resolved_rows_are_the_expected_rows() {
         json!({"origin": true, "branch": true, "runtime": false})
     );
     assert_eq!(platform["release_branch"], "pro/ulmo");
+    // Every row carries its stage's vars merged over the deployment's, in file order.
+    let pro_qa_vars = json!({
+        "SITE_NAME": "Acme Pro", "CDN_DISTRIBUTION": "E2STAGINGPRO", "ENABLE_BETA": false,
+        "MAX_UPLOAD_MB": 100, "SITE_URL": "https://qa.pro.acme.example",
+        "MFE_BUCKET": "acme-pro-qa-mfe",
+    });
+    assert!(
+        qa.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["vars"] == pro_qa_vars),
+        "{qa:#}"
+    );
+    let names: Vec<&String> = platform["vars"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        names,
+        [
+            "SITE_NAME",
+            "CDN_DISTRIBUTION",
+            "ENABLE_BETA",
+            "MAX_UPLOAD_MB",
+            "SITE_URL",
+            "MFE_BUCKET"
+        ]
+    );
 
     let mfes = server
         .get("/api/v1/resolved?type=MFE&deployment=online")
         .await
         .json();
+    // online has no vars: its rows have no `vars` key.
+    assert!(
+        mfes.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("vars").is_none())
+    );
     assert_eq!(
         project_rows(&mfes),
         expected_rows(|r| r["deployment"] == "online" && r["type"] == "MFE")
@@ -335,7 +363,11 @@ async fn diagnostics_are_the_checks_warnings() {
 async fn a_matrix_with_errors_at_start_serves_nothing_but_its_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("edx-matrix.toml");
-    std::fs::write(&path, acme().replace("QA = \"ulmo\"", "QA = \"ulmoo\"")).unwrap();
+    std::fs::write(
+        &path,
+        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "ulmoo", "teak"]),
+    )
+    .unwrap();
     let server = start(Options::new(MatrixSource::File(path))).await;
     let health = server.get("/healthz").await;
     assert_eq!(health.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -355,7 +387,7 @@ async fn a_matrix_with_errors_at_start_serves_nothing_but_its_diagnostics() {
         .expect("an undefined-release diagnostic");
     assert_eq!(undefined["severity"], "error");
     assert_eq!(undefined["message"], "release `ulmoo` is not defined");
-    assert_eq!(undefined["line"], 37);
+    assert_eq!(undefined["line"], 43);
     let page = server.get("/").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(

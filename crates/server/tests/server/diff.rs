@@ -9,16 +9,9 @@ use hyper::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const PRO: &str = r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
-
 /// The acme example with pro's QA stage moved from ulmo to teak.
 fn acme_with_pro_qa_on_teak() -> String {
-    let text = acme();
-    assert!(text.contains(PRO), "the acme example changed");
-    text.replace(
-        PRO,
-        r#"pro = { CI = "verawood", QA = "teak", Production = "teak" }"#,
-    )
+    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"])
 }
 
 /// (application, old origin/branch/runtime, new origin/branch/runtime) of pro QA, from
@@ -427,11 +420,7 @@ async fn diff_shows_the_impact_of_template_made_pipelines() {
         "{clean:#}"
     );
 
-    assert!(text.contains(PRO));
-    let moved = text.replace(
-        PRO,
-        r#"pro = { CI = "verawood", QA = "teak", Production = "teak" }"#,
-    );
+    let moved = edx_matrix_test_support::acme::pin_pro(text, ["verawood", "teak", "teak"]);
     std::fs::write(&file, &moved).unwrap();
     let (reply, _) = server
         .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {

@@ -52,7 +52,11 @@ async fn row16_the_same_content_keeps_the_generation() {
         assert_eq!(hook(&server).await["generation"], 1);
     }
     assert_eq!(server.get("/healthz").await.json()["generation"], 1);
-    std::fs::write(&path, acme().replace("QA = \"ulmo\"", "QA = \"verawood\"")).unwrap();
+    std::fs::write(
+        &path,
+        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+    )
+    .unwrap();
     assert_eq!(hook(&server).await["generation"], 2);
     assert_eq!(hook(&server).await["generation"], 2);
 }

@@ -7,15 +7,8 @@ use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
 use serde_json::{Value, json};
 
-const PRO: &str = r#"pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }"#;
-
 fn acme_with_pro(qa: &str, production: &str) -> String {
-    let text = acme();
-    assert!(text.contains(PRO), "the acme example changed");
-    text.replace(
-        PRO,
-        &format!(r#"pro = {{ CI = "verawood", QA = "{qa}", Production = "{production}" }}"#),
-    )
+    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", qa, production])
 }
 
 /// The changes of one timeline as (release, commit hash, subject).

@@ -33,7 +33,8 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     );
 
     // Promote pro QA to verawood, editing in place.
-    let promoted = acme().replace("QA = \"ulmo\"", "QA = \"verawood\"");
+    let promoted =
+        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]);
     std::fs::write(&path, &promoted).unwrap();
     let (reply, took) = server
         .wait_for(query, Duration::from_secs(5), |r| {
@@ -55,10 +56,7 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     assert_eq!(generation, 2);
 
     // A broken edit: the promoted matrix stays served, the diagnostics name the problem.
-    let broken = promoted.replace(
-        "QA = \"verawood\",     Production = \"teak\"",
-        "QA = \"verawod\",     Production = \"teak\"",
-    );
+    let broken = edx_matrix_test_support::acme::pin_pro(&promoted, ["verawood", "verawod", "teak"]);
     assert_ne!(broken, promoted);
     replace(&path, &broken);
     let (diagnostics, took) = server
@@ -81,7 +79,7 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
         .find(|d| d["severity"] == "error")
         .unwrap();
     assert_eq!(error["message"], "release `verawod` is not defined");
-    assert_eq!(error["line"], 37);
+    assert_eq!(error["line"], 43);
     let rows = server.get(query).await;
     assert_eq!(rows.status, StatusCode::OK);
     assert_eq!(pro_qa_release(&rows).as_deref(), Some("verawood"));
@@ -142,7 +140,7 @@ async fn no_request_fails_while_reloading() {
                 let release = if i % 2 == 0 { "verawood" } else { "ulmo" };
                 replace(
                     &path,
-                    &acme().replace("QA = \"ulmo\"", &format!("QA = \"{release}\"")),
+                    &edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", release, "teak"]),
                 );
                 tokio::time::sleep(Duration::from_millis(15)).await;
             }

@@ -67,7 +67,11 @@ async fn without_a_secret_the_webhook_does_not_exist() {
 #[tokio::test]
 async fn a_bad_signature_is_refused_and_nothing_reloads() {
     let (server, _dir, path) = server(Some(SECRET)).await;
-    std::fs::write(&path, acme().replace("QA = \"ulmo\"", "QA = \"verawood\"")).unwrap();
+    std::fs::write(
+        &path,
+        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+    )
+    .unwrap();
     let good = sign(SECRET.as_bytes(), PUSH.as_bytes());
     let tampered = PUSH.replace("main", "evil");
     let cases = [
@@ -121,7 +125,11 @@ async fn a_bad_signature_is_refused_and_nothing_reloads() {
 #[tokio::test]
 async fn a_good_signature_reloads() {
     let (server, _dir, path) = server(Some(SECRET)).await;
-    std::fs::write(&path, acme().replace("QA = \"ulmo\"", "QA = \"verawood\"")).unwrap();
+    std::fs::write(
+        &path,
+        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+    )
+    .unwrap();
     assert_eq!(pro_qa(&server).await, "ulmo");
     let reply = post(
         &server,
