@@ -98,19 +98,7 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewApp) -> Result<EditOutcome, E
     if let Some(p) = &path {
         fields.push(("path", p.as_str()));
     }
-    let like = position
-        .checked_sub(1)
-        .or((!table.is_empty()).then_some(0))
-        .and_then(|i| table.iter().nth(i))
-        .map(|(k, item)| (k.to_owned(), item.clone()));
-    let row = document::row_like(like.as_ref().map(|(_, item)| item), &fields);
-    document::insert_row(
-        table,
-        position,
-        &new.name,
-        row,
-        like.as_ref().map(|(k, _)| k.as_str()),
-    );
+    document::insert_row(table, position, &new.name, &fields);
     let mut expected = matrix.clone();
     expected.applications.insert(position, application);
     let mut notes = Vec::new();

@@ -20,7 +20,7 @@ pub use blocks::{
     apps, apps_mut, block_with_app, blocks, blocks_mut, clear_positions, covers, insert_block,
     names, new_block,
 };
-pub use columns::{Columns, insert_row, row_like};
+pub use columns::{Columns, insert_row};
 use edx_matrix_config::{Source, load_toml};
 use edx_matrix_model::Matrix;
 pub use inline::{replace_inline, replace_value};

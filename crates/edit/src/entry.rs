@@ -15,7 +15,7 @@ mod target;
 
 use crate::{Base, EditError, EditOutcome, document, finish};
 use block_patch::{insert_aligned, patch_block};
-use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry};
+use edx_matrix_model::{AppVersion, ReleaseMapEntry};
 use isolate::{isolate, single_block};
 pub use patch::{Override, Patch};
 pub use target::Target;
@@ -37,14 +37,7 @@ pub fn set<'t>(
             "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
         ));
     }
-    let Some(current) = matrix
-        .entry(&target.release, &target.deployment)
-        .and_then(|e| {
-            e.apps
-                .iter()
-                .find(|a| a.application == target.application.as_str())
-        })
-    else {
+    let Some(current) = target.version(&matrix) else {
         return Err(EditError::Refused {
             message: format!("{} is not in the release map", target.describe()),
             places: Vec::new(),
@@ -66,21 +59,15 @@ pub fn set<'t>(
             notes: Vec::new(),
         });
     }
-    let Some(b) = document::block_with_app(
-        &doc,
-        &target.release,
-        &target.deployment,
-        &target.application,
-    ) else {
+    let Some((single, split)) = isolate(&mut doc, target)? else {
         return Err(EditError::Internal(format!(
             "no block gives {}",
             target.describe()
         )));
     };
-    let (single, split) = isolate(&mut doc, b, target)?;
     patch_block(&mut doc, single, &target.application, patch)?;
     let mut expected = matrix.clone();
-    if let Some(v) = app_mut(&mut expected, target) {
+    if let Some(v) = target.version_mut(&mut expected) {
         patch.apply(v);
     }
     let mut summary = format!("set {}", target.describe());
@@ -100,14 +87,7 @@ pub fn include<'t>(
     let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
     patch.validate()?;
-    if matrix
-        .entry(&target.release, &target.deployment)
-        .is_some_and(|e| {
-            e.apps
-                .iter()
-                .any(|a| a.application == target.application.as_str())
-        })
-    {
+    if target.version(&matrix).is_some() {
         return Err(EditError::Refused {
             message: format!("{} is already in the release map", target.describe()),
             places: Vec::new(),
@@ -130,9 +110,7 @@ pub fn include<'t>(
     let mut expected = matrix.clone();
     let mut v = AppVersion::plain(target.application.as_str(), target.release.as_str());
     patch.apply(&mut v);
-    match expected.release_map.iter_mut().find(|e| {
-        e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
-    }) {
+    match target.entry_mut(&mut expected) {
         Some(e) => e.apps.push(v),
         None => expected.release_map.push(ReleaseMapEntry {
             release: target.release.as_str().into(),
@@ -153,18 +131,12 @@ pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOut
     let base = base.into();
     let (mut doc, matrix) = document::open(base)?;
     target.check(&matrix)?;
-    let Some(b) = document::block_with_app(
-        &doc,
-        &target.release,
-        &target.deployment,
-        &target.application,
-    ) else {
+    let Some((single, _)) = isolate(&mut doc, target)? else {
         return Err(EditError::refused(format!(
             "{} is not in the release map",
             target.describe()
         )));
     };
-    let (single, _) = isolate(&mut doc, b, target)?;
     let blocks = document::blocks_mut(&mut doc)?;
     let emptied = match blocks.get_mut(single) {
         Some(block) => {
@@ -178,9 +150,7 @@ pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOut
         blocks.remove(single);
     }
     let mut expected = matrix.clone();
-    if let Some(e) = expected.release_map.iter_mut().find(|e| {
-        e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
-    }) {
+    if let Some(e) = target.entry_mut(&mut expected) {
         e.apps
             .retain(|a| a.application != target.application.as_str());
     }
@@ -200,18 +170,6 @@ pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOut
         format!("excluded {}", target.describe()),
         Vec::new(),
     )
-}
-
-fn app_mut<'m>(matrix: &'m mut Matrix, target: &Target) -> Option<&'m mut AppVersion> {
-    matrix
-        .release_map
-        .iter_mut()
-        .find(|e| {
-            e.release == target.release.as_str() && e.deployment == target.deployment.as_str()
-        })?
-        .apps
-        .iter_mut()
-        .find(|a| a.application == target.application.as_str())
 }
 
 fn empty_app() -> Item {

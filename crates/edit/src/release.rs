@@ -72,25 +72,15 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcom
             "`releases` is not a `[releases]` section".to_owned(),
         ));
     };
-    let like = position
-        .checked_sub(1)
-        .or((!table.is_empty()).then_some(0))
-        .and_then(|i| table.iter().nth(i))
-        .map(|(k, item)| (k.to_owned(), item.clone()));
-    let row = document::row_like(
-        like.as_ref().map(|(_, item)| item),
+    document::insert_row(
+        table,
+        position,
+        &new.name,
         &[
             ("branch", new.branch.as_str()),
             ("python", new.python.as_str()),
             ("node", new.node.as_str()),
         ],
-    );
-    document::insert_row(
-        table,
-        position,
-        &new.name,
-        row,
-        like.as_ref().map(|(k, _)| k.as_str()),
     );
     let mut expected = matrix.clone();
     expected.releases.insert(position, release);

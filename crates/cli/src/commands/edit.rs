@@ -25,7 +25,7 @@ use edx_matrix_config::runbook::due::due_after;
 use edx_matrix_config::runbook::{Origin, Plan};
 use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::text_form::TextForm;
-use edx_matrix_edit::entry::{Override, Patch, Target};
+use edx_matrix_edit::entry::{Override, Patch};
 use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
 use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat, format_of};
 use serde::Serialize;
@@ -150,7 +150,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
             "nothing to set: pass `--branch`, `--origin`, `--runtime`, `--translation` or an `--unset-*` flag",
         ));
     }
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = args.target.target();
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
@@ -158,14 +158,14 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = args.target.target();
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
-    let target = Target::new(&args.deployment, &args.release, &args.application);
+    let target = args.target.target();
     run(global, out, &args.options, Mode::Edit, None, |text| {
         edit::entry::exclude(text, &target)
     })

@@ -118,6 +118,22 @@ impl Env {
         cmd
     }
 
+    /// Runs an edit that must be refused with exit `code`, asserts that `edx-matrix.toml` is
+    /// unchanged byte for byte, and returns the run (to check what it said).
+    #[track_caller]
+    pub fn run_refused(&self, args: &[&str], code: i32) -> Run {
+        let path = self.path("edx-matrix.toml");
+        let before = std::fs::read(&path).unwrap();
+        let run = self.run(args);
+        run.code(code);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "{args:?} changed the file"
+        );
+        run
+    }
+
     /// Runs the binary with `args` and collects the result, with the scratch path replaced by
     /// `[TMP]` so outputs can be snapshotted.
     pub fn run(&self, args: &[&str]) -> Run {

@@ -8,7 +8,7 @@
 
 use crate::harness::Env;
 use edx_matrix_test_support::require_tutor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A Tutor root and plugins root in a scratch directory.
@@ -18,15 +18,24 @@ struct Tutor {
 }
 
 impl Tutor {
-    fn run(&self, args: &[&str]) -> (String, String) {
-        let output = Command::new(&self.program)
-            .args(args)
-            .current_dir(self.env.path("."))
+    /// `program` with nothing of the caller's environment but a home and the Tutor roots in the
+    /// scratch directory.
+    fn command(&self, program: &Path) -> Command {
+        let mut command = Command::new(program);
+        command
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.env.path("."))
             .env("TUTOR_ROOT", self.env.path("root"))
-            .env("TUTOR_PLUGINS_ROOT", self.env.path("plugins"))
+            .env("TUTOR_PLUGINS_ROOT", self.env.path("plugins"));
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> (String, String) {
+        let output = self
+            .command(&self.program)
+            .args(args)
+            .current_dir(self.env.path("."))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -40,12 +49,8 @@ impl Tutor {
 
     /// Whether `tutor config printvalue KEY` finds the setting.
     fn has_value(&self, key: &str) -> bool {
-        Command::new(&self.program)
+        self.command(&self.program)
             .args(["config", "printvalue", key])
-            .env_clear()
-            .env("HOME", self.env.path("."))
-            .env("TUTOR_ROOT", self.env.path("root"))
-            .env("TUTOR_PLUGINS_ROOT", self.env.path("plugins"))
             .output()
             .unwrap()
             .status
@@ -100,6 +105,17 @@ fn install(
     Some((tutor, stderr))
 }
 
+/// [`install`] of the online QA export, with the plugins its README names.
+fn install_online_qa(test: &str, matrix: Option<&str>) -> Option<(Tutor, String)> {
+    install(
+        test,
+        matrix,
+        "online",
+        "QA",
+        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
+    )
+}
+
 fn assert_values(tutor: &Tutor, expected: &[(&str, &str)]) {
     for (key, value) in expected {
         assert_eq!(tutor.value(key), *value, "{key}");
@@ -119,6 +135,17 @@ fn assert_mfes(tutor: &Tutor, mfes: &[(&str, &str)], absent: &[&str]) {
         let repo = format!("frontend-app-{name}.git");
         assert!(!dockerfile.contains(&repo), "{name} is built");
     }
+}
+
+/// [`assert_mfes`] for MFEs built from their upstream repositories (`frontend-app-NAME`), all on
+/// `branch`.
+fn assert_upstream_mfes(tutor: &Tutor, names: &[&str], branch: &str, absent: &[&str]) {
+    let repositories: Vec<String> = names
+        .iter()
+        .map(|m| format!("{UPSTREAM}/frontend-app-{m}.git"))
+        .collect();
+    let mfes: Vec<(&str, &str)> = repositories.iter().map(|r| (r.as_str(), branch)).collect();
+    assert_mfes(tutor, &mfes, absent);
 }
 
 fn assert_platform(tutor: &Tutor, repository: &str, branch: &str) {
@@ -188,17 +215,17 @@ fn tutor_runs_the_pro_production_plugin() {
         "https://github.com/openedx/edx-notes-api.git",
         "master",
     );
-    let mfes: Vec<(String, &str)> = [
-        "authoring",
-        "communications",
-        "learner-dashboard",
-        "learning",
-    ]
-    .iter()
-    .map(|m| (format!("{UPSTREAM}/frontend-app-{m}.git"), "release/teak"))
-    .collect();
-    let mfes: Vec<(&str, &str)> = mfes.iter().map(|(r, b)| (r.as_str(), *b)).collect();
-    assert_mfes(&tutor, &mfes, &["discussions", "gradebook", "ora-grading"]);
+    assert_upstream_mfes(
+        &tutor,
+        &[
+            "authoring",
+            "communications",
+            "learner-dashboard",
+            "learning",
+        ],
+        "release/teak",
+        &["discussions", "gradebook", "ora-grading"],
+    );
     let mfe = tutor.rendered("plugins/mfe/build/mfe/Dockerfile");
     assert!(mfe.contains("ARG NODE_IMAGE=docker.io/node:20-bookworm-slim\n"));
 }
@@ -264,31 +291,24 @@ fn tutor_runs_the_campus_ci_plugin() {
         "https://github.com/openedx/xqueue.git",
         "master",
     );
-    let names = [
-        "authoring",
-        "discussions",
-        "gradebook",
-        "learner-dashboard",
-        "ora-grading",
-        "learning",
-    ];
-    let mfes: Vec<String> = names
-        .iter()
-        .map(|m| format!("{UPSTREAM}/frontend-app-{m}.git"))
-        .collect();
-    let mfes: Vec<(&str, &str)> = mfes.iter().map(|r| (r.as_str(), "master")).collect();
-    assert_mfes(&tutor, &mfes, &["communications"]);
+    assert_upstream_mfes(
+        &tutor,
+        &[
+            "authoring",
+            "discussions",
+            "gradebook",
+            "learner-dashboard",
+            "ora-grading",
+            "learning",
+        ],
+        "master",
+        &["communications"],
+    );
 }
 
 #[test]
 fn tutor_runs_the_online_qa_plugin() {
-    let Some((tutor, _)) = install(
-        "tutor_runs_the_online_qa_plugin",
-        None,
-        "online",
-        "QA",
-        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
-    ) else {
+    let Some((tutor, _)) = install_online_qa("tutor_runs_the_online_qa_plugin", None) else {
         return;
     };
     assert_values(
@@ -333,21 +353,20 @@ fn tutor_runs_the_online_qa_plugin() {
         "https://github.com/openedx/edx-notes-api.git",
         "master",
     );
-    let names = [
-        "learning",
-        "authoring",
-        "discussions",
-        "gradebook",
-        "learner-dashboard",
-        "ora-grading",
-        "communications",
-    ];
-    let mfes: Vec<String> = names
-        .iter()
-        .map(|m| format!("{UPSTREAM}/frontend-app-{m}.git"))
-        .collect();
-    let mfes: Vec<(&str, &str)> = mfes.iter().map(|r| (r.as_str(), "master")).collect();
-    assert_mfes(&tutor, &mfes, &[]);
+    assert_upstream_mfes(
+        &tutor,
+        &[
+            "learning",
+            "authoring",
+            "discussions",
+            "gradebook",
+            "learner-dashboard",
+            "ora-grading",
+            "communications",
+        ],
+        "master",
+        &[],
+    );
 }
 
 /// campus QA runs verawood, which Tutor 22 targets: no version warning; the learning fork
@@ -408,13 +427,9 @@ fn tutor_builds_openedx_with_the_stage_python() {
         "edx-platform      = { runtime = \"3.11\" }",
         "edx-platform      = { runtime = \"3.11.9\" }",
     );
-    let Some((tutor, _)) = install(
-        "tutor_builds_openedx_with_the_stage_python",
-        Some(&text),
-        "online",
-        "QA",
-        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
-    ) else {
+    let Some((tutor, _)) =
+        install_online_qa("tutor_builds_openedx_with_the_stage_python", Some(&text))
+    else {
         return;
     };
     let python = tutor.program.with_file_name("python");
@@ -425,12 +440,9 @@ fn tutor_builds_openedx_with_the_stage_python() {
         hooks.Actions.PROJECT_ROOT_READY.do(os.environ['TUTOR_ROOT'])\n\
         for name, _, _, args in hooks.Filters.IMAGES_BUILD.apply([], config.load(os.environ['TUTOR_ROOT'])):\n\
         \x20   print(name, ' '.join(args))\n";
-    let output = Command::new(python)
+    let output = tutor
+        .command(&python)
         .args(["-c", script])
-        .env_clear()
-        .env("HOME", tutor.env.path("."))
-        .env("TUTOR_ROOT", tutor.env.path("root"))
-        .env("TUTOR_PLUGINS_ROOT", tutor.env.path("plugins"))
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -474,13 +486,8 @@ fn tutor_receives_the_stage_tutor_vars() {
         "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }",
         "online         = { CI = \"master\",   QA = { release = \"master\", vars = { TUTOR_LMS_HOST = \"qa.online.example\", TUTOR_ENABLE_HTTPS = false } },   Production = \"master\", vars = { TUTOR_LMS_HOST = \"online.example\", TUTOR_ENABLE_HTTPS = true, TUTOR_RUN_MYSQL = false, SITE_NAME = \"pipelines only\" } }",
     );
-    let Some((tutor, _)) = install(
-        "tutor_receives_the_stage_tutor_vars",
-        Some(&text),
-        "online",
-        "QA",
-        &["codejail", "forum", "notes", "mfe", "edx_matrix_online_qa"],
-    ) else {
+    let Some((tutor, _)) = install_online_qa("tutor_receives_the_stage_tutor_vars", Some(&text))
+    else {
         return;
     };
     assert_eq!(tutor.value("LMS_HOST"), "qa.online.example");

@@ -78,9 +78,28 @@ impl Columns {
     }
 }
 
+/// Inserts `name = { fields }` at `position` in a section table such as `[releases]`, written
+/// like the row before it (the first row when it goes first): same layout when it has the same
+/// keys, same key padding when the section aligns its `=`.
+pub fn insert_row(table: &mut Table, position: usize, name: &str, fields: &[(&str, &str)]) {
+    let like = position
+        .checked_sub(1)
+        .or((!table.is_empty()).then_some(0))
+        .and_then(|i| table.iter().nth(i))
+        .map(|(k, item)| (k.to_owned(), item.clone()));
+    let row = row_like(like.as_ref().map(|(_, item)| item), fields);
+    insert_inline_row(
+        table,
+        position,
+        name,
+        row,
+        like.as_ref().map(|(k, _)| k.as_str()),
+    );
+}
+
 /// Returns a one-line inline table with `fields`, laid out like `like` (same keys in the same
 /// order: its spacing and column padding are kept) or plainly.
-pub fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
+fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
     if let Some(Item::Value(Value::InlineTable(like))) = like {
         let keys: Vec<&str> = like.iter().map(|(k, _)| k).collect();
         let wanted: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
@@ -99,10 +118,9 @@ pub fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
     row
 }
 
-/// Inserts `name = row` at `position` in a section table such as `[releases]`, padding the key
-/// like the key of the row `like` when the section aligns its `=`, and re-aligning the columns
-/// of the rows when they were aligned.
-pub fn insert_row(
+/// Inserts `name = row` at `position`, padding the key like the key of the row `like` when the
+/// section aligns its `=`, and re-aligning the columns of the rows when they were aligned.
+fn insert_inline_row(
     table: &mut Table,
     position: usize,
     name: &str,

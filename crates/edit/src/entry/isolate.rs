@@ -49,9 +49,26 @@ pub(super) fn find_exact(
     })
 }
 
-/// Makes the application of block `b` apply to the target pair alone, and returns the index of
-/// the block that now gives it to exactly that pair, and whether a shared block was split.
+/// Makes the block that gives the target's application apply it to the target pair alone, and
+/// returns the index of the block that now gives it to exactly that pair, and whether a shared
+/// block was split; `None` when no block gives it (the caller says why that matters).
 pub(super) fn isolate(
+    doc: &mut DocumentMut,
+    target: &Target,
+) -> Result<Option<(usize, bool)>, EditError> {
+    let Some(b) = document::block_with_app(
+        doc,
+        &target.release,
+        &target.deployment,
+        &target.application,
+    ) else {
+        return Ok(None);
+    };
+    isolate_block(doc, b, target).map(Some)
+}
+
+/// [`isolate`] for the application of block `b`.
+fn isolate_block(
     doc: &mut DocumentMut,
     b: usize,
     target: &Target,

@@ -3,7 +3,7 @@
 
 use super::literal::{literal_alias, optional, string};
 use super::names::Names;
-use edx_matrix_model::{AppKind, Matrix};
+use edx_matrix_model::{AppKind, Application, Matrix};
 use std::fmt::Write as _;
 
 /// Renders `types.py`.
@@ -20,52 +20,31 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
         "from enum import StrEnum\nfrom typing import Literal, NamedTuple, Optional\n\nfrom pydantic import BaseModel\n\n\n",
     );
 
-    let _ = writeln!(out, "class {app}(StrEnum):");
-    out.push_str(
+    write_application_enum(
+        &mut out,
+        matrix,
+        names,
+        AppKind::Ida,
+        app,
         "    repository: str\n\n    def __new__(cls, app: str, repository: str):\n        element = str.__new__(cls, app)\n        element._value_ = app\n        element.repository = repository\n        return element\n",
+        |a| format!("({}, {})", string(a.name.as_str()), string(repository(a))),
     );
-    let mut any = false;
-    for (a, member) in matrix.applications.iter().zip(&names.applications) {
-        if a.kind != AppKind::Ida {
-            continue;
-        }
-        if !any {
-            out.push('\n');
-            any = true;
-        }
-        let repository = a.repository.as_ref().map_or("", |r| r.as_str());
-        let _ = writeln!(
-            out,
-            "    {member} = ({}, {})",
-            string(a.name.as_str()),
-            string(repository)
-        );
-    }
-    out.push_str("\n\n");
-
-    let _ = writeln!(out, "class {mfe}(StrEnum):");
-    out.push_str(
+    write_application_enum(
+        &mut out,
+        matrix,
+        names,
+        AppKind::Mfe,
+        mfe,
         "    repository: str\n    path: str\n\n    def __new__(cls, app: str, repository: str, path: str):\n        element = str.__new__(cls, app)\n        element._value_ = app\n        element.repository = repository\n        element.path = path\n        return element\n",
+        |a| {
+            format!(
+                "(\n        {},\n        {},\n        {},\n    )",
+                string(a.name.as_str()),
+                string(repository(a)),
+                optional(a.path.as_ref().map(|p| p.as_str())),
+            )
+        },
     );
-    let mut any = false;
-    for (a, member) in matrix.applications.iter().zip(&names.applications) {
-        if a.kind != AppKind::Mfe {
-            continue;
-        }
-        if !any {
-            out.push('\n');
-            any = true;
-        }
-        let repository = a.repository.as_ref().map_or("", |r| r.as_str());
-        let _ = writeln!(
-            out,
-            "    {member} = (\n        {},\n        {},\n        {},\n    )",
-            string(a.name.as_str()),
-            string(repository),
-            optional(a.path.as_ref().map(|p| p.as_str())),
-        );
-    }
-    out.push_str("\n\n");
 
     let _ = writeln!(
         out,
@@ -155,4 +134,37 @@ class {version}(BaseModel):
 "
     );
     out
+}
+
+/// Writes the enum of the applications of one `kind`: the class line, `body` (its attributes and
+/// `__new__`), then `member = value(application)` for each, set off by a blank line when there
+/// are any (IDAs and MFEs are two classes with differently shaped members).
+fn write_application_enum(
+    out: &mut String,
+    matrix: &Matrix,
+    names: &Names,
+    kind: AppKind,
+    class: &str,
+    body: &str,
+    value: impl Fn(&Application) -> String,
+) {
+    let _ = writeln!(out, "class {class}(StrEnum):");
+    out.push_str(body);
+    let mut any = false;
+    for (a, member) in matrix.applications.iter().zip(&names.applications) {
+        if a.kind != kind {
+            continue;
+        }
+        if !any {
+            out.push('\n');
+            any = true;
+        }
+        let _ = writeln!(out, "    {member} = {}", value(a));
+    }
+    out.push_str("\n\n");
+}
+
+/// The repository an application enum member carries (empty when the matrix records none).
+fn repository(application: &Application) -> &str {
+    application.repository.as_ref().map_or("", |r| r.as_str())
 }

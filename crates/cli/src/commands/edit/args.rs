@@ -3,6 +3,7 @@
 use crate::args::KindArg;
 use crate::format::{Allowed, Format, formats};
 use crate::names::parse;
+use edx_matrix_edit::entry::Target;
 use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
 /// The formats of edits.
@@ -90,8 +91,9 @@ pub struct OverrideArgs {
     pub translations: Vec<String>,
 }
 
+/// The one application of one (release, deployment) that `set`, `include` and `exclude` change.
 #[derive(clap::Args, Debug)]
-pub struct SetArgs {
+pub struct TargetArgs {
     /// The deployment
     #[arg(value_parser = parse::deployment)]
     pub deployment: DeploymentName,
@@ -101,6 +103,19 @@ pub struct SetArgs {
     /// The application
     #[arg(value_parser = parse::application)]
     pub application: ApplicationName,
+}
+
+impl TargetArgs {
+    /// The edit's [`Target`].
+    pub fn target(&self) -> Target {
+        Target::new(&self.deployment, &self.release, &self.application)
+    }
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SetArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
     #[command(flatten)]
     pub values: OverrideArgs,
     /// Remove the branch override
@@ -121,15 +136,8 @@ pub struct SetArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct IncludeArgs {
-    /// The deployment
-    #[arg(value_parser = parse::deployment)]
-    pub deployment: DeploymentName,
-    /// The release
-    #[arg(value_parser = parse::release)]
-    pub release: ReleaseName,
-    /// The application
-    #[arg(value_parser = parse::application)]
-    pub application: ApplicationName,
+    #[command(flatten)]
+    pub target: TargetArgs,
     #[command(flatten)]
     pub values: OverrideArgs,
     #[command(flatten)]
@@ -138,15 +146,8 @@ pub struct IncludeArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ExcludeArgs {
-    /// The deployment
-    #[arg(value_parser = parse::deployment)]
-    pub deployment: DeploymentName,
-    /// The release
-    #[arg(value_parser = parse::release)]
-    pub release: ReleaseName,
-    /// The application
-    #[arg(value_parser = parse::application)]
-    pub application: ApplicationName,
+    #[command(flatten)]
+    pub target: TargetArgs,
     #[command(flatten)]
     pub options: EditOptions,
 }
