@@ -22,9 +22,10 @@ use edx_matrix_git::templates::project_at;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare};
 use edx_matrix_pipeline::Settings;
-use edx_matrix_pipeline::impact::{PipelineImpact, Side, impact};
+use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
 use edx_matrix_project::Project;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -49,6 +50,66 @@ pub struct WorkingDiff {
     pub working_tree: bool,
     /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them.
     pub pipelines: PipelineImpact,
+    /// The team and source of each pipeline to re-set, where known (for the page: the JSON of
+    /// `edx-matrix diff` has neither), by name.
+    #[serde(skip)]
+    pub pipeline_origins: BTreeMap<String, PipelineOrigin>,
+}
+
+/// Where a generated pipeline is set and what made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PipelineOrigin {
+    /// The Concourse team.
+    pub team: String,
+    /// `standard`, `meta`, or the path of the template that made it.
+    pub source: String,
+}
+
+/// The pipelines of one side of a diff, for their origins.
+enum Generated<'a> {
+    /// The served matrix's, rendered when it was loaded.
+    Served(&'a Good),
+    /// A revision's: rendered only if a pipeline to re-set needs it (the impact rendered it
+    /// once already, but keeps only the differences).
+    Project(&'a Project),
+    /// An empty side: no pipeline.
+    Nothing,
+}
+
+impl Generated<'_> {
+    fn find(&self, name: &str) -> Option<PipelineOrigin> {
+        let origin = |info: &edx_matrix_pipeline::PipelineInfo| PipelineOrigin {
+            team: info.team.clone(),
+            source: info.source.clone(),
+        };
+        match self {
+            Generated::Served(good) => good.pipeline_infos.iter().find(|i| i.name == name),
+            Generated::Project(project) => (project.rendering().outcome.iter())
+                .flat_map(|o| o.pipelines.iter().map(|p| &p.info))
+                .find(|i| i.name == name),
+            Generated::Nothing => None,
+        }
+        .map(origin)
+    }
+}
+
+/// Returns the origin of every pipeline `impact` re-sets: a removed one's from `old`, the
+/// others' from `new`.
+fn origins(
+    impact: &PipelineImpact,
+    old: Generated<'_>,
+    new: Generated<'_>,
+) -> BTreeMap<String, PipelineOrigin> {
+    (impact.changes.iter())
+        .filter_map(|c| {
+            let side = if c.change == Change::Removed {
+                &old
+            } else {
+                &new
+            };
+            Some((c.name.clone(), side.find(&c.name)?))
+        })
+        .collect()
 }
 
 /// The last diff computed, with the `HEAD` commit and the generation it was computed at.
@@ -148,9 +209,15 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
             errors: 0,
         },
     );
+    let pipeline_origins = origins(
+        &pipelines,
+        Generated::Project(&committed),
+        Generated::Served(served),
+    );
     let diff = Arc::new(WorkingDiff {
         changes: compare(committed.matrix(), &served.loaded.matrix),
         pipelines,
+        pipeline_origins,
         head: head_name,
         file: path,
         commit: head,
@@ -327,12 +394,14 @@ pub(crate) async fn between(
             },
             Project::pipeline_side,
         );
-        let (commit, head_name, changes, pipelines, working_tree) = match &revs.head {
+        let old = base.as_ref().map_or(Generated::Nothing, Generated::Project);
+        let (commit, head_name, changes, pipelines, origins, working_tree) = match &revs.head {
             Some(rev) => {
                 let (hash, name, project) = store.load(rev)?;
                 let changes = compare(base_side.matrix, project.matrix());
                 let pipelines = impact(base_side, project.pipeline_side());
-                (hash, name, changes, pipelines, false)
+                let origins = origins(&pipelines, old, Generated::Project(&project));
+                (hash, name, changes, pipelines, origins, false)
             }
             None => {
                 let Some(good) = served else {
@@ -353,7 +422,8 @@ pub(crate) async fn between(
                         errors: 0,
                     },
                 );
-                (String::new(), head, changes, pipelines, true)
+                let origins = origins(&pipelines, old, Generated::Served(&good));
+                (String::new(), head, changes, pipelines, origins, true)
             }
         };
         Ok(Arc::new(WorkingDiff {
@@ -364,6 +434,7 @@ pub(crate) async fn between(
             head: head_name,
             changes,
             pipelines,
+            pipeline_origins: origins,
             working_tree,
         }))
     })

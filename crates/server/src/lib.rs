@@ -1,8 +1,9 @@
 //! `edx-matrix serve`: a dashboard of the release matrix and a read-only JSON API over it.
 //!
 //! The server loads the matrix once, precomputes what the API returns, and swaps in a new
-//! [`Snapshot`] whenever the file changes. A version with errors is not served: the last good
-//! matrix stays up and the page and `/api/v1/diagnostics` show what is wrong.
+//! [`Snapshot`] whenever the file or one of its pipeline templates changes. A version with
+//! errors (in the matrix or a template) is not served: the last good matrix stays up and the
+//! page and `/api/v1/diagnostics` show what is wrong.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
@@ -30,6 +31,7 @@ pub mod query;
 pub mod snapshot;
 pub mod source;
 pub mod state;
+mod watch;
 pub mod webhook;
 
 pub use snapshot::{Good, Serving, Snapshot};
@@ -44,7 +46,7 @@ use tokio::net::TcpListener;
 /// The environment variable holding the GitHub webhook secret.
 pub const WEBHOOK_SECRET_ENV: &str = "EDX_MATRIX_WEBHOOK_SECRET";
 
-/// How often the matrix file is checked for changes by default.
+/// How often the matrix file and its templates are checked for changes by default.
 pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
 
 /// How to run a server.

@@ -14,7 +14,7 @@ use axum::response::{Html, IntoResponse, Response};
 pub use dashboard_page::dashboard;
 pub use diff_page::diff;
 use edx_matrix_config::terminal::safe_lines;
-use edx_matrix_config::{Diagnostic, Loaded, Location, Source};
+use edx_matrix_config::{Diagnostic, Location, Source};
 use edx_matrix_model::{Matrix, Severity};
 pub use history_page::history;
 use maud::{DOCTYPE, Markup, html};
@@ -125,16 +125,17 @@ fn banner(snapshot: &Snapshot) -> Markup {
             p { (serving) }
             @match &latest.outcome {
                 Err(e) => p { code { (safe_lines(&e.to_string())) } },
-                Ok(loaded) => (diagnostics_list(loaded, loaded.diagnostics.iter().filter(|d| d.is_error()))),
+                Ok(_) => (diagnostics_list(latest.diagnostics().into_iter().filter(|(_, d)| d.is_error()))),
             }
         }
     }
 }
 
-fn diagnostics_list<'a>(loaded: &Loaded, items: impl Iterator<Item = &'a Diagnostic>) -> Markup {
+/// Lists diagnostics, each placed in its source (the matrix file or a template).
+fn diagnostics_list<'a>(items: impl Iterator<Item = (&'a Source, &'a Diagnostic)>) -> Markup {
     html! {
         ul class="diagnostics" {
-            @for d in items {
+            @for (source, d) in items {
                 li {
                     @let (class, word) = match d.severity {
                         Severity::Error => ("sev sev-error", "error"),
@@ -143,7 +144,7 @@ fn diagnostics_list<'a>(loaded: &Loaded, items: impl Iterator<Item = &'a Diagnos
                     span class=(class) { (word) } " "
                     code class="code" { (d.code.as_str()) } " "
                     span class="message" { (safe_lines(&d.message)) }
-                    (diagnostic_place(d, &loaded.source))
+                    (diagnostic_place(d, source))
                     @for help in &d.help {
                         p class="help" { "help: " (safe_lines(help)) }
                     }

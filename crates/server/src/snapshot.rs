@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use edx_matrix_config::diagnostic::JsonDiagnostic;
-use edx_matrix_config::{Loaded, Summary, interchange};
+use edx_matrix_config::{Diagnostic, Loaded, Source, Summary, interchange};
 use edx_matrix_model::{AppKind, Filter, resolve};
 use serde::Serialize;
 use std::sync::Arc;
@@ -18,6 +18,11 @@ pub struct Good {
     pub pipelines: edx_matrix_pipeline::Settings,
     /// Its pipeline templates as the loader read them (for the pipeline impact of `/diff`).
     pub templates: Option<edx_matrix_pipeline::TemplateFiles>,
+    /// The warnings of its templates, each with its template file's source.
+    pub template_warnings: Vec<(Source, Diagnostic)>,
+    /// What `edx-matrix pipeline list` says of each pipeline it generates (team, source), for
+    /// `/diff`.
+    pub pipeline_infos: Vec<edx_matrix_pipeline::PipelineInfo>,
     /// The generation at which it was loaded.
     pub generation: u64,
     /// When it was loaded.
@@ -54,11 +59,12 @@ impl RowRecord {
 }
 
 impl Good {
-    /// Precomputes what the API serves for `loaded`, which must have no errors.
+    /// Precomputes what the API serves for `loaded`, which must have no errors (nor its
+    /// templates).
     pub(crate) fn new(
         loaded: Loaded,
         pipelines: edx_matrix_pipeline::Settings,
-        templates: Option<edx_matrix_pipeline::TemplateFiles>,
+        rendered: Rendered,
         generation: u64,
     ) -> Result<Self, serde_json::Error> {
         let rows = resolve(&loaded.matrix, &Filter::default())
@@ -80,7 +86,9 @@ impl Good {
         Ok(Good {
             loaded,
             pipelines,
-            templates,
+            templates: rendered.templates,
+            template_warnings: rendered.diagnostics,
+            pipeline_infos: rendered.infos,
             generation,
             loaded_at: SystemTime::now(),
             rows,
@@ -102,9 +110,36 @@ impl Good {
         body
     }
 
-    /// Returns the warnings of the served matrix.
-    pub fn warnings(&self) -> impl Iterator<Item = &edx_matrix_config::Diagnostic> {
-        self.loaded.diagnostics.iter().filter(|d| !d.is_error())
+    /// Returns the warnings of the served matrix and of its templates, each with its source.
+    pub fn warnings(&self) -> impl Iterator<Item = (&Source, &Diagnostic)> {
+        let in_matrix = self.loaded.diagnostics.iter().filter(|d| !d.is_error());
+        (in_matrix.map(|d| (&self.loaded.source, d)))
+            .chain(self.template_warnings.iter().map(|(s, d)| (s, d)))
+    }
+}
+
+/// What running a project's templates gave, kept with its attempt and its good matrix.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    /// The templates as read.
+    pub templates: Option<edx_matrix_pipeline::TemplateFiles>,
+    /// Their diagnostics, located in their files.
+    pub diagnostics: Vec<(Source, Diagnostic)>,
+    /// The pipelines generated, when they could be.
+    pub infos: Vec<edx_matrix_pipeline::PipelineInfo>,
+}
+
+impl Rendered {
+    /// Takes what the server keeps of `project`'s templates and their rendering.
+    pub(crate) fn of(project: &edx_matrix_project::Project) -> Self {
+        let rendering = project.rendering();
+        Rendered {
+            templates: project.templates().map(|t| t.files.clone()),
+            diagnostics: rendering.diagnostics.clone(),
+            infos: (rendering.outcome.iter())
+                .flat_map(|o| o.pipelines.iter().map(|p| p.info.clone()))
+                .collect(),
+        }
     }
 }
 
@@ -119,23 +154,46 @@ pub struct Attempt {
     pub at: SystemTime,
     /// The loaded matrix with its diagnostics, or why the source could not be read.
     pub outcome: Result<Arc<Loaded>, String>,
+    /// The diagnostics of its pipeline templates, each with its template file's source (as
+    /// `edx-matrix check` reports them); empty when they did not run (the matrix has errors).
+    pub templates: Vec<(Source, Diagnostic)>,
 }
 
 impl Attempt {
-    /// Returns whether the attempt produced a matrix without errors.
+    /// Returns whether the attempt produced a matrix without errors, its templates included.
     pub fn is_good(&self) -> bool {
         self.outcome.as_ref().is_ok_and(|l| !l.has_errors())
+            && !self.templates.iter().any(|(_, d)| d.is_error())
+    }
+
+    /// Returns every diagnostic, each with its source: the matrix file's, then the templates'.
+    pub fn diagnostics(&self) -> Vec<(&Source, &Diagnostic)> {
+        let in_matrix = self.outcome.iter().flat_map(|l| {
+            let source = &l.source;
+            l.diagnostics.iter().map(move |d| (source, d))
+        });
+        in_matrix
+            .chain(self.templates.iter().map(|(s, d)| (s, d)))
+            .collect()
     }
 
     /// Returns the error and warning counts (a read failure counts as one error).
     pub fn summary(&self) -> Summary {
-        match &self.outcome {
+        let mut summary = match &self.outcome {
             Ok(loaded) => loaded.summary(),
             Err(_) => Summary {
                 errors: 1,
                 warnings: 0,
             },
+        };
+        for (_, d) in &self.templates {
+            if d.is_error() {
+                summary.errors += 1;
+            } else {
+                summary.warnings += 1;
+            }
         }
+        summary
     }
 }
 
@@ -190,17 +248,10 @@ impl Snapshot {
     /// Builds a snapshot from the latest attempt and the good matrix to serve.
     pub(crate) fn new(latest: Arc<Attempt>, good: Option<Arc<Good>>) -> Self {
         let serving = Serving::of(good.is_some(), latest.is_good());
-        let (read_error, diagnostics) = match &latest.outcome {
-            Ok(loaded) => (
-                None,
-                loaded
-                    .diagnostics
-                    .iter()
-                    .map(|d| d.to_json(&loaded.source))
-                    .collect(),
-            ),
-            Err(e) => (Some(e.as_str()), Vec::new()),
-        };
+        let read_error = latest.outcome.as_ref().err().map(String::as_str);
+        let diagnostics = (latest.diagnostics().into_iter())
+            .map(|(source, d)| d.to_json(source))
+            .collect();
         let report = DiagnosticsReport {
             file: &latest.source_name,
             generation: latest.generation,

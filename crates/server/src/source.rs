@@ -25,6 +25,16 @@ pub(crate) struct FileStamp {
     len: u64,
 }
 
+impl FileStamp {
+    /// The stamp of a file with metadata `meta`.
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Self {
+        FileStamp {
+            modified: meta.modified().ok(),
+            len: meta.len(),
+        }
+    }
+}
+
 impl MatrixSource {
     /// Returns the name shown on the page and in diagnostics.
     pub fn name(&self) -> String {
@@ -53,11 +63,9 @@ impl MatrixSource {
             }
             return Some(stamp);
         }
-        let meta = std::fs::metadata(path).ok()?;
-        Some(FileStamp {
-            modified: meta.modified().ok(),
-            len: meta.len(),
-        })
+        std::fs::metadata(path)
+            .ok()
+            .map(|meta| FileStamp::of(&meta))
     }
 
     /// Reads the source text.
@@ -73,9 +81,10 @@ impl MatrixSource {
         }
     }
 
-    /// Parses and checks `text` read from this source: the whole project, so the dashboard
-    /// reports what `edx-matrix check` reports. Served without authentication: no credential in
-    /// any URL the pages or the API show.
+    /// Parses and checks `text` read from this source: the whole project, its pipeline templates
+    /// run, so the dashboard reports what `edx-matrix check` reports. Served without
+    /// authentication: no credential in any URL the pages or the API show (the pipelines are
+    /// rendered from the redacted matrix, as `/diff` renders them).
     pub(crate) fn load(&self, text: String) -> Project {
         let mut project = match self {
             // The templates from the matrix file's directory (the example's are embedded).
@@ -87,6 +96,8 @@ impl MatrixSource {
             }
         };
         edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);
+        // Rendered here, on the loading thread, not by the first request that needs it.
+        let _ = project.rendering();
         project
     }
 }

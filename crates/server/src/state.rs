@@ -1,9 +1,11 @@
 //! The shared server state: the current [`Snapshot`], swapped atomically when the source
 //! changes, so requests in flight keep the view they started with and none is dropped.
 
-use crate::snapshot::{Attempt, Good, Snapshot};
-use crate::source::{FileStamp, MatrixSource};
+use crate::snapshot::{Attempt, Good, Rendered, Snapshot};
+use crate::source::MatrixSource;
+use crate::watch::{TemplateStamps, Watch, read_templates, stamp_templates};
 use arc_swap::ArcSwap;
+use edx_matrix_project::Project;
 use std::sync::Arc;
 use std::time::SystemTime;
 use tokio::sync::Mutex;
@@ -29,13 +31,6 @@ pub struct ReloadReport {
 
 /// A function told about every reload that changed something.
 pub type ReloadHook = Arc<dyn Fn(&ReloadReport) + Send + Sync>;
-
-/// What the reloader remembers between polls.
-#[derive(Default)]
-struct Watch {
-    stamp: Option<FileStamp>,
-    text: Option<String>,
-}
 
 /// The state every handler shares.
 pub struct AppState {
@@ -67,14 +62,19 @@ impl AppState {
     ) -> Result<Self, String> {
         let stamp = source.stamp();
         let text = source.read_text()?;
-        let loaded = source.load(text.clone());
-        let (latest, good) = attempt(&source, 1, Ok(loaded), None);
+        let project = source.load(text.clone());
+        let mut watch = Watch {
+            stamp,
+            text: Some(text),
+            ..Watch::default()
+        };
+        // The template directories are known only now: unless there are none, the first poll
+        // compares their files.
+        watch.loaded(&project, &source, TemplateStamps::new());
+        let (latest, good) = attempt(&source, 1, Ok(project), None);
         Ok(AppState {
             snapshot: ArcSwap::from_pointee(Snapshot::new(latest, good)),
-            watch: Mutex::new(Watch {
-                stamp,
-                text: Some(text),
-            }),
+            watch: Mutex::new(watch),
             webhook_secret: webhook_secret
                 .filter(|s| !s.is_empty())
                 .map(|s| s.as_bytes().into()),
@@ -95,14 +95,21 @@ impl AppState {
         &self.source
     }
 
-    /// Re-reads the source if it changed (or always, with `force`) and swaps in the result.
+    /// Re-reads the source if it or one of its pipeline templates changed (or always, with
+    /// `force`) and swaps in the result.
     ///
-    /// A version with errors, or a file that cannot be read, becomes the latest attempt (its
-    /// diagnostics are shown) while the last good matrix stays served.
+    /// A version with errors (its templates' included), or a file that cannot be read, becomes
+    /// the latest attempt (its diagnostics are shown) while the last good matrix stays served.
     pub async fn reload(&self, force: bool) -> ReloadReport {
         let mut watch = self.watch.lock().await;
         let current = self.snapshot.load_full();
-        let stamp = self.source.stamp();
+        // Stamps first, then the files: a change between the two is seen by the next poll.
+        let (stamp, template_stamps) = {
+            let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
+            blocking(move || (source.stamp(), stamp_templates(&source, &dirs)))
+                .await
+                .unwrap_or_default()
+        };
         let unchanged = |current: &Snapshot| ReloadReport {
             source: self.source.name(),
             generation: current.generation,
@@ -112,21 +119,34 @@ impl AppState {
             warnings: current.latest.summary().warnings,
             read_error: current.latest.outcome.as_ref().err().cloned(),
         };
-        if !force && stamp == watch.stamp && stamp.is_some() {
+        if !force
+            && stamp == watch.stamp
+            && stamp.is_some()
+            && watch.templates_unchanged(&template_stamps)
+        {
             return unchanged(&current);
         }
-        let source = self.source.clone();
-        let text = tokio::task::spawn_blocking(move || source.read_text())
-            .await
-            .unwrap_or_else(|e| Err(format!("cannot read the matrix: {e}")));
-        // Even a forced reload (the webhook) bumps the generation only when the content changed:
-        // a new generation reloads every open dashboard.
-        let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old);
+        let (text, templates) = {
+            let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
+            blocking(move || (source.read_text(), read_templates(&source, &dirs)))
+                .await
+                .unwrap_or_else(|e| {
+                    (
+                        Err(format!("cannot read the matrix: {e}")),
+                        Default::default(),
+                    )
+                })
+        };
+        // Even a forced reload (the webhook) bumps the generation only when the content changed
+        // (the matrix text or a template): a new generation reloads every open dashboard.
+        let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old)
+            && templates == watch.templates;
         let same_error = text.is_err()
             && watch.text.is_none()
             && current.latest.outcome.as_ref().err() == text.as_ref().err();
         if same_text || same_error {
             watch.stamp = stamp;
+            watch.template_stamps = Some(template_stamps);
             return unchanged(&current);
         }
         watch.stamp = stamp;
@@ -134,12 +154,16 @@ impl AppState {
         let outcome = match text {
             Ok(text) => {
                 let source = self.source.clone();
-                tokio::task::spawn_blocking(move || source.load(text))
+                blocking(move || source.load(text))
                     .await
                     .map_err(|e| format!("cannot load the matrix: {e}"))
             }
             Err(e) => Err(e),
         };
+        match &outcome {
+            Ok(project) => watch.loaded(project, &self.source, template_stamps),
+            Err(_) => watch.template_stamps = Some(template_stamps),
+        }
         let (latest, good) = attempt(
             &self.source,
             current.generation + 1,
@@ -166,28 +190,39 @@ impl AppState {
     }
 }
 
-/// Records an attempt and decides the good matrix to serve after it.
+/// Runs file-system work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(work).await
+}
+
+/// Records an attempt and decides the good matrix to serve after it: one without errors, in
+/// the matrix or its templates.
 fn attempt(
     source: &MatrixSource,
     generation: u64,
-    outcome: Result<edx_matrix_project::Project, String>,
+    outcome: Result<Project, String>,
     previous_good: Option<Arc<Good>>,
 ) -> (Arc<Attempt>, Option<Arc<Good>>) {
     let mut good = previous_good;
-    let outcome = match outcome.map(|p| {
-        let templates = p.templates().map(|t| t.files.clone());
-        (p.pipelines, templates, p.loaded)
-    }) {
-        Ok((pipelines, templates, loaded)) if !loaded.has_errors() => {
-            match Good::new(loaded.clone(), pipelines, templates, generation) {
-                Ok(g) => {
-                    good = Some(Arc::new(g));
-                    Ok(Arc::new(loaded))
+    let mut templates = Vec::new();
+    let outcome = match outcome.map(|p| (Rendered::of(&p), p.pipelines, p.loaded)) {
+        Ok((rendered, pipelines, loaded)) => {
+            templates.clone_from(&rendered.diagnostics);
+            let fails = rendered.diagnostics.iter().any(|(_, d)| d.is_error());
+            if loaded.has_errors() || fails {
+                Ok(Arc::new(loaded))
+            } else {
+                match Good::new(loaded.clone(), pipelines, rendered, generation) {
+                    Ok(g) => {
+                        good = Some(Arc::new(g));
+                        Ok(Arc::new(loaded))
+                    }
+                    Err(e) => Err(format!("cannot serialise the matrix: {e}")),
                 }
-                Err(e) => Err(format!("cannot serialise the matrix: {e}")),
             }
         }
-        Ok((_, _, loaded)) => Ok(Arc::new(loaded)),
         Err(e) => Err(e),
     };
     let latest = Arc::new(Attempt {
@@ -195,6 +230,7 @@ fn attempt(
         generation,
         at: SystemTime::now(),
         outcome,
+        templates,
     });
     (latest, good)
 }

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use edx_matrix_config::Diagnostic;
+use edx_matrix_config::{Diagnostic, Source};
 use edx_matrix_model::lookup;
 use edx_matrix_model::resolve::Index;
 use maud::{Markup, html};
@@ -34,7 +34,7 @@ pub async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
 pub(super) fn dashboard_body(good: &Good) -> Markup {
     let matrix = &good.loaded.matrix;
     let index = Index::new(matrix);
-    let warnings: Vec<&Diagnostic> = good.warnings().collect();
+    let warnings: Vec<(&Source, &Diagnostic)> = good.warnings().collect();
     html! {
         h1 { "What runs where" }
         p class="lede" {
@@ -104,7 +104,7 @@ pub(super) fn dashboard_body(good: &Good) -> Markup {
             @if warnings.is_empty() {
                 p { "Nothing to warn about." }
             } @else {
-                (diagnostics_list(&good.loaded, warnings.into_iter()))
+                (diagnostics_list(warnings.into_iter()))
             }
         }
     }

@@ -1,10 +1,12 @@
 //! The uncommitted changes of the matrix file, as the differences they make.
 
 use super::{layout, page};
+use crate::diff::WorkingDiff;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_pipeline::impact::PipelineChange;
 use maud::{Markup, html};
 use std::sync::Arc;
 
@@ -22,7 +24,8 @@ pub(super) fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
 }
 
 /// `GET /diff`: what the served matrix changes against the file at `HEAD`: stage releases,
-/// release definitions, resolved rows, and the builds and deployments that follow.
+/// release definitions, resolved rows, the builds and deployments that follow, and the
+/// generated pipelines to re-set.
 ///
 /// With `?base=REV&head=REV` (or either one), two revisions of the file instead, as
 /// `edx-matrix diff BASE HEAD` compares them (see [`crate::diff`]).
@@ -175,7 +178,73 @@ pub async fn diff(
                 }
             }
         }
+        (pipelines_section(&diff))
         p { a href="/api/v1/diff" { "This diff as JSON" } }
     };
     page(StatusCode::OK, layout(title, &snapshot, body))
+}
+
+/// The generated pipelines to re-set (as `edx-matrix diff` lists them), with their team and
+/// source where known; or why they were not compared; or that none changes.
+fn pipelines_section(diff: &WorkingDiff) -> Markup {
+    let impact = &diff.pipelines;
+    html! {
+        section aria-labelledby="pipelines-title" {
+            h2 id="pipelines-title" { "Pipelines" }
+            @if !impact.computed {
+                p class="unavailable" id="pipelines-not-compared" {
+                    "The pipelines were not compared: "
+                    (impact.reason.as_deref().unwrap_or("unknown reason")) "."
+                }
+            } @else if impact.changes.is_empty() {
+                p id="no-pipeline-change" { "No generated pipeline changes: nothing to re-set." }
+            } @else {
+                p id="pipelines-summary" { "To re-set: " (impact.summary()) "." }
+                div class="scroll" role="region" aria-labelledby="pipelines-title" tabindex="0" {
+                    table class="history" id="diff-pipelines" {
+                        thead { tr {
+                            th scope="col" { "Change" } th scope="col" { "Pipeline" } th scope="col" { "Team" }
+                            th scope="col" { "Source" } th scope="col" { "What changes" }
+                        } }
+                        tbody {
+                            @for c in &impact.changes {
+                                @let origin = diff.pipeline_origins.get(&c.name);
+                                tr data-change=(c.change.word()) data-pipeline=(c.name) {
+                                    td { (c.change.word()) }
+                                    th scope="row" { code { (c.name) } }
+                                    td { @match origin { Some(o) => code { (o.team) }, None => "—" } }
+                                    td { @match origin { Some(o) => code { (o.source) }, None => "—" } }
+                                    td class="subject" { (pipeline_details(c)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What happens to one pipeline, and for a changed one the parts that differ.
+fn pipeline_details(change: &PipelineChange) -> Markup {
+    let parts = [("resources", &change.resources), ("jobs", &change.jobs)];
+    html! {
+        (change.what())
+        @for (what, part) in parts {
+            @for (kind, names) in part.lists() {
+                @if !names.is_empty() {
+                    br;
+                    (what) " " (kind.word()) ": "
+                    @for (i, name) in names.iter().enumerate() {
+                        @if i > 0 { ", " }
+                        code { (name) }
+                    }
+                }
+            }
+        }
+        @if !change.other.is_empty() {
+            br;
+            "also: " (change.other.join(", "))
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! the file committed at `HEAD`.
 
 use crate::support::{
-    acme, acme_repo, assert_matches_openapi, commit_matrix, git, start, start_example,
+    SMOKE_TESTS, acme, acme_repo, assert_matches_openapi, commit_matrix, git, start, start_example,
 };
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
@@ -476,4 +476,115 @@ async fn diff_shows_the_impact_of_template_made_pipelines() {
         names.iter().all(|n| n.ends_with("-mfe-pipeline")),
         "{names:?}"
     );
+}
+
+/// The row of the pipeline `name` in the `/diff` page's pipeline table.
+fn pipeline_row<'p>(page: &'p str, change: &str, name: &str) -> &'p str {
+    let start = format!(r#"<tr data-change="{change}" data-pipeline="{name}">"#);
+    page.split(&start)
+        .nth(1)
+        .and_then(|rest| rest.split("</tr>").next())
+        .unwrap_or_else(|| panic!("no row {start}: {page}"))
+}
+
+/// The `/diff` page lists the pipelines to re-set, as the API does, with their team and source
+/// (escaped); says so when none changes; and gives the reason when they are not compared.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_diff_page_lists_the_pipeline_impact() {
+    let limit = Duration::from_secs(30);
+    let (dir, file) = crate::support::example_repo_with_templates();
+    let top = dir.path();
+    assert!(edx_matrix_config::example::TEXT.contains("team        = \"acme\""));
+    let mut options = Options::new(MatrixSource::File(file));
+    options.poll = Some(Duration::from_millis(50));
+    let server = start(options).await;
+    let page = server.get("/diff").await.text();
+    assert!(
+        page.contains(r#"<h2 id="pipelines-title">Pipelines</h2>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"id="no-pipeline-change""#), "{page}");
+    assert!(!page.contains(r#"id="diff-pipelines""#), "{page}");
+
+    // In the working tree: a new template (a name to escape), the standard one gone.
+    std::fs::write(top.join("pipelines/smoke<&>.star"), SMOKE_TESTS).unwrap();
+    std::fs::remove_file(top.join("pipelines/standard.star")).unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", limit, |r| {
+            (r.json()["pipelines"]["changes"].as_array().unwrap().iter())
+                .any(|c| c["name"] == "smoke-tests")
+        })
+        .await;
+    let diff = reply.json();
+    let changes = diff["pipelines"]["changes"].as_array().unwrap();
+    let named = |change: &str| -> Vec<&str> {
+        (changes.iter().filter(|c| c["change"] == change))
+            .map(|c| c["name"].as_str().unwrap())
+            .collect()
+    };
+    let (added, removed, changed) = (named("added"), named("removed"), named("changed"));
+    assert_eq!(added, ["smoke-tests"], "{diff:#}");
+    assert!(!removed.is_empty(), "{diff:#}");
+    assert_eq!(changed.len(), 1, "only the meta pipeline: {diff:#}");
+
+    let page = server.get("/diff").await.text();
+    assert!(
+        page.contains(&format!(
+            "To re-set: 1 added, {} removed, 1 changed.",
+            removed.len()
+        )),
+        "{page}"
+    );
+    let row = pipeline_row(&page, "added", "smoke-tests");
+    assert!(
+        row.contains("<th scope=\"row\"><code>smoke-tests</code></th>"),
+        "{row}"
+    );
+    assert!(row.contains("<td><code>qa-team</code></td>"), "{row}");
+    assert!(
+        row.contains("<td><code>pipelines/smoke&lt;&amp;&gt;.star</code></td>"),
+        "{row}"
+    );
+    assert!(row.contains("new: set from the meta pipeline"), "{row}");
+    for name in &removed {
+        // From the committed side: the standard pipelines, in the `[pipelines]` team.
+        let row = pipeline_row(&page, "removed", name);
+        assert!(row.contains("<td><code>acme</code></td>"), "{row}");
+        assert!(row.contains("<td><code>standard</code></td>"), "{row}");
+        assert!(row.contains("no longer generated"), "{row}");
+    }
+    let row = pipeline_row(&page, "changed", changed[0]);
+    assert!(row.contains("definition changes: re-set"), "{row}");
+    assert!(
+        row.contains("jobs changed: <code>set-pipelines</code>"),
+        "{row}"
+    );
+
+    // A broken template committed (then fixed in the working tree): `HEAD`'s pipelines cannot
+    // be rendered, so nothing is compared, and the page says why.
+    let date = "2024-01-03T10:00:00+00:00";
+    std::fs::write(top.join("pipelines/zz.star"), "def pipelines(:\n").unwrap();
+    git(top, date, &["add", "pipelines/zz.star"]);
+    git(top, date, &["commit", "-q", "-m", "a broken template"]);
+    std::fs::remove_file(top.join("pipelines/zz.star")).unwrap();
+    let (reply, _) = server
+        .wait_for("/api/v1/diff", limit, |r| {
+            r.json()["pipelines"]["computed"] == false
+        })
+        .await;
+    let reason = reply.json()["pipelines"]["reason"].clone();
+    assert_eq!(
+        reason,
+        "the pipeline templates of `HEAD:edx-matrix.toml` have 1 error (`edx-matrix check` shows them)",
+        "{}",
+        reply.text()
+    );
+    let page = server.get("/diff").await.text();
+    assert!(
+        page.contains(
+            "The pipelines were not compared: the pipeline templates of `HEAD:edx-matrix.toml` have 1 error"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains(r#"id="diff-pipelines""#), "{page}");
 }

@@ -213,3 +213,31 @@ pub fn acme_repo() -> tempfile::TempDir {
     );
     dir
 }
+
+/// A pipeline template of the tests' own: one pipeline, `smoke-tests`, in the team `qa-team`.
+pub const SMOKE_TESTS: &str = r#"load("@edx-matrix//lib.star", "pipeline")
+
+def pipelines(matrix, standard):
+    task = {"platform": "linux", "image_resource": {"type": "registry-image", "source": {"repository": "busybox"}}, "run": {"path": "true"}}
+    return [pipeline("smoke-tests", {"jobs": [{"name": "smoke", "plan": [{"task": "run", "config": task}]}]}, "qa-team")]
+"#;
+
+/// A git working tree in a temporary directory with the built-in example's matrix (its
+/// `[pipelines]` naming `templates = ["pipelines/*.star"]`) and its templates committed once;
+/// returns it and the matrix file's path.
+pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let top = dir.path();
+    let date = "2024-01-02T10:00:00+00:00";
+    git(top, date, &["init", "-q"]);
+    std::fs::create_dir(top.join("pipelines")).unwrap();
+    for (path, text) in edx_matrix_config::example::TEMPLATES {
+        std::fs::write(top.join(path), text).unwrap();
+    }
+    git(top, date, &["add", "pipelines"]);
+    let text = edx_matrix_config::example::TEXT;
+    assert!(text.contains("templates   = [\"pipelines/*.star\"]"));
+    commit_matrix(top, text, date, "the example with its templates");
+    let file = top.join("edx-matrix.toml");
+    (dir, file)
+}
