@@ -41,8 +41,23 @@ fn shape(table: &str, key: &str) -> Option<Value> {
             "propertyNames": name,
             "additionalProperties": {
                 "type": "object",
+                "description": "Stage = release, or `{ release, vars }`; `vars`: every stage's defaults",
                 "propertyNames": name,
-                "additionalProperties": {"type": "string", "description": "A release name"}
+                "properties": {"vars": {"$ref": "#/$defs/vars"}},
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "string", "description": "A release name"},
+                        {
+                            "type": "object",
+                            "required": ["release"],
+                            "additionalProperties": false,
+                            "properties": {
+                                "release": {"type": "string", "description": "A release name"},
+                                "vars": {"$ref": "#/$defs/vars"}
+                            }
+                        }
+                    ]
+                }
             }
         }),
         ("top", "map") => json!({
@@ -211,6 +226,12 @@ pub fn schema() -> Value {
                 "application": object("application", APPLICATION_KEYS, &["kind"], "An application of the catalogue"),
                 "block": object("block", BLOCK_KEYS, &["releases", "deployments", "apps"], "A `[[map]]` block"),
                 "app_version": object("app_version", APP_VERSION_KEYS, &[], "An application in a `[map.apps]` table; `{}` takes every default"),
+                "vars": {
+                    "type": "object",
+                    "description": "Values for templates and exports: strings, numbers, booleans",
+                    "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+                    "additionalProperties": {"type": ["string", "number", "boolean"]}
+                },
             }),
         );
     }

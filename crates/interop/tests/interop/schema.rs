@@ -39,6 +39,14 @@ fn rejects_unknown_keys_and_wrong_shapes() {
             "[releases]\nolive = { branch = \"x\", python = \"3.8\", node = \"16\", nodejs = \"16\" }\n",
         ),
         ("learning = {}", "learning = { brnach = \"main\" }"),
+        // A stage's vars: a value that is a list, a name that is not an identifier, an
+        // unknown key beside `release`.
+        ("MAX_UPLOAD_MB    = 100", "MAX_UPLOAD_MB    = [100]"),
+        ("MAX_UPLOAD_MB    = 100", "\"MAX-UPLOAD\"    = 100"),
+        (
+            "{ release = \"ulmo\",     vars",
+            "{ release = \"ulmo\", relase = \"x\", vars",
+        ),
         (
             "kind = \"ida\", repository = \"https://github.com/openedx/edx-platform\"",
             "kind = \"daemon\", repository = \"https://github.com/openedx/edx-platform\"",
