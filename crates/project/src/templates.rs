@@ -40,41 +40,75 @@ impl Directory {
     }
 
     fn walk(&self, dir: &str, out: &mut Vec<(String, String)>) -> Result<(), String> {
-        let full = if dir.is_empty() {
-            self.base.clone()
-        } else {
-            self.base.join(dir)
-        };
-        let shown = if full.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            &full
-        };
-        let mut entries: Vec<_> = std::fs::read_dir(shown)
-            .and_then(|entries| entries.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| format!("`{}`: {e}", shown.display()))?;
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries {
-            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-                continue;
-            };
-            let relative = if dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{dir}/{name}")
-            };
-            let kind = entry
-                .file_type()
-                .map_err(|e| format!("`{}`: {e}", entry.path().display()))?;
-            if kind.is_dir() {
-                self.walk(&relative, out)?;
-            } else if kind.is_file() && name.ends_with(".star") {
+        walk_star_files(&self.base, dir, &mut |found| match found {
+            StarEntry::File(relative, entry) => {
                 let text = crate::read_file(&entry.path()).map_err(|e| e.message())?;
                 out.push((relative, text));
+                Ok(())
             }
-        }
-        Ok(())
+            StarEntry::Unreadable(_, path, e) => Err(format!("`{}`: {e}", path.display())),
+        })
     }
+}
+
+/// What [`walk_star_files`] finds: a `.star` regular file, or an entry it cannot look into.
+pub enum StarEntry<'e> {
+    /// A `.star` file: its path relative to the base (`/` separators), and its entry.
+    File(String, &'e std::fs::DirEntry),
+    /// A directory that cannot be listed or an entry whose type cannot be read: its relative
+    /// path (a directory's ends in `/`), its full path, and why.
+    Unreadable(String, PathBuf, std::io::Error),
+}
+
+/// Walks `dir` (relative to `base`, `""` for `base` itself) as the template loader reads it:
+/// sorted by name, recursing into directories, `.star` regular files only (symbolic links are
+/// neither followed nor read). Stops at the first error `visit` returns. The server's reload
+/// stamps the same files this way, so it watches exactly what the loader reads.
+///
+/// # Errors
+///
+/// The first error `visit` returns.
+pub fn walk_star_files(
+    base: &Path,
+    dir: &str,
+    visit: &mut dyn FnMut(StarEntry<'_>) -> Result<(), String>,
+) -> Result<(), String> {
+    let full = if dir.is_empty() {
+        base.to_path_buf()
+    } else {
+        base.join(dir)
+    };
+    let shown = if full.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        full
+    };
+    let entries =
+        std::fs::read_dir(&shown).and_then(|entries| entries.collect::<Result<Vec<_>, _>>());
+    let mut entries = match entries {
+        Ok(entries) => entries,
+        Err(e) => return visit(StarEntry::Unreadable(format!("{dir}/"), shown, e)),
+    };
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let relative = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        match entry.file_type() {
+            Err(e) => visit(StarEntry::Unreadable(relative, entry.path(), e))?,
+            Ok(kind) if kind.is_dir() => walk_star_files(base, &relative, visit)?,
+            Ok(kind) if kind.is_file() && name.ends_with(".star") => {
+                visit(StarEntry::File(relative, &entry))?;
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
 }
 
 impl TemplateTree for Directory {

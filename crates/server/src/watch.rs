@@ -10,6 +10,7 @@
 use crate::source::{FileStamp, MatrixSource};
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::script::directory_of;
+use edx_matrix_project::templates::{StarEntry, walk_star_files};
 use edx_matrix_project::{Directory, TemplateTree, is_python_package};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -116,40 +117,19 @@ pub(crate) fn stamp_templates(source: &MatrixSource, dirs: &[String]) -> Templat
     out
 }
 
-/// Walks `dir` as the loader does: sorted, recursing into directories, `.star` regular files
-/// only (symbolic links are neither followed nor read).
+/// Walks `dir` as the loader does ([`walk_star_files`]); an entry that cannot be looked into
+/// is stamped `None`, so it changing to readable is a change too.
 fn stamp_dir(root: &Path, dir: &str, out: &mut TemplateStamps) {
-    let full = if dir.is_empty() {
-        root.to_path_buf()
-    } else {
-        root.join(dir)
-    };
-    let entries = std::fs::read_dir(&full).and_then(|e| e.collect::<Result<Vec<_>, _>>());
-    let Ok(mut entries) = entries else {
-        out.push((format!("{dir}/"), None));
-        return;
-    };
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            continue;
-        };
-        let relative = if dir.is_empty() {
-            name.clone()
-        } else {
-            format!("{dir}/{name}")
-        };
-        let Ok(kind) = entry.file_type() else {
-            out.push((relative, None));
-            continue;
-        };
-        if kind.is_dir() {
-            stamp_dir(root, &relative, out);
-        } else if kind.is_file() && name.ends_with(".star") {
-            let stamp = entry.metadata().ok().map(|m| FileStamp::of(&m));
-            out.push((relative, stamp));
+    let _always_ok = walk_star_files(root, dir, &mut |found| {
+        match found {
+            StarEntry::File(relative, entry) => {
+                let stamp = entry.metadata().ok().map(|m| FileStamp::of(&m));
+                out.push((relative, stamp));
+            }
+            StarEntry::Unreadable(relative, _, _) => out.push((relative, None)),
         }
-    }
+        Ok(())
+    });
 }
 
 /// Reads the template files under `dirs` through the loader's own reader; a directory that

@@ -2,7 +2,7 @@
 //! the file committed at `HEAD`.
 
 use crate::support::{
-    SMOKE_TESTS, acme, acme_repo, assert_matches_openapi, commit_matrix, git, start, start_example,
+    SMOKE_TESTS, acme, acme_repo, assert_matches_openapi, git, start, start_example,
 };
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
@@ -400,18 +400,9 @@ async fn diff_shows_the_pipeline_impact() {
 /// between two revisions where only a template changed, exactly the MFE pipelines change.
 #[tokio::test]
 async fn diff_shows_the_impact_of_template_made_pipelines() {
-    let dir = tempfile::tempdir().unwrap();
+    let (dir, file, first) = crate::support::example_repo_with_templates();
     let top = dir.path();
-    let date = "2024-01-02T10:00:00+00:00";
-    git(top, date, &["init", "-q"]);
-    std::fs::create_dir(top.join("pipelines")).unwrap();
-    for (path, text) in edx_matrix_config::example::TEMPLATES {
-        std::fs::write(top.join(path), text).unwrap();
-    }
-    git(top, date, &["add", "pipelines"]);
     let text = edx_matrix_config::example::TEXT;
-    let first = commit_matrix(top, text, date, "the example with its templates");
-    let file = top.join("edx-matrix.toml");
     let server = start(Options::new(MatrixSource::File(file.clone()))).await;
     let clean = server.get("/api/v1/diff").await.json();
     assert_eq!(
@@ -492,7 +483,7 @@ fn pipeline_row<'p>(page: &'p str, change: &str, name: &str) -> &'p str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_diff_page_lists_the_pipeline_impact() {
     let limit = Duration::from_secs(30);
-    let (dir, file) = crate::support::example_repo_with_templates();
+    let (dir, file, _) = crate::support::example_repo_with_templates();
     let top = dir.path();
     assert!(edx_matrix_config::example::TEXT.contains("team        = \"acme\""));
     let mut options = Options::new(MatrixSource::File(file));

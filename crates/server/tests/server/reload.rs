@@ -214,7 +214,7 @@ fn touch(path: &std::path::Path) {
 /// pipeline impact shows what the served templates make).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn follows_template_edits_additions_and_breakage() {
-    let (dir, file) = example_repo_with_templates();
+    let (dir, file, _) = example_repo_with_templates();
     let mut options = Options::new(MatrixSource::File(file));
     options.poll = Some(Duration::from_millis(50));
     let server = start(options).await;
@@ -332,7 +332,7 @@ async fn follows_template_edits_additions_and_breakage() {
 /// A matrix edit naming a new template directory watches it from then on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watches_the_directories_of_new_template_patterns() {
-    let (dir, file) = example_repo_with_templates();
+    let (dir, file, _) = example_repo_with_templates();
     let more = dir.path().join("more");
     std::fs::create_dir(&more).unwrap();
     std::fs::write(more.join("smoke.star"), SMOKE_TESTS).unwrap();
@@ -385,7 +385,7 @@ async fn watches_the_directories_of_new_template_patterns() {
 async fn a_forced_reload_sees_template_changes_only() {
     use edx_matrix_server::webhook::sign;
     let secret = "s3cret";
-    let (dir, file) = example_repo_with_templates();
+    let (dir, file, _) = example_repo_with_templates();
     let mut options = Options::new(MatrixSource::File(file));
     options.poll = None;
     options.webhook_secret = Some(secret.to_owned());

@@ -224,8 +224,8 @@ def pipelines(matrix, standard):
 
 /// A git working tree in a temporary directory with the built-in example's matrix (its
 /// `[pipelines]` naming `templates = ["pipelines/*.star"]`) and its templates committed once;
-/// returns it and the matrix file's path.
-pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf) {
+/// returns it, the matrix file's path and the commit.
+pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let top = dir.path();
     let date = "2024-01-02T10:00:00+00:00";
@@ -237,7 +237,7 @@ pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf) {
     git(top, date, &["add", "pipelines"]);
     let text = edx_matrix_config::example::TEXT;
     assert!(text.contains("templates   = [\"pipelines/*.star\"]"));
-    commit_matrix(top, text, date, "the example with its templates");
+    let commit = commit_matrix(top, text, date, "the example with its templates");
     let file = top.join("edx-matrix.toml");
-    (dir, file)
+    (dir, file, commit)
 }
