@@ -1,7 +1,7 @@
 //! One test per fixture file (datatest-stable; a failure names the file): every
 //! `tests/fixtures/invalid-pipelines/*.toml` is a valid matrix whose `[pipelines]` settings yield
 //! exactly the `# expect: CODE LINE:COL` diagnostics it declares, in order. That every
-//! `pipeline-*` code has a fixture is checked in `tests/pipeline/pipelines.rs`.
+//! `pipeline-*` code has a fixture is checked in `tests/pipeline/settings.rs`.
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_config::{Location, Source, load_toml};

@@ -5,11 +5,15 @@ mod harness;
 
 mod arguments;
 mod basics;
+mod diff;
 mod edits;
 mod git;
 mod hardening;
+mod history;
 mod history_charts;
 mod interop;
+mod matrix_history;
+mod pipeline_templates;
 mod pipelines;
 mod project;
 mod python_export;

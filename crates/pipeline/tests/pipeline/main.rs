@@ -3,5 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod pipelines;
+mod settings;
+mod support;
 mod templates;
+mod validator;
 mod wiring;
