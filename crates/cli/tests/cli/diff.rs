@@ -162,26 +162,13 @@ fn diff_of_pipelines_added_removed_and_of_settings_only() {
         let run = env.run(&["diff", a, b, "--format", "json"]);
         serde_json::from_str(run.ok()).unwrap()
     };
-    let changes = |diff: &Value| -> Vec<(String, String)> {
-        diff["pipelines"]["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                (
-                    c["name"].as_str().unwrap().to_owned(),
-                    c["change"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    };
     let pair = |n: &str, c: &str| (n.to_owned(), c.to_owned());
     assert_eq!(
-        changes(&json("old.toml", "new.toml")),
+        pipeline_changes(&json("old.toml", "new.toml")),
         [pair("edx-matrix", "changed"), pair("forum", "removed")]
     );
     assert_eq!(
-        changes(&json("new.toml", "old.toml")),
+        pipeline_changes(&json("new.toml", "old.toml")),
         [pair("forum", "added"), pair("edx-matrix", "changed")]
     );
     let run = env.run(&["diff", "new.toml", "old.toml"]);
