@@ -1,0 +1,8 @@
+//! The integration tests of `edx-matrix-model`: the domain's rules — resolution and the
+//! semantic checks — tested on matrices built as data, independently of any file format.
+#![allow(clippy::unwrap_used)]
+
+mod build;
+mod check;
+mod resolve;
+mod wiring;
