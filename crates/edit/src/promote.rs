@@ -226,6 +226,41 @@ forum = {}
         );
     }
 
+    /// Four stages, each pinned as given (CI, QA, Staging, Production).
+    fn four_stages(ci: &str, qa: &str, staging: &str, production: &str) -> String {
+        TEXT.replace(r#"stages = ["CI", "QA", "Production"]"#, r#"stages = ["CI", "QA", "Staging", "Production"]"#)
+            .replace(
+                r#"campus = { CI = "verawood", QA = "ulmo",     Production = "ulmo" }"#,
+                &format!(r#"campus = {{ CI = "{ci}", QA = "{qa}", Staging = "{staging}", Production = "{production}" }}"#),
+            )
+    }
+
+    #[test]
+    fn refuses_a_promotion_that_leaves_the_next_stage_newer() {
+        // QA runs verawood ahead of CI's ulmo; promoting QA from CI puts it on ulmo, and then
+        // Staging, after it, would run the newer verawood.
+        let text = four_stages("ulmo", "verawood", "verawood", "ulmo");
+        let err = promote(text.as_str(), &args("QA", None, false)).expect_err("refused");
+        let EditError::Refused { message, .. } = err else {
+            panic!("not a refusal")
+        };
+        assert_eq!(
+            message,
+            "promoting would make stage `Staging` of `campus` run `verawood`, newer than `ulmo` \
+             on the earlier stage `QA`"
+        );
+        let forced = promote(text.as_str(), &args("QA", None, true)).expect("forced");
+        assert!(forced.text.contains(r#"QA = "ulmo""#), "{}", forced.text);
+    }
+
+    #[test]
+    fn an_order_violation_between_other_stages_does_not_block_a_promotion() {
+        // Production already runs newer than Staging; promoting QA does not touch that pair.
+        let text = four_stages("verawood", "ulmo", "ulmo", "verawood");
+        let out = promote(text.as_str(), &args("QA", None, false)).expect("promotes");
+        assert!(out.text.contains(r#"QA = "verawood""#), "{}", out.text);
+    }
+
     #[test]
     fn promoting_twice_changes_nothing_the_second_time() {
         let once = promote(TEXT, &args("QA", None, false)).expect("promotes");
