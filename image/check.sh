@@ -15,6 +15,7 @@
 #     registry's digest, pulls it back by digest and compares.
 #
 # Prints `image check: PASS …` or `image check: FAIL: …` last; exits non-zero on failure.
+# EDX_MATRIX_IMAGE_CHECK_KEEP=1 keeps its scratch directory (the layouts, the unpacked bundle).
 # needs: root (chroot), umoci, skopeo, docker-registry, jq, openssl, python3, git, curl-less.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  rm -rf "$tmp"
+  if [ -n "${EDX_MATRIX_IMAGE_CHECK_KEEP:-}" ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
 
