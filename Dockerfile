@@ -29,6 +29,7 @@ ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG SOURCE=https://example.invalid/edx-matrix
 LABEL org.opencontainers.image.title="edx-matrix" \
+      org.opencontainers.image.description="The edx-matrix binary, git and CA certificates: the image the meta pipeline renders pipelines with" \
       org.opencontainers.image.source="${SOURCE}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.version="${VERSION}" \

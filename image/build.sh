@@ -66,6 +66,7 @@ image/rootfs.sh "$binary" "$work/rootfs"
 
 # The layer: everything owned by root, then the user's home owned by the user.
 home=home/edx-matrix
+# shellcheck disable=SC2054 # the commas belong to --pax-option
 tar_options=(--format=posix --numeric-owner --mtime="@$epoch"
   --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime)
 mapfile -t top < <(cd "$work/rootfs" && LC_ALL=C ls -A)
