@@ -5,9 +5,11 @@
 # GNU tar with sorted names, every timestamp at SOURCE_DATE_EPOCH and fixed numeric owners
 # (root, except the user's home); umoci makes the image of it.
 #
-# usage: image/build.sh [--output DIR] [--binary FILE]
+# usage: image/build.sh [--output DIR] [--binary FILE] [--user UID:GID]
 #   --output DIR   the OCI image layout to write (default target/image/oci; replaced)
 #   --binary FILE  put this edx-matrix in the image instead of `cargo build --release --locked`
+#   --user UID:GID the user the image runs as (default 1000:1000, the image's `edx-matrix`);
+#                  0:0 for a Concourse that leaves task outputs owned by root (docs/pipelines.md)
 # environment:
 #   SOURCE_DATE_EPOCH        the time of every file and of the image (default: HEAD's commit time)
 #   EDX_MATRIX_IMAGE_SOURCE  the org.opencontainers.image.source label (default: the workspace's
@@ -20,14 +22,20 @@ cd "$(dirname "$0")/.."
 
 output=target/image/oci
 binary=
+user=1000:1000
 while [ $# -gt 0 ]; do
   case $1 in
     --output) output=${2:?--output needs a directory}; shift 2 ;;
     --binary) binary=${2:?--binary needs a file}; shift 2 ;;
+    --user) user=${2:?--user needs UID:GID}; shift 2 ;;
     -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+if ! [[ $user =~ ^[0-9]+:[0-9]+$ ]]; then
+  echo "error: --user takes numeric UID:GID, not $user" >&2
+  exit 2
+fi
 for tool in umoci tar ldd git; do
   if ! command -v "$tool" >/dev/null; then
     echo "error: $tool is missing (Debian: apt-get install umoci tar libc-bin git)" >&2
@@ -84,7 +92,7 @@ umoci raw add-layer --image "$image" --history.created "$created" \
   --history.created_by "image/build.sh" --history.comment "edx-matrix $version" "$work/layer.tar"
 umoci config --image "$image" --no-history --created "$created" --author "image/build.sh" \
   --architecture "$architecture" --os linux \
-  --config.user 1000:1000 \
+  --config.user "$user" \
   --config.env PATH=/usr/local/bin:/usr/bin:/bin \
   --config.env HOME=/home/edx-matrix \
   --config.env SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \

@@ -142,11 +142,13 @@ mapfile -t command < <(jq -r '.run.path, .run.args[]' <<<"$task")
 mapfile -t inputs < <(jq -r '.inputs[].name' <<<"$task")
 mapfile -t outputs < <(jq -r '.outputs[].name' <<<"$task")
 [ "${inputs[*]}" = matrix ] || fail "the meta task's inputs are '${inputs[*]}', not 'matrix'"
-# Concourse runs the task in a fresh directory holding its inputs and (empty) outputs.
+# Concourse runs the task in a fresh directory holding its inputs and (empty) outputs. The input
+# stays owned by root (older Concourse does not hand inputs to the task's user: the task only
+# reads it); the outputs are the user's, as Concourse makes them for a non-root user since
+# concourse/concourse#9593 (older versions need the image built with --user 0:0).
 build=/tmp/build/1
 mkdir -p "$root$build"
-chown "$uid:$gid" "$root$build"
-in_image "$build" edx-matrix init --example matrix >/dev/null
+"$binary" init --example "$root$build/matrix" >/dev/null 2>&1
 for output in "${outputs[@]}"; do
   mkdir "$root$build/$output"
   chown "$uid:$gid" "$root$build/$output"
@@ -167,6 +169,19 @@ if [ "$written" -lt 2 ] || [ "$written" != "$(find "$tmp/expected" -name '*.yml'
   fail "the task wrote $written pipelines as $uid"
 fi
 echo "meta task wrote $written pipelines"
+
+step "git in the image: init --example (its history) and history"
+in_image /home/edx-matrix edx-matrix init --example acme >"$tmp/init.out" 2>&1 ||
+  fail "init --example in the image: $(cat "$tmp/init.out")"
+in_image /home/edx-matrix edx-matrix --file acme/edx-matrix.toml history --format json \
+  >"$tmp/history.json" 2>"$tmp/history.err" || fail "history in the image: $(cat "$tmp/history.err")"
+# The example's history is the same wherever it is written: compare with the host's, run with
+# the git the image got (dates are as git prints them, and git 2.45 changed UTC's spelling).
+"$binary" init --example "$tmp/acme" >/dev/null 2>&1
+(cd "$tmp" && PATH=$(dirname "${EDX_MATRIX_IMAGE_GIT:-/usr/bin/git}"):$PATH \
+  "$binary" --file acme/edx-matrix.toml history --format json) >"$tmp/history-host.json"
+diff "$tmp/history-host.json" "$tmp/history.json" >/dev/null || fail "history in the image differs from the host's"
+jq -e 'length > 0' "$tmp/history.json" >/dev/null || fail "history in the image is empty"
 
 step "verify-refs in the image (git:// and https://)"
 export HOME=$tmp GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=ci GIT_AUTHOR_EMAIL=ci@example.invalid \
