@@ -122,10 +122,12 @@ not_root_owned=$(find "$root" \( -not -user 0 -o -not -group 0 \) -printf '%P\n'
 in_image() {
   local dir=$1
   shift
-  env -i "${image_env[@]}" unshare --root="$root" --wd="$dir" --setgid="$gid" --setuid="$uid" "$@"
+  env -i "${image_env[@]}" "$(command -v unshare)" --root="$root" --wd="$dir" --setgid="$gid" --setuid="$uid" "$@"
 }
 
-[ "$(in_image / edx-matrix --version)" = "edx-matrix $version" ] || fail "edx-matrix --version"
+# chroot(8) itself for the first run; unshare(1) below, which also sets the working directory.
+[ "$(env -i "${image_env[@]}" "$(command -v chroot)" --userspec="$uid:$gid" "$root" edx-matrix --version)" = \
+  "edx-matrix $version" ] || fail "edx-matrix --version in the image"
 in_image / edx-matrix --example check >"$tmp/check.out" 2>&1 || {
   cat "$tmp/check.out"
   fail "edx-matrix --example check in the image"
