@@ -16,7 +16,8 @@
 #                            `repository` in Cargo.toml)
 #   EDX_MATRIX_IMAGE_GIT, EDX_MATRIX_IMAGE_CA: see image/rootfs.sh
 # prints: the image as `oci:DIR:TAG` (the tag is the binary's version) and its digest.
-# needs: umoci, GNU tar, ldd, git, ca-certificates (Debian: apt-get install umoci git ca-certificates)
+# needs: umoci, GNU tar, ldd, strip, git, ca-certificates
+#        (Debian: apt-get install umoci binutils git ca-certificates)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
