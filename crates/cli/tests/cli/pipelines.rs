@@ -311,6 +311,27 @@ fn meta_sets_every_pipeline_and_itself() {
     assert_eq!(env.read("pipelines/edx-matrix.yml"), env.read("meta.yml"));
 }
 
+/// Without a `tag` (the example sets none), the meta pipeline runs the image of the version that
+/// rendered it — the tag `image/build.sh` gives the image it builds — so they cannot drift.
+#[test]
+fn meta_runs_the_image_of_the_rendering_version_unless_pinned() {
+    let env = Env::new();
+    let run = env.run(&["--version"]);
+    let version = run.ok().trim().strip_prefix("edx-matrix ").unwrap();
+    let run = env.run(&["--example", "pipeline", "meta", "--format", "json"]);
+    let meta: Value = serde_json::from_str(run.ok()).unwrap();
+    let image = &meta["jobs"][0]["plan"][1]["config"]["image_resource"]["source"];
+    assert_eq!(image["repository"], "ghcr.io/acme-edu/edx-matrix");
+    assert_eq!(image["tag"], version);
+
+    let pinned = fixture("valid/pipelines.toml").replace("tag   = \"0.1.0\"", "tag = \"9.8.7\"");
+    env.write("edx-matrix.toml", &pinned);
+    let run = env.run(&["pipeline", "meta", "--format", "json"]);
+    let meta: Value = serde_json::from_str(run.ok()).unwrap();
+    let image = &meta["jobs"][0]["plan"][1]["config"]["image_resource"]["source"];
+    assert_eq!(image["tag"], "9.8.7");
+}
+
 #[test]
 fn validate_reports_problems_with_paths() {
     let env = Env::new();
