@@ -34,13 +34,17 @@ pub struct CommitRef {
     pub subject: String,
 }
 
+/// The subject is what every view shows of it (terminal, page, JSON): any URL in it redacted,
+/// control, line-separator and bidi characters escaped, clipped to
+/// [`MAX_SHOWN_CHARS`](edx_matrix_config::terminal::MAX_SHOWN_CHARS) characters.
 impl From<&FileCommit> for CommitRef {
     fn from(c: &FileCommit) -> Self {
+        let subject = edx_matrix_model::url::redact_text(&c.subject);
         CommitRef {
             hash: c.hash.clone(),
             short_hash: c.short_hash.clone(),
             date: c.date.clone(),
-            subject: c.subject.clone(),
+            subject: edx_matrix_config::terminal::safe(&subject).into_owned(),
         }
     }
 }
@@ -234,7 +238,8 @@ pub(crate) fn history_in_format(
             Err(reason) => skipped.push(Skipped {
                 commit: commit.clone(),
                 path,
-                reason,
+                // A load error may quote the revision's text: no credential shown.
+                reason: edx_matrix_model::url::redact_text(&reason).into_owned(),
             }),
         }
     }
