@@ -23,4 +23,4 @@ mod writer;
 pub use bounded::{MAX_INPUT_BYTES, check_regular, read_bytes, read_text};
 pub use error::Error;
 pub use output::{Mode, create};
-pub use writer::{replace, resolve_target, temp_prefix};
+pub use writer::{replace, replace_unchanged, resolve_target, temp_prefix};
