@@ -194,20 +194,37 @@ fn row05_a_commit_subject_cannot_forge_a_revision() {
     );
     let run = env.run(&["history", "--format", "json"]);
     run.code(0);
-    assert!(!run.stdout.contains("2030"), "{}", run.stdout);
     let history: Value = serde_json::from_str(&run.stdout).unwrap();
+    // Every commit shown has a real date (the subject itself holds the forged one).
+    let dates: Vec<&str> = run
+        .stdout
+        .match_indices("\"date\": \"")
+        .map(|(i, m)| &run.stdout[i + m.len()..i + m.len() + 4])
+        .collect();
+    assert!(
+        !dates.is_empty() && dates.iter().all(|y| *y == "2024"),
+        "{dates:?}"
+    );
     assert_eq!(history["revisions"], 2, "{history}");
     assert!(
         history["skipped"].as_array().unwrap().is_empty(),
         "{history}"
     );
-    assert!(!run.stdout.contains(&other), "{}", run.stdout);
-    // The subject is shown whole, its separators escaped.
-    assert!(run.stdout.contains(r"promote\\u{1e}"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains(&format!("\"hash\": \"{other}")),
+        "{}",
+        run.stdout
+    );
+    // The subject is kept whole, separators and all.
+    assert!(
+        run.stdout.contains(r"promote\u001e") && run.stdout.contains("forged"),
+        "{}",
+        run.stdout
+    );
     let run = env.run(&["history"]);
     run.code(0);
-    assert!(!run.stdout.contains("2030"), "{}", run.stdout);
     assert!(!run.stdout.contains('\x1e'), "{}", run.stdout);
+    assert!(run.stdout.contains("2 revisions"), "{}", run.stdout);
 }
 
 /// Row 6: a committed matrix over 32 MiB (a few kilobytes in `.git`) is never read whole:
@@ -243,4 +260,100 @@ fn row06_an_oversized_blob_is_refused_before_it_is_read() {
             .contains("is larger than the 32 MiB edx-matrix reads"),
         "{history}"
     );
+}
+
+/// Row 12, served: `/history` shows no raw ESC or BEL from a commit subject, and clips a
+/// 300 KB subject (a 2 MB one made a 6.9 MB page).
+#[test]
+fn row12_served_history_escapes_and_clips_subjects() {
+    let env = Env::new();
+    let top = env.dir.path().to_path_buf();
+    git(&env, &top, &["init", "-q"]);
+    commit(
+        &env,
+        "2024-01-01T10:00:00+00:00",
+        "add",
+        &acme_with_pro("ulmo", "teak"),
+    );
+    env.write("edx-matrix.toml", &acme_with_pro("ulmo", "ulmo"));
+    env.write(
+        "message.txt",
+        &format!("bell \x07 esc \x1b[31m red {}\n", "y".repeat(300_000)),
+    );
+    git_at(
+        &env,
+        &top,
+        "2024-01-02T10:00:00+00:00",
+        &["add", "edx-matrix.toml"],
+    );
+    git_at(
+        &env,
+        &top,
+        "2024-01-02T10:00:00+00:00",
+        &["commit", "-q", "-F", "message.txt"],
+    );
+    let (_child, addr) = serve(&env);
+    let page = http_get(&addr, "/history");
+    assert!(
+        page.starts_with("HTTP/1.1 200"),
+        "{}",
+        &page[..page.len().min(500)]
+    );
+    assert!(!page.contains('\x1b') && !page.contains('\x07'));
+    assert!(page.contains(r"bell \u{7} esc \u{1b}[31m red"), "escaped");
+    assert!(page.len() < 200_000, "{} bytes", page.len());
+}
+
+/// A `git://` server on 127.0.0.1 that answers every connection with a ref advertisement that
+/// never ends; returns its port.
+fn endless_refs_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 1024];
+                let _ = stream.read(&mut request);
+                let oid = "1".repeat(40);
+                let first = format!("{oid} HEAD\0multi_ack\n");
+                let mut out = format!("{:04x}{first}", first.len() + 4).into_bytes();
+                for n in 0u64.. {
+                    let line = format!("{oid} refs/heads/branch-{n:012}\n");
+                    out.extend_from_slice(format!("{:04x}{line}", line.len() + 4).as_bytes());
+                    if out.len() >= 1 << 16 {
+                        if stream.write_all(&out).is_err() {
+                            return;
+                        }
+                        out.clear();
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Row 13: a remote that streams refs for ever cannot grow git's memory until the timeout:
+/// `ls-remote` runs under a 1 GiB address-space limit, so it fails (out of memory) long before
+/// the 120 s timeout, and `verify-refs` reports the origin unreachable.
+#[test]
+fn row13_a_remote_streaming_refs_is_cut_off() {
+    let port = endless_refs_server();
+    let text = crate::harness::fixture("valid/minimal.toml").replace(
+        "https://github.com/openedx/cs_comments_service",
+        &format!("git://127.0.0.1:{port}/endless"),
+    );
+    let env = Env::with_matrix(&text);
+    let started = std::time::Instant::now();
+    let run = env.run(&["verify-refs", "--timeout", "120", "--retries", "0"]);
+    let took = started.elapsed();
+    run.code(1);
+    assert!(
+        run.stdout.contains("unreachable: 1 origin") && !run.stdout.contains("timed out"),
+        "{}",
+        run.stdout
+    );
+    assert!(took.as_secs() < 100, "took {took:?}");
 }

@@ -25,12 +25,15 @@ fn python_package(env: &Env, extra: &str) -> usize {
 /// overflow in the evaluator or in dropping the syntax tree), and nothing is written.
 #[test]
 fn row07_deeply_nested_python_is_refused_at_its_place() {
-    for (what, extra) in [
-        ("sum", format!("X = 1{}\n", "+1".repeat(300_000))),
-        ("subscripts", format!("X = a{}\n", "[0]".repeat(300_000))),
+    // The first node past the limit: where the sum and the subscripts start (each level starts
+    // at the same place), the 101st list (each starts one bracket further).
+    for (what, extra, column) in [
+        ("sum", format!("X = 1{}\n", "+1".repeat(300_000)), 5),
+        ("subscripts", format!("X = a{}\n", "[0]".repeat(300_000)), 5),
         (
-            "brackets",
-            format!("X = {}1{}\n", "(".repeat(40_000), ")".repeat(40_000)),
+            "lists",
+            format!("X = {}1{}\n", "[".repeat(40_000), "]".repeat(40_000)),
+            104,
         ),
     ] {
         let env = Env::new();
@@ -44,7 +47,8 @@ fn row07_deeply_nested_python_is_refused_at_its_place() {
             run.stderr
         );
         assert!(
-            run.stderr.contains(&format!("version_matrix.py:{line}:5")),
+            run.stderr
+                .contains(&format!("version_matrix.py:{line}:{column}")),
             "{what}: {}",
             run.stderr
         );
@@ -148,4 +152,103 @@ fn row08_tutor_vars_get_the_refusal_of_branches() {
     let env = online_qa_vars("TUTOR_LMS_HOST = \"qa.online.example\"");
     env.run(&["export", "tutor", "online", "QA", "-o", "out"])
         .ok();
+}
+
+/// Row 9: a pipeline named `self` is refused wherever the name comes from (the meta pipeline,
+/// a family, an application's own pipeline), with the reason; `pipeline meta` emits no
+/// `set_pipeline: self`.
+#[test]
+fn row09_no_pipeline_is_named_self() {
+    let valid = fixture("valid/pipelines.toml");
+    for (text, line, says) in [
+        (
+            valid.replace("name  = \"edx-matrix\"", "name  = \"self\""),
+            166,
+            "the meta pipeline name `self` is not a valid Concourse identifier: Concourse reads `set_pipeline: self` as the running pipeline",
+        ),
+        (
+            valid.replace("mfe          = [", "self         = ["),
+            128,
+            "the family name `self` is not a valid Concourse identifier",
+        ),
+        (
+            valid.replace(
+                "[applications]\n",
+                "[applications]\nself = { kind = \"ida\", repository = \"https://github.com/openedx/self\" }\n",
+            ),
+            121,
+            "application `self` would get the pipeline `self`: Concourse reads `set_pipeline: self`",
+        ),
+    ] {
+        let env = Env::with_matrix(&text);
+        let run = env.run(&["check"]);
+        run.code(1);
+        assert!(
+            run.stderr.contains("error[pipeline-invalid]") && run.stderr.contains(says),
+            "{says}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains(&format!("edx-matrix.toml:{line}:")),
+            "{says}: {}",
+            run.stderr
+        );
+        let run = env.run(&["pipeline", "meta"]);
+        run.code(1);
+        assert!(!run.stdout.contains("set_pipeline: self"), "{}", run.stdout);
+    }
+}
+
+/// Row 12: a var value with a line separator or a bidi control is refused where it is written;
+/// so is a 100,000-character var name.
+#[test]
+fn row12_hidden_characters_and_huge_names_in_vars_are_refused() {
+    for (vars, says) in [
+        ("SITE = \"a\\u202Eb\"", "var `SITE` in"),
+        ("SITE = \"a\\u2028b\"", "var `SITE` in"),
+        (
+            &format!("{} = \"x\"", "A".repeat(100_000)) as &str,
+            "is 100000 characters long; the limit is 100",
+        ),
+    ] {
+        let env = online_qa_vars(vars);
+        let run = env.run(&["check"]);
+        run.code(1);
+        assert!(
+            run.stderr.contains("error[invalid-vars]") && run.stderr.contains(says),
+            "{says}: {}",
+            &run.stderr[..run.stderr.len().min(2000)]
+        );
+        assert!(run.stderr.contains("edx-matrix.toml:36:"), "{says}");
+        assert!(run.stderr.len() < 20_000, "{}", run.stderr.len());
+    }
+}
+
+/// Row 14: `upgrade --to` an unknown release is a usage error (exit 2) like every unknown name,
+/// still saying how to add it; an invalid `[python]` name is reported at its place.
+#[test]
+fn row14_unknown_release_and_invalid_python_names() {
+    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let run = env.run_refused(&["upgrade", "pro", "--stage", "CI", "--to", "nosuch"], 2);
+    assert!(
+        run.stderr.contains("release `nosuch` is not defined")
+            && run.stderr.contains("edx-matrix release add nosuch"),
+        "{}",
+        run.stderr
+    );
+    let text = format!(
+        "{}\n[python.classes]\nrelease = \"Not-A-Name\"\n",
+        edx_matrix_config::example::TEXT
+    );
+    let env = Env::with_matrix(&text);
+    let run = env.run(&["check"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error[invalid-name]")
+            && run.stderr.contains(
+                "`Not-A-Name` (`release` in `[python.classes]`) is not a Python identifier"
+            ),
+        "{}",
+        run.stderr
+    );
 }
