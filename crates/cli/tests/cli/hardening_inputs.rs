@@ -252,3 +252,54 @@ fn row14_unknown_release_and_invalid_python_names() {
         run.stderr
     );
 }
+
+/// Row 14: a template-made pipeline with a 301-character name is refused by `check` (the
+/// identifier length rule), so `render --all -o` refuses before writing instead of failing
+/// half-way; and `render --all -o` writes its files all or nothing.
+#[test]
+fn row14_a_301_character_pipeline_name_is_refused_before_rendering() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    env.write(
+        "acme/pipelines/long.star",
+        "load(\"@edx-matrix//lib.star\", \"pipeline\")\n\
+         def pipelines(matrix, standard):\n    \
+         return [pipeline(\"p\" * 301, standard[0][\"config\"], standard[0][\"team\"])]\n",
+    );
+    let run = env.run(&["--file", "acme/edx-matrix.toml", "check"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error[pipeline-template]")
+            && run.stderr.contains("it is longer than 200 bytes")
+            && run.stderr.contains("acme/pipelines/long.star:2"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "out",
+    ]);
+    run.code(1);
+    assert!(!env.path("out").exists());
+    // Without it, every pipeline is written, and nothing else is left beside `out`.
+    std::fs::remove_file(env.path("acme/pipelines/long.star")).unwrap();
+    let before: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    env.run(&[
+        "--file",
+        "acme/edx-matrix.toml",
+        "pipeline",
+        "render",
+        "--all",
+        "-o",
+        "out",
+    ])
+    .ok();
+    let after: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    assert_eq!(after.len(), before.len() + 1);
+    assert!(env.path("out/edx-matrix.yml").is_file());
+}
