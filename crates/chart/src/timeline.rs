@@ -203,7 +203,7 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
                     "s"
                 },
                 change.commit.short_hash,
-                change.commit.subject
+                change.commit.shown_subject()
             );
             let link = options.link.map(|link| {
                 let previous = history.previous(&change.commit.hash);

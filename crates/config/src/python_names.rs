@@ -20,6 +20,7 @@
 
 use crate::Diagnostic;
 use crate::spanned::{TomlReader, key_span};
+use edx_matrix_model::Code;
 use indexmap::IndexMap;
 use toml_edit::{Item, Table, TableLike, value};
 
@@ -116,7 +117,8 @@ impl PythonNames {
         doc.to_string()
     }
 
-    /// Reads the `[python]` table of a document, reporting unknown keys and wrong types.
+    /// Reads the `[python]` table of a document, reporting unknown keys, wrong types and names
+    /// that are not Python identifiers.
     pub fn read(root: &dyn TableLike, text: &str) -> (Self, Vec<Diagnostic>) {
         let mut out = PythonNames::default();
         let mut reader = TomlReader::new(text);
@@ -151,7 +153,21 @@ impl PythonNames {
                     continue;
                 }
                 let kat = key_span(t, k, &at);
-                if let Some((s, _)) = reader.string(v, &format!("`{k}` in {what}"), &kat) {
+                if let Some((s, span)) = reader.string(v, &format!("`{k}` in {what}"), &kat) {
+                    // A name the export writes into Python and the import looks up: one that is
+                    // not an identifier would be written broken or never match (issue 22).
+                    if !is_python_identifier(&s) {
+                        reader.push(
+                            Code::InvalidName,
+                            span,
+                            format!(
+                                "`{}` (`{k}` in {what}) is not a Python identifier",
+                                s.escape_debug()
+                            ),
+                            "not a Python name",
+                        );
+                        continue;
+                    }
                     m.insert(k.to_owned(), s);
                 }
             }
@@ -193,4 +209,19 @@ impl PythonNames {
         }
         (out, reader.into_diagnostics())
     }
+}
+
+/// Whether `name` is a Python identifier the import and export use: an ASCII letter or `_`, then
+/// ASCII letters, digits and `_`, and not a keyword.
+pub fn is_python_identifier(name: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&name)
 }

@@ -3,9 +3,14 @@
 //! `((var))` (a matrix change must not be able to pull a credential into a pipeline).
 
 use crate::spanned::{TomlReader, item_span, key_span};
+use edx_matrix_model::names::is_hidden_char;
 use edx_matrix_model::{Code, VarValue, Vars};
 use std::ops::Range;
 use toml_edit::{Item, Value};
+
+/// The longest var name, in characters: the matrix's own names' limit
+/// ([`edx_matrix_model::names::MAX_NAME_LEN`]).
+pub const MAX_VAR_NAME_LEN: usize = edx_matrix_model::names::MAX_NAME_LEN;
 
 /// Returns whether `name` is a valid var name: a letter or `_`, then letters, digits, `_`.
 pub fn is_var_name(name: &str) -> bool {
@@ -27,6 +32,18 @@ pub fn read_vars(
     };
     for (name, value) in table.iter() {
         let span = key_span(table, name, fallback);
+        if name.len() > MAX_VAR_NAME_LEN {
+            reader.push(
+                Code::InvalidVars,
+                span.clone(),
+                format!(
+                    "a var name in {what} is {} characters long; the limit is {MAX_VAR_NAME_LEN}",
+                    name.len()
+                ),
+                "var name too long",
+            );
+            continue;
+        }
         if !is_var_name(name) {
             reader
                 .push(
@@ -58,14 +75,16 @@ pub fn read_vars(
                         .push("matrix values reach pipelines as data; write credential references in the pipeline template, not in the matrix".to_owned());
                     continue;
                 }
-                if s.chars().any(|c| c.is_control() && c != '\t') {
+                if s.chars()
+                    .any(|c| (c.is_control() && c != '\t') || is_hidden_char(c))
+                {
                     reader.push(
                         Code::InvalidVars,
                         value_span,
                         format!(
-                            "var `{name}` in {what} holds a control character (a newline, ...)"
+                            "var `{name}` in {what} holds a control, line-separator or bidirectional character (a newline, U+2028, U+202E, ...)"
                         ),
-                        "control character",
+                        "hidden character",
                     );
                     continue;
                 }

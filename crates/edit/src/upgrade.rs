@@ -67,21 +67,9 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
         return Err(EditError::refused("no deployment to upgrade"));
     }
     document::stage(&matrix, &args.stage)?;
-    document::release(&matrix, &args.to).map_err(|e| match e {
-        EditError::Unknown { name, suggestion, .. } => EditError::Refused {
-            message: format!(
-                "release `{name}` is not defined{}",
-                suggestion
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default()
-            ),
-            places: Vec::new(),
-            hint: Some(format!(
-                "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
-            )),
-        },
-        other => other,
-    })?;
+    // An unknown release is a usage error (exit 2) like every unknown name; the command line
+    // adds how to define it.
+    document::release(&matrix, &args.to)?;
     if let Some(from) = &args.from_release {
         document::release(&matrix, from)?;
     }

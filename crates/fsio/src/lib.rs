@@ -10,7 +10,7 @@
 //!   file (temporary file + `fsync` + `rename`), and removes the temporary files an edit killed
 //!   midway left behind.
 //! - [`create`]: output files (`init`, `-o`), created with the mode the umask gives, or `0600`
-//!   for secrets ([`Mode::Private`]).
+//!   for secrets ([`Mode::Private`]); [`create_all`]: a directory of them, all or nothing.
 //!
 //! The text form of a file (CRLF line endings, a byte-order mark) is not I/O: it is
 //! `edx_matrix_config::text_form`.
@@ -18,9 +18,11 @@
 mod bounded;
 mod error;
 mod output;
+mod output_set;
 mod writer;
 
 pub use bounded::{MAX_INPUT_BYTES, check_regular, read_bytes, read_text};
 pub use error::Error;
 pub use output::{Mode, create};
-pub use writer::{replace, resolve_target, temp_prefix};
+pub use output_set::create_all;
+pub use writer::{replace, replace_unchanged, resolve_target, temp_prefix};

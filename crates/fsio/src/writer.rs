@@ -48,6 +48,24 @@ pub fn resolve_target(path: &Path) -> Result<PathBuf, Error> {
 /// Must be called by the holder of the edit lock of the file (no other edit of it running):
 /// temporary files of dead processes are removed.
 pub fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
+    write(path, contents, None)
+}
+
+/// [`replace`], unless another program changed the file since it was read as `expected`.
+///
+/// The check is the last step before the rename: the temporary file is written and flushed
+/// first, then the target must still be the same file (device and inode as when this call
+/// started) holding exactly `expected`; otherwise nothing is written (the temporary file is
+/// removed) and the error says the file changed. What this guarantees: a change another program
+/// completes (a write, or a rename of a new file into place) before that final comparison is
+/// never lost. A write that lands between the comparison and the rename — a window of one
+/// `stat`, one read and one `rename` system call — or one made later through a file handle
+/// opened on the old file, can be; only a lock every writer takes (edits take one) closes it.
+pub fn replace_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), Error> {
+    write(path, contents, Some(expected))
+}
+
+fn write(path: &Path, contents: &[u8], expected: Option<&[u8]>) -> Result<(), Error> {
     let target = resolve_target(path)?;
     let shown = path.display();
     let meta =
@@ -83,6 +101,16 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e))?;
+    if let Some(expected) = expected {
+        let same_file = std::fs::metadata(&target).is_ok_and(|now| same_identity(&meta, &now));
+        if !same_file || crate::read_bytes(&target).ok().as_deref() != Some(expected) {
+            // Dropping `tmp` removes it.
+            return Err(Error::new(format!(
+                "`{shown}` changed while it was being edited; nothing was written"
+            ))
+            .with_hint("run the command again"));
+        }
+    }
     tmp.persist(&target)
         .map_err(|e| Error::io(format!("cannot write `{shown}` (rename)"), &e.error))?;
     #[cfg(unix)]
@@ -91,6 +119,19 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// Whether two metadata describe the same file (device and inode).
+#[cfg(unix)]
+fn same_identity(a: &Metadata, b: &Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// Without inodes, the content comparison alone.
+#[cfg(not(unix))]
+fn same_identity(_a: &Metadata, _b: &Metadata) -> bool {
+    true
 }
 
 /// Refuses a file without any write permission bit, or one this user cannot open for writing.
@@ -196,4 +237,49 @@ fn remove_stray(dir: &Path, prefix: &str) {
 fn alive(pid: u32) -> bool {
     let proc = Path::new("/proc");
     proc.join("self").exists() && proc.join(pid.to_string()).exists()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// The files of `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_an_unchanged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.toml");
+        std::fs::write(&path, "old\n").unwrap();
+        replace_unchanged(&path, b"old\n", b"new\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new\n");
+        assert_eq!(names(dir.path()), ["m.toml"]);
+    }
+
+    /// A change written after the edit read the file (in place, or by renaming a new file over
+    /// it with the old content) is kept, and no temporary file is left.
+    #[test]
+    fn keeps_a_change_made_since_the_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.toml");
+        std::fs::write(&path, "theirs\n").unwrap();
+        let error = replace_unchanged(&path, b"old\n", b"new\n").unwrap_err();
+        assert!(
+            error
+                .message
+                .ends_with("m.toml` changed while it was being edited; nothing was written"),
+            "{}",
+            error.message
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"theirs\n");
+        assert_eq!(names(dir.path()), ["m.toml"]);
+    }
 }

@@ -25,6 +25,15 @@ const REPOSITORY_VARIABLES: &[&str] = &[
 /// grandchild (a remote helper, `ssh`) may still hold them.
 const PIPE_GRACE: Duration = Duration::from_secs(2);
 
+/// The most any one `git` run may print on stdout, unless the caller says otherwise: the input
+/// limit of every file edx-matrix reads (`edx_matrix_fsio::MAX_INPUT_BYTES`, 32 MiB). A run
+/// that prints more has its pipe closed (git dies of `SIGPIPE`) and fails with
+/// [`RunError::TooLarge`]: a hostile remote or repository never grows our memory past it.
+pub(crate) const MAX_OUTPUT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// The most of git's error output kept: its last lines are all a message shows.
+const MAX_STDERR_BYTES: u64 = 1024 * 1024;
+
 /// What a finished `git` run produced.
 pub(crate) struct Output {
     pub(crate) status: ExitStatus,
@@ -38,6 +47,8 @@ pub(crate) enum RunError {
     Spawn(io::Error),
     /// The deadline passed; the child was killed.
     Timeout,
+    /// stdout went past the limit (in bytes); the pipe was closed and the child reaped.
+    TooLarge(u64),
 }
 
 /// Builds a `git` command with safe defaults: no terminal or askpass prompts, no
@@ -73,7 +84,7 @@ pub(crate) fn git_command(program: &Path, cwd: Option<&Path>) -> Command {
 
 /// Runs `cmd` with `args`, killing it if it is still running after `timeout`.
 pub(crate) fn run<I, S>(
-    mut cmd: Command,
+    cmd: Command,
     args: I,
     timeout: Option<Duration>,
 ) -> Result<Output, RunError>
@@ -81,28 +92,64 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_bounded(cmd, args, timeout, MAX_OUTPUT_BYTES, None)
+}
+
+/// [`run`] with stdout limited to `limit` bytes instead of [`MAX_OUTPUT_BYTES`], and the
+/// child's address space to `address_space` bytes where the system allows
+/// ([`crate::memory_limit`]).
+pub(crate) fn run_bounded<I, S>(
+    mut cmd: Command,
+    args: I,
+    timeout: Option<Duration>,
+    limit: u64,
+    address_space: Option<u64>,
+) -> Result<Output, RunError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     cmd.args(args);
     let mut child = cmd.spawn().map_err(RunError::Spawn)?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
+    if let Some(bytes) = address_space {
+        crate::memory_limit::apply(&child, bytes);
+    }
+    let stdout = drain(child.stdout.take(), limit);
+    let stderr = drain(child.stderr.take(), MAX_STDERR_BYTES);
     let status = match timeout {
         None => child.wait().map_err(RunError::Spawn)?,
         Some(timeout) => wait_with_deadline(&mut child, Instant::now() + timeout)?,
     };
+    finish(status, &stdout, &stderr, limit)
+}
+
+/// Collects both pipes of an exited child; fails when stdout went past `limit`.
+fn finish(
+    status: ExitStatus,
+    stdout: &mpsc::Receiver<Drained>,
+    stderr: &mpsc::Receiver<Drained>,
+    limit: u64,
+) -> Result<Output, RunError> {
     let grace = Instant::now() + PIPE_GRACE;
+    let stdout = collect(stdout, grace);
+    if stdout.over {
+        return Err(RunError::TooLarge(limit));
+    }
     Ok(Output {
         status,
-        stdout: collect(&stdout, grace),
-        stderr: collect(&stderr, grace),
+        stdout: stdout.bytes,
+        stderr: collect(stderr, grace).bytes,
     })
 }
 
 /// Runs `cmd` with `args`, writing `input` to its stdin (from another thread, so a child
-/// that answers as it reads never blocks on a full pipe), and waits for it to exit.
+/// that answers as it reads never blocks on a full pipe), and waits for it to exit; stdout is
+/// limited to `limit` bytes.
 pub(crate) fn run_with_input<I, S>(
     mut cmd: Command,
     args: I,
     input: Vec<u8>,
+    limit: u64,
 ) -> Result<Output, RunError>
 where
     I: IntoIterator<Item = S>,
@@ -116,15 +163,10 @@ where
             let _ = stdin.write_all(&input);
         });
     }
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
+    let stdout = drain(child.stdout.take(), limit);
+    let stderr = drain(child.stderr.take(), MAX_STDERR_BYTES);
     let status = child.wait().map_err(RunError::Spawn)?;
-    let grace = Instant::now() + PIPE_GRACE;
-    Ok(Output {
-        status,
-        stdout: collect(&stdout, grace),
-        stderr: collect(&stderr, grace),
-    })
+    finish(status, &stdout, &stderr, limit)
 }
 
 /// Polls `child` until it exits or `deadline` passes; on expiry kills and reaps it.
@@ -146,15 +188,28 @@ fn wait_with_deadline(child: &mut Child, deadline: Instant) -> Result<ExitStatus
     }
 }
 
-/// Reads a pipe to its end on its own thread, so a full pipe never blocks the child.
-fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<Vec<u8>> {
+/// What was read from a pipe.
+#[derive(Default)]
+struct Drained {
+    bytes: Vec<u8>,
+    /// More than the limit was written: the pipe was closed after `limit + 1` bytes.
+    over: bool,
+}
+
+/// Reads a pipe to its end (or `limit + 1` bytes) on its own thread, so a full pipe never
+/// blocks the child. Past the limit the pipe is dropped: the child's next write fails
+/// (`SIGPIPE`), so it stops instead of writing on for ever.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>, limit: u64) -> mpsc::Receiver<Drained> {
     let (tx, rx) = mpsc::channel();
-    if let Some(mut pipe) = pipe {
+    if let Some(pipe) = pipe {
         thread::spawn(move || {
             let mut buf = Vec::new();
+            let mut pipe = pipe.take(limit.saturating_add(1));
             // A read error only truncates what we report.
             let _ = pipe.read_to_end(&mut buf);
-            let _ = tx.send(buf);
+            let over = buf.len() as u64 > limit;
+            drop(pipe);
+            let _ = tx.send(Drained { bytes: buf, over });
         });
     }
     rx
@@ -162,7 +217,7 @@ fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> mpsc::Receiver<Vec<u8>> {
 
 /// Waits for a drained pipe until `deadline`. A reader still blocked after that (a
 /// grandchild kept the pipe open) is left to finish on its own.
-fn collect(rx: &mpsc::Receiver<Vec<u8>>, deadline: Instant) -> Vec<u8> {
+fn collect(rx: &mpsc::Receiver<Drained>, deadline: Instant) -> Drained {
     let left = deadline.saturating_duration_since(Instant::now());
     rx.recv_timeout(left).unwrap_or_default()
 }

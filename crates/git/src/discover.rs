@@ -190,8 +190,13 @@ pub fn discover_releases(refs: &[RemoteRef]) -> Vec<UpstreamRelease> {
         .collect()
 }
 
+/// An upstream release name: lower-case letters, and a name `release add` accepts (at most
+/// [`MAX_NAME_LEN`](edx_matrix_model::names::MAX_NAME_LEN) bytes), so `discover` never suggests
+/// one the matrix would refuse (a 200-character branch used to be suggested, issue 22).
 fn is_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase())
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase())
+        && edx_matrix_model::names::is_valid_name(name)
 }
 
 /// Compares version suffixes so that `2` < `2a` < `10`: runs of digits compare as
@@ -285,6 +290,17 @@ mod tests {
                 "open-release/palm.10"
             ]
         );
+    }
+
+    #[test]
+    fn ignores_names_release_add_refuses() {
+        let long = "a".repeat(200);
+        let found = discover_releases(&refs(&[
+            &format!("refs/heads/release/{long}"),
+            "refs/heads/release/ulmo",
+        ]));
+        let names: Vec<&str> = found.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["ulmo"]);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::command::{self, RunError};
+use crate::memory_limit::LS_REMOTE_ADDRESS_SPACE;
 use crate::url::{redact_text, redact_url, validate_url};
 use crate::{RemoteError, RemoteRef, RemoteRefs};
 
@@ -85,9 +86,24 @@ impl RemoteRefs for GitCli {
             "--",
             url,
         ];
-        let output = match command::run(cmd, args, Some(self.timeout)) {
+        let output = match command::run_bounded(
+            cmd,
+            args,
+            Some(self.timeout),
+            command::MAX_OUTPUT_BYTES,
+            Some(LS_REMOTE_ADDRESS_SPACE),
+        ) {
             Ok(output) => output,
             Err(RunError::Spawn(err)) => return Err(RemoteError::Spawn(err)),
+            Err(RunError::TooLarge(limit)) => {
+                return Err(RemoteError::Unreachable {
+                    url: redact_url(url),
+                    reason: format!(
+                        "it advertises more than {} MiB of refs (the limit)",
+                        limit / (1024 * 1024)
+                    ),
+                });
+            }
             Err(RunError::Timeout) => {
                 return Err(RemoteError::Timeout {
                     url: redact_url(url),

@@ -34,18 +34,27 @@ pub struct CommitRef {
     pub subject: String,
 }
 
+/// The subject has every URL's credential redacted: every view (terminal, page, JSON) shows it.
+/// The terminal and the pages also escape and clip it
+/// ([`safe`](edx_matrix_config::terminal::safe)); JSON keeps it whole otherwise.
 impl From<&FileCommit> for CommitRef {
     fn from(c: &FileCommit) -> Self {
         CommitRef {
             hash: c.hash.clone(),
             short_hash: c.short_hash.clone(),
             date: c.date.clone(),
-            subject: c.subject.clone(),
+            subject: edx_matrix_model::url::redact_text(&c.subject).into_owned(),
         }
     }
 }
 
 impl CommitRef {
+    /// The subject as a page or a terminal shows it: control, line-separator and bidi characters
+    /// escaped, clipped to 200 characters (a 2 MB subject made a 6.9 MB page, issue 22).
+    pub fn shown_subject(&self) -> std::borrow::Cow<'_, str> {
+        edx_matrix_config::terminal::safe(&self.subject)
+    }
+
     /// Returns the calendar day of the commit (`2024-06-01`).
     pub fn day(&self) -> &str {
         self.date.get(..10).unwrap_or(&self.date)
@@ -186,9 +195,11 @@ pub fn file_history(
         let text = match content {
             Ok(Some(text)) => Ok(text),
             Ok(None) => Err("the file does not exist in this commit".to_owned()),
-            Err(err @ (GitError::NotUtf8 { .. } | GitError::NotAFile { .. })) => {
-                Err(err.to_string())
-            }
+            Err(
+                err @ (GitError::NotUtf8 { .. }
+                | GitError::NotAFile { .. }
+                | GitError::TooLarge { .. }),
+            ) => Err(err.to_string()),
             Err(err) => return Err(err),
         };
         revisions.push(Revision {
@@ -234,7 +245,8 @@ pub(crate) fn history_in_format(
             Err(reason) => skipped.push(Skipped {
                 commit: commit.clone(),
                 path,
-                reason,
+                // A load error may quote the revision's text: no credential shown.
+                reason: edx_matrix_model::url::redact_text(&reason).into_owned(),
             }),
         }
     }

@@ -38,6 +38,7 @@ mod discover;
 mod git_cli;
 pub mod history;
 mod local_repo;
+mod memory_limit;
 pub mod package_history;
 mod remote;
 pub mod templates;

@@ -7,7 +7,7 @@ mod repo_paths;
 mod rev;
 
 use crate::command;
-use crate::command::{Output, RunError};
+use crate::command::{MAX_OUTPUT_BYTES, Output};
 pub use git_error::GitError;
 pub use log::FileCommit;
 use log::parse_log;
@@ -15,6 +15,16 @@ use repo_paths::{lexically_normal, normalize_repo_path, resolve_existing_prefix}
 use rev::check_rev;
 use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
+
+/// The largest blob read from a repository: the input limit of every file
+/// (`edx_matrix_fsio::MAX_INPUT_BYTES`, 32 MiB), checked before the blob is read.
+pub(crate) const MAX_BLOB_BYTES: u64 = MAX_OUTPUT_BYTES;
+
+/// The most one `git cat-file --batch` (every revision of a file, for `history`) or one
+/// `git log` may print: a file's whole history is read at once, so a hostile repository of
+/// many just-under-the-limit revisions is bounded here (a real matrix's thousand revisions are
+/// a few hundred megabytes at most).
+const MAX_BATCH_BYTES: u64 = 512 * 1024 * 1024;
 
 /// A local git working tree.
 #[derive(Debug, Clone)]
@@ -123,6 +133,20 @@ impl LocalRepo {
                 path,
             });
         };
+        // The size first: a blob is read only within the input limit (a 1 GiB matrix
+        // compresses to a few MB in `.git`).
+        let output = self.git(["cat-file", "-s", oid])?;
+        let size = Self::expect_success("cat-file", output)?;
+        let size: u64 = String::from_utf8_lossy(&size)
+            .trim()
+            .parse()
+            .unwrap_or(u64::MAX);
+        if size > MAX_BLOB_BYTES {
+            return Err(GitError::TooLarge {
+                what: format!("`{path}` at `{rev}`"),
+                limit: MAX_BLOB_BYTES,
+            });
+        }
         let output = self.git(["cat-file", "blob", oid])?;
         let content = Self::expect_success("cat-file", output)?;
         String::from_utf8(content)
@@ -197,24 +221,40 @@ impl LocalRepo {
         if files.is_empty() {
             return Ok(Vec::new());
         }
-        let cmd = command::git_command(Path::new("git"), Some(&self.dir));
-        let output = command::run_with_input(cmd, ["cat-file", "--batch"], input).map_err(
-            |err| match err {
-                RunError::Spawn(err) => GitError::Spawn(err),
-                RunError::Timeout => GitError::Failed {
-                    command: "cat-file".to_owned(),
-                    reason: "timed out".to_owned(),
-                },
-            },
-        )?;
-        let stdout = Self::expect_success("cat-file", output)?;
+        // The sizes first (`--batch-check`), then only the blobs within the input limit: an
+        // oversized one is its own error, the others are still read.
+        let sizes = self.batch("--batch-check", input.clone(), MAX_OUTPUT_BYTES)?;
+        let mut sizes = sizes.split(|&b| b == b'\n');
+        let mut wanted = Vec::new();
+        let mut oversized = Vec::with_capacity(files.len());
+        for line in input.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let header = String::from_utf8_lossy(sizes.next().unwrap_or_default()).into_owned();
+            let size = header
+                .rsplit(' ')
+                .next()
+                .and_then(|s| s.parse::<u64>().ok());
+            let over = header.contains(" blob ") && size.is_some_and(|s| s > MAX_BLOB_BYTES);
+            if !over {
+                wanted.extend_from_slice(line);
+                wanted.push(b'\n');
+            }
+            oversized.push(over);
+        }
+        let stdout = self.batch("--batch", wanted, MAX_BATCH_BYTES)?;
         let malformed = || GitError::Failed {
             command: "cat-file".to_owned(),
             reason: "unexpected output".to_owned(),
         };
         let mut rest = stdout.as_slice();
         let mut results = Vec::with_capacity(files.len());
-        for ((rev, _), path) in files.iter().zip(paths) {
+        for (((rev, _), path), over) in files.iter().zip(paths).zip(oversized) {
+            if over {
+                results.push(Err(GitError::TooLarge {
+                    what: format!("`{path}` at `{rev}`"),
+                    limit: MAX_BLOB_BYTES,
+                }));
+                continue;
+            }
             let newline = rest
                 .iter()
                 .position(|&b| b == b'\n')
@@ -352,6 +392,14 @@ impl LocalRepo {
         run(&self.dir, args)
     }
 
+    /// Runs `git cat-file MODE` (`--batch` or `--batch-check`) on `input`; its stdout.
+    fn batch(&self, mode: &str, input: Vec<u8>, limit: u64) -> Result<Vec<u8>, GitError> {
+        let cmd = command::git_command(Path::new("git"), Some(&self.dir));
+        let output = command::run_with_input(cmd, ["cat-file", mode], input, limit)
+            .map_err(|err| GitError::of_run("cat-file", err))?;
+        Self::expect_success("cat-file", output)
+    }
+
     fn expect_success(command: &str, output: Output) -> Result<Vec<u8>, GitError> {
         if output.status.success() {
             Ok(output.stdout)
@@ -370,12 +418,7 @@ where
     S: AsRef<OsStr>,
 {
     let cmd = command::git_command(Path::new("git"), Some(cwd));
-    command::run(cmd, args, None).map_err(|err| match err {
-        RunError::Spawn(err) => GitError::Spawn(err),
-        // Unreachable without a deadline; reported as a failure rather than a panic.
-        RunError::Timeout => GitError::Failed {
-            command: "git".to_owned(),
-            reason: "timed out".to_owned(),
-        },
-    })
+    // `git log` of a long history with long subjects is the largest output read here.
+    command::run_bounded(cmd, args, None, MAX_BATCH_BYTES, None)
+        .map_err(|err| GitError::of_run("git", err))
 }

@@ -44,7 +44,11 @@ pub fn package_history(
         for (slot, content) in [t, v].into_iter().enumerate() {
             match content {
                 Ok(text) => texts[slot] = text,
-                Err(err @ (GitError::NotUtf8 { .. } | GitError::NotAFile { .. })) => {
+                Err(
+                    err @ (GitError::NotUtf8 { .. }
+                    | GitError::NotAFile { .. }
+                    | GitError::TooLarge { .. }),
+                ) => {
                     reason.get_or_insert(err.to_string());
                 }
                 Err(err) => return Err(err),

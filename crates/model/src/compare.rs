@@ -103,12 +103,15 @@ pub struct RowValues {
     pub translations: Option<Vec<String>>,
 }
 
+/// The origin is redacted ([`crate::url::redact_url`]): every diff, from any revision and in any
+/// format, is shown, and a credential committed in an old revision must not be. Two origins
+/// differing only in their credential compare equal.
 impl From<&Row<'_>> for RowValues {
     fn from(row: &Row<'_>) -> Self {
         RowValues {
             release: row.release.to_owned(),
             kind: row.kind,
-            origin: row.git_origin.to_owned(),
+            origin: crate::url::redact_url(row.git_origin).into_owned(),
             branch: row.release_branch.to_owned(),
             runtime: row.runtime_version.map(str::to_owned),
             path: row.path.map(str::to_owned),
@@ -363,7 +366,8 @@ fn builds(matrix: &Matrix) -> BTreeMap<(String, String), BuildInputs> {
                     let values = RowValues {
                         release: a.own_release.to_owned(),
                         kind: a.kind,
-                        origin: a.git_origin.to_owned(),
+                        // Redacted as the rows are: a credential is not a build input.
+                        origin: crate::url::redact_url(a.git_origin).into_owned(),
                         branch: a.release_branch.to_owned(),
                         runtime: a.runtime_version.map(str::to_owned),
                         path: a.path.map(str::to_owned),

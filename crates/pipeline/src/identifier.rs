@@ -14,8 +14,20 @@ pub fn is_valid(name: &str) -> bool {
     chars.all(|c| letter(c) || c.is_ascii_digit() || matches!(c, '-' | '_' | '.'))
 }
 
+/// The longest identifier accepted, in bytes: `render --all -o DIR` writes each pipeline to
+/// `NAME.yml`, and a file name longer than 255 bytes fails on every common file system (a
+/// 301-character name used to fail half-way through the writing, issue 22).
+pub const MAX_LEN: usize = 200;
+
+/// Pipeline names Concourse gives a meaning to: in `set_pipeline: self` the running pipeline,
+/// so a pipeline `self` set by the meta pipeline would replace the meta pipeline itself.
+pub const RESERVED_PIPELINE_NAMES: &[&str] = &["self"];
+
 /// Returns why `name` is not a valid identifier, for messages.
 pub fn problem(name: &str) -> Option<String> {
+    if name.len() > MAX_LEN {
+        return Some(format!("it is longer than {MAX_LEN} bytes"));
+    }
     if is_valid(name) {
         return None;
     }
@@ -25,6 +37,18 @@ pub fn problem(name: &str) -> Option<String> {
         "it must start with a lower-case letter".to_owned()
     } else {
         "it may contain only lower-case letters, digits, `-`, `_` and `.`".to_owned()
+    })
+}
+
+/// Returns why `name` cannot name a pipeline: [`problem`], or a [`RESERVED_PIPELINE_NAMES`] name.
+pub fn pipeline_problem(name: &str) -> Option<String> {
+    problem(name).or_else(|| {
+        RESERVED_PIPELINE_NAMES.contains(&name).then(|| {
+            format!(
+                "Concourse reads `set_pipeline: {name}` as the running pipeline, so setting it \
+                 would replace the meta pipeline"
+            )
+        })
     })
 }
 
@@ -69,5 +93,21 @@ mod tests {
         assert_eq!(name("Ulmo"), "ulmo");
         assert_eq!(name("2024-06"), "x-2024-06");
         assert!(is_valid(&name("9ca")));
+    }
+
+    #[test]
+    fn pipeline_names() {
+        assert!(problem("self").is_none());
+        assert!(
+            pipeline_problem("self")
+                .unwrap()
+                .contains("set_pipeline: self")
+        );
+        assert!(pipeline_problem("selfish").is_none());
+        assert!(problem(&"a".repeat(200)).is_none());
+        assert_eq!(
+            problem(&"a".repeat(301)).unwrap(),
+            "it is longer than 200 bytes"
+        );
     }
 }

@@ -2,7 +2,9 @@
 //!
 //! Matrix values belong in a task's `params` (environment variables); spliced into `run.path`
 //! or `run.args` they become shell code. A value counts when an argument is exactly it, or,
-//! for values of 8 characters or more (origins, branches, commands, URLs), contains it.
+//! for values of 8 characters or more (origins, branches, commands, URLs) and for shorter ones
+//! holding a shell metacharacter (a branch `$(id)` in `git checkout $(id)`, issue 22), contains
+//! it.
 
 use aho_corasick::AhoCorasick;
 use edx_matrix_model::{Filter, Matrix, VarValue, resolve};
@@ -10,7 +12,8 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 
 /// The matrix values the lint looks for, ready to search: every value for exact matches, and
-/// one automaton over the long ones (8 characters or more) for arguments containing them.
+/// one automaton over the long ones (8 characters or more, or holding a shell metacharacter) for
+/// arguments containing them.
 #[derive(Debug)]
 pub struct Values {
     exact: HashSet<String>,
@@ -21,7 +24,7 @@ pub struct Values {
 impl Values {
     /// Prepares `values` for [`command_line`].
     pub fn new(values: BTreeSet<String>) -> Self {
-        let long: Vec<String> = values.iter().filter(|v| v.len() >= 8).cloned().collect();
+        let long: Vec<String> = values.iter().filter(|v| contained(v)).cloned().collect();
         Values {
             automaton: AhoCorasick::new(&long).ok(),
             long,
@@ -42,6 +45,12 @@ impl Values {
         }
         best.map(str::to_owned)
     }
+}
+
+/// Whether an argument containing `value` counts, not only one equal to it: a value long enough
+/// not to turn up by chance, or one a shell would read as code.
+fn contained(value: &str) -> bool {
+    value.len() >= 8 || !edx_matrix_model::names::shell_metacharacters(value).is_empty()
 }
 
 /// The matrix values the lint looks for: origins, branches, MFE paths, translation commands
@@ -78,7 +87,7 @@ fn value_set(matrix: &Matrix) -> BTreeSet<String> {
 fn reaches(arg: &str, values: &BTreeSet<String>) -> Option<String> {
     values
         .iter()
-        .find(|v| arg == v.as_str() || (v.len() >= 8 && arg.contains(v.as_str())))
+        .find(|v| arg == v.as_str() || (contained(v) && arg.contains(v.as_str())))
         .cloned()
 }
 
@@ -195,6 +204,13 @@ mod tests {
             assert_eq!(values.reached_by(arg), reaches(arg, &set), "{arg}");
         }
         assert_eq!(values.reached_by("xabcx"), None);
+        // A short value with a shell metacharacter counts inside an argument too.
+        let short = Values::new(["$(id)".to_owned(), "main".to_owned()].into());
+        assert_eq!(
+            short.reached_by("git checkout $(id)"),
+            Some("$(id)".to_owned())
+        );
+        assert_eq!(short.reached_by("git checkout main-x"), None);
         assert_eq!(
             values.reached_by("checkout release/ulmo && curl https://ci.site000.example"),
             Some("https://ci.site000.example".to_owned())

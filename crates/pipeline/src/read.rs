@@ -151,7 +151,16 @@ struct Reader<'m> {
 
 impl Reader<'_> {
     fn identifier(&mut self, name: &str, span: Span, what: &str) {
-        if let Some(why) = identifier::problem(name) {
+        self.check_name(identifier::problem(name), name, span, what);
+    }
+
+    /// [`Reader::identifier`] for a pipeline's name: `self` is refused too.
+    fn pipeline_identifier(&mut self, name: &str, span: Span, what: &str) {
+        self.check_name(identifier::pipeline_problem(name), name, span, what);
+    }
+
+    fn check_name(&mut self, problem: Option<String>, name: &str, span: Span, what: &str) {
+        if let Some(why) = problem {
             self.toml.push(
                 Code::PipelineInvalid,
                 span,

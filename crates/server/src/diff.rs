@@ -178,17 +178,20 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
         let types = show(&name(TYPES))?;
         let text = edx_matrix_project::package_text(types.as_deref(), &version_matrix);
         let base = format!("HEAD:{path}");
-        let loaded = edx_matrix_project::Project::from_text(
+        let mut loaded = edx_matrix_project::Project::from_text(
             base.clone(),
             edx_matrix_project::SourceFormat::PythonPackage,
             text,
         );
+        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
         (base, loaded)
     } else {
         let text = show(&path)?.ok_or_else(never)?;
         let base = format!("HEAD:{path}");
         // `HEAD`'s templates, from its tree.
-        let loaded = project_at(&repo, &head, "HEAD", &path, base.clone(), text);
+        let mut loaded = project_at(&repo, &head, "HEAD", &path, base.clone(), text);
+        // Redacted as the served matrix is, before its pipelines render: both sides alike.
+        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
         (base, loaded)
     };
     // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
@@ -321,11 +324,13 @@ impl Store {
         let name = format!("{short}:{}", self.file());
         // The revision's templates: the example's are embedded, a file's come from the
         // revision's tree.
-        let loaded = match self {
+        let mut loaded = match self {
             Store::Example(_) => load_text(Path::new(self.file()), name.clone(), text)
                 .with_templates(&edx_matrix_project::Embedded),
             Store::Git { repo, path } => project_at(repo, &hash, short, path, name.clone(), text),
         };
+        // A revision is served like the matrix itself: no credential in any URL it shows.
+        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
         if loaded.has_errors() {
             return Err(Unavailable::none(format!(
                 "diff is unavailable: `{name}` has errors ({})",

@@ -358,15 +358,9 @@ fn apply(
     let check = mode == Mode::Fmt { check: true };
     let mut written = false;
     if let (true, Some(path)) = (changed, write_to) {
-        // Another program (an editor) may have written the file without taking the lock.
-        let now = edx_matrix_fsio::read_text(path)?;
-        if now != raw {
-            return Err(CommandError::io(format!(
-                "`{name}` changed while it was being edited; nothing was written"
-            ))
-            .with_hint("run the command again"));
-        }
-        edit_file::replace(path, &form.restore(&outcome.text))?;
+        // Another program (an editor) may have written the file without taking the lock: the
+        // writer compares it with what was read just before its rename.
+        edit_file::replace_unchanged(path, &raw, &form.restore(&outcome.text))?;
         written = true;
     }
     match options.format {
@@ -440,6 +434,16 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 /// Turns an edit error into the command's error and exit code.
 fn edit_error(e: EditError, name: &str) -> CommandError {
     match e {
+        EditError::Unknown {
+            what: "release",
+            ref name,
+            ..
+        } => {
+            let hint = format!(
+                "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
+            );
+            CommandError::usage(e.to_string()).with_hint(hint)
+        }
         EditError::Unknown { .. } | EditError::InvalidValue { .. } => {
             CommandError::usage(e.to_string())
         }

@@ -50,7 +50,6 @@ pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult 
         out.print(&text)?;
         return Ok(ExitCode::SUCCESS);
     };
-    fs_err::create_dir_all(dir)?;
     let files = package.files();
     for (name, _) in &files {
         let path = dir.join(name);
@@ -61,9 +60,12 @@ pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult 
             );
         }
     }
-    for (name, contents) in &files {
-        matrix_file::write_new(&dir.join(name), contents, true)?;
-    }
+    // All or nothing: a failure while writing leaves no file.
+    let staged: Vec<(std::path::PathBuf, Vec<u8>)> = files
+        .iter()
+        .map(|(name, contents)| (std::path::PathBuf::from(name), contents.as_bytes().to_vec()))
+        .collect();
+    edx_matrix_fsio::create_all(dir, &staged, edx_matrix_fsio::Mode::Public, true)?;
     let written: Vec<String> = files
         .iter()
         .map(|(name, _)| format!("`{}`", dir.join(name).display()))

@@ -219,19 +219,16 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
     };
     let mut files = Vec::with_capacity(pipelines.len());
     for generated in pipelines {
-        let path = dir.join(format!("{}.{extension}", generated.info.name));
-        if !args.output.force && path.exists() {
-            return Err(
-                CommandError::io(format!("`{}` already exists", path.display()))
-                    .with_hint("pass `--force` to replace it"),
-            );
-        }
-        files.push((path, text_of(generated, args.output.format)?));
+        let name = PathBuf::from(format!("{}.{extension}", generated.info.name));
+        files.push((name, text_of(generated, args.output.format)?.into_bytes()));
     }
-    fs_err::create_dir_all(dir)?;
-    for (path, text) in &files {
-        matrix_file::write_new(path, text, true)?;
-    }
+    // All or nothing: a failure while writing leaves no file.
+    edx_matrix_fsio::create_all(
+        dir,
+        &files,
+        edx_matrix_fsio::Mode::Public,
+        args.output.force,
+    )?;
     eprintln!("wrote {} pipelines to `{}`", files.len(), dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -255,7 +255,7 @@ fn bad_names_and_values_are_usage_errors() {
     let out = refused(
         &env,
         &["upgrade", "pro", "--stage", "CI", "--to", "mastr"],
-        1,
+        2,
     );
     assert!(out.contains("did you mean `master`?"), "{out}");
     assert!(out.contains("edx-matrix release add mastr"), "{out}");

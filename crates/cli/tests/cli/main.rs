@@ -9,6 +9,8 @@ mod diff;
 mod edits;
 mod git;
 mod hardening;
+mod hardening_git;
+mod hardening_inputs;
 mod history;
 mod history_charts;
 mod interop;

@@ -11,7 +11,7 @@
 
 use super::{CommitRef, History, Revision, epoch_seconds, history_of_revisions};
 use crate::GitError;
-use crate::command::{self, RunError};
+use crate::command;
 use edx_matrix_config::example::TEXT;
 use std::path::Path;
 
@@ -349,16 +349,10 @@ pub fn write_repository(dir: &Path) -> Result<(), GitError> {
 fn git(dir: &Path, args: &[&str], input: Option<Vec<u8>>) -> Result<(), GitError> {
     let cmd = command::git_command(Path::new("git"), Some(dir));
     let output = match input {
-        Some(input) => command::run_with_input(cmd, args, input),
+        Some(input) => command::run_with_input(cmd, args, input, command::MAX_OUTPUT_BYTES),
         None => command::run(cmd, args, None),
     }
-    .map_err(|err| match err {
-        RunError::Spawn(err) => GitError::Spawn(err),
-        RunError::Timeout => GitError::Failed {
-            command: args.join(" "),
-            reason: "timed out".to_owned(),
-        },
-    })?;
+    .map_err(|err| GitError::of_run(&args.join(" "), err))?;
     if output.status.success() {
         Ok(())
     } else {

@@ -80,4 +80,31 @@ pub enum GitError {
     /// The `git` program could not be started.
     #[error("cannot run `git`")]
     Spawn(#[source] io::Error),
+    /// A file (or git's output) is larger than edx-matrix reads (the 32 MiB input limit of
+    /// every file, `edx_matrix_fsio::MAX_INPUT_BYTES`, applies to git blobs too).
+    #[error("{what} is larger than the {} MiB edx-matrix reads", limit / (1024 * 1024))]
+    TooLarge {
+        /// What was too large: `` `PATH` at `REV` `` or the output of a git command.
+        what: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+impl GitError {
+    /// The error of a `git COMMAND` run that produced no output.
+    pub(crate) fn of_run(command: &str, err: crate::command::RunError) -> Self {
+        use crate::command::RunError;
+        match err {
+            RunError::Spawn(err) => GitError::Spawn(err),
+            RunError::Timeout => GitError::Failed {
+                command: command.to_owned(),
+                reason: "timed out".to_owned(),
+            },
+            RunError::TooLarge(limit) => GitError::TooLarge {
+                what: format!("the output of `git {command}`"),
+                limit,
+            },
+        }
+    }
 }

@@ -10,6 +10,7 @@
 
 mod build;
 mod deployments;
+mod depth;
 mod eval;
 mod expr;
 mod interpret;
@@ -99,10 +100,30 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
-/// Parses a file, reporting a syntax error at its place.
+/// Parses a file, reporting a syntax error at its place, and a tree nested deeper than the
+/// importer reads ([`depth::MAX_DEPTH`]) at the first place it goes past it.
 fn parse(text: &str, sink: &mut Sink) -> Option<ruff_python_ast::ModModule> {
     match ruff_python_parser::parse_module(text) {
-        Ok(parsed) => Some(parsed.into_syntax()),
+        Ok(parsed) => {
+            let module = parsed.into_syntax();
+            let depth = depth::measure(&module);
+            let Some(at) = depth.too_deep else {
+                return Some(module);
+            };
+            sink.push(
+                Code::PythonUnreadable,
+                at.start().to_usize()..at.end().to_usize(),
+                format!(
+                    "Python nested {} levels deep: the importer reads at most {} (a shorter \
+                     expression, or a value split into named constants)",
+                    depth.max,
+                    depth::MAX_DEPTH
+                ),
+                "too deep from here",
+            );
+            depth::drop_deep(module, depth.max);
+            None
+        }
         Err(e) => {
             let at = e.location.start().to_usize()..e.location.end().to_usize();
             sink.push(

@@ -5,8 +5,14 @@
 //! (`git clone {{ NOTES_REPOSITORY }} --branch {{ NOTES_REPOSITORY_VERSION }}` in tutor-notes and
 //! tutor-xqueue) or into Dockerfile `ARG NAME=value` and `ADD repository#ref` lines. A git branch
 //! such as `master;touch${IFS}pwned` is valid for git; it is refused here.
+//!
+//! The stage's `TUTOR_*` vars reach Tutor too, so their string values get the same refusal
+//! ([`var_refusals`]), as do vars setting what Tutor treats specially (`PLUGINS`: which plugins
+//! run) and vars setting what the export derives from the matrix (a var applied after, so over,
+//! `NOTES_REPOSITORY_VERSION` would bypass the branch's refusal) — issue 22.
 
 use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
+use edx_matrix_model::vars::VarValue;
 use edx_matrix_model::{Matrix, Row, Subject};
 
 /// A value the export refuses, with where it was written.
@@ -171,6 +177,73 @@ pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]
             if let Some(subject) = entry_field(EntryField::Translation(i)) {
                 push(subject, command, false);
             }
+        }
+    }
+    out
+}
+
+/// Tutor settings no `TUTOR_*` var may set: the plugin machinery (which plugins are enabled and
+/// where they are loaded from), and the version check the plugin makes itself.
+pub const RESERVED_SETTINGS: &[&str] = &["PLUGINS", "PLUGINS_ROOT", "PLUGIN_INDEXES"];
+
+/// Returns a refusal for each `TUTOR_*` var of (`deployment`, `stage`) that Tutor must not get:
+/// a string value with a character [`refusals`] refuses in branches, a [`RESERVED_SETTINGS`]
+/// name, or a setting in `derived` (the settings the export sets from the matrix). Each is
+/// located at the stage when the stage sets the var, else at the deployment.
+pub fn var_refusals(
+    matrix: &Matrix,
+    deployment: &str,
+    stage: &str,
+    derived: &[&str],
+) -> Vec<Refusal> {
+    let Some(index) = matrix
+        .deployments
+        .iter()
+        .position(|d| d.name.as_str() == deployment)
+    else {
+        return Vec::new();
+    };
+    let d = &matrix.deployments[index];
+    let pin = d.stages.iter().position(|p| p.stage.as_str() == stage);
+    let mut out = Vec::new();
+    let vars = edx_matrix_model::vars::of_stage(matrix, deployment, stage);
+    for (name, value) in vars.iter() {
+        let Some(setting) = name.strip_prefix(super::vars::PREFIX) else {
+            continue;
+        };
+        let subject = match pin {
+            Some(s) if d.stages[s].vars.get(name).is_some() => Subject::Stage {
+                deployment: index,
+                index: s,
+                release: false,
+            },
+            _ => Subject::Deployment { index },
+        };
+        let shown = match value {
+            VarValue::String(text) => text.clone(),
+            other => super::vars::python_literal(other),
+        };
+        let problem = if RESERVED_SETTINGS.contains(&setting) {
+            Some(format!(
+                "var `{name}` would set Tutor's `{setting}`, which decides what code Tutor runs; \
+                 enable plugins with `tutor plugins enable`"
+            ))
+        } else if derived.contains(&setting) {
+            Some(format!(
+                "var `{name}` would replace `{setting}`, which the export sets from the matrix \
+                 (and checks); change the matrix instead"
+            ))
+        } else if let VarValue::String(text) = value {
+            problem_in(text, true).map(|p| format!("var `{name}` {p}"))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            out.push(Refusal {
+                subject,
+                value: shown,
+                problem,
+            });
         }
     }
     out

@@ -102,11 +102,13 @@ pub fn export(
     release: &str,
     rows: &[Row<'_>],
 ) -> Result<TutorExport, Vec<Refusal>> {
-    let refused = hostile::refusals(matrix, deployment, stage, rows);
+    let mut refused = hostile::refusals(matrix, deployment, stage, rows);
+    let mut plan = mapping::plan(matrix, matrix.release(release), rows);
+    let derived: Vec<&str> = plan.overrides.iter().map(|(n, _)| n.as_str()).collect();
+    refused.extend(hostile::var_refusals(matrix, deployment, stage, &derived));
     if !refused.is_empty() {
         return Err(refused);
     }
-    let mut plan = mapping::plan(matrix, matrix.release(release), rows);
     let (settings, warnings) = vars::settings(matrix, deployment, stage);
     plan.settings = settings;
     plan.warnings.extend(warnings);

@@ -26,7 +26,7 @@ impl Reader<'_> {
                 .and_then(|v| r.toml.string(v, &format!("`{key}` of {what}"), &span))
         };
         if let Some((name, nspan)) = get("name", self) {
-            self.identifier(&name, nspan, "the meta pipeline name");
+            self.pipeline_identifier(&name, nspan, "the meta pipeline name");
             meta.name = name;
         }
         if let Some((uri, uspan)) = get("uri", self) {

@@ -19,7 +19,25 @@ impl Reader<'_> {
         let mut names: Vec<String> = settings.families.iter().map(|f| f.name.clone()).collect();
         for app in &self.matrix.applications {
             if !grouped.contains(&app.name.as_str()) {
-                names.push(identifier::part(app.name.as_str()));
+                let name = identifier::part(app.name.as_str());
+                if let Some(why) = identifier::pipeline_problem(&name) {
+                    self.toml
+                        .push(
+                            Code::PipelineInvalid,
+                            at.clone(),
+                            format!(
+                                "application `{}` would get the pipeline `{name}`: {why}",
+                                app.name
+                            ),
+                            "the pipelines of this section",
+                        )
+                        .help
+                        .push(format!(
+                            "rename the application, or put `{}` in a family",
+                            app.name
+                        ));
+                }
+                names.push(name);
             }
         }
         let families_span = table.get("families").and_then(|i| i.as_table_like());

@@ -76,7 +76,7 @@ impl Reader<'_> {
         let mut member_of: HashMap<String, (String, Span)> = HashMap::new();
         for (name, item) in table.iter() {
             let span = key_span(table, name, at);
-            self.identifier(name, span.clone(), "the family name");
+            self.pipeline_identifier(name, span.clone(), "the family name");
             let what = format!("family `{name}`");
             let Some(apps) =
                 self.toml

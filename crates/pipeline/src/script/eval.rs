@@ -265,7 +265,7 @@ fn outputs(value: Value) -> Result<Vec<TemplateOutput>, String> {
             Some(Value::String(s)) => s,
             _ => return Err(format!("item {i} has no `name` string")),
         };
-        if let Some(problem) = identifier::problem(&name) {
+        if let Some(problem) = identifier::pipeline_problem(&name) {
             return Err(format!(
                 "pipeline `{name}` (item {i}): the name is not a Concourse identifier: {problem}"
             ));

@@ -9,6 +9,9 @@ use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use edx_matrix_chart::Options;
+// A skipped revision's reason may quote its text: escaped and clipped like every value a page
+// quotes (so are subjects, by `CommitRef::shown_subject`).
+use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_git::history::{CommitRef, format_duration};
 use maud::{Markup, PreEscaped, html};
 use std::sync::Arc;
@@ -128,7 +131,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                                 td { @match &change.release { Some(r) => (r), None => em { "(removed)" } } }
                                 td { time datetime=(change.commit.date) { (change.commit.day()) } }
                                 td { code title=(change.commit.hash) { (change.commit.short_hash) } }
-                                td class="subject" { (change.commit.subject) }
+                                td class="subject" { (change.commit.shown_subject()) }
                             }
                         }
                     }
@@ -169,7 +172,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                     @for s in &history.skipped {
                         li {
                             (s.commit.day()) " " code title=(s.commit.hash) { (s.commit.short_hash) } " "
-                            span class="subject" { (s.commit.subject) } ": " (s.reason)
+                            span class="subject" { (s.commit.shown_subject()) } ": " (safe_lines(&s.reason))
                         }
                     }
                 }

@@ -84,24 +84,22 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
             (target, e)
         })
         .collect();
-    if !request.force {
-        for (target, export) in &targets {
-            for file in [export.plugin_file.as_str(), "README.md"] {
-                let path = target.join(file);
-                if path.exists() {
-                    return Err(
-                        CommandError::io(format!("`{}` already exists", path.display()))
-                            .with_hint("pass `--force` to replace it"),
-                    );
-                }
-            }
-        }
-    }
+    // Every stage's files at once, all or nothing: a failure while writing leaves no file.
+    let mut files = Vec::new();
     for (target, export) in &targets {
-        fs_err::create_dir_all(target)?;
+        let relative = target.strip_prefix(dir).unwrap_or(Path::new(""));
+        files.push((
+            relative.join(&export.plugin_file),
+            export.plugin_py.clone().into_bytes(),
+        ));
+        files.push((
+            relative.join("README.md"),
+            export.readme.clone().into_bytes(),
+        ));
+    }
+    edx_matrix_fsio::create_all(dir, &files, edx_matrix_fsio::Mode::Public, request.force)?;
+    for (target, export) in &targets {
         let plugin = target.join(&export.plugin_file);
-        matrix_file::write_new(&plugin, &export.plugin_py, true)?;
-        matrix_file::write_new(&target.join("README.md"), &export.readme, true)?;
         notes(export);
         eprintln!(
             "wrote `{}` and README.md: tutor plugins install {} && tutor plugins enable {} && tutor config save",
