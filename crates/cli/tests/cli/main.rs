@@ -5,6 +5,7 @@ mod harness;
 
 mod arguments;
 mod basics;
+mod completion;
 mod diff;
 mod edits;
 mod git;
@@ -12,6 +13,7 @@ mod hardening;
 mod history;
 mod history_charts;
 mod interop;
+mod man_pages;
 mod matrix_history;
 mod pipeline_templates;
 mod pipelines;
