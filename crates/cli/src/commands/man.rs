@@ -8,6 +8,7 @@ use crate::output::Output;
 use clap::CommandFactory;
 use edx_matrix_model::calendar::civil_from_days;
 use edx_matrix_model::suggest::did_you_mean;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -103,18 +104,54 @@ fn collect(
     Ok(())
 }
 
-/// Fixes what clap_mangen writes that `mandoc -Tlint` warns about: a blank line between two
-/// `.br` (a paragraph break spelled as line breaks) becomes `.sp`, and no line ends in
-/// whitespace.
+/// Fixes what clap_mangen writes that `mandoc -Tlint` reports: a blank line between two `.br`
+/// (a paragraph break spelled as line breaks; a warning) becomes `.sp`; no line ends in
+/// whitespace and no text line is longer than 80 bytes (style). Text lines are filled, so
+/// breaking them at spaces changes nothing on the rendered page. Characters beyond ASCII are
+/// written as `\[uXXXX]`, which every roff reads whatever the locale (and mandoc counts them so).
 fn tidy(roff: &str) -> String {
-    let joined = roff.replace(".br\n\n.br\n", ".sp\n");
+    let mut joined = String::with_capacity(roff.len());
+    for c in roff.replace(".br\n\n.br\n", ".sp\n").chars() {
+        if c.is_ascii() {
+            joined.push(c);
+        } else {
+            let _ = write!(joined, "\\[u{:04X}]", c as u32);
+        }
+    }
     let mut out = String::with_capacity(joined.len());
     for line in joined.lines() {
-        out.push_str(line.trim_end());
+        let line = line.trim_end();
+        // Requests, and lines starting with a space (a break in roff), stay as they are.
+        if line.starts_with(['.', '\'', ' ', '\t']) || line.len() <= MAX_LINE {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let mut current = String::new();
+        for word in line.split(' ') {
+            if !current.is_empty() && current.len() + 1 + word.len() > MAX_LINE {
+                out.push_str(&current);
+                out.push('\n');
+                current.clear();
+            }
+            if current.is_empty() {
+                // A line starting with `.` or `'` would be a request: `\&` keeps it text.
+                if word.starts_with(['.', '\'']) {
+                    current.push_str("\\&");
+                }
+            } else {
+                current.push(' ');
+            }
+            current.push_str(word);
+        }
+        out.push_str(&current);
         out.push('\n');
     }
     out
 }
+
+/// The longest text line `mandoc -Tlint` accepts without a style note.
+const MAX_LINE: usize = 80;
 
 /// The date of the pages: `SOURCE_DATE_EPOCH` when set (reproducible builds), else today
 /// (UTC), as `YYYY-MM-DD`.
@@ -165,5 +202,28 @@ mod tests {
     #[test]
     fn tidy_turns_blank_lines_between_breaks_into_sp() {
         assert_eq!(tidy("a \n.br\n\n.br\nb"), "a\n.sp\nb\n");
+    }
+
+    #[test]
+    fn tidy_spells_non_ascii_as_unicode_escapes() {
+        assert_eq!(
+            tidy("fish, …) · é"),
+            "fish, \\[u2026]) \\[u00B7] \\[u00E9]\n"
+        );
+    }
+
+    #[test]
+    fn tidy_breaks_long_text_lines_at_spaces_keeping_words_text() {
+        let long = format!("{} .dot 'quote", "word ".repeat(16).trim_end());
+        let tidied = tidy(&long);
+        for line in tidied.lines() {
+            assert!(line.len() <= MAX_LINE, "{line}");
+        }
+        assert_eq!(
+            tidied,
+            format!("{}\n\\&.dot 'quote\n", "word ".repeat(16).trim_end())
+        );
+        let request = format!(".TP {}", "x ".repeat(50));
+        assert_eq!(tidy(&request), format!("{}\n", request.trim_end()));
     }
 }
