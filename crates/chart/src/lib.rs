@@ -89,17 +89,13 @@ pub(crate) fn open_svg(out: &mut String, width: f64, height: f64, id: &str, titl
         "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{id}\" role=\"img\" \
          viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" \
          font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\" font-size=\"{FONT}\" \
-         aria-labelledby=\"{id}-title\">\n<title id=\"{id}-title\">{}</title>\n\
+         fill=\"#1a1a1a\" aria-labelledby=\"{id}-title\">\n<title id=\"{id}-title\">{}</title>\n\
          <rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n",
         escape(title)
     );
-    // One rule per release colour and for the band outline, rather than attributes on every
-    // band: a long history has thousands.
-    out.push_str("<style>text{fill:#1a1a1a}.band rect{stroke:#4d4d4d;stroke-width:0.75px}");
-    for (slot, colour) in PALETTE.iter().enumerate() {
-        let _ = write!(out, ".c{slot}{{fill:{colour}}}");
-    }
-    out.push_str("</style>\n");
+    // Colours are presentation attributes, never a `<style>` element: the dashboard inlines
+    // this SVG under `Content-Security-Policy: style-src 'self'`, which blocks inline style
+    // sheets (the bands were black) but not attributes. Text inherits the root's `fill`.
 }
 
 /// Formats a coordinate with one decimal, without a trailing `.0`.

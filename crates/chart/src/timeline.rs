@@ -15,6 +15,8 @@ const LEGEND_HEIGHT: f64 = 30.0;
 const AXIS_HEIGHT: f64 = 28.0;
 /// The narrowest a band is drawn, so a revert or a move that lasted hours stays visible.
 pub const MIN_BAND_WIDTH: f64 = 4.0;
+/// The outline of every band, as presentation attributes.
+const BAND_OUTLINE: &str = "stroke=\"#4d4d4d\" stroke-width=\"0.75\"";
 
 /// The lanes in promotion order: deployments in order of first appearance, each one's stages
 /// in the order of [`History::stages`].
@@ -215,7 +217,7 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
             let _ = write!(
                 out,
                 "<g class=\"band{}\" data-release=\"{}\" data-commit=\"{}\"><title>{}</title>\
-                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" class=\"c{}\"/>",
+                 <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" {BAND_OUTLINE}/>",
                 if next.is_none() { " current" } else { "" },
                 escape(release),
                 escape(&change.commit.hash),
@@ -224,7 +226,7 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
                 px(y + 1.0),
                 px(w),
                 px(LANE_HEIGHT - 2.0),
-                slot(release),
+                release_colour(slot(release)),
             );
             if w >= release.chars().count() as f64 * CHAR_WIDTH + 8.0 {
                 let _ = write!(

@@ -8,9 +8,9 @@ use crate::commands::edit::{
 use crate::commands::{
     check::CheckArgs, completions::CompletionsArgs, diff::DiffArgs, discover::DiscoverArgs,
     expand::ExpandArgs, export::ExportArgs, history::HistoryArgs, import::ImportCommand,
-    init::InitArgs, jwt_keygen::JwtKeygenArgs, logs::LogsArgs, pipeline::PipelineCommand,
-    query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs, schema::SchemaArgs,
-    serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
+    init::InitArgs, jwt_keygen::JwtKeygenArgs, logs::LogsArgs, man::ManArgs,
+    pipeline::PipelineCommand, query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs,
+    schema::SchemaArgs, serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -120,8 +120,8 @@ pub enum Command {
     JwtKeygen(JwtKeygenArgs),
     /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
     Logs(LogsArgs),
-    /// Print a shell completion script
+    /// Print the script that makes a shell complete edx-matrix (bash, zsh, fish, …)
     Completions(CompletionsArgs),
-    /// Print the manual page (roff)
-    Man,
+    /// Print a command's manual page (roff), or write every page with `-o DIR`
+    Man(ManArgs),
 }

@@ -3,6 +3,7 @@
 mod args;
 mod cli;
 mod commands;
+mod complete;
 mod edit_file;
 mod error;
 mod format;
@@ -16,6 +17,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A completion request from a shell's script answers and exits here, before any output.
+    complete::complete_if_asked();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

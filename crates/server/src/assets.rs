@@ -10,11 +10,16 @@ pub const STYLE_CSS: &str = include_str!("../static/style.css");
 /// The progressive enhancement: reloads the page when the matrix changes.
 pub const LIVE_JS: &str = include_str!("../static/live.js");
 
+/// The page icon: four grid cells in the first release colours. Linked from every page, so
+/// the browser does not ask for `/favicon.ico` (a 404, an error in its console).
+pub const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
+
 /// Returns the asset called `name` with its content type.
 pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
     match name {
         "style.css" => Some((STYLE_CSS, "text/css; charset=utf-8")),
         "live.js" => Some((LIVE_JS, "text/javascript; charset=utf-8")),
+        "favicon.svg" => Some((FAVICON_SVG, "image/svg+xml")),
         _ => None,
     }
 }

@@ -66,6 +66,7 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · edx-matrix" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
                 script src="/static/live.js" defer {}
             }
             body {
@@ -214,6 +215,7 @@ pub fn not_found_page(path: &str) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { "Not found · edx-matrix" }
                 link rel="stylesheet" href="/static/style.css";
+                link rel="icon" href="/static/favicon.svg" type="image/svg+xml";
             }
             body {
                 main id="main" {

@@ -40,6 +40,12 @@ fn check_document(svg: &str) -> roxmltree::Document<'_> {
         view_box[2]
     );
     assert_eq!(root.attribute("font-size"), Some("12"));
+    // The dashboard's policy (`style-src 'self'`) blocks an inline style sheet: colours must be
+    // attributes.
+    assert!(
+        !doc.descendants().any(|n| n.has_tag_name("style")),
+        "no <style> element"
+    );
     doc
 }
 
@@ -94,6 +100,21 @@ fn example_timeline() {
                 .unwrap()
                 .ends_with(&format!("head={commit}"))
         );
+    }
+    // Each band's own fill is its release's grid colour (the example's `[releases]` order:
+    // teak, ulmo, verawood, master, then sumac, which only older revisions define).
+    let colours = [
+        ("teak", "#cfe6ff"),
+        ("ulmo", "#d3f2c6"),
+        ("verawood", "#ffe1b0"),
+        ("master", "#ead8ff"),
+        ("sumac", "#ffd5d5"),
+    ];
+    for band in &bands {
+        let release = band.attribute("data-release").unwrap();
+        let rect = band.children().find(|c| c.has_tag_name("rect")).unwrap();
+        let expected = colours.iter().find(|(r, _)| *r == release).unwrap().1;
+        assert_eq!(rect.attribute("fill"), Some(expected), "{release}");
     }
     // The revert: verawood in campus QA for two days, still drawn, and its link compares the
     // revision before it.

@@ -1,10 +1,8 @@
-//! `edx-matrix completions` and `edx-matrix man`: generated from the clap definition, so they
-//! always match the binary.
+//! `edx-matrix completions SHELL`: the script a shell sources to complete `edx-matrix` (see
+//! [`crate::complete`]).
 
-use crate::cli::Cli;
 use crate::error::CmdResult;
 use crate::output::Output;
-use clap::CommandFactory;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
@@ -15,16 +13,7 @@ pub struct CompletionsArgs {
 }
 
 pub fn completions(out: &Output, args: &CompletionsArgs) -> CmdResult {
-    let mut command = Cli::command();
-    let mut buffer = Vec::new();
-    clap_complete::generate(args.shell, &mut command, "edx-matrix", &mut buffer);
-    out.print(&String::from_utf8_lossy(&buffer))?;
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn man(out: &Output) -> CmdResult {
-    let mut buffer = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buffer)?;
+    let buffer = crate::complete::registration(args.shell)?;
     out.print(&String::from_utf8_lossy(&buffer))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ pub mod import;
 pub mod init;
 pub mod jwt_keygen;
 pub mod logs;
+pub mod man;
 pub mod pipeline;
 pub mod query;
 pub mod resolve;
@@ -44,7 +45,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Logs(args) => logs::run(global, &out, &args),
         Command::Schema(args) => schema::run(&out, &args),
         Command::Completions(args) => completions::completions(&out, &args),
-        Command::Man => completions::man(&out),
+        Command::Man(args) => man::run(&out, &args),
         Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
         Command::Discover(args) => discover::run(global, &out, &args),
         Command::Diff(args) => diff::run(global, &out, &args),

@@ -1,4 +1,5 @@
-//! `import python`, `export model-json|tutor|github-actions|env`, `schema`, `completions`, `man`.
+//! `import python`, `export model-json|tutor|github-actions|env`, `schema` (`completions`
+//! and `man` have completion.rs and man_pages.rs).
 
 use crate::harness::{Env, fixture, fixtures};
 use edx_matrix_test_support::rows::project_rows;
@@ -300,32 +301,6 @@ fn schema_is_json_schema_and_can_be_written() {
     assert_eq!(schema["additionalProperties"], false);
     env.run(&["schema", "-o", "edx-matrix.schema.json"]).code(0);
     assert_eq!(env.read("edx-matrix.schema.json"), run.stdout);
-}
-
-#[test]
-fn completions_and_man_page() {
-    let env = Env::new();
-    for shell in ["bash", "zsh", "fish"] {
-        let run = env.run(&["completions", shell]);
-        let script = run.ok();
-        for word in ["import", "export", "github-actions", "completions"] {
-            assert!(script.contains(word), "{shell}: {word}");
-        }
-    }
-    env.write("completion.bash", &env.run(&["completions", "bash"]).stdout);
-    let status = Command::new("bash")
-        .arg("-n")
-        .arg(env.path("completion.bash"))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let man = env.run(&["man"]);
-    let page = man.ok();
-    assert!(page.starts_with(".ie") || page.contains(".TH"), "{page}");
-    for word in ["edx\\-matrix", "import", "export", "schema"] {
-        assert!(page.contains(word), "{word}");
-    }
-    env.run(&["completions", "tcsh"]).code(2);
 }
 
 #[test]

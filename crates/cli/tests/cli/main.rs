@@ -5,6 +5,7 @@ mod harness;
 
 mod arguments;
 mod basics;
+mod completion;
 mod diff;
 mod edits;
 mod git;
@@ -14,6 +15,7 @@ mod hardening_inputs;
 mod history;
 mod history_charts;
 mod interop;
+mod man_pages;
 mod matrix_history;
 mod pipeline_templates;
 mod pipelines;

@@ -1,6 +1,10 @@
 //! The dashboard in a real browser: Debian's Chromium, headless, driven through chromedriver.
-//! Loads the example's grid, clicks a cell, checks the components shown, and saves
-//! screenshots under `target/test-screenshots/`.
+//! Loads the example's grid, clicks a cell, checks the components shown; opens every page and
+//! reads the browser's console (chromedriver's log endpoint) for errors and Content Security
+//! Policy violations; checks the colours Chromium actually paints the timeline's bands; saves
+//! screenshots under `target/test-screenshots/`, and the charts of docs/server.md into
+//! `$EDX_MATRIX_SCREENSHOTS` when it is set (`EDX_MATRIX_SCREENSHOTS=docs`, relative to the
+//! workspace root).
 
 use crate::support::start_example;
 use edx_matrix_test_support::{find_program, require};
@@ -27,6 +31,55 @@ async fn save(client: &fantoccini::Client, name: &str) {
     let path = screenshot_dir().join(name);
     std::fs::write(&path, png).unwrap();
     println!("screenshot: {}", path.display());
+}
+
+/// Chromedriver's log endpoint (`POST /session/ID/se/log`, type `browser`): the console
+/// entries since the last read, CSP violations among them (Chromium logs each as `SEVERE`).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// The console entries logged since the last call, as `LEVEL message` lines.
+async fn console(client: &fantoccini::Client) -> Vec<String> {
+    let entries = client.issue_cmd(BrowserLog).await.unwrap();
+    (entries.as_array().unwrap().iter())
+        .map(|e| format!("{} {}", e["level"].as_str().unwrap(), e["message"]))
+        .collect()
+}
+
+/// The entries of `console` that are errors or policy violations (anything above INFO, or a
+/// message naming the Content Security Policy whatever its level).
+fn problems(console: &[String]) -> Vec<&String> {
+    (console.iter())
+        .filter(|line| {
+            !(line.starts_with("INFO ") || line.starts_with("DEBUG "))
+                || line.contains("Content Security Policy")
+        })
+        .collect()
+}
+
+/// Where the documentation's screenshots go: `$EDX_MATRIX_SCREENSHOTS` (a relative path from
+/// the workspace root), when set.
+fn docs_screenshot_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("EDX_MATRIX_SCREENSHOTS").filter(|d| !d.is_empty())?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    Some(root.join(dir))
 }
 
 /// A Chromium session through chromedriver, with what must live as long as it.
@@ -86,6 +139,8 @@ async fn browser(test: &str) -> Option<Browser> {
     }
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".to_owned(), json!("chrome"));
+    // Keep the console, so a test can read errors and CSP violations.
+    caps.insert("goog:loggingPrefs".to_owned(), json!({ "browser": "ALL" }));
     caps.insert("goog:chromeOptions".to_owned(), chrome);
     let client = ClientBuilder::new(HttpConnector::new())
         .capabilities(caps)
@@ -330,5 +385,136 @@ async fn history_timeline_links_bands_to_their_diff() {
         ]
     );
     save(&client, "history-band-diff.png").await;
+    client.close().await.unwrap();
+}
+
+/// Every page of the example, opened in Chromium: nothing in the console above INFO, in
+/// particular no Content Security Policy violation (the page's own `style-src 'self'` once
+/// blocked the timeline's inline `<style>`), and the served style sheet applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_loads_without_console_errors_or_policy_violations() {
+    let test = "every_page_loads_without_console_errors_or_policy_violations";
+    let Some(browser) = browser(test).await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let server = start_example().await;
+    let revisions = edx_matrix_git::history::example::revisions();
+    let (base, head) = (&revisions[6].commit.hash, &revisions[7].commit.hash);
+    let pages = [
+        "/".to_owned(),
+        "/d/pro/QA".to_owned(),
+        "/r/ulmo".to_owned(),
+        "/history".to_owned(),
+        "/history?deployment=pro&since=2025-05-01".to_owned(),
+        // Plain `/diff` compares with git's HEAD: the example has no repository (a 404).
+        format!("/diff?base={base}&head={head}"),
+    ];
+    // Chromium asks for /favicon.ico on its own; read (and judge) what that logs too.
+    for page in &pages {
+        client.goto(&server.url(page)).await.unwrap();
+        let status: serde_json::Value = client
+            .execute("return document.readyState;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(status, json!("complete"), "{page}");
+        // The served style sheet is applied: the page font is not the browser's default serif.
+        let font: serde_json::Value = client
+            .execute("return getComputedStyle(document.body).fontFamily;", vec![])
+            .await
+            .unwrap();
+        assert!(
+            font.as_str().unwrap().contains("sans-serif"),
+            "{page}: {font}"
+        );
+        // Give late errors (images, scripts run after load) a moment to reach the log.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let console = console(&client).await;
+        assert_eq!(
+            problems(&console),
+            Vec::<&String>::new(),
+            "{page}: the browser's console"
+        );
+    }
+    client.close().await.unwrap();
+}
+
+/// `/history` as Chromium paints it: the computed fill of a band of each release is that
+/// release's palette colour (the grid's `.rel-N`), not black; the charts are saved for the
+/// documentation when `EDX_MATRIX_SCREENSHOTS` is set.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_bands_are_painted_in_their_release_colours() {
+    let Some(browser) = browser("history_bands_are_painted_in_their_release_colours").await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let server = start_example().await;
+    // The example's `[releases]` order gives the slots (teak, ulmo, verawood, master), and
+    // sumac, which only older revisions define, comes after them; style.css's .rel-0 ….rel-4.
+    let palette = [
+        ("teak", "rgb(207, 230, 255)"),
+        ("ulmo", "rgb(211, 242, 198)"),
+        ("verawood", "rgb(255, 225, 176)"),
+        ("master", "rgb(234, 216, 255)"),
+        ("sumac", "rgb(255, 213, 213)"),
+    ];
+    // The grid paints the same releases in the same colours.
+    client.goto(&server.url("/")).await.unwrap();
+    for (release, colour) in &palette[..4] {
+        let script = format!(
+            "const cell = [...document.querySelectorAll('table.grid td.rel')]
+                .find(td => td.querySelector('.release').textContent === '{release}');
+             return cell ? getComputedStyle(cell).backgroundColor : null;"
+        );
+        let painted: serde_json::Value = client.execute(&script, vec![]).await.unwrap();
+        assert_eq!(painted, json!(colour), "the grid's cell of {release}");
+    }
+    client.set_window_size(1280, 1500).await.unwrap();
+    client.goto(&server.url("/history")).await.unwrap();
+    for (release, colour) in palette {
+        let css = format!("svg#timeline g.band[data-release='{release}'] rect");
+        let rects = client.find_all(Locator::Css(&css)).await.unwrap();
+        assert!(!rects.is_empty(), "a band of {release}");
+        for rect in rects {
+            let fill: serde_json::Value = client
+                .execute(
+                    "return getComputedStyle(arguments[0]).fill;",
+                    vec![serde_json::to_value(&rect).unwrap()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(fill, json!(colour), "the computed fill of a {release} band");
+        }
+    }
+    // The legend and the lead-time bars too.
+    let black: serde_json::Value = client
+        .execute(
+            "return [...document.querySelectorAll('svg rect')]
+                .filter(r => getComputedStyle(r).fill === 'rgb(0, 0, 0)').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        black,
+        json!(0),
+        "no rectangle of the charts is painted black"
+    );
+    assert_eq!(problems(&console(&client).await), Vec::<&String>::new());
+    let timeline = client.find(Locator::Css("svg#timeline")).await.unwrap();
+    let lead_times = client.find(Locator::Css("svg#lead-times")).await.unwrap();
+    for (element, name) in [
+        (timeline, "history-timeline.png"),
+        (lead_times, "history-lead-times.png"),
+    ] {
+        let png = element.screenshot().await.unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+        std::fs::write(screenshot_dir().join(name), &png).unwrap();
+        if let Some(dir) = docs_screenshot_dir() {
+            let path = dir.join(name);
+            std::fs::write(&path, &png).unwrap();
+            println!("documentation screenshot: {}", path.display());
+        }
+    }
     client.close().await.unwrap();
 }
