@@ -5,6 +5,7 @@
 mod pipelines;
 mod settings;
 mod support;
+mod template_bounds;
 mod templates;
 mod validator;
 mod wiring;
