@@ -31,13 +31,12 @@ pub struct Bound {
     pub ceiling: u64,
 }
 
-/// `template_steps`: ten million steps take about a second; the acme example's templates take
-/// about ten thousand.
+/// `template_steps`: the acme example's templates take between 2,000 and 5,000 steps.
 pub const STEPS: Bound = Bound {
     key: "template_steps",
     what: "steps (function calls and loop iterations)",
-    default: 10_000_000,
-    ceiling: 1_000_000_000,
+    default: 2_000_000,
+    ceiling: 100_000_000,
 };
 
 /// `template_memory_mib`: the Starlark heap of one template run.
@@ -188,7 +187,7 @@ mod tests {
     fn messages_name_the_setting_and_its_ceiling() {
         assert_eq!(
             STEPS.exceeded(1000),
-            "the template went past its bound of 1000 steps (function calls and loop iterations); raise it with `[pipelines] template_steps = N` (now 1000, at most 1000000000)"
+            "the template went past its bound of 1000 steps (function calls and loop iterations); raise it with `[pipelines] template_steps = N` (now 1000, at most 100000000)"
         );
         assert!(DEPTH.exceeded(1000).contains("at its ceiling, 1000"));
     }
