@@ -94,7 +94,11 @@ mod tests {
             head: String::new(),
             changes: edx_matrix_model::compare::compare(&Default::default(), &Default::default()),
             working_tree: false,
-            pipelines: Default::default(),
+            pipelines: edx_matrix_pipeline::impact::PipelineImpact {
+                computed: false,
+                reason: None,
+                changes: Vec::new(),
+            },
             pipeline_origins: Default::default(),
         })
     }
