@@ -1,8 +1,10 @@
 //! A matrix's pipeline templates as they were at a git revision: `diff REV` and the server's
-//! `/diff` read a revision's templates from that revision's tree (`git ls-tree`, then one
-//! `git cat-file --batch`), never from the working tree.
+//! `/diff` read a revision's templates from that revision's tree (`git ls-tree`, then `git
+//! cat-file --batch` for each file a template runs or loads, no other), never from the working
+//! tree.
 
 use crate::{GitError, LocalRepo};
+use edx_matrix_project::templates::{MAX_FILE_BYTES, too_large};
 use edx_matrix_project::{Project, TemplateTree};
 use std::path::Path;
 
@@ -37,38 +39,45 @@ impl<'r> RevisionTree<'r> {
         }
     }
 
-    fn read(&self, dir: &str) -> Result<Vec<(String, String)>, GitError> {
+    fn list(&self, dir: &str) -> Result<Vec<String>, GitError> {
         let full = self.full(dir);
         let prefix = if self.dir.is_empty() {
             String::new()
         } else {
             format!("{}/", self.dir)
         };
-        let paths: Vec<String> = self
+        Ok(self
             .repo
             .list_files(&self.rev, &full)?
             .into_iter()
             .filter(|p| p.ends_with(".star") && p.starts_with(&prefix))
-            .collect();
-        let wanted: Vec<(&str, &str)> = paths
-            .iter()
-            .map(|p| (self.rev.as_str(), p.as_str()))
-            .collect();
-        let contents = self.repo.show_files(&wanted)?;
-        let mut out = Vec::with_capacity(paths.len());
-        for (path, content) in paths.iter().zip(contents) {
-            if let Some(text) = content? {
-                out.push((path[prefix.len()..].to_owned(), text));
-            }
-        }
-        Ok(out)
+            .map(|p| p[prefix.len()..].to_owned())
+            .collect())
     }
 }
 
 impl TemplateTree for RevisionTree<'_> {
-    fn star_files(&self, dir: &str) -> Result<Vec<(String, String)>, String> {
-        self.read(dir)
+    fn star_files(&self, dir: &str) -> Result<Vec<String>, String> {
+        self.list(dir)
             .map_err(|e| format!("`{}` at `{}`: {e}", self.full(dir), self.label))
+    }
+
+    fn read(&self, file: &str) -> Result<String, String> {
+        let full = self.full(file);
+        let shown = |e: GitError| format!("`{full}` at `{}`: {e}", self.label);
+        let mut contents = self
+            .repo
+            .show_files(&[(self.rev.as_str(), full.as_str())])
+            .map_err(shown)?;
+        let text = match contents.pop() {
+            Some(content) => content.map_err(shown)?,
+            None => None,
+        };
+        let text = text.ok_or_else(|| format!("no file `{full}` at `{}`", self.label))?;
+        match text.len() as u64 {
+            n if n > MAX_FILE_BYTES => Err(too_large(n)),
+            _ => Ok(text),
+        }
     }
 
     fn display_name(&self, file: &str) -> String {

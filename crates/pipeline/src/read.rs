@@ -5,6 +5,7 @@
 //! run reports every problem (unknown keys with a suggestion, wrong types, undefined names).
 
 mod duration;
+mod limits;
 mod meta;
 mod name_clashes;
 mod resources;
@@ -34,6 +35,9 @@ const SECTION_KEYS: &[&str] = &[
     "stages",
     "meta",
     "templates",
+    limits::KEYS[0],
+    limits::KEYS[1],
+    limits::KEYS[2],
 ];
 const DEPLOY_KEYS: &[&str] = &["task"];
 
@@ -108,6 +112,7 @@ pub fn read_root(
             }
         }
     }
+    settings.template_limits = r.template_limits(table, &at);
     if let Some(item) = table.get("resource_types") {
         settings.resource_types = r.resources(item, "resource_types", &at);
     }

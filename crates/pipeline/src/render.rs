@@ -168,8 +168,13 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
             .collect();
         let values = lints::matrix_values(matrix);
         for entry in &templates.entries {
-            let outputs = match script::run_template(templates, entry, &matrix_data, &standard_data)
-            {
+            let outputs = match script::run_template(
+                templates,
+                entry,
+                &matrix_data,
+                &standard_data,
+                &settings.template_limits,
+            ) {
                 Ok(outputs) => outputs,
                 Err(e) => {
                     outcome.diagnostics.push(TemplateDiagnostic::new(

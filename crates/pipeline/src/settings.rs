@@ -37,6 +37,9 @@ pub struct Settings {
     pub meta: MetaSettings,
     /// The template patterns (`pipelines/*.star`), relative to the matrix file.
     pub templates: Vec<TemplatePattern>,
+    /// The bounds every template run stays inside (`template_steps`, `template_memory_mib`,
+    /// `template_depth`).
+    pub template_limits: crate::script::Limits,
 }
 
 /// A `[pipelines] templates` pattern and where it is written.
@@ -268,6 +271,7 @@ impl Default for Settings {
             stages: IndexMap::new(),
             meta: MetaSettings::default(),
             templates: Vec::new(),
+            template_limits: crate::script::Limits::default(),
         }
     }
 }

@@ -126,11 +126,17 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Response {
     } else {
         StatusCode::OK
     };
-    let body = json!({
+    let mut body = json!({
         "status": status,
         "generation": snapshot.generation,
         "serving_generation": snapshot.good.as_ref().map(|g| g.generation),
     });
+    // Why the latest version is not served (a hostile template's bound, a syntax error, …).
+    if serving != Serving::Latest {
+        if let Some(reason) = snapshot.latest.reason() {
+            body["reason"] = json!(reason);
+        }
+    }
     (code, axum::Json(body)).into_response()
 }
 

@@ -138,15 +138,20 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
             ),
         });
     };
+    // `HEAD`'s templates run too: one of the few revision loads at a time.
+    let permit = state.revisions.permit().await?;
     let state = Arc::clone(state);
-    tokio::task::spawn_blocking(move || read(&state.diff, &file, &good))
-        .await
-        .unwrap_or_else(|e| {
-            Err(Unavailable {
-                status: StatusCode::INTERNAL_SERVER_ERROR,
-                reason: format!("cannot compute the diff: {e}"),
-            })
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        read(&state.diff, &file, &good)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        Err(Unavailable {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            reason: format!("cannot compute the diff: {e}"),
         })
+    })
 }
 
 fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, Unavailable> {
@@ -285,6 +290,20 @@ impl Store {
         }
     }
 
+    /// Returns the full commit hash of `rev` (cheap: no file read, no template run).
+    fn resolve(&self, rev: &str) -> Result<String, Unavailable> {
+        match self {
+            Store::Example(_) => self.read(rev).map(|(hash, _)| hash),
+            Store::Git { repo, .. } => repo.resolve_rev(rev).map_err(|e| match e {
+                edx_matrix_git::GitError::UnknownRev { .. }
+                | edx_matrix_git::GitError::InvalidRev { .. } => {
+                    Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"))
+                }
+                e => Unavailable::failed(&e),
+            }),
+        }
+    }
+
     /// Returns the full commit hash of `rev` and the file's text there.
     fn read(&self, rev: &str) -> Result<(String, String), Unavailable> {
         let unknown =
@@ -376,7 +395,28 @@ pub(crate) async fn between(
             Store::Git { repo, path }
         }
     };
+    // One of a few revision loads at a time, off the async workers; the same revisions again
+    // come from the cache.
+    let permit = state.revisions.permit().await?;
+    let loads = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        let key = (
+            revs.base
+                .as_deref()
+                .map(|r| store.resolve(r))
+                .transpose()?
+                .unwrap_or_default(),
+            revs.head
+                .as_deref()
+                .map(|r| store.resolve(r))
+                .transpose()?
+                .unwrap_or_default(),
+            generation,
+        );
+        if let Some(diff) = loads.revisions.get(&key) {
+            return Ok(diff);
+        }
         let (base_name, base) = match &revs.base {
             Some(rev) => {
                 let (_, name, project) = store.load(rev)?;
@@ -431,7 +471,7 @@ pub(crate) async fn between(
                 (String::new(), head, changes, pipelines, origins, true)
             }
         };
-        Ok(Arc::new(WorkingDiff {
+        let diff = Arc::new(WorkingDiff {
             file: store.file().to_owned(),
             commit,
             generation,
@@ -441,7 +481,9 @@ pub(crate) async fn between(
             pipelines,
             pipeline_origins: origins,
             working_tree,
-        }))
+        });
+        loads.revisions.put(key, Arc::clone(&diff));
+        Ok(diff)
     })
     .await
     .unwrap_or_else(|e| {

@@ -28,6 +28,7 @@ pub mod history;
 pub mod http;
 pub mod pages;
 pub mod query;
+mod revisions;
 pub mod snapshot;
 pub mod source;
 pub mod state;

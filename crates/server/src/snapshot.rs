@@ -177,6 +177,22 @@ impl Attempt {
             .collect()
     }
 
+    /// Returns why the attempt is not served, when it is not: the read failure, or its first
+    /// error as `file:line:col: code: message` (what `/healthz` says).
+    pub fn reason(&self) -> Option<String> {
+        if let Err(e) = &self.outcome {
+            return Some(e.clone());
+        }
+        let (source, d) = self.diagnostics().into_iter().find(|(_, d)| d.is_error())?;
+        let d = d.to_json(source);
+        let at = match (d.line, d.column, &d.json_path) {
+            (Some(line), Some(column), _) => format!("{}:{line}:{column}", d.file),
+            (_, _, Some(path)) => format!("{} at {path}", d.file),
+            _ => d.file.clone(),
+        };
+        Some(format!("{at}: {}: {}", d.code, d.message))
+    }
+
     /// Returns the error and warning counts (a read failure counts as one error).
     pub fn summary(&self) -> Summary {
         let mut summary = match &self.outcome {

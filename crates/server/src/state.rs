@@ -41,6 +41,7 @@ pub struct AppState {
     on_reload: Option<ReloadHook>,
     pub(crate) history: crate::history::Cache,
     pub(crate) diff: crate::diff::Cache,
+    pub(crate) revisions: crate::revisions::RevisionLoads,
 }
 
 impl std::fmt::Debug for AppState {
@@ -70,7 +71,7 @@ impl AppState {
         };
         // The template directories are known only now: unless there are none, the first poll
         // compares their files.
-        watch.loaded(&project, &source, TemplateStamps::new());
+        watch.loaded(&project, &source, TemplateStamps::new(), Default::default());
         let (latest, good) = attempt(&source, 1, Ok(project), None);
         Ok(AppState {
             snapshot: ArcSwap::from_pointee(Snapshot::new(latest, good)),
@@ -81,6 +82,7 @@ impl AppState {
             on_reload,
             history: crate::history::Cache::default(),
             diff: crate::diff::Cache::default(),
+            revisions: crate::revisions::RevisionLoads::default(),
             source,
         })
     }
@@ -161,8 +163,13 @@ impl AppState {
             Err(e) => Err(e),
         };
         match &outcome {
-            Ok(project) => watch.loaded(project, &self.source, template_stamps),
-            Err(_) => watch.template_stamps = Some(template_stamps),
+            Ok(project) => watch.loaded(project, &self.source, template_stamps, templates),
+            // What was read is remembered even when loading failed: the file that made it fail
+            // being removed is then a change, and the next poll reloads.
+            Err(_) => {
+                watch.template_stamps = Some(template_stamps);
+                watch.templates = templates;
+            }
         }
         let (latest, good) = attempt(
             &self.source,

@@ -35,7 +35,8 @@ pub(crate) struct Watch {
     /// The stamps of their files when last compared; `None` until known (then the next poll
     /// compares the files themselves).
     pub template_stamps: Option<TemplateStamps>,
-    /// The template files as last loaded.
+    /// The template files under the watched directories as read before the last load (all of
+    /// them, not only those the templates load: a file becoming loaded is a change too).
     pub templates: TemplateTexts,
 }
 
@@ -45,27 +46,31 @@ impl Watch {
         self.template_stamps.as_ref() == Some(stamps)
     }
 
-    /// Remembers the templates of a newly loaded project: `stamps` were taken (of the
-    /// directories watched until now) before it was read, so they are kept only when the
-    /// project watches the same directories.
+    /// Remembers the templates of a newly loaded project: `stamps` and `read` were taken (of
+    /// the directories watched until now) before it was loaded, so they are kept only when the
+    /// project watches the same directories; otherwise its directories are read now, and kept
+    /// if they still hold what the loader read (else the next poll reloads).
     pub fn loaded(
         &mut self,
         project: &edx_matrix_project::Project,
         source: &MatrixSource,
         stamps: TemplateStamps,
+        read: TemplateTexts,
     ) {
         let dirs = if template_root(source).is_some() {
             template_dirs(&project.pipelines)
         } else {
             Vec::new()
         };
-        self.templates = project
-            .templates()
-            .map(|t| t.files.files.clone())
-            .unwrap_or_default();
         if dirs == self.template_dirs {
             self.template_stamps = Some(stamps);
+            self.templates = read;
         } else {
+            let now = read_templates(source, &dirs);
+            let agrees = project.templates().is_none_or(|t| {
+                (t.files.files.iter()).all(|(path, text)| now.get(path) == Some(text))
+            });
+            self.templates = if agrees { now } else { TemplateTexts::new() };
             self.template_dirs = dirs;
             self.template_stamps = None;
         }
@@ -132,8 +137,9 @@ fn stamp_dir(root: &Path, dir: &str, out: &mut TemplateStamps) {
     });
 }
 
-/// Reads the template files under `dirs` through the loader's own reader; a directory that
-/// cannot be read contributes nothing, as in the loader.
+/// Reads the template files under `dirs` through the loader's own reader (each within its size
+/// bound); a directory that cannot be read contributes nothing, as in the loader, and a file
+/// that cannot be read is its reason (so it becoming readable is a change).
 pub(crate) fn read_templates(source: &MatrixSource, dirs: &[String]) -> TemplateTexts {
     let MatrixSource::File(path) = source else {
         return TemplateTexts::new();
@@ -145,6 +151,12 @@ pub(crate) fn read_templates(source: &MatrixSource, dirs: &[String]) -> Template
     dirs.iter()
         .filter_map(|dir| tree.star_files(dir).ok())
         .flatten()
+        .map(|file| {
+            let text = tree
+                .read(&file)
+                .unwrap_or_else(|why| format!("\0unreadable: {why}"));
+            (file, text)
+        })
         .collect()
 }
 

@@ -25,5 +25,6 @@ mod python_package;
 mod readme;
 mod runbook;
 pub(crate) mod serve;
+mod template_hardening;
 mod tutor;
 mod wiring;

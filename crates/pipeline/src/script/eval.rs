@@ -1,12 +1,17 @@
-//! Running one template with the `starlark` interpreter, loads confined to its directory.
+//! Running one template with the `starlark` interpreter, loads confined to its directory, the
+//! whole run inside the [`Limits`] (on a thread of its own with a large stack, so what recursion
+//! remains in the interpreter has room, and a panic inside it becomes a diagnostic).
 
+use super::convert::{ConvertError, Others, to_json};
+use super::guard::{Budget, bound_of, guard};
+use super::limits::{DEPTH, Limits, MAX_SOURCE_NESTING, MEMORY, too_deeply_nested};
 use super::{LIBRARY, LIBRARY_NAME, TemplateFiles, directory_of, resolve_load};
 use crate::identifier;
 use serde_json::Value;
 use starlark::environment::{FrozenModule, Globals, GlobalsBuilder, LibraryExtension, Module};
 use starlark::eval::{Evaluator, FileLoader};
 use starlark::syntax::{AstModule, Dialect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -30,7 +35,7 @@ pub struct ScriptError {
     pub line: usize,
     /// The 1-based column (in characters).
     pub column: usize,
-    /// `syntax`, `runtime`, `load` or `result`.
+    /// `syntax`, `runtime`, `load`, `result` or `limit` (a bound of [`Limits`] was passed).
     pub kind: &'static str,
     /// What is wrong.
     pub message: String,
@@ -62,6 +67,7 @@ struct Shared<'f> {
     root: String,
     globals: Globals,
     cache: RefCell<HashMap<String, FrozenModule>>,
+    budget: Rc<Budget>,
 }
 
 struct Loader<'f> {
@@ -86,7 +92,10 @@ impl FileLoader for Loader<'_> {
                 .map_err(|why| other(format!("load refused: {why}")))?;
             match self.shared.files.files.get(&path) {
                 Some(text) => (path, text.as_str()),
-                None => return Err(other(format!("load refused: no file `{path}`"))),
+                None => match self.shared.files.refused.get(&path) {
+                    Some(why) => return Err(other(format!("load refused: `{path}`: {why}"))),
+                    None => return Err(other(format!("load refused: no file `{path}`"))),
+                },
             }
         };
         if let Some(module) = self.shared.cache.borrow().get(&path) {
@@ -104,12 +113,41 @@ impl FileLoader for Loader<'_> {
             shared: self.shared.clone(),
             stack,
         };
+        if let Some(error) = self.shared.budget.exhausted() {
+            return Err(error);
+        }
+        if let Some((line, column)) = too_deeply_nested(text) {
+            return Err(other(nesting_message(&path, line, column)));
+        }
         let ast = AstModule::parse(&path, text.to_owned(), &dialect())?;
+        let budget = &self.shared.budget;
         let frozen = Module::with_temp_heap(|module| -> starlark::Result<FrozenModule> {
             {
                 let mut eval = Evaluator::new(&module);
                 eval.set_loader(&child);
-                eval.eval_module(ast, &self.shared.globals)?;
+                guard(&mut eval, &module, budget, Rc::new(Cell::new(0)));
+                let result = eval.eval_module(ast, &self.shared.globals);
+                budget.settle(
+                    eval.get_total_tick_count(),
+                    module.heap().peak_allocated_bytes(),
+                );
+                result?;
+            }
+            // Freezing copies values recursively: measure them first, without recursion.
+            let limits = budget.limits();
+            for name in module.names() {
+                let Some(value) = module.get(name.as_str()) else {
+                    continue;
+                };
+                let measured =
+                    to_json(value, limits.depth, budget.max_output_bytes(), Others::Skip);
+                if let Err(e) = measured {
+                    return Err(other(format!(
+                        "`{}` of `{path}` {}",
+                        name.as_str(),
+                        convert_message(budget, &e)
+                    )));
+                }
             }
             module
                 .freeze()
@@ -165,13 +203,84 @@ fn located(error: &starlark::Error, entry: &str, kind: &'static str) -> ScriptEr
     }
 }
 
+fn nesting_message(path: &str, line: usize, column: usize) -> String {
+    format!(
+        "`{path}` line {line}, column {column}: brackets nest more than {MAX_SOURCE_NESTING} deep (the most a template may)"
+    )
+}
+
+fn convert_message(budget: &Budget, error: &ConvertError) -> String {
+    match error {
+        ConvertError::TooDeep(path) => {
+            format!(
+                "is nested too deep (at `{path}`): {}",
+                budget.message(DEPTH)
+            )
+        }
+        ConvertError::TooLarge(path) => format!(
+            "is too large to copy out (at `{path}`): {}",
+            budget.message(MEMORY)
+        ),
+        ConvertError::NotData(path, what) => format!("holds {what} (at `{path}`)"),
+    }
+}
+
+/// The stack of the thread a template runs on: Starlark's parser, freezer and `repr` recurse,
+/// and the main thread's 8 MiB (or a server worker's 2 MiB) is not much. Only the pages
+/// touched are used.
+const STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// Runs the template `entry` of `files` with `matrix` and `standard` as the arguments of its
-/// `pipelines` function.
+/// `pipelines` function, inside `limits`.
 pub fn run_template(
     files: &TemplateFiles,
     entry: &str,
     matrix: &Value,
     standard: &Value,
+    limits: &Limits,
+) -> Result<Vec<TemplateOutput>, ScriptError> {
+    let failed = |message: String| ScriptError {
+        file: entry.to_owned(),
+        line: 1,
+        column: 1,
+        kind: "runtime",
+        message,
+    };
+    std::thread::scope(|scope| {
+        let run = move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                run_here(files, entry, matrix, standard, limits)
+            }))
+        };
+        let thread = std::thread::Builder::new()
+            .name("template".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, run);
+        match thread {
+            // No thread to spare: run here (the bounds still hold).
+            Err(_) => Ok(run_here(files, entry, matrix, standard, limits)),
+            Ok(handle) => handle.join().unwrap_or_else(Err),
+        }
+    })
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(failed(format!(
+            "the Starlark interpreter failed ({what}); the template most likely builds a value too large for it"
+        )))
+    })
+}
+
+/// [`run_template`] on the current thread.
+fn run_here(
+    files: &TemplateFiles,
+    entry: &str,
+    matrix: &Value,
+    standard: &Value,
+    limits: &Limits,
 ) -> Result<Vec<TemplateOutput>, ScriptError> {
     let Some(text) = files.files.get(entry) else {
         return Err(ScriptError {
@@ -190,14 +299,46 @@ pub fn run_template(
         kind: "result",
         message,
     };
+    if let Some((line, column)) = too_deeply_nested(text) {
+        return Err(ScriptError {
+            file: entry.to_owned(),
+            line,
+            column,
+            kind: "syntax",
+            message: format!(
+                "brackets nest more than {MAX_SOURCE_NESTING} deep (the most a template may)"
+            ),
+        });
+    }
     let ast = AstModule::parse(entry, text.clone(), &dialect())
         .map_err(|e| located(&e, entry, "syntax"))?;
+    let budget = Budget::new(*limits);
     let shared = Rc::new(Shared {
         files,
         root: directory_of(entry).to_owned(),
         globals: globals(),
         cache: RefCell::new(HashMap::new()),
+        budget: budget.clone(),
     });
+    let failed = |e: &starlark::Error, kind: &'static str| match bound_of(&budget, e) {
+        // Where the statement hook stopped it, else where Starlark's own check did, else (no
+        // place known: inside one expression) at `def pipelines`.
+        Some(bound) => {
+            let mut error = located(e, entry, "limit");
+            if let Some((file, line, column)) = budget.place() {
+                (error.file, error.line, error.column) = (file, line, column);
+            } else if e.span().is_none()
+                && e.call_stack().frames.iter().all(|f| f.location.is_none())
+            {
+                (error.line, error.column) = def_position(text);
+            }
+            ScriptError {
+                message: budget.message(bound),
+                ..error
+            }
+        }
+        None => located(e, entry, kind),
+    };
     let loader = Loader {
         shared: shared.clone(),
         stack: vec![entry.to_owned()],
@@ -205,13 +346,15 @@ pub fn run_template(
     let value = Module::with_temp_heap(|module| -> Result<Value, ScriptError> {
         let mut eval = Evaluator::new(&module);
         eval.set_loader(&loader);
+        let baseline = Rc::new(Cell::new(0));
+        guard(&mut eval, &module, &budget, baseline.clone());
         eval.eval_module(ast, &shared.globals).map_err(|e| {
             let kind = if format!("{e:?}").contains("load refused") {
                 "load"
             } else {
                 "runtime"
             };
-            located(&e, entry, kind)
+            failed(&e, kind)
         })?;
         let Some(function) = module.get("pipelines") else {
             return Err(ScriptError {
@@ -224,15 +367,25 @@ pub fn run_template(
             });
         };
         let heap = module.heap();
-        // Allocated from the references: no copy of the (large) data per template.
+        // Allocated from the references: no copy of the (large) data per template. The data
+        // is ours, not the template's: it does not count against the memory bound.
+        let before = heap.peak_allocated_bytes();
         let args = [heap.alloc(matrix), heap.alloc(standard)];
+        baseline.set(heap.peak_allocated_bytes() - before);
         let result = eval
             .eval_function(function, &args, &[])
-            .map_err(|e| located(&e, entry, "runtime"))?;
-        result.to_json_value().map_err(|e| {
-            result_error(format!(
-                "`pipelines` returned a value that is not plain data (dicts, lists, strings, numbers, booleans, None): {e}"
-            ))
+            .map_err(|e| failed(&e, "runtime"))?;
+        to_json(result, limits.depth, budget.max_output_bytes(), Others::Refuse).map_err(|e| {
+            let message = convert_message(&budget, &e);
+            match e {
+                ConvertError::NotData(..) => result_error(format!(
+                    "`pipelines` returned a value that is not plain data (dicts, lists, strings, numbers, booleans, None): it {message}"
+                )),
+                _ => ScriptError {
+                    kind: "limit",
+                    ..result_error(format!("`pipelines` returned a value that {message}"))
+                },
+            }
         })
     })?;
     outputs(value).map_err(result_error)

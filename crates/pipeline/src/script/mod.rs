@@ -7,10 +7,14 @@
 //! files of its own directory (or below it); nothing else: no file outside it, no network, no
 //! environment, no clock. The caller hands over the files (this crate does no I/O).
 
+mod convert;
 pub mod data;
 mod eval;
+mod guard;
+pub mod limits;
 
 pub use eval::{ScriptError, TemplateOutput, run_template};
+pub use limits::Limits;
 
 use std::collections::BTreeMap;
 
@@ -20,14 +24,17 @@ pub const LIBRARY: &str = include_str!("lib.star");
 pub const LIBRARY_NAME: &str = "@edx-matrix//lib.star";
 
 /// The template files of a matrix: the templates its `[pipelines] templates` patterns match,
-/// and every `.star` file of their directories (what `load()` may read), by path relative to
-/// the matrix file's directory with `/` separators.
+/// and the files they `load()`, by path relative to the matrix file's directory with `/`
+/// separators.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TemplateFiles {
     /// The templates to run, in order.
     pub entries: Vec<String>,
-    /// Every readable file: path → text.
+    /// Every file read: the templates and the files they load, path → text.
     pub files: BTreeMap<String, String>,
+    /// Files a template loads that could not be read, path → why (too large, a symbolic
+    /// link, …): refused at the `load()` naming them.
+    pub refused: BTreeMap<String, String>,
 }
 
 /// Checks a `[pipelines] templates` pattern: a relative `/`-separated path, no `..`, ending in

@@ -6,6 +6,7 @@ mod generate;
 mod pipelines;
 mod settings;
 mod support;
+mod template_bounds;
 mod templates;
 mod validator;
 mod wiring;

@@ -10,5 +10,6 @@ mod hardening;
 mod history;
 mod reload;
 mod security;
+mod template_hardening;
 mod webhook;
 mod wiring;
