@@ -237,7 +237,7 @@ impl Pipeline {
 
     /// Returns the pipeline as YAML.
     pub fn to_yaml(&self) -> Result<String, RenderError> {
-        serde_saphyr::to_string(self).map_err(|e| RenderError(e.to_string()))
+        crate::yaml::to_string(self)
     }
 
     /// Returns the pipeline as a JSON value (for the validator and schema checks).

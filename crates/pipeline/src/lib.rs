@@ -37,6 +37,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod check_file;
 pub mod concourse;
 pub mod generate;
 pub mod identifier;
@@ -45,11 +46,14 @@ pub mod lints;
 pub mod meta;
 pub mod read;
 pub mod render;
+pub mod schema;
 pub mod script;
 pub mod settings;
 pub mod template;
 pub mod validate;
+pub mod yaml;
 
+pub use check_file::{FileProblem, check_file};
 pub use concourse::Pipeline;
 pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
 pub use render::{Outcome, Rendered, TemplateDiagnostic, Unwritable, check_written, render_all};

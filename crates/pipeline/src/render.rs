@@ -8,7 +8,6 @@ use crate::settings::Settings;
 use crate::{lints, meta, validate};
 use edx_matrix_model::{Code, Matrix, Severity};
 use serde_json::Value;
-use std::sync::OnceLock;
 
 /// A pipeline ready to be written: what `list` says about it and its configuration.
 #[derive(Clone, Debug, PartialEq)]
@@ -29,8 +28,7 @@ impl Rendered {
 
     /// Returns the configuration as YAML.
     pub fn to_yaml(&self) -> Result<String, crate::concourse::RenderError> {
-        serde_saphyr::to_string(&self.config)
-            .map_err(|e| crate::concourse::RenderError::new(e.to_string()))
+        crate::yaml::to_string(&self.config)
     }
 }
 
@@ -85,28 +83,11 @@ impl Outcome {
     }
 }
 
-/// The public Concourse pipeline schema (cappyzawa/concourse-pipeline-jsonschema, patched; see
-/// `tests/fixtures/concourse-schema/NOTICE.md`).
-const SCHEMA: &str =
-    include_str!("../../../tests/fixtures/concourse-schema/concourse_jsonschema.patched.json");
-
-fn schema() -> Option<&'static jsonschema::Validator> {
-    static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| {
-            let value: Value = serde_json::from_str(SCHEMA).ok()?;
-            jsonschema::validator_for(&value).ok()
-        })
-        .as_ref()
-}
-
 /// Returns the problems of `config`: the schema's, then the validator's, as `path: message`.
 pub fn problems(config: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    if let Some(validator) = schema() {
-        for error in validator.iter_errors(config) {
-            out.push(format!("schema: {}: {error}", error.instance_path()));
-        }
+    for p in crate::schema::check(config) {
+        out.push(format!("schema: {}: {}", p.path, p.message));
     }
     for p in validate::validate(config) {
         out.push(format!("{}: {}", p.path, p.message));

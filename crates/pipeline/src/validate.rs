@@ -406,24 +406,6 @@ fn glob_match(pattern: &str, name: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
-/// Reads a pipeline configuration file's text: JSON when `json`, else YAML (JSON is YAML too).
-pub fn parse(text: &str, json: bool) -> Result<Value, String> {
-    if json {
-        serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))
-    } else {
-        serde_saphyr::from_str::<Value>(text).map_err(|e| match e.without_snippet() {
-            serde_saphyr::Error::Budget { breach, location } => {
-                let at = match location.line() {
-                    0 => String::new(),
-                    line => format!(" (stopped at line {line})"),
-                };
-                format!("{}{at}", yaml_limit_problem(breach))
-            }
-            _ => format!("invalid YAML: {e}"),
-        })
-    }
-}
-
 /// Says plainly which of the YAML reader's limits ([`serde_saphyr::Budget::default`]) a file
 /// exceeded: they keep a hostile file (an alias bomb, a node flood) from taking unbounded
 /// memory or time.

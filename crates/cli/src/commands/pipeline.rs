@@ -7,8 +7,7 @@ use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::suggest::did_you_mean;
-use edx_matrix_pipeline::validate::{self, PipelineProblem};
-use edx_matrix_pipeline::{Rendered, Unwritable, check_written};
+use edx_matrix_pipeline::{FileProblem, Rendered, Unwritable, check_file, check_written};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,7 +30,8 @@ pub enum PipelineCommand {
     Render(PipelineRenderArgs),
     /// Print the meta pipeline that re-sets every pipeline when the matrix changes
     Meta(PipelineOutputArgs),
-    /// Check a pipeline file (YAML or JSON) the way `fly validate-pipeline` does, beyond shape
+    /// Check a pipeline file (YAML or JSON) as Concourse would: every field's type and shape
+    /// against Concourse's schema, then names and references as `fly validate-pipeline` does
     Validate {
         /// The pipeline configuration file
         file: PathBuf,
@@ -237,19 +237,12 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
 struct Report<'a> {
     file: String,
     valid: bool,
-    problems: &'a [PipelineProblem],
+    problems: &'a [FileProblem],
 }
 
 fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
     let text = edx_matrix_project::read_file(file).map_err(crate::matrix_file::read_error)?;
-    let json = file.extension().is_some_and(|e| e == "json");
-    let problems = match validate::parse(&text, json) {
-        Ok(value) => validate::validate(&value),
-        Err(message) => vec![PipelineProblem {
-            path: "$".to_owned(),
-            message,
-        }],
-    };
+    let problems = check_file(&text);
     let name = file.display().to_string();
     match format {
         Format::Json => out.json(&Report {
@@ -259,7 +252,11 @@ fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
         })?,
         _ => {
             for p in &problems {
-                eprintln!("error: {name}: {}: {}", p.path, p.message);
+                let at = match (p.line, p.column) {
+                    (Some(line), Some(column)) => format!("{name}:{line}:{column}"),
+                    _ => name.clone(),
+                };
+                eprintln!("error: {at}: {}: {}", p.path, p.message);
             }
             if problems.is_empty() {
                 eprintln!("`{name}`: ok");

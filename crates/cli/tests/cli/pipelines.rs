@@ -155,7 +155,7 @@ fn render_one_to_stdout_and_to_a_file() {
         .run(&["pipeline", "render", "forum", "--format", "json"])
         .ok()
         .to_owned();
-    let from_yaml: Value = serde_saphyr::from_str(&yaml).unwrap();
+    let from_yaml = edx_matrix_pipeline::yaml::read(&yaml).unwrap().value;
     let from_json: Value = serde_json::from_str(&json_text).unwrap();
     assert_eq!(from_yaml, from_json);
     assert_eq!(from_json["jobs"][0]["name"], "build-forum-master-online");
@@ -261,7 +261,9 @@ fn render_all_needs_an_output_directory() {
 fn meta_sets_every_pipeline_and_itself() {
     let env = acme_env();
     env.run(&["pipeline", "meta", "-o", "meta.yml"]).ok();
-    let meta: Value = serde_saphyr::from_str(&env.read("meta.yml")).unwrap();
+    let meta = edx_matrix_pipeline::yaml::read(&env.read("meta.yml"))
+        .unwrap()
+        .value;
     let plan = meta["jobs"][0]["plan"].as_array().unwrap();
     // One set_pipeline per pipeline, side by side without fail_fast, then itself in `ensure`.
     let sets = &plan[2]["in_parallel"];

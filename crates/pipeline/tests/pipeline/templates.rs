@@ -50,7 +50,7 @@ fn render(files: &[(&str, &str)]) -> Outcome {
 fn schema_errors(config: &Value) -> Vec<String> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/fixtures/concourse-schema/concourse_jsonschema.patched.json"
+        "/schema/concourse_jsonschema.patched.json"
     ))
     .unwrap();
     let schema: Value = serde_json::from_str(&text).unwrap();
@@ -99,6 +99,22 @@ fn every_example_pipeline_renders_validates_and_is_snapshotted() {
         );
         assert!(
             edx_matrix_pipeline::validate::validate(&p.config).is_empty(),
+            "{}",
+            p.info.name
+        );
+        // The YAML written is the configuration checked: numbers stay numbers (serde_json's
+        // private number map once leaked into `max_in_flight` and `depth`), and the file passes
+        // `pipeline validate`.
+        let yaml = p.to_yaml().unwrap();
+        assert_eq!(
+            edx_matrix_pipeline::yaml::read(&yaml).unwrap().value,
+            p.config,
+            "{}",
+            p.info.name
+        );
+        assert_eq!(
+            edx_matrix_pipeline::check_file(&yaml),
+            Vec::new(),
             "{}",
             p.info.name
         );

@@ -1,0 +1,81 @@
+//! Writing a configuration as YAML with numbers as YAML numbers.
+
+use crate::concourse::RenderError;
+use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
+
+/// Returns `value` as YAML: serialized to JSON values first (serde_json reads its own number
+/// form), then written with every number as a YAML integer or float.
+pub fn to_string<T: Serialize>(value: &T) -> Result<String, RenderError> {
+    let value = serde_json::to_value(value).map_err(|e| RenderError::new(e.to_string()))?;
+    serde_saphyr::to_string(&Plain(&value)).map_err(|e| RenderError::new(e.to_string()))
+}
+
+/// A JSON value serialized with plain numbers.
+struct Plain<'a>(&'a Value);
+
+impl Serialize for Plain<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Null => serializer.serialize_unit(),
+            Value::Bool(b) => serializer.serialize_bool(*b),
+            Value::Number(n) => {
+                if let Some(u) = n.as_u64() {
+                    serializer.serialize_u64(u)
+                } else if let Some(i) = n.as_i64() {
+                    serializer.serialize_i64(i)
+                } else {
+                    // A float, or an integer beyond 64 bits (Starlark has big integers):
+                    // Concourse reads neither exactly, so only finite floats pass.
+                    match n.as_f64() {
+                        Some(f) if f.is_finite() && !is_integer_text(&n.to_string()) => {
+                            serializer.serialize_f64(f)
+                        }
+                        _ => Err(S::Error::custom(format!(
+                            "the number {n} does not fit a 64-bit integer or float"
+                        ))),
+                    }
+                }
+            }
+            Value::String(s) => serializer.serialize_str(s),
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Plain(item))?;
+                }
+                seq.end()
+            }
+            Value::Object(map) => {
+                let mut out = serializer.serialize_map(Some(map.len()))?;
+                for (key, item) in map {
+                    out.serialize_entry(key, &Plain(item))?;
+                }
+                out.end()
+            }
+        }
+    }
+}
+
+fn is_integer_text(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_string;
+    use serde_json::{Value, json};
+
+    #[test]
+    fn numbers_are_yaml_numbers() {
+        let yaml = to_string(&json!({"max_in_flight": 1, "depth": -2, "ratio": 0.5})).unwrap();
+        assert_eq!(yaml, "max_in_flight: 1\ndepth: -2\nratio: 0.5\n");
+    }
+
+    #[test]
+    fn a_number_beyond_64_bits_is_an_error_not_a_map() {
+        let big: Value = serde_json::from_str("{\"n\": 123456789012345678901234567890}").unwrap();
+        let error = to_string(&big).unwrap_err().to_string();
+        assert!(error.contains("123456789012345678901234567890"), "{error}");
+    }
+}
