@@ -8,15 +8,16 @@
 #     and with the environment of the runtime bundle umoci wrote: `edx-matrix --version`,
 #     `--example check`, and the exact task of `pipeline meta` on the example (its command, inputs
 #     and outputs read from the rendered meta pipeline); the pipelines it writes must equal the
-#     ones the host binary renders; then `edx-matrix verify-refs` against a `git daemon` and an
-#     HTTPS server on 127.0.0.1 (fails on the certificate until the test CA is added to the
-#     image's CA bundle);
+#     ones the host binary renders; `init --example` (git writes its history) and `history`;
+#     then `edx-matrix verify-refs` against a `git daemon` and an HTTPS server on 127.0.0.1
+#     (fails on the certificate until the test CA is added to the image's CA bundle);
 #  4. starts Debian's docker-registry on 127.0.0.1, pushes the image with skopeo, checks the
 #     registry's digest, pulls it back by digest and compares.
 #
 # Prints `image check: PASS …` or `image check: FAIL: …` last; exits non-zero on failure.
 # EDX_MATRIX_IMAGE_CHECK_KEEP=1 keeps its scratch directory (the layouts, the unpacked bundle).
-# needs: root (chroot), umoci, skopeo, docker-registry, jq, openssl, python3, git, curl-less.
+# needs: root (chroot, mknod), umoci, skopeo, docker-registry, jq, openssl, python3, git, and
+# what image/build.sh needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -26,6 +27,8 @@ fail() {
   exit 1
 }
 step() { echo "== image check: $*"; }
+# A command that fails outside a test of its own still ends with a FAIL line.
+trap 'echo "image check: FAIL: line $LINENO: $BASH_COMMAND" >&2' ERR
 
 for tool in umoci skopeo docker-registry jq openssl python3 git chroot unshare; do
   command -v "$tool" >/dev/null || fail "$tool is missing (Debian: apt-get install umoci skopeo docker-registry jq openssl)"
