@@ -12,7 +12,8 @@ use crate::matrix_file;
 use clap::CommandFactory;
 use clap_complete::env::{EnvCompleter, Shells};
 use clap_complete::{ArgValueCandidates, CompletionCandidate};
-use edx_matrix_model::{ApplicationName, DeploymentName, Matrix, ReleaseName, StageName};
+use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
+use edx_matrix_project::Project;
 use std::any::TypeId;
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -60,13 +61,18 @@ fn completer_path() -> String {
 /// The command line with a value completer on every name argument, found by the type its
 /// value parser returns (so a new name argument anywhere completes without being listed here).
 pub fn command() -> clap::Command {
-    with_name_completers(Cli::command())
+    with_name_completers(Cli::command(), "")
 }
 
-fn with_name_completers(mut cmd: clap::Command) -> clap::Command {
+/// The one name argument typed as a plain string: `pipeline render NAME`.
+const PIPELINE_NAME: (&str, &str) = (" pipeline render", "name");
+
+fn with_name_completers(mut cmd: clap::Command, path: &str) -> clap::Command {
     let ids: Vec<_> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
     for id in ids {
+        let pipeline = (path, id.as_str()) == PIPELINE_NAME;
         cmd = cmd.mut_arg(id, |arg| match Names::of(&arg) {
+            _ if pipeline => arg.add(ArgValueCandidates::new(|| Names::Pipelines.candidates())),
             Some(names) => arg.add(ArgValueCandidates::new(move || names.candidates())),
             None => arg,
         });
@@ -75,7 +81,8 @@ fn with_name_completers(mut cmd: clap::Command) -> clap::Command {
         .map(|s| s.get_name().to_owned())
         .collect();
     for name in subcommands {
-        cmd = cmd.mut_subcommand(name, with_name_completers);
+        let sub_path = format!("{path} {name}");
+        cmd = cmd.mut_subcommand(name, |sub| with_name_completers(sub, &sub_path));
     }
     cmd
 }
@@ -87,6 +94,8 @@ enum Names {
     Stages,
     Releases,
     Applications,
+    /// The pipelines `pipeline list` lists (templates run).
+    Pipelines,
 }
 
 impl Names {
@@ -108,9 +117,10 @@ impl Names {
     /// The names of the matrix the command being completed would read, in file order (stages
     /// in promotion order); none when it cannot be read.
     fn candidates(self) -> Vec<CompletionCandidate> {
-        let Some(matrix) = matrix_of(&completed_words()) else {
+        let Some(project) = project_of(&completed_words()) else {
             return Vec::new();
         };
+        let matrix = project.matrix();
         let named =
             |name: &str, help: String| CompletionCandidate::new(name).help(Some(help.into()));
         match self {
@@ -131,6 +141,10 @@ impl Names {
             Names::Applications => (matrix.applications.iter())
                 .map(|a| named(a.name.as_str(), a.kind.to_string()))
                 .collect(),
+            Names::Pipelines => (project.rendering().outcome.iter())
+                .flat_map(|o| &o.pipelines)
+                .map(|p| named(&p.info.name, p.info.source.clone()))
+                .collect(),
         }
     }
 }
@@ -146,9 +160,9 @@ fn completed_words() -> Vec<OsString> {
     args.into_iter().skip(start).collect()
 }
 
-/// The matrix `words` would read: `--example`, `--file`/`-f` (the last one given), else
+/// The project `words` would read: `--example`, `--file`/`-f` (the last one given), else
 /// `EDX_MATRIX_FILE`, else the nearest `edx-matrix.toml` — as the command itself decides.
-fn matrix_of(words: &[OsString]) -> Option<Matrix> {
+fn project_of(words: &[OsString]) -> Option<Project> {
     let mut global = GlobalArgs {
         file: std::env::var_os("EDX_MATRIX_FILE")
             .filter(|f| !f.is_empty())
@@ -173,8 +187,7 @@ fn matrix_of(words: &[OsString]) -> Option<Matrix> {
             global.file = Some(PathBuf::from(file.trim_start_matches('=')));
         }
     }
-    let project = matrix_file::load(&global).ok()?;
-    Some(project.matrix().clone())
+    matrix_file::load(&global).ok()
 }
 
 #[cfg(test)]
@@ -208,10 +221,9 @@ mod tests {
 
     #[test]
     fn the_example_flag_selects_the_example() {
-        let matrix = matrix_of(&words("--example show ")).unwrap();
+        let project = project_of(&words("--example show ")).unwrap();
         assert!(
-            matrix
-                .deployments
+            (project.matrix().deployments)
                 .iter()
                 .any(|d| d.name.as_str() == "campus")
         );

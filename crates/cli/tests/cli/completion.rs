@@ -270,6 +270,11 @@ fn bash_completes_options_values_and_matrix_names() {
         "campus",
         "--example",
     );
+    // Pipeline names, template-made ones included (`edx-matrix --example pipeline list`).
+    let pipelines = values(bash(&env, "edx-matrix --example pipeline render ", &[]));
+    for name in ["edx-platform", "pro-ulmo-mfe-pipeline", "codejail"] {
+        assert_has(&pipelines, name, "pipeline render");
+    }
 }
 
 #[test]

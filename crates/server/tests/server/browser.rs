@@ -6,7 +6,8 @@
 //! `$EDX_MATRIX_SCREENSHOTS` when it is set (`EDX_MATRIX_SCREENSHOTS=docs`, relative to the
 //! workspace root).
 
-use crate::support::start_example;
+use crate::support::{acme, acme_repo, start, start_example};
+use edx_matrix_server::{MatrixSource, Options};
 use edx_matrix_test_support::{find_program, require};
 use fantoccini::{ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -436,6 +437,44 @@ async fn every_page_loads_without_console_errors_or_policy_violations() {
             "{page}: the browser's console"
         );
     }
+    client.close().await.unwrap();
+}
+
+/// The pages over a file in a real git repository with an uncommitted change (the example has
+/// no repository, so its plain `/diff` is a 404): `/diff` of the working tree, `/history` of
+/// the file, and the grid, each without a console error or policy violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_over_a_git_repository_load_without_console_errors() {
+    let Some(browser) = browser("pages_over_a_git_repository_load_without_console_errors").await
+    else {
+        return;
+    };
+    let client = browser.client.clone();
+    let repo = acme_repo();
+    let file = repo.path().join("edx-matrix.toml");
+    let changed = edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"]);
+    std::fs::write(&file, changed).unwrap();
+    let server = start(Options::new(MatrixSource::File(file))).await;
+    for page in ["/diff", "/history", "/"] {
+        client.goto(&server.url(page)).await.unwrap();
+        let heading = client.find(Locator::Css("h1")).await.unwrap();
+        let heading = heading.text().await.unwrap();
+        assert!(!heading.contains("Not found"), "{page}: {heading}");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let console = console(&client).await;
+        assert_eq!(
+            problems(&console),
+            Vec::<&String>::new(),
+            "{page}: the browser's console"
+        );
+    }
+    // The working-tree change is what /diff shows.
+    client.goto(&server.url("/diff")).await.unwrap();
+    let stages = texts(&client, "#diff-stages tbody tr").await;
+    assert!(
+        stages.iter().any(|s| s == "pro QA ulmo → teak"),
+        "{stages:?}"
+    );
     client.close().await.unwrap();
 }
 
