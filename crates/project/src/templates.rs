@@ -120,11 +120,10 @@ pub fn walk_star_files(
             error,
         ));
     }
-    walk_below(base, dir, &shown, visit)
+    walk_below(dir, &shown, visit)
 }
 
 fn walk_below(
-    base: &Path,
     dir: &str,
     shown: &Path,
     visit: &mut dyn FnMut(StarEntry<'_>) -> Result<(), String>,
@@ -153,7 +152,7 @@ fn walk_below(
         };
         match entry.file_type() {
             Err(e) => visit(StarEntry::Unreadable(relative, entry.path(), e))?,
-            Ok(kind) if kind.is_dir() => walk_below(base, &relative, &entry.path(), visit)?,
+            Ok(kind) if kind.is_dir() => walk_below(&relative, &entry.path(), visit)?,
             Ok(kind) if kind.is_file() && name.ends_with(".star") => {
                 visit(StarEntry::File(relative, &entry))?;
             }

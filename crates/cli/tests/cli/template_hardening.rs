@@ -202,3 +202,37 @@ fn row14_a_template_directory_that_is_a_symbolic_link_is_not_followed() {
         &["load refused: `pipelines/lib/other.star`: `[TMP]/pipelines/lib` is a symbolic link"],
     );
 }
+
+/// Row 2: `diff HEAD~1 HEAD` over a commit with an endless template used to hang; it ends at
+/// the revision's step bound, the pipeline impact not computed, the rest of the diff shown.
+#[test]
+fn row02_diff_over_a_revision_with_an_endless_template_ends() {
+    let env = Env::new();
+    env.run(&["init", "--example", "acme"]).ok();
+    let dir = env.path("acme");
+    let matrix = dir.join("edx-matrix.toml");
+    let text = std::fs::read_to_string(&matrix).unwrap();
+    let bounded = text.replacen(
+        "templates   = [\"pipelines/*.star\"]",
+        "templates   = [\"pipelines/*.star\"]\ntemplate_steps = 100000",
+        1,
+    );
+    assert_ne!(bounded, text);
+    std::fs::write(&matrix, bounded).unwrap();
+    std::fs::write(
+        dir.join("pipelines/spin.star"),
+        "def pipelines(matrix, standard):\n    for i in range(2147483647):\n        n = i\n    return []\n",
+    )
+    .unwrap();
+    crate::git::git(&env, &dir, &["add", "-A"]);
+    crate::git::git(&env, &dir, &["commit", "-q", "-m", "an endless template"]);
+    crate::git::git(&env, &dir, &["rm", "-q", "pipelines/spin.star"]);
+    crate::git::git(&env, &dir, &["commit", "-q", "-m", "without it"]);
+    let run = env.run(&["--file", "acme/edx-matrix.toml", "diff", "HEAD~1", "HEAD"]);
+    let out = run.ok();
+    assert!(
+        out.contains("pipeline impact: not computed: the pipeline templates of `")
+            && out.contains("have 1 error (`edx-matrix check` shows them)"),
+        "{out}"
+    );
+}

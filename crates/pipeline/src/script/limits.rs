@@ -118,9 +118,8 @@ pub fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
                     } else {
                         column += 1;
                     }
-                } else if c == q && (!triple || previous == [q, q]) {
-                    quote = None;
-                } else if c == '\n' && !triple {
+                } else if (c == q && (!triple || previous == [q, q])) || (c == '\n' && !triple) {
+                    // The closing quote, or the end of the line ends a one-line string.
                     quote = None;
                 }
             }
