@@ -98,16 +98,12 @@ mod tests {
     #[test]
     fn pipeline_names() {
         assert!(problem("self").is_none());
-        assert!(
-            pipeline_problem("self")
-                .unwrap()
-                .contains("set_pipeline: self")
-        );
+        assert!(pipeline_problem("self").is_some_and(|p| p.contains("set_pipeline: self")));
         assert!(pipeline_problem("selfish").is_none());
         assert!(problem(&"a".repeat(200)).is_none());
         assert_eq!(
-            problem(&"a".repeat(301)).unwrap(),
-            "it is longer than 200 bytes"
+            problem(&"a".repeat(301)).as_deref(),
+            Some("it is longer than 200 bytes")
         );
     }
 }

@@ -2,7 +2,6 @@
 //! `--accessors` `accessors.py`) into a directory, print it, or `--check` a directory against it.
 
 use crate::error::{CmdResult, CommandError};
-use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::Loaded;
 use edx_matrix_interop::python_export::{Options, Package, export};

@@ -2,7 +2,6 @@
 
 use super::stage_filter;
 use crate::error::{CmdResult, CommandError};
-use crate::matrix_file;
 use crate::output::Output;
 use edx_matrix_config::{Format, Loaded, toml_load};
 use edx_matrix_interop::tutor::{self, Refusal, TutorExport};
