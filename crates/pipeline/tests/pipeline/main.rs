@@ -2,6 +2,7 @@
 //! fixture-per-case tests of `tests/fixtures/invalid-pipelines` are `tests/fixtures.rs`.
 #![allow(clippy::unwrap_used)]
 
+mod consumers;
 mod pipelines;
 mod settings;
 mod support;
