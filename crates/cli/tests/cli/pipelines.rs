@@ -350,11 +350,14 @@ fn validate_reports_problems_with_paths() {
     )
     .unwrap();
     assert_eq!(json["valid"], false);
-    assert_eq!(json["problems"][0]["path"], "$.jobs[1].name");
+    // In the order of the file, each with its line and column.
+    assert_eq!(json["problems"][0]["path"], "$.jobs[0].plan[0].get");
+    assert_eq!(json["problems"][0]["line"], 8);
+    assert_eq!(json["problems"][0]["column"], 5);
     env.write("broken.json", "{ not json");
     let run = env.run(&["pipeline", "validate", "broken.json"]);
     run.code(1);
-    assert!(run.stderr.contains("invalid JSON"), "{}", run.stderr);
+    assert!(run.stderr.contains("invalid YAML"), "{}", run.stderr);
     env.run(&["pipeline", "validate", "missing.yml"]).code(3);
 }
 

@@ -2,6 +2,7 @@
 //! fixture-per-case tests of `tests/fixtures/invalid-pipelines` are `tests/fixtures.rs`.
 #![allow(clippy::unwrap_used)]
 
+mod consumers;
 mod generate;
 mod pipelines;
 mod settings;
