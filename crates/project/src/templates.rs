@@ -431,15 +431,15 @@ impl Reader<'_> {
 /// refused when the template runs, with its place.
 pub fn load_names(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("load") {
-        let line_start = at == 0 || rest[..at].ends_with('\n') || rest[..at].ends_with(';');
-        let after = rest[at + 4..].trim_start();
-        rest = &rest[at + 4..];
-        if !line_start {
+    let mut from = 0;
+    while let Some(found) = text[from..].find("load") {
+        let at = from + found;
+        from = at + 4;
+        let before = text[..at].trim_end_matches([' ', '\t']);
+        if !(before.is_empty() || before.ends_with('\n') || before.ends_with(';')) {
             continue;
         }
-        let Some(args) = after.strip_prefix('(') else {
+        let Some(args) = text[from..].trim_start().strip_prefix('(') else {
             continue;
         };
         let args = args.trim_start();
@@ -451,4 +451,100 @@ pub fn load_names(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_names_are_the_top_level_loads_only() {
+        let text = "load(\"a.star\", \"x\")\nload( 'sub/b.star', y = \"z\")\nx = 1; load(\"//c.star\", \"w\")\ndef f():\n    download(\"no.star\")\n# load(\"comment.star\")\n";
+        assert_eq!(load_names(text), ["a.star", "sub/b.star", "//c.star"]);
+    }
+
+    /// A tree in memory: what is read, counted.
+    struct Files(Vec<(&'static str, String)>, std::cell::RefCell<Vec<String>>);
+
+    impl TemplateTree for Files {
+        fn star_files(&self, dir: &str) -> Result<Vec<String>, String> {
+            Ok((self.0.iter())
+                .filter(|(p, _)| p.starts_with(&format!("{dir}/")))
+                .map(|(p, _)| (*p).to_owned())
+                .collect())
+        }
+
+        fn read(&self, file: &str) -> Result<String, String> {
+            self.1.borrow_mut().push(file.to_owned());
+            let text = (self.0.iter().find(|(p, _)| *p == file))
+                .map(|(_, t)| t.clone())
+                .ok_or_else(|| format!("no file `{file}`"))?;
+            match text.len() as u64 {
+                n if n > MAX_FILE_BYTES => Err(too_large(n)),
+                _ => Ok(text),
+            }
+        }
+
+        fn display_name(&self, file: &str) -> String {
+            file.to_owned()
+        }
+    }
+
+    #[test]
+    fn only_the_templates_and_what_they_load_are_read() {
+        let settings = Settings {
+            templates: vec![edx_matrix_pipeline::settings::TemplatePattern {
+                pattern: "pipelines/main*.star".to_owned(),
+                span: 0..0,
+            }],
+            ..Settings::default()
+        };
+        let big = "#".repeat(MAX_FILE_BYTES as usize + 1);
+        let tree = Files(
+            vec![
+                (
+                    "pipelines/main.star",
+                    "load(\"lib/a.star\", \"x\")\nload(\"big.star\", \"y\")\n".to_owned(),
+                ),
+                (
+                    "pipelines/lib/a.star",
+                    "load(\"b.star\", \"z\")\nx = 1\n".to_owned(),
+                ),
+                ("pipelines/lib/b.star", "z = 2\n".to_owned()),
+                ("pipelines/big.star", big),
+                ("pipelines/unused.star", "never read\n".to_owned()),
+            ],
+            std::cell::RefCell::new(Vec::new()),
+        );
+        let (templates, diagnostics) = read(&settings, &tree);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(templates.files.entries, ["pipelines/main.star"]);
+        let mut read_files = tree.1.borrow().clone();
+        read_files.sort();
+        assert_eq!(
+            read_files,
+            [
+                "pipelines/big.star",
+                "pipelines/lib/a.star",
+                "pipelines/lib/b.star",
+                "pipelines/main.star"
+            ]
+        );
+        assert_eq!(
+            templates.files.files.keys().collect::<Vec<_>>(),
+            [
+                "pipelines/lib/a.star",
+                "pipelines/lib/b.star",
+                "pipelines/main.star"
+            ]
+        );
+        assert_eq!(
+            templates
+                .files
+                .refused
+                .get("pipelines/big.star")
+                .map(String::as_str),
+            Some("it is 1048577 bytes, over the 1024 KiB a template file may be")
+        );
+    }
 }

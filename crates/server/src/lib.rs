@@ -104,11 +104,14 @@ pub struct Server {
 impl Server {
     /// Loads the matrix and binds `addr` (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, options: Options) -> Result<Server, ServeError> {
-        let state = AppState::load(
-            options.source,
-            options.webhook_secret.as_deref(),
-            options.on_reload,
-        )
+        // The first load runs the templates too: off the async workers, like every reload.
+        let (source, secret, on_reload) =
+            (options.source, options.webhook_secret, options.on_reload);
+        let state = tokio::task::spawn_blocking(move || {
+            AppState::load(source, secret.as_deref(), on_reload)
+        })
+        .await
+        .map_err(|e| ServeError::Read(format!("cannot load the matrix: {e}")))?
         .map_err(ServeError::Read)?;
         let listener = TcpListener::bind(addr)
             .await
