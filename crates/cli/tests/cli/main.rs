@@ -22,4 +22,7 @@ mod readme;
 mod runbook;
 pub(crate) mod serve;
 mod tutor;
+mod tutor_defaults;
+mod tutor_mfes;
+mod tutor_venv;
 mod wiring;
