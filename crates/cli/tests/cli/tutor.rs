@@ -284,7 +284,8 @@ fn tutor_runs_the_campus_ci_plugin() {
             ("NOTES_REPOSITORY_VERSION", "master"),
             ("XQUEUE_REPOSITORY", "https://github.com/openedx/xqueue.git"),
             ("XQUEUE_REPOSITORY_VERSION", "master"),
-            ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
+            // Node 24: tutor-mfe's pinned 24.14.1 image is kept.
+            ("MFE_NODE_IMAGE", "docker.io/node:24.14.1-bookworm-slim"),
         ],
     );
     assert_platform(
@@ -348,7 +349,8 @@ fn tutor_runs_the_online_qa_plugin() {
                 "https://github.com/openedx/edx-notes-api.git",
             ),
             ("NOTES_REPOSITORY_VERSION", "master"),
-            ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
+            // Node 24: tutor-mfe's pinned 24.14.1 image is kept.
+            ("MFE_NODE_IMAGE", "docker.io/node:24.14.1-bookworm-slim"),
         ],
     );
     // tutor-forum 22 runs the Python forum: no repository setting is added.

@@ -17,6 +17,8 @@ pub(crate) struct ReadmeMfes {
     pub(crate) legacy: Vec<(String, String, String)>,
     /// `FRONTEND_APPS` rows: (name, repository, version, source).
     pub(crate) frontend: Vec<(String, String, String, String)>,
+    /// Frontend apps left to tutor-mfe's npm build.
+    pub(crate) npm: Vec<String>,
     /// The removed apps.
     pub(crate) removed: Vec<String>,
 }
@@ -55,14 +57,18 @@ fn readme_mfes(readme: &str) -> ReadmeMfes {
             row[3].clone(),
         ));
     }
-    if let Some(line) = readme
-        .lines()
-        .find(|l| l.starts_with("Removed from what tutor-mfe builds"))
-    {
-        let list = line.split_once("): ").unwrap().1.trim_end_matches('.');
-        mfes.removed = list.split(", ").map(str::to_owned).collect();
-    }
+    mfes.removed = list_after(readme, "Removed from what tutor-mfe builds");
+    mfes.npm = list_after(readme, "Frontend apps from npm, as tutor-mfe builds them");
     mfes
+}
+
+/// The names listed on the README line starting with `start` (`…: a, b, c.`).
+fn list_after(readme: &str, start: &str) -> Vec<String> {
+    let Some(line) = readme.lines().find(|l| l.starts_with(start)) else {
+        return Vec::new();
+    };
+    let list = line.split_once("): ").unwrap().1.trim_end_matches('.');
+    list.split(", ").map(str::to_owned).collect()
 }
 
 /// The rendered MFE build: the Dockerfile, the site's `package.json` (when tutor-mfe builds a
@@ -99,6 +105,16 @@ impl Build {
             .contains(&format!("\"@openedx/frontend-app-{name}\": "))
     }
 
+    /// A frontend app built from tutor-mfe's npm package: in the site's `package.json`, with no
+    /// source stage.
+    fn builds_frontend_npm(&self, name: &str) -> bool {
+        self.site_package
+            .contains(&format!("\"@openedx/frontend-app-{name}\": \""))
+            && !self
+                .dockerfile
+                .contains(&format!("FROM scratch AS frontend-app-{name}-src\nADD"))
+    }
+
     fn builds_any(&self, name: &str) -> bool {
         self.dockerfile
             .contains(&format!("FROM scratch AS {name}-src\n"))
@@ -130,6 +146,12 @@ pub(crate) fn assert_readme_is_what_tutor_builds(tutor: &Tutor) -> ReadmeMfes {
         assert!(
             build.builds_frontend_source(name, source),
             "README: frontend app {name} from {source}; not in the rendered build"
+        );
+    }
+    for name in &mfes.npm {
+        assert!(
+            build.builds_frontend_npm(name),
+            "README: {name} from npm; not in the rendered build"
         );
     }
     for name in &mfes.removed {
@@ -198,10 +220,24 @@ fn tutor_builds_every_default_mfe_of_the_starter() {
             "{name}"
         );
     }
-    for name in ["instructor-dashboard", "notifications"] {
-        let source = format!("https://github.com/openedx/frontend-app-{name}.git#release/verawood");
-        assert!(build.builds_frontend_source(name, &source), "{name}");
-    }
+    // The frontend-base apps, upstream at the release's branch: tutor-mfe's npm packages.
+    assert_eq!(mfes.npm, ["instructor-dashboard", "notifications"]);
+    assert!(mfes.frontend.is_empty());
+    assert!(
+        build
+            .site_package
+            .contains("\"@openedx/frontend-app-instructor-dashboard\": \"^1.0.0 || 0.0.0-dev\"")
+    );
+    assert!(
+        build
+            .site_package
+            .contains("\"@openedx/frontend-app-notifications\": \"^3.0.0 || 0.0.0-dev\"")
+    );
+    assert!(
+        !build.dockerfile.contains(
+            "ADD --keep-git-dir=true https://github.com/openedx/frontend-app-notifications"
+        )
+    );
     // Login, account, profile and the learner dashboard stay wired into the LMS.
     let lms = tutor.rendered("apps/openedx/settings/lms/production.py");
     for setting in [
@@ -222,11 +258,17 @@ fn tutor_builds_every_default_mfe_of_the_starter() {
         "{}",
         tutor.export_stderr
     );
-    // The starter's repositories are Tutor's: no repository override to report.
-    assert!(
-        !tutor.export_stderr.contains("_REPOSITORY:"),
-        "{}",
-        tutor.export_stderr
+    // The starter's repositories, Node and frontend apps are Tutor's: the branch is the one
+    // change to report.
+    let changes: Vec<&str> = tutor
+        .export_stderr
+        .lines()
+        .filter(|l| l.starts_with("changes Tutor: "))
+        .collect();
+    assert_eq!(changes.len(), 1, "{}", tutor.export_stderr);
+    assert_eq!(
+        tutor.value("MFE_NODE_IMAGE"),
+        "docker.io/node:24.14.1-bookworm-slim"
     );
 }
 

@@ -73,6 +73,8 @@ pub struct PluginPlan {
     pub removed_mfes: Vec<String>,
     /// tutor-mfe's frontend-base apps the stage builds from a repository (`FRONTEND_APPS`).
     pub frontend_apps: Vec<FrontendEntry>,
+    /// tutor-mfe's frontend-base apps the stage runs as tutor-mfe builds them (from npm).
+    pub npm_apps: Vec<String>,
     /// tutor-mfe's frontend-base apps the stage does not include, removed from `FRONTEND_APPS`.
     pub removed_frontend_apps: Vec<String>,
     /// tutor-mfe's default MFEs and frontend apps the matrix catalogue does not have: kept as
@@ -170,7 +172,8 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Plu
             )),
         }
     }
-    super::mfes::map(&mut plan, matrix, &mfe_rows);
+    let branch = release.map(|r| r.branch.as_str());
+    super::mfes::map(&mut plan, matrix, branch, &mfe_rows);
     plan.changes = super::changes::of(&plan);
     plan
 }

@@ -3,9 +3,10 @@
 //! - a legacy MFE (one of tutor-mfe's `CORE_MFE_APPS`, or one it does not know) is an
 //!   `MFE_APPS` entry, built alone from `repository#version`;
 //! - an app that exists only as a frontend-base app (`instructor-dashboard`, `notifications`)
-//!   is a `FRONTEND_APPS` entry, built into the one shared site; the matrix's repository and
-//!   branch become its `source` (`https://…/repo.git#branch`), a source build instead of the
-//!   npm package;
+//!   is a `FRONTEND_APPS` entry, built into the one shared site: tutor-mfe's npm package when
+//!   the matrix takes the upstream repository at the release's branch (what Tutor 22 builds for
+//!   Verawood), else the matrix's repository and branch as its `source`
+//!   (`https://…/repo.git#branch`), a source build;
 //! - `authn` and `learner-dashboard` are both: tutor-mfe 22.1 serves their legacy MFE and builds
 //!   its frontend-base package into the site disabled. The matrix's repository and branch go
 //!   to the served legacy MFE; the disabled package stays as tutor-mfe has it.
@@ -20,8 +21,8 @@ use edx_matrix_model::{AppKind, Matrix, Row};
 /// The first port given to MFEs tutor-mfe does not know, in catalogue order.
 pub const FIRST_EXTRA_MFE_PORT: u16 = 2100;
 
-/// Maps the MFE `rows` of a stage into `plan`.
-pub fn map(plan: &mut PluginPlan, matrix: &Matrix, rows: &[&Row<'_>]) {
+/// Maps the MFE `rows` of a stage into `plan`; `branch` is the stage's release branch.
+pub fn map(plan: &mut PluginPlan, matrix: &Matrix, branch: Option<&str>, rows: &[&Row<'_>]) {
     if rows.is_empty() {
         return;
     }
@@ -38,6 +39,16 @@ pub fn map(plan: &mut PluginPlan, matrix: &Matrix, rows: &[&Row<'_>]) {
     for row in rows {
         let name = row.application;
         match (defaults::mfe_app(name), defaults::frontend_app(name)) {
+            (None, Some(app))
+                if defaults::same_repository(row.git_origin, app.repository)
+                    && Some(row.release_branch) == branch =>
+            {
+                plan.npm_apps.push(name.to_owned());
+                plan.notes.push(format!(
+                    "{name}: a frontend-base app; the matrix takes its upstream repository at the release's branch, so tutor-mfe's own build stays: npm `{}` `{}` in the shared site (give the application an `origin` or `branch` in the matrix to build it from a repository instead)",
+                    app.npm_package, app.npm_version
+                ));
+            }
             (None, Some(app)) => frontend(plan, row, app),
             (legacy, app) => {
                 let port = if legacy.is_some() {
@@ -153,10 +164,18 @@ fn node(plan: &mut PluginPlan, rows: &[&Row<'_>]) {
     let Some(&(chosen, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else {
         return;
     };
-    plan.overrides.push((
-        "MFE_NODE_IMAGE".into(),
-        format!("docker.io/node:{chosen}-bookworm-slim"),
-    ));
+    // tutor-mfe's pinned image already is that Node (`24` and `node:24.14.1-…`): kept.
+    let default = defaults::setting("MFE_NODE_IMAGE").unwrap_or_default();
+    let pinned = default
+        .strip_prefix("docker.io/node:")
+        .and_then(|v| v.strip_suffix("-bookworm-slim"));
+    let satisfied = pinned.is_some_and(|v| v == chosen || v.starts_with(&format!("{chosen}.")));
+    if !satisfied {
+        plan.overrides.push((
+            "MFE_NODE_IMAGE".into(),
+            format!("docker.io/node:{chosen}-bookworm-slim"),
+        ));
+    }
     if counts.len() > 1 {
         let others: Vec<String> = rows
             .iter()

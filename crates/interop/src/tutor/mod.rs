@@ -11,7 +11,7 @@
 //! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail); its Python `X.Y` as `--build-arg=APP_PY_VER` of the `codejail` image |
 //! | `forum` | `FORUM_REPOSITORY`, `FORUM_REPOSITORY_VERSION` under tutor-forum before 19 only (read at load time) |
 //! | a legacy MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
-//! | a frontend-base app (`instructor-dashboard`, `notifications`) | `FRONTEND_APPS[name]` `source` = `repository.git#branch`, `enabled` ([`mfes`]) |
+//! | a frontend-base app (`instructor-dashboard`, `notifications`) | tutor-mfe's npm package when upstream at the release's branch, else `FRONTEND_APPS[name]` `source` = `repository.git#branch`, `enabled` ([`mfes`]) |
 //! | a catalogue MFE not on the stage | removed from `MFE_APPS` and `FRONTEND_APPS` |
 //! | MFE Node | `MFE_NODE_IMAGE` = `docker.io/node:<version>-bookworm-slim` (one for all MFEs) |
 //!
@@ -60,6 +60,8 @@ pub struct TutorExport {
     pub removed_mfes: Vec<String>,
     /// The frontend-base apps the plugin builds from source (`FRONTEND_APPS`).
     pub frontend_apps: Vec<mapping::FrontendEntry>,
+    /// The frontend-base apps of the stage left to tutor-mfe's npm build.
+    pub npm_apps: Vec<String>,
     /// The catalogue's frontend-base apps the plugin removes from `FRONTEND_APPS`.
     pub removed_frontend_apps: Vec<String>,
     /// tutor-mfe's defaults the matrix catalogue does not have, kept as tutor-mfe builds them.
@@ -146,6 +148,7 @@ pub fn export(
         mfes: plan.mfes,
         removed_mfes: plan.removed_mfes,
         frontend_apps: plan.frontend_apps,
+        npm_apps: plan.npm_apps,
         removed_frontend_apps: plan.removed_frontend_apps,
         kept: plan.kept,
         changes: plan.changes,

@@ -107,6 +107,12 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
             ));
         }
     }
+    if !plan.npm_apps.is_empty() {
+        text.push_str(&format!(
+            "\nFrontend apps from npm, as tutor-mfe builds them (`FRONTEND_APPS`): {}.\n",
+            plan.npm_apps.join(", ")
+        ));
+    }
     // What tutor-mfe would build: the plugin also pops catalogue MFEs it does not know, in case
     // another plugin adds them, but that changes nothing in Tutor's defaults.
     let removed: Vec<&str> = plan

@@ -161,6 +161,7 @@ fn print_json(
                     "version": a.version,
                     "source": a.source,
                 })).collect::<Vec<_>>(),
+                "npm_apps": export.npm_apps,
                 "removed_frontend_apps": export.removed_frontend_apps,
                 "kept": export.kept,
                 "changes": export.changes,
