@@ -316,7 +316,7 @@ fn starter_with(old: &str, new: &str) -> Env {
     env
 }
 
-const ORIGIN: &str = r#"edxapp_theme = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }"#;
+const ORIGIN: &str = r#"edxapp_theme         = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }"#;
 
 fn with_origin(origin: &str) -> Env {
     starter_with(
