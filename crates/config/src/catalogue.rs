@@ -34,23 +34,24 @@ const fn mfe(name: &'static str, repository: &'static str, path: &'static str) -
     }
 }
 
-/// The standard catalogue, IDAs first.
+/// The standard catalogue, IDAs first: what Tutor 22 (Verawood) runs by default, read from
+/// Tutor 22.0.3 and its plugins (`EDX_PLATFORM_REPOSITORY`, tutor-contrib-codejail 22's
+/// `CODEJAIL_SERVICE_REPOSITORY`, tutor-notes' and tutor-xqueue's repositories, tutor-forum 22's
+/// Python forum), then tutor-mfe 22.1's MFEs (`CORE_MFE_APPS`) and frontend-base apps
+/// (`CORE_FRONTEND_APPS`), each served at its name, as tutor-mfe serves it.
 pub const STANDARD: &[StandardApp] = &[
     ida(
         "edx-platform",
         Some("https://github.com/openedx/edx-platform"),
     ),
-    ida(
-        "forum",
-        Some("https://github.com/openedx/cs_comments_service"),
-    ),
+    ida("forum", Some("https://github.com/openedx/forum")),
     ida(
         "notes-api",
         Some("https://github.com/openedx/edx-notes-api"),
     ),
     ida(
         "codejail",
-        Some("https://github.com/eduNEXT/codejailservice"),
+        Some("https://github.com/openedx/codejail-service"),
     ),
     ida("xqueue", Some("https://github.com/openedx/xqueue")),
     ida(
@@ -61,7 +62,7 @@ pub const STANDARD: &[StandardApp] = &[
     mfe(
         "learning",
         "https://github.com/openedx/frontend-app-learning",
-        "learn",
+        "learning",
     ),
     mfe(
         "authoring",
@@ -71,7 +72,7 @@ pub const STANDARD: &[StandardApp] = &[
     mfe(
         "discussions",
         "https://github.com/openedx/frontend-app-discussions",
-        "discuss",
+        "discussions",
     ),
     mfe(
         "gradebook",
@@ -81,7 +82,7 @@ pub const STANDARD: &[StandardApp] = &[
     mfe(
         "learner-dashboard",
         "https://github.com/openedx/frontend-app-learner-dashboard",
-        "dashboard",
+        "learner-dashboard",
     ),
     mfe(
         "ora-grading",
@@ -109,10 +110,54 @@ pub const STANDARD: &[StandardApp] = &[
         "authn",
     ),
     mfe(
+        "admin-console",
+        "https://github.com/openedx/frontend-app-admin-console",
+        "admin-console",
+    ),
+    mfe(
+        "catalog",
+        "https://github.com/openedx/frontend-app-catalog",
+        "catalog",
+    ),
+    mfe(
+        "instructor-dashboard",
+        "https://github.com/openedx/frontend-app-instructor-dashboard",
+        "instructor-dashboard",
+    ),
+    mfe(
+        "notifications",
+        "https://github.com/openedx/frontend-app-notifications",
+        "notifications",
+    ),
+    mfe(
         "learner-record",
         "https://github.com/openedx/frontend-app-learner-record",
         "learner-record",
     ),
+];
+
+/// The starter's applications on its stages: every application of the catalogue Tutor 22 runs
+/// by default (the MFEs, notes; edx-platform and the forum), so a starter estate exported to
+/// Tutor keeps them all. codejail, xqueue, xqwatcher and learner-record are in the catalogue,
+/// off the stages (Tutor runs them only with their plugins enabled).
+pub const STARTER_APPS: &[&str] = &[
+    "edx-platform",
+    "forum",
+    "notes-api",
+    "learning",
+    "authoring",
+    "discussions",
+    "gradebook",
+    "learner-dashboard",
+    "ora-grading",
+    "communications",
+    "account",
+    "profile",
+    "authn",
+    "admin-console",
+    "catalog",
+    "instructor-dashboard",
+    "notifications",
 ];
 
 /// Returns the standard application called `name`.
@@ -143,6 +188,20 @@ pub fn starter_file() -> String {
             fields.join(", ")
         ));
     }
+    out.push_str(STARTER_DEPLOYMENTS);
+    let theme = "edxapp_theme";
+    let width = STARTER_APPS
+        .iter()
+        .chain(std::iter::once(&theme))
+        .map(|name| name.len())
+        .max()
+        .unwrap_or(0);
+    for name in STARTER_APPS {
+        out.push_str(&format!("{name:width$} = {{}}\n"));
+    }
+    out.push_str(&format!(
+        "{theme:width$} = {{ origin = \"https://github.com/example/mysite-theme\", branch = \"{{release}}\" }}\n"
+    ));
     out.push_str(STARTER_TAIL);
     out
 }
@@ -160,41 +219,40 @@ stages = ["CI", "QA", "Production"]
 
 # Supported releases: the upstream branch that carries each, and the default Python (IDAs)
 # and Node (MFEs) versions. Named releases are ordered by name; `master` is a rolling line,
-# newer than all of them.
+# newer than all of them. Since Teak a release's branch is `release/<name>` and its point
+# releases are tags `release/<name>.N` (Tutor 22 runs the tag `release/verawood.1`).
 [releases]
-ulmo   = { branch = "release/ulmo", python = "3.11", node = "24" }
-master = { branch = "master",       python = "3.12", node = "24" }
+verawood = { branch = "release/verawood", python = "3.12", node = "24" }
+master   = { branch = "master",           python = "3.12", node = "24" }
 
 # The application catalogue. `kind` is "ida" (a Django service) or "mfe" (a micro front-end,
 # served under `path`). Remove what you do not run; add your own.
 [applications]
 "#;
 
-const STARTER_TAIL: &str = r#"
+const STARTER_DEPLOYMENTS: &str = r#"
 # Deployments: the release each stage runs. Stages of one deployment may run different releases
 # (test the next release in CI while QA and Production get patches of the current one).
 [deployments]
-mysite = { CI = "master", QA = "ulmo", Production = "ulmo" }
+mysite = { CI = "master", QA = "verawood", Production = "verawood" }
 
 # The release map: which applications each deployment includes on each release, and what they
 # override (`branch`, `origin` for a fork, `runtime`, `translations` commands for MFEs, and
 # `release` to take another release's defaults). `{release}` and `{deployment}` in a value are
 # replaced by the names of the entry being expanded. `{}` takes every default.
+# These are the applications Tutor 22 runs by default (`edx-matrix export tutor` keeps them).
 [[map]]
-releases    = ["master", "ulmo"]
+releases    = ["master", "verawood"]
 deployments = ["mysite"]
 [map.apps]
-edx-platform = {}
-forum        = {}
-notes-api    = {}
-edxapp_theme = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }
-learning     = {}
-authoring    = {}
+"#;
+
+const STARTER_TAIL: &str = r#"
 # An application may appear once per (release, deployment); a fork of one release goes in a
 # block of its own:
 #
 # [[map]]
-# releases    = ["ulmo"]
+# releases    = ["verawood"]
 # deployments = ["mysite"]
 # [map.apps]
 # learning = { origin = "https://github.com/example/frontend-app-learning", branch = "mysite/{release}" }

@@ -6,7 +6,7 @@ use crate::catalogue;
 use crate::runbook::builtin;
 
 /// The releases of the starter file, which get the built-in runbook steps.
-pub const RELEASES: &[&str] = &["ulmo", "master"];
+pub const RELEASES: &[&str] = &["verawood", "master"];
 
 const RUNBOOKS_HEAD: &str = r#"
 # Upgrade runbooks: the manual steps a release needs when it is deployed to a stage, printed by
@@ -14,7 +14,7 @@ const RUNBOOKS_HEAD: &str = r#"
 # "first-deploy" (the default) or "every-deploy"; `stages` limits a step to some stages.
 # These steps come from edx-matrix's built-in knowledge of upstream releases (docs/runbooks.md):
 #
-# [[runbooks.ulmo]]
+# [[runbooks.verawood]]
 # text = "Watch the LMS logs for errors after the deploy"
 # command = "edx-matrix logs mysite Production"
 # when = "every-deploy"

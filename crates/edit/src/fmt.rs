@@ -423,6 +423,9 @@ mod tests {
     fn starter_file_is_formatted() {
         let text = edx_matrix_config::catalogue::starter_file();
         assert_eq!(check_fmt(&text), text);
+        // What `init` writes: the catalogue starter, the built-in runbooks and the comments.
+        let text = edx_matrix_config::starter::text();
+        assert_eq!(check_fmt(&text), text);
     }
 
     #[test]

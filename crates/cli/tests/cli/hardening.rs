@@ -112,7 +112,7 @@ fn row05_an_edit_writes_through_a_symlink() {
         "the link was replaced by a file"
     );
     let text = env.read("real/m.toml");
-    assert!(text.contains(r#"mysite = { CI = "master", QA = "master", Production = "ulmo" }"#));
+    assert!(text.contains(r#"mysite = { CI = "master", QA = "master", Production = "verawood" }"#));
 }
 
 /// Row 6: an edit keeps the owner, group and mode of the file. Chowning needs root (as in CI);
@@ -206,8 +206,8 @@ fn row08_crlf_and_bom_are_kept() {
     assert_eq!(
         changed,
         [
-            r#"-mysite = { CI = "master", QA = "ulmo", Production = "ulmo" }"#,
-            r#"+mysite = { CI = "master", QA = "master", Production = "ulmo" }"#
+            r#"-mysite = { CI = "master", QA = "verawood", Production = "verawood" }"#,
+            r#"+mysite = { CI = "master", QA = "master", Production = "verawood" }"#
         ]
     );
     let after = env.read("edx-matrix.toml");
@@ -215,7 +215,7 @@ fn row08_crlf_and_bom_are_kept() {
     let lines = after.matches('\n').count();
     assert_eq!(after.matches("\r\n").count(), lines, "a line lost its CR");
     assert_eq!(lines, lf.matches('\n').count());
-    assert!(after.contains("QA = \"master\", Production = \"ulmo\" }\r\n"));
+    assert!(after.contains("QA = \"master\", Production = \"verawood\" }\r\n"));
     env.run(&["check"]).ok();
     // `fmt` keeps the form too, and then sees a formatted file.
     env.run(&["fmt", "-q"]).ok();
@@ -316,7 +316,7 @@ fn starter_with(old: &str, new: &str) -> Env {
     env
 }
 
-const ORIGIN: &str = r#"edxapp_theme = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }"#;
+const ORIGIN: &str = r#"edxapp_theme         = { origin = "https://github.com/example/mysite-theme", branch = "{release}" }"#;
 
 fn with_origin(origin: &str) -> Env {
     starter_with(
@@ -640,9 +640,9 @@ fn row18_pipeline_validate_names_the_yaml_node_limit() {
 fn row02_an_edit_clips_a_huge_value_in_its_output() {
     let value = "v".repeat(10_000_000);
     let env = starter_with(
-        r#"mysite = { CI = "master", QA = "ulmo", Production = "ulmo" }"#,
+        r#"mysite = { CI = "master", QA = "verawood", Production = "verawood" }"#,
         &format!(
-            r#"mysite = {{ CI = "master", QA = "ulmo", Production = "ulmo", vars = {{ NOTE = "{value}" }} }}"#
+            r#"mysite = {{ CI = "master", QA = "verawood", Production = "verawood", vars = {{ NOTE = "{value}" }} }}"#
         ),
     );
     let started = std::time::Instant::now();

@@ -28,4 +28,7 @@ mod runbook;
 pub(crate) mod serve;
 mod template_hardening;
 mod tutor;
+mod tutor_defaults;
+mod tutor_mfes;
+mod tutor_venv;
 mod wiring;

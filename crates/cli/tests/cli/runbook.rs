@@ -118,11 +118,11 @@ fn init_prefills_the_built_in_steps_and_checks_clean() {
     let env = Env::new();
     env.run(&["init"]).code(0);
     let text = env.read("edx-matrix.toml");
-    assert!(text.contains("[[runbooks.ulmo]]\n"), "{text}");
+    assert!(text.contains("[[runbooks.verawood]]\n"), "{text}");
     assert!(text.contains("[[runbooks.master]]\n"), "{text}");
     let run = env.run(&["check"]);
     run.code(0);
-    let run = env.run(&["runbook", "ulmo", "--stage", "CI"]);
+    let run = env.run(&["runbook", "verawood", "--stage", "CI"]);
     assert!(
         run.ok().contains("$ ./manage.py lms showmigrations\n"),
         "{}",

@@ -12,15 +12,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A Tutor root and plugins root in a scratch directory.
-struct Tutor {
-    program: PathBuf,
-    env: Env,
+pub(crate) struct Tutor {
+    pub(crate) program: PathBuf,
+    pub(crate) env: Env,
+    /// The standard error of `edx-matrix export tutor`.
+    pub(crate) export_stderr: String,
 }
 
 impl Tutor {
     /// `program` with nothing of the caller's environment but a home and the Tutor roots in the
     /// scratch directory.
-    fn command(&self, program: &Path) -> Command {
+    pub(crate) fn command(&self, program: &Path) -> Command {
         let mut command = Command::new(program);
         command
             .env_clear()
@@ -30,7 +32,7 @@ impl Tutor {
         command
     }
 
-    fn run(&self, args: &[&str]) -> (String, String) {
+    pub(crate) fn run(&self, args: &[&str]) -> (String, String) {
         let output = self
             .command(&self.program)
             .args(args)
@@ -57,14 +59,14 @@ impl Tutor {
             .success()
     }
 
-    fn value(&self, key: &str) -> String {
+    pub(crate) fn value(&self, key: &str) -> String {
         self.run(&["config", "printvalue", key])
             .0
             .trim_end()
             .to_owned()
     }
 
-    fn rendered(&self, path: &str) -> String {
+    pub(crate) fn rendered(&self, path: &str) -> String {
         std::fs::read_to_string(self.env.path("root/env").join(path))
             .unwrap_or_else(|e| panic!("{path}: {e}"))
     }
@@ -85,16 +87,32 @@ fn install(
         Some(text) => Env::with_example_matrix(text),
         None => Env::new(),
     };
+    install_in(program, env, matrix.is_none(), deployment, stage, enable)
+}
+
+/// [`install`] in `env` (`example`: with `--example`), with the Tutor `program`.
+pub(crate) fn install_in(
+    program: PathBuf,
+    env: Env,
+    example: bool,
+    deployment: &str,
+    stage: &str,
+    enable: &[&str],
+) -> Option<(Tutor, String)> {
     let mut args = vec!["export", "tutor", deployment, stage, "-o", "out"];
-    if matrix.is_none() {
+    if example {
         args.insert(0, "--example");
     }
-    env.run(&args).code(0);
+    let export_stderr = env.run(&args).code(0).stderr.clone();
     let readme = env.read("out/README.md");
     let command = format!("tutor plugins enable {}\n", enable.join(" "));
     assert!(readme.contains(&command), "{readme}");
     let plugin = enable.last().unwrap();
-    let tutor = Tutor { program, env };
+    let tutor = Tutor {
+        program,
+        env,
+        export_stderr,
+    };
     tutor.run(&["config", "save"]);
     tutor.run(&["plugins", "install", &format!("out/{plugin}.py")]);
     assert!(tutor.env.path(&format!("plugins/{plugin}.py")).is_file());
@@ -148,7 +166,7 @@ fn assert_upstream_mfes(tutor: &Tutor, names: &[&str], branch: &str, absent: &[&
     assert_mfes(tutor, &mfes, absent);
 }
 
-fn assert_platform(tutor: &Tutor, repository: &str, branch: &str) {
+pub(crate) fn assert_platform(tutor: &Tutor, repository: &str, branch: &str) {
     let dockerfile = tutor.rendered("build/openedx/Dockerfile");
     assert!(dockerfile.contains(&format!("ARG EDX_PLATFORM_REPOSITORY={repository}\n")));
     assert!(dockerfile.contains(&format!("ARG EDX_PLATFORM_VERSION={branch}\n")));
@@ -163,7 +181,7 @@ fn assert_clone(tutor: &Tutor, plugin: &str, repository: &str, branch: &str) {
     );
 }
 
-fn assert_codejail(tutor: &Tutor, repository: &str, branch: &str) {
+pub(crate) fn assert_codejail(tutor: &Tutor, repository: &str, branch: &str) {
     let dockerfile = tutor.rendered("plugins/codejail/build/codejail/Dockerfile");
     assert!(dockerfile.contains(&format!("ARG CODEJAIL_SERVICE_REPO={repository}\n")));
     assert!(dockerfile.contains(&format!("ARG CODEJAIL_SERVICE_VERSION={branch}\n")));
@@ -266,7 +284,8 @@ fn tutor_runs_the_campus_ci_plugin() {
             ("NOTES_REPOSITORY_VERSION", "master"),
             ("XQUEUE_REPOSITORY", "https://github.com/openedx/xqueue.git"),
             ("XQUEUE_REPOSITORY_VERSION", "master"),
-            ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
+            // Node 24: tutor-mfe's pinned 24.14.1 image is kept.
+            ("MFE_NODE_IMAGE", "docker.io/node:24.14.1-bookworm-slim"),
         ],
     );
     assert_platform(
@@ -330,7 +349,8 @@ fn tutor_runs_the_online_qa_plugin() {
                 "https://github.com/openedx/edx-notes-api.git",
             ),
             ("NOTES_REPOSITORY_VERSION", "master"),
-            ("MFE_NODE_IMAGE", "docker.io/node:24-bookworm-slim"),
+            // Node 24: tutor-mfe's pinned 24.14.1 image is kept.
+            ("MFE_NODE_IMAGE", "docker.io/node:24.14.1-bookworm-slim"),
         ],
     );
     // tutor-forum 22 runs the Python forum: no repository setting is added.

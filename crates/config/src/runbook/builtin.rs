@@ -134,5 +134,36 @@ pub fn section(releases: &[&str]) -> String {
     for release in releases {
         insert(&mut doc, release);
     }
-    doc.to_string()
+    align_keys(&doc.to_string())
+}
+
+/// Pads the keys of each table to one column, as `edx-matrix fmt` writes them (the steps are
+/// one-line `key = value` pairs under `[[runbooks.NAME]]` headers).
+fn align_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0;
+    while start < lines.len() {
+        let end = lines[start..]
+            .iter()
+            .position(|l| l.is_empty() || l.starts_with('['))
+            .map_or(lines.len(), |i| start + i);
+        let width = lines[start..end]
+            .iter()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.len()))
+            .max()
+            .unwrap_or(0);
+        for line in &lines[start..end] {
+            match line.split_once(" = ") {
+                Some((key, value)) => out.push_str(&format!("{key:width$} = {value}\n")),
+                None => out.push_str(&format!("{line}\n")),
+            }
+        }
+        if let Some(line) = lines.get(end) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        start = end + 1;
+    }
+    out
 }

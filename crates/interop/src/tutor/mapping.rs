@@ -1,5 +1,5 @@
-//! What a (deployment, stage) becomes in Tutor: configuration overrides, `MFE_APPS` entries,
-//! plugins to enable, image build arguments, and what has no Tutor equivalent.
+//! What a (deployment, stage) becomes in Tutor: configuration overrides, plugins to enable,
+//! image build arguments, and what has no Tutor equivalent; the MFEs are [`super::mfes`]'s.
 
 use super::versions::{self, TutorTarget};
 use super::with_git_suffix;
@@ -34,25 +34,6 @@ pub const IDA_SETTINGS: &[(&str, Option<&str>, &str, &str)] = &[
     ),
 ];
 
-/// The MFEs tutor-mfe 22.1.0 defines (`CORE_MFE_APPS`), each with its port.
-pub const TUTOR_MFE_PORTS: &[(&str, u16)] = &[
-    ("account", 1997),
-    ("admin-console", 2025),
-    ("authn", 1999),
-    ("authoring", 2001),
-    ("catalog", 1998),
-    ("communications", 1984),
-    ("discussions", 2002),
-    ("gradebook", 1994),
-    ("learner-dashboard", 1996),
-    ("learning", 2000),
-    ("ora-grading", 1993),
-    ("profile", 1995),
-];
-
-/// The first port given to MFEs tutor-mfe does not know, in catalogue order.
-pub const FIRST_EXTRA_MFE_PORT: u16 = 2100;
-
 /// One `MFE_APPS` entry the plugin sets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MfeEntry {
@@ -66,6 +47,19 @@ pub struct MfeEntry {
     pub port: Option<u16>,
 }
 
+/// One `FRONTEND_APPS` entry the plugin sets: a frontend-base app built from source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrontendEntry {
+    /// The app's name (its `FRONTEND_APPS` key).
+    pub name: String,
+    /// `source`: the repository (with `.git`) and `#ref`, what Docker's `ADD` clones.
+    pub source: String,
+    /// The repository, ending in `.git`.
+    pub repository: String,
+    /// Its branch.
+    pub version: String,
+}
+
 /// Everything the plugin and the README say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PluginPlan {
@@ -77,6 +71,20 @@ pub struct PluginPlan {
     pub mfes: Vec<MfeEntry>,
     /// Catalogue MFEs the stage does not include, removed from `MFE_APPS`.
     pub removed_mfes: Vec<String>,
+    /// tutor-mfe's frontend-base apps the stage builds from a repository (`FRONTEND_APPS`).
+    pub frontend_apps: Vec<FrontendEntry>,
+    /// tutor-mfe's frontend-base apps the stage runs as tutor-mfe builds them (from npm).
+    pub npm_apps: Vec<String>,
+    /// tutor-mfe's frontend-base apps the stage does not include, removed from `FRONTEND_APPS`.
+    pub removed_frontend_apps: Vec<String>,
+    /// tutor-mfe's default MFEs and frontend apps the matrix catalogue does not have: kept as
+    /// tutor-mfe builds them.
+    pub kept: Vec<String>,
+    /// What the plugin changes in what Tutor runs by default, one line each (see
+    /// [`super::changes`]).
+    pub changes: Vec<String>,
+    /// Facts about how tutor-mfe builds an app of the stage, for the README.
+    pub notes: Vec<String>,
     /// Tutor plugins the export needs enabled (`mfe`, `notes`, …), in enabling order.
     pub plugins: Vec<&'static str>,
     /// The forum's repository (with `.git`) and branch, for tutor-forum before 19 (the Ruby
@@ -93,7 +101,7 @@ pub struct PluginPlan {
 }
 
 impl PluginPlan {
-    fn plugin(&mut self, name: &'static str) {
+    pub(super) fn plugin(&mut self, name: &'static str) {
         if !self.plugins.contains(&name) {
             self.plugins.push(name);
         }
@@ -164,7 +172,9 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Plu
             )),
         }
     }
-    mfes(&mut plan, matrix, &mfe_rows);
+    let branch = release.map(|r| r.branch.as_str());
+    super::mfes::map(&mut plan, matrix, branch, &mfe_rows);
+    plan.changes = super::changes::of(&plan);
     plan
 }
 
@@ -184,90 +194,6 @@ fn python(plan: &mut PluginPlan, row: &Row<'_>) {
         plan.unmapped.push(format!(
             "edx-platform on Python {version}: Tutor 22's openedx image builds Python {} with pyenv, which needs a full version; give the matrix a full version (e.g. `{version}.x`) to have the plugin pass `--build-arg=PYTHON_VERSION`, or build with `tutor images build openedx --build-arg PYTHON_VERSION={version}.<patch>`",
             versions::TUTOR_22_PYTHON
-        ));
-    }
-}
-
-fn mfes(plan: &mut PluginPlan, matrix: &Matrix, rows: &[&Row<'_>]) {
-    if rows.is_empty() {
-        return;
-    }
-    plan.plugin("mfe");
-    // Ports for MFEs tutor-mfe does not know: catalogue order, from FIRST_EXTRA_MFE_PORT, so a
-    // given MFE gets the same port on every stage.
-    let extra: Vec<&str> = matrix
-        .applications
-        .iter()
-        .filter(|a| a.kind == AppKind::Mfe)
-        .map(|a| a.name.as_str())
-        .filter(|name| !TUTOR_MFE_PORTS.iter().any(|(n, _)| n == name))
-        .collect();
-    for row in rows {
-        let port = extra
-            .iter()
-            .position(|n| *n == row.application)
-            .and_then(|i| u16::try_from(i).ok())
-            .map(|i| FIRST_EXTRA_MFE_PORT.saturating_add(i));
-        plan.mfes.push(MfeEntry {
-            name: row.application.to_owned(),
-            repository: with_git_suffix(row.git_origin),
-            version: row.release_branch.to_owned(),
-            port,
-        });
-        if let Some(path) = row.path.filter(|p| p.trim_matches('/') != row.application) {
-            plan.unmapped.push(format!(
-                "MFE {} path `{path}`: tutor-mfe serves every MFE at `/{}` (its name)",
-                row.application, row.application
-            ));
-        }
-        if row.translations.is_some() {
-            plan.unmapped.push(format!(
-                "MFE {} translation commands: tutor-mfe pulls translations with `make pull_translations` from `ATLAS_REPOSITORY` at `ATLAS_REVISION`",
-                row.application
-            ));
-        }
-    }
-    for app in matrix
-        .applications
-        .iter()
-        .filter(|a| a.kind == AppKind::Mfe)
-    {
-        if !rows.iter().any(|r| r.application == app.name.as_str()) {
-            plan.removed_mfes.push(app.name.as_str().to_owned());
-        }
-    }
-    node(plan, rows);
-}
-
-/// One Node image for every MFE: the version most MFEs need (the first of them on a tie).
-fn node(plan: &mut PluginPlan, rows: &[&Row<'_>]) {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    // MFEs without a Node version in the matrix take whatever image is chosen.
-    for runtime in rows.iter().filter_map(|row| row.runtime_version) {
-        match counts.iter_mut().find(|(v, _)| *v == runtime) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((runtime, 1)),
-        }
-    }
-    let Some(&(chosen, _)) = counts.iter().rev().max_by_key(|(_, n)| *n) else {
-        return;
-    };
-    plan.overrides.push((
-        "MFE_NODE_IMAGE".into(),
-        format!("docker.io/node:{chosen}-bookworm-slim"),
-    ));
-    if counts.len() > 1 {
-        let others: Vec<String> = rows
-            .iter()
-            .filter_map(|r| match r.runtime_version {
-                Some(runtime) if runtime != chosen => Some((r.application, runtime)),
-                _ => None,
-            })
-            .map(|(application, runtime)| format!("{application} needs Node {runtime}"))
-            .collect();
-        plan.warnings.push(format!(
-            "the MFEs need different Node versions and Tutor builds them all with one image (`MFE_NODE_IMAGE`): using Node {chosen}; {}",
-            others.join(", ")
         ));
     }
 }

@@ -10,14 +10,20 @@
 //! | `xqueue` | `XQUEUE_REPOSITORY`, `XQUEUE_REPOSITORY_VERSION` (tutor-xqueue) |
 //! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail); its Python `X.Y` as `--build-arg=APP_PY_VER` of the `codejail` image |
 //! | `forum` | `FORUM_REPOSITORY`, `FORUM_REPOSITORY_VERSION` under tutor-forum before 19 only (read at load time) |
-//! | every MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
+//! | a legacy MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
+//! | a frontend-base app (`instructor-dashboard`, `notifications`) | tutor-mfe's npm package when upstream at the release's branch, else `FRONTEND_APPS[name]` `source` = `repository.git#branch`, `enabled` ([`mfes`]) |
+//! | a catalogue MFE not on the stage | removed from `MFE_APPS` and `FRONTEND_APPS` |
 //! | MFE Node | `MFE_NODE_IMAGE` = `docker.io/node:<version>-bookworm-slim` (one for all MFEs) |
 //!
-//! What has no Tutor equivalent is listed in [`TutorExport::unmapped`] ([`mapping`]); values a
-//! shell or a line break would change are refused ([`hostile`]).
+//! What has no Tutor equivalent is listed in [`TutorExport::unmapped`] ([`mapping`]); what the
+//! plugin changes in Tutor's defaults in [`TutorExport::changes`] ([`changes`], against
+//! [`defaults`]); values a shell or a line break would change are refused ([`hostile`]).
 
+pub mod changes;
+pub mod defaults;
 pub mod hostile;
 pub mod mapping;
+pub mod mfes;
 pub mod plugin;
 pub mod readme;
 pub mod vars;
@@ -52,6 +58,16 @@ pub struct TutorExport {
     pub mfes: Vec<mapping::MfeEntry>,
     /// The catalogue MFEs the plugin removes from `MFE_APPS`.
     pub removed_mfes: Vec<String>,
+    /// The frontend-base apps the plugin builds from source (`FRONTEND_APPS`).
+    pub frontend_apps: Vec<mapping::FrontendEntry>,
+    /// The frontend-base apps of the stage left to tutor-mfe's npm build.
+    pub npm_apps: Vec<String>,
+    /// The catalogue's frontend-base apps the plugin removes from `FRONTEND_APPS`.
+    pub removed_frontend_apps: Vec<String>,
+    /// tutor-mfe's defaults the matrix catalogue does not have, kept as tutor-mfe builds them.
+    pub kept: Vec<String>,
+    /// What the plugin changes in what Tutor runs by default, one line each ([`changes`]).
+    pub changes: Vec<String>,
     /// The `--build-arg` values the plugin adds to images: (image, `NAME=value`).
     pub build_args: Vec<(String, String)>,
 }
@@ -133,6 +149,11 @@ pub fn export(
         settings: plan.settings,
         mfes: plan.mfes,
         removed_mfes: plan.removed_mfes,
+        frontend_apps: plan.frontend_apps,
+        npm_apps: plan.npm_apps,
+        removed_frontend_apps: plan.removed_frontend_apps,
+        kept: plan.kept,
+        changes: plan.changes,
         build_args: plan
             .build_args
             .into_iter()

@@ -112,6 +112,27 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         }
         py.push_str("        return mfes\n");
     }
+    if !plan.frontend_apps.is_empty() || !plan.removed_frontend_apps.is_empty() {
+        // FRONTEND_APPS is tutor-mfe 22.1's: an older tutor-mfe has no frontend-base site.
+        py.push_str(
+            "\n\ntry:\n    from tutormfe.hooks import FRONTEND_APPS\nexcept ImportError:\n    \
+             fmt.echo_alert(\"edx-matrix: this tutor-mfe has no FRONTEND_APPS (tutor-mfe 22.1 and later); the frontend-base apps of this stage are not set\")\n\
+             else:\n\n    \
+             @FRONTEND_APPS.add()\n    \
+             def _edx_matrix_frontend_apps(apps):\n",
+        );
+        for app in &plan.frontend_apps {
+            py.push_str(&format!(
+                "        app = apps.setdefault({}, {{}})\n        app.update({{\"enabled\": True, \"source\": {}}})\n",
+                quoted(&app.name),
+                quoted(&app.source)
+            ));
+        }
+        for name in &plan.removed_frontend_apps {
+            py.push_str(&format!("        apps.pop({}, None)\n", quoted(name)));
+        }
+        py.push_str("        return apps\n");
+    }
     py
 }
 

@@ -1,5 +1,6 @@
 //! The README.md written next to the plugin: the exact commands, and what is not mapped.
 
+use super::defaults;
 use super::mapping::PluginPlan;
 use super::plugin::PluginNames;
 use super::versions::{self, TutorTarget};
@@ -32,19 +33,43 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
          `{stage}`, release `{release}`. The release needs {tutor}; the plugin warns when it loads in\n\
          another Tutor.\n\n\
          ## Commands\n\n\
-         Run from this directory (`tutor config save` first creates the Tutor root if it does not exist):\n\n\
+         In a virtual environment (a new one: `python3 -m venv tutor-venv && . tutor-venv/bin/activate`),\n\
+         from this directory (`tutor config save` first creates the Tutor root if it does not exist):\n\n\
          ```sh\n\
+         {}\n\
          tutor config save\n\
          tutor plugins install ./{plugin}.py\n\
          tutor plugins enable {}\n\
          tutor config save\n\
          ```\n\n\
          Values in `$(tutor config printroot)/config.yml` win over the plugin: remove any of the settings\n\
-         below from it (`tutor config save --unset NAME`). Check one with `tutor config printvalue NAME`.\n\n\
-         ## Settings\n\n\
-         | setting | value |\n|---|---|\n",
+         below from it (`tutor config save --unset NAME`). Check one with `tutor config printvalue NAME`.\n\n",
+        pip_install(plan),
         enable.join(" ")
     );
+    if plan.target != Some(TutorTarget::Major(defaults::TUTOR_MAJOR)) {
+        text.push_str(&format!(
+            "The pip packages are {}; the changes below are against Tutor {}'s defaults, which\n\
+             `export tutor` is checked with.\n\n",
+            match plan.target {
+                Some(TutorTarget::Major(major)) => format!("Tutor {major}'s"),
+                Some(TutorTarget::Nightly) => "the latest releases: Tutor nightly is installed from the `main` branches of Tutor and its plugins (https://docs.tutor.edly.io/tutorials/nightly.html)".to_owned(),
+                Some(TutorTarget::Unknown) | None => "the latest releases".to_owned(),
+            },
+            defaults::TUTOR_MAJOR
+        ));
+    }
+    text.push_str(&format!(
+        "## What this changes in Tutor {}'s defaults\n\n",
+        defaults::TUTOR_MAJOR
+    ));
+    if plan.changes.is_empty() {
+        text.push_str("Nothing: Tutor runs what it runs by default.\n");
+    }
+    for line in &plan.changes {
+        text.push_str(&format!("- {line}\n"));
+    }
+    text.push_str("\n## Settings\n\n| setting | value |\n|---|---|\n");
     for (key, value) in &plan.overrides {
         text.push_str(&format!("| `{key}` | `{value}` |\n"));
     }
@@ -62,7 +87,7 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         }
     }
     if !plan.mfes.is_empty() {
-        text.push_str("\n## MFEs (tutor-mfe `MFE_APPS`)\n\n| MFE | repository | version | port |\n|---|---|---|---|\n");
+        text.push_str("\n## MFEs (tutor-mfe `MFE_APPS`, each built alone)\n\n| MFE | repository | version | port |\n|---|---|---|---|\n");
         for mfe in &plan.mfes {
             let port = mfe
                 .port
@@ -72,11 +97,52 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
                 mfe.name, mfe.repository, mfe.version
             ));
         }
-        if !plan.removed_mfes.is_empty() {
+    }
+    if !plan.frontend_apps.is_empty() {
+        text.push_str("\n## Frontend apps (tutor-mfe `FRONTEND_APPS`, built into one shared site)\n\n| app | repository | version | `source` |\n|---|---|---|---|\n");
+        for app in &plan.frontend_apps {
             text.push_str(&format!(
-                "\nRemoved from `MFE_APPS` (in the matrix catalogue, not on this stage): {}.\n",
-                plan.removed_mfes.join(", ")
+                "| {} | `{}` | `{}` | `{}` |\n",
+                app.name, app.repository, app.version, app.source
             ));
+        }
+    }
+    if !plan.npm_apps.is_empty() {
+        text.push_str(&format!(
+            "\nFrontend apps from npm, as tutor-mfe builds them (`FRONTEND_APPS`): {}.\n",
+            plan.npm_apps.join(", ")
+        ));
+    }
+    // What tutor-mfe would build: the plugin also pops catalogue MFEs it does not know, in case
+    // another plugin adds them, but that changes nothing in Tutor's defaults.
+    let removed: Vec<&str> = plan
+        .removed_mfes
+        .iter()
+        .filter(|n| defaults::mfe_app(n).is_some())
+        .chain(
+            plan.removed_frontend_apps
+                .iter()
+                .filter(|n| defaults::mfe_app(n).is_none()),
+        )
+        .map(String::as_str)
+        .collect();
+    if !removed.is_empty() {
+        text.push_str(&format!(
+            "\nRemoved from what tutor-mfe builds (in the matrix catalogue, not on this stage): {}.\n",
+            removed.join(", ")
+        ));
+    }
+    if !plan.mfes.is_empty() && !plan.kept.is_empty() {
+        text.push_str(&format!(
+            "\nKept as tutor-mfe {} builds them (not in the matrix catalogue): {}.\n",
+            "22.1",
+            plan.kept.join(", ")
+        ));
+    }
+    if !plan.notes.is_empty() {
+        text.push('\n');
+        for note in &plan.notes {
+            text.push_str(&format!("- {note}\n"));
         }
     }
     if !plan.warnings.is_empty() {
@@ -93,4 +159,27 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         text.push_str(&format!("- {line}\n"));
     }
     text
+}
+
+/// The `pip install` line: Tutor and the package of every plugin the README enables, on the
+/// Tutor major the release needs.
+pub fn pip_install(plan: &PluginPlan) -> String {
+    let mut packages = vec!["tutor"];
+    packages.extend(plan.plugins.iter().filter_map(|p| defaults::pip_package(p)));
+    let specs: Vec<String> = packages
+        .iter()
+        .map(|package| match plan.target {
+            Some(TutorTarget::Major(major)) => {
+                // FRONTEND_APPS, which the plugin uses, is tutor-mfe 22.1's.
+                let low = if *package == "tutor-mfe" && major == 22 {
+                    "22.1".to_owned()
+                } else {
+                    major.to_string()
+                };
+                format!("\"{package}>={low},<{}\"", major + 1)
+            }
+            _ => (*package).to_owned(),
+        })
+        .collect();
+    format!("pip install {}", specs.join(" "))
 }

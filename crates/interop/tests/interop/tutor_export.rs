@@ -128,3 +128,73 @@ fn an_mfe_tutor_mfe_does_not_know_gets_a_port() {
     ), "{}", export.plugin_py);
     assert!(export.readme.contains("| instructor-tools | `https://github.com/acme-edu/frontend-app-instructor-tools.git` | `master` | 2100 (assigned) |"));
 }
+
+/// The example with tutor-mfe's frontend-base `instructor-dashboard` on campus, as `entry`.
+fn with_instructor_dashboard(entry: &str) -> Loaded {
+    let text = example::TEXT
+        .replace(
+            "communications    = { kind = \"mfe\"",
+            "instructor-dashboard = { kind = \"mfe\", repository = \"https://github.com/openedx/frontend-app-instructor-dashboard\", path = \"instructor-dashboard\" }\ncommunications    = { kind = \"mfe\"",
+        )
+        .replace(
+            "ora-grading       = {}\n",
+            &format!("ora-grading       = {{}}\ninstructor-dashboard = {entry}\n"),
+        );
+    load(&text)
+}
+
+#[test]
+fn a_frontend_base_app_is_npm_a_source_build_or_cannot_be_mapped() {
+    // Upstream at the release's branch: tutor-mfe's own npm build, nothing changed.
+    let out = export(&with_instructor_dashboard("{}"), "campus", "QA").unwrap();
+    assert_eq!(out.npm_apps, ["instructor-dashboard"]);
+    assert!(out.frontend_apps.is_empty());
+    assert!(!out.plugin_py.contains("FRONTEND_APPS"));
+    assert!(
+        !out.changes
+            .iter()
+            .any(|c| c.contains("instructor-dashboard"))
+    );
+    assert!(out.readme.contains(
+        "Frontend apps from npm, as tutor-mfe builds them (`FRONTEND_APPS`): instructor-dashboard.\n"
+    ));
+
+    // A fork: a source build, said as a change.
+    let fork = "{ origin = \"https://github.com/acme-edu/frontend-app-instructor-dashboard\", branch = \"acme/{release}\" }";
+    let out = export(&with_instructor_dashboard(fork), "campus", "QA").unwrap();
+    assert_python(&out.plugin_py);
+    assert!(out.plugin_py.contains(
+        "        app = apps.setdefault(\"instructor-dashboard\", {})\n        app.update({\"enabled\": True, \"source\": \"https://github.com/acme-edu/frontend-app-instructor-dashboard.git#acme/verawood\"})\n"
+    ), "{}", out.plugin_py);
+    assert_eq!(
+        out.changes.iter().filter(|c| c.starts_with("overrides frontend app instructor-dashboard: built into the shared site from `https://github.com/acme-edu/frontend-app-instructor-dashboard.git#acme/verawood`")).count(),
+        1,
+        "{:#?}",
+        out.changes
+    );
+
+    // A URL Docker's `ADD` does not clone for tutor-mfe: named, not mapped, nothing set.
+    let local = "{ origin = \"git://git.acme.example/frontend-app-instructor-dashboard\" }";
+    let out = export(&with_instructor_dashboard(local), "campus", "QA").unwrap();
+    assert!(out.frontend_apps.is_empty() && out.npm_apps.is_empty());
+    assert!(
+        out.unmapped.iter().any(|u| u.starts_with(
+            "MFE instructor-dashboard git://git.acme.example/frontend-app-instructor-dashboard at release/verawood: cannot be mapped"
+        )),
+        "{:#?}",
+        out.unmapped
+    );
+
+    // Not on the stage: removed from FRONTEND_APPS, said as a change.
+    let out = export(&with_instructor_dashboard("{}"), "pro", "QA").unwrap();
+    assert_eq!(out.removed_frontend_apps, ["instructor-dashboard"]);
+    assert!(
+        out.plugin_py
+            .contains("        apps.pop(\"instructor-dashboard\", None)\n")
+    );
+    assert!(
+        out.changes
+            .iter()
+            .any(|c| c.starts_with("removes frontend app instructor-dashboard (`FRONTEND_APPS`)"))
+    );
+}

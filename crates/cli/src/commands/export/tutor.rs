@@ -152,6 +152,16 @@ fn print_json(
                     "port": m.port,
                 })).collect::<Vec<_>>(),
                 "removed_mfes": export.removed_mfes,
+                "frontend_apps": export.frontend_apps.iter().map(|a| serde_json::json!({
+                    "name": a.name,
+                    "repository": a.repository,
+                    "version": a.version,
+                    "source": a.source,
+                })).collect::<Vec<_>>(),
+                "npm_apps": export.npm_apps,
+                "removed_frontend_apps": export.removed_frontend_apps,
+                "kept": export.kept,
+                "changes": export.changes,
                 "build_args": export.build_args.iter().map(|(image, arg)| serde_json::json!({"image": image, "arg": arg})).collect::<Vec<_>>(),
                 "warnings": export.warnings,
                 "unmapped": export.unmapped,
@@ -165,8 +175,12 @@ fn print_json(
     Ok(())
 }
 
-/// The warnings and the unmapped components, on standard error.
+/// What the plugin changes in Tutor's defaults, the warnings and the unmapped components, on
+/// standard error (the README says the same).
 fn notes(export: &TutorExport) {
+    for line in &export.changes {
+        eprintln!("changes Tutor: {}: {line}", export.plugin_name);
+    }
     for warning in &export.warnings {
         eprintln!("warning: {}: {warning}", export.plugin_name);
     }
