@@ -13,6 +13,7 @@ mod history;
 mod history_charts;
 mod interop;
 mod matrix_history;
+mod no_pipelines;
 mod pipeline_templates;
 mod pipelines;
 mod project;
