@@ -6,6 +6,7 @@ mod commands;
 mod edit_file;
 mod error;
 mod format;
+mod lazy;
 mod line_diff;
 mod matrix_file;
 mod matrix_repo;

@@ -6,6 +6,7 @@
 
 mod json_path;
 mod reader;
+mod rows_json;
 mod stage_order;
 mod write;
 
@@ -18,6 +19,7 @@ pub use json_path::json_path;
 use reader::Reader;
 use serde_json::Value;
 use stage_order::merge_stage_orders;
+pub use rows_json::RowsJson;
 pub use write::{row_json, to_json};
 
 /// Parses interchange JSON into a matrix with every diagnostic (format and model, located by
