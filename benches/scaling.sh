@@ -6,11 +6,14 @@
 #
 #   benches/scaling.sh          # best of 3
 #   RUNS=5 benches/scaling.sh
+#   NO_BUILD=1 benches/scaling.sh   # the binaries already in target/release
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
-cargo build --release --locked -q -p edx-matrix
-cargo build --release --locked -q -p edx-matrix-config --example gen_matrix
+if [ -z "${NO_BUILD:-}" ]; then
+  cargo build --release --locked -q -p edx-matrix
+  cargo build --release --locked -q -p edx-matrix-config --example gen_matrix
+fi
 BIN=$PWD/target/release/edx-matrix
 GEN=$PWD/target/release/examples/gen_matrix
 WORK=$(mktemp -d)
@@ -47,7 +50,7 @@ print(f'| {\"$what\"} | {t1:.0f} ms, {m1/1024:.0f} MiB | {t4:.0f} ms, {m4/1024:.
 # Inputs: explicit matrices of 50 and 200 deployments x 4 stages x 250 applications (50k and
 # 200k application versions); the same with `[pipelines]` at 40 applications (pipeline
 # rendering); Python packages exported from the explicit ones; acme histories of 250 and 1,000
-# commits.
+# commits (campus's stages moving between master and verawood).
 for n in 50 200; do
   "$GEN" "$n" 4 250 explicit >"$WORK/e$n.toml"
   { "$GEN" "$n" 4 40 explicit; printf '\n[pipelines]\nteam = "bench"\n'; } >"$WORK/p$n.toml"
@@ -58,13 +61,13 @@ history_repo() { # DIR COMMITS
   python3 - "$2" examples/acme/edx-matrix.toml <<'PY' | git -C "$1" fast-import --quiet
 import sys
 commits, acme = int(sys.argv[1]), open(sys.argv[2]).read()
-pro = 'pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }'
+pro = 'campus         = { CI = "master",   QA = "verawood", Production = "verawood" }'
 assert pro in acme
-releases = ["teak", "ulmo", "verawood"]
+releases = ["master", "verawood"]
 pick = lambda i, every: releases[(i // every) % len(releases)]
 out = sys.stdout.buffer
 for i in range(commits):
-    pins = f'pro            = {{ CI = "{pick(i, 10)}", QA = "{pick(i, 20)}", Production = "{pick(i, 40)}" }}'
+    pins = f'campus         = {{ CI = "{pick(i, 10)}", QA = "{pick(i, 20)}", Production = "{pick(i, 40)}" }}'
     text = (acme.replace(pro, pins) + f"# revision {i}\n").encode()
     message = f"revision {i}".encode()
     out.write(b"commit refs/heads/main\n")

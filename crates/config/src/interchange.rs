@@ -17,9 +17,9 @@ use edx_matrix_model::{
 };
 pub use json_path::json_path;
 use reader::Reader;
+pub use rows_json::RowsJson;
 use serde_json::Value;
 use stage_order::merge_stage_orders;
-pub use rows_json::RowsJson;
 pub use write::{row_json, to_json};
 
 /// Parses interchange JSON into a matrix with every diagnostic (format and model, located by

@@ -39,8 +39,14 @@ fn diff_of_a_promotion_between_revisions() {
 #[test]
 fn diff_of_a_promotion_re_sets_the_pipelines_it_moves() {
     let env = Env::new();
-    env.write("old.toml", &with_pipelines(acme_with_pro("verawood", "ulmo")));
-    env.write("new.toml", &with_pipelines(acme_with_pro("verawood", "verawood")));
+    env.write(
+        "old.toml",
+        &with_pipelines(acme_with_pro("verawood", "ulmo")),
+    );
+    env.write(
+        "new.toml",
+        &with_pipelines(acme_with_pro("verawood", "verawood")),
+    );
     let run = env.run(&["diff", "old.toml", "new.toml", "--format", "json"]);
     let diff: Value = serde_json::from_str(run.ok()).unwrap();
     let pipelines = &diff["pipelines"];

@@ -61,8 +61,10 @@ mod tests {
         let matrix = &loaded.matrix;
         let rows = resolve(matrix, &Filter::default()).rows;
         assert!(rows.len() > 100);
-        let values: Vec<serde_json::Value> =
-            rows.iter().map(|r| super::super::row_json(matrix, r)).collect();
+        let values: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| super::super::row_json(matrix, r))
+            .collect();
         assert!(values.iter().any(|v| v.get("vars").is_some()));
         assert!(values.iter().any(|v| v.get("vars").is_none()));
         let streamed = RowsJson::new(matrix, &rows);

@@ -377,13 +377,20 @@ async fn diff_shows_the_pipeline_impact() {
         "{clean:#}"
     );
     // Declaring `[pipelines]` (from the previous revision) adds every pipeline.
-    let added = server.get("/api/v1/diff?base=HEAD~1&head=HEAD").await.json();
+    let added = server
+        .get("/api/v1/diff?base=HEAD~1&head=HEAD")
+        .await
+        .json();
     let changes = added["pipelines"]["changes"].as_array().unwrap();
     assert!(changes.len() > 3, "{added:#}");
     assert!(changes.iter().all(|c| c["change"] == "added"), "{added:#}");
 
     // A new team for every pipeline: each one is re-set, and says why.
-    std::fs::write(&file, declared.replace("team = \"acme\"", "team = \"acme-ops\"")).unwrap();
+    std::fs::write(
+        &file,
+        declared.replace("team = \"acme\"", "team = \"acme-ops\""),
+    )
+    .unwrap();
     let (reply, _) = server
         .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
             r.json()["pipelines"]["changes"] != json!([])
