@@ -12,6 +12,7 @@ use crate::commands::{
     pipeline::PipelineCommand, query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs,
     schema::SchemaArgs, serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
+use crate::lazy::Lazy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -61,67 +62,68 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Every command; each one's arguments are built only when it is the one parsed ([`Lazy`]).
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate the matrix and report every problem with its location
-    Check(CheckArgs),
+    Check(Lazy<CheckArgs>),
     /// Show the deployments x stages grid, or the components of one deployment
-    Show(ShowArgs),
+    Show(Lazy<ShowArgs>),
     /// Print the resolved rows: what every stage builds for every application
-    Resolve(ResolveArgs),
+    Resolve(Lazy<ResolveArgs>),
     /// Answer the everyday lookups (who runs a release, which stages, which version)
     #[command(subcommand)]
-    Query(QueryCommand),
+    Query(Lazy<QueryCommand>),
     /// Print the release map with every block and template expanded
-    Expand(ExpandArgs),
+    Expand(Lazy<ExpandArgs>),
     /// Write a commented starter `edx-matrix.toml` with the standard Open edX catalogue
-    Init(InitArgs),
+    Init(Lazy<InitArgs>),
     /// Move a stage of deployments to a new release, scaffolding its release-map entries
-    Upgrade(UpgradeArgs),
+    Upgrade(Lazy<UpgradeArgs>),
     /// Give a stage the release of the stage before it (CI -> QA -> Production)
-    Promote(PromoteArgs),
+    Promote(Lazy<PromoteArgs>),
     /// Change the overrides of one application of one (release, deployment)
-    Set(SetArgs),
+    Set(Lazy<SetArgs>),
     /// Add an application to one (release, deployment)
-    Include(IncludeArgs),
+    Include(Lazy<IncludeArgs>),
     /// Remove an application from one (release, deployment)
-    Exclude(ExcludeArgs),
+    Exclude(Lazy<ExcludeArgs>),
     /// Add or retire a supported release
     #[command(subcommand)]
-    Release(ReleaseCommand),
+    Release(Lazy<ReleaseCommand>),
     /// Add or remove an application of the catalogue
     #[command(subcommand)]
-    App(AppCommand),
+    App(Lazy<AppCommand>),
     /// Rewrite the matrix file in the canonical layout, keeping every comment
-    Fmt(FmtArgs),
+    Fmt(Lazy<FmtArgs>),
     /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
-    Diff(DiffArgs),
+    Diff(Lazy<DiffArgs>),
     /// Show, from the git history of the matrix file, which release every stage ran when
-    History(HistoryArgs),
+    History(Lazy<HistoryArgs>),
     /// Check that every (origin, branch) the matrix resolves to exists on its remote
-    VerifyRefs(VerifyRefsArgs),
+    VerifyRefs(Lazy<VerifyRefsArgs>),
     /// List upstream release branches and tags, and the releases the matrix lacks
-    Discover(DiscoverArgs),
+    Discover(Lazy<DiscoverArgs>),
     /// Generate the Concourse pipelines the matrix drives, and check pipeline files
     #[command(subcommand)]
-    Pipeline(PipelineCommand),
+    Pipeline(Lazy<PipelineCommand>),
     /// Serve the dashboard and the read-only JSON API, reloading when the file changes
-    Serve(ServeArgs),
+    Serve(Lazy<ServeArgs>),
     /// Write a TOML matrix from another format
     #[command(subcommand)]
-    Import(ImportCommand),
+    Import(Lazy<ImportCommand>),
     /// Write the matrix in another format: interchange JSON, Tutor, GitHub Actions, shell
-    Export(ExportArgs),
+    Export(Lazy<ExportArgs>),
     /// Print the JSON Schema of `edx-matrix.toml` (for taplo / Even Better TOML)
-    Schema(SchemaArgs),
+    Schema(Lazy<SchemaArgs>),
     /// Print the manual upgrade steps of a release (its runbook), for a stage or every stage
-    Runbook(RunbookArgs),
+    Runbook(Lazy<RunbookArgs>),
     /// Generate RSA JWT signing keys, as edx-platform's `generate_jwt_signing_key` does
-    JwtKeygen(JwtKeygenArgs),
+    JwtKeygen(Lazy<JwtKeygenArgs>),
     /// Print the LogQL query, and a Grafana Explore link, for the logs of a deployment stage
-    Logs(LogsArgs),
+    Logs(Lazy<LogsArgs>),
     /// Print the script that makes a shell complete edx-matrix (bash, zsh, fish, …)
-    Completions(CompletionsArgs),
+    Completions(Lazy<CompletionsArgs>),
     /// Print a command's manual page (roff), or write every page with `-o DIR`
-    Man(ManArgs),
+    Man(Lazy<ManArgs>),
 }

@@ -7,6 +7,7 @@ mod complete;
 mod edit_file;
 mod error;
 mod format;
+mod lazy;
 mod line_diff;
 mod matrix_file;
 mod matrix_repo;

@@ -6,6 +6,7 @@
 
 mod json_path;
 mod reader;
+mod rows_json;
 mod stage_order;
 mod write;
 
@@ -16,6 +17,7 @@ use edx_matrix_model::{
 };
 pub use json_path::json_path;
 use reader::Reader;
+pub use rows_json::RowsJson;
 use serde_json::Value;
 use stage_order::merge_stage_orders;
 pub use write::{row_json, to_json};

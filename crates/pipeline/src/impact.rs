@@ -94,6 +94,10 @@ impl PipelineChange {
 /// The pipelines to re-set, or why they were not compared.
 #[derive(Serialize, Debug, PartialEq, Eq)]
 pub struct PipelineImpact {
+    /// Whether either side has a `[pipelines]` section: when neither has, there are no pipelines
+    /// to compare and `diff`, `/diff` and the API say nothing about them.
+    #[serde(skip)]
+    pub declared: bool,
     /// Whether both sides' pipelines were generated and compared.
     pub computed: bool,
     /// Why they were not, when not computed.
@@ -104,6 +108,21 @@ pub struct PipelineImpact {
 }
 
 impl PipelineImpact {
+    /// The impact of a change between two sides that both lack `[pipelines]`: nothing to say.
+    pub fn undeclared() -> Self {
+        PipelineImpact {
+            declared: false,
+            computed: false,
+            reason: None,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Returns whether neither side declares pipelines (what serialisers skip the field on).
+    pub fn is_undeclared(&self) -> bool {
+        !self.declared
+    }
+
     /// Returns how many pipelines have `change`.
     pub fn count(&self, change: Change) -> usize {
         self.changes.iter().filter(|c| c.change == change).count()
@@ -124,9 +143,14 @@ impl PipelineImpact {
 /// template-made, the meta pipeline included) whose definition or team differs between `old`
 /// and `new`: added, removed and changed. When the `[pipelines]` settings of either side have
 /// errors, its templates were not read or fail, nothing is compared and the reason says which
-/// side.
+/// side. A side without a `[pipelines]` section has no pipelines; when neither has one nothing
+/// is rendered: [`PipelineImpact::undeclared`].
 pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
+    if !old.settings.declared && !new.settings.declared {
+        return PipelineImpact::undeclared();
+    }
     let not_computed = |reasons: Vec<String>| PipelineImpact {
+        declared: true,
         computed: false,
         reason: Some(format!(
             "{} (`edx-matrix check` shows them)",
@@ -158,6 +182,7 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         .collect();
     if !unread.is_empty() {
         return PipelineImpact {
+            declared: true,
             computed: false,
             reason: Some(format!(
                 "the pipeline templates of {} were not read",
@@ -171,8 +196,11 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         };
     }
     let empty = TemplateFiles::default();
-    let render =
-        |side: &Side<'_>| render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty));
+    // A side without `[pipelines]` has no pipelines (declaring the section adds them all).
+    let render = |side: &Side<'_>| match side.settings.declared {
+        true => render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty)),
+        false => crate::render::Outcome::default(),
+    };
     let (before, after) = (render(&old), render(&new));
     let failing: Vec<String> = [(&old, &before), (&new, &after)]
         .into_iter()
@@ -219,6 +247,7 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         })
         .collect();
     PipelineImpact {
+        declared: true,
         computed: true,
         reason: None,
         changes,

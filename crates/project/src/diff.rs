@@ -26,7 +26,9 @@ pub struct ProjectDiff {
     pub rebuild: Vec<Rebuild>,
     /// The deployments the change triggers.
     pub redeploy: Vec<Redeploy>,
-    /// The generated pipelines whose definition changes.
+    /// The generated pipelines whose definition changes (left out when neither side has a
+    /// `[pipelines]` section).
+    #[serde(skip_serializing_if = "PipelineImpact::is_undeclared")]
     pub pipelines: PipelineImpact,
 }
 
@@ -77,6 +79,7 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Pr
         rebuild,
         redeploy,
         pipelines: PipelineImpact {
+            declared: true,
             computed: false,
             reason: Some("not compared".to_owned()),
             changes: Vec::new(),

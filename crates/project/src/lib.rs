@@ -164,6 +164,22 @@ impl Project {
         })
     }
 
+    /// Returns the problems of the pipeline templates, located in their files: only a project
+    /// whose `[pipelines]` names templates runs anything (standard pipelines have no template
+    /// problems, so `check` of any other project renders nothing).
+    pub fn template_diagnostics(&self) -> &[(Source, Diagnostic)] {
+        if self.pipelines.templates.is_empty() {
+            return &[];
+        }
+        &self.rendering().diagnostics
+    }
+
+    /// Returns whether the matrix file has a `[pipelines]` section: without one, `check`, `diff`
+    /// and the server neither render nor mention pipelines.
+    pub fn declares_pipelines(&self) -> bool {
+        self.pipelines.declared
+    }
+
     /// Reads and checks `source`, parsing it once.
     pub fn from_source(source: Source, format: SourceFormat) -> Project {
         match format {

@@ -48,7 +48,9 @@ pub struct WorkingDiff {
     /// Whether the head side is the served matrix (the working tree), not a revision.
     #[serde(skip)]
     pub working_tree: bool,
-    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them.
+    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them (left out
+    /// when neither side has a `[pipelines]` section).
+    #[serde(skip_serializing_if = "PipelineImpact::is_undeclared")]
     pub pipelines: PipelineImpact,
     /// The team and source of each pipeline to re-set, where known (for the page: the JSON of
     /// `edx-matrix diff` has neither), by name.

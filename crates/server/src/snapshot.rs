@@ -132,6 +132,12 @@ pub(crate) struct Rendered {
 impl Rendered {
     /// Takes what the server keeps of `project`'s templates and their rendering.
     pub(crate) fn of(project: &edx_matrix_project::Project) -> Self {
+        if !project.declares_pipelines() {
+            return Rendered {
+                templates: project.templates().map(|t| t.files.clone()),
+                ..Rendered::default()
+            };
+        }
         let rendering = project.rendering();
         Rendered {
             templates: project.templates().map(|t| t.files.clone()),

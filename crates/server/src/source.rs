@@ -96,8 +96,11 @@ impl MatrixSource {
             }
         };
         edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);
-        // Rendered here, on the loading thread, not by the first request that needs it.
-        let _ = project.rendering();
+        // Rendered here, on the loading thread, not by the first request that needs it; a
+        // matrix without `[pipelines]` has none to render.
+        if project.declares_pipelines() {
+            let _ = project.rendering();
+        }
         project
     }
 }

@@ -26,9 +26,9 @@ struct Report<'a> {
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
     // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`
     // (reading its templates included); templates run only on a project without errors, their
-    // problems located in the template files.
+    // problems located in the template files (nothing is rendered without templates).
     let project = matrix_file::load(global)?;
-    let in_templates = project.rendering().diagnostics.clone();
+    let in_templates = project.template_diagnostics().to_vec();
     let loaded = project.into_loaded();
     let mut summary = loaded.summary();
     for (_, d) in &in_templates {

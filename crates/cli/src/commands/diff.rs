@@ -280,8 +280,10 @@ pub fn render_text(diff: &MatrixDiff) -> String {
         }
         text.push_str(&render_table(&t));
     }
-    text.push('\n');
-    text.push_str(&pipelines_text(&diff.pipelines));
+    if diff.pipelines.declared {
+        text.push('\n');
+        text.push_str(&pipelines_text(&diff.pipelines));
+    }
     text
 }
 
@@ -439,9 +441,13 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
             );
         }
     }
-    md.push('\n');
     let impact = &diff.pipelines;
-    if !impact.computed {
+    if impact.declared {
+        md.push('\n');
+    }
+    if !impact.declared {
+        // No `[pipelines]` on either side: nothing to say about pipelines.
+    } else if !impact.computed {
         let _ = writeln!(
             md,
             "_Pipeline impact: not computed: {}._",

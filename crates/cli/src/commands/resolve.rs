@@ -153,7 +153,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let filter = model_filter(&loaded.matrix, &args.filter)?;
     let resolution = resolve(&loaded.matrix, &filter);
     match args.format {
-        Format::Json => out.json(&rows_json(&loaded.matrix, &resolution.rows))?,
+        Format::Json => out.json(&edx_matrix_config::interchange::RowsJson::new(
+            &loaded.matrix,
+            &resolution.rows,
+        ))?,
         Format::Env => {
             let f = &args.filter;
             if f.deployment.is_none() || f.stage.is_none() || f.application.is_none() {
@@ -177,13 +180,6 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
         _ => out.print(&rows_table(&resolution.rows, true))?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Returns rows as JSON, each with the merged `vars` of its stage when it has any.
-pub fn rows_json(matrix: &Matrix, rows: &[Row<'_>]) -> Vec<serde_json::Value> {
-    rows.iter()
-        .map(|row| edx_matrix_config::interchange::row_json(matrix, row))
-        .collect()
 }
 
 #[cfg(test)]

@@ -71,7 +71,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
             };
             let rows = resolve(matrix, &filter).rows;
             match args.format {
-                Format::Json => out.json(&super::resolve::rows_json(matrix, &rows))?,
+                Format::Json => out.json(&edx_matrix_config::interchange::RowsJson::new(
+                    matrix, &rows,
+                ))?,
                 _ => {
                     let mut text = String::new();
                     for pin in &deployment.stages {

@@ -30,7 +30,25 @@ fn diff_of_a_promotion_between_revisions() {
     assert_eq!(diff["rows"].as_array().unwrap().len(), 7);
     assert_eq!(diff["rebuild"], serde_json::json!([]));
     assert_eq!(diff["redeploy"][0]["stage"], "Production");
-    // Production moves to the verawood chain of every family pro runs; the ulmo chain goes.
+    // The history's matrices have no `[pipelines]`: nothing about pipelines.
+    assert_eq!(diff.get("pipelines"), None, "{diff:#}");
+}
+
+/// The same promotion between two files that declare `[pipelines]`: Production moves to the
+/// verawood chain of every family pro runs; the ulmo chain goes.
+#[test]
+fn diff_of_a_promotion_re_sets_the_pipelines_it_moves() {
+    let env = Env::new();
+    env.write(
+        "old.toml",
+        &with_pipelines(acme_with_pro("verawood", "ulmo")),
+    );
+    env.write(
+        "new.toml",
+        &with_pipelines(acme_with_pro("verawood", "verawood")),
+    );
+    let run = env.run(&["diff", "old.toml", "new.toml", "--format", "json"]);
+    let diff: Value = serde_json::from_str(run.ok()).unwrap();
     let pipelines = &diff["pipelines"];
     assert_eq!(pipelines["computed"], true);
     let changes = pipelines["changes"].as_array().unwrap();
@@ -76,7 +94,7 @@ fn diff_defaults_to_head_against_the_working_tree() {
     assert_eq!(
         run.ok(),
         "HEAD:config/edx-matrix.toml → config/edx-matrix.toml (working tree)\n\n\
-         no change to what is built or deployed\n\npipeline impact: no pipeline changes\n"
+         no change to what is built or deployed\n"
     );
     // Before the rename the file had another path: a clear error, not a crash.
     let run = env.run(&["-f", "config/edx-matrix.toml", "diff", "HEAD~3"]);
@@ -99,7 +117,7 @@ fn diff_defaults_to_head_against_the_working_tree() {
 #[test]
 fn diff_of_an_upgrade_between_files() {
     let env = Env::new();
-    let old = acme_with_pro("ulmo", "teak");
+    let old = with_pipelines(acme_with_pro("ulmo", "teak"));
     // pro starts testing master in CI: the pro blocks gain `master`.
     let new = edx_matrix_test_support::acme::pin_pro(&old, ["master", "ulmo", "teak"])
         .replace(
@@ -120,7 +138,7 @@ fn diff_of_an_upgrade_between_files() {
 #[test]
 fn diff_of_a_fork_override_between_files() {
     let env = Env::new();
-    let old = acme_with_pro("ulmo", "teak");
+    let old = with_pipelines(acme_with_pro("ulmo", "teak"));
     let new = old.replacen(
         "forum             = {}",
         r#"forum             = { origin = "https://github.com/acme-edu/cs_comments_service", branch = "acme/master" }"#,
@@ -152,7 +170,7 @@ fn diff_of_a_fork_override_between_files() {
 #[test]
 fn diff_of_pipelines_added_removed_and_of_settings_only() {
     let env = Env::new();
-    let old = acme_with_pro("ulmo", "teak");
+    let old = with_pipelines(acme_with_pro("ulmo", "teak"));
     // online was the only deployment with forum: its pipeline goes, and the meta pipeline no
     // longer sets it.
     let new = old.replacen("forum             = {}\n", "", 1);
@@ -247,6 +265,12 @@ fn diff_does_not_compute_pipelines_from_broken_settings() {
             "changes": [],
         })
     );
+}
+
+/// `text` with a `[pipelines]` section (the standard pipelines in the team `acme`): without one
+/// a matrix has no pipelines and `diff` says nothing about them.
+pub(crate) fn with_pipelines(text: String) -> String {
+    text + "\n[pipelines]\nteam = \"acme\"\n"
 }
 
 /// The pipeline changes of a `diff --format json`: (name, change).

@@ -17,6 +17,7 @@ mod history_charts;
 mod interop;
 mod man_pages;
 mod matrix_history;
+mod no_pipelines;
 mod pipeline_consumers;
 mod pipeline_templates;
 mod pipelines;

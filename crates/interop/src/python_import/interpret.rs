@@ -514,7 +514,7 @@ fn find_release_map<'a>(
             }),
             _ => false,
         })
-        .or_else(|| ctx.syms.assigns.iter().find(|(n, _)| n == "ReleaseMap"))
+        .or_else(|| ctx.syms.assigns.get_key_value("ReleaseMap"))
         .map(|(n, a)| (n.clone(), a.value, a.file))
 }
 

@@ -3,6 +3,7 @@
 //! `__new__` that binds their attributes). Nothing is evaluated here; `eval` does that on demand.
 
 use super::expr::span;
+use indexmap::IndexMap;
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -115,8 +116,9 @@ pub struct Symbols<'a> {
     pub enums: Vec<Enum<'a>>,
     /// Other classes by name.
     pub classes: HashMap<String, Class<'a>>,
-    /// Module-level assignments by name, in file order.
-    pub assigns: Vec<(String, Assign<'a>)>,
+    /// Module-level assignments by name, in file order (a map: a package of 100k assignments
+    /// must not look each name up by a scan).
+    pub assigns: IndexMap<String, Assign<'a>>,
 }
 
 impl<'a> Symbols<'a> {
@@ -195,8 +197,9 @@ impl<'a> Symbols<'a> {
     }
 
     fn assign(&mut self, name: &str, value: &'a Expr, file: File) {
-        self.assigns.retain(|(n, _)| n != name);
-        self.assigns.push((name.to_owned(), Assign { value, file }));
+        // A rebound name moves to the end, as it would in file order (rare: a shift only then).
+        self.assigns.shift_remove(name);
+        self.assigns.insert(name.to_owned(), Assign { value, file });
     }
 
     /// Returns the enum class called `name`, with its index.
@@ -206,7 +209,7 @@ impl<'a> Symbols<'a> {
 
     /// Returns the module-level assignment of `name`.
     pub fn assigned(&self, name: &str) -> Option<&Assign<'a>> {
-        self.assigns.iter().find(|(n, _)| n == name).map(|(_, a)| a)
+        self.assigns.get(name)
     }
 }
 

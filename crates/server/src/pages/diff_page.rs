@@ -185,11 +185,12 @@ pub async fn diff(
 }
 
 /// The generated pipelines to re-set (as `edx-matrix diff` lists them), with their team and
-/// source where known; or why they were not compared; or that none changes.
+/// source where known; or why they were not compared; or that none changes. Nothing when
+/// neither side has a `[pipelines]` section.
 fn pipelines_section(diff: &WorkingDiff) -> Markup {
     let impact = &diff.pipelines;
     html! {
-        section aria-labelledby="pipelines-title" {
+        @if impact.declared { section aria-labelledby="pipelines-title" {
             h2 id="pipelines-title" { "Pipelines" }
             @if !impact.computed {
                 p class="unavailable" id="pipelines-not-compared" {
@@ -221,7 +222,7 @@ fn pipelines_section(diff: &WorkingDiff) -> Markup {
                     }
                 }
             }
-        }
+        } }
     }
 }
 

@@ -195,6 +195,9 @@ async fn diff_shows_an_uncommitted_stage_change() {
         "{html}"
     );
     assert!(!html.contains("No uncommitted change"), "{html}");
+    // The acme matrix file has no `[pipelines]`: neither the API nor the page mention any.
+    assert_eq!(diff.get("pipelines"), None, "{diff:#}");
+    assert!(!html.to_lowercase().contains("pipeline"), "{html}");
 
     // Committing the edit leaves nothing to show.
     git(
@@ -361,7 +364,11 @@ async fn diff_compares_two_revisions() {
 #[tokio::test]
 async fn diff_shows_the_pipeline_impact() {
     let repo = acme_repo();
-    let file = repo.path().join("edx-matrix.toml");
+    let dir = repo.path();
+    let declared = acme() + "\n[pipelines]\nteam = \"acme\"\n";
+    let commit = crate::support::commit_matrix;
+    commit(dir, &declared, "2024-01-03T10:00:00+00:00", "pipelines");
+    let file = dir.join("edx-matrix.toml");
     let server = start(Options::new(MatrixSource::File(file.clone()))).await;
     let clean = server.get("/api/v1/diff").await.json();
     assert_eq!(
@@ -369,9 +376,21 @@ async fn diff_shows_the_pipeline_impact() {
         json!({"computed": true, "changes": []}),
         "{clean:#}"
     );
+    // Declaring `[pipelines]` (from the previous revision) adds every pipeline.
+    let added = server
+        .get("/api/v1/diff?base=HEAD~1&head=HEAD")
+        .await
+        .json();
+    let changes = added["pipelines"]["changes"].as_array().unwrap();
+    assert!(changes.len() > 3, "{added:#}");
+    assert!(changes.iter().all(|c| c["change"] == "added"), "{added:#}");
 
     // A new team for every pipeline: each one is re-set, and says why.
-    std::fs::write(&file, acme() + "\n[pipelines]\nteam = \"acme-ops\"\n").unwrap();
+    std::fs::write(
+        &file,
+        declared.replace("team = \"acme\"", "team = \"acme-ops\""),
+    )
+    .unwrap();
     let (reply, _) = server
         .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
             r.json()["pipelines"]["changes"] != json!([])

@@ -1,0 +1,60 @@
+//! [`Lazy`]: a command's arguments built only when clap enters that command.
+//!
+//! clap's derive builds the whole command tree (every command's arguments, value parsers and
+//! help text) before parsing anything: about 0.9M instructions, more than `--version` or a
+//! `resolve` of a real estate cost otherwise. Wrapped in [`Lazy`], a command's arguments are a
+//! deferred builder ([`clap::Command::defer`]) that clap runs only for the command it parses (and
+//! for everything when help, completions or the manual page walk the tree).
+
+use clap::{ArgMatches, Args, Command, Error, FromArgMatches, Subcommand};
+use std::ops::Deref;
+
+/// The arguments (or subcommands) `T` of one command, built on demand.
+#[derive(Debug, Clone)]
+pub struct Lazy<T>(pub T);
+
+impl<T> Deref for Lazy<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, Error> {
+        T::from_arg_matches(matches).map(Lazy)
+    }
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, Error> {
+        T::from_arg_matches_mut(matches).map(Lazy)
+    }
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+    fn augment_args(cmd: Command) -> Command {
+        cmd.defer(T::augment_args)
+    }
+    fn augment_args_for_update(cmd: Command) -> Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(cmd: Command) -> Command {
+        cmd.defer(T::augment_subcommands)
+    }
+    fn augment_subcommands_for_update(cmd: Command) -> Command {
+        cmd.defer(T::augment_subcommands_for_update)
+    }
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
