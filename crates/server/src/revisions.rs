@@ -95,6 +95,7 @@ mod tests {
             changes: edx_matrix_model::compare::compare(&Default::default(), &Default::default()),
             working_tree: false,
             pipelines: edx_matrix_pipeline::impact::PipelineImpact {
+                declared: true,
                 computed: false,
                 reason: None,
                 changes: Vec::new(),
