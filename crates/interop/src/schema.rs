@@ -140,7 +140,11 @@ fn shape(table: &str, key: &str) -> Option<Value> {
         ("release", "rolling") => {
             json!({"type": "boolean", "description": "A rolling line, newer than every named release"})
         }
-        ("application", "kind") => json!({"enum": ["ida", "mfe"], "description": "IDA or MFE"}),
+        // The loader's own spellings, so the schema accepts exactly the kinds `check` does.
+        ("application", "kind") => json!({
+            "enum": edx_matrix_model::AppKind::SPELLINGS,
+            "description": "IDA or MFE: `ida`/`IDA` or `mfe`/`MFE`"
+        }),
         ("application", "repository") => string("The default repository"),
         ("application", "path") => string("The URL path an MFE is served under"),
         ("block", "releases") => names("The releases this block applies to"),

@@ -72,7 +72,12 @@ impl AppKind {
         }
     }
 
-    /// Parses `ida`/`IDA` or `mfe`/`MFE`.
+    /// Every spelling a file may give a kind: the lower-case name `edx-matrix.toml` uses, or
+    /// the upper-case one of interchange JSON and Python enums; no other case (`Mfe` is an
+    /// error). The one rule of the loader and of the editor schema (`edx-matrix schema`).
+    pub const SPELLINGS: &'static [&'static str] = &["ida", "IDA", "mfe", "MFE"];
+
+    /// Parses one of [`AppKind::SPELLINGS`].
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "ida" | "IDA" => Some(AppKind::Ida),

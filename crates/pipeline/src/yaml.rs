@@ -5,7 +5,7 @@
 //! serializer but serde_json's own, and deserializes such a map back into a number. Written
 //! straight through the YAML serializer, `max_in_flight: 1` became that map, and reading it
 //! back through `serde_json::Value` hid the damage. So YAML is written from plain numbers
-//! ([`write`]) and read into a tree of our own that keeps every node's position ([`read`]).
+//! ([`mod@write`]) and read into a tree of our own that keeps every node's position ([`mod@read`]).
 
 pub mod read;
 pub mod write;

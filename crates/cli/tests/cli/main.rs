@@ -26,6 +26,7 @@ mod python_export;
 mod python_package;
 mod readme;
 mod runbook;
+mod schema_taplo;
 pub(crate) mod serve;
 mod template_hardening;
 mod tutor;

@@ -8,5 +8,6 @@ mod python_export;
 mod python_import;
 mod python_spellings;
 mod schema;
+mod schema_agreement;
 mod tutor_export;
 mod wiring;

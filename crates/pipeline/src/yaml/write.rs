@@ -63,6 +63,7 @@ fn is_integer_text(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::to_string;
     use serde_json::{Value, json};
 
