@@ -6,8 +6,8 @@
 //! a directory (relative to the matrix file's directory) and reads one file, and [`read`]
 //! matches the `[pipelines] templates` patterns against the names, then reads the templates and
 //! the files they `load()`, and no other: each at most
-//! [`MAX_FILE_BYTES`](edx_matrix_pipeline::script::limits::MAX_FILE_BYTES), all together at most
-//! [`MAX_TOTAL_BYTES`](edx_matrix_pipeline::script::limits::MAX_TOTAL_BYTES).
+//! [`MAX_FILE_BYTES`], all together at most
+//! [`MAX_TOTAL_BYTES`].
 
 use edx_matrix_config::diagnostic::{Diagnostic, Location};
 use edx_matrix_config::{Source, example};
