@@ -17,6 +17,7 @@ use edx_matrix_model::{AppKind, Filter, Matrix, resolve};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 
 /// A component family: the applications one pipeline builds and deploys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -109,29 +110,31 @@ pub struct Generated {
 fn chains<'m>(matrix: &'m Matrix, family: &Family) -> Vec<Chain<'m>> {
     let rows = resolve(matrix, &Filter::default()).rows;
     let mut out: Vec<Chain<'m>> = Vec::new();
+    // Each chain's place in `out`, by (release, deployment, application): a scan of `out` per
+    // row made rendering quadratic in the deployments (docs/benchmarks.md, issue 23).
+    let mut index: HashMap<(&str, &str, &str), usize> = HashMap::new();
     for row in rows {
         if !family.applications.iter().any(|a| a == row.application) {
             continue;
         }
-        let found = out.iter_mut().find(|c| {
-            c.release == row.release
-                && c.deployment == row.deployment
-                && c.application == row.application
-        });
-        match found {
-            Some(chain) => chain.stages.push(row.stage),
-            None => out.push(Chain {
-                release: row.release,
-                deployment: row.deployment,
-                application: row.application,
-                kind: row.kind,
-                git_origin: row.git_origin,
-                release_branch: row.release_branch,
-                runtime: row.runtime_version,
-                path: row.path,
-                translations: row.translations,
-                stages: vec![row.stage],
-            }),
+        let key = (row.release, row.deployment, row.application);
+        match index.get(&key) {
+            Some(&i) => out[i].stages.push(row.stage),
+            None => {
+                index.insert(key, out.len());
+                out.push(Chain {
+                    release: row.release,
+                    deployment: row.deployment,
+                    application: row.application,
+                    kind: row.kind,
+                    git_origin: row.git_origin,
+                    release_branch: row.release_branch,
+                    runtime: row.runtime_version,
+                    path: row.path,
+                    translations: row.translations,
+                    stages: vec![row.stage],
+                });
+            }
         }
     }
     let pos = |list: &[&str], name: &str| list.iter().position(|n| *n == name);

@@ -8,7 +8,7 @@
 use super::members::is_same;
 use super::symbols::{File, Loc, Symbols};
 use ruff_python_ast::{BoolOp, CmpOp, Expr, UnaryOp};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -154,7 +154,12 @@ pub struct Ctx<'s, 'a> {
     /// The symbols.
     pub syms: &'s Symbols<'a>,
     depth: Cell<usize>,
+    /// Each enum member's value and bound attributes, evaluated once (see `Ctx::bound`).
+    pub(super) bound_cache: RefCell<HashMap<(usize, usize), Bound>>,
 }
+
+/// A member's value and its bound attributes.
+pub(super) type Bound = (Val, Vec<(String, Val)>);
 
 const MAX_DEPTH: usize = 120;
 
@@ -185,6 +190,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
         Ctx {
             syms,
             depth: Cell::new(0),
+            bound_cache: RefCell::default(),
         }
     }
 

@@ -1,13 +1,24 @@
 //! The rest of the evaluator: running an enum's `__new__` on a member (its value and bound
 //! attributes), Python truthiness and equality.
 
-use super::eval::{Ctx, Error, Scope, Val, Value, err};
+use super::eval::{Bound, Ctx, Error, Scope, Val, Value, err};
 use super::symbols::Loc;
 use ruff_python_ast::{Expr, Stmt};
 
 impl Ctx<'_, '_> {
-    /// Returns the value and the bound attributes of member `i` of enum `e`.
-    pub fn bound(&self, e: usize, i: usize) -> Result<(Val, Vec<(String, Val)>), Error> {
+    /// Returns the value and the bound attributes of member `i` of enum `e`, evaluated once:
+    /// a lookup by value compares with every member, and re-running each member's `__new__`
+    /// per lookup made `import python` quadratic (docs/benchmarks.md, issue 23).
+    pub fn bound(&self, e: usize, i: usize) -> Result<Bound, Error> {
+        if let Some(done) = self.bound_cache.borrow().get(&(e, i)) {
+            return Ok(done.clone());
+        }
+        let done = self.bound_uncached(e, i)?;
+        self.bound_cache.borrow_mut().insert((e, i), done.clone());
+        Ok(done)
+    }
+
+    fn bound_uncached(&self, e: usize, i: usize) -> Result<Bound, Error> {
         let en = &self.syms.enums[e];
         let m = &en.members[i];
         let file = m.at.file;
