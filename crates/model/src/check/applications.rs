@@ -37,7 +37,7 @@ pub(super) fn check_applications<'m>(
                 )
                 .with_help("an MFE is served under a URL path segment, e.g. `path = \"learn\"`"),
             ),
-            (AppKind::Ida, Some(path)) if false => out.push(MatrixProblem::new(
+            (AppKind::Ida, Some(path)) => out.push(MatrixProblem::new(
                 Code::PathOnIda,
                 at(Some(AppField::Path)),
                 format!("IDA `{}` has an MFE path `{path}`", app.name),
