@@ -61,7 +61,10 @@ fn completer_path() -> String {
 /// The command line with a value completer on every name argument, found by the type its
 /// value parser returns (so a new name argument anywhere completes without being listed here).
 pub fn command() -> clap::Command {
-    with_name_completers(Cli::command(), "")
+    // Commands build their arguments on demand (`Lazy`); completion walks every one of them.
+    let mut cmd = Cli::command();
+    cmd.build();
+    with_name_completers(cmd, "")
 }
 
 /// The one name argument typed as a plain string: `pipeline render NAME`.
