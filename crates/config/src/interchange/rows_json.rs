@@ -51,6 +51,7 @@ impl Serialize for RowsJson<'_, '_> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
     use edx_matrix_model::{Filter, resolve};
 
