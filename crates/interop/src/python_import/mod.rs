@@ -9,7 +9,10 @@
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
 mod build;
+mod comprehension;
 mod deployments;
+mod display;
+mod entries;
 mod eval;
 mod expr;
 mod interpret;

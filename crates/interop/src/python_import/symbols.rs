@@ -98,6 +98,15 @@ impl<'a> Class<'a> {
     }
 }
 
+/// A module-level function (a helper the data calls).
+#[derive(Clone, Debug)]
+pub struct Function<'a> {
+    /// The definition.
+    pub def: &'a StmtFunctionDef,
+    /// The file it is in.
+    pub file: File,
+}
+
 /// A module-level assignment.
 #[derive(Clone, Debug)]
 pub struct Assign<'a> {
@@ -117,6 +126,8 @@ pub struct Symbols<'a> {
     pub classes: HashMap<String, Class<'a>>,
     /// Module-level assignments by name, in file order.
     pub assigns: Vec<(String, Assign<'a>)>,
+    /// Module-level functions by name.
+    pub functions: HashMap<String, Function<'a>>,
 }
 
 impl<'a> Symbols<'a> {
@@ -158,6 +169,7 @@ impl<'a> Symbols<'a> {
                         let is_enum = bases.iter().any(|b| b.ends_with("Enum"));
                         out.enums.retain(|e| e.name != name);
                         out.classes.remove(&name);
+                        out.functions.remove(&name);
                         if is_enum {
                             out.enums.push(read_enum(
                                 *file,
@@ -174,6 +186,17 @@ impl<'a> Symbols<'a> {
                                 },
                             );
                         }
+                    }
+                    Stmt::FunctionDef(f) => {
+                        let name = f.name.as_str();
+                        out.assigns.retain(|(n, _)| n != name);
+                        out.functions.insert(
+                            name.to_owned(),
+                            Function {
+                                def: f,
+                                file: *file,
+                            },
+                        );
                     }
                     Stmt::Assign(a) => {
                         if let [Expr::Name(n)] = a.targets.as_slice() {
@@ -196,6 +219,7 @@ impl<'a> Symbols<'a> {
 
     fn assign(&mut self, name: &str, value: &'a Expr, file: File) {
         self.assigns.retain(|(n, _)| n != name);
+        self.functions.remove(name);
         self.assigns.push((name.to_owned(), Assign { value, file }));
     }
 
