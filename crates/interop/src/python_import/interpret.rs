@@ -46,6 +46,13 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
             texts,
         );
         flush_notes(&ctx, &mut report);
+        python.code = super::code::collect(
+            [
+                ("types", t, &types.text),
+                ("version_matrix", v, &version_matrix.text),
+            ],
+            &python,
+        );
         match result {
             // A partial matrix is not checked: the checks would only echo what is reported.
             Ok(()) if !has_errors(&report) => report_checks(&matrix, &spans, &mut report),

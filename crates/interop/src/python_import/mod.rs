@@ -9,6 +9,7 @@
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
 mod build;
+mod code;
 mod comprehension;
 mod deployments;
 mod display;

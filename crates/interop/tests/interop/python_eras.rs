@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_config::{Source, load_toml};
+use edx_matrix_interop::python_export::{self, Package};
 use edx_matrix_interop::python_import::{Imported, Options, import};
 use edx_matrix_model::{Code, Filter, resolve};
 use edx_matrix_test_support::rows::project_rows;
@@ -103,8 +104,9 @@ fn a_key_written_twice_is_a_warning_at_both_places_and_the_last_wins() {
     assert_eq!(teak_communications, ["22"]);
 }
 
-/// Runs `rows.py` with CPython on the package in `dir`, laid out as the operators import it.
-fn cpython_rows(python: &Path, types: &str, version_matrix: &str) -> Vec<Value> {
+/// Runs `script` (in `tests/fixtures/python-eras/`) with CPython on a package, laid out as the
+/// operators import it (`bridge.settings.openedx`); returns its standard output.
+fn run_on_package(python: &Path, script: &str, types: &str, version_matrix: &str) -> Vec<u8> {
     let root = tempfile::tempdir().unwrap();
     let package = root.path().join("bridge/settings/openedx");
     std::fs::create_dir_all(&package).unwrap();
@@ -114,7 +116,7 @@ fn cpython_rows(python: &Path, types: &str, version_matrix: &str) -> Vec<Value> 
     std::fs::write(package.join("types.py"), types).unwrap();
     std::fs::write(package.join("version_matrix.py"), version_matrix).unwrap();
     let out = std::process::Command::new(python)
-        .arg(fixtures().join("python-eras/rows.py"))
+        .arg(fixtures().join("python-eras").join(script))
         .arg(root.path())
         .arg("bridge.settings.openedx")
         .output()
@@ -124,7 +126,13 @@ fn cpython_rows(python: &Path, types: &str, version_matrix: &str) -> Vec<Value> 
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    sorted(serde_json::from_slice(&out.stdout).unwrap())
+    out.stdout
+}
+
+/// Runs `rows.py` with CPython on a package.
+fn cpython_rows(python: &Path, types: &str, version_matrix: &str) -> Vec<Value> {
+    let out = run_on_package(python, "rows.py", types, version_matrix);
+    sorted(serde_json::from_slice(&out).unwrap())
 }
 
 #[test]
@@ -178,4 +186,86 @@ fn every_unreadable_entry_is_reported_in_one_run() {
         .map(|d| d.2)
         .collect();
     assert_eq!(errors, [(57, 33), (199, 19), (586, 33)]);
+}
+
+/// Imports a package, reads the written TOML back and exports it, as `import python` then
+/// `export python` do.
+fn import_then_export(types: String, version_matrix: String) -> Package {
+    let imported = import_texts(types, version_matrix);
+    let errors: Vec<_> = diagnostics(&imported).into_iter().filter(|d| d.3).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let loaded = load_toml(Source::new("edx-matrix.toml", imported.to_toml()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    python_export::export(&loaded.matrix, &loaded.python, &Default::default())
+}
+
+#[test]
+fn the_export_writes_the_hand_written_code_back_verbatim() {
+    let types = read("python-eras/handwritten/types.py");
+    let version_matrix = read("python-eras/handwritten/version_matrix.py");
+    let package = import_then_export(types.clone(), version_matrix.clone());
+    // Each piece of hand-written code, as the operators wrote it.
+    let piece = |text: &str, from: &str, to: &str| {
+        let start = text.find(from).unwrap();
+        text[start..start + text[start..].find(to).unwrap()].to_owned()
+    };
+    let classmethod = piece(&version_matrix, "    @classmethod", "\n\n    campus");
+    assert!(
+        package.version_matrix_py.contains(&classmethod),
+        "{}",
+        package.version_matrix_py
+    );
+    let helper = piece(&version_matrix, "def versions_of", "[deployment]\n");
+    assert!(package.version_matrix_py.contains(&helper));
+    for (from, to) in [
+        ("class EnumInvertedLookupMeta", "[item]\n"),
+        ("def upstream", "openedx/\")\n"),
+        ("    @property\n    def is_fork", "git_origin)\n"),
+        ("    @staticmethod", "{release}\"\n"),
+    ] {
+        let code = piece(&types, from, to);
+        assert!(
+            package.types_py.contains(&code),
+            "{from}:\n{}",
+            package.types_py
+        );
+    }
+    assert!(
+        package
+            .types_py
+            .contains("class OpenEdxMicroFrontend(StrEnum, metaclass=EnumInvertedLookupMeta):")
+    );
+    // The code survives a round trip: the export, imported again, keeps the same code.
+    let kept = |types: String, version_matrix: String| {
+        let imported = import_texts(types, version_matrix);
+        imported.python.code
+    };
+    assert_eq!(
+        kept(package.types_py.clone(), package.version_matrix_py.clone()),
+        kept(
+            read("python-eras/handwritten/types.py"),
+            read("python-eras/handwritten/version_matrix.py")
+        )
+    );
+}
+
+#[test]
+fn consumers_calling_hand_written_code_print_the_same_on_the_original_and_the_export() {
+    let Some(python) = edx_matrix_test_support::require_python(module_path!(), &["pydantic"])
+    else {
+        return;
+    };
+    let types = read("python-eras/handwritten/types.py");
+    let version_matrix = read("python-eras/handwritten/version_matrix.py");
+    let original = run_on_package(&python, "consumer.py", &types, &version_matrix);
+    let package = import_then_export(types, version_matrix);
+    let exported = run_on_package(
+        &python,
+        "consumer.py",
+        &package.types_py,
+        &package.version_matrix_py,
+    );
+    let original = String::from_utf8(original).unwrap();
+    assert_eq!(original.lines().count(), 36, "{original}");
+    assert_eq!(String::from_utf8(exported).unwrap(), original);
 }
