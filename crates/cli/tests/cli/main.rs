@@ -16,6 +16,7 @@ mod matrix_history;
 mod pipeline_templates;
 mod pipelines;
 mod project;
+mod promote_several;
 mod python_export;
 mod python_package;
 mod readme;
