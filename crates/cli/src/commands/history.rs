@@ -160,8 +160,8 @@ fn render(history: &History) -> String {
                     safe(&s).into_owned(),
                     match (&change.release, &change.unreadable) {
                         (Some(r), _) => safe(r).into_owned(),
-                        // A gap: no state is carried across it.
-                        (None, Some(u)) => format!("(unreadable: {})", safe_lines(&u.reason)),
+                        // A gap: no state is carried across it (the reason is listed below).
+                        (None, Some(_)) => "(unreadable)".to_owned(),
                         (None, None) => "(removed)".to_owned(),
                     },
                     change.commit.day().to_owned(),

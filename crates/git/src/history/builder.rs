@@ -48,11 +48,7 @@ impl<'a> Builder<'a> {
     pub(super) fn gap(&mut self, commit: &CommitRef, reason: &str, path: &str) {
         self.after_gap = true;
         for timeline in &mut self.timelines {
-            if timeline
-                .changes
-                .last()
-                .is_some_and(|c| c.unreadable.is_none())
-            {
+            if timeline.changes.last().is_some_and(|c| c.release.is_some()) {
                 timeline.changes.push(TimelineEvent {
                     release: None,
                     commit: commit.clone(),
