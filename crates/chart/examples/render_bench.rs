@@ -61,6 +61,7 @@ fn main() {
             changes: vec![TimelineEvent {
                 release: Some(releases[0].clone()),
                 commit: commits[0].clone(),
+                unreadable: None,
             }],
         })
         .collect();
@@ -72,6 +73,7 @@ fn main() {
             t.changes.push(TimelineEvent {
                 release: Some(releases[next].clone()),
                 commit: commit.clone(),
+                unreadable: None,
             });
         }
     }
@@ -89,6 +91,9 @@ fn main() {
                     seconds: last.as_ref().map(|_| 0),
                     first_stage: Some(first),
                     last_stage: last,
+                    rolling: false,
+                    bound: None,
+                    omitted: None,
                 }
             })
         })

@@ -148,10 +148,26 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
                     px(bar.days)
                 ),
             };
-            let label = if bar.done {
-                format!("{} d", px(bar.days))
-            } else {
-                format!("{} d, in progress", px(bar.days))
+            // A rolling line is never "done"; a lead time across unreadable revisions is a bound.
+            let label = match (lead.rolling, &lead.omitted, lead.bound, bar.done) {
+                (true, _, _, _) => "rolling".to_owned(),
+                (_, Some(_), _, _) => "unknown: unreadable revisions".to_owned(),
+                (_, _, Some(edx_matrix_git::history::Bound::AtLeast), true) => {
+                    format!("≥ {} d", px(bar.days))
+                }
+                (_, _, Some(edx_matrix_git::history::Bound::AtMost), true) => {
+                    format!("≤ {} d", px(bar.days))
+                }
+                (_, _, _, true) => format!("{} d", px(bar.days)),
+                _ => format!("{} d, in progress", px(bar.days)),
+            };
+            let summary = match (&lead.omitted, lead.bound) {
+                (Some(why), _) => format!("{summary} (unknown: {why})"),
+                (_, Some(_)) => {
+                    format!("{summary} (a bound: unreadable revisions come right before one end)")
+                }
+                _ if lead.rolling => format!("{summary} (a rolling line: never finished)"),
+                _ => summary,
             };
             let mid = y + ROW_HEIGHT / 2.0;
             let _ = write!(
@@ -160,7 +176,13 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
                  <text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#1a1a1a\">{}</text>",
                 escape(&lead.deployment),
                 escape(release),
-                if bar.done { "done" } else { "in-progress" },
+                if lead.rolling {
+                    "rolling"
+                } else if bar.done {
+                    "done"
+                } else {
+                    "in-progress"
+                },
                 escape(&summary),
                 px(left - 8.0),
                 px(mid + FONT / 3.0),

@@ -14,6 +14,10 @@
 //! learning = "learn"
 //! ```
 //!
+//! The hand-written code of the package (methods, properties, metaclasses, module-level
+//! functions and imports) is kept verbatim in `[python.code]` ([`PythonCode`]), for `export
+//! python` to write back around the data it regenerates.
+//!
 //! The derived member name of `edx-platform` is `edx_platform` ([`derived_member`]); only names
 //! that differ are recorded. `classes` keys are the roles listed on [`PythonNames::classes`];
 //! `members` has `applications`, `releases` and `deployments`, each keyed by the matrix name.
@@ -37,6 +41,28 @@ pub const CLASS_ROLES: &[&str] = &[
 ];
 /// The keys of `[python.members]`.
 pub const MEMBER_KINDS: &[&str] = &["applications", "releases", "deployments"];
+/// The files `[python.code]` keeps module-level code for.
+pub const CODE_FILES: &[&str] = &["types", "version_matrix"];
+
+/// The package's hand-written code, verbatim, as `import python` found it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PythonCode {
+    /// Module-level code per file (`types`, `version_matrix`): imports the export does not
+    /// write, functions, and classes it does not generate (a metaclass), in file order.
+    pub modules: IndexMap<String, String>,
+    /// Per generated class (by its Python name): its hand-written body statements (docstring,
+    /// methods, classmethods, staticmethods, properties), indented as in the class.
+    pub classes: IndexMap<String, String>,
+    /// Per generated class: the `metaclass=` it is declared with.
+    pub metaclasses: IndexMap<String, String>,
+}
+
+impl PythonCode {
+    /// Returns whether no code is kept.
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty() && self.classes.is_empty() && self.metaclasses.is_empty()
+    }
+}
 
 /// Returns the enum member name edx-matrix derives for a matrix name (`edx-platform` →
 /// `edx_platform`): `-` and `.` become `_`.
@@ -59,6 +85,8 @@ pub struct PythonNames {
     pub releases: IndexMap<String, String>,
     /// Enum member name per deployment, keyed by deployment name.
     pub deployments: IndexMap<String, String>,
+    /// The package's hand-written code (`[python.code]`).
+    pub code: PythonCode,
 }
 
 impl PythonNames {
@@ -68,6 +96,7 @@ impl PythonNames {
             && self.applications.is_empty()
             && self.releases.is_empty()
             && self.deployments.is_empty()
+            && self.code.is_empty()
     }
 }
 
@@ -103,6 +132,18 @@ impl PythonNames {
         if !members.is_empty() {
             python.insert("members", Item::Table(members));
         }
+        if !self.code.is_empty() {
+            let mut code = map(&self.code.modules);
+            for (key, m) in [
+                ("classes", &self.code.classes),
+                ("metaclasses", &self.code.metaclasses),
+            ] {
+                if !m.is_empty() {
+                    code.insert(key, Item::Table(map(m)));
+                }
+            }
+            python.insert("code", Item::Table(code));
+        }
         Some(python)
     }
 
@@ -130,7 +171,7 @@ impl PythonNames {
         let Some(python) = reader.table(item, "`[python]`", &at) else {
             return (out, reader.into_diagnostics());
         };
-        reader.unknown_keys(python, &["classes", "members"], "`[python]`", &at);
+        reader.unknown_keys(python, &["classes", "members", "code"], "`[python]`", &at);
         let strings = |reader: &mut TomlReader,
                        parent: &dyn TableLike,
                        key: &str,
@@ -203,6 +244,37 @@ impl PythonNames {
                     members,
                     "deployments",
                     "`[python.members.deployments]`",
+                    None,
+                );
+            }
+        }
+        if let Some(item) = python.get("code") {
+            let cat = key_span(python, "code", &at);
+            if let Some(code) = reader.table(item, "`[python.code]`", &cat) {
+                let mut allowed: Vec<&str> = CODE_FILES.to_vec();
+                allowed.extend(["classes", "metaclasses"]);
+                reader.unknown_keys(code, &allowed, "`[python.code]`", &cat);
+                for file in CODE_FILES {
+                    if let Some(v) = code.get(file) {
+                        let kat = key_span(code, file, &cat);
+                        let what = format!("`{file}` in `[python.code]`");
+                        if let Some((s, _)) = reader.string(v, &what, &kat) {
+                            out.code.modules.insert((*file).to_owned(), s);
+                        }
+                    }
+                }
+                out.code.classes = strings(
+                    &mut reader,
+                    code,
+                    "classes",
+                    "`[python.code.classes]`",
+                    None,
+                );
+                out.code.metaclasses = strings(
+                    &mut reader,
+                    code,
+                    "metaclasses",
+                    "`[python.code.metaclasses]`",
                     None,
                 );
             }

@@ -130,6 +130,31 @@ pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutc
     finish(doc.to_string(), &expected, summary, Vec::new())
 }
 
+/// Promotes the same stage of several deployments in one edit (`promote a,b --stage QA`): each
+/// in turn on the text the previous one left, all refused if any is.
+pub fn promote_all<'t>(
+    base: impl Into<Base<'t>>,
+    deployments: &[String],
+    args: &Promote,
+) -> Result<EditOutcome, EditError> {
+    let base = base.into();
+    let Some((first, rest)) = deployments.split_first() else {
+        return Err(EditError::refused("no deployment to promote".to_owned()));
+    };
+    let one = |name: &String| Promote {
+        deployment: name.clone(),
+        ..args.clone()
+    };
+    let mut out = promote(base, &one(first))?;
+    for name in rest {
+        let next = promote(out.text.as_str(), &one(name))?;
+        out.summary = format!("{}\n{}", out.summary, next.summary);
+        out.notes.extend(next.notes);
+        out.text = next.text;
+    }
+    Ok(out)
+}
+
 /// Returns the first pair of neighbouring stages (earlier, later) around `stage` where the later
 /// one runs a newer release.
 fn order_violation(matrix: &Matrix, deployment: &str, stage: &str) -> Option<(String, String)> {
@@ -181,6 +206,28 @@ forum = {}
             from: from.map(str::to_owned),
             force,
         }
+    }
+
+    #[test]
+    fn promotes_several_deployments_in_one_edit() {
+        let text = TEXT.replace(
+            "# testing verawood\n",
+            "# testing verawood\nonline = { CI = \"verawood\", QA = \"ulmo\", Production = \"ulmo\" }\n",
+        )
+        .replace(r#"deployments = ["campus"]"#, r#"deployments = ["campus", "online"]"#);
+        let names = ["campus".to_owned(), "online".to_owned()];
+        let out = promote_all(text.as_str(), &names, &args("QA", None, false)).expect("promotes");
+        assert_eq!(
+            changes(&text, &out.text).1,
+            vec![
+                r#"campus = { CI = "verawood", QA = "verawood", Production = "ulmo" } # testing verawood"#.to_owned(),
+                r#"online = { CI = "verawood", QA = "verawood", Production = "ulmo" }"#.to_owned(),
+            ]
+        );
+        assert_eq!(out.summary.lines().count(), 2, "{}", out.summary);
+        // One refused deployment refuses the edit.
+        let names = ["campus".to_owned(), "nowhere".to_owned()];
+        assert!(promote_all(text.as_str(), &names, &args("QA", None, false)).is_err());
     }
 
     #[test]

@@ -184,6 +184,18 @@ fn on_model(m: &Matrix, op: &Op) -> Matrix {
                     continue;
                 };
                 set_pin(&mut m, d, s, to);
+                // From a rolling line, the newest named release the deployment runs elsewhere.
+                let rolling = before.release(&from).is_some_and(|r| r.rolling);
+                let named = (before.deployment(d).into_iter())
+                    .flat_map(|dep| dep.stages.iter())
+                    .filter_map(|p| before.release(p.release.as_str()))
+                    .filter(|r| !r.rolling)
+                    .max_by(|a, b| edx_matrix_model::order::compare_releases(a, b))
+                    .map(|r| r.name.to_string());
+                let from = match (rolling, named) {
+                    (true, Some(named)) => named,
+                    _ => from,
+                };
                 if before.entry(to, d).is_none() {
                     if let Some(e) = upgrade::expected_entries(&before, &from, to, d) {
                         m.release_map.push(e);

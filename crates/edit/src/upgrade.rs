@@ -92,7 +92,7 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
         let from = args
             .from_release
             .clone()
-            .unwrap_or_else(|| current.as_str().to_owned());
+            .unwrap_or_else(|| scaffold_source(&matrix, deployment, current.as_str()));
         plan.push((d.clone(), current.as_str().to_owned(), from));
     }
 
@@ -185,6 +185,11 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
         },
         args.to
     );
+    for (d, current, from) in &plan {
+        if from != current && matrix.entry(&args.to, d).is_none() {
+            summary.push_str(&format!("; `{d}` scaffolded from `{from}`"));
+        }
+    }
     if extended + copied > 0 {
         summary.push_str(&format!(
             "; release map: {extended} block{} extended, {copied} block{} added",
@@ -192,7 +197,74 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
             if copied == 1 { "" } else { "s" }
         ));
     }
+    for (d, _, _) in &plan {
+        summary.push_str(&component_changes(&matrix, &expected, d, &args.stage));
+    }
     finish(doc.to_string(), &expected, summary, notes)
+}
+
+/// The release whose entries a new release copies by default: the one the stage runs, unless
+/// that is a rolling line (`master`), whose blocks carry master-only applications and branches —
+/// then the newest named release the deployment runs on another stage (else the rolling one).
+fn scaffold_source(
+    matrix: &edx_matrix_model::Matrix,
+    deployment: &edx_matrix_model::Deployment,
+    current: &str,
+) -> String {
+    let rolling = matrix.release(current).is_some_and(|r| r.rolling);
+    if !rolling {
+        return current.to_owned();
+    }
+    deployment
+        .stages
+        .iter()
+        .filter_map(|p| matrix.release(p.release.as_str()))
+        .filter(|r| !r.rolling)
+        .max_by(|a, b| edx_matrix_model::order::compare_releases(a, b))
+        .map_or_else(|| current.to_owned(), |r| r.name.as_str().to_owned())
+}
+
+/// What the upgrade changes in the stage's components: every application whose origin changes
+/// (fork ↔ upstream) and every one added or dropped, as a summary suffix.
+fn component_changes(
+    before: &edx_matrix_model::Matrix,
+    after: &edx_matrix_model::Matrix,
+    deployment: &str,
+    stage: &str,
+) -> String {
+    let rows = |m: &edx_matrix_model::Matrix| -> Vec<(String, String)> {
+        let filter = edx_matrix_model::Filter {
+            deployment: Some(deployment.into()),
+            stage: Some(stage.into()),
+            ..Default::default()
+        };
+        edx_matrix_model::resolve(m, &filter)
+            .rows
+            .iter()
+            .map(|r| (r.application.to_owned(), r.git_origin.to_owned()))
+            .collect()
+    };
+    let (old, new) = (rows(before), rows(after));
+    let mut parts = Vec::new();
+    for (app, origin) in &new {
+        match old.iter().find(|(a, _)| a == app) {
+            None => parts.push(format!("`{app}` added")),
+            Some((_, was)) if was != origin => {
+                parts.push(format!("`{app}` origin {was} → {origin}"));
+            }
+            Some(_) => {}
+        }
+    }
+    for (app, _) in &old {
+        if !new.iter().any(|(a, _)| a == app) {
+            parts.push(format!("`{app}` dropped"));
+        }
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("\n`{deployment}` {stage}: {}", parts.join(", "))
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +384,37 @@ learning     = {}
             .release_map
             .push(expected_entries(&before, "olive", "palm", "mitx").expect("entry"));
         assert!(same_meaning(&after, &expected));
+    }
+
+    #[test]
+    fn a_stage_on_a_rolling_line_scaffolds_from_the_newest_named_release_it_runs() {
+        let text = edx_matrix_config::example::TEXT.replace(
+            "master   = { branch = \"master\",",
+            "wisteria = { branch = \"release/wisteria\", python = \"3.12\", node = \"24\" }\nmaster   = { branch = \"master\",",
+        );
+        let out =
+            upgrade(text.as_str(), &Upgrade::new(["campus"], "CI", "wisteria")).expect("upgrades");
+        // campus runs verawood on QA and Production: its blocks, not master's, are copied, so
+        // learning comes from the fork as on verawood, and the summary says what changes.
+        assert!(
+            out.summary.contains("`campus` scaffolded from `verawood`"),
+            "{}",
+            out.summary
+        );
+        assert!(
+            out.summary.contains(
+                "`campus` CI: `learning` origin https://github.com/openedx/frontend-app-learning → https://github.com/acme-edu/frontend-app-learning"
+            ),
+            "{}",
+            out.summary
+        );
+        // `--from-release` still chooses.
+        let mut args = Upgrade::new(["campus"], "CI", "wisteria");
+        args.from_release = Some("master".to_owned());
+        let out = upgrade(text.as_str(), &args).expect("upgrades");
+        // The stage's own release: no source named, learning stays upstream.
+        assert!(!out.summary.contains("scaffolded from"), "{}", out.summary);
+        assert!(!out.summary.contains("origin"), "{}", out.summary);
     }
 
     #[test]

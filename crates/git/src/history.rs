@@ -61,13 +61,37 @@ impl CommitRef {
     }
 }
 
-/// A stage's release changing in a commit; `release` is `None` when the stage was removed.
+/// A stage's release changing in a commit; `release` is `None` when the stage was removed, or
+/// when the revision cannot be read (`unreadable`): what the stage ran from there until the next
+/// readable revision is unknown, and no state is carried across the gap.
 #[derive(Serialize, Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEvent {
     /// The release the stage runs from this commit on.
     pub release: Option<String>,
     /// The commit that made the change.
     pub commit: CommitRef,
+    /// Set when this revision could not be read: the start of a gap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<Unreadable>,
+}
+
+/// Why a revision could not be read.
+#[derive(Serialize, Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// The first error, or why the file is not there.
+    pub reason: String,
+    /// Where: the file's path in that commit.
+    pub location: String,
+}
+
+/// Which way a lead time measured across a gap of unreadable revisions may be off.
+#[derive(Serialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Bound {
+    /// The first stage may have got the release inside the gap, earlier: at least this long.
+    AtLeast,
+    /// The last stage may have got it inside the gap, earlier: at most this long.
+    AtMost,
 }
 
 /// The releases one (deployment, stage) ran, oldest first.
@@ -94,6 +118,14 @@ pub struct LeadTime {
     pub last_stage: Option<CommitRef>,
     /// Seconds from `first_stage` to `last_stage`, when both exist in that order.
     pub seconds: Option<i64>,
+    /// A rolling line (`master`): the last stage never "finishes" it, so no lead time is due.
+    pub rolling: bool,
+    /// Set when a gap of unreadable revisions comes right before one end: `seconds` is a bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// Why `seconds` is omitted when gaps come before both ends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<String>,
 }
 
 /// A revision that was not read, and why.
@@ -242,12 +274,16 @@ pub(crate) fn history_in_format(
     {
         match revision {
             Ok(pins) => builder.add(commit, &pins),
-            Err(reason) => skipped.push(Skipped {
-                commit: commit.clone(),
-                path,
+            Err(reason) => {
                 // A load error may quote the revision's text: no credential shown.
-                reason: edx_matrix_model::url::redact_text(&reason).into_owned(),
-            }),
+                let reason = edx_matrix_model::url::redact_text(&reason).into_owned();
+                builder.gap(commit, &reason, &path);
+                skipped.push(Skipped {
+                    commit: commit.clone(),
+                    path,
+                    reason,
+                });
+            }
         }
     }
     let deployments_seen = builder.seen_deployments.clone();

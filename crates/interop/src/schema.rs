@@ -122,6 +122,17 @@ fn shape(table: &str, key: &str) -> Option<Value> {
                             "releases": names("Enum member per release"),
                             "deployments": names("Enum member per deployment")
                         }
+                    },
+                    "code": {
+                        "type": "object",
+                        "description": "The package's hand-written code, verbatim, for `export python` to write back",
+                        "additionalProperties": false,
+                        "properties": {
+                            "types": string("Module-level code of `types.py`: imports, functions, other classes"),
+                            "version_matrix": string("Module-level code of `version_matrix.py`"),
+                            "classes": names("Hand-written methods and properties per generated class"),
+                            "metaclasses": names("The metaclass per generated class")
+                        }
                     }
                 }
             })

@@ -103,6 +103,7 @@ codes! {
     PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
     PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
     PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
+    PythonDuplicateKey = "python-duplicate-key", Warning, "a key written twice in one Python dict display: Python keeps the last value, and so does the import";
     // Pipelines (crates/pipeline): the `[pipelines]` section.
     PipelineUndefined = "pipeline-undefined", Error, "a `pipelines` setting names an application, stage or resource that is not defined";
     PipelineDuplicate = "pipeline-duplicate", Error, "an application in two families, or two pipelines with the same name";

@@ -101,19 +101,19 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
 }
 
 pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
+    let deployments: Vec<String> = args.deployment.iter().map(ToString::to_string).collect();
     let promote = edit::promote::Promote {
-        deployment: args.deployment.to_string(),
+        deployment: deployments.first().cloned().unwrap_or_default(),
         to: args.to.to_string(),
         from: args.from.as_ref().map(ToString::to_string),
         force: args.force,
     };
-    let deployments = [promote.deployment.clone()];
     let due = Due {
         deployments: &deployments,
         stage: &promote.to,
     };
     run(global, out, &args.options, Mode::Edit, Some(due), |text| {
-        edit::promote::promote(text, &promote)
+        edit::promote::promote_all(text, &deployments, &promote)
     })
 }
 

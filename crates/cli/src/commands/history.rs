@@ -158,10 +158,12 @@ fn render(history: &History) -> String {
                 t.add_row([
                     safe(&d).into_owned(),
                     safe(&s).into_owned(),
-                    change
-                        .release
-                        .as_deref()
-                        .map_or_else(|| "(removed)".to_owned(), |r| safe(r).into_owned()),
+                    match (&change.release, &change.unreadable) {
+                        (Some(r), _) => safe(r).into_owned(),
+                        // A gap: no state is carried across it (the reason is listed below).
+                        (None, Some(_)) => "(unreadable)".to_owned(),
+                        (None, None) => "(removed)".to_owned(),
+                    },
                     change.commit.day().to_owned(),
                     change.commit.short_hash.clone(),
                     safe(&change.commit.subject).into_owned(),
@@ -187,7 +189,7 @@ fn render(history: &History) -> String {
                 safe(&lead.release).into_owned(),
                 at(&lead.first_stage),
                 at(&lead.last_stage),
-                lead.seconds.map_or_else(|| "-".to_owned(), format_duration),
+                lead_time(lead),
             ]);
         }
         text.push_str(&render_table(&t));
@@ -206,4 +208,24 @@ fn render(history: &History) -> String {
         }
     }
     text
+}
+
+/// A lead time as the table shows it: a rolling line has none, a gap makes it a bound or
+/// unknown (with why).
+fn lead_time(lead: &edx_matrix_git::history::LeadTime) -> String {
+    use edx_matrix_git::history::Bound;
+    if lead.rolling {
+        return "rolling".to_owned();
+    }
+    if let Some(why) = &lead.omitted {
+        return format!("unknown ({why})");
+    }
+    let Some(seconds) = lead.seconds else {
+        return "-".to_owned();
+    };
+    match lead.bound {
+        Some(Bound::AtLeast) => format!("≥ {}", format_duration(seconds)),
+        Some(Bound::AtMost) => format!("≤ {}", format_duration(seconds)),
+        None => format_duration(seconds),
+    }
 }

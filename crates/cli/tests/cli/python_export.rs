@@ -219,3 +219,40 @@ fn export_uses_the_python_names_import_recorded() {
     );
     assert!(types.contains("    learn = ("), "{types}");
 }
+
+/// The drop-in with the operators' hand-written code: `import python` keeps it, `export python`
+/// writes it back, `--check` passes on that and fails on a change to a method.
+#[test]
+fn check_covers_the_hand_written_code_the_export_carries() {
+    let env = Env::new();
+    let original = fixtures().join("python-eras/handwritten");
+    for file in ["types.py", "version_matrix.py"] {
+        env.write(
+            &format!("orig/{file}"),
+            &std::fs::read_to_string(original.join(file)).unwrap(),
+        );
+    }
+    env.run(&["import", "python", "orig", "-o", "edx-matrix.toml"])
+        .ok();
+    assert!(env.read("edx-matrix.toml").contains("[python.code"));
+    env.run(&["export", "python", "-o", "out"]).ok();
+    let vm = env.read("out/version_matrix.py");
+    assert!(
+        vm.contains("    def from_deployment_name(cls, name: str)"),
+        "{vm}"
+    );
+    env.run(&["export", "python", "--check", "out"]).code(0);
+    // A changed line of hand-written code is a difference the check reports.
+    env.write(
+        "out/version_matrix.py",
+        &vm.replacen("return member", "return None", 1),
+    );
+    let run = env.run(&["export", "python", "--check", "out"]);
+    run.code(1);
+    assert!(
+        run.stdout
+            .contains("-                return None\n+                return member"),
+        "{}",
+        run.stdout
+    );
+}

@@ -45,6 +45,7 @@ fn every_code_has_an_invalid_fixture() {
         Code::PythonUnreadable,
         Code::PythonUnknownArgument,
         Code::PythonSpecialCase,
+        Code::PythonDuplicateKey,
     ];
     let missing: Vec<&str> = Code::ALL
         .iter()

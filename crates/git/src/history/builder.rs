@@ -2,7 +2,7 @@
 
 use super::dates::epoch_seconds;
 use super::pins::Pins;
-use super::{CommitRef, LeadTime, Timeline, TimelineEvent};
+use super::{Bound, CommitRef, LeadTime, Timeline, TimelineEvent, Unreadable};
 use std::collections::HashMap;
 
 /// Builds timelines from matrices in commit order (oldest first). `matrices` yields, for each
@@ -20,6 +20,10 @@ pub(super) struct Builder<'a> {
     pub(super) releases: Vec<Vec<String>>,
     /// The stages of each readable revision, oldest first.
     pub(super) stages: Vec<Vec<String>>,
+    /// Whether unreadable revisions come right before the next readable one.
+    pub(super) after_gap: bool,
+    /// Per lead time: whether its first and its last stage were first seen right after a gap.
+    pub(super) lead_gaps: Vec<(bool, bool)>,
 }
 
 impl<'a> Builder<'a> {
@@ -35,6 +39,25 @@ impl<'a> Builder<'a> {
             last_stage: None,
             releases: Vec::new(),
             stages: Vec::new(),
+            after_gap: false,
+            lead_gaps: Vec::new(),
+        }
+    }
+
+    /// A revision that cannot be read: every stage's state becomes unknown from here on.
+    pub(super) fn gap(&mut self, commit: &CommitRef, reason: &str, path: &str) {
+        self.after_gap = true;
+        for timeline in &mut self.timelines {
+            if timeline.changes.last().is_some_and(|c| c.release.is_some()) {
+                timeline.changes.push(TimelineEvent {
+                    release: None,
+                    commit: commit.clone(),
+                    unreadable: Some(Unreadable {
+                        reason: reason.to_owned(),
+                        location: path.to_owned(),
+                    }),
+                });
+            }
         }
     }
 
@@ -73,6 +96,7 @@ impl<'a> Builder<'a> {
                     changes.push(TimelineEvent {
                         release: Some(release.clone()),
                         commit: commit.clone(),
+                        unreadable: None,
                     });
                 }
                 let at_first = first.as_ref() == Some(stage);
@@ -82,19 +106,25 @@ impl<'a> Builder<'a> {
                     let slot = *self.lead_slots.entry(lead_key).or_insert_with(|| {
                         self.leads.push(LeadTime {
                             deployment: name.to_owned(),
+                            rolling: edx_matrix_model::Release::is_rolling_name(&release),
                             release: release.clone(),
                             first_stage: None,
                             last_stage: None,
                             seconds: None,
+                            bound: None,
+                            omitted: None,
                         });
+                        self.lead_gaps.push((false, false));
                         self.leads.len() - 1
                     });
                     let lead = &mut self.leads[slot];
                     if at_first && lead.first_stage.is_none() {
                         lead.first_stage = Some(commit.clone());
+                        self.lead_gaps[slot].0 = self.after_gap;
                     }
                     if at_last && lead.last_stage.is_none() {
                         lead.last_stage = Some(commit.clone());
+                        self.lead_gaps[slot].1 = self.after_gap;
                     }
                 }
             }
@@ -107,9 +137,11 @@ impl<'a> Builder<'a> {
                 timeline.changes.push(TimelineEvent {
                     release: None,
                     commit: commit.clone(),
+                    unreadable: None,
                 });
             }
         }
+        self.after_gap = false;
         self.first_stage = first;
         self.last_stage = last;
     }
@@ -130,11 +162,27 @@ impl<'a> Builder<'a> {
     pub(super) fn finish(
         mut self,
     ) -> (Vec<Timeline>, Vec<LeadTime>, Option<String>, Option<String>) {
-        for lead in &mut self.leads {
+        for (lead, (first_gap, last_gap)) in self.leads.iter_mut().zip(&self.lead_gaps) {
             if let (Some(a), Some(b)) = (&lead.first_stage, &lead.last_stage) {
                 if let (Some(start), Some(end)) = (epoch_seconds(&a.date), epoch_seconds(&b.date)) {
                     lead.seconds = (end >= start).then_some(end - start);
                 }
+            }
+            if lead.seconds.is_none() {
+                continue;
+            }
+            // A gap right before an end: that stage may have got the release inside it.
+            match (first_gap, last_gap) {
+                (true, true) => {
+                    lead.seconds = None;
+                    lead.omitted = Some(
+                        "unreadable revisions come right before both stages got the release"
+                            .to_owned(),
+                    );
+                }
+                (true, false) => lead.bound = Some(Bound::AtLeast),
+                (false, true) => lead.bound = Some(Bound::AtMost),
+                (false, false) => {}
             }
         }
         (

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod discover;
+mod gaps;
 mod history;
 mod remote;
 mod support;

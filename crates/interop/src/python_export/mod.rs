@@ -5,7 +5,8 @@
 //!
 //! Names recorded in the `[python]` table ([`PythonNames`]) are used where present (enum member
 //! `edxapp` for `edx-platform`), derived ones ([`names::derived_member`]) otherwise. Overrides
-//! come out as explicit keyword arguments; the properties apply only the standard rule.
+//! come out as explicit keyword arguments; the properties apply only the standard rule. The
+//! package's hand-written code kept in `[python.code]` is written back verbatim (`code`).
 //!
 //! ```
 //! use edx_matrix_config::{Source, example, load_toml, python_names::PythonNames};
@@ -18,6 +19,7 @@
 //! ```
 
 mod accessors;
+mod code;
 pub mod literal;
 pub mod names;
 mod types_py;
@@ -68,8 +70,16 @@ pub fn export(matrix: &Matrix, recorded: &PythonNames, options: &Options) -> Pac
     let (names, mut warnings) = names::choose(matrix, recorded);
     warnings.extend(vars_not_written(matrix));
     Package {
-        types_py: types_py::render(matrix, &names, HEADER),
-        version_matrix_py: version_matrix::render(matrix, &names, HEADER),
+        types_py: code::splice(
+            &types_py::render(matrix, &names, HEADER),
+            "types",
+            &recorded.code,
+        ),
+        version_matrix_py: code::splice(
+            &version_matrix::render(matrix, &names, HEADER),
+            "version_matrix",
+            &recorded.code,
+        ),
         accessors_py: options.accessors.then(|| accessors::render(&names, HEADER)),
         warnings,
     }

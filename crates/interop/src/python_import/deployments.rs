@@ -12,6 +12,7 @@ use ruff_python_ast::Expr;
 #[allow(clippy::type_complexity)]
 pub fn deployments(
     ctx: &Ctx<'_, '_>,
+    unread: &mut Vec<Error>,
 ) -> Result<
     (
         Vec<(Deployment, Loc, Option<String>)>,
@@ -28,15 +29,21 @@ pub fn deployments(
             if !matches!(m.expr, Expr::Call(_)) {
                 continue;
             }
-            let (v, _) = ctx.bound(e, i)?;
+            // Each deployment on its own: one run reports every one it cannot read.
+            let (v, _) = match ctx.bound(e, i) {
+                Ok(v) => v,
+                Err(x) => {
+                    unread.push(x);
+                    continue;
+                }
+            };
             if let Value::Call(c) = &v.v {
                 if c.kwarg("deployment_name").is_some() {
                     enum_name = Some(en.name.clone());
-                    out.push((
-                        deployment(ctx, c, &v.at, &mut pin_class)?,
-                        v.at.clone(),
-                        Some(m.name.clone()),
-                    ));
+                    match deployment(ctx, c, &v.at, &mut pin_class) {
+                        Ok(d) => out.push((d, v.at.clone(), Some(m.name.clone()))),
+                        Err(x) => unread.push(x),
+                    }
                 }
             }
         }
@@ -48,13 +55,16 @@ pub fn deployments(
                     .as_ref()
                     .is_some_and(|n| n.as_str() == "deployment_name")
             }) {
-                let v = ctx.eval(a.value, a.file, &Scope::default())?;
-                if let Value::Call(c) = &v.v {
-                    out.push((
-                        deployment(ctx, c, &v.at, &mut pin_class)?,
-                        v.at.clone(),
-                        None,
-                    ));
+                let read = ctx
+                    .eval(a.value, a.file, &Scope::default())
+                    .and_then(|v| match &v.v {
+                        Value::Call(c) => deployment(ctx, c, &v.at, &mut pin_class)
+                            .map(|d| Some((d, v.at.clone(), None))),
+                        _ => Ok(None),
+                    });
+                match read {
+                    Ok(d) => out.extend(d),
+                    Err(x) => unread.push(x),
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! member equals its value, a plain `Enum` member does not). Nothing is executed; what cannot be
 //! evaluated is an [`Error`] at its place.
 
+use super::display::DuplicateKey;
 use super::members::is_same;
 use super::symbols::{File, Loc, Symbols};
 use ruff_python_ast::{BoolOp, CmpOp, Expr, UnaryOp};
@@ -84,6 +85,22 @@ pub enum Error {
     NoKey(Loc),
 }
 
+/// Whether two errors are the same report (same place, same message).
+pub fn same_error(a: &Error, b: &Error) -> bool {
+    match (a, b) {
+        (
+            Error::At { at, message, .. },
+            Error::At {
+                at: at2,
+                message: m2,
+                ..
+            },
+        ) => at == at2 && message == m2,
+        (Error::NoKey(x), Error::NoKey(y)) | (Error::Outside(_, x), Error::Outside(_, y)) => x == y,
+        _ => false,
+    }
+}
+
 /// Builds an [`Error::At`].
 pub fn err(at: &Loc, message: impl Into<String>, label: impl Into<String>) -> Error {
     Error::At {
@@ -156,6 +173,20 @@ pub struct Ctx<'s, 'a> {
     depth: Cell<usize>,
     /// Each enum member's value and bound attributes, evaluated once (see `Ctx::bound`).
     pub(super) bound_cache: RefCell<HashMap<(usize, usize), Bound>>,
+    /// While set, an item of a display that cannot be read is recorded and left out, so that
+    /// one run reports every unreadable entry of the data (never while reading properties).
+    pub lenient: Cell<bool>,
+    /// The errors recorded while lenient, and the keys written twice in a display.
+    pub notes: RefCell<Notes>,
+}
+
+/// What evaluation noticed beside its result.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Errors of items left out while lenient.
+    pub errors: Vec<Error>,
+    /// Keys written twice in one dict display.
+    pub duplicates: Vec<DuplicateKey>,
 }
 
 /// A member's value and its bound attributes.
@@ -191,6 +222,8 @@ impl<'s, 'a> Ctx<'s, 'a> {
             syms,
             depth: Cell::new(0),
             bound_cache: RefCell::default(),
+            lenient: Cell::new(false),
+            notes: RefCell::default(),
         }
     }
 
@@ -232,73 +265,33 @@ impl<'s, 'a> Ctx<'s, 'a> {
                 let key = self.eval(&s.slice, file, scope)?;
                 self.subscript(&base, &key, at)
             }
-            Expr::Call(c) => {
-                let mut args = Vec::new();
-                for a in c.arguments.args.iter() {
-                    args.push(self.eval(a, file, scope)?);
-                }
-                let mut kwargs = Vec::new();
-                let mut kwarg_at = Vec::new();
-                for k in c.arguments.keywords.iter() {
-                    kwarg_at.push(Loc::of(file, k));
-                    let Some(name) = &k.arg else {
-                        return Err(err(
-                            &Loc::of(file, k),
-                            "cannot read a `**` argument",
-                            "write the arguments out",
-                        ));
-                    };
-                    kwargs.push((name.as_str().to_owned(), self.eval(&k.value, file, scope)?));
-                }
-                let func = match c.func.as_ref() {
-                    Expr::Name(n) => match self.syms.enum_named(n.id.as_str()) {
-                        Some(e) => return self.by_value_call(e, &args, at),
-                        None => n.id.as_str().to_owned(),
-                    },
-                    other => {
-                        return Err(err(
-                            &Loc::of(file, other),
-                            "cannot read a call of this",
-                            "only calls of a class by name are read",
-                        ));
-                    }
+            Expr::Call(c) => self.call(c, file, scope, at),
+            Expr::List(l) => self.list_display(&l.elts, file, scope, at),
+            Expr::Tuple(t) => self.list_display(&t.elts, file, scope, at),
+            Expr::Dict(d) => self.dict_display(&d.items, file, scope, at),
+            Expr::BinOp(b) => {
+                let l = self.eval(&b.left, file, scope)?;
+                let r = self.eval(&b.right, file, scope)?;
+                self.binary(&l, b.op, &r, at)
+            }
+            Expr::ListComp(c) => {
+                let mut items = Vec::new();
+                self.comprehend(&c.generators, file, scope, &mut |s| {
+                    items.push(self.eval(&c.elt, file, s)?);
+                    Ok(())
+                })?;
+                v(Value::List(items))
+            }
+            Expr::DictComp(c) => {
+                let Some(key) = &c.key else {
+                    return Err(err(at, "cannot read this comprehension", "here"));
                 };
-                v(Value::Call(Rc::new(Call {
-                    func,
-                    args,
-                    kwargs,
-                    kwarg_at,
-                })))
-            }
-            Expr::List(l) => {
                 let mut items = Vec::new();
-                for e in &l.elts {
-                    items.push(self.eval(e, file, scope)?);
-                }
-                v(Value::List(items))
-            }
-            Expr::Tuple(t) => {
-                let mut items = Vec::new();
-                for e in &t.elts {
-                    items.push(self.eval(e, file, scope)?);
-                }
-                v(Value::List(items))
-            }
-            Expr::Dict(d) => {
-                let mut items = Vec::new();
-                for item in &d.items {
-                    let Some(key) = &item.key else {
-                        return Err(err(
-                            &Loc::of(file, &item.value),
-                            "cannot read a `**` unpacking in a dict",
-                            "write the items out",
-                        ));
-                    };
-                    items.push((
-                        self.eval(key, file, scope)?,
-                        self.eval(&item.value, file, scope)?,
-                    ));
-                }
+                self.comprehend(&c.generators, file, scope, &mut |s| {
+                    let k = self.eval(key, file, s)?;
+                    let x = self.eval(&c.value, file, s)?;
+                    self.insert(&mut items, k, x)
+                })?;
                 v(Value::Dict(items))
             }
             Expr::BoolOp(b) => {
@@ -385,6 +378,30 @@ impl<'s, 'a> Ctx<'s, 'a> {
                 format!("cannot read {}", construct(other)),
                 "the importer reads literals, names, enum members, dicts, calls and comparisons",
             )),
+        }
+    }
+
+    /// Evaluates an item of a display; while lenient, an error is recorded and the item left
+    /// out (`Ok(None)`).
+    pub fn item(&self, expr: &Expr, file: File, scope: &Scope<'_>) -> Result<Option<Val>, Error> {
+        match self.eval(expr, file, scope) {
+            Ok(v) => Ok(Some(v)),
+            Err(e @ (Error::At { .. } | Error::NoKey(_))) if self.lenient.get() => {
+                let mut notes = self.notes.borrow_mut();
+                if !notes.errors.iter().any(|x| same_error(x, &e)) {
+                    notes.errors.push(e);
+                }
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Notes a key written twice in one display (once, however often the display is read).
+    pub fn note_duplicate(&self, d: DuplicateKey) {
+        let mut notes = self.notes.borrow_mut();
+        if !notes.duplicates.contains(&d) {
+            notes.duplicates.push(d);
         }
     }
 
@@ -540,7 +557,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
         }
     }
 
-    fn by_value_call(&self, e: usize, args: &[Val], at: &Loc) -> Result<Val, Error> {
+    pub(super) fn by_value_call(&self, e: usize, args: &[Val], at: &Loc) -> Result<Val, Error> {
         let [arg] = args else {
             return Err(err(
                 at,

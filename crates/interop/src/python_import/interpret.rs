@@ -5,14 +5,14 @@ use super::eval::{Ctx, Error, Val, Value};
 use super::expr::Sink;
 use super::report::{Report, Spans, report_checks};
 use super::symbols::{File, Loc, Symbols};
-use super::{Imported, Options, PyFile, parse};
+use super::{Imported, Options, PyFile, entries, parse};
 use edx_matrix_config::{Diagnostic, Location, PythonNames, Source};
 use edx_matrix_model::{AppKind, Code, Matrix, ReleaseMapEntry};
 use ruff_python_ast::Expr;
 use std::collections::HashMap;
 
 /// Returns 1-based line of `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
+pub(super) fn line_of(text: &str, at: usize) -> usize {
     text.get(..at).unwrap_or_default().matches('\n').count() + 1
 }
 
@@ -35,7 +35,7 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
         let ctx = Ctx::new(&syms);
         let mut spans = Spans::default();
         let texts = [&types.text, &version_matrix.text];
-        match run(
+        let result = run(
             &ctx,
             options,
             &mut matrix,
@@ -44,12 +44,19 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
             &mut comments,
             &mut python,
             texts,
-        ) {
-            Ok(()) => {
-                if !has_errors(&report) {
-                    report_checks(&matrix, &spans, &mut report);
-                }
-            }
+        );
+        flush_notes(&ctx, &mut report);
+        python.code = super::code::collect(
+            [
+                ("types", t, &types.text),
+                ("version_matrix", v, &version_matrix.text),
+            ],
+            &python,
+        );
+        match result {
+            // A partial matrix is not checked: the checks would only echo what is reported.
+            Ok(()) if !has_errors(&report) => report_checks(&matrix, &spans, &mut report),
+            Ok(()) => {}
             Err(e) => report.error(e),
         }
     }
@@ -70,6 +77,36 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
         version_matrix: finish(version_matrix, report.vm),
         comments,
         python,
+    }
+}
+
+/// Reports what evaluation noted: the items left out while lenient, and every key written
+/// twice in a display, as a warning at both places.
+fn flush_notes(ctx: &Ctx<'_, '_>, report: &mut Report) {
+    let notes = ctx.notes.take();
+    for e in notes.errors {
+        report.error(e);
+    }
+    for d in notes.duplicates {
+        let w = report.push(
+            Code::PythonDuplicateKey,
+            &d.again,
+            format!("the key {} is written twice in this dict", d.key),
+            "Python keeps this value",
+        );
+        if d.first.file == d.again.file {
+            w.secondary.push(edx_matrix_config::diagnostic::Secondary {
+                location: Location::Span(d.first.span.clone()),
+                label: "first written here (its value is replaced)".into(),
+            });
+        }
+        let w = report.push(
+            Code::PythonDuplicateKey,
+            &d.first,
+            format!("the key {} is written again later in this dict", d.key),
+            "Python drops this value",
+        );
+        w.help.push("remove one of the two".to_owned());
     }
 }
 
@@ -135,7 +172,11 @@ fn run(
         }
     }
     // The release map first: it tells which enum holds IDAs and which MFEs.
-    let (deployments, deployment_enum, pin_class) = build::deployments(ctx)?;
+    let mut unread = Vec::new();
+    let (deployments, deployment_enum, pin_class) = build::deployments(ctx, &mut unread)?;
+    for e in unread {
+        report.error(e);
+    }
     let map = find_release_map(ctx, &ec).ok_or_else(|| {
         super::eval::err(
             &Loc {
@@ -149,7 +190,11 @@ fn run(
             "expected `ReleaseMap = {release: {deployment: [...]}}`",
         )
     })?;
-    let map_val = ctx.eval(map.1, map.2, &Default::default())?;
+    // Leniently: an item that cannot be read is recorded and the rest still read.
+    ctx.lenient.set(true);
+    let map_val = ctx.eval(map.1, map.2, &Default::default());
+    ctx.lenient.set(false);
+    let map_val = map_val?;
     let mut kinds_seen: HashMap<usize, AppKind> = HashMap::new();
     let mut entries: Vec<ReadEntry> = Vec::new();
     let Value::Dict(items) = &map_val.v else {
@@ -161,7 +206,13 @@ fn run(
     };
     let mut seen: HashMap<(String, String), Loc> = HashMap::new();
     for (rk, rv) in items {
-        let release = build::release_name(ctx, rk)?;
+        let release = match build::release_name(ctx, rk) {
+            Ok(r) => r,
+            Err(e) => {
+                report.error(e);
+                continue;
+            }
+        };
         if !defs.iter().any(|d| d.name == release) {
             let d = report.push(
                 Code::UndefinedRelease,
@@ -176,14 +227,21 @@ fn run(
             continue;
         }
         let Value::Dict(ds) = &rv.v else {
-            return Err(super::eval::err(
+            report.error(super::eval::err(
                 &rv.at,
                 "this is not a dict of deployments",
                 "expected `{deployment: [...]}`",
             ));
+            continue;
         };
         for (dk, dv) in ds {
-            let deployment = build::deployment_key(ctx, dk)?;
+            let deployment = match build::deployment_key(ctx, dk) {
+                Ok(d) => d,
+                Err(e) => {
+                    report.error(e);
+                    continue;
+                }
+            };
             if let Some(first) = seen.get(&(release.clone(), deployment.clone())) {
                 let first = first.clone();
                 let d = report.push(
@@ -200,101 +258,25 @@ fn run(
             }
             seen.insert((release.clone(), deployment.clone()), dk.at.clone());
             let Value::List(calls) = &dv.v else {
-                return Err(super::eval::err(
+                report.error(super::eval::err(
                     &dv.at,
                     format!("this is not a list of `{}(...)`", ec.name),
                     "expected a list",
                 ));
+                continue;
             };
             let mut apps = Vec::new();
+            let place = entries::Place {
+                release: &release,
+                deployment: &deployment,
+                texts,
+            };
             for c in calls {
-                let Value::Call(call) = &c.v else {
-                    return Err(super::eval::err(
-                        &c.at,
-                        format!("this is not `{}(...)`", ec.name),
-                        "expected an entry",
-                    ));
-                };
-                if call.func != ec.name || !call.args.is_empty() {
-                    return Err(super::eval::err(
-                        &c.at,
-                        format!("expected `{}(...)` with keyword arguments", ec.name),
-                        "here",
-                    ));
+                // Each entry on its own: one run reports every entry it cannot read.
+                match entries::read(ctx, &ec, c, &place, report, comments, &mut kinds_seen) {
+                    Ok(r) => apps.push((r.this, c.at.clone(), r.e, r.i)),
+                    Err(e) => report.error(e),
                 }
-                let mut this = ec.entry_this(ctx, call, &c.at)?;
-                // Pydantic turns a value into the member of the field's enum.
-                let app_val = this.fields.get(&ec.app_field).cloned().unwrap_or(Val {
-                    v: Value::None,
-                    at: c.at.clone(),
-                });
-                let (e, i) = match &app_val.v {
-                    Value::Member(e, i) if ec.app_enums.contains(e) => (*e, *i),
-                    _ => {
-                        let mut found = None;
-                        for e in &ec.app_enums {
-                            if let Some(Value::Member(e, i)) = ctx.find_by_value(*e, &app_val)? {
-                                found = Some((e, i));
-                                break;
-                            }
-                        }
-                        found.ok_or_else(|| {
-                            super::eval::err(
-                                &app_val.at,
-                                "this is not an application of the entry class's enums",
-                                "unknown application",
-                            )
-                        })?
-                    }
-                };
-                this.fields.insert(
-                    ec.app_field.clone(),
-                    Val {
-                        v: Value::Member(e, i),
-                        at: app_val.at.clone(),
-                    },
-                );
-                let app_name = build::string(&ctx.bound(e, i)?.0, "the application's value")?;
-                let fields: Vec<&str> = ec.fields.iter().map(|(n, _, _)| n.as_str()).collect();
-                for ((k, _), kat) in call.kwargs.iter().zip(&call.kwarg_at) {
-                    if !fields.contains(&k.as_str()) {
-                        let v = &Val {
-                            v: Value::None,
-                            at: kat.clone(),
-                        };
-                        report.push(Code::PythonUnknownArgument, &v.at, format!("unknown keyword argument `{k}`"), "not a field of the entry class: kept as a comment at the top of the output");
-                        let text = texts[usize::from(v.at.file == File::VersionMatrix)];
-                        comments.push(format!(
-                            "ignored (unknown keyword argument): version_matrix.py:{}: release `{release}`, deployment `{deployment}`, `{app_name}`: {}",
-                            line_of(text, v.at.span.start),
-                            text.get(v.at.span.clone()).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
-                        ));
-                    }
-                }
-                if let build::ReleaseType::Enum(re) = &ec.releases {
-                    if let Some(rv) = this.fields.get(&ec.release_field).cloned() {
-                        if let Some(m) = ctx.find_by_value(*re, &rv)? {
-                            this.fields.insert(
-                                ec.release_field.clone(),
-                                Val {
-                                    v: m,
-                                    at: rv.at.clone(),
-                                },
-                            );
-                        }
-                    }
-                }
-                if let Some(t) = &ec.type_field {
-                    if let Some(Value::Str(k)) = this.fields.get(t).map(|v| &v.v) {
-                        let kind = if k == "MFE" {
-                            AppKind::Mfe
-                        } else {
-                            AppKind::Ida
-                        };
-                        kinds_seen.entry(e).or_insert(kind);
-                    }
-                }
-                apps.push((this, c.at.clone(), e, i));
             }
             entries.push((release.clone(), deployment, dk.at.clone(), apps));
         }
@@ -385,14 +367,19 @@ fn run(
         let mut app_spans = Vec::new();
         for (this, call_at, e, i) in apps {
             let app_name = build::string(&ctx.bound(e, i)?.0, "the application's value")?;
-            let own_release = build::release_name(
-                ctx,
-                this.fields.get(&ec.release_field).unwrap_or(&Val {
-                    v: Value::Str(release.clone()),
-                    at: call_at.clone(),
-                }),
-            )?;
-            let mut version = build::app_version(ctx, &ec, &this, &app_name, &own_release)?;
+            let own_release = this
+                .fields
+                .get(&ec.release_field)
+                .map_or(Ok(release.clone()), |v| build::release_name(ctx, v));
+            let mut version = match own_release
+                .and_then(|r| build::app_version(ctx, &ec, &this, &app_name, &r))
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    report.error(e);
+                    continue;
+                }
+            };
             if let (Some(t), Some(kind)) = (
                 &ec.type_field,
                 kinds.iter().find(|(k, _)| *k == e).map(|(_, k)| *k),
@@ -515,7 +502,32 @@ fn find_release_map<'a>(
             _ => false,
         })
         .or_else(|| ctx.syms.assigns.get_key_value("ReleaseMap"))
+        .or_else(|| {
+            // Built by a comprehension, `|` or `dict(...)`: the value tells.
+            ctx.syms.assigns.iter().find(|(_, a)| {
+                matches!(a.value, Expr::DictComp(_) | Expr::BinOp(_) | Expr::Call(_))
+                    && ctx
+                        .eval(a.value, a.file, &Default::default())
+                        .is_ok_and(|v| holds_entries(&v, &ec.name))
+            })
+        })
         .map(|(n, a)| (n.clone(), a.value, a.file))
+}
+
+/// Whether `v` is a dict of dicts of lists holding a call of the entry class.
+fn holds_entries(v: &Val, entry: &str) -> bool {
+    let Value::Dict(releases) = &v.v else {
+        return false;
+    };
+    releases.iter().any(|(_, d)| match &d.v {
+        Value::Dict(ds) => ds.iter().any(|(_, l)| match &l.v {
+            Value::List(calls) => calls
+                .iter()
+                .any(|c| matches!(&c.v, Value::Call(c) if c.func == entry)),
+            _ => false,
+        }),
+        _ => false,
+    })
 }
 
 /// The stages in promotion order: the `Literal[...]` the stage-pin class annotates its first

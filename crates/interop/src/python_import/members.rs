@@ -136,6 +136,24 @@ impl Ctx<'_, '_> {
                 let other = if matches!(a.v, Value::Str(_)) { a } else { b };
                 self.eq(&v, other)?
             }
+            (Value::Dict(x), Value::Dict(y)) => {
+                if x.len() != y.len() {
+                    return Ok(false);
+                }
+                for (k, v) in x {
+                    let mut found = false;
+                    for (k2, v2) in y {
+                        if self.eq(k, k2)? {
+                            found = self.eq(v, v2)?;
+                            break;
+                        }
+                    }
+                    if !found {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
             (Value::List(x), Value::List(y)) => {
                 if x.len() != y.len() {
                     return Ok(false);

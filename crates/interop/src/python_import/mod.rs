@@ -9,8 +9,12 @@
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
 mod build;
+mod code;
+mod comprehension;
 mod deployments;
 mod depth;
+mod display;
+mod entries;
 mod eval;
 mod expr;
 mod interpret;

@@ -1,7 +1,7 @@
 //! Where diagnostics go: the two files' sinks, the places of model objects, and the model
 //! checks placed in the `.py` files.
 
-use super::eval::Error;
+use super::eval::{Error, same_error};
 use super::expr::Sink;
 use super::symbols::{File, Loc};
 use edx_matrix_config::{Diagnostic, Location};
@@ -14,6 +14,8 @@ pub(super) struct Report {
     pub vm: Sink,
     /// The code of a failed member lookup per enum (releases, applications).
     pub roles: Vec<(usize, Code)>,
+    /// The errors reported so far.
+    reported: Vec<Error>,
 }
 
 impl Report {
@@ -35,7 +37,12 @@ impl Report {
             .push(code, at.span.clone(), message, label)
     }
 
+    /// Reports `e`, once: the same module-level value read from several places fails alike.
     pub fn error(&mut self, e: Error) {
+        if self.reported.iter().any(|r| same_error(r, &e)) {
+            return;
+        }
+        self.reported.push(e.clone());
         match e {
             Error::At {
                 at,

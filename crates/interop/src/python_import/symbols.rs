@@ -99,6 +99,15 @@ impl<'a> Class<'a> {
     }
 }
 
+/// A module-level function (a helper the data calls).
+#[derive(Clone, Debug)]
+pub struct Function<'a> {
+    /// The definition.
+    pub def: &'a StmtFunctionDef,
+    /// The file it is in.
+    pub file: File,
+}
+
 /// A module-level assignment.
 #[derive(Clone, Debug)]
 pub struct Assign<'a> {
@@ -119,6 +128,8 @@ pub struct Symbols<'a> {
     /// Module-level assignments by name, in file order (a map: a package of 100k assignments
     /// must not look each name up by a scan).
     pub assigns: IndexMap<String, Assign<'a>>,
+    /// Module-level functions by name.
+    pub functions: HashMap<String, Function<'a>>,
 }
 
 impl<'a> Symbols<'a> {
@@ -160,6 +171,7 @@ impl<'a> Symbols<'a> {
                         let is_enum = bases.iter().any(|b| b.ends_with("Enum"));
                         out.enums.retain(|e| e.name != name);
                         out.classes.remove(&name);
+                        out.functions.remove(&name);
                         if is_enum {
                             out.enums.push(read_enum(
                                 *file,
@@ -176,6 +188,17 @@ impl<'a> Symbols<'a> {
                                 },
                             );
                         }
+                    }
+                    Stmt::FunctionDef(f) => {
+                        let name = f.name.as_str();
+                        out.assigns.shift_remove(name);
+                        out.functions.insert(
+                            name.to_owned(),
+                            Function {
+                                def: f,
+                                file: *file,
+                            },
+                        );
                     }
                     Stmt::Assign(a) => {
                         if let [Expr::Name(n)] = a.targets.as_slice() {
@@ -199,6 +222,7 @@ impl<'a> Symbols<'a> {
     fn assign(&mut self, name: &str, value: &'a Expr, file: File) {
         // A rebound name moves to the end, as it would in file order (rare: a shift only then).
         self.assigns.shift_remove(name);
+        self.functions.remove(name);
         self.assigns.insert(name.to_owned(), Assign { value, file });
     }
 

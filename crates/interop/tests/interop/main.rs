@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod exports;
+mod python_eras;
 mod python_export;
 mod python_import;
 mod python_spellings;

@@ -187,6 +187,19 @@ fn there_are_at_least_eight_spellings_covering_each_option() {
     ] {
         assert!(all.iter().any(|s| s.refs == refs), "{refs:?}");
     }
+    for data in [
+        spell::Data::Plain,
+        spell::Data::Unpacked,
+        spell::Data::Built,
+    ] {
+        for single_file in [false, true] {
+            assert!(
+                all.iter()
+                    .any(|s| s.data == data && s.single_file == single_file),
+                "{data:?}, single file: {single_file}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -207,7 +220,7 @@ fn every_spelling_imports_to_the_identical_model() {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
     #[test]
-    fn random_models_in_random_spellings_import_unchanged(seed in any::<u64>(), which in 0usize..9) {
+    fn random_models_in_random_spellings_import_unchanged(seed in any::<u64>(), which in 0usize..64) {
         let m = model(seed);
         let sp = spellings()[which % spellings().len()];
         let expected = for_spelling(&m, &sp);

@@ -58,11 +58,11 @@ pub struct UpgradeArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct PromoteArgs {
-    /// The deployment
-    #[arg(value_parser = parse::deployment)]
-    pub deployment: DeploymentName,
+    /// The deployments to promote together (several: `a,b` or `a b`)
+    #[arg(value_delimiter = ',', required = true, value_parser = parse::deployment)]
+    pub deployment: Vec<DeploymentName>,
     /// The stage that gets the release
-    #[arg(long, value_parser = parse::stage)]
+    #[arg(long, visible_alias = "stage", short = 's', value_parser = parse::stage)]
     pub to: StageName,
     /// The stage whose release it gets (default: the stage before it)
     #[arg(long, value_parser = parse::stage)]

@@ -4,7 +4,12 @@
 //! v2 annotations, split and single-file layouts). Written from the model alone, never from the
 //! importer.
 
+mod data;
+mod rows_script;
+
+pub use data::Data;
 use edx_matrix_model::{AppKind, Matrix};
+pub use rows_script::ROWS_SCRIPT;
 use std::fmt::Write;
 
 /// How enums are declared.
@@ -85,6 +90,8 @@ pub struct Spelling {
     pub pydantic: Pydantic,
     /// Release-map deployment keys as deployment enum members (else strings).
     pub member_keys: bool,
+    /// How the release map's data is spelled.
+    pub data: Data,
 }
 
 /// At least eight spellings, covering every option.
@@ -104,9 +111,11 @@ pub fn spellings() -> Vec<Spelling> {
             props,
             pydantic,
             member_keys,
+            data: Data::Plain,
         }
     };
-    vec![
+    let with = |sp: Spelling, data| Spelling { data, ..sp };
+    let mut all = vec![
         s(false, StrEnum, Standard, false, Attr, Or, V2, false),
         s(false, StrMixin, Renamed, true, String, IfChain, V1, true),
         s(
@@ -152,7 +161,15 @@ pub fn spellings() -> Vec<Spelling> {
             V1NoDefault,
             false,
         ),
-    ]
+    ];
+    // The data constructs of the package's history, over a split and a single-file layout.
+    all.extend([
+        with(all[0], Data::Unpacked),
+        with(all[3], Data::Built),
+        with(all[6], Data::Unpacked),
+        with(all[7], Data::Built),
+    ]);
+    all
 }
 
 /// The generated package.
@@ -172,7 +189,7 @@ fn member(name: &str, sp: &Spelling) -> String {
     }
 }
 
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     format!("{s:?}")
 }
 
@@ -507,15 +524,15 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
         }
         v.push_str("        ],\n    )\n");
     }
-    v.push_str("\n\nReleaseMap = {\n");
     let mut releases: Vec<&str> = Vec::new();
     for e in &m.release_map {
         if !releases.contains(&e.release.as_str()) {
             releases.push(e.release.as_str());
         }
     }
+    let mut blocks: data::Blocks = Vec::new();
     for r in releases {
-        writeln!(v, "    {}: {{", release_ref(r)).unwrap();
+        let mut deployments = Vec::new();
         for e in m.release_map.iter().filter(|e| e.release == r) {
             let key = if sp.member_keys {
                 if sp.single_file {
@@ -532,7 +549,7 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
             } else {
                 q(e.deployment.as_str())
             };
-            writeln!(v, "        {key}: [").unwrap();
+            let mut entries = Vec::new();
             for a in &e.apps {
                 let app = m
                     .applications
@@ -549,7 +566,6 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                 } else {
                     reference(class, app.name.as_str(), sp, false)
                 };
-                writeln!(v, "            OpenEdxApplicationVersion(\n                {app_f}={app_ref},\n                {rel_f}={},\n                application_type={},", release_ref(a.release.as_str()), q(app.kind.as_str())).unwrap();
                 let explicit = sp.pydantic == Pydantic::V1NoDefault;
                 let fields: Vec<(&str, Option<String>)> = vec![
                     ("branch_override", a.branch.as_ref().map(|b| b.to_string())),
@@ -559,71 +575,46 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                         a.runtime.as_ref().map(|b| b.to_string()),
                     ),
                 ];
+                let mut rest = Vec::new();
                 for (f, val) in fields {
                     if !overrides.contains(&f) {
                         continue;
                     }
                     match val {
-                        Some(x) => writeln!(v, "                {f}={},", q(&x)).unwrap(),
-                        None if explicit => writeln!(v, "                {f}=None,").unwrap(),
+                        Some(x) => rest.push((f.to_owned(), q(&x))),
+                        None if explicit => rest.push((f.to_owned(), "None".to_owned())),
                         None => {}
                     }
                 }
                 if !sp.single_file {
                     match &a.translations {
-                        Some(cmds) => writeln!(
-                            v,
-                            "                translation_overrides=[{}],",
-                            cmds.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
-                        )
-                        .unwrap(),
+                        Some(cmds) => rest.push((
+                            "translation_overrides".to_owned(),
+                            format!(
+                                "[{}]",
+                                cmds.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+                            ),
+                        )),
                         None if explicit => {
-                            v.push_str("                translation_overrides=None,\n")
+                            rest.push(("translation_overrides".to_owned(), "None".to_owned()))
                         }
                         None => {}
                     }
                 }
-                v.push_str("            ),\n");
+                entries.push(data::Entry {
+                    app: (app_f.to_owned(), app_ref),
+                    release: (rel_f.to_owned(), release_ref(a.release.as_str())),
+                    kind: app.kind.as_str().to_owned(),
+                    rest,
+                });
             }
-            v.push_str("        ],\n");
+            deployments.push((key, entries));
         }
-        v.push_str("    },\n");
+        blocks.push((release_ref(r), deployments));
     }
-    v.push_str("}\n");
+    v.push_str(&data::release_map(&blocks, sp));
     Package {
         types: if sp.single_file { String::new() } else { t },
         version_matrix: v,
     }
 }
-
-/// A Python script that imports the package from `dir` and prints its rows as JSON, each
-/// `[deployment, stage, release, application, type, git_origin, release_branch, runtime]`.
-pub const ROWS_SCRIPT: &str = r#"
-import json, sys
-from enum import Enum
-sys.path.insert(0, sys.argv[1])
-from matrixpkg import version_matrix as vm
-
-def name(x):
-    while isinstance(x, Enum):
-        x = x.value
-    if hasattr(x, "deployment_name"):
-        return x.deployment_name
-    return x
-
-rows = []
-for member in vm.OpenLearningOpenEdxDeployment:
-    d = member.value
-    for stage, release in d.env_release_map:
-        entries = None
-        for key, by_deployment in vm.ReleaseMap.items():
-            if name(key) == name(release):
-                for dkey, versions in by_deployment.items():
-                    if name(dkey) == d.deployment_name:
-                        entries = versions
-        for v in entries or []:
-            app = getattr(v, "application", None) or getattr(v, "application_name")
-            rows.append([d.deployment_name, stage, name(release), name(app), v.application_type,
-                         v.git_origin, v.release_branch, getattr(v, "runtime_version", None)])
-print(json.dumps(rows))
-"#;

@@ -1,0 +1,271 @@
+//! The operators' package in the spellings of its history (`tests/fixtures/python-eras/`):
+//! `**` unpacking in calls and dict displays, `dict(...)`, helpers, constants, comprehensions,
+//! concatenation and a duplicate key import to the rows Python computes; what cannot be read is
+//! reported all at once; a field the matrix cannot carry is an error naming it.
+#![allow(clippy::unwrap_used)]
+
+use edx_matrix_config::{Source, load_toml};
+use edx_matrix_interop::python_export::{self, Package};
+use edx_matrix_interop::python_import::{Imported, Options, import};
+use edx_matrix_model::{Code, Filter, resolve};
+use edx_matrix_test_support::rows::project_rows;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+}
+
+fn read(relative: &str) -> String {
+    std::fs::read_to_string(fixtures().join(relative)).unwrap()
+}
+
+fn import_texts(types: String, version_matrix: String) -> Imported {
+    import(
+        Source::new("types.py", types),
+        Source::new("version_matrix.py", version_matrix),
+        &Options::default(),
+    )
+}
+
+fn import_era(era: &str) -> Imported {
+    import_texts(
+        read(&format!("python-eras/{era}/types.py")),
+        read(&format!("python-eras/{era}/version_matrix.py")),
+    )
+}
+
+/// Every diagnostic as (code, file, line:col, error?).
+fn diagnostics(imported: &Imported) -> Vec<(Code, String, (usize, usize), bool)> {
+    [&imported.types, &imported.version_matrix]
+        .into_iter()
+        .flat_map(|f| {
+            f.diagnostics.iter().map(|d| {
+                (
+                    d.code,
+                    f.source.name.clone(),
+                    d.line_col(&f.source).unwrap_or((0, 0)),
+                    d.is_error(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The imported TOML, read back by the loader and resolved, in the eight row fields, sorted.
+fn rows(imported: &Imported) -> Vec<Value> {
+    let loaded = load_toml(Source::new("edx-matrix.toml", imported.to_toml()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let rows = resolve(&loaded.matrix, &Filter::default()).rows;
+    let mut rows = project_rows(&serde_json::to_value(&rows).unwrap());
+    rows.sort_by_key(|r| r.to_string());
+    rows
+}
+
+fn sorted(v: Value) -> Vec<Value> {
+    let mut v = v.as_array().unwrap().clone();
+    v.sort_by_key(|r| r.to_string());
+    v
+}
+
+#[test]
+fn the_unpacking_era_imports_to_the_rows_of_the_current_layout() {
+    let imported = import_era("unpacking");
+    let errors: Vec<_> = diagnostics(&imported).into_iter().filter(|d| d.3).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // The same matrix as acme/python-layout/current: its rows were computed by Python.
+    let expected: Value =
+        serde_json::from_str(&read("acme/python-layout/current/expected-resolved.json")).unwrap();
+    assert_eq!(rows(&imported), sorted(expected));
+}
+
+#[test]
+fn a_key_written_twice_is_a_warning_at_both_places_and_the_last_wins() {
+    let imported = import_era("unpacking");
+    let warnings: Vec<_> = diagnostics(&imported)
+        .into_iter()
+        .filter(|d| d.0 == Code::PythonDuplicateKey)
+        .map(|d| (d.1, d.2))
+        .collect();
+    // `"pro": pro(R.teak),` at 140:9, and the `"pro": [` Python keeps at 142:9.
+    assert_eq!(
+        warnings,
+        [
+            ("version_matrix.py".to_owned(), (140, 9)),
+            ("version_matrix.py".to_owned(), (142, 9))
+        ]
+    );
+    // The last one wins: communications on teak builds with Node 22.
+    let teak_communications: Vec<_> = rows(&imported)
+        .into_iter()
+        .filter(|r| r["release"] == "teak" && r["application"] == "communications")
+        .map(|r| r["runtime_version"].clone())
+        .collect();
+    assert_eq!(teak_communications, ["22"]);
+}
+
+/// Runs `script` (in `tests/fixtures/python-eras/`) with CPython on a package, laid out as the
+/// operators import it (`bridge.settings.openedx`); returns its standard output.
+fn run_on_package(python: &Path, script: &str, types: &str, version_matrix: &str) -> Vec<u8> {
+    let root = tempfile::tempdir().unwrap();
+    let package = root.path().join("bridge/settings/openedx");
+    std::fs::create_dir_all(&package).unwrap();
+    for dir in ["bridge", "bridge/settings", "bridge/settings/openedx"] {
+        std::fs::write(root.path().join(dir).join("__init__.py"), "").unwrap();
+    }
+    std::fs::write(package.join("types.py"), types).unwrap();
+    std::fs::write(package.join("version_matrix.py"), version_matrix).unwrap();
+    let out = std::process::Command::new(python)
+        .arg(fixtures().join("python-eras").join(script))
+        .arg(root.path())
+        .arg("bridge.settings.openedx")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Runs `rows.py` with CPython on a package.
+fn cpython_rows(python: &Path, types: &str, version_matrix: &str) -> Vec<Value> {
+    let out = run_on_package(python, "rows.py", types, version_matrix);
+    sorted(serde_json::from_slice(&out).unwrap())
+}
+
+#[test]
+fn cpython_computes_from_the_unpacking_era_the_rows_the_import_resolves() {
+    let Some(python) = edx_matrix_test_support::require_python(module_path!(), &["pydantic"])
+    else {
+        return;
+    };
+    let got = cpython_rows(
+        &python,
+        &read("python-eras/unpacking/types.py"),
+        &read("python-eras/unpacking/version_matrix.py"),
+    );
+    assert_eq!(got.len(), 129);
+    assert_eq!(got, rows(&import_era("unpacking")));
+}
+
+#[test]
+fn a_field_the_matrix_cannot_carry_is_an_error_naming_it_never_dropped() {
+    let imported = import_era("branding");
+    let errors: Vec<_> = [&imported.types, &imported.version_matrix]
+        .into_iter()
+        .flat_map(|f| {
+            f.diagnostics.iter().filter(|d| d.is_error()).map(|d| {
+                (
+                    f.source.name.clone(),
+                    d.line_col(&f.source),
+                    d.message.clone(),
+                )
+            })
+        })
+        .collect();
+    // Only the entry that gives `branding` a value (line 220, column 17); `branding=None` on
+    // line 55 is the default and loses nothing.
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "version_matrix.py");
+    assert_eq!(errors[0].1, Some((220, 17)));
+    assert!(errors[0].2.contains("`branding`"), "{}", errors[0].2);
+}
+
+#[test]
+fn every_unreadable_entry_is_reported_in_one_run() {
+    // Three entries of three blocks, each unreadable in its own way.
+    let imported = import_texts(
+        read("acme/python-layout/current/types.py"),
+        read("python-invalid/several-unreadable/version_matrix.py"),
+    );
+    let errors: Vec<_> = diagnostics(&imported)
+        .into_iter()
+        .filter(|d| d.3)
+        .map(|d| d.2)
+        .collect();
+    assert_eq!(errors, [(57, 33), (199, 19), (586, 33)]);
+}
+
+/// Imports a package, reads the written TOML back and exports it, as `import python` then
+/// `export python` do.
+fn import_then_export(types: String, version_matrix: String) -> Package {
+    let imported = import_texts(types, version_matrix);
+    let errors: Vec<_> = diagnostics(&imported).into_iter().filter(|d| d.3).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let loaded = load_toml(Source::new("edx-matrix.toml", imported.to_toml()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    python_export::export(&loaded.matrix, &loaded.python, &Default::default())
+}
+
+#[test]
+fn the_export_writes_the_hand_written_code_back_verbatim() {
+    let types = read("python-eras/handwritten/types.py");
+    let version_matrix = read("python-eras/handwritten/version_matrix.py");
+    let package = import_then_export(types.clone(), version_matrix.clone());
+    // Each piece of hand-written code, as the operators wrote it.
+    let piece = |text: &str, from: &str, to: &str| {
+        let start = text.find(from).unwrap();
+        text[start..start + text[start..].find(to).unwrap()].to_owned()
+    };
+    let classmethod = piece(&version_matrix, "    @classmethod", "\n\n    campus");
+    assert!(
+        package.version_matrix_py.contains(&classmethod),
+        "{}",
+        package.version_matrix_py
+    );
+    let helper = piece(&version_matrix, "def versions_of", "[deployment]\n");
+    assert!(package.version_matrix_py.contains(&helper));
+    for (from, to) in [
+        ("class EnumInvertedLookupMeta", "[item]\n"),
+        ("def upstream", "openedx/\")\n"),
+        ("    @property\n    def is_fork", "git_origin)\n"),
+        ("    @staticmethod", "{release}\"\n"),
+    ] {
+        let code = piece(&types, from, to);
+        assert!(
+            package.types_py.contains(&code),
+            "{from}:\n{}",
+            package.types_py
+        );
+    }
+    assert!(
+        package
+            .types_py
+            .contains("class OpenEdxMicroFrontend(StrEnum, metaclass=EnumInvertedLookupMeta):")
+    );
+    // The code survives a round trip: the export, imported again, keeps the same code.
+    let kept = |types: String, version_matrix: String| {
+        let imported = import_texts(types, version_matrix);
+        imported.python.code
+    };
+    assert_eq!(
+        kept(package.types_py.clone(), package.version_matrix_py.clone()),
+        kept(
+            read("python-eras/handwritten/types.py"),
+            read("python-eras/handwritten/version_matrix.py")
+        )
+    );
+}
+
+#[test]
+fn consumers_calling_hand_written_code_print_the_same_on_the_original_and_the_export() {
+    let Some(python) = edx_matrix_test_support::require_python(module_path!(), &["pydantic"])
+    else {
+        return;
+    };
+    let types = read("python-eras/handwritten/types.py");
+    let version_matrix = read("python-eras/handwritten/version_matrix.py");
+    let original = run_on_package(&python, "consumer.py", &types, &version_matrix);
+    let package = import_then_export(types, version_matrix);
+    let exported = run_on_package(
+        &python,
+        "consumer.py",
+        &package.types_py,
+        &package.version_matrix_py,
+    );
+    let original = String::from_utf8(original).unwrap();
+    assert_eq!(original.lines().count(), 36, "{original}");
+    assert_eq!(String::from_utf8(exported).unwrap(), original);
+}
