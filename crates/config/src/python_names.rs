@@ -176,7 +176,8 @@ impl PythonNames {
                        parent: &dyn TableLike,
                        key: &str,
                        what: &str,
-                       allowed: Option<&[&str]>|
+                       allowed: Option<&[&str]>,
+                       code: bool|
          -> IndexMap<String, String> {
             let mut m = IndexMap::new();
             let Some(item) = parent.get(key) else {
@@ -196,14 +197,16 @@ impl PythonNames {
                 let kat = key_span(t, k, &at);
                 if let Some((s, span)) = reader.string(v, &format!("`{k}` in {what}"), &kat) {
                     // A name the export writes into Python and the import looks up: one that is
-                    // not an identifier would be written broken or never match (issue 22).
-                    if !is_python_identifier(&s) {
+                    // not an identifier would be written broken or never match (issue 22). Kept
+                    // code (`[python.code]`) is keyed by class name, its values are code.
+                    let (name, span) = if code { (k, kat.clone()) } else { (s.as_str(), span) };
+                    if !is_python_identifier(name) {
                         reader.push(
                             Code::InvalidName,
                             span,
                             format!(
                                 "`{}` (`{k}` in {what}) is not a Python identifier",
-                                s.escape_debug()
+                                name.escape_debug()
                             ),
                             "not a Python name",
                         );
@@ -220,6 +223,7 @@ impl PythonNames {
             "classes",
             "`[python.classes]`",
             Some(CLASS_ROLES),
+            false,
         );
         if let Some(item) = python.get("members") {
             let mat = key_span(python, "members", &at);
@@ -231,6 +235,7 @@ impl PythonNames {
                     "applications",
                     "`[python.members.applications]`",
                     None,
+                    false,
                 );
                 out.releases = strings(
                     &mut reader,
@@ -238,6 +243,7 @@ impl PythonNames {
                     "releases",
                     "`[python.members.releases]`",
                     None,
+                    false,
                 );
                 out.deployments = strings(
                     &mut reader,
@@ -245,6 +251,7 @@ impl PythonNames {
                     "deployments",
                     "`[python.members.deployments]`",
                     None,
+                    false,
                 );
             }
         }
@@ -269,6 +276,7 @@ impl PythonNames {
                     "classes",
                     "`[python.code.classes]`",
                     None,
+                    true,
                 );
                 out.code.metaclasses = strings(
                     &mut reader,
@@ -276,6 +284,7 @@ impl PythonNames {
                     "metaclasses",
                     "`[python.code.metaclasses]`",
                     None,
+                    true,
                 );
             }
         }
