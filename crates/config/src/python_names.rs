@@ -199,7 +199,11 @@ impl PythonNames {
                     // A name the export writes into Python and the import looks up: one that is
                     // not an identifier would be written broken or never match (issue 22). Kept
                     // code (`[python.code]`) is keyed by class name, its values are code.
-                    let (name, span) = if code { (k, kat.clone()) } else { (s.as_str(), span) };
+                    let (name, span) = if code {
+                        (k, kat.clone())
+                    } else {
+                        (s.as_str(), span)
+                    };
                     if !is_python_identifier(name) {
                         reader.push(
                             Code::InvalidName,

@@ -115,8 +115,16 @@ fn entry_values_are_checked_field_by_field() {
     };
     let found = problems(&matrix);
     assert!(found.contains(&(Code::UndefinedRelease, at(Some(EntryField::Release)))));
-    assert!(found.iter().any(|(_, s)| *s == at(Some(EntryField::Branch))));
-    assert!(found.iter().any(|(_, s)| *s == at(Some(EntryField::Origin))));
+    assert!(
+        found
+            .iter()
+            .any(|(_, s)| *s == at(Some(EntryField::Branch)))
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, s)| *s == at(Some(EntryField::Origin)))
+    );
 }
 
 #[test]
@@ -262,7 +270,11 @@ fn entries_and_releases_no_stage_runs_are_unused() {
 #[test]
 fn mfes_need_a_path_of_one_segment_and_idas_have_none() {
     let mut matrix = campus()
-        .mfe("authoring", "https://github.com/openedx/frontend-app-authoring", "a/b")
+        .mfe(
+            "authoring",
+            "https://github.com/openedx/frontend-app-authoring",
+            "a/b",
+        )
         .done();
     matrix.applications[0].path = Some("lms".into());
     matrix.applications[1].path = None;
@@ -280,7 +292,10 @@ fn mfes_need_a_path_of_one_segment_and_idas_have_none() {
 #[test]
 fn stages_must_be_in_the_stage_order_once_each_and_deployments_need_one() {
     let matrix = campus()
-        .deployment("mitx", &[("CI", "ulmo"), ("Staging", "ulmo"), ("CI", "ulmo")])
+        .deployment(
+            "mitx",
+            &[("CI", "ulmo"), ("Staging", "ulmo"), ("CI", "ulmo")],
+        )
         .deployment("empty", &[])
         .plain_entry("ulmo", "mitx", &["edx-platform"])
         .done();

@@ -5,7 +5,17 @@ use crate::build::{Build, campus};
 use edx_matrix_model::{AppKind, AppVersion, Filter, Row, resolve};
 
 /// (deployment, stage, release, application, origin, branch, runtime) of a row.
-fn brief<'a>(row: &Row<'a>) -> (&'a str, &'a str, &'a str, &'a str, &'a str, &'a str, &'a str) {
+fn brief<'a>(
+    row: &Row<'a>,
+) -> (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+) {
     (
         row.deployment,
         row.stage,
@@ -29,12 +39,60 @@ fn every_stage_resolves_to_its_release_defaults_in_sort_order() {
     assert_eq!(
         rows,
         [
-            ("campus", "CI", "verawood", "edx-platform", PLATFORM, "release/verawood", "3.12"),
-            ("campus", "CI", "verawood", "learning", LEARNING, "release/verawood", "24"),
-            ("campus", "Production", "ulmo", "edx-platform", PLATFORM, "release/ulmo", "3.11"),
-            ("campus", "Production", "ulmo", "learning", LEARNING, "release/ulmo", "20"),
-            ("campus", "QA", "ulmo", "edx-platform", PLATFORM, "release/ulmo", "3.11"),
-            ("campus", "QA", "ulmo", "learning", LEARNING, "release/ulmo", "20"),
+            (
+                "campus",
+                "CI",
+                "verawood",
+                "edx-platform",
+                PLATFORM,
+                "release/verawood",
+                "3.12"
+            ),
+            (
+                "campus",
+                "CI",
+                "verawood",
+                "learning",
+                LEARNING,
+                "release/verawood",
+                "24"
+            ),
+            (
+                "campus",
+                "Production",
+                "ulmo",
+                "edx-platform",
+                PLATFORM,
+                "release/ulmo",
+                "3.11"
+            ),
+            (
+                "campus",
+                "Production",
+                "ulmo",
+                "learning",
+                LEARNING,
+                "release/ulmo",
+                "20"
+            ),
+            (
+                "campus",
+                "QA",
+                "ulmo",
+                "edx-platform",
+                PLATFORM,
+                "release/ulmo",
+                "3.11"
+            ),
+            (
+                "campus",
+                "QA",
+                "ulmo",
+                "learning",
+                LEARNING,
+                "release/ulmo",
+                "20"
+            ),
         ]
     );
     let learning = &resolution.rows[1];
@@ -74,7 +132,15 @@ fn overrides_replace_each_default_and_are_flagged() {
                 "acme/ulmo",
                 "3.12"
             ),
-            ("campus", "CI", "ulmo", "learning", LEARNING, "release/ulmo", "22"),
+            (
+                "campus",
+                "CI",
+                "ulmo",
+                "learning",
+                LEARNING,
+                "release/ulmo",
+                "22"
+            ),
         ]
     );
     assert!(rows[0].overridden.origin && rows[0].overridden.branch && rows[0].overridden.runtime);
@@ -91,7 +157,11 @@ fn an_entry_naming_another_release_takes_that_releases_defaults() {
         .release("master", "master", "3.12", "24")
         .ida("notes-api", "https://github.com/openedx/edx-notes-api")
         .deployment("campus", &[("CI", "ulmo")])
-        .entry("ulmo", "campus", vec![AppVersion::plain("notes-api", "master")])
+        .entry(
+            "ulmo",
+            "campus",
+            vec![AppVersion::plain("notes-api", "master")],
+        )
         .done();
     let rows = resolve(&matrix, &Filter::default()).rows;
     assert_eq!(rows.len(), 1);
