@@ -5,8 +5,9 @@
 //! files were written, and a full disk left an empty directory).
 //!
 //! When `DIR` does not exist, the staging directory itself is renamed to `DIR`: the set appears
-//! at once or not at all. When it exists, the staged files are renamed into it one by one after
-//! all of them were written; a rename fails only on a change made to `DIR` meanwhile.
+//! at once or not at all. When it exists, the staging directory is made inside it (its parent
+//! need not be writable) and the staged files are renamed into it one by one after all of them
+//! were written; a rename fails only on a change made to `DIR` meanwhile.
 
 use crate::Error;
 use crate::output::{Mode, create};
@@ -29,16 +30,24 @@ pub fn create_all(
             );
         }
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    // An existing directory stages inside itself: its parent may not be writable (a Concourse
+    // task's output directory is handed to the task's user, the build directory is not).
+    let existed = dir.is_dir();
+    let (parent, name) = if existed {
+        (dir.to_path_buf(), "output".to_owned())
+    } else {
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| Error::io(format!("cannot create `{}`", parent.display()), &e))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (parent, name)
     };
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| Error::io(format!("cannot create `{}`", parent.display()), &e))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let staging = Staging::new(&parent, &name)?;
     for (relative, contents) in files {
         let path = staging.path().join(relative);
@@ -58,7 +67,7 @@ pub fn create_all(
             ..e
         })?;
     }
-    if !dir.exists() {
+    if !existed {
         return std::fs::rename(staging.path(), dir)
             .map_err(|e| Error::io(format!("cannot create `{}`", dir.display()), &e));
     }
@@ -140,6 +149,23 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.join("sub/b.yml")).unwrap(),
             "sub/b.yml\n"
+        );
+    }
+
+    /// An existing directory (a Concourse task's output) is staged inside itself, so its parent
+    /// is never written to (it may not be writable), and nothing of the staging stays behind.
+    #[test]
+    fn an_existing_directory_is_filled_without_touching_its_parent() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("pipelines");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("kept.txt"), "kept\n").unwrap();
+        create_all(&dir, &files(&["a.yml", "sub/b.yml"]), Mode::Public, false).unwrap();
+        assert_eq!(entries(top.path()), ["pipelines"]);
+        assert_eq!(entries(&dir), ["a.yml", "kept.txt", "sub"]);
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.yml")).unwrap(),
+            "a.yml\n"
         );
     }
 

@@ -12,9 +12,10 @@ pub struct Build(pub Matrix);
 impl Build {
     /// Starts a matrix with the stage order `stages`.
     pub fn stages(stages: &[&str]) -> Self {
-        let mut matrix = Matrix::default();
-        matrix.stages = stages.iter().map(|s| (*s).into()).collect();
-        Build(matrix)
+        Build(Matrix {
+            stages: stages.iter().map(|s| (*s).into()).collect(),
+            ..Matrix::default()
+        })
     }
 
     /// Adds a named release with its branch, Python and Node.
