@@ -172,6 +172,8 @@ fn project_of(words: &[OsString]) -> Option<Project> {
             .map(PathBuf::from),
         example: false,
         color: ColorChoice::Never,
+        quiet: true,
+        verbose: false,
     };
     // The word under the cursor is never a finished `--file` value.
     let finished = &words[..words.len().saturating_sub(1)];

@@ -19,7 +19,7 @@ pub enum ImportCommand {
         /// The interchange JSON file
         input: PathBuf,
         /// Where to write the TOML matrix (`-` for standard output)
-        #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+        #[arg(long, short = 'o', default_value = "edx-matrix.toml", value_parser = crate::args::OutputPath)]
         output: PathBuf,
         /// Replace the output file if it exists
         #[arg(long)]
@@ -32,7 +32,7 @@ pub struct ImportPythonArgs {
     /// The directory holding `types.py` and `version_matrix.py`
     pub dir: PathBuf,
     /// Where to write the TOML matrix (`-` for standard output)
-    #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+    #[arg(long, short = 'o', default_value = "edx-matrix.toml", value_parser = crate::args::OutputPath)]
     pub output: PathBuf,
     /// Replace the output file if it exists
     #[arg(long)]

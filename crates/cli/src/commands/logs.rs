@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// The formats of `logs`.
 const FORMATS: Allowed = &[
     (
-        Format::Text,
+        Format::Human,
         "The query, then the Explore link (when a Grafana URL is known), one per line",
     ),
     (Format::Json, "JSON"),
@@ -40,7 +40,7 @@ pub struct LogsArgs {
     #[arg(long, value_name = "UID")]
     pub loki_datasource: Option<String>,
     /// Output format
-    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Text)]
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
 }
 
