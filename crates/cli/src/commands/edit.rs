@@ -218,13 +218,17 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
         AppCommand::Add {
             name,
             kind,
+            old_kind,
             repository,
             path,
             options,
         } => {
+            if old_kind.is_some() {
+                deprecated::warn(out, "app add --kind", "app add --type");
+            }
             let new = edit::app::NewApp {
                 name: name.to_string(),
-                kind: kind.map(Into::into),
+                kind: kind.or(*old_kind).map(Into::into),
                 repository: repository.clone(),
                 path: path.clone(),
             };

@@ -283,16 +283,16 @@ fn row15_output_files_honour_the_umask() {
     assert_eq!(mode("env.txt"), 0o664);
     run("022", "schema -o schema.json");
     assert_eq!(mode("schema.json"), 0o644);
-    run("000", "jwt-keygen --key-size 2048 --output-file key.yml");
+    run("000", "jwt-keygen --key-size 2048 --output key.yml");
     assert_eq!(mode("key.yml"), 0o600);
 }
 
-/// Row 18 (jwt-keygen): `--output-file -` is standard output; a previous set with two keys of
+/// Row 18 (jwt-keygen): `--output -` is standard output; a previous set with two keys of
 /// one id is refused.
 #[test]
 fn row18_jwt_keygen_dash_output_and_duplicate_key_ids() {
     let env = Env::new();
-    let run = env.run(&["jwt-keygen", "--key-size", "2048", "--output-file", "-"]);
+    let run = env.run(&["jwt-keygen", "--key-size", "2048", "--output", "-"]);
     assert!(run.ok().contains("JWT_PRIVATE_SIGNING_JWK"));
     assert!(!env.path("-").exists(), "wrote a file named `-`");
     let key = r#"{"kty": "RSA", "kid": "K1", "e": "AQAB", "n": "xyz"}"#;

@@ -196,9 +196,18 @@ pub enum AppCommand {
         /// The application name
         #[arg(value_parser = parse::application)]
         name: ApplicationName,
-        /// IDA or MFE
-        #[arg(long, value_enum)]
+        /// IDA or MFE (the `kind` key of the catalogue)
+        #[arg(long = "type", short = 't', value_enum)]
         kind: Option<KindArg>,
+        /// The old spelling of `--type` (deprecated: `--type` is the name in every command)
+        #[arg(
+            long = "kind",
+            id = "old_kind",
+            hide = true,
+            value_enum,
+            conflicts_with = "kind"
+        )]
+        old_kind: Option<KindArg>,
         /// Its default repository
         #[arg(long)]
         repository: Option<String>,
