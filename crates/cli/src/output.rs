@@ -140,6 +140,22 @@ pub fn count(count: usize, singular: &str, plural: &str) -> String {
     format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
+/// Returns the size of a matrix for a summary line: `2 releases, 1 application, 1 deployment,
+/// 2 application versions`.
+pub fn matrix_size(m: &edx_matrix_model::Matrix) -> String {
+    [
+        count(m.releases.len(), "release", "releases"),
+        count(m.applications.len(), "application", "applications"),
+        count(m.deployments.len(), "deployment", "deployments"),
+        count(
+            m.app_version_count(),
+            "application version",
+            "application versions",
+        ),
+    ]
+    .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::count;

@@ -39,7 +39,11 @@ pub fn run(out: &Output, args: &ManArgs) -> CmdResult {
             let file = dir.join(format!("{}.1", page.name));
             fs_err::write(&file, &page.roff)?;
         }
-        eprintln!("wrote {} manual pages to `{}`", pages.len(), dir.display());
+        out.note(&format!(
+            "wrote {} to `{}`",
+            crate::output::count(pages.len(), "manual page", "manual pages"),
+            dir.display()
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     let Some(page) = pages.iter().find(|p| p.path == args.command) else {

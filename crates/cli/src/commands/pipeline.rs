@@ -227,7 +227,11 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
         edx_matrix_fsio::Mode::Public,
         args.output.force,
     )?;
-    eprintln!("wrote {} pipelines to `{}`", files.len(), dir.display());
+    out.note(&format!(
+        "wrote {} to `{}`",
+        crate::output::count(files.len(), "pipeline", "pipelines"),
+        dir.display()
+    ));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -88,10 +88,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                             text.push('\n');
                         }
                         text.push_str(&out.bold(&format!(
-                            "{name} {} runs {} ({} applications)",
+                            "{name} {} runs {} ({})",
                             pin.stage,
                             pin.release,
-                            stage_rows.len()
+                            crate::output::count(stage_rows.len(), "application", "applications")
                         )));
                         text.push('\n');
                         let vars =

@@ -48,7 +48,7 @@ fn a_malformed_name_of_each_kind_is_a_usage_error_with_the_rule() {
     let run = env.run(&["--example", "show", "nowhere"]);
     run.code(2);
     assert!(
-        run.stderr.contains("no deployment `nowhere` in the matrix"),
+        run.stderr.contains("unknown deployment `nowhere`"),
         "{}",
         run.stderr
     );

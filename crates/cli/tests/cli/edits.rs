@@ -261,7 +261,7 @@ fn bad_names_and_values_are_usage_errors() {
     assert!(out.contains("edx-matrix release add mastr"), "{out}");
     let out = refused(&env, &["promote", "prod", "--stage", "QA"], 2);
     assert!(
-        out.contains("deployment `prod` is not defined; did you mean `pro`?"),
+        out.contains("error: unknown deployment `prod`\nhint: did you mean `pro`?"),
         "{out}"
     );
     let out = refused(

@@ -59,7 +59,9 @@ fn explain_an_unknown_code_suggests_the_closest() {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: unknown diagnostic code `undefined-relase`\nhint: did you mean `undefined-release`?\n"
+        // The closest first: one edit away, then three.
+        "error: unknown diagnostic code `undefined-relase`\n\
+         hint: did you mean `undefined-release` or `undefined-stage`?\n"
     );
     assert!(run.stdout.is_empty());
     let run = env.run(&["explain", "nothing-like-it"]);

@@ -521,8 +521,7 @@ fn row12_did_you_mean_hints_are_escaped() {
     let run = env.run(&["show", "mysit"]);
     run.code(2);
     assert!(
-        run.stderr
-            .contains("error: no deployment `mysit` in the matrix"),
+        run.stderr.contains("error: unknown deployment `mysit`"),
         "{}",
         run.stderr
     );

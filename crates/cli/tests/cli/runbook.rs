@@ -93,7 +93,7 @@ fn runbook_names_are_checked_with_suggestions() {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: no release `redwod` in the matrix\nhint: did you mean `redwood`?\n"
+        "error: unknown release `redwod`\nhint: did you mean `redwood`?\n"
     );
     let run = env.run(&["runbook", "redwood", "--stage", "qa"]);
     run.code(2);
@@ -432,7 +432,7 @@ fn logs_checks_names_and_urls() {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: no deployment `mitz` in the matrix\nhint: did you mean `mitx`?\n"
+        "error: unknown deployment `mitz`\nhint: did you mean `mitx`?\n"
     );
     let run = env.run(&["logs", "xpro", "QA"]);
     run.code(2);
