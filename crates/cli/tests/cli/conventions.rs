@@ -475,3 +475,63 @@ fn history_uses_author_dates_and_says_so() {
     let help = env.run(&["history", "--help"]);
     assert!(help.ok().contains("author date"), "{}", help.stdout);
 }
+
+/// The other clashes the audit found: `logs -a` (a Loki label, not an application of the
+/// matrix), `app add --kind` (`--type` everywhere else), `jwt-keygen --output-file` (`-o`
+/// everywhere else): the new names, and the old ones with a warning.
+#[test]
+fn renamed_options_of_logs_app_add_and_jwt_keygen() {
+    let env = Env::with_matrix(ACME);
+    let new = env.run(&["logs", "campus", "QA", "--app-label", "forum"]);
+    let old = env.run(&["logs", "campus", "QA", "-a", "forum"]);
+    assert!(new.ok().contains("application=\"forum\""), "{}", new.stdout);
+    assert_eq!(old.ok(), new.stdout);
+    assert!(
+        old.stderr
+            .contains("`logs --application` is deprecated and will be removed in the next release; use `logs --app-label`"),
+        "{}",
+        old.stderr
+    );
+
+    let add = |kind: &str| {
+        env.run(&[
+            "app",
+            "add",
+            "notes",
+            kind,
+            "ida",
+            "--repository",
+            "https://github.com/openedx/edx-notes-api",
+            "-n",
+            "--format",
+            "json",
+        ])
+    };
+    let new = add("-t");
+    let old = add("--kind");
+    let diff = |run: &crate::harness::Run| -> String {
+        let report: Value = serde_json::from_str(run.ok()).unwrap();
+        report["diff"].as_str().unwrap().to_owned()
+    };
+    assert!(diff(&new).contains("notes"), "{}", new.stdout);
+    assert_eq!(diff(&old), diff(&new));
+    assert!(
+        old.stderr.contains("use `app add --type`"),
+        "{}",
+        old.stderr
+    );
+    assert!(!new.stderr.contains("deprecated"), "{}", new.stderr);
+
+    let new = env.run(&["jwt-keygen", "-o", "new.yml"]);
+    new.ok();
+    assert!(env.read("new.yml").contains("JWT_AUTH"));
+    let old = env.run(&["jwt-keygen", "--output-file", "old.yml"]);
+    old.ok();
+    assert!(env.read("old.yml").contains("JWT_AUTH"));
+    assert!(
+        old.stderr.contains("use `jwt-keygen --output`"),
+        "{}",
+        old.stderr
+    );
+    env.run_refused(&["jwt-keygen", "-o", "yaml"], 2);
+}
