@@ -36,7 +36,7 @@ pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult 
         },
     );
     for warning in &package.warnings {
-        eprintln!("warning: {warning}");
+        out.note(&format!("warning: {warning}"));
     }
     if let Some(dir) = &args.check {
         return check(dir, &package);

@@ -34,6 +34,8 @@ pub enum PipelineCommand {
     /// against Concourse's schema, then names and references as `fly validate-pipeline` does
     Validate {
         /// The pipeline configuration file
+        // Its own id: an argument called `file` would hide the global `--file` here.
+        #[arg(id = "pipeline_file", value_name = "FILE")]
         file: PathBuf,
         /// Output format
         #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
