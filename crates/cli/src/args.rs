@@ -1,6 +1,9 @@
-//! Argument groups several commands share: where an output goes, and an application kind.
+//! Argument groups several commands share: where an output goes, and an application kind;
+//! the one parser of `-o` values.
 
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
 /// Application kinds on the command line.
@@ -25,9 +28,82 @@ impl From<KindArg> for edx_matrix_model::AppKind {
 #[derive(Args, Debug, Clone)]
 pub struct WriteArgs {
     /// Write to this file instead of standard output
-    #[arg(long, short = 'o')]
+    #[arg(long, short = 'o', value_parser = OutputPath)]
     pub output: Option<PathBuf>,
     /// Replace the output file if it exists
     #[arg(long)]
     pub force: bool,
+}
+
+/// Names that read as an output format, not a file: `-o json` is kubectl's and jq-users'
+/// habit, and would otherwise silently write a file called `json`.
+const FORMAT_LIKE: &[&str] = &[
+    "json",
+    "yaml",
+    "yml",
+    "env",
+    "toml",
+    "markdown",
+    "md",
+    "table",
+    "human",
+    "text",
+    "svg",
+    "model-json",
+    "wide",
+    "name",
+];
+
+/// Returns why `value` is refused as an output path: a bare format name.
+pub fn format_like(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    FORMAT_LIKE.contains(&lower.as_str()).then(|| {
+        format!(
+            "`{value}` looks like a format name, not a file: did you mean `--format {lower}`? \
+             (to write a file named {value}, use `-o ./{value}`)"
+        )
+    })
+}
+
+/// The value parser of every `-o/--output`: a path (any bytes), refusing a bare format name
+/// ([`format_like`]) as a usage error, before anything is read or written.
+#[derive(Clone, Copy, Debug)]
+pub struct OutputPath;
+
+impl TypedValueParser for OutputPath {
+    type Value = PathBuf;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<PathBuf, clap::Error> {
+        if let Some(problem) = value.to_str().and_then(format_like) {
+            let name = arg.map_or_else(|| "--output".to_owned(), ToString::to_string);
+            let error = clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("invalid value for '{name}': {problem}\n"),
+            );
+            return Err(error.with_cmd(cmd));
+        }
+        Ok(PathBuf::from(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_like;
+
+    #[test]
+    fn a_format_name_is_refused_and_a_path_to_it_is_not() {
+        for refused in ["json", "YAML", "env", "toml", "markdown", "table"] {
+            let message = format_like(refused).expect(refused);
+            assert!(message.contains("did you mean `--format"), "{message}");
+            assert!(message.contains(&format!("-o ./{refused}")), "{message}");
+        }
+        for path in ["./json", "out/json", "json.txt", "-", "plugin"] {
+            assert_eq!(format_like(path), None, "{path}");
+        }
+    }
 }

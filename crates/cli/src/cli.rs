@@ -7,8 +7,8 @@ use crate::commands::edit::{
 };
 use crate::commands::{
     check::CheckArgs, completions::CompletionsArgs, diff::DiffArgs, discover::DiscoverArgs,
-    expand::ExpandArgs, export::ExportArgs, history::HistoryArgs, import::ImportCommand,
-    init::InitArgs, jwt_keygen::JwtKeygenArgs, logs::LogsArgs, man::ManArgs,
+    expand::ExpandArgs, explain::ExplainArgs, export::ExportArgs, history::HistoryArgs,
+    import::ImportCommand, init::InitArgs, jwt_keygen::JwtKeygenArgs, logs::LogsArgs, man::ManArgs,
     pipeline::PipelineCommand, query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs,
     schema::SchemaArgs, serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
@@ -20,7 +20,8 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "edx-matrix", version, about, long_about = None, propagate_version = true)]
 #[command(
-    after_help = "Exit codes: 0 success, 1 the matrix has errors, 2 usage error, 3 I/O failure."
+    after_help = "Exit codes: 0 success, 1 the matrix has errors (or a check failed), 2 usage error \
+                  (an unknown name too), 3 I/O failure."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -28,6 +29,10 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
+
+/// The help heading of the options every command takes: after each command's own, as cargo
+/// and jj list them.
+pub const GLOBAL_HEADING: &str = "Global Options";
 
 /// Options every command takes.
 #[derive(Args, Debug, Clone)]
@@ -40,15 +45,40 @@ pub struct GlobalArgs {
         short = 'f',
         global = true,
         env = "EDX_MATRIX_FILE",
-        value_name = "PATH"
+        value_name = "PATH",
+        help_heading = GLOBAL_HEADING
     )]
     pub file: Option<PathBuf>,
     /// Use the built-in example matrix (the acme estate) instead of a file
-    #[arg(long, global = true, conflicts_with = "file")]
+    #[arg(
+        long,
+        global = true,
+        conflicts_with = "file",
+        help_heading = GLOBAL_HEADING
+    )]
     pub example: bool,
     /// When to use colours
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value_t = ColorChoice::Auto,
+        help_heading = GLOBAL_HEADING
+    )]
     pub color: ColorChoice,
+    /// Print less: no warnings, notes or diffs on standard error and no edit diffs (errors are
+    /// always printed)
+    #[arg(
+        long,
+        short = 'q',
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = GLOBAL_HEADING
+    )]
+    pub quiet: bool,
+    /// Print more on standard error: which files are read, and how long reading them took
+    #[arg(long, short = 'v', global = true, help_heading = GLOBAL_HEADING)]
+    pub verbose: bool,
 }
 
 /// When to colour the output.
@@ -67,6 +97,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Validate the matrix and report every problem with its location
     Check(Lazy<CheckArgs>),
+    /// Print the documentation of a diagnostic code (`error[CODE]`): what it means, how to fix it
+    Explain(Lazy<ExplainArgs>),
     /// Show the deployments x stages grid, or the components of one deployment
     Show(Lazy<ShowArgs>),
     /// Print the resolved rows: what every stage builds for every application
@@ -99,6 +131,9 @@ pub enum Command {
     /// Show what a change to the matrix does: stage releases, resolved rows, rebuilds
     Diff(Lazy<DiffArgs>),
     /// Show, from the git history of the matrix file, which release every stage ran when
+    ///
+    /// Every date is the commit's author date (when the change was written; a rebase, a
+    /// cherry-pick or a merge of the pull request keeps it), not its committer date.
     History(Lazy<HistoryArgs>),
     /// Check that every (origin, branch) the matrix resolves to exists on its remote
     VerifyRefs(Lazy<VerifyRefsArgs>),

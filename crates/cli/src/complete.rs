@@ -70,12 +70,25 @@ pub fn command() -> clap::Command {
 /// The one name argument typed as a plain string: `pipeline render NAME`.
 const PIPELINE_NAME: (&str, &str) = (" pipeline render", "name");
 
+/// `explain CODE`: the diagnostic codes (a plain string, so an unknown one gets the
+/// unknown-name wording rather than clap's list).
+const EXPLAIN_CODE: (&str, &str) = (" explain", "code");
+
+/// The diagnostic codes, for `explain`.
+fn codes() -> Vec<CompletionCandidate> {
+    (edx_matrix_model::Code::ALL.iter())
+        .map(|code| CompletionCandidate::new(code.as_str()).help(Some(code.description().into())))
+        .collect()
+}
+
 fn with_name_completers(mut cmd: clap::Command, path: &str) -> clap::Command {
     let ids: Vec<_> = cmd.get_arguments().map(|a| a.get_id().clone()).collect();
     for id in ids {
         let pipeline = (path, id.as_str()) == PIPELINE_NAME;
+        let code = (path, id.as_str()) == EXPLAIN_CODE;
         cmd = cmd.mut_arg(id, |arg| match Names::of(&arg) {
             _ if pipeline => arg.add(ArgValueCandidates::new(|| Names::Pipelines.candidates())),
+            _ if code => arg.add(ArgValueCandidates::new(codes)),
             Some(names) => arg.add(ArgValueCandidates::new(move || names.candidates())),
             None => arg,
         });
@@ -172,6 +185,8 @@ fn project_of(words: &[OsString]) -> Option<Project> {
             .map(PathBuf::from),
         example: false,
         color: ColorChoice::Never,
+        quiet: true,
+        verbose: false,
     };
     // The word under the cursor is never a finished `--file` value.
     let finished = &words[..words.len().saturating_sub(1)];
@@ -220,6 +235,23 @@ mod tests {
             (check.get_arguments()).all(|a| a.get::<ArgValueCandidates>().is_none()),
             "check takes no name"
         );
+    }
+
+    #[test]
+    fn explain_completes_the_diagnostic_codes() {
+        let mut cmd = command();
+        cmd.build();
+        let explain = cmd.find_subcommand("explain").unwrap();
+        let code = explain
+            .get_arguments()
+            .find(|a| a.get_id() == "code")
+            .unwrap();
+        let candidates = code.get::<ArgValueCandidates>().unwrap().candidates();
+        let names: Vec<String> = (candidates.iter())
+            .map(|c| c.get_value().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().any(|n| n == "unknown-key"), "{names:?}");
+        assert_eq!(names.len(), edx_matrix_model::Code::ALL.len());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Errors of the tool (not of the matrix), sorted into kinds that pick the exit code.
 
 use edx_matrix_config::terminal::safe_lines;
+use edx_matrix_model::suggest::UnknownName;
 use std::process::ExitCode;
 
 /// Success.
@@ -12,17 +13,35 @@ pub const EXIT_USAGE: u8 = 2;
 /// A file or other I/O failed.
 pub const EXIT_IO: u8 = 3;
 
-/// What went wrong, which decides the exit code.
+/// What went wrong, which decides the exit code (see [`exit_code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     /// The matrix has errors; diagnostics were already printed.
     Matrix,
-    /// Bad arguments.
+    /// A check the command runs found problems (`check`, `fmt --check`, `verify-refs`,
+    /// `pipeline validate`, `export python --check`).
+    CheckFailed,
+    /// The matrix's state makes the command refuse (an edit that would break it, a release
+    /// still in use).
+    Refused,
+    /// Bad arguments: a malformed value, a missing or conflicting option, no matrix file found.
     Usage,
-    /// I/O failure.
+    /// A deployment, stage, release, application, code or command name that is not defined.
+    UnknownName,
+    /// I/O failure, or an output file that exists without `--force`.
     Io,
     /// The reader of our output went away (`| head`): stop quietly, as a success.
     BrokenPipe,
+}
+
+/// The exit code of each kind of failure: the one mapping, the table of docs/cli.md.
+pub const fn exit_code(kind: Kind) -> u8 {
+    match kind {
+        Kind::Matrix | Kind::CheckFailed | Kind::Refused => EXIT_MATRIX,
+        Kind::Usage | Kind::UnknownName => EXIT_USAGE,
+        Kind::Io => EXIT_IO,
+        Kind::BrokenPipe => EXIT_OK,
+    }
 }
 
 /// A failure of a command.
@@ -46,7 +65,7 @@ impl CommandError {
     /// The matrix (or its state) makes the command refuse; exit code 1 with a message.
     pub fn refused(message: impl Into<String>) -> Self {
         CommandError {
-            kind: Kind::Matrix,
+            kind: Kind::Refused,
             message: Some(message.into()),
             hint: None,
         }
@@ -58,6 +77,15 @@ impl CommandError {
             kind: Kind::Usage,
             message: Some(message.into()),
             hint: None,
+        }
+    }
+
+    /// A name that is not defined, worded as every unknown name is, with its suggestions.
+    pub fn unknown(unknown: &UnknownName) -> Self {
+        CommandError {
+            kind: Kind::UnknownName,
+            message: Some(unknown.message()),
+            hint: unknown.hint(),
         }
     }
 
@@ -86,12 +114,7 @@ impl CommandError {
         if let Some(hint) = &self.hint {
             eprintln!("hint: {}", safe_lines(hint));
         }
-        ExitCode::from(match self.kind {
-            Kind::Matrix => EXIT_MATRIX,
-            Kind::Usage => EXIT_USAGE,
-            Kind::Io => EXIT_IO,
-            Kind::BrokenPipe => EXIT_OK,
-        })
+        ExitCode::from(exit_code(self.kind))
     }
 }
 
@@ -122,3 +145,24 @@ impl From<edx_matrix_fsio::Error> for CommandError {
 
 /// The result of a command: the exit code on success.
 pub type CmdResult = Result<ExitCode, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use super::{Kind, exit_code};
+
+    /// docs/cli.md's table, written out by hand: one code per kind of failure.
+    #[test]
+    fn every_kind_has_the_documented_exit_code() {
+        for (kind, code) in [
+            (Kind::Matrix, 1),
+            (Kind::CheckFailed, 1),
+            (Kind::Refused, 1),
+            (Kind::Usage, 2),
+            (Kind::UnknownName, 2),
+            (Kind::Io, 3),
+            (Kind::BrokenPipe, 0),
+        ] {
+            assert_eq!(exit_code(kind), code, "{kind:?}");
+        }
+    }
+}

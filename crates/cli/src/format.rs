@@ -2,6 +2,9 @@
 //! command allows its own few through [`formats`], a clap value parser, so `--help` lists only
 //! that command's values (with that command's description of each) and a value it does not
 //! take is clap's usage error naming the allowed ones.
+//!
+//! Every command's output for people is called `human` (as cargo's `--message-format`); the
+//! older names `table` and `text` are accepted for one release with a deprecation warning.
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use std::ffi::OsStr;
@@ -10,12 +13,11 @@ use std::fmt;
 /// Every output format of every command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// Rendered for people (diagnostics, edits).
+    /// Rendered for people: diagnostics, tables, numbered steps, diffs (the default of every
+    /// command with such an output).
     Human,
     /// JSON.
     Json,
-    /// An aligned table.
-    Table,
     /// Shell-safe `KEY='value'` lines.
     Env,
     /// `edx-matrix.toml`.
@@ -26,8 +28,6 @@ pub enum Format {
     Markdown,
     /// A standalone SVG chart.
     Svg,
-    /// Plain text lines.
-    Text,
     /// YAML.
     Yaml,
 }
@@ -38,13 +38,11 @@ impl Format {
         match self {
             Format::Human => "human",
             Format::Json => "json",
-            Format::Table => "table",
             Format::Env => "env",
             Format::Toml => "toml",
             Format::ModelJson => "model-json",
             Format::Markdown => "markdown",
             Format::Svg => "svg",
-            Format::Text => "text",
             Format::Yaml => "yaml",
         }
     }
@@ -70,7 +68,10 @@ pub const DIAGNOSTICS: Allowed = &[
 ];
 
 /// The formats of commands that print a table.
-pub const TABLE: Allowed = &[(Format::Table, "An aligned table"), (Format::Json, "JSON")];
+pub const TABLE: Allowed = &[(Format::Human, "An aligned table"), (Format::Json, "JSON")];
+
+/// The old names of [`Format::Human`], accepted with a deprecation warning.
+pub const HUMAN_ALIASES: [&str; 2] = ["table", "text"];
 
 /// Returns the value parser of a command's `--format`: only the formats of `allowed`, in that
 /// order, with their help texts.
@@ -86,9 +87,14 @@ pub struct FormatParser {
 
 impl FormatParser {
     fn possible(&self) -> impl Iterator<Item = PossibleValue> + '_ {
-        self.allowed
-            .iter()
-            .map(|(format, help)| PossibleValue::new(format.name()).help(*help))
+        self.allowed.iter().map(|(format, help)| {
+            let value = PossibleValue::new(format.name()).help(*help);
+            match format {
+                // Hidden aliases: accepted, never listed or completed.
+                Format::Human => value.aliases(HUMAN_ALIASES),
+                _ => value,
+            }
+        })
     }
 }
 
@@ -103,6 +109,13 @@ impl TypedValueParser for FormatParser {
     ) -> Result<Format, clap::Error> {
         // The possible-values parser gives clap's own error, naming the allowed values.
         let name = PossibleValuesParser::new(self.possible()).parse_ref(cmd, arg, value)?;
+        // clap returns an alias as given: it names `human`.
+        let name = if HUMAN_ALIASES.contains(&name.as_str()) {
+            crate::deprecated::record(&format!("--format {name}"), "--format human");
+            Format::Human.name().to_owned()
+        } else {
+            name
+        };
         self.allowed
             .iter()
             .map(|(format, _)| *format)
@@ -121,16 +134,14 @@ mod tests {
     use super::*;
     use clap::{Arg, Command};
 
-    const ALL: [Format; 10] = [
+    const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
-        Format::Table,
         Format::Env,
         Format::Toml,
         Format::ModelJson,
         Format::Markdown,
         Format::Svg,
-        Format::Text,
         Format::Yaml,
     ];
 
@@ -157,10 +168,16 @@ mod tests {
     fn allowed_values_parse_and_others_are_refused_naming_the_allowed() {
         assert_eq!(parse(&["t"]).unwrap(), Format::Human);
         assert_eq!(parse(&["t", "--format", "json"]).unwrap(), Format::Json);
-        let err = parse(&["t", "--format", "table"]).unwrap_err();
+        let err = parse(&["t", "--format", "yaml"]).unwrap_err();
         assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
         let text = err.to_string();
         assert!(text.contains("[possible values: human, json]"), "{text}");
+    }
+
+    #[test]
+    fn the_old_names_of_human_still_parse() {
+        assert_eq!(parse(&["t", "--format", "table"]).unwrap(), Format::Human);
+        assert_eq!(parse(&["t", "--format", "text"]).unwrap(), Format::Human);
     }
 
     #[test]

@@ -40,11 +40,27 @@ impl<T: Args> Args for Lazy<T> {
         T::group_id()
     }
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(T::augment_args)
+        cmd.defer(|cmd| keeping_about(cmd, T::augment_args))
     }
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(T::augment_args_for_update)
+        cmd.defer(|cmd| keeping_about(cmd, T::augment_args_for_update))
     }
+}
+
+/// Runs `augment` keeping the command's own description. Deferred, the arguments are added
+/// after the command's doc comment became its `about`, and a flattened group's doc comment
+/// (`EditOptions`, `WriteArgs`) would replace it.
+fn keeping_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let mut cmd = augment(cmd);
+    if let Some(about) = about {
+        cmd = cmd.about(about);
+    }
+    if let Some(long_about) = long_about {
+        cmd = cmd.long_about(long_about);
+    }
+    cmd
 }
 
 impl<T: Subcommand> Subcommand for Lazy<T> {

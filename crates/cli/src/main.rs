@@ -4,6 +4,7 @@ mod args;
 mod cli;
 mod commands;
 mod complete;
+mod deprecated;
 mod edit_file;
 mod error;
 mod format;
@@ -13,6 +14,7 @@ mod matrix_file;
 mod matrix_repo;
 mod names;
 mod output;
+mod unknown_command;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -28,13 +30,16 @@ fn main() -> ExitCode {
                 let _ = e.print();
                 return ExitCode::SUCCESS;
             }
+            // A mistyped command is an unknown name like any other: suggestions by distance
+            // (clap's own list can put `schema` before `check` for `chek`).
+            let text = match unknown_command::message(&e) {
+                Some(text) => text,
+                None => e.render().to_string(),
+            };
             // A usage error quotes the refused value: escaped (and clipped) like every other
             // value that reaches the terminal, so `show $'x\a'` cannot ring or recolour it.
-            eprint!(
-                "{}",
-                edx_matrix_config::terminal::safe_lines(&e.render().to_string())
-            );
-            return ExitCode::from(error::EXIT_USAGE);
+            eprint!("{}", edx_matrix_config::terminal::safe_lines(&text));
+            return ExitCode::from(error::exit_code(error::Kind::Usage));
         }
     };
     let code = match commands::run(cli) {

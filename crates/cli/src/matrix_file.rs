@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
 use edx_matrix_interop::python_package::VERSION_MATRIX;
-use edx_matrix_project::{Project, ReadError};
+use edx_matrix_project::{Project, ReadError, format_of};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -71,12 +71,25 @@ pub fn read_error(e: ReadError) -> CommandError {
     e.error.into()
 }
 
-/// Loads the project the global options select, with every diagnostic `check` reports.
+/// Loads the project the global options select, with every diagnostic `check` reports;
+/// `--verbose` says which file was read, in which format, and how long it took.
 pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
-    if global.example {
-        return Ok(Project::example());
+    let started = std::time::Instant::now();
+    let (what, project) = if global.example {
+        ("the built-in example".to_owned(), Project::example())
+    } else {
+        let path = locate(global)?;
+        let what = format!("`{}` ({:?})", path.display(), format_of(&path));
+        (what, read(&path)?)
+    };
+    if global.verbose {
+        eprintln!(
+            "edx-matrix: read {what} in {:.1} ms: {}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            crate::output::count(project.diagnostics().len(), "diagnostic", "diagnostics")
+        );
     }
-    read(&locate(global)?)
+    Ok(project)
 }
 
 /// Loads the project and refuses (printing its errors) when it has any.

@@ -1,10 +1,10 @@
 //! Checks of names given on the command line against the matrix.
 
 use crate::error::CommandError;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 
-/// Returns a usage error unless `value` is one of `names`, with a "did you mean" hint; `what`
-/// names the kind of thing (`release`, `stage`) in the message.
+/// Returns the unknown-name error unless `value` is one of `names` (worded as every unknown
+/// name is, with suggestions); `what` names the kind of thing (`release`, `stage`).
 pub fn require<'a>(
     what: &str,
     value: &str,
@@ -13,11 +13,7 @@ pub fn require<'a>(
     if names.clone().any(|n| n == value) {
         return Ok(());
     }
-    let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-    if let Some(s) = did_you_mean(value, names) {
-        e = e.with_hint(format!("did you mean `{s}`?"));
-    }
-    Err(e)
+    Err(CommandError::unknown(&UnknownName::new(what, value, names)))
 }
 
 /// The clap value parsers of name arguments: a malformed name is a usage error (exit 2) with

@@ -1,6 +1,6 @@
 //! Where output goes and how it looks: colours, tables, JSON, diagnostics.
 
-use crate::cli::ColorChoice;
+use crate::cli::{ColorChoice, GlobalArgs};
 use codespan_reporting::term::termcolor::{self, StandardStream};
 use comfy_table::{ContentArrangement, Table, presets};
 use edx_matrix_config::{Diagnostic, Source};
@@ -12,11 +12,17 @@ pub struct Output {
     pub color_stdout: bool,
     /// Whether to colour standard error.
     pub color_stderr: bool,
+    /// `--quiet`: no warnings or notes on standard error (errors are always printed).
+    pub quiet: bool,
+    /// `--verbose`: details (files read, timings) on standard error.
+    pub verbose: bool,
 }
 
 impl Output {
-    /// Decides colours from `--color`, `NO_COLOR` and whether the streams are terminals.
-    pub fn new(choice: ColorChoice) -> Self {
+    /// Decides colours from `--color`, `NO_COLOR` and whether the streams are terminals, and
+    /// how much to say from `--quiet` and `--verbose`.
+    pub fn new(global: &GlobalArgs) -> Self {
+        let choice = global.color;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let decide = |is_terminal: bool| match choice {
             ColorChoice::Always => true,
@@ -26,11 +32,39 @@ impl Output {
         Output {
             color_stdout: decide(std::io::stdout().is_terminal()),
             color_stderr: decide(std::io::stderr().is_terminal()),
+            quiet: global.quiet,
+            verbose: global.verbose,
         }
     }
 
-    /// Renders diagnostics to standard error.
+    /// Prints a note or warning line (`what` already prefixed as it should read) to standard
+    /// error, unless `--quiet`.
+    pub fn note(&self, line: &str) {
+        if !self.quiet {
+            eprintln!("{line}");
+        }
+    }
+
+    /// Prints a detail line to standard error with `--verbose` only.
+    pub fn detail(&self, line: &str) {
+        if self.verbose {
+            eprintln!("edx-matrix: {line}");
+        }
+    }
+
+    /// Renders diagnostics to standard error; with `--quiet`, only the errors.
     pub fn diagnostics(&self, diagnostics: &[Diagnostic], source: &Source) -> std::io::Result<()> {
+        let kept: Vec<Diagnostic>;
+        let diagnostics = if self.quiet {
+            kept = diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect();
+            kept.as_slice()
+        } else {
+            diagnostics
+        };
         let mut stream = StandardStream::stderr(if self.color_stderr {
             termcolor::ColorChoice::Always
         } else {
@@ -98,4 +132,38 @@ pub fn render_table(table: &Table) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Returns `count` and `noun`, the noun in the plural unless the count is one: `1 deployment`,
+/// `2 deployments` (`noun` is singular; `plural` is used for the others).
+pub fn count(count: usize, singular: &str, plural: &str) -> String {
+    format!("{count} {}", if count == 1 { singular } else { plural })
+}
+
+/// Returns the size of a matrix for a summary line: `2 releases, 1 application, 1 deployment,
+/// 2 application versions`.
+pub fn matrix_size(m: &edx_matrix_model::Matrix) -> String {
+    [
+        count(m.releases.len(), "release", "releases"),
+        count(m.applications.len(), "application", "applications"),
+        count(m.deployments.len(), "deployment", "deployments"),
+        count(
+            m.app_version_count(),
+            "application version",
+            "application versions",
+        ),
+    ]
+    .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+
+    #[test]
+    fn counts_take_the_singular_only_for_one() {
+        assert_eq!(count(0, "deployment", "deployments"), "0 deployments");
+        assert_eq!(count(1, "deployment", "deployments"), "1 deployment");
+        assert_eq!(count(2, "entry", "entries"), "2 entries");
+    }
 }

@@ -299,10 +299,18 @@ fn to_codespan(d: &Diagnostic, file: &str, spans: &[Range<usize>]) -> CsDiagnost
             .iter()
             .map(|h| format!("help: {}", crate::terminal::safe_lines(h))),
     );
+    // The code's documentation is one command away (docs/diagnostics.md, built in).
+    notes.push(explain_line(d.code));
     base.with_code(d.code.as_str())
         .with_message(crate::terminal::safe_lines(&d.message))
         .with_labels(labels)
         .with_notes(notes)
+}
+
+/// Returns the help line every rendered diagnostic ends with: the command that prints its
+/// code's documentation.
+pub fn explain_line(code: Code) -> String {
+    format!("help: for more on `{code}`, run `edx-matrix explain {code}`")
 }
 
 /// Counts of errors and warnings.

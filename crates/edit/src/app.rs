@@ -39,7 +39,7 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewApp) -> Result<EditOutcome, E
                 new.name
             ),
             places: Vec::new(),
-            hint: Some("pass `--kind ida` or `--kind mfe` (and `--path` for an MFE)".to_owned()),
+            hint: Some("pass `--type ida` or `--type mfe` (and `--path` for an MFE)".to_owned()),
         });
     };
     let repository = new

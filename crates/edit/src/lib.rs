@@ -119,16 +119,10 @@ pub enum EditError {
     /// The file is not valid TOML, or its shape is not the one the edit works on.
     #[error("cannot edit the file: {0}")]
     Unreadable(String),
-    /// A name on the command line is not defined in the matrix.
-    #[error("{what} `{name}` is not defined{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
-    Unknown {
-        /// What kind of name (`deployment`, `release`, ...).
-        what: &'static str,
-        /// The name given.
-        name: String,
-        /// The closest defined name.
-        suggestion: Option<String>,
-    },
+    /// A name on the command line is not defined in the matrix (worded by
+    /// [`edx_matrix_model::suggest::UnknownName`], like every unknown name).
+    #[error("{0}")]
+    Unknown(edx_matrix_model::suggest::UnknownName),
     /// A value on the command line is not valid.
     #[error("invalid {what} `{value}`: {reason}")]
     InvalidValue {
@@ -195,12 +189,9 @@ impl EditError {
         name: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Self {
-        EditError::Unknown {
-            what,
-            name: name.to_owned(),
-            suggestion: edx_matrix_model::suggest::did_you_mean(name, candidates)
-                .map(str::to_owned),
-        }
+        EditError::Unknown(edx_matrix_model::suggest::UnknownName::new(
+            what, name, candidates,
+        ))
     }
 }
 

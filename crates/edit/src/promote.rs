@@ -269,7 +269,7 @@ forum = {}
         let err = promote(TEXT, &args("Productoin", None, false)).expect_err("unknown");
         assert_eq!(
             err.to_string(),
-            "stage `Productoin` is not defined; did you mean `Production`?"
+            "unknown stage `Productoin`; did you mean `Production`?"
         );
     }
 

@@ -28,7 +28,8 @@ pub struct CommitRef {
     pub hash: String,
     /// The abbreviated commit hash.
     pub short_hash: String,
-    /// The committer date in strict ISO 8601.
+    /// The author date in strict ISO 8601: when the change was written (kept through rebases,
+    /// cherry-picks and merges of a pull request, unlike the committer date).
     pub date: String,
     /// The first line of the commit message.
     pub subject: String,

@@ -307,7 +307,7 @@ impl LocalRepo {
             "--no-color",
             "--name-status",
             "-z",
-            "--format=%x1e%H%x1f%h%x1f%cI%x1f%s",
+            "--format=%x1e%H%x1f%h%x1f%aI%x1f%s",
             "--",
             path.as_str(),
         ])?;
@@ -328,7 +328,7 @@ impl LocalRepo {
             "log".to_owned(),
             "--no-color".to_owned(),
             "-z".to_owned(),
-            "--format=%x1e%H%x1f%h%x1f%cI%x1f%s".to_owned(),
+            "--format=%x1e%H%x1f%h%x1f%aI%x1f%s".to_owned(),
             "--".to_owned(),
         ];
         for path in paths {

@@ -1,10 +1,10 @@
 //! `edx-matrix check`: every problem, located.
 
 use crate::cli::GlobalArgs;
-use crate::error::{CmdResult, EXIT_MATRIX};
+use crate::error::{CmdResult, Kind, exit_code};
 use crate::format::{DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
-use crate::output::Output;
+use crate::output::{Output, count};
 use edx_matrix_config::Summary;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -57,11 +57,15 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
             let plural = |n: usize| if n == 1 { "" } else { "s" };
             let line = if summary.errors == 0 && summary.warnings == 0 {
                 format!(
-                    "`{}`: ok ({} releases, {} deployments, {} application versions)",
+                    "`{}`: ok ({}, {}, {})",
                     loaded.source.name,
-                    loaded.matrix.releases.len(),
-                    loaded.matrix.deployments.len(),
-                    loaded.matrix.app_version_count()
+                    count(loaded.matrix.releases.len(), "release", "releases"),
+                    count(loaded.matrix.deployments.len(), "deployment", "deployments"),
+                    count(
+                        loaded.matrix.app_version_count(),
+                        "application version",
+                        "application versions"
+                    )
                 )
             } else {
                 format!(
@@ -77,7 +81,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
         }
     }
     Ok(if summary.errors > 0 {
-        ExitCode::from(EXIT_MATRIX)
+        ExitCode::from(exit_code(Kind::CheckFailed))
     } else {
         ExitCode::SUCCESS
     })

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 /// The formats of `diff`.
 const FORMATS: Allowed = &[
-    (Format::Table, "Plain text for a terminal"),
+    (Format::Human, "Plain text for a terminal"),
     (Format::Markdown, "Markdown, for a pull-request comment"),
     (Format::Json, "JSON"),
 ];
@@ -30,7 +30,7 @@ pub struct DiffArgs {
     /// The new version: a git revision, or a file (default: the working tree)
     pub head: Option<String>,
     /// Output format
-    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
 }
 

@@ -30,7 +30,7 @@ pub struct DiscoverArgs {
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     /// Output format
-    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
 }
 

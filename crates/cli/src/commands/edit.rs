@@ -15,8 +15,9 @@ pub use args::{
 };
 
 use crate::cli::GlobalArgs;
+use crate::deprecated;
 use crate::edit_file;
-use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
@@ -84,7 +85,12 @@ struct Report<'a> {
 }
 
 pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
-    let deployments = args.deployment.iter().chain(&args.deployments);
+    if !args.deployments.is_empty() {
+        deprecated::warn(out, "upgrade --deployments", "upgrade --deployment");
+    }
+    let deployments = (args.names.iter())
+        .chain(&args.deployment)
+        .chain(&args.deployments);
     let upgrade = edit::upgrade::Upgrade {
         deployments: deployments.map(ToString::to_string).collect(),
         stage: args.stage.to_string(),
@@ -102,9 +108,18 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
 
 pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
     let deployments: Vec<String> = args.deployment.iter().map(ToString::to_string).collect();
+    let stage = match (&args.stage, &args.to) {
+        (Some(stage), _) => stage,
+        (None, Some(stage)) => {
+            deprecated::warn(out, "promote --to", "promote --stage");
+            stage
+        }
+        // clap requires one of them; said again rather than assumed.
+        (None, None) => return Err(CommandError::usage("`promote` needs `--stage STAGE`")),
+    };
     let promote = edit::promote::Promote {
         deployment: deployments.first().cloned().unwrap_or_default(),
-        to: args.to.to_string(),
+        to: stage.to_string(),
         from: args.from.as_ref().map(ToString::to_string),
         force: args.force,
     };
@@ -203,13 +218,17 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
         AppCommand::Add {
             name,
             kind,
+            old_kind,
             repository,
             path,
             options,
         } => {
+            if old_kind.is_some() {
+                deprecated::warn(out, "app add --kind", "app add --type");
+            }
             let new = edit::app::NewApp {
                 name: name.to_string(),
-                kind: kind.map(Into::into),
+                kind: kind.or(*old_kind).map(Into::into),
                 repository: repository.clone(),
                 path: path.clone(),
             };
@@ -362,6 +381,7 @@ fn apply(
         // writer compares it with what was read just before its rename.
         edit_file::replace_unchanged(path, &raw, &form.restore(&outcome.text))?;
         written = true;
+        out.detail(&format!("wrote `{}`", path.display()));
     }
     match options.format {
         Format::Json => out.json(&Report {
@@ -378,7 +398,8 @@ fn apply(
             // Values from the file reach the terminal escaped and clipped (each line of the
             // diff too: a changed line may hold a 10 MB value); the JSON keeps them whole.
             let mut text = String::new();
-            if !options.quiet {
+            // `--quiet` (global): only the summary line.
+            if !out.quiet {
                 text.push_str(&safe_lines(&diff));
                 for note in &outcome.notes {
                     text.push_str(&format!("note: {}\n", safe_lines(note)));
@@ -400,7 +421,7 @@ fn apply(
         }
     }
     if check && changed {
-        return Ok(ExitCode::from(EXIT_MATRIX));
+        return Ok(ExitCode::from(exit_code(Kind::CheckFailed)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -434,19 +455,22 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 /// Turns an edit error into the command's error and exit code.
 fn edit_error(e: EditError, name: &str) -> CommandError {
     match e {
-        EditError::Unknown {
-            what: "release",
-            ref name,
-            ..
-        } => {
-            let hint = format!(
+        EditError::Unknown(unknown) => {
+            let error = CommandError::unknown(&unknown);
+            if unknown.what != "release" {
+                return error;
+            }
+            // A new release is added first: say how, after any suggestion.
+            let name = &unknown.name;
+            let add = format!(
                 "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
             );
-            CommandError::usage(e.to_string()).with_hint(hint)
+            match unknown.hint() {
+                Some(hint) => error.with_hint(format!("{hint}\nor {add}")),
+                None => error.with_hint(add),
+            }
         }
-        EditError::Unknown { .. } | EditError::InvalidValue { .. } => {
-            CommandError::usage(e.to_string())
-        }
+        EditError::InvalidValue { .. } => CommandError::usage(e.to_string()),
         EditError::Refused {
             message,
             places,

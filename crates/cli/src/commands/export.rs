@@ -52,7 +52,7 @@ pub enum ExportCommand {
         #[arg(long, conflicts_with_all = ["deployment", "stage"], requires = "output")]
         all: bool,
         /// Write the plugin and README.md into this directory instead of printing the plugin
-        #[arg(long, short = 'o', value_name = "DIR")]
+        #[arg(long, short = 'o', value_name = "DIR", value_parser = crate::args::OutputPath)]
         output: Option<PathBuf>,
         /// Replace files that exist
         #[arg(long)]

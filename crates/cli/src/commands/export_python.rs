@@ -1,7 +1,7 @@
 //! `edx-matrix export python`: write the Python package (`types.py`, `version_matrix.py`, and with
 //! `--accessors` `accessors.py`) into a directory, print it, or `--check` a directory against it.
 
-use crate::error::{CmdResult, CommandError};
+use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::output::Output;
 use edx_matrix_config::Loaded;
 use edx_matrix_interop::python_export::{Options, Package, export};
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 #[derive(clap::Args, Debug)]
 pub struct ExportPythonArgs {
     /// Write the files into this directory instead of standard output
-    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check")]
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check", value_parser = crate::args::OutputPath)]
     pub output: Option<PathBuf>,
     /// Also write `accessors.py` (the lookups consumers call), for estates without their own
     #[arg(long)]
@@ -36,7 +36,7 @@ pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult 
         },
     );
     for warning in &package.warnings {
-        eprintln!("warning: {warning}");
+        out.note(&format!("warning: {warning}"));
     }
     if let Some(dir) = &args.check {
         return check(dir, &package);
@@ -107,5 +107,5 @@ fn check(dir: &std::path::Path, package: &Package) -> CmdResult {
         if differing.len() == 1 { "s" } else { "" },
         dir.display()
     );
-    Ok(ExitCode::from(1))
+    Ok(ExitCode::from(exit_code(Kind::CheckFailed)))
 }

@@ -16,14 +16,14 @@ use edx_matrix_git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
 };
 use edx_matrix_model::DeploymentName;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// The formats of `history`.
 const FORMATS: Allowed = &[
-    (Format::Table, "Aligned tables"),
+    (Format::Human, "Aligned tables"),
     (Format::Json, "JSON"),
     (Format::Svg, "A standalone SVG chart (see `--chart`)"),
 ];
@@ -33,12 +33,12 @@ pub struct HistoryArgs {
     /// Only this deployment
     #[arg(long, short = 'd', value_parser = parse::deployment)]
     pub deployment: Option<DeploymentName>,
-    /// Only what happened from this day on (YYYY-MM-DD, UTC); each stage keeps the release it
-    /// ran that day
+    /// Only what happened from this day on (YYYY-MM-DD, UTC, by author date); each stage keeps
+    /// the release it ran that day
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Output format
-    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
     /// With `--format svg`: which chart
     #[arg(long, value_enum, default_value_t = HistoryChart::Timeline)]
@@ -63,6 +63,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         ),
         None => None,
     };
+    let started = std::time::Instant::now();
     let (history, file) = if global.example {
         // The built-in example carries a synthetic history, read like a git one.
         (example::history(None), example::FILE.to_owned())
@@ -76,6 +77,11 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         .map_err(git_error)?;
         (history, mr.path)
     };
+    out.detail(&format!(
+        "read {} of `{file}` in {:.1} ms (dates are author dates)",
+        crate::output::count(history.revisions, "revision", "revisions"),
+        started.elapsed().as_secs_f64() * 1000.0
+    ));
     if history.revisions == 0 {
         return Err(CommandError::usage(format!(
             "`{file}` has no committed history"
@@ -84,14 +90,13 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     let deployment = args.deployment.as_ref().map(DeploymentName::as_str);
     if let Some(want) = deployment {
         if !history.deployments_seen.iter().any(|d| d == want) {
-            let mut err = CommandError::usage(format!(
-                "no deployment `{want}` in any revision of `{file}`"
-            ));
-            if let Some(s) = did_you_mean(want, history.deployments_seen.iter().map(String::as_str))
-            {
-                err = err.with_hint(format!("did you mean `{s}`?"));
-            }
-            return Err(err);
+            // Any deployment some revision had is a known name here.
+            let unknown = UnknownName::new(
+                "deployment",
+                want,
+                history.deployments_seen.iter().map(String::as_str),
+            );
+            return Err(CommandError::unknown(&unknown));
         }
     }
     let history = if args.deployment.is_some() || since.is_some() {

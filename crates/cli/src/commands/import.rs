@@ -19,7 +19,7 @@ pub enum ImportCommand {
         /// The interchange JSON file
         input: PathBuf,
         /// Where to write the TOML matrix (`-` for standard output)
-        #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+        #[arg(long, short = 'o', default_value = "edx-matrix.toml", value_parser = crate::args::OutputPath)]
         output: PathBuf,
         /// Replace the output file if it exists
         #[arg(long)]
@@ -32,7 +32,7 @@ pub struct ImportPythonArgs {
     /// The directory holding `types.py` and `version_matrix.py`
     pub dir: PathBuf,
     /// Where to write the TOML matrix (`-` for standard output)
-    #[arg(long, short = 'o', default_value = "edx-matrix.toml")]
+    #[arg(long, short = 'o', default_value = "edx-matrix.toml", value_parser = crate::args::OutputPath)]
     pub output: PathBuf,
     /// Replace the output file if it exists
     #[arg(long)]
@@ -78,14 +78,11 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             let toml = toml_write::write_faithful(&loaded.matrix, &header);
             matrix_file::write_new(output, &toml, *force)?;
             if output.as_os_str() != "-" {
-                eprintln!(
-                    "wrote `{}`: {} releases, {} applications, {} deployments, {} application versions",
+                out.note(&format!(
+                    "wrote `{}`: {}",
                     output.display(),
-                    loaded.matrix.releases.len(),
-                    loaded.matrix.applications.len(),
-                    loaded.matrix.deployments.len(),
-                    loaded.matrix.app_version_count()
-                );
+                    crate::output::matrix_size(&loaded.matrix)
+                ));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -160,13 +157,10 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
                 );
             } else if let Some(path) = &written {
                 let m = &imported.matrix;
-                eprintln!(
-                    "wrote `{path}`: {} releases, {} applications, {} deployments, {} application versions; {python_lines} Python lines became {toml_lines} TOML lines",
-                    m.releases.len(),
-                    m.applications.len(),
-                    m.deployments.len(),
-                    m.app_version_count()
-                );
+                out.note(&format!(
+                    "wrote `{path}`: {}; {python_lines} Python lines became {toml_lines} TOML lines",
+                    crate::output::matrix_size(m)
+                ));
             }
         }
     }

@@ -64,8 +64,8 @@ pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
         };
         let written = write_example(dir, args.force)?;
         eprintln!(
-            "wrote the acme example ({} files) into `{}`; try `edx-matrix --file {} pipeline list`",
-            written.len(),
+            "wrote the acme example ({}) into `{}`; try `edx-matrix --file {} pipeline list`",
+            crate::output::count(written.len(), "file", "files"),
             dir.display(),
             dir.join(matrix_file::FILE_NAME).display()
         );

@@ -45,7 +45,10 @@ pub struct JwtKeygenArgs {
     #[arg(long, value_name = "FILE")]
     pub previous_set: Option<PathBuf>,
     /// Write the settings to this new file (mode 0600) instead of standard output
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, short = 'o', value_name = "FILE", value_parser = crate::args::OutputPath)]
+    pub output: Option<PathBuf>,
+    /// The old spelling of `--output` (deprecated)
+    #[arg(long, hide = true, value_name = "FILE", conflicts_with = "output", value_parser = crate::args::OutputPath)]
     pub output_file: Option<PathBuf>,
     /// Drop the `COMMON_` and `EDXAPP_` prefixes of the setting names
     #[arg(long)]
@@ -82,8 +85,13 @@ pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResul
         ))
         .with_hint("pass another `--key-id`, or leave it out for a random one"));
     }
-    // `--output-file -` is standard output, as everywhere else.
-    let output_file = args.output_file.as_deref().filter(|p| *p != Path::new("-"));
+    if args.output_file.is_some() {
+        crate::deprecated::warn(out, "jwt-keygen --output-file", "jwt-keygen --output");
+    }
+    // `-o -` is standard output, as everywhere else.
+    let output_file = (args.output.as_deref())
+        .or(args.output_file.as_deref())
+        .filter(|p| *p != Path::new("-"));
     if let Some(path) = output_file {
         if path.exists() {
             return Err(CommandError::io(format!(

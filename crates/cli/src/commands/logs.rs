@@ -16,7 +16,7 @@ use std::process::ExitCode;
 /// The formats of `logs`.
 const FORMATS: Allowed = &[
     (
-        Format::Text,
+        Format::Human,
         "The query, then the Explore link (when a Grafana URL is known), one per line",
     ),
     (Format::Json, "JSON"),
@@ -30,9 +30,14 @@ pub struct LogsArgs {
     /// The stage
     #[arg(value_parser = parse::stage)]
     pub stage: StageName,
-    /// The `application` label
-    #[arg(long, short = 'a', default_value = "edxapp")]
-    pub application: String,
+    /// The value of the logs' `application` label (a Loki label, not an application of the
+    /// matrix)
+    #[arg(long, value_name = "LABEL", default_value = "edxapp")]
+    pub app_label: String,
+    /// The old spelling of `--app-label` (deprecated: `-a/--application` names an application
+    /// of the matrix everywhere else)
+    #[arg(long, short = 'a', hide = true, conflicts_with = "app_label")]
+    pub application: Option<String>,
     /// Grafana base URL for an Explore link (default: `grafana_url` in `[operations]`)
     #[arg(long, value_name = "URL")]
     pub grafana: Option<String>,
@@ -40,7 +45,7 @@ pub struct LogsArgs {
     #[arg(long, value_name = "UID")]
     pub loki_datasource: Option<String>,
     /// Output format
-    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Text)]
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
 }
 
@@ -61,8 +66,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
             )));
         }
     }
-    if args.application.is_empty() {
-        return Err(CommandError::usage("`--application` must not be empty"));
+    if args.application.is_some() {
+        crate::deprecated::warn(out, "logs --application", "logs --app-label");
+    }
+    let label = args.application.as_ref().unwrap_or(&args.app_label);
+    if label.is_empty() {
+        return Err(CommandError::usage("`--app-label` must not be empty"));
     }
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
@@ -98,7 +107,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     }
     let operations = project.operations.clone();
     let environment = logql::environment(deployment_name, stage);
-    let query = logql::query(&environment, &args.application);
+    let query = logql::query(&environment, label);
     let grafana = args.grafana.clone().or(operations.grafana_url);
     let datasource = args.loki_datasource.clone().or(operations.loki_datasource);
     let link = grafana.map(|base| logql::explore_url(&base, datasource.as_deref(), &query));
@@ -107,7 +116,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
             "deployment": args.deployment,
             "stage": args.stage,
             "environment": environment,
-            "application": args.application,
+            "application": label,
             "query": query,
             "explore_url": link,
         }))?,

@@ -7,7 +7,7 @@ use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
 use clap::CommandFactory;
 use edx_matrix_model::calendar::civil_from_days;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +19,7 @@ pub struct ManArgs {
     pub command: Vec<String>,
     /// Write every page (`edx-matrix.1`, `edx-matrix-check.1`, …) into this directory (created
     /// if missing) instead of printing one
-    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "command")]
+    #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "command", value_parser = crate::args::OutputPath)]
     pub output: Option<PathBuf>,
 }
 
@@ -39,17 +39,18 @@ pub fn run(out: &Output, args: &ManArgs) -> CmdResult {
             let file = dir.join(format!("{}.1", page.name));
             fs_err::write(&file, &page.roff)?;
         }
-        eprintln!("wrote {} manual pages to `{}`", pages.len(), dir.display());
+        out.note(&format!(
+            "wrote {} to `{}`",
+            crate::output::count(pages.len(), "manual page", "manual pages"),
+            dir.display()
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     let Some(page) = pages.iter().find(|p| p.path == args.command) else {
         let asked = args.command.join(" ");
-        let mut e = CommandError::usage(format!("no command `{asked}` has a manual page"));
         let names = pages.iter().map(|p| p.path.join(" ")).collect::<Vec<_>>();
-        if let Some(s) = did_you_mean(&asked, names.iter().map(String::as_str)) {
-            e = e.with_hint(format!("did you mean `edx-matrix man {s}`?"));
-        }
-        return Err(e);
+        let unknown = UnknownName::new("command", &asked, names.iter().map(String::as_str));
+        return Err(CommandError::unknown(&unknown));
     };
     out.print(&page.roff)?;
     Ok(ExitCode::SUCCESS)

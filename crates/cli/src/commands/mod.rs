@@ -6,6 +6,7 @@ pub mod diff;
 pub mod discover;
 pub mod edit;
 pub mod expand;
+pub mod explain;
 pub mod export;
 pub mod export_python;
 pub mod history;
@@ -29,7 +30,8 @@ use crate::output::Output;
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> CmdResult {
-    let out = Output::new(cli.global.color);
+    let out = Output::new(&cli.global);
+    crate::deprecated::flush(&out);
     let global = &cli.global;
     match cli.command {
         Command::Check(args) => check::run(global, &out, &args),
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Schema(args) => schema::run(&out, &args),
         Command::Completions(args) => completions::completions(&out, &args),
         Command::Man(args) => man::run(&out, &args),
+        Command::Explain(args) => explain::run(&out, &args),
         Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
         Command::Discover(args) => discover::run(global, &out, &args),
         Command::Diff(args) => diff::run(global, &out, &args),

@@ -2,11 +2,11 @@
 //! validator for pipeline files.
 
 use crate::cli::GlobalArgs;
-use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
+use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_pipeline::{FileProblem, Rendered, Unwritable, check_file, check_written};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ pub enum PipelineCommand {
     /// List the pipelines the matrix defines: name, team, component family, releases
     List {
         /// Output format
-        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
         format: Format,
     },
     /// Print one pipeline's configuration, or write every pipeline into a directory
@@ -34,6 +34,8 @@ pub enum PipelineCommand {
     /// against Concourse's schema, then names and references as `fly validate-pipeline` does
     Validate {
         /// The pipeline configuration file
+        // Its own id: an argument called `file` would hide the global `--file` here.
+        #[arg(id = "pipeline_file", value_name = "FILE")]
         file: PathBuf,
         /// Output format
         #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
@@ -60,7 +62,7 @@ pub struct PipelineOutputArgs {
     #[arg(long, value_parser = formats(PIPELINE_FORMATS), default_value_t = Format::Yaml)]
     pub format: Format,
     /// Write to this file (with `--all`: this directory) instead of standard output
-    #[arg(long, short = 'o')]
+    #[arg(long, short = 'o', value_parser = crate::args::OutputPath)]
     pub output: Option<PathBuf>,
     /// Replace files that exist
     #[arg(long)]
@@ -199,14 +201,12 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
     if !args.all {
         let name = args.name.as_deref().unwrap_or_default();
         let Some(generated) = pipelines.iter().find(|g| g.info.name == name) else {
-            let mut e = CommandError::usage(format!("no pipeline called `{name}`"));
             let names: Vec<&str> = pipelines.iter().map(|g| g.info.name.as_str()).collect();
-            e = match did_you_mean(name, names.iter().copied()) {
-                Some(s) => e.with_hint(format!(
-                    "did you mean `{s}`? (`edx-matrix pipeline list` lists them)"
-                )),
-                None => e.with_hint(format!("the pipelines are {}", names.join(", "))),
-            };
+            let unknown = UnknownName::new("pipeline", name, names.iter().copied());
+            let mut e = CommandError::unknown(&unknown);
+            if unknown.suggestions.is_empty() {
+                e = e.with_hint(format!("the pipelines are {}", names.join(", ")));
+            }
             return Err(e);
         };
         return emit(out, generated, &args.output);
@@ -229,7 +229,11 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
         edx_matrix_fsio::Mode::Public,
         args.output.force,
     )?;
-    eprintln!("wrote {} pipelines to `{}`", files.len(), dir.display());
+    out.note(&format!(
+        "wrote {} to `{}`",
+        crate::output::count(files.len(), "pipeline", "pipelines"),
+        dir.display()
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -272,6 +276,6 @@ fn validate_file(out: &Output, file: &Path, format: Format) -> CmdResult {
     Ok(if problems.is_empty() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_MATRIX)
+        ExitCode::from(exit_code(Kind::CheckFailed))
     })
 }

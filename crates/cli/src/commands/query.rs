@@ -26,7 +26,7 @@ pub enum QueryCommand {
         #[arg(long, short = 'a', value_parser = parse::application)]
         application: Option<ApplicationName>,
         /// Output format
-        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
         format: Format,
     },
     /// The stages of a deployment that run a release
@@ -38,7 +38,7 @@ pub enum QueryCommand {
         #[arg(long, short = 'r', value_parser = parse::release)]
         release: ReleaseName,
         /// Output format
-        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
         format: Format,
     },
     /// The release one stage of a deployment runs
@@ -50,7 +50,7 @@ pub enum QueryCommand {
         #[arg(value_parser = parse::stage)]
         stage: StageName,
         /// Output format
-        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
         format: Format,
     },
     /// The resolved version of applications for a (release, deployment): one, or all of a type
@@ -68,7 +68,7 @@ pub enum QueryCommand {
         #[arg(long = "type", short = 't', value_enum)]
         kind: Option<KindArg>,
         /// Output format
-        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+        #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
         format: Format,
     },
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 /// The formats of resolved rows.
 const ROW_FORMATS: Allowed = &[
-    (Format::Table, "An aligned table"),
+    (Format::Human, "An aligned table"),
     (Format::Json, "A JSON array of row objects"),
     (
         Format::Env,
@@ -47,25 +47,18 @@ pub struct ResolveArgs {
     #[command(flatten)]
     pub filter: RowFilter,
     /// Output format
-    #[arg(long, value_parser = formats(ROW_FORMATS), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(ROW_FORMATS), default_value_t = Format::Human)]
     pub format: Format,
 }
 
 /// Turns the command-line filter into a model filter, rejecting names the matrix lacks so a
 /// typo is an error rather than an empty result.
 pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
-    use edx_matrix_model::suggest::did_you_mean;
     let known = |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
-        if let Some(value) = value {
-            if !names.contains(&value) {
-                let mut e = CommandError::usage(format!("no {what} `{value}` in the matrix"));
-                if let Some(s) = did_you_mean(value, names.iter().copied()) {
-                    e = e.with_hint(format!("did you mean `{s}`?"));
-                }
-                return Err(e);
-            }
+        match value {
+            Some(value) => crate::names::require(what, value, names.into_iter()),
+            None => Ok(()),
         }
-        Ok(())
     };
     known(
         "deployment",

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 /// The formats of `runbook`.
 const FORMATS: Allowed = &[
-    (Format::Text, "Numbered steps for a terminal"),
+    (Format::Human, "Numbered steps for a terminal"),
     (Format::Markdown, "A Markdown checklist, for a ticket"),
     (Format::Json, "JSON"),
 ];
@@ -33,7 +33,7 @@ pub struct RunbookArgs {
     #[arg(long)]
     pub not_first_deploy: bool,
     /// Output format
-    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Text)]
+    #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
 }
 

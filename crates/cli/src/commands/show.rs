@@ -7,7 +7,7 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_model::{DeploymentName, Filter, Matrix, StageName, resolve};
 use serde_json::json;
 use std::process::ExitCode;
@@ -21,7 +21,7 @@ pub struct ShowArgs {
     #[arg(value_parser = parse::stage)]
     pub stage: Option<StageName>,
     /// Output format
-    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
 }
 
@@ -38,13 +38,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
         Some(name) => {
             let name = name.as_str();
             let Some(deployment) = matrix.deployment(name) else {
-                let mut e = CommandError::usage(format!("no deployment `{name}` in the matrix"));
-                if let Some(s) =
-                    did_you_mean(name, matrix.deployments.iter().map(|d| d.name.as_str()))
-                {
-                    e = e.with_hint(format!("did you mean `{s}`?"));
-                }
-                return Err(e);
+                let names = matrix.deployments.iter().map(|d| d.name.as_str());
+                return Err(CommandError::unknown(&UnknownName::new(
+                    "deployment",
+                    name,
+                    names,
+                )));
             };
             let stage = args.stage.as_ref().map(StageName::as_str);
             if let Some(stage) = stage {
@@ -89,10 +88,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
                             text.push('\n');
                         }
                         text.push_str(&out.bold(&format!(
-                            "{name} {} runs {} ({} applications)",
+                            "{name} {} runs {} ({})",
                             pin.stage,
                             pin.release,
-                            stage_rows.len()
+                            crate::output::count(stage_rows.len(), "application", "applications")
                         )));
                         text.push('\n');
                         let vars =

@@ -2,7 +2,7 @@
 //! remote with one `git ls-remote` per distinct origin.
 
 use crate::cli::GlobalArgs;
-use crate::error::{CmdResult, EXIT_MATRIX};
+use crate::error::{CmdResult, Kind, exit_code};
 use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
@@ -27,7 +27,7 @@ pub struct VerifyRefsArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(0..=10))]
     pub retries: u32,
     /// Output format
-    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
 }
 
@@ -124,7 +124,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResul
     Ok(if report.is_ok() {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(EXIT_MATRIX)
+        ExitCode::from(exit_code(Kind::CheckFailed))
     })
 }
 

@@ -48,7 +48,7 @@ fn a_malformed_name_of_each_kind_is_a_usage_error_with_the_rule() {
     let run = env.run(&["--example", "show", "nowhere"]);
     run.code(2);
     assert!(
-        run.stderr.contains("no deployment `nowhere` in the matrix"),
+        run.stderr.contains("unknown deployment `nowhere`"),
         "{}",
         run.stderr
     );
@@ -64,7 +64,7 @@ fn an_edit_with_a_malformed_name_is_refused_and_writes_nothing() {
         &["app", "remove", "-"][..],
         &["upgrade", "campus,bad/one", "--stage", "CI", "--to", "ulmo"][..],
         &["set", "campus", "verawood", "learning$", "--branch", "x"][..],
-        &["promote", "campus", "--to", "Q A"][..],
+        &["promote", "campus", "--stage", "Q A"][..],
     ] {
         let run = env.run(args);
         run.code(2);
@@ -78,24 +78,24 @@ fn each_command_takes_only_its_own_formats() {
     let env = Env::new();
     for (args, allowed) in [
         (
-            &["--example", "check", "--format", "table"][..],
+            &["--example", "check", "--format", "yaml"][..],
             "human, json",
         ),
         (
-            &["--example", "resolve", "--format", "human"][..],
-            "table, json, env",
+            &["--example", "resolve", "--format", "markdown"][..],
+            "human, json, env",
         ),
         (
             &["--example", "diff", "--format", "svg"][..],
-            "table, markdown, json",
+            "human, markdown, json",
         ),
         (
             &["--example", "history", "--format", "markdown"][..],
-            "table, json, svg",
+            "human, json, svg",
         ),
         (
             &["--example", "runbook", "ulmo", "--format", "yaml"][..],
-            "text, markdown, json",
+            "human, markdown, json",
         ),
         (&["jwt-keygen", "--format", "text"][..], "yaml, json"),
         (

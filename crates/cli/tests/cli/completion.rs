@@ -216,6 +216,19 @@ fn bash_completes_options_values_and_matrix_names() {
         bash(&env, "edx-matrix check --format ", &[]),
         ["human", "json"]
     );
+    // The old names of `human` are accepted, never offered.
+    assert_eq!(
+        bash(&env, "edx-matrix show --format ", &[]),
+        ["human", "json"]
+    );
+    assert_eq!(
+        bash(&env, "edx-matrix explain unknown-", &[]),
+        ["unknown-key", "unknown-application", "unknown-lint"]
+    );
+    // Old option spellings are not offered among the options.
+    let options = bash(&env, "edx-matrix promote x --", &[]);
+    assert_has(&options, "--stage", "promote --");
+    assert!(!options.iter().any(|o| o == "--to"), "{options:?}");
     assert_eq!(
         bash(&env, "edx-matrix upgrade n", &[]),
         ["north-campus", "nursing-school"]

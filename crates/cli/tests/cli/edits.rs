@@ -195,7 +195,7 @@ fn dry_run_writes_nothing_and_json_says_so() {
         "--example",
         "promote",
         "pro",
-        "--to",
+        "--stage",
         "QA",
         "--dry-run",
         "-q",
@@ -205,14 +205,14 @@ fn dry_run_writes_nothing_and_json_says_so() {
         "promoted `pro` stage `QA` from `ulmo` to `verawood` (the release of `CI`) (dry run: nothing written)\n"
     );
     Env::new()
-        .run(&["--example", "promote", "pro", "--to", "QA"])
+        .run(&["--example", "promote", "pro", "--stage", "QA"])
         .code(2);
 }
 
 #[test]
 fn json_report_of_a_written_edit() {
     let env = acme();
-    let run = env.run(&["promote", "pro", "--to", "QA", "--format", "json"]);
+    let run = env.run(&["promote", "pro", "--stage", "QA", "--format", "json"]);
     let report: Value = serde_json::from_str(run.ok()).unwrap();
     assert_eq!(report["written"], true);
     assert_eq!(report["changed"], true);
@@ -242,7 +242,7 @@ fn an_edit_that_would_make_the_matrix_invalid_is_refused() {
 fn a_file_with_errors_is_not_edited() {
     let broken = edx_matrix_test_support::acme::pin_pro(ACME, ["verawod", "ulmo", "teak"]);
     let env = Env::with_matrix(&broken);
-    let out = refused(&env, &["promote", "pro", "--to", "QA"], 1);
+    let out = refused(&env, &["promote", "pro", "--stage", "QA"], 1);
     assert!(
         out.contains("edits are made only to a valid matrix"),
         "{out}"
@@ -259,9 +259,9 @@ fn bad_names_and_values_are_usage_errors() {
     );
     assert!(out.contains("did you mean `master`?"), "{out}");
     assert!(out.contains("edx-matrix release add mastr"), "{out}");
-    let out = refused(&env, &["promote", "prod", "--to", "QA"], 2);
+    let out = refused(&env, &["promote", "prod", "--stage", "QA"], 2);
     assert!(
-        out.contains("deployment `prod` is not defined; did you mean `pro`?"),
+        out.contains("error: unknown deployment `prod`\nhint: did you mean `pro`?"),
         "{out}"
     );
     let out = refused(
@@ -284,14 +284,22 @@ fn promote_and_its_refusal() {
     let env = acme();
     let out = refused(
         &env,
-        &["promote", "pro", "--to", "Production", "--from", "CI"],
+        &["promote", "pro", "--stage", "Production", "--from", "CI"],
         1,
     );
     insta::assert_snapshot!("promote_refused", out);
-    insta::assert_snapshot!("promote", edit(&env, &["promote", "pro", "--to", "QA"]));
+    insta::assert_snapshot!("promote", edit(&env, &["promote", "pro", "--stage", "QA"]));
     edit(
         &env,
-        &["promote", "pro", "--to", "Production", "--from", "CI", "-q"],
+        &[
+            "promote",
+            "pro",
+            "--stage",
+            "Production",
+            "--from",
+            "CI",
+            "-q",
+        ],
     );
     env.run(&["check"]).code(0);
 }
@@ -408,7 +416,11 @@ fn a_locked_file_makes_the_edit_wait_then_fail() {
     let file = std::fs::File::open(env.path("edx-matrix.toml")).unwrap();
     let mut lock = fd_lock::RwLock::new(file);
     let guard = lock.write().unwrap();
-    let out = refused(&env, &["promote", "pro", "--to", "QA", "--wait", "0.3"], 3);
+    let out = refused(
+        &env,
+        &["promote", "pro", "--stage", "QA", "--wait", "0.3"],
+        3,
+    );
     assert!(
         out.contains("is being edited by another process; gave up after 0.3s"),
         "{out}"
@@ -423,7 +435,7 @@ fn a_waiting_edit_applies_on_top_of_the_one_before() {
     let mut lock = fd_lock::RwLock::new(file);
     let guard = lock.write().unwrap();
     let mut waiting = env
-        .command(&["promote", "pro", "--to", "QA", "-q"])
+        .command(&["promote", "pro", "--stage", "QA", "-q"])
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
@@ -528,7 +540,7 @@ fn upgrade_and_promote_print_the_built_in_runbook_of_redwood() {
     );
     insta::assert_snapshot!(
         "promote_to_redwood_runbook",
-        edit(&env, &["promote", "mitx", "--to", "QA", "-q"])
+        edit(&env, &["promote", "mitx", "--stage", "QA", "-q"])
     );
     // The stage runs redwood already: not a first deploy, and redwood has no every-deploy step.
     let again = env.run(&["upgrade", "mitx", "--stage", "CI", "--to", "redwood", "-q"]);
@@ -550,7 +562,10 @@ fn upgrade_and_promote_print_the_runbook_of_the_matrix() {
     // `[[runbooks.ulmo]]` in the inline form; a dry run prints the runbook too.
     insta::assert_snapshot!(
         "promote_matrix_runbook_dry_run",
-        edit(&env, &["promote", "site", "--to", "QA", "--dry-run", "-q"])
+        edit(
+            &env,
+            &["promote", "site", "--stage", "QA", "--dry-run", "-q"]
+        )
     );
     insta::assert_snapshot!(
         "upgrade_matrix_runbook",
@@ -593,7 +608,7 @@ fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
     let run = env.run(&[
         "promote",
         "site",
-        "--to",
+        "--stage",
         "Production",
         "--from",
         "CI",
@@ -603,7 +618,7 @@ fn the_json_report_of_upgrade_and_promote_has_the_runbook() {
     let run = env.run(&[
         "promote",
         "site",
-        "--to",
+        "--stage",
         "QA",
         "--format",
         "json",

@@ -6,14 +6,14 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 use std::process::Command;
 
-/// A valid matrix to edit: `promote mysite --to QA` changes one line.
+/// A valid matrix to edit: `promote mysite --stage QA` changes one line.
 fn starter() -> Env {
     let env = Env::new();
     env.run(&["init", "edx-matrix.toml"]).ok();
     env
 }
 
-const PROMOTE: &[&str] = &["promote", "mysite", "--to", "QA", "-q"];
+const PROMOTE: &[&str] = &["promote", "mysite", "--stage", "QA", "-q"];
 
 fn is_root() -> bool {
     std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
@@ -26,10 +26,10 @@ fn row01_a_huge_wait_is_accepted_and_a_negative_one_refused() {
     let mut args = PROMOTE.to_vec();
     args.extend(["--wait", "1e20"]);
     env.run(&args).ok();
-    let run = env.run(&["promote", "mysite", "--to", "QA", "--wait=-1"]);
+    let run = env.run(&["promote", "mysite", "--stage", "QA", "--wait=-1"]);
     run.code(2);
     assert!(run.stderr.contains("invalid `--wait -1`"), "{}", run.stderr);
-    env.run(&["promote", "mysite", "--to", "QA", "--wait=NaN"])
+    env.run(&["promote", "mysite", "--stage", "QA", "--wait=NaN"])
         .code(2);
 }
 
@@ -67,7 +67,7 @@ fn row04_special_files_and_oversized_inputs_are_refused() {
             "it is a FIFO (named pipe), not a file",
         ),
         (
-            vec!["-f", "fifo.toml", "promote", "mysite", "--to", "QA"],
+            vec!["-f", "fifo.toml", "promote", "mysite", "--stage", "QA"],
             "FIFO",
         ),
         (
@@ -193,7 +193,7 @@ fn row08_crlf_and_bom_are_kept() {
     let lf = env.read("edx-matrix.toml");
     let crlf = format!("\u{feff}{}", lf.replace('\n', "\r\n"));
     env.write("edx-matrix.toml", &crlf);
-    let run = env.run(&["promote", "mysite", "--to", "QA"]);
+    let run = env.run(&["promote", "mysite", "--stage", "QA"]);
     let diff = run.ok();
     let changed: Vec<_> = diff
         .lines()
@@ -283,16 +283,16 @@ fn row15_output_files_honour_the_umask() {
     assert_eq!(mode("env.txt"), 0o664);
     run("022", "schema -o schema.json");
     assert_eq!(mode("schema.json"), 0o644);
-    run("000", "jwt-keygen --key-size 2048 --output-file key.yml");
+    run("000", "jwt-keygen --key-size 2048 --output key.yml");
     assert_eq!(mode("key.yml"), 0o600);
 }
 
-/// Row 18 (jwt-keygen): `--output-file -` is standard output; a previous set with two keys of
+/// Row 18 (jwt-keygen): `--output -` is standard output; a previous set with two keys of
 /// one id is refused.
 #[test]
 fn row18_jwt_keygen_dash_output_and_duplicate_key_ids() {
     let env = Env::new();
-    let run = env.run(&["jwt-keygen", "--key-size", "2048", "--output-file", "-"]);
+    let run = env.run(&["jwt-keygen", "--key-size", "2048", "--output", "-"]);
     assert!(run.ok().contains("JWT_PRIVATE_SIGNING_JWK"));
     assert!(!env.path("-").exists(), "wrote a file named `-`");
     let key = r#"{"kty": "RSA", "kid": "K1", "e": "AQAB", "n": "xyz"}"#;
@@ -521,8 +521,7 @@ fn row12_did_you_mean_hints_are_escaped() {
     let run = env.run(&["show", "mysit"]);
     run.code(2);
     assert!(
-        run.stderr
-            .contains("error: no deployment `mysit` in the matrix"),
+        run.stderr.contains("error: unknown deployment `mysit`"),
         "{}",
         run.stderr
     );
@@ -646,7 +645,7 @@ fn row02_an_edit_clips_a_huge_value_in_its_output() {
         ),
     );
     let started = std::time::Instant::now();
-    let run = env.run(&["promote", "mysite", "--to", "QA", "--dry-run"]);
+    let run = env.run(&["promote", "mysite", "--stage", "QA", "--dry-run"]);
     let stdout = run.ok();
     assert!(stdout.len() < 100_000, "{} bytes printed", stdout.len());
     assert!(
@@ -659,7 +658,7 @@ fn row02_an_edit_clips_a_huge_value_in_its_output() {
         "the diff is there, clipped"
     );
     eprintln!("promote of a 10 MB line: {:?}", started.elapsed());
-    let json = env.run(&["promote", "mysite", "--to", "QA", "--format", "json"]);
+    let json = env.run(&["promote", "mysite", "--stage", "QA", "--format", "json"]);
     assert!(json.ok().contains(&value), "the JSON diff keeps the value");
     assert!(env.read("edx-matrix.toml").contains(&value));
 }

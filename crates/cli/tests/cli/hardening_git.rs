@@ -73,7 +73,7 @@ fn row04_a_committed_credential_is_shown_nowhere() {
         &["HEAD"],
         &["HEAD~2"],
     ] {
-        for format in ["table", "markdown", "json"] {
+        for format in ["human", "markdown", "json"] {
             let mut args = vec!["diff"];
             args.extend(sides);
             args.extend(["--format", format]);
@@ -95,7 +95,7 @@ fn row04_a_committed_credential_is_shown_nowhere() {
         "{}",
         run.stdout
     );
-    for format in ["table", "json"] {
+    for format in ["human", "json"] {
         let run = env.run(&["history", "--format", format]);
         run.code(0);
         assert!(!run.stdout.contains(TOKEN), "{}", run.stdout);

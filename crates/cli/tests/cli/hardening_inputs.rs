@@ -231,7 +231,7 @@ fn row14_unknown_release_and_invalid_python_names() {
     let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
     let run = env.run_refused(&["upgrade", "pro", "--stage", "CI", "--to", "nosuch"], 2);
     assert!(
-        run.stderr.contains("release `nosuch` is not defined")
+        run.stderr.contains("unknown release `nosuch`")
             && run.stderr.contains("edx-matrix release add nosuch"),
         "{}",
         run.stderr

@@ -186,7 +186,11 @@ fn export_env_survives_hostile_values_through_a_real_shell() {
 fn export_env_rejects_unknown_names() {
     let run = Env::new().run(&["--example", "export", "env", "campus", "Staging"]);
     run.code(2);
-    assert!(run.stderr.contains("no stage `Staging`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("unknown stage `Staging`"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

@@ -39,7 +39,7 @@ fn diff_of_matrices_without_pipelines_says_nothing_about_them() {
     let env = Env::new();
     env.write("old.toml", &old);
     env.write("new.toml", &new);
-    for format in ["table", "markdown", "json"] {
+    for format in ["human", "markdown", "json"] {
         let run = env.run(&["diff", "old.toml", "new.toml", "--format", format]);
         run.code(0);
         // The stage change is there; the pipelines are not.
@@ -66,7 +66,7 @@ fn diff_of_matrices_without_pipelines_says_nothing_about_them() {
     git(&env, &top, &["add", "edx-matrix.toml"]);
     git(&env, &top, &["commit", "-q", "-m", "minimal"]);
     env.write("edx-matrix.toml", &new);
-    for format in ["table", "markdown", "json"] {
+    for format in ["human", "markdown", "json"] {
         let run = env.run(&["diff", "HEAD", "--format", format]);
         run.code(0);
         assert!(run.stdout.contains("master"), "{}", run.stdout);

@@ -179,7 +179,7 @@ fn render_unknown_name_is_a_usage_error_with_a_suggestion() {
     let run = acme_env().run(&["pipeline", "render", "froum"]);
     run.code(2);
     assert!(
-        run.stderr.contains("no pipeline called `froum`"),
+        run.stderr.contains("unknown pipeline `froum`"),
         "{}",
         run.stderr
     );
@@ -242,7 +242,7 @@ fn render_all_writes_every_pipeline_and_each_validates() {
         "render",
         "--all",
         "-o",
-        "json",
+        "./json",
         "--format",
         "json",
     ])

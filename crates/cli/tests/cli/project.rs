@@ -73,7 +73,7 @@ fn an_edit_of_a_project_with_a_pipelines_error_is_refused() {
         &["app", "remove", "xqwatcher"][..],
         &["set", "online", "master", "forum", "--branch", "x"][..],
         &["release", "retire", "ulmo"][..],
-        &["promote", "pro", "--to", "QA"][..],
+        &["promote", "pro", "--stage", "QA"][..],
     ] {
         let run = env.run_refused(args, 1);
         assert!(

@@ -123,7 +123,7 @@ fn edit_commands_refuse_a_package_and_say_how_to_convert() {
     let env = package_env();
     let before = env.read("pkg/version_matrix.py");
     for args in [
-        &["promote", "pro", "--to", "Production"][..],
+        &["promote", "pro", "--stage", "Production"][..],
         &["fmt"],
         &["release", "retire", "teak"],
     ] {

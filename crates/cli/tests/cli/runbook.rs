@@ -93,7 +93,7 @@ fn runbook_names_are_checked_with_suggestions() {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: no release `redwod` in the matrix\nhint: did you mean `redwood`?\n"
+        "error: unknown release `redwod`\nhint: did you mean `redwood`?\n"
     );
     let run = env.run(&["runbook", "redwood", "--stage", "qa"]);
     run.code(2);
@@ -313,13 +313,7 @@ fn jwt_keygen_keeps_previous_public_keys_first_and_verbatim() {
 #[test]
 fn jwt_keygen_writes_a_new_file_with_mode_0600_and_never_overwrites() {
     let env = Env::new();
-    let run = env.run(&[
-        "jwt-keygen",
-        "--output-file",
-        "jwt.yml",
-        "--key-id",
-        "FILE1",
-    ]);
+    let run = env.run(&["jwt-keygen", "--output", "jwt.yml", "--key-id", "FILE1"]);
     run.code(0);
     assert_eq!(run.stdout, "");
     assert_eq!(
@@ -349,7 +343,7 @@ fn jwt_keygen_writes_a_new_file_with_mode_0600_and_never_overwrites() {
         serde_json::from_str(&yaml_value(&text, "EDXAPP_JWT_PRIVATE_SIGNING_JWK")).unwrap();
     let d = private["d"].as_str().unwrap();
     assert!(!run.stderr.contains(d) && !run.stdout.contains(d));
-    let run = env.run(&["jwt-keygen", "--output-file", "jwt.yml"]);
+    let run = env.run(&["jwt-keygen", "--output", "jwt.yml"]);
     run.code(3);
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
     assert_eq!(env.read("jwt.yml"), text);
@@ -396,7 +390,7 @@ fn logs_prints_the_query_and_an_explore_link() {
         "logs",
         "xpro",
         "Production",
-        "--application",
+        "--app-label",
         "forum",
         "--grafana",
         "http://localhost:3000",
@@ -438,7 +432,7 @@ fn logs_checks_names_and_urls() {
     run.code(2);
     assert_eq!(
         run.stderr,
-        "error: no deployment `mitz` in the matrix\nhint: did you mean `mitx`?\n"
+        "error: unknown deployment `mitz`\nhint: did you mean `mitx`?\n"
     );
     let run = env.run(&["logs", "xpro", "QA"]);
     run.code(2);
@@ -456,7 +450,7 @@ fn logs_checks_names_and_urls() {
     let run = env.run(&["logs", "mitx", "CI", "--loki-datasource", "a\"b"]);
     run.code(2);
     // A hostile application label is escaped, not spliced.
-    let run = env.run(&["logs", "mitx", "CI", "--application", "x\", env=~\".*"]);
+    let run = env.run(&["logs", "mitx", "CI", "--app-label", "x\", env=~\".*"]);
     assert!(
         run.ok()
             .starts_with(r#"{environment="mitx-ci", application="x\", env=~\".*"} | json"#),

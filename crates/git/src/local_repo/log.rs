@@ -9,7 +9,7 @@ pub struct FileCommit {
     pub hash: String,
     /// The abbreviated commit hash.
     pub short_hash: String,
-    /// The committer date in strict ISO 8601 (`2024-06-01T12:00:00+02:00`).
+    /// The author date in strict ISO 8601 (`2024-06-01T12:00:00+02:00`).
     pub date: String,
     /// The first line of the commit message.
     pub subject: String,
@@ -37,7 +37,7 @@ fn header(token: &str) -> Option<(&str, &str, &str, &str)> {
         .then(|| (hash, short, date, fields.next().unwrap_or_default()))
 }
 
-/// Parses `git log -z [--name-status] --format=%x1e%H%x1f%h%x1f%cI%x1f%s` output.
+/// Parses `git log -z [--name-status] --format=%x1e%H%x1f%h%x1f%aI%x1f%s` output.
 ///
 /// With `-z` every field git prints ends in a NUL, and a subject cannot hold one (git's `%s`
 /// stops at the first), so the output is read as NUL-separated tokens: a header token (the whole

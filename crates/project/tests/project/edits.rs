@@ -113,7 +113,7 @@ fn the_edit_s_own_refusal_is_passed_on() {
         })
         .unwrap_err();
     assert!(
-        matches!(refusal, Refusal::Edit(EditError::Unknown { .. })),
+        matches!(refusal, Refusal::Edit(EditError::Unknown(_))),
         "{refusal:?}"
     );
     assert!(refusal.project().is_none());

@@ -24,9 +24,6 @@ pub struct EditOptions {
     /// Print the diff and write nothing
     #[arg(long, short = 'n')]
     pub dry_run: bool,
-    /// Print only the one-line summary, not the diff
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
     /// Output format
     #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
@@ -38,16 +35,24 @@ pub struct EditOptions {
 #[derive(clap::Args, Debug)]
 pub struct UpgradeArgs {
     /// The deployments to upgrade together (several: `a,b` or `a b`)
-    #[arg(value_delimiter = ',', required_unless_present = "deployments", value_parser = parse::deployment)]
-    pub deployment: Vec<DeploymentName>,
+    #[arg(
+        value_name = "DEPLOYMENT",
+        value_delimiter = ',',
+        required_unless_present_any = ["deployment", "deployments"],
+        value_parser = parse::deployment
+    )]
+    pub names: Vec<DeploymentName>,
     /// More deployments to upgrade in the same edit (repeat, or `a,b`)
     #[arg(long, short = 'd', value_delimiter = ',', value_parser = parse::deployment)]
+    pub deployment: Vec<DeploymentName>,
+    /// The old spelling of `--deployment` (deprecated)
+    #[arg(long, hide = true, value_delimiter = ',', value_parser = parse::deployment)]
     pub deployments: Vec<DeploymentName>,
     /// The stage that moves to the new release
     #[arg(long, short = 's', value_parser = parse::stage)]
     pub stage: StageName,
     /// The new release
-    #[arg(long, value_parser = parse::release)]
+    #[arg(long, value_name = "RELEASE", value_parser = parse::release)]
     pub to: ReleaseName,
     /// Copy the release-map entries of this release instead of the one the stage runs now
     #[arg(long, value_name = "RELEASE", value_parser = parse::release)]
@@ -62,10 +67,13 @@ pub struct PromoteArgs {
     #[arg(value_delimiter = ',', required = true, value_parser = parse::deployment)]
     pub deployment: Vec<DeploymentName>,
     /// The stage that gets the release
-    #[arg(long, visible_alias = "stage", short = 's', value_parser = parse::stage)]
-    pub to: StageName,
+    #[arg(long, short = 's', required_unless_present = "to", value_parser = parse::stage)]
+    pub stage: Option<StageName>,
+    /// The old spelling of `--stage` (deprecated: `--to` takes a release in `upgrade`)
+    #[arg(long, hide = true, conflicts_with = "stage", value_parser = parse::stage)]
+    pub to: Option<StageName>,
     /// The stage whose release it gets (default: the stage before it)
-    #[arg(long, value_parser = parse::stage)]
+    #[arg(long, value_name = "STAGE", value_parser = parse::stage)]
     pub from: Option<StageName>,
     /// Promote even when a later stage would then run a newer release than the stage before it
     #[arg(long)]
@@ -188,9 +196,18 @@ pub enum AppCommand {
         /// The application name
         #[arg(value_parser = parse::application)]
         name: ApplicationName,
-        /// IDA or MFE
-        #[arg(long, value_enum)]
+        /// IDA or MFE (the `kind` key of the catalogue)
+        #[arg(long = "type", short = 't', value_enum)]
         kind: Option<KindArg>,
+        /// The old spelling of `--type` (deprecated: `--type` is the name in every command)
+        #[arg(
+            long = "kind",
+            id = "old_kind",
+            hide = true,
+            value_enum,
+            conflicts_with = "kind"
+        )]
+        old_kind: Option<KindArg>,
         /// Its default repository
         #[arg(long)]
         repository: Option<String>,

@@ -62,7 +62,7 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
     let Some(dir) = request.output else {
         // One stage, to standard output: the plugin (or the summary); the notes on standard error.
         for (_, _, export) in &exports {
-            notes(export);
+            notes(out, export);
             if !request.json {
                 out.print(&export.plugin_py)?;
             }
@@ -99,7 +99,7 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
     edx_matrix_fsio::create_all(dir, &files, edx_matrix_fsio::Mode::Public, request.force)?;
     for (target, export) in &targets {
         let plugin = target.join(&export.plugin_file);
-        notes(export);
+        notes(out, export);
         eprintln!(
             "wrote `{}` and README.md: tutor plugins install {} && tutor plugins enable {} && tutor config save",
             plugin.display(),
@@ -177,15 +177,15 @@ fn print_json(
 
 /// What the plugin changes in Tutor's defaults, the warnings and the unmapped components, on
 /// standard error (the README says the same).
-fn notes(export: &TutorExport) {
+fn notes(out: &Output, export: &TutorExport) {
     for line in &export.changes {
-        eprintln!("changes Tutor: {}: {line}", export.plugin_name);
+        out.note(&format!("changes Tutor: {}: {line}", export.plugin_name));
     }
     for warning in &export.warnings {
-        eprintln!("warning: {}: {warning}", export.plugin_name);
+        out.note(&format!("warning: {}: {warning}", export.plugin_name));
     }
     for line in &export.unmapped {
-        eprintln!("not mapped: {}: {line}", export.plugin_name);
+        out.note(&format!("not mapped: {}: {line}", export.plugin_name));
     }
 }
 
