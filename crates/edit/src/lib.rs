@@ -46,6 +46,7 @@ pub mod promote;
 #[cfg(test)]
 mod properties;
 pub mod release;
+mod touched;
 pub mod upgrade;
 
 use edx_matrix_model::Matrix;
@@ -204,9 +205,26 @@ impl EditError {
     }
 }
 
+/// Gives the tables an edit of `old` changed `fmt`'s layout ([`touched`]), then checks the
+/// result as [`outcome`] does.
+pub(crate) fn finish(
+    old: &str,
+    new_text: String,
+    expected: &Matrix,
+    summary: String,
+    notes: Vec<String>,
+) -> Result<EditOutcome, EditError> {
+    outcome(
+        touched::tidy_touched(old, new_text),
+        expected,
+        summary,
+        notes,
+    )
+}
+
 /// Checks that `new_text` reads back to `expected` (compared by meaning, see
 /// [`meaning::same_meaning`]) and builds the outcome.
-pub(crate) fn finish(
+pub(crate) fn outcome(
     new_text: String,
     expected: &Matrix,
     summary: String,
