@@ -35,3 +35,4 @@ mod tutor_defaults;
 mod tutor_mfes;
 mod tutor_venv;
 mod wiring;
+mod written_files;
