@@ -9,6 +9,7 @@
 //! that already covers exactly the needed pairs is reused instead of adding a new one.
 
 mod block_patch;
+mod coalesce;
 mod isolate;
 mod patch;
 mod target;
@@ -74,7 +75,16 @@ pub fn set<'t>(
     if split {
         summary.push_str(" (moved out of a shared block into its own)");
     }
-    finish(base.text, doc.to_string(), &expected, summary, Vec::new())
+    let unjoined = doc.to_string();
+    if coalesce::coalesce(&mut doc, &target.application) > 0 {
+        let joined =
+            format!("{summary}; its blocks that differ only in their releases are joined into one");
+        // The joined text must mean the same; if it does not, the unjoined one is written.
+        if let Ok(outcome) = finish(base.text, doc.to_string(), &expected, joined, Vec::new()) {
+            return Ok(outcome);
+        }
+    }
+    finish(base.text, unjoined, &expected, summary, Vec::new())
 }
 
 /// Adds an application to one (release, deployment), with optional overrides.
