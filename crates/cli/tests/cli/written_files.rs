@@ -300,6 +300,18 @@ fn retiring_a_release_and_removing_an_application_pass_fmt_and_check() {
     // Each is refused while it is in use: free it first, checking every step.
     for args in [
         &["upgrade", "pro", "--stage", "QA", "--to", "verawood"][..],
+        // A release with built-in runbook steps: `[[runbooks.redwood]]` is written too.
+        &[
+            "release",
+            "add",
+            "redwood",
+            "--branch",
+            "open-release/redwood.master",
+            "--python",
+            "3.11",
+            "--node",
+            "18",
+        ],
         &["release", "retire", "ulmo"],
         &["exclude", "online", "master", "forum"],
         &["app", "remove", "forum"],
@@ -312,4 +324,5 @@ fn retiring_a_release_and_removing_an_application_pass_fmt_and_check() {
         !text.contains("release/ulmo") && !text.contains("cs_comments_service"),
         "{text}"
     );
+    assert!(text.contains("\n[[runbooks.redwood]]\ntext    = "), "{text}");
 }
