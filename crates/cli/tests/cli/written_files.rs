@@ -324,5 +324,8 @@ fn retiring_a_release_and_removing_an_application_pass_fmt_and_check() {
         !text.contains("release/ulmo") && !text.contains("cs_comments_service"),
         "{text}"
     );
-    assert!(text.contains("\n[[runbooks.redwood]]\ntext    = "), "{text}");
+    assert!(
+        text.contains("\n[[runbooks.redwood]]\ntext    = "),
+        "{text}"
+    );
 }
