@@ -214,7 +214,10 @@ async fn diff_shows_an_uncommitted_stage_change() {
 
 #[tokio::test]
 async fn the_pages_link_the_diff() {
-    let server = start_example().await;
+    // A committed file has a working-tree diff (the example has none: links.rs).
+    let repo = acme_repo();
+    let file = repo.path().join("edx-matrix.toml");
+    let server = start(Options::new(MatrixSource::File(file))).await;
     let html = server.get("/").await.text();
     assert!(
         html.contains("<a href=\"/history\">History</a> <a href=\"/diff\">Diff</a>"),
