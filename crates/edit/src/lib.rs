@@ -32,7 +32,8 @@
 //! let outcome = edit::upgrade::upgrade(text, &Upgrade::new(["campus"], "CI", "verawood"))
 //!     .expect("upgrades");
 //! assert!(outcome.text.contains(r#"campus = { CI = "verawood", QA = "ulmo" } # stays on ulmo for now"#));
-//! assert!(outcome.text.contains(r#"releases = ["ulmo", "verawood"]"#));
+//! // The block the edit changed is left in `fmt`'s layout: its `=` aligned.
+//! assert!(outcome.text.contains(r#"releases    = ["ulmo", "verawood"]"#));
 //! ```
 
 #![deny(missing_docs)]

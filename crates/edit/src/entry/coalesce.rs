@@ -3,9 +3,13 @@
 //! is written `{release}`. So `set` of the same override on two releases makes (or keeps) one
 //! templated block instead of one block per release.
 //!
+//! Then, when a block of the application alone covers exactly the pairs of another block (the one
+//! it was split from), the application goes back into that block.
+//!
 //! Only blocks without a comment of their own are removed (a comment says the block is about
 //! something). The caller checks the result's meaning and keeps the unjoined text if it differs.
 
+use super::block_patch::insert_aligned;
 use super::isolate::commented;
 use crate::document;
 use std::collections::BTreeSet;
@@ -33,7 +37,57 @@ pub(super) fn coalesce(doc: &mut DocumentMut, app: &str) -> usize {
         blocks.remove(remove);
         joins += 1;
     }
+    if fold(doc, app) {
+        joins += 1;
+    }
     joins
+}
+
+/// Moves `app` from a block of its own into a block that covers exactly the same (release,
+/// deployment) pairs and lacks it (typically the block it was split from); returns whether it
+/// did.
+fn fold(doc: &mut DocumentMut, app: &str) -> bool {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let found = {
+        let blocks = document::blocks(doc);
+        let cover = |b: &toml_edit::Table| {
+            (
+                sorted(document::names(b, "releases")),
+                sorted(document::names(b, "deployments")),
+            )
+        };
+        let single = blocks.iter().enumerate().find(|(i, b)| {
+            document::apps(b).is_some_and(|a| a.len() == 1 && a.contains_key(app))
+                && !commented(doc, *i)
+        });
+        single.and_then(|(s, block)| {
+            let item = document::apps(block)?.get(app)?.clone();
+            let target = blocks.iter().enumerate().position(|(i, b)| {
+                // A commented block is about something else: nothing is moved into it.
+                i != s
+                    && !commented(doc, i)
+                    && cover(b) == cover(block)
+                    && document::apps(b).is_some_and(|a| !a.contains_key(app))
+            })?;
+            Some((s, target, item))
+        })
+    };
+    let Some((single, target, item)) = found else {
+        return false;
+    };
+    let Ok(blocks) = document::blocks_mut(doc) else {
+        return false;
+    };
+    if let Some(Ok(apps)) = blocks.get_mut(target).map(document::apps_mut) {
+        insert_aligned(apps, app, item);
+    } else {
+        return false;
+    }
+    blocks.remove(single);
+    true
 }
 
 /// A block of `app` alone: its index, releases, deployments (as a set) and templated value.
@@ -226,5 +280,27 @@ edx-platform = { branch = "site/{release}" }
             "{joined}"
         );
         assert_eq!(joined.matches("[[map]]").count(), 3, "{joined}");
+    }
+
+    #[test]
+    fn a_block_covering_the_same_pairs_takes_the_application_back() {
+        let one = TEXT.replace(
+            "deployments = [\"site\", \"other\"]",
+            "deployments = [\"site\"]",
+        );
+        let one = one.replace("other = { CI = \"master\", QA = \"verawood\" }\n", "");
+        let once = set_branch(&one, "site", "verawood", "site/verawood");
+        let twice = set_branch(&once, "site", "master", "site/master");
+        // One block again, as before the first `set`, with the templated override (last).
+        let expected = r#"
+[[map]]
+releases    = ["master", "verawood"]
+deployments = ["site"]
+[map.apps]
+forum        = {}
+edx-platform = { branch = "site/{release}" }
+"#;
+        let map = &twice[twice.find("\n[[map]]").expect("a block")..];
+        assert_eq!(map, expected);
     }
 }
