@@ -16,11 +16,11 @@ use proptest::sample::Index;
 enum Op {
     Upgrade(Index, Index, Index),
     Promote(Index, Index),
-    /// A release-map entry, unused, an application of the entry, the branch to set.
-    Set(Index, Index, Index, Option<&'static str>),
+    /// A release-map entry, an application of the entry, the branch to set.
+    Set(Index, Index, Option<&'static str>),
     Include(Index, Index, Index),
-    /// A release-map entry, unused, an application of the entry.
-    Exclude(Index, Index, Index),
+    /// A release-map entry, an application of the entry.
+    Exclude(Index, Index),
     /// A new release: a short name, or one longer than every name the generator uses.
     ReleaseAdd(&'static str),
     Retire(Index),
@@ -36,12 +36,11 @@ fn op() -> impl Strategy<Value = Op> {
         (
             i(),
             i(),
-            i(),
             proptest::option::of(prop_oneof![Just("fix/one"), Just("acme/{release}")])
         )
-            .prop_map(|(d, r, a, b)| Op::Set(d, r, a, b)),
+            .prop_map(|(e, a, b)| Op::Set(e, a, b)),
         (i(), i(), i()).prop_map(|(d, r, a)| Op::Include(d, r, a)),
-        (i(), i(), i()).prop_map(|(d, r, a)| Op::Exclude(d, r, a)),
+        (i(), i()).prop_map(|(e, a)| Op::Exclude(e, a)),
         prop_oneof![Just("a"), Just("a-release-with-a-long-name")].prop_map(Op::ReleaseAdd),
         i().prop_map(Op::Retire),
         (
@@ -58,10 +57,10 @@ fn pick<'m, T>(items: &'m [T], index: &Index) -> Option<&'m T> {
 }
 
 /// The edit `op` on `m`'s text; `None` when `m` has nothing to name.
-fn edit(
-    m: &Matrix,
-    op: &Op,
-) -> Option<Box<dyn FnOnce(Base<'_>) -> Result<EditOutcome, EditError>>> {
+/// An edit, ready for [`Project::apply_edit`].
+type Edit = Box<dyn FnOnce(Base<'_>) -> Result<EditOutcome, EditError>>;
+
+fn edit(m: &Matrix, op: &Op) -> Option<Edit> {
     let deployment = |i| pick(&m.deployments, i).map(|d| d.name.to_string());
     let stage = |i| pick(&m.stages, i).map(ToString::to_string);
     let rel = |i| pick(&m.releases, i).map(|r| r.name.to_string());
@@ -97,7 +96,7 @@ fn edit(
             };
             Box::new(move |base: Base<'_>| promote::promote(base, &args))
         }
-        Op::Set(e, _, a, branch) => {
+        Op::Set(e, a, branch) => {
             let target = in_map(e, a)?;
             let patch = Patch {
                 branch: branch.map_or(Override::Unset, |b| Override::Set(b.to_owned())),
@@ -109,7 +108,7 @@ fn edit(
             let target = target(d, r, a)?;
             Box::new(move |base: Base<'_>| entry::include(base, &target, &Patch::default()))
         }
-        Op::Exclude(e, _, a) => {
+        Op::Exclude(e, a) => {
             let target = in_map(e, a)?;
             Box::new(move |base: Base<'_>| entry::exclude(base, &target))
         }
