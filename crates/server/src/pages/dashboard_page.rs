@@ -113,9 +113,11 @@ pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
                                         td class={ "rel rel-" (slot(matrix, release.as_str())) } {
                                             a href=(stage_href(d.name.as_str(), stage.as_str()))
                                               aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" @if let Some(note) = &note { ", " (note) } } {
-                                                span class="release" { (release.as_str()) }
-                                                @if let Some(note) = &note {
-                                                    " " span class="uncommitted" title=(note) { "●" }
+                                                span class="release" {
+                                                    (release.as_str())
+                                                    @if let Some(note) = &note {
+                                                        " " span class="uncommitted" title=(note) { "●" }
+                                                    }
                                                 }
                                                 span class="count" { (apps) " apps" }
                                             }
