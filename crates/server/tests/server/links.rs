@@ -3,7 +3,7 @@
 //! "Diff") and for a file committed in git, through a real HTTP client against the server.
 
 use crate::support::{
-    TestServer, commit_matrix, example_repo_with_templates, start, start_example,
+    TestServer, acme_repo, commit_matrix, example_repo_with_templates, start, start_example,
 };
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
@@ -123,4 +123,20 @@ async fn a_file_outside_git_links_neither_history_nor_diff() {
             .any(|s| s.starts_with("/diff") || s.contains("history")),
         "{seen:?}"
     );
+}
+
+#[tokio::test]
+async fn the_pages_link_the_diff() {
+    // A committed file has a working-tree diff (the example has none: links.rs).
+    let repo = acme_repo();
+    let server = start(Options::new(MatrixSource::File(
+        repo.path().join("edx-matrix.toml"),
+    )))
+    .await;
+    let html = server.get("/").await.text();
+    assert!(
+        html.contains("<a href=\"/history\">History</a> <a href=\"/diff\">Diff</a>"),
+        "{html}"
+    );
+    assert!(html.contains("<a href=\"/api/v1/diff\">"), "{html}");
 }
