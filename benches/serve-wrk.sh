@@ -14,7 +14,7 @@ bin=target/release/edx-matrix
 out="$(mktemp)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$out"' EXIT
 
-"$bin" --example serve --addr 127.0.0.1:0 >"$out" 2>/dev/null &
+"$bin" --example serve --quiet --addr 127.0.0.1:0 >"$out" 2>/dev/null &
 pid=$!
 for _ in $(seq 100); do
   grep -q '^serving ' "$out" && break

@@ -248,12 +248,15 @@ deployments = ["mysite"]
 "#;
 
 const STARTER_TAIL: &str = r#"
-# An application may appear once per (release, deployment); a fork of one release goes in a
-# block of its own:
+# An application may appear once per (release, deployment). To fork one that the block above
+# includes on one release, let edx-matrix move it out of the block:
+#   edx-matrix set mysite verawood learning --origin https://github.com/example/frontend-app-learning --branch mysite/verawood
+# An application only some releases run goes in a block of its own; uncommented, this one adds
+# xqueue, built from your fork, to verawood:
 #
 # [[map]]
 # releases    = ["verawood"]
 # deployments = ["mysite"]
 # [map.apps]
-# learning = { origin = "https://github.com/example/frontend-app-learning", branch = "mysite/{release}" }
+# xqueue = { origin = "https://github.com/example/xqueue", branch = "mysite/{release}" }
 "#;

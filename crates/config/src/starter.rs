@@ -12,13 +12,15 @@ const RUNBOOKS_HEAD: &str = r#"
 # Upgrade runbooks: the manual steps a release needs when it is deployed to a stage, printed by
 # `edx-matrix runbook RELEASE [--stage S]`. `command` is shown, never run; `when` is
 # "first-deploy" (the default) or "every-deploy"; `stages` limits a step to some stages.
-# These steps come from edx-matrix's built-in knowledge of upstream releases (docs/runbooks.md):
+# A step of your own (uncommented, it joins verawood's runbook):
 #
 # [[runbooks.verawood]]
-# text = "Watch the LMS logs for errors after the deploy"
+# text    = "Watch the LMS logs for errors after the deploy"
 # command = "edx-matrix logs mysite Production"
-# when = "every-deploy"
-# stages = ["Production"]
+# when    = "every-deploy"
+# stages  = ["Production"]
+
+# These steps come from edx-matrix's built-in knowledge of upstream releases (docs/runbooks.md):
 "#;
 
 const OPERATIONS_EXAMPLE: &str = r#"
@@ -26,7 +28,7 @@ const OPERATIONS_EXAMPLE: &str = r#"
 # Grafana base URL is known (and uses this Loki data source uid).
 #
 # [operations]
-# grafana_url = "https://grafana.example.org"
+# grafana_url     = "https://grafana.example.org"
 # loki_datasource = "loki"
 "#;
 

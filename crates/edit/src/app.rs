@@ -117,6 +117,7 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewApp) -> Result<EditOutcome, E
         new.name, new.name
     ));
     finish(
+        base.text,
         doc.to_string(),
         &expected,
         format!("added {} `{}`", kind, new.name),
@@ -163,6 +164,7 @@ pub fn remove<'t>(
     let mut expected = matrix.clone();
     expected.applications.retain(|a| a.name != name);
     finish(
+        base.text,
         doc.to_string(),
         &expected,
         format!("removed application `{name}`"),

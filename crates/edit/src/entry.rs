@@ -9,6 +9,7 @@
 //! that already covers exactly the needed pairs is reused instead of adding a new one.
 
 mod block_patch;
+mod coalesce;
 mod isolate;
 mod patch;
 mod target;
@@ -74,7 +75,16 @@ pub fn set<'t>(
     if split {
         summary.push_str(" (moved out of a shared block into its own)");
     }
-    finish(doc.to_string(), &expected, summary, Vec::new())
+    let unjoined = doc.to_string();
+    if coalesce::coalesce(&mut doc, &target.application) > 0 {
+        let joined =
+            format!("{summary}; its blocks that differ only in their releases are joined into one");
+        // The joined text must mean the same; if it does not, the unjoined one is written.
+        if let Ok(outcome) = finish(base.text, doc.to_string(), &expected, joined, Vec::new()) {
+            return Ok(outcome);
+        }
+    }
+    finish(base.text, unjoined, &expected, summary, Vec::new())
 }
 
 /// Adds an application to one (release, deployment), with optional overrides.
@@ -119,6 +129,7 @@ pub fn include<'t>(
         }),
     }
     finish(
+        base.text,
         doc.to_string(),
         &expected,
         format!("included {}", target.describe()),
@@ -165,6 +176,7 @@ pub fn exclude<'t>(base: impl Into<Base<'t>>, target: &Target) -> Result<EditOut
         .collect();
     expected.release_map.extend(remaining);
     finish(
+        base.text,
         doc.to_string(),
         &expected,
         format!("excluded {}", target.describe()),
@@ -308,7 +320,12 @@ mod tests {
         let out = include(ACME, &target, &Patch::default()).expect("includes");
         let (removed, added) = changes(ACME, &out.text);
         assert!(removed.is_empty());
-        assert_eq!(added, lines(&["forum = {}"]), "into the teak x pro block");
+        // Into the teak x pro block, its `=` aligned with `communications` as `fmt` does.
+        assert_eq!(
+            added,
+            lines(&["forum          = {}"]),
+            "into the teak x pro block"
+        );
         assert!(matches!(
             include(&out.text, &target, &Patch::default()),
             Err(EditError::Refused { .. })

@@ -14,7 +14,7 @@
 //! Formatting twice gives the same text, and the formatted file means the same matrix.
 
 use crate::document;
-use crate::{Base, EditError, EditOutcome, finish};
+use crate::{Base, EditError, EditOutcome, outcome};
 use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::{AppKind, Matrix};
 use std::cmp::Ordering;
@@ -63,7 +63,7 @@ pub fn fmt<'t>(base: impl Into<Base<'t>>) -> Result<EditOutcome, EditError> {
     } else {
         "formatted".to_owned()
     };
-    finish(new_text, matrix, summary, Vec::new())
+    outcome(new_text, matrix, summary, Vec::new())
 }
 
 /// Puts `stages` first among the top-level values and gives the sections their positions.
@@ -267,6 +267,38 @@ fn tidy_table(table: &mut Table, blank_before: Option<bool>, is_root: bool) {
             .to_owned();
         table.decor_mut().set_prefix(tidy(&prefix, blank_before));
     }
+    tidy_keys(table, is_root);
+    let has_values = table.iter().any(|(_, item)| item.is_value());
+    let mut first_child = is_root && !has_values;
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(t) if !t.is_dotted() => {
+                let blank = if first_child { Some(false) } else { Some(true) };
+                first_child = false;
+                tidy_table(t, if t.is_implicit() { None } else { blank }, false);
+            }
+            Item::ArrayOfTables(a) => {
+                for t in a.iter_mut() {
+                    let blank = if first_child { Some(false) } else { Some(true) };
+                    first_child = false;
+                    tidy_table(t, blank, false);
+                    for (_, child) in t.iter_mut() {
+                        if let Item::Table(sub) = child {
+                            if !sub.is_dotted() {
+                                tidy_table(sub, Some(false), false);
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tidies the blank lines before the keys of one table and aligns their `=` (not recursive):
+/// the layout an edit gives the tables it changes (see [`crate::touched`]).
+pub(crate) fn tidy_keys(table: &mut Table, is_root: bool) {
     let aligned = !table
         .iter()
         .any(|(_, item)| matches!(item, Item::Table(t) if t.is_dotted()));
@@ -296,32 +328,6 @@ fn tidy_table(table: &mut Table, blank_before: Option<bool>, is_root: bool) {
                 let own = k.display_repr().len();
                 k.leaf_decor_mut().set_suffix(" ".repeat(width - own + 1));
             }
-        }
-    }
-    let has_values = table.iter().any(|(_, item)| item.is_value());
-    let mut first_child = is_root && !has_values;
-    for (_, item) in table.iter_mut() {
-        match item {
-            Item::Table(t) if !t.is_dotted() => {
-                let blank = if first_child { Some(false) } else { Some(true) };
-                first_child = false;
-                tidy_table(t, if t.is_implicit() { None } else { blank }, false);
-            }
-            Item::ArrayOfTables(a) => {
-                for t in a.iter_mut() {
-                    let blank = if first_child { Some(false) } else { Some(true) };
-                    first_child = false;
-                    tidy_table(t, blank, false);
-                    for (_, child) in t.iter_mut() {
-                        if let Item::Table(sub) = child {
-                            if !sub.is_dotted() {
-                                tidy_table(sub, Some(false), false);
-                            }
-                        }
-                    }
-                }
-            }
-            _ => {}
         }
     }
 }

@@ -32,7 +32,8 @@
 //! let outcome = edit::upgrade::upgrade(text, &Upgrade::new(["campus"], "CI", "verawood"))
 //!     .expect("upgrades");
 //! assert!(outcome.text.contains(r#"campus = { CI = "verawood", QA = "ulmo" } # stays on ulmo for now"#));
-//! assert!(outcome.text.contains(r#"releases = ["ulmo", "verawood"]"#));
+//! // The block the edit changed is left in `fmt`'s layout: its `=` aligned.
+//! assert!(outcome.text.contains(r#"releases    = ["ulmo", "verawood"]"#));
 //! ```
 
 #![deny(missing_docs)]
@@ -46,6 +47,7 @@ pub mod promote;
 #[cfg(test)]
 mod properties;
 pub mod release;
+mod touched;
 pub mod upgrade;
 
 use edx_matrix_model::Matrix;
@@ -195,9 +197,26 @@ impl EditError {
     }
 }
 
+/// Gives the tables an edit of `old` changed `fmt`'s layout ([`touched`]), then checks the
+/// result as [`outcome`] does.
+pub(crate) fn finish(
+    old: &str,
+    new_text: String,
+    expected: &Matrix,
+    summary: String,
+    notes: Vec<String>,
+) -> Result<EditOutcome, EditError> {
+    outcome(
+        touched::tidy_touched(old, new_text),
+        expected,
+        summary,
+        notes,
+    )
+}
+
 /// Checks that `new_text` reads back to `expected` (compared by meaning, see
 /// [`meaning::same_meaning`]) and builds the outcome.
-pub(crate) fn finish(
+pub(crate) fn outcome(
     new_text: String,
     expected: &Matrix,
     summary: String,

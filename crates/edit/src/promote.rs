@@ -127,7 +127,7 @@ pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutc
         "promoted `{}` stage `{}` from `{current}` to `{release}` (the release of `{from}`)",
         args.deployment, args.to
     );
-    finish(doc.to_string(), &expected, summary, Vec::new())
+    finish(base.text, doc.to_string(), &expected, summary, Vec::new())
 }
 
 /// Promotes the same stage of several deployments in one edit (`promote a,b --stage QA`): each

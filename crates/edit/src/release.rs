@@ -100,7 +100,7 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcom
             new.name
         ));
     }
-    finish(doc.to_string(), &expected, summary, notes)
+    finish(base.text, doc.to_string(), &expected, summary, notes)
 }
 
 /// Removes a release and every release-map entry for it; refuses while a stage runs it or an
@@ -224,7 +224,7 @@ pub fn retire<'t>(base: impl Into<Base<'t>>, name: &ReleaseName) -> Result<EditO
     }
     let new_text = doc.to_string();
     let notes = stale_comments(&new_text, name);
-    finish(new_text, &expected, summary, notes)
+    finish(base.text, new_text, &expected, summary, notes)
 }
 
 /// Removes the runbook of `release` (`[[runbooks.RELEASE]]` blocks or `RELEASE = [...]` under

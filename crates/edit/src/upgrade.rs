@@ -200,7 +200,7 @@ pub fn upgrade<'t>(base: impl Into<Base<'t>>, args: &Upgrade) -> Result<EditOutc
     for (d, _, _) in &plan {
         summary.push_str(&component_changes(&matrix, &expected, d, &args.stage));
     }
-    finish(doc.to_string(), &expected, summary, notes)
+    finish(base.text, doc.to_string(), &expected, summary, notes)
 }
 
 /// The release whose entries a new release copies by default: the one the stage runs, unless

@@ -28,10 +28,12 @@ pub mod history;
 pub mod http;
 pub mod pages;
 pub mod query;
+mod request_log;
 mod revisions;
 pub mod snapshot;
 pub mod source;
 pub mod state;
+pub mod views;
 mod watch;
 pub mod webhook;
 
@@ -61,6 +63,9 @@ pub struct Options {
     pub webhook_secret: Option<String>,
     /// Told about every reload that changed something.
     pub on_reload: Option<ReloadHook>,
+    /// No request log; otherwise one line per request goes to standard error (method, path,
+    /// status, duration).
+    pub quiet: bool,
 }
 
 impl Options {
@@ -71,6 +76,7 @@ impl Options {
             poll: Some(DEFAULT_POLL),
             webhook_secret: None,
             on_reload: None,
+            quiet: false,
         }
     }
 }
@@ -99,6 +105,7 @@ pub struct Server {
     local_addr: SocketAddr,
     state: Arc<AppState>,
     poll: Option<Duration>,
+    quiet: bool,
 }
 
 impl Server {
@@ -124,6 +131,7 @@ impl Server {
             local_addr,
             state: Arc::new(state),
             poll: options.poll,
+            quiet: options.quiet,
         })
     }
 
@@ -142,7 +150,12 @@ impl Server {
         if let (Some(interval), MatrixSource::File(_)) = (self.poll, self.state.source()) {
             tokio::spawn(poll(Arc::downgrade(&self.state), interval));
         }
-        http::serve_connections(self.listener, http::router(self.state)).await;
+        let mut app = http::router(self.state);
+        if !self.quiet {
+            // Outermost: the log sees the status every other layer (timeouts included) gave.
+            app = app.layer(axum::middleware::from_fn(request_log::log));
+        }
+        http::serve_connections(self.listener, app).await;
     }
 }
 

@@ -9,6 +9,7 @@ mod release_page;
 mod stage_page;
 
 use crate::snapshot::{Serving, Snapshot};
+use crate::views::Views;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 pub use dashboard_page::dashboard;
@@ -57,7 +58,8 @@ fn page(status: StatusCode, markup: Markup) -> Response {
         .into_response()
 }
 
-fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
+/// The page around `body`: header, alerts, footer; it links only to the `views` that work.
+fn layout(title: &str, snapshot: &Snapshot, views: Views, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" data-generation=(snapshot.generation) {
@@ -74,9 +76,9 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                 header class="site" {
                     a class="brand" href="/" { "edx-matrix" }
                     nav aria-label="Views" class="views" {
-                        a href="/" { "Grid" } " "
-                        a href="/history" { "History" } " "
-                        a href="/diff" { "Diff" }
+                        a href="/" { "Grid" }
+                        @if views.history { " " a href="/history" { "History" } }
+                        @if views.diff { " " a href="/diff" { "Diff" } }
                     }
                     span class="source" { "serving " code { (snapshot.latest.source_name) } }
                 }
@@ -87,9 +89,9 @@ fn layout(title: &str, snapshot: &Snapshot, body: Markup) -> Markup {
                 footer class="site" {
                     "Generation " (snapshot.generation) " · "
                     a href="/api/v1/openapi.json" { "JSON API (OpenAPI)" } " · "
-                    a href="/api/v1/diagnostics" { "diagnostics as JSON" } " · "
-                    a href="/api/v1/history" { "history as JSON" } " · "
-                    a href="/api/v1/diff" { "diff as JSON" }
+                    a href="/api/v1/diagnostics" { "diagnostics as JSON" }
+                    @if views.history { " · " a href="/api/v1/history" { "history as JSON" } }
+                    @if views.diff { " · " a href="/api/v1/diff" { "diff as JSON" } }
                 }
             }
         }
@@ -180,19 +182,30 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
     }
 }
 
-fn unavailable(snapshot: &Snapshot) -> Response {
+fn unavailable(snapshot: &Snapshot, views: Views) -> Response {
     page(
         StatusCode::SERVICE_UNAVAILABLE,
-        layout("No matrix", snapshot, html! { h1 { "No matrix to show" } }),
+        layout(
+            "No matrix",
+            snapshot,
+            views,
+            html! { h1 { "No matrix to show" } },
+        ),
     )
 }
 
-fn missing(snapshot: &Snapshot, message: String, hint: Option<(String, String)>) -> Response {
+fn missing(
+    snapshot: &Snapshot,
+    views: Views,
+    message: String,
+    hint: Option<(String, String)>,
+) -> Response {
     page(
         StatusCode::NOT_FOUND,
         layout(
             "Not found",
             snapshot,
+            views,
             html! {
                 h1 { "Not found" }
                 p { (message) }

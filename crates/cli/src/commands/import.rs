@@ -75,7 +75,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
                 "edx-matrix release matrix, imported from interchange JSON.",
                 "Check it with `edx-matrix check`; `edx-matrix expand` shows every entry spelled out.",
             ];
-            let toml = toml_write::write_faithful(&loaded.matrix, &header);
+            let toml = canonical(toml_write::write_faithful(&loaded.matrix, &header));
             matrix_file::write_new(output, &toml, *force)?;
             if output.as_os_str() != "-" {
                 out.note(&format!(
@@ -86,6 +86,16 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
             }
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The imported file in `fmt`'s layout, so `fmt --check` passes on what the import wrote.
+/// Formatting never changes the meaning; the writer's text is kept if it could not be parsed
+/// (then `check` reports it).
+fn canonical(text: String) -> String {
+    match edx_matrix_edit::fmt::fmt(&text) {
+        Ok(formatted) => formatted.text,
+        Err(_) => text,
     }
 }
 
@@ -128,7 +138,7 @@ fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
     let files = [&imported.types, &imported.version_matrix];
     let python_lines: usize = files.iter().map(|f| f.source.text.lines().count()).sum();
     let failed = imported.has_errors();
-    let toml = (!failed).then(|| imported.to_toml());
+    let toml = (!failed).then(|| canonical(imported.to_toml()));
     let toml_lines = toml.as_deref().map_or(0, |t| t.lines().count());
     if let Some(toml) = &toml {
         matrix_file::write_new(&args.output, toml, args.force)?;

@@ -14,7 +14,7 @@ fn import_python_both_layouts_resolve_to_the_expected_rows() {
         let run = env.run(&["import", "python", dir.to_str().unwrap()]);
         run.code(0);
         assert!(
-            run.stderr.contains("Python lines became 111 TOML lines"),
+            run.stderr.contains("Python lines became 106 TOML lines"),
             "{}",
             run.stderr
         );
@@ -121,7 +121,7 @@ fn import_python_legacy_defaults_from_flags() {
     ]);
     assert!(
         run.ok()
-            .contains("teak = { branch = \"release/teak\", python = \"3.9\", node = \"16\" }")
+            .contains("teak     = { branch = \"release/teak\", python = \"3.9\", node = \"16\" }")
     );
 }
 

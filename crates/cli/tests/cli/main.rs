@@ -37,3 +37,4 @@ mod tutor_defaults;
 mod tutor_mfes;
 mod tutor_venv;
 mod wiring;
+mod written_files;

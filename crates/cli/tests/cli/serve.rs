@@ -98,3 +98,61 @@ fn serve_on_a_busy_address_says_why_once() {
     assert!(head.ends_with("cannot listen on "), "{line}");
     assert!(!cause.is_empty() && !cause.contains(": "), "{line}");
 }
+
+/// Runs `serve` on the example with `extra` arguments, sends `paths`, stops the server and
+/// returns what it wrote to standard error.
+fn serve_stderr(extra: &[&str], paths: &[&str]) -> String {
+    let env = Env::new();
+    let mut args = vec!["--example", "serve", "--addr", "127.0.0.1:0"];
+    args.extend(extra);
+    let mut child = Child(
+        env.command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap()
+        .to_owned();
+    for path in paths {
+        http_get(&addr, path);
+    }
+    let mut stderr = child.0.stderr.take().unwrap();
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let mut out = String::new();
+    stderr.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn serve_logs_one_line_per_request_unless_quiet() {
+    let log = serve_stderr(
+        &[],
+        &["/d/pro/QA", "/no/such/page", "/api/v1/releases/teak"],
+    );
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    for (line, method_path_status) in lines.iter().zip([
+        "GET /d/pro/QA 200 ",
+        "GET /no/such/page 404 ",
+        "GET /api/v1/releases/teak 200 ",
+    ]) {
+        let took = line
+            .strip_prefix(method_path_status)
+            .unwrap_or_else(|| panic!("{line:?} is not {method_path_status:?}…"));
+        let ms: f64 = took.strip_suffix("ms").unwrap().parse().unwrap();
+        assert!((0.0..10_000.0).contains(&ms), "{line}");
+    }
+    let quiet = serve_stderr(&["--quiet"], &["/d/pro/QA", "/no/such/page"]);
+    assert_eq!(quiet, "", "--quiet logs nothing");
+}

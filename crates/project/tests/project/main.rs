@@ -2,5 +2,6 @@
 #![allow(clippy::unwrap_used)]
 
 mod edits;
+mod edits_canonical;
 mod loads;
 mod wiring;

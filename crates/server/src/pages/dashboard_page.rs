@@ -1,6 +1,7 @@
 //! The dashboard: the deployments × stages grid of releases.
 
 use super::{diagnostics_list, layout, page, release_href, slot, stage_href};
+use crate::diff::WorkingDiff;
 use crate::snapshot::Good;
 use crate::state::AppState;
 use axum::extract::State;
@@ -10,28 +11,77 @@ use edx_matrix_config::{Diagnostic, Source};
 use edx_matrix_model::lookup;
 use edx_matrix_model::resolve::Index;
 use maud::{Markup, html};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `GET /`: the grid, the legend and the warnings.
 pub async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
     let snapshot = state.snapshot();
+    let views = state.views().await;
     let Some(good) = &snapshot.good else {
         return page(
             StatusCode::SERVICE_UNAVAILABLE,
             layout(
                 "Release matrix",
                 &snapshot,
+                views,
                 html! { h1 { "Release matrix" } },
             ),
         );
     };
+    // The stages whose release differs from the file committed at `HEAD` (the working diff
+    // `/diff` shows); none when there is no committed file to compare with.
+    let uncommitted = match views.diff {
+        true => crate::diff::diff(&state).await.ok(),
+        false => None,
+    };
+    let marks = Uncommitted::of(uncommitted.as_deref());
     page(
         StatusCode::OK,
-        layout("Release matrix", &snapshot, dashboard_body(good)),
+        layout(
+            "Release matrix",
+            &snapshot,
+            views,
+            dashboard_body(good, &marks),
+        ),
     )
 }
 
-pub(super) fn dashboard_body(good: &Good) -> Markup {
+/// The stages whose release in the served file differs from `HEAD`'s: (deployment, stage) →
+/// the committed release (`None`: the stage is new), and the commit compared with.
+#[derive(Default)]
+pub(super) struct Uncommitted {
+    stages: HashMap<(String, String), Option<String>>,
+    commit: String,
+}
+
+impl Uncommitted {
+    fn of(diff: Option<&WorkingDiff>) -> Self {
+        let Some(diff) = diff else {
+            return Uncommitted::default();
+        };
+        Uncommitted {
+            stages: (diff.changes.stages.iter())
+                .filter(|s| s.old != s.new && s.new.is_some())
+                .map(|s| ((s.deployment.clone(), s.stage.clone()), s.old.clone()))
+                .collect(),
+            commit: diff.commit.get(..7).unwrap_or(&diff.commit).to_owned(),
+        }
+    }
+
+    /// The tooltip of a marked stage, or `None` when it is as committed.
+    fn note(&self, deployment: &str, stage: &str) -> Option<String> {
+        let old = self
+            .stages
+            .get(&(deployment.to_owned(), stage.to_owned()))?;
+        Some(match old {
+            Some(old) => format!("not committed: {old} at HEAD ({})", self.commit),
+            None => format!("not committed: no such stage at HEAD ({})", self.commit),
+        })
+    }
+}
+
+pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
     let matrix = &good.loaded.matrix;
     let index = Index::new(matrix);
     let warnings: Vec<(&Source, &Diagnostic)> = good.warnings().collect();
@@ -59,10 +109,16 @@ pub(super) fn dashboard_body(good: &Good) -> Markup {
                                 @match d.release_of(stage.as_str()) {
                                     Some(release) => {
                                         @let apps = index.entry(release.as_str(), d.name.as_str()).map_or(0, |e| e.apps.len());
+                                        @let note = uncommitted.note(d.name.as_str(), stage.as_str());
                                         td class={ "rel rel-" (slot(matrix, release.as_str())) } {
                                             a href=(stage_href(d.name.as_str(), stage.as_str()))
-                                              aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" } {
-                                                span class="release" { (release.as_str()) }
+                                              aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" @if let Some(note) = &note { ", " (note) } } {
+                                                span class="release" {
+                                                    (release.as_str())
+                                                    @if let Some(note) = &note {
+                                                        " " span class="uncommitted" title=(note) { "●" }
+                                                    }
+                                                }
                                                 span class="count" { (apps) " apps" }
                                             }
                                         }
@@ -73,6 +129,14 @@ pub(super) fn dashboard_body(good: &Good) -> Markup {
                         }
                     }
                 }
+            }
+        }
+        @if !uncommitted.stages.is_empty() {
+            p class="uncommitted-legend" {
+                span class="uncommitted" aria-hidden="true" { "●" }
+                " The release of a marked stage differs from the file committed at HEAD ("
+                code { (uncommitted.commit) } "): "
+                a href="/diff" { "see the uncommitted changes" } "."
             }
         }
         section aria-labelledby="legend-title" {

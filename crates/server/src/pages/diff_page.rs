@@ -35,11 +35,15 @@ pub async fn diff(
 ) -> Response {
     use edx_matrix_model::compare::{ReleaseDef, RowValues};
     let snapshot = state.snapshot();
+    let views = state.views().await;
     let revs = match crate::diff::Revs::parse(query.as_deref()) {
         Ok(revs) => revs,
         Err(e) => {
             let body = html! { h1 { "Diff" } p class="unavailable" { (e) } };
-            return page(StatusCode::BAD_REQUEST, layout("Diff", &snapshot, body));
+            return page(
+                StatusCode::BAD_REQUEST,
+                layout("Diff", &snapshot, views, body),
+            );
         }
     };
     let title = if revs.any() {
@@ -64,7 +68,7 @@ pub async fn diff(
                 p class="unavailable" { (unavailable.reason) }
                 p { "The served matrix is compared with the file at HEAD in the git repository that holds it: serve a committed file to see it." }
             };
-            return page(unavailable.status, layout(title, &snapshot, body));
+            return page(unavailable.status, layout(title, &snapshot, views, body));
         }
     };
     let short = diff.commit.get(..7).unwrap_or(&diff.commit);
@@ -179,9 +183,10 @@ pub async fn diff(
             }
         }
         (pipelines_section(&diff))
-        p { a href="/api/v1/diff" { "This diff as JSON" } }
+        // The same revisions as JSON (the working-tree diff has no query).
+        p { a href={ "/api/v1/diff" (query.as_deref().map(|q| format!("?{q}")).unwrap_or_default()) } { "This diff as JSON" } }
     };
-    page(StatusCode::OK, layout(title, &snapshot, body))
+    page(StatusCode::OK, layout(title, &snapshot, views, body))
 }
 
 /// The generated pipelines to re-set (as `edx-matrix diff` lists them), with their team and

@@ -33,6 +33,7 @@ pub(crate) fn band_href(commit: &CommitRef, previous: Option<&CommitRef>) -> Str
 /// changed them, and the lead time of each release from the first stage to the last.
 pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
     let snapshot = state.snapshot();
+    let views = state.views().await;
     let title = "History";
     let unavailable_page = |status: StatusCode, reason: String, hint: Option<String>| {
         let body = html! {
@@ -41,7 +42,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
             p class="unavailable" { (reason) }
             @if let Some(hint) = hint { p { (hint) } }
         };
-        page(status, layout(title, &snapshot, body))
+        page(status, layout(title, &snapshot, views, body))
     };
     let narrowing = match Narrowing::parse(query.as_deref(), true) {
         Ok(n) => n,
@@ -56,7 +57,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                 p class="unavailable" { (unavailable.reason) }
                 p { "The history is read from the git repository that holds the matrix file: serve a committed file to see it." }
             };
-            return page(unavailable.status, layout(title, &snapshot, body));
+            return page(unavailable.status, layout(title, &snapshot, views, body));
         }
     };
     let history = match narrowing.apply(&full) {
@@ -180,5 +181,5 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
         }
         p { a href={ "/api/v1/history" (query.as_deref().map(|q| format!("?{q}")).unwrap_or_default()) } { "This history as JSON" } }
     };
-    page(StatusCode::OK, layout(title, &snapshot, body))
+    page(StatusCode::OK, layout(title, &snapshot, views, body))
 }

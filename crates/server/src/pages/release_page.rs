@@ -17,14 +17,20 @@ use std::sync::Arc;
 /// `GET /r/{release}`: which stages run a release and which entries override it.
 pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
     let snapshot = state.snapshot();
+    let views = state.views().await;
     let Some(good) = &snapshot.good else {
-        return unavailable(&snapshot);
+        return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
     let Some(release) = matrix.release(&name) else {
         let hint = did_you_mean(&name, matrix.releases.iter().map(|r| r.name.as_str()))
             .map(|s| (s.to_owned(), release_href(s)));
-        return missing(&snapshot, format!("There is no release `{name}`."), hint);
+        return missing(
+            &snapshot,
+            views,
+            format!("There is no release `{name}`."),
+            hint,
+        );
     };
     let index = Index::new(matrix);
     let stages: Vec<(&str, &str)> = matrix
@@ -102,6 +108,6 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
     };
     page(
         StatusCode::OK,
-        layout(&format!("Release {name}"), &snapshot, body),
+        layout(&format!("Release {name}"), &snapshot, views, body),
     )
 }

@@ -18,8 +18,9 @@ pub async fn stage(
     Path((deployment, stage)): Path<(String, String)>,
 ) -> Response {
     let snapshot = state.snapshot();
+    let views = state.views().await;
     let Some(good) = &snapshot.good else {
-        return unavailable(&snapshot);
+        return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
     let Some(d) = matrix.deployment(&deployment) else {
@@ -30,6 +31,7 @@ pub async fn stage(
         .map(|s| (s.to_owned(), stage_href(s, &stage)));
         return missing(
             &snapshot,
+            views,
             format!("There is no deployment `{deployment}`."),
             hint,
         );
@@ -39,6 +41,7 @@ pub async fn stage(
             .map(|s| (s.to_owned(), stage_href(&deployment, s)));
         return missing(
             &snapshot,
+            views,
             format!("Deployment `{deployment}` has no stage `{stage}`."),
             hint,
         );
@@ -118,7 +121,7 @@ pub async fn stage(
         }
         p { a href=(json_href) { "This table as JSON" } }
     };
-    page(StatusCode::OK, layout(&title, &snapshot, body))
+    page(StatusCode::OK, layout(&title, &snapshot, views, body))
 }
 
 pub(super) fn any_override(o: Overridden) -> bool {

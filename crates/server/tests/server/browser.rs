@@ -475,6 +475,28 @@ async fn pages_over_a_git_repository_load_without_console_errors() {
         stages.iter().any(|s| s == "pro QA ulmo → teak"),
         "{stages:?}"
     );
+    // The grid marks that stage, visibly (painted, not transparent), with its tooltip.
+    client.goto(&server.url("/")).await.unwrap();
+    let mark = client
+        .find(Locator::Css("a[href='/d/pro/QA'] .uncommitted"))
+        .await
+        .expect("pro QA is marked");
+    assert!(mark.is_displayed().await.unwrap());
+    let title = mark.attr("title").await.unwrap().unwrap_or_default();
+    assert!(title.starts_with("not committed: ulmo at HEAD"), "{title}");
+    let painted: serde_json::Value = client
+        .execute(
+            "const m = document.querySelector(\"a[href='/d/pro/QA'] .uncommitted\"); \
+             const r = m.getBoundingClientRect(); \
+             return [r.width > 0 && r.height > 0, getComputedStyle(m).color];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(painted[0], json!(true), "{painted}");
+    assert_ne!(painted[1], json!("rgba(0, 0, 0, 0)"), "{painted}");
+    assert_eq!(texts(&client, ".grid .uncommitted").await.len(), 1);
+    save(&client, "dashboard-uncommitted.png").await;
     client.close().await.unwrap();
 }
 

@@ -213,17 +213,6 @@ async fn diff_shows_an_uncommitted_stage_change() {
 }
 
 #[tokio::test]
-async fn the_pages_link_the_diff() {
-    let server = start_example().await;
-    let html = server.get("/").await.text();
-    assert!(
-        html.contains("<a href=\"/history\">History</a> <a href=\"/diff\">Diff</a>"),
-        "{html}"
-    );
-    assert!(html.contains("<a href=\"/api/v1/diff\">"), "{html}");
-}
-
-#[tokio::test]
 async fn diff_is_unavailable_without_a_committed_file() {
     // The built-in example.
     let server = start_example().await;
