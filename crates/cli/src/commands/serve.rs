@@ -13,10 +13,6 @@ pub struct ServeArgs {
     /// Listen on this address (port 0 picks a free port)
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub addr: std::net::SocketAddr,
-    /// Do not log requests (otherwise one line per request on standard error: method, path,
-    /// status, duration)
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 use std::sync::Arc;
 
@@ -31,7 +27,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
         .ok()
         .filter(|s| !s.is_empty());
     options.on_reload = Some(Arc::new(log_reload));
-    options.quiet = args.quiet;
+    // The global `-q/--quiet` also turns off the request log (one line per request otherwise).
+    options.quiet = out.quiet;
     let webhook = options.webhook_secret.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
