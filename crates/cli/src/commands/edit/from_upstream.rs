@@ -28,12 +28,7 @@ pub struct FromUpstreamArgs {
     #[arg(long)]
     pub from_upstream: bool,
     /// Where the upstream repositories are, as `URL/NAME` [default: https://github.com/openedx]
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "EDX_MATRIX_UPSTREAM",
-        requires = "from_upstream"
-    )]
+    #[arg(long, value_name = "URL", env = "EDX_MATRIX_UPSTREAM")]
     pub upstream: Option<String>,
     /// Seconds allowed for each git run against upstream
     #[arg(
@@ -118,7 +113,7 @@ pub fn fill(
     let mut options = options.clone();
     if options.format == Format::Json {
         options.upstream = serde_json::to_value(&facts).ok();
-    } else {
+    } else if !options.quiet {
         out.print(&safe_lines(&render(base, &facts, &given)))?;
     }
     if !facts.missing.is_empty() {
