@@ -26,6 +26,9 @@ use python::Declared;
 /// Where the upstream repositories are unless told otherwise: `<base>/<repository name>`.
 pub const DEFAULT_BASE: &str = "https://github.com/openedx";
 
+/// What one MFE's `.nvmrc` says: `(version, source)`, or the located problem.
+type NodeDeclared = Result<(String, String), String>;
+
 /// How many MFE repositories are fetched at once.
 const CONCURRENT_FETCHES: usize = 4;
 
@@ -278,7 +281,7 @@ impl FactsReader {
         &self,
         query: &FactsQuery<'_>,
         branch: &str,
-    ) -> Vec<(RepositoryRead, Option<Result<(String, String), String>>)> {
+    ) -> Vec<(RepositoryRead, Option<NodeDeclared>)> {
         let mut out = Vec::new();
         for chunk in query.mfes.chunks(CONCURRENT_FETCHES) {
             thread::scope(|scope| {
@@ -301,7 +304,7 @@ impl FactsReader {
         base: &str,
         name: &str,
         branch: &str,
-    ) -> (RepositoryRead, Option<Result<(String, String), String>>) {
+    ) -> (RepositoryRead, Option<NodeDeclared>) {
         let url = join(base, name);
         let mut read = RepositoryRead {
             name: name.to_owned(),
@@ -500,14 +503,14 @@ mod tests {
             "20".to_owned(),
             "frontend-app-c@release/x:.nvmrc".to_owned(),
         );
-        let fact = node_fact(&[a.clone(), b], &[], 3).unwrap();
+        let fact = node_fact(&[a.clone(), b], &[], 3).expect("they agree");
         assert_eq!(fact.value, "24");
         assert_eq!(fact.source, "frontend-app-a@release/x:.nvmrc");
         assert_eq!(
             fact.detail.as_deref(),
             Some("the same in 2 of 3 MFE repositories")
         );
-        let err = node_fact(&[a.clone(), c], &[], 2).unwrap_err();
+        let err = node_fact(&[a.clone(), c], &[], 2).expect_err("they differ");
         assert!(
             err.contains("20 (frontend-app-c@release/x:.nvmrc)"),
             "{err}"

@@ -63,7 +63,10 @@ fn a_rolling_line_is_newer_than_every_named_release() {
         Build::stages(&["CI", "QA"])
             .release("verawood", "release/verawood", "3.12", "24")
             .release("master", "master", "3.12", "24")
-            .ida("edx-platform", "https://github.com/openedx/openedx-platform")
+            .ida(
+                "edx-platform",
+                "https://github.com/openedx/openedx-platform",
+            )
             .plain_entry("verawood", "campus", &["edx-platform"])
             .plain_entry("master", "campus", &["edx-platform"])
     };
@@ -343,7 +346,10 @@ fn stages_must_be_in_the_stage_order_once_each_and_deployments_need_one() {
 #[test]
 fn names_are_valid_and_unique() {
     let matrix = campus()
-        .ida("edx-platform", "https://github.com/openedx/openedx-platform")
+        .ida(
+            "edx-platform",
+            "https://github.com/openedx/openedx-platform",
+        )
         .ida("bad name", "https://github.com/openedx/x")
         .done();
     let found = problems(&matrix);
