@@ -4,7 +4,7 @@
 //! (were renamed), each with where it was read.
 //!
 //! One `git ls-remote` of edx-platform finds the release's branch and tags
-//! ([`discover_releases`]); then one shallow, filtered fetch per repository ([`fetch`]) and a
+//! ([`discover_releases`]); then one shallow, filtered fetch per repository (`fetch`) and a
 //! bounded read of the few files that declare the versions ([`python`], [`node`]). A fact that
 //! cannot be read is reported as missing, with the flag that gives it: it is never guessed.
 
