@@ -217,6 +217,21 @@ fn a_fact_upstream_does_not_declare_is_asked_for_never_guessed() {
         "{}",
         run.stderr
     );
+    // A malformed upstream URL is bad input (exit 2), refused before git runs.
+    for url in ["-oProxyCommand=touch x", "ext::sh -c touch% x"] {
+        let run = env.run_refused(
+            &[
+                "release",
+                "add",
+                "zebra",
+                "--from-upstream",
+                &format!("--upstream={url}"),
+            ],
+            2,
+        );
+        assert!(run.stderr.contains("invalid `--upstream"), "{}", run.stderr);
+    }
+    assert!(!env.path("x").exists());
     // Without --from-upstream the three values are required, as before.
     let run = env.run_refused(&["release", "add", "zebra", "--branch", "release/zebra"], 2);
     assert!(run.stderr.contains("--python"), "{}", run.stderr);
