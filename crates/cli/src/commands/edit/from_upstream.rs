@@ -27,7 +27,7 @@ pub struct FromUpstreamArgs {
     /// given as well wins over what is read)
     #[arg(long)]
     pub from_upstream: bool,
-    /// Where the upstream repositories are, as `URL/NAME` [default: https://github.com/openedx]
+    /// Where the upstream repositories are, as `URL/NAME` (default: `https://github.com/openedx`)
     #[arg(long, value_name = "URL", env = "EDX_MATRIX_UPSTREAM")]
     pub upstream: Option<String>,
     /// Seconds allowed for each git run against upstream
