@@ -40,9 +40,11 @@ const fn mfe(name: &'static str, repository: &'static str, path: &'static str) -
 /// Python forum), then tutor-mfe 22.1's MFEs (`CORE_MFE_APPS`) and frontend-base apps
 /// (`CORE_FRONTEND_APPS`), each served at its name, as tutor-mfe serves it.
 pub const STANDARD: &[StandardApp] = &[
+    // Renamed `openedx-platform` upstream in January 2026 (`edx_matrix_model::renames`);
+    // Tutor 22.0.3's default still names the old URL, which GitHub redirects.
     ida(
         "edx-platform",
-        Some("https://github.com/openedx/edx-platform"),
+        Some("https://github.com/openedx/openedx-platform"),
     ),
     ida("forum", Some("https://github.com/openedx/forum")),
     ida(

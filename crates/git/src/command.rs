@@ -99,11 +99,28 @@ where
 /// child's address space to `address_space` bytes where the system allows
 /// ([`crate::memory_limit`]).
 pub(crate) fn run_bounded<I, S>(
+    cmd: Command,
+    args: I,
+    timeout: Option<Duration>,
+    limit: u64,
+    address_space: Option<u64>,
+) -> Result<Output, RunError>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run_limited(cmd, args, timeout, limit, address_space, |_| {})
+}
+
+/// [`run_bounded`], calling `limit_child` on the child right after it is spawned (to set more
+/// resource limits).
+pub(crate) fn run_limited<I, S>(
     mut cmd: Command,
     args: I,
     timeout: Option<Duration>,
     limit: u64,
     address_space: Option<u64>,
+    limit_child: impl FnOnce(&Child),
 ) -> Result<Output, RunError>
 where
     I: IntoIterator<Item = S>,
@@ -114,6 +131,7 @@ where
     if let Some(bytes) = address_space {
         crate::memory_limit::apply(&child, bytes);
     }
+    limit_child(&child);
     let stdout = drain(child.stdout.take(), limit);
     let stderr = drain(child.stderr.take(), MAX_STDERR_BYTES);
     let status = match timeout {

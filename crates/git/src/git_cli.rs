@@ -126,7 +126,7 @@ fn ceil_seconds(duration: Duration) -> u64 {
 }
 
 /// Parses `OID<TAB>REF` lines, dropping the peeled `REF^{}` entries of annotated tags.
-fn parse_ls_remote(stdout: &str) -> Vec<RemoteRef> {
+pub(crate) fn parse_ls_remote(stdout: &str) -> Vec<RemoteRef> {
     stdout
         .lines()
         .filter_map(|line| line.split_once('\t'))

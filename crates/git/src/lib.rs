@@ -42,6 +42,7 @@ mod memory_limit;
 pub mod package_history;
 mod remote;
 pub mod templates;
+pub mod upstream;
 mod url;
 mod verify;
 pub mod wanted;

@@ -26,3 +26,20 @@ pub(crate) fn apply(child: &Child, bytes: u64) {
 /// Not available: the timeout and the output limit bound the run.
 #[cfg(not(target_os = "linux"))]
 pub(crate) fn apply(_child: &Child, _bytes: u64) {}
+
+/// Limits the size of every file `child` (and the helpers it starts later) writes to `bytes`:
+/// past it the write fails (`SIGXFSZ`) and git exits with an error. A failure to set it leaves
+/// the timeout as the bound.
+#[cfg(target_os = "linux")]
+pub(crate) fn apply_file_size(child: &Child, bytes: u64) {
+    use rustix::process::{Pid, Resource, Rlimit, prlimit};
+    let limit = Rlimit {
+        current: Some(bytes),
+        maximum: Some(bytes),
+    };
+    let _ = prlimit(Some(Pid::from_child(child)), Resource::Fsize, limit);
+}
+
+/// Not available: the timeout bounds the run.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn apply_file_size(_child: &Child, _bytes: u64) {}

@@ -92,6 +92,7 @@ codes! {
     TranslationsOnIda = "translations-on-ida", Warning, "translation commands on an IDA, where they are never run";
     EmptyDeployment = "empty-deployment", Warning, "a deployment with no stages";
     EmptyEntry = "empty-entry", Warning, "a release-map entry with no applications";
+    RenamedRepository = "renamed-repository", Warning, "an application's repository names an upstream repository that was renamed (the host redirects the old name for now)";
     BranchShellMetacharacter = "branch-shell-metacharacter", Warning, "a branch name with a shell metacharacter (`$ ` ; & | < > ( ) ' \" ! #`): git allows it, most build scripts and `export tutor` do not";
     // runbooks
     RunbookUndefinedRelease = "runbook-undefined-release", Error, "a `[runbooks]` entry for a release that is not defined";

@@ -39,6 +39,7 @@ pub mod matrix;
 pub mod names;
 pub mod order;
 pub mod refname;
+pub mod renames;
 pub mod resolve;
 pub mod suggest;
 pub mod url;

@@ -135,6 +135,56 @@ impl Git {
     }
 }
 
+/// One branch of [`Git::upstream_repo`]: its name and its files (path, content).
+pub type BranchFiles<'a> = (&'a str, &'a [(&'a str, &'a [u8])]);
+
+impl Git {
+    /// Creates the bare repository `<parent>/<name>` with one commit per branch holding exactly
+    /// `files`, and a lightweight tag `T` on branch `B` for every `(T, B)` of `tags`. It allows
+    /// filtered fetches (`uploadpack.allowFilter`), as GitHub does.
+    pub fn upstream_repo(
+        &self,
+        parent: &Path,
+        name: &str,
+        branches: &[BranchFiles<'_>],
+        tags: &[(&str, &str)],
+    ) -> TestResult<PathBuf> {
+        let repo = parent.join(name);
+        let date = Some(DEFAULT_DATE);
+        self.try_run(parent, date, &["init", "-q", "--bare", name])?;
+        self.try_run(&repo, date, &["config", "uploadpack.allowFilter", "true"])?;
+        for (index, (branch, files)) in branches.iter().enumerate() {
+            let work = parent.join(format!("{name}.work{index}"));
+            std::fs::create_dir_all(&work)?;
+            self.try_run(&work, date, &["init", "-q"])?;
+            for (path, content) in *files {
+                let file = work.join(path);
+                if let Some(dir) = file.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(file, content)?;
+            }
+            self.try_run(&work, date, &["add", "-A"])?;
+            self.try_run(
+                &work,
+                date,
+                &["commit", "-q", "--allow-empty", "-m", branch],
+            )?;
+            let target = format!("HEAD:refs/heads/{branch}");
+            self.try_run(
+                &work,
+                date,
+                &["push", "-q", &repo.display().to_string(), &target],
+            )?;
+            std::fs::remove_dir_all(&work)?;
+        }
+        for (tag, branch) in tags {
+            self.try_run(&repo, date, &["tag", tag, branch])?;
+        }
+        Ok(repo)
+    }
+}
+
 fn run(cmd: &mut Command) -> TestResult<String> {
     let output = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).output()?;
     if !output.status.success() {

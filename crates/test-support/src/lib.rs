@@ -12,6 +12,7 @@ use std::process::Command;
 pub mod acme;
 pub mod fixtures;
 pub mod git;
+pub mod http_git;
 pub mod random_matrix;
 pub mod rows;
 

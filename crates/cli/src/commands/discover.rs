@@ -46,6 +46,9 @@ struct Found {
     /// The command that adds it, for new releases with a branch.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<String>,
+    /// The command that adds it with python and node read from upstream instead of copied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    from_upstream_command: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -117,7 +120,11 @@ fn found(comparison: &Comparison<'_, '_>) -> Vec<Found> {
                 }
                 _ => None,
             };
+            let from_upstream_command = command
+                .as_ref()
+                .map(|_| format!("edx-matrix release add {} --from-upstream", arg(&u.name)));
             Found {
+                from_upstream_command,
                 name: u.name.clone(),
                 branch: u.branch.clone(),
                 tags: u.tags.clone(),
@@ -209,6 +216,9 @@ fn render(report: &Report) -> String {
             }
             None => text.push_str("(the matrix has no release to copy python and node from)\n"),
         }
+        text.push_str(
+            "or read them from upstream, each with where it came from: `edx-matrix release add NAME --from-upstream`\n",
+        );
     }
     for name in tag_only {
         let _ = writeln!(

@@ -8,6 +8,7 @@
 //! file atomically. `--dry-run` stops before writing.
 
 mod args;
+mod from_upstream;
 
 pub use args::{
     AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
@@ -82,6 +83,9 @@ struct Report<'a> {
     /// The runbook steps due for the stage an `upgrade` or `promote` moves.
     #[serde(skip_serializing_if = "Option::is_none")]
     runbook: Option<&'a Plan>,
+    /// What `release add --from-upstream` read, and where.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upstream: Option<&'a serde_json::Value>,
 }
 
 pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
@@ -193,15 +197,26 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
             branch,
             python,
             node,
+            upstream,
             options,
         } => {
-            let new = edit::release::NewRelease {
-                name: name.to_string(),
+            let given = from_upstream::Given {
                 branch: branch.clone(),
                 python: python.clone(),
                 node: node.clone(),
             };
-            run(global, out, options, Mode::Edit, None, |text| {
+            let (values, options) = if upstream.from_upstream {
+                from_upstream::fill(global, out, name.as_str(), upstream, given, options)?
+            } else {
+                (from_upstream::given(given)?, options.clone())
+            };
+            let new = edit::release::NewRelease {
+                name: name.to_string(),
+                branch: values.branch,
+                python: values.python,
+                node: values.node,
+            };
+            run(global, out, &options, Mode::Edit, None, |text| {
                 edit::release::add(text, &new)
             })
         }
@@ -393,6 +408,7 @@ fn apply(
             notes: &outcome.notes,
             diff: &diff,
             runbook: plan.as_ref(),
+            upstream: options.upstream.as_ref(),
         })?,
         _ => {
             // Values from the file reach the terminal escaped and clipped (each line of the

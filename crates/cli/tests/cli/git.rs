@@ -322,6 +322,13 @@ edx-platform = {{}}
         ]
     );
 
+    // A new release can also be added with its python and node read upstream, not copied.
+    assert_eq!(
+        report["releases"][2]["from_upstream_command"],
+        "edx-matrix release add ulmo --from-upstream"
+    );
+    assert_eq!(report["releases"][1].get("from_upstream_command"), None);
+
     let run = env.run(&["discover", "--repository", "file:///nonexistent/repo.git"]);
     run.code(3);
     assert!(run.stderr.contains("cannot list refs"), "{}", run.stderr);

@@ -28,6 +28,7 @@ mod promote_several;
 mod python_export;
 mod python_package;
 mod readme;
+mod release_upstream;
 mod runbook;
 mod schema_taplo;
 pub(crate) mod serve;

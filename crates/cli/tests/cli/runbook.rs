@@ -14,7 +14,7 @@ redwood = { branch = "open-release/redwood.master", python = "3.11", node = "18"
 ulmo    = { branch = "release/ulmo", python = "3.11", node = "24" }
 
 [applications]
-edx-platform = { kind = "ida", repository = "https://github.com/openedx/edx-platform" }
+edx-platform = { kind = "ida", repository = "https://github.com/openedx/openedx-platform" }
 
 [deployments]
 mitx = { CI = "ulmo", QA = "redwood", Production = "redwood" }

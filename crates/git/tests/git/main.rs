@@ -7,5 +7,6 @@ mod gaps;
 mod history;
 mod remote;
 mod support;
+mod upstream;
 mod wanted;
 mod wiring;

@@ -194,8 +194,13 @@ pub fn pip_package(plugin: &str) -> Option<&'static str> {
 
 /// Whether two repository URLs name the same repository: a trailing `/` or `.git` and letter
 /// case do not count (GitHub's paths are case-insensitive).
+///
+/// A repository and its new name after a known upstream rename are the same repository
+/// ([`edx_matrix_model::renames`]): Tutor 22's default `openedx/edx-platform` is redirected to
+/// `openedx/openedx-platform`, so a matrix naming the new one changes nothing Tutor runs.
 pub fn same_repository(a: &str, b: &str) -> bool {
     fn key(url: &str) -> String {
+        let url = edx_matrix_model::renames::renamed(url).map_or(url, |rename| rename.to);
         url.trim_end_matches('/')
             .trim_end_matches(".git")
             .to_ascii_lowercase()
@@ -206,6 +211,18 @@ pub fn same_repository(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_renamed_repository_is_its_new_name() {
+        assert!(same_repository(
+            "https://github.com/openedx/openedx-platform",
+            "https://github.com/openedx/edx-platform.git"
+        ));
+        assert!(!same_repository(
+            "https://github.com/acme/openedx-platform",
+            "https://github.com/openedx/edx-platform.git"
+        ));
+    }
 
     #[test]
     fn repositories_compare_without_their_git_suffix() {

@@ -7,6 +7,7 @@ use super::values::repository_problem;
 use crate::code::Code;
 use crate::matrix::{AppKind, Matrix};
 use crate::names::is_valid_mfe_path;
+use crate::renames::renamed;
 use std::collections::HashMap;
 
 pub(super) fn check_applications<'m>(
@@ -26,6 +27,23 @@ pub(super) fn check_applications<'m>(
                 repository.as_str(),
                 at(Some(AppField::Repository)),
             ));
+            if let Some(rename) = renamed(repository.as_str()) {
+                out.push(
+                    MatrixProblem::new(
+                        Code::RenamedRepository,
+                        at(Some(AppField::Repository)),
+                        format!(
+                            "the repository of `{}` was renamed upstream ({}): it is now `{}`",
+                            app.name, rename.date, rename.to
+                        ),
+                        "renamed upstream",
+                    )
+                    .with_help(format!(
+                        "write `repository = \"{}\"`; the old name works only while the host redirects it",
+                        rename.to
+                    )),
+                );
+            }
         }
         match (app.kind, &app.path) {
             (AppKind::Mfe, None) => out.push(

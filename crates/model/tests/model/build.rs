@@ -106,7 +106,10 @@ pub fn campus() -> Build {
     Build::stages(&["CI", "QA", "Production"])
         .release("ulmo", "release/ulmo", "3.11", "20")
         .release("verawood", "release/verawood", "3.12", "24")
-        .ida("edx-platform", "https://github.com/openedx/edx-platform")
+        .ida(
+            "edx-platform",
+            "https://github.com/openedx/openedx-platform",
+        )
         .mfe(
             "learning",
             "https://github.com/openedx/frontend-app-learning",

@@ -63,7 +63,10 @@ fn a_rolling_line_is_newer_than_every_named_release() {
         Build::stages(&["CI", "QA"])
             .release("verawood", "release/verawood", "3.12", "24")
             .release("master", "master", "3.12", "24")
-            .ida("edx-platform", "https://github.com/openedx/edx-platform")
+            .ida(
+                "edx-platform",
+                "https://github.com/openedx/openedx-platform",
+            )
             .plain_entry("verawood", "campus", &["edx-platform"])
             .plain_entry("master", "campus", &["edx-platform"])
     };
@@ -268,6 +271,36 @@ fn entries_and_releases_no_stage_runs_are_unused() {
 }
 
 #[test]
+fn a_repository_renamed_upstream_is_a_warning_at_its_repository() {
+    let mut matrix = campus()
+        .ida("forum", "https://github.com/openedx/forum")
+        .done();
+    assert_eq!(problems(&matrix), []);
+    // The scp-like spelling of the old edx-platform URL; a fork of that name is not upstream.
+    let forum = matrix
+        .applications
+        .iter()
+        .position(|a| a.name.as_str() == "forum")
+        .unwrap();
+    matrix.applications[0].repository = Some("git@github.com:openedx/edx-platform.git".into());
+    matrix.applications[forum].repository = Some("https://github.com/acme/edx-platform".into());
+    assert_eq!(
+        problems(&matrix),
+        [(
+            Code::RenamedRepository,
+            Subject::Application {
+                index: 0,
+                field: Some(AppField::Repository)
+            }
+        )]
+    );
+    assert_eq!(
+        Code::RenamedRepository.default_severity(),
+        edx_matrix_model::Severity::Warning
+    );
+}
+
+#[test]
 fn mfes_need_a_path_of_one_segment_and_idas_have_none() {
     let mut matrix = campus()
         .mfe(
@@ -313,7 +346,10 @@ fn stages_must_be_in_the_stage_order_once_each_and_deployments_need_one() {
 #[test]
 fn names_are_valid_and_unique() {
     let matrix = campus()
-        .ida("edx-platform", "https://github.com/openedx/edx-platform")
+        .ida(
+            "edx-platform",
+            "https://github.com/openedx/openedx-platform",
+        )
         .ida("bad name", "https://github.com/openedx/x")
         .done();
     let found = problems(&matrix);

@@ -27,7 +27,7 @@ fn brief<'a>(
     )
 }
 
-const PLATFORM: &str = "https://github.com/openedx/edx-platform";
+const PLATFORM: &str = "https://github.com/openedx/openedx-platform";
 const LEARNING: &str = "https://github.com/openedx/frontend-app-learning";
 
 #[test]

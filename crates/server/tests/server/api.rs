@@ -343,7 +343,7 @@ async fn diagnostics_are_the_checks_warnings() {
     let body = server.get("/api/v1/diagnostics").await.json();
     assert_matches_openapi("/api/v1/diagnostics", "get", 200, &body);
     assert_eq!(body["serving"], "latest");
-    assert_eq!(body["summary"], json!({"errors": 0, "warnings": 2}));
+    assert_eq!(body["summary"], json!({"errors": 0, "warnings": 3}));
     let messages: Vec<&str> = body["diagnostics"]
         .as_array()
         .unwrap()
@@ -353,6 +353,7 @@ async fn diagnostics_are_the_checks_warnings() {
     assert_eq!(
         messages,
         [
+            "the repository of `edx-platform` was renamed upstream (2026-01): it is now `https://github.com/openedx/openedx-platform`",
             "no stage of `campus` runs `ulmo`: this release-map entry is unused",
             "no stage of `campus-staging` runs `ulmo`: this release-map entry is unused"
         ]
@@ -424,8 +425,9 @@ async fn pages_render_the_grid_and_escape_matrix_values() {
     assert!(html.contains("<th scope=\"row\">pro</th>"), "{html}");
     assert!(html.contains("href=\"/d/pro/QA\""), "{html}");
     assert!(html.contains("href=\"/r/ulmo\""), "{html}");
-    // The two unused entries, and the `<b>` branch's shell metacharacters.
-    assert!(html.contains("Warnings from check (3)"), "{html}");
+    // The renamed edx-platform repository, the two unused entries, and the `<b>` branch's
+    // shell metacharacters.
+    assert!(html.contains("Warnings from check (4)"), "{html}");
     let online = server.get("/d/online/CI").await.text();
     assert!(
         online.contains("&lt;img src=x onerror=alert(1)&gt;"),

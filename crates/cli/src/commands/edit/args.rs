@@ -30,6 +30,9 @@ pub struct EditOptions {
     /// How long to wait for another edit of the same file to finish
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub wait: f64,
+    /// What `release add --from-upstream` read, for the JSON report (not a flag).
+    #[arg(skip)]
+    pub upstream: Option<serde_json::Value>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -168,14 +171,16 @@ pub enum ReleaseCommand {
         #[arg(value_parser = parse::release)]
         name: ReleaseName,
         /// The upstream branch that carries it (`release/willow`)
-        #[arg(long)]
-        branch: String,
+        #[arg(long, required_unless_present = "from_upstream")]
+        branch: Option<String>,
         /// The default Python version of IDAs
-        #[arg(long)]
-        python: String,
+        #[arg(long, required_unless_present = "from_upstream")]
+        python: Option<String>,
         /// The default Node version of MFEs
-        #[arg(long)]
-        node: String,
+        #[arg(long, required_unless_present = "from_upstream")]
+        node: Option<String>,
+        #[command(flatten)]
+        upstream: super::from_upstream::FromUpstreamArgs,
         #[command(flatten)]
         options: EditOptions,
     },
