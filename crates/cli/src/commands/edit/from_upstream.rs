@@ -113,7 +113,7 @@ pub fn fill(
     let mut options = options.clone();
     if options.format == Format::Json {
         options.upstream = serde_json::to_value(&facts).ok();
-    } else if !options.quiet {
+    } else if !out.quiet {
         out.print(&safe_lines(&render(base, &facts, &given)))?;
     }
     if !facts.missing.is_empty() {
