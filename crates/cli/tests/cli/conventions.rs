@@ -346,7 +346,7 @@ fn quiet_silences_warnings_never_errors_and_verbose_says_what_is_read() {
     quiet.ok();
     assert!(!quiet.stderr.contains("warning["), "{}", quiet.stderr);
     assert!(
-        quiet.stderr.contains("0 errors, 2 warnings"),
+        quiet.stderr.contains("0 errors, 3 warnings"),
         "{}",
         quiet.stderr
     );
@@ -368,7 +368,7 @@ fn quiet_silences_warnings_never_errors_and_verbose_says_what_is_read() {
         verbose.stderr
     );
     assert!(
-        verbose.stderr.contains(" ms: 2 diagnostics"),
+        verbose.stderr.contains(" ms: 3 diagnostics"),
         "{}",
         verbose.stderr
     );
