@@ -3,4 +3,5 @@
 
 mod edits;
 mod loads;
+mod lock;
 mod wiring;
