@@ -41,6 +41,7 @@ mod local_repo;
 mod memory_limit;
 pub mod package_history;
 mod remote;
+mod resolve_refs;
 pub mod templates;
 mod url;
 mod verify;
@@ -53,5 +54,6 @@ pub use discover::{
 pub use git_cli::GitCli;
 pub use local_repo::{FileCommit, GitError, LocalRepo};
 pub use remote::{RemoteError, RemoteRef, RemoteRefs};
+pub use resolve_refs::{ResolvedRefs, resolve_refs};
 pub use url::{redact_url, validate_url};
 pub use verify::{Progress, VerifyReport, WantedRef, verify_refs};

@@ -15,6 +15,7 @@ mod hardening_inputs;
 mod history;
 mod history_charts;
 mod interop;
+mod lock;
 mod man_pages;
 mod matrix_history;
 mod no_pipelines;
