@@ -93,6 +93,13 @@ impl Lock {
             .map(|e| e.commit.as_str())
     }
 
+    /// Sets the commit of every row this lock locks (see [`Lock::commit_of`]).
+    pub fn apply<'m>(&'m self, rows: &mut [Row<'m>]) {
+        for row in rows {
+            row.commit = self.commit_of(row);
+        }
+    }
+
     /// Returns whether any entry belongs to (`deployment`, `stage`).
     pub fn locks_stage(&self, deployment: &str, stage: &str) -> bool {
         self.entries

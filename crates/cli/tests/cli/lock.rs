@@ -218,3 +218,64 @@ fn a_malformed_lock_is_refused_with_its_place_and_left_alone() {
     // And --example has no lock to write.
     env.run(&["--example", "lock"]).code(2);
 }
+
+#[test]
+fn rows_and_exports_carry_the_locked_commit() {
+    let env = Env::new();
+    let daemon = remotes(&env);
+    env.write("edx-matrix.toml", &matrix(&daemon));
+    let ci = head(&env, "forum.git", "master");
+    run_at(&env, T1, &["lock", "--stage", "CI"]).ok();
+    // QA is not locked: its rows have no commit.
+    let rows: serde_json::Value =
+        serde_json::from_str(env.run(&["resolve", "--format", "json"]).ok()).unwrap();
+    for row in rows.as_array().unwrap() {
+        let expected = (row["stage"] == "CI" && row["application"] == "forum").then(|| ci.as_str());
+        if row["application"] == "forum" {
+            assert_eq!(row["commit"].as_str(), expected, "{row}");
+        }
+        if row["stage"] == "QA" {
+            assert!(row.get("commit").is_none(), "{row}");
+        }
+    }
+    let unlocked: serde_json::Value =
+        serde_json::from_str(env.run(&["resolve", "--unlocked", "--format", "json"]).ok()).unwrap();
+    assert!(
+        unlocked
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("commit").is_none())
+    );
+    let table = env.run(&["resolve", "--stage", "CI"]);
+    assert!(table.ok().contains("COMMIT"), "{}", table.stdout);
+    assert!(table.stdout.contains(&ci[..12]));
+
+    // The shell reads what `resolve --format env` and `export env` write.
+    let one = env.run(&[
+        "resolve", "-d", "site", "-s", "CI", "-a", "forum", "--format", "env",
+    ]);
+    env.write("one.env", one.ok());
+    let stage = env.run(&["export", "env", "site", "CI"]);
+    env.write("stage.env", stage.ok());
+    let shell = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(". ./one.env && . ./stage.env && printf '%s %s' \"$EDX_COMMIT\" \"$EDX_APP_FORUM_COMMIT\"")
+        .current_dir(env.dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(shell.stdout).unwrap(),
+        format!("{ci} {ci}")
+    );
+
+    let jobs: serde_json::Value =
+        serde_json::from_str(env.run(&["export", "github-actions", "--stage", "CI"]).ok()).unwrap();
+    let forum = jobs["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["application"] == "forum")
+        .unwrap();
+    assert_eq!(forum["commit"].as_str(), Some(ci.as_str()));
+}
