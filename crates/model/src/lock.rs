@@ -251,6 +251,58 @@ pub fn stale_entries(lock: &Lock, rows: &[Row<'_>]) -> Vec<Stale> {
     found
 }
 
+/// What a promotion carries from the lower stage's lock into the promoted stage.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// The promoted stage's new entries: each row at the commit the lower stage locked for the
+    /// same origin and branch (an entry already at that commit keeps its time).
+    pub entries: Vec<LockEntry>,
+    /// The rows of the promoted stage the lower stage has no matching locked commit for: it
+    /// never tested them (another origin or branch, or not locked).
+    pub untested: Vec<(String, String, String)>,
+}
+
+/// Carries the commits `from` locked in `deployment` into the rows `to_rows` (one stage of
+/// that deployment, as the matrix resolves it after the promotion), timed `locked_at`.
+pub fn carry(
+    lock: &Lock,
+    deployment: &str,
+    from: &str,
+    to_rows: &[Row<'_>],
+    locked_at: &str,
+) -> Carried {
+    let mut carried = Carried::default();
+    for row in to_rows {
+        let origin = lock_origin(row.git_origin);
+        let tested = lock
+            .get(deployment, from, row.application)
+            .filter(|e| e.origin == origin && e.branch == row.release_branch);
+        let Some(tested) = tested else {
+            carried.untested.push((
+                row.application.to_owned(),
+                origin,
+                row.release_branch.to_owned(),
+            ));
+            continue;
+        };
+        let current = lock.get(row.deployment, row.stage, row.application);
+        match current.filter(|e| e.matches(row) && e.commit == tested.commit) {
+            Some(same) => carried.entries.push(same.clone()),
+            None => carried.entries.push(LockEntry {
+                deployment: row.deployment.to_owned(),
+                stage: row.stage.to_owned(),
+                application: row.application.to_owned(),
+                origin,
+                branch: row.release_branch.to_owned(),
+                commit: tested.commit.clone(),
+                locked_at: locked_at.to_owned(),
+                forced: None,
+            }),
+        }
+    }
+    carried
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

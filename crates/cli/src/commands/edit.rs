@@ -8,6 +8,7 @@
 //! file atomically. `--dry-run` stops before writing.
 
 mod args;
+mod promote_lock;
 
 pub use args::{
     AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
@@ -112,9 +113,15 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
         deployments: &deployments,
         stage: &promote.to,
     };
-    run(global, out, &args.options, Mode::Edit, Some(due), |text| {
+    // The lock follows the promotion: planned (and refused) before the matrix is written.
+    let lock = promote_lock::plan(global, out, args, &promote, &deployments)?;
+    let code = run(global, out, &args.options, Mode::Edit, Some(due), |text| {
         edit::promote::promote_all(text, &deployments, &promote)
-    })
+    })?;
+    if let Some(lock) = &lock {
+        promote_lock::finish(lock, args.options.dry_run)?;
+    }
+    Ok(code)
 }
 
 fn patch(values: &OverrideArgs) -> Patch {

@@ -199,3 +199,53 @@ fn a_lock_records_an_origin_without_its_credential() {
     );
     assert_eq!(lock_origin(PLATFORM), PLATFORM);
 }
+
+#[test]
+fn a_promotion_carries_the_commits_the_lower_stage_locked() {
+    use edx_matrix_model::lock::carry;
+    // After promoting QA to verawood, QA builds what CI builds.
+    let mut matrix = campus().done();
+    matrix.deployments[0].stages[1].release = "verawood".into();
+    let rows = resolve(&matrix, &Filter::default()).rows;
+    let qa: Vec<_> = rows.iter().filter(|r| r.stage == "QA").copied().collect();
+    let carried = carry(&ci_lock(), "campus", "CI", &qa, "2026-12-02T00:00:00Z");
+    assert_eq!(carried.untested, []);
+    let got: Vec<_> = carried
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.stage.as_str(),
+                e.application.as_str(),
+                &e.commit[..1],
+                e.locked_at.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("QA", "edx-platform", "a", "2026-12-02T00:00:00Z"),
+            ("QA", "learning", "b", "2026-12-02T00:00:00Z"),
+        ]
+    );
+    // Without a CI lock for learning, learning is untested.
+    let partial = Lock::new([entry(
+        "campus",
+        "CI",
+        "edx-platform",
+        PLATFORM,
+        "release/verawood",
+        'a',
+    )]);
+    let carried = carry(&partial, "campus", "CI", &qa, "2026-12-02T00:00:00Z");
+    assert_eq!(carried.entries.len(), 1);
+    assert_eq!(
+        carried.untested,
+        [(
+            "learning".to_owned(),
+            LEARNING.to_owned(),
+            "release/verawood".to_owned()
+        )]
+    );
+}
