@@ -39,6 +39,7 @@ mod git_cli;
 pub mod history;
 mod local_repo;
 mod memory_limit;
+mod on_branch;
 pub mod package_history;
 mod remote;
 mod resolve_refs;
@@ -53,6 +54,7 @@ pub use discover::{
 };
 pub use git_cli::GitCli;
 pub use local_repo::{FileCommit, GitError, LocalRepo};
+pub use on_branch::commit_on_branch;
 pub use remote::{RemoteError, RemoteRef, RemoteRefs};
 pub use resolve_refs::{ResolvedRefs, resolve_refs};
 pub use url::{redact_url, validate_url};

@@ -36,4 +36,5 @@ mod tutor;
 mod tutor_defaults;
 mod tutor_mfes;
 mod tutor_venv;
+mod verify_locked;
 mod wiring;
