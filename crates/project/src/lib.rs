@@ -163,8 +163,13 @@ impl Project {
                 }
                 None => return Rendering::default(),
             };
-            let outcome =
-                edx_matrix_pipeline::render_all(self.matrix(), &self.pipelines, templates);
+            // Templates see the locked commits (`row["commit"]`), like `resolve` does.
+            let outcome = edx_matrix_pipeline::render_all_locked(
+                self.matrix(),
+                &self.pipelines,
+                templates,
+                &self.locked(),
+            );
             let diagnostics = match &self.templates {
                 Some(t) => outcome.diagnostics.iter().map(|d| t.located(d)).collect(),
                 None => Vec::new(),

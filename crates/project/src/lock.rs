@@ -44,6 +44,8 @@ impl Project {
         let source = Source::new(name, text);
         let read = read_lock(&source.text, self.matrix());
         self.lock = Some(ProjectLock { source, read });
+        // Templates see the locked commits: render again with them.
+        self.rendering = std::sync::OnceLock::new();
         self
     }
 

@@ -279,3 +279,42 @@ fn rows_and_exports_carry_the_locked_commit() {
         .unwrap();
     assert_eq!(forum["commit"].as_str(), Some(ci.as_str()));
 }
+
+/// A template that hands each CI build the locked commit to check out, as a task param (the
+/// task's script checks out `$EDX_COMMIT`; params, never the command line).
+const PINNED_TEMPLATE: &str = r#"load("@edx-matrix//lib.star", "pipeline", "rows")
+
+def pipelines(matrix, standard):
+    resources = []
+    jobs = []
+    for row in rows(matrix, stage = "CI"):
+        name = "git-" + row["application"]
+        resources.append({"name": name, "type": "git",
+                          "source": {"uri": row["git_origin"], "branch": row["release_branch"]}})
+        build = {"task": "build", "file": name + "/ci/build.yml"}
+        if "commit" in row:
+            build["params"] = {"EDX_COMMIT": row["commit"]}
+        jobs.append({"name": "build-" + row["application"], "plan": [{"get": name}, build]})
+    return [pipeline("locked", {"resources": resources, "jobs": jobs})]
+"#;
+
+#[test]
+fn pipeline_templates_receive_the_locked_commit() {
+    let env = Env::new();
+    let daemon = remotes(&env);
+    let text = matrix(&daemon) + "\n[pipelines]\ntemplates = [\"pipelines/*.star\"]\n";
+    env.write("edx-matrix.toml", &text);
+    env.write("pipelines/locked.star", PINNED_TEMPLATE);
+    let unlocked = env.run(&["pipeline", "render", "locked"]);
+    assert!(!unlocked.ok().contains("EDX_COMMIT"), "{}", unlocked.stdout);
+    run_at(&env, T1, &["lock", "--stage", "CI"]).ok();
+    let commit = head(&env, "learning.git", "master");
+    let rendered = env.run(&["pipeline", "render", "locked"]);
+    assert!(
+        rendered.ok().contains(&format!("EDX_COMMIT: {commit}")),
+        "{}",
+        rendered.stdout
+    );
+    env.write("locked.yml", &rendered.stdout);
+    env.run(&["pipeline", "validate", "locked.yml"]).ok();
+}
