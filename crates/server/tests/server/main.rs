@@ -8,6 +8,7 @@ mod browser;
 mod diff;
 mod hardening;
 mod history;
+mod lock;
 mod reload;
 mod security;
 mod template_hardening;
