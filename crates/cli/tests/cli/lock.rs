@@ -230,7 +230,8 @@ fn rows_and_exports_carry_the_locked_commit() {
     let rows: serde_json::Value =
         serde_json::from_str(env.run(&["resolve", "--format", "json"]).ok()).unwrap();
     for row in rows.as_array().unwrap() {
-        let expected = (row["stage"] == "CI" && row["application"] == "forum").then(|| ci.as_str());
+        let expected =
+            (row["stage"] == "CI" && row["application"] == "forum").then_some(ci.as_str());
         if row["application"] == "forum" {
             assert_eq!(row["commit"].as_str(), expected, "{row}");
         }
