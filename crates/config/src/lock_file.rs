@@ -76,7 +76,7 @@ pub struct LockRead {
 }
 
 impl LockRead {
-    /// Returns where the entry of `key` was written.
+    /// Returns where `entry` was written.
     pub fn spans_of(&self, entry: &LockEntry) -> Option<&EntrySpans> {
         self.spans.get(&(
             entry.deployment.clone(),

@@ -99,15 +99,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LockArgs) -> CmdResult {
     }
     let path = matrix_file::locate(global)?;
     // Lock writers take turns on the matrix file's advisory lock, as edits do.
-    edit_file::with_lock(&path, Duration::from_secs(10), || {
-        lock_in(global, out, args, &path)
-    })
+    edit_file::with_lock(&path, Duration::from_secs(10), || lock_in(out, args, &path))
 }
 
-fn lock_in(global: &GlobalArgs, out: &Output, args: &LockArgs, path: &Path) -> CmdResult {
+fn lock_in(out: &Output, args: &LockArgs, path: &Path) -> CmdResult {
     let project = matrix_file::require_valid(out, matrix_file::read(path)?, true)?;
     matrix_file::require_valid_lock(out, &project)?;
-    let _ = global;
     let filter = model_filter(
         project.matrix(),
         &RowFilter {
