@@ -8,7 +8,8 @@ use crate::commands::edit::{
 use crate::commands::{
     check::CheckArgs, completions::CompletionsArgs, diff::DiffArgs, discover::DiscoverArgs,
     expand::ExpandArgs, explain::ExplainArgs, export::ExportArgs, history::HistoryArgs,
-    import::ImportCommand, init::InitArgs, jwt_keygen::JwtKeygenArgs, logs::LogsArgs, man::ManArgs,
+    import::ImportCommand, init::InitArgs, jwt_keygen::JwtKeygenArgs, lock::LockArgs,
+    logs::LogsArgs, man::ManArgs,
     pipeline::PipelineCommand, query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs,
     schema::SchemaArgs, serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
@@ -137,6 +138,8 @@ pub enum Command {
     History(Lazy<HistoryArgs>),
     /// Check that every (origin, branch) the matrix resolves to exists on its remote
     VerifyRefs(Lazy<VerifyRefsArgs>),
+    /// Lock the commit each stage builds: resolve its branches and write `edx-matrix.lock`
+    Lock(Lazy<LockArgs>),
     /// List upstream release branches and tags, and the releases the matrix lacks
     Discover(Lazy<DiscoverArgs>),
     /// Generate the Concourse pipelines the matrix drives, and check pipeline files

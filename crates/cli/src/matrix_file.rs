@@ -94,7 +94,33 @@ pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
 
 /// Loads the project and refuses (printing its errors) when it has any.
 pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandError> {
-    require_valid(out, load(global)?, true)
+    let project = require_valid(out, load(global)?, true)?;
+    require_valid_lock(out, &project)?;
+    Ok(project)
+}
+
+/// Prints the problems of a malformed lock (`lock-invalid`, `lock-duplicate`, `lock-unknown`,
+/// unknown keys, TOML syntax) and fails: no command uses half a lock. A stale lock is only
+/// `check`'s business.
+pub fn require_valid_lock(out: &Output, project: &Project) -> Result<(), CommandError> {
+    let Some(lock) = project.lock().filter(|l| l.has_errors()) else {
+        return Ok(());
+    };
+    let errors: Vec<_> = lock
+        .read
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    out.diagnostics(&errors, &lock.source)?;
+    eprintln!(
+        "error: the lock `{}` has {} error{}; fix it first (`edx-matrix check` lists everything)",
+        lock.source.name,
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+    );
+    Err(CommandError::matrix_reported())
 }
 
 /// Prints the errors of `project` and fails when it has any (with `advise`, the summary line

@@ -33,6 +33,7 @@ pub mod example;
 mod excerpt;
 pub mod interchange;
 pub mod lints;
+pub mod lock_file;
 pub mod operations;
 pub mod python_names;
 pub mod runbook;

@@ -66,6 +66,11 @@ impl TomlReader {
         self.fallback.clone()
     }
 
+    /// Returns how many problems were reported so far (to tell whether a part read cleanly).
+    pub fn reported(&self) -> usize {
+        self.diagnostics.len()
+    }
+
     /// Returns the diagnostics collected, in the order they were reported.
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics

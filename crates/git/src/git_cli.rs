@@ -125,17 +125,24 @@ fn ceil_seconds(duration: Duration) -> u64 {
     duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
 }
 
-/// Parses `OID<TAB>REF` lines, dropping the peeled `REF^{}` entries of annotated tags.
+/// Parses `OID<TAB>REF` lines; an annotated tag's peeled `REF^{}` line gives the tag the
+/// commit it points at (what a lock records), instead of the tag object.
 pub(crate) fn parse_ls_remote(stdout: &str) -> Vec<RemoteRef> {
-    stdout
-        .lines()
-        .filter_map(|line| line.split_once('\t'))
-        .filter(|(_, name)| !name.ends_with("^{}"))
-        .map(|(oid, name)| RemoteRef {
-            name: name.trim_end().to_owned(),
-            oid: oid.trim().to_owned(),
-        })
-        .collect()
+    let mut refs: Vec<RemoteRef> = Vec::new();
+    for (oid, name) in stdout.lines().filter_map(|line| line.split_once('\t')) {
+        let (oid, name) = (oid.trim(), name.trim_end());
+        if let Some(tag) = name.strip_suffix("^{}") {
+            if let Some(last) = refs.last_mut().filter(|r| r.name == tag) {
+                oid.clone_into(&mut last.oid);
+            }
+            continue;
+        }
+        refs.push(RemoteRef {
+            name: name.to_owned(),
+            oid: oid.to_owned(),
+        });
+    }
+    refs
 }
 
 #[cfg(test)]
@@ -154,7 +161,7 @@ mod tests {
                 },
                 RemoteRef {
                     name: "refs/tags/v1".into(),
-                    oid: "2222".into()
+                    oid: "3333".into()
                 },
             ]
         );

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct RemoteRef {
     /// The full ref name, such as `refs/heads/main` or `refs/tags/v1`.
     pub name: String,
-    /// The object id the ref points at (for an annotated tag, the tag object).
+    /// The object id the ref points at (for an annotated tag, the commit it peels to).
     pub oid: String,
 }
 

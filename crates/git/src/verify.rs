@@ -122,11 +122,11 @@ fn is_present(names: &HashSet<String>, branch: &str) -> bool {
         || names.contains(&format!("refs/tags/{branch}"))
 }
 
-type Listing<'a> = (&'a str, Result<Vec<RemoteRef>, RemoteError>);
+pub(crate) type Listing<'a> = (&'a str, Result<Vec<RemoteRef>, RemoteError>);
 
 /// Lists every origin on `jobs` scoped threads pulling from a shared queue; the
 /// result is sorted by origin.
-fn list_all<'a>(
+pub(crate) fn list_all<'a>(
     remote: &dyn RemoteRefs,
     origins: &[&'a str],
     jobs: usize,

@@ -42,7 +42,7 @@ pub struct NameClash {
 ///
 /// Stage-wide variables come first (`EDX_DEPLOYMENT`, `EDX_STAGE`, `EDX_ENVIRONMENT`,
 /// `EDX_RELEASE`, `EDX_APPLICATIONS`), then for each application `EDX_APP_<NAME>_TYPE`,
-/// `_GIT_ORIGIN`, `_RELEASE_BRANCH`, `_RUNTIME_VERSION`, and `_PATH` and `_TRANSLATIONS`
+/// `_GIT_ORIGIN`, `_RELEASE_BRANCH`, `_COMMIT` (when locked), `_RUNTIME_VERSION`, and `_PATH` and `_TRANSLATIONS`
 /// (commands joined by newlines) where they apply.
 pub fn render(
     deployment: &str,
@@ -86,6 +86,9 @@ pub fn render(
             format!("{prefix}_RELEASE_BRANCH"),
             row.release_branch.to_owned(),
         ));
+        if let Some(commit) = row.commit {
+            lines.push((format!("{prefix}_COMMIT"), commit.to_owned()));
+        }
         // A release that records no runtime leaves the variable out, like a path an IDA lacks.
         if let Some(runtime) = row.runtime_version {
             lines.push((format!("{prefix}_RUNTIME_VERSION"), runtime.to_owned()));
@@ -105,7 +108,7 @@ pub fn render(
 
 /// Renders one resolved row as `KEY='value'` lines: `EDX_DEPLOYMENT`, `EDX_STAGE`,
 /// `EDX_ENVIRONMENT`, `EDX_RELEASE`, `EDX_APPLICATION`, `EDX_APP_TYPE`, `EDX_GIT_ORIGIN`,
-/// `EDX_RELEASE_BRANCH`, then `EDX_RUNTIME_VERSION` and `EDX_MFE_PATH` where they apply, then
+/// `EDX_RELEASE_BRANCH`, then `EDX_COMMIT` (when locked), `EDX_RUNTIME_VERSION` and `EDX_MFE_PATH` where they apply, then
 /// the stage's vars of `matrix` as `EDX_VAR_<NAME>` (var names are checked to be letters,
 /// digits and `_`).
 pub fn component(matrix: &Matrix, row: &Row<'_>) -> String {
@@ -123,6 +126,10 @@ pub fn component(matrix: &Matrix, row: &Row<'_>) -> String {
             row.release_branch.to_owned(),
         ),
     ];
+    // The locked commit, when the row has one (`edx-matrix.lock`): what to check out.
+    if let Some(commit) = row.commit {
+        pairs.push(("EDX_COMMIT".to_owned(), commit.to_owned()));
+    }
     // A release that records no runtime leaves the variable out (issue 16).
     if let Some(runtime) = row.runtime_version {
         pairs.push(("EDX_RUNTIME_VERSION".to_owned(), runtime.to_owned()));

@@ -1,6 +1,7 @@
 //! `export github-actions`: the resolved rows as `{"include": [...]}` for a workflow's
 //! `strategy.matrix`, read with `fromJSON`.
 
+use edx_matrix_model::lock::Lock;
 use edx_matrix_model::{Filter, Matrix, resolve};
 use serde::Serialize;
 
@@ -39,11 +40,20 @@ pub struct Job {
     /// The MFE's URL path.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The locked commit to check out (`edx-matrix.lock`), when the row has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// Returns the jobs for the rows `filter` selects, in row order.
 pub fn include(matrix: &Matrix, filter: &Filter) -> Include {
-    let rows = resolve(matrix, filter).rows;
+    include_locked(matrix, filter, &Lock::default())
+}
+
+/// Returns the jobs for the rows `filter` selects, each with its commit locked in `lock`.
+pub fn include_locked(matrix: &Matrix, filter: &Filter, lock: &Lock) -> Include {
+    let mut rows = resolve(matrix, filter).rows;
+    lock.apply(&mut rows);
     Include {
         include: rows
             .iter()
@@ -58,6 +68,7 @@ pub fn include(matrix: &Matrix, filter: &Filter) -> Include {
                 runtime_version: r.runtime_version.map(str::to_owned),
                 environment: edx_matrix_model::environment::label(r.deployment, r.stage),
                 path: r.path.map(str::to_owned),
+                commit: r.commit.map(str::to_owned),
             })
             .collect(),
     }

@@ -112,6 +112,11 @@ codes! {
     PipelineTemplate = "pipeline-template", Error, "a pipeline template fails: a syntax or runtime error, a refused `load`, a result that is not a pipeline, a duplicate or invalid pipeline";
     PipelineCommandLine = "pipeline-command-line", Warning, "a matrix value reaches a task's command line (`run.path`/`run.args`) instead of its `params`";
     InvalidVars = "invalid-vars", Error, "a `vars` entry with a bad name, a value that is not a string, number or boolean, or Concourse `((…))` syntax";
+    // The lock (`edx-matrix.lock`, read by crates/config `lock_file`, compared by `model::lock`).
+    LockInvalid = "lock-invalid", Error, "a lock entry's commit is not 40 lowercase hex digits, its time not RFC 3339 UTC, its origin carries a credential, or the lock's `version` is not 1";
+    LockDuplicate = "lock-duplicate", Error, "two lock entries for the same deployment, stage and application";
+    LockUnknown = "lock-unknown", Error, "a lock entry names a deployment, stage or application the matrix does not define";
+    LockStale = "lock-stale", Error, "a lock entry no longer matches the matrix: its origin or branch changed, its application was removed, or a locked stage builds an application the lock lacks";
 }
 
 impl std::fmt::Display for Code {

@@ -34,6 +34,7 @@ pub mod code;
 pub mod compare;
 pub mod environment;
 pub mod error_chain;
+pub mod lock;
 pub mod lookup;
 pub mod matrix;
 pub mod names;

@@ -155,6 +155,10 @@ pub struct Row<'m> {
     pub entry_release: Option<&'m str>,
     /// Which values are overrides.
     pub overridden: Overridden,
+    /// The locked commit of this row (`None` until [`Lock::apply`](crate::lock::Lock::apply)
+    /// finds one, or without a lock).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<&'m str>,
 }
 
 impl<'m> Row<'m> {
@@ -172,6 +176,7 @@ impl<'m> Row<'m> {
             translations: app.translations,
             entry_release: (app.own_release != release).then_some(app.own_release),
             overridden: app.overridden,
+            commit: None,
         }
     }
 

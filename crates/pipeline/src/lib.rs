@@ -56,7 +56,9 @@ pub mod yaml;
 pub use check_file::{FileProblem, check_file};
 pub use concourse::Pipeline;
 pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
-pub use render::{Outcome, Rendered, TemplateDiagnostic, Unwritable, check_written, render_all};
+pub use render::{
+    Outcome, Rendered, TemplateDiagnostic, Unwritable, check_written, render_all, render_all_locked,
+};
 pub use script::TemplateFiles;
 pub use settings::Settings;
 

@@ -126,6 +126,21 @@ fn groups_of(config: &Value) -> Vec<String> {
 /// Renders every pipeline of `matrix`: the standard ones when `settings` declares no templates,
 /// else exactly what the templates return; then the meta pipeline setting them all.
 pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFiles) -> Outcome {
+    render_all_locked(
+        matrix,
+        settings,
+        templates,
+        &edx_matrix_model::lock::Lock::default(),
+    )
+}
+
+/// [`render_all`], the templates' rows carrying the commits `lock` locks (`row["commit"]`).
+pub fn render_all_locked(
+    matrix: &Matrix,
+    settings: &Settings,
+    templates: &TemplateFiles,
+    lock: &edx_matrix_model::lock::Lock,
+) -> Outcome {
     let standard = generate_all(matrix, settings);
     let mut outcome = Outcome::default();
     let mut pipelines: Vec<Rendered> = Vec::new();
@@ -138,7 +153,7 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
             })
             .collect();
     } else {
-        let matrix_data = data::matrix_data(matrix);
+        let matrix_data = data::matrix_data(matrix, lock);
         let standard_data = data::standard_data(&standard);
         // The typed pipelines are no longer needed: their JSON (in `standard_data`) is what a
         // returned pipeline is compared with.

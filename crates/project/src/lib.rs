@@ -28,12 +28,14 @@
 pub mod diff;
 mod edit;
 mod format;
+mod lock;
 mod package;
 mod read;
 pub mod templates;
 
 pub use edit::{EditedProject, Precondition, Refusal};
 pub use format::{SourceFormat, format_of, is_python_package};
+pub use lock::{ProjectLock, lock_path};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 pub use templates::{Directory, Embedded, TemplateTree, Templates};
@@ -71,6 +73,8 @@ pub struct Project {
     templates: Option<Templates>,
     /// Every pipeline, rendered on first use.
     rendering: OnceLock<Rendering>,
+    /// The lock beside the matrix file ([`Project::with_lock`]), when there is one.
+    lock: Option<ProjectLock>,
 }
 
 /// Every pipeline of a project, rendered (standard and template-made, then the meta pipeline),
@@ -92,8 +96,16 @@ impl Project {
             SourceFormat::PythonPackage => read_package(path)?,
             _ => read_file(path)?,
         };
-        let project = Project::from_text(path.display().to_string(), format, text);
-        Ok(project.with_templates(&Directory::of(path)))
+        let project = Project::from_text(path.display().to_string(), format, text)
+            .with_templates(&Directory::of(path));
+        // The lock is read with the matrix, so every command sees the same locked commits; a
+        // Python package has none (it is generated from a TOML matrix that has it).
+        let lock = lock_path(path);
+        if format == SourceFormat::PythonPackage || std::fs::symlink_metadata(&lock).is_err() {
+            return Ok(project);
+        }
+        let text = read_file(&lock)?;
+        Ok(project.with_lock(lock.display().to_string(), text))
     }
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
@@ -151,8 +163,13 @@ impl Project {
                 }
                 None => return Rendering::default(),
             };
-            let outcome =
-                edx_matrix_pipeline::render_all(self.matrix(), &self.pipelines, templates);
+            // Templates see the locked commits (`row["commit"]`), like `resolve` does.
+            let outcome = edx_matrix_pipeline::render_all_locked(
+                self.matrix(),
+                &self.pipelines,
+                templates,
+                &self.locked(),
+            );
             let diagnostics = match &self.templates {
                 Some(t) => outcome.diagnostics.iter().map(|d| t.located(d)).collect(),
                 None => Vec::new(),
@@ -194,6 +211,7 @@ impl Project {
                 let pipelines_from = loaded.diagnostics.len();
                 loaded.diagnostics.extend(pipeline_diagnostics);
                 Project {
+                    lock: None,
                     templates: None,
                     rendering: OnceLock::new(),
                     pipelines_from,
@@ -212,6 +230,7 @@ impl Project {
                     load_json(source)
                 };
                 Project {
+                    lock: None,
                     templates: None,
                     rendering: OnceLock::new(),
                     pipelines_from: loaded.diagnostics.len(),

@@ -25,6 +25,8 @@ pub struct Good {
     pub pipeline_infos: Vec<edx_matrix_pipeline::PipelineInfo>,
     /// The generation at which it was loaded.
     pub generation: u64,
+    /// The well-formed entries of the lock beside the matrix (empty without one).
+    pub lock: edx_matrix_model::lock::Lock,
     /// When it was loaded.
     pub loaded_at: SystemTime,
     /// Every resolved row, in the resolution order, with its JSON text.
@@ -66,6 +68,7 @@ impl Good {
         pipelines: edx_matrix_pipeline::Settings,
         rendered: Rendered,
         generation: u64,
+        lock: edx_matrix_model::lock::Lock,
     ) -> Result<Self, serde_json::Error> {
         let rows = resolve(&loaded.matrix, &Filter::default())
             .rows
@@ -84,6 +87,7 @@ impl Good {
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
         Ok(Good {
+            lock,
             loaded,
             pipelines,
             templates: rendered.templates,

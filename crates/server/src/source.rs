@@ -88,8 +88,17 @@ impl MatrixSource {
     pub(crate) fn load(&self, text: String) -> Project {
         let mut project = match self {
             // The templates from the matrix file's directory (the example's are embedded).
-            MatrixSource::File(path) => Project::from_path_text(path, self.name(), text)
-                .with_templates(&edx_matrix_project::Directory::of(path)),
+            MatrixSource::File(path) => {
+                let project = Project::from_path_text(path, self.name(), text)
+                    .with_templates(&edx_matrix_project::Directory::of(path));
+                // The lock beside the matrix, as `Project::load` reads it (a lock that cannot
+                // be read is left out: the stage pages then show no commits).
+                let lock = edx_matrix_project::lock_path(path);
+                match (is_python_package(path), read_file(&lock)) {
+                    (false, Ok(text)) => project.with_lock(lock.display().to_string(), text),
+                    _ => project,
+                }
+            }
             MatrixSource::Example => {
                 Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
                     .with_templates(&edx_matrix_project::Embedded)

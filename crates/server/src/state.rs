@@ -214,14 +214,14 @@ fn attempt(
 ) -> (Arc<Attempt>, Option<Arc<Good>>) {
     let mut good = previous_good;
     let mut templates = Vec::new();
-    let outcome = match outcome.map(|p| (Rendered::of(&p), p.pipelines, p.loaded)) {
-        Ok((rendered, pipelines, loaded)) => {
+    let outcome = match outcome.map(|p| (Rendered::of(&p), p.locked(), p.pipelines, p.loaded)) {
+        Ok((rendered, lock, pipelines, loaded)) => {
             templates.clone_from(&rendered.diagnostics);
             let fails = rendered.diagnostics.iter().any(|(_, d)| d.is_error());
             if loaded.has_errors() || fails {
                 Ok(Arc::new(loaded))
             } else {
-                match Good::new(loaded.clone(), pipelines, rendered, generation) {
+                match Good::new(loaded.clone(), pipelines, rendered, generation, lock) {
                     Ok(g) => {
                         good = Some(Arc::new(g));
                         Ok(Arc::new(loaded))

@@ -228,30 +228,52 @@ pub fn silent_server() -> TestResult<(u16, mpsc::Receiver<TcpStream>)> {
 pub struct Daemon {
     child: Child,
     port: u16,
+    log: Option<PathBuf>,
 }
 
 impl Daemon {
     /// Serves every repository under `base` (run with `git`'s sealed environment).
     pub fn start(git: &Git, base: &Path) -> TestResult<Self> {
+        Self::start_with_log(git, base, None)
+    }
+
+    /// Serves every repository under `base`, logging each connection to `log` (git daemon's
+    /// `--verbose` log), counted by [`Daemon::connections`].
+    pub fn start_logged(git: &Git, base: &Path, log: &Path) -> TestResult<Self> {
+        Self::start_with_log(git, base, Some(log))
+    }
+
+    fn start_with_log(git: &Git, base: &Path, log: Option<&Path>) -> TestResult<Self> {
         // Run `git-daemon` itself: `git daemon` would start it as a child that outlives a
         // kill of the `git` wrapper.
         let program = PathBuf::from(git.try_run(base, None, &["--exec-path"])?).join("git-daemon");
         // The free port may be taken between probing and binding: try a few.
         for _ in 0..3 {
             let port = closed_port()?;
-            let child = git
-                .program(&program, base)
-                .args([
-                    "--export-all",
-                    &format!("--base-path={}", base.display()),
-                    "--reuseaddr",
-                    "--listen=127.0.0.1",
-                    &format!("--port={port}"),
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()?;
-            let mut daemon = Self { child, port };
+            let mut cmd = git.program(&program, base);
+            cmd.args([
+                "--export-all",
+                &format!("--base-path={}", base.display()),
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                &format!("--port={port}"),
+            ])
+            .stdout(Stdio::null());
+            match log {
+                Some(log) => {
+                    cmd.args(["--verbose", "--log-destination=stderr"])
+                        .stderr(std::fs::File::create(log)?);
+                }
+                None => {
+                    cmd.stderr(Stdio::null());
+                }
+            }
+            let child = cmd.spawn()?;
+            let mut daemon = Self {
+                child,
+                port,
+                log: log.map(Path::to_owned),
+            };
             if daemon.wait_until_listening()? {
                 return Ok(daemon);
             }
@@ -271,6 +293,17 @@ impl Daemon {
             thread::sleep(Duration::from_millis(20));
         }
         Ok(false)
+    }
+
+    /// How many connections asked for a repository so far (0 without a log): git daemon's
+    /// `--verbose` log has one `Request upload-pack for` line per served connection (`ls-remote`,
+    /// `fetch`), and none for the probe that saw it listening (which only connects).
+    pub fn connections(&self) -> TestResult<usize> {
+        let Some(log) = &self.log else {
+            return Ok(0);
+        };
+        let text = std::fs::read_to_string(log)?;
+        Ok(text.matches("Request upload-pack for").count())
     }
 
     /// The port it listens on.

@@ -28,7 +28,9 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
     // (reading its templates included); templates run only on a project without errors, their
     // problems located in the template files (nothing is rendered without templates).
     let project = matrix_file::load(global)?;
-    let in_templates = project.template_diagnostics().to_vec();
+    // The lock's problems follow, located in the lock file (and, when stale, in the matrix).
+    let mut in_templates = project.template_diagnostics().to_vec();
+    in_templates.extend(project.lock_diagnostics());
     let loaded = project.into_loaded();
     let mut summary = loaded.summary();
     for (_, d) in &in_templates {

@@ -9,6 +9,7 @@
 
 mod args;
 mod from_upstream;
+mod promote_lock;
 
 pub use args::{
     AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
@@ -131,9 +132,15 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
         deployments: &deployments,
         stage: &promote.to,
     };
-    run(global, out, &args.options, Mode::Edit, Some(due), |text| {
+    // The lock follows the promotion: planned (and refused) before the matrix is written.
+    let lock = promote_lock::plan(global, out, args, &promote, &deployments)?;
+    let code = run(global, out, &args.options, Mode::Edit, Some(due), |text| {
         edit::promote::promote_all(text, &deployments, &promote)
-    })
+    })?;
+    if let Some(lock) = &lock {
+        promote_lock::finish(lock, args.options.dry_run)?;
+    }
+    Ok(code)
 }
 
 fn patch(values: &OverrideArgs) -> Patch {

@@ -97,12 +97,14 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             ));
         }
     };
-    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    let project = matrix_file::load_valid(global, out)?;
+    let lock = project.locked();
+    let loaded = project.into_loaded();
     match command {
         ExportCommand::ModelJson { write } => model_json(&loaded, out, write),
         ExportCommand::GithubActions { filter, write } => {
             let filter = model_filter(&loaded.matrix, filter)?;
-            let include = github_actions::include(&loaded.matrix, &filter);
+            let include = github_actions::include_locked(&loaded.matrix, &filter, &lock);
             if include.include.len() > github_actions::MAX_JOBS {
                 eprintln!(
                     "warning: {} jobs; GitHub Actions runs at most {} from one matrix (narrow it with --deployment, --stage, --release, --application or --type)",
@@ -120,7 +122,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
         } => {
             let (deployment, stage) = (deployment.as_str(), stage.as_str());
             let (release, filter) = stage_filter(&loaded, deployment, stage)?;
-            let rows = resolve(&loaded.matrix, &filter).rows;
+            let mut rows = resolve(&loaded.matrix, &filter).rows;
+            lock.apply(&mut rows);
             let text = env::render(deployment, stage, &release, &rows).map_err(|clash| {
                 CommandError::usage(format!(
                     "applications `{}` and `{}` share the variable prefix `{}`",

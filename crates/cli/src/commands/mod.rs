@@ -13,6 +13,7 @@ pub mod history;
 pub mod import;
 pub mod init;
 pub mod jwt_keygen;
+pub mod lock;
 pub mod logs;
 pub mod man;
 pub mod pipeline;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Man(args) => man::run(&out, &args),
         Command::Explain(args) => explain::run(&out, &args),
         Command::VerifyRefs(args) => verify_refs::run(global, &out, &args),
+        Command::Lock(args) => lock::run(global, &out, &args),
         Command::Discover(args) => discover::run(global, &out, &args),
         Command::Diff(args) => diff::run(global, &out, &args),
         Command::History(args) => history::run(global, &out, &args),

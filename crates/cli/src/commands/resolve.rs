@@ -49,6 +49,9 @@ pub struct ResolveArgs {
     /// Output format
     #[arg(long, value_parser = formats(ROW_FORMATS), default_value_t = Format::Human)]
     pub format: Format,
+    /// Show branches only, without the commits of `edx-matrix.lock`
+    #[arg(long)]
+    pub unlocked: bool,
 }
 
 /// Turns the command-line filter into a model filter, rejecting names the matrix lacks so a
@@ -109,6 +112,11 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
         header.clear();
     }
     header.extend(["application", "type", "origin", "branch", "runtime", "path"]);
+    // The locked commit, short, when any row has one.
+    let locked = rows.iter().any(|r| r.commit.is_some());
+    if locked {
+        header.push("commit");
+    }
     let mut t = table(&header);
     for row in rows {
         let mut cells = Vec::new();
@@ -127,6 +135,13 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
             mark(row.runtime_version.unwrap_or(""), row.overridden.runtime),
             row.path.unwrap_or("").to_owned(),
         ]);
+        if locked {
+            cells.push(
+                row.commit
+                    .map_or("", |c| c.get(..12).unwrap_or(c))
+                    .to_owned(),
+            );
+        }
         t.add_row(cells);
     }
     let mut text = render_table(&t);
@@ -142,9 +157,14 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 pub use edx_matrix_interop::env::shell_quote;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
-    let loaded = matrix_file::load_valid(global, out)?.into_loaded();
+    let project = matrix_file::load_valid(global, out)?;
+    let lock = project.locked();
+    let loaded = &project.loaded;
     let filter = model_filter(&loaded.matrix, &args.filter)?;
-    let resolution = resolve(&loaded.matrix, &filter);
+    let mut resolution = resolve(&loaded.matrix, &filter);
+    if !args.unlocked {
+        lock.apply(&mut resolution.rows);
+    }
     match args.format {
         Format::Json => out.json(&edx_matrix_config::interchange::RowsJson::new(
             &loaded.matrix,

@@ -7,6 +7,8 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
+
+mod locked;
 use edx_matrix_git::wanted::{Reference, wanted_refs};
 use edx_matrix_git::{GitCli, Progress, WantedRef, redact_url, verify_refs};
 use serde::Serialize;
@@ -29,6 +31,9 @@ pub struct VerifyRefsArgs {
     /// Output format
     #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
+    /// Also check that every locked commit (`edx-matrix.lock`) is still on its branch
+    #[arg(long)]
+    pub locked: bool,
 }
 
 #[derive(Serialize)]
@@ -39,6 +44,8 @@ struct JsonReport {
     present: usize,
     missing: Vec<JsonBranch>,
     unreachable: Vec<JsonOrigin>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locked: Option<locked::LockedReport>,
 }
 
 #[derive(Serialize)]
@@ -57,6 +64,13 @@ struct JsonOrigin {
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
+    if args.locked && project.lock().is_none() {
+        return Err(crate::error::CommandError::usage(format!(
+            "`{}` has no lock to verify",
+            project.source().name
+        ))
+        .with_hint("write one with `edx-matrix lock`"));
+    }
     let wanted = wanted_refs(&project);
     let list: Vec<WantedRef> = wanted.keys().cloned().collect();
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
@@ -97,7 +111,19 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResul
         branch: w.branch.clone(),
         references: wanted.get(w).cloned().unwrap_or_default(),
     };
+    let locked = if args.locked {
+        Some(locked::check(
+            &project,
+            &git,
+            usize::from(args.jobs),
+            args.retries,
+        )?)
+    } else {
+        None
+    };
+    let locked_ok = locked.as_ref().is_none_or(|l| l.not_on_branch.is_empty());
     let json = JsonReport {
+        locked,
         file: project.source().name.clone(),
         checked_origins: report.checked_origins,
         wanted: list.len(),
@@ -121,7 +147,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResul
         Format::Json => out.json(&json)?,
         _ => out.print(&render(&json))?,
     }
-    Ok(if report.is_ok() {
+    Ok(if report.is_ok() && locked_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(exit_code(Kind::CheckFailed))
@@ -134,6 +160,9 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 fn render(report: &JsonReport) -> String {
     let mut text = String::new();
+    if let Some(locked) = &report.locked {
+        text.push_str(&locked.render());
+    }
     if !report.missing.is_empty() {
         let _ = writeln!(
             text,

@@ -4,6 +4,7 @@
 
 mod acme;
 mod diagnostics;
+mod lock_file;
 mod python_table;
 mod roundtrip;
 mod vars;

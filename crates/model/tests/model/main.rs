@@ -4,5 +4,6 @@
 
 mod build;
 mod check;
+mod lock;
 mod resolve;
 mod wiring;

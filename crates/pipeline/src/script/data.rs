@@ -5,11 +5,13 @@
 
 use crate::generate::Generated;
 use crate::identifier::name as part;
+use edx_matrix_model::lock::Lock;
 use edx_matrix_model::{Filter, Matrix, resolve};
 use serde_json::{Map, Value, json};
 
-/// Returns the matrix as the `matrix` argument of a template's `pipelines` function.
-pub fn matrix_data(matrix: &Matrix) -> Value {
+/// Returns the matrix as the `matrix` argument of a template's `pipelines` function; each row
+/// `lock` locks carries its `commit` (as `resolve --format json` shows it).
+pub fn matrix_data(matrix: &Matrix, lock: &Lock) -> Value {
     let releases: Vec<Value> = matrix
         .releases
         .iter()
@@ -60,8 +62,9 @@ pub fn matrix_data(matrix: &Matrix) -> Value {
             })
         })
         .collect();
-    let rows: Vec<Value> = resolve(matrix, &Filter::default())
-        .rows
+    let mut rows = resolve(matrix, &Filter::default()).rows;
+    lock.apply(&mut rows);
+    let rows: Vec<Value> = rows
         .iter()
         .map(|row| {
             let mut value = serde_json::to_value(row).unwrap_or(Value::Null);

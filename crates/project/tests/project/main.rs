@@ -4,4 +4,5 @@
 mod edits;
 mod edits_canonical;
 mod loads;
+mod lock;
 mod wiring;

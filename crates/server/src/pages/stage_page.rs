@@ -52,7 +52,10 @@ pub async fn stage(
         stage: Some(edx_matrix_model::StageName::new(stage.as_str())),
         ..Filter::default()
     };
-    let rows = resolve(matrix, &filter).rows;
+    let mut rows = resolve(matrix, &filter).rows;
+    good.lock.apply(&mut rows);
+    // A locked stage shows each row's commit; a row without one there has a stale entry.
+    let locked = good.lock.locks_stage(d.name.as_str(), stage.as_str());
     let has_translations = rows.iter().any(|r| r.translations.is_some());
     let title = format!("{deployment} · {stage}");
     let json_href = format!(
@@ -95,6 +98,7 @@ pub async fn stage(
                         th scope="col" { "Runtime" }
                         th scope="col" { "MFE path" }
                         @if has_translations { th scope="col" { "Translations" } }
+                        @if locked { th scope="col" { "Locked commit" } }
                     }
                 }
                 tbody {
@@ -114,6 +118,9 @@ pub async fn stage(
                             @if has_translations {
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
                             }
+                            @if locked {
+                                (commit_cell(&good.lock, row))
+                            }
                         }
                     }
                 }
@@ -122,6 +129,27 @@ pub async fn stage(
         p { a href=(json_href) { "This table as JSON" } }
     };
     page(StatusCode::OK, layout(&title, &snapshot, views, body))
+}
+
+/// The locked commit of a row: its short hash (the whole one as a title) and when it was locked;
+/// a row of a locked stage without one is marked stale (its origin or branch changed, or it was
+/// added after the lock).
+fn commit_cell(
+    lock: &edx_matrix_model::lock::Lock,
+    row: &edx_matrix_model::Row<'_>,
+) -> maud::Markup {
+    let entry = lock.get(row.deployment, row.stage, row.application);
+    match (row.commit, entry) {
+        (Some(commit), Some(entry)) => html! {
+            td class="commit" {
+                code title=(commit) { (commit.get(..12).unwrap_or(commit)) }
+                " " span class="note" { "locked " (entry.locked_at.get(..10).unwrap_or(&entry.locked_at)) }
+            }
+        },
+        _ => html! {
+            td class="commit stale" { "stale lock: re-lock this stage" }
+        },
+    }
 }
 
 pub(super) fn any_override(o: Overridden) -> bool {

@@ -9,6 +9,7 @@ mod diff;
 mod hardening;
 mod history;
 mod links;
+mod lock;
 mod reload;
 mod security;
 mod template_hardening;

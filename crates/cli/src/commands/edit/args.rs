@@ -81,6 +81,9 @@ pub struct PromoteArgs {
     /// Promote even when a later stage would then run a newer release than the stage before it
     #[arg(long)]
     pub force: bool,
+    /// Lock the branch heads instead of the commits the lower stage locked (says what that adds)
+    #[arg(long)]
+    pub relock: bool,
     #[command(flatten)]
     pub options: EditOptions,
 }
