@@ -110,6 +110,7 @@ codes! {
     PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
     PipelineTemplate = "pipeline-template", Error, "a pipeline template fails: a syntax or runtime error, a refused `load`, a result that is not a pipeline, a duplicate or invalid pipeline";
     PipelineCommandLine = "pipeline-command-line", Warning, "a matrix value reaches a task's command line (`run.path`/`run.args`) instead of its `params`";
+    InvalidExtra = "invalid-extra", Error, "an application version's `extra` value whose name is not a Python identifier or is one of the entry's own fields";
     InvalidVars = "invalid-vars", Error, "a `vars` entry with a bad name, a value that is not a string, number or boolean, or Concourse `((…))` syntax";
 }
 

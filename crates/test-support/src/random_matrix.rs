@@ -182,6 +182,7 @@ fn app_version(
                 origin: origin.map(Into::into),
                 runtime: runtime.map(Into::into),
                 translations,
+                extra: Default::default(),
             },
         )
 }

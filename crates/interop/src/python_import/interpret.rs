@@ -266,14 +266,9 @@ fn run(
                 continue;
             };
             let mut apps = Vec::new();
-            let place = entries::Place {
-                release: &release,
-                deployment: &deployment,
-                texts,
-            };
             for c in calls {
                 // Each entry on its own: one run reports every entry it cannot read.
-                match entries::read(ctx, &ec, c, &place, report, comments, &mut kinds_seen) {
+                match entries::read(ctx, &ec, c, report, &mut kinds_seen) {
                     Ok(r) => apps.push((r.this, c.at.clone(), r.e, r.i)),
                     Err(e) => report.error(e),
                 }

@@ -110,6 +110,7 @@ fn model(seed: u64) -> Matrix {
                     runtime: (r.next(4) == 0).then(|| "3.10".into()),
                     translations: (a.kind == AppKind::Mfe && r.next(3) == 0)
                         .then(|| vec!["npm run pull_translations".to_owned()]),
+                    extra: Default::default(),
                 });
             }
             m.release_map.push(ReleaseMapEntry {
