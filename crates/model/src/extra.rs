@@ -105,10 +105,10 @@ pub const RESERVED_NAMES: &[&str] = &[
 /// Python's keywords (and the soft keywords a keyword argument cannot be confused with are
 /// allowed): none of them can name a keyword argument.
 const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try",
-    "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
 ];
 
 /// Why `name` cannot name an extra value, or `None` when it can: a Python identifier (ASCII: a
@@ -148,8 +148,19 @@ mod tests {
             assert_eq!(name_problem(ok), None, "{ok}");
         }
         for bad in [
-            "", "1x", "a-b", "a b", "é", "class", "None", "__init__", "branch",
-            "branch_override", "git_origin", "application", "extra",
+            "",
+            "1x",
+            "a-b",
+            "a b",
+            "é",
+            "class",
+            "None",
+            "__init__",
+            "branch",
+            "branch_override",
+            "git_origin",
+            "application",
+            "extra",
         ] {
             assert!(name_problem(bad).is_some(), "{bad}");
         }

@@ -8,7 +8,14 @@ use edx_matrix_model::check::EntryField;
 use toml_edit::Item;
 
 /// The keys of an application in a `[map.apps]` table.
-pub const APP_VERSION_KEYS: &[&str] = &["release", "branch", "origin", "runtime", "translations", "extra"];
+pub const APP_VERSION_KEYS: &[&str] = &[
+    "release",
+    "branch",
+    "origin",
+    "runtime",
+    "translations",
+    "extra",
+];
 
 /// One application of a block, as written.
 pub(super) struct BlockApp {

@@ -53,7 +53,9 @@ fn value(ctx: &Ctx<'_, '_>, v: &Val, name: &str) -> Result<ExtraValue, Error> {
     let no_form = |what: &str| {
         err(
             &v.at,
-            format!("`{name}` holds {what}, which has no place in the matrix: its value would be lost"),
+            format!(
+                "`{name}` holds {what}, which has no place in the matrix: its value would be lost"
+            ),
             "cannot be carried",
         )
     };

@@ -15,10 +15,17 @@ pub(super) fn read(expr: &Expr, at: &Loc) -> Result<Val, Error> {
         other => (false, other),
     };
     let Expr::NumberLiteral(n) = literal else {
-        return Err(err(at, "cannot read a sign on this expression", "not a number"));
+        return Err(err(
+            at,
+            "cannot read a sign on this expression",
+            "not a number",
+        ));
     };
     let v = match &n.value {
-        Number::Int(i) => match i.as_i64().and_then(|i| if negative { i.checked_neg() } else { Some(i) }) {
+        Number::Int(i) => match i
+            .as_i64()
+            .and_then(|i| if negative { i.checked_neg() } else { Some(i) })
+        {
             Some(i) => Value::Int(i),
             None => {
                 return Err(err(
@@ -30,7 +37,11 @@ pub(super) fn read(expr: &Expr, at: &Loc) -> Result<Val, Error> {
         },
         Number::Float(f) if f.is_finite() => Value::Float(if negative { -f } else { *f }),
         Number::Float(_) | Number::Complex { .. } => {
-            return Err(err(at, "cannot read this number", "not a finite real number"));
+            return Err(err(
+                at,
+                "cannot read this number",
+                "not a finite real number",
+            ));
         }
     };
     Ok(Val { v, at: at.clone() })

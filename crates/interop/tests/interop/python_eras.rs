@@ -4,10 +4,10 @@
 //! reported all at once; a field the matrix cannot carry is an error naming it.
 #![allow(clippy::unwrap_used)]
 
+use edx_matrix_config::interchange::RowsJson;
 use edx_matrix_config::{Source, load_toml};
 use edx_matrix_interop::python_export::{self, Package};
 use edx_matrix_interop::python_import::{Imported, Options, import};
-use edx_matrix_config::interchange::RowsJson;
 use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{Code, Extra, ExtraValue, Filter, resolve};
 use edx_matrix_test_support::rows::project_rows;
