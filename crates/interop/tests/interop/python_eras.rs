@@ -1,7 +1,8 @@
 //! The operators' package in the spellings of its history (`tests/fixtures/python-eras/`):
 //! `**` unpacking in calls and dict displays, `dict(...)`, helpers, constants, comprehensions,
 //! concatenation and a duplicate key import to the rows Python computes; what cannot be read is
-//! reported all at once; a field the matrix cannot carry is an error naming it.
+//! reported all at once; a field the matrix does not read is carried as `extra`; comments stand
+//! above what they describe in the TOML.
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_config::interchange::RowsJson;
@@ -394,4 +395,114 @@ fn consumers_calling_hand_written_code_print_the_same_on_the_original_and_the_ex
     let original = String::from_utf8(original).unwrap();
     assert_eq!(original.lines().count(), 36, "{original}");
     assert_eq!(String::from_utf8(exported).unwrap(), original);
+}
+
+/// The line the comment `comment` stands above in `toml`: the first line after it that is not a
+/// comment; with the comment lines of the same run, in order.
+fn subject_of<'t>(toml: &'t str, comment: &str) -> (Vec<&'t str>, &'t str) {
+    let lines: Vec<&str> = toml.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == comment)
+        .unwrap_or_else(|| panic!("`{comment}` is not a line of:\n{toml}"));
+    let mut start = at;
+    while start > 0 && lines[start - 1].starts_with('#') {
+        start -= 1;
+    }
+    let mut end = at;
+    while lines[end].starts_with('#') {
+        end += 1;
+    }
+    (lines[start..end].to_vec(), lines[end])
+}
+
+#[test]
+fn comments_stand_above_what_they_describe_in_the_imported_toml() {
+    let imported = import_era("comments");
+    let errors: Vec<_> = diagnostics(&imported).into_iter().filter(|d| d.3).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let toml = imported.to_toml();
+    // A release member and an application member (a trailing comment) of types.py.
+    let (_, subject) = subject_of(
+        &toml,
+        "# The rolling line: upstream master, rebuilt nightly.",
+    );
+    assert!(
+        subject.starts_with("master = { branch = \"master\""),
+        "{subject}"
+    );
+    let (_, subject) = subject_of(&toml, "# no default repository: each entry names its fork");
+    assert!(
+        subject.starts_with("edxapp_theme = { kind = \"ida\""),
+        "{subject}"
+    );
+    // A deployment: the comment above it and the one on its CI stage, in that order.
+    let (run, subject) = subject_of(
+        &toml,
+        "# CI tracks master: the online team ships upstream fixes within a day (ADR-12).",
+    );
+    assert_eq!(
+        run,
+        [
+            "# The online courses site, a master-only deployment.",
+            "# CI tracks master: the online team ships upstream fixes within a day (ADR-12)."
+        ]
+    );
+    assert!(
+        subject.starts_with("online = { CI = \"master\""),
+        "{subject}"
+    );
+    // A block: above the `[[map]]` that holds campus on master.
+    let (_, subject) = subject_of(
+        &toml,
+        "# campus on master: CI only, to catch upstream breakage early.",
+    );
+    assert_eq!(subject, "[[map]]");
+    let block = toml
+        .split("# campus on master: CI only, to catch upstream breakage early.\n[[map]]\n")
+        .nth(1)
+        .unwrap();
+    let header: Vec<&str> = block.lines().take(2).collect();
+    assert!(
+        header[0].contains("\"master\"") && header[1].contains("\"campus\""),
+        "{header:?}"
+    );
+    // An entry: the comment above its call and the one inside it, above its key in that block.
+    let (run, subject) = subject_of(
+        block,
+        "# The fork carries the SSO patches until upstream merges them.",
+    );
+    assert_eq!(
+        run,
+        [
+            "# The fork carries the SSO patches until upstream merges them.",
+            "# acme/master is rebased on master every Monday."
+        ]
+    );
+    // The block stands for master and verawood: the branch is a template.
+    assert!(
+        subject.starts_with("edx-platform = { branch = \"acme/{release}\""),
+        "{subject}"
+    );
+    // A trailing comment on an entry's last line.
+    let (_, subject) = subject_of(
+        &toml,
+        "# Node 22: its build breaks on 24 (upstream issue 311).",
+    );
+    assert!(
+        subject.starts_with("communications = { runtime = \"22\""),
+        "{subject}"
+    );
+    // Comments change nothing else: the same matrix as the layout without them.
+    let loaded = load_toml(Source::new("edx-matrix.toml", toml.clone()));
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let plain = import_texts(
+        read("acme/python-layout/current/types.py"),
+        read("acme/python-layout/current/version_matrix.py"),
+    );
+    assert!(loaded.matrix.clone().canonical() == plain.matrix.canonical());
+    // Each comment once.
+    for comment in ["# The fork carries", "# Node 22", "# CI tracks master"] {
+        assert_eq!(toml.matches(comment).count(), 1, "{comment}\n{toml}");
+    }
 }

@@ -582,7 +582,10 @@ async fn history_gaps_are_painted_hatched_with_their_reason() {
         "2024-03-01T10:00:00+00:00",
         "fixed, and pro moves on",
     );
-    let server = start(Options::new(MatrixSource::File(dir.join("edx-matrix.toml")))).await;
+    let server = start(Options::new(MatrixSource::File(
+        dir.join("edx-matrix.toml"),
+    )))
+    .await;
     client.set_window_size(1280, 1500).await.unwrap();
     client.goto(&server.url("/history")).await.unwrap();
     let painted: serde_json::Value = client
