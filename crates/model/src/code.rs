@@ -101,7 +101,7 @@ codes! {
     // interop: `import python`
     PythonSyntax = "python-syntax", Error, "a Python file of the matrix is not valid Python";
     PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
-    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
+    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as the entry's `extra`";
     PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
     PythonDuplicateKey = "python-duplicate-key", Warning, "a key written twice in one Python dict display: Python keeps the last value, and so does the import";
     // Pipelines (crates/pipeline): the `[pipelines]` section.
