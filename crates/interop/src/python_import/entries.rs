@@ -107,7 +107,7 @@ pub(super) fn read(
             kinds_seen.entry(e).or_insert(kind);
         }
     }
-    this.extra = super::extra::of_entry(ctx, ec, &this, call, &carried(ec))?;
+    this.extra = super::extra::of_entry(ec, &this, call, &carried(ec))?;
     Ok(EntryCall { this, e, i })
 }
 

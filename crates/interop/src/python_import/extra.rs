@@ -5,7 +5,7 @@
 //! `None` inside a value, an enum member, a call, a non-string dict key) is an error at its place.
 
 use super::build::EntryClass;
-use super::eval::{Call, Ctx, Error, This, Val, Value, err};
+use super::eval::{Call, Error, This, Val, Value, err};
 use edx_matrix_config::extra_load::float_text;
 use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{Extra, ExtraValue};
@@ -14,7 +14,6 @@ use edx_matrix_model::{Extra, ExtraValue};
 /// order (given, or their default), then the keyword arguments that are not fields, in call
 /// order.
 pub(super) fn of_entry(
-    ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     this: &This,
     call: &Call,
@@ -44,12 +43,12 @@ pub(super) fn of_entry(
                 "no place for this value",
             ));
         }
-        out.0.push((name.clone(), value(ctx, v, name)?));
+        out.0.push((name.clone(), value(v, name)?));
     }
     Ok(out)
 }
 
-fn value(ctx: &Ctx<'_, '_>, v: &Val, name: &str) -> Result<ExtraValue, Error> {
+fn value(v: &Val, name: &str) -> Result<ExtraValue, Error> {
     let no_form = |what: &str| {
         err(
             &v.at,
@@ -67,7 +66,7 @@ fn value(ctx: &Ctx<'_, '_>, v: &Val, name: &str) -> Result<ExtraValue, Error> {
         Value::List(items) => ExtraValue::List(
             items
                 .iter()
-                .map(|i| value(ctx, i, name))
+                .map(|i| value(i, name))
                 .collect::<Result<_, _>>()?,
         ),
         Value::Dict(entries) => {
@@ -76,7 +75,7 @@ fn value(ctx: &Ctx<'_, '_>, v: &Val, name: &str) -> Result<ExtraValue, Error> {
                 let Value::Str(k) = &k.v else {
                     return Err(no_form("a dict key that is not a string"));
                 };
-                out.push((k.clone(), value(ctx, x, name)?));
+                out.push((k.clone(), value(x, name)?));
             }
             ExtraValue::Table(out)
         }
