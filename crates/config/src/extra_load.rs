@@ -26,32 +26,7 @@ pub fn read_extra(
         let span = key_span(table, name, fallback);
         let value_span = item_span(value, &span);
         let label = format!("`{name}` in {what}");
-        let parsed = match value {
-            Item::Value(v) => toml_value(reader, v, &label, &value_span),
-            // A sub-table written as `[map.apps.x.extra.y]` is a table like an inline one.
-            Item::Table(t) => {
-                let mut entries = Vec::new();
-                let mut ok = true;
-                for (k, v) in t.iter() {
-                    let vspan = item_span(v, &value_span);
-                    match v.as_value() {
-                        Some(v) => match toml_value(reader, v, &label, &vspan) {
-                            Some(x) => entries.push((k.to_owned(), x)),
-                            None => ok = false,
-                        },
-                        None => {
-                            reader.wrong_type(vspan, "a value", v.type_name(), &label);
-                            ok = false;
-                        }
-                    }
-                }
-                ok.then_some(ExtraValue::Table(entries))
-            }
-            _ => {
-                reader.wrong_type(value_span, "a value", value.type_name(), &label);
-                None
-            }
-        };
+        let parsed = item_value(reader, value, &label, &value_span);
         if let Some(parsed) = parsed {
             out.0.push((name.to_owned(), parsed));
             spans.push(span);
@@ -65,6 +40,41 @@ pub fn read_extra(
 pub fn read_checked(item: &Item) -> Extra {
     let mut reader = TomlReader::new("");
     read_extra(&mut reader, item, "`extra`", &(0..0)).0
+}
+
+/// A value written in any TOML form: inline, or as `[…]` / `[[…]]` tables (as `toml` and
+/// editors write nested tables).
+fn item_value(
+    reader: &mut TomlReader,
+    item: &Item,
+    what: &str,
+    span: &Range<usize>,
+) -> Option<ExtraValue> {
+    match item {
+        Item::Value(v) => toml_value(reader, v, what, span),
+        Item::Table(t) => {
+            let mut entries = Vec::with_capacity(t.len());
+            for (k, v) in t.iter() {
+                let vspan = item_span(v, span);
+                entries.push((k.to_owned(), item_value(reader, v, what, &vspan)?));
+            }
+            Some(ExtraValue::Table(entries))
+        }
+        Item::ArrayOfTables(tables) => {
+            let mut items = Vec::with_capacity(tables.len());
+            for t in tables.iter() {
+                let tspan = t.span().unwrap_or_else(|| span.clone());
+                let mut entries = Vec::with_capacity(t.len());
+                for (k, v) in t.iter() {
+                    let vspan = item_span(v, &tspan);
+                    entries.push((k.to_owned(), item_value(reader, v, what, &vspan)?));
+                }
+                items.push(ExtraValue::Table(entries));
+            }
+            Some(ExtraValue::List(items))
+        }
+        Item::None => None,
+    }
 }
 
 fn toml_value(

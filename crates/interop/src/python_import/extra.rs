@@ -10,9 +10,10 @@ use edx_matrix_config::extra_load::float_text;
 use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{Extra, ExtraValue};
 
-/// The extra values of one entry call: the class's fields the matrix does not carry, in class
-/// order (given, or their default), then the keyword arguments that are not fields, in call
-/// order.
+/// The extra values of one entry call: its keyword arguments the matrix does not carry (a field
+/// of the class it has no place for, or a keyword that is not a field), in call order — the
+/// order `export python` writes them back in — then the class's other such fields whose default
+/// is not `None`, in class order.
 pub(super) fn of_entry(
     ec: &EntryClass<'_>,
     this: &This,
@@ -20,13 +21,13 @@ pub(super) fn of_entry(
     carried: &[String],
 ) -> Result<Extra, Error> {
     let mut out = Extra::default();
-    let declared = ec.fields.iter().map(|(n, _, _)| n);
-    let unknown = call
-        .kwargs
+    let given = call.kwargs.iter().map(|(k, _)| k);
+    let defaulted = ec
+        .fields
         .iter()
-        .map(|(k, _)| k)
-        .filter(|k| !ec.fields.iter().any(|(n, _, _)| n == *k));
-    for name in declared.chain(unknown) {
+        .map(|(n, _, _)| n)
+        .filter(|n| call.kwarg(n).is_none());
+    for name in given.chain(defaulted) {
         if carried.contains(name) {
             continue;
         }
