@@ -229,8 +229,19 @@ impl Attached {
                 }
             }
         }
-        if let Some(blocks) = doc.get_mut("map").and_then(Item::as_array_of_tables_mut) {
-            for block in blocks.iter_mut() {
+        // Looked up per block and application: linear in the file, however many comments.
+        let blocks: HashMap<(&str, &str), &Vec<String>> = self
+            .blocks
+            .iter()
+            .map(|((r, d), lines)| ((r.as_str(), d.as_str()), lines))
+            .collect();
+        let entries: HashMap<(&str, &str, &str), &Vec<String>> = self
+            .entries
+            .iter()
+            .map(|((r, d, a), lines)| ((r.as_str(), d.as_str(), a.as_str()), lines))
+            .collect();
+        if let Some(map) = doc.get_mut("map").and_then(Item::as_array_of_tables_mut) {
+            for block in map.iter_mut() {
                 let names = |key: &str| -> Vec<String> {
                     block
                         .get(key)
@@ -248,8 +259,8 @@ impl Attached {
                     .flat_map(|r| deployments.iter().map(move |d| (r, d)))
                     .collect();
                 let mut lines: Vec<&String> = Vec::new();
-                for ((r, d), found) in &self.blocks {
-                    if pairs.contains(&(r, d)) {
+                for (r, d) in &pairs {
+                    if let Some(found) = blocks.get(&(r.as_str(), d.as_str())) {
                         extend_once(&mut lines, found);
                     }
                 }
@@ -268,8 +279,9 @@ impl Attached {
                 let names: Vec<String> = apps.iter().map(|(k, _)| k.to_string()).collect();
                 for app in names {
                     let mut lines: Vec<&String> = Vec::new();
-                    for ((r, d, a), found) in &self.entries {
-                        if *a == app && pairs.contains(&(r, d)) {
+                    for (r, d) in &pairs {
+                        let key = (r.as_str(), d.as_str(), app.as_str());
+                        if let Some(found) = entries.get(&key) {
                             extend_once(&mut lines, found);
                         }
                     }
