@@ -4,7 +4,9 @@
 //! up to the newest revision.
 
 use crate::timeline::time_range;
-use crate::{CHAR_WIDTH, FONT, Options, escape, open_svg, px, release_colour, release_slot};
+use crate::{
+    CHAR_WIDTH, FONT, Options, escape, gap_pattern, open_svg, px, release_colour, release_slot,
+};
 use edx_matrix_git::history::{History, LeadTime, epoch_seconds};
 use std::fmt::Write as _;
 
@@ -87,6 +89,9 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
     let mut out = String::with_capacity(512 * bars.len() + 2048);
     let title = format!("Lead time from {first} to {last}, by release");
     open_svg(&mut out, width, height, "lead-times", &title);
+    if bars.iter().any(|b| b.lead.bound.is_some()) {
+        gap_pattern(&mut out, "lead-times");
+    }
     let axis_y = TOP + rows_height;
     out.push_str("<g class=\"axis\" stroke=\"#d8d8d8\">\n");
     let mut tick = 0.0;
@@ -221,6 +226,27 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
                     px(mid),
                     px(x1),
                     px(bottom)
+                );
+            }
+            if let Some(bound) = lead.bound {
+                // A gap of unreadable revisions comes right before one end: the bar's length is
+                // a bound, hatched over its colour, and says why on hover.
+                let why = match bound {
+                    edx_matrix_git::history::Bound::AtLeast => {
+                        "at least: the first stage may have got the release earlier, inside a gap of unreadable revisions"
+                    }
+                    edx_matrix_git::history::Bound::AtMost => {
+                        "at most: the last stage may have got the release earlier, inside a gap of unreadable revisions"
+                    }
+                };
+                let _ = write!(
+                    out,
+                    "<g class=\"gap\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#lead-times-gap)\"/></g>",
+                    escape(why),
+                    px(left),
+                    px(y + 3.0),
+                    px(w),
+                    px(ROW_HEIGHT - 6.0)
                 );
             }
             let _ = writeln!(

@@ -98,6 +98,18 @@ pub(crate) fn open_svg(out: &mut String, width: f64, height: f64, id: &str, titl
     // sheets (the bands were black) but not attributes. Text inherits the root's `fill`.
 }
 
+/// Writes the hatching that fills what unreadable revisions hide (`{id}-gap`): grey diagonal
+/// stripes over transparency, so a lane's background or a bar's colour shows between them. A
+/// `<pattern>` with presentation attributes, like every colour here (no `<style>`: the
+/// dashboard's policy). Each chart has its own id, as the dashboard inlines both in one page.
+pub(crate) fn gap_pattern(out: &mut String, id: &str) {
+    let _ = writeln!(
+        out,
+        "<defs><pattern id=\"{id}-gap\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\" \
+         patternTransform=\"rotate(45)\"><rect width=\"2.5\" height=\"6\" fill=\"#7a7a7a\"/></pattern></defs>"
+    );
+}
+
 /// Formats a coordinate with one decimal, without a trailing `.0`.
 pub(crate) fn px(value: f64) -> String {
     let rounded = (value * 10.0).round() / 10.0;

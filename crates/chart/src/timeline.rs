@@ -2,7 +2,9 @@
 //! band per release a stage ran (consecutive revisions with the same release are one band).
 
 use crate::axis::{day, ticks};
-use crate::{CHAR_WIDTH, FONT, Options, escape, open_svg, px, release_colour, release_slot};
+use crate::{
+    CHAR_WIDTH, FONT, Options, escape, gap_pattern, open_svg, px, release_colour, release_slot,
+};
 use edx_matrix_git::history::{History, Timeline, epoch_seconds};
 use std::fmt::Write as _;
 
@@ -94,6 +96,12 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
         history.file
     );
     open_svg(&mut out, width, height, "timeline", &title);
+    let gaps = lanes
+        .iter()
+        .any(|t| t.changes.iter().any(|c| c.unreadable.is_some()));
+    if gaps {
+        gap_pattern(&mut out, "timeline");
+    }
     let slot = |release: &str| release_slot(history.releases.iter().map(String::as_str), release);
     // Legend: the releases that appear, in release order.
     let mut shown: Vec<&str> = Vec::new();
@@ -173,6 +181,10 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
             px(LANE_HEIGHT),
         );
         for (i, change) in lane.changes.iter().enumerate() {
+            if let Some(unreadable) = &change.unreadable {
+                write_gap(&mut out, lane, i, unreadable, (&x_of, from, to), y);
+                continue;
+            }
             let Some(release) = change.release.as_deref() else {
                 continue;
             };
@@ -248,4 +260,52 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Draws the span a gap of unreadable revisions hides in a lane (from the first unreadable
+/// revision to the next readable one, or the end), hatched, its reason on hover: what the stage
+/// ran there is unknown, so no band is drawn across it.
+fn write_gap(
+    out: &mut String,
+    lane: &Timeline,
+    i: usize,
+    unreadable: &edx_matrix_git::history::Unreadable,
+    (x_of, from, to): (&dyn Fn(i64) -> f64, i64, i64),
+    y: f64,
+) {
+    let change = &lane.changes[i];
+    let Some(start) = epoch_seconds(&change.commit.date) else {
+        return;
+    };
+    let next = lane.changes.get(i + 1);
+    let end = next
+        .and_then(|n| epoch_seconds(&n.commit.date))
+        .unwrap_or(to);
+    if end < from {
+        return;
+    }
+    let x0 = x_of(start.max(from));
+    let w = (x_of(end) - x0).max(MIN_BAND_WIDTH);
+    let until = next.map_or("now", |n| n.commit.day());
+    let summary = format!(
+        "unreadable: {} · {}\n{} – {until}: what the stage ran is unknown\ncommit {}: {}\n{}: {}",
+        lane.deployment,
+        lane.stage,
+        change.commit.day(),
+        change.commit.short_hash,
+        change.commit.shown_subject(),
+        unreadable.location,
+        unreadable.reason,
+    );
+    let _ = writeln!(
+        out,
+        "<g class=\"gap\" data-commit=\"{}\"><title>{}</title>\
+         <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#timeline-gap)\" {BAND_OUTLINE} stroke-dasharray=\"3 2\"/></g>",
+        escape(&change.commit.hash),
+        escape(&summary),
+        px(x0),
+        px(y + 1.0),
+        px(w),
+        px(LANE_HEIGHT - 2.0),
+    );
 }

@@ -154,6 +154,7 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                     "origin_override",
                     "runtime_version_override",
                     "translation_overrides",
+                    "extra",
                 ];
                 let Some(ao) = r.object(app, &apath, &allowed) else {
                     continue;
@@ -183,6 +184,20 @@ pub fn read(text: &str) -> (Matrix, Vec<Diagnostic>) {
                         .optional_string(ao, "runtime_version_override", &apath)
                         .map(Into::into),
                     translations,
+                    extra: match ao.get("extra") {
+                        None => Default::default(),
+                        Some(value) => {
+                            match crate::extra_load::from_json(value, &format!("{apath}.extra")) {
+                                Ok(extra) => extra,
+                                Err(problems) => {
+                                    for (path, message) in problems {
+                                        r.at(Code::WrongType, &path, message, "no place for it");
+                                    }
+                                    Default::default()
+                                }
+                            }
+                        }
+                    },
                 });
             }
             matrix.release_map.push(ReleaseMapEntry {

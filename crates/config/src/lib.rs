@@ -31,6 +31,7 @@ pub mod catalogue;
 pub mod diagnostic;
 pub mod example;
 mod excerpt;
+pub mod extra_load;
 pub mod interchange;
 pub mod lints;
 pub mod lock_file;

@@ -31,6 +31,7 @@ struct BlockApp<'m> {
     origin: Option<String>,
     runtime: Option<String>,
     translations: Option<Vec<String>>,
+    extra: &'m edx_matrix_model::Extra,
 }
 
 fn block_app<'m>(v: &'m AppVersion, entry_release: &str, layout: Layout) -> BlockApp<'m> {
@@ -48,6 +49,7 @@ fn block_app<'m>(v: &'m AppVersion, entry_release: &str, layout: Layout) -> Bloc
             .translations
             .as_ref()
             .map(|ts| ts.iter().map(|t| literal(t)).collect()),
+        extra: &v.extra,
     }
 }
 
@@ -210,6 +212,12 @@ pub fn write(matrix: &Matrix, layout: Layout, header: &[&str]) -> String {
                 v.insert(
                     "translations",
                     string_array(translations.iter().map(String::as_str)),
+                );
+            }
+            if !app.extra.is_empty() {
+                v.insert(
+                    "extra",
+                    Value::InlineTable(crate::extra_load::to_toml(app.extra)),
                 );
             }
             apps.insert(app.name, value(v));

@@ -177,6 +177,11 @@ fn shape(table: &str, key: &str) -> Option<Value> {
             "items": {"type": "string"},
             "description": "Shell commands run before building an MFE"
         }),
+        // Any values; their names are `check`'s rule (`invalid-extra`), as vars' are.
+        ("app_version", "extra") => json!({
+            "type": "object",
+            "description": "Values the matrix keeps but does not read (a Python package's fields it has no place for): given back by `resolve --format json`, the interchange JSON and `export python`"
+        }),
         _ => return None,
     })
 }

@@ -102,7 +102,7 @@ codes! {
     // interop: `import python`
     PythonSyntax = "python-syntax", Error, "a Python file of the matrix is not valid Python";
     PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";
-    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as a comment";
+    PythonUnknownArgument = "python-unknown-argument", Warning, "an unknown keyword argument on a Python `OpenEdxApplicationVersion`, kept as the entry's `extra`";
     PythonSpecialCase = "python-special-case", Warning, "a resolving property of the Python model holds logic beyond the standard rules";
     PythonDuplicateKey = "python-duplicate-key", Warning, "a key written twice in one Python dict display: Python keeps the last value, and so does the import";
     // Pipelines (crates/pipeline): the `[pipelines]` section.
@@ -111,6 +111,7 @@ codes! {
     PipelineInvalid = "pipeline-invalid", Error, "a `pipelines` value Concourse cannot use: a bad identifier, duration or path, an empty command, a placeholder in `run`, a reserved param";
     PipelineTemplate = "pipeline-template", Error, "a pipeline template fails: a syntax or runtime error, a refused `load`, a result that is not a pipeline, a duplicate or invalid pipeline";
     PipelineCommandLine = "pipeline-command-line", Warning, "a matrix value reaches a task's command line (`run.path`/`run.args`) instead of its `params`";
+    InvalidExtra = "invalid-extra", Error, "an application version's `extra` value whose name is not a Python identifier or is one of the entry's own fields";
     InvalidVars = "invalid-vars", Error, "a `vars` entry with a bad name, a value that is not a string, number or boolean, or Concourse `((…))` syntax";
     // The lock (`edx-matrix.lock`, read by crates/config `lock_file`, compared by `model::lock`).
     LockInvalid = "lock-invalid", Error, "a lock entry's commit is not 40 lowercase hex digits, its time not RFC 3339 UTC, its origin carries a credential, or the lock's `version` is not 1";

@@ -34,6 +34,7 @@ pub mod code;
 pub mod compare;
 pub mod environment;
 pub mod error_chain;
+pub mod extra;
 pub mod lock;
 pub mod lookup;
 pub mod matrix;
@@ -48,6 +49,7 @@ pub mod vars;
 
 pub use check::{MatrixProblem, Subject, check};
 pub use code::{Code, Severity};
+pub use extra::{Extra, ExtraValue};
 pub use matrix::{
     AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
 };

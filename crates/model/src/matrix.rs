@@ -164,6 +164,9 @@ pub struct AppVersion {
     pub runtime: Option<RuntimeVersion>,
     /// Shell commands run before building an MFE (translation pulls).
     pub translations: Option<Vec<String>>,
+    /// Values the matrix does not read but keeps (`extra`): a Python package's fields it has no
+    /// place for, given back by `resolve`, the interchange JSON and `export python`.
+    pub extra: crate::extra::Extra,
 }
 
 impl AppVersion {
@@ -176,6 +179,7 @@ impl AppVersion {
             origin: None,
             runtime: None,
             translations: None,
+            extra: Default::default(),
         }
     }
 

@@ -80,6 +80,7 @@ impl<'m> Index<'m> {
             runtime_version,
             path: app.path.as_ref().map(|p| p.as_str()),
             translations: version.translations.as_deref(),
+            extra: (!version.extra.is_empty()).then_some(&version.extra),
             own_release: version.release.as_str(),
             overridden: Overridden {
                 origin: version.origin.is_some(),
@@ -118,6 +119,8 @@ pub struct ResolvedApp<'m> {
     pub path: Option<&'m str>,
     /// Commands run before building an MFE.
     pub translations: Option<&'m [String]>,
+    /// The entry's extra values, when it has any.
+    pub extra: Option<&'m crate::extra::Extra>,
     /// The release whose defaults were applied (the entry's own release).
     pub own_release: &'m str,
     /// Which values are overrides.
@@ -153,6 +156,9 @@ pub struct Row<'m> {
     /// The release whose defaults were applied, when it differs from `release`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_release: Option<&'m str>,
+    /// The entry's extra values (`extra`), when it has any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extra: Option<&'m crate::extra::Extra>,
     /// Which values are overrides.
     pub overridden: Overridden,
     /// The locked commit of this row (`None` until [`Lock::apply`](crate::lock::Lock::apply)
@@ -175,6 +181,7 @@ impl<'m> Row<'m> {
             path: app.path,
             translations: app.translations,
             entry_release: (app.own_release != release).then_some(app.own_release),
+            extra: app.extra,
             overridden: app.overridden,
             commit: None,
         }

@@ -18,7 +18,7 @@ pub enum VarValue {
 }
 
 /// A float's text (`1.5`), serialized as a JSON number.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FloatText(pub String);
 
 impl Serialize for FloatText {

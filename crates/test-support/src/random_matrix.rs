@@ -11,9 +11,10 @@
 //! [`matrix`] draws from either; with [`Shapes::valid_only`] it keeps only matrices `check`
 //! finds no error in (the TOML shapes are valid by construction, and their test checks it).
 
+use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{
-    AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, Severity,
-    StagePin, check,
+    AppKind, AppVersion, Application, Deployment, Extra, ExtraValue, Matrix, Release,
+    ReleaseMapEntry, Severity, StagePin, check,
 };
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -173,17 +174,56 @@ fn app_version(
         (shapes.origin)(app, needs_origin),
         runtime,
         translations,
+        extra(),
     )
         .prop_map(
-            move |(own, branch, origin, runtime, translations)| AppVersion {
+            move |(own, branch, origin, runtime, translations, extra)| AppVersion {
                 application: app.into(),
                 release: own.into(),
                 branch: branch.map(Into::into),
                 origin: origin.map(Into::into),
                 runtime: runtime.map(Into::into),
                 translations,
+                extra,
             },
         )
+}
+
+/// The extra values of an application version (`extra`): usually none; else a nested table of
+/// every value type with strings that need escaping in TOML, JSON and Python, and/or a list.
+fn extra() -> BoxedStrategy<Extra> {
+    use ExtraValue as X;
+    let branding = || {
+        (
+            "branding".to_owned(),
+            X::Table(vec![
+                (
+                    "logo".to_owned(),
+                    X::String("a \"quoted\" {x} é\n\\".to_owned()),
+                ),
+                ("size".to_owned(), X::Integer(-3)),
+                ("scale".to_owned(), X::Float(FloatText("0.5".to_owned()))),
+                ("dark".to_owned(), X::Boolean(true)),
+                (
+                    "nested".to_owned(),
+                    X::Table(vec![("k-1".to_owned(), X::List(vec![]))]),
+                ),
+            ]),
+        )
+    };
+    let build_args = || {
+        (
+            "build_args".to_owned(),
+            X::List(vec![X::String("--pull".to_owned()), X::Integer(2)]),
+        )
+    };
+    prop_oneof![
+        6 => Just(Extra::default()),
+        1 => Just(Extra(vec![branding()])),
+        1 => Just(Extra(vec![build_args()])),
+        1 => Just(Extra(vec![build_args(), branding()])),
+    ]
+    .boxed()
 }
 
 /// A random matrix made of `shapes`: every used (release, deployment) pair has an entry,

@@ -210,3 +210,116 @@ fn hostile_names_are_escaped() {
     assert!(!svg.contains("<script>") && !svg.contains("<i>"));
     assert!(svg.contains("&lt;script&gt;"));
 }
+
+/// The example history with revisions 5 and 6 (0-based 4, 5) unreadable: a gap from the first
+/// of them to revision 7.
+fn history_with_a_gap() -> (edx_matrix_git::history::History, Vec<String>) {
+    let mut revisions = example::revisions();
+    for r in &mut revisions[4..6] {
+        r.text = Ok("stages = [\n".to_owned());
+    }
+    let dates = revisions.iter().map(|r| r.commit.date.clone()).collect();
+    (
+        edx_matrix_git::history::history_of_revisions(example::FILE, revisions, None),
+        dates,
+    )
+}
+
+/// Seconds since the epoch of a chart's x coordinate is not recoverable; the gap's extent is
+/// checked against the bands' instead: no band of a lane overlaps its gap.
+fn extent(rect: roxmltree::Node<'_, '_>) -> (f64, f64) {
+    let x: f64 = rect.attribute("x").unwrap().parse().unwrap();
+    let w: f64 = rect.attribute("width").unwrap().parse().unwrap();
+    (x, x + w)
+}
+
+#[test]
+fn unreadable_revisions_are_a_hatched_gap_with_their_reason() {
+    let (history, dates) = history_with_a_gap();
+    let svg = timeline(
+        &history,
+        &Options {
+            since: None,
+            link: Some(&link),
+        },
+    );
+    let doc = check_document(&svg);
+    // The hatching is a pattern of presentation attributes.
+    let pattern = doc
+        .descendants()
+        .find(|n| n.has_tag_name("pattern"))
+        .unwrap();
+    assert_eq!(pattern.attribute("id"), Some("timeline-gap"));
+    assert!(pattern.parent().unwrap().has_tag_name("defs"));
+    for lane in with_class(&doc, "lane") {
+        let gaps: Vec<_> = lane
+            .children()
+            .filter(|n| n.attribute("class") == Some("gap"))
+            .collect();
+        // Every lane existed before and after: one gap each, from revision 5 to revision 7.
+        assert_eq!(gaps.len(), 1, "{:?}", lane.attribute("data-stage"));
+        let gap = gaps[0];
+        let title = title_of(gap)[0];
+        assert!(
+            title.contains(&format!("{} – {}", &dates[4][..10], &dates[6][..10])),
+            "{title}"
+        );
+        assert!(title.contains("edx-matrix.toml"), "{title}");
+        assert!(title.contains("what the stage ran is unknown"), "{title}");
+        let rect = gap.children().find(|c| c.has_tag_name("rect")).unwrap();
+        assert_eq!(rect.attribute("fill"), Some("url(#timeline-gap)"));
+        // No band is drawn across the gap.
+        let (g0, g1) = extent(rect);
+        for band in lane
+            .descendants()
+            .filter(|n| n.attribute("class").is_some_and(|c| c.starts_with("band")))
+        {
+            let rect = band.children().find(|c| c.has_tag_name("rect")).unwrap();
+            let (b0, b1) = extent(rect);
+            assert!(
+                b1 <= g0 + 0.11 || b0 >= g1 - 0.11,
+                "band {b0}..{b1} over gap {g0}..{g1}"
+            );
+        }
+    }
+    insta::assert_snapshot!("timeline_with_a_gap", svg);
+}
+
+#[test]
+fn a_lead_time_bounded_by_a_gap_is_hatched() {
+    let (history, _) = history_with_a_gap();
+    let bounded = history
+        .lead_times
+        .iter()
+        .filter(|l| l.bound.is_some())
+        .count();
+    assert!(bounded > 0, "{:#?}", history.lead_times);
+    let svg = lead_times(
+        &history,
+        &Options {
+            since: None,
+            link: None,
+        },
+    );
+    let doc = check_document(&svg);
+    let gaps = with_class(&doc, "gap");
+    assert_eq!(gaps.len(), bounded);
+    for gap in gaps {
+        let rect = gap.children().find(|c| c.has_tag_name("rect")).unwrap();
+        assert_eq!(rect.attribute("fill"), Some("url(#lead-times-gap)"));
+        assert!(title_of(gap)[0].contains("unreadable revisions"));
+        // Over the bar of the same lead time, as wide.
+        let bar = gap
+            .parent()
+            .unwrap()
+            .children()
+            .find(|c| c.has_tag_name("rect"))
+            .unwrap();
+        assert_eq!(extent(bar), extent(rect));
+    }
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("pattern") && n.attribute("id") == Some("lead-times-gap"))
+    );
+    insta::assert_snapshot!("lead_times_with_a_gap", svg);
+}

@@ -46,6 +46,8 @@ pub fn json_path(subject: Subject) -> String {
                 Some(EntryField::Origin) => "origin_override".to_owned(),
                 Some(EntryField::Runtime) => "runtime_version_override".to_owned(),
                 Some(EntryField::Translation(i)) => format!("translation_overrides[{i}]"),
+                // The object: the path has no matrix to name the key by; the message names it.
+                Some(EntryField::Extra(_)) => "extra".to_owned(),
             };
             format!("$.release_map[{entry}].apps[{app}].{key}")
         }

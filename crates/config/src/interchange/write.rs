@@ -73,14 +73,20 @@ pub(super) fn body(matrix: &Matrix) -> Value {
         "release_map": matrix.release_map.iter().map(|e| json!({
             "release": e.release,
             "deployment": e.deployment,
-            "apps": e.apps.iter().map(|v| json!({
-                "application": v.application,
-                "release": v.release,
-                "branch_override": v.branch,
-                "origin_override": v.origin,
-                "runtime_version_override": v.runtime,
-                "translation_overrides": v.translations,
-            })).collect::<Vec<_>>(),
+            "apps": e.apps.iter().map(|v| {
+                let mut o = json!({
+                    "application": v.application,
+                    "release": v.release,
+                    "branch_override": v.branch,
+                    "origin_override": v.origin,
+                    "runtime_version_override": v.runtime,
+                    "translation_overrides": v.translations,
+                });
+                if !v.extra.is_empty() {
+                    o["extra"] = json!(v.extra);
+                }
+                o
+            }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     })
 }

@@ -8,7 +8,14 @@ use edx_matrix_model::check::EntryField;
 use toml_edit::Item;
 
 /// The keys of an application in a `[map.apps]` table.
-pub const APP_VERSION_KEYS: &[&str] = &["release", "branch", "origin", "runtime", "translations"];
+pub const APP_VERSION_KEYS: &[&str] = &[
+    "release",
+    "branch",
+    "origin",
+    "runtime",
+    "translations",
+    "extra",
+];
 
 /// One application of a block, as written.
 pub(super) struct BlockApp {
@@ -18,6 +25,8 @@ pub(super) struct BlockApp {
     pub(super) origin: Option<Template>,
     pub(super) runtime: Option<Template>,
     pub(super) translations: Option<Vec<Template>>,
+    /// Values kept verbatim (no templates: they are data, not names).
+    pub(super) extra: edx_matrix_model::Extra,
     /// Fields whose value was reported as a format problem.
     pub(super) poisoned: Vec<EntryField>,
 }
@@ -40,6 +49,7 @@ pub(super) fn read_block_app(
         origin: None,
         runtime: None,
         translations: None,
+        extra: Default::default(),
         poisoned: Vec::new(),
     };
     let Some(fields) = reader.toml.table(item, &what, &key_span) else {
@@ -113,6 +123,16 @@ pub(super) fn read_block_app(
             }
             app.translations = Some(templates);
         }
+    }
+    if let Some(value) = fields.get("extra") {
+        let (extra, key_spans) = crate::extra_load::read_extra(
+            &mut reader.toml,
+            value,
+            &format!("`extra` of {what}"),
+            &key_span,
+        );
+        app.extra = extra;
+        spans.extra = key_spans;
     }
     (app, spans)
 }

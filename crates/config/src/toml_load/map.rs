@@ -114,6 +114,7 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
                             .translations
                             .as_ref()
                             .map(|ts| ts.iter().map(render).collect()),
+                        extra: app.extra.clone(),
                     });
                     reader.map.entry_apps[e].push((b as u32, k as u32));
                     for field in &app.poisoned {

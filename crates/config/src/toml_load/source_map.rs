@@ -38,6 +38,7 @@ pub(super) struct AppVersionSpans {
     pub(super) origin: Option<Span>,
     pub(super) runtime: Option<Span>,
     pub(super) translations: Vec<Span>,
+    pub(super) extra: Vec<Span>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -174,6 +175,7 @@ impl TomlSourceMap {
                     Some(EntryField::Origin) => spans.origin.clone(),
                     Some(EntryField::Runtime) => spans.runtime.clone(),
                     Some(EntryField::Translation(i)) => spans.translations.get(i).cloned(),
+                    Some(EntryField::Extra(i)) => spans.extra.get(i).cloned(),
                 };
                 (
                     span.or(Some(spans.key.clone())),

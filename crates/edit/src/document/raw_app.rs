@@ -17,6 +17,8 @@ pub struct RawApp {
     pub runtime: Option<String>,
     /// `translations`.
     pub translations: Option<Vec<String>>,
+    /// `extra`, as data (never renamed or templated).
+    pub extra: edx_matrix_model::Extra,
 }
 
 impl RawApp {
@@ -36,6 +38,10 @@ impl RawApp {
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect()
             }),
+            extra: t
+                .get("extra")
+                .map(edx_matrix_config::extra_load::read_checked)
+                .unwrap_or_default(),
         }
     }
 
@@ -55,6 +61,7 @@ impl RawApp {
                 .translations
                 .as_ref()
                 .map(|ts| ts.iter().map(render).collect()),
+            extra: self.extra.clone(),
         }
     }
 }

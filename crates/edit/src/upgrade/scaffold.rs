@@ -144,6 +144,7 @@ pub fn expected_entries(
                     .translations
                     .as_ref()
                     .map(|ts| ts.iter().map(|t| rename(t)).collect()),
+                extra: v.extra.clone(),
             })
             .collect(),
     })

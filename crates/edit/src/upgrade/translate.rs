@@ -24,6 +24,7 @@ pub(super) fn translate(app: &RawApp, from: &str, to: &str) -> RawApp {
             .translations
             .as_ref()
             .map(|ts| ts.iter().map(rename).collect()),
+        extra: app.extra.clone(),
     }
 }
 

@@ -35,6 +35,29 @@ pub fn optional(value: Option<&str>) -> String {
     value.map_or_else(|| "None".to_owned(), string)
 }
 
+/// Returns an extra value as the Python literal that evaluates to it (a table is a dict with
+/// string keys, a list a list).
+pub fn extra_value(value: &edx_matrix_model::ExtraValue) -> String {
+    use edx_matrix_model::ExtraValue;
+    match value {
+        ExtraValue::String(s) => string(s),
+        ExtraValue::Integer(i) => i.to_string(),
+        ExtraValue::Float(f) => f.0.clone(),
+        ExtraValue::Boolean(b) => if *b { "True" } else { "False" }.to_owned(),
+        ExtraValue::List(items) => {
+            let items: Vec<String> = items.iter().map(extra_value).collect();
+            format!("[{}]", items.join(", "))
+        }
+        ExtraValue::Table(entries) => {
+            let entries: Vec<String> = entries
+                .iter()
+                .map(|(k, v)| format!("{}: {}", string(k), extra_value(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
+        }
+    }
+}
+
 /// Returns a `Literal[...]` alias body for `values`, or `str` when there are none (an empty
 /// `Literal` is not valid Python).
 pub fn literal_alias<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
@@ -60,5 +83,24 @@ mod tests {
         assert_eq!(optional(None), "None");
         assert_eq!(literal_alias([]), "str");
         assert_eq!(literal_alias(["CI", "QA"]), r#"Literal["CI", "QA"]"#);
+    }
+
+    #[test]
+    fn extra_values_are_python_literals() {
+        use edx_matrix_model::ExtraValue as X;
+        use edx_matrix_model::vars::FloatText;
+        let v = X::Table(vec![
+            ("logo".into(), X::String("a\"b".into())),
+            (
+                "sizes".into(),
+                X::List(vec![X::Integer(-2), X::Float(FloatText("1.0".into()))]),
+            ),
+            ("on".into(), X::Boolean(true)),
+            ("none".into(), X::Table(vec![])),
+        ]);
+        assert_eq!(
+            extra_value(&v),
+            r#"{"logo": "a\"b", "sizes": [-2, 1.0], "on": True, "none": {}}"#
+        );
     }
 }

@@ -16,8 +16,11 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
     let version = names.class("application_version");
     let mut out = String::new();
     out.push_str(header);
-    out.push_str(
-        "from enum import StrEnum\nfrom typing import Literal, NamedTuple, Optional\n\nfrom pydantic import BaseModel\n\n\n",
+    let extra = extra_names(matrix);
+    let any = if extra.is_empty() { "" } else { "Any, " };
+    let _ = write!(
+        out,
+        "from enum import StrEnum\nfrom typing import {any}Literal, NamedTuple, Optional\n\nfrom pydantic import BaseModel\n\n\n",
     );
 
     write_application_enum(
@@ -77,6 +80,10 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
     }
     out.push_str("\n    def __str__(self):\n        return self.value\n\n\n");
 
+    let extra_fields: String = extra
+        .iter()
+        .map(|k| format!("    {k}: Any = None\n"))
+        .collect();
     let _ = write!(
         out,
         "class {env_release}(NamedTuple):
@@ -118,7 +125,7 @@ class {version}(BaseModel):
     origin_override: Optional[str] = None
     runtime_version_override: Optional[str] = None
     translation_overrides: Optional[list[str]] = None
-
+{extra_fields}
     @property
     def runtime_version(self) -> str:
         default = self.release.python_version if self.application_type == \"IDA\" else self.release.node_version
@@ -134,6 +141,20 @@ class {version}(BaseModel):
 "
     );
     out
+}
+
+/// The names of the entries' extra values, in first-seen order: each is a field of the entry
+/// class (`Any`, default `None`, as an entry without it reads).
+fn extra_names(matrix: &Matrix) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for v in matrix.release_map.iter().flat_map(|e| &e.apps) {
+        for (k, _) in v.extra.iter() {
+            if !names.contains(&k.as_str()) {
+                names.push(k);
+            }
+        }
+    }
+    names
 }
 
 /// Writes the enum of the applications of one `kind`: the class line, `body` (its attributes and

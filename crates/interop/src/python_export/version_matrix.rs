@@ -1,7 +1,7 @@
 //! `version_matrix.py`: the deployments (an enum of `DeploymentEnvRelease`) and the release map
 //! (`ReleaseMap`, release → deployment → application versions), overrides written explicitly.
 
-use super::literal::string;
+use super::literal::{extra_value, string};
 use super::names::Names;
 use edx_matrix_model::{AppKind, Matrix};
 use std::fmt::Write as _;
@@ -106,6 +106,9 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
                         let _ = writeln!(out, "                    {},", string(c));
                     }
                     out.push_str("                ],\n");
+                }
+                for (key, value) in v.extra.iter() {
+                    let _ = writeln!(out, "                {key}={},", extra_value(value));
                 }
                 out.push_str("            ),\n");
             }

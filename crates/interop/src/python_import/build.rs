@@ -493,5 +493,6 @@ pub fn app_version(
         origin: field(&ec.origin)?.map(Into::into),
         runtime: field(&ec.runtime)?.map(Into::into),
         translations,
+        extra: this.extra.clone(),
     })
 }

@@ -1,14 +1,12 @@
 //! One entry call of the release map read into `self`: the application member the call names
 //! (pydantic turns a value into the field enum's member), the release member, the kind it
-//! declares, and every keyword argument accounted for — a field the matrix carries, an unknown
-//! keyword (a warning, kept as a comment), or a field of the class the matrix has no place for
-//! (an error naming it: its value is never dropped silently).
+//! declares, and every keyword argument accounted for — a field the matrix carries, or a value it
+//! keeps as the entry's `extra` (a field of the class it has no place for, or an unknown
+//! keyword, also a warning): never dropped silently.
 
 use super::build::{self, EntryClass};
-use super::eval::{Call, Ctx, Error, This, Val, Value, err};
-use super::interpret::line_of;
+use super::eval::{Ctx, Error, This, Val, Value, err};
 use super::report::Report;
-use super::symbols::File;
 use edx_matrix_model::{AppKind, Code};
 use std::collections::HashMap;
 
@@ -19,25 +17,14 @@ pub(super) struct EntryCall {
     pub i: usize,
 }
 
-/// Where an entry call is and what the output keeps of it.
-pub(super) struct Place<'x> {
-    pub release: &'x str,
-    pub deployment: &'x str,
-    pub texts: [&'x String; 2],
-}
-
 /// Reads the entry call `c`.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn read(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     c: &Val,
-    place: &Place<'_>,
     report: &mut Report,
-    comments: &mut Vec<String>,
     kinds_seen: &mut HashMap<usize, AppKind>,
 ) -> Result<EntryCall, Error> {
-    let (release, deployment, texts) = (place.release, place.deployment, place.texts);
     let Value::Call(call) = &c.v else {
         return Err(err(
             &c.at,
@@ -84,26 +71,17 @@ pub(super) fn read(
             at: app_val.at.clone(),
         },
     );
-    let app_name = build::string(&ctx.bound(e, i)?.0, "the application's value")?;
+    build::string(&ctx.bound(e, i)?.0, "the application's value")?;
     let fields: Vec<&str> = ec.fields.iter().map(|(n, _, _)| n.as_str()).collect();
     for ((k, _), kat) in call.kwargs.iter().zip(&call.kwarg_at) {
         if !fields.contains(&k.as_str()) {
-            let v = &Val {
-                v: Value::None,
-                at: kat.clone(),
-            };
+            // The original class does not declare it (pydantic ignores it); the export will.
             report.push(
                 Code::PythonUnknownArgument,
-                &v.at,
+                kat,
                 format!("unknown keyword argument `{k}`"),
-                "not a field of the entry class: kept as a comment at the top of the output",
+                "not a field of the entry class: kept as the entry's `extra` value",
             );
-            let text = texts[usize::from(v.at.file == File::VersionMatrix)];
-            comments.push(format!(
-                "ignored (unknown keyword argument): version_matrix.py:{}: release `{release}`, deployment `{deployment}`, `{app_name}`: {}",
-                line_of(text, v.at.span.start),
-                text.get(v.at.span.clone()).unwrap_or_default().split_whitespace().collect::<Vec<_>>().join(" ")
-            ));
         }
     }
     if let build::ReleaseType::Enum(re) = &ec.releases {
@@ -129,7 +107,7 @@ pub(super) fn read(
             kinds_seen.entry(e).or_insert(kind);
         }
     }
-    unmodelled_fields(ctx, ec, call)?;
+    this.extra = super::extra::of_entry(ec, &this, call, &carried(ec))?;
     Ok(EntryCall { this, e, i })
 }
 
@@ -142,33 +120,4 @@ fn carried(ec: &EntryClass<'_>) -> Vec<String> {
     }
     out.push("translation_overrides".to_owned());
     out
-}
-
-/// Refuses a field of the entry class that the call gives a value the matrix cannot carry:
-/// consumers read it (`version.branding`), so dropping it would change what they compute.
-fn unmodelled_fields(ctx: &Ctx<'_, '_>, ec: &EntryClass<'_>, call: &Call) -> Result<(), Error> {
-    let carried = carried(ec);
-    for ((k, v), at) in call.kwargs.iter().zip(&call.kwarg_at) {
-        let Some((_, default, file)) = ec.fields.iter().find(|(n, _, _)| n == k) else {
-            continue;
-        };
-        if carried.contains(k) || matches!(v.v, Value::None) {
-            continue;
-        }
-        if let Some(d) = default {
-            let d = ctx.eval(d, *file, &Default::default())?;
-            if ctx.eq(&d, v)? {
-                continue;
-            }
-        }
-        return Err(err(
-            at,
-            format!(
-                "`{k}` of `{}` has no place in the matrix: its value would be lost",
-                ec.name
-            ),
-            "a field edx-matrix does not carry",
-        ));
-    }
-    Ok(())
 }

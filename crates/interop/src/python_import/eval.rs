@@ -22,6 +22,10 @@ pub enum Value {
     Bool(bool),
     /// A string.
     Str(String),
+    /// An integer (64 bits).
+    Int(i64),
+    /// A finite float.
+    Float(f64),
     /// Member `.1` of enum `.0`.
     Member(usize, usize),
     /// An enum class.
@@ -153,6 +157,8 @@ pub struct This {
     pub fields: HashMap<String, Val>,
     /// Fields of the class that this probe leaves out (reading one is [`Error::Outside`]).
     pub withheld: Vec<String>,
+    /// An entry's values the matrix does not read (`extra`).
+    pub extra: edx_matrix_model::Extra,
 }
 
 /// Local names (a property's assignments, `__new__`'s parameters) and `self`.
@@ -255,6 +261,10 @@ impl<'s, 'a> Ctx<'s, 'a> {
             Expr::StringLiteral(s) => v(Value::Str(s.value.to_str().to_owned())),
             Expr::NoneLiteral(_) => v(Value::None),
             Expr::BooleanLiteral(b) => v(Value::Bool(b.value)),
+            Expr::NumberLiteral(_) => super::number::read(expr, at),
+            Expr::UnaryOp(u) if matches!(u.op, UnaryOp::USub | UnaryOp::UAdd) => {
+                super::number::read(expr, at)
+            }
             Expr::Name(n) => self.name(n.id.as_str(), scope, at),
             Expr::Attribute(a) => {
                 let base = self.eval(&a.value, file, scope)?;

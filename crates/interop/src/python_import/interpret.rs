@@ -30,7 +30,8 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
     let mut matrix = Matrix::default();
     let mut comments = Vec::new();
     let mut python = PythonNames::default();
-    if let (Some(t), Some(v)) = (&types_ast, &vm_ast) {
+    let mut attached = super::Attached::default();
+    if let (Some((t, t_comments)), Some((v, v_comments))) = (types_ast, vm_ast) {
         let syms = Symbols::collect(&[(File::Types, &t.body), (File::VersionMatrix, &v.body)]);
         let ctx = Ctx::new(&syms);
         let mut spans = Spans::default();
@@ -48,11 +49,21 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
         flush_notes(&ctx, &mut report);
         python.code = super::code::collect(
             [
-                ("types", t, &types.text),
-                ("version_matrix", v, &version_matrix.text),
+                ("types", &t, &types.text),
+                ("version_matrix", &v, &version_matrix.text),
             ],
             &python,
         );
+        if result.is_ok() {
+            attached = super::comments::attach(
+                &matrix,
+                &spans,
+                [
+                    (types.text.as_str(), t_comments),
+                    (version_matrix.text.as_str(), v_comments),
+                ],
+            );
+        }
         match result {
             // A partial matrix is not checked: the checks would only echo what is reported.
             Ok(()) if !has_errors(&report) => report_checks(&matrix, &spans, &mut report),
@@ -77,6 +88,7 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
         version_matrix: finish(version_matrix, report.vm),
         comments,
         python,
+        attached,
     }
 }
 
@@ -266,14 +278,9 @@ fn run(
                 continue;
             };
             let mut apps = Vec::new();
-            let place = entries::Place {
-                release: &release,
-                deployment: &deployment,
-                texts,
-            };
             for c in calls {
                 // Each entry on its own: one run reports every entry it cannot read.
-                match entries::read(ctx, &ec, c, &place, report, comments, &mut kinds_seen) {
+                match entries::read(ctx, &ec, c, report, &mut kinds_seen) {
                     Ok(r) => apps.push((r.this, c.at.clone(), r.e, r.i)),
                     Err(e) => report.error(e),
                 }

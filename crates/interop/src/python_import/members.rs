@@ -111,6 +111,8 @@ impl Ctx<'_, '_> {
             Value::None => false,
             Value::Bool(b) => *b,
             Value::Str(s) => !s.is_empty(),
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
             Value::List(l) => !l.is_empty(),
             Value::Dict(d) => !d.is_empty(),
             Value::Member(e, i) if self.syms.enums[*e].str_like => match self.bound(*e, *i)?.0.v {
@@ -127,6 +129,10 @@ impl Ctx<'_, '_> {
             (Value::None, Value::None) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::Str(x), Value::Str(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) => x == y,
+            (Value::Float(x), Value::Float(y)) => x == y,
+            // Python compares an int and a float by value (`1 == 1.0`).
+            (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => *x as f64 == *y,
             (Value::Member(e, i), Value::Member(f, j)) => e == f && i == j,
             (Value::Member(e, i), Value::Str(_)) | (Value::Str(_), Value::Member(e, i)) => {
                 if !self.syms.enums[*e].str_like {

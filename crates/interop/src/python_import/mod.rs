@@ -10,6 +10,7 @@
 
 mod build;
 mod code;
+mod comments;
 mod comprehension;
 mod deployments;
 mod depth;
@@ -17,12 +18,15 @@ mod display;
 mod entries;
 mod eval;
 mod expr;
+mod extra;
 mod interpret;
 mod members;
+mod number;
 mod report;
 mod rules;
 mod symbols;
 
+pub use comments::Attached;
 use edx_matrix_config::{Diagnostic, PythonNames, Source, toml_write};
 use edx_matrix_model::Code;
 use edx_matrix_model::Matrix;
@@ -62,6 +66,8 @@ pub struct Imported {
     pub comments: Vec<String>,
     /// The Python names that differ from the derived ones (the `[python]` table).
     pub python: PythonNames,
+    /// The package's comments, attached to what they describe.
+    pub attached: Attached,
 }
 
 impl Imported {
@@ -87,7 +93,9 @@ impl Imported {
             header.extend(self.comments.iter().map(|c| one_line(c)));
         }
         let refs: Vec<&str> = header.iter().map(String::as_str).collect();
-        let mut toml = toml_write::write_faithful(&self.matrix, &refs);
+        let mut toml = self
+            .attached
+            .place(&toml_write::write_faithful(&self.matrix, &refs));
         let python = self.python.to_toml();
         if !python.is_empty() {
             toml.push('\n');
@@ -104,15 +112,27 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// A parsed file and the byte ranges of its comments, in order.
+type Parsed = (ruff_python_ast::ModModule, Vec<std::ops::Range<usize>>);
+
 /// Parses a file, reporting a syntax error at its place, and a tree nested deeper than the
 /// importer reads ([`depth::MAX_DEPTH`]) at the first place it goes past it.
-fn parse(text: &str, sink: &mut Sink) -> Option<ruff_python_ast::ModModule> {
+fn parse(text: &str, sink: &mut Sink) -> Option<Parsed> {
     match ruff_python_parser::parse_module(text) {
         Ok(parsed) => {
+            let comments = parsed
+                .tokens()
+                .iter()
+                .filter(|t| t.kind() == ruff_python_ast::token::TokenKind::Comment)
+                .map(|t| {
+                    use ruff_text_size::Ranged;
+                    t.start().to_usize()..t.end().to_usize()
+                })
+                .collect();
             let module = parsed.into_syntax();
             let depth = depth::measure(&module);
             let Some(at) = depth.too_deep else {
-                return Some(module);
+                return Some((module, comments));
             };
             sink.push(
                 Code::PythonUnreadable,

@@ -267,7 +267,7 @@ fn special_cases_are_reported_and_applied_on_request() {
 }
 
 #[test]
-fn unknown_keyword_arguments_are_warned_about_and_kept_as_comments() {
+fn unknown_keyword_arguments_are_warned_about_and_kept_as_extra_values() {
     let entry = "                runtime_version_override=\"22\",\n";
     let imported = current_with(
         ("", ""),
@@ -285,7 +285,9 @@ fn unknown_keyword_arguments_are_warned_about_and_kept_as_comments() {
     )));
     let toml = imported.to_toml();
     assert!(
-        toml.contains("# ignored (unknown keyword argument): version_matrix.py:649: release `teak`, deployment `pro`, `communications`: build_args=[\"--no-cache\", \"--pull\"]\n"),
+        toml.contains(
+            "communications = { runtime = \"22\", extra = { build_args = [\"--no-cache\", \"--pull\"] } }\n"
+        ),
         "{toml}"
     );
     assert!(!load_toml(Source::new("x.toml", toml)).has_errors());

@@ -6,9 +6,10 @@ mod spell;
 
 use edx_matrix_config::Source;
 use edx_matrix_interop::python_import::{Options, import};
+use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{
-    AppKind, AppVersion, Application, Deployment, Filter, Matrix, Release, ReleaseMapEntry,
-    StagePin, resolve,
+    AppKind, AppVersion, Application, Deployment, Extra, ExtraValue, Filter, Matrix, Release,
+    ReleaseMapEntry, StagePin, resolve,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -35,6 +36,35 @@ const IDAS: &[&str] = &["edx-platform", "forum", "notes-api", "codejail"];
 const MFES: &[&str] = &["learning", "authoring", "learner-dashboard"];
 const DEPLOYMENTS: &[&str] = &["campus", "campus-staging", "online"];
 const STAGES: &[&str] = &["CI", "QA", "Production"];
+
+/// Extra values for an entry: sometimes a `branding` dict of every value type, sometimes
+/// `build_args`, a keyword argument the package does not declare.
+fn extra(r: &mut Lcg, app: &str) -> Extra {
+    use ExtraValue as X;
+    let mut out = Extra::default();
+    if r.next(4) == 0 {
+        out.0.push((
+            "branding".to_owned(),
+            X::Table(vec![
+                ("logo".to_owned(), X::String(format!("{app}.svg"))),
+                ("size".to_owned(), X::Integer(r.next(100) as i64 - 50)),
+                ("scale".to_owned(), X::Float(FloatText("1.5".to_owned()))),
+                ("dark".to_owned(), X::Boolean(r.coin())),
+                (
+                    "fonts".to_owned(),
+                    X::List(vec![X::String("Inter".to_owned())]),
+                ),
+            ]),
+        ));
+    }
+    if r.next(6) == 0 {
+        out.0.push((
+            "build_args".to_owned(),
+            X::List(vec![X::String("--pull".to_owned())]),
+        ));
+    }
+    out
+}
 
 /// A random valid matrix.
 fn model(seed: u64) -> Matrix {
@@ -110,6 +140,7 @@ fn model(seed: u64) -> Matrix {
                     runtime: (r.next(4) == 0).then(|| "3.10".into()),
                     translations: (a.kind == AppKind::Mfe && r.next(3) == 0)
                         .then(|| vec!["npm run pull_translations".to_owned()]),
+                    extra: extra(&mut r, a.name.as_str()),
                 });
             }
             m.release_map.push(ReleaseMapEntry {
@@ -149,6 +180,11 @@ fn for_spelling(m: &Matrix, sp: &Spelling) -> Matrix {
 }
 
 fn import_spelling(m: &Matrix, sp: &Spelling) -> Matrix {
+    import_spelling_fully(m, sp).matrix
+}
+
+/// Imports the spelling of `m`, asserting it has no error.
+fn import_spelling_fully(m: &Matrix, sp: &Spelling) -> edx_matrix_interop::python_import::Imported {
     let p = write(m, sp);
     let imported = import(
         Source::new("types.py", p.types.clone()),
@@ -170,7 +206,7 @@ fn import_spelling(m: &Matrix, sp: &Spelling) -> Matrix {
         p.types,
         p.version_matrix
     );
-    imported.matrix
+    imported
 }
 
 #[test]
@@ -242,7 +278,8 @@ fn model_rows(m: &Matrix) -> Vec<Value> {
                 r.kind.as_str(),
                 r.git_origin,
                 r.release_branch,
-                r.runtime_version
+                r.runtime_version,
+                r.extra.and_then(|e| e.get("branding"))
             ])
         })
         .collect();
@@ -286,5 +323,99 @@ fn cpython_computes_from_every_spelling_the_rows_resolve_gives() {
             rows.sort_by_key(|v| v.to_string());
             assert_eq!(rows, model_rows(&expected), "seed {seed}, {sp:?}");
         }
+    }
+}
+
+/// Runs the rows script with CPython on a package; returns its rows, sorted.
+fn cpython_rows(
+    python: &std::path::Path,
+    types: &str,
+    version_matrix: &str,
+    what: &str,
+) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("matrixpkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    std::fs::write(pkg.join("types.py"), types).unwrap();
+    std::fs::write(pkg.join("version_matrix.py"), version_matrix).unwrap();
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(spell::ROWS_SCRIPT)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{what}: {}\n--- types.py\n{types}\n--- version_matrix.py\n{version_matrix}",
+        String::from_utf8_lossy(&out.stderr),
+    );
+    let mut rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    rows.sort_by_key(|v| v.to_string());
+    rows
+}
+
+/// Every spelling (with its `**` forms, duplicate keys, extra fields and comments) imported,
+/// written as TOML, loaded and exported as a package: CPython computes from the export the same
+/// rows, `branding` included, as `resolve` gives for the model.
+#[test]
+fn the_export_of_every_spelling_gives_cpython_the_same_rows_again() {
+    let Some(python) = edx_matrix_test_support::require_python(
+        "the_export_of_every_spelling_gives_cpython_the_same_rows_again",
+        &["pydantic"],
+    ) else {
+        return;
+    };
+    for seed in [3, 42] {
+        let m = model(seed);
+        assert!(
+            m.release_map
+                .iter()
+                .flat_map(|e| &e.apps)
+                .any(|v| !v.extra.is_empty()),
+            "seed {seed} has extra values"
+        );
+        for sp in spellings() {
+            let expected = for_spelling(&m, &sp);
+            let toml = import_spelling_fully(&expected, &sp).to_toml();
+            let loaded = edx_matrix_config::load_toml(Source::new("edx-matrix.toml", toml));
+            assert!(!loaded.has_errors(), "{sp:?}: {:?}", loaded.diagnostics);
+            let package = edx_matrix_interop::python_export::export(
+                &loaded.matrix,
+                &loaded.python,
+                &Default::default(),
+            );
+            let rows = cpython_rows(
+                &python,
+                &package.types_py,
+                &package.version_matrix_py,
+                &format!("seed {seed}, {sp:?}"),
+            );
+            assert_eq!(rows, model_rows(&expected), "seed {seed}, {sp:?}");
+        }
+    }
+}
+
+/// The comments a written-out spelling carries (`# entry of …` above each entry call, `# its
+/// fields` inside) stand above the entries' keys in the imported TOML.
+#[test]
+fn spelling_comments_reach_the_toml() {
+    let m = model(42);
+    for sp in spellings()
+        .into_iter()
+        .filter(|s| s.data == spell::Data::Plain)
+    {
+        let toml = import_spelling_fully(&for_spelling(&m, &sp), &sp).to_toml();
+        let lines: Vec<&str> = toml.lines().collect();
+        let mut seen = 0;
+        for (i, line) in lines.iter().enumerate() {
+            if line.starts_with("# entry of ") {
+                seen += 1;
+                assert_eq!(lines[i + 1], "# its fields", "{sp:?}\n{toml}");
+                // Then the application's key in `[map.apps]`.
+                assert!(lines[i + 2].contains(" = {"), "{sp:?}\n{toml}");
+            }
+        }
+        assert!(seen > 0, "{sp:?}\n{toml}");
     }
 }

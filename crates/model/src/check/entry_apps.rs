@@ -128,5 +128,20 @@ pub(super) fn check_entry_apps(
                 }
             }
         }
+        for (i, (key, _)) in version.extra.iter().enumerate() {
+            if let Some(why) = crate::extra::name_problem(key) {
+                out.push(
+                    MatrixProblem::new(
+                        Code::InvalidExtra,
+                        at(Some(EntryField::Extra(i))),
+                        format!("invalid extra value name: {why}"),
+                        "not a name an extra value can have",
+                    )
+                    .with_help(
+                        "an extra value comes back out of `export python` as a keyword argument: name it like one (`branding`), unlike the entry's own fields",
+                    ),
+                );
+            }
+        }
     }
 }

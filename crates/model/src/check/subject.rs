@@ -36,6 +36,8 @@ pub enum EntryField {
     Runtime,
     /// `translations`, the command at this index.
     Translation(usize),
+    /// `extra`, the value at this index.
+    Extra(usize),
 }
 
 /// What a problem is about, by position in the [`Matrix`](crate::Matrix).

@@ -368,3 +368,34 @@ fn names_are_valid_and_unique() {
         }
     )));
 }
+
+#[test]
+fn extra_names_are_python_identifiers_other_than_the_entrys_fields() {
+    use edx_matrix_model::{Extra, ExtraValue};
+    let mut matrix = campus().done();
+    let value = || ExtraValue::Boolean(true);
+    matrix.release_map[0].apps[0].extra = Extra(vec![
+        ("branding".into(), value()),
+        ("branch_override".into(), value()),
+        ("build-args".into(), value()),
+        ("class".into(), value()),
+    ]);
+    // Values are not checked: any value the formats can write is kept.
+    matrix.release_map[0].apps[1].extra = Extra(vec![(
+        "_ok1".into(),
+        ExtraValue::Table(vec![("not-an-identifier".into(), ExtraValue::List(vec![]))]),
+    )]);
+    let at = |i| Subject::EntryApp {
+        entry: 0,
+        app: 0,
+        field: Some(EntryField::Extra(i)),
+    };
+    assert_eq!(
+        problems(&matrix),
+        [
+            (Code::InvalidExtra, at(1)),
+            (Code::InvalidExtra, at(2)),
+            (Code::InvalidExtra, at(3)),
+        ]
+    );
+}

@@ -579,3 +579,77 @@ async fn history_bands_are_painted_in_their_release_colours() {
     }
     client.close().await.unwrap();
 }
+
+/// `/history` over a repository whose middle revision does not parse: Chromium paints each
+/// lane's gap with the hatching pattern (the computed fill of the gap's rectangle is the
+/// pattern, not a colour and not black), the gap's `<title>` gives the reason, and the page
+/// has no console error or policy violation (the pattern is attributes, not CSS).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn history_gaps_are_painted_hatched_with_their_reason() {
+    let Some(browser) = browser("history_gaps_are_painted_hatched_with_their_reason").await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let repo = acme_repo();
+    let dir = repo.path();
+    crate::support::commit_matrix(
+        dir,
+        "stages = [\n",
+        "2024-02-01T10:00:00+00:00",
+        "a broken revision",
+    );
+    crate::support::commit_matrix(
+        dir,
+        &edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"]),
+        "2024-03-01T10:00:00+00:00",
+        "fixed, and pro moves on",
+    );
+    let server = start(Options::new(MatrixSource::File(
+        dir.join("edx-matrix.toml"),
+    )))
+    .await;
+    client.set_window_size(1280, 1500).await.unwrap();
+    client.goto(&server.url("/history")).await.unwrap();
+    let painted: serde_json::Value = client
+        .execute(
+            "return [...document.querySelectorAll('svg#timeline g.gap')].map(g => ({
+                fill: getComputedStyle(g.querySelector('rect')).fill,
+                title: g.querySelector('title').textContent,
+                pattern: document.getElementById('timeline-gap') instanceof SVGPatternElement,
+             }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let gaps = painted.as_array().unwrap();
+    let lanes: serde_json::Value = client
+        .execute(
+            "return document.querySelectorAll('svg#timeline g.lane').length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Every lane of the acme matrix existed on both sides of the gap.
+    assert_eq!(json!(gaps.len()), lanes, "{painted}");
+    for gap in gaps {
+        let fill = gap["fill"].as_str().unwrap();
+        assert!(
+            fill.starts_with("url(") && fill.contains("#timeline-gap"),
+            "the computed fill of a gap: {fill}"
+        );
+        assert_eq!(gap["pattern"], json!(true));
+        let title = gap["title"].as_str().unwrap();
+        assert!(title.contains("2024-02-01 – 2024-03-01"), "{title}");
+        assert!(title.contains("invalid TOML"), "{title}");
+    }
+    assert_eq!(problems(&console(&client).await), Vec::<&String>::new());
+    let png = client
+        .find(Locator::Css("svg#timeline"))
+        .await
+        .unwrap()
+        .screenshot()
+        .await
+        .unwrap();
+    std::fs::write(screenshot_dir().join("history-gap.png"), &png).unwrap();
+    client.close().await.unwrap();
+}

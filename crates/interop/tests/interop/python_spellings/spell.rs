@@ -473,6 +473,8 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
         )
         .unwrap();
     }
+    // A field the matrix does not read (kept as `extra`); `build_args` is not declared at all.
+    writeln!(t, "    branding: {}", optional(sp, "dict")).unwrap();
     t.push('\n');
     if sp.single_file {
         t.push_str(&property(
@@ -601,6 +603,14 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
                         None => {}
                     }
                 }
+                match a.extra.get("branding") {
+                    Some(x) => rest.push(("branding".to_owned(), py_literal(x))),
+                    None if explicit => rest.push(("branding".to_owned(), "None".to_owned())),
+                    None => {}
+                }
+                if let Some(x) = a.extra.get("build_args") {
+                    rest.push(("build_args".to_owned(), py_literal(x)));
+                }
                 entries.push(data::Entry {
                     app: (app_f.to_owned(), app_ref),
                     release: (rel_f.to_owned(), release_ref(a.release.as_str())),
@@ -616,5 +626,28 @@ pub fn write(m: &Matrix, sp: &Spelling) -> Package {
     Package {
         types: if sp.single_file { String::new() } else { t },
         version_matrix: v,
+    }
+}
+
+/// An extra value as a Python literal, written here from the model (not by the export).
+fn py_literal(v: &edx_matrix_model::ExtraValue) -> String {
+    use edx_matrix_model::ExtraValue as X;
+    match v {
+        X::String(s) => q(s),
+        X::Integer(i) => i.to_string(),
+        X::Float(f) => f.0.clone(),
+        X::Boolean(b) => if *b { "True" } else { "False" }.to_owned(),
+        X::List(items) => format!(
+            "[{}]",
+            items.iter().map(py_literal).collect::<Vec<_>>().join(", ")
+        ),
+        X::Table(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(k, x)| format!("{}: {}", q(k), py_literal(x)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }

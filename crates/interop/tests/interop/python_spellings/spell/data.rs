@@ -102,7 +102,11 @@ fn call(e: &Entry, sp: &Spelling, on: &[String]) -> String {
     let pad = "            ";
     match sp.data {
         Data::Plain => {
-            let mut out = format!("{pad}OpenEdxApplicationVersion(\n");
+            // Comments above the call and inside it: the import keeps them, the model ignores them.
+            let mut out = format!(
+                "{pad}# entry of {}\n{pad}OpenEdxApplicationVersion(\n{pad}    # its fields\n",
+                e.app.1.replace('\n', " ")
+            );
             for (k, x) in [
                 &e.app,
                 &e.release,
@@ -128,7 +132,7 @@ fn call(e: &Entry, sp: &Spelling, on: &[String]) -> String {
             }
             rest.extend(e.rest.iter().skip(1).map(|(k, x)| format!("{}: {x}", q(k))));
             format!(
-                "{pad}OpenEdxApplicationVersion(\n{pad}    **KINDS[{}],\n{pad}    **{{**ON_{i}, {}: {}}},\n{pad}    **dict({{{}}}),\n{pad})",
+                "{pad}OpenEdxApplicationVersion(\n{pad}    **KINDS[{}],  # the kind\n{pad}    **{{**ON_{i}, {}: {}}},\n{pad}    **dict({{{}}}),\n{pad})",
                 q(&e.kind),
                 q(&e.app.0),
                 e.app.1,

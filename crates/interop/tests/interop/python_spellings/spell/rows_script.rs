@@ -1,7 +1,8 @@
 //! The script CPython runs on a generated package: its rows, through its own properties.
 
 /// A Python script that imports the package from `dir` and prints its rows as JSON, each
-/// `[deployment, stage, release, application, type, git_origin, release_branch, runtime]`.
+/// `[deployment, stage, release, application, type, git_origin, release_branch, runtime,
+/// branding]` (`branding`, a field the matrix keeps as `extra`, or `None`).
 pub const ROWS_SCRIPT: &str = r#"
 import json, sys
 from enum import Enum
@@ -28,6 +29,7 @@ for member in vm.OpenLearningOpenEdxDeployment:
         for v in entries or []:
             app = getattr(v, "application", None) or getattr(v, "application_name")
             rows.append([d.deployment_name, stage, name(release), name(app), v.application_type,
-                         v.git_origin, v.release_branch, getattr(v, "runtime_version", None)])
+                         v.git_origin, v.release_branch, getattr(v, "runtime_version", None),
+                         getattr(v, "branding", None)])
 print(json.dumps(rows))
 "#;
