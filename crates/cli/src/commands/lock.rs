@@ -45,7 +45,7 @@ pub struct LockArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Output format
-    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Table)]
+    #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
 }
 
