@@ -3,7 +3,7 @@
 
 use edx_matrix_model::vars::{Vars, of_stage};
 use edx_matrix_model::{Matrix, Row};
-use serde::ser::{Serialize, SerializeSeq, SerializeStruct, Serializer};
+use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 /// The rows as a JSON array of [`super::row_json`] objects (each row's fields, then the merged
 /// `vars` of its stage when it has any).
@@ -20,41 +20,12 @@ impl<'a, 'm> RowsJson<'a, 'm> {
 }
 
 /// One row and its stage's vars.
+#[derive(serde::Serialize)]
 struct RowWithVars<'r, 'm> {
+    #[serde(flatten)]
     row: &'r Row<'m>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     vars: Option<&'r Vars>,
-}
-
-/// The row's fields as `Row`'s derive writes them, then `vars`: written by hand because
-/// `#[serde(flatten)]` goes through serde's generic map path, which was a third of `resolve
-/// --format json`'s instructions (the test below holds the two forms equal).
-impl Serialize for RowWithVars<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let row = self.row;
-        let mut s = serializer.serialize_struct("Row", 13)?;
-        s.serialize_field("deployment", row.deployment)?;
-        s.serialize_field("stage", row.stage)?;
-        s.serialize_field("release", row.release)?;
-        s.serialize_field("application", row.application)?;
-        s.serialize_field("type", &row.kind)?;
-        s.serialize_field("git_origin", row.git_origin)?;
-        s.serialize_field("release_branch", row.release_branch)?;
-        s.serialize_field("runtime_version", &row.runtime_version)?;
-        if let Some(path) = row.path {
-            s.serialize_field("path", path)?;
-        }
-        if let Some(translations) = row.translations {
-            s.serialize_field("translations", translations)?;
-        }
-        if let Some(entry_release) = row.entry_release {
-            s.serialize_field("entry_release", entry_release)?;
-        }
-        s.serialize_field("overridden", &row.overridden)?;
-        if let Some(vars) = self.vars {
-            s.serialize_field("vars", vars)?;
-        }
-        s.end()
-    }
 }
 
 impl Serialize for RowsJson<'_, '_> {
