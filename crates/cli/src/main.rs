@@ -64,5 +64,7 @@ fn print_help_or_version(e: &clap::Error) {
     // `StyledStr`'s `Display` is the text without its styles.
     let text = e.render().to_string();
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
