@@ -23,14 +23,18 @@ git init -q -b main "$REPO"
 python3 - "$COMMITS" examples/acme/edx-matrix.toml <<'PY' | git -C "$REPO" fast-import --quiet
 import sys
 commits, acme = int(sys.argv[1]), open(sys.argv[2]).read()
-pro = 'pro            = { CI = "verawood", QA = "ulmo",     Production = "teak" }'
-assert pro in acme
+# pro's three stage lines ([deployments.pro]: `CI         = { release = "verawood", vars = ...`)
+# get their release replaced; their vars stay.
+import re
+stage_line = re.compile(r'^(CI|QA|Production)( += \{ release = )"[a-z]+"', re.M)
+assert len(stage_line.findall(acme)) == 3, "the example's [deployments.pro] stage lines moved"
 releases = ["teak", "ulmo", "verawood"]
 pick = lambda i, every: releases[(i // every) % len(releases)]
+every = {"CI": 10, "QA": 20, "Production": 40}
 out = sys.stdout.buffer
 for i in range(commits):
-    pins = f'pro            = {{ CI = "{pick(i, 10)}", QA = "{pick(i, 20)}", Production = "{pick(i, 40)}" }}'
-    text = (acme.replace(pro, pins) + f"# revision {i}\n").encode()
+    pinned = stage_line.sub(lambda m: f'{m[1]}{m[2]}"{pick(i, every[m[1]])}"', acme)
+    text = (pinned + f"# revision {i}\n").encode()
     message = f"revision {i}".encode()
     out.write(b"commit refs/heads/main\n")
     out.write(f"committer Bench <bench@example.invalid> {1_700_000_000 + i * 3600} +0000\n".encode())

@@ -17,6 +17,7 @@ mod output;
 mod unknown_command;
 
 use clap::Parser;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
             if !e.use_stderr() {
-                let _ = e.print();
+                print_help_or_version(&e);
                 return ExitCode::SUCCESS;
             }
             // A mistyped command is an unknown name like any other: suggestions by distance
@@ -55,4 +56,20 @@ fn main() -> ExitCode {
         );
     }
     code
+}
+
+/// Prints help or the version to standard output. Not on a terminal, the text is written
+/// without its styles directly: clap's own printing parses every byte through a stripping
+/// stream, which was a third of `--help`'s instructions (docs/benchmarks.md).
+fn print_help_or_version(e: &clap::Error) {
+    if std::io::stdout().is_terminal() {
+        let _ = e.print();
+        return;
+    }
+    // `StyledStr`'s `Display` is the text without its styles.
+    let text = e.render().to_string();
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }

@@ -24,10 +24,37 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::template::Template;
 use edx_matrix_model::Code;
 use edx_matrix_model::suggest::did_you_mean;
+use std::borrow::Cow;
 use std::ops::Range;
 use toml_edit::{Item, TableLike, Value};
 
 type Span = Range<usize>;
+
+/// The words naming a value in a message: a string, or a closure that builds them only when a
+/// problem is reported (a large file reads a million values without one, and formatting each
+/// one's name up front was a measurable part of reading it).
+pub trait What {
+    /// Returns the words.
+    fn words(&self) -> Cow<'_, str>;
+}
+
+impl What for str {
+    fn words(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl What for String {
+    fn words(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<F: Fn() -> String> What for F {
+    fn words(&self) -> Cow<'_, str> {
+        Cow::Owned(self())
+    }
+}
 
 /// Returns the span of `key` in `table`, or `fallback` when it has none.
 pub fn key_span(table: &dyn TableLike, key: &str, fallback: &Span) -> Span {
@@ -96,7 +123,7 @@ impl TomlReader {
         &mut self,
         table: &dyn TableLike,
         allowed: &[&str],
-        what: &str,
+        what: &(impl What + ?Sized),
         fallback: &Span,
     ) {
         for (key, _) in table.iter() {
@@ -108,7 +135,7 @@ impl TomlReader {
             let d = self.push(
                 Code::UnknownKey,
                 span,
-                format!("unknown key `{key}` in {what}"),
+                format!("unknown key `{key}` in {}", what.words()),
                 "unknown key",
             );
             d.help.push(match suggestion {
@@ -126,27 +153,38 @@ impl TomlReader {
     }
 
     /// Reports that `key` is missing in `what`.
-    pub fn missing(&mut self, span: Span, key: &str, what: &str) {
+    pub fn missing(&mut self, span: Span, key: &str, what: &(impl What + ?Sized)) {
         self.push(
             Code::MissingKey,
             span,
-            format!("missing key `{key}` in {what}"),
+            format!("missing key `{key}` in {}", what.words()),
             &format!("`{key}` is required here"),
         );
     }
 
     /// Reports that `what` is a `found` (a TOML type name) where `expected` was wanted.
-    pub fn wrong_type(&mut self, span: Span, expected: &str, found: &str, what: &str) {
+    pub fn wrong_type(
+        &mut self,
+        span: Span,
+        expected: &str,
+        found: &str,
+        what: &(impl What + ?Sized),
+    ) {
         self.push(
             Code::WrongType,
             span,
-            format!("{what} must be {expected}, found {found}"),
+            format!("{} must be {expected}, found {found}", what.words()),
             &format!("expected {expected}"),
         );
     }
 
     /// Returns a string value and its span, reporting any other type.
-    pub fn string(&mut self, item: &Item, what: &str, fallback: &Span) -> Option<(String, Span)> {
+    pub fn string(
+        &mut self,
+        item: &Item,
+        what: &(impl What + ?Sized),
+        fallback: &Span,
+    ) -> Option<(String, Span)> {
         let span = item_span(item, fallback);
         match item.as_str() {
             Some(s) => Some((s.to_owned(), span)),
@@ -158,7 +196,12 @@ impl TomlReader {
     }
 
     /// Returns a boolean value, reporting any other type.
-    pub fn boolean(&mut self, item: &Item, what: &str, fallback: &Span) -> Option<bool> {
+    pub fn boolean(
+        &mut self,
+        item: &Item,
+        what: &(impl What + ?Sized),
+        fallback: &Span,
+    ) -> Option<bool> {
         match item.as_bool() {
             Some(b) => Some(b),
             None => {
@@ -173,7 +216,7 @@ impl TomlReader {
     pub fn table<'a>(
         &mut self,
         item: &'a Item,
-        what: &str,
+        what: &(impl What + ?Sized),
         fallback: &Span,
     ) -> Option<&'a dyn TableLike> {
         match item.as_table_like() {
@@ -191,7 +234,7 @@ impl TomlReader {
     pub fn string_array(
         &mut self,
         item: &Item,
-        what: &str,
+        what: &(impl What + ?Sized),
         fallback: &Span,
     ) -> Option<Vec<(String, Span)>> {
         let span = item_span(item, fallback);
@@ -208,7 +251,7 @@ impl TomlReader {
                     vspan,
                     "a string",
                     value.type_name(),
-                    &format!("each item of {what}"),
+                    &format!("each item of {}", what.words()),
                 ),
             }
         }
@@ -221,8 +264,8 @@ impl TomlReader {
     pub fn tables<'a>(
         &mut self,
         item: &'a Item,
-        what: &str,
-        each: &str,
+        what: &(impl What + ?Sized),
+        each: &(impl What + ?Sized),
         expected: &str,
         fallback: &Span,
     ) -> Option<Vec<&'a dyn TableLike>> {
@@ -254,7 +297,7 @@ impl TomlReader {
     pub fn template(
         &mut self,
         item: &Item,
-        what: &str,
+        what: &(impl What + ?Sized),
         fallback: &Span,
     ) -> Option<(Template, Span)> {
         let (text, span) = self.string(item, what, fallback)?;
@@ -270,7 +313,7 @@ impl TomlReader {
                 self.push(
                     Code::InvalidTemplate,
                     start..start + len,
-                    format!("invalid template in {what}"),
+                    format!("invalid template in {}", what.words()),
                     &e.message,
                 );
                 None

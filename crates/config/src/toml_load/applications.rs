@@ -21,7 +21,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
     for (name, item) in table.iter() {
         let index = matrix.applications.len();
         let name_span = key_span(table, name, &reader.toml.fallback());
-        let what = format!("application `{name}`");
+        let what = || format!("application `{name}`");
         let mut spans = AppSpans {
             name: name_span.clone(),
             ..Default::default()
@@ -42,7 +42,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                     if let Some((text, span)) =
                         reader
                             .toml
-                            .string(value, &format!("`kind` of {what}"), &name_span)
+                            .string(value, &|| format!("`kind` of {}", what()), &name_span)
                     {
                         match AppKind::parse(&text) {
                             Some(kind) => {
@@ -53,7 +53,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                                 reader.toml.push(
                                     Code::WrongType,
                                     span.clone(),
-                                    format!("invalid kind `{text}` for {what}"),
+                                    format!("invalid kind `{text}` for {}", what()),
                                     "expected `ida` or `mfe`",
                                 );
                             }
@@ -64,14 +64,15 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                 None => reader.toml.missing(
                     name_span.clone(),
                     "kind",
-                    &format!("{what} (`ida` or `mfe`)"),
+                    &format!("{} (`ida` or `mfe`)", what()),
                 ),
             }
             if let Some(value) = fields.get("repository") {
-                match reader
-                    .toml
-                    .string(value, &format!("`repository` of {what}"), &name_span)
-                {
+                match reader.toml.string(
+                    value,
+                    &|| format!("`repository` of {}", what()),
+                    &name_span,
+                ) {
                     Some((text, span)) => {
                         app.repository = Some(text.into());
                         spans.repository = Some(span);
@@ -88,7 +89,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                 if let Some((text, span)) =
                     reader
                         .toml
-                        .string(value, &format!("`path` of {what}"), &name_span)
+                        .string(value, &|| format!("`path` of {}", what()), &name_span)
                 {
                     app.path = Some(text.into());
                     spans.path = Some(span);

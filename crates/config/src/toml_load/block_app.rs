@@ -37,7 +37,8 @@ pub(super) fn read_block_app(
     item: &Item,
     key_span: Span,
 ) -> (BlockApp, AppVersionSpans) {
-    let what = format!("application `{name}` of this release-map block");
+    // Built only for a problem: a large file has a million applications in blocks.
+    let what = || format!("application `{name}` of this release-map block");
     let mut spans = AppVersionSpans {
         key: key_span.clone(),
         ..Default::default()
@@ -61,11 +62,11 @@ pub(super) fn read_block_app(
     if let Some(value) = fields.get("release") {
         match reader
             .toml
-            .string(value, &format!("`release` of {what}"), &key_span)
+            .string(value, &|| format!("`release` of {}", what()), &key_span)
         {
             Some((text, span)) => {
                 app.release = Some(text);
-                spans.release = Some(span);
+                spans.values_mut().release = Some(span);
             }
             None => app.poisoned.push(EntryField::Release),
         }
@@ -78,20 +79,20 @@ pub(super) fn read_block_app(
         if let Some(value) = fields.get(key) {
             match reader
                 .toml
-                .template(value, &format!("`{key}` of {what}"), &key_span)
+                .template(value, &|| format!("`{key}` of {}", what()), &key_span)
             {
                 Some((template, span)) => match field {
                     EntryField::Branch => {
                         app.branch = Some(template);
-                        spans.branch = Some(span);
+                        spans.values_mut().branch = Some(span);
                     }
                     EntryField::Origin => {
                         app.origin = Some(template);
-                        spans.origin = Some(span);
+                        spans.values_mut().origin = Some(span);
                     }
                     _ => {
                         app.runtime = Some(template);
-                        spans.runtime = Some(span);
+                        spans.values_mut().runtime = Some(span);
                     }
                 },
                 None => app.poisoned.push(field),
@@ -99,7 +100,7 @@ pub(super) fn read_block_app(
         }
     }
     if let Some(value) = fields.get("translations") {
-        let label = format!("`translations` of {what}");
+        let label = || format!("`translations` of {}", what());
         if let Some(commands) = reader.toml.string_array(value, &label, &key_span) {
             let mut templates = Vec::with_capacity(commands.len());
             for (i, (text, span)) in commands.into_iter().enumerate() {
@@ -109,7 +110,7 @@ pub(super) fn read_block_app(
                         reader.toml.push(
                             Code::InvalidTemplate,
                             span.clone(),
-                            format!("invalid template in {label}: {}", e.message),
+                            format!("invalid template in {}: {}", label(), e.message),
                             "here",
                         );
                         app.poisoned.push(EntryField::Translation(i));
@@ -119,7 +120,7 @@ pub(super) fn read_block_app(
                         );
                     }
                 }
-                spans.translations.push(span);
+                spans.values_mut().translations.push(span);
             }
             app.translations = Some(templates);
         }
@@ -128,11 +129,11 @@ pub(super) fn read_block_app(
         let (extra, key_spans) = crate::extra_load::read_extra(
             &mut reader.toml,
             value,
-            &format!("`extra` of {what}"),
+            &format!("`extra` of {}", what()),
             &key_span,
         );
         app.extra = extra;
-        spans.extra = key_spans;
+        spans.values_mut().extra = key_spans;
     }
     (app, spans)
 }

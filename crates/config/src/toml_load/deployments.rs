@@ -16,7 +16,7 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
     };
     for (name, item) in table.iter() {
         let name_span = key_span(table, name, &reader.toml.fallback());
-        let what = format!("deployment `{name}`");
+        let what = || format!("deployment `{name}`");
         let mut spans = DeploymentSpans {
             name: name_span.clone(),
             stages: Vec::new(),
@@ -34,14 +34,14 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                     deployment.vars = crate::vars_load::read_vars(
                         &mut reader.toml,
                         value,
-                        &format!("the `vars` of {what}"),
+                        &format!("the `vars` of {}", what()),
                         &key_span,
                     );
                     continue;
                 }
                 // `QA = { release = "ulmo", vars = { … } }`: a stage with its own values.
                 if let Some(table) = value.as_table_like() {
-                    let stage_what = format!("stage `{stage}` of {what}");
+                    let stage_what = || format!("stage `{stage}` of {}", what());
                     reader
                         .toml
                         .unknown_keys(table, &["release", "vars"], &stage_what, &key_span);
@@ -49,14 +49,14 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                         crate::vars_load::read_vars(
                             &mut reader.toml,
                             v,
-                            &format!("the `vars` of {stage_what}"),
+                            &format!("the `vars` of {}", stage_what()),
                             &key_span,
                         )
                     });
                     let release = match table.get("release") {
                         Some(r) => reader.toml.string(
                             r,
-                            &format!("the release of {stage_what}"),
+                            &|| format!("the release of {}", stage_what()),
                             &key_span,
                         ),
                         None => {
@@ -78,7 +78,7 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                 }
                 if let Some((release, span)) = reader.toml.string(
                     value,
-                    &format!("the release of stage `{stage}` of {what}"),
+                    &|| format!("the release of stage `{stage}` of {}", what()),
                     &key_span,
                 ) {
                     deployment.stages.push(StagePin {

@@ -50,7 +50,7 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
             match block.get(key) {
                 Some(item) => reader
                     .toml
-                    .string_array(item, &format!("`{key}` of {what}"), &header)
+                    .string_array(item, &|| format!("`{key}` of {what}"), &header)
                     .unwrap_or_default(),
                 None => {
                     reader.toml.missing(header.clone(), key, what);
@@ -66,9 +66,10 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
         let mut apps = Vec::new();
         match block.get("apps") {
             Some(item) => {
-                if let Some(table) = reader
-                    .toml
-                    .table(item, &format!("`apps` of {what}"), &header)
+                if let Some(table) =
+                    reader
+                        .toml
+                        .table(item, &|| format!("`apps` of {what}"), &header)
                 {
                     for (name, value) in table.iter() {
                         let key_span = key_span(table, name, &header);
