@@ -9,9 +9,9 @@ use crate::commands::{
     check::CheckArgs, completions::CompletionsArgs, diff::DiffArgs, discover::DiscoverArgs,
     expand::ExpandArgs, explain::ExplainArgs, export::ExportArgs, history::HistoryArgs,
     import::ImportCommand, init::InitArgs, jwt_keygen::JwtKeygenArgs, lock::LockArgs,
-    logs::LogsArgs, man::ManArgs,
-    pipeline::PipelineCommand, query::QueryCommand, resolve::ResolveArgs, runbook::RunbookArgs,
-    schema::SchemaArgs, serve::ServeArgs, show::ShowArgs, verify_refs::VerifyRefsArgs,
+    logs::LogsArgs, man::ManArgs, pipeline::PipelineCommand, query::QueryCommand,
+    resolve::ResolveArgs, runbook::RunbookArgs, schema::SchemaArgs, serve::ServeArgs,
+    show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
 use crate::lazy::Lazy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
