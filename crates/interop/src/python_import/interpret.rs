@@ -54,6 +54,11 @@ pub fn import(types: Source, version_matrix: Source, options: &Options) -> Impor
             ],
             &python,
         );
+        for error in
+            super::bindings::not_carried([(File::Types, &t), (File::VersionMatrix, &v)], &python)
+        {
+            report.error(error);
+        }
         if result.is_ok() {
             attached = super::comments::attach(
                 &matrix,

@@ -8,6 +8,7 @@
 //! layout (everything in `version_matrix.py`, `types.py` empty) is read the same way.
 //! Every refusal is a [`Diagnostic`] located in the `.py` file it concerns.
 
+mod bindings;
 mod build;
 mod code;
 mod comments;
