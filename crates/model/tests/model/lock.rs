@@ -6,7 +6,7 @@ use crate::build::campus;
 use edx_matrix_model::lock::{Lock, LockEntry, Stale, lock_origin, stale_entries};
 use edx_matrix_model::{AppVersion, Filter, resolve};
 
-const PLATFORM: &str = "https://github.com/openedx/edx-platform";
+const PLATFORM: &str = "https://github.com/openedx/openedx-platform";
 const LEARNING: &str = "https://github.com/openedx/frontend-app-learning";
 
 fn entry(d: &str, s: &str, a: &str, origin: &str, branch: &str, commit: char) -> LockEntry {
