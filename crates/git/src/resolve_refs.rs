@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::Serialize;
 
-use crate::verify::list_all;
+use crate::verify::{distinct_origins, list_all};
 use crate::{Progress, RemoteError, RemoteRefs, WantedRef};
 
 /// What [`resolve_refs`] found.
@@ -41,12 +41,7 @@ pub fn resolve_refs(
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> ResolvedRefs {
     let wanted: BTreeSet<&WantedRef> = wanted.iter().collect();
-    let origins: Vec<&str> = wanted
-        .iter()
-        .map(|w| w.origin.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let origins = distinct_origins(&wanted);
     let listed = list_all(remote, &origins, jobs, retries, on_progress);
     let mut report = ResolvedRefs {
         checked_origins: origins.len(),

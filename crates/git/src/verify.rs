@@ -29,6 +29,26 @@ impl WantedRef {
             branch: branch.into(),
         }
     }
+
+    /// Returns the distinct (origin, branch) pairs that `rows` build, sorted.
+    #[must_use]
+    pub fn of_rows(rows: &[edx_matrix_model::Row<'_>]) -> Vec<Self> {
+        rows.iter()
+            .map(|r| Self::new(r.git_origin, r.release_branch))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Returns the distinct origins of `wanted`, sorted: each is listed once.
+pub(crate) fn distinct_origins<'a>(wanted: &BTreeSet<&'a WantedRef>) -> Vec<&'a str> {
+    wanted
+        .iter()
+        .map(|w| w.origin.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
 }
 
 /// Progress of [`verify_refs`], reported once each origin is finished.
@@ -80,12 +100,7 @@ pub fn verify_refs(
     on_progress: &(dyn Fn(Progress) + Sync),
 ) -> VerifyReport {
     let wanted: BTreeSet<&WantedRef> = wanted.iter().collect();
-    let origins: Vec<&str> = wanted
-        .iter()
-        .map(|w| w.origin.as_str())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let origins = distinct_origins(&wanted);
     let listed = list_all(remote, &origins, jobs, retries, on_progress);
 
     let mut report = VerifyReport {

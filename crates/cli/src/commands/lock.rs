@@ -18,7 +18,6 @@ use edx_matrix_model::lock::{LockEntry, format_timestamp, lock_origin, parse_tim
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::lock_path;
 use serde::Serialize;
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -114,12 +113,7 @@ fn lock_in(out: &Output, args: &LockArgs, path: &Path) -> CmdResult {
         },
     )?;
     let rows = resolve(project.matrix(), &filter).rows;
-    let wanted: Vec<WantedRef> = rows
-        .iter()
-        .map(|r| WantedRef::new(r.git_origin, r.release_branch))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = WantedRef::of_rows(&rows);
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
     let resolved = resolve_refs(&git, &wanted, usize::from(args.jobs), args.retries, &|_| {});
 

@@ -16,7 +16,6 @@ use edx_matrix_git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::{Precondition, SourceFormat, format_of, lock_path};
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// The lock a promotion writes once the matrix is written.
@@ -158,12 +157,7 @@ fn heads(
     rows: &[edx_matrix_model::Row<'_>],
     locked_at: &str,
 ) -> Result<Vec<LockEntry>, CommandError> {
-    let wanted: Vec<WantedRef> = rows
-        .iter()
-        .map(|r| WantedRef::new(r.git_origin, r.release_branch))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = WantedRef::of_rows(rows);
     let resolved = resolve_refs(&GitCli::new(), &wanted, 16, 1, &|_| {});
     if !resolved.is_ok() {
         let mut text = String::from("cannot lock the branch heads:");

@@ -8,7 +8,7 @@ use edx_matrix_git::{GitCli, WantedRef, commit_on_branch, redact_url, resolve_re
 use edx_matrix_model::{Filter, resolve};
 use edx_matrix_project::Project;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// What the locked commits check found.
@@ -74,12 +74,7 @@ pub fn check(
     let mut rows = resolve(project.matrix(), &Filter::default()).rows;
     lock.lock().apply(&mut rows);
     let rows: Vec<_> = rows.into_iter().filter(|r| r.commit.is_some()).collect();
-    let wanted: Vec<WantedRef> = rows
-        .iter()
-        .map(|r| WantedRef::new(r.git_origin, r.release_branch))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = WantedRef::of_rows(&rows);
     let heads = resolve_refs(git, &wanted, jobs, retries, &|_| {});
     let scratch = tempfile::tempdir()
         .map_err(|e| CommandError::io(format!("cannot create a scratch directory: {e}")))?;
