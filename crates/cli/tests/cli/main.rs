@@ -8,6 +8,7 @@ mod basics;
 mod completion;
 mod conventions;
 mod diff;
+mod docs;
 mod edits;
 mod explain;
 mod git;
