@@ -1,4 +1,4 @@
-//! The everyday questions operators ask of a matrix (domain.md, "The lookups").
+//! The everyday questions operators ask of a matrix (`docs/domain.md#the-lookups`).
 
 use crate::matrix::{Deployment, Matrix};
 use crate::resolve::Index;

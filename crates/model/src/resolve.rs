@@ -1,5 +1,5 @@
 //! Resolution: from stage pins and release-map entries to concrete (origin, branch, runtime)
-//! rows, exactly as `docs/domain.md` defines it.
+//! rows, exactly as `docs/domain.md#resolution` defines it.
 
 use crate::matrix::{AppKind, AppVersion, Application, Matrix, Release, ReleaseMapEntry};
 use crate::names::{ApplicationName, DeploymentName, ReleaseName, StageName};

@@ -1,7 +1,7 @@
 //! The Concourse pipeline configuration we emit, as typed serde structs.
 //!
 //! Only the parts edx-matrix generates are modelled; field names follow the Concourse
-//! documentation (and the public JSON Schema in `tests/fixtures/concourse-schema/`).
+//! documentation (and the public JSON Schema in `crates/pipeline/schema/`).
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! `edx-matrix query`: the everyday lookups of domain.md.
+//! `edx-matrix query`: the everyday lookups of `docs/domain.md#the-lookups`.
 
 use crate::args::KindArg;
 use crate::cli::GlobalArgs;

@@ -231,7 +231,7 @@ fn existing_part(token: &str) -> String {
 }
 
 fn path_tokens(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '=' | ','))
+    text.split(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '\'' | '=' | ',' | '`'))
         .filter(|t| REPO_PREFIXES.iter().any(|p| t.starts_with(p)))
 }
 
@@ -317,7 +317,7 @@ fn every_doc_link_anchor_and_named_path_resolves() {
         .iter()
         .map(|f| f.strip_prefix(&root).unwrap().display().to_string())
         .collect();
-    for expected in ["README.md", "docs/development.md"] {
+    for expected in ["README.md", "docs/development.md", "docs/domain.md"] {
         assert!(
             names.iter().any(|n| n == expected),
             "{expected} not checked: {names:?}"
@@ -487,5 +487,66 @@ fn the_crate_dependency_map_is_cargo_metadatas() {
         show(&actual),
         "docs/development.md's crate dependency map differs from the Cargo.tomls (right: what \
          `cargo metadata` reports, in the map's form)"
+    );
+}
+
+/// Every `.rs` file of the workspace's crates.
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_name() == "target" {
+            continue;
+        }
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_repository_path_a_source_comment_names_resolves() {
+    let root = repo_root();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    files.sort();
+    assert!(files.len() > 100, "found only {files:?}");
+    let mut cache = BTreeMap::new();
+    let mut problems = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let shown = file.strip_prefix(&root).unwrap().display();
+        for (i, line) in text.lines().enumerate() {
+            if !line.trim_start().starts_with("//") {
+                continue;
+            }
+            for token in path_tokens(line) {
+                let token = token.trim_matches('`');
+                let broken = missing_path(&root, token)
+                    || token.split_once('#').is_some_and(|(path, anchor)| {
+                        let path = root.join(existing_part(path));
+                        path.extension().is_some_and(|e| e == "md")
+                            && !cache
+                                .entry(path.clone())
+                                .or_insert_with(|| {
+                                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                                    anchors(&split_markdown(&text).prose)
+                                })
+                                .contains(anchor.trim_end_matches(['.', ',', ')', '`']))
+                    });
+                if broken {
+                    problems.push(format!("{shown}:{}: names a missing `{token}`", i + 1));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "broken in source comments:\n{}",
+        problems.join("\n")
     );
 }

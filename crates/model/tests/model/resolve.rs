@@ -1,5 +1,5 @@
-//! Resolution, as `docs/domain.md` defines it: each expected row is written by hand from the
-//! matrix built beside it.
+//! Resolution, as `docs/domain.md#resolution` defines it: each expected row is written by hand
+//! from the matrix built beside it.
 
 use crate::build::{Build, campus};
 use edx_matrix_model::{AppKind, AppVersion, Filter, Row, resolve};
