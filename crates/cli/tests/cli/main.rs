@@ -18,6 +18,7 @@ mod history;
 mod history_charts;
 mod interop;
 mod lock;
+mod lock_form;
 mod man_pages;
 mod matrix_history;
 mod no_pipelines;
