@@ -142,6 +142,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             format,
         } => tutor::run(
             &loaded,
+            &lock,
             out,
             &tutor::Request {
                 deployment: deployment.as_ref().map(DeploymentName::as_str),

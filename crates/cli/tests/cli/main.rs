@@ -38,6 +38,7 @@ pub(crate) mod serve;
 mod template_hardening;
 mod tutor;
 mod tutor_defaults;
+mod tutor_lock;
 mod tutor_mfes;
 mod tutor_venv;
 mod verify_locked;
