@@ -132,7 +132,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             })?;
             emit(out, write, &text)
         }
-        ExportCommand::Python(python) => super::export_python::run(&loaded, out, python),
+        ExportCommand::Python(python) => super::export_python::run(&loaded, &lock, out, python),
         ExportCommand::Tutor {
             deployment,
             stage,

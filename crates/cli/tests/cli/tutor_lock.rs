@@ -9,12 +9,12 @@ use edx_matrix_test_support::require_tutor;
 
 /// The commit the test locks `application` at: its index in the stage's rows, in hex,
 /// padded to 40 digits.
-fn commit(index: usize) -> String {
+pub(crate) fn commit(index: usize) -> String {
     format!("c0ffee{:034x}", index + 1)
 }
 
 /// A lock of every row of campus CI (what `resolve` lists for it), each at [`commit`].
-fn lock_campus_ci(env: &Env) -> Vec<(String, String)> {
+pub(crate) fn lock_campus_ci(env: &Env) -> Vec<(String, String)> {
     let run = env.run(&["resolve", "-d", "campus", "-s", "CI", "--format", "json"]);
     let rows: serde_json::Value = serde_json::from_str(run.ok()).unwrap();
     let mut text = String::from("version = 1\n");
