@@ -60,6 +60,21 @@ impl RowRecord {
     }
 }
 
+/// The API's lock fields of a row (its `commit` is `resolve --format json`'s): `locked_at` beside
+/// the commit, or `lock_stale` on a row of a locked stage without a matching entry.
+fn lock_fields(
+    lock: &edx_matrix_model::lock::Lock,
+    row: &edx_matrix_model::Row<'_>,
+    json: &mut serde_json::Value,
+) {
+    let entry = lock.get(row.deployment, row.stage, row.application);
+    match (row.commit, entry) {
+        (Some(_), Some(entry)) => json["locked_at"] = entry.locked_at.clone().into(),
+        _ if lock.locks_stage(row.deployment, row.stage) => json["lock_stale"] = true.into(),
+        _ => {}
+    }
+}
+
 impl Good {
     /// Precomputes what the API serves for `loaded`, which must have no errors (nor its
     /// templates).
@@ -70,18 +85,20 @@ impl Good {
         generation: u64,
         lock: edx_matrix_model::lock::Lock,
     ) -> Result<Self, serde_json::Error> {
-        let rows = resolve(&loaded.matrix, &Filter::default())
-            .rows
+        let mut resolved = resolve(&loaded.matrix, &Filter::default()).rows;
+        lock.apply(&mut resolved);
+        let rows = resolved
             .iter()
             .map(|row| {
+                let mut json = interchange::row_json(&loaded.matrix, row);
+                lock_fields(&lock, row, &mut json);
                 Ok(RowRecord {
                     deployment: row.deployment.into(),
                     stage: row.stage.into(),
                     release: row.release.into(),
                     application: row.application.into(),
                     kind: row.kind,
-                    json: serde_json::to_string(&interchange::row_json(&loaded.matrix, row))?
-                        .into(),
+                    json: serde_json::to_string(&json)?.into(),
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
