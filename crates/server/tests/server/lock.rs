@@ -10,13 +10,13 @@ use std::time::{Duration, UNIX_EPOCH};
 /// 2026-12-05T10:00:00Z (`date -u -d 2026-12-05T10:00:00Z +%s`): four days after the lock.
 const NOW: u64 = 1_796_464_800;
 
-fn options(file: std::path::PathBuf) -> Options {
+pub(crate) fn options(file: std::path::PathBuf) -> Options {
     let mut options = Options::new(MatrixSource::File(file));
     options.clock = fixed_clock(UNIX_EPOCH + Duration::from_secs(NOW));
     options
 }
 
-const MATRIX: &str = r#"stages = ["CI", "QA"]
+pub(crate) const MATRIX: &str = r#"stages = ["CI", "QA"]
 [releases]
 ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
 [applications]
@@ -35,7 +35,7 @@ notes = {}
 const FORUM: &str = "0123456789abcdef0123456789abcdef01234567";
 
 /// CI locks forum on its branch, and notes on a branch the matrix no longer builds (stale).
-fn lock() -> String {
+pub(crate) fn lock() -> String {
     format!(
         "version = 1\n\n[[lock]]\ndeployment = \"campus\"\nstage = \"CI\"\napplication = \"forum\"\n\
          origin = \"https://github.com/openedx/cs_comments_service\"\nbranch = \"acme/ulmo\"\n\
