@@ -94,6 +94,21 @@ fn tutor_builds_the_locked_commits_of_campus_ci() {
         of("edx-platform")
     );
     assert!(plugin.contains(&platform), "{plugin}");
+    // `--format json` lists them.
+    let json = tutor
+        .env
+        .run(&["export", "tutor", "campus", "CI", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(json.ok()).unwrap();
+    let platform = serde_json::json!({
+        "place": "EDX_PLATFORM_VERSION", "branch": "acme/master", "commit": of("edx-platform")
+    });
+    let locked = json[0]["locked"].as_array().unwrap();
+    assert!(locked.contains(&platform), "{locked:?}");
+    assert!(
+        !locked
+            .iter()
+            .any(|l| l["place"] == "NOTES_REPOSITORY_VERSION")
+    );
     let readme = tutor.env.read("out/README.md");
     let row = format!(
         "| `MFE_APPS[learning]` | `{}` | `master` |\n",

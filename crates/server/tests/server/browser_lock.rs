@@ -64,12 +64,29 @@ async fn locked_commits_are_legible_and_the_page_is_clean() {
         assert!(ratio >= 4.5, "{m}: contrast {ratio:.2}");
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let console = console(&client).await;
+    let on_stage = console(&client).await;
     assert_eq!(
-        problems(&console),
+        problems(&on_stage),
         Vec::<&String>::new(),
         "the browser's console"
     );
     save(&client, "stage-locked.png").await;
+    // The grid's mark of that stage, on its release colour.
+    client.goto(&server.url("/")).await.unwrap();
+    let marks = client
+        .execute(CONTRAST, vec![json!("table.grid .lock")])
+        .await
+        .unwrap();
+    let marks = marks.as_array().unwrap();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0][0], "stale lock");
+    let ratio = marks[0][1].as_f64().unwrap();
+    assert!(ratio >= 4.5, "the grid's mark: contrast {ratio:.2}");
+    let on_grid = console(&client).await;
+    assert_eq!(
+        problems(&on_grid),
+        Vec::<&String>::new(),
+        "the browser's console on /"
+    );
     client.close().await.unwrap();
 }

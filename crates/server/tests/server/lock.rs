@@ -74,6 +74,13 @@ async fn a_locked_stage_shows_its_commits_and_marks_stale_entries() {
     // QA is not locked: no commit column.
     let qa = server.get("/d/campus/QA").await.text();
     assert!(!qa.contains("Locked commit"), "{qa}");
+    // The grid marks CI's stale lock, and only there.
+    let grid = server.get("/").await.text();
+    assert!(
+        grid.contains("<span class=\"lock stale-lock\" title=\"1 commit locked, 1 stale: re-lock this stage\">stale lock</span>"),
+        "{grid}"
+    );
+    assert_eq!(grid.matches("class=\"lock").count(), 1, "{grid}");
 }
 
 #[tokio::test]

@@ -155,6 +155,11 @@ fn print_json(
                     "port": m.port,
                 })).collect::<Vec<_>>(),
                 "removed_mfes": export.removed_mfes,
+                "locked": export.locked.iter().map(|l| serde_json::json!({
+                    "place": l.place,
+                    "branch": l.branch,
+                    "commit": l.commit,
+                })).collect::<Vec<_>>(),
                 "frontend_apps": export.frontend_apps.iter().map(|a| serde_json::json!({
                     "name": a.name,
                     "repository": a.repository,
