@@ -27,6 +27,7 @@
 
 use crate::diagnostic::{Diagnostic, Location, Secondary};
 use crate::spanned::{TomlReader, item_span, key_span};
+use crate::text_form::TextForm;
 use edx_matrix_model::lock::{Lock, LockEntry, commit_problem, parse_timestamp};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::url::url_credentials;
@@ -354,6 +355,29 @@ pub fn write_lock(lock: &Lock) -> String {
     out
 }
 
+/// Writes `lock` ([`write_lock`]) in the text form of `like`: the lock it replaces, so a lock
+/// the user keeps with CRLF line endings (or a byte-order mark) stays so after a re-lock, or,
+/// for a new lock, the matrix beside it, whose line endings (not its byte-order mark) it takes.
+pub fn write_lock_like(lock: &Lock, like: Like<'_>) -> String {
+    let (form, _) = match like {
+        Like::Lock(text) => TextForm::detect(text),
+        Like::Matrix(text) => {
+            let (form, normal) = TextForm::detect(text);
+            (TextForm { bom: false, ..form }, normal)
+        }
+    };
+    form.restore(&write_lock(lock))
+}
+
+/// The text whose form [`write_lock_like`] keeps.
+#[derive(Clone, Copy, Debug)]
+pub enum Like<'a> {
+    /// The lock file being replaced.
+    Lock(&'a str),
+    /// The matrix beside a new lock.
+    Matrix(&'a str),
+}
+
 /// A TOML basic string of `value`: always `"…"` (toml_edit would pick a literal or multi-line
 /// form for some values, and the lock's layout must not depend on its values).
 fn quote(value: &str) -> String {
@@ -379,6 +403,26 @@ fn quote(value: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crlf_lock_stays_crlf_and_a_new_lock_takes_the_matrix_line_endings() {
+        let lock = Lock::default();
+        let lf = write_lock(&lock);
+        assert!(!lf.contains('\r'));
+        let crlf = lf.replace('\n', "\r\n");
+        assert_eq!(write_lock_like(&lock, Like::Lock(&crlf)), crlf);
+        let bom = format!("\u{feff}{crlf}");
+        assert_eq!(write_lock_like(&lock, Like::Lock(&bom)), bom);
+        assert_eq!(write_lock_like(&lock, Like::Lock("version = 1\n")), lf);
+        // A new lock: the matrix's CRLF, never its byte-order mark.
+        assert_eq!(
+            write_lock_like(&lock, Like::Matrix("\u{feff}a = 1\r\n")),
+            crlf
+        );
+        assert_eq!(write_lock_like(&lock, Like::Matrix("a = 1\n")), lf);
+        // Mixed endings are no form to keep: LF.
+        assert_eq!(write_lock_like(&lock, Like::Lock("a\r\nb\n")), lf);
+    }
 
     #[test]
     fn quotes_are_escaped_by_toml_edit() {

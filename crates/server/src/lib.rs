@@ -66,6 +66,22 @@ pub struct Options {
     /// No request log; otherwise one line per request goes to standard error (method, path,
     /// status, duration).
     pub quiet: bool,
+    /// The server's "now", which the age of a locked commit is counted to ([`system_clock`]
+    /// unless a test or `EDX_MATRIX_NOW` fixes it).
+    pub clock: Clock,
+}
+
+/// What tells the server the time.
+pub type Clock = Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>;
+
+/// The system's clock.
+pub fn system_clock() -> Clock {
+    Arc::new(std::time::SystemTime::now)
+}
+
+/// A clock stopped at `at`.
+pub fn fixed_clock(at: std::time::SystemTime) -> Clock {
+    Arc::new(move || at)
 }
 
 impl Options {
@@ -77,6 +93,7 @@ impl Options {
             webhook_secret: None,
             on_reload: None,
             quiet: false,
+            clock: system_clock(),
         }
     }
 }
@@ -112,10 +129,14 @@ impl Server {
     /// Loads the matrix and binds `addr` (port 0 picks a free port).
     pub async fn bind(addr: SocketAddr, options: Options) -> Result<Server, ServeError> {
         // The first load runs the templates too: off the async workers, like every reload.
-        let (source, secret, on_reload) =
-            (options.source, options.webhook_secret, options.on_reload);
+        let (source, secret, on_reload, clock) = (
+            options.source,
+            options.webhook_secret,
+            options.on_reload,
+            options.clock,
+        );
         let state = tokio::task::spawn_blocking(move || {
-            AppState::load(source, secret.as_deref(), on_reload)
+            AppState::load(source, secret.as_deref(), on_reload, clock)
         })
         .await
         .map_err(|e| ServeError::Read(format!("cannot load the matrix: {e}")))?

@@ -6,6 +6,7 @@ use edx_matrix_config::diagnostic::JsonDiagnostic;
 use edx_matrix_config::{Diagnostic, Loaded, Source, Summary, interchange};
 use edx_matrix_model::{AppKind, Filter, resolve};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -27,12 +28,24 @@ pub struct Good {
     pub generation: u64,
     /// The well-formed entries of the lock beside the matrix (empty without one).
     pub lock: edx_matrix_model::lock::Lock,
+    /// Each locked (deployment, stage): how many of its rows carry a locked commit, and how
+    /// many have no matching entry (stale), for the grid's marks.
+    pub(crate) locked_stages: BTreeMap<(String, String), StageLock>,
     /// When it was loaded.
     pub loaded_at: SystemTime,
     /// Every resolved row, in the resolution order, with its JSON text.
     pub(crate) rows: Vec<RowRecord>,
     /// The interchange JSON of the matrix.
     pub(crate) model_body: Bytes,
+}
+
+/// How much of a locked stage its lock still locks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StageLock {
+    /// Rows carrying a locked commit.
+    pub locked: usize,
+    /// Rows without a matching entry: their origin or branch changed, or they were added.
+    pub stale: usize,
 }
 
 /// A resolved row's filter keys and its serialised form.
@@ -60,6 +73,20 @@ impl RowRecord {
     }
 }
 
+/// The API's lock fields of a row of a locked stage (its `commit` is `resolve --format json`'s):
+/// `locked_at` beside the commit, or `lock_stale` when it has no matching entry.
+fn lock_fields(
+    lock: &edx_matrix_model::lock::Lock,
+    row: &edx_matrix_model::Row<'_>,
+    json: &mut serde_json::Value,
+) {
+    let entry = lock.get(row.deployment, row.stage, row.application);
+    match (row.commit, entry) {
+        (Some(_), Some(entry)) => json["locked_at"] = entry.locked_at.clone().into(),
+        _ => json["lock_stale"] = true.into(),
+    }
+}
+
 impl Good {
     /// Precomputes what the API serves for `loaded`, which must have no errors (nor its
     /// templates).
@@ -70,24 +97,43 @@ impl Good {
         generation: u64,
         lock: edx_matrix_model::lock::Lock,
     ) -> Result<Self, serde_json::Error> {
-        let rows = resolve(&loaded.matrix, &Filter::default())
-            .rows
+        let mut resolved = resolve(&loaded.matrix, &Filter::default()).rows;
+        lock.apply(&mut resolved);
+        // The stages the lock has entries for, once (not a scan of the lock per row).
+        let mut locked_stages: BTreeMap<(String, String), StageLock> = (lock.entries().iter())
+            .map(|e| {
+                (
+                    (e.deployment.clone(), e.stage.clone()),
+                    StageLock::default(),
+                )
+            })
+            .collect();
+        let rows = resolved
             .iter()
             .map(|row| {
+                let mut json = interchange::row_json(&loaded.matrix, row);
+                let key = (row.deployment.to_owned(), row.stage.to_owned());
+                if let Some(stage) = locked_stages.get_mut(&key) {
+                    lock_fields(&lock, row, &mut json);
+                    match row.commit {
+                        Some(_) => stage.locked += 1,
+                        None => stage.stale += 1,
+                    }
+                }
                 Ok(RowRecord {
                     deployment: row.deployment.into(),
                     stage: row.stage.into(),
                     release: row.release.into(),
                     application: row.application.into(),
                     kind: row.kind,
-                    json: serde_json::to_string(&interchange::row_json(&loaded.matrix, row))?
-                        .into(),
+                    json: serde_json::to_string(&json)?.into(),
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
         Ok(Good {
             lock,
+            locked_stages,
             loaded,
             pipelines,
             templates: rendered.templates,

@@ -68,6 +68,29 @@ impl MatrixSource {
             .map(|meta| FileStamp::of(&meta))
     }
 
+    /// Returns the path of the lock beside a matrix file (none for the example or a Python
+    /// package, which have no lock).
+    fn lock_path(&self) -> Option<PathBuf> {
+        match self {
+            MatrixSource::File(path) if !is_python_package(path) => {
+                Some(edx_matrix_project::lock_path(path))
+            }
+            _ => None,
+        }
+    }
+
+    /// Returns the stamp of the lock beside the matrix, or `None` when there is none.
+    pub(crate) fn lock_stamp(&self) -> Option<FileStamp> {
+        let meta = std::fs::metadata(self.lock_path()?).ok()?;
+        Some(FileStamp::of(&meta))
+    }
+
+    /// Reads the lock beside the matrix, through the same bounded read as the matrix; `None`
+    /// when there is none or it cannot be read (the stage pages then show no commits).
+    pub(crate) fn read_lock(&self) -> Option<String> {
+        read_file(&self.lock_path()?).ok()
+    }
+
     /// Reads the source text.
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
@@ -85,17 +108,15 @@ impl MatrixSource {
     /// run, so the dashboard reports what `edx-matrix check` reports. Served without
     /// authentication: no credential in any URL the pages or the API show (the pipelines are
     /// rendered from the redacted matrix, as `/diff` renders them).
-    pub(crate) fn load(&self, text: String) -> Project {
+    pub(crate) fn load(&self, text: String, lock: Option<String>) -> Project {
         let mut project = match self {
             // The templates from the matrix file's directory (the example's are embedded).
             MatrixSource::File(path) => {
                 let project = Project::from_path_text(path, self.name(), text)
                     .with_templates(&edx_matrix_project::Directory::of(path));
-                // The lock beside the matrix, as `Project::load` reads it (a lock that cannot
-                // be read is left out: the stage pages then show no commits).
-                let lock = edx_matrix_project::lock_path(path);
-                match (is_python_package(path), read_file(&lock)) {
-                    (false, Ok(text)) => project.with_lock(lock.display().to_string(), text),
+                // The lock beside the matrix as read with it ([`Self::read_lock`]).
+                match (self.lock_path(), lock) {
+                    (Some(at), Some(text)) => project.with_lock(at.display().to_string(), text),
                     _ => project,
                 }
             }

@@ -39,6 +39,8 @@ pub struct AppState {
     watch: Mutex<Watch>,
     pub(crate) webhook_secret: Option<Box<[u8]>>,
     on_reload: Option<ReloadHook>,
+    /// The time pages count the age of locked commits to.
+    pub(crate) clock: crate::Clock,
     pub(crate) history: crate::history::Cache,
     pub(crate) diff: crate::diff::Cache,
     pub(crate) revisions: crate::revisions::RevisionLoads,
@@ -60,13 +62,18 @@ impl AppState {
         source: MatrixSource,
         webhook_secret: Option<&str>,
         on_reload: Option<ReloadHook>,
+        clock: crate::Clock,
     ) -> Result<Self, String> {
         let stamp = source.stamp();
+        let lock_stamp = source.lock_stamp();
         let text = source.read_text()?;
-        let project = source.load(text.clone());
+        let lock_text = source.read_lock();
+        let project = source.load(text.clone(), lock_text.clone());
         let mut watch = Watch {
             stamp,
             text: Some(text),
+            lock_stamp,
+            lock_text,
             ..Watch::default()
         };
         // The template directories are known only now: unless there are none, the first poll
@@ -80,6 +87,7 @@ impl AppState {
                 .filter(|s| !s.is_empty())
                 .map(|s| s.as_bytes().into()),
             on_reload,
+            clock,
             history: crate::history::Cache::default(),
             diff: crate::diff::Cache::default(),
             revisions: crate::revisions::RevisionLoads::default(),
@@ -106,11 +114,14 @@ impl AppState {
         let mut watch = self.watch.lock().await;
         let current = self.snapshot.load_full();
         // Stamps first, then the files: a change between the two is seen by the next poll.
-        let (stamp, template_stamps) = {
+        let (stamp, lock_stamp, template_stamps) = {
             let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
-            blocking(move || (source.stamp(), stamp_templates(&source, &dirs)))
-                .await
-                .unwrap_or_default()
+            blocking(move || {
+                let stamps = stamp_templates(&source, &dirs);
+                (source.stamp(), source.lock_stamp(), stamps)
+            })
+            .await
+            .unwrap_or_default()
         };
         let unchanged = |current: &Snapshot| ReloadReport {
             source: self.source.name(),
@@ -124,39 +135,50 @@ impl AppState {
         if !force
             && stamp == watch.stamp
             && stamp.is_some()
+            && lock_stamp == watch.lock_stamp
             && watch.templates_unchanged(&template_stamps)
         {
             return unchanged(&current);
         }
-        let (text, templates) = {
+        let (text, lock_text, templates) = {
             let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
-            blocking(move || (source.read_text(), read_templates(&source, &dirs)))
-                .await
-                .unwrap_or_else(|e| {
-                    (
-                        Err(format!("cannot read the matrix: {e}")),
-                        Default::default(),
-                    )
-                })
+            blocking(move || {
+                let templates = read_templates(&source, &dirs);
+                (source.read_text(), source.read_lock(), templates)
+            })
+            .await
+            .unwrap_or_else(|e| {
+                (
+                    Err(format!("cannot read the matrix: {e}")),
+                    None,
+                    Default::default(),
+                )
+            })
         };
         // Even a forced reload (the webhook) bumps the generation only when the content changed
         // (the matrix text or a template): a new generation reloads every open dashboard.
+        // The lock beside the matrix is part of what is served: a lock that alone changed
+        // (a re-lock, a promotion's commits) reloads too.
         let same_text = matches!((&text, &watch.text), (Ok(new), Some(old)) if new == old)
+            && lock_text == watch.lock_text
             && templates == watch.templates;
         let same_error = text.is_err()
             && watch.text.is_none()
             && current.latest.outcome.as_ref().err() == text.as_ref().err();
         if same_text || same_error {
             watch.stamp = stamp;
+            watch.lock_stamp = lock_stamp;
             watch.template_stamps = Some(template_stamps);
             return unchanged(&current);
         }
         watch.stamp = stamp;
         watch.text = text.as_ref().ok().cloned();
+        watch.lock_stamp = lock_stamp;
+        watch.lock_text.clone_from(&lock_text);
         let outcome = match text {
             Ok(text) => {
                 let source = self.source.clone();
-                blocking(move || source.load(text))
+                blocking(move || source.load(text, lock_text))
                     .await
                     .map_err(|e| format!("cannot load the matrix: {e}"))
             }

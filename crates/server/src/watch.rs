@@ -29,6 +29,10 @@ pub(crate) struct Watch {
     pub stamp: Option<FileStamp>,
     /// Its text as last read, or `None` when it could not be read.
     pub text: Option<String>,
+    /// The stamp of the lock beside it when last read (`None`: no lock, or none to read).
+    pub lock_stamp: Option<FileStamp>,
+    /// The lock's text as last read (`None`: no lock, or it could not be read).
+    pub lock_text: Option<String>,
     /// The template directories of the last loaded matrix (relative to its directory, none
     /// below another).
     pub template_dirs: Vec<String>,

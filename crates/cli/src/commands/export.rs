@@ -132,7 +132,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             })?;
             emit(out, write, &text)
         }
-        ExportCommand::Python(python) => super::export_python::run(&loaded, out, python),
+        ExportCommand::Python(python) => super::export_python::run(&loaded, &lock, out, python),
         ExportCommand::Tutor {
             deployment,
             stage,
@@ -142,6 +142,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
             format,
         } => tutor::run(
             &loaded,
+            &lock,
             out,
             &tutor::Request {
                 deployment: deployment.as_ref().map(DeploymentName::as_str),

@@ -4,7 +4,9 @@
 use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::output::Output;
 use edx_matrix_config::Loaded;
-use edx_matrix_interop::python_export::{Options, Package, export};
+use edx_matrix_interop::python_export::{Options, Package, export, locked};
+use edx_matrix_model::lock::Lock;
+use edx_matrix_model::{Filter, resolve};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +27,10 @@ pub struct ExportPythonArgs {
     pub force: bool,
 }
 
-pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult {
+pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, args: &ExportPythonArgs) -> CmdResult {
+    // Each locked row's commit, on the entry it is built from.
+    let mut rows = resolve(&loaded.matrix, &Filter::default()).rows;
+    lock.apply(&mut rows);
     // The `[python]` table `import python` wrote: the estate's own names where they differ from
     // the derived ones.
     let package = export(
@@ -33,6 +38,7 @@ pub fn run(loaded: &Loaded, out: &Output, args: &ExportPythonArgs) -> CmdResult 
         &loaded.python,
         &Options {
             accessors: args.accessors,
+            commits: locked::of_rows(&rows),
         },
     );
     for warning in &package.warnings {

@@ -12,7 +12,7 @@ use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_config::lock_file::write_lock;
+use edx_matrix_config::lock_file::{Like, write_lock_like};
 use edx_matrix_git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_model::lock::{LockEntry, format_timestamp, lock_origin, parse_timestamp};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
@@ -160,8 +160,10 @@ fn lock_in(out: &Output, args: &LockArgs, path: &Path) -> CmdResult {
     let new_lock = old.relock(chosen, entries);
     let lock_file = lock_path(path);
     let ok = resolved.is_ok();
-    let text = write_lock(&new_lock);
     let before = project.lock().map(|l| l.source.text.as_str());
+    // The user's line endings: the old lock's, or for a new one the matrix's.
+    let like = before.map_or(Like::Matrix(&project.source().text), Like::Lock);
+    let text = write_lock_like(&new_lock, like);
     let write = ok && !args.dry_run && before != Some(text.as_str());
     if write {
         if before.is_some() {

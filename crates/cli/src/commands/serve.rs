@@ -23,6 +23,13 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
         MatrixSource::File(matrix_file::locate(global)?)
     };
     let mut options = Options::new(source);
+    // `EDX_MATRIX_NOW` fixes the time a locked commit's age is counted to, as it fixes `lock`'s.
+    if std::env::var_os("EDX_MATRIX_NOW").is_some() {
+        let seconds = super::lock::now()?;
+        let at = std::time::UNIX_EPOCH
+            + std::time::Duration::from_secs(u64::try_from(seconds).unwrap_or(0));
+        options.clock = edx_matrix_server::fixed_clock(at);
+    }
     options.webhook_secret = std::env::var(WEBHOOK_SECRET_ENV)
         .ok()
         .filter(|s| !s.is_empty());

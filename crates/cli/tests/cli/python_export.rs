@@ -256,3 +256,58 @@ fn check_covers_the_hand_written_code_the_export_carries() {
         run.stdout
     );
 }
+
+/// A locked stage: every application version of campus's CI entry carries `locked_commits`,
+/// and CPython computes the rows `resolve` gives, commits included, through `commit(stage)`.
+/// Without a lock the package is unchanged (the tests above, and the snapshots).
+#[test]
+fn cpython_reads_the_locked_commits() {
+    let Some(python) = require_python(module_path!(), &["pydantic"]) else {
+        return;
+    };
+    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let commits = crate::tutor_lock::lock_campus_ci(&env);
+    env.run(&["export", "python", "-o", PACKAGE]).ok();
+    let root = env.path("root");
+    let rows_py = fixtures().join("python-export/rows.py");
+    let got = python_json(
+        &python,
+        &[
+            rows_py.to_str().unwrap(),
+            root.to_str().unwrap(),
+            "bridge.settings.openedx",
+        ],
+    );
+    let resolved: Value =
+        serde_json::from_str(env.run(&["resolve", "--format", "json"]).ok()).unwrap();
+    let want = projected(&resolved);
+    let locked = want.iter().filter(|r| r.get("commit").is_some()).count();
+    assert_eq!(locked, commits.len());
+    assert_eq!(got["bridge.settings.openedx"].as_array().unwrap(), &want);
+
+    // The attribute itself, as a consumer reads it: campus builds master in CI only.
+    let script = "import sys; sys.path.insert(0, sys.argv[1])\n\
+        from bridge.settings.openedx.version_matrix import ReleaseMap\n\
+        v = [v for v in ReleaseMap['master']['campus'] if str(v.application) == 'edx-platform'][0]\n\
+        print(v.commit('CI'), v.commit('QA'), v.locked_commits)";
+    let output = Command::new(&python)
+        .args(["-c", script, root.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let platform = &commits.iter().find(|(a, _)| a == "edx-platform").unwrap().1;
+    assert_eq!(
+        stdout.trim_end(),
+        format!("{platform} None {{'CI': '{platform}'}}")
+    );
+
+    // `import python` leaves the commits out of the matrix: the lock file holds them.
+    env.run(&["import", "python", PACKAGE, "-o", "reimported.toml"])
+        .ok();
+    assert!(!env.read("reimported.toml").contains(platform.as_str()));
+}

@@ -156,3 +156,31 @@ fn serve_logs_one_line_per_request_unless_quiet() {
     let quiet = serve_stderr(&["--quiet"], &["/d/pro/QA", "/no/such/page"]);
     assert_eq!(quiet, "", "--quiet logs nothing");
 }
+
+/// `EDX_MATRIX_NOW` fixes the "now" a locked commit's age is counted to on the stage page.
+#[test]
+fn serve_counts_a_locked_commits_age_to_edx_matrix_now() {
+    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    crate::tutor_lock::lock_campus_ci(&env);
+    let mut child = Child(
+        env.command(&["serve", "--addr", "127.0.0.1:0"])
+            .env("EDX_MATRIX_NOW", "2026-12-03T11:00:00Z")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit_once("http://")
+        .and_then(|(_, rest)| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    // Locked at 2026-12-01T10:00:00Z: two days and an hour before.
+    let page = http_get(&addr, "/d/campus/CI");
+    assert!(page.contains("locked 2 days ago"), "{page}");
+}

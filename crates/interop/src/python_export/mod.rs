@@ -21,6 +21,7 @@
 mod accessors;
 mod code;
 pub mod literal;
+pub mod locked;
 pub mod names;
 mod types_py;
 mod version_matrix;
@@ -33,6 +34,8 @@ use edx_matrix_model::Matrix;
 pub struct Options {
     /// Also write `accessors.py`.
     pub accessors: bool,
+    /// The locked commits ([`locked::of_rows`]); empty without a lock.
+    pub commits: locked::LockedCommits,
 }
 
 /// The files of an exported package.
@@ -71,12 +74,12 @@ pub fn export(matrix: &Matrix, recorded: &PythonNames, options: &Options) -> Pac
     warnings.extend(vars_not_written(matrix));
     Package {
         types_py: code::splice(
-            &types_py::render(matrix, &names, HEADER),
+            &types_py::render(matrix, &names, HEADER, !options.commits.is_empty()),
             "types",
             &recorded.code,
         ),
         version_matrix_py: code::splice(
-            &version_matrix::render(matrix, &names, HEADER),
+            &version_matrix::render(matrix, &names, HEADER, &options.commits),
             "version_matrix",
             &recorded.code,
         ),

@@ -7,7 +7,7 @@ use edx_matrix_model::{AppKind, Application, Matrix};
 use std::fmt::Write as _;
 
 /// Renders `types.py`.
-pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
+pub fn render(matrix: &Matrix, names: &Names, header: &str, locked: bool) -> String {
     let app = names.class("application");
     let mfe = names.class("mfe");
     let release = names.class("release");
@@ -80,10 +80,13 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
     }
     out.push_str("\n    def __str__(self):\n        return self.value\n\n\n");
 
-    let extra_fields: String = extra
+    let mut extra_fields: String = extra
         .iter()
         .map(|k| format!("    {k}: Any = None\n"))
         .collect();
+    if locked {
+        extra_fields.push_str(super::locked::FIELD);
+    }
     let _ = write!(
         out,
         "class {env_release}(NamedTuple):
@@ -140,6 +143,9 @@ class {version}(BaseModel):
         return self.origin_override or self.application.repository
 "
     );
+    if locked {
+        out.push_str(super::locked::METHOD);
+    }
     out
 }
 

@@ -7,7 +7,12 @@ use edx_matrix_model::{AppKind, Matrix};
 use std::fmt::Write as _;
 
 /// Renders `version_matrix.py`.
-pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
+pub fn render(
+    matrix: &Matrix,
+    names: &Names,
+    header: &str,
+    commits: &super::locked::LockedCommits,
+) -> String {
     let release = names.class("release");
     let env_release = names.class("env_release");
     let der = names.class("deployment_env_release");
@@ -109,6 +114,23 @@ pub fn render(matrix: &Matrix, names: &Names, header: &str) -> String {
                 }
                 for (key, value) in v.extra.iter() {
                     let _ = writeln!(out, "                {key}={},", extra_value(value));
+                }
+                let key = (
+                    entry.release.as_str().to_owned(),
+                    entry.deployment.as_str().to_owned(),
+                    v.application.as_str().to_owned(),
+                );
+                if let Some(stages) = commits.get(&key) {
+                    out.push_str("                locked_commits={\n");
+                    for (stage, commit) in stages {
+                        let _ = writeln!(
+                            out,
+                            "                    {}: {},",
+                            string(stage),
+                            string(commit)
+                        );
+                    }
+                    out.push_str("                },\n");
                 }
                 out.push_str("            ),\n");
             }

@@ -119,5 +119,7 @@ fn carried(ec: &EntryClass<'_>) -> Vec<String> {
         out.extend(build::override_field(p));
     }
     out.push("translation_overrides".to_owned());
+    // What `export python` writes from edx-matrix.lock: the lock file holds it, not the matrix.
+    out.push("locked_commits".to_owned());
     out
 }

@@ -34,6 +34,9 @@ pub const IDA_SETTINGS: &[(&str, Option<&str>, &str, &str)] = &[
     ),
 ];
 
+/// The IDAs whose Tutor plugin clones their version with `git clone --branch` (no commit).
+const CLONES_BY_BRANCH: &[&str] = &["notes-api", "xqueue"];
+
 /// One `MFE_APPS` entry the plugin sets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MfeEntry {
@@ -41,7 +44,7 @@ pub struct MfeEntry {
     pub name: String,
     /// Its repository, ending in `.git`.
     pub repository: String,
-    /// Its branch.
+    /// Its branch, or the commit the lock records for it ([`PluginPlan::locked`]).
     pub version: String,
     /// A port, for MFEs tutor-mfe does not know.
     pub port: Option<u16>,
@@ -56,7 +59,7 @@ pub struct FrontendEntry {
     pub source: String,
     /// The repository, ending in `.git`.
     pub repository: String,
-    /// Its branch.
+    /// Its branch, or the commit the lock records for it ([`PluginPlan::locked`]).
     pub version: String,
 }
 
@@ -98,9 +101,46 @@ pub struct PluginPlan {
     pub unmapped: Vec<String>,
     /// Warnings (conflicting Node versions).
     pub warnings: Vec<String>,
+    /// The versions set to a locked commit: (where: a setting, `MFE_APPS[name]` or
+    /// `FRONTEND_APPS[name]`; the branch locked; the commit), for the plugin's comments and
+    /// the README.
+    pub locked: Vec<Locked>,
+}
+
+/// A version the plugin sets to the commit the lock records, its branch kept visible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Locked {
+    /// The setting (`EDX_PLATFORM_VERSION`), or `MFE_APPS[name]` / `FRONTEND_APPS[name]`.
+    pub place: String,
+    /// The branch the commit was locked from.
+    pub branch: String,
+    /// The full commit id.
+    pub commit: String,
 }
 
 impl PluginPlan {
+    /// Returns the version Tutor builds for `row` at `place`: its locked commit when it has one
+    /// (recorded in [`Self::locked`]), its branch otherwise.
+    pub(super) fn version(&mut self, place: String, row: &Row<'_>) -> String {
+        let Some(commit) = row.commit else {
+            return row.release_branch.to_owned();
+        };
+        self.locked.push(Locked {
+            place,
+            branch: row.release_branch.to_owned(),
+            commit: commit.to_owned(),
+        });
+        commit.to_owned()
+    }
+
+    /// Returns the branch `place` is built from, when its version is a locked commit.
+    pub fn locked_branch(&self, place: &str) -> Option<&str> {
+        self.locked
+            .iter()
+            .find(|l| l.place == place)
+            .map(|l| l.branch.as_str())
+    }
+
     pub(super) fn plugin(&mut self, name: &'static str) {
         if !self.plugins.contains(&name) {
             self.plugins.push(name);
@@ -132,8 +172,22 @@ pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> Plu
             }
             plan.overrides
                 .push(((*repository).into(), with_git_suffix(row.git_origin)));
-            plan.overrides
-                .push(((*version).into(), row.release_branch.to_owned()));
+            // Docker's `ADD repo#ref` (edx-platform, codejail) takes a commit; tutor-notes and
+            // tutor-xqueue run `git clone --branch`, which takes none: they keep the branch.
+            let value = if CLONES_BY_BRANCH.contains(&row.application) {
+                if let Some(commit) = row.commit {
+                    plan.unmapped.push(format!(
+                        "{} locked at {commit}: {} clones with `git clone --branch {}`, which takes no commit; Tutor builds the branch's head",
+                        row.application,
+                        plugin.map_or("Tutor", |p| p),
+                        row.release_branch
+                    ));
+                }
+                row.release_branch.to_owned()
+            } else {
+                plan.version((*version).into(), row)
+            };
+            plan.overrides.push(((*version).into(), value));
             match row.application {
                 "edx-platform" => python(&mut plan, row),
                 "codejail" => {

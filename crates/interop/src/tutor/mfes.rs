@@ -41,7 +41,9 @@ pub fn map(plan: &mut PluginPlan, matrix: &Matrix, branch: Option<&str>, rows: &
         match (defaults::mfe_app(name), defaults::frontend_app(name)) {
             (None, Some(app))
                 if defaults::same_repository(row.git_origin, app.repository)
-                    && Some(row.release_branch) == branch =>
+                    && Some(row.release_branch) == branch
+                    // A locked commit is built from source: npm has no commit.
+                    && row.commit.is_none() =>
             {
                 plan.npm_apps.push(name.to_owned());
                 plan.notes.push(format!(
@@ -60,10 +62,11 @@ pub fn map(plan: &mut PluginPlan, matrix: &Matrix, branch: Option<&str>, rows: &
                         .and_then(|i| u16::try_from(i).ok())
                         .map(|i| FIRST_EXTRA_MFE_PORT.saturating_add(i))
                 };
+                let version = plan.version(format!("MFE_APPS[{name}]"), row);
                 plan.mfes.push(MfeEntry {
                     name: name.to_owned(),
                     repository: with_git_suffix(row.git_origin),
-                    version: row.release_branch.to_owned(),
+                    version,
                     port,
                 });
                 if let Some(app) = app {
@@ -133,11 +136,12 @@ fn frontend(plan: &mut PluginPlan, row: &Row<'_>, app: &defaults::FrontendApp) {
         || (!origin.contains("://") && origin.contains('@'));
     if clonable {
         let repository = with_git_suffix(origin);
+        let version = plan.version(format!("FRONTEND_APPS[{name}]"), row);
         plan.frontend_apps.push(FrontendEntry {
             name: name.to_owned(),
-            source: format!("{repository}#{}", row.release_branch),
+            source: format!("{repository}#{version}"),
             repository,
-            version: row.release_branch.to_owned(),
+            version,
         });
         plan.notes.push(format!(
             "{name}: a frontend-base app, built into the shared site from the source above instead of npm `{}`; the repository's `package.json` must be `{}` at a version in `{}` for the site to use it",

@@ -70,6 +70,8 @@ pub struct TutorExport {
     pub changes: Vec<String>,
     /// The `--build-arg` values the plugin adds to images: (image, `NAME=value`).
     pub build_args: Vec<(String, String)>,
+    /// The versions set to a locked commit, with their branches.
+    pub locked: Vec<mapping::Locked>,
 }
 
 /// Returns `url` as Tutor expects a repository: ending in `.git`.
@@ -154,6 +156,7 @@ pub fn export(
         removed_frontend_apps: plan.removed_frontend_apps,
         kept: plan.kept,
         changes: plan.changes,
+        locked: plan.locked,
         build_args: plan
             .build_args
             .into_iter()

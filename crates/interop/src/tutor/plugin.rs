@@ -38,7 +38,12 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
     py.push_str(&version_check(names, plan.target));
     py.push_str("\nhooks.Filters.CONFIG_OVERRIDES.add_items(\n    [\n");
     for (key, value) in &plan.overrides {
-        py.push_str(&format!("        ({}, {}),\n", quoted(key), quoted(value)));
+        py.push_str(&format!(
+            "        ({}, {}),{}\n",
+            quoted(key),
+            quoted(value),
+            locked_comment(plan, key)
+        ));
     }
     for (key, value) in &plan.settings {
         py.push_str(&format!(
@@ -98,10 +103,11 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         );
         for mfe in &plan.mfes {
             py.push_str(&format!(
-                "        mfe = mfes.setdefault({}, {{}})\n        mfe.update({{\"repository\": {}, \"version\": {}}})\n",
+                "        mfe = mfes.setdefault({}, {{}})\n        mfe.update({{\"repository\": {}, \"version\": {}}}){}\n",
                 quoted(&mfe.name),
                 quoted(&mfe.repository),
-                quoted(&mfe.version)
+                quoted(&mfe.version),
+                locked_comment(plan, &format!("MFE_APPS[{}]", mfe.name))
             ));
             if let Some(port) = mfe.port {
                 py.push_str(&format!("        mfe.setdefault(\"port\", {port})\n"));
@@ -123,9 +129,10 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         );
         for app in &plan.frontend_apps {
             py.push_str(&format!(
-                "        app = apps.setdefault({}, {{}})\n        app.update({{\"enabled\": True, \"source\": {}}})\n",
+                "        app = apps.setdefault({}, {{}})\n        app.update({{\"enabled\": True, \"source\": {}}}){}\n",
                 quoted(&app.name),
-                quoted(&app.source)
+                quoted(&app.source),
+                locked_comment(plan, &format!("FRONTEND_APPS[{}]", app.name))
             ));
         }
         for name in &plan.removed_frontend_apps {
@@ -134,6 +141,14 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
         py.push_str("        return apps\n");
     }
     py
+}
+
+/// The comment after a version that is a locked commit: the branch it was locked from (quoted:
+/// a comment never ends early).
+fn locked_comment(plan: &PluginPlan, place: &str) -> String {
+    plan.locked_branch(place)
+        .map(|branch| format!("  # the locked commit of branch {}", quoted(branch)))
+        .unwrap_or_default()
 }
 
 /// The load-time warning when the running Tutor is not the one the release needs.

@@ -80,6 +80,15 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
             super::vars::PREFIX
         ));
     }
+    if !plan.locked.is_empty() {
+        text.push_str("\n## Locked commits (`edx-matrix.lock`)\n\nThese versions are the commits the lock records, not the heads of their branches:\n\n| version of | commit | branch |\n|---|---|---|\n");
+        for locked in &plan.locked {
+            text.push_str(&format!(
+                "| `{}` | `{}` | `{}` |\n",
+                locked.place, locked.commit, locked.branch
+            ));
+        }
+    }
     if !plan.build_args.is_empty() {
         text.push_str("\n## Image build arguments (`IMAGES_BUILD`, used by `tutor images build`)\n\n| image | argument |\n|---|---|\n");
         for (image, arg) in &plan.build_args {

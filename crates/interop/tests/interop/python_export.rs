@@ -46,7 +46,14 @@ fn cpython_computes_the_rows_resolve_gives_for_random_models() {
         let root = tempfile::tempdir().unwrap();
         let mut packages = Vec::new();
         for (i, m) in models.iter().enumerate() {
-            let package = export(m, &PythonNames::default(), &Options { accessors: true });
+            let package = export(
+                m,
+                &PythonNames::default(),
+                &Options {
+                    accessors: true,
+                    ..Options::default()
+                },
+            );
             let dir = root.path().join(format!("pkg{i}"));
             std::fs::create_dir_all(&dir).unwrap();
             for (name, text) in package.files() {
@@ -132,7 +139,10 @@ fn acme_package_snapshots() {
     let package = export(
         &acme(),
         &PythonNames::default(),
-        &Options { accessors: true },
+        &Options {
+            accessors: true,
+            ..Options::default()
+        },
     );
     // Only the vars the package has no place for (see `vars_left_out_…`).
     assert_eq!(package.warnings.len(), 1, "{:?}", package.warnings);
@@ -154,7 +164,14 @@ fn recorded_names_are_used_and_unusable_ones_warned_about() {
     names
         .releases
         .insert("teak".to_owned(), "_value_".to_owned());
-    let package = export(&acme(), &names, &Options { accessors: true });
+    let package = export(
+        &acme(),
+        &names,
+        &Options {
+            accessors: true,
+            ..Options::default()
+        },
+    );
     assert!(
         package.types_py.contains(
             r#"    edxapp = ("edx-platform", "https://github.com/openedx/edx-platform")"#
@@ -192,7 +209,14 @@ fn cpython_sees_the_recorded_member_names() {
         return;
     };
     let m = acme();
-    let package = export(&m, &renamed(), &Options { accessors: true });
+    let package = export(
+        &m,
+        &renamed(),
+        &Options {
+            accessors: true,
+            ..Options::default()
+        },
+    );
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("acme");
     std::fs::create_dir_all(&dir).unwrap();

@@ -110,9 +110,10 @@ pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
                                     Some(release) => {
                                         @let apps = index.entry(release.as_str(), d.name.as_str()).map_or(0, |e| e.apps.len());
                                         @let note = uncommitted.note(d.name.as_str(), stage.as_str());
+                                        @let lock = good.locked_stages.get(&(d.name.as_str().to_owned(), stage.as_str().to_owned()));
                                         td class={ "rel rel-" (slot(matrix, release.as_str())) } {
                                             a href=(stage_href(d.name.as_str(), stage.as_str()))
-                                              aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" @if let Some(note) = &note { ", " (note) } } {
+                                              aria-label={ (d.name.as_str()) " " (stage.as_str()) ": " (release.as_str()) ", " (apps) " applications" @if let Some(note) = &note { ", " (note) } @if let Some(lock) = lock { ", " (lock_words(lock)) } } {
                                                 span class="release" {
                                                     (release.as_str())
                                                     @if let Some(note) = &note {
@@ -120,6 +121,7 @@ pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
                                                     }
                                                 }
                                                 span class="count" { (apps) " apps" }
+                                                (lock_mark(good, d.name.as_str(), stage.as_str()))
                                             }
                                         }
                                     }
@@ -170,6 +172,34 @@ pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
             } @else {
                 (diagnostics_list(warnings.into_iter()))
             }
+        }
+    }
+}
+
+/// What the lock says of a stage, in words: its locked rows, and the stale ones.
+fn lock_words(lock: &crate::snapshot::StageLock) -> String {
+    let commits = match lock.locked {
+        1 => "1 commit locked".to_owned(),
+        n => format!("{n} commits locked"),
+    };
+    match lock.stale {
+        0 => commits,
+        n => format!("{commits}, {n} stale: re-lock this stage"),
+    }
+}
+
+/// The grid's mark of a locked stage: "locked", or "stale lock" when rows have no matching
+/// entry (the details are on the stage page).
+fn lock_mark(good: &Good, deployment: &str, stage: &str) -> Markup {
+    let key = (deployment.to_owned(), stage.to_owned());
+    let Some(lock) = good.locked_stages.get(&key) else {
+        return html! {};
+    };
+    html! {
+        @if lock.stale > 0 {
+            span class="lock stale-lock" title=(lock_words(lock)) { "stale lock" }
+        } @else {
+            span class="lock" title=(lock_words(lock)) { "locked" }
         }
     }
 }

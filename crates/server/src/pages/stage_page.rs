@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::lock::parse_timestamp;
 use edx_matrix_model::resolve::Overridden;
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Filter, resolve};
@@ -56,6 +57,7 @@ pub async fn stage(
     good.lock.apply(&mut rows);
     // A locked stage shows each row's commit; a row without one there has a stale entry.
     let locked = good.lock.locks_stage(d.name.as_str(), stage.as_str());
+    let now = seconds_since_epoch((state.clock)());
     let has_translations = rows.iter().any(|r| r.translations.is_some());
     let title = format!("{deployment} · {stage}");
     let json_href = format!(
@@ -119,7 +121,7 @@ pub async fn stage(
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
                             }
                             @if locked {
-                                (commit_cell(&good.lock, row))
+                                (commit_cell(&good.lock, row, now))
                             }
                         }
                     }
@@ -131,27 +133,76 @@ pub async fn stage(
     page(StatusCode::OK, layout(&title, &snapshot, views, body))
 }
 
-/// The locked commit of a row: its short hash (the whole one as a title) and when it was locked;
-/// a row of a locked stage without one is marked stale (its origin or branch changed, or it was
-/// added after the lock).
+/// The locked commit of a row: its short hash (the whole one as a title), how long it has been
+/// locked there (to the server's now; the time itself as a title), and that its branch's head
+/// was not checked (pages never query a remote); a row of a locked stage without one is marked
+/// stale (its origin or branch changed, or it was added after the lock).
 fn commit_cell(
     lock: &edx_matrix_model::lock::Lock,
     row: &edx_matrix_model::Row<'_>,
+    now: i64,
 ) -> maud::Markup {
     let entry = lock.get(row.deployment, row.stage, row.application);
     match (row.commit, entry) {
-        (Some(commit), Some(entry)) => html! {
-            td class="commit" {
-                code title=(commit) { (commit.get(..12).unwrap_or(commit)) }
-                " " span class="note" { "locked " (entry.locked_at.get(..10).unwrap_or(&entry.locked_at)) }
+        (Some(commit), Some(entry)) => {
+            let age = parse_timestamp(&entry.locked_at).map(|at| age(now - at));
+            html! {
+                td class="commit" {
+                    code title=(commit) { (commit.get(..12).unwrap_or(commit)) }
+                    " " span class="note" title={ "locked at " (entry.locked_at) } {
+                        @match age { Some(age) => { "locked " (age) }, None => { "locked " (entry.locked_at) } }
+                    }
+                    br;
+                    span class="note" title="The dashboard does not query remotes: `edx-matrix verify-refs --locked` checks each locked commit against its branch" {
+                        "branch head: not checked"
+                    }
+                }
             }
-        },
+        }
         _ => html! {
             td class="commit stale" { "stale lock: re-lock this stage" }
         },
     }
 }
 
+/// Seconds since the epoch of `at` (negative before 1970).
+fn seconds_since_epoch(at: std::time::SystemTime) -> i64 {
+    match at.duration_since(std::time::UNIX_EPOCH) {
+        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
+/// How long ago, in words, `seconds` is: minutes under two hours, hours under two days, then
+/// days; a time ahead of the server's clock says so.
+pub(crate) fn age(seconds: i64) -> String {
+    let plural = |n: i64, unit: &str| format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" });
+    match seconds {
+        s if s < 0 => "ahead of the server's clock".to_owned(),
+        s if s < 60 => "just now".to_owned(),
+        s if s < 2 * 3600 => plural(s / 60, "minute"),
+        s if s < 2 * 86_400 => plural(s / 3600, "hour"),
+        s => plural(s / 86_400, "day"),
+    }
+}
+
 pub(super) fn any_override(o: Overridden) -> bool {
     o.origin || o.branch || o.runtime
+}
+
+#[cfg(test)]
+mod tests {
+    use super::age;
+
+    #[test]
+    fn ages_read_in_the_largest_whole_unit() {
+        assert_eq!(age(-5), "ahead of the server's clock");
+        assert_eq!(age(59), "just now");
+        assert_eq!(age(60), "1 minute ago");
+        assert_eq!(age(119 * 60), "119 minutes ago");
+        assert_eq!(age(2 * 3600), "2 hours ago");
+        assert_eq!(age(47 * 3600 + 3599), "47 hours ago");
+        assert_eq!(age(2 * 86_400), "2 days ago");
+        assert_eq!(age(400 * 86_400 + 5), "400 days ago");
+    }
 }

@@ -26,7 +26,7 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-async fn save(client: &fantoccini::Client, name: &str) {
+pub(crate) async fn save(client: &fantoccini::Client, name: &str) {
     let png = client.screenshot().await.unwrap();
     assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
     let path = screenshot_dir().join(name);
@@ -57,7 +57,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
 }
 
 /// The console entries logged since the last call, as `LEVEL message` lines.
-async fn console(client: &fantoccini::Client) -> Vec<String> {
+pub(crate) async fn console(client: &fantoccini::Client) -> Vec<String> {
     let entries = client.issue_cmd(BrowserLog).await.unwrap();
     (entries.as_array().unwrap().iter())
         .map(|e| format!("{} {}", e["level"].as_str().unwrap(), e["message"]))
@@ -66,7 +66,7 @@ async fn console(client: &fantoccini::Client) -> Vec<String> {
 
 /// The entries of `console` that are errors or policy violations (anything above INFO, or a
 /// message naming the Content Security Policy whatever its level).
-fn problems(console: &[String]) -> Vec<&String> {
+pub(crate) fn problems(console: &[String]) -> Vec<&String> {
     (console.iter())
         .filter(|line| {
             !(line.starts_with("INFO ") || line.starts_with("DEBUG "))
@@ -84,15 +84,15 @@ fn docs_screenshot_dir() -> Option<PathBuf> {
 }
 
 /// A Chromium session through chromedriver, with what must live as long as it.
-struct Browser {
-    client: fantoccini::Client,
+pub(crate) struct Browser {
+    pub(crate) client: fantoccini::Client,
     _driver: tokio::process::Child,
     _profile: tempfile::TempDir,
 }
 
 /// Starts chromedriver and a headless Chromium; `None` (after one skip line) without
 /// chromedriver, unless under `CI=true`.
-async fn browser(test: &str) -> Option<Browser> {
+pub(crate) async fn browser(test: &str) -> Option<Browser> {
     let chromedriver = require(
         test,
         "chromedriver",

@@ -5,6 +5,7 @@ mod support;
 
 mod api;
 mod browser;
+mod browser_lock;
 mod diff;
 mod hardening;
 mod history;

@@ -5,6 +5,7 @@ use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
 use edx_matrix_config::{Format, Loaded, toml_load};
 use edx_matrix_interop::tutor::{self, Refusal, TutorExport};
+use edx_matrix_model::lock::Lock;
 use edx_matrix_model::{Code, resolve};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -19,7 +20,7 @@ pub struct Request<'a> {
     pub json: bool,
 }
 
-pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
+pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<'_>) -> CmdResult {
     let stages: Vec<(String, String)> = if request.all {
         loaded
             .matrix
@@ -45,7 +46,9 @@ pub fn run(loaded: &Loaded, out: &Output, request: &Request<'_>) -> CmdResult {
     let mut refused = Vec::new();
     for (deployment, stage) in &stages {
         let (release, filter) = stage_filter(loaded, deployment, stage)?;
-        let rows = resolve(&loaded.matrix, &filter).rows;
+        let mut rows = resolve(&loaded.matrix, &filter).rows;
+        // Tutor builds the locked commits where the lock has them.
+        lock.apply(&mut rows);
         match tutor::export(&loaded.matrix, deployment, stage, &release, &rows) {
             Ok(export) => exports.push((deployment.as_str(), stage.as_str(), export)),
             Err(refusals) => refused.extend(refusals),
@@ -152,6 +155,11 @@ fn print_json(
                     "port": m.port,
                 })).collect::<Vec<_>>(),
                 "removed_mfes": export.removed_mfes,
+                "locked": export.locked.iter().map(|l| serde_json::json!({
+                    "place": l.place,
+                    "branch": l.branch,
+                    "commit": l.commit,
+                })).collect::<Vec<_>>(),
                 "frontend_apps": export.frontend_apps.iter().map(|a| serde_json::json!({
                     "name": a.name,
                     "repository": a.repository,
