@@ -8,6 +8,7 @@ mod basics;
 mod completion;
 mod conventions;
 mod diff;
+mod discover_upstream;
 mod edits;
 mod explain;
 mod git;
