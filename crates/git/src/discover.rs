@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use edx_matrix_model::order::compare_releases;
 use edx_matrix_model::Matrix;
+use edx_matrix_model::order::compare_releases;
 
 use crate::RemoteRef;
 

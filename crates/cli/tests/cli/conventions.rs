@@ -533,3 +533,97 @@ fn renamed_options_of_logs_app_add_and_jwt_keygen() {
     );
     env.run_refused(&["jwt-keygen", "-o", "yaml"], 2);
 }
+
+/// The same unknown name, worded once, by every command that takes one and by the API: the
+/// message, then the closest names first (issue 27's "one wording"). The API answered `no
+/// deployment `x` in the matrix` with one suggestion before.
+#[test]
+fn every_command_and_the_api_word_an_unknown_name_alike() {
+    let env = Env::with_example_matrix(ACME);
+    let deployment = "error: unknown deployment `campuss`\nhint: did you mean `campus`?\n";
+    let release = "error: unknown release `verawod`\nhint: did you mean `verawood`?\n";
+    for (args, want) in [
+        (&["resolve", "-d", "campuss"][..], deployment),
+        (&["show", "campuss"], deployment),
+        (
+            &[
+                "upgrade", "campuss", "--stage", "CI", "--to", "master", "-n",
+            ],
+            deployment,
+        ),
+        (&["promote", "campuss", "--stage", "QA", "-n"], deployment),
+        (&["export", "tutor", "campuss", "CI"], deployment),
+        (&["export", "env", "campuss", "CI"], deployment),
+        (&["export", "github-actions", "-d", "campuss"], deployment),
+        (&["query", "release", "campuss", "QA"], deployment),
+        (&["lock", "-d", "campuss"], deployment),
+        (&["logs", "campuss", "QA"], deployment),
+        (
+            &[
+                "set", "campuss", "master", "learning", "--branch", "x", "-n",
+            ],
+            deployment,
+        ),
+        (&["resolve", "-r", "verawod"], release),
+        (&["runbook", "verawod"], release),
+        (&["query", "deployments", "-r", "verawod"], release),
+        (
+            &["upgrade", "pro", "--stage", "CI", "--to", "verawod", "-n"],
+            release,
+        ),
+        (
+            &["pipeline", "render", "authorin"],
+            "error: unknown pipeline `authorin`\nhint: did you mean `authoring`?\n",
+        ),
+        // Several close names, closest first: `unknown-key` is 1 edit away, `unknown-lint` 4
+        // (by hand: k→l, e→i, +n, +t).
+        (
+            &["explain", "unknown-ke"],
+            "error: unknown diagnostic code `unknown-ke`\nhint: did you mean `unknown-key` or \
+             `unknown-lint`?\n",
+        ),
+    ] {
+        let run = env.run_refused(args, 2);
+        assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
+    }
+
+    // The API: the same message and hint, as JSON.
+    let mut child = crate::serve::Child(
+        env.command(&["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.0.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .trim()
+        .rsplit_once(" at http://")
+        .and_then(|(_, rest)| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    for (query, error, hint) in [
+        (
+            "deployment=campuss",
+            "unknown deployment `campuss`",
+            "did you mean `campus`?",
+        ),
+        (
+            "release=verawod",
+            "unknown release `verawod`",
+            "did you mean `verawood`?",
+        ),
+    ] {
+        let response = crate::serve::http_get(&addr, &format!("/api/v1/resolved?{query}"));
+        assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+        let body: Value =
+            serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap();
+        assert_eq!(body["error"], error, "{query}");
+        assert_eq!(body["hint"], hint, "{query}");
+    }
+}
