@@ -123,17 +123,19 @@ fn command(facts: &ReleaseFacts) -> (String, Vec<&'static str>) {
     )
 }
 
-/// The report's releases: the comparison, with the facts read for each new release with a
-/// branch (`read`, in the order of the new releases) and the command that adds it.
+/// The report's releases: the comparison, with the facts `read` for each new release with a
+/// branch and the command that adds it.
 fn found(comparison: &Comparison<'_>, mut read: Vec<ReleaseFacts>) -> Vec<Found> {
-    read.reverse();
     comparison
         .releases
         .iter()
         .map(|c| {
             let u = c.upstream;
             let facts = match (c.standing, &u.branch) {
-                (Standing::New, Some(_)) => read.pop(),
+                (Standing::New, Some(_)) => read
+                    .iter()
+                    .position(|f| f.release == u.name)
+                    .map(|at| read.swap_remove(at)),
                 _ => None,
             };
             let (command, placeholders) = facts.as_ref().map_or((None, Vec::new()), |f| {
