@@ -407,25 +407,41 @@ fn counts_are_singular_for_one() {
 fn o_refuses_a_format_name_before_writing_anything() {
     let env = Env::with_matrix(ACME);
     env.write("model.json", "{}");
-    for args in [
-        &["export", "github-actions", "-o", "json"][..],
-        &["export", "model-json", "-o", "json"],
-        &["export", "--format", "model-json", "--output", "JSON"],
-        &["export", "tutor", "campus", "QA", "-o", "yaml"],
-        &["export", "python", "-o", "env"],
-        &["schema", "-o", "json"],
-        &["history", "-o", "svg"],
-        &["pipeline", "render", "--all", "-o", "yaml"],
-        &["import", "json", "model.json", "-o", "toml"],
-        &["man", "-o", "markdown"],
+    // The hint names `--format VALUE` only where the command has that format (by hand, from
+    // each command's --help): `export github-actions` has no `--format`, `export tutor`'s
+    // takes human and json.
+    let one = "this command writes one format";
+    for (args, instead) in [
+        (&["export", "github-actions", "-o", "json"][..], one),
+        (&["export", "model-json", "-o", "json"], one),
+        (
+            &["export", "--format", "model-json", "--output", "JSON"],
+            "this command's `--format` takes model-json",
+        ),
+        (
+            &["export", "tutor", "campus", "QA", "-o", "yaml"],
+            "this command's `--format` takes human, json",
+        ),
+        (
+            &["export", "tutor", "campus", "QA", "-o", "json"],
+            "did you mean `--format json`?",
+        ),
+        (&["export", "python", "-o", "env"], one),
+        (&["schema", "-o", "json"], one),
+        (&["history", "-o", "svg"], "did you mean `--format svg`?"),
+        (
+            &["pipeline", "render", "--all", "-o", "yaml"],
+            "did you mean `--format yaml`?",
+        ),
+        (&["import", "json", "model.json", "-o", "toml"], one),
+        (&["man", "-o", "markdown"], one),
     ] {
         let before = std::fs::read_dir(env.dir.path()).unwrap().count();
         let run = env.run_refused(args, 2);
         let value = args.last().unwrap();
         let hint = format!(
-            "`{value}` looks like a format name, not a file: did you mean `--format {}`? \
-             (to write a file named {value}, use `-o ./{value}`)",
-            value.to_lowercase()
+            "`{value}` looks like a format name, not a file: {instead} \
+             (to write a file named {value}, use `-o ./{value}`)"
         );
         assert!(run.stderr.contains(&hint), "{args:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{args:?}");
