@@ -483,10 +483,12 @@ fn edit_error(e: EditError, name: &str) -> CommandError {
             if unknown.what != "release" {
                 return error;
             }
-            // A new release is added first: say how, after any suggestion.
+            // A new release is added first: say how, after any suggestion — with its facts read
+            // upstream, not typed from memory (issue 27).
             let name = &unknown.name;
             let add = format!(
-                "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
+                "add it first with `edx-matrix release add {name} --from-upstream` (its branch, \
+                 Python and Node read upstream; or give `--branch`, `--python` and `--node`)"
             );
             match unknown.hint() {
                 Some(hint) => error.with_hint(format!("{hint}\nor {add}")),

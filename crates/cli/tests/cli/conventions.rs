@@ -602,6 +602,19 @@ fn every_command_and_the_api_word_an_unknown_name_alike() {
         let run = env.run_refused(args, 2);
         assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
     }
+    // A release an edit moves to is added first, with its facts read upstream.
+    let run = env.run_refused(
+        &["upgrade", "pro", "--stage", "CI", "--to", "willow", "-n"],
+        2,
+    );
+    assert!(
+        run.stderr.contains(
+            "add it first with `edx-matrix release add willow --from-upstream` (its branch, \
+             Python and Node read upstream; or give `--branch`, `--python` and `--node`)"
+        ),
+        "{}",
+        run.stderr
+    );
 
     // The API: the same message and hint, as JSON.
     let mut child = crate::serve::Child(
