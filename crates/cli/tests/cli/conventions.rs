@@ -602,6 +602,9 @@ fn every_command_and_the_api_word_an_unknown_name_alike() {
         let run = env.run_refused(args, 2);
         assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
     }
+    // A release to retire is not one to add first.
+    let run = env.run_refused(&["release", "retire", "verawod", "-n"], 2);
+    assert_eq!(run.stderr, release, "{}", run.stderr);
     // A release an edit moves to is added first, with its facts read upstream.
     let run = env.run_refused(
         &["upgrade", "pro", "--stage", "CI", "--to", "willow", "-n"],
