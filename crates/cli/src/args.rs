@@ -54,15 +54,37 @@ const FORMAT_LIKE: &[&str] = &[
     "name",
 ];
 
-/// Returns why `value` is refused as an output path: a bare format name.
-pub fn format_like(value: &str) -> Option<String> {
+/// Returns why `value` is refused as an output path: a bare format name. `formats` are the
+/// values the command's `--format` takes (`None`: it has none), so the hint names only an
+/// option that exists.
+pub fn format_like(value: &str, formats: Option<&[String]>) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     FORMAT_LIKE.contains(&lower.as_str()).then(|| {
+        let instead = match formats {
+            Some(formats) if formats.contains(&lower) => {
+                format!("did you mean `--format {lower}`?")
+            }
+            Some(formats) => format!("this command's `--format` takes {}", formats.join(", ")),
+            None => "this command writes one format".to_owned(),
+        };
         format!(
-            "`{value}` looks like a format name, not a file: did you mean `--format {lower}`? \
+            "`{value}` looks like a format name, not a file: {instead} \
              (to write a file named {value}, use `-o ./{value}`)"
         )
     })
+}
+
+/// The values `cmd`'s `--format` takes, if it has one.
+fn formats_of(cmd: &clap::Command) -> Option<Vec<String>> {
+    cmd.get_arguments()
+        .find(|a| a.get_long() == Some("format") && !a.is_hide_set())
+        .map(|a| {
+            a.get_possible_values()
+                .iter()
+                .filter(|v| !v.is_hide_set())
+                .map(|v| v.get_name().to_owned())
+                .collect()
+        })
 }
 
 /// The value parser of every `-o/--output`: a path (any bytes), refusing a bare format name
@@ -79,7 +101,11 @@ impl TypedValueParser for OutputPath {
         arg: Option<&clap::Arg>,
         value: &OsStr,
     ) -> Result<PathBuf, clap::Error> {
-        if let Some(problem) = value.to_str().and_then(format_like) {
+        let formats = formats_of(cmd);
+        if let Some(problem) = value
+            .to_str()
+            .and_then(|v| format_like(v, formats.as_deref()))
+        {
             let name = arg.map_or_else(|| "--output".to_owned(), ToString::to_string);
             let error = clap::Error::raw(
                 clap::error::ErrorKind::ValueValidation,
@@ -97,13 +123,25 @@ mod tests {
 
     #[test]
     fn a_format_name_is_refused_and_a_path_to_it_is_not() {
-        for refused in ["json", "YAML", "env", "toml", "markdown", "table"] {
-            let message = format_like(refused).expect(refused);
+        let formats = ["json".to_owned(), "yaml".to_owned(), "env".to_owned()];
+        for refused in ["json", "YAML", "env"] {
+            let message = format_like(refused, Some(&formats)).expect(refused);
             assert!(message.contains("did you mean `--format"), "{message}");
             assert!(message.contains(&format!("-o ./{refused}")), "{message}");
         }
+        // A format the command does not have is not suggested as `--format`.
+        let message = format_like("toml", Some(&formats)).expect("toml");
+        assert!(
+            message.contains("this command's `--format` takes json, yaml, env"),
+            "{message}"
+        );
+        let message = format_like("markdown", None).expect("markdown");
+        assert!(
+            message.contains("this command writes one format"),
+            "{message}"
+        );
         for path in ["./json", "out/json", "json.txt", "-", "plugin"] {
-            assert_eq!(format_like(path), None, "{path}");
+            assert_eq!(format_like(path, Some(&formats)), None, "{path}");
         }
     }
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use edx_matrix_model::Matrix;
 use edx_matrix_model::order::compare_releases;
-use edx_matrix_model::{Matrix, Release};
 
 use crate::RemoteRef;
 
@@ -36,14 +36,12 @@ pub struct Compared<'u> {
     pub matrix_branch: Option<String>,
 }
 
-/// The upstream releases against a matrix.
+/// The upstream releases against a matrix. (No release of the matrix lends a new one its
+/// Python or Node version: `discover` reads them upstream, issue 27.)
 #[derive(Debug, Clone, PartialEq)]
-pub struct Comparison<'u, 'm> {
+pub struct Comparison<'u> {
     /// Every upstream release, in the upstream order.
     pub releases: Vec<Compared<'u>>,
-    /// The newest release of the matrix (a rolling line counts as newest): the one a new
-    /// release copies its Python and Node versions from.
-    pub runtimes_from: Option<&'m Release>,
 }
 
 /// Compares the `upstream` releases with the releases of `matrix`.
@@ -51,10 +49,7 @@ pub struct Comparison<'u, 'm> {
 /// A release the matrix lacks is [`Standing::New`] unless its name sorts at or before the
 /// newest named (not rolling) release of the matrix, as Open edX names releases in
 /// alphabetical order; then it is [`Standing::Older`].
-pub fn compare_with<'u, 'm>(
-    matrix: &'m Matrix,
-    upstream: &'u [UpstreamRelease],
-) -> Comparison<'u, 'm> {
+pub fn compare_with<'u>(matrix: &Matrix, upstream: &'u [UpstreamRelease]) -> Comparison<'u> {
     let newest_named = matrix
         .releases
         .iter()
@@ -81,10 +76,7 @@ pub fn compare_with<'u, 'm>(
             }
         })
         .collect();
-    Comparison {
-        releases,
-        runtimes_from: matrix.releases.iter().max_by(|a, b| compare_releases(a, b)),
-    }
+    Comparison { releases }
 }
 
 /// The repository whose releases `discover` lists by default: edx-platform's in the matrix,
@@ -381,11 +373,6 @@ mod tests {
                 ("verawood", Standing::New, None),
                 ("willow", Standing::New, None),
             ]
-        );
-        // The rolling line is the newest release: new releases copy its runtimes.
-        assert_eq!(
-            compared.runtimes_from.map(|r| r.name.as_str()),
-            Some("master")
         );
         assert_eq!(
             default_repository(&m).as_deref(),

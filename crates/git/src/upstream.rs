@@ -4,23 +4,25 @@
 //! (were renamed), each with where it was read.
 //!
 //! One `git ls-remote` of edx-platform finds the release's branch and tags
-//! ([`discover_releases`]); then one shallow, filtered fetch per repository (`fetch`) and a
-//! bounded read of the few files that declare the versions ([`python`], [`node`]). A fact that
+//! ([`discover_releases`]); then one shallow, filtered fetch per repository (`fetch`) of every
+//! release read (`discover` reads several at once: [`FactsReader::read_listed`]) and a bounded
+//! read of the few files that declare the versions ([`python`], [`node`]; the MFEs: `mfes`). A fact that
 //! cannot be read is reported as missing, with the flag that gives it: it is never guessed.
 
 mod fetch;
+mod mfes;
 pub mod node;
 pub mod python;
 
+use mfes::node_fact;
 use std::path::{Path, PathBuf};
-use std::thread;
 
 use serde::Serialize;
 
-use crate::discover::discover_releases;
+use crate::discover::{UpstreamRelease, discover_releases};
 use crate::{GitCli, RemoteError, redact_url};
 pub use fetch::MAX_FILE_BYTES;
-use fetch::{CacheRepo, FetchError, FileError, Redirected};
+use fetch::{CacheRepo, FileError, Redirected};
 use python::Declared;
 
 /// Where the upstream repositories are unless told otherwise: `<base>/<repository name>`.
@@ -143,6 +145,23 @@ pub enum FactsError {
     },
 }
 
+/// edx-platform's refs, listed once ([`FactsReader::list`]).
+#[derive(Debug, Clone)]
+pub struct Listing {
+    url: String,
+    listed: Redirected,
+    /// The releases upstream has, as [`discover_releases`] finds them.
+    pub releases: Vec<UpstreamRelease>,
+}
+
+impl Listing {
+    /// The URL listed (without credentials).
+    #[must_use]
+    pub fn url(&self) -> String {
+        redact_url(&self.url)
+    }
+}
+
 /// Reads release facts with `git`, keeping one cache repository per upstream URL.
 #[derive(Debug, Clone)]
 pub struct FactsReader {
@@ -166,6 +185,22 @@ impl FactsReader {
         &self.cache
     }
 
+    /// Lists edx-platform's refs (`<base>/<platform>`) once: the releases upstream has, for
+    /// [`FactsReader::read_listed`] (and `discover`'s table).
+    ///
+    /// # Errors
+    ///
+    /// When the repository cannot be listed.
+    pub fn list(&self, base: &str, platform: &str) -> Result<Listing, RemoteError> {
+        let url = join(base, platform);
+        let (refs, listed) = fetch::list_refs(&self.git, &url)?;
+        Ok(Listing {
+            releases: discover_releases(&refs),
+            url,
+            listed,
+        })
+    }
+
     /// Reads what upstream says `query.release` is.
     ///
     /// # Errors
@@ -173,194 +208,167 @@ impl FactsReader {
     /// [`FactsError::Remote`] when edx-platform cannot be listed or fetched;
     /// [`FactsError::Missing`] when it has no branch for the release.
     pub fn read(&self, query: &FactsQuery<'_>) -> Result<ReleaseFacts, FactsError> {
-        let platform_url = join(query.base, query.platform);
-        let (refs, listed) = fetch::list_refs(&self.git, &platform_url)?;
-        let found = discover_releases(&refs)
-            .into_iter()
-            .find(|r| r.name == query.release);
-        let tags = found.as_ref().map(|r| r.tags.clone()).unwrap_or_default();
-        let platform_name = renamed(query.platform, &listed).unwrap_or(query.platform);
-        let branch = match (query.branch, found.as_ref().and_then(|r| r.branch.clone())) {
-            (Some(given), _) => Fact {
-                value: given.to_owned(),
-                source: "--branch".to_owned(),
-                detail: None,
-            },
-            (None, Some(branch)) => Fact {
-                source: format!("{platform_name}:refs/heads/{branch}"),
-                detail: Some(scheme(&branch).to_owned()),
-                value: branch,
-            },
-            (None, None) => {
-                let name = query.release;
-                let tagged = if tags.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (it has tags: {})", tags.join(", "))
-                };
+        let listing = self.list(query.base, query.platform)?;
+        let mut facts = self.read_releases(&listing, query, &[(query.release, query.branch)])?;
+        facts.pop().ok_or_else(|| FactsError::Missing {
+            reason: format!("nothing read for release `{}`", query.release),
+            flag: "--branch",
+        })
+    }
+
+    /// Reads several releases of one listing, each at the branch upstream has for it, with one
+    /// fetch per repository for all their branches (`discover`). `query.release` and
+    /// `query.branch` are not used.
+    ///
+    /// # Errors
+    ///
+    /// As [`FactsReader::read`], for any of `releases`.
+    pub fn read_listed(
+        &self,
+        listing: &Listing,
+        query: &FactsQuery<'_>,
+        releases: &[&str],
+    ) -> Result<Vec<ReleaseFacts>, FactsError> {
+        let wanted: Vec<(&str, Option<&str>)> = releases.iter().map(|r| (*r, None)).collect();
+        self.read_releases(listing, query, &wanted)
+    }
+
+    /// The one reading: the branch of each `(release, given branch)`, then one fetch of
+    /// edx-platform and one of each MFE for all the branches, and the files read at each.
+    fn read_releases(
+        &self,
+        listing: &Listing,
+        query: &FactsQuery<'_>,
+        wanted: &[(&str, Option<&str>)],
+    ) -> Result<Vec<ReleaseFacts>, FactsError> {
+        let platform_url = &listing.url;
+        let platform_name = renamed(query.platform, &listing.listed).unwrap_or(query.platform);
+        let mut all = Vec::with_capacity(wanted.len());
+        for (release, given) in wanted {
+            all.push(branch_facts(listing, platform_name, release, *given)?);
+        }
+        let branches: Vec<String> = all.iter().map(|f| f.branch.value.clone()).collect();
+        let branches: Vec<&str> = branches.iter().map(String::as_str).collect();
+        if query.python && !branches.is_empty() {
+            let repo = CacheRepo::open(&self.git, &self.cache, platform_url)?;
+            let (fetched, have) = repo.fetch_branches(&branches)?;
+            if let Some(lacking) = branches.iter().zip(&have).find(|(_, had)| !**had) {
                 return Err(FactsError::Missing {
-                    reason: format!(
-                        "{} has no branch `release/{name}` or `open-release/{name}.master`{tagged}",
-                        redact_url(&platform_url)
-                    ),
+                    reason: format!("{} has no branch `{}`", redact_url(platform_url), lacking.0),
                     flag: "--branch",
                 });
             }
-        };
-        let mut facts = ReleaseFacts {
-            release: query.release.to_owned(),
-            branch,
-            tags,
-            python: None,
-            node: None,
-            missing: Vec::new(),
-            repositories: Vec::new(),
-        };
-        let branch = facts.branch.value.clone();
-        if query.python {
-            let repo = CacheRepo::open(&self.git, &self.cache, &platform_url)?;
-            let fetched = match repo.fetch_branch(&branch) {
-                Ok(redirected) => redirected,
-                Err(FetchError::NoRef) => {
-                    return Err(FactsError::Missing {
-                        reason: format!("{} has no branch `{branch}`", redact_url(&platform_url)),
-                        flag: "--branch",
-                    });
+            let redirect = redirect(
+                platform_url,
+                &merge(listing.listed.clone(), fetched),
+                query.platform,
+            );
+            for (index, facts) in all.iter_mut().enumerate() {
+                let at = format!("{platform_name}@{}", facts.branch.value);
+                match python_of(&repo, index, &at) {
+                    Ok(fact) => facts.python = Some(fact),
+                    Err(reason) => facts.missing.push(Missing {
+                        flag: "--python",
+                        reason,
+                    }),
                 }
-                Err(FetchError::Remote(e)) => return Err(e.into()),
-            };
-            let at = format!("{platform_name}@{branch}");
-            match python_of(&repo, &at) {
-                Ok(fact) => facts.python = Some(fact),
-                Err(reason) => facts.missing.push(Missing {
-                    flag: "--python",
-                    reason,
-                }),
+                facts.repositories.push(RepositoryRead {
+                    name: query.platform.to_owned(),
+                    url: redact_url(platform_url),
+                    outcome: "read".to_owned(),
+                    redirect: redirect.clone(),
+                });
             }
-            let redirect = redirect(&platform_url, &merge(listed, fetched), query.platform);
-            facts.repositories.push(RepositoryRead {
-                name: query.platform.to_owned(),
-                url: redact_url(&platform_url),
-                outcome: "read".to_owned(),
-                redirect,
-            });
         } else {
-            facts.repositories.push(RepositoryRead {
-                name: query.platform.to_owned(),
-                url: redact_url(&platform_url),
-                outcome: "refs listed".to_owned(),
-                redirect: redirect(&platform_url, &listed, query.platform),
-            });
-        }
-        if query.node {
-            let reads = self.read_mfes(query, &branch);
-            let mut declared: Vec<(String, String)> = Vec::new();
-            let mut problems: Vec<String> = Vec::new();
-            for (read, nvmrc) in reads {
-                match nvmrc {
-                    Some(Ok(fact)) => declared.push(fact),
-                    Some(Err(problem)) => problems.push(problem),
-                    None => {}
-                }
-                facts.repositories.push(read);
-            }
-            match node_fact(&declared, &problems, query.mfes.len()) {
-                Ok(fact) => facts.node = Some(fact),
-                Err(reason) => facts.missing.push(Missing {
-                    flag: "--node",
-                    reason,
-                }),
+            for facts in &mut all {
+                facts.repositories.push(RepositoryRead {
+                    name: query.platform.to_owned(),
+                    url: redact_url(platform_url),
+                    outcome: "refs listed".to_owned(),
+                    redirect: redirect(platform_url, &listing.listed, query.platform),
+                });
             }
         }
-        Ok(facts)
-    }
-
-    /// Fetches every MFE at `branch`, a few at a time, and reads its `.nvmrc`: the repository
-    /// read and `(version, source)` or the located problem (`None`: nothing to read).
-    fn read_mfes(
-        &self,
-        query: &FactsQuery<'_>,
-        branch: &str,
-    ) -> Vec<(RepositoryRead, Option<NodeDeclared>)> {
-        let mut out = Vec::new();
-        for chunk in query.mfes.chunks(CONCURRENT_FETCHES) {
-            thread::scope(|scope| {
-                let handles: Vec<_> = chunk
-                    .iter()
-                    .map(|name| scope.spawn(|| self.read_mfe(query.base, name, branch)))
-                    .collect();
-                for handle in handles {
-                    if let Ok(result) = handle.join() {
-                        out.push(result);
+        if query.node && !branches.is_empty() {
+            let mut declared: Vec<Vec<(String, String)>> = vec![Vec::new(); all.len()];
+            let mut problems: Vec<Vec<String>> = vec![Vec::new(); all.len()];
+            for per_branch in self.read_mfes(query, &branches) {
+                for (index, (read, nvmrc)) in per_branch.into_iter().enumerate() {
+                    match nvmrc {
+                        Some(Ok(fact)) => declared[index].push(fact),
+                        Some(Err(problem)) => problems[index].push(problem),
+                        None => {}
                     }
+                    all[index].repositories.push(read);
                 }
+            }
+            for (index, facts) in all.iter_mut().enumerate() {
+                match node_fact(&declared[index], &problems[index], query.mfes.len()) {
+                    Ok(fact) => facts.node = Some(fact),
+                    Err(reason) => facts.missing.push(Missing {
+                        flag: "--node",
+                        reason,
+                    }),
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+/// The facts of `release` the listing gives: its branch (`given`, else upstream's) and tags.
+fn branch_facts(
+    listing: &Listing,
+    platform_name: &str,
+    release: &str,
+    given: Option<&str>,
+) -> Result<ReleaseFacts, FactsError> {
+    let found = listing.releases.iter().find(|r| r.name == release);
+    let tags = found.map(|r| r.tags.clone()).unwrap_or_default();
+    let branch = match (given, found.and_then(|r| r.branch.clone())) {
+        (Some(given), _) => Fact {
+            value: given.to_owned(),
+            source: "--branch".to_owned(),
+            detail: None,
+        },
+        (None, Some(branch)) => Fact {
+            source: format!("{platform_name}:refs/heads/{branch}"),
+            detail: Some(scheme(&branch).to_owned()),
+            value: branch,
+        },
+        (None, None) => {
+            let tagged = if tags.is_empty() {
+                String::new()
+            } else {
+                format!(" (it has tags: {})", tags.join(", "))
+            };
+            return Err(FactsError::Missing {
+                reason: format!(
+                    "{} has no branch `release/{release}` or `open-release/{release}.master`{tagged}",
+                    redact_url(&listing.url)
+                ),
+                flag: "--branch",
             });
         }
-        out
-    }
-
-    fn read_mfe(
-        &self,
-        base: &str,
-        name: &str,
-        branch: &str,
-    ) -> (RepositoryRead, Option<NodeDeclared>) {
-        let url = join(base, name);
-        let mut read = RepositoryRead {
-            name: name.to_owned(),
-            url: redact_url(&url),
-            outcome: String::new(),
-            redirect: redirect(&url, &Redirected(None), name),
-        };
-        let repo = match CacheRepo::open(&self.git, &self.cache, &url) {
-            Ok(repo) => repo,
-            Err(e) => {
-                read.outcome = edx_matrix_model::error_chain::error_chain(&e);
-                return (read, None);
-            }
-        };
-        let redirected = match repo.fetch_branch(branch) {
-            Ok(redirected) => redirected,
-            Err(FetchError::NoRef) => {
-                read.outcome = format!("no branch {branch}");
-                return (read, None);
-            }
-            Err(FetchError::Remote(e)) => {
-                read.outcome = edx_matrix_model::error_chain::error_chain(&e);
-                return (read, None);
-            }
-        };
-        read.redirect = redirect(&url, &redirected, name);
-        let shown = renamed(name, &redirected).unwrap_or(name);
-        let at = format!("{shown}@{branch}:{}", node::FILE);
-        let nvmrc = match repo.read(node::FILE) {
-            Ok(None) => {
-                read.outcome = format!("read (no {})", node::FILE);
-                None
-            }
-            Ok(Some(text)) => {
-                read.outcome = "read".to_owned();
-                Some(match node::declared(&text) {
-                    Ok((version, _)) => Ok((version, at)),
-                    Err((line, problem)) => Err(format!("{at}:{line}: {problem}")),
-                })
-            }
-            Err(e) => {
-                read.outcome = "read".to_owned();
-                Some(Err(file_problem(&at, &e)))
-            }
-        };
-        (read, nvmrc)
-    }
+    };
+    Ok(ReleaseFacts {
+        release: release.to_owned(),
+        branch,
+        tags,
+        python: None,
+        node: None,
+        missing: Vec::new(),
+        repositories: Vec::new(),
+    })
 }
 
 /// Reads edx-platform's Python version from the first file of [`python::FILES`] that names
 /// one; else the located reason.
-fn python_of(repo: &CacheRepo<'_>, at: &str) -> Result<Fact, String> {
+fn python_of(repo: &CacheRepo<'_>, branch: usize, at: &str) -> Result<Fact, String> {
     let mut notes = Vec::new();
     for file in python::FILES {
         let place = format!("{at}:{file}");
-        let text = match repo.read(file) {
+        let text = match repo.read(branch, file) {
             Ok(Some(text)) => text,
             Ok(None) => {
                 notes.push(format!("no {file}"));
@@ -388,43 +396,6 @@ fn python_of(repo: &CacheRepo<'_>, at: &str) -> Result<Fact, String> {
         "{at} declares no single Python version ({})",
         notes.join("; ")
     ))
-}
-
-/// The Node fact from the MFEs' declarations: one version all agree on.
-fn node_fact(
-    declared: &[(String, String)],
-    problems: &[String],
-    asked: usize,
-) -> Result<Fact, String> {
-    if let Some(problem) = problems.first() {
-        return Err(problem.clone());
-    }
-    let Some((first, source)) = declared.first() else {
-        return Err(if asked == 0 {
-            "the matrix has no MFE to read `.nvmrc` from".to_owned()
-        } else {
-            format!("none of the {asked} MFE repositories has an `.nvmrc` on the release's branch")
-        });
-    };
-    let differing: Vec<String> = declared
-        .iter()
-        .filter(|(version, _)| version != first)
-        .map(|(version, at)| format!("{version} ({at})"))
-        .collect();
-    if !differing.is_empty() {
-        return Err(format!(
-            "the MFEs declare different Node versions: {first} ({source}), {}",
-            differing.join(", ")
-        ));
-    }
-    Ok(Fact {
-        value: first.clone(),
-        source: source.clone(),
-        detail: Some(format!(
-            "the same in {} of {asked} MFE repositories",
-            declared.len()
-        )),
-    })
 }
 
 fn file_problem(place: &str, e: &FileError) -> String {
@@ -488,39 +459,6 @@ fn redirect(url: &str, redirected: &Redirected, name: &str) -> Redirect {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn node_facts_need_agreement() {
-        let a = (
-            "24".to_owned(),
-            "frontend-app-a@release/x:.nvmrc".to_owned(),
-        );
-        let b = (
-            "24".to_owned(),
-            "frontend-app-b@release/x:.nvmrc".to_owned(),
-        );
-        let c = (
-            "20".to_owned(),
-            "frontend-app-c@release/x:.nvmrc".to_owned(),
-        );
-        let fact = node_fact(&[a.clone(), b], &[], 3).expect("they agree");
-        assert_eq!(fact.value, "24");
-        assert_eq!(fact.source, "frontend-app-a@release/x:.nvmrc");
-        assert_eq!(
-            fact.detail.as_deref(),
-            Some("the same in 2 of 3 MFE repositories")
-        );
-        let err = node_fact(&[a.clone(), c], &[], 2).expect_err("they differ");
-        assert!(
-            err.contains("20 (frontend-app-c@release/x:.nvmrc)"),
-            "{err}"
-        );
-        assert!(node_fact(&[], &[], 2).is_err());
-        assert_eq!(
-            node_fact(&[a], &["bad".to_owned()], 2),
-            Err("bad".to_owned())
-        );
-    }
 
     #[test]
     fn renames_come_from_the_redirect_url() {

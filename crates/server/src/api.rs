@@ -9,7 +9,7 @@ use edx_matrix_model::names::{
     ApplicationName, DeploymentName, InvalidName, ReleaseName, StageName,
 };
 use edx_matrix_model::resolve::{Index, resolve_entry};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_model::{AppKind, Filter, Matrix, lookup};
 use serde::Serialize;
 use serde_json::json;
@@ -65,13 +65,11 @@ impl ApiError {
         self.parameter.as_deref()
     }
 
-    /// Returns the 404 for an unknown name of `what`, with a suggestion.
+    /// Returns the 404 for an unknown name of `what`, worded as the CLI words it
+    /// ([`UnknownName`]: the closest names first).
     fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> Self {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            format!("no {what} `{name}` in the matrix"),
-        )
-        .with_hint(did_you_mean(name, known).map(|s| format!("did you mean `{s}`?")))
+        let unknown = UnknownName::new(what, name, known);
+        ApiError::new(StatusCode::NOT_FOUND, unknown.message()).with_hint(unknown.hint())
     }
 }
 

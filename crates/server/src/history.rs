@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_git::history::{History, example, file_history, parse_day};
 use edx_matrix_git::{GitError, LocalRepo};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -186,14 +186,12 @@ impl Narrowing {
     ) -> Result<Arc<History>, (String, Option<String>)> {
         if let Some(want) = &self.deployment {
             if !history.deployments_seen.contains(want) {
-                return Err((
-                    format!(
-                        "no deployment `{want}` in any revision of `{}`",
-                        history.file
-                    ),
-                    did_you_mean(want, history.deployments_seen.iter().map(String::as_str))
-                        .map(|s| format!("did you mean `{s}`?")),
-                ));
+                let unknown = UnknownName::new(
+                    "deployment",
+                    want,
+                    history.deployments_seen.iter().map(String::as_str),
+                );
+                return Err((unknown.message(), unknown.hint()));
             }
         }
         if self.deployment.is_none() && self.since.is_none() {

@@ -11,7 +11,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::suggest::UnknownName;
 
 /// The query parameters of each API route that takes any; every other API route takes none.
 pub const PARAMETERS: &[(&str, &[&str])] = &[
@@ -55,9 +55,7 @@ pub fn check(route: &str, query: Option<&str>) -> Result<(), ApiError> {
             return Err(bad(format!(
                 "unknown query parameter `{key}`; `{route}` takes {takes}"
             ))
-            .with_hint(
-                did_you_mean(key, allowed.iter().copied()).map(|s| format!("did you mean `{s}`?")),
-            ));
+            .with_hint(UnknownName::new("query parameter", key, allowed.iter().copied()).hint()));
         }
         if value.is_empty() {
             return Err(bad(format!(

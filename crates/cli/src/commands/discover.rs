@@ -1,6 +1,9 @@
 //! `edx-matrix discover`: the releases upstream has cut, against the releases of the matrix
-//! ([`edx_matrix_git::compare_with`]), with the commands that add the new ones.
+//! ([`edx_matrix_git::compare_with`]), and for each new one what upstream says it is — read with
+//! `release add --from-upstream`'s reader ([`FactsReader::read_listed`]), each fact with where
+//! it came from — and the `release add` command that adds it with only those facts.
 
+use super::edit::from_upstream::{self, Given, cache_dir, facts_error, mfe_names};
 use super::resolve::shell_quote;
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
@@ -8,11 +11,9 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
-use edx_matrix_config::terminal::safe;
-use edx_matrix_git::{
-    Comparison, GitCli, RemoteRefs, Standing, compare_with, default_repository, discover_releases,
-    redact_url,
-};
+use edx_matrix_config::terminal::{safe, safe_lines};
+use edx_matrix_git::upstream::{FactsQuery, FactsReader, ReleaseFacts};
+use edx_matrix_git::{Comparison, GitCli, Standing, compare_with, default_repository, redact_url};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::url::{UrlRule, url_problem};
 use serde::Serialize;
@@ -26,12 +27,18 @@ pub struct DiscoverArgs {
     /// else the standard catalogue's)
     #[arg(long, value_name = "URL")]
     pub repository: Option<String>,
-    /// Seconds allowed for listing the repository's refs
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    /// Seconds allowed for each git run against upstream (the listing, each fetch)
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
     /// Output format
     #[arg(long, value_parser = formats(TABLE), default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// The value a command shows for a fact upstream does not declare: `release add` refuses it (it
+/// is not a version), so a command run unfilled writes nothing.
+fn placeholder(flag: &str) -> String {
+    format!("<{}>", flag.trim_start_matches('-').to_ascii_uppercase())
 }
 
 #[derive(Serialize)]
@@ -43,20 +50,21 @@ struct Found {
     /// The matrix's branch for the release, when it has the release.
     #[serde(skip_serializing_if = "Option::is_none")]
     matrix_branch: Option<String>,
-    /// The command that adds it, for new releases with a branch.
+    /// What upstream says the release is, each fact with its source (new releases with a
+    /// branch).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<ReleaseFacts>,
+    /// The command that adds it: read facts only, a placeholder for each missing one.
     #[serde(skip_serializing_if = "Option::is_none")]
     command: Option<String>,
-    /// The command that adds it with python and node read from upstream instead of copied.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from_upstream_command: Option<String>,
+    /// The flags whose value the command leaves as a placeholder (`--python`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    placeholders: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
 struct Report {
     repository: String,
-    /// The release whose python/node the suggested commands copy.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    runtimes_from: Option<String>,
     releases: Vec<Found>,
 }
 
@@ -90,78 +98,123 @@ fn arg(value: &str) -> String {
     }
 }
 
-/// The report's releases: the comparison, with the command that adds each new release.
-fn found(comparison: &Comparison<'_, '_>) -> Vec<Found> {
+/// The `release add` command for `facts`: each value read, else a placeholder; the flags left
+/// as placeholders.
+fn command(facts: &ReleaseFacts) -> (String, Vec<&'static str>) {
+    let mut placeholders = Vec::new();
+    let mut value = |flag: &'static str, fact: Option<&edx_matrix_git::upstream::Fact>| {
+        fact.map_or_else(
+            || {
+                placeholders.push(flag);
+                shell_quote(&placeholder(flag))
+            },
+            |f| arg(&f.value),
+        )
+    };
+    let python = value("--python", facts.python.as_ref());
+    let node = value("--node", facts.node.as_ref());
+    (
+        format!(
+            "edx-matrix release add {} --branch {} --python {python} --node {node}",
+            arg(&facts.release),
+            arg(&facts.branch.value),
+        ),
+        placeholders,
+    )
+}
+
+/// The report's releases: the comparison, with the facts `read` for each new release with a
+/// branch and the command that adds it.
+fn found(comparison: &Comparison<'_>, mut read: Vec<ReleaseFacts>) -> Vec<Found> {
     comparison
         .releases
         .iter()
         .map(|c| {
             let u = c.upstream;
-            let command = match (c.standing, &u.branch) {
-                (Standing::New, Some(branch)) => {
-                    let (python, node) = comparison.runtimes_from.map_or(
-                        ("PYTHON".to_owned(), "NODE".to_owned()),
-                        |from| {
-                            (
-                                from.python
-                                    .as_ref()
-                                    .map_or("PYTHON".to_owned(), |v| arg(v.as_str())),
-                                from.node
-                                    .as_ref()
-                                    .map_or("NODE".to_owned(), |v| arg(v.as_str())),
-                            )
-                        },
-                    );
-                    Some(format!(
-                        "edx-matrix release add {} --branch {} --python {python} --node {node}",
-                        arg(&u.name),
-                        arg(branch),
-                    ))
-                }
+            let facts = match (c.standing, &u.branch) {
+                (Standing::New, Some(_)) => read
+                    .iter()
+                    .position(|f| f.release == u.name)
+                    .map(|at| read.swap_remove(at)),
                 _ => None,
             };
-            let from_upstream_command = command
-                .as_ref()
-                .map(|_| format!("edx-matrix release add {} --from-upstream", arg(&u.name)));
+            let (command, placeholders) = facts.as_ref().map_or((None, Vec::new()), |f| {
+                let (command, placeholders) = command(f);
+                (Some(command), placeholders)
+            });
             Found {
-                from_upstream_command,
                 name: u.name.clone(),
                 branch: u.branch.clone(),
                 tags: u.tags.clone(),
                 status: c.standing,
                 matrix_branch: c.matrix_branch.clone(),
+                facts,
                 command,
+                placeholders,
             }
         })
         .collect()
 }
 
+/// The base URL and repository name of `url` (`https://github.com/openedx`,
+/// `openedx-platform`): the MFEs are read beside it, as `release add --from-upstream` reads them
+/// beside edx-platform.
+fn split(url: &str) -> Option<(&str, &str)> {
+    let (base, name) = url.trim_end_matches('/').rsplit_once('/')?;
+    (!name.is_empty() && !base.is_empty() && !base.ends_with('/') && !base.ends_with(':'))
+        .then_some((base, name))
+}
+
 pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let url = repository(args, &loaded.matrix)?;
+    let Some((base, platform)) = split(&url) else {
+        return Err(CommandError::usage(format!(
+            "cannot tell the repository's name in `{}`: pass a URL ending in `/NAME`",
+            safe(&redact_url(&url))
+        )));
+    };
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
-    let refs = git
-        .list_refs(&url)
+    let reader = FactsReader::new(git, cache_dir());
+    let listing = reader
+        .list(base, platform)
         .map_err(|err| CommandError::io(error_chain(&err)))?;
-    let upstream = discover_releases(&refs);
-    let comparison = compare_with(&loaded.matrix, &upstream);
-    let releases = found(&comparison);
-    let runtimes = comparison.runtimes_from;
+    let comparison = compare_with(&loaded.matrix, &listing.releases);
+    let new: Vec<&str> = comparison
+        .releases
+        .iter()
+        .filter(|c| c.standing == Standing::New && c.upstream.branch.is_some())
+        .map(|c| c.upstream.name.as_str())
+        .collect();
+    let mfes = mfe_names(&loaded.matrix);
+    let query = FactsQuery {
+        release: "",
+        base,
+        platform,
+        mfes: &mfes,
+        branch: None,
+        python: true,
+        node: true,
+    };
+    let read = if new.is_empty() {
+        Vec::new()
+    } else {
+        reader
+            .read_listed(&listing, &query, &new)
+            .map_err(facts_error)?
+    };
     let report = Report {
-        repository: redact_url(&url),
-        runtimes_from: runtimes
-            .filter(|_| releases.iter().any(|f| f.command.is_some()))
-            .map(|r| r.name.to_string()),
-        releases,
+        repository: listing.url(),
+        releases: found(&comparison, read),
     };
     match args.format {
         Format::Json => out.json(&report)?,
-        _ => out.print(&render(&report))?,
+        _ => out.print(&safe_lines(&render(base, &report)))?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn render(report: &Report) -> String {
+fn render(base: &str, report: &Report) -> String {
     let mut text = format!("upstream releases in {}\n\n", report.repository);
     if report.releases.is_empty() {
         text.push_str("no release branches or tags found\n");
@@ -187,38 +240,44 @@ fn render(report: &Report) -> String {
         ]);
     }
     text.push_str(&render_table(&t));
-    let commands: Vec<&str> = report
-        .releases
-        .iter()
-        .filter_map(|f| f.command.as_deref())
-        .collect();
     let tag_only: Vec<&str> = report
         .releases
         .iter()
         .filter(|f| f.status == Standing::New && f.branch.is_none())
         .map(|f| f.name.as_str())
         .collect();
-    if commands.is_empty() && tag_only.is_empty() {
+    let new: Vec<&Found> = report
+        .releases
+        .iter()
+        .filter(|f| f.facts.is_some())
+        .collect();
+    if new.is_empty() && tag_only.is_empty() {
         text.push_str("\nthe matrix has every upstream release newer than its own\n");
         return text;
     }
-    if !commands.is_empty() {
-        text.push_str("\nto add the new releases:\n");
-        for command in &commands {
-            let _ = writeln!(text, "  {command}");
+    for found in new {
+        let (Some(facts), Some(command)) = (&found.facts, &found.command) else {
+            continue;
+        };
+        text.push('\n');
+        text.push_str(&from_upstream::render(base, facts, &Given::default(), true));
+        let _ = writeln!(text, "to add it:\n  {command}");
+        if !found.placeholders.is_empty() {
+            let filled: Vec<String> = found
+                .placeholders
+                .iter()
+                .map(|flag| format!("`{}`", placeholder(flag)))
+                .collect();
+            let _ = writeln!(
+                text,
+                "  (fill in {}: upstream does not declare {}, and nothing is copied from another release)",
+                filled.join(" and "),
+                if filled.len() == 1 { "it" } else { "them" }
+            );
         }
-        match &report.runtimes_from {
-            Some(from) => {
-                let _ = writeln!(
-                    text,
-                    "(python and node are copied from `{from}`, the newest release in the matrix: check them)"
-                );
-            }
-            None => text.push_str("(the matrix has no release to copy python and node from)\n"),
-        }
-        text.push_str(
-            "or read them from upstream, each with where it came from: `edx-matrix release add NAME --from-upstream`\n",
-        );
+    }
+    if !tag_only.is_empty() {
+        text.push('\n');
     }
     for name in tag_only {
         let _ = writeln!(

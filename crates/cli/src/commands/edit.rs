@@ -8,7 +8,7 @@
 //! file atomically. `--dry-run` stops before writing.
 
 mod args;
-mod from_upstream;
+pub(crate) mod from_upstream;
 mod promote_lock;
 
 pub use args::{
@@ -41,6 +41,9 @@ use std::time::Duration;
 enum Mode {
     /// An edit: the file must be valid before, and stay valid.
     Edit,
+    /// An edit removing a release (`release retire`): as [`Mode::Edit`], but an unknown release
+    /// is not one to add first.
+    Retire,
     /// `fmt`: meaning is unchanged by construction; a file with errors may be formatted.
     Fmt {
         /// `--check`: write nothing, exit 1 when the file would change.
@@ -228,7 +231,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
             })
         }
         ReleaseCommand::Retire { name, options } => {
-            run(global, out, options, Mode::Edit, None, |text| {
+            run(global, out, options, Mode::Retire, None, |text| {
                 edit::release::retire(text, name)
             })
         }
@@ -367,13 +370,13 @@ fn apply(
     // `edx-matrix check` reports), a file with errors is not edited and an edit that would
     // add errors is refused.
     let precondition = match mode {
-        Mode::Edit => Precondition::Valid,
+        Mode::Edit | Mode::Retire => Precondition::Valid,
         Mode::Fmt { .. } => Precondition::Any,
     };
     let project = Project::from_text(name, SourceFormat::Toml, text.as_str());
     let edited = match project.apply_edit(precondition, edit) {
         Ok(edited) => edited,
-        Err(Refusal::Edit(e)) => return Err(edit_error(e, name)),
+        Err(Refusal::Edit(e)) => return Err(edit_error(e, name, mode)),
         Err(refusal) => {
             if let Some(project) = refusal.project() {
                 let errors: Vec<_> = project.errors().cloned().collect();
@@ -476,17 +479,19 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 }
 
 /// Turns an edit error into the command's error and exit code.
-fn edit_error(e: EditError, name: &str) -> CommandError {
+fn edit_error(e: EditError, name: &str, mode: Mode) -> CommandError {
     match e {
         EditError::Unknown(unknown) => {
             let error = CommandError::unknown(&unknown);
-            if unknown.what != "release" {
+            if unknown.what != "release" || mode == Mode::Retire {
                 return error;
             }
-            // A new release is added first: say how, after any suggestion.
+            // A new release is added first: say how, after any suggestion — with its facts read
+            // upstream, not typed from memory (issue 27).
             let name = &unknown.name;
             let add = format!(
-                "add it first with `edx-matrix release add {name} --branch ... --python ... --node ...`"
+                "add it first with `edx-matrix release add {name} --from-upstream` (its branch, \
+                 Python and Node read upstream; or give `--branch`, `--python` and `--node`)"
             );
             match unknown.hint() {
                 Some(hint) => error.with_hint(format!("{hint}\nor {add}")),

@@ -407,25 +407,41 @@ fn counts_are_singular_for_one() {
 fn o_refuses_a_format_name_before_writing_anything() {
     let env = Env::with_matrix(ACME);
     env.write("model.json", "{}");
-    for args in [
-        &["export", "github-actions", "-o", "json"][..],
-        &["export", "model-json", "-o", "json"],
-        &["export", "--format", "model-json", "--output", "JSON"],
-        &["export", "tutor", "campus", "QA", "-o", "yaml"],
-        &["export", "python", "-o", "env"],
-        &["schema", "-o", "json"],
-        &["history", "-o", "svg"],
-        &["pipeline", "render", "--all", "-o", "yaml"],
-        &["import", "json", "model.json", "-o", "toml"],
-        &["man", "-o", "markdown"],
+    // The hint names `--format VALUE` only where the command has that format (by hand, from
+    // each command's --help): `export github-actions` has no `--format`, `export tutor`'s
+    // takes human and json.
+    let one = "this command writes one format";
+    for (args, instead) in [
+        (&["export", "github-actions", "-o", "json"][..], one),
+        (&["export", "model-json", "-o", "json"], one),
+        (
+            &["export", "--format", "model-json", "--output", "JSON"],
+            "this command's `--format` takes model-json",
+        ),
+        (
+            &["export", "tutor", "campus", "QA", "-o", "yaml"],
+            "this command's `--format` takes human, json",
+        ),
+        (
+            &["export", "tutor", "campus", "QA", "-o", "json"],
+            "did you mean `--format json`?",
+        ),
+        (&["export", "python", "-o", "env"], one),
+        (&["schema", "-o", "json"], one),
+        (&["history", "-o", "svg"], "did you mean `--format svg`?"),
+        (
+            &["pipeline", "render", "--all", "-o", "yaml"],
+            "did you mean `--format yaml`?",
+        ),
+        (&["import", "json", "model.json", "-o", "toml"], one),
+        (&["man", "-o", "markdown"], one),
     ] {
         let before = std::fs::read_dir(env.dir.path()).unwrap().count();
         let run = env.run_refused(args, 2);
         let value = args.last().unwrap();
         let hint = format!(
-            "`{value}` looks like a format name, not a file: did you mean `--format {}`? \
-             (to write a file named {value}, use `-o ./{value}`)",
-            value.to_lowercase()
+            "`{value}` looks like a format name, not a file: {instead} \
+             (to write a file named {value}, use `-o ./{value}`)"
         );
         assert!(run.stderr.contains(&hint), "{args:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{args:?}");
@@ -532,4 +548,114 @@ fn renamed_options_of_logs_app_add_and_jwt_keygen() {
         old.stderr
     );
     env.run_refused(&["jwt-keygen", "-o", "yaml"], 2);
+}
+
+/// The same unknown name, worded once, by every command that takes one and by the API: the
+/// message, then the closest names first (issue 27's "one wording"). The API answered `no
+/// deployment `x` in the matrix` with one suggestion before.
+#[test]
+fn every_command_and_the_api_word_an_unknown_name_alike() {
+    let env = Env::with_example_matrix(ACME);
+    let deployment = "error: unknown deployment `campuss`\nhint: did you mean `campus`?\n";
+    let release = "error: unknown release `verawod`\nhint: did you mean `verawood`?\n";
+    for (args, want) in [
+        (&["resolve", "-d", "campuss"][..], deployment),
+        (&["show", "campuss"], deployment),
+        (
+            &[
+                "upgrade", "campuss", "--stage", "CI", "--to", "master", "-n",
+            ],
+            deployment,
+        ),
+        (&["promote", "campuss", "--stage", "QA", "-n"], deployment),
+        (&["export", "tutor", "campuss", "CI"], deployment),
+        (&["export", "env", "campuss", "CI"], deployment),
+        (&["export", "github-actions", "-d", "campuss"], deployment),
+        (&["query", "release", "campuss", "QA"], deployment),
+        (&["lock", "-d", "campuss"], deployment),
+        (&["logs", "campuss", "QA"], deployment),
+        (
+            &[
+                "set", "campuss", "master", "learning", "--branch", "x", "-n",
+            ],
+            deployment,
+        ),
+        (&["resolve", "-r", "verawod"], release),
+        (&["runbook", "verawod"], release),
+        (&["query", "deployments", "-r", "verawod"], release),
+        (
+            &["upgrade", "pro", "--stage", "CI", "--to", "verawod", "-n"],
+            release,
+        ),
+        (
+            &["pipeline", "render", "authorin"],
+            "error: unknown pipeline `authorin`\nhint: did you mean `authoring`?\n",
+        ),
+        // Several close names, closest first: `unknown-key` is 1 edit away, `unknown-lint` 4
+        // (by hand: k→l, e→i, +n, +t).
+        (
+            &["explain", "unknown-ke"],
+            "error: unknown diagnostic code `unknown-ke`\nhint: did you mean `unknown-key` or \
+             `unknown-lint`?\n",
+        ),
+    ] {
+        let run = env.run_refused(args, 2);
+        assert!(run.stderr.starts_with(want), "{args:?}: {}", run.stderr);
+    }
+    // A release to retire is not one to add first.
+    let run = env.run_refused(&["release", "retire", "verawod", "-n"], 2);
+    assert_eq!(run.stderr, release, "{}", run.stderr);
+    // A release an edit moves to is added first, with its facts read upstream.
+    let run = env.run_refused(
+        &["upgrade", "pro", "--stage", "CI", "--to", "willow", "-n"],
+        2,
+    );
+    assert!(
+        run.stderr.contains(
+            "add it first with `edx-matrix release add willow --from-upstream` (its branch, \
+             Python and Node read upstream; or give `--branch`, `--python` and `--node`)"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // The API: the same message and hint, as JSON.
+    let mut child = crate::serve::Child(
+        env.command(&["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.0.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let addr = line
+        .trim()
+        .rsplit_once(" at http://")
+        .and_then(|(_, rest)| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    for (query, error, hint) in [
+        (
+            "deployment=campuss",
+            "unknown deployment `campuss`",
+            "did you mean `campus`?",
+        ),
+        (
+            "release=verawod",
+            "unknown release `verawod`",
+            "did you mean `verawood`?",
+        ),
+    ] {
+        let response = crate::serve::http_get(&addr, &format!("/api/v1/resolved?{query}"));
+        assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+        let body: Value =
+            serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap_or_default()).unwrap();
+        assert_eq!(body["error"], error, "{query}");
+        assert_eq!(body["hint"], hint, "{query}");
+    }
 }

@@ -296,7 +296,7 @@ edx-platform = {{}}
         "json",
     ]);
     let report: Value = serde_json::from_str(run.ok()).unwrap();
-    assert_eq!(report["runtimes_from"], "master");
+    assert_eq!(report.get("runtimes_from"), None, "nothing is copied");
     let summary: Vec<(&str, &str, Option<&str>)> = report["releases"]
         .as_array()
         .unwrap()
@@ -309,6 +309,8 @@ edx-platform = {{}}
             )
         })
         .collect();
+    // This upstream declares no Python version and the matrix has no MFE: both are left as
+    // placeholders, never copied from `master`.
     assert_eq!(
         summary,
         [
@@ -317,17 +319,21 @@ edx-platform = {{}}
             (
                 "ulmo",
                 "new",
-                Some("edx-matrix release add ulmo --branch release/ulmo --python 3.12 --node 24")
+                Some(
+                    "edx-matrix release add ulmo --branch release/ulmo --python '<PYTHON>' --node '<NODE>'"
+                )
             ),
         ]
     );
-
-    // A new release can also be added with its python and node read upstream, not copied.
     assert_eq!(
-        report["releases"][2]["from_upstream_command"],
-        "edx-matrix release add ulmo --from-upstream"
+        report["releases"][2]["placeholders"],
+        serde_json::json!(["--python", "--node"])
     );
-    assert_eq!(report["releases"][1].get("from_upstream_command"), None);
+    assert_eq!(
+        report["releases"][2]["facts"]["branch"]["value"],
+        "release/ulmo"
+    );
+    assert_eq!(report["releases"][1].get("facts"), None);
 
     let run = env.run(&["discover", "--repository", "file:///nonexistent/repo.git"]);
     run.code(3);

@@ -8,6 +8,7 @@ mod basics;
 mod completion;
 mod conventions;
 mod diff;
+mod discover_upstream;
 mod docs;
 mod edits;
 mod explain;

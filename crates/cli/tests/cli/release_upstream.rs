@@ -10,7 +10,7 @@ use edx_matrix_test_support::http_git::HttpGit;
 use serde_json::Value;
 use std::path::PathBuf;
 
-fn matrix(platform: &str) -> String {
+pub(crate) fn matrix(platform: &str) -> String {
     format!(
         r#"stages = ["CI"]
 
@@ -39,7 +39,7 @@ authoring    = {{}}
 /// `upstream/` with openedx-platform and two MFEs: `verawood` (Teak-style branch, a
 /// `.python-version`), `palm` (pre-Teak branch, `setup.cfg`) and `willow` (only tox envs for
 /// two Python versions: nothing says which).
-fn upstream(env: &Env) -> PathBuf {
+pub(crate) fn upstream(env: &Env) -> PathBuf {
     let dir = env.path("upstream");
     std::fs::create_dir(&dir).unwrap();
     let git = sealed_git(env);

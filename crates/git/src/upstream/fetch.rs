@@ -1,8 +1,8 @@
 //! The one shallow, filtered fetch per upstream repository, into a cache, and the bounded read
 //! of a few files of the fetched commit.
 //!
-//! `git fetch --depth 1 --filter=blob:none` of one ref brings one commit and its trees, no file
-//! contents; `git cat-file blob` then fetches only the blobs read (the cache repository's remote
+//! `git fetch --depth 1 --filter=blob:none` of the release branches read brings one commit per
+//! branch and its trees, no file contents; `git cat-file blob` then fetches only the blobs read (the cache repository's remote
 //! is a promisor). Every run has the reader's timeout, stdout is capped at
 //! [`MAX_FILE_BYTES`] for a file, and on Linux every file git writes is capped
 //! ([`crate::memory_limit::apply_file_size`]), so a hostile remote cannot fill the disk.
@@ -23,8 +23,10 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 /// edx-platform).
 const MAX_CACHE_FILE_BYTES: u64 = 512 * 1024 * 1024;
 
-/// The local ref a fetch stores its commit under.
-const FETCHED: &str = "refs/edx-matrix/fetched";
+/// The local refs a fetch stores its commits under: `<FETCHED>/<index of the branch>` (not the
+/// branch's name, which could clash with another's as a directory; an older cache's
+/// `refs/edx-matrix/fetched` would clash with this directory too).
+const FETCHED: &str = "refs/edx-matrix/branch";
 
 /// What a listing or a fetch learnt besides its result: where an HTTP remote redirected to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,9 +39,9 @@ pub(crate) struct CacheRepo<'g> {
     url: String,
 }
 
-/// Why a fetch or a read failed.
+/// Why one fetch failed.
 #[derive(Debug)]
-pub(crate) enum FetchError {
+enum FetchError {
     /// The remote has no such ref.
     NoRef,
     /// The remote, the cache or `git` failed.
@@ -100,10 +102,41 @@ impl<'g> CacheRepo<'g> {
         Ok(repo)
     }
 
-    /// Fetches `refs/heads/<branch>` (depth 1, no blobs).
-    pub(crate) fn fetch_branch(&self, branch: &str) -> Result<Redirected, FetchError> {
-        let refspec = format!("+refs/heads/{branch}:{FETCHED}");
-        let args = [
+    /// Fetches `refs/heads/<branch>` of each of `branches` (depth 1, no blobs) in one run, and
+    /// says which the remote has (the `n`th is then read with [`CacheRepo::read`]`(n, ..)`).
+    /// When the remote lacks one, a run per branch finds which: the first run fails as a whole.
+    pub(crate) fn fetch_branches(
+        &self,
+        branches: &[&str],
+    ) -> Result<(Redirected, Vec<bool>), RemoteError> {
+        let all: Vec<(usize, &str)> = branches.iter().copied().enumerate().collect();
+        match self.fetch(&all) {
+            Ok(redirected) => return Ok((redirected, vec![true; branches.len()])),
+            Err(FetchError::NoRef) if branches.len() > 1 => {}
+            Err(FetchError::NoRef) => return Ok((Redirected(None), vec![false])),
+            Err(FetchError::Remote(e)) => return Err(e),
+        }
+        let mut redirected = Redirected(None);
+        let mut fetched = Vec::with_capacity(branches.len());
+        for one in all {
+            match self.fetch(&[one]) {
+                Ok(r) => {
+                    redirected = Redirected(redirected.0.or(r.0));
+                    fetched.push(true);
+                }
+                Err(FetchError::NoRef) => fetched.push(false),
+                Err(FetchError::Remote(e)) => return Err(e),
+            }
+        }
+        Ok((redirected, fetched))
+    }
+
+    fn fetch(&self, branches: &[(usize, &str)]) -> Result<Redirected, FetchError> {
+        let refspecs: Vec<String> = branches
+            .iter()
+            .map(|(index, branch)| format!("+refs/heads/{branch}:{FETCHED}/{index}"))
+            .collect();
+        let mut args = vec![
             "fetch",
             "-q",
             "--no-tags",
@@ -112,8 +145,8 @@ impl<'g> CacheRepo<'g> {
             "1",
             "--filter=blob:none",
             "upstream",
-            refspec.as_str(),
         ];
+        args.extend(refspecs.iter().map(String::as_str));
         match self.git_in(&args, 64 * 1024) {
             Ok(output) => Ok(redirect_of(&output.stderr)),
             Err(RemoteError::Unreachable { reason, .. })
@@ -125,10 +158,11 @@ impl<'g> CacheRepo<'g> {
         }
     }
 
-    /// Reads `path` of the fetched commit: `Ok(None)` when the commit has no such file.
-    pub(crate) fn read(&self, path: &str) -> Result<Option<String>, FileError> {
+    /// Reads `path` of the `branch`th fetched commit: `Ok(None)` when it has no such file.
+    pub(crate) fn read(&self, branch: usize, path: &str) -> Result<Option<String>, FileError> {
+        let fetched = format!("{FETCHED}/{branch}");
         let listed = self
-            .git_in(&["ls-tree", "-z", FETCHED, "--", path], 64 * 1024)
+            .git_in(&["ls-tree", "-z", &fetched, "--", path], 64 * 1024)
             .map_err(|e| FileError::Unreadable(e.to_string()))?;
         // `<mode> blob <oid>\t<path>\0`: only a regular file (or an executable) is read.
         let entry = String::from_utf8_lossy(&listed.stdout);

@@ -185,7 +185,7 @@ fn reads_a_release_under_each_branch_scheme_over_git_daemon() -> TestResult {
             "rev-list",
             "--objects",
             "--missing=print",
-            "refs/edx-matrix/fetched",
+            "refs/edx-matrix/branch/0",
         ],
     )?;
     // The cache holds palm, read last: setup.cfg decided, so tox.ini was never fetched.
@@ -202,6 +202,115 @@ fn reads_a_release_under_each_branch_scheme_over_git_daemon() -> TestResult {
         objects.lines().filter(|l| l.starts_with('?')).count(),
         1,
         "{objects}"
+    );
+    Ok(())
+}
+
+/// `discover`'s reading: several releases of one listing, under both branch schemes, with one
+/// listing of edx-platform and one fetch per repository for all their branches (counted in
+/// git daemon's log: the other requests are the blobs read), the same facts as one by one.
+#[test]
+fn reads_several_releases_with_one_fetch_per_repository() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let served = sandbox.path().join("served");
+    std::fs::create_dir(&served)?;
+    upstream(sandbox.sealed_git(), &served)?;
+    let log = sandbox.path().join("daemon.log");
+    let daemon = Daemon::start_logged(sandbox.sealed_git(), &served, &log)?;
+    let base = format!("git://127.0.0.1:{}", daemon.port());
+    let mfes = vec!["frontend-app-learning".to_owned()];
+    let reader = reader(&sandbox);
+
+    let listing = reader.list(&base, "openedx-platform")?;
+    let names: Vec<&str> = listing.releases.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["palm", "verawood"]);
+    let q = query("ignored", &base, "openedx-platform", &mfes);
+    let both = reader.read_listed(&listing, &q, &["verawood", "palm"])?;
+    let requests = |repo: &str| -> TestResult<usize> {
+        let text = std::fs::read_to_string(&log)?;
+        Ok(text
+            .lines()
+            .filter(|l| l.contains("Request upload-pack for") && l.contains(&format!("/{repo}'")))
+            .count())
+    };
+    // edx-platform: the listing, one fetch, and two blobs (verawood's `.python-version`,
+    // palm's `setup.cfg`); the MFE: one fetch and its two `.nvmrc` blobs.
+    assert_eq!(
+        requests("openedx-platform")?,
+        1 + 1 + 2,
+        "{}",
+        std::fs::read_to_string(&log)?
+    );
+    assert_eq!(requests("frontend-app-learning")?, 1 + 2);
+
+    let summary: Vec<(&str, &str, Option<&str>, Option<&str>)> = both
+        .iter()
+        .map(|f| {
+            (
+                f.release.as_str(),
+                f.branch.value.as_str(),
+                f.python.as_ref().map(|p| p.value.as_str()),
+                f.node.as_ref().map(|n| n.value.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("verawood", "release/verawood", Some("3.12"), Some("24")),
+            ("palm", "open-release/palm.master", Some("3.8"), Some("18")),
+        ]
+    );
+    assert_eq!(
+        both[1].python.as_ref().map(|p| p.source.as_str()),
+        Some("openedx-platform@open-release/palm.master:setup.cfg")
+    );
+    // One by one, from a fresh cache, the same facts.
+    for facts in &both {
+        let fresh = FactsReader::new(
+            GitCli::new().with_timeout(Duration::from_secs(30)),
+            sandbox.path().join(format!("cache-{}", facts.release)),
+        );
+        let one = fresh.read(&query(&facts.release, &base, "openedx-platform", &mfes))?;
+        assert_eq!(&one, facts);
+    }
+    Ok(())
+}
+
+/// An MFE without one of the branches: the one fetch fails as a whole, so one fetch per branch
+/// tells which it has; the other branch is still read.
+#[test]
+fn an_mfe_lacking_one_branch_is_read_at_the_others() -> TestResult {
+    let sandbox = Sandbox::new()?;
+    let served = sandbox.path().join("served");
+    std::fs::create_dir(&served)?;
+    upstream(sandbox.sealed_git(), &served)?;
+    let daemon = Daemon::start(sandbox.sealed_git(), &served)?;
+    let base = format!("git://127.0.0.1:{}", daemon.port());
+    let mfes = mfes();
+    let reader = reader(&sandbox);
+    let listing = reader.list(&base, "openedx-platform")?;
+    let q = query("ignored", &base, "openedx-platform", &mfes);
+    let both = reader.read_listed(&listing, &q, &["palm", "verawood"])?;
+    let outcome = |facts: &ReleaseFacts| {
+        facts
+            .repositories
+            .iter()
+            .find(|r| r.name == "frontend-app-authoring")
+            .map(|r| r.outcome.clone())
+    };
+    assert_eq!(
+        outcome(&both[0]).as_deref(),
+        Some("no branch open-release/palm.master")
+    );
+    assert_eq!(outcome(&both[1]).as_deref(), Some("read"));
+    assert_eq!(
+        both[1].node.as_ref().and_then(|n| n.detail.as_deref()),
+        Some("the same in 2 of 2 MFE repositories")
+    );
+    assert_eq!(
+        both[0].node.as_ref().and_then(|n| n.detail.as_deref()),
+        Some("the same in 1 of 2 MFE repositories")
     );
     Ok(())
 }

@@ -41,6 +41,7 @@ pub struct FromUpstreamArgs {
 }
 
 /// The values given as flags.
+#[derive(Default)]
 pub struct Given {
     pub branch: Option<String>,
     pub python: Option<String>,
@@ -100,21 +101,12 @@ pub fn fill(
     };
     let git = GitCli::new().with_timeout(Duration::from_secs(args.upstream_timeout));
     let reader = FactsReader::new(git, cache_dir());
-    let facts = reader.read(&query).map_err(|e| match e {
-        FactsError::Missing { reason, flag } => {
-            CommandError::usage(format!("cannot read the release from upstream: {reason}"))
-                .with_hint(format!("pass `{flag}`"))
-        }
-        FactsError::Remote(e) => CommandError::io(format!(
-            "cannot read the release from upstream: {}",
-            error_chain(&e)
-        )),
-    })?;
+    let facts = reader.read(&query).map_err(facts_error)?;
     let mut options = options.clone();
     if options.format == Format::Json {
         options.upstream = serde_json::to_value(&facts).ok();
     } else if !out.quiet {
-        out.print(&safe_lines(&render(base, &facts, &given)))?;
+        out.print(&safe_lines(&render(base, &facts, &given, false)))?;
     }
     if !facts.missing.is_empty() {
         let mut message = String::from("cannot read from upstream:");
@@ -144,9 +136,24 @@ pub fn fill(
     Ok((values, options))
 }
 
+/// A reading that failed as a whole: a missing branch is bad input (exit 2, with the flag that
+/// gives it), an unreachable upstream an I/O failure (exit 3).
+pub(crate) fn facts_error(e: FactsError) -> CommandError {
+    match e {
+        FactsError::Missing { reason, flag } => {
+            CommandError::usage(format!("cannot read the release from upstream: {reason}"))
+                .with_hint(format!("pass `{flag}`"))
+        }
+        FactsError::Remote(e) => CommandError::io(format!(
+            "cannot read the release from upstream: {}",
+            error_chain(&e)
+        )),
+    }
+}
+
 /// edx-platform's repository name under the base URL: the last part of the matrix's
 /// `edx-platform` repository, else the standard catalogue's.
-fn platform_name(matrix: &Matrix) -> String {
+pub(crate) fn platform_name(matrix: &Matrix) -> String {
     matrix
         .application("edx-platform")
         .and_then(|app| app.repository.as_ref())
@@ -161,7 +168,7 @@ fn platform_name(matrix: &Matrix) -> String {
 }
 
 /// The repository names of the matrix's MFEs, each once, in catalogue order.
-fn mfe_names(matrix: &Matrix) -> Vec<String> {
+pub(crate) fn mfe_names(matrix: &Matrix) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for app in &matrix.applications {
         if app.kind != AppKind::Mfe {
@@ -194,7 +201,7 @@ fn last_segment(url: &str) -> Option<String> {
 
 /// The cache of fetched repositories: `$XDG_CACHE_HOME/edx-matrix/upstream`, else
 /// `~/.cache/edx-matrix/upstream`, else the temporary directory's.
-fn cache_dir() -> PathBuf {
+pub(crate) fn cache_dir() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -207,8 +214,14 @@ fn cache_dir() -> PathBuf {
     base.join("edx-matrix").join("upstream")
 }
 
-/// The facts as text: each value with where it came from.
-fn render(base: &str, facts: &ReleaseFacts, given: &Given) -> String {
+/// The facts as text: each value with where it came from (and, with `show_missing`, why each
+/// missing one was not read: `discover`, where a missing fact is no error).
+pub(crate) fn render(
+    base: &str,
+    facts: &ReleaseFacts,
+    given: &Given,
+    show_missing: bool,
+) -> String {
     let mut text = format!(
         "release {} from upstream ({}):\n",
         facts.release,
@@ -238,7 +251,16 @@ fn render(base: &str, facts: &ReleaseFacts, given: &Given) -> String {
                 let _ = writeln!(text, "  {what:<7} {value} — --{what} (not read)");
             }
             (Some(fact), None) => line(&mut text, what, fact),
-            (None, None) => {}
+            (None, None) => {
+                let flag = format!("--{what}");
+                for missing in facts
+                    .missing
+                    .iter()
+                    .filter(|m| show_missing && m.flag == flag)
+                {
+                    let _ = writeln!(text, "  {what:<7} not read: {}", missing.reason);
+                }
+            }
         }
     }
     for repo in &facts.repositories {
