@@ -8,7 +8,7 @@
 //! bounded read of the few files that declare the versions ([`python`], [`node`]). A fact that
 //! cannot be read is reported as missing, with the flag that gives it: it is never guessed.
 
-mod fetch;
+pub(crate) mod fetch;
 pub mod node;
 pub mod python;
 

@@ -8,7 +8,7 @@
 //! file atomically. `--dry-run` stops before writing.
 
 mod args;
-mod from_upstream;
+pub(crate) mod from_upstream;
 mod promote_lock;
 
 pub use args::{
