@@ -20,7 +20,7 @@ use edx_matrix_git::LocalRepo;
 use edx_matrix_git::history::{Revision, example, first_error, load_text};
 use edx_matrix_git::templates::project_at;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::compare::{Comparison, compare};
+use edx_matrix_model::compare::{Comparison, compare_locked};
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
 use edx_matrix_project::Project;
@@ -225,7 +225,12 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
         Generated::Served(served),
     );
     let diff = Arc::new(WorkingDiff {
-        changes: compare(committed.matrix(), &served.loaded.matrix),
+        changes: compare_locked(
+            committed.matrix(),
+            &committed.locked(),
+            &served.loaded.matrix,
+            &served.lock,
+        ),
         pipelines,
         pipeline_origins,
         head: head_name,
@@ -442,10 +447,17 @@ pub(crate) async fn between(
             Project::pipeline_side,
         );
         let old = base.as_ref().map_or(Generated::Nothing, Generated::Project);
+        // The first revision has no lock to compare with: every locked commit is added.
+        let base_lock = base.as_ref().map(Project::locked).unwrap_or_default();
         let (commit, head_name, changes, pipelines, origins, working_tree) = match &revs.head {
             Some(rev) => {
                 let (hash, name, project) = store.load(rev)?;
-                let changes = compare(base_side.matrix, project.matrix());
+                let changes = compare_locked(
+                    base_side.matrix,
+                    &base_lock,
+                    project.matrix(),
+                    &project.locked(),
+                );
                 let pipelines = impact(base_side, project.pipeline_side());
                 let origins = origins(&pipelines, old, Generated::Project(&project));
                 (hash, name, changes, pipelines, origins, false)
@@ -457,7 +469,12 @@ pub(crate) async fn between(
                         reason: "the served matrix has not loaded without errors yet".to_owned(),
                     });
                 };
-                let changes = compare(base_side.matrix, &good.loaded.matrix);
+                let changes = compare_locked(
+                    base_side.matrix,
+                    &base_lock,
+                    &good.loaded.matrix,
+                    &good.lock,
+                );
                 let head = format!("{} (served)", store.file());
                 let pipelines = impact(
                     base_side,
