@@ -8,6 +8,7 @@ mod basics;
 mod completion;
 mod conventions;
 mod diff;
+mod diff_commits;
 mod edits;
 mod explain;
 mod git;
