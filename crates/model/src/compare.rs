@@ -231,7 +231,7 @@ pub fn compare_locked(old: &Matrix, old_lock: &Lock, new: &Matrix, new_lock: &Lo
     let releases = release_changes(old, new);
     let rows = row_changes(old, new);
     let rebuild = rebuilds(old, new);
-    let redeploy = redeploys(old, new, &rebuild);
+    let redeploy = redeploys(old, new, &rebuild, &commits);
     Comparison {
         stages,
         releases,
@@ -424,7 +424,12 @@ fn rebuilds(old: &Matrix, new: &Matrix) -> Vec<Rebuild> {
     out
 }
 
-fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
+fn redeploys(
+    old: &Matrix,
+    new: &Matrix,
+    rebuild: &[Rebuild],
+    commits: &[CommitChange],
+) -> Vec<Redeploy> {
     let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
     let rebuilt: BTreeSet<(&str, &str)> = rebuild
         .iter()
@@ -438,7 +443,18 @@ fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
             Some(_) if rebuilt.contains(&(release, deployment)) => {
                 format!("`{release}` is rebuilt for `{deployment}`")
             }
-            Some(_) => continue,
+            // Same release, other commits locked: the stage builds other code.
+            Some(_) => {
+                let moved: Vec<String> = commits
+                    .iter()
+                    .filter(|c| c.deployment == deployment && c.stage == stage)
+                    .map(|c| format!("`{}`", c.application))
+                    .collect();
+                if moved.is_empty() {
+                    continue;
+                }
+                format!("locked commits change: {}", moved.join(", "))
+            }
         };
         out.push(Redeploy {
             deployment: deployment.to_owned(),
