@@ -295,3 +295,52 @@ fn serve(env: &Env) -> (Child, String) {
         .to_owned();
     (child, addr)
 }
+
+/// `--count-commits` fetches the matrix's URL, credential included, and never prints it: an
+/// origin that refuses the connection leaves a note without the secret.
+#[test]
+fn counting_never_prints_the_origins_credential() {
+    let env = Env::new();
+    let port = edx_matrix_test_support::git::closed_port().unwrap();
+    let origin = format!("https://x-access-token:{SECRET}@127.0.0.1:{port}/acme-edu/edx-platform");
+    let redacted = format!("https://x-access-token:***@127.0.0.1:{port}/acme-edu/edx-platform");
+    let matrix = github_matrix().replace(
+        &format!("https://x-access-token:{SECRET}@github.com/acme-edu/edx-platform"),
+        &origin,
+    );
+    let entry = |commit: &str| {
+        lock_entry("CI", commit).replace(
+            "https://x-access-token:***@github.com/acme-edu/edx-platform",
+            &redacted,
+        )
+    };
+    env.write("old.toml", &matrix);
+    env.write("new.toml", &matrix);
+    env.write(
+        "old.lock",
+        &format!("version = 1\n{}", entry(&"a1".repeat(20))),
+    );
+    env.write(
+        "new.lock",
+        &format!("version = 1\n{}", entry(&"b2".repeat(20))),
+    );
+    for format in ["human", "markdown", "json"] {
+        let run = env.run(&[
+            "diff",
+            "old.toml",
+            "new.toml",
+            "--count-commits",
+            "--timeout",
+            "10",
+            "--format",
+            format,
+        ]);
+        let out = run.ok();
+        assert!(!out.contains(SECRET), "{format}: {out}");
+        assert!(!run.stderr.contains(SECRET), "{format}: {}", run.stderr);
+        assert!(out.contains("not counted: "), "{format}: {out}");
+    }
+    let counted = commits(&env, &["old.toml", "new.toml", "--count-commits"]);
+    assert_eq!(counted[0]["origin"], redacted.as_str());
+    assert_eq!(counted[0].get("compare_url"), None);
+}
