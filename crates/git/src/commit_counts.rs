@@ -1,7 +1,8 @@
 //! [`count_commits`]: how many commits each locked commit range of a `diff` holds, for
 //! `diff --count-commits`.
 //!
-//! Each origin is fetched once into its cache repository (`CACHE/<last segment>-<hash of the
+//! Each origin is fetched once (not at all when the cache has every commit already) into its
+//! cache repository (`CACHE/<last segment>-<hash of the
 //! URL>`, the upstream reader's layout): the branches its ranges name, shallow (`--depth`
 //! [`DEPTH`]) and without file contents (`--filter=blob:none`, no tags), deepened once by
 //! [`DEEPEN`] commits when a range's old commit is not there yet, and then each commit still
@@ -132,17 +133,11 @@ fn count_origin(
         args.extend(specs.iter().map(String::as_str));
         repo.git_in(&args, 64 * 1024).map(|_| ())
     };
-    if let Err(e) = fetch(&format!("--depth={DEPTH}"), &refspecs) {
-        // The branch may be gone (a rollback that deleted it): the commits alone may still be
-        // fetched below.
-        if !matches!(e, RemoteError::Unreachable { ref reason, .. } if reason.contains("couldn't find remote ref"))
-        {
-            return fail(format!("not counted: {}", reason(&e)));
-        }
-    }
+    // Never a lazy fetch of a missing object from the promisor remote: unbounded in depth,
+    // one connection per object.
     let has = |commit: &str| {
         let object = format!("{commit}^{{commit}}");
-        repo.git_in(&["cat-file", "-e", &object], 1024).is_ok()
+        (repo.git_in(&["--no-lazy-fetch", "cat-file", "-e", &object], 1024)).is_ok()
     };
     let missing = |ranges: &[&Range]| -> Vec<String> {
         let mut m: Vec<String> = ranges
@@ -155,7 +150,19 @@ fn count_origin(
         m.dedup();
         m
     };
-    if !missing(ranges).is_empty() {
+    // A warm cache that has every commit already needs no connection at all.
+    let warm = missing(ranges).is_empty();
+    if warm {
+        // Nothing to fetch.
+    } else if let Err(e) = fetch(&format!("--depth={DEPTH}"), &refspecs) {
+        // The branch may be gone (a rollback that deleted it): the commits alone may still be
+        // fetched below.
+        if !matches!(e, RemoteError::Unreachable { ref reason, .. } if reason.contains("couldn't find remote ref"))
+        {
+            return fail(format!("not counted: {}", reason(&e)));
+        }
+    }
+    if !warm && !missing(ranges).is_empty() {
         let _ = fetch(&format!("--deepen={DEEPEN}"), &refspecs);
         // What the branches do not reach (force-pushed away), by id; servers that refuse a
         // want by id leave it missing.
@@ -179,7 +186,10 @@ fn count_origin(
             }
             let count = |range: String| -> Result<u64, String> {
                 let out = repo
-                    .git_in(&["rev-list", "--count", &range, "--"], 1024)
+                    .git_in(
+                        &["--no-lazy-fetch", "rev-list", "--count", &range, "--"],
+                        1024,
+                    )
                     .map_err(|e| format!("not counted: {}", reason(&e)))?;
                 String::from_utf8_lossy(&out.stdout)
                     .trim()

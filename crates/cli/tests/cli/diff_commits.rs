@@ -86,6 +86,10 @@ fn a_relock_after_three_commits_is_a_range_of_three() {
     assert_eq!(counted[0]["count"], json!({"added": 3, "rolled_back": 0}));
     assert_eq!(daemon.connections().unwrap() - before, 1);
     assert!(env.path(".cache/edx-matrix/repos").is_dir());
+    // Again: the cache has both commits, nothing is fetched.
+    let again = daemon.connections().unwrap();
+    assert_eq!(commits(&env, &["--count-commits"]), counted);
+    assert_eq!(daemon.connections().unwrap(), again);
     let run = env.run(&["diff", "--count-commits"]);
     assert!(
         run.ok()
