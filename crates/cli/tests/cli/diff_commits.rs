@@ -110,6 +110,22 @@ fn a_relock_after_three_commits_is_a_range_of_three() {
     let (_, body) = api.split_once("\r\n\r\n").unwrap();
     let api: Value = serde_json::from_str(body).unwrap();
     assert_eq!(api["commits"], expected, "{api:#}");
+    // Everything else the two compute agrees too (the sides are named differently).
+    let cli: Value = serde_json::from_str(
+        env.run(&["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    for key in [
+        "stages", "releases", "rows", "rebuild", "redeploy", "commits",
+    ] {
+        assert_eq!(api[key], cli[key], "{key}");
+    }
+    assert_eq!(
+        cli["redeploy"],
+        json!([{"deployment": "site", "stage": "CI", "release": "master",
+                "reason": "locked commits change: `edx-platform`"}])
+    );
     let page = http_get(&addr, "/diff?base=HEAD~1&head=HEAD");
     assert!(page.contains("Locked commits"), "{page}");
     for hash in [&tested, &moved] {
