@@ -44,7 +44,7 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR", requires = "count_commits")]
     pub cache_dir: Option<std::path::PathBuf>,
     /// How many origins `--count-commits` fetches at once
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), requires = "count_commits")]
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), requires = "count_commits")]
     pub jobs: u16,
     /// Seconds each git run of `--count-commits` may take
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600), requires = "count_commits")]

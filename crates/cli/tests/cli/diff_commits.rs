@@ -364,3 +364,28 @@ fn counting_never_prints_the_origins_credential() {
     assert_eq!(counted[0]["origin"], redacted.as_str());
     assert_eq!(counted[0].get("compare_url"), None);
 }
+
+/// A malformed lock on either side: its located errors, exit 1, no diff printed.
+#[test]
+fn a_malformed_lock_refuses_the_diff() {
+    let env = Env::new();
+    env.write("old.toml", &github_matrix());
+    env.write("new.toml", &github_matrix());
+    env.write(
+        "old.lock",
+        &format!("version = 1\n{}", lock_entry("CI", &"a1".repeat(20))),
+    );
+    env.write(
+        "new.lock",
+        &format!("version = 1\n{}", lock_entry("CI", "not-a-commit")),
+    );
+    let run = env.run(&["diff", "old.toml", "new.toml"]);
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains("new.lock:9:10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the lock `new.lock` has 1 error"),
+        "{}",
+        run.stderr
+    );
+}
