@@ -203,3 +203,58 @@ fn count_origin(
         })
         .collect()
 }
+
+/// Where and how [`count_changes`] counts: the cache directory, the origins fetched at once,
+/// the git runner (its timeout bounds every run).
+#[derive(Debug, Clone)]
+pub struct CountSettings {
+    /// The cache of fetched repositories (`$XDG_CACHE_HOME/edx-matrix/repos` by default).
+    pub cache: std::path::PathBuf,
+    /// How many origins are fetched at once.
+    pub jobs: usize,
+    /// The git runner and its timeout.
+    pub git: GitCli,
+}
+
+/// Counts every changed range of `commits` (see [`count_commits`]), setting each one's `count`
+/// or `count_note`. A lock records origins redacted; `url_of` gives the URL git fetches for a
+/// redacted origin (the matrix's own, credential included, never shown), or the note saying
+/// why there is none.
+pub fn count_changes(
+    settings: &CountSettings,
+    url_of: impl Fn(&str) -> Result<String, String>,
+    commits: &mut [edx_matrix_model::compare::commits::CommitChange],
+) {
+    let mut wanted = Vec::new();
+    let mut ranges = Vec::new();
+    for (i, c) in commits.iter_mut().enumerate() {
+        let (Some(old), Some(new)) = (&c.old, &c.new) else {
+            continue;
+        };
+        let url = match url_of(&c.origin) {
+            Ok(url) => url,
+            Err(note) => {
+                c.count_note = Some(format!("not counted: {note}"));
+                continue;
+            }
+        };
+        wanted.push(i);
+        ranges.push(Range {
+            origin: url,
+            branch: new.branch.clone(),
+            old_branch: old.branch.clone(),
+            old: old.commit.clone(),
+            new: new.commit.clone(),
+        });
+    }
+    if ranges.is_empty() {
+        return;
+    }
+    let answers = count_commits(&settings.git, &settings.cache, &ranges, settings.jobs);
+    for (i, answer) in wanted.into_iter().zip(answers) {
+        match answer {
+            Ok(count) => commits[i].count = Some(count),
+            Err(note) => commits[i].count_note = Some(note),
+        }
+    }
+}

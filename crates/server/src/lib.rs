@@ -66,6 +66,9 @@ pub struct Options {
     /// No request log; otherwise one line per request goes to standard error (method, path,
     /// status, duration).
     pub quiet: bool,
+    /// Count the commits of each locked commit range `/diff` shows (a fetch of each origin
+    /// into the cache: `serve --count-commits`); `None` (the default) never fetches.
+    pub count_commits: Option<edx_matrix_git::commit_counts::CountSettings>,
 }
 
 impl Options {
@@ -77,6 +80,7 @@ impl Options {
             webhook_secret: None,
             on_reload: None,
             quiet: false,
+            count_commits: None,
         }
     }
 }
@@ -120,6 +124,8 @@ impl Server {
         .await
         .map_err(|e| ServeError::Read(format!("cannot load the matrix: {e}")))?
         .map_err(ServeError::Read)?;
+        let mut state = state;
+        state.count_commits = options.count_commits;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Bind { addr, source })?;

@@ -135,6 +135,19 @@ fn a_relock_after_three_commits_is_a_range_of_three() {
         );
     }
     assert!(!page.contains("/compare/"), "{page}");
+    assert!(
+        !page.contains("3 commits"),
+        "the server counts only when told to: {page}"
+    );
+
+    // `serve --count-commits` counts, as `diff --count-commits` does.
+    let (_counting, addr) = serve_with(&env, &["--count-commits"]);
+    let api = http_get(&addr, "/api/v1/diff?base=HEAD~1&head=HEAD");
+    let (_, body) = api.split_once("\r\n\r\n").unwrap();
+    let api: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(api["commits"], counted, "{api:#}");
+    let page = http_get(&addr, "/diff?base=HEAD~1&head=HEAD");
+    assert!(page.contains("<td>3 commits</td>"), "{page}");
 }
 
 #[test]
@@ -296,8 +309,15 @@ fn a_github_origin_gets_a_compare_link_without_its_credential() {
 
 /// Starts `serve` on the matrix of `env`; the address it listens on.
 fn serve(env: &Env) -> (Child, String) {
+    serve_with(env, &[])
+}
+
+/// Starts `serve ARGS` on the matrix of `env`; the address it listens on.
+fn serve_with(env: &Env, args: &[&str]) -> (Child, String) {
+    let mut all = vec!["serve", "--addr", "127.0.0.1:0"];
+    all.extend_from_slice(args);
     let mut child = Child(
-        env.command(&["serve", "--addr", "127.0.0.1:0"])
+        env.command(&all)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -6,7 +6,7 @@ use super::{DiffArgs, code, sign};
 use crate::commands::edit::from_upstream::cache_dir;
 use crate::output::{render_table, table};
 use edx_matrix_git::GitCli;
-use edx_matrix_git::commit_counts::{Range, count_commits};
+use edx_matrix_git::commit_counts::{CountSettings, count_changes};
 use edx_matrix_model::compare::Change;
 use edx_matrix_model::compare::commits::CommitChange;
 use edx_matrix_model::lock::lock_origin;
@@ -20,8 +20,8 @@ use std::time::Duration;
 const SHORT: usize = 12;
 
 /// Counts the commits of every changed range (see [`edx_matrix_git::commit_counts`]): the
-/// count, or a note saying why not. The lock records origins redacted; git fetches the
-/// matrix's own URL (credential included, never shown), found through the rows of `sides`.
+/// count, or a note saying why not. git fetches the matrix's own URL of each origin
+/// (credential included, never shown), found through the rows of `sides`.
 pub fn count(args: &DiffArgs, sides: [&Project; 2], commits: &mut [CommitChange]) {
     let mut urls: BTreeMap<String, String> = BTreeMap::new();
     for project in sides {
@@ -29,37 +29,15 @@ pub fn count(args: &DiffArgs, sides: [&Project; 2], commits: &mut [CommitChange]
             urls.insert(lock_origin(row.git_origin), row.git_origin.to_owned());
         }
     }
-    let mut wanted = Vec::new();
-    let mut ranges = Vec::new();
-    for (i, c) in commits.iter_mut().enumerate() {
-        let (Some(old), Some(new)) = (&c.old, &c.new) else {
-            continue;
-        };
-        let Some(url) = urls.get(&c.origin) else {
-            c.count_note = Some("not counted: the origin is not in the matrix".to_owned());
-            continue;
-        };
-        wanted.push(i);
-        ranges.push(Range {
-            origin: url.clone(),
-            branch: new.branch.clone(),
-            old_branch: old.branch.clone(),
-            old: old.commit.clone(),
-            new: new.commit.clone(),
-        });
-    }
-    if ranges.is_empty() {
-        return;
-    }
-    let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
-    let cache = args.cache_dir.clone().unwrap_or_else(|| cache_dir("repos"));
-    let answers = count_commits(&git, &cache, &ranges, usize::from(args.jobs));
-    for (i, answer) in wanted.into_iter().zip(answers) {
-        match answer {
-            Ok(count) => commits[i].count = Some(count),
-            Err(note) => commits[i].count_note = Some(note),
-        }
-    }
+    let settings = CountSettings {
+        cache: args.cache_dir.clone().unwrap_or_else(|| cache_dir("repos")),
+        jobs: usize::from(args.jobs),
+        git: GitCli::new().with_timeout(Duration::from_secs(args.timeout)),
+    };
+    let url_of = |origin: &str| {
+        (urls.get(origin).cloned()).ok_or_else(|| "the origin is not in the matrix".to_owned())
+    };
+    count_changes(&settings, url_of, commits);
 }
 
 /// `old → new` for the branch, or the one branch.
