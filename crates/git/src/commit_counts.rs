@@ -115,10 +115,14 @@ fn count_origin(
         .collect();
     branches.sort_unstable();
     branches.dedup();
-    // A branch before a tag of the same name, as `lock` reads them; one name per refspec.
+    // Branches only (a full `refs/…` name as written): the commits of a tag, or of a branch
+    // gone since, are asked for by id below.
     let refspecs: Vec<String> = branches
         .iter()
-        .map(|b| format!("+refs/heads/{b}:refs/edx-matrix/heads/{b}"))
+        .map(|b| match b.strip_prefix("refs/") {
+            Some(rest) => format!("+{b}:refs/edx-matrix/{rest}"),
+            None => format!("+refs/heads/{b}:refs/edx-matrix/heads/{b}"),
+        })
         .collect();
     let fetch = |depth: &str, specs: &[String]| -> Result<(), RemoteError> {
         let mut args = vec![
