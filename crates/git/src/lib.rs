@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 mod command;
+pub mod commit_counts;
 mod discover;
 mod git_cli;
 pub mod history;

@@ -86,8 +86,9 @@ impl TemplateTree for RevisionTree<'_> {
 }
 
 /// Loads the project text `text` of the matrix file at `path` (relative to the top-level) as it
-/// was at revision `rev`, with the pipeline templates of that revision's tree. `name` is what
-/// diagnostics call the matrix; its templates are called `LABEL:PATH`.
+/// was at revision `rev`, with the pipeline templates and the lock (`edx-matrix.lock` beside
+/// it, when that revision has one) of that revision's tree. `name` is what diagnostics call the
+/// matrix; its templates and lock are called `LABEL:PATH`.
 pub fn project_at(
     repo: &LocalRepo,
     rev: &str,
@@ -96,6 +97,14 @@ pub fn project_at(
     name: String,
     text: String,
 ) -> Project {
-    crate::history::load_text(Path::new(path), name, text)
-        .with_templates(&RevisionTree::new(repo, rev, label, path))
+    let project = crate::history::load_text(Path::new(path), name, text)
+        .with_templates(&RevisionTree::new(repo, rev, label, path));
+    let lock = edx_matrix_project::lock_path(Path::new(path))
+        .to_string_lossy()
+        .into_owned();
+    // A lock git cannot show is no lock: `diff` then shows no commit change for that side.
+    match repo.show_file(rev, &lock) {
+        Ok(Some(text)) => project.with_lock(format!("{label}:{lock}"), text),
+        _ => project,
+    }
 }

@@ -9,7 +9,7 @@
 //! read of the few files that declare the versions ([`python`], [`node`]; the MFEs: `mfes`). A fact that
 //! cannot be read is reported as missing, with the flag that gives it: it is never guessed.
 
-mod fetch;
+pub(crate) mod fetch;
 mod mfes;
 pub mod node;
 pub mod python;

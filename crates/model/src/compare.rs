@@ -31,8 +31,12 @@
 //! assert_eq!(report.rows[0].new.as_ref().map(|v| v.branch.as_str()), Some("release/ulmo"));
 //! ```
 
+pub mod commits;
+
+use crate::lock::Lock;
 use crate::resolve::resolve_entry;
 use crate::{AppKind, Filter, Index, Matrix, Release, Row, resolve};
+use commits::{CommitChange, commit_changes};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -197,6 +201,8 @@ pub struct Comparison {
     pub rebuild: Vec<Rebuild>,
     /// Stages that get a new deployment.
     pub redeploy: Vec<Redeploy>,
+    /// Locked commits that change (empty when neither side has a lock).
+    pub commits: Vec<CommitChange>,
 }
 
 impl Comparison {
@@ -207,22 +213,32 @@ impl Comparison {
             && self.rows.is_empty()
             && self.rebuild.is_empty()
             && self.redeploy.is_empty()
+            && self.commits.is_empty()
     }
 }
 
-/// Compares two valid matrices by meaning: `old` is the base, `new` the head.
+/// Compares two valid matrices by meaning: `old` is the base, `new` the head (no lock on
+/// either side: see [`compare_locked`]).
 pub fn compare(old: &Matrix, new: &Matrix) -> Comparison {
+    compare_locked(old, &Lock::default(), new, &Lock::default())
+}
+
+/// Compares two valid matrices and their locks: what [`compare`] finds, and the locked commits
+/// that change ([`commits::commit_changes`]).
+pub fn compare_locked(old: &Matrix, old_lock: &Lock, new: &Matrix, new_lock: &Lock) -> Comparison {
+    let commits = commit_changes(old_lock, new_lock);
     let stages = stage_changes(old, new);
     let releases = release_changes(old, new);
     let rows = row_changes(old, new);
     let rebuild = rebuilds(old, new);
-    let redeploy = redeploys(old, new, &rebuild);
+    let redeploy = redeploys(old, new, &rebuild, &commits);
     Comparison {
         stages,
         releases,
         rows,
         rebuild,
         redeploy,
+        commits,
     }
 }
 
@@ -408,7 +424,12 @@ fn rebuilds(old: &Matrix, new: &Matrix) -> Vec<Rebuild> {
     out
 }
 
-fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
+fn redeploys(
+    old: &Matrix,
+    new: &Matrix,
+    rebuild: &[Rebuild],
+    commits: &[CommitChange],
+) -> Vec<Redeploy> {
     let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
     let rebuilt: BTreeSet<(&str, &str)> = rebuild
         .iter()
@@ -422,7 +443,18 @@ fn redeploys(old: &Matrix, new: &Matrix, rebuild: &[Rebuild]) -> Vec<Redeploy> {
             Some(_) if rebuilt.contains(&(release, deployment)) => {
                 format!("`{release}` is rebuilt for `{deployment}`")
             }
-            Some(_) => continue,
+            // Same release, other commits locked: the stage builds other code.
+            Some(_) => {
+                let moved: Vec<String> = commits
+                    .iter()
+                    .filter(|c| c.deployment == deployment && c.stage == stage)
+                    .map(|c| format!("`{}`", c.application))
+                    .collect();
+                if moved.is_empty() {
+                    continue;
+                }
+                format!("locked commits change: {}", moved.join(", "))
+            }
         };
         out.push(Redeploy {
             deployment: deployment.to_owned(),

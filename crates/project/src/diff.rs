@@ -3,9 +3,11 @@
 
 use crate::Project;
 use edx_matrix_model::Matrix;
+use edx_matrix_model::compare::commits::CommitChange;
 use edx_matrix_model::compare::{
     Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff,
 };
+use edx_matrix_model::lock::Lock;
 use edx_matrix_pipeline::impact::{PipelineImpact, impact};
 use serde::Serialize;
 
@@ -26,6 +28,8 @@ pub struct ProjectDiff {
     pub rebuild: Vec<Rebuild>,
     /// The deployments the change triggers.
     pub redeploy: Vec<Redeploy>,
+    /// The locked commits that change (empty when neither side has a lock).
+    pub commits: Vec<CommitChange>,
     /// The generated pipelines whose definition changes (left out when neither side has a
     /// `[pipelines]` section).
     #[serde(skip_serializing_if = "PipelineImpact::is_undeclared")]
@@ -40,6 +44,7 @@ impl ProjectDiff {
             && self.rows.is_empty()
             && self.rebuild.is_empty()
             && self.redeploy.is_empty()
+            && self.commits.is_empty()
     }
 }
 
@@ -49,27 +54,39 @@ pub fn pipeline_impact(old: &Project, new: &Project) -> PipelineImpact {
     impact(old.pipeline_side(), new.pipeline_side())
 }
 
-/// Compares two valid matrices by meaning, and the pipelines generated from them.
+/// Compares two valid matrices by meaning, their locks, and the pipelines generated from them.
 pub fn diff(old: &Project, new: &Project) -> ProjectDiff {
-    let mut diff = diff_models(
+    let mut diff = diff_locked(
         old.source().name.clone(),
         new.source().name.clone(),
-        old.matrix(),
-        new.matrix(),
+        (old.matrix(), &old.locked()),
+        (new.matrix(), &new.locked()),
     );
     diff.pipelines = pipeline_impact(old, new);
     diff
 }
 
-/// Compares two valid models by meaning (the pipelines are left not computed).
+/// Compares two valid models by meaning (no lock; the pipelines are left not computed).
 pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> ProjectDiff {
+    let none = Lock::default();
+    diff_locked(base, head, (old, &none), (new, &none))
+}
+
+/// Compares two valid models and their locks (the pipelines are left not computed).
+pub fn diff_locked(
+    base: String,
+    head: String,
+    (old, old_lock): (&Matrix, &Lock),
+    (new, new_lock): (&Matrix, &Lock),
+) -> ProjectDiff {
     let Comparison {
         stages,
         releases,
         rows,
         rebuild,
         redeploy,
-    } = edx_matrix_model::compare::compare(old, new);
+        commits,
+    } = edx_matrix_model::compare::compare_locked(old, old_lock, new, new_lock);
     ProjectDiff {
         base,
         head,
@@ -78,6 +95,7 @@ pub fn diff_models(base: String, head: String, old: &Matrix, new: &Matrix) -> Pr
         rows,
         rebuild,
         redeploy,
+        commits,
         pipelines: PipelineImpact {
             declared: true,
             computed: false,

@@ -17,10 +17,11 @@ use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_git::LocalRepo;
+use edx_matrix_git::commit_counts::{CountSettings, count_changes};
 use edx_matrix_git::history::{Revision, example, first_error, load_text};
 use edx_matrix_git::templates::project_at;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::compare::{Comparison, compare};
+use edx_matrix_model::compare::{Comparison, compare_locked};
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
 use edx_matrix_project::Project;
@@ -145,7 +146,7 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
     let state = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        read(&state.diff, &file, &good)
+        read(&state.diff, &file, &good, state.count_commits.as_ref())
     })
     .await
     .unwrap_or_else(|e| {
@@ -156,7 +157,12 @@ pub(crate) async fn diff(state: &Arc<AppState>) -> Result<Arc<WorkingDiff>, Unav
     })
 }
 
-fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, Unavailable> {
+fn read(
+    cache: &Cache,
+    file: &Path,
+    served: &Good,
+    counting: Option<&CountSettings>,
+) -> Result<Arc<WorkingDiff>, Unavailable> {
     let generation = served.generation;
     let (repo, path, head) = locate("diff", file)?;
     let never = || {
@@ -224,8 +230,15 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
         Generated::Project(&committed),
         Generated::Served(served),
     );
+    let mut changes = compare_locked(
+        committed.matrix(),
+        &committed.locked(),
+        &served.loaded.matrix,
+        &served.lock,
+    );
+    count(counting, &mut changes);
     let diff = Arc::new(WorkingDiff {
-        changes: compare(committed.matrix(), &served.loaded.matrix),
+        changes,
         pipelines,
         pipeline_origins,
         head: head_name,
@@ -237,6 +250,23 @@ fn read(cache: &Cache, file: &Path, served: &Good) -> Result<Arc<WorkingDiff>, U
     });
     *last = Some(Arc::clone(&diff));
     Ok(diff)
+}
+
+/// Counts the commit ranges of `changes` when the server was started to (`serve
+/// --count-commits`). The served matrices are redacted: an origin with a credential is not
+/// fetched (the server does not hold it).
+fn count(counting: Option<&CountSettings>, changes: &mut Comparison) {
+    let Some(settings) = counting else {
+        return;
+    };
+    let url_of = |origin: &str| {
+        if edx_matrix_model::url::url_credentials(origin) {
+            Err("the origin has a credential, which the server does not use".to_owned())
+        } else {
+            Ok(origin.to_owned())
+        }
+    };
+    count_changes(settings, url_of, &mut changes.commits);
 }
 
 /// The revisions `/diff` and `/api/v1/diff` are asked to compare.
@@ -442,10 +472,17 @@ pub(crate) async fn between(
             Project::pipeline_side,
         );
         let old = base.as_ref().map_or(Generated::Nothing, Generated::Project);
+        // The first revision has no lock to compare with: every locked commit is added.
+        let base_lock = base.as_ref().map(Project::locked).unwrap_or_default();
         let (commit, head_name, changes, pipelines, origins, working_tree) = match &revs.head {
             Some(rev) => {
                 let (hash, name, project) = store.load(rev)?;
-                let changes = compare(base_side.matrix, project.matrix());
+                let changes = compare_locked(
+                    base_side.matrix,
+                    &base_lock,
+                    project.matrix(),
+                    &project.locked(),
+                );
                 let pipelines = impact(base_side, project.pipeline_side());
                 let origins = origins(&pipelines, old, Generated::Project(&project));
                 (hash, name, changes, pipelines, origins, false)
@@ -457,7 +494,12 @@ pub(crate) async fn between(
                         reason: "the served matrix has not loaded without errors yet".to_owned(),
                     });
                 };
-                let changes = compare(base_side.matrix, &good.loaded.matrix);
+                let changes = compare_locked(
+                    base_side.matrix,
+                    &base_lock,
+                    &good.loaded.matrix,
+                    &good.lock,
+                );
                 let head = format!("{} (served)", store.file());
                 let pipelines = impact(
                     base_side,
@@ -473,6 +515,8 @@ pub(crate) async fn between(
                 (String::new(), head, changes, pipelines, origins, true)
             }
         };
+        let mut changes = changes;
+        count(loads.count_commits.as_ref(), &mut changes);
         let diff = Arc::new(WorkingDiff {
             file: store.file().to_owned(),
             commit,

@@ -69,6 +69,9 @@ pub struct Options {
     /// The server's "now", which the age of a locked commit is counted to ([`system_clock`]
     /// unless a test or `EDX_MATRIX_NOW` fixes it).
     pub clock: Clock,
+    /// Count the commits of each locked commit range `/diff` shows (a fetch of each origin
+    /// into the cache: `serve --count-commits`); `None` (the default) never fetches.
+    pub count_commits: Option<edx_matrix_git::commit_counts::CountSettings>,
 }
 
 /// What tells the server the time.
@@ -94,6 +97,7 @@ impl Options {
             on_reload: None,
             quiet: false,
             clock: system_clock(),
+            count_commits: None,
         }
     }
 }
@@ -141,6 +145,8 @@ impl Server {
         .await
         .map_err(|e| ServeError::Read(format!("cannot load the matrix: {e}")))?
         .map_err(ServeError::Read)?;
+        let mut state = state;
+        state.count_commits = options.count_commits;
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|source| ServeError::Bind { addr, source })?;

@@ -44,6 +44,8 @@ pub struct AppState {
     pub(crate) history: crate::history::Cache,
     pub(crate) diff: crate::diff::Cache,
     pub(crate) revisions: crate::revisions::RevisionLoads,
+    /// How `/diff` counts commit ranges, when it does (`Options::count_commits`).
+    pub(crate) count_commits: Option<edx_matrix_git::commit_counts::CountSettings>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -91,6 +93,7 @@ impl AppState {
             history: crate::history::Cache::default(),
             diff: crate::diff::Cache::default(),
             revisions: crate::revisions::RevisionLoads::default(),
+            count_commits: None,
             source,
         })
     }

@@ -1,5 +1,8 @@
 //! `edx-matrix diff`: what a change to the matrix does — stage releases, resolved rows, and the
-//! builds and deployments it triggers — between two git revisions or two files.
+//! builds and deployments it triggers, and the locked commits that change — between two git
+//! revisions or two files.
+
+mod commits;
 
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
@@ -32,6 +35,20 @@ pub struct DiffArgs {
     /// Output format
     #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Human)]
     pub format: Format,
+    /// Count the commits of each locked commit range (`git rev-list --count`), after a
+    /// shallow, blob-less fetch of each origin into a cache; without it `diff` stays offline
+    #[arg(long)]
+    pub count_commits: bool,
+    /// The cache of fetched repositories for `--count-commits` [default:
+    /// $XDG_CACHE_HOME/edx-matrix/repos]
+    #[arg(long, value_name = "DIR", requires = "count_commits")]
+    pub cache_dir: Option<std::path::PathBuf>,
+    /// How many origins `--count-commits` fetches at once
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64), requires = "count_commits")]
+    pub jobs: u16,
+    /// Seconds each git run of `--count-commits` may take
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600), requires = "count_commits")]
+    pub timeout: u64,
 }
 
 /// The sign a change is shown with: `+`, `-` or `~`.
@@ -98,8 +115,16 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
         Some(rev) => at(rev)?,
         None => {
             let text = edx_matrix_project::read_file(&mr.file).map_err(matrix_file::read_error)?;
-            load_text(&mr.file, format!("{} (working tree)", mr.path), text)
-                .with_templates(&edx_matrix_project::Directory::of(&mr.file))
+            let project = load_text(&mr.file, format!("{} (working tree)", mr.path), text)
+                .with_templates(&edx_matrix_project::Directory::of(&mr.file));
+            // The working tree's lock, as `Project::load` reads it.
+            let lock = edx_matrix_project::lock_path(&mr.file);
+            if std::fs::symlink_metadata(&lock).is_err() {
+                project
+            } else {
+                let text = edx_matrix_project::read_file(&lock).map_err(matrix_file::read_error)?;
+                project.with_lock(lock.display().to_string(), text)
+            }
         }
     };
     Ok((base, head))
@@ -109,7 +134,13 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
     let (base, head) = load_sides(global, args)?;
     let base = require_valid(out, base)?;
     let head = require_valid(out, head)?;
-    let diff = diff_matrices(&base, &head);
+    // No side's commits from half a lock.
+    matrix_file::require_valid_lock(out, &base)?;
+    matrix_file::require_valid_lock(out, &head)?;
+    let mut diff = diff_matrices(&base, &head);
+    if args.count_commits {
+        commits::count(args, [&base, &head], &mut diff.commits);
+    }
     match args.format {
         Format::Json => out.json(&diff)?,
         Format::Markdown => out.print(&render_markdown(&diff))?,
@@ -259,6 +290,9 @@ pub fn render_text(diff: &MatrixDiff) -> String {
         }
         text.push_str(&render_table(&t));
     }
+    if !diff.commits.is_empty() {
+        text.push_str(&commits::text(&diff.commits));
+    }
     if !diff.rebuild.is_empty() {
         text.push_str("\nrebuild\n");
         let mut t = table(&["release", "deployment", "why"]);
@@ -322,7 +356,7 @@ fn pipelines_text(impact: &PipelineImpact) -> String {
 }
 
 /// Returns `value` as a Markdown code span that is safe inside a table cell.
-fn code(value: &str) -> String {
+pub(crate) fn code(value: &str) -> String {
     let value = value.replace('|', "\\|");
     if value.contains('`') {
         format!("`` {value} ``")
@@ -415,6 +449,9 @@ pub fn render_markdown(diff: &MatrixDiff) -> String {
                 cell(|v| v.runtime.as_deref().unwrap_or("none")),
             );
         }
+    }
+    if !diff.commits.is_empty() {
+        md.push_str(&commits::markdown(&diff.commits));
     }
     if !diff.rebuild.is_empty() {
         md.push_str("\n#### Rebuild\n\n");

@@ -175,7 +175,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult 
         )));
     };
     let git = GitCli::new().with_timeout(Duration::from_secs(args.timeout));
-    let reader = FactsReader::new(git, cache_dir());
+    let reader = FactsReader::new(git, cache_dir("upstream"));
     let listing = reader
         .list(base, platform)
         .map_err(|err| CommandError::io(error_chain(&err)))?;

@@ -13,6 +13,14 @@ pub struct ServeArgs {
     /// Listen on this address (port 0 picks a free port)
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub addr: std::net::SocketAddr,
+    /// Count the commits of each locked commit range `/diff` shows, fetching each origin into
+    /// a cache (as `diff --count-commits`); without it the server never fetches
+    #[arg(long)]
+    pub count_commits: bool,
+    /// The cache of fetched repositories for `--count-commits` [default:
+    /// $XDG_CACHE_HOME/edx-matrix/repos]
+    #[arg(long, value_name = "DIR", requires = "count_commits")]
+    pub cache_dir: Option<std::path::PathBuf>,
 }
 use std::sync::Arc;
 
@@ -36,6 +44,14 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
     options.on_reload = Some(Arc::new(log_reload));
     // The global `-q/--quiet` also turns off the request log (one line per request otherwise).
     options.quiet = out.quiet;
+    options.count_commits =
+        args.count_commits
+            .then(|| edx_matrix_git::commit_counts::CountSettings {
+                cache: (args.cache_dir.clone())
+                    .unwrap_or_else(|| crate::commands::edit::from_upstream::cache_dir("repos")),
+                jobs: 8,
+                git: edx_matrix_git::GitCli::new().with_timeout(std::time::Duration::from_secs(60)),
+            });
     let webhook = options.webhook_secret.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -198,7 +198,7 @@ impl<'g> CacheRepo<'g> {
             .map_err(|_| FileError::NotUtf8)
     }
 
-    fn git_in(&self, args: &[&str], limit: u64) -> Result<command::Output, RemoteError> {
+    pub(crate) fn git_in(&self, args: &[&str], limit: u64) -> Result<command::Output, RemoteError> {
         run(self.git, Some(&self.dir), args, limit, &self.url)
     }
 

@@ -249,3 +249,110 @@ fn a_promotion_carries_the_commits_the_lower_stage_locked() {
         )]
     );
 }
+
+/// What `diff` lists of two locks: a moved commit (also on the same branch), an entry only in
+/// one lock, nothing for an entry whose commit is the same (even on another branch); a
+/// compare link only on the same GitHub origin.
+#[test]
+fn commit_changes_list_moved_added_and_removed_commits() {
+    use edx_matrix_model::compare::Change;
+    use edx_matrix_model::compare::commits::{CommitCount, commit_changes};
+    const FORK: &str = "https://x-access-token:***@github.com/acme-edu/edx-platform";
+    let old = Lock::new([
+        entry("campus", "CI", "edx-platform", PLATFORM, "master", 'a'),
+        entry("campus", "CI", "learning", LEARNING, "master", 'b'),
+        entry("campus", "QA", "edx-platform", PLATFORM, "master", 'c'),
+        entry("campus", "QA", "learning", LEARNING, "master", 'd'),
+    ]);
+    let new = Lock::new([
+        entry("campus", "CI", "edx-platform", PLATFORM, "master", 'e'),
+        // Same commit, another branch: no commit change.
+        entry(
+            "campus",
+            "CI",
+            "learning",
+            LEARNING,
+            "release/verawood",
+            'b',
+        ),
+        entry("campus", "QA", "edx-platform", FORK, "master", 'f'),
+        entry("campus", "Production", "learning", LEARNING, "master", 'd'),
+    ]);
+    let changes = commit_changes(&old, &new);
+    let listed: Vec<(Change, &str, &str, String)> = changes
+        .iter()
+        .map(|c| {
+            (
+                c.change,
+                c.stage.as_str(),
+                c.application.as_str(),
+                c.range(3),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (Change::Changed, "CI", "edx-platform", "aaa..eee".to_owned()),
+            (Change::Added, "Production", "learning", "ddd".to_owned()),
+            (Change::Changed, "QA", "edx-platform", "ccc..fff".to_owned()),
+            (Change::Removed, "QA", "learning", "ddd".to_owned()),
+        ]
+    );
+    let (a, e) = ("a".repeat(40), "e".repeat(40));
+    assert_eq!(
+        changes[0].compare_url.as_deref(),
+        Some(format!("https://github.com/openedx/openedx-platform/compare/{a}...{e}").as_str())
+    );
+    // Another origin (a fork): a range, no link across repositories.
+    assert_eq!(changes[2].compare_url, None);
+    assert_eq!(changes[2].origin, FORK);
+    assert!(commit_changes(&old, &old).is_empty());
+
+    let mut c = changes[0].clone();
+    for (added, rolled_back, text) in [
+        (3, 0, "3 commits"),
+        (1, 0, "1 commit"),
+        (0, 2, "rolls back 2 commits"),
+        (1, 1, "rolls back 1 commit, adds 1"),
+    ] {
+        c.count = Some(CommitCount { added, rolled_back });
+        assert_eq!(c.count_text().as_deref(), Some(text));
+    }
+}
+
+/// The same matrix with other locked commits in QA: QA is redeployed (it builds other code),
+/// the other stages are not; no row, stage or release changes.
+#[test]
+fn other_locked_commits_redeploy_their_stage() {
+    use edx_matrix_model::compare::compare_locked;
+    let matrix = campus().done();
+    let old = Lock::new([entry(
+        "campus",
+        "QA",
+        "learning",
+        LEARNING,
+        "release/ulmo",
+        'a',
+    )]);
+    let new = Lock::new([entry(
+        "campus",
+        "QA",
+        "learning",
+        LEARNING,
+        "release/ulmo",
+        'b',
+    )]);
+    let report = compare_locked(&matrix, &old, &matrix, &new);
+    assert!(report.rows.is_empty() && report.stages.is_empty() && report.rebuild.is_empty());
+    let redeploy: Vec<(&str, &str, &str)> = report
+        .redeploy
+        .iter()
+        .map(|r| (r.stage.as_str(), r.release.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        redeploy,
+        [("QA", "ulmo", "locked commits change: `learning`")]
+    );
+    assert!(compare_locked(&matrix, &old, &matrix, &old).is_empty());
+}

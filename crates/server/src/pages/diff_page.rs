@@ -6,6 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::compare::commits::{CommitChange, LockedCommit};
 use edx_matrix_pipeline::impact::PipelineChange;
 use maud::{Markup, html};
 use std::sync::Arc;
@@ -162,6 +163,7 @@ pub async fn diff(
                 }
             }
         }
+        (commits_section(&changes.commits))
         @if !changes.rebuild.is_empty() {
             section aria-labelledby="rebuild-title" {
                 h2 id="rebuild-title" { "Rebuilt" }
@@ -187,6 +189,49 @@ pub async fn diff(
         p { a href={ "/api/v1/diff" (query.as_deref().map(|q| format!("?{q}")).unwrap_or_default()) } { "This diff as JSON" } }
     };
     page(StatusCode::OK, layout(title, &snapshot, views, body))
+}
+
+/// The locked commits that change, as `edx-matrix diff` lists them: the range `old..new`
+/// (short hashes, the whole ones as titles), a link to GitHub's compare page for a GitHub
+/// origin, the count when one was made. Nothing when no locked commit changes.
+fn commits_section(commits: &[CommitChange]) -> Markup {
+    let short = |c: &LockedCommit| html! { code title=(c.commit) { (c.commit.get(..12).unwrap_or(&c.commit)) } };
+    html! {
+        @if !commits.is_empty() {
+            section aria-labelledby="commits-title" {
+                h2 id="commits-title" { "Locked commits" }
+                div class="scroll" role="region" aria-labelledby="commits-title" tabindex="0" {
+                    table class="history" id="diff-commits" {
+                        thead { tr {
+                            th scope="col" { "Change" } th scope="col" { "Deployment" } th scope="col" { "Stage" }
+                            th scope="col" { "Application" } th scope="col" { "Branch" } th scope="col" { "Commits" }
+                            th scope="col" { "Note" }
+                        } }
+                        tbody {
+                            @for c in commits {
+                                tr data-change=(c.change.word()) {
+                                    td { (c.change.word()) }
+                                    th scope="row" { (c.deployment) }
+                                    td { (c.stage) }
+                                    td { (c.application) }
+                                    td { (change_cell(c.old.as_ref().map(|o| o.branch.as_str()), c.new.as_ref().map(|n| n.branch.as_str()))) }
+                                    td class="range" {
+                                        @if let Some(o) = &c.old { (short(o)) }
+                                        @if c.old.is_some() && c.new.is_some() { ".." }
+                                        @if let Some(n) = &c.new { (short(n)) }
+                                        @if let Some(url) = &c.compare_url {
+                                            " " a href=(url) rel="noopener noreferrer" { "compare" }
+                                        }
+                                    }
+                                    td { (c.count_text().or_else(|| c.count_note.clone()).unwrap_or_default()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The generated pipelines to re-set (as `edx-matrix diff` lists them), with their team and

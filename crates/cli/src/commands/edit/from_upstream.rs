@@ -100,7 +100,7 @@ pub fn fill(
         node: given.node.is_none(),
     };
     let git = GitCli::new().with_timeout(Duration::from_secs(args.upstream_timeout));
-    let reader = FactsReader::new(git, cache_dir());
+    let reader = FactsReader::new(git, cache_dir("upstream"));
     let facts = reader.read(&query).map_err(facts_error)?;
     let mut options = options.clone();
     if options.format == Format::Json {
@@ -199,9 +199,10 @@ fn last_segment(url: &str) -> Option<String> {
     plain.then(|| last.to_owned())
 }
 
-/// The cache of fetched repositories: `$XDG_CACHE_HOME/edx-matrix/upstream`, else
-/// `~/.cache/edx-matrix/upstream`, else the temporary directory's.
-pub(crate) fn cache_dir() -> PathBuf {
+/// A cache of fetched repositories: `$XDG_CACHE_HOME/edx-matrix/NAME`, else
+/// `~/.cache/edx-matrix/NAME`, else the temporary directory's (`upstream` for `release add
+/// --from-upstream`, `repos` for `diff --count-commits`).
+pub(crate) fn cache_dir(name: &str) -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -211,7 +212,7 @@ pub(crate) fn cache_dir() -> PathBuf {
                 .map(|home| PathBuf::from(home).join(".cache"))
         })
         .unwrap_or_else(std::env::temp_dir);
-    base.join("edx-matrix").join("upstream")
+    base.join("edx-matrix").join(name)
 }
 
 /// The facts as text: each value with where it came from (and, with `show_missing`, why each
