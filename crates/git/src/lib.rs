@@ -37,6 +37,7 @@ mod command;
 mod discover;
 mod git_cli;
 pub mod history;
+pub mod lock_history;
 mod local_repo;
 mod memory_limit;
 mod on_branch;
