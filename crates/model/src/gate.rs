@@ -55,7 +55,8 @@ impl Soak {
     /// one unit, the units in decreasing order and each at most once.
     pub fn parse(text: &str) -> Result<Soak, String> {
         const UNITS: [(char, i64); 4] = [('w', 604_800), ('d', 86_400), ('h', 3600), ('m', 60)];
-        let forms = "a duration is whole numbers with units `w`, `d`, `h`, `m`, like `3d` or `1d12h`";
+        let forms =
+            "a duration is whole numbers with units `w`, `d`, `h`, `m`, like `3d` or `1d12h`";
         let mut seconds: i64 = 0;
         let mut next_unit = 0;
         let mut digits = String::new();
@@ -76,7 +77,9 @@ impl Soak {
                     "units go from the largest to the smallest, each once: {forms}"
                 ));
             }
-            let n: i64 = digits.parse().map_err(|_| format!("`{digits}` is too large"))?;
+            let n: i64 = digits
+                .parse()
+                .map_err(|_| format!("`{digits}` is too large"))?;
             seconds = n
                 .checked_mul(UNITS[at].1)
                 .and_then(|s| s.checked_add(seconds))
@@ -284,9 +287,9 @@ pub fn soak_verdict(
                     "{from} of `{deployment}` locked `{app}` at a commit the lock's git history \
                      does not hold yet (soaked 0m: commit the lock)"
                 ),
-                Arrival::Unlocked => format!(
-                    "{from} of `{deployment}` has no locked commit for `{app}` (soaked 0m)"
-                ),
+                Arrival::Unlocked => {
+                    format!("{from} of `{deployment}` has no locked commit for `{app}` (soaked 0m)")
+                }
             };
             (actual, why)
         }
@@ -349,7 +352,17 @@ mod tests {
         assert_eq!(Soak::parse("1d12h").unwrap().seconds, 129_600);
         assert_eq!(Soak::parse("90m").unwrap().seconds, 5400);
         assert_eq!(Soak::parse("0h").unwrap().seconds, 0);
-        for bad in ["", "3", "d", "3x", "3 d", "1h1d", "1d1d", "-1d", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "3",
+            "d",
+            "3x",
+            "3 d",
+            "1h1d",
+            "1d1d",
+            "-1d",
+            "99999999999999999999d",
+        ] {
             assert!(Soak::parse(bad).is_err(), "{bad}");
         }
         assert!(Soak::parse("3x").unwrap_err().contains("unknown unit `x`"));
@@ -397,13 +410,31 @@ mod tests {
         let soak = Soak::parse("3d").unwrap();
         let arrivals = |t| vec![("a".to_owned(), Arrival::Since(SAT)), ("b".to_owned(), t)];
         let at = SAT + 259_200;
-        let v = soak_verdict("site", "CI", "QA", &soak, &arrivals(Arrival::Since(SAT)), at);
+        let v = soak_verdict(
+            "site",
+            "CI",
+            "QA",
+            &soak,
+            &arrivals(Arrival::Since(SAT)),
+            at,
+        );
         assert!(v.passed, "{}", v.reason);
         assert_eq!(v.soaked_seconds, Some(259_200));
-        let v = soak_verdict("site", "CI", "QA", &soak, &arrivals(Arrival::Since(SAT + 1)), at);
+        let v = soak_verdict(
+            "site",
+            "CI",
+            "QA",
+            &soak,
+            &arrivals(Arrival::Since(SAT + 1)),
+            at,
+        );
         assert!(!v.passed);
         assert_eq!(v.soaked_seconds, Some(259_199));
-        assert!(v.reason.contains("`b` since 2026-12-05T00:00:01Z"), "{}", v.reason);
+        assert!(
+            v.reason.contains("`b` since 2026-12-05T00:00:01Z"),
+            "{}",
+            v.reason
+        );
         assert!(v.reason.contains("QA requires 3d 0h (3d)"), "{}", v.reason);
         for zero in [Arrival::Uncommitted, Arrival::Unlocked] {
             let v = soak_verdict("site", "CI", "QA", &soak, &arrivals(zero), at);

@@ -111,9 +111,15 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
         deployments: &upgrade.deployments,
         stage: &upgrade.stage,
     };
-    run(global, out, &args.options, Mode::Edit, Some(due), None, |text| {
-        edit::upgrade::upgrade(text, &upgrade)
-    })
+    run(
+        global,
+        out,
+        &args.options,
+        Mode::Edit,
+        Some(due),
+        None,
+        |text| edit::upgrade::upgrade(text, &upgrade),
+    )
 }
 
 pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
@@ -354,7 +360,17 @@ fn run(
     }
     edit_file::with_lock(&path, wait_time(options.wait)?, || {
         let text = edx_matrix_fsio::read_text(&path)?;
-        apply(out, options, mode, due, &edit, &name, text, Some(&path), also)
+        apply(
+            out,
+            options,
+            mode,
+            due,
+            &edit,
+            &name,
+            text,
+            Some(&path),
+            also,
+        )
     })
 }
 

@@ -262,7 +262,10 @@ fn beyond(
 
 /// The lock file's bytes as they are now (`None` when the project has no lock): what the write
 /// checks the file still holds.
-fn edited_lock_bytes(project: &edx_matrix_project::Project, path: &std::path::Path) -> Option<Vec<u8>> {
+fn edited_lock_bytes(
+    project: &edx_matrix_project::Project,
+    path: &std::path::Path,
+) -> Option<Vec<u8>> {
     project.lock()?;
     edx_matrix_fsio::read_bytes(path).ok()
 }
