@@ -35,7 +35,7 @@ pub enum FileWrite<'a> {
 }
 
 enum Ready<'a> {
-    Replace(Staged, &'a Path, &'a [u8]),
+    Replace(Box<Staged>, &'a Path, &'a [u8]),
     Create(tempfile::NamedTempFile, &'a Path),
 }
 
@@ -48,7 +48,11 @@ pub fn write_all(files: &[FileWrite<'_>]) -> Result<(), Error> {
                 path,
                 expected,
                 contents,
-            } => Ready::Replace(stage(path, contents, Some(expected))?, path, expected),
+            } => Ready::Replace(
+                Box::new(stage(path, contents, Some(expected))?),
+                path,
+                expected,
+            ),
             FileWrite::Create {
                 path,
                 contents,
