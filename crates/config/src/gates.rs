@@ -94,3 +94,71 @@ pub fn read_gates(
     }
     gates
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::{Source, load_toml};
+    use edx_matrix_model::Code;
+
+    const MATRIX: &str = r#"stages = ["CI", "QA"]
+
+[releases]
+ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
+
+[applications]
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+
+[deployments]
+site = { CI = "ulmo", QA = "ulmo" }
+
+[[map]]
+releases = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+forum = {}
+"#;
+
+    /// The (code, line, column) of every diagnostic of the matrix with `gates` appended.
+    fn problems(gates: &str) -> Vec<(Code, usize, usize)> {
+        let source = Source::new("m.toml", format!("{MATRIX}{gates}"));
+        let loaded = load_toml(source);
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (line, col) = d.line_col(&loaded.source).unwrap();
+                (d.code, line, col)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_located() {
+        // MATRIX has 16 lines: line 17 is the first of `gates`.
+        assert_eq!(
+            problems("[gates.QA]\nsok = \"1d\"\nfreeze = \"sat\"\n"),
+            [(Code::UnknownKey, 18, 1), (Code::WrongType, 19, 10)]
+        );
+        assert_eq!(
+            problems("[gates.QA]\nsoak = 3\n"),
+            [(Code::WrongType, 18, 8)]
+        );
+        assert_eq!(problems("[gates]\nQA = 1\n"), [(Code::WrongType, 18, 6)]);
+        assert_eq!(
+            problems("[gates.QA]\nfreeze = [\"sat\", 1]\n"),
+            [(Code::WrongType, 18, 18)]
+        );
+    }
+
+    #[test]
+    fn well_formed_gates_are_kept() {
+        let text = format!("{MATRIX}[gates.QA]\nsoak = \"1w\"\nfreeze = [\"fri\"]\n");
+        let read = crate::runbook::read(&text, &load_toml(Source::new("m", text.clone())).matrix);
+        assert!(read.diagnostics.is_empty());
+        let gate = read.gates.of("QA").unwrap();
+        assert_eq!(gate.soak.as_ref().unwrap().seconds, 604_800);
+        assert_eq!(gate.freeze[0].text, "fri");
+        assert!(read.gates.of("CI").is_none());
+    }
+}
