@@ -152,7 +152,14 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
             eprint!("{}", promote_gates::lines(&plan.verdicts));
         }
         if plan.forced {
-            eprintln!("gate: overridden with --force-gates: the reason is recorded in the lock");
+            eprintln!(
+                "gate: overridden with --force-gates: {}",
+                if plan.has_lock() {
+                    "the reason is recorded in the lock"
+                } else {
+                    "no lock to record the reason in"
+                }
+            );
         }
         options.gates = serde_json::to_value(&plan.verdicts).ok();
     }

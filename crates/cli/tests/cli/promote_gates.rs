@@ -174,6 +174,13 @@ fn a_newly_locked_commit_restarts_the_soak_and_force_gates_records_the_reason() 
         env.read("edx-matrix.toml")
             .contains(r#"site = { CI = "master", QA = "master" }"#)
     );
+    assert!(
+        forced_run
+            .stderr
+            .contains("gate: overridden with --force-gates: the reason is recorded in the lock"),
+        "{}",
+        forced_run.stderr
+    );
     let hotfix = Some("hotfix INC-123".to_owned());
     assert_eq!(forced(&env), [hotfix.clone(), hotfix.clone(), hotfix]);
     // The lock with `forced` is still a valid lock.

@@ -52,6 +52,11 @@ impl LockWrite {
 }
 
 impl LockPlan {
+    /// Returns whether the promotion writes a lock (where `--force-gates` is recorded).
+    pub fn has_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
     /// Returns the lock to write with the matrix, when it changes.
     pub fn lock_write(&self) -> Option<&LockWrite> {
         self.lock.as_ref().filter(|l| l.changes())
