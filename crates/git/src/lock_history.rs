@@ -1,7 +1,7 @@
 //! When lock entries arrived: for each entry, the author date of the oldest commit of the lock
 //! file's history from which on, without a break, the lock held that entry's commit (same
 //! origin and branch) — what a soak gate measures ([`edx_matrix_model::gate::soak_verdict`]).
-//! The history is read newest first, [`CHUNK`] revisions at a time, and stops when every entry
+//! The history is read newest first, 64 revisions at a time, and stops when every entry
 //! found its start or after [`MAX_REVISIONS`] revisions (an entry unchanged for longer counts
 //! from the oldest revision read: less soak, never more).
 
