@@ -74,15 +74,3 @@ fn same_file(locked: &File, path: &Path) -> bool {
 fn same_file(_locked: &File, _path: &Path) -> bool {
     true
 }
-
-/// Replaces the file at `path` (through symlinks) with `contents` atomically, keeping its
-/// owner, group and mode and refusing a read-only file, unless another program changed the file
-/// since it was read as `expected` (checked just before the rename): see
-/// [`edx_matrix_fsio::replace_unchanged`].
-pub fn replace_unchanged(path: &Path, expected: &str, contents: &str) -> Result<(), CommandError> {
-    Ok(edx_matrix_fsio::replace_unchanged(
-        path,
-        expected.as_bytes(),
-        contents.as_bytes(),
-    )?)
-}

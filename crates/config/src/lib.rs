@@ -32,6 +32,7 @@ pub mod diagnostic;
 pub mod example;
 mod excerpt;
 pub mod extra_load;
+pub mod gates;
 pub mod interchange;
 pub mod lints;
 pub mod lock_file;
@@ -138,7 +139,7 @@ pub fn load_toml_with<T: Default>(
             section_names = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
             if section_names
                 .iter()
-                .any(|s| s == "runbooks" || s == "operations")
+                .any(|s| s == "runbooks" || s == "operations" || s == "gates")
             {
                 runbooks = runbook::read_root(doc.as_table(), &source.text, &matrix);
             }

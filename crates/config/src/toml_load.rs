@@ -41,6 +41,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "pipelines",
     "runbooks",
     "operations",
+    "gates",
     "python",
 ];
 

@@ -11,6 +11,8 @@
 //!   midway left behind.
 //! - [`create`]: output files (`init`, `-o`), created with the mode the umask gives, or `0600`
 //!   for secrets ([`Mode::Private`]); [`create_all`]: a directory of them, all or nothing.
+//! - [`write_all`]: several files replaced or created all or nothing (`promote`'s matrix and
+//!   lock).
 //!
 //! The text form of a file (CRLF line endings, a byte-order mark) is not I/O: it is
 //! `edx_matrix_config::text_form`.
@@ -19,10 +21,12 @@ mod bounded;
 mod error;
 mod output;
 mod output_set;
+mod write_set;
 mod writer;
 
 pub use bounded::{MAX_INPUT_BYTES, check_regular, read_bytes, read_text};
 pub use error::Error;
 pub use output::{Mode, create};
 pub use output_set::create_all;
+pub use write_set::{FileWrite, write_all};
 pub use writer::{replace, replace_unchanged, resolve_target, temp_prefix};

@@ -29,6 +29,20 @@ pub fn create(path: &Path, contents: &[u8], mode: Mode, force: bool) -> Result<(
         }
         _ => {}
     }
+    let tmp = stage_new(path, contents, mode)?;
+    tmp.persist(path)
+        .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e.error))?;
+    Ok(())
+}
+
+/// Writes `contents` into a temporary file (mode as `mode` says) in the directory of `path`,
+/// flushed; renaming it into place is the caller's.
+pub(crate) fn stage_new(
+    path: &Path,
+    contents: &[u8],
+    mode: Mode,
+) -> Result<tempfile::NamedTempFile, Error> {
+    let shown = path.display();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -51,7 +65,5 @@ pub fn create(path: &Path, contents: &[u8], mode: Mode, force: bool) -> Result<(
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e.error))?;
-    Ok(())
+    Ok(tmp)
 }

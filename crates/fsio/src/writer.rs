@@ -66,8 +66,31 @@ pub fn replace_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Resul
 }
 
 fn write(path: &Path, contents: &[u8], expected: Option<&[u8]>) -> Result<(), Error> {
+    stage(path, contents, expected)?.commit()
+}
+
+/// A replacement written and flushed beside its target but not renamed into place yet: what
+/// [`crate::write_set`] stages for every file before it renames any. Dropping it removes the
+/// temporary file.
+pub(crate) struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+    dir: PathBuf,
+    shown: String,
+    meta: Metadata,
+    expected: Option<Vec<u8>>,
+}
+
+/// Writes `contents` into a temporary file beside the file `path` leads to, with its owner,
+/// group and mode, refusing as [`replace`] does; nothing is in place until
+/// [`Staged::commit`].
+pub(crate) fn stage(
+    path: &Path,
+    contents: &[u8],
+    expected: Option<&[u8]>,
+) -> Result<Staged, Error> {
     let target = resolve_target(path)?;
-    let shown = path.display();
+    let shown = path.display().to_string();
     let meta =
         std::fs::metadata(&target).map_err(|e| Error::io(format!("cannot edit `{shown}`"), &e))?;
     check_writable(path, &target, &meta)?;
@@ -101,24 +124,42 @@ fn write(path: &Path, contents: &[u8], expected: Option<&[u8]>) -> Result<(), Er
     tmp.write_all(contents)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e))?;
-    if let Some(expected) = expected {
-        let same_file = std::fs::metadata(&target).is_ok_and(|now| same_identity(&meta, &now));
-        if !same_file || crate::read_bytes(&target).ok().as_deref() != Some(expected) {
-            // Dropping `tmp` removes it.
-            return Err(Error::new(format!(
-                "`{shown}` changed while it was being edited; nothing was written"
-            ))
-            .with_hint("run the command again"));
+    Ok(Staged {
+        tmp,
+        target,
+        dir,
+        shown,
+        meta,
+        expected: expected.map(<[u8]>::to_vec),
+    })
+}
+
+impl Staged {
+    /// Renames the staged file over its target, unless the target changed since it was read
+    /// as `expected` (then nothing is written).
+    pub(crate) fn commit(self) -> Result<(), Error> {
+        let shown = &self.shown;
+        if let Some(expected) = &self.expected {
+            let same_file =
+                std::fs::metadata(&self.target).is_ok_and(|now| same_identity(&self.meta, &now));
+            if !same_file || crate::read_bytes(&self.target).ok().as_deref() != Some(expected) {
+                // Dropping `tmp` removes it.
+                return Err(Error::new(format!(
+                    "`{shown}` changed while it was being edited; nothing was written"
+                ))
+                .with_hint("run the command again"));
+            }
         }
+        self.tmp
+            .persist(&self.target)
+            .map_err(|e| Error::io(format!("cannot write `{shown}` (rename)"), &e.error))?;
+        #[cfg(unix)]
+        if let Ok(d) = File::open(&self.dir) {
+            // Best effort: not every file system supports syncing a directory.
+            let _ = d.sync_all();
+        }
+        Ok(())
     }
-    tmp.persist(&target)
-        .map_err(|e| Error::io(format!("cannot write `{shown}` (rename)"), &e.error))?;
-    #[cfg(unix)]
-    if let Ok(d) = File::open(&dir) {
-        // Best effort: not every file system supports syncing a directory.
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 /// Whether two metadata describe the same file (device and inode).

@@ -4,7 +4,7 @@
 //! dashboard of `edx-matrix serve` shows it.
 
 mod builder;
-mod dates;
+pub(crate) mod dates;
 mod pins;
 mod revisions;
 

@@ -39,6 +39,7 @@ mod discover;
 mod git_cli;
 pub mod history;
 mod local_repo;
+pub mod lock_history;
 mod memory_limit;
 mod on_branch;
 pub mod package_history;

@@ -100,6 +100,19 @@ fn shape(table: &str, key: &str) -> Option<Value> {
                 "loki_datasource": string("The Loki data source uid")
             }
         }),
+        ("top", "gates") => json!({
+            "type": "object",
+            "description": "Promotion gates per stage: `[gates.STAGE]` (see the locking documentation)",
+            "propertyNames": name,
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "soak": string("The least time the lower stage's locked commits ran there, like `3d` or `1d12h`"),
+                    "freeze": {"type": "array", "description": "Weekdays (`sat`), days (`2026-12-25`) or ranges of days (`2026-12-20..2027-01-04`), UTC, when the stage may not change", "items": {"type": "string"}}
+                }
+            }
+        }),
         ("top", "python") => {
             let names = |description: &str| json!({"type": "object", "description": description, "additionalProperties": {"type": "string"}});
             json!({

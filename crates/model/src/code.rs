@@ -99,6 +99,9 @@ codes! {
     RunbookUndefinedStage = "runbook-undefined-stage", Error, "a runbook step names a stage that is not in the stage order";
     InvalidRunbookStep = "invalid-runbook-step", Error, "a runbook step with empty text, a control character, a multi-line command or an unknown `when`";
     InvalidGrafanaUrl = "invalid-grafana-url", Error, "the `[operations]` Grafana URL is not a plain http(s) URL, or the Loki data source is not a plain identifier";
+    // Promotion gates: `[gates.STAGE]` (crates/config `gates`, verdicts in `model::gate`).
+    InvalidGate = "invalid-gate", Error, "a `[gates]` soak that is not a duration like `3d`, or a freeze window that is not a weekday, a day or a range of days";
+    GateUndefinedStage = "gate-undefined-stage", Error, "a `[gates]` table for a stage that is not in the stage order";
     // interop: `import python`
     PythonSyntax = "python-syntax", Error, "a Python file of the matrix is not valid Python";
     PythonUnreadable = "python-unreadable", Error, "Python code the importer cannot read as plain data (a computed value, a positional argument, ...)";

@@ -35,6 +35,7 @@ pub mod compare;
 pub mod environment;
 pub mod error_chain;
 pub mod extra;
+pub mod gate;
 pub mod lock;
 pub mod lookup;
 pub mod matrix;

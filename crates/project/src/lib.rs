@@ -47,6 +47,7 @@ use edx_matrix_config::{
     Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
 };
 use edx_matrix_model::Matrix;
+use edx_matrix_model::gate::Gates;
 use edx_matrix_pipeline::{Outcome, Settings};
 use std::path::Path;
 use std::sync::OnceLock;
@@ -64,6 +65,8 @@ pub struct Project {
     pub runbooks: Runbooks,
     /// The `[operations]` settings (only the well-formed ones).
     pub operations: Operations,
+    /// The promotion gates of `[gates]` (only the well-formed ones; none outside TOML).
+    pub gates: Gates,
     /// Where every part of a TOML matrix was written (`None` for interchange JSON): what
     /// places a problem found later, such as a missing branch, on its line.
     pub source_map: Option<TomlSourceMap>,
@@ -220,6 +223,7 @@ impl Project {
                     pipelines,
                     runbooks: runbooks.runbooks,
                     operations: runbooks.operations,
+                    gates: runbooks.gates,
                 }
             }
             // Interchange JSON and Python hold the matrix only: default settings, no runbooks.
@@ -239,6 +243,7 @@ impl Project {
                     pipelines: Settings::default(),
                     runbooks: Runbooks::default(),
                     operations: Operations::default(),
+                    gates: Gates::default(),
                 }
             }
         }

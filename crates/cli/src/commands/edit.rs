@@ -9,6 +9,7 @@
 
 mod args;
 pub(crate) mod from_upstream;
+mod promote_gates;
 mod promote_lock;
 
 pub use args::{
@@ -30,6 +31,7 @@ use edx_matrix_config::terminal::safe_lines;
 use edx_matrix_config::text_form::TextForm;
 use edx_matrix_edit::entry::{Override, Patch};
 use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
+use edx_matrix_fsio::FileWrite;
 use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
@@ -90,6 +92,9 @@ struct Report<'a> {
     /// What `release add --from-upstream` read, and where.
     #[serde(skip_serializing_if = "Option::is_none")]
     upstream: Option<&'a serde_json::Value>,
+    /// `promote`'s gate verdicts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gates: Option<&'a serde_json::Value>,
 }
 
 pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
@@ -109,9 +114,15 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
         deployments: &upgrade.deployments,
         stage: &upgrade.stage,
     };
-    run(global, out, &args.options, Mode::Edit, Some(due), |text| {
-        edit::upgrade::upgrade(text, &upgrade)
-    })
+    run(
+        global,
+        out,
+        &args.options,
+        Mode::Edit,
+        Some(due),
+        None,
+        |text| edit::upgrade::upgrade(text, &upgrade),
+    )
 }
 
 pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
@@ -135,13 +146,38 @@ pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResu
         deployments: &deployments,
         stage: &promote.to,
     };
-    // The lock follows the promotion: planned (and refused) before the matrix is written.
-    let lock = promote_lock::plan(global, out, args, &promote, &deployments)?;
-    let code = run(global, out, &args.options, Mode::Edit, Some(due), |text| {
+    // The lock follows the promotion: planned (and refused, gates included) before the matrix
+    // is written, then written with it, all or nothing.
+    let plan = promote_lock::plan(global, out, args, &promote, &deployments)?;
+    let mut options = args.options.clone();
+    if let Some(plan) = plan.as_ref().filter(|p| !p.verdicts.is_empty()) {
+        if options.format != Format::Json {
+            eprint!("{}", promote_gates::lines(&plan.verdicts));
+        }
+        if plan.forced {
+            eprintln!(
+                "gate: overridden with --force-gates: {}",
+                if plan.has_lock() {
+                    "the reason is recorded in the lock"
+                } else {
+                    "no lock to record the reason in"
+                }
+            );
+        }
+        options.gates = serde_json::to_value(&plan.verdicts).ok();
+    }
+    let also = plan.as_ref().and_then(promote_lock::LockPlan::lock_write);
+    let code = run(global, out, &options, Mode::Edit, Some(due), also, |text| {
         edit::promote::promote_all(text, &deployments, &promote)
     })?;
-    if let Some(lock) = &lock {
-        promote_lock::finish(lock, args.options.dry_run)?;
+    if let Some(plan) = &plan {
+        promote_lock::finish(plan, args.options.dry_run);
+        // A dry run shows the verdicts, then says the promotion would be refused.
+        if !plan.forced {
+            if let Some(refusal) = promote_gates::refusal(&plan.verdicts) {
+                return Err(refusal);
+            }
+        }
     }
     Ok(code)
 }
@@ -180,7 +216,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
         ));
     }
     let target = args.target.target();
-    run(global, out, &args.options, Mode::Edit, None, |text| {
+    run(global, out, &args.options, Mode::Edit, None, None, |text| {
         edit::entry::set(text, &target, &patch)
     })
 }
@@ -188,14 +224,14 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
 pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
     let target = args.target.target();
-    run(global, out, &args.options, Mode::Edit, None, |text| {
+    run(global, out, &args.options, Mode::Edit, None, None, |text| {
         edit::entry::include(text, &target, &patch)
     })
 }
 
 pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
     let target = args.target.target();
-    run(global, out, &args.options, Mode::Edit, None, |text| {
+    run(global, out, &args.options, Mode::Edit, None, None, |text| {
         edit::entry::exclude(text, &target)
     })
 }
@@ -226,12 +262,12 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
                 python: values.python,
                 node: values.node,
             };
-            run(global, out, &options, Mode::Edit, None, |text| {
+            run(global, out, &options, Mode::Edit, None, None, |text| {
                 edit::release::add(text, &new)
             })
         }
         ReleaseCommand::Retire { name, options } => {
-            run(global, out, options, Mode::Retire, None, |text| {
+            run(global, out, options, Mode::Retire, None, None, |text| {
                 edit::release::retire(text, name)
             })
         }
@@ -257,12 +293,12 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
                 repository: repository.clone(),
                 path: path.clone(),
             };
-            run(global, out, options, Mode::Edit, None, |text| {
+            run(global, out, options, Mode::Edit, None, None, |text| {
                 edit::app::add(text, &new)
             })
         }
         AppCommand::Remove { name, options } => {
-            run(global, out, options, Mode::Edit, None, |text| {
+            run(global, out, options, Mode::Edit, None, None, |text| {
                 edit::app::remove(text, name)
             })
         }
@@ -276,6 +312,7 @@ pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
         &args.options,
         Mode::Fmt { check: args.check },
         None,
+        None,
         |base: Base<'_>| edit::fmt::fmt(base),
     )
 }
@@ -287,6 +324,7 @@ fn run(
     options: &EditOptions,
     mode: Mode,
     due: Option<Due<'_>>,
+    also: Option<&promote_lock::LockWrite>,
     edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
@@ -313,6 +351,7 @@ fn run(
             example::NAME,
             example::TEXT.to_owned(),
             None,
+            None,
         );
     }
     let path = matrix_file::locate(global)?;
@@ -327,11 +366,21 @@ fn run(
     let name = path.display().to_string();
     if read_only {
         let text = edx_matrix_fsio::read_text(&path)?;
-        return apply(out, options, mode, due, &edit, &name, text, None);
+        return apply(out, options, mode, due, &edit, &name, text, None, None);
     }
     edit_file::with_lock(&path, wait_time(options.wait)?, || {
         let text = edx_matrix_fsio::read_text(&path)?;
-        apply(out, options, mode, due, &edit, &name, text, Some(&path))
+        apply(
+            out,
+            options,
+            mode,
+            due,
+            &edit,
+            &name,
+            text,
+            Some(&path),
+            also,
+        )
     })
 }
 
@@ -362,6 +411,7 @@ fn apply(
     name: &str,
     text: String,
     write_to: Option<&Path>,
+    also: Option<&promote_lock::LockWrite>,
 ) -> CmdResult {
     let raw = text;
     let (form, text) = TextForm::detect(&raw);
@@ -401,12 +451,38 @@ fn apply(
     let plan = due.and_then(|due| due.plan(&edited.before, &edited.after));
     let check = mode == Mode::Fmt { check: true };
     let mut written = false;
-    if let (true, Some(path)) = (changed, write_to) {
+    if let Some(path) = write_to.filter(|_| changed || also.is_some()) {
         // Another program (an editor) may have written the file without taking the lock: the
-        // writer compares it with what was read just before its rename.
-        edit_file::replace_unchanged(path, &raw, &form.restore(&outcome.text))?;
-        written = true;
-        out.detail(&format!("wrote `{}`", path.display()));
+        // writer compares it with what was read just before its rename. A promotion's lock is
+        // written with the matrix, all or nothing.
+        let new = form.restore(&outcome.text);
+        let mut files = Vec::new();
+        if changed {
+            files.push(FileWrite::Replace {
+                path,
+                expected: raw.as_bytes(),
+                contents: new.as_bytes(),
+            });
+        }
+        if let Some(lock) = also {
+            files.push(match &lock.before {
+                Some(before) => FileWrite::Replace {
+                    path: &lock.path,
+                    expected: before,
+                    contents: lock.text.as_bytes(),
+                },
+                None => FileWrite::Create {
+                    path: &lock.path,
+                    contents: lock.text.as_bytes(),
+                    mode: edx_matrix_fsio::Mode::Public,
+                },
+            });
+        }
+        edx_matrix_fsio::write_all(&files).map_err(CommandError::from)?;
+        written = changed;
+        if changed {
+            out.detail(&format!("wrote `{}`", path.display()));
+        }
     }
     match options.format {
         Format::Json => out.json(&Report {
@@ -419,6 +495,7 @@ fn apply(
             diff: &diff,
             runbook: plan.as_ref(),
             upstream: options.upstream.as_ref(),
+            gates: options.gates.as_ref(),
         })?,
         _ => {
             // Values from the file reach the terminal escaped and clipped (each line of the

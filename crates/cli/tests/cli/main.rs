@@ -29,6 +29,7 @@ mod pipeline_consumers;
 mod pipeline_templates;
 mod pipelines;
 mod project;
+mod promote_gates;
 mod promote_lock;
 mod promote_several;
 mod python_export;

@@ -1,13 +1,14 @@
 //! Reading the `[runbooks]` section from the spanned TOML document, like `toml_load` reads the
 //! matrix: every problem becomes a located [`Diagnostic`]. [`read_root`] reads `[operations]`
-//! too (through [`crate::operations::read`]), so one walk of the parsed file gives a
-//! [`RunbookFile`].
+//! and `[gates]` too (through [`crate::operations::read`] and [`crate::gates`]), so one walk of
+//! the parsed file gives a [`RunbookFile`].
 
 use super::runbooks::Runbooks;
 use super::step::{RunbookStep, STEP_KEYS, When};
 use crate::diagnostic::Diagnostic;
 use crate::operations::Operations;
 use crate::spanned::{self, TomlReader, key_span};
+use edx_matrix_model::gate::Gates;
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
 use std::ops::Range;
@@ -22,6 +23,8 @@ pub struct RunbookFile {
     pub runbooks: Runbooks,
     /// The `[operations]` settings (only the well-formed ones).
     pub operations: Operations,
+    /// The promotion gates of `[gates]` (only the well-formed ones).
+    pub gates: Gates,
     /// Every problem, located.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -32,7 +35,9 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
     match loaded.format {
         // Without the sections there is nothing to read: skip parsing the file again.
         crate::Format::Toml
-            if !loaded.has_section("runbooks") && !loaded.has_section("operations") =>
+            if !loaded.has_section("runbooks")
+                && !loaded.has_section("operations")
+                && !loaded.has_section("gates") =>
         {
             RunbookFile::default()
         }
@@ -41,7 +46,7 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
     }
 }
 
-/// Reads `[runbooks]` and `[operations]` from the matrix text. Unparsable TOML gives nothing
+/// Reads `[runbooks]`, `[operations]` and `[gates]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
 pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
     crate::count_parse();
@@ -51,7 +56,7 @@ pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
     }
 }
 
-/// Reads `[runbooks]` and `[operations]` from the parsed root table of `text`.
+/// Reads `[runbooks]`, `[operations]` and `[gates]` from the parsed root table of `text`.
 pub fn read_root(root: &toml_edit::Table, text: &str, matrix: &Matrix) -> RunbookFile {
     let mut toml = TomlReader::new(text);
     let mut file = RunbookFile::default();
@@ -60,6 +65,9 @@ pub fn read_root(root: &toml_edit::Table, text: &str, matrix: &Matrix) -> Runboo
     }
     if let Some(item) = root.get("operations") {
         file.operations = crate::operations::read::read_operations(&mut toml, root, item);
+    }
+    if let Some(item) = root.get("gates") {
+        file.gates = crate::gates::read_gates(&mut toml, root, item, matrix);
     }
     file.diagnostics = toml.into_diagnostics();
     file

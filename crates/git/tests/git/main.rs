@@ -5,6 +5,7 @@
 mod discover;
 mod gaps;
 mod history;
+mod lock_history;
 mod remote;
 mod support;
 mod upstream;

@@ -33,6 +33,9 @@ pub struct EditOptions {
     /// What `release add --from-upstream` read, for the JSON report (not a flag).
     #[arg(skip)]
     pub upstream: Option<serde_json::Value>,
+    /// The verdicts of `promote`'s gates, for the JSON report (not a flag).
+    #[arg(skip)]
+    pub gates: Option<serde_json::Value>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -84,6 +87,10 @@ pub struct PromoteArgs {
     /// Lock the branch heads instead of the commits the lower stage locked (says what that adds)
     #[arg(long)]
     pub relock: bool,
+    /// Promote even though a gate of the stage fails (soak, freeze); the reason is recorded as
+    /// `forced` in the lock entries written
+    #[arg(long, value_name = "REASON")]
+    pub force_gates: Option<String>,
     #[command(flatten)]
     pub options: EditOptions,
 }

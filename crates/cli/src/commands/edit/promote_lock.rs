@@ -1,34 +1,72 @@
 //! What `promote` does to `edx-matrix.lock`: the promoted stage gets the commits the lower stage
 //! locked (QA builds exactly what CI tested), or with `--relock` the branch heads, saying which
 //! of them CI never tested. Planned before the matrix is written, so a promotion the lock cannot
-//! follow is refused with nothing written.
+//! follow (or whose gates fail: [`promote_gates`]) is refused with nothing written; the lock is
+//! then written together with the matrix, all or nothing.
 
-use super::PromoteArgs;
+use super::{PromoteArgs, promote_gates};
 use crate::cli::GlobalArgs;
 use crate::commands::lock::now;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
-use edx_matrix_config::lock_file::write_lock;
+use edx_matrix_config::lock_file::{Like, write_lock_like};
 use edx_matrix_edit as edit;
 use edx_matrix_git::{GitCli, WantedRef, redact_url, resolve_refs};
+use edx_matrix_model::gate::Verdict;
 use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::{Precondition, SourceFormat, format_of, lock_path};
 use std::path::PathBuf;
 
-/// The lock a promotion writes once the matrix is written.
+/// What a promotion does beside the matrix edit: the lock it writes (with the matrix, all or
+/// nothing) and its gates' verdicts.
 pub struct LockPlan {
-    path: PathBuf,
-    before: Option<String>,
-    text: String,
+    /// The lock to write, when the promotion uses one.
+    lock: Option<LockWrite>,
     /// One line per promoted deployment and per commit the lower stage did not test.
     notes: Vec<String>,
+    /// The verdict of each gate of the promoted stage, per deployment.
+    pub verdicts: Vec<Verdict>,
+    /// Whether `--force-gates` overrode a failed gate.
+    pub forced: bool,
 }
 
-/// Plans the lock of a promotion: `None` when the project has no lock and `--relock` is not
-/// given (nothing to keep), or when the edit itself will be refused (the edit reports it).
+/// The lock file a promotion writes: its path, its bytes when it was read (`None`: a new
+/// file), and the new text.
+pub struct LockWrite {
+    /// The lock file.
+    pub path: PathBuf,
+    /// What it held when the plan was made (`None`: it does not exist).
+    pub before: Option<Vec<u8>>,
+    /// The new text.
+    pub text: String,
+}
+
+impl LockWrite {
+    /// Returns whether the text differs from the file's.
+    pub fn changes(&self) -> bool {
+        self.before.as_deref() != Some(self.text.as_bytes())
+    }
+}
+
+impl LockPlan {
+    /// Returns whether the promotion writes a lock (where `--force-gates` is recorded).
+    pub fn has_lock(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Returns the lock to write with the matrix, when it changes.
+    pub fn lock_write(&self) -> Option<&LockWrite> {
+        self.lock.as_ref().filter(|l| l.changes())
+    }
+}
+
+/// Plans the lock and judges the gates of a promotion: `None` when the project has no lock,
+/// `--relock` is not given and the promoted stage has no gate (nothing to keep or judge), or
+/// when the edit itself will be refused (the edit reports it). A failed gate is refused here,
+/// before anything is written, unless `--force-gates` or `--dry-run` is given.
 pub fn plan(
     global: &GlobalArgs,
     out: &Output,
@@ -36,6 +74,9 @@ pub fn plan(
     promote: &edit::promote::Promote,
     deployments: &[String],
 ) -> Result<Option<LockPlan>, CommandError> {
+    if let Some(reason) = &args.force_gates {
+        promote_gates::check_reason(reason)?;
+    }
     if global.example {
         return Ok(None);
     }
@@ -44,11 +85,17 @@ pub fn plan(
         return Ok(None);
     }
     let project = matrix_file::read(&path)?;
-    if project.lock().is_none() && !args.relock {
+    let to = promote.to.as_str();
+    let gate = project
+        .gates
+        .of(to)
+        .filter(|g| g.soak.is_some() || !g.freeze.is_empty())
+        .cloned();
+    let uses_lock = project.lock().is_some() || args.relock;
+    if !uses_lock && gate.is_none() {
         return Ok(None);
     }
     matrix_file::require_valid_lock(out, &project)?;
-    let to = promote.to.as_str();
     // The stage the release comes from: `--from`, else the stage before `to`.
     let stages = &project.matrix().stages;
     let from = match &args.from {
@@ -64,8 +111,10 @@ pub fn plan(
     }) else {
         return Ok(None);
     };
-    let locked_at = format_timestamp(now()?);
-    let mut new_lock = lock.clone();
+    let now = now()?;
+    let locked_at = format_timestamp(now);
+    let mut written = Vec::new();
+    let mut tested = Vec::new();
     let mut notes = Vec::new();
     for deployment in deployments {
         let filter = Filter {
@@ -74,48 +123,16 @@ pub fn plan(
             ..Filter::default()
         };
         let rows = resolve(edited.after.matrix(), &filter).rows;
-        let entries = if args.relock {
+        let entries = if !uses_lock {
+            Vec::new()
+        } else if args.relock {
             let entries = heads(&rows, &locked_at)?;
-            let mut beyond = 0;
-            for entry in &entries {
-                let tested = lock
-                    .get(deployment, &from, &entry.application)
-                    .filter(|t| t.origin == entry.origin && t.branch == entry.branch);
-                match tested {
-                    Some(t) if t.commit == entry.commit => {}
-                    Some(t) => {
-                        beyond += 1;
-                        notes.push(format!(
-                            "{deployment} {to} {}: `{}` at {} is beyond what {from} tested ({}); compare {}..{}",
-                            entry.application,
-                            entry.branch,
-                            short(&entry.commit),
-                            short(&t.commit),
-                            short(&t.commit),
-                            short(&entry.commit)
-                        ));
-                    }
-                    None => {
-                        beyond += 1;
-                        notes.push(format!(
-                            "{deployment} {to} {}: `{}` at {} was never locked in {from}",
-                            entry.application,
-                            entry.branch,
-                            short(&entry.commit)
-                        ));
-                    }
-                }
-            }
-            notes.push(format!(
-                "{deployment} {to}: {} branch heads locked, {beyond} not what {from} tested",
-                entries.len()
-            ));
+            notes.extend(beyond(&lock, deployment, &from, to, &entries));
             entries
+        } else if !lock.locks_stage(deployment, &from) && !lock.locks_stage(deployment, to) {
+            // Neither stage uses the lock: the promotion leaves it alone.
+            Vec::new()
         } else {
-            if !lock.locks_stage(deployment, &from) && !lock.locks_stage(deployment, to) {
-                // Neither stage uses the lock: the promotion leaves it alone.
-                continue;
-            }
             let carried = carry(&lock, deployment, &from, &rows, &locked_at);
             if !carried.untested.is_empty() {
                 let list: Vec<String> = carried
@@ -138,18 +155,130 @@ pub fn plan(
             ));
             carried.entries
         };
+        // What the lower stage tested of each row: its entry for the same origin and branch,
+        // and, when a commit is written, at that commit.
+        let rows_tested = rows
+            .iter()
+            .map(|row| {
+                let origin = lock_origin(row.git_origin);
+                let writes = entries.iter().find(|e| e.application == row.application);
+                let entry = lock
+                    .get(deployment, &from, row.application)
+                    .filter(|t| t.origin == origin && t.branch == row.release_branch)
+                    .filter(|t| writes.is_none_or(|w| w.commit == t.commit))
+                    .cloned();
+                (row.application.to_owned(), entry)
+            })
+            .collect();
+        tested.push(promote_gates::Tested {
+            deployment: deployment.clone(),
+            rows: rows_tested,
+        });
+        written.push((deployment, entries));
+    }
+    let lock_path = lock_path(&path);
+    let verdicts = match &gate {
+        Some(gate) => promote_gates::judge(
+            gate,
+            &from,
+            to,
+            &tested,
+            &lock_path,
+            edited.before.matrix(),
+            now,
+        )?,
+        None => Vec::new(),
+    };
+    let failed = verdicts.iter().any(|v| !v.passed);
+    let forced = failed && args.force_gates.is_some();
+    if failed && !forced && !args.options.dry_run {
+        eprint!("{}", promote_gates::lines(&verdicts));
+        if let Some(refusal) = promote_gates::refusal(&verdicts) {
+            return Err(refusal);
+        }
+    }
+    let mut new_lock = lock.clone();
+    for (deployment, mut entries) in written {
+        if forced {
+            for entry in &mut entries {
+                entry.forced.clone_from(&args.force_gates);
+            }
+        }
         new_lock = new_lock.relock(|d, s| d == deployment && s == to, entries);
     }
+    // The user's line endings: the old lock's, or for a new one the matrix's (as `lock` keeps them).
+    let like = project
+        .lock()
+        .map_or(Like::Matrix(&project.source().text), |l| {
+            Like::Lock(&l.source.text)
+        });
+    let lock = uses_lock.then(|| LockWrite {
+        before: edited_lock_bytes(&edited.before, &lock_path),
+        path: lock_path,
+        text: write_lock_like(&new_lock, like),
+    });
     Ok(Some(LockPlan {
-        path: lock_path(&path),
-        before: edited_lock_text(&edited.before),
-        text: write_lock(&new_lock),
+        lock,
         notes,
+        verdicts,
+        forced,
     }))
 }
 
-fn edited_lock_text(project: &edx_matrix_project::Project) -> Option<String> {
-    project.lock().map(|l| l.source.text.clone())
+/// The notes of `--relock`: each head beyond what `from` tested, and a count.
+fn beyond(
+    lock: &edx_matrix_model::lock::Lock,
+    deployment: &str,
+    from: &str,
+    to: &str,
+    entries: &[LockEntry],
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut beyond = 0;
+    for entry in entries {
+        let tested = lock
+            .get(deployment, from, &entry.application)
+            .filter(|t| t.origin == entry.origin && t.branch == entry.branch);
+        match tested {
+            Some(t) if t.commit == entry.commit => {}
+            Some(t) => {
+                beyond += 1;
+                notes.push(format!(
+                    "{deployment} {to} {}: `{}` at {} is beyond what {from} tested ({}); compare {}..{}",
+                    entry.application,
+                    entry.branch,
+                    short(&entry.commit),
+                    short(&t.commit),
+                    short(&t.commit),
+                    short(&entry.commit)
+                ));
+            }
+            None => {
+                beyond += 1;
+                notes.push(format!(
+                    "{deployment} {to} {}: `{}` at {} was never locked in {from}",
+                    entry.application,
+                    entry.branch,
+                    short(&entry.commit)
+                ));
+            }
+        }
+    }
+    notes.push(format!(
+        "{deployment} {to}: {} branch heads locked, {beyond} not what {from} tested",
+        entries.len()
+    ));
+    notes
+}
+
+/// The lock file's bytes as they are now (`None` when the project has no lock): what the write
+/// checks the file still holds.
+fn edited_lock_bytes(
+    project: &edx_matrix_project::Project,
+    path: &std::path::Path,
+) -> Option<Vec<u8>> {
+    project.lock()?;
+    edx_matrix_fsio::read_bytes(path).ok()
 }
 
 /// The branch heads of `rows`, one `ls-remote` per origin; refused when any is missing.
@@ -201,30 +330,21 @@ fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
 }
 
-/// Writes the planned lock (unless `dry_run`) and says what it carried, on standard error.
-pub fn finish(plan: &LockPlan, dry_run: bool) -> Result<(), CommandError> {
+/// Says what the promotion did to the lock (written with the matrix by the edit), on standard
+/// error.
+pub fn finish(plan: &LockPlan, dry_run: bool) {
     for note in &plan.notes {
         eprintln!("lock: {note}");
     }
-    let name = plan.path.display();
-    if plan.before.as_deref() == Some(plan.text.as_str()) {
+    let Some(lock) = &plan.lock else {
+        return;
+    };
+    let name = lock.path.display();
+    if !lock.changes() {
         eprintln!("lock: `{name}` unchanged");
-        return Ok(());
-    }
-    if dry_run {
+    } else if dry_run {
         eprintln!("lock: `{name}` not written (dry run)");
-        return Ok(());
-    }
-    if plan.before.is_some() {
-        edx_matrix_fsio::replace(&plan.path, plan.text.as_bytes())?;
     } else {
-        edx_matrix_fsio::create(
-            &plan.path,
-            plan.text.as_bytes(),
-            edx_matrix_fsio::Mode::Public,
-            false,
-        )?;
+        eprintln!("lock: `{name}` written");
     }
-    eprintln!("lock: `{name}` written");
-    Ok(())
 }
