@@ -1,6 +1,6 @@
-//! The lock keeps the user's file: a CRLF lock stays CRLF when `lock` rewrites it, a new lock
-//! beside a CRLF matrix is CRLF, and a lock that is a symbolic link stays one, its target
-//! rewritten with its mode kept (the matrix's own rules, `edx_matrix_fsio`).
+//! The lock keeps the user's file: a CRLF lock stays CRLF when `lock` or `promote` rewrites
+//! it, a new lock beside a CRLF matrix is CRLF, and a lock that is a symbolic link stays one, its
+//! target rewritten with its mode kept (the matrix's own rules, `edx_matrix_fsio`).
 
 use crate::harness::Env;
 use crate::lock::{advance, head, matrix, remotes, run_at};
@@ -41,6 +41,24 @@ fn a_crlf_lock_stays_crlf_through_a_relock() {
         .filter(|(a, b)| a != b)
         .count();
     assert_eq!(changed, 2, "{first}\n---\n{second}");
+}
+
+#[test]
+fn a_crlf_lock_stays_crlf_through_a_promotion() {
+    let env = Env::new();
+    let daemon = remotes(&env);
+    env.write("edx-matrix.toml", &matrix(&daemon).replace('\n', "\r\n"));
+    run_at(&env, T1, &["lock"]).ok();
+    let tested = head(&env, "edx-platform.git", "master");
+    // QA takes CI's release and its locked commits: the lock is rewritten, still CRLF.
+    run_at(&env, T2, &["promote", "site", "--stage", "QA"]).ok();
+    let lock = env.read("edx-matrix.lock");
+    assert!(all_crlf(&lock), "{lock:?}");
+    assert!(
+        lock.contains("stage = \"QA\"\r\n") && lock.contains(&format!("commit = \"{tested}\"\r\n")),
+        "{lock}"
+    );
+    env.run(&["check"]).ok();
 }
 
 #[test]
