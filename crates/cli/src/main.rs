@@ -16,14 +16,14 @@ mod names;
 mod output;
 mod unknown_command;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // A completion request from a shell's script answers and exits here, before any output.
     complete::complete_if_asked();
-    let cli = match cli::Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version to stdout with success, usage errors to stderr.
@@ -56,6 +56,23 @@ fn main() -> ExitCode {
         );
     }
     code
+}
+
+/// Parses the command line as `Cli::try_parse` does, but leaves clap's command tree to the
+/// process's exit: freeing it (every command, and the global options copied into each) was
+/// 81K instructions of `--version`'s 763K (docs/benchmarks.md), for memory the process returns
+/// a moment later anyway. The tree is built once per process.
+fn parse() -> Result<cli::Cli, clap::Error> {
+    let mut command = cli::Cli::command();
+    let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
+        // As `try_parse`: a conversion error is formatted with the command.
+        Ok(mut matches) => {
+            cli::Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
+        }
+        Err(e) => Err(e),
+    };
+    std::mem::forget(command);
+    parsed
 }
 
 /// Prints help or the version to standard output. Not on a terminal, the text is written

@@ -134,18 +134,19 @@ pub fn load_toml_with<T: Default>(
     let mut python = PythonNames::default();
     let mut python_diagnostics = Vec::new();
     let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
-        Ok(doc) => {
-            let (matrix, map, diagnostics) = toml_load::read_document(&doc, &source.text);
-            section_names = doc.as_table().iter().map(|(k, _)| k.to_owned()).collect();
+        Ok(mut parsed) => {
+            let (matrix, map, diagnostics) = toml_load::read_document(&mut parsed, &source.text);
+            section_names = parsed.section_names();
+            let doc = &parsed;
             if section_names
                 .iter()
                 .any(|s| s == "runbooks" || s == "operations" || s == "gates")
             {
-                runbooks = runbook::read_root(doc.as_table(), &source.text, &matrix);
+                runbooks = runbook::read_root(doc.root(), &source.text, &matrix);
             }
-            extra = sections(doc.as_table(), &source.text, &matrix);
+            extra = sections(doc.root(), &source.text, &matrix);
             if section_names.iter().any(|s| s == "python") {
-                let (names, found) = PythonNames::read(doc.as_table(), &source.text);
+                let (names, found) = PythonNames::read(doc.root(), &source.text);
                 python = names;
                 python_diagnostics = found;
             }

@@ -93,6 +93,11 @@ impl TomlReader {
         self.fallback.clone()
     }
 
+    /// Adds problems found by another reader (a `[[map]]` block read on its own).
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
     /// Returns how many problems were reported so far (to tell whether a part read cleanly).
     pub fn reported(&self) -> usize {
         self.diagnostics.len()

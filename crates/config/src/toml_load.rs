@@ -11,6 +11,7 @@ mod lints_table;
 mod map;
 mod releases;
 mod source_map;
+mod split;
 
 use crate::diagnostic::{Diagnostic, Location, Secondary};
 use crate::spanned::TomlReader;
@@ -57,7 +58,7 @@ struct Reader {
 /// an empty matrix; every other problem is reported and reading goes on.
 pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
     match parse(text) {
-        Ok(doc) => read_document(&doc, text),
+        Ok(mut parsed) => read_document(&mut parsed, text),
         Err(diagnostic) => (
             Matrix::default(),
             TomlSourceMap::default(),
@@ -66,37 +67,99 @@ pub fn read(text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
     }
 }
 
-/// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic.
-pub fn parse(text: &str) -> Result<toml_edit::Document<&str>, Box<Diagnostic>> {
+/// A parsed matrix text: its document and, for a large file read block by block, its
+/// `[[map]]` blocks already read (the document then holds every other section).
+#[derive(Debug)]
+pub struct Parsed {
+    doc: toml_edit::Document<String>,
+    blocks: Option<split::MapRead>,
+}
+
+impl Parsed {
+    /// The root table, for the other sections' readers.
+    pub fn root(&self) -> &toml_edit::Table {
+        self.doc.as_table()
+    }
+
+    /// The top-level keys written (`map` included when its blocks were read apart).
+    pub fn section_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.root().iter().map(|(k, _)| k.to_owned()).collect();
+        if self.blocks.is_some() {
+            names.push("map".to_owned());
+        }
+        names
+    }
+
+    /// Whether the `[[map]]` blocks were parsed and read one at a time.
+    pub fn read_by_blocks(&self) -> bool {
+        self.blocks.is_some()
+    }
+}
+
+/// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic. A file of
+/// 256 KiB or more in the plain layout is parsed block by block
+/// ([`parse_by_blocks`]).
+pub fn parse(text: &str) -> Result<Parsed, Box<Diagnostic>> {
     crate::count_parse();
-    toml_edit::Document::parse(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let span = if span.is_empty() {
-            span.start..(span.start + 1).min(text.len()).max(span.start)
-        } else {
-            span
-        };
-        let message = e.message().trim().to_owned();
-        Box::new(Diagnostic::new(
-            Code::TomlSyntax,
-            Location::Span(span),
-            format!("invalid TOML: {}", first_line(&message)),
-            first_line(&message),
-        ))
+    if text.len() >= split::SPLIT_FROM
+        && let Some(parsed) = parse_by_blocks(text)
+    {
+        return Ok(parsed);
+    }
+    parse_whole(text)
+}
+
+/// Parses `text` as one document.
+pub fn parse_whole(text: &str) -> Result<Parsed, Box<Diagnostic>> {
+    match toml_edit::Document::parse(text.to_owned()) {
+        Ok(doc) => Ok(Parsed { doc, blocks: None }),
+        Err(e) => Err(syntax_error(text, &e)),
+    }
+}
+
+/// Parses the `[[map]]` blocks one at a time, reading each into the release map, and the rest
+/// as one document (`toml_load/split.rs`). `None` when the layout is not the plain one or a
+/// piece does not parse: [`parse_whole`] then reads it (and reports the syntax error).
+pub fn parse_by_blocks(text: &str) -> Option<Parsed> {
+    let blocks = split::blocks(text)?;
+    if blocks.is_empty() {
+        return None;
+    }
+    let doc = toml_edit::Document::parse(split::rest(text, &blocks)).ok()?;
+    if doc.as_table().contains_key("map") {
+        return None;
+    }
+    let read = split::read_blocks(text, &blocks)?;
+    Some(Parsed {
+        doc,
+        blocks: Some(read),
     })
 }
 
+fn syntax_error(text: &str, e: &toml_edit::TomlError) -> Box<Diagnostic> {
+    let span = e.span().unwrap_or(0..0);
+    let span = if span.is_empty() {
+        span.start..(span.start + 1).min(text.len()).max(span.start)
+    } else {
+        span
+    };
+    let message = e.message().trim().to_owned();
+    Box::new(Diagnostic::new(
+        Code::TomlSyntax,
+        Location::Span(span),
+        format!("invalid TOML: {}", first_line(&message)),
+        first_line(&message),
+    ))
+}
+
 /// Reads the matrix from a parsed document of `text` (see [`read`]).
-pub fn read_document(
-    doc: &toml_edit::Document<&str>,
-    text: &str,
-) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
+pub fn read_document(parsed: &mut Parsed, text: &str) -> (Matrix, TomlSourceMap, Vec<Diagnostic>) {
     let whole = 0..text.len().min(1);
     let mut reader = Reader {
         toml: TomlReader::new(text),
         map: TomlSourceMap::default(),
     };
-    let root = doc.as_table();
+    let root = parsed.doc.as_table();
     reader
         .toml
         .unknown_keys(root, TOP_LEVEL_KEYS, "the matrix file", &whole);
@@ -116,7 +179,17 @@ pub fn read_document(
     read_releases(&mut reader, root, &mut matrix);
     read_applications(&mut reader, root, &mut matrix);
     read_deployments(&mut reader, root, &mut matrix);
-    read_map(&mut reader, root, &mut matrix);
+    match parsed.blocks.take() {
+        Some(read) => {
+            matrix.release_map = read.release_map;
+            reader.map.blocks = read.map.blocks;
+            reader.map.entry_origins = read.map.entry_origins;
+            reader.map.entry_apps = read.map.entry_apps;
+            reader.map.poisoned.extend(read.map.poisoned);
+            reader.toml.extend(read.diagnostics);
+        }
+        None => read_map(&mut reader, root, &mut matrix),
+    }
     read_lints(&mut reader, root);
     (matrix, reader.map, reader.toml.into_diagnostics())
 }

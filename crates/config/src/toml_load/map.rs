@@ -8,6 +8,7 @@ use crate::spanned::key_span;
 use crate::template::Template;
 use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry, Subject};
 use std::collections::HashMap;
+use toml_edit::TableLike;
 
 /// The keys of a `[[map]]` block.
 pub const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
@@ -27,104 +28,128 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
     ) else {
         return;
     };
-    let mut entry_index: HashMap<(String, String), usize> = HashMap::new();
+    let mut state = BlockRead::default();
     for block in blocks {
-        let b = reader.map.blocks.len();
-        let header = block
-            .key("releases")
-            .and_then(|k| k.span())
-            .or_else(|| {
-                block
-                    .iter()
-                    .next()
-                    .and_then(|(k, _)| block.key(k).and_then(|k| k.span()))
-            })
-            .unwrap_or_else(|| fallback.clone());
-        let what = "this release-map block";
-        reader.toml.unknown_keys(block, BLOCK_KEYS, what, &header);
-        let mut spans = BlockSpans {
-            header: header.clone(),
-            ..Default::default()
-        };
-        let names = |key: &str, reader: &mut Reader| -> Vec<(String, Span)> {
-            match block.get(key) {
-                Some(item) => reader
-                    .toml
-                    .string_array(item, &|| format!("`{key}` of {what}"), &header)
-                    .unwrap_or_default(),
-                None => {
-                    reader.toml.missing(header.clone(), key, what);
-                    Vec::new()
-                }
+        read_block(
+            reader,
+            block,
+            &fallback,
+            &mut state,
+            &mut matrix.release_map,
+        );
+    }
+}
+
+/// What reading the blocks carries from one block to the next.
+#[derive(Debug, Default)]
+pub(super) struct BlockRead {
+    /// The release-map entry of each (release, deployment) pair seen so far.
+    entry_index: HashMap<(String, String), usize>,
+}
+
+/// Reads one `[[map]]` block into `release_map` (and its spans into the source map).
+pub(super) fn read_block(
+    reader: &mut Reader,
+    block: &dyn TableLike,
+    fallback: &Span,
+    state: &mut BlockRead,
+    release_map: &mut Vec<ReleaseMapEntry>,
+) {
+    let entry_index = &mut state.entry_index;
+    let b = reader.map.blocks.len();
+    let header = block
+        .key("releases")
+        .and_then(|k| k.span())
+        .or_else(|| {
+            block
+                .iter()
+                .next()
+                .and_then(|(k, _)| block.key(k).and_then(|k| k.span()))
+        })
+        .unwrap_or_else(|| fallback.clone());
+    let what = "this release-map block";
+    reader.toml.unknown_keys(block, BLOCK_KEYS, what, &header);
+    let mut spans = BlockSpans {
+        header: header.clone(),
+        ..Default::default()
+    };
+    let names = |key: &str, reader: &mut Reader| -> Vec<(String, Span)> {
+        match block.get(key) {
+            Some(item) => reader
+                .toml
+                .string_array(item, &|| format!("`{key}` of {what}"), &header)
+                .unwrap_or_default(),
+            None => {
+                reader.toml.missing(header.clone(), key, what);
+                Vec::new()
             }
-        };
-        let releases = names("releases", reader);
-        let deployments = names("deployments", reader);
-        spans.releases = releases.iter().map(|(_, s)| s.clone()).collect();
-        spans.deployments = deployments.iter().map(|(_, s)| s.clone()).collect();
-        spans.pairs = releases.len() * deployments.len();
-        let mut apps = Vec::new();
-        match block.get("apps") {
-            Some(item) => {
-                if let Some(table) =
-                    reader
-                        .toml
-                        .table(item, &|| format!("`apps` of {what}"), &header)
-                {
-                    for (name, value) in table.iter() {
-                        let key_span = key_span(table, name, &header);
-                        let (app, app_spans) = read_block_app(reader, name, value, key_span);
-                        apps.push(app);
-                        spans.apps.push(app_spans);
-                    }
-                }
-            }
-            None => reader.toml.missing(header.clone(), "apps", what),
         }
-        spans.apps.shrink_to_fit();
-        reader.map.blocks.push(spans);
-        for (d_index, (deployment, _)) in deployments.iter().enumerate() {
-            for (r_index, (release, _)) in releases.iter().enumerate() {
-                let key = (release.clone(), deployment.clone());
-                let e = *entry_index.entry(key).or_insert_with(|| {
-                    matrix.release_map.push(ReleaseMapEntry {
-                        release: release.as_str().into(),
-                        deployment: deployment.as_str().into(),
-                        // Sized for this block's applications (most entries have one block).
-                        apps: Vec::with_capacity(apps.len()),
-                    });
-                    reader.map.entry_origins.push(Vec::with_capacity(1));
-                    reader.map.entry_apps.push(Vec::with_capacity(apps.len()));
-                    matrix.release_map.len() - 1
+    };
+    let releases = names("releases", reader);
+    let deployments = names("deployments", reader);
+    spans.releases = releases.iter().map(|(_, s)| s.clone()).collect();
+    spans.deployments = deployments.iter().map(|(_, s)| s.clone()).collect();
+    spans.pairs = releases.len() * deployments.len();
+    let mut apps = Vec::new();
+    match block.get("apps") {
+        Some(item) => {
+            if let Some(table) = reader
+                .toml
+                .table(item, &|| format!("`apps` of {what}"), &header)
+            {
+                for (name, value) in table.iter() {
+                    let key_span = key_span(table, name, &header);
+                    let (app, app_spans) = read_block_app(reader, name, value, key_span);
+                    apps.push(app);
+                    spans.apps.push(app_spans);
+                }
+            }
+        }
+        None => reader.toml.missing(header.clone(), "apps", what),
+    }
+    spans.apps.shrink_to_fit();
+    reader.map.blocks.push(spans);
+    for (d_index, (deployment, _)) in deployments.iter().enumerate() {
+        for (r_index, (release, _)) in releases.iter().enumerate() {
+            let key = (release.clone(), deployment.clone());
+            let e = *entry_index.entry(key).or_insert_with(|| {
+                release_map.push(ReleaseMapEntry {
+                    release: release.as_str().into(),
+                    deployment: deployment.as_str().into(),
+                    // Sized for this block's applications (most entries have one block).
+                    apps: Vec::with_capacity(apps.len()),
                 });
-                reader.map.entry_origins[e].push(EntryOrigin {
-                    block: b,
-                    release: r_index,
-                    deployment: d_index,
+                reader.map.entry_origins.push(Vec::with_capacity(1));
+                reader.map.entry_apps.push(Vec::with_capacity(apps.len()));
+                release_map.len() - 1
+            });
+            reader.map.entry_origins[e].push(EntryOrigin {
+                block: b,
+                release: r_index,
+                deployment: d_index,
+            });
+            for (k, app) in apps.iter().enumerate() {
+                let a = release_map[e].apps.len();
+                let render = |t: &Template| t.render(release, deployment);
+                release_map[e].apps.push(AppVersion {
+                    application: app.name.as_str().into(),
+                    release: app.release.as_deref().unwrap_or(release).into(),
+                    branch: app.branch.as_ref().map(|t| render(t).into()),
+                    origin: app.origin.as_ref().map(|t| render(t).into()),
+                    runtime: app.runtime.as_ref().map(|t| render(t).into()),
+                    translations: app
+                        .translations
+                        .as_ref()
+                        .map(|ts| ts.iter().map(render).collect()),
+                    extra: app.extra.clone(),
                 });
-                for (k, app) in apps.iter().enumerate() {
-                    let a = matrix.release_map[e].apps.len();
-                    let render = |t: &Template| t.render(release, deployment);
-                    matrix.release_map[e].apps.push(AppVersion {
-                        application: app.name.as_str().into(),
-                        release: app.release.as_deref().unwrap_or(release).into(),
-                        branch: app.branch.as_ref().map(|t| render(t).into()),
-                        origin: app.origin.as_ref().map(|t| render(t).into()),
-                        runtime: app.runtime.as_ref().map(|t| render(t).into()),
-                        translations: app
-                            .translations
-                            .as_ref()
-                            .map(|ts| ts.iter().map(render).collect()),
-                        extra: app.extra.clone(),
+                reader.map.entry_apps[e].push((b as u32, k as u32));
+                for field in &app.poisoned {
+                    reader.map.poisoned.insert(Subject::EntryApp {
+                        entry: e,
+                        app: a,
+                        field: Some(*field),
                     });
-                    reader.map.entry_apps[e].push((b as u32, k as u32));
-                    for field in &app.poisoned {
-                        reader.map.poisoned.insert(Subject::EntryApp {
-                            entry: e,
-                            app: a,
-                            field: Some(*field),
-                        });
-                    }
                 }
             }
         }

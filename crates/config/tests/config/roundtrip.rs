@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_config::toml_write::{Layout, write, write_faithful};
-use edx_matrix_config::{Source, interchange, load_json, load_toml};
+use edx_matrix_config::{Source, interchange, load_json, load_toml, toml_load};
 use edx_matrix_model::{Filter, Matrix, resolve};
 use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};
 use proptest::prelude::*;
@@ -30,6 +30,12 @@ proptest! {
             prop_assert!(!back.has_errors(), "{label}:\n{text}\n{:#?}", back.diagnostics);
             prop_assert_eq!(back.matrix.clone().canonical(), m.clone().canonical(), "{}:\n{}", label, text);
             prop_assert_eq!(rows_json(&back.matrix), rows.clone());
+            // The large-file path (blocks parsed one at a time) reads the same matrix.
+            if let Some(mut parsed) = toml_load::parse_by_blocks(&text) {
+                let (by_blocks, _, diagnostics) = toml_load::read_document(&mut parsed, &text);
+                prop_assert!(diagnostics.is_empty(), "{label} by blocks: {diagnostics:#?}");
+                prop_assert_eq!(&by_blocks, &toml_load::read(&text).0, "{} by blocks:\n{}", label, text);
+            }
         }
         let json = serde_json::to_string(&interchange::to_json(&m)).unwrap();
         let back = load_json(Source::new("m.json", json));

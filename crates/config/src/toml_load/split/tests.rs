@@ -1,0 +1,125 @@
+//! The block-by-block path against the whole-document path: on every fixture and example that
+//! has the plain layout, the same matrix, source map and diagnostics.
+
+use super::super::{Parsed, parse_by_blocks, parse_whole, read_document};
+use super::blocks;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn toml_files() -> Vec<PathBuf> {
+    let mut files = vec![
+        repo().join("examples/acme/edx-matrix.toml"),
+        repo().join("benches/inputs/estate-156.toml"),
+    ];
+    for dir in [
+        "tests/fixtures/valid",
+        "tests/fixtures/invalid",
+        "tests/fixtures/acme",
+    ] {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(repo().join(dir))
+            .unwrap_or_else(|e| panic!("{dir}: {e}"))
+            .map(|entry| entry.map(|e| e.path()).unwrap_or_default())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        found.sort();
+        files.extend(found);
+    }
+    files
+}
+
+/// Reads `parsed` and returns everything the loader goes on with, as comparable text (the
+/// poisoned subjects sorted: a `HashSet`'s order is random).
+fn outcome(mut parsed: Parsed, text: &str) -> String {
+    let names = {
+        let mut names = parsed.section_names();
+        names.sort();
+        names
+    };
+    let (matrix, map, diagnostics) = read_document(&mut parsed, text);
+    let mut poisoned: Vec<String> = map.poisoned.iter().map(|s| format!("{s:?}")).collect();
+    poisoned.sort();
+    format!(
+        "{matrix:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{poisoned:?}\n{names:?}\n{diagnostics:#?}",
+        map.stages,
+        map.releases,
+        map.applications,
+        map.deployments,
+        map.blocks,
+        map.entry_origins,
+        map.entry_apps,
+        map.lints,
+    )
+}
+
+#[test]
+fn every_plain_fixture_reads_the_same_by_blocks() {
+    let mut by_blocks = 0;
+    for file in toml_files() {
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{file:?}: {e}"));
+        let Some(split) = parse_by_blocks(&text) else {
+            continue;
+        };
+        by_blocks += 1;
+        let whole = parse_whole(&text).unwrap_or_else(|e| {
+            panic!("{file:?}: the whole document fails ({e:?}), the blocks parse")
+        });
+        let (split, whole) = (outcome(split, &text), outcome(whole, &text));
+        // The first line that differs, not two whole dumps.
+        let first = split.lines().zip(whole.lines()).position(|(a, b)| a != b);
+        assert!(
+            split == whole,
+            "{file:?} read by blocks differs at line {first:?}: {:?} vs {:?}",
+            first.and_then(|n| split.lines().nth(n)),
+            first.and_then(|n| whole.lines().nth(n)),
+        );
+    }
+    // Most fixtures have `[[map]]` blocks in the plain layout: the comparison must have run.
+    assert!(by_blocks >= 30, "only {by_blocks} files read by blocks");
+}
+
+#[test]
+fn a_header_inside_a_multi_line_string_or_array_does_not_cut() {
+    let text = "stages = [\"S\"]\n[[map]]\nreleases = [\n[\"x\"],\n]\n[map.apps]\na = { branch = \"\"\"\n[releases]\n\"\"\" }\n[releases]\nr = {}\n";
+    let found = blocks(text).expect("plain layout");
+    let start = text.find("[[map]]").expect("block");
+    let end = text.rfind("[releases]").expect("releases");
+    assert_eq!(found, vec![start..end]);
+}
+
+#[test]
+fn any_other_spelling_of_map_reads_the_whole_document() {
+    for text in [
+        "[map.apps]\na = {}\n",
+        "[[map]]\nreleases = []\n[releases]\n[map.apps]\n",
+        "[[\"map\"]]\nreleases = []\n",
+        "[[ map . apps ]]\n",
+        "[map]\n",
+        "[[map]]\n[map.apps.a]\n",
+        "x = ]\n",
+    ] {
+        assert_eq!(blocks(text), None, "{text:?}");
+    }
+    // A root key `map` beside the blocks: the rest has it, so the whole document is read.
+    assert!(parse_by_blocks("map = []\n[[map]]\nreleases = []\n").is_none());
+}
+
+#[test]
+fn spaced_headers_and_comments_still_cut() {
+    let text = "stages = []\n  [[ map ]] # first\nreleases = []\n[ map.apps ]\n[lints] # after\n";
+    let found = blocks(text).expect("plain layout");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        &text[found[0].clone()],
+        "[[ map ]] # first\nreleases = []\n[ map.apps ]\n"
+    );
+}
+
+#[test]
+fn a_syntax_error_in_a_block_is_the_whole_document_s() {
+    let text = "stages = [\"S\"]\n[[map]]\nreleases = [\"r\"]\ndeployments = [\"d\"]\n[map.apps]\na = { branch = }\n";
+    assert!(parse_by_blocks(text).is_none());
+    assert!(parse_whole(text).is_err());
+}
