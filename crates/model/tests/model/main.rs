@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod check_help;
 mod lock;
 mod resolve;
 mod wiring;

@@ -1,0 +1,43 @@
+//! The words of the checks' problems where a reader acts on them: the help that lists what
+//! would have been valid (mutation testing found these unasserted).
+
+use crate::build::{Build, campus};
+use edx_matrix_model::{Code, check};
+
+#[test]
+fn an_unknown_stage_lists_the_stage_order_in_backticks() {
+    let matrix = campus().deployment("mitx", &[("Prod", "ulmo")]).done();
+    let found = check(&matrix);
+    let unknown: Vec<_> = found
+        .iter()
+        .filter(|p| p.code == Code::UndefinedStage)
+        .collect();
+    assert_eq!(unknown.len(), 1, "{found:#?}");
+    assert!(
+        unknown[0]
+            .help
+            .contains(&"the stage order is `CI`, `QA`, `Production`".to_owned()),
+        "{:#?}",
+        unknown[0].help
+    );
+}
+
+#[test]
+fn an_unknown_stage_with_no_stage_order_says_it_is_empty() {
+    let matrix = Build::stages(&[])
+        .release("ulmo", "release/ulmo", "3.11", "20")
+        .deployment("mitx", &[("CI", "ulmo")])
+        .done();
+    let found = check(&matrix);
+    let unknown = found
+        .iter()
+        .find(|p| p.code == Code::UndefinedStage)
+        .expect("an undefined stage");
+    assert!(
+        unknown
+            .help
+            .contains(&"the stage order is empty".to_owned()),
+        "{:#?}",
+        unknown.help
+    );
+}
