@@ -7,4 +7,5 @@ mod check;
 mod check_help;
 mod lock;
 mod resolve;
+mod resolve_values;
 mod wiring;
