@@ -31,3 +31,41 @@ fn a_row_carries_its_entrys_extra_values_and_none_without_them() {
         ]
     );
 }
+
+#[test]
+fn an_entry_resolves_on_its_own_with_its_release_defaults_and_none_without_one() {
+    use edx_matrix_model::resolve::{Index, resolve_entry};
+    let matrix = campus().done();
+    let index = Index::new(&matrix);
+    let apps = resolve_entry(&index, "verawood", "campus").expect("the verawood entry");
+    let brief: Vec<_> = apps
+        .iter()
+        .map(|a| {
+            (
+                a.application,
+                a.git_origin,
+                a.release_branch,
+                a.runtime_version,
+            )
+        })
+        .collect();
+    assert_eq!(
+        brief,
+        [
+            (
+                "edx-platform",
+                "https://github.com/openedx/openedx-platform",
+                "release/verawood",
+                Some("3.12"),
+            ),
+            (
+                "learning",
+                "https://github.com/openedx/frontend-app-learning",
+                "release/verawood",
+                Some("24"),
+            ),
+        ]
+    );
+    assert!(resolve_entry(&index, "verawood", "mitx").is_none());
+    assert!(resolve_entry(&index, "teak", "campus").is_none());
+}
