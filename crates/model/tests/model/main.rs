@@ -5,6 +5,7 @@
 mod build;
 mod check;
 mod check_help;
+mod check_values;
 mod lock;
 mod resolve;
 mod resolve_values;

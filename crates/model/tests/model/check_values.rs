@@ -1,0 +1,64 @@
+//! The rules of single values (runtime versions), each at the field it is about: mutation
+//! testing found a version rule no domain test reached.
+
+use crate::build::campus;
+use edx_matrix_model::check::{EntryField, ReleaseField};
+use edx_matrix_model::{Code, Subject, check};
+
+fn invalid_runtimes(matrix: &edx_matrix_model::Matrix) -> Vec<(Subject, String)> {
+    check(matrix)
+        .into_iter()
+        .filter(|p| p.code == Code::InvalidRuntime)
+        .map(|p| (p.at, p.message))
+        .collect()
+}
+
+#[test]
+fn a_release_runtime_that_is_not_a_version_is_reported_at_its_field() {
+    let mut matrix = campus().done();
+    matrix.releases[0].python = Some("3.11; rm -rf /".into());
+    matrix.releases[1].node = Some("".into());
+    assert_eq!(
+        invalid_runtimes(&matrix),
+        [
+            (
+                Subject::Release {
+                    index: 0,
+                    field: Some(ReleaseField::Python),
+                },
+                "invalid Python version `3.11; rm -rf /`".to_owned()
+            ),
+            (
+                Subject::Release {
+                    index: 1,
+                    field: Some(ReleaseField::Node),
+                },
+                "invalid Node version ``".to_owned()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_entry_runtime_override_that_is_not_a_version_is_reported_at_it() {
+    let mut matrix = campus().done();
+    matrix.release_map[1].apps[1].runtime = Some("$(node)".into());
+    let found = invalid_runtimes(&matrix);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].0,
+        Subject::EntryApp {
+            entry: 1,
+            app: 1,
+            field: Some(EntryField::Runtime),
+        }
+    );
+}
+
+#[test]
+fn versions_of_letters_digits_and_dots_are_accepted() {
+    let mut matrix = campus().done();
+    matrix.releases[0].python = Some("3.11.4+local_1-rc".into());
+    matrix.release_map[1].apps[1].runtime = Some("lts".into());
+    assert_eq!(invalid_runtimes(&matrix), []);
+}
