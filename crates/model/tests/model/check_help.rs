@@ -2,7 +2,7 @@
 //! would have been valid (mutation testing found these unasserted).
 
 use crate::build::{Build, campus};
-use edx_matrix_model::{Code, check};
+use edx_matrix_model::{Code, Severity, check};
 
 #[test]
 fn an_unknown_stage_lists_the_stage_order_in_backticks() {
@@ -39,5 +39,13 @@ fn an_unknown_stage_with_no_stage_order_says_it_is_empty() {
             .contains(&"the stage order is empty".to_owned()),
         "{:#?}",
         unknown.help
+    );
+}
+
+#[test]
+fn severities_have_their_documented_words() {
+    assert_eq!(
+        [Severity::Error, Severity::Warning].map(Severity::as_str),
+        ["error", "warning"]
     );
 }

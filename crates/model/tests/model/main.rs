@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod check_help;
 mod check_values;
+mod compare;
 mod lock;
 mod resolve;
 mod resolve_values;
