@@ -49,3 +49,9 @@ fn severities_have_their_documented_words() {
         ["error", "warning"]
     );
 }
+
+#[test]
+fn a_code_displays_as_its_kebab_case_name() {
+    assert_eq!(Code::UndefinedRelease.to_string(), "undefined-release");
+    assert_eq!(format!("[{}]", Code::InvalidRuntime), "[invalid-runtime]");
+}
