@@ -69,3 +69,17 @@ fn an_entry_resolves_on_its_own_with_its_release_defaults_and_none_without_one()
     assert!(resolve_entry(&index, "verawood", "mitx").is_none());
     assert!(resolve_entry(&index, "teak", "campus").is_none());
 }
+
+#[test]
+fn an_extra_value_is_found_by_its_name() {
+    let extra = Extra(vec![
+        ("branding".into(), ExtraValue::String("campus-theme".into())),
+        ("build_args".into(), ExtraValue::Integer(2)),
+    ]);
+    assert_eq!(extra.get("build_args"), Some(&ExtraValue::Integer(2)));
+    assert_eq!(
+        extra.get("branding"),
+        Some(&ExtraValue::String("campus-theme".into()))
+    );
+    assert_eq!(extra.get("theme"), None);
+}
