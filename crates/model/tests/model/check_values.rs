@@ -62,3 +62,15 @@ fn versions_of_letters_digits_and_dots_are_accepted() {
     matrix.release_map[1].apps[1].runtime = Some("lts".into());
     assert_eq!(invalid_runtimes(&matrix), []);
 }
+
+#[test]
+fn an_extra_name_may_have_a_hundred_characters_and_one_dunder_side() {
+    use edx_matrix_model::extra::name_problem;
+    let hundred = format!("a{}", "b".repeat(99));
+    assert_eq!(name_problem(&hundred), None);
+    assert!(name_problem(&format!("{hundred}c")).is_some());
+    assert!(name_problem(&"x".repeat(250)).is_some());
+    assert_eq!(name_problem("__private"), None);
+    assert_eq!(name_problem("trailing__"), None);
+    assert!(name_problem("__dunder__").is_some());
+}

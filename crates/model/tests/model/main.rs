@@ -8,6 +8,7 @@ mod check_help;
 mod check_values;
 mod compare;
 mod lock;
+mod lock_rows;
 mod resolve;
 mod resolve_values;
 mod wiring;
