@@ -9,6 +9,7 @@ mod check_values;
 mod compare;
 mod lock;
 mod lock_rows;
+mod lock_time;
 mod resolve;
 mod resolve_values;
 mod wiring;
