@@ -10,6 +10,7 @@ mod compare;
 mod lock;
 mod lock_rows;
 mod lock_time;
+mod lookup;
 mod resolve;
 mod resolve_values;
 mod wiring;
