@@ -78,3 +78,100 @@ fn a_lock_without_entries_is_empty() {
     assert!(Lock::default().is_empty());
     assert!(!Lock::new([ci_learning('c')]).is_empty());
 }
+
+const PLATFORM: &str = "https://github.com/openedx/openedx-platform";
+
+fn at(stage: &str, application: &str, origin: &str, branch: &str, commit: char) -> LockEntry {
+    LockEntry {
+        stage: stage.into(),
+        application: application.into(),
+        origin: origin.into(),
+        branch: branch.into(),
+        commit: commit.to_string().repeat(40),
+        locked_at: "2026-11-01T00:00:00Z".into(),
+        ..ci_learning('0')
+    }
+}
+
+#[test]
+fn carry_takes_the_lower_stages_commit_only_for_the_same_origin_and_branch() {
+    use edx_matrix_model::lock::carry;
+    // QA promoted to verawood, which CI tested: CI locked edx-platform at `a` on
+    // release/verawood, and learning on another branch (so learning was never tested).
+    let mut matrix = campus().done();
+    matrix.deployments[0].stages[1].release = "verawood".into();
+    let qa: Vec<_> = resolve(&matrix, &Filter::default())
+        .rows
+        .into_iter()
+        .filter(|r| r.stage == "QA")
+        .collect();
+    let lock = Lock::new([
+        at("CI", "edx-platform", PLATFORM, "release/verawood", 'a'),
+        at("CI", "learning", LEARNING, "release/teak", 'b'),
+    ]);
+    let carried = carry(&lock, "campus", "CI", &qa, "2026-12-05T22:00:00Z");
+    let entries: Vec<_> = carried
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.stage.as_str(),
+                e.application.as_str(),
+                e.commit.clone(),
+                e.locked_at.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [("QA", "edx-platform", "a".repeat(40), "2026-12-05T22:00:00Z")]
+    );
+    assert_eq!(
+        carried.untested,
+        [(
+            "learning".to_owned(),
+            LEARNING.to_owned(),
+            "release/verawood".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn carry_keeps_an_entry_already_at_the_tested_commit_and_replaces_one_at_another() {
+    use edx_matrix_model::lock::carry;
+    let mut matrix = campus().done();
+    matrix.deployments[0].stages[1].release = "verawood".into();
+    let qa: Vec<_> = resolve(&matrix, &Filter::default())
+        .rows
+        .into_iter()
+        .filter(|r| r.stage == "QA")
+        .collect();
+    let lock = Lock::new([
+        at("CI", "edx-platform", PLATFORM, "release/verawood", 'a'),
+        at("CI", "learning", LEARNING, "release/verawood", 'b'),
+        // QA already runs learning at CI's commit (kept, with its time) and edx-platform at
+        // an older one (replaced, timed now).
+        at("QA", "edx-platform", PLATFORM, "release/verawood", 'c'),
+        at("QA", "learning", LEARNING, "release/verawood", 'b'),
+    ]);
+    let carried = carry(&lock, "campus", "CI", &qa, "2026-12-05T22:00:00Z");
+    let entries: Vec<_> = carried
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.application.as_str(),
+                e.commit.clone(),
+                e.locked_at.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("edx-platform", "a".repeat(40), "2026-12-05T22:00:00Z"),
+            ("learning", "b".repeat(40), "2026-11-01T00:00:00Z"),
+        ]
+    );
+    assert!(carried.untested.is_empty());
+}

@@ -61,3 +61,13 @@ fn a_kind_has_an_upper_and_a_lower_name_and_parses_from_both_only() {
         assert_eq!(AppKind::parse(bad), None, "{bad}");
     }
 }
+
+#[test]
+fn a_deployment_knows_the_release_of_each_of_its_stages() {
+    let matrix = campus().done();
+    let campus = &matrix.deployments[0];
+    let release = |stage| campus.release_of(stage).map(|r| r.as_str());
+    assert_eq!(release("CI"), Some("verawood"));
+    assert_eq!(release("QA"), Some("ulmo"));
+    assert_eq!(release("Staging"), None);
+}
