@@ -11,6 +11,7 @@ mod lock;
 mod lock_rows;
 mod lock_time;
 mod lookup;
+mod matrix;
 mod resolve;
 mod resolve_values;
 mod wiring;
