@@ -58,3 +58,39 @@ fn any_one_override_alone_is_an_override() {
         assert!(version.has_overrides(), "{version:?}");
     }
 }
+
+#[test]
+fn canonical_orders_entries_as_the_releases_then_the_deployments_are_listed_and_apps_by_name() {
+    let matrix = campus()
+        .deployment("mitx", &[("CI", "ulmo")])
+        .plain_entry("ulmo", "mitx", &["learning", "edx-platform"])
+        .done();
+    // Listed: ulmo/campus, verawood/campus, ulmo/mitx (learning before edx-platform).
+    let mut shuffled = matrix.clone();
+    shuffled.release_map.reverse();
+    let canonical = shuffled.canonical();
+    let order: Vec<_> = canonical
+        .release_map
+        .iter()
+        .map(|e| {
+            (
+                e.release.as_str(),
+                e.deployment.as_str(),
+                e.apps
+                    .iter()
+                    .map(|a| a.application.as_str())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("ulmo", "campus", vec!["edx-platform", "learning"]),
+            ("ulmo", "mitx", vec!["edx-platform", "learning"]),
+            ("verawood", "campus", vec!["edx-platform", "learning"]),
+        ]
+    );
+    assert_eq!(canonical.releases, matrix.releases);
+    assert_eq!(canonical.deployments, matrix.deployments);
+}
