@@ -55,3 +55,22 @@ fn a_code_displays_as_its_kebab_case_name() {
     assert_eq!(Code::UndefinedRelease.to_string(), "undefined-release");
     assert_eq!(format!("[{}]", Code::InvalidRuntime), "[invalid-runtime]");
 }
+
+#[test]
+fn a_refused_name_says_why_the_length_only_past_a_hundred_characters() {
+    use edx_matrix_model::names::InvalidName;
+    let refused = |value: String| InvalidName {
+        what: "release",
+        value,
+    };
+    // Exactly 100 characters is not too long: the refusal is the naming rule.
+    let hundred = format!("-{}", "a".repeat(99));
+    assert_eq!(
+        refused(hundred).to_string(),
+        "not a valid release name: names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`"
+    );
+    assert_eq!(
+        refused("a".repeat(101)).to_string(),
+        "not a valid release name: it is longer than 100 characters"
+    );
+}
