@@ -74,3 +74,26 @@ fn an_extra_name_may_have_a_hundred_characters_and_one_dunder_side() {
     assert_eq!(name_problem("trailing__"), None);
     assert!(name_problem("__dunder__").is_some());
 }
+
+#[test]
+fn a_branch_name_refused_for_its_characters_says_which_kind() {
+    use edx_matrix_model::refname::branch_name_problem;
+    assert_eq!(
+        branch_name_problem("release/((registry-password))"),
+        Some("a branch name cannot contain `((` (a Concourse credential reference)")
+    );
+    assert_eq!(
+        branch_name_problem("release/ulmo\u{2028}x"),
+        Some(
+            "a branch name cannot contain line separators, NEL or bidirectional control characters"
+        )
+    );
+    assert_eq!(
+        branch_name_problem("release/ulmo\tx"),
+        Some("a branch name cannot contain control characters")
+    );
+    assert_eq!(
+        branch_name_problem("release/ulmo\u{7f}"),
+        Some("a branch name cannot contain control characters")
+    );
+}
