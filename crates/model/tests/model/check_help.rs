@@ -74,3 +74,16 @@ fn a_refused_name_says_why_the_length_only_past_a_hundred_characters() {
         "not a valid release name: it is longer than 100 characters"
     );
 }
+
+#[test]
+fn a_suggestion_may_be_a_third_of_the_longer_name_away() {
+    use edx_matrix_model::suggest::suggestions;
+    // Nine characters: up to three edits. `mitxprood` is two away from `mitx-prod` (insert
+    // `-`, drop an `o`), `campus` is not close at all.
+    assert_eq!(
+        suggestions("mitxprood", ["campus", "mitx-prod"]),
+        ["mitx-prod"]
+    );
+    // Case is ignored: `qa` is no edit away from `QA`.
+    assert_eq!(suggestions("qa", ["QA", "CI"]), ["QA"]);
+}
