@@ -97,3 +97,20 @@ fn a_branch_name_refused_for_its_characters_says_which_kind() {
         Some("a branch name cannot contain control characters")
     );
 }
+
+#[test]
+fn an_scp_like_url_needs_a_user_a_host_without_slash_and_a_path() {
+    use edx_matrix_model::url::repository_url_problem;
+    assert_eq!(
+        repository_url_problem("git@github.com:openedx/edx-platform"),
+        None
+    );
+    for bad in [
+        "@github.com:openedx/edx-platform",
+        "git@:openedx/edx-platform",
+        "git@github.com:",
+        "git@github.com/openedx:edx-platform",
+    ] {
+        assert!(repository_url_problem(bad).is_some(), "{bad}");
+    }
+}
