@@ -14,4 +14,5 @@ mod lookup;
 mod matrix;
 mod resolve;
 mod resolve_values;
+mod vars;
 mod wiring;
