@@ -15,3 +15,20 @@ fn each_kind_of_value_reads_as_its_written_text() {
     assert_eq!(VarValue::Boolean(true).as_text(), "true");
     assert_eq!(VarValue::Boolean(false).as_text(), "false");
 }
+
+#[test]
+fn a_value_is_found_by_its_name_and_no_values_is_empty() {
+    use edx_matrix_model::Vars;
+    let vars = Vars(vec![
+        ("lms_host".into(), VarValue::String("campus.example".into())),
+        ("workers".into(), VarValue::Integer(4)),
+    ]);
+    assert_eq!(vars.get("workers"), Some(&VarValue::Integer(4)));
+    assert_eq!(
+        vars.get("lms_host"),
+        Some(&VarValue::String("campus.example".into()))
+    );
+    assert_eq!(vars.get("cms_host"), None);
+    assert!(!vars.is_empty());
+    assert!(Vars::default().is_empty());
+}
