@@ -2,5 +2,6 @@
 //! tests are unit tests beside the code; the CLI's tests run every edit command end to end.)
 #![allow(clippy::unwrap_used)]
 
+mod meaning;
 mod python_table;
 mod wiring;

@@ -4,6 +4,15 @@
 
 mod build;
 mod check;
+mod check_help;
+mod check_values;
+mod compare;
 mod lock;
+mod lock_rows;
+mod lock_time;
+mod lookup;
+mod matrix;
 mod resolve;
+mod resolve_values;
+mod vars;
 mod wiring;
