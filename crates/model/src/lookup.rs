@@ -24,7 +24,7 @@ pub fn deployments_running<'m>(
         .deployments
         .iter()
         .filter_map(|deployment| {
-            let stages = stages_on(deployment, release);
+            let stages = stages_on(matrix, deployment, release);
             if stages.is_empty() {
                 return None;
             }
@@ -42,12 +42,22 @@ pub fn deployments_running<'m>(
         .collect()
 }
 
-/// Returns the stages of `deployment` that run `release`, in promotion order.
-pub fn stages_on<'m>(deployment: &'m Deployment, release: &str) -> Vec<&'m str> {
-    deployment
+/// Returns the stages of `deployment` that run `release`, in promotion order (the matrix's
+/// `stages`, whatever order the deployment's table writes them in; a stage the order does not
+/// name, which `check` reports, comes last).
+pub fn stages_on<'m>(matrix: &Matrix, deployment: &'m Deployment, release: &str) -> Vec<&'m str> {
+    let mut stages: Vec<&str> = deployment
         .stages
         .iter()
         .filter(|pin| pin.release == release)
         .map(|pin| pin.stage.as_str())
-        .collect()
+        .collect();
+    stages.sort_by_key(|stage| {
+        matrix
+            .stages
+            .iter()
+            .position(|s| s.as_str() == *stage)
+            .unwrap_or(usize::MAX)
+    });
+    stages
 }

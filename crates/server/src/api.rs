@@ -387,7 +387,7 @@ fn release_summary<'m>(
             .deployments
             .iter()
             .flat_map(|d| {
-                lookup::stages_on(d, release.name.as_str())
+                lookup::stages_on(matrix, d, release.name.as_str())
                     .into_iter()
                     .map(|stage| DeploymentStage {
                         deployment: d.name.as_str(),
@@ -465,7 +465,7 @@ pub(crate) fn release_entries<'m>(
             let deployment = e.deployment.as_str();
             let used = matrix
                 .deployment(deployment)
-                .is_some_and(|d| !lookup::stages_on(d, release).is_empty());
+                .is_some_and(|d| !lookup::stages_on(matrix, d, release).is_empty());
             Some((deployment, used, resolve_entry(index, release, deployment)?))
         })
         .collect()

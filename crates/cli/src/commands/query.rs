@@ -132,7 +132,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             let d = m
                 .deployment(deployment)
                 .ok_or_else(|| CommandError::usage("unreachable"))?;
-            let stages = stages_on(d, release);
+            let stages = stages_on(m, d, release);
             match format {
                 Format::Json => out.json(&stages)?,
                 _ => out.print(&stages.iter().map(|s| format!("{s}\n")).collect::<String>())?,

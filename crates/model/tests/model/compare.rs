@@ -2,6 +2,7 @@
 //! is shown with (mutation testing found these asserted only through the CLI's `diff`).
 
 use crate::build::campus;
+use edx_matrix_model::compare::commits::{CommitChange, LockedCommit};
 use edx_matrix_model::compare::{
     Change, Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff, compare,
 };
@@ -13,6 +14,7 @@ fn nothing() -> Comparison {
         rows: vec![],
         rebuild: vec![],
         redeploy: vec![],
+        commits: vec![],
     }
 }
 
@@ -57,6 +59,21 @@ fn any_one_kind_of_change_alone_makes_a_comparison_non_empty() {
         release: "ulmo".into(),
         reason: "rebuilt".into(),
     };
+    let commit = CommitChange {
+        change: Change::Added,
+        deployment: "campus".into(),
+        stage: "CI".into(),
+        application: "edx-platform".into(),
+        origin: "https://github.com/openedx/edx-platform".into(),
+        old: None,
+        new: Some(LockedCommit {
+            branch: "master".into(),
+            commit: "a".repeat(40),
+        }),
+        compare_url: None,
+        count: None,
+        count_note: None,
+    };
     let each = [
         Comparison {
             stages: vec![stage],
@@ -76,6 +93,10 @@ fn any_one_kind_of_change_alone_makes_a_comparison_non_empty() {
         },
         Comparison {
             redeploy: vec![redeploy],
+            ..nothing()
+        },
+        Comparison {
+            commits: vec![commit],
             ..nothing()
         },
     ];

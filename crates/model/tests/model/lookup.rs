@@ -32,10 +32,10 @@ fn deployments_running_a_release_with_their_stages_and_only_those_including_the_
     );
     assert_eq!(deployments_running(&matrix, &index, "teak", None), []);
     assert_eq!(
-        stages_on(&matrix.deployments[0], "ulmo"),
+        stages_on(&matrix, &matrix.deployments[0], "ulmo"),
         ["QA", "Production"]
     );
-    assert!(stages_on(&matrix.deployments[1], "teak").is_empty());
+    assert!(stages_on(&matrix, &matrix.deployments[1], "teak").is_empty());
 }
 
 #[test]
@@ -70,4 +70,28 @@ fn a_deployment_knows_the_release_of_each_of_its_stages() {
     assert_eq!(release("CI"), Some("verawood"));
     assert_eq!(release("QA"), Some("ulmo"));
     assert_eq!(release("Staging"), None);
+}
+
+#[test]
+fn stages_on_a_release_come_in_promotion_order_whatever_order_the_file_writes() {
+    // Written Production first (as a hand-edited file may be); the stage order is CI, QA,
+    // Production, so the answer is QA then Production.
+    let matrix = campus()
+        .deployment(
+            "mitx",
+            &[("Production", "ulmo"), ("QA", "ulmo"), ("CI", "verawood")],
+        )
+        .plain_entry("ulmo", "mitx", &["edx-platform"])
+        .plain_entry("verawood", "mitx", &["edx-platform"])
+        .done();
+    let index = Index::new(&matrix);
+    assert_eq!(
+        stages_on(&matrix, &matrix.deployments[1], "ulmo"),
+        ["QA", "Production"]
+    );
+    let mitx = deployments_running(&matrix, &index, "ulmo", None)
+        .into_iter()
+        .find(|d| d.deployment == "mitx")
+        .map(|d| d.stages);
+    assert_eq!(mitx, Some(vec!["QA", "Production"]));
 }

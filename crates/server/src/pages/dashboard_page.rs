@@ -145,7 +145,7 @@ pub(super) fn dashboard_body(good: &Good, uncommitted: &Uncommitted) -> Markup {
             h2 id="legend-title" { "Releases" }
             ul class="legend" {
                 @for release in &matrix.releases {
-                    @let stages = matrix.deployments.iter().map(|d| lookup::stages_on(d, release.name.as_str()).len()).sum::<usize>();
+                    @let stages = matrix.deployments.iter().map(|d| lookup::stages_on(matrix, d, release.name.as_str()).len()).sum::<usize>();
                     li {
                         span class={ "swatch rel-" (slot(matrix, release.name.as_str())) } aria-hidden="true" {}
                         a href=(release_href(release.name.as_str())) { (release.name.as_str()) }

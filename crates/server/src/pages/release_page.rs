@@ -37,7 +37,7 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
         .deployments
         .iter()
         .flat_map(|d| {
-            lookup::stages_on(d, &name)
+            lookup::stages_on(matrix, d, &name)
                 .into_iter()
                 .map(move |s| (d.name.as_str(), s))
         })
