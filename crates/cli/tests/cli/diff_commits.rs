@@ -10,7 +10,6 @@ use crate::harness::Env;
 use crate::lock::{advance, head, matrix, remotes, run_at};
 use crate::serve::{Child, http_get};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 const T1: &str = "2026-12-01T10:00:00Z";
@@ -316,24 +315,7 @@ fn serve(env: &Env) -> (Child, String) {
 fn serve_with(env: &Env, args: &[&str]) -> (Child, String) {
     let mut all = vec!["serve", "--addr", "127.0.0.1:0"];
     all.extend_from_slice(args);
-    let mut child = Child(
-        env.command(&all)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit_once("http://")
-        .and_then(|(_, rest)| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
-    (child, addr)
+    crate::serve::start(env.command(&all).stderr(Stdio::null()))
 }
 
 /// `--count-commits` fetches the matrix's URL, credential included, and never prints it: an

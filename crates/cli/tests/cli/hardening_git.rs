@@ -8,7 +8,6 @@ use crate::harness::Env;
 use crate::matrix_history::acme_with_pro;
 use crate::serve::{Child, http_get};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
 /// The credential committed in the old revisions: no output may contain it.
@@ -109,24 +108,10 @@ fn row04_a_committed_credential_is_shown_nowhere() {
 
 /// Starts `serve` on the matrix of `env`; the address it listens on.
 fn serve(env: &Env) -> (Child, String) {
-    let mut child = Child(
+    crate::serve::start(
         env.command(&["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(" at ").next().unwrap();
-    let addr = url
-        .strip_prefix("http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
-    (child, addr)
+            .stderr(Stdio::null()),
+    )
 }
 
 /// Row 4, served: `/diff` and `/api/v1/diff` of revisions (either side carrying the

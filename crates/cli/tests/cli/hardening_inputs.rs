@@ -4,8 +4,7 @@
 //! location, and that nothing was written.
 
 use crate::harness::{Env, fixture};
-use crate::serve::{Child, http_get};
-use std::io::{BufRead, BufReader};
+use crate::serve::http_get;
 use std::process::Stdio;
 
 /// A Python package directory `py/` (the current layout) whose `version_matrix.py` ends with
@@ -66,24 +65,10 @@ fn row07_deeply_nested_python_is_refused_at_its_place() {
 fn row07_serve_survives_an_80kb_python_line() {
     let env = Env::new();
     python_package(&env, "");
-    let mut child = Child(
+    let (mut child, addr) = crate::serve::start(
         env.command(&["-f", "py", "serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(Stdio::null()),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit(" at http://")
-        .next()
-        .and_then(|a| a.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("{line:?}"))
-        .to_owned();
     python_package(&env, &format!("X = 1{}\n", "+1".repeat(40_000)));
     // The server polls the package every 250 ms: wait for the reload to report the error.
     let mut diagnostics = String::new();

@@ -4,7 +4,7 @@
 
 use crate::harness::{Env, fixture};
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::process::Stdio;
 
 /// `valid/pipelines.toml` with one more MFE, `notifications`, that no `[[map]]` block uses but
@@ -138,16 +138,6 @@ fn http_get_body(addr: &str, path: &str) -> String {
     body.to_owned()
 }
 
-/// Kills the server when the test ends, however it ends.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn the_dashboard_diagnostics_are_those_of_check() {
     let env = Env::with_matrix(&with_pipelines_error());
@@ -158,23 +148,10 @@ fn the_dashboard_diagnostics_are_those_of_check() {
     assert_eq!(check.status.code(), Some(1));
     let check: Value = serde_json::from_slice(&check.stdout).unwrap();
     assert_eq!(check["summary"]["errors"], 1, "{check}");
-    let mut child = Child(
+    let (_server, addr) = crate::serve::start(
         env.command(&["serve", "--addr", "127.0.0.1:0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(Stdio::null()),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit_once(" at http://")
-        .and_then(|(_, rest)| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
     let served: Value = serde_json::from_str(&http_get_body(&addr, "/api/v1/diagnostics")).unwrap();
     assert_eq!(served["file"], check["file"]);
     assert_eq!(served["summary"], check["summary"]);

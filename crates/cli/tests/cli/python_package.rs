@@ -331,28 +331,13 @@ fn diff_of_a_python_package_between_revisions_and_against_the_working_tree() {
 
 #[test]
 fn serve_reads_the_package_and_its_history_and_diff() {
-    use crate::serve::{Child, http_get};
-    use std::io::{BufRead, BufReader};
+    use crate::serve::http_get;
     let env = package_repo();
     env.write("pkg/types.py", &fixture(&format!("{CURRENT}/types.py")));
-    let mut child = Child(
+    let (_server, addr) = crate::serve::start(
         env.command(&["--file", "pkg", "serve", "--addr", "127.0.0.1:0"])
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(std::process::Stdio::null()),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
     let rows = http_get(
         &addr,
         "/api/v1/resolved?deployment=pro&stage=QA&application=edx-platform",

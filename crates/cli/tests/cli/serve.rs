@@ -15,6 +15,24 @@ impl Drop for Child {
     }
 }
 
+/// Spawns `command` (a `serve` with `--addr 127.0.0.1:0`), reads the address from the first
+/// line it prints (`serving … at http://ADDR/`) and returns the server, killed when dropped.
+/// Standard error is left as the caller set it.
+pub(crate) fn start(command: &mut std::process::Command) -> (Child, String) {
+    let mut child = Child(command.stdout(Stdio::piped()).spawn().unwrap());
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit_once("http://")
+        .and_then(|(_, rest)| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
 pub(crate) fn http_get(addr: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(
@@ -105,24 +123,7 @@ fn serve_stderr(extra: &[&str], paths: &[&str]) -> String {
     let env = Env::new();
     let mut args = vec!["--example", "serve", "--addr", "127.0.0.1:0"];
     args.extend(extra);
-    let mut child = Child(
-        env.command(&args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap(),
-    );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap()
-        .to_owned();
+    let (mut child, addr) = crate::serve::start(env.command(&args).stderr(Stdio::piped()));
     for path in paths {
         http_get(&addr, path);
     }
@@ -162,24 +163,11 @@ fn serve_logs_one_line_per_request_unless_quiet() {
 fn serve_counts_a_locked_commits_age_to_edx_matrix_now() {
     let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
     crate::tutor_lock::lock_campus_ci(&env);
-    let mut child = Child(
+    let (_server, addr) = crate::serve::start(
         env.command(&["serve", "--addr", "127.0.0.1:0"])
             .env("EDX_MATRIX_NOW", "2026-12-03T11:00:00Z")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
+            .stderr(Stdio::null()),
     );
-    let mut line = String::new();
-    BufReader::new(child.0.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit_once("http://")
-        .and_then(|(_, rest)| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
-        .to_owned();
     // Locked at 2026-12-01T10:00:00Z: two days and an hour before.
     let page = http_get(&addr, "/d/campus/CI");
     assert!(page.contains("locked 2 days ago"), "{page}");
