@@ -109,15 +109,7 @@ fn undo(done: &[(&Path, Option<&[u8]>)]) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
+    use crate::writer::tests::names;
 
     #[test]
     fn writes_both() {

@@ -281,12 +281,12 @@ fn alive(pid: u32) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// The files of `dir`, sorted.
-    fn names(dir: &Path) -> Vec<String> {
+    /// The files of `dir`, sorted (the write-set tests use it too).
+    pub(crate) fn names(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
