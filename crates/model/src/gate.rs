@@ -60,7 +60,6 @@ impl Soak {
         let mut seconds: i64 = 0;
         let mut next_unit = 0;
         let mut digits = String::new();
-        let mut groups = 0;
         for c in text.chars() {
             if c.is_ascii_digit() {
                 digits.push(c);
@@ -86,12 +85,12 @@ impl Soak {
                 .ok_or_else(|| format!("`{text}` is too long a duration"))?;
             digits.clear();
             next_unit = at + 1;
-            groups += 1;
         }
         if !digits.is_empty() {
             return Err(format!("`{digits}` has no unit: {forms}"));
         }
-        if groups == 0 {
+        // `next_unit` moves past 0 with the first number and unit read.
+        if next_unit == 0 {
             return Err(format!("an empty duration: {forms}"));
         }
         Ok(Soak {
@@ -459,5 +458,45 @@ mod tests {
         );
         let v = freeze_verdict("site", "Production", &freeze, SAT + 2 * 86_400);
         assert!(v.passed && v.window.is_none(), "{}", v.reason);
+    }
+
+    #[test]
+    fn gates_are_kept_per_stage() {
+        let mut gates = Gates::default();
+        assert!(gates.is_empty());
+        assert_eq!(gates.of("QA"), None);
+        let gate = StageGate {
+            soak: Some(Soak::parse("2d").unwrap()),
+            freeze: vec![],
+        };
+        gates.insert("QA", gate.clone());
+        assert!(!gates.is_empty());
+        assert_eq!(gates.of("QA"), Some(&gate));
+        assert_eq!(gates.of("Production"), None);
+    }
+
+    #[test]
+    fn a_range_of_one_day_is_that_day_and_a_day_has_exactly_ten_characters() {
+        let christmas = Freeze::parse("2026-12-25..2026-12-25").unwrap();
+        // 2026-12-25 is 20 days after SAT (2026-12-05).
+        assert!(christmas.applies(SAT + 20 * 86_400));
+        assert!(!christmas.applies(SAT + 21 * 86_400));
+        for bad in [
+            "2026",
+            "2026-12-255",
+            "2026-12-2",
+            "12026-12-25",
+            "2026-12+25",
+            "2026+12-25",
+        ] {
+            assert!(Freeze::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_empty_duration_or_a_unit_alone_is_refused() {
+        assert!(Soak::parse("").is_err());
+        assert!(Soak::parse("d").is_err());
+        assert_eq!(Soak::parse("0d").unwrap().seconds, 0);
     }
 }

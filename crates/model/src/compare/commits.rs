@@ -216,5 +216,15 @@ mod tests {
         ] {
             assert_eq!(github_compare_url(origin, &a, &b), None, "{origin}");
         }
+        // The commits go into the link's path: only hex ids make one.
+        let origin = "https://github.com/acme-edu/edx-platform";
+        for (old, new) in [
+            ("", b.as_str()),
+            (a.as_str(), ""),
+            ("zz", b.as_str()),
+            (a.as_str(), "../x"),
+        ] {
+            assert_eq!(github_compare_url(origin, old, new), None, "{old}..{new}");
+        }
     }
 }
