@@ -7,7 +7,7 @@ use crate::timeline::time_range;
 use crate::{
     CHAR_WIDTH, FONT, Options, escape, gap_pattern, open_svg, px, release_colour, release_slot,
 };
-use edx_matrix_git::history::{History, LeadTime, epoch_seconds};
+use edx_matrix_model::history::{History, LeadTime, epoch_seconds};
 use std::fmt::Write as _;
 
 const PLOT_WIDTH: f64 = 640.0;
@@ -157,10 +157,10 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
             let label = match (lead.rolling, &lead.omitted, lead.bound, bar.done) {
                 (true, _, _, _) => "rolling".to_owned(),
                 (_, Some(_), _, _) => "unknown: unreadable revisions".to_owned(),
-                (_, _, Some(edx_matrix_git::history::Bound::AtLeast), true) => {
+                (_, _, Some(edx_matrix_model::history::Bound::AtLeast), true) => {
                     format!("≥ {} d", px(bar.days))
                 }
-                (_, _, Some(edx_matrix_git::history::Bound::AtMost), true) => {
+                (_, _, Some(edx_matrix_model::history::Bound::AtMost), true) => {
                     format!("≤ {} d", px(bar.days))
                 }
                 (_, _, _, true) => format!("{} d", px(bar.days)),
@@ -232,10 +232,10 @@ pub fn lead_times(history: &History, options: &Options<'_>) -> String {
                 // A gap of unreadable revisions comes right before one end: the bar's length is
                 // a bound, hatched over its colour, and says why on hover.
                 let why = match bound {
-                    edx_matrix_git::history::Bound::AtLeast => {
+                    edx_matrix_model::history::Bound::AtLeast => {
                         "at least: the first stage may have got the release earlier, inside a gap of unreadable revisions"
                     }
-                    edx_matrix_git::history::Bound::AtMost => {
+                    edx_matrix_model::history::Bound::AtMost => {
                         "at most: the last stage may have got the release earlier, inside a gap of unreadable revisions"
                     }
                 };

@@ -1,7 +1,7 @@
 //! SVG charts of a matrix file's history, shared by `edx-matrix history --format svg` and the
 //! dashboard's `/history` page: the stage [`timeline`] (one swimlane per (deployment, stage), a
 //! band per release a stage ran) and the [`lead_times`] (days from a deployment's first stage
-//! to its last, per release). Pure functions from a [`History`](edx_matrix_git::history::History) to SVG text, no I/O.
+//! to its last, per release). Pure functions from a [`History`](edx_matrix_model::history::History) to SVG text, no I/O.
 //!
 //! The charts are standalone SVG documents (a `viewBox`, a `width` and `height` in CSS pixels
 //! so text is 12 px at 100 % zoom, no script, no external resource), with every value from the
@@ -10,7 +10,8 @@
 //!
 //! ```
 //! use edx_matrix_chart::{Options, timeline};
-//! let history = edx_matrix_git::history::example::history(None);
+//! use edx_matrix_model::history::History;
+//! let history = History { file: "edx-matrix.toml".into(), ..History::default() };
 //! let svg = timeline(&history, &Options::default());
 //! assert!(svg.starts_with("<svg ") && svg.contains("viewBox="));
 //! ```
@@ -23,7 +24,7 @@ mod timeline;
 pub use lead_times::lead_times;
 pub use timeline::timeline;
 
-use edx_matrix_git::history::CommitRef;
+use edx_matrix_model::history::CommitRef;
 use std::fmt::Write as _;
 
 /// The release colours, in slot order: the grid's `.rel-0` … `.rel-7` of the dashboard's

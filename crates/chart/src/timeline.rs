@@ -5,7 +5,7 @@ use crate::axis::{day, ticks};
 use crate::{
     CHAR_WIDTH, FONT, Options, escape, gap_pattern, open_svg, px, release_colour, release_slot,
 };
-use edx_matrix_git::history::{History, Timeline, epoch_seconds};
+use edx_matrix_model::history::{History, Timeline, epoch_seconds};
 use std::fmt::Write as _;
 
 const PLOT_WIDTH: f64 = 960.0;
@@ -217,7 +217,7 @@ pub fn timeline(history: &History, options: &Options<'_>) -> String {
                     "s"
                 },
                 change.commit.short_hash,
-                change.commit.shown_subject()
+                edx_matrix_config::terminal::safe(&change.commit.subject)
             );
             let link = options.link.map(|link| {
                 let previous = history.previous(&change.commit.hash);
@@ -269,7 +269,7 @@ fn write_gap(
     out: &mut String,
     lane: &Timeline,
     i: usize,
-    unreadable: &edx_matrix_git::history::Unreadable,
+    unreadable: &edx_matrix_model::history::Unreadable,
     (x_of, from, to): (&dyn Fn(i64) -> f64, i64, i64),
     y: f64,
 ) {
@@ -293,7 +293,7 @@ fn write_gap(
         lane.stage,
         change.commit.day(),
         change.commit.short_hash,
-        change.commit.shown_subject(),
+        edx_matrix_config::terminal::safe(&change.commit.subject),
         unreadable.location,
         unreadable.reason,
     );

@@ -5,11 +5,11 @@
 //! found its start or after [`MAX_REVISIONS`] revisions (an entry unchanged for longer counts
 //! from the oldest revision read: less soak, never more).
 
-use crate::history::dates::epoch_seconds;
 use crate::{GitError, LocalRepo};
 use edx_matrix_config::lock_file::read_lock;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::gate::Arrival;
+use edx_matrix_model::history::epoch_seconds;
 use edx_matrix_model::lock::{Lock, LockEntry};
 use std::path::Path;
 

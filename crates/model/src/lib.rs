@@ -36,6 +36,7 @@ pub mod environment;
 pub mod error_chain;
 pub mod extra;
 pub mod gate;
+pub mod history;
 pub mod lock;
 pub mod lookup;
 pub mod matrix;

@@ -1,8 +1,8 @@
 //! Building the timelines and lead times from the revisions, oldest first.
 
-use super::dates::epoch_seconds;
 use super::pins::Pins;
 use super::{Bound, CommitRef, LeadTime, Timeline, TimelineEvent, Unreadable};
+use edx_matrix_model::history::epoch_seconds;
 use std::collections::HashMap;
 
 /// Builds timelines from matrices in commit order (oldest first). `matrices` yields, for each

@@ -11,7 +11,7 @@ use axum::response::Response;
 use edx_matrix_chart::Options;
 // A skipped revision's reason may quote its text: escaped and clipped like every value a page
 // quotes (so are subjects, by `CommitRef::shown_subject`).
-use edx_matrix_config::terminal::safe_lines;
+use edx_matrix_config::terminal::{safe, safe_lines};
 use edx_matrix_git::history::{CommitRef, format_duration};
 use maud::{Markup, PreEscaped, html};
 use std::sync::Arc;
@@ -132,7 +132,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                                 td { @match &change.release { Some(r) => (r), None => em { "(removed)" } } }
                                 td { time datetime=(change.commit.date) { (change.commit.day()) } }
                                 td { code title=(change.commit.hash) { (change.commit.short_hash) } }
-                                td class="subject" { (change.commit.shown_subject()) }
+                                td class="subject" { (safe(&change.commit.subject)) }
                             }
                         }
                     }
@@ -173,7 +173,7 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
                     @for s in &history.skipped {
                         li {
                             (s.commit.day()) " " code title=(s.commit.hash) { (s.commit.short_hash) } " "
-                            span class="subject" { (s.commit.shown_subject()) } ": " (safe_lines(&s.reason))
+                            span class="subject" { (safe(&s.commit.subject)) } ": " (safe_lines(&s.reason))
                         }
                     }
                 }

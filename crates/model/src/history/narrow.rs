@@ -28,7 +28,7 @@ pub fn parse_day(day: &str) -> Result<i64, String> {
 
 /// Formats seconds since the epoch as the UTC calendar day (`2025-06-01`).
 pub(crate) fn day_of(seconds: i64) -> String {
-    edx_matrix_model::calendar::day_of(seconds)
+    crate::calendar::day_of(seconds)
 }
 
 impl History {

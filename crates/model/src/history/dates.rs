@@ -1,6 +1,6 @@
 //! Git dates as epoch seconds, and durations for people (`3d 4h`).
 
-use edx_matrix_model::calendar::days_from_civil;
+use crate::calendar::days_from_civil;
 
 /// Formats a duration in seconds as days and hours (`19d 4h`).
 pub fn format_duration(seconds: i64) -> String {
