@@ -29,7 +29,7 @@ def build() -> None:
     # One release build for everything in .ci/run that needs one (the container image too).
     subprocess.run(["cargo", "build", "--release", "--locked", "-q", "-p", "edx-matrix"], cwd=ROOT, check=True)
     subprocess.run(
-        ["cargo", "build", "--release", "--locked", "-q", "-p", "edx-matrix-config", "--example", "gen_matrix"],
+        ["cargo", "build", "--release", "--locked", "-q", "-p", "edx-matrix-formats", "--example", "gen_matrix"],
         cwd=ROOT,
         check=True,
     )

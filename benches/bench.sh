@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 cargo build --release --locked -q -p edx-matrix
-cargo build --release --locked -q -p edx-matrix-config --example gen_matrix --example bench_phases
+cargo build --release --locked -q -p edx-matrix-formats --example gen_matrix --example bench_phases
 BIN=target/release/edx-matrix
 GEN=target/release/examples/gen_matrix
 PHASES=target/release/examples/bench_phases

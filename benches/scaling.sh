@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 if [ -z "${NO_BUILD:-}" ]; then
   cargo build --release --locked -q -p edx-matrix
-  cargo build --release --locked -q -p edx-matrix-config --example gen_matrix
+  cargo build --release --locked -q -p edx-matrix-formats --example gen_matrix
 fi
 BIN=$PWD/target/release/edx-matrix
 GEN=$PWD/target/release/examples/gen_matrix

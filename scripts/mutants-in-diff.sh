@@ -40,7 +40,7 @@ fi
 
 mutants() {
   cargo mutants --in-diff "$diff" \
-    --package edx-matrix-model --package edx-matrix-edit --package edx-matrix-pipeline \
+    --package edx-matrix-model --package edx-matrix-formats --package edx-matrix-pipeline \
     --profile mutants "$@"
 }
 

@@ -4,8 +4,8 @@
 #![no_main]
 
 use codespan_reporting::term::termcolor::NoColor;
-use edx_matrix_config::{Source, load_toml, render};
-use edx_matrix_interop::python_import::{Options, import};
+use edx_matrix_formats::{Source, load_toml, render};
+use edx_matrix_formats::python_import::{Options, import};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

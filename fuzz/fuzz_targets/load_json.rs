@@ -3,7 +3,7 @@
 #![no_main]
 
 use codespan_reporting::term::termcolor::NoColor;
-use edx_matrix_config::{Source, load_json, load_toml, render, toml_write};
+use edx_matrix_formats::{Source, load_json, load_toml, render, toml_write};
 use edx_matrix_model::{Filter, resolve};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use codespan_reporting::term::termcolor::NoColor;
-use edx_matrix_config::{Source, interchange, load_toml, render, toml_write};
+use edx_matrix_formats::{Source, interchange, load_toml, render, toml_write};
 use edx_matrix_model::{Filter, resolve};
 use libfuzzer_sys::fuzz_target;
 

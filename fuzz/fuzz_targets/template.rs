@@ -3,7 +3,7 @@
 //! never panic, and every template diagnostic must point at a line of a file that exists.
 #![no_main]
 
-use edx_matrix_config::{Source, example, load_toml};
+use edx_matrix_formats::{Source, example, load_toml};
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::{Settings, TemplateFiles, render_all, settings_of};
 use libfuzzer_sys::fuzz_target;

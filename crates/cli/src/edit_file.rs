@@ -24,7 +24,7 @@ pub fn with_lock<T>(
 ) -> Result<T, CommandError> {
     let started = Instant::now();
     // Refuse a FIFO or device before opening it: opening a FIFO blocks.
-    edx_matrix_fsio::check_regular(path)?;
+    edx_matrix_project::fsio::check_regular(path)?;
     loop {
         let file = File::open(path)
             .map_err(|e| CommandError::io(format!("cannot open `{}`: {e}", path.display())))?;

@@ -1,6 +1,6 @@
 //! Errors of the tool (not of the matrix), sorted into kinds that pick the exit code.
 
-use edx_matrix_config::terminal::safe_lines;
+use edx_matrix_formats::terminal::safe_lines;
 use edx_matrix_model::suggest::UnknownName;
 use std::process::ExitCode;
 
@@ -133,8 +133,8 @@ impl From<std::io::Error> for CommandError {
     }
 }
 
-impl From<edx_matrix_fsio::Error> for CommandError {
-    fn from(e: edx_matrix_fsio::Error) -> Self {
+impl From<edx_matrix_project::fsio::Error> for CommandError {
+    fn from(e: edx_matrix_project::fsio::Error) -> Self {
         let error = CommandError::io(e.message);
         match e.hint {
             Some(hint) => error.with_hint(hint),

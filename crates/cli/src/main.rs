@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             };
             // A usage error quotes the refused value: escaped (and clipped) like every other
             // value that reaches the terminal, so `show $'x\a'` cannot ring or recolour it.
-            eprint!("{}", edx_matrix_config::terminal::safe_lines(&text));
+            eprint!("{}", edx_matrix_formats::terminal::safe_lines(&text));
             return ExitCode::from(error::exit_code(error::Kind::Usage));
         }
     };
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
     if std::env::var_os("EDX_MATRIX_REPORT_PARSES").is_some() {
         eprintln!(
             "edx-matrix: parsed matrix text {} times",
-            edx_matrix_config::parse_count()
+            edx_matrix_formats::parse_count()
         );
     }
     code

@@ -3,7 +3,7 @@
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
-use edx_matrix_interop::python_package::VERSION_MATRIX;
+use edx_matrix_formats::python_package::VERSION_MATRIX;
 use edx_matrix_project::{Project, ReadError, format_of};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -157,10 +157,10 @@ pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), Command
         std::io::stdout().write_all(contents.as_bytes())?;
         return Ok(());
     }
-    edx_matrix_fsio::create(
+    edx_matrix_project::fsio::create(
         path,
         contents.as_bytes(),
-        edx_matrix_fsio::Mode::Public,
+        edx_matrix_project::fsio::Mode::Public,
         force,
     )?;
     Ok(())

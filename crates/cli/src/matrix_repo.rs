@@ -4,9 +4,9 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_git::{GitError, LocalRepo};
 pub use edx_matrix_model::error_chain::error_chain;
 use edx_matrix_project::Project;
+use edx_matrix_project::git::{GitError, LocalRepo};
 use std::path::PathBuf;
 
 /// The matrix file and the working tree it lives in.
@@ -54,7 +54,7 @@ pub fn git_error(err: GitError) -> CommandError {
     }
 }
 
-pub use edx_matrix_git::history::load_text;
+pub use edx_matrix_project::git::history::load_text;
 
 /// Prints the errors of a revision's matrix (not of its `[pipelines]`: `diff` reports those as
 /// a pipeline impact it cannot compute) and fails when it has any; returns it otherwise.
@@ -82,7 +82,7 @@ pub fn require_valid(out: &Output, project: Project) -> Result<Project, CommandE
 /// Reads the Python package `mr` names as it was at revision `rev` (through the importer);
 /// an error when `version_matrix.py` does not exist there.
 pub fn python_package_at(mr: &MatrixRepo, rev: &str) -> Result<Project, CommandError> {
-    use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+    use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
     let show = |name: &str| -> Result<Option<String>, CommandError> {
         let path = format!("{}/{name}", mr.path);
         mr.repo.show_file(rev, &path).map_err(git_error)

@@ -3,7 +3,7 @@
 use crate::cli::{ColorChoice, GlobalArgs};
 use codespan_reporting::term::termcolor::{self, StandardStream};
 use comfy_table::{ContentArrangement, Table, presets};
-use edx_matrix_config::{Diagnostic, Source};
+use edx_matrix_formats::{Diagnostic, Source};
 use std::io::{IsTerminal, Write};
 
 /// Output settings decided once from the command line and the environment.
@@ -70,7 +70,7 @@ impl Output {
         } else {
             termcolor::ColorChoice::Never
         });
-        edx_matrix_config::render(diagnostics, source, &mut stream)
+        edx_matrix_formats::render(diagnostics, source, &mut stream)
     }
 
     /// Prints `text` to standard output.

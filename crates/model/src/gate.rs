@@ -1,5 +1,5 @@
 //! Promotion gates: what must hold before `promote` may move a stage (`[gates.STAGE]` in the
-//! matrix, read by `edx_matrix_config::gates`). A `soak` is the least time the lower stage's
+//! matrix, read by `edx_matrix_formats::gates`). A `soak` is the least time the lower stage's
 //! locked commits must have run there; a `freeze` window is a weekday or a range of days when
 //! the stage may not change. All times are UTC. The verdicts are pure: the caller gives each
 //! locked entry's arrival time (from the lock's git history) and `now`. No I/O.

@@ -1,6 +1,6 @@
 //! The lock: the exact commit each (deployment, stage, application) was built from, and how a
 //! lock compares with the matrix it locks (`edx-matrix.lock`; the text form is
-//! `edx_matrix_config::lock_file`). No I/O.
+//! `edx_matrix_formats::lock_file`). No I/O.
 
 use crate::calendar::{civil_from_days, days_from_civil};
 use crate::resolve::Row;

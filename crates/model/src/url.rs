@@ -3,7 +3,7 @@
 //! credentials a URL carries, for everywhere a URL is shown.
 //!
 //! This is the one rule set: the matrix's repository URLs follow [`UrlRule::Repository`], and
-//! the remotes `edx_matrix_git` hands to `git` (`discover`, `verify-refs`) follow
+//! the remotes `edx_matrix_project::git` hands to `git` (`discover`, `verify-refs`) follow
 //! [`UrlRule::Remote`], the same rule that also accepts a local path. Every URL shown is
 //! redacted by [`redact_url`] (or [`redact_text`] for running text such as git's errors).
 

@@ -4,7 +4,7 @@
 //! `fly validate-pipeline` makes beyond shape.
 //!
 //! ```
-//! use edx_matrix_config::{load_toml, Source};
+//! use edx_matrix_formats::{load_toml, Source};
 //! use edx_matrix_pipeline::{all, settings_of, validate::validate};
 //!
 //! let text = r#"
@@ -62,7 +62,7 @@ pub use render::{
 pub use script::TemplateFiles;
 pub use settings::Settings;
 
-use edx_matrix_config::{Diagnostic, Format, Loaded};
+use edx_matrix_formats::{Diagnostic, Format, Loaded};
 use edx_matrix_model::Matrix;
 /// How a pipeline differs between two matrices: the one diff change type of the model.
 pub use edx_matrix_model::compare::Change;

@@ -16,8 +16,8 @@ mod values;
 use crate::identifier;
 use crate::settings::Settings;
 pub use duration::is_duration;
-use edx_matrix_config::Diagnostic;
-use edx_matrix_config::spanned::{TomlReader, key_span};
+use edx_matrix_formats::Diagnostic;
+use edx_matrix_formats::spanned::{TomlReader, key_span};
 use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
 use std::ops::Range;
@@ -45,7 +45,7 @@ const DEPLOY_KEYS: &[&str] = &["task"];
 /// (names are checked against it). A file that is not valid TOML gives the defaults and no
 /// diagnostics: the matrix loader reports the syntax error.
 pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
-    edx_matrix_config::count_parse();
+    edx_matrix_formats::count_parse();
     match toml_edit::Document::parse(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
         Err(_) => (Settings::default(), Vec::new()),

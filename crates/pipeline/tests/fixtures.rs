@@ -4,7 +4,7 @@
 //! `pipeline-*` code has a fixture is checked in `tests/pipeline/settings.rs`.
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_config::{Location, Source, load_toml};
+use edx_matrix_formats::{Location, Source, load_toml};
 use edx_matrix_pipeline::settings_of;
 use edx_matrix_test_support::fixtures;
 use std::path::Path;

@@ -1,11 +1,11 @@
 //! The rule every edit of a project follows, whatever the edit: a file with errors is not
 //! edited, and an edit that would add errors is refused. The whole project is checked before
 //! and after — the matrix, runbooks, operations and `[pipelines]`, exactly what
-//! `edx-matrix check` reports — which the edit functions of `edx_matrix_edit` cannot do alone
+//! `edx-matrix check` reports — which the edit functions of `edx_matrix_formats::edit` cannot do alone
 //! (they see the matrix only).
 
 use crate::{Project, SourceFormat};
-use edx_matrix_edit::{Base, EditError, EditOutcome};
+use edx_matrix_formats::edit::{Base, EditError, EditOutcome};
 use std::fmt;
 
 /// What the project must be like before an edit.
@@ -111,7 +111,7 @@ impl Project {
     ///
     /// // The built-in example is formatted already: `fmt` is accepted and changes nothing.
     /// let edited = Project::example()
-    ///     .apply_edit(Precondition::Any, |base| edx_matrix_edit::fmt::fmt(base.text))
+    ///     .apply_edit(Precondition::Any, |base| edx_matrix_formats::edit::fmt::fmt(base.text))
     ///     .unwrap();
     /// assert!(!edited.changed());
     /// ```

@@ -1,9 +1,9 @@
 //! Which format a matrix source is in: decided here and nowhere else.
 
-use edx_matrix_interop::python_package::VERSION_MATRIX;
+use edx_matrix_formats::python_package::VERSION_MATRIX;
 use std::path::Path;
 
-pub use edx_matrix_config::Format as SourceFormat;
+pub use edx_matrix_formats::Format as SourceFormat;
 
 /// Returns the format of the matrix at `path`: a Python package when `path` is a directory
 /// holding `version_matrix.py`, interchange JSON when the name ends in `.json`,

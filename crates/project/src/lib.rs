@@ -19,7 +19,7 @@
 //! ```
 //! use edx_matrix_project::{Project, SourceFormat};
 //!
-//! let text = edx_matrix_config::example::TEXT.to_owned() + "\n[pipelines]\nteam = 3\n";
+//! let text = edx_matrix_formats::example::TEXT.to_owned() + "\n[pipelines]\nteam = 3\n";
 //! let project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, text);
 //! assert!(project.has_errors());
 //! ```
@@ -28,6 +28,9 @@
 pub mod diff;
 mod edit;
 mod format;
+pub mod fsio;
+pub mod git;
+pub mod jwk;
 mod lock;
 mod package;
 mod read;
@@ -40,10 +43,10 @@ pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 pub use templates::{Directory, Embedded, TemplateTree, Templates};
 
-use edx_matrix_config::operations::Operations;
-use edx_matrix_config::runbook::Runbooks;
-use edx_matrix_config::toml_load::TomlSourceMap;
-use edx_matrix_config::{
+use edx_matrix_formats::operations::Operations;
+use edx_matrix_formats::runbook::Runbooks;
+use edx_matrix_formats::toml_load::TomlSourceMap;
+use edx_matrix_formats::{
     Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
 };
 use edx_matrix_model::Matrix;

@@ -3,8 +3,8 @@
 //! compared with the matrix for `check` (`lock-stale`, located in both files).
 
 use crate::Project;
-use edx_matrix_config::lock_file::{LockRead, read_lock};
-use edx_matrix_config::{Diagnostic, Location, Source};
+use edx_matrix_formats::lock_file::{LockRead, read_lock};
+use edx_matrix_formats::{Diagnostic, Location, Source};
 use edx_matrix_model::check::EntryField;
 use edx_matrix_model::lock::{Lock, Stale, stale_entries};
 use edx_matrix_model::{Code, Filter, Subject, resolve};

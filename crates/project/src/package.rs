@@ -6,8 +6,8 @@
 //! revision, and [`load`] splits it again.
 
 use crate::read::{ReadError, read_file};
-use edx_matrix_config::{Loaded, Source};
-use edx_matrix_interop::python_package::{self, TYPES, VERSION_MATRIX};
+use edx_matrix_formats::python_package::{self, TYPES, VERSION_MATRIX};
+use edx_matrix_formats::{Loaded, Source};
 use std::path::Path;
 
 /// Joins the files of a package into its text (`types` is absent in the single-file layout).

@@ -1,5 +1,5 @@
 //! Reading a project file: every read of a project file goes through [`read_file`], which reads
-//! through `edx_matrix_fsio`'s bounded reader (size limit, special files refused before open).
+//! through `crate::fsio`'s bounded reader (size limit, special files refused before open).
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ pub struct ReadError {
     /// The file.
     pub path: PathBuf,
     /// Why, with a hint when there is one.
-    pub error: edx_matrix_fsio::Error,
+    pub error: crate::fsio::Error,
 }
 
 impl ReadError {
@@ -26,9 +26,9 @@ impl ReadError {
 }
 
 /// Reads the whole file at `path` as UTF-8 text, without a leading byte-order mark (it is not
-/// part of the matrix; edits keep it, see `edx_matrix_config::text_form`).
+/// part of the matrix; edits keep it, see `edx_matrix_formats::text_form`).
 pub fn read_file(path: &Path) -> Result<String, ReadError> {
-    let text = edx_matrix_fsio::read_text(path).map_err(|error| ReadError {
+    let text = crate::fsio::read_text(path).map_err(|error| ReadError {
         path: path.to_owned(),
         error,
     })?;

@@ -9,8 +9,8 @@
 //! [`MAX_FILE_BYTES`], all together at most
 //! [`MAX_TOTAL_BYTES`].
 
-use edx_matrix_config::diagnostic::{Diagnostic, Location};
-use edx_matrix_config::{Source, example};
+use edx_matrix_formats::diagnostic::{Diagnostic, Location};
+use edx_matrix_formats::{Source, example};
 use edx_matrix_model::Code;
 pub use edx_matrix_pipeline::script::limits::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 use edx_matrix_pipeline::script::{directory_of, matches, resolve_load};
@@ -180,7 +180,7 @@ impl TemplateTree for Directory {
         refuse_symlinks(&self.base, file)?;
         let path = self.base.join(file);
         // The size before reading: a sparse file of gigabytes costs nothing to refuse.
-        let meta = edx_matrix_fsio::check_regular(&path).map_err(|e| e.message)?;
+        let meta = crate::fsio::check_regular(&path).map_err(|e| e.message)?;
         if meta.len() > MAX_FILE_BYTES {
             return Err(too_large(meta.len()));
         }
@@ -200,7 +200,7 @@ impl TemplateTree for Directory {
     }
 }
 
-/// The built-in example's templates (`edx_matrix_config::example::TEMPLATES`).
+/// The built-in example's templates (`edx_matrix_formats::example::TEMPLATES`).
 #[derive(Clone, Copy, Debug)]
 pub struct Embedded;
 

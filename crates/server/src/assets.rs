@@ -47,7 +47,7 @@ mod tests {
     /// The grid's release colours (`.rel-N` in the stylesheet) are the charts' palette.
     #[test]
     fn stylesheet_colours_are_the_chart_palette() {
-        for (slot, colour) in edx_matrix_chart::PALETTE.iter().enumerate() {
+        for (slot, colour) in edx_matrix_formats::chart::PALETTE.iter().enumerate() {
             let rule = format!(".rel-{slot} {{ background: {colour}; }}");
             assert!(super::STYLE_CSS.contains(&rule), "{rule}");
         }

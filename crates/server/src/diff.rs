@@ -16,15 +16,15 @@ use crate::snapshot::Good;
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use edx_matrix_git::LocalRepo;
-use edx_matrix_git::commit_counts::{CountSettings, count_changes};
-use edx_matrix_git::history::{Revision, example, first_error, load_text};
-use edx_matrix_git::templates::project_at;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::compare::{Comparison, compare_locked};
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
 use edx_matrix_project::Project;
+use edx_matrix_project::git::LocalRepo;
+use edx_matrix_project::git::commit_counts::{CountSettings, count_changes};
+use edx_matrix_project::git::history::{Revision, example, first_error, load_text};
+use edx_matrix_project::git::templates::project_at;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -185,7 +185,7 @@ fn read(
             .map_err(|e| Unavailable::failed(&e))
     };
     let (base, committed) = if edx_matrix_project::is_python_package(file) {
-        use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+        use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
         let name = |f: &str| format!("{path}/{f}");
         let version_matrix = show(&name(VERSION_MATRIX))?.ok_or_else(never)?;
         let types = show(&name(TYPES))?;
@@ -196,7 +196,7 @@ fn read(
             edx_matrix_project::SourceFormat::PythonPackage,
             text,
         );
-        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
+        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
         (base, loaded)
     } else {
         let text = show(&path)?.ok_or_else(never)?;
@@ -204,7 +204,7 @@ fn read(
         // `HEAD`'s templates, from its tree.
         let mut loaded = project_at(&repo, &head, "HEAD", &path, base.clone(), text);
         // Redacted as the served matrix is, before its pipelines render: both sides alike.
-        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
+        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
         (base, loaded)
     };
     // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
@@ -327,8 +327,8 @@ impl Store {
         match self {
             Store::Example(_) => self.read(rev).map(|(hash, _)| hash),
             Store::Git { repo, .. } => repo.resolve_rev(rev).map_err(|e| match e {
-                edx_matrix_git::GitError::UnknownRev { .. }
-                | edx_matrix_git::GitError::InvalidRev { .. } => {
+                edx_matrix_project::git::GitError::UnknownRev { .. }
+                | edx_matrix_project::git::GitError::InvalidRev { .. } => {
                     Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"))
                 }
                 e => Unavailable::failed(&e),
@@ -351,8 +351,8 @@ impl Store {
             }
             Store::Git { repo, path } => {
                 let hash = repo.resolve_rev(rev).map_err(|e| match e {
-                    edx_matrix_git::GitError::UnknownRev { .. }
-                    | edx_matrix_git::GitError::InvalidRev { .. } => unknown(),
+                    edx_matrix_project::git::GitError::UnknownRev { .. }
+                    | edx_matrix_project::git::GitError::InvalidRev { .. } => unknown(),
                     e => Unavailable::failed(&e),
                 })?;
                 let text = repo
@@ -381,7 +381,7 @@ impl Store {
             Store::Git { repo, path } => project_at(repo, &hash, short, path, name.clone(), text),
         };
         // A revision is served like the matrix itself: no credential in any URL it shows.
-        edx_matrix_config::terminal::redact_matrix(&mut loaded.loaded.matrix);
+        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
         if loaded.has_errors() {
             return Err(Unavailable::none(format!(
                 "diff is unavailable: `{name}` has errors ({})",

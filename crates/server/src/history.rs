@@ -1,17 +1,17 @@
 //! The git history of the served matrix file, for `/history` and `/api/v1/history`.
 //!
-//! The history is read with [`edx_matrix_git::history::file_history`] (the same computation as
+//! The history is read with [`edx_matrix_project::git::history::file_history`] (the same computation as
 //! `edx-matrix history`) when asked for, and kept until `HEAD` moves: a request costs two quick
 //! `git` calls when nothing was committed since the last one. The built-in example has its
-//! synthetic history ([`edx_matrix_git::history::example`]); a file outside any git working tree
+//! synthetic history ([`edx_matrix_project::git::history::example`]); a file outside any git working tree
 //! has none.
 
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use edx_matrix_git::history::{History, example, file_history, parse_day};
-use edx_matrix_git::{GitError, LocalRepo};
 use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_project::git::history::{History, example, file_history, parse_day};
+use edx_matrix_project::git::{GitError, LocalRepo};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -124,7 +124,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
         }
     }
     let history = if edx_matrix_project::is_python_package(&file) {
-        edx_matrix_git::package_history::package_history(&repo, &path, None)
+        edx_matrix_project::git::package_history::package_history(&repo, &path, None)
     } else {
         file_history(&repo, &path, None)
     }

@@ -71,7 +71,7 @@ pub struct Options {
     pub clock: Clock,
     /// Count the commits of each locked commit range `/diff` shows (a fetch of each origin
     /// into the cache: `serve --count-commits`); `None` (the default) never fetches.
-    pub count_commits: Option<edx_matrix_git::commit_counts::CountSettings>,
+    pub count_commits: Option<edx_matrix_project::git::commit_counts::CountSettings>,
 }
 
 /// What tells the server the time.

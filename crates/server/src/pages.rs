@@ -14,8 +14,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 pub use dashboard_page::dashboard;
 pub use diff_page::diff;
-use edx_matrix_config::terminal::safe_lines;
-use edx_matrix_config::{Diagnostic, Location, Source};
+use edx_matrix_formats::terminal::safe_lines;
+use edx_matrix_formats::{Diagnostic, Location, Source};
 use edx_matrix_model::{Matrix, Severity};
 pub use history_page::history;
 use maud::{DOCTYPE, Markup, html};
@@ -44,9 +44,12 @@ fn release_href(release: &str) -> String {
 }
 
 /// Returns the colour slot of a release: its position in the matrix, as the history charts
-/// colour it ([`edx_matrix_chart::release_slot`]).
+/// colour it ([`edx_matrix_formats::chart::release_slot`]).
 fn slot(matrix: &Matrix, release: &str) -> usize {
-    edx_matrix_chart::release_slot(matrix.releases.iter().map(|r| r.name.as_str()), release)
+    edx_matrix_formats::chart::release_slot(
+        matrix.releases.iter().map(|r| r.name.as_str()),
+        release,
+    )
 }
 
 fn page(status: StatusCode, markup: Markup) -> Response {
@@ -169,7 +172,7 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
             html! {
                 div class="place" {
                     code { (source.name) ":" (line) ":" (column) } " — " (safe_lines(&d.label))
-                    pre { (edx_matrix_config::terminal::source_line(text)) }
+                    pre { (edx_matrix_formats::terminal::source_line(text)) }
                 }
             }
         }

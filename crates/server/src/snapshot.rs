@@ -2,8 +2,8 @@
 //! bodies, and the outcome of the latest load attempt (which may have failed).
 
 use axum::body::Bytes;
-use edx_matrix_config::diagnostic::JsonDiagnostic;
-use edx_matrix_config::{Diagnostic, Loaded, Source, Summary, interchange};
+use edx_matrix_formats::diagnostic::JsonDiagnostic;
+use edx_matrix_formats::{Diagnostic, Loaded, Source, Summary, interchange};
 use edx_matrix_model::{AppKind, Filter, resolve};
 use serde::Serialize;
 use std::collections::BTreeMap;

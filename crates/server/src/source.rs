@@ -1,8 +1,8 @@
 //! Where the served matrix comes from: a file that is re-read when it changes, or the built-in
 //! example.
 
-use edx_matrix_config::example;
-use edx_matrix_interop::python_package::{TYPES, VERSION_MATRIX};
+use edx_matrix_formats::example;
+use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
 use edx_matrix_project::{Project, is_python_package, read_file, read_package};
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -95,7 +95,7 @@ impl MatrixSource {
     pub(crate) fn read_text(&self) -> Result<String, String> {
         match self {
             // Bounded, and a FIFO or device is refused before it is opened (see
-            // `edx_matrix_fsio`): a reload never blocks on a special file in the matrix's place.
+            // `edx_matrix_project::fsio`): a reload never blocks on a special file in the matrix's place.
             MatrixSource::File(dir) if is_python_package(dir) => {
                 read_package(dir).map_err(|e| e.message())
             }
@@ -125,7 +125,7 @@ impl MatrixSource {
                     .with_templates(&edx_matrix_project::Embedded)
             }
         };
-        edx_matrix_config::terminal::redact_matrix(&mut project.loaded.matrix);
+        edx_matrix_formats::terminal::redact_matrix(&mut project.loaded.matrix);
         // Rendered here, on the loading thread, not by the first request that needs it; a
         // matrix without `[pipelines]` has none to render.
         if project.declares_pipelines() {

@@ -45,7 +45,7 @@ pub struct AppState {
     pub(crate) diff: crate::diff::Cache,
     pub(crate) revisions: crate::revisions::RevisionLoads,
     /// How `/diff` counts commit ranges, when it does (`Options::count_commits`).
-    pub(crate) count_commits: Option<edx_matrix_git::commit_counts::CountSettings>,
+    pub(crate) count_commits: Option<edx_matrix_project::git::commit_counts::CountSettings>,
 }
 
 impl std::fmt::Debug for AppState {

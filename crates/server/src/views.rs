@@ -46,7 +46,7 @@ fn committed_at_head(file: &std::path::Path) -> bool {
     let path = if edx_matrix_project::is_python_package(file) {
         format!(
             "{path}/{}",
-            edx_matrix_interop::python_package::VERSION_MATRIX
+            edx_matrix_formats::python_package::VERSION_MATRIX
         )
     } else {
         path

@@ -255,7 +255,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let package = dir.path().join("matrix");
         std::fs::create_dir(&package).unwrap_or_else(|e| panic!("{e}"));
-        for name in [edx_matrix_interop::python_package::VERSION_MATRIX, "a.star"] {
+        for name in [edx_matrix_formats::python_package::VERSION_MATRIX, "a.star"] {
             std::fs::write(package.join(name), "").unwrap_or_else(|e| panic!("{e}"));
         }
         std::fs::write(dir.path().join("b.star"), "").unwrap_or_else(|e| panic!("{e}"));

@@ -5,7 +5,7 @@ use crate::error::{CmdResult, Kind, exit_code};
 use crate::format::{DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
 use crate::output::{Output, count};
-use edx_matrix_config::Summary;
+use edx_matrix_formats::Summary;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -20,7 +20,7 @@ pub struct CheckArgs {
 struct Report<'a> {
     file: &'a str,
     summary: Summary,
-    diagnostics: Vec<edx_matrix_config::diagnostic::JsonDiagnostic>,
+    diagnostics: Vec<edx_matrix_formats::diagnostic::JsonDiagnostic>,
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {

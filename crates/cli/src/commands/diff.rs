@@ -101,7 +101,7 @@ fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project)
                 CommandError::usage(format!("`{}` does not exist at revision `{rev}`", mr.path))
             })?;
         // The revision's templates too: its tree, not the working tree.
-        Ok(edx_matrix_git::templates::project_at(
+        Ok(edx_matrix_project::git::templates::project_at(
             &mr.repo,
             rev,
             rev,

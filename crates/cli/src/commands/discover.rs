@@ -1,5 +1,5 @@
 //! `edx-matrix discover`: the releases upstream has cut, against the releases of the matrix
-//! ([`edx_matrix_git::compare_with`]), and for each new one what upstream says it is — read with
+//! ([`edx_matrix_project::git::compare_with`]), and for each new one what upstream says it is — read with
 //! `release add --from-upstream`'s reader ([`FactsReader::read_listed`]), each fact with where
 //! it came from — and the `release add` command that adds it with only those facts.
 
@@ -11,11 +11,13 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
-use edx_matrix_config::terminal::{safe, safe_lines};
-use edx_matrix_git::upstream::{FactsQuery, FactsReader, ReleaseFacts};
-use edx_matrix_git::{Comparison, GitCli, Standing, compare_with, default_repository, redact_url};
+use edx_matrix_formats::terminal::{safe, safe_lines};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::url::{UrlRule, url_problem};
+use edx_matrix_project::git::upstream::{FactsQuery, FactsReader, ReleaseFacts};
+use edx_matrix_project::git::{
+    Comparison, GitCli, Standing, compare_with, default_repository, redact_url,
+};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -102,7 +104,7 @@ fn arg(value: &str) -> String {
 /// as placeholders.
 fn command(facts: &ReleaseFacts) -> (String, Vec<&'static str>) {
     let mut placeholders = Vec::new();
-    let mut value = |flag: &'static str, fact: Option<&edx_matrix_git::upstream::Fact>| {
+    let mut value = |flag: &'static str, fact: Option<&edx_matrix_project::git::upstream::Fact>| {
         fact.map_or_else(
             || {
                 placeholders.push(flag);

@@ -1,7 +1,7 @@
 //! The editing commands: `upgrade`, `promote`, `set`, `include`, `exclude`, `release add|retire`,
 //! `app add|remove` and `fmt`.
 //!
-//! The edits themselves are pure functions in `edx_matrix_edit`; this module does the
+//! The edits themselves are pure functions in `edx_matrix_formats::edit`; this module does the
 //! I/O around them, the same for every command: lock the file, read it, refuse a file that
 //! already has errors, edit, re-validate the result and refuse (printing the diagnostics, the
 //! file untouched) when the edit would add errors, print the unified diff, then replace the
@@ -24,14 +24,14 @@ use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::example;
-use edx_matrix_config::runbook::due::due_after;
-use edx_matrix_config::runbook::{Origin, Plan};
-use edx_matrix_config::terminal::safe_lines;
-use edx_matrix_config::text_form::TextForm;
-use edx_matrix_edit::entry::{Override, Patch};
-use edx_matrix_edit::{self as edit, Base, EditError, EditOutcome};
-use edx_matrix_fsio::FileWrite;
+use edx_matrix_formats::edit::entry::{Override, Patch};
+use edx_matrix_formats::edit::{self as edit, Base, EditError, EditOutcome};
+use edx_matrix_formats::example;
+use edx_matrix_formats::runbook::due::due_after;
+use edx_matrix_formats::runbook::{Origin, Plan};
+use edx_matrix_formats::terminal::safe_lines;
+use edx_matrix_formats::text_form::TextForm;
+use edx_matrix_project::fsio::FileWrite;
 use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat, format_of};
 use serde::Serialize;
 use std::path::Path;
@@ -64,7 +64,7 @@ struct Due<'a> {
 
 impl Due<'_> {
     /// Returns the runbook steps due for the stage after the edit (see
-    /// [`edx_matrix_config::runbook::due::due_after`]).
+    /// [`edx_matrix_formats::runbook::due::due_after`]).
     fn plan(&self, before: &Project, after: &Project) -> Option<Plan> {
         due_after(
             &after.runbooks,
@@ -365,11 +365,11 @@ fn run(
     }
     let name = path.display().to_string();
     if read_only {
-        let text = edx_matrix_fsio::read_text(&path)?;
+        let text = edx_matrix_project::fsio::read_text(&path)?;
         return apply(out, options, mode, due, &edit, &name, text, None, None);
     }
     edit_file::with_lock(&path, wait_time(options.wait)?, || {
-        let text = edx_matrix_fsio::read_text(&path)?;
+        let text = edx_matrix_project::fsio::read_text(&path)?;
         apply(
             out,
             options,
@@ -474,11 +474,11 @@ fn apply(
                 None => FileWrite::Create {
                     path: &lock.path,
                     contents: lock.text.as_bytes(),
-                    mode: edx_matrix_fsio::Mode::Public,
+                    mode: edx_matrix_project::fsio::Mode::Public,
                 },
             });
         }
-        edx_matrix_fsio::write_all(&files).map_err(CommandError::from)?;
+        edx_matrix_project::fsio::write_all(&files).map_err(CommandError::from)?;
         written = changed;
         if changed {
             out.detail(&format!("wrote `{}`", path.display()));

@@ -5,7 +5,7 @@ use crate::error::CmdResult;
 use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::{interchange, toml_write};
+use edx_matrix_formats::{interchange, toml_write};
 use std::process::ExitCode;
 
 /// The formats of `expand`.

@@ -3,8 +3,8 @@
 
 use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::output::Output;
-use edx_matrix_config::Loaded;
-use edx_matrix_interop::python_export::{Options, Package, export, locked};
+use edx_matrix_formats::Loaded;
+use edx_matrix_formats::python_export::{Options, Package, export, locked};
 use edx_matrix_model::lock::Lock;
 use edx_matrix_model::{Filter, resolve};
 use std::path::PathBuf;
@@ -70,7 +70,12 @@ pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, args: &ExportPythonArgs) 
         .iter()
         .map(|(name, contents)| (std::path::PathBuf::from(name), contents.as_bytes().to_vec()))
         .collect();
-    edx_matrix_fsio::create_all(dir, &staged, edx_matrix_fsio::Mode::Public, true)?;
+    edx_matrix_project::fsio::create_all(
+        dir,
+        &staged,
+        edx_matrix_project::fsio::Mode::Public,
+        true,
+    )?;
     let written: Vec<String> = files
         .iter()
         .map(|(name, _)| format!("`{}`", dir.join(name).display()))

@@ -1,6 +1,6 @@
 //! `edx-matrix history`: from the git history of the matrix file, the releases every stage ran
 //! and when each change landed, and the lead time of each release from CI to Production. The
-//! history itself is read by [`edx_matrix_git::history`], which the dashboard shares.
+//! history itself is read by [`edx_matrix_project::git::history`], which the dashboard shares.
 
 use crate::args::WriteArgs;
 use crate::cli::GlobalArgs;
@@ -10,13 +10,13 @@ use crate::matrix_file;
 use crate::matrix_repo::{self, git_error};
 use crate::names::parse;
 use crate::output::{Output, render_table, table};
-use edx_matrix_chart::Options;
-use edx_matrix_config::terminal::{safe, safe_lines};
-use edx_matrix_git::history::{
-    CommitRef, History, example, file_history, format_duration, parse_day,
-};
+use edx_matrix_formats::chart::Options;
+use edx_matrix_formats::terminal::{safe, safe_lines};
 use edx_matrix_model::DeploymentName;
 use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_project::git::history::{
+    CommitRef, History, example, file_history, format_duration, parse_day,
+};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -70,7 +70,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     } else {
         let mr = matrix_repo::open(global, "history")?;
         let history = if crate::matrix_file::is_python_package(&mr.file) {
-            edx_matrix_git::package_history::package_history(&mr.repo, &mr.path, None)
+            edx_matrix_project::git::package_history::package_history(&mr.repo, &mr.path, None)
         } else {
             file_history(&mr.repo, &mr.path, None)
         }
@@ -116,8 +116,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         Format::Svg => {
             let options = Options { since, link: None };
             let svg = match args.chart {
-                HistoryChart::Timeline => edx_matrix_chart::timeline(&history, &options),
-                HistoryChart::LeadTimes => edx_matrix_chart::lead_times(&history, &options),
+                HistoryChart::Timeline => edx_matrix_formats::chart::timeline(&history, &options),
+                HistoryChart::LeadTimes => {
+                    edx_matrix_formats::chart::lead_times(&history, &options)
+                }
             };
             write_svg(out, &args.write, &svg)?;
         }
@@ -217,8 +219,8 @@ fn render(history: &History) -> String {
 
 /// A lead time as the table shows it: a rolling line has none, a gap makes it a bound or
 /// unknown (with why).
-fn lead_time(lead: &edx_matrix_git::history::LeadTime) -> String {
-    use edx_matrix_git::history::Bound;
+fn lead_time(lead: &edx_matrix_project::git::history::LeadTime) -> String {
+    use edx_matrix_project::git::history::Bound;
     if lead.rolling {
         return "rolling".to_owned();
     }

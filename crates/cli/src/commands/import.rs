@@ -5,7 +5,7 @@ use crate::error::{CmdResult, CommandError};
 use crate::format::{DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::{Source, load_json, toml_write};
+use edx_matrix_formats::{Source, load_json, toml_write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -93,7 +93,7 @@ pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdRe
 /// Formatting never changes the meaning; the writer's text is kept if it could not be parsed
 /// (then `check` reports it).
 fn canonical(text: String) -> String {
-    match edx_matrix_edit::fmt::fmt(&text) {
+    match edx_matrix_formats::edit::fmt::fmt(&text) {
         Ok(formatted) => formatted.text,
         Err(_) => text,
     }
@@ -105,11 +105,11 @@ struct PythonReport {
     written: Option<String>,
     python_lines: usize,
     toml_lines: usize,
-    diagnostics: Vec<edx_matrix_config::diagnostic::JsonDiagnostic>,
+    diagnostics: Vec<edx_matrix_formats::diagnostic::JsonDiagnostic>,
 }
 
 fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {
-    use edx_matrix_interop::python_import::{Options, import};
+    use edx_matrix_formats::python_import::{Options, import};
     let read = |name: &str| -> Result<Source, CommandError> {
         let path = args.dir.join(name);
         let text = edx_matrix_project::read_file(&path).map_err(crate::matrix_file::read_error)?;

@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_config::{example, starter};
+use edx_matrix_formats::{example, starter};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -77,7 +77,7 @@ pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
                 dir.display()
             );
         } else {
-            edx_matrix_git::history::example::write_repository(dir).map_err(|e| {
+            edx_matrix_project::git::history::example::write_repository(dir).map_err(|e| {
                 CommandError::io(format!(
                     "cannot write the example's history: {}",
                     edx_matrix_model::error_chain::error_chain(&e)

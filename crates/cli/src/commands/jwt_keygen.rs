@@ -4,15 +4,15 @@
 //!
 //! The private key goes to standard output or to a new file created with mode 0600, never to
 //! standard error or a log. The keys, the key set and the settings are made by
-//! [`edx_matrix_interop::jwk`]; this module reads the previous set and writes the result.
+//! [`edx_matrix_project::jwk`]; this module reads the previous set and writes the result.
 
 use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::output::Output;
-use edx_matrix_interop::jwk::key_set::{KeySet, KeySetError};
-use edx_matrix_interop::jwk::settings::{Names, Settings};
-use edx_matrix_interop::jwk::{self, MAX_KEY_BITS, MIN_KEY_BITS};
+use edx_matrix_project::jwk::key_set::{KeySet, KeySetError};
+use edx_matrix_project::jwk::settings::{Names, Settings};
+use edx_matrix_project::jwk::{self, MAX_KEY_BITS, MIN_KEY_BITS};
 use rand_core::OsRng;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -12,10 +12,10 @@ use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_config::lock_file::{Like, write_lock_like};
-use edx_matrix_git::{GitCli, WantedRef, redact_url, resolve_refs};
+use edx_matrix_formats::lock_file::{Like, write_lock_like};
 use edx_matrix_model::lock::{LockEntry, format_timestamp, lock_origin, parse_timestamp};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_project::lock_path;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -167,12 +167,12 @@ fn lock_in(out: &Output, args: &LockArgs, path: &Path) -> CmdResult {
     let write = ok && !args.dry_run && before != Some(text.as_str());
     if write {
         if before.is_some() {
-            edx_matrix_fsio::replace(&lock_file, text.as_bytes())?;
+            edx_matrix_project::fsio::replace(&lock_file, text.as_bytes())?;
         } else {
-            edx_matrix_fsio::create(
+            edx_matrix_project::fsio::create(
                 &lock_file,
                 text.as_bytes(),
-                edx_matrix_fsio::Mode::Public,
+                edx_matrix_project::fsio::Mode::Public,
                 false,
             )?;
         }

@@ -223,10 +223,10 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
         files.push((name, text_of(generated, args.output.format)?.into_bytes()));
     }
     // All or nothing: a failure while writing leaves no file.
-    edx_matrix_fsio::create_all(
+    edx_matrix_project::fsio::create_all(
         dir,
         &files,
-        edx_matrix_fsio::Mode::Public,
+        edx_matrix_project::fsio::Mode::Public,
         args.output.force,
     )?;
     out.note(&format!(

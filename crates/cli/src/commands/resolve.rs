@@ -154,7 +154,7 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
     text
 }
 
-pub use edx_matrix_interop::env::shell_quote;
+pub use edx_matrix_formats::env::shell_quote;
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
@@ -166,7 +166,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
         lock.apply(&mut resolution.rows);
     }
     match args.format {
-        Format::Json => out.json(&edx_matrix_config::interchange::RowsJson::new(
+        Format::Json => out.json(&edx_matrix_formats::interchange::RowsJson::new(
             &loaded.matrix,
             &resolution.rows,
         ))?,
@@ -178,7 +178,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
                 ));
             }
             match resolution.rows.as_slice() {
-                [row] => out.print(&edx_matrix_interop::env::component(&loaded.matrix, row))?,
+                [row] => out.print(&edx_matrix_formats::env::component(&loaded.matrix, row))?,
                 [] => {
                     return Err(CommandError::usage(format!(
                         "deployment `{}` does not include `{}` on stage `{}`",

@@ -10,7 +10,7 @@ use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::names::{parse, require};
 use crate::output::Output;
-use edx_matrix_config::runbook::Plan;
+use edx_matrix_formats::runbook::Plan;
 use edx_matrix_model::{ReleaseName, StageName};
 use std::process::ExitCode;
 

@@ -14,7 +14,7 @@ pub struct SchemaArgs {
 }
 
 pub fn run(out: &Output, args: &SchemaArgs) -> CmdResult {
-    let mut text = serde_json::to_string_pretty(&edx_matrix_interop::schema::schema())
+    let mut text = serde_json::to_string_pretty(&edx_matrix_formats::schema::schema())
         .map_err(|e| CommandError::io(e.to_string()))?;
     text.push('\n');
     match &args.write.output {

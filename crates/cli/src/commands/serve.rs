@@ -46,11 +46,12 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
     options.quiet = out.quiet;
     options.count_commits =
         args.count_commits
-            .then(|| edx_matrix_git::commit_counts::CountSettings {
+            .then(|| edx_matrix_project::git::commit_counts::CountSettings {
                 cache: (args.cache_dir.clone())
                     .unwrap_or_else(|| crate::commands::edit::from_upstream::cache_dir("repos")),
                 jobs: 8,
-                git: edx_matrix_git::GitCli::new().with_timeout(std::time::Duration::from_secs(60)),
+                git: edx_matrix_project::git::GitCli::new()
+                    .with_timeout(std::time::Duration::from_secs(60)),
             });
     let webhook = options.webhook_secret.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -28,7 +28,7 @@ pub struct ShowArgs {
 pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // A URL credential (allowed as a warning by `[lints]`) is never printed.
-    edx_matrix_config::terminal::redact_matrix(&mut loaded.matrix);
+    edx_matrix_formats::terminal::redact_matrix(&mut loaded.matrix);
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {
@@ -70,7 +70,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
             };
             let rows = resolve(matrix, &filter).rows;
             match args.format {
-                Format::Json => out.json(&edx_matrix_config::interchange::RowsJson::new(
+                Format::Json => out.json(&edx_matrix_formats::interchange::RowsJson::new(
                     matrix, &rows,
                 ))?,
                 _ => {

@@ -9,8 +9,8 @@ use crate::matrix_repo::error_chain;
 use crate::output::Output;
 
 mod locked;
-use edx_matrix_git::wanted::{Reference, wanted_refs};
-use edx_matrix_git::{GitCli, Progress, WantedRef, redact_url, verify_refs};
+use edx_matrix_project::git::wanted::{Reference, wanted_refs};
+use edx_matrix_project::git::{GitCli, Progress, WantedRef, redact_url, verify_refs};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::IsTerminal;

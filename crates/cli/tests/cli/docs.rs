@@ -372,8 +372,8 @@ fn the_checker_finds_what_it_must() {
         "crates"
     );
     let root = repo_root();
-    assert!(missing_path(&root, "crates/config/src/edit/fmt.rs"));
-    assert!(!missing_path(&root, "crates/edit/src/fmt.rs"));
+    assert!(missing_path(&root, "crates/formats/src/edit/fmt.rs"));
+    assert!(!missing_path(&root, "crates/formats/src/edit/fmt.rs"));
     assert!(!missing_path(&root, "fuzz/artifacts/load_toml/"));
 }
 

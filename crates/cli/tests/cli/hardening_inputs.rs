@@ -87,7 +87,7 @@ fn row07_serve_survives_an_80kb_python_line() {
 
 /// The example matrix with `online`'s QA stage given `vars`.
 fn online_qa_vars(vars: &str) -> Env {
-    let text = edx_matrix_config::example::TEXT.replace(
+    let text = edx_matrix_formats::example::TEXT.replace(
         "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }",
         &format!(
             "online         = {{ CI = \"master\",   QA = {{ release = \"master\", vars = {{ {vars} }} }},   Production = \"master\" }}"
@@ -213,7 +213,7 @@ fn row12_hidden_characters_and_huge_names_in_vars_are_refused() {
 /// still saying how to add it; an invalid `[python]` name is reported at its place.
 #[test]
 fn row14_unknown_release_and_invalid_python_names() {
-    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let env = Env::with_example_matrix(edx_matrix_formats::example::TEXT);
     let run = env.run_refused(&["upgrade", "pro", "--stage", "CI", "--to", "nosuch"], 2);
     assert!(
         run.stderr.contains("unknown release `nosuch`")
@@ -223,7 +223,7 @@ fn row14_unknown_release_and_invalid_python_names() {
     );
     let text = format!(
         "{}\n[python.classes]\nrelease = \"Not-A-Name\"\n",
-        edx_matrix_config::example::TEXT
+        edx_matrix_formats::example::TEXT
     );
     let env = Env::with_matrix(&text);
     let run = env.run(&["check"]);

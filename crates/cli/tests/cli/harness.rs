@@ -79,7 +79,7 @@ impl Env {
     /// names: without them the project has errors).
     pub fn with_example_matrix(text: &str) -> Self {
         let env = Env::with_matrix(text);
-        for (path, template) in edx_matrix_config::example::TEMPLATES {
+        for (path, template) in edx_matrix_formats::example::TEMPLATES {
             env.write(path, template);
         }
         env

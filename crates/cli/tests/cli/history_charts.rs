@@ -1,6 +1,6 @@
 //! `edx-matrix history --format svg` and `--since`, on the built-in example's synthetic history
-//! (twelve revisions: see `edx_matrix_git::history::example`) and on a real repository written by
-//! `edx_matrix_git::history::example::write_repository`.
+//! (twelve revisions: see `edx_matrix_project::git::history::example`) and on a real repository written by
+//! `edx_matrix_project::git::history::example::write_repository`.
 
 use crate::harness::Env;
 
@@ -134,7 +134,7 @@ fn since_and_deployment_narrow_the_history() {
 fn example_repository_has_the_same_charts() {
     let env = Env::new();
     let dir = env.path("acme");
-    edx_matrix_git::history::example::write_repository(&dir).unwrap();
+    edx_matrix_project::git::history::example::write_repository(&dir).unwrap();
     let file = dir.join("edx-matrix.toml");
     let file = file.to_str().unwrap();
     let from_git = env

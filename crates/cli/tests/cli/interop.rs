@@ -309,7 +309,7 @@ fn schema_is_json_schema_and_can_be_written() {
 
 #[test]
 fn export_tutor_refuses_hostile_values_with_their_location() {
-    let text = edx_matrix_config::example::TEXT.replace(
+    let text = edx_matrix_formats::example::TEXT.replace(
         "branch = \"acme/verawood-fix-jumpnav\"",
         "branch = \"master;touch$(id)\"",
     );
@@ -329,7 +329,7 @@ fn export_tutor_refuses_hostile_values_with_their_location() {
     all.code(1);
     assert!(!env.path("out").exists());
     // A paragraph separator is refused as well, on standard output too.
-    let text = edx_matrix_config::example::TEXT.replace(
+    let text = edx_matrix_formats::example::TEXT.replace(
         "branch = \"acme/verawood-fix-jumpnav\"",
         "branch = \"acme/verawood\\u2029fix\"",
     );
@@ -425,8 +425,8 @@ fn export_tutor_json_summarises_each_stage() {
 fn export_tutor_json_lists_the_settings_of_tutor_vars() {
     let online =
         "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }";
-    assert!(edx_matrix_config::example::TEXT.contains(online));
-    let text = edx_matrix_config::example::TEXT.replace(
+    assert!(edx_matrix_formats::example::TEXT.contains(online));
+    let text = edx_matrix_formats::example::TEXT.replace(
         online,
         "online = { CI = \"master\", QA = { release = \"master\", vars = { TUTOR_LMS_HOST = \"qa.online.example\", TUTOR_ENABLE_HTTPS = false } }, Production = \"master\", vars = { TUTOR_LMS_HOST = \"online.example\", TUTOR_ENABLE_HTTPS = true, TUTOR_MAX_WORKERS = 4, SITE_NAME = \"pipelines only\" } }",
     );

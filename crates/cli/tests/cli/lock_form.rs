@@ -1,6 +1,6 @@
 //! The lock keeps the user's file: a CRLF lock stays CRLF when `lock` or `promote` rewrites
 //! it, a new lock beside a CRLF matrix is CRLF, and a lock that is a symbolic link stays one, its
-//! target rewritten with its mode kept (the matrix's own rules, `edx_matrix_fsio`).
+//! target rewritten with its mode kept (the matrix's own rules, `edx_matrix_project::fsio`).
 
 use crate::harness::Env;
 use crate::lock::{advance, head, matrix, remotes, run_at};

@@ -177,7 +177,7 @@ fn step<'v>(job: &'v Value, key: &str, name: &str) -> &'v Value {
 fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
     // The example's `pro` runs verawood in CI, ulmo in QA and teak in Production, each stage with
     // vars of its own over the deployment's.
-    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let env = Env::with_example_matrix(edx_matrix_formats::example::TEXT);
     env.run(&["check"]).ok();
     let list: Value =
         serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
@@ -274,7 +274,7 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
     // With QA promoted to verawood, one pipeline builds CI and QA, each with its own values, and
     // QA's job takes what passed CI's.
     let promoted = Env::with_example_matrix(&edx_matrix_test_support::acme::pin_pro(
-        edx_matrix_config::example::TEXT,
+        edx_matrix_formats::example::TEXT,
         ["verawood", "verawood", "teak"],
     ));
     let verawood = render(&promoted, "pro-verawood-mfe-pipeline");
@@ -293,8 +293,8 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
 #[test]
 fn a_stage_var_with_a_concourse_secret_is_refused_with_its_location() {
     let site = "SITE_URL = \"https://ci.pro.acme.example\"";
-    assert!(edx_matrix_config::example::TEXT.contains(site));
-    let text = edx_matrix_config::example::TEXT
+    assert!(edx_matrix_formats::example::TEXT.contains(site));
+    let text = edx_matrix_formats::example::TEXT
         .replace(site, "SITE_URL = \"https://((ci-host)).pro.acme.example\"");
     let env = Env::with_example_matrix(&text);
     let run = env.run(&["check"]);

@@ -265,7 +265,7 @@ fn cpython_reads_the_locked_commits() {
     let Some(python) = require_python(module_path!(), &["pydantic"]) else {
         return;
     };
-    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let env = Env::with_example_matrix(edx_matrix_formats::example::TEXT);
     let commits = crate::tutor_lock::lock_campus_ci(&env);
     env.run(&["export", "python", "-o", PACKAGE]).ok();
     let root = env.path("root");

@@ -161,7 +161,7 @@ fn serve_logs_one_line_per_request_unless_quiet() {
 /// `EDX_MATRIX_NOW` fixes the "now" a locked commit's age is counted to on the stage page.
 #[test]
 fn serve_counts_a_locked_commits_age_to_edx_matrix_now() {
-    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let env = Env::with_example_matrix(edx_matrix_formats::example::TEXT);
     crate::tutor_lock::lock_campus_ci(&env);
     let (_server, addr) = crate::serve::start(
         env.command(&["serve", "--addr", "127.0.0.1:0"])

@@ -393,7 +393,7 @@ fn tutor_runs_the_online_qa_plugin() {
 /// reaches the MFE Dockerfile; an MFE tutor-mfe does not know renders with its assigned port.
 #[test]
 fn tutor_runs_a_verawood_plugin_with_an_unknown_mfe() {
-    let text = edx_matrix_config::example::TEXT
+    let text = edx_matrix_formats::example::TEXT
         .replace(
             "communications    = { kind = \"mfe\"",
             "instructor-tools  = { kind = \"mfe\", repository = \"https://github.com/acme-edu/frontend-app-instructor-tools\", path = \"instructor-tools\" }\ncommunications    = { kind = \"mfe\"",
@@ -443,7 +443,7 @@ fn tutor_runs_a_verawood_plugin_with_an_unknown_mfe() {
 /// driven from the test virtual environment's Python: no Docker).
 #[test]
 fn tutor_builds_openedx_with_the_stage_python() {
-    let text = edx_matrix_config::example::TEXT.replace(
+    let text = edx_matrix_formats::example::TEXT.replace(
         "edx-platform      = { runtime = \"3.11\" }",
         "edx-platform      = { runtime = \"3.11.9\" }",
     );
@@ -502,7 +502,7 @@ fn tutor_builds_openedx_with_the_stage_python() {
 /// stage's value wins over the deployment's, and vars without the prefix stay out.
 #[test]
 fn tutor_receives_the_stage_tutor_vars() {
-    let text = edx_matrix_config::example::TEXT.replace(
+    let text = edx_matrix_formats::example::TEXT.replace(
         "online         = { CI = \"master\",   QA = \"master\",   Production = \"master\" }",
         "online         = { CI = \"master\",   QA = { release = \"master\", vars = { TUTOR_LMS_HOST = \"qa.online.example\", TUTOR_ENABLE_HTTPS = false } },   Production = \"master\", vars = { TUTOR_LMS_HOST = \"online.example\", TUTOR_ENABLE_HTTPS = true, TUTOR_RUN_MYSQL = false, SITE_NAME = \"pipelines only\" } }",
     );

@@ -1,9 +1,9 @@
 //! `export tutor` compares what it sets with Tutor's defaults
-//! (`edx_matrix_interop::tutor::defaults`, copied from Tutor 22's sources): here they are read
+//! (`edx_matrix_formats::tutor::defaults`, copied from Tutor 22's sources): here they are read
 //! back from the installed Tutor and tutor-mfe, through their own Python, so a Tutor that
 //! changes a default fails this test instead of making the export's "changes" lines wrong.
 
-use edx_matrix_interop::tutor::defaults;
+use edx_matrix_formats::tutor::defaults;
 use edx_matrix_test_support::require_tutor;
 use serde_json::Value;
 use std::process::Command;

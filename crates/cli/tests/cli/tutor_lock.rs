@@ -40,7 +40,7 @@ fn tutor_builds_the_locked_commits_of_campus_ci() {
     let Some(program) = require_tutor(test) else {
         return;
     };
-    let env = Env::with_example_matrix(edx_matrix_config::example::TEXT);
+    let env = Env::with_example_matrix(edx_matrix_formats::example::TEXT);
     let commits = lock_campus_ci(&env);
     let of = |app: &str| commits.iter().find(|(a, _)| a == app).unwrap().1.clone();
     let Some((tutor, _)) = install_in(

@@ -1,7 +1,7 @@
 //! The locked commits that change between two locks: per (deployment, stage, application), the
 //! range `old..new` (also when the branch did not move: a relock), or a commit locked on one
 //! side only, with a GitHub compare link when the origin is on GitHub. Counting the commits of
-//! a range needs the remote: `edx_matrix_git::commit_counts` fills [`CommitChange::count`].
+//! a range needs the remote: `edx_matrix_project::git::commit_counts` fills [`CommitChange::count`].
 
 use super::Change;
 use crate::lock::{Lock, LockEntry};

@@ -4,7 +4,7 @@ use super::tasks::relative_path_problem;
 use super::{Reader, Span};
 use crate::identifier;
 use crate::settings::MetaSettings;
-use edx_matrix_config::spanned::item_span;
+use edx_matrix_formats::spanned::item_span;
 use edx_matrix_model::Code;
 use toml_edit::Item;
 

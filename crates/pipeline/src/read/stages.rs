@@ -2,7 +2,7 @@
 
 use super::{Reader, Span};
 use crate::settings::{Gate, NamedResource, StageSettings};
-use edx_matrix_config::spanned::{item_span, key_span};
+use edx_matrix_formats::spanned::{item_span, key_span};
 use edx_matrix_model::Code;
 use edx_matrix_model::suggest::did_you_mean;
 use indexmap::IndexMap;

@@ -6,7 +6,7 @@ use crate::settings::{
     ArtifactSpec, BuildSettings, NamedResource, RESERVED_PARAMS, Settings, TaskSource, TaskSpec,
 };
 use crate::template;
-use edx_matrix_config::spanned::{item_span, key_span};
+use edx_matrix_formats::spanned::{item_span, key_span};
 use edx_matrix_model::Code;
 use edx_matrix_model::suggest::did_you_mean;
 use indexmap::IndexMap;

@@ -6,8 +6,8 @@
 //! a failure under `CI=true`).
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_config::toml_write::{Layout, write};
-use edx_matrix_config::{Source, example, load_toml};
+use edx_matrix_formats::toml_write::{Layout, write};
+use edx_matrix_formats::{Source, example, load_toml};
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::{TemplateFiles, check_file, render_all, settings_of};
 use edx_matrix_test_support::random_matrix::{Shapes, TOML_SHAPES, matrix};

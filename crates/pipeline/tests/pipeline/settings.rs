@@ -2,7 +2,7 @@
 //! code.
 
 use crate::support::{acme_with_settings, bare_acme, load};
-use edx_matrix_config::{Location, Source, load_toml};
+use edx_matrix_formats::{Location, Source, load_toml};
 use edx_matrix_pipeline::settings_of;
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 //! What the modules of this binary share: the fixtures and the acme matrix, loaded without
 //! errors.
 
-use edx_matrix_config::{Loaded, Source, load_toml};
+use edx_matrix_formats::{Loaded, Source, load_toml};
 use std::path::PathBuf;
 
 /// The repository's `tests/fixtures` directory.

@@ -2,7 +2,7 @@
 //! bound, list doubling at the memory bound, deep nesting at the depth bound, each a located
 //! `pipeline-template` diagnostic naming the bound and the setting that raises it.
 
-use edx_matrix_config::{Source, load_toml};
+use edx_matrix_formats::{Source, load_toml};
 use edx_matrix_model::Code;
 use edx_matrix_pipeline::{Outcome, TemplateDiagnostic, TemplateFiles, render_all, settings_of};
 
@@ -326,7 +326,7 @@ fn bounds_out_of_range_are_refused_at_their_place() {
     let found: Vec<(Code, &str, String)> = diagnostics
         .iter()
         .map(|d| {
-            let edx_matrix_config::diagnostic::Location::Span(span) = &d.location else {
+            let edx_matrix_formats::diagnostic::Location::Span(span) = &d.location else {
                 panic!("{d:?}");
             };
             (d.code, &text[span.clone()], d.message.clone())

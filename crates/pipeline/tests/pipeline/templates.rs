@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_config::{Source, example, load_toml};
+use edx_matrix_formats::{Source, example, load_toml};
 use edx_matrix_model::Code;
 use edx_matrix_pipeline::settings::TemplatePattern;
 use edx_matrix_pipeline::{Outcome, TemplateFiles, render_all, settings_of};

@@ -1,8 +1,8 @@
 //! The rule every edit follows ([`Project::apply_edit`]): the whole project — matrix, runbooks,
 //! operations and `[pipelines]` — is checked before and after the edit.
 
-use edx_matrix_edit::release::{self, NewRelease};
-use edx_matrix_edit::{EditError, EditOutcome};
+use edx_matrix_formats::edit::release::{self, NewRelease};
+use edx_matrix_formats::edit::{EditError, EditOutcome};
 use edx_matrix_model::Code;
 use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat};
 use edx_matrix_test_support::workspace_root;
@@ -124,7 +124,7 @@ fn a_format_may_start_from_errors_but_not_add_any() {
     let text = valid().replace(r#"check_every = "5m""#, r#"check_every = "5 minutes""#);
     let edited = project(&text)
         .apply_edit(Precondition::Any, |base| {
-            edx_matrix_edit::fmt::fmt(base.text)
+            edx_matrix_formats::edit::fmt::fmt(base.text)
         })
         .unwrap();
     assert_eq!(edited.after.errors().count(), 1);

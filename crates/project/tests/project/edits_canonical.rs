@@ -2,9 +2,11 @@
 //! an edit the project's rule ([`Project::apply_edit`]) accepts writes a file that passes
 //! `fmt --check` (formatting it changes nothing) and `check` (no error).
 
-use edx_matrix_config::toml_write;
-use edx_matrix_edit::entry::{Override, Patch, Target};
-use edx_matrix_edit::{Base, EditError, EditOutcome, app, entry, fmt, promote, release, upgrade};
+use edx_matrix_formats::edit::entry::{Override, Patch, Target};
+use edx_matrix_formats::edit::{
+    Base, EditError, EditOutcome, app, entry, fmt, promote, release, upgrade,
+};
+use edx_matrix_formats::toml_write;
 use edx_matrix_model::{AppKind, Matrix};
 use edx_matrix_project::{Precondition, Project, SourceFormat};
 use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};

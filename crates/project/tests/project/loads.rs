@@ -1,7 +1,7 @@
 //! What a project holds and how it is read: one parse, one diagnostics list equal to what
 //! `check` has always reported (the matrix loader's, then the `[pipelines]` reader's).
 
-use edx_matrix_config::{Source, load_toml, parse_count};
+use edx_matrix_formats::{Source, load_toml, parse_count};
 use edx_matrix_project::{Project, SourceFormat, format_of};
 use edx_matrix_test_support::workspace_root;
 use std::path::Path;

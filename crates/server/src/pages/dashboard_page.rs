@@ -7,7 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use edx_matrix_config::{Diagnostic, Source};
+use edx_matrix_formats::{Diagnostic, Source};
 use edx_matrix_model::lookup;
 use edx_matrix_model::resolve::Index;
 use maud::{Markup, html};

@@ -1,5 +1,5 @@
 //! `/history`: the timeline and lead-time charts of the served file's history
-//! ([`edx_matrix_chart`], inline SVG), then the same history as tables, the accessible fallback.
+//! ([`edx_matrix_formats::chart`], inline SVG), then the same history as tables, the accessible fallback.
 //! `?deployment=` and `?since=` narrow it, as `edx-matrix history --deployment --since` do.
 
 use super::{encode, layout, page};
@@ -8,11 +8,11 @@ use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use edx_matrix_chart::Options;
+use edx_matrix_formats::chart::Options;
 // A skipped revision's reason may quote its text: escaped and clipped like every value a page
 // quotes (so are subjects, by `CommitRef::shown_subject`).
-use edx_matrix_config::terminal::{safe, safe_lines};
-use edx_matrix_git::history::{CommitRef, format_duration};
+use edx_matrix_formats::terminal::{safe, safe_lines};
+use edx_matrix_project::git::history::{CommitRef, format_duration};
 use maud::{Markup, PreEscaped, html};
 use std::sync::Arc;
 
@@ -70,8 +70,8 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
         since,
         link: Some(&link),
     };
-    let timeline = edx_matrix_chart::timeline(&history, &options);
-    let lead_times = edx_matrix_chart::lead_times(&history, &options);
+    let timeline = edx_matrix_formats::chart::timeline(&history, &options);
+    let lead_times = edx_matrix_formats::chart::lead_times(&history, &options);
     let chosen = narrowing.deployment.as_deref().unwrap_or("");
     let since_value = narrowing.since.as_ref().map_or("", |(day, _)| day.as_str());
     let first = history.first_stage.as_deref().unwrap_or("first stage");

@@ -332,7 +332,7 @@ async fn history_timeline_links_bands_to_their_diff() {
 
     // The revert's predecessor: campus QA ran verawood from the 8th revision (June 30th) to the
     // revert two days later.
-    let revisions = edx_matrix_git::history::example::revisions();
+    let revisions = edx_matrix_project::git::history::example::revisions();
     let (before, promoted) = (&revisions[6].commit, &revisions[7].commit);
     assert_eq!(promoted.subject, "campus: promote verawood to QA");
     let css = format!(
@@ -400,7 +400,7 @@ async fn every_page_loads_without_console_errors_or_policy_violations() {
     };
     let client = browser.client.clone();
     let server = start_example().await;
-    let revisions = edx_matrix_git::history::example::revisions();
+    let revisions = edx_matrix_project::git::history::example::revisions();
     let (base, head) = (&revisions[6].commit.hash, &revisions[7].commit.hash);
     let pages = [
         "/".to_owned(),

@@ -410,7 +410,7 @@ async fn diff_shows_the_pipeline_impact() {
 async fn diff_shows_the_impact_of_template_made_pipelines() {
     let (dir, file, first) = crate::support::example_repo_with_templates();
     let top = dir.path();
-    let text = edx_matrix_config::example::TEXT;
+    let text = edx_matrix_formats::example::TEXT;
     let server = start(Options::new(MatrixSource::File(file.clone()))).await;
     let clean = server.get("/api/v1/diff").await.json();
     assert_eq!(
@@ -493,7 +493,7 @@ async fn the_diff_page_lists_the_pipeline_impact() {
     let limit = Duration::from_secs(30);
     let (dir, file, _) = crate::support::example_repo_with_templates();
     let top = dir.path();
-    assert!(edx_matrix_config::example::TEXT.contains("team        = \"acme\""));
+    assert!(edx_matrix_formats::example::TEXT.contains("team        = \"acme\""));
     let mut options = Options::new(MatrixSource::File(file));
     options.poll = Some(Duration::from_millis(50));
     let server = start(options).await;

@@ -215,7 +215,7 @@ async fn the_pages_link_the_history() {
 }
 
 /// The built-in example serves its synthetic history (written by hand in
-/// `edx_matrix_git::history::example`): 12 revisions, 12 lanes, the revert in campus QA.
+/// `edx_matrix_project::git::history::example`): 12 revisions, 12 lanes, the revert in campus QA.
 #[tokio::test]
 async fn the_example_serves_its_synthetic_history() {
     let server = start_example().await;

@@ -110,7 +110,7 @@ async fn a_file_outside_git_links_neither_history_nor_diff() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("edx-matrix.toml");
     std::fs::write(&file, crate::support::acme()).unwrap();
-    for (path, template) in edx_matrix_config::example::TEMPLATES {
+    for (path, template) in edx_matrix_formats::example::TEMPLATES {
         let target = dir.path().join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(target, template).unwrap();

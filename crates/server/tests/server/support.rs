@@ -231,11 +231,11 @@ pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf, String) {
     let date = "2024-01-02T10:00:00+00:00";
     git(top, date, &["init", "-q"]);
     std::fs::create_dir(top.join("pipelines")).unwrap();
-    for (path, text) in edx_matrix_config::example::TEMPLATES {
+    for (path, text) in edx_matrix_formats::example::TEMPLATES {
         std::fs::write(top.join(path), text).unwrap();
     }
     git(top, date, &["add", "pipelines"]);
-    let text = edx_matrix_config::example::TEXT;
+    let text = edx_matrix_formats::example::TEXT;
     assert!(text.contains("templates   = [\"pipelines/*.star\"]"));
     let commit = commit_matrix(top, text, date, "the example with its templates");
     let file = top.join("edx-matrix.toml");

@@ -5,13 +5,13 @@
 use super::{DiffArgs, code, sign};
 use crate::commands::edit::from_upstream::cache_dir;
 use crate::output::{render_table, table};
-use edx_matrix_git::GitCli;
-use edx_matrix_git::commit_counts::{CountSettings, count_changes};
 use edx_matrix_model::compare::Change;
 use edx_matrix_model::compare::commits::CommitChange;
 use edx_matrix_model::lock::lock_origin;
 use edx_matrix_model::{Filter, resolve};
 use edx_matrix_project::Project;
+use edx_matrix_project::git::GitCli;
+use edx_matrix_project::git::commit_counts::{CountSettings, count_changes};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use std::time::Duration;
 /// Short hashes in tables, as `resolve`'s `COMMIT` column has them.
 const SHORT: usize = 12;
 
-/// Counts the commits of every changed range (see [`edx_matrix_git::commit_counts`]): the
+/// Counts the commits of every changed range (see [`edx_matrix_project::git::commit_counts`]): the
 /// count, or a note saying why not. git fetches the matrix's own URL of each origin
 /// (credential included, never shown), found through the rows of `sides`.
 pub fn count(args: &DiffArgs, sides: [&Project; 2], commits: &mut [CommitChange]) {

@@ -3,7 +3,7 @@
 use crate::args::KindArg;
 use crate::format::{Allowed, Format, formats};
 use crate::names::parse;
-use edx_matrix_edit::entry::Target;
+use edx_matrix_formats::edit::entry::Target;
 use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
 /// The formats of edits.

@@ -1,5 +1,5 @@
 //! `release add NAME --from-upstream`: the branch, Python and Node versions read from the
-//! upstream repositories ([`edx_matrix_git::upstream`]) instead of typed from memory; every
+//! upstream repositories ([`edx_matrix_project::git::upstream`]) instead of typed from memory; every
 //! value says where it was read, and one that cannot be read is asked for with its flag.
 
 use super::EditOptions;
@@ -9,13 +9,13 @@ use crate::format::Format;
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
-use edx_matrix_config::terminal::{safe, safe_lines};
-use edx_matrix_git::upstream::{
-    DEFAULT_BASE, Fact, FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts,
-};
-use edx_matrix_git::{GitCli, redact_url};
+use edx_matrix_formats::terminal::{safe, safe_lines};
 use edx_matrix_model::url::{UrlRule, url_problem};
 use edx_matrix_model::{AppKind, Matrix};
+use edx_matrix_project::git::upstream::{
+    DEFAULT_BASE, Fact, FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts,
+};
+use edx_matrix_project::git::{GitCli, redact_url};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -159,7 +159,7 @@ pub(crate) fn platform_name(matrix: &Matrix) -> String {
         .and_then(|app| app.repository.as_ref())
         .map(|r| r.as_str().to_owned())
         .or_else(|| {
-            edx_matrix_config::catalogue::standard("edx-platform")
+            edx_matrix_formats::catalogue::standard("edx-platform")
                 .and_then(|app| app.repository)
                 .map(str::to_owned)
         })

@@ -4,11 +4,11 @@
 //! REASON` (recorded as `forced` in the lock entries the promotion writes).
 
 use crate::error::CommandError;
-use edx_matrix_config::terminal::safe_lines;
-use edx_matrix_git::lock_history::arrivals;
+use edx_matrix_formats::terminal::safe_lines;
 use edx_matrix_model::Matrix;
 use edx_matrix_model::gate::{Arrival, StageGate, Verdict, freeze_verdict, soak_verdict};
 use edx_matrix_model::lock::LockEntry;
+use edx_matrix_project::git::lock_history::arrivals;
 use std::path::Path;
 
 /// What one deployment's promotion is judged on: for each application the promoted stage

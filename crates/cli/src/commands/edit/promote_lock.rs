@@ -11,12 +11,12 @@ use crate::error::CommandError;
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
-use edx_matrix_config::lock_file::{Like, write_lock_like};
-use edx_matrix_edit as edit;
-use edx_matrix_git::{GitCli, WantedRef, redact_url, resolve_refs};
+use edx_matrix_formats::edit;
+use edx_matrix_formats::lock_file::{Like, write_lock_like};
 use edx_matrix_model::gate::Verdict;
 use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_project::{Precondition, SourceFormat, format_of, lock_path};
 use std::path::PathBuf;
 
@@ -278,7 +278,7 @@ fn edited_lock_bytes(
     path: &std::path::Path,
 ) -> Option<Vec<u8>> {
     project.lock()?;
-    edx_matrix_fsio::read_bytes(path).ok()
+    edx_matrix_project::fsio::read_bytes(path).ok()
 }
 
 /// The branch heads of `rows`, one `ls-remote` per origin; refused when any is missing.

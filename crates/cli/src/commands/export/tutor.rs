@@ -3,8 +3,8 @@
 use super::stage_filter;
 use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
-use edx_matrix_config::{Format, Loaded, toml_load};
-use edx_matrix_interop::tutor::{self, Refusal, TutorExport};
+use edx_matrix_formats::tutor::{self, Refusal, TutorExport};
+use edx_matrix_formats::{Format, Loaded, toml_load};
 use edx_matrix_model::lock::Lock;
 use edx_matrix_model::{Code, resolve};
 use std::path::{Path, PathBuf};
@@ -99,7 +99,12 @@ pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<'_>) ->
             export.readme.clone().into_bytes(),
         ));
     }
-    edx_matrix_fsio::create_all(dir, &files, edx_matrix_fsio::Mode::Public, request.force)?;
+    edx_matrix_project::fsio::create_all(
+        dir,
+        &files,
+        edx_matrix_project::fsio::Mode::Public,
+        request.force,
+    )?;
     for (target, export) in &targets {
         let plugin = target.join(&export.plugin_file);
         notes(out, export);

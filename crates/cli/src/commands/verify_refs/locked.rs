@@ -4,9 +4,9 @@
 //! the commit is reported at its entry in the lock file.
 
 use crate::error::CommandError;
-use edx_matrix_git::{GitCli, WantedRef, commit_on_branch, redact_url, resolve_refs};
 use edx_matrix_model::{Filter, resolve};
 use edx_matrix_project::Project;
+use edx_matrix_project::git::{GitCli, WantedRef, commit_on_branch, redact_url, resolve_refs};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -1,0 +1,112 @@
+//! Writing a [`Patch`] into the application of one `[[map]]` block, keys aligned like their
+//! neighbours.
+
+use super::patch::{Override, Patch};
+use crate::edit::{EditError, document};
+use crate::template::escape;
+use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value};
+
+/// Inserts `item` under `key` in an `apps` table, padding the key like the others when they are
+/// aligned.
+pub(super) fn insert_aligned(apps: &mut dyn TableLike, key: &str, item: Item) {
+    let widths: Vec<usize> = apps
+        .iter()
+        .filter_map(|(k, _)| {
+            let key = apps.key(k)?;
+            let suffix = key
+                .leaf_decor()
+                .suffix()
+                .and_then(|s| s.as_str())
+                .unwrap_or(" ");
+            Some(key.display_repr().len() + suffix.len())
+        })
+        .collect();
+    let aligned = widths.len() > 1 && widths.windows(2).all(|w| w[0] == w[1]);
+    apps.insert(key, item);
+    if let Some(mut k) = apps.key_mut(key) {
+        let own = k.display_repr().len();
+        let width = if aligned { widths[0] } else { 0 };
+        k.leaf_decor_mut()
+            .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
+        k.leaf_decor_mut().set_prefix("");
+    }
+}
+
+/// Applies `patch` to application `app` of block `b`, written as literal values.
+pub(super) fn patch_block(
+    doc: &mut DocumentMut,
+    b: usize,
+    app: &str,
+    patch: &Patch,
+) -> Result<(), EditError> {
+    let blocks = document::blocks_mut(doc)?;
+    let block: &mut Table = blocks
+        .get_mut(b)
+        .ok_or_else(|| EditError::Internal("no such block".to_owned()))?;
+    let apps = document::apps_mut(block)?;
+    let item = apps
+        .get_mut(app)
+        .ok_or_else(|| EditError::Internal("the application left its block".to_owned()))?;
+    let string = |s: &String| Value::from(escape(s));
+    let array = |ts: &Vec<String>| {
+        let mut a = Array::new();
+        for t in ts {
+            a.push(escape(t));
+        }
+        Value::Array(a)
+    };
+    let changes: [(&str, Option<Option<Value>>); 4] = [
+        ("branch", change(&patch.branch, string)),
+        ("origin", change(&patch.origin, string)),
+        ("runtime", change(&patch.runtime, string)),
+        ("translations", change(&patch.translations, array)),
+    ];
+    match item {
+        Item::Value(Value::InlineTable(t)) => {
+            let was_empty = t.is_empty();
+            for (key, c) in changes {
+                match c {
+                    None => {}
+                    Some(Some(v)) => document::replace_inline(t, key, v),
+                    Some(None) => {
+                        t.remove(key);
+                    }
+                }
+            }
+            if was_empty || t.is_empty() {
+                t.fmt();
+            }
+        }
+        Item::Table(t) => {
+            for (key, c) in changes {
+                match c {
+                    None => {}
+                    Some(Some(v)) => match t.get_mut(key) {
+                        Some(Item::Value(old)) => document::replace_value(old, v),
+                        _ => {
+                            t.insert(key, Item::Value(v));
+                        }
+                    },
+                    Some(None) => {
+                        t.remove(key);
+                    }
+                }
+            }
+        }
+        _ => {
+            return Err(EditError::Unreadable(format!(
+                "application `{app}` of a block is not a table"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `None` to keep, `Some(None)` to remove, `Some(Some(v))` to write `v`.
+pub(super) fn change<T>(c: &Override<T>, to_value: impl Fn(&T) -> Value) -> Option<Option<Value>> {
+    match c {
+        Override::Keep => None,
+        Override::Set(v) => Some(Some(to_value(v))),
+        Override::Unset => Some(None),
+    }
+}

@@ -1,0 +1,254 @@
+//! `edx-matrix.toml` and the interchange JSON: reading with located diagnostics, writing back.
+//!
+//! [`load_toml`] and [`load_json`] never fail: every problem, from a TOML syntax error to a
+//! stage on an undefined release, becomes a [`Diagnostic`] with a stable code and a location
+//! (line and column, or a JSON path). Callers decide what to do with a matrix that has errors.
+//!
+//! ```
+//! use edx_matrix_formats::{load_toml, Source};
+//!
+//! let text = r#"
+//! stages = ["CI"]
+//! [releases]
+//! ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
+//! [applications]
+//! forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+//! [deployments]
+//! campus = { CI = "ulmo" }
+//! [[map]]
+//! releases = ["ulmo"]
+//! deployments = ["campus"]
+//! [map.apps]
+//! forum = {}
+//! "#;
+//! let loaded = load_toml(Source::new("edx-matrix.toml", text));
+//! assert!(!loaded.has_errors());
+//! assert_eq!(loaded.matrix.release_map[0].apps[0].application.as_str(), "forum");
+//! ```
+#![deny(missing_docs)]
+
+pub mod catalogue;
+pub mod chart;
+pub mod diagnostic;
+pub mod edit;
+pub mod env;
+pub mod example;
+mod excerpt;
+pub mod extra_load;
+pub mod gates;
+pub mod github_actions;
+pub mod interchange;
+pub mod lints;
+pub mod lock_file;
+pub mod operations;
+pub mod python_export;
+pub mod python_import;
+pub mod python_names;
+pub mod python_package;
+pub mod runbook;
+pub mod schema;
+pub mod spanned;
+pub mod starter;
+pub mod template;
+pub mod terminal;
+pub mod text_form;
+pub mod toml_load;
+pub mod toml_write;
+pub mod tutor;
+pub mod vars_load;
+
+pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
+pub use python_names::PythonNames;
+
+use edx_matrix_model::{Matrix, check};
+use std::collections::HashSet;
+
+/// Which format a matrix was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `edx-matrix.toml`.
+    Toml,
+    /// The interchange JSON (`model.json`).
+    ModelJson,
+    /// A Python matrix package (`types.py` + `version_matrix.py`), read through the importer.
+    PythonPackage,
+}
+
+/// A matrix read from a source, with every diagnostic about it.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// Where it was read from.
+    pub source: Source,
+    /// The format of the source.
+    pub format: Format,
+    /// The matrix (partial when there are errors).
+    pub matrix: Matrix,
+    /// Format and model diagnostics, errors and warnings, in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The top-level keys of a TOML source (`stages`, `releases`, `pipelines`, …), so readers of
+    /// optional sections can skip parsing the file again when theirs is absent.
+    pub sections: Vec<String>,
+    /// The Python names of the `[python]` table (empty when there is none).
+    pub python: PythonNames,
+}
+
+impl Loaded {
+    /// Returns whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Returns whether the TOML source has the top-level section `name`.
+    pub fn has_section(&self, name: &str) -> bool {
+        self.sections.iter().any(|s| s == name)
+    }
+
+    /// Returns the error and warning counts.
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.diagnostics)
+    }
+}
+
+/// Reads and checks a TOML matrix.
+pub fn load_toml(source: Source) -> Loaded {
+    load_toml_with(source, |_, _, _| ()).loaded
+}
+
+/// Everything [`load_toml_with`] read from one parse of a TOML matrix.
+#[derive(Clone, Debug)]
+pub struct TomlRead<T> {
+    /// The matrix and every diagnostic (the runbook and operations ones included).
+    pub loaded: Loaded,
+    /// The `[runbooks]` and `[operations]` sections (their diagnostics are in `loaded`).
+    pub runbooks: runbook::RunbookFile,
+    /// Where every part of the matrix was written.
+    pub source_map: toml_load::TomlSourceMap,
+    /// What the caller's section reader returned (the default when the text is not TOML).
+    pub sections: T,
+}
+
+/// Reads and checks a TOML matrix, parsing the text once: the matrix, the `[runbooks]` and
+/// `[operations]` sections (their diagnostics join the others, the values are returned), and
+/// whatever `sections` reads from the same parsed root table (the project loader reads
+/// `[pipelines]` this way). `sections` is not called when the text is not valid TOML.
+pub fn load_toml_with<T: Default>(
+    source: Source,
+    sections: impl FnOnce(&toml_edit::Table, &str, &Matrix) -> T,
+) -> TomlRead<T> {
+    // Parse once: the matrix and the other sections are read from the same document, which is
+    // dropped before the (allocation-heavy) checks run.
+    let mut section_names = Vec::new();
+    let mut runbooks = runbook::RunbookFile::default();
+    let mut extra = T::default();
+    let mut python = PythonNames::default();
+    let mut python_diagnostics = Vec::new();
+    let (matrix, map, mut diagnostics) = match toml_load::parse(&source.text) {
+        Ok(mut parsed) => {
+            let (matrix, map, diagnostics) = toml_load::read_document(&mut parsed, &source.text);
+            section_names = parsed.section_names();
+            let doc = &parsed;
+            if section_names
+                .iter()
+                .any(|s| s == "runbooks" || s == "operations" || s == "gates")
+            {
+                runbooks = runbook::read_root(doc.root(), &source.text, &matrix);
+            }
+            extra = sections(doc.root(), &source.text, &matrix);
+            if section_names.iter().any(|s| s == "python") {
+                let (names, found) = PythonNames::read(doc.root(), &source.text);
+                python = names;
+                python_diagnostics = found;
+            }
+            (matrix, map, diagnostics)
+        }
+        Err(diagnostic) => (
+            Matrix::default(),
+            toml_load::TomlSourceMap::default(),
+            vec![*diagnostic],
+        ),
+    };
+    let runbook_diagnostics = std::mem::take(&mut runbooks.diagnostics);
+    let syntax_failed = diagnostics
+        .iter()
+        .any(|d| d.code == edx_matrix_model::Code::TomlSyntax);
+    if !syntax_failed {
+        for problem in check(&matrix) {
+            if map.is_poisoned(&problem.at) {
+                continue;
+            }
+            let (span, note) = map.locate(&matrix, problem.at, problem.code);
+            let location = span.map_or(Location::File, Location::Span);
+            let mut d = Diagnostic::new(problem.code, location, problem.message, problem.label);
+            d.help = problem.help;
+            d.notes.extend(note);
+            for related in problem.related {
+                if let (Some(span), _) = map.locate(&matrix, related.at, problem.code) {
+                    d.secondary.push(toml_load::secondary(span, related.label));
+                }
+            }
+            diagnostics.push(d);
+        }
+        diagnostics.extend(runbook_diagnostics);
+        diagnostics.extend(python_diagnostics);
+    }
+    let diagnostics = lints::apply(diagnostics, &map.lints);
+    let mut loaded = finish(source, Format::Toml, matrix, diagnostics);
+    loaded.sections = section_names;
+    loaded.python = python;
+    TomlRead {
+        loaded,
+        runbooks,
+        source_map: map,
+        sections: extra,
+    }
+}
+
+/// How many times matrix text has been parsed for reading on this thread (by
+/// [`toml_load::parse`], behind every [`load_toml`], and by the section readers that parse on
+/// their own). Tests use it to show that a
+/// command reads its file once.
+pub fn parse_count() -> usize {
+    PARSES.with(std::cell::Cell::get)
+}
+
+/// Counts one parse of matrix text (see [`parse_count`]).
+pub fn count_parse() {
+    PARSES.with(|n| n.set(n.get() + 1));
+}
+
+thread_local! {
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Reads and checks an interchange JSON matrix.
+pub fn load_json(source: Source) -> Loaded {
+    let (matrix, diagnostics) = interchange::read(&source.text);
+    finish(source, Format::ModelJson, matrix, diagnostics)
+}
+
+/// Sorts diagnostics by position and drops exact repeats (one block expands to many entries,
+/// and the same mistake in it would otherwise be reported once per entry).
+fn finish(source: Source, format: Format, matrix: Matrix, diagnostics: Vec<Diagnostic>) -> Loaded {
+    let mut seen = HashSet::new();
+    let mut diagnostics: Vec<Diagnostic> = diagnostics
+        .into_iter()
+        .filter(|d| seen.insert((d.code, d.location.clone(), d.message.clone())))
+        .collect();
+    diagnostics.sort_by_key(|d| position(&d.location));
+    Loaded {
+        source,
+        format,
+        matrix,
+        diagnostics,
+        sections: Vec::new(),
+        python: PythonNames::default(),
+    }
+}
+
+fn position(location: &Location) -> (usize, usize, String) {
+    match location {
+        Location::File => (0, 0, String::new()),
+        Location::Span(span) => (1, span.start, String::new()),
+        Location::JsonPath(path) => (2, 0, path.clone()),
+    }
+}
