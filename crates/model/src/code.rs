@@ -99,7 +99,7 @@ codes! {
     RunbookUndefinedStage = "runbook-undefined-stage", Error, "a runbook step names a stage that is not in the stage order";
     InvalidRunbookStep = "invalid-runbook-step", Error, "a runbook step with empty text, a control character, a multi-line command or an unknown `when`";
     InvalidGrafanaUrl = "invalid-grafana-url", Error, "the `[operations]` Grafana URL is not a plain http(s) URL, or the Loki data source is not a plain identifier";
-    // Promotion gates: `[gates.STAGE]` (crates/config `gates`, verdicts in `model::gate`).
+    // Promotion gates: `[gates.STAGE]` (crates/formats `gates`, verdicts in `model::gate`).
     InvalidGate = "invalid-gate", Error, "a `[gates]` soak that is not a duration like `3d`, or a freeze window that is not a weekday, a day or a range of days";
     GateUndefinedStage = "gate-undefined-stage", Error, "a `[gates]` table for a stage that is not in the stage order";
     // interop: `import python`
@@ -116,7 +116,7 @@ codes! {
     PipelineCommandLine = "pipeline-command-line", Warning, "a matrix value reaches a task's command line (`run.path`/`run.args`) instead of its `params`";
     InvalidExtra = "invalid-extra", Error, "an application version's `extra` value whose name is not a Python identifier or is one of the entry's own fields";
     InvalidVars = "invalid-vars", Error, "a `vars` entry with a bad name, a value that is not a string, number or boolean, or Concourse `((…))` syntax";
-    // The lock (`edx-matrix.lock`, read by crates/config `lock_file`, compared by `model::lock`).
+    // The lock (`edx-matrix.lock`, read by crates/formats `lock_file`, compared by `model::lock`).
     LockInvalid = "lock-invalid", Error, "a lock entry's commit is not 40 lowercase hex digits, its time not RFC 3339 UTC, its origin carries a credential, or the lock's `version` is not 1";
     LockDuplicate = "lock-duplicate", Error, "two lock entries for the same deployment, stage and application";
     LockUnknown = "lock-unknown", Error, "a lock entry names a deployment, stage or application the matrix does not define";
