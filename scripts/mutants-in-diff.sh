@@ -32,9 +32,9 @@ fi
 
 diff=$(mktemp)
 trap 'rm -f "$diff"' EXIT
-git diff "$base" -- crates/model/src crates/edit/src crates/pipeline/src >"$diff"
+git diff "$base" -- crates/model/src crates/formats/src/edit crates/pipeline/src >"$diff"
 if [ ! -s "$diff" ]; then
-  echo "no change to crates/{model,edit,pipeline}/src against $base: nothing to mutate"
+  echo "no change to crates/model/src, crates/formats/src/edit or crates/pipeline/src against $base: nothing to mutate"
   exit 0
 fi
 
