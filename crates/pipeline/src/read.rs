@@ -45,8 +45,7 @@ const DEPLOY_KEYS: &[&str] = &["task"];
 /// (names are checked against it). A file that is not valid TOML gives the defaults and no
 /// diagnostics: the matrix loader reports the syntax error.
 pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
-    edx_matrix_config::count_parse();
-    match toml_edit::Document::parse(text) {
+    match edx_matrix_config::parse_document(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
         Err(_) => (Settings::default(), Vec::new()),
     }
