@@ -48,12 +48,14 @@ fn main() -> ExitCode {
         Err(e) => e.report(),
     };
     // A test hook: how many times the matrix text was parsed (the tests show each command
-    // reads its file once).
-    if std::env::var_os("EDX_MATRIX_REPORT_PARSES").is_some() {
-        eprintln!(
-            "edx-matrix: parsed matrix text {} times",
-            edx_matrix_formats::parse_count()
-        );
+    // reads its file once). Only in test builds (`edx-matrix-formats`'s `test-hooks`).
+    edx_matrix_formats::with_test_hooks! {
+        if std::env::var_os("EDX_MATRIX_REPORT_PARSES").is_some() {
+            eprintln!(
+                "edx-matrix: parsed matrix text {} times",
+                edx_matrix_formats::parse_count()
+            );
+        }
     }
     code
 }

@@ -1,6 +1,6 @@
 //! Synthetic matrix generator for benchmarks (`benches/bench.sh`).
 //!
-//! `cargo run --release -p edx-matrix-config --example gen_matrix -- DEPLOYMENTS STAGES APPS [explicit|compact]`
+//! `cargo run --release -p edx-matrix-formats --example gen_matrix -- DEPLOYMENTS STAGES APPS [explicit|compact]`
 //! prints a valid `edx-matrix.toml` with DEPLOYMENTS x STAGES x APPS application versions: every
 //! deployment runs a different release on each stage (so every entry is used), one app in ten has
 //! a fork override, MFEs have paths.

@@ -205,19 +205,47 @@ pub fn load_toml_with<T: Default>(
 
 /// How many times matrix text has been parsed for reading on this thread (by
 /// [`toml_load::parse`], behind every [`load_toml`], and by the section readers that parse on
-/// their own). Tests use it to show that a
-/// command reads its file once.
+/// their own). Tests use it to show that a command reads its file once: a test hook, built only
+/// with the `test-hooks` feature (which only dev-dependencies enable).
+#[cfg(feature = "test-hooks")]
 pub fn parse_count() -> usize {
     PARSES.with(std::cell::Cell::get)
 }
 
-/// Counts one parse of matrix text (see [`parse_count`]).
-pub fn count_parse() {
+/// Counts one parse of matrix text (see `parse_count`); nothing without `test-hooks`.
+pub(crate) fn count_parse() {
+    #[cfg(feature = "test-hooks")]
     PARSES.with(|n| n.set(n.get() + 1));
 }
 
+#[cfg(feature = "test-hooks")]
 thread_local! {
     static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Keeps its tokens only when this crate is built with `test-hooks`: how the binary, which cannot
+/// name the feature of a dependency, prints [`parse_count`]-style counts in test builds only
+/// (cargo enables the feature for the binary the tests run through the dev-dependency).
+#[cfg(feature = "test-hooks")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! with_test_hooks {
+    ($($tokens:tt)*) => { $($tokens)* };
+}
+
+/// Without `test-hooks`: nothing.
+#[cfg(not(feature = "test-hooks"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! with_test_hooks {
+    ($($tokens:tt)*) => {};
+}
+
+/// Parses matrix text as a TOML document, for a section reader of another crate that reads the
+/// text on its own (`[pipelines]`); counted as a parse like every other.
+pub fn parse_document(text: &str) -> Result<toml_edit::Document<&str>, toml_edit::TomlError> {
+    count_parse();
+    toml_edit::Document::parse(text)
 }
 
 /// Reads and checks an interchange JSON matrix.

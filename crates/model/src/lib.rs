@@ -2,7 +2,7 @@
 //! the resolution rules that turn them into build rows, and the semantic checks.
 //!
 //! This crate does no I/O. Loading a file (and turning a [`check::Subject`] into a line and
-//! column) is `edx-matrix-config`'s job.
+//! column) is `edx-matrix-formats`'s job.
 //!
 //! ```
 //! use edx_matrix_model::{Matrix, Release, Application, AppKind, Deployment, StagePin,

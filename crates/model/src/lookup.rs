@@ -52,12 +52,8 @@ pub fn stages_on<'m>(matrix: &Matrix, deployment: &'m Deployment, release: &str)
         .filter(|pin| pin.release == release)
         .map(|pin| pin.stage.as_str())
         .collect();
-    stages.sort_by_key(|stage| {
-        matrix
-            .stages
-            .iter()
-            .position(|s| s.as_str() == *stage)
-            .unwrap_or(usize::MAX)
-    });
+    // Listed, not compared: an unknown stage is kept (last) rather than left out.
+    let order = crate::order::PromotionOrder::new(matrix);
+    stages.sort_by_key(|stage| order.rank(stage).unwrap_or(usize::MAX));
     stages
 }

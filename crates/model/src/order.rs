@@ -1,7 +1,11 @@
-//! How releases are ordered in time, for the promotion-order check.
+//! How releases are ordered in time, and a deployment's pins in promotion order: the rules
+//! `check` and `promote` share.
 
 use crate::matrix::Release;
 use std::cmp::Ordering;
+
+mod promotion;
+pub use promotion::{Neighbours, PlacedPin, PromotionOrder};
 
 /// Compares two releases by age: named releases by their name (Open edX names them
 /// alphabetically, one letter every six months), rolling lines (`master`) after all of them.

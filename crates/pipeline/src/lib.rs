@@ -79,24 +79,34 @@ pub fn settings_of(loaded: &Loaded) -> (Settings, Vec<Diagnostic>) {
 }
 
 /// Returns every pipeline the matrix defines: one per component family that some stage runs,
-/// then the meta pipeline that sets them all.
+/// then the meta pipeline that sets them all — what [`render_all`] renders when `settings`
+/// declares no templates.
 pub fn all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
-    let mut pipelines = generate_all(matrix, settings);
-    let infos: Vec<PipelineInfo> = pipelines.iter().map(|g| g.info.clone()).collect();
-    let meta = meta::meta(settings, &infos);
-    pipelines.push(meta);
+    with_meta(
+        settings,
+        generate_all(matrix, settings),
+        |g| &g.info,
+        |meta| meta,
+    )
+}
+
+/// The order pipelines are set in, decided here only: `pipelines` (standard or template-made),
+/// then the meta pipeline that sets them all, made into a `T` by `wrap`.
+pub(crate) fn with_meta<T>(
+    settings: &Settings,
+    mut pipelines: Vec<T>,
+    info: impl Fn(&T) -> &PipelineInfo,
+    wrap: impl FnOnce(Generated) -> T,
+) -> Vec<T> {
+    let infos: Vec<PipelineInfo> = pipelines.iter().map(|p| info(p).clone()).collect();
+    pipelines.push(wrap(meta::meta(settings, &infos)));
     pipelines
 }
 
-/// Returns the pipelines whose rendered definition differs between `before` and `after` (as
-/// [`all`] returns them), by name, in the order of `after` then the removed ones.
-pub fn changed(before: &[Generated], after: &[Generated]) -> Vec<(String, Change)> {
-    changed_by(before, after, |p| (&p.info, &p.pipeline))
-}
-
-/// What [`changed`] computes, given each pipeline's info and definition (so rendered, template-
-/// made pipelines can be compared the same way): a pipeline changes when its definition or its
-/// team does.
+/// Returns the pipelines that differ between `before` and `after`, by name, in the order of
+/// `after` then the removed ones, given each pipeline's info and definition (typed [`all`]
+/// pipelines or rendered, template-made ones are compared the same way): a pipeline changes
+/// when its definition or its team does.
 pub fn changed_by<T, D: PartialEq>(
     before: &[T],
     after: &[T],

@@ -1,7 +1,7 @@
 //! Reads the `[pipelines]` section from the matrix file's TOML text, reporting every problem
 //! with its span, in the same diagnostics as the rest of the file.
 //!
-//! Like `edx-matrix-config`'s loader, this walks `toml_edit`'s spanned document by hand so one
+//! Like `edx-matrix-formats`'s loader, this walks `toml_edit`'s spanned document by hand so one
 //! run reports every problem (unknown keys with a suggestion, wrong types, undefined names).
 
 mod duration;
@@ -45,8 +45,7 @@ const DEPLOY_KEYS: &[&str] = &["task"];
 /// (names are checked against it). A file that is not valid TOML gives the defaults and no
 /// diagnostics: the matrix loader reports the syntax error.
 pub fn read(text: &str, matrix: &Matrix) -> (Settings, Vec<Diagnostic>) {
-    edx_matrix_formats::count_parse();
-    match toml_edit::Document::parse(text) {
+    match edx_matrix_formats::parse_document(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
         Err(_) => (Settings::default(), Vec::new()),
     }

@@ -5,7 +5,7 @@
 use crate::generate::{PipelineInfo, generate_all};
 use crate::script::{self, TemplateFiles, TemplateOutput, data};
 use crate::settings::Settings;
-use crate::{lints, meta, validate};
+use crate::{lints, validate};
 use edx_matrix_model::{Code, Matrix, Severity};
 use serde_json::Value;
 
@@ -16,6 +16,15 @@ pub struct Rendered {
     pub info: PipelineInfo,
     /// Its configuration, as Concourse reads it.
     pub config: Value,
+}
+
+impl From<crate::Generated> for Rendered {
+    fn from(g: crate::Generated) -> Self {
+        Rendered {
+            info: g.info,
+            config: g.pipeline.to_value(),
+        }
+    }
 }
 
 impl Rendered {
@@ -141,18 +150,17 @@ pub fn render_all_locked(
     templates: &TemplateFiles,
     lock: &edx_matrix_model::lock::Lock,
 ) -> Outcome {
-    let standard = generate_all(matrix, settings);
     let mut outcome = Outcome::default();
     let mut pipelines: Vec<Rendered> = Vec::new();
     if settings.templates.is_empty() {
-        pipelines = standard
-            .iter()
-            .map(|g| Rendered {
-                info: g.info.clone(),
-                config: g.pipeline.to_value(),
-            })
+        // The standard pipelines, then meta: `all`.
+        outcome.pipelines = crate::all(matrix, settings)
+            .into_iter()
+            .map(Rendered::from)
             .collect();
+        return outcome;
     } else {
+        let standard = generate_all(matrix, settings);
         let matrix_data = data::matrix_data(matrix, lock);
         let standard_data = data::standard_data(&standard);
         // The typed pipelines are no longer needed: their JSON (in `standard_data`) is what a
@@ -251,13 +259,7 @@ pub fn render_all_locked(
     if outcome.has_errors() {
         return outcome;
     }
-    let infos: Vec<PipelineInfo> = pipelines.iter().map(|p| p.info.clone()).collect();
-    let m = meta::meta(settings, &infos);
-    pipelines.push(Rendered {
-        info: m.info,
-        config: m.pipeline.to_value(),
-    });
-    outcome.pipelines = pipelines;
+    outcome.pipelines = crate::with_meta(settings, pipelines, |r| &r.info, Rendered::from);
     outcome
 }
 

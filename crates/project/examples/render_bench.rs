@@ -4,7 +4,7 @@
 //! another release, so a lane changes about REVISIONS × CHANGES / LANES times. Prints the best
 //! of RUNS (default 20) render times and the SVG sizes. Run by `benches/history-charts.sh`:
 //!
-//!     cargo run --release -p edx-matrix-chart --example render_bench
+//!     cargo run --release -p edx-matrix-project --example render_bench
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_formats::chart::{Options, lead_times, timeline};

@@ -32,6 +32,7 @@ mod project;
 mod promote_gates;
 mod promote_lock;
 mod promote_several;
+mod promotion_order;
 mod python_export;
 mod python_package;
 mod readme;

@@ -2,9 +2,8 @@
 
 use crate::edit::document::{self, Lines};
 use crate::edit::{Base, EditError, EditOutcome, finish};
-use edx_matrix_model::order::compare_releases;
-use edx_matrix_model::{Deployment, Matrix};
-use std::cmp::Ordering;
+use edx_matrix_model::Matrix;
+use edx_matrix_model::order::PromotionOrder;
 
 /// What to promote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,24 +18,6 @@ pub struct Promote {
     pub force: bool,
 }
 
-/// Returns the stages `deployment` pins, in the global promotion order.
-pub fn ordered_stages<'m>(matrix: &Matrix, deployment: &'m Deployment) -> Vec<&'m str> {
-    let mut pins: Vec<(usize, &str)> = deployment
-        .stages
-        .iter()
-        .map(|p| {
-            let order = matrix
-                .stages
-                .iter()
-                .position(|s| *s == p.stage)
-                .unwrap_or(usize::MAX);
-            (order, p.stage.as_str())
-        })
-        .collect();
-    pins.sort_by_key(|(order, _)| *order);
-    pins.into_iter().map(|(_, s)| s).collect()
-}
-
 /// Sets stage `to` of a deployment to the release of the stage before it (or `from`).
 pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutcome, EditError> {
     let base = base.into();
@@ -44,13 +25,12 @@ pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutc
     let (mut doc, matrix) = document::open(base)?;
     let deployment = document::deployment(&matrix, &args.deployment)?;
     document::stage(&matrix, &args.to)?;
-    let stages = ordered_stages(&matrix, deployment);
-    let Some(position) = stages.iter().position(|s| *s == args.to) else {
+    if deployment.release_of(&args.to).is_none() {
         return Err(EditError::refused(format!(
             "deployment `{}` has no stage `{}`",
             args.deployment, args.to
         )));
-    };
+    }
     let from = match &args.from {
         Some(from) => {
             document::stage(&matrix, from)?;
@@ -62,8 +42,9 @@ pub fn promote<'t>(base: impl Into<Base<'t>>, args: &Promote) -> Result<EditOutc
             }
             from.clone()
         }
-        None => match position.checked_sub(1).and_then(|p| stages.get(p)) {
-            Some(s) => (*s).to_owned(),
+        // The stage before it among the deployment's pins, in promotion order.
+        None => match PromotionOrder::new(&matrix).stage_before(deployment, &args.to) {
+            Some(pin) => pin.stage.to_string(),
             None => {
                 return Err(EditError::Refused {
                     message: format!(
@@ -156,22 +137,20 @@ pub fn promote_all<'t>(
 }
 
 /// Returns the first pair of neighbouring stages (earlier, later) around `stage` where the later
-/// one runs a newer release.
+/// one runs a newer release, by the model's promotion order (the pairs `check` warns about).
 fn order_violation(matrix: &Matrix, deployment: &str, stage: &str) -> Option<(String, String)> {
     let d = matrix.deployment(deployment)?;
-    let stages = ordered_stages(matrix, d);
-    let release = |s: &str| d.release_of(s).and_then(|r| matrix.release(r.as_str()));
-    for pair in stages.windows(2) {
-        if pair[0] != stage && pair[1] != stage {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (release(pair[0]), release(pair[1])) {
-            if compare_releases(b, a) == Ordering::Greater {
-                return Some((pair[0].to_owned(), pair[1].to_owned()));
-            }
-        }
-    }
-    None
+    PromotionOrder::new(matrix)
+        .neighbours(d)
+        .into_iter()
+        .filter(|pair| pair.earlier.pin.stage == stage || pair.later.pin.stage == stage)
+        .find(|pair| pair.out_of_order())
+        .map(|pair| {
+            (
+                pair.earlier.pin.stage.to_string(),
+                pair.later.pin.stage.to_string(),
+            )
+        })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use super::subject::Subject;
 use super::{list, undefined_release, unique_names};
 use crate::code::Code;
 use crate::matrix::Matrix;
-use crate::order::compare_releases;
+use crate::order::PromotionOrder;
 use std::collections::HashMap;
 
 pub(super) fn check_deployments<'m>(
@@ -21,6 +21,7 @@ pub(super) fn check_deployments<'m>(
         |index| Subject::Deployment { index },
         out,
     );
+    let order = PromotionOrder::new(matrix);
     for (d, deployment) in matrix.deployments.iter().enumerate() {
         if deployment.stages.is_empty() {
             out.push(MatrixProblem::new(
@@ -87,7 +88,7 @@ pub(super) fn check_deployments<'m>(
                 ));
             }
         }
-        check_promotion_order(matrix, d, stage_order, releases, out);
+        check_promotion_order(matrix, d, &order, out);
     }
     names
 }
@@ -95,29 +96,16 @@ pub(super) fn check_deployments<'m>(
 pub(super) fn check_promotion_order(
     matrix: &Matrix,
     d: usize,
-    stage_order: &HashMap<&str, usize>,
-    releases: &HashMap<&str, usize>,
+    order: &PromotionOrder,
     out: &mut Vec<MatrixProblem>,
 ) {
     let deployment = &matrix.deployments[d];
-    // Stages sorted by promotion order; unknown stages and releases are reported elsewhere.
-    let mut pins: Vec<(usize, usize, &crate::matrix::Release)> = deployment
-        .stages
-        .iter()
-        .enumerate()
-        .filter_map(|(s, pin)| {
-            let order = *stage_order.get(pin.stage.as_str())?;
-            let release = &matrix.releases[*releases.get(pin.release.as_str())?];
-            Some((order, s, release))
-        })
-        .collect();
-    pins.sort_by_key(|(order, s, _)| (*order, *s));
-    for pair in pins.windows(2) {
-        let (_, earlier, earlier_release) = pair[0];
-        let (_, later, later_release) = pair[1];
-        if compare_releases(later_release, earlier_release) == std::cmp::Ordering::Greater {
-            let earlier_pin = &deployment.stages[earlier];
-            let later_pin = &deployment.stages[later];
+    // Unknown stages and releases are reported elsewhere; `neighbours` leaves them out.
+    for pair in order.neighbours(deployment) {
+        if pair.out_of_order() {
+            let (earlier, later) = (pair.earlier.index, pair.later.index);
+            let earlier_pin = pair.earlier.pin;
+            let later_pin = pair.later.pin;
             out.push(
                 MatrixProblem::new(
                     Code::PromotionOrder,

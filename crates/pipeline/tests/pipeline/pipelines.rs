@@ -4,7 +4,7 @@
 
 use crate::support::{acme_with_settings, bare_acme, load};
 use edx_matrix_pipeline::validate::{PipelineProblem, validate};
-use edx_matrix_pipeline::{Change, Generated, all, changed, settings_of};
+use edx_matrix_pipeline::{Change, Generated, Rendered, all, changed_by, settings_of};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -13,6 +13,17 @@ fn generate(text: &str) -> Vec<Generated> {
     let (settings, diagnostics) = settings_of(&loaded);
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     all(&loaded.matrix, &settings)
+}
+
+/// The pipelines that change, as `impact` computes them for `edx-matrix diff`: on the rendered
+/// configurations.
+fn changed(before: &[Generated], after: &[Generated]) -> Vec<(String, Change)> {
+    let rendered = |pipelines: &[Generated]| -> Vec<Rendered> {
+        pipelines.iter().cloned().map(Rendered::from).collect()
+    };
+    changed_by(&rendered(before), &rendered(after), |p| {
+        (&p.info, &p.config)
+    })
 }
 
 fn find<'a>(pipelines: &'a [Generated], name: &str) -> &'a Generated {

@@ -16,14 +16,15 @@ use std::path::Path;
 pub struct Tested {
     /// The deployment.
     pub deployment: String,
+    /// The stage it is promoted from (its own stage before the promoted one, or `--from`).
+    pub from: String,
     /// (application, the lower stage's matching entry).
     pub rows: Vec<(String, Option<LockEntry>)>,
 }
 
-/// Judges `gate` for every deployment promoted from `from` into `to` at `now`.
+/// Judges `gate` for every deployment promoted (each from its own stage) into `to` at `now`.
 pub fn judge(
     gate: &StageGate,
-    from: &str,
     to: &str,
     tested: &[Tested],
     lock_path: &Path,
@@ -59,7 +60,14 @@ pub fn judge(
                     (app.clone(), arrival)
                 })
                 .collect();
-            verdicts.push(soak_verdict(&t.deployment, from, to, soak, &arrived, now));
+            verdicts.push(soak_verdict(
+                &t.deployment,
+                &t.from,
+                to,
+                soak,
+                &arrived,
+                now,
+            ));
         }
         if !gate.freeze.is_empty() {
             verdicts.push(freeze_verdict(&t.deployment, to, &gate.freeze, now));

@@ -15,6 +15,7 @@ use edx_matrix_formats::edit;
 use edx_matrix_formats::lock_file::{Like, write_lock_like};
 use edx_matrix_model::gate::Verdict;
 use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
+use edx_matrix_model::order::PromotionOrder;
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_project::{Precondition, SourceFormat, format_of, lock_path};
@@ -96,15 +97,7 @@ pub fn plan(
         return Ok(None);
     }
     matrix_file::require_valid_lock(out, &project)?;
-    // The stage the release comes from: `--from`, else the stage before `to`.
-    let stages = &project.matrix().stages;
-    let from = match &args.from {
-        Some(from) => from.to_string(),
-        None => match stages.iter().position(|s| s.as_str() == to) {
-            Some(i) if i > 0 => stages[i - 1].to_string(),
-            _ => return Ok(None),
-        },
-    };
+    let order = PromotionOrder::new(project.matrix());
     let lock = project.locked();
     let Ok(edited) = project.clone().apply_edit(Precondition::Valid, |base| {
         edit::promote::promote_all(base, deployments, promote)
@@ -117,6 +110,18 @@ pub fn plan(
     let mut tested = Vec::new();
     let mut notes = Vec::new();
     for deployment in deployments {
+        // The stage the release comes from, as the edit takes it: `--from`, else the
+        // deployment's own stage before `to` (not the stage order's: it may not pin that one).
+        let before = project
+            .matrix()
+            .deployment(deployment)
+            .and_then(|d| order.stage_before(d, to));
+        let from = match (&args.from, before) {
+            (Some(from), _) => from.to_string(),
+            (None, Some(pin)) => pin.stage.to_string(),
+            // The edit refuses a first stage: unreachable once it succeeded.
+            (None, None) => return Ok(None),
+        };
         let filter = Filter {
             deployment: Some(DeploymentName::from(deployment.as_str())),
             stage: Some(StageName::from(to)),
@@ -172,21 +177,16 @@ pub fn plan(
             .collect();
         tested.push(promote_gates::Tested {
             deployment: deployment.clone(),
+            from: from.clone(),
             rows: rows_tested,
         });
         written.push((deployment, entries));
     }
     let lock_path = lock_path(&path);
     let verdicts = match &gate {
-        Some(gate) => promote_gates::judge(
-            gate,
-            &from,
-            to,
-            &tested,
-            &lock_path,
-            edited.before.matrix(),
-            now,
-        )?,
+        Some(gate) => {
+            promote_gates::judge(gate, to, &tested, &lock_path, edited.before.matrix(), now)?
+        }
         None => Vec::new(),
     };
     let failed = verdicts.iter().any(|v| !v.passed);

@@ -1,4 +1,4 @@
-//! The integration tests of `edx-matrix-config`: one binary, one module per concern. The
+//! The integration tests of `edx-matrix-formats`' readers and writers (the former `config` crate), one module per concern. The
 //! fixture-per-case tests of `tests/fixtures/{valid,invalid,invalid-json}` are `tests/fixtures.rs`.
 #![allow(clippy::unwrap_used)]
 

@@ -1,4 +1,4 @@
-//! The integration tests of `edx-matrix-edit`: one binary, one module per concern. (Most edit
+//! The integration tests of `edx-matrix-formats`' edits (the former `edit` crate), one module per concern. (Most edit
 //! tests are unit tests beside the code; the CLI's tests run every edit command end to end.)
 #![allow(clippy::unwrap_used)]
 

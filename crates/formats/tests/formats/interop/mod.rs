@@ -1,4 +1,4 @@
-//! The integration tests of `edx-matrix-interop`: one binary, one module per concern. The
+//! The integration tests of `edx-matrix-formats`' imports and exports (the former `interop` crate), one module per concern. The
 //! fixture-per-case tests (schema over `tests/fixtures/valid`, `tests/fixtures/python-invalid`)
 //! are `tests/fixtures.rs`.
 #![allow(clippy::unwrap_used)]

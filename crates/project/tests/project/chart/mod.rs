@@ -1,4 +1,4 @@
-//! The integration tests of `edx-matrix-chart`: one binary, one module per concern.
+//! The tests of `edx_matrix_formats::chart` on histories read from git (the former `chart` crate), one module per concern.
 #![allow(clippy::unwrap_used)]
 
 mod svg;

@@ -1,4 +1,4 @@
-//! The integration tests of `edx-matrix-git`, one binary: every test runs the real
+//! The integration tests of `edx_matrix_project::git` (the former `git` crate): every test runs the real
 //! `git` against repositories created in temporary directories, never the network.
 #![allow(clippy::unwrap_used)]
 
