@@ -11,7 +11,7 @@
 #   REVISIONS=5000 benches/history-charts.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -q -p edx-matrix-formats --example render_bench
+cargo build --release --locked -q -p edx-matrix-project --example render_bench
 BIN=$PWD/target/release/examples/render_bench
 echo "machine: $(nproc) cores, $(uname -m); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for changes in 1 2 3; do
