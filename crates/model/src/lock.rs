@@ -100,11 +100,16 @@ impl Lock {
         }
     }
 
-    /// Returns whether any entry belongs to (`deployment`, `stage`).
+    /// Returns whether any entry belongs to (`deployment`, `stage`). A binary search (the entries
+    /// are sorted by key, so a stage's entries are together): `stale_entries` asks it for every
+    /// row the lock has no entry for, which scanning made rows × entries.
     pub fn locks_stage(&self, deployment: &str, stage: &str) -> bool {
+        let at = self
+            .entries
+            .partition_point(|e| (e.deployment.as_str(), e.stage.as_str()) < (deployment, stage));
         self.entries
-            .iter()
-            .any(|e| e.deployment == deployment && e.stage == stage)
+            .get(at)
+            .is_some_and(|e| e.deployment == deployment && e.stage == stage)
     }
 
     /// Returns this lock with every entry of the stages `relocked` admits replaced by
@@ -306,6 +311,51 @@ pub fn carry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(deployment: &str, stage: &str, application: &str) -> LockEntry {
+        LockEntry {
+            deployment: deployment.to_owned(),
+            stage: stage.to_owned(),
+            application: application.to_owned(),
+            origin: "https://example.com/o".to_owned(),
+            branch: "b".to_owned(),
+            commit: "0".repeat(40),
+            locked_at: "2026-12-05T18:40:00Z".to_owned(),
+            forced: None,
+        }
+    }
+
+    #[test]
+    fn locks_stage_finds_a_stage_wherever_its_entries_sort() {
+        // Prefixes and neighbours on purpose: `QA` sorts between `CI` and `QA2`, `site` before
+        // `site-b`; the expected answers are read off the list, not computed.
+        let lock = Lock::new([
+            entry("site-b", "QA", "forum"),
+            entry("site", "QA2", "forum"),
+            entry("site", "CI", "learning"),
+            entry("site", "CI", "forum"),
+            entry("a", "Production", "x"),
+        ]);
+        for (deployment, stage, locked) in [
+            ("site", "CI", true),
+            ("site", "QA2", true),
+            ("site-b", "QA", true),
+            ("a", "Production", true),
+            ("site", "QA", false),
+            ("site", "Q", false),
+            ("site-b", "CI", false),
+            ("a", "CI", false),
+            ("z", "CI", false),
+            ("", "", false),
+        ] {
+            assert_eq!(
+                lock.locks_stage(deployment, stage),
+                locked,
+                "{deployment} {stage}"
+            );
+        }
+        assert!(!Lock::default().locks_stage("site", "CI"));
+    }
 
     #[test]
     fn timestamps_round_trip_and_refuse_impossible_dates() {

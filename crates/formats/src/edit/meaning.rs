@@ -6,6 +6,7 @@
 //! entry does not matter.
 
 use edx_matrix_model::Matrix;
+use edx_matrix_model::order::PromotionOrder;
 
 /// Returns `matrix` with everything whose order does not matter sorted.
 pub fn normalize(matrix: &Matrix) -> Matrix {
@@ -13,7 +14,9 @@ pub fn normalize(matrix: &Matrix) -> Matrix {
     m.releases.sort_by(|a, b| a.name.cmp(&b.name));
     m.applications.sort_by(|a, b| a.name.cmp(&b.name));
     m.deployments.sort_by(|a, b| a.name.cmp(&b.name));
-    let rank = |stage: &str| m.stages.iter().position(|s| s == stage);
+    // The model's stage order; an unknown stage (None) sorts first, as before.
+    let order = PromotionOrder::new(matrix);
+    let rank = |stage: &str| order.rank(stage);
     let ranks: Vec<Vec<Option<usize>>> = m
         .deployments
         .iter()
