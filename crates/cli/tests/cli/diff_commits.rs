@@ -125,8 +125,29 @@ fn a_relock_after_three_commits_is_a_range_of_three() {
         json!([{"deployment": "site", "stage": "CI", "release": "master",
                 "reason": "locked commits change: `edx-platform`"}])
     );
+    // A relock is a rebuild: CI's build of `master` is made from the new commit (QA, on
+    // `ulmo`, is neither rebuilt nor redeployed).
+    assert_eq!(
+        cli["rebuild"],
+        json!([{"release": "master", "deployment": "site", "stages": ["CI"],
+                "reason": "locked commits change: `edx-platform` (CI)"}])
+    );
+    let text = env.run(&["diff", "HEAD~1", "HEAD"]);
+    assert!(
+        text.ok().contains(
+            "rebuild\nRELEASE  DEPLOYMENT  WHY\nmaster   site        locked commits change: `edx-platform` (CI)\n"
+        ),
+        "{}",
+        text.stdout
+    );
     let page = http_get(&addr, "/diff?base=HEAD~1&head=HEAD");
     assert!(page.contains("Locked commits"), "{page}");
+    assert!(
+        page.contains(
+            "<ul id=\"diff-rebuild\"><li><code>master</code> for <code>site</code>: locked commits change: `edx-platform` (CI)</li></ul>"
+        ),
+        "{page}"
+    );
     for hash in [&tested, &moved] {
         assert!(
             page.contains(&format!(r#"<code title="{hash}">{}</code>"#, &hash[..12])),
