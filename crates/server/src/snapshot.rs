@@ -37,6 +37,8 @@ pub struct Good {
     pub(crate) rows: Vec<RowRecord>,
     /// The interchange JSON of the matrix.
     pub(crate) model_body: Bytes,
+    /// Every (repository key, branch) a row builds: the only heads push webhooks record.
+    pub(crate) branch_keys: std::collections::HashSet<(String, String)>,
 }
 
 /// How much of a locked stage its lock still locks.
@@ -130,6 +132,12 @@ impl Good {
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
+        let branch_keys = (resolved.iter())
+            .filter_map(|r| {
+                let key = crate::branch_heads::repo_key(r.git_origin)?;
+                Some((key, r.release_branch.to_owned()))
+            })
+            .collect();
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
         Ok(Good {
             lock,
@@ -143,6 +151,7 @@ impl Good {
             loaded_at: SystemTime::now(),
             rows,
             model_body,
+            branch_keys,
         })
     }
 

@@ -9,6 +9,9 @@ use crate::Matrix;
 use crate::lock::Lock;
 use std::collections::BTreeMap;
 
+/// Per stage (keyed by its place in the promotion order, then its name): applications.
+type StageApps<'a> = BTreeMap<(usize, &'a str), Vec<&'a str>>;
+
 /// Returns the (release, deployment) builds that `commits` alone make, those `matrix_rebuilt`
 /// (rebuilt for a change of the matrix) left out, each with the stages whose commits make it.
 pub(super) fn commit_rebuilds(
@@ -21,7 +24,7 @@ pub(super) fn commit_rebuilds(
     let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
     // (release, deployment) → stage (in promotion order) → the applications whose new commit
     // is not built yet.
-    let mut builds: BTreeMap<(&str, &str), BTreeMap<(usize, &str), Vec<&str>>> = BTreeMap::new();
+    let mut builds: BTreeMap<(&str, &str), StageApps<'_>> = BTreeMap::new();
     let position = |stage: &str| new.stages.iter().position(|s| s == stage);
     for c in commits {
         // A commit no longer locked builds nothing new from the lock.
