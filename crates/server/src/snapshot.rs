@@ -132,10 +132,13 @@ impl Good {
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
-        let branch_keys = (resolved.iter())
-            .filter_map(|r| {
-                let key = crate::branch_heads::repo_key(r.git_origin)?;
-                Some((key, r.release_branch.to_owned()))
+        // Distinct (origin, branch) pairs first: far fewer than rows, one key each.
+        let pairs: std::collections::HashSet<(&str, &str)> = (resolved.iter())
+            .map(|r| (r.git_origin, r.release_branch))
+            .collect();
+        let branch_keys = (pairs.into_iter())
+            .filter_map(|(origin, branch)| {
+                Some((crate::branch_heads::repo_key(origin)?, branch.to_owned()))
             })
             .collect();
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
