@@ -31,6 +31,7 @@
 //! assert_eq!(report.rows[0].new.as_ref().map(|v| v.branch.as_str()), Some("release/ulmo"));
 //! ```
 
+mod commit_rebuilds;
 pub mod commits;
 
 use crate::lock::Lock;
@@ -173,6 +174,11 @@ pub struct Rebuild {
     pub deployment: String,
     /// Why, for people.
     pub reason: String,
+    /// The stages whose locked commits alone make this build: only they run the rebuilt
+    /// artifact. Empty (and left out of JSON) when the build's inputs in the matrix change:
+    /// every stage running it does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stages: Vec<String>,
 }
 
 /// A (deployment, stage) that gets a new deployment.
@@ -230,7 +236,14 @@ pub fn compare_locked(old: &Matrix, old_lock: &Lock, new: &Matrix, new_lock: &Lo
     let stages = stage_changes(old, new);
     let releases = release_changes(old, new);
     let rows = row_changes(old, new);
-    let rebuild = rebuilds(old, new);
+    let mut rebuild = rebuilds(old, new);
+    rebuild.extend(commit_rebuilds::commit_rebuilds(
+        (old, old_lock),
+        new,
+        &commits,
+        &rebuild,
+    ));
+    rebuild.sort_by(|a, b| (&a.release, &a.deployment).cmp(&(&b.release, &b.deployment)));
     let redeploy = redeploys(old, new, &rebuild, &commits);
     Comparison {
         stages,
@@ -419,6 +432,7 @@ fn rebuilds(old: &Matrix, new: &Matrix) -> Vec<Rebuild> {
             release,
             deployment,
             reason,
+            stages: Vec::new(),
         });
     }
     out
@@ -431,8 +445,11 @@ fn redeploys(
     commits: &[CommitChange],
 ) -> Vec<Redeploy> {
     let old_pins: BTreeMap<_, _> = pins(old).into_iter().collect();
+    // A build its stages' locked commits alone make is redeployed only where they changed
+    // (below), not on every stage running its release.
     let rebuilt: BTreeSet<(&str, &str)> = rebuild
         .iter()
+        .filter(|r| r.stages.is_empty())
         .map(|r| (r.release.as_str(), r.deployment.as_str()))
         .collect();
     let mut out = Vec::new();

@@ -2,7 +2,7 @@
 //! removed, changed) and, for a changed one, its resources, jobs and other parts that differ.
 //! `edx-matrix diff` and the dashboard's `/diff` show it.
 
-use crate::render::{Rendered, render_all};
+use crate::render::{Rendered, render_all_locked};
 use crate::{Settings, TemplateFiles};
 use edx_matrix_model::Matrix;
 pub use edx_matrix_model::compare::Change;
@@ -23,6 +23,9 @@ pub struct Side<'a> {
     pub templates: Option<&'a TemplateFiles>,
     /// How many errors its `[pipelines]` section has: with any, nothing is generated.
     pub errors: usize,
+    /// Its lock, when it has one: templates see each row's locked commit (`row["commit"]`), as
+    /// `pipeline render` does, so a relock changes the pipelines built from the commit.
+    pub lock: Option<&'a edx_matrix_model::lock::Lock>,
 }
 
 /// A generated pipeline added, removed or changed.
@@ -196,9 +199,15 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         };
     }
     let empty = TemplateFiles::default();
+    let no_lock = edx_matrix_model::lock::Lock::default();
     // A side without `[pipelines]` has no pipelines (declaring the section adds them all).
     let render = |side: &Side<'_>| match side.settings.declared {
-        true => render_all(side.matrix, side.settings, side.templates.unwrap_or(&empty)),
+        true => render_all_locked(
+            side.matrix,
+            side.settings,
+            side.templates.unwrap_or(&empty),
+            side.lock.unwrap_or(&no_lock),
+        ),
         false => crate::render::Outcome::default(),
     };
     let (before, after) = (render(&old), render(&new));

@@ -294,6 +294,7 @@ impl Project {
                 .iter()
                 .filter(|d| d.is_error())
                 .count(),
+            lock: self.lock.as_ref().map(|l| l.lock()),
         }
     }
 

@@ -97,7 +97,7 @@ fn json_bytes(body: impl Into<axum::body::Body>) -> Response {
 }
 
 /// Returns the good matrix, or 503 while none has loaded.
-fn good(snapshot: &Snapshot) -> Result<&Arc<Good>, ApiError> {
+pub(crate) fn good(snapshot: &Snapshot) -> Result<&Arc<Good>, ApiError> {
     snapshot.good.as_ref().ok_or_else(|| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,

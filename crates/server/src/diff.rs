@@ -223,6 +223,7 @@ fn read(
             settings: &served.pipelines,
             templates: served.templates.as_ref(),
             errors: 0,
+            lock: Some(&served.lock),
         },
     );
     let pipeline_origins = origins(
@@ -468,6 +469,7 @@ pub(crate) async fn between(
                 settings: &default_settings,
                 templates: None,
                 errors: 0,
+                lock: None,
             },
             Project::pipeline_side,
         );
@@ -509,6 +511,7 @@ pub(crate) async fn between(
                         settings: &good.pipelines,
                         templates: good.templates.as_ref(),
                         errors: 0,
+                        lock: Some(&good.lock),
                     },
                 );
                 let origins = origins(&pipelines, old, Generated::Served(&good));

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::state::AppState;
-use crate::{assets, pages, query, webhook};
+use crate::{assets, lock_api, pages, push_hook, query, webhook};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -49,6 +49,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/v1/diagnostics", get(api::diagnostics))
         .route("/api/v1/history", get(api::history))
         .route("/api/v1/diff", get(api::diff))
+        .route("/api/v1/lock", get(lock_api::lock))
         .route_layer(middleware::from_fn(query::rule));
     let mut app = pages.merge(api).layer(middleware::from_fn(reject_body));
     // Without a secret the webhook route does not exist: every method gets the same 404.
@@ -56,6 +57,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         app = app.merge(
             Router::new()
                 .route("/api/v1/hooks/github", post(webhook::github))
+                .route("/api/v1/hooks/push", post(push_hook::push))
                 .route_layer(middleware::from_fn(query::rule)),
         );
     }

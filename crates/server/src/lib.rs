@@ -23,10 +23,13 @@
 
 pub mod api;
 pub mod assets;
+pub mod branch_heads;
 pub mod diff;
 pub mod history;
 pub mod http;
+mod lock_api;
 pub mod pages;
+pub mod push_hook;
 pub mod query;
 mod request_log;
 mod revisions;

@@ -37,6 +37,8 @@ pub struct Good {
     pub(crate) rows: Vec<RowRecord>,
     /// The interchange JSON of the matrix.
     pub(crate) model_body: Bytes,
+    /// Every (repository key, branch) a row builds: the only heads push webhooks record.
+    pub(crate) branch_keys: std::collections::HashSet<(String, String)>,
 }
 
 /// How much of a locked stage its lock still locks.
@@ -130,6 +132,15 @@ impl Good {
                 })
             })
             .collect::<Result<Vec<_>, serde_json::Error>>()?;
+        // Distinct (origin, branch) pairs first: far fewer than rows, one key each.
+        let pairs: std::collections::HashSet<(&str, &str)> = (resolved.iter())
+            .map(|r| (r.git_origin, r.release_branch))
+            .collect();
+        let branch_keys = (pairs.into_iter())
+            .filter_map(|(origin, branch)| {
+                Some((crate::branch_heads::repo_key(origin)?, branch.to_owned()))
+            })
+            .collect();
         let model_body = Bytes::from(serde_json::to_vec(&interchange::to_json(&loaded.matrix))?);
         Ok(Good {
             lock,
@@ -143,6 +154,7 @@ impl Good {
             loaded_at: SystemTime::now(),
             rows,
             model_body,
+            branch_keys,
         })
     }
 

@@ -46,6 +46,8 @@ pub struct AppState {
     pub(crate) revisions: crate::revisions::RevisionLoads,
     /// How `/diff` counts commit ranges, when it does (`Options::count_commits`).
     pub(crate) count_commits: Option<edx_matrix_project::git::commit_counts::CountSettings>,
+    /// The branch heads push webhooks reported (`/api/v1/hooks/push`), in memory only.
+    pub(crate) heads: crate::branch_heads::BranchHeads,
 }
 
 impl std::fmt::Debug for AppState {
@@ -94,6 +96,7 @@ impl AppState {
             diff: crate::diff::Cache::default(),
             revisions: crate::revisions::RevisionLoads::default(),
             count_commits: None,
+            heads: crate::branch_heads::BranchHeads::default(),
             source,
         })
     }

@@ -125,8 +125,29 @@ fn a_relock_after_three_commits_is_a_range_of_three() {
         json!([{"deployment": "site", "stage": "CI", "release": "master",
                 "reason": "locked commits change: `edx-platform`"}])
     );
+    // A relock is a rebuild: CI's build of `master` is made from the new commit (QA, on
+    // `ulmo`, is neither rebuilt nor redeployed).
+    assert_eq!(
+        cli["rebuild"],
+        json!([{"release": "master", "deployment": "site", "stages": ["CI"],
+                "reason": "locked commits change: `edx-platform` (CI)"}])
+    );
+    let text = env.run(&["diff", "HEAD~1", "HEAD"]);
+    assert!(
+        text.ok().contains(
+            "rebuild\nRELEASE  DEPLOYMENT  WHY\nmaster   site        locked commits change: `edx-platform` (CI)\n"
+        ),
+        "{}",
+        text.stdout
+    );
     let page = http_get(&addr, "/diff?base=HEAD~1&head=HEAD");
     assert!(page.contains("Locked commits"), "{page}");
+    assert!(
+        page.contains(
+            "<ul id=\"diff-rebuild\"><li><code>master</code> for <code>site</code>: locked commits change: `edx-platform` (CI)</li></ul>"
+        ),
+        "{page}"
+    );
     for hash in [&tested, &moved] {
         assert!(
             page.contains(&format!(r#"<code title="{hash}">{}</code>"#, &hash[..12])),
@@ -390,4 +411,66 @@ fn a_malformed_lock_refuses_the_diff() {
         "{}",
         run.stderr
     );
+}
+
+/// A template that builds each CI row from its locked commit: a relock changes that pipeline's
+/// build job, so `diff` (between two committed lock revisions) lists the pipeline to re-set,
+/// as `pipeline render` of each side differs; the API says the same.
+#[test]
+fn a_relock_re_sets_the_pipelines_built_from_the_commit() {
+    let env = Env::new();
+    let daemon = remotes(&env);
+    let text = matrix(&daemon) + "\n[pipelines]\ntemplates = [\"pipelines/*.star\"]\n";
+    env.write("edx-matrix.toml", &text);
+    env.write("pipelines/locked.star", crate::lock::PINNED_TEMPLATE);
+    run_at(&env, T1, &["lock"]).ok();
+    let top = env.dir.path();
+    git(&env, top, &["init", "-q", "-b", "main"]);
+    git(
+        &env,
+        top,
+        &["add", "edx-matrix.toml", "edx-matrix.lock", "pipelines"],
+    );
+    git_at(
+        &env,
+        top,
+        "2026-12-01T11:00:00+00:00",
+        &["commit", "-q", "-m", "lock"],
+    );
+    let before = env.run(&["pipeline", "render", "locked"]).ok().to_owned();
+    advance(&env, "forum.git", "master", "2026-12-01T12:00:00+00:00");
+    run_at(&env, T2, &["lock", "--stage", "CI"]).ok();
+    let after = env.run(&["pipeline", "render", "locked"]).ok().to_owned();
+    assert_ne!(before, after, "the template builds from the commit");
+    commit(&env, "2026-12-02T11:00:00+00:00", "relock CI");
+
+    let diff: Value = serde_json::from_str(
+        env.run(&["diff", "HEAD~1", "HEAD", "--format", "json"])
+            .ok(),
+    )
+    .unwrap();
+    let expected = json!({
+        "computed": true,
+        "changes": [{
+            "name": "locked",
+            "change": "changed",
+            "resources": {"added": [], "removed": [], "changed": []},
+            "jobs": {"added": [], "removed": [], "changed": ["build-forum"]},
+            "other": [],
+        }],
+    });
+    assert_eq!(diff["pipelines"], expected, "{diff:#}");
+    assert_eq!(
+        diff["rebuild"],
+        json!([{"release": "master", "deployment": "site", "stages": ["CI"],
+                "reason": "locked commits change: `forum` (CI)"}])
+    );
+    let run = env.run(&["diff", "HEAD~1", "HEAD"]);
+    assert!(run.ok().contains("locked"), "{}", run.stdout);
+
+    let (_child, addr) = serve(&env);
+    let api = http_get(&addr, "/api/v1/diff?base=HEAD~1&head=HEAD");
+    let (_, body) = api.split_once("\r\n\r\n").unwrap();
+    let api: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(api["pipelines"], expected, "{api:#}");
 }

@@ -283,7 +283,7 @@ fn rows_and_exports_carry_the_locked_commit() {
 
 /// A template that hands each CI build the locked commit to check out, as a task param (the
 /// task's script checks out `$EDX_COMMIT`; params, never the command line).
-const PINNED_TEMPLATE: &str = r#"load("@edx-matrix//lib.star", "pipeline", "rows")
+pub(crate) const PINNED_TEMPLATE: &str = r#"load("@edx-matrix//lib.star", "pipeline", "rows")
 
 def pipelines(matrix, standard):
     resources = []

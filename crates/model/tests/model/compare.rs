@@ -52,6 +52,7 @@ fn any_one_kind_of_change_alone_makes_a_comparison_non_empty() {
         release: "ulmo".into(),
         deployment: "campus".into(),
         reason: "a branch changed".into(),
+        stages: Vec::new(),
     };
     let redeploy = Redeploy {
         deployment: "campus".into(),
@@ -229,6 +230,7 @@ fn a_redefined_release_rebuilds_and_redeploys_every_stage_on_it_in_promotion_ord
             release: "ulmo".into(),
             deployment: "campus".into(),
             reason: "changed: `edx-platform`".into(),
+            stages: Vec::new(),
         }]
     );
     assert_eq!(

@@ -321,8 +321,9 @@ fn commit_changes_list_moved_added_and_removed_commits() {
     }
 }
 
-/// The same matrix with other locked commits in QA: QA is redeployed (it builds other code),
-/// the other stages are not; no row, stage or release changes.
+/// The same matrix with other locked commits in QA: QA's build of `ulmo` is rebuilt at the new
+/// commit and QA is redeployed; Production, on `ulmo` too but at its own commits, is neither;
+/// no row, stage or release changes.
 #[test]
 fn other_locked_commits_redeploy_their_stage() {
     use edx_matrix_model::compare::compare_locked;
@@ -344,7 +345,29 @@ fn other_locked_commits_redeploy_their_stage() {
         'b',
     )]);
     let report = compare_locked(&matrix, &old, &matrix, &new);
-    assert!(report.rows.is_empty() && report.stages.is_empty() && report.rebuild.is_empty());
+    assert!(report.rows.is_empty() && report.stages.is_empty());
+    let rebuild: Vec<(&str, &str, &str, &[String])> = report
+        .rebuild
+        .iter()
+        .map(|r| {
+            let stages: &[String] = &r.stages;
+            (
+                r.release.as_str(),
+                r.deployment.as_str(),
+                r.reason.as_str(),
+                stages,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rebuild,
+        [(
+            "ulmo",
+            "campus",
+            "locked commits change: `learning` (QA)",
+            &["QA".to_owned()][..]
+        )]
+    );
     let redeploy: Vec<(&str, &str, &str)> = report
         .redeploy
         .iter()

@@ -8,6 +8,7 @@ mod check_help;
 mod check_values;
 mod compare;
 mod lock;
+mod lock_rebuild;
 mod lock_rows;
 mod lock_time;
 mod lookup;

@@ -7,7 +7,11 @@
 //! [`DEPTH`]) and without file contents (`--filter=blob:none`, no tags), deepened once by
 //! [`DEEPEN`] commits when a range's old commit is not there yet, and then each commit still
 //! missing (a force-pushed one the branch no longer reaches) asked for by id. `git rev-list
-//! --count OLD..NEW` and `NEW..OLD` then count. Origins are fetched by at most `jobs` threads;
+//! OLD..NEW` and `NEW..OLD` then count; a walk that reaches the shallow boundary before the
+//! commits meet deepens the history by [`DEEPEN`] again, at most [`MAX_DEEPENINGS`] times in
+//! all; a range still cut then is not counted, with a note saying the commits do not meet
+//! within the history fetched: a walk cut short is never given as a count. Origins are fetched
+//! by at most `jobs` threads;
 //! every git run has the timeout, a capped output and capped files
 //! ([`crate::git::upstream`]'s rules). An origin that cannot be fetched, or a commit it does not
 //! have, leaves that range uncounted with a note: never an error of the whole diff.
@@ -25,8 +29,14 @@ use crate::git::{GitCli, RemoteError};
 /// How many commits of each branch the first fetch brings.
 pub const DEPTH: u32 = 100;
 
-/// How many more commits the one deepening brings.
+/// How many more commits each deepening brings.
 pub const DEEPEN: u32 = 1000;
+
+/// The most deepening fetches of one origin in one run: the history fetched reaches at most
+/// `DEPTH + DEEPEN * MAX_DEEPENINGS` commits below each branch head (5,100).
+pub const MAX_DEEPENINGS: u32 = 5;
+
+mod walk;
 
 /// One range to count: a commit locked before and after, in one origin.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,15 +176,68 @@ fn count_origin(
             return fail(format!("not counted: {}", reason(&e)));
         }
     }
+    let mut deepened = 0;
+    let mut by_id = Vec::new();
     if !warm && !missing(ranges).is_empty() {
         let _ = fetch(&format!("--deepen={DEEPEN}"), &refspecs);
+        deepened += 1;
         // What the branches do not reach (force-pushed away), by id; servers that refuse a
         // want by id leave it missing.
         for commit in missing(ranges) {
             let spec = format!("+{commit}:refs/edx-matrix/commits/{commit}");
-            let _ = fetch(&format!("--depth={DEPTH}"), &[spec]);
+            if fetch(&format!("--depth={DEPTH}"), std::slice::from_ref(&spec)).is_ok() {
+                by_id.push(spec);
+            }
         }
     }
+    loop {
+        let counted = count_in(&repo, ranges);
+        let cut = counted.iter().any(|c| matches!(c, Ok(Counted::Cut(_))));
+        // A walk stopped at the shallow boundary: deeper, within the bound.
+        let deeper = format!("--deepen={DEEPEN}");
+        if !cut || deepened >= MAX_DEEPENINGS || fetch(&deeper, &refspecs).is_err() {
+            return (counted.into_iter().zip(ranges))
+                .map(|(c, r)| match c? {
+                    Counted::Exact(count) => Ok(count),
+                    Counted::Cut(walked) => Err(format!(
+                        "not counted: the commits do not meet within the history fetched below \
+                         `{}` ({walked} commits walked before its shallow end; at most {} \
+                         commits below each head are fetched)",
+                        r.branch,
+                        DEPTH + DEEPEN * MAX_DEEPENINGS
+                    )),
+                })
+                .collect();
+        }
+        deepened += 1;
+        // A commit fetched by id (off its branch) deepens too; every deepening counts against
+        // the bound (a server deepens every boundary a fetch's heads reach).
+        for spec in &by_id {
+            if deepened >= MAX_DEEPENINGS {
+                break;
+            }
+            let _ = fetch(&deeper, std::slice::from_ref(spec));
+            deepened += 1;
+        }
+    }
+}
+
+/// A range counted in the history fetched so far.
+enum Counted {
+    /// Neither walk reached the shallow boundary.
+    Exact(CommitCount),
+    /// A walk stopped at the shallow boundary after this many commits: not a count.
+    Cut(u64),
+}
+
+/// Counts each range in `repo` as it is (nothing fetched): the count, a walk cut by the
+/// shallow boundary, or why it could not be counted.
+fn count_in(repo: &CacheRepo<'_>, ranges: &[&Range]) -> Vec<Result<Counted, String>> {
+    let has = |commit: &str| {
+        let object = format!("{commit}^{{commit}}");
+        (repo.git_in(&["--no-lazy-fetch", "cat-file", "-e", &object], 1024)).is_ok()
+    };
+    let shallow = walk::shallow_commits(repo);
     ranges
         .iter()
         .map(|r| {
@@ -188,21 +251,15 @@ fn count_origin(
                     ));
                 }
             }
-            let count = |range: String| -> Result<u64, String> {
-                let out = repo
-                    .git_in(
-                        &["--no-lazy-fetch", "rev-list", "--count", &range, "--"],
-                        1024,
-                    )
-                    .map_err(|e| format!("not counted: {}", reason(&e)))?;
-                String::from_utf8_lossy(&out.stdout)
-                    .trim()
-                    .parse()
-                    .map_err(|_| "not counted: git printed no count".to_owned())
-            };
-            Ok(CommitCount {
-                added: count(format!("{}..{}", r.old, r.new))?,
-                rolled_back: count(format!("{}..{}", r.new, r.old))?,
+            let added = walk::walk(repo, &format!("{}..{}", r.old, r.new), &shallow)?;
+            let rolled_back = walk::walk(repo, &format!("{}..{}", r.new, r.old), &shallow)?;
+            Ok(if added.cut || rolled_back.cut {
+                Counted::Cut(added.commits)
+            } else {
+                Counted::Exact(CommitCount {
+                    added: added.commits,
+                    rolled_back: rolled_back.commits,
+                })
             })
         })
         .collect()

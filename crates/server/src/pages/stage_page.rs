@@ -2,6 +2,7 @@
 
 use super::dashboard_page::{origin, value_cell};
 use super::{encode, layout, missing, page, release_href, slot, stage_href, unavailable};
+use crate::branch_heads::{BranchHeads, HeadStatus, seconds_since_epoch};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -121,7 +122,7 @@ pub async fn stage(
                                 td { @for command in row.translations.unwrap_or_default() { code { (command) } br; } }
                             }
                             @if locked {
-                                (commit_cell(&good.lock, row, now))
+                                (commit_cell(&good.lock, row, now, &state.heads))
                             }
                         }
                     }
@@ -134,13 +135,15 @@ pub async fn stage(
 }
 
 /// The locked commit of a row: its short hash (the whole one as a title), how long it has been
-/// locked there (to the server's now; the time itself as a title), and that its branch's head
-/// was not checked (pages never query a remote); a row of a locked stage without one is marked
+/// locked there (to the server's now; the time itself as a title), and how it compares with
+/// the branch head the last push webhook reported (pages never query a remote: without a push
+/// seen, "not checked"); a row of a locked stage without one is marked
 /// stale (its origin or branch changed, or it was added after the lock).
 fn commit_cell(
     lock: &edx_matrix_model::lock::Lock,
     row: &edx_matrix_model::Row<'_>,
     now: i64,
+    heads: &BranchHeads,
 ) -> maud::Markup {
     let entry = lock.get(row.deployment, row.stage, row.application);
     match (row.commit, entry) {
@@ -153,9 +156,7 @@ fn commit_cell(
                         @match age { Some(age) => { "locked " (age) }, None => { "locked " (entry.locked_at) } }
                     }
                     br;
-                    span class="note" title="The dashboard does not query remotes: `edx-matrix verify-refs --locked` checks each locked commit against its branch" {
-                        "branch head: not checked"
-                    }
+                    (head_note(&heads.status(&entry.origin, &entry.branch, commit)))
                 }
             }
         }
@@ -165,11 +166,19 @@ fn commit_cell(
     }
 }
 
-/// Seconds since the epoch of `at` (negative before 1970).
-fn seconds_since_epoch(at: std::time::SystemTime) -> i64 {
-    match at.duration_since(std::time::UNIX_EPOCH) {
-        Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
-        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+/// The locked commit against its branch's head, as pushes reported it (the head's whole id as
+/// the title).
+fn head_note(status: &HeadStatus) -> maud::Markup {
+    match status {
+        HeadStatus::NotChecked => html! {
+            span class="note" title="No push of this branch seen since the server started (POST /api/v1/hooks/push): `edx-matrix verify-refs --locked` checks each locked commit against its branch" {
+                (status.text())
+            }
+        },
+        HeadStatus::Matches(_) => html! { span class="note head-matches" { (status.text()) } },
+        HeadStatus::Behind(h) | HeadStatus::ForcePushed(h) | HeadStatus::Deleted(h) => html! {
+            span class="note head-moved" title={ "branch head " (h.commit) } { (status.text()) }
+        },
     }
 }
 

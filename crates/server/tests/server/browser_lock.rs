@@ -1,6 +1,7 @@
 //! A locked stage's page in Chromium: the commit column's text (the hash, its age, "branch
 //! head: not checked", the stale mark) is painted with a contrast of at least 4.5:1 on what is
-//! behind it, and the page logs no console error nor policy violation.
+//! behind it, and the page logs no console error nor policy violation; so are the branch-head
+//! notes push webhooks turn it into.
 
 use crate::browser::{browser, console, problems, save};
 use crate::lock::{MATRIX, lock, options};
@@ -88,5 +89,75 @@ async fn locked_commits_are_legible_and_the_page_is_clean() {
         Vec::<&String>::new(),
         "the browser's console on /"
     );
+    client.close().await.unwrap();
+}
+
+/// After push webhooks report the branch head, the notes that replace "branch head: not
+/// checked" are as legible: "matches branch head", then "behind branch head (head …)".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn branch_head_notes_are_legible() {
+    let Some(browser) = browser("branch_head_notes_are_legible").await else {
+        return;
+    };
+    let client = browser.client.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edx-matrix.toml");
+    std::fs::write(&file, MATRIX).unwrap();
+    std::fs::write(dir.path().join("edx-matrix.lock"), lock()).unwrap();
+    let mut options = options(file);
+    let secret = "It's a Secret to Everybody";
+    options.webhook_secret = Some(secret.to_owned());
+    let server = start(options).await;
+    for (after, expected) in [
+        (
+            "0123456789abcdef0123456789abcdef01234567",
+            "matches branch head (seen at 2026-12-05T10:00:00Z)",
+        ),
+        (
+            "89abcdef0123456789abcdef0123456789abcdef",
+            "behind branch head (head 89abcdef0123, seen at 2026-12-05T10:00:00Z)",
+        ),
+    ] {
+        let body = json!({
+            "ref": "refs/heads/acme/ulmo",
+            "after": after,
+            "forced": false,
+            "repository": {"clone_url": "https://github.com/openedx/cs_comments_service.git"},
+        })
+        .to_string();
+        let signature = edx_matrix_server::webhook::sign(secret.as_bytes(), body.as_bytes());
+        let reply = server
+            .send(
+                hyper::Method::POST,
+                "/api/v1/hooks/push",
+                &[
+                    ("x-github-event", "push"),
+                    ("x-hub-signature-256", signature.as_str()),
+                ],
+                body,
+            )
+            .await;
+        assert_eq!(reply.json()["recorded"], true, "{}", reply.text());
+        client.goto(&server.url("/d/campus/CI")).await.unwrap();
+        let measured = client
+            .execute(CONTRAST, vec![json!("td.commit .note")])
+            .await
+            .unwrap();
+        let measured = measured.as_array().unwrap();
+        let texts: Vec<&str> = measured.iter().map(|m| m[0].as_str().unwrap()).collect();
+        assert_eq!(texts, ["locked 4 days ago", expected]);
+        for m in measured {
+            let ratio = m[1].as_f64().unwrap();
+            assert!(ratio >= 4.5, "{m}: contrast {ratio:.2}");
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let log = console(&client).await;
+        assert_eq!(
+            problems(&log),
+            Vec::<&String>::new(),
+            "the browser's console"
+        );
+    }
+    save(&client, "stage-branch-head.png").await;
     client.close().await.unwrap();
 }

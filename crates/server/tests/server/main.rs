@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod branch_heads;
 mod browser;
 mod browser_lock;
 mod diff;

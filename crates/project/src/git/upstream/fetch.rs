@@ -198,6 +198,11 @@ impl<'g> CacheRepo<'g> {
             .map_err(|_| FileError::NotUtf8)
     }
 
+    /// The repository's directory (bare: its git directory).
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub(crate) fn git_in(&self, args: &[&str], limit: u64) -> Result<command::Output, RemoteError> {
         run(self.git, Some(&self.dir), args, limit, &self.url)
     }
