@@ -4,4 +4,5 @@
 
 mod meaning;
 mod python_table;
+mod upgrade_summary;
 mod wiring;
