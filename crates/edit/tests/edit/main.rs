@@ -2,6 +2,7 @@
 //! tests are unit tests beside the code; the CLI's tests run every edit command end to end.)
 #![allow(clippy::unwrap_used)]
 
+mod entry_summary;
 mod meaning;
 mod python_table;
 mod upgrade_summary;
