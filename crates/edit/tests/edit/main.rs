@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod entry_summary;
+mod fmt_rules;
 mod meaning;
 mod python_table;
 mod upgrade_summary;
