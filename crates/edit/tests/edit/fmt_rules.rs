@@ -32,6 +32,9 @@ fn a_formatted_file_is_already_formatted_and_an_unformatted_one_is_formatted() {
     let out = fmt(untidy.as_str()).expect("formats");
     assert_eq!(out.text, FORMATTED);
     assert_eq!(out.summary, "formatted");
+    // Blank lines at the end go: the file ends with one newline.
+    let trailing = format!("{FORMATTED}\n\n  \n");
+    assert_eq!(fmt(trailing.as_str()).expect("formats").text, FORMATTED);
 }
 
 #[test]
@@ -80,4 +83,60 @@ unused-entry = "allow"
     // Written before the release map, they still come after it, in the same order.
     let moved = FORMATTED.replace("[releases]", &format!("{}\n[releases]", tail.trim()));
     assert_eq!(fmt(moved.as_str()).expect("formats").text, text);
+}
+
+#[test]
+fn blank_lines_before_keys_are_collapsed_to_one_and_kept_except_at_the_top() {
+    // A blank line before the first key of a section or before a later top-level value is
+    // the author's and stays (runs collapsed to one); blank lines at the top of the file go.
+    let spaced = FORMATTED
+        .replace("[deployments]\n", "[deployments]\n\n\n")
+        .replace(
+            "stages = [\"CI\"]\n",
+            "stages = [\"CI\"]\n\n\nnote = \"x\"\n",
+        );
+    let expected = FORMATTED
+        .replace("[deployments]\n", "[deployments]\n\n")
+        .replace(
+            "stages = [\"CI\"]\n",
+            "stages = [\"CI\"]\n\nnote   = \"x\"\n",
+        );
+    assert_eq!(
+        fmt(format!("\n\n{spaced}").as_str()).expect("formats").text,
+        expected
+    );
+}
+
+#[test]
+fn dotted_keys_are_left_as_written() {
+    let dotted = FORMATTED.replace(
+        "[deployments]\ncampus = { CI = \"ulmo\" }",
+        "[deployments]\ncampus.CI = \"ulmo\"",
+    );
+    assert_eq!(fmt(dotted.as_str()).expect("formats").text, dotted);
+}
+
+#[test]
+fn a_blocks_releases_and_deployments_come_before_its_other_values() {
+    let inline_apps = FORMATTED.replace(
+        "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n[map.apps]\nforum = {}\n",
+        "apps = { forum = {} }\ndeployments = [\"campus\"]\nreleases = [\"ulmo\"]\n",
+    );
+    assert_eq!(
+        fmt(inline_apps.as_str()).expect("formats").text,
+        FORMATTED.replace(
+            "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n[map.apps]\nforum = {}\n",
+            "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\napps        = { forum = {} }\n",
+        )
+    );
+}
+
+#[test]
+fn top_level_dotted_keys_are_left_as_written() {
+    // Not aligned: a dotted table's keys are the author's (aligning them would move them).
+    let dotted = FORMATTED.replace(
+        "stages = [\"CI\"]\n",
+        "stages = [\"CI\"]\nlints.unused-entry = \"allow\"\nlints.unused-release = \"deny\"\n",
+    );
+    assert_eq!(fmt(dotted.as_str()).expect("formats").text, dotted);
 }
