@@ -6,5 +6,6 @@ mod entry_summary;
 mod fmt_rules;
 mod meaning;
 mod python_table;
+mod release_retire;
 mod upgrade_summary;
 mod wiring;
