@@ -2,6 +2,7 @@
 //! tests are unit tests beside the code; the CLI's tests run every edit command end to end.)
 #![allow(clippy::unwrap_used)]
 
+mod app_add;
 mod entry_summary;
 mod fmt_rules;
 mod meaning;
