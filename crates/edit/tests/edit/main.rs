@@ -6,6 +6,7 @@ mod app_add;
 mod entry_summary;
 mod fmt_rules;
 mod meaning;
+mod names_and_places;
 mod python_table;
 mod release_retire;
 mod upgrade_summary;
