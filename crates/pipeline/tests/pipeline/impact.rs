@@ -1,0 +1,161 @@
+//! `impact`, what a change of the matrix does to the generated pipelines, at this crate's level
+//! (mutation testing found it asserted only through `diff` and the server's `/diff`).
+
+use edx_matrix_pipeline::impact::PartChanges;
+
+#[test]
+fn parts_are_added_removed_or_changed_by_name_in_the_new_order_then_the_removed() {
+    let old = [("a", 1), ("b", 2), ("c", 3), ("e", 5)];
+    let new = [("e", 5), ("d", 4), ("b", 2), ("a", 9)];
+    let parts = PartChanges::of(&old, &new, |p| p.0);
+    assert_eq!(
+        parts,
+        PartChanges {
+            added: vec!["d".to_owned()],
+            removed: vec!["c".to_owned()],
+            changed: vec!["a".to_owned()],
+        }
+    );
+    assert_eq!(PartChanges::of(&old, &old, |p| p.0), PartChanges::default());
+}
+
+use crate::support::{acme_with_settings, bare_acme, load};
+use edx_matrix_config::Loaded;
+use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
+use edx_matrix_pipeline::{Settings, TemplateFiles, settings_of};
+
+/// A loaded matrix and its `[pipelines]` settings, without errors.
+fn side_of(text: &str) -> (Loaded, Settings) {
+    let loaded = load(text);
+    let (settings, diagnostics) = settings_of(&loaded);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    (loaded, settings)
+}
+
+fn side<'a>(
+    name: &'a str,
+    (loaded, settings): &'a (Loaded, Settings),
+    templates: Option<&'a TemplateFiles>,
+    errors: usize,
+) -> Side<'a> {
+    Side {
+        name,
+        matrix: &loaded.matrix,
+        settings,
+        templates,
+        errors,
+    }
+}
+
+#[test]
+fn without_pipelines_on_either_side_there_is_nothing_to_say() {
+    let bare = side_of(&bare_acme());
+    let out = impact(side("old", &bare, None, 0), side("new", &bare, None, 0));
+    assert_eq!(out, PipelineImpact::undeclared());
+    assert!(out.is_undeclared());
+    assert!(!out.computed);
+    assert_eq!(out.summary(), "0 added, 0 removed, 0 changed");
+}
+
+#[test]
+fn declaring_pipelines_adds_them_all_and_dropping_the_section_removes_them() {
+    let bare = side_of(&bare_acme());
+    let declared = side_of(&acme_with_settings());
+    let added = impact(side("old", &bare, None, 0), side("new", &declared, None, 0));
+    assert!(
+        added.computed && !added.is_undeclared(),
+        "{:?}",
+        added.reason
+    );
+    assert!(added.changes.len() > 5);
+    assert!(added.changes.iter().all(|c| c.change == Change::Added
+        && c.what() == "new: set from the meta pipeline's following run"
+        && c.resources == PartChanges::default()
+        && c.jobs == PartChanges::default()
+        && c.other.is_empty()));
+    let n = added.changes.len();
+    assert_eq!(added.count(Change::Added), n);
+    assert_eq!(added.summary(), format!("{n} added, 0 removed, 0 changed"));
+    let removed = impact(side("old", &declared, None, 0), side("new", &bare, None, 0));
+    assert_eq!(
+        removed.summary(),
+        format!("0 added, {n} removed, 0 changed")
+    );
+    assert!(
+        removed.changes.iter().all(|c| c.change == Change::Removed
+            && c.what() == "no longer generated: Concourse archives it")
+    );
+}
+
+#[test]
+fn a_new_team_changes_every_pipeline_and_says_so() {
+    let old = side_of(&acme_with_settings());
+    let text = acme_with_settings().replace("team        = \"acme\"", "team        = \"acme-ops\"");
+    let new = side_of(&text);
+    let out = impact(side("old", &old, None, 0), side("new", &new, None, 0));
+    assert!(out.computed, "{:?}", out.reason);
+    assert!(!out.changes.is_empty());
+    for c in &out.changes {
+        assert_eq!(c.change, Change::Changed, "{}", c.name);
+        assert_eq!(c.what(), "definition changes: re-set");
+        assert_eq!(c.other, ["team `acme` → `acme-ops`"], "{}", c.name);
+    }
+    assert_eq!(out.count(Change::Changed), out.changes.len());
+    // The same matrix on both sides: nothing changes.
+    let same = impact(side("old", &old, None, 0), side("new", &old, None, 0));
+    assert!(same.computed && same.changes.is_empty());
+}
+
+#[test]
+fn errors_on_either_side_stop_the_comparison_and_say_where() {
+    let declared = side_of(&acme_with_settings());
+    let out = impact(
+        side("HEAD:edx-matrix.toml", &declared, None, 1),
+        side("edx-matrix.toml", &declared, None, 0),
+    );
+    assert!(!out.computed && out.changes.is_empty() && !out.is_undeclared());
+    assert_eq!(
+        out.reason.as_deref(),
+        Some("`HEAD:edx-matrix.toml` has 1 error in `[pipelines]` (`edx-matrix check` shows them)")
+    );
+    let out = impact(side("a", &declared, None, 2), side("b", &declared, None, 3));
+    assert_eq!(
+        out.reason.as_deref(),
+        Some(
+            "`a` has 2 errors in `[pipelines]`, `b` has 3 errors in `[pipelines]` (`edx-matrix check` shows them)"
+        )
+    );
+}
+
+#[test]
+fn templates_not_read_or_failing_stop_the_comparison() {
+    let text = acme_with_settings().replace(
+        "check_every = \"5m\"",
+        "check_every = \"5m\"\ntemplates   = [\"pipelines/*.star\"]",
+    );
+    let with_templates = side_of(&text);
+    let declared = side_of(&acme_with_settings());
+    let out = impact(
+        side("old", &declared, None, 0),
+        side("new", &with_templates, None, 0),
+    );
+    assert!(!out.computed);
+    assert_eq!(
+        out.reason.as_deref(),
+        Some("the pipeline templates of `new` were not read")
+    );
+    let broken = TemplateFiles {
+        entries: vec!["pipelines/bad.star".to_owned()],
+        files: [("pipelines/bad.star".to_owned(), "fail(\"no\")\n".to_owned())].into(),
+        refused: Default::default(),
+    };
+    let out = impact(
+        side("old", &with_templates, Some(&broken), 0),
+        side("new", &declared, None, 0),
+    );
+    assert!(!out.computed);
+    assert_eq!(
+        out.reason.as_deref(),
+        Some("the pipeline templates of `old` have 1 error (`edx-matrix check` shows them)")
+    );
+}
