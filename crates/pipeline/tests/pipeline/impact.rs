@@ -159,3 +159,58 @@ fn templates_not_read_or_failing_stop_the_comparison() {
         Some("the pipeline templates of `old` have 1 error (`edx-matrix check` shows them)")
     );
 }
+
+#[test]
+fn a_changed_pipeline_names_its_resources_and_jobs_that_differ() {
+    let old = side_of(&acme_with_settings());
+    let changed = |a: &str, b: &str| {
+        let new = side_of(&acme_with_settings().replace(a, b));
+        let out = impact(side("old", &old, None, 0), side("new", &new, None, 0));
+        assert!(out.computed, "{:?}", out.reason);
+        out
+    };
+    // How often resources are checked: every git resource changes, no job.
+    let out = changed("check_every = \"5m\"", "check_every = \"10m\"");
+    let forum = out
+        .changes
+        .iter()
+        .find(|c| c.name == "forum")
+        .expect("forum");
+    assert_eq!(forum.change, Change::Changed);
+    assert_eq!(forum.resources.changed, ["git-forum-master-online"]);
+    assert!(forum.resources.added.is_empty() && forum.resources.removed.is_empty());
+    assert_eq!(forum.jobs, PartChanges::default());
+    assert!(forum.other.is_empty());
+    // verawood's branch: codejail's two verawood resources and the jobs that build and deploy
+    // from them (campus and campus-staging run verawood on QA and Production).
+    let out = changed(
+        "branch = \"release/verawood\"",
+        "branch = \"release/verawood.1\"",
+    );
+    let codejail = out
+        .changes
+        .iter()
+        .find(|c| c.name == "codejail")
+        .expect("codejail");
+    assert_eq!(
+        codejail.resources.changed,
+        [
+            "git-codejail-verawood-campus",
+            "git-codejail-verawood-campus-staging"
+        ]
+    );
+    assert_eq!(
+        codejail.jobs.changed,
+        [
+            "build-codejail-verawood-campus",
+            "deploy-codejail-verawood-campus-qa",
+            "deploy-codejail-verawood-campus-production",
+            "build-codejail-verawood-campus-staging",
+            "deploy-codejail-verawood-campus-staging-qa",
+            "deploy-codejail-verawood-campus-staging-production",
+        ]
+    );
+    assert!(codejail.other.is_empty());
+    // forum runs only on master: untouched.
+    assert!(out.changes.iter().all(|c| c.name != "forum"));
+}
