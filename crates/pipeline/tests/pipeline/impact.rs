@@ -214,3 +214,44 @@ fn a_changed_pipeline_names_its_resources_and_jobs_that_differ() {
     // forum runs only on master: untouched.
     assert!(out.changes.iter().all(|c| c.name != "forum"));
 }
+
+#[test]
+fn a_stage_moved_to_a_release_already_built_adds_a_deploy_and_drops_the_old_build() {
+    // pro's Production leaves teak for ulmo, which its QA already runs: teak's resources and
+    // jobs go, ulmo gets a Production deploy, and the groups that list the jobs change.
+    let old = side_of(&acme_with_settings());
+    let text = acme_with_settings().replace(
+        "QA = \"ulmo\",     Production = \"teak\"",
+        "QA = \"ulmo\",     Production = \"ulmo\"",
+    );
+    let new = side_of(&text);
+    let out = impact(side("old", &old, None, 0), side("new", &new, None, 0));
+    let notes = out
+        .changes
+        .iter()
+        .find(|c| c.name == "notes-api")
+        .expect("notes-api");
+    assert_eq!(
+        notes.resources,
+        PartChanges {
+            added: vec![],
+            removed: vec![
+                "git-notes-api-teak-pro".into(),
+                "artifact-notes-api-teak-pro".into()
+            ],
+            changed: vec![],
+        }
+    );
+    assert_eq!(
+        notes.jobs,
+        PartChanges {
+            added: vec!["deploy-notes-api-ulmo-pro-production".into()],
+            removed: vec![
+                "build-notes-api-teak-pro".into(),
+                "deploy-notes-api-teak-pro-production".into()
+            ],
+            changed: vec![],
+        }
+    );
+    assert_eq!(notes.other, ["groups"]);
+}
