@@ -255,3 +255,40 @@ fn a_stage_moved_to_a_release_already_built_adds_a_deploy_and_drops_the_old_buil
     );
     assert_eq!(notes.other, ["groups"]);
 }
+
+#[test]
+fn a_template_pipeline_whose_resource_types_differ_says_so() {
+    let text = acme_with_settings().replace(
+        "check_every = \"5m\"",
+        "check_every = \"5m\"\ntemplates   = [\"pipelines/*.star\"]",
+    );
+    let matrix = side_of(&text);
+    let template = |tag: &str| {
+        TemplateFiles {
+        entries: vec!["pipelines/x.star".to_owned()],
+        files: [(
+            "pipelines/x.star".to_owned(),
+            format!(
+                "load(\"@edx-matrix//lib.star\", \"pipeline\")\n\
+                 def pipelines(matrix, standard):\n    return [pipeline(\"x\", {{\"jobs\": [], \
+                 \"resource_types\": [{{\"name\": \"github-issues\", \"type\": \"registry-image\", \
+                 \"source\": {{\"repository\": \"ghcr.io/acme-edu/github-issues-resource\", \"tag\": \"{tag}\"}}}}]}})]\n"
+            ),
+        )]
+        .into(),
+        refused: Default::default(),
+    }
+    };
+    let (old, new) = (template("1.4.0"), template("1.5.0"));
+    let out = impact(
+        side("old", &matrix, Some(&old), 0),
+        side("new", &matrix, Some(&new), 0),
+    );
+    assert!(out.computed, "{:?}", out.reason);
+    assert_eq!(out.changes.len(), 1, "{:?}", out.changes);
+    let x = &out.changes[0];
+    assert_eq!((x.name.as_str(), x.change), ("x", Change::Changed));
+    assert_eq!(x.other, ["resource types"]);
+    assert_eq!(x.resources, PartChanges::default());
+    assert_eq!(x.jobs, PartChanges::default());
+}
