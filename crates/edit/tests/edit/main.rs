@@ -9,5 +9,6 @@ mod meaning;
 mod names_and_places;
 mod python_table;
 mod release_retire;
+mod upgrade_notes;
 mod upgrade_summary;
 mod wiring;
