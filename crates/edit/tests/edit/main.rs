@@ -11,4 +11,5 @@ mod python_table;
 mod release_retire;
 mod upgrade_notes;
 mod upgrade_summary;
+mod upgrade_translate;
 mod wiring;

@@ -1,0 +1,46 @@
+//! The copy `upgrade` makes of a shared block for the upgraded deployment: the old release's
+//! name renamed in every kind of value (a string, each string of an array, `release`), in both
+//! the inline and the table form of an application; names of other releases left alone.
+
+use edx_matrix_edit::upgrade::{Upgrade, upgrade};
+
+const SHARED: &str = r#"stages = ["CI"]
+
+[releases]
+olive = { branch = "open-release/olive.master", python = "3.8", node = "16" }
+palm  = { branch = "open-release/palm.master", python = "3.8", node = "16" }
+
+[applications]
+learning  = { kind = "mfe", repository = "https://github.com/openedx/frontend-app-learning", path = "learn" }
+authoring = { kind = "mfe", repository = "https://github.com/openedx/frontend-app-authoring", path = "authoring" }
+
+[deployments]
+mitx         = { CI = "olive" }
+mitx-staging = { CI = "olive" }
+
+[[map]]
+releases    = ["olive"]
+deployments = ["mitx", "mitx-staging"]
+[map.apps]
+learning = { branch = "mitx/olive", translations = ["olive", "main"], release = "olive" }
+[map.apps.authoring]
+branch       = "fix/olive"
+translations = ["olive", "palmetto"]
+"#;
+
+#[test]
+fn the_copy_renames_the_old_release_in_every_value_of_both_forms() {
+    let out = upgrade(SHARED, &Upgrade::new(["mitx"], "CI", "palm")).expect("upgrades");
+    let copy = &out.text[out.text.find("releases    = [\"palm\"]").expect("a copy")..];
+    assert_eq!(
+        copy,
+        r#"releases    = ["palm"]
+deployments = ["mitx"]
+[map.apps]
+learning = { branch = "mitx/palm", translations = ["palm", "main"], release = "palm" }
+[map.apps.authoring]
+branch       = "fix/palm"
+translations = ["palm", "palmetto"]
+"#
+    );
+}
