@@ -1,6 +1,7 @@
 //! The notes `upgrade` gives on the values it copies unchanged into the new release: a branch
 //! or runtime that does not name the release, a fork built from the release branch, an
-//! application pinned to another release; and none for a value that names the old release.
+//! application pinned to another release; and none for a value that names the old release
+//! (a branch or a runtime: renamed, so it follows the release).
 
 use edx_matrix_edit::upgrade::{Upgrade, upgrade};
 
@@ -18,6 +19,7 @@ forked  = { kind = "ida", repository = "https://github.com/openedx/forked" }
 pinned  = { kind = "ida", repository = "https://github.com/openedx/pinned" }
 runtime = { kind = "ida", repository = "https://github.com/openedx/runtime" }
 plain   = { kind = "ida", repository = "https://github.com/openedx/plain" }
+named   = { kind = "ida", repository = "https://github.com/openedx/named" }
 
 [deployments]
 mitx = { CI = "olive" }
@@ -32,6 +34,7 @@ forked  = { origin = "https://github.com/mitodl/forked" }
 pinned  = { release = "nutmeg" }
 runtime = { runtime = "3.8" }
 plain   = {}
+named   = { runtime = "3.8-olive" }
 "#;
 
 #[test]
