@@ -44,3 +44,23 @@ translations = ["palm", "palmetto"]
 "#
     );
 }
+
+#[test]
+fn a_release_named_after_the_old_one_is_not_renamed_in_release() {
+    // `release` names a release: only the old release itself becomes the new one, not a
+    // release whose name merely contains it as a word (`olive-lts`).
+    let text = SHARED
+        .replace(
+            "palm  = { branch",
+            "olive-lts = { branch = \"acme/olive-lts\", python = \"3.8\", node = \"16\" }\npalm  = { branch",
+        )
+        .replace("release = \"olive\" }", "release = \"olive-lts\" }");
+    let out = upgrade(text.as_str(), &Upgrade::new(["mitx"], "CI", "palm")).expect("upgrades");
+    let copy = &out.text[out.text.find("releases    = [\"palm\"]").expect("a copy")..];
+    assert!(
+        copy.contains(
+            r#"learning = { branch = "mitx/palm", translations = ["palm", "main"], release = "olive-lts" }"#
+        ),
+        "{copy}"
+    );
+}
