@@ -64,3 +64,14 @@ fn a_release_named_after_the_old_one_is_not_renamed_in_release() {
         "{copy}"
     );
 }
+
+#[test]
+fn release_in_the_table_form_becomes_the_new_release() {
+    let text = SHARED.replace("branch       = \"fix/olive\"", "release      = \"olive\"");
+    let out = upgrade(text.as_str(), &Upgrade::new(["mitx"], "CI", "palm")).expect("upgrades");
+    let copy = &out.text[out.text.find("releases    = [\"palm\"]").expect("a copy")..];
+    assert!(
+        copy.ends_with("[map.apps.authoring]\nrelease      = \"palm\"\ntranslations = [\"palm\", \"palmetto\"]\n"),
+        "{copy}"
+    );
+}
