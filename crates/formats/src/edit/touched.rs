@@ -123,4 +123,30 @@ mod tests {
         let text = "[a]\nx = 1\nyy = 2\n";
         assert_eq!(tidy_touched(text, text.to_owned()), text);
     }
+
+    /// The spacing around a key is part of a table's own text (mutation testing: comparing
+    /// keys and values without it passed every other test).
+    #[test]
+    fn a_table_whose_spacing_alone_changed_is_realigned() {
+        let old = "[a]\nx = 1\nyy = 2\n";
+        let new = "[a]\nx   = 1\nyy = 2\n".to_owned();
+        assert_eq!(tidy_touched(old, new), "[a]\nx  = 1\nyy = 2\n");
+    }
+
+    /// A dotted table is its parent's layout, not a table of its own: a `[lints]` table
+    /// written where dotted `lints.` keys were is new, and aligned.
+    #[test]
+    fn dotted_keys_before_do_not_count_as_a_table() {
+        let old = "lints.x = 1\nlints.yy = 2\n";
+        let new = "[lints]\nx = 1\nyy = 2\n".to_owned();
+        assert_eq!(tidy_touched(old, new), "[lints]\nx  = 1\nyy = 2\n");
+    }
+
+    /// Dotted keys are left as written, even when another table changes.
+    #[test]
+    fn dotted_keys_are_not_realigned() {
+        let old = "lints.x = 1\nlints.yy = 2\n\n[a]\nk = 1\n";
+        let new = "lints.x = 1\nlints.yy = 2\n\n[a]\nk = 2\n".to_owned();
+        assert_eq!(tidy_touched(old, new.clone()), new);
+    }
 }

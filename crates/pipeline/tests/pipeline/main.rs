@@ -4,6 +4,7 @@
 
 mod consumers;
 mod generate;
+mod impact;
 mod pipelines;
 mod settings;
 mod support;
