@@ -50,6 +50,8 @@ pub struct CommandError {
     kind: Kind,
     message: Option<String>,
     hint: Option<String>,
+    /// The unknown name this error is, for its JSON form under `--format json`.
+    unknown: Option<Box<UnknownName>>,
 }
 
 impl CommandError {
@@ -59,6 +61,7 @@ impl CommandError {
             kind: Kind::Matrix,
             message: None,
             hint: None,
+            unknown: None,
         }
     }
 
@@ -68,6 +71,7 @@ impl CommandError {
             kind: Kind::Refused,
             message: Some(message.into()),
             hint: None,
+            unknown: None,
         }
     }
 
@@ -77,15 +81,19 @@ impl CommandError {
             kind: Kind::Usage,
             message: Some(message.into()),
             hint: None,
+            unknown: None,
         }
     }
 
-    /// A name that is not defined, worded as every unknown name is, with its suggestions.
+    /// A name that is not defined, worded as every unknown name is, with its suggestions
+    /// (the model's one error: `edx_matrix_model::known_names`); rendered as text, or under
+    /// `--format json` as its JSON form, the API's.
     pub fn unknown(unknown: &UnknownName) -> Self {
         CommandError {
             kind: Kind::UnknownName,
             message: Some(unknown.message()),
             hint: unknown.hint(),
+            unknown: Some(Box::new(unknown.clone())),
         }
     }
 
@@ -95,6 +103,7 @@ impl CommandError {
             kind: Kind::Io,
             message: Some(message.into()),
             hint: None,
+            unknown: None,
         }
     }
 
@@ -104,8 +113,20 @@ impl CommandError {
         self
     }
 
-    /// Prints the error and returns the exit code for its kind.
-    pub fn report(self) -> ExitCode {
+    /// Prints the error and returns the exit code for its kind. With `json` (the command's
+    /// `--format json`), an unknown name is printed as its one JSON form on one line of
+    /// standard error — the object `/api/v1/` answers — with the command's own hint, if it
+    /// added one.
+    pub fn report(self, json: bool) -> ExitCode {
+        if let (true, Some(unknown)) = (json, &self.unknown) {
+            let mut value = serde_json::to_value(unknown).unwrap_or_default();
+            if let (Some(hint), Some(object)) = (&self.hint, value.as_object_mut()) {
+                object.insert("hint".to_owned(), serde_json::Value::from(hint.as_str()));
+            }
+            // serde_json escapes control characters: nothing reaches the terminal raw.
+            eprintln!("{value}");
+            return ExitCode::from(exit_code(self.kind));
+        }
         // Messages and hints quote values from the file, from git and from the command line
         // (names, "did you mean" suggestions): escaped and clipped here, once for every command.
         if let Some(message) = &self.message {
@@ -127,6 +148,7 @@ impl From<std::io::Error> for CommandError {
                 kind: Kind::BrokenPipe,
                 message: None,
                 hint: None,
+                unknown: None,
             };
         }
         CommandError::io(e.to_string())

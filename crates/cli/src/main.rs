@@ -43,9 +43,10 @@ fn main() -> ExitCode {
             return ExitCode::from(error::exit_code(error::Kind::Usage));
         }
     };
+    let json = commands::json_errors::asked(&cli.command);
     let code = match commands::run(cli) {
         Ok(code) => code,
-        Err(e) => e.report(),
+        Err(e) => e.report(json),
     };
     // A test hook: how many times the matrix text was parsed (the tests show each command
     // reads its file once). Only in test builds (`edx-matrix-formats`'s `test-hooks`).

@@ -1,19 +1,46 @@
-//! Checks of names given on the command line against the matrix.
+//! Names given on the command line: parsed by clap with the model's rule ([`parse`]), then
+//! checked against the matrix by the model's one check (`edx_matrix_model::known_names`),
+//! whose error the CLI only renders.
 
 use crate::error::CommandError;
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::known_names::{self, NameKind};
+use edx_matrix_model::{Deployment, Matrix};
 
-/// Returns the unknown-name error unless `value` is one of `names` (worded as every unknown
-/// name is, with suggestions); `what` names the kind of thing (`release`, `stage`).
-pub fn require<'a>(
-    what: &str,
-    value: &str,
-    names: impl Iterator<Item = &'a str> + Clone,
+/// Returns the unknown-name error unless `matrix` defines `name` as a name of `kind`.
+pub fn require(matrix: &Matrix, kind: NameKind, name: &str) -> Result<(), CommandError> {
+    known_names::require(matrix, kind, name).map_err(|e| CommandError::unknown(&e))
+}
+
+/// Returns the deployment `name`, or the unknown-name error.
+pub fn deployment<'m>(matrix: &'m Matrix, name: &str) -> Result<&'m Deployment, CommandError> {
+    require(matrix, NameKind::Deployment, name)?;
+    matrix
+        .deployment(name)
+        .ok_or_else(|| CommandError::usage(format!("no deployment `{name}`")))
+}
+
+/// Returns an error unless `deployment` has the stage `stage`: the unknown-name error for a
+/// stage the matrix does not define (the same as every command's), else ``deployment `d`
+/// has no stage `s` `` listing its stages.
+pub fn require_stage_of(
+    matrix: &Matrix,
+    deployment: &Deployment,
+    stage: &str,
 ) -> Result<(), CommandError> {
-    if names.clone().any(|n| n == value) {
+    require(matrix, NameKind::Stage, stage)?;
+    if deployment.release_of(stage).is_some() {
         return Ok(());
     }
-    Err(CommandError::unknown(&UnknownName::new(what, value, names)))
+    let stages: Vec<String> = deployment
+        .stages
+        .iter()
+        .map(|p| format!("`{}`", p.stage))
+        .collect();
+    Err(CommandError::usage(format!(
+        "deployment `{}` has no stage `{stage}`",
+        deployment.name
+    ))
+    .with_hint(format!("its stages are {}", stages.join(", "))))
 }
 
 /// The clap value parsers of name arguments: a malformed name is a usage error (exit 2) with

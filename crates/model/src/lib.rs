@@ -37,6 +37,7 @@ pub mod error_chain;
 pub mod extra;
 pub mod gate;
 pub mod history;
+pub mod known_names;
 pub mod lock;
 pub mod lookup;
 pub mod matrix;

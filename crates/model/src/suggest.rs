@@ -1,5 +1,6 @@
 //! "Did you mean …" suggestions for near-miss names, and the one wording of an unknown name.
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::fmt;
 
 /// How many suggestions an unknown name lists at most.
@@ -58,6 +59,10 @@ pub struct UnknownName {
 }
 
 impl UnknownName {
+    /// The code of every unknown name, in its JSON form (`"code": "unknown-name"`): one code
+    /// for every kind, which `kind` names.
+    pub const CODE: &'static str = "unknown-name";
+
     /// Returns the unknown `name` of kind `what`, with suggestions from `candidates`.
     pub fn new<'a>(
         what: impl Into<String>,
@@ -99,6 +104,25 @@ impl fmt::Display for UnknownName {
             write!(f, "; {hint}")?;
         }
         Ok(())
+    }
+}
+
+/// The JSON form, the same from every command's `--format json` and from the API:
+/// `{"error": message, "hint": hint (left out without suggestions), "code": "unknown-name",
+/// "kind": "deployment", "name": "campuss", "suggestions": ["campus"]}`.
+impl Serialize for UnknownName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let hint = self.hint();
+        let mut map = serializer.serialize_map(Some(if hint.is_some() { 6 } else { 5 }))?;
+        map.serialize_entry("error", &self.message())?;
+        if let Some(hint) = &hint {
+            map.serialize_entry("hint", hint)?;
+        }
+        map.serialize_entry("code", Self::CODE)?;
+        map.serialize_entry("kind", &self.what)?;
+        map.serialize_entry("name", &self.name)?;
+        map.serialize_entry("suggestions", &self.suggestions)?;
+        map.end()
     }
 }
 

@@ -5,6 +5,7 @@ use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::names::{
     ApplicationName, DeploymentName, InvalidName, ReleaseName, StageName,
 };
@@ -13,19 +14,21 @@ use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_model::{AppKind, Filter, Matrix, lookup};
 use serde::Serialize;
 use serde_json::json;
-use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// The OpenAPI document, written by hand and checked against real responses by the tests.
 pub const OPENAPI: &str = include_str!("openapi.json");
 
-/// A JSON error response: `{"error": "...", "hint": "...", "parameter": "..."}`.
+/// A JSON error response: `{"error": "...", "hint": "...", "parameter": "..."}`; an unknown
+/// name is the model's one JSON form (`error`, `hint`, `code`, `kind`, `name`, `suggestions`),
+/// what `--format json` commands print.
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
     error: String,
     hint: Option<String>,
     parameter: Option<String>,
+    unknown: Option<Box<UnknownName>>,
 }
 
 impl ApiError {
@@ -36,6 +39,7 @@ impl ApiError {
             error: error.into(),
             hint: None,
             parameter: None,
+            unknown: None,
         }
     }
 
@@ -65,16 +69,21 @@ impl ApiError {
         self.parameter.as_deref()
     }
 
-    /// Returns the 404 for an unknown name of `what`, worded as the CLI words it
-    /// ([`UnknownName`]: the closest names first).
-    fn unknown<'a>(what: &str, name: &str, known: impl Iterator<Item = &'a str>) -> Self {
-        let unknown = UnknownName::new(what, name, known);
-        ApiError::new(StatusCode::NOT_FOUND, unknown.message()).with_hint(unknown.hint())
+    /// Returns the 404 for an unknown name (the model's one check), rendered as the CLI's
+    /// `--format json` renders it.
+    pub(crate) fn unknown(unknown: UnknownName) -> Self {
+        let mut error =
+            ApiError::new(StatusCode::NOT_FOUND, unknown.message()).with_hint(unknown.hint());
+        error.unknown = Some(Box::new(unknown));
+        error
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let Some(unknown) = self.unknown {
+            return (self.status, axum::Json(unknown)).into_response();
+        }
         let mut body = json!({ "error": self.error });
         if let Some(hint) = self.hint {
             body["hint"] = json!(hint);
@@ -195,26 +204,7 @@ pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiE
             }
         }
     }
-    check_name(
-        "deployment",
-        &filter.deployment,
-        matrix.deployments.iter().map(|d| d.name.as_str()),
-    )?;
-    check_name(
-        "stage",
-        &filter.stage,
-        matrix.stages.iter().map(|s| s.as_str()),
-    )?;
-    check_name(
-        "release",
-        &filter.release,
-        matrix.releases.iter().map(|r| r.name.as_str()),
-    )?;
-    check_name(
-        "application",
-        &filter.application,
-        matrix.applications.iter().map(|a| a.name.as_str()),
-    )?;
+    known_names::require_filter(matrix, &filter).map_err(ApiError::unknown)?;
     Ok(filter)
 }
 
@@ -240,17 +230,6 @@ fn set_name<N>(
     })?;
     *slot = Some(name);
     Ok(())
-}
-
-fn check_name<'a, N: Borrow<str>>(
-    what: &str,
-    value: &Option<N>,
-    known: impl Iterator<Item = &'a str> + Clone,
-) -> Result<(), ApiError> {
-    match value.as_ref().map(Borrow::borrow) {
-        Some(v) if !known.clone().any(|k| k == v) => Err(ApiError::unknown(what, v, known)),
-        _ => Ok(()),
-    }
 }
 
 /// `GET /api/v1/resolved?deployment=&stage=&release=&application=&type=`.
@@ -317,12 +296,9 @@ pub async fn deployment(
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let matrix = &good(&snapshot)?.loaded.matrix;
+    known_names::require(matrix, NameKind::Deployment, &name).map_err(ApiError::unknown)?;
     let Some(deployment) = matrix.deployment(&name) else {
-        return Err(ApiError::unknown(
-            "deployment",
-            &name,
-            matrix.deployments.iter().map(|d| d.name.as_str()),
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "no such deployment"));
     };
     let index = Index::new(matrix);
     Ok(axum::Json(deployment_view(&index, deployment)).into_response())
@@ -417,12 +393,9 @@ pub async fn release(
 ) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let matrix = &good(&snapshot)?.loaded.matrix;
+    known_names::require(matrix, NameKind::Release, &name).map_err(ApiError::unknown)?;
     let Some(release) = matrix.release(&name) else {
-        return Err(ApiError::unknown(
-            "release",
-            &name,
-            matrix.releases.iter().map(|r| r.name.as_str()),
-        ));
+        return Err(ApiError::new(StatusCode::NOT_FOUND, "no such release"));
     };
     let index = Index::new(matrix);
     let summary = release_summary(matrix, release);
@@ -502,8 +475,6 @@ pub async fn history(
     let history = crate::history::history(&state)
         .await
         .map_err(|u| ApiError::new(u.status, u.reason))?;
-    let history = narrowing
-        .apply(&history)
-        .map_err(|(e, hint)| ApiError::new(StatusCode::NOT_FOUND, e).with_hint(hint))?;
+    let history = narrowing.apply(&history).map_err(ApiError::unknown)?;
     Ok(axum::Json(&*history).into_response())
 }

@@ -9,6 +9,7 @@
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
+use edx_matrix_model::known_names::NameKind;
 use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_project::git::history::{History, example, file_history, parse_day};
 use edx_matrix_project::git::{GitError, LocalRepo};
@@ -180,18 +181,15 @@ impl Narrowing {
     }
 
     /// Returns `history` narrowed, or (404) why not: an unknown deployment, with a suggestion.
-    pub(crate) fn apply(
-        &self,
-        history: &Arc<History>,
-    ) -> Result<Arc<History>, (String, Option<String>)> {
+    pub(crate) fn apply(&self, history: &Arc<History>) -> Result<Arc<History>, UnknownName> {
         if let Some(want) = &self.deployment {
             if !history.deployments_seen.contains(want) {
-                let unknown = UnknownName::new(
-                    "deployment",
+                // Any deployment some revision had is a known name here.
+                return Err(UnknownName::new(
+                    NameKind::Deployment.what(),
                     want,
                     history.deployments_seen.iter().map(String::as_str),
-                );
-                return Err((unknown.message(), unknown.hint()));
+                ));
             }
         }
         if self.deployment.is_none() && self.since.is_none() {

@@ -40,12 +40,13 @@ use std::time::Duration;
 
 /// What the command does with the result.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Mode {
+enum Mode<'a> {
     /// An edit: the file must be valid before, and stay valid.
     Edit,
-    /// An edit removing a release (`release retire`): as [`Mode::Edit`], but an unknown release
-    /// is not one to add first.
-    Retire,
+    /// An edit moving a stage to the release `to` (`upgrade --to`): as [`Mode::Edit`], and an
+    /// unknown `to` is a release to add first (the hint says how). Any other unknown release
+    /// (`--from-release`, `set`'s, `release retire`'s) is only an unknown name.
+    MoveTo(&'a str),
     /// `fmt`: meaning is unchanged by construction; a file with errors may be formatted.
     Fmt {
         /// `--check`: write nothing, exit 1 when the file would change.
@@ -118,7 +119,7 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
         global,
         out,
         &args.options,
-        Mode::Edit,
+        Mode::MoveTo(&upgrade.to),
         Some(due),
         None,
         |text| edit::upgrade::upgrade(text, &upgrade),
@@ -267,7 +268,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
             })
         }
         ReleaseCommand::Retire { name, options } => {
-            run(global, out, options, Mode::Retire, None, None, |text| {
+            run(global, out, options, Mode::Edit, None, None, |text| {
                 edit::release::retire(text, name)
             })
         }
@@ -322,7 +323,7 @@ fn run(
     global: &GlobalArgs,
     out: &Output,
     options: &EditOptions,
-    mode: Mode,
+    mode: Mode<'_>,
     due: Option<Due<'_>>,
     also: Option<&promote_lock::LockWrite>,
     edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
@@ -405,7 +406,7 @@ fn wait_time(seconds: f64) -> Result<Duration, CommandError> {
 fn apply(
     out: &Output,
     options: &EditOptions,
-    mode: Mode,
+    mode: Mode<'_>,
     due: Option<Due<'_>>,
     edit: &impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
     name: &str,
@@ -420,7 +421,7 @@ fn apply(
     // `edx-matrix check` reports), a file with errors is not edited and an edit that would
     // add errors is refused.
     let precondition = match mode {
-        Mode::Edit | Mode::Retire => Precondition::Valid,
+        Mode::Edit | Mode::MoveTo(_) => Precondition::Valid,
         Mode::Fmt { .. } => Precondition::Any,
     };
     let project = Project::from_text(name, SourceFormat::Toml, text.as_str());
@@ -556,11 +557,11 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 }
 
 /// Turns an edit error into the command's error and exit code.
-fn edit_error(e: EditError, name: &str, mode: Mode) -> CommandError {
+fn edit_error(e: EditError, name: &str, mode: Mode<'_>) -> CommandError {
     match e {
         EditError::Unknown(unknown) => {
             let error = CommandError::unknown(&unknown);
-            if unknown.what != "release" || mode == Mode::Retire {
+            if unknown.what != "release" || mode != Mode::MoveTo(&unknown.name) {
                 return error;
             }
             // A new release is added first: say how, after any suggestion — with its facts read

@@ -13,6 +13,7 @@ use crate::output::{Output, render_table, table};
 use edx_matrix_formats::chart::Options;
 use edx_matrix_formats::terminal::{safe, safe_lines};
 use edx_matrix_model::DeploymentName;
+use edx_matrix_model::known_names::NameKind;
 use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_project::git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
@@ -92,7 +93,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
         if !history.deployments_seen.iter().any(|d| d == want) {
             // Any deployment some revision had is a known name here.
             let unknown = UnknownName::new(
-                "deployment",
+                NameKind::Deployment.what(),
                 want,
                 history.deployments_seen.iter().map(String::as_str),
             );

@@ -4,11 +4,10 @@ use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
-use crate::names::{parse, require};
+use crate::names::parse;
 use crate::output::Output;
 use edx_matrix_formats::operations::logql;
 use edx_matrix_formats::operations::{grafana_url_problem, is_valid_datasource_uid};
-use edx_matrix_model::suggest::did_you_mean;
 use edx_matrix_model::{DeploymentName, StageName};
 use serde_json::json;
 use std::process::ExitCode;
@@ -76,35 +75,8 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
     let (deployment_name, stage) = (args.deployment.as_str(), args.stage.as_str());
-    require(
-        "deployment",
-        deployment_name,
-        m.deployments.iter().map(|d| d.name.as_str()),
-    )?;
-    let deployment = m
-        .deployments
-        .iter()
-        .find(|d| d.name.as_str() == deployment_name)
-        .ok_or_else(|| CommandError::usage(format!("no deployment `{}`", args.deployment)))?;
-    let stages: Vec<&str> = deployment.stages.iter().map(|p| p.stage.as_str()).collect();
-    if !stages.contains(&stage) {
-        let hint = match did_you_mean(stage, stages.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!(
-                "its stages are {}",
-                stages
-                    .iter()
-                    .map(|s| format!("`{s}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        return Err(CommandError::usage(format!(
-            "deployment `{}` has no stage `{}`",
-            args.deployment, args.stage
-        ))
-        .with_hint(hint));
-    }
+    let deployment = crate::names::deployment(m, deployment_name)?;
+    crate::names::require_stage_of(m, deployment, stage)?;
     let operations = project.operations.clone();
     let environment = logql::environment(deployment_name, stage);
     let query = logql::query(&environment, label);

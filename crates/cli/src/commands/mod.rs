@@ -12,6 +12,7 @@ pub mod export_python;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod json_errors;
 pub mod jwt_keygen;
 pub mod lock;
 pub mod logs;

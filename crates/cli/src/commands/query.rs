@@ -5,8 +5,9 @@ use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
-use crate::names::{parse, require};
+use crate::names::{parse, require, require_stage_of};
 use crate::output::{Output, render_table, table};
+use edx_matrix_model::known_names::NameKind;
 use edx_matrix_model::lookup::{deployments_running, stages_on};
 use edx_matrix_model::resolve::resolve_entry;
 use edx_matrix_model::{
@@ -74,23 +75,15 @@ pub enum QueryCommand {
 }
 
 fn require_release(m: &Matrix, r: &str) -> Result<(), CommandError> {
-    require("release", r, m.releases.iter().map(|x| x.name.as_str()))
+    require(m, NameKind::Release, r)
 }
 
 fn require_deployment(m: &Matrix, d: &str) -> Result<(), CommandError> {
-    require(
-        "deployment",
-        d,
-        m.deployments.iter().map(|x| x.name.as_str()),
-    )
+    require(m, NameKind::Deployment, d)
 }
 
 fn require_application(m: &Matrix, a: &str) -> Result<(), CommandError> {
-    require(
-        "application",
-        a,
-        m.applications.iter().map(|x| x.name.as_str()),
-    )
+    require(m, NameKind::Application, a)
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult {
@@ -148,11 +141,7 @@ pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult
             let d = m
                 .deployment(deployment)
                 .ok_or_else(|| CommandError::usage("unreachable"))?;
-            require(
-                "stage of this deployment",
-                stage,
-                d.stages.iter().map(|p| p.stage.as_str()),
-            )?;
+            require_stage_of(m, d, stage)?;
             let release = d.release_of(stage).map(|r| r.as_str()).unwrap_or_default();
             match format {
                 Format::Json => out

@@ -54,46 +54,19 @@ pub struct ResolveArgs {
     pub unlocked: bool,
 }
 
-/// Turns the command-line filter into a model filter, rejecting names the matrix lacks so a
-/// typo is an error rather than an empty result.
+/// Turns the command-line filter into a model filter, rejecting names the matrix lacks (the
+/// model's one check) so a typo is an error rather than an empty result.
 pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
-    let known = |what: &str, value: Option<&str>, names: Vec<&str>| -> Result<(), CommandError> {
-        match value {
-            Some(value) => crate::names::require(what, value, names.into_iter()),
-            None => Ok(()),
-        }
-    };
-    known(
-        "deployment",
-        filter.deployment.as_ref().map(DeploymentName::as_str),
-        matrix.deployments.iter().map(|d| d.name.as_str()).collect(),
-    )?;
-    known(
-        "stage",
-        filter.stage.as_ref().map(StageName::as_str),
-        matrix.stages.iter().map(|s| s.as_str()).collect(),
-    )?;
-    known(
-        "release",
-        filter.release.as_ref().map(ReleaseName::as_str),
-        matrix.releases.iter().map(|r| r.name.as_str()).collect(),
-    )?;
-    known(
-        "application",
-        filter.application.as_ref().map(ApplicationName::as_str),
-        matrix
-            .applications
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect(),
-    )?;
-    Ok(Filter {
+    let filter = Filter {
         deployment: filter.deployment.clone(),
         stage: filter.stage.clone(),
         release: filter.release.clone(),
         application: filter.application.clone(),
         kind: filter.kind.map(Into::into),
-    })
+    };
+    edx_matrix_model::known_names::require_filter(matrix, &filter)
+        .map_err(|e| CommandError::unknown(&e))?;
+    Ok(filter)
 }
 
 /// Marks an overridden value with `*`.

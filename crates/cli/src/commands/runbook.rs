@@ -11,6 +11,7 @@ use crate::matrix_file;
 use crate::names::{parse, require};
 use crate::output::Output;
 use edx_matrix_formats::runbook::Plan;
+use edx_matrix_model::known_names::NameKind;
 use edx_matrix_model::{ReleaseName, StageName};
 use std::process::ExitCode;
 
@@ -40,14 +41,10 @@ pub struct RunbookArgs {
 pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
-    require(
-        "release",
-        args.release.as_str(),
-        m.releases.iter().map(|r| r.name.as_str()),
-    )?;
+    require(m, NameKind::Release, args.release.as_str())?;
     let stage = args.stage.as_ref().map(StageName::as_str);
     if let Some(stage) = stage {
-        require("stage", stage, m.stages.iter().map(|s| s.as_str()))?;
+        require(m, NameKind::Stage, stage)?;
     }
     let plan: Plan =
         project

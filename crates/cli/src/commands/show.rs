@@ -2,12 +2,11 @@
 
 use super::resolve::rows_table;
 use crate::cli::GlobalArgs;
-use crate::error::{CmdResult, CommandError};
+use crate::error::CmdResult;
 use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_model::{DeploymentName, Filter, Matrix, StageName, resolve};
 use serde_json::json;
 use std::process::ExitCode;
@@ -37,30 +36,10 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
         },
         Some(name) => {
             let name = name.as_str();
-            let Some(deployment) = matrix.deployment(name) else {
-                let names = matrix.deployments.iter().map(|d| d.name.as_str());
-                return Err(CommandError::unknown(&UnknownName::new(
-                    "deployment",
-                    name,
-                    names,
-                )));
-            };
+            let deployment = crate::names::deployment(matrix, name)?;
             let stage = args.stage.as_ref().map(StageName::as_str);
             if let Some(stage) = stage {
-                if deployment.release_of(stage).is_none() {
-                    return Err(CommandError::usage(format!(
-                        "deployment `{name}` has no stage `{stage}`"
-                    ))
-                    .with_hint(format!(
-                        "its stages are {}",
-                        deployment
-                            .stages
-                            .iter()
-                            .map(|s| format!("`{}`", s.stage))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )));
-                }
+                crate::names::require_stage_of(matrix, deployment, stage)?;
             }
             let filter = Filter {
                 // Both are names of the matrix (checked above).

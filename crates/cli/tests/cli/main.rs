@@ -46,6 +46,7 @@ mod tutor_defaults;
 mod tutor_lock;
 mod tutor_mfes;
 mod tutor_venv;
+mod unknown_names;
 mod verify_locked;
 mod wiring;
 mod written_files;

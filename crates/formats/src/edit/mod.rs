@@ -121,8 +121,8 @@ pub enum EditError {
     /// The file is not valid TOML, or its shape is not the one the edit works on.
     #[error("cannot edit the file: {0}")]
     Unreadable(String),
-    /// A name on the command line is not defined in the matrix (worded by
-    /// [`edx_matrix_model::suggest::UnknownName`], like every unknown name).
+    /// A name on the command line is not defined in the matrix: the model's one check
+    /// (`edx_matrix_model::known_names`), the same error as every command's and the API's.
     #[error("{0}")]
     Unknown(edx_matrix_model::suggest::UnknownName),
     /// A value on the command line is not valid.
@@ -183,17 +183,6 @@ impl EditError {
             places: Vec::new(),
             hint: None,
         }
-    }
-
-    /// Returns an unknown-name error with a suggestion from `candidates`.
-    pub fn unknown<'a>(
-        what: &'static str,
-        name: &str,
-        candidates: impl IntoIterator<Item = &'a str>,
-    ) -> Self {
-        EditError::Unknown(edx_matrix_model::suggest::UnknownName::new(
-            what, name, candidates,
-        ))
     }
 }
 

@@ -7,6 +7,7 @@ mod check;
 mod check_help;
 mod check_values;
 mod compare;
+mod known_names;
 mod lock;
 mod lock_rebuild;
 mod lock_rows;

@@ -62,7 +62,9 @@ pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQue
     };
     let history = match narrowing.apply(&full) {
         Ok(history) => history,
-        Err((e, hint)) => return unavailable_page(StatusCode::NOT_FOUND, e, hint),
+        Err(unknown) => {
+            return unavailable_page(StatusCode::NOT_FOUND, unknown.message(), unknown.hint());
+        }
     };
     let since = narrowing.since.as_ref().map(|(_, at)| *at);
     let link = |c: &CommitRef, p: Option<&CommitRef>| band_href(c, p);

@@ -8,9 +8,9 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::lookup;
 use edx_matrix_model::resolve::Index;
-use edx_matrix_model::suggest::did_you_mean;
 use maud::html;
 use std::sync::Arc;
 
@@ -22,9 +22,15 @@ pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String
         return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
+    // The model's one check; the page links its closest name.
+    let checked = known_names::require(matrix, NameKind::Release, &name);
     let Some(release) = matrix.release(&name) else {
-        let hint = did_you_mean(&name, matrix.releases.iter().map(|r| r.name.as_str()))
-            .map(|s| (s.to_owned(), release_href(s)));
+        let hint = (checked.err())
+            .and_then(|unknown| unknown.suggestions.into_iter().next())
+            .map(|s| {
+                let href = release_href(&s);
+                (s, href)
+            });
         return missing(
             &snapshot,
             views,

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::lock::parse_timestamp;
 use edx_matrix_model::resolve::Overridden;
 use edx_matrix_model::suggest::did_you_mean;
@@ -25,12 +26,15 @@ pub async fn stage(
         return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
+    // The model's one check; the page links its closest name.
+    let checked = known_names::require(matrix, NameKind::Deployment, &deployment);
     let Some(d) = matrix.deployment(&deployment) else {
-        let hint = did_you_mean(
-            &deployment,
-            matrix.deployments.iter().map(|d| d.name.as_str()),
-        )
-        .map(|s| (s.to_owned(), stage_href(s, &stage)));
+        let hint = (checked.err())
+            .and_then(|unknown| unknown.suggestions.into_iter().next())
+            .map(|s| {
+                let href = stage_href(&s, &stage);
+                (s, href)
+            });
         return missing(
             &snapshot,
             views,

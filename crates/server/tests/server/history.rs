@@ -140,7 +140,11 @@ async fn history_shows_each_stage_change_with_its_commit() {
         missing.json(),
         json!({
             "error": "unknown deployment `prp`",
-            "hint": "did you mean `pro`?"
+            "hint": "did you mean `pro`?",
+            "code": "unknown-name",
+            "kind": "deployment",
+            "name": "prp",
+            "suggestions": ["pro"]
         })
     );
     let bad = server.get("/api/v1/history?stage=QA").await;

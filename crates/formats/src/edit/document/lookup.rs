@@ -1,21 +1,27 @@
-//! Looking up the deployment, release, stage or application a command names, with a
-//! did-you-mean when it is not defined.
+//! Looking up the deployment, release, stage or application a command names: the model's one
+//! unknown-name check (`edx_matrix_model::known_names`), so an edit's unknown name is the
+//! same error as every other command's.
 
 use crate::edit::EditError;
 use edx_matrix_model::Matrix;
+use edx_matrix_model::known_names::{NameKind, require};
+
+/// Returns the error for a name [`require`] accepted but the matrix's lookup did not find
+/// (cannot happen: both read the same lists).
+fn lost(kind: NameKind, name: &str) -> EditError {
+    EditError::Internal(format!(
+        "{} `{name}` not found after its check",
+        kind.what()
+    ))
+}
 
 /// Checks that `name` is a defined deployment.
 pub fn deployment<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Deployment, EditError> {
-    matrix.deployment(name).ok_or_else(|| {
-        EditError::unknown(
-            "deployment",
-            name,
-            matrix.deployments.iter().map(|d| d.name.as_str()),
-        )
-    })
+    require(matrix, NameKind::Deployment, name).map_err(EditError::Unknown)?;
+    (matrix.deployment(name)).ok_or_else(|| lost(NameKind::Deployment, name))
 }
 
 /// Checks that `name` is a defined release.
@@ -23,26 +29,13 @@ pub fn release<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Release, EditError> {
-    matrix.release(name).ok_or_else(|| {
-        EditError::unknown(
-            "release",
-            name,
-            matrix.releases.iter().map(|r| r.name.as_str()),
-        )
-    })
+    require(matrix, NameKind::Release, name).map_err(EditError::Unknown)?;
+    (matrix.release(name)).ok_or_else(|| lost(NameKind::Release, name))
 }
 
 /// Checks that `name` is in the stage order.
 pub fn stage(matrix: &Matrix, name: &str) -> Result<(), EditError> {
-    if matrix.stages.iter().any(|s| s == name) {
-        Ok(())
-    } else {
-        Err(EditError::unknown(
-            "stage",
-            name,
-            matrix.stages.iter().map(|s| s.as_str()),
-        ))
-    }
+    require(matrix, NameKind::Stage, name).map_err(EditError::Unknown)
 }
 
 /// Checks that `name` is an application of the catalogue.
@@ -50,11 +43,6 @@ pub fn application<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Application, EditError> {
-    matrix.application(name).ok_or_else(|| {
-        EditError::unknown(
-            "application",
-            name,
-            matrix.applications.iter().map(|a| a.name.as_str()),
-        )
-    })
+    require(matrix, NameKind::Application, name).map_err(EditError::Unknown)?;
+    (matrix.application(name)).ok_or_else(|| lost(NameKind::Application, name))
 }
