@@ -60,12 +60,10 @@ pub fn diff_error(out: &Output, err: DiffError) -> CommandError {
             Ok(()) => CommandError::matrix_reported(),
             Err(e) => e,
         },
-        DiffError::InvalidLock(project) => {
-            match matrix_file::require_valid_lock(out, &project) {
-                Ok(()) => CommandError::matrix_reported(),
-                Err(e) => e,
-            }
-        }
+        DiffError::InvalidLock(project) => match matrix_file::require_valid_lock(out, &project) {
+            Ok(()) => CommandError::matrix_reported(),
+            Err(e) => e,
+        },
     }
 }
 

@@ -188,7 +188,9 @@ impl fmt::Display for DiffError {
                 invalid.summary()
             ),
             DiffError::InvalidLock(project) => {
-                let name = project.lock().map_or("the lock", |l| l.source.name.as_str());
+                let name = project
+                    .lock()
+                    .map_or("the lock", |l| l.source.name.as_str());
                 write!(f, "the lock `{name}` has errors")
             }
         }

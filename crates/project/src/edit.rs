@@ -4,7 +4,7 @@
 //! `edx-matrix check` reports — which the edit functions of `edx_matrix_formats::edit` cannot do alone
 //! (they see the matrix only).
 
-use crate::{Project, Format};
+use crate::{Format, Project};
 use edx_matrix_formats::edit::{Base, EditError, EditOutcome};
 use std::fmt;
 

@@ -44,8 +44,8 @@ pub use lock::{ProjectLock, lock_path};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
 pub use repo_file::{LoadError, RepoFile, Version};
-pub use valid::{Invalid, Scope};
 pub use templates::{Directory, Embedded, TemplateTree, Templates};
+pub use valid::{Invalid, Scope};
 
 use edx_matrix_formats::operations::Operations;
 use edx_matrix_formats::runbook::Runbooks;
@@ -113,8 +113,7 @@ impl Project {
             Format::PythonPackage => read_package(path)?,
             _ => read_file(path)?,
         };
-        let project = Project::from_text(name, format, text)
-            .with_templates(&Directory::of(path));
+        let project = Project::from_text(name, format, text).with_templates(&Directory::of(path));
         // The lock is read with the matrix, so every command sees the same locked commits; a
         // Python package has none (it is generated from a TOML matrix that has it).
         let lock = lock_path(path);
@@ -127,11 +126,7 @@ impl Project {
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
     /// path, `abc1234:edx-matrix.toml`, …).
-    pub fn from_text(
-        name: impl Into<String>,
-        format: Format,
-        text: impl Into<String>,
-    ) -> Project {
+    pub fn from_text(name: impl Into<String>, format: Format, text: impl Into<String>) -> Project {
         Project::from_source(Source::new(name, text), format)
     }
 
@@ -147,8 +142,7 @@ impl Project {
 
     /// Returns the built-in acme example.
     pub fn example() -> Project {
-        Project::from_text(example::NAME, Format::Toml, example::TEXT)
-            .with_templates(&Embedded)
+        Project::from_text(example::NAME, Format::Toml, example::TEXT).with_templates(&Embedded)
     }
 
     /// Reads the pipeline templates the `[pipelines]` settings name from `tree` (the matrix

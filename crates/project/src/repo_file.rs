@@ -121,20 +121,32 @@ impl RepoFile {
             let text = crate::package_text(show(TYPES)?.as_deref(), &version_matrix);
             return Ok(Project::from_text(name, Format::PythonPackage, text));
         }
-        let text = (self.repo.show_file(rev, &self.path)?).ok_or_else(|| missing(self.path.clone()))?;
+        let text =
+            (self.repo.show_file(rev, &self.path)?).ok_or_else(|| missing(self.path.clone()))?;
         // The revision's templates and lock too: its tree, not the working tree.
         Ok(project_at(&self.repo, rev, label, &self.path, name, text))
     }
 
     /// Loads the file as it is in the working tree (with the templates of its directory and the
-    /// lock beside it), called `PATH (working tree)`.
+    /// lock beside it), called [`RepoFile::working_tree_name`].
     pub fn working_tree(&self) -> Result<Project, ReadError> {
-        Project::load_as(&self.file, self.working_tree_name())
+        // A package's name is its directory's: the importer names each of its files.
+        let name = if self.is_python_package() {
+            self.path.clone()
+        } else {
+            self.working_tree_name()
+        };
+        Project::load_as(&self.file, name)
     }
 
-    /// What the working-tree side is called: `PATH (working tree)`.
+    /// What the working-tree side is called: `PATH (working tree)`; a Python package's
+    /// `PATH/version_matrix.py`, as the importer names it.
     pub fn working_tree_name(&self) -> String {
-        format!("{} (working tree)", self.path)
+        if self.is_python_package() {
+            format!("{}/{VERSION_MATRIX}", self.path)
+        } else {
+            format!("{} (working tree)", self.path)
+        }
     }
 }
 
@@ -148,6 +160,9 @@ mod tests {
         assert_eq!(revision_label(hash), "0123456");
         assert_eq!(revision_label("HEAD~1"), "HEAD~1");
         assert_eq!(revision_label("0123456"), "0123456");
-        assert_eq!(revision_label(&hash.replace('0', "g")), hash.replace('0', "g"));
+        assert_eq!(
+            revision_label(&hash.replace('0', "g")),
+            hash.replace('0', "g")
+        );
     }
 }

@@ -71,7 +71,9 @@ mod tests {
     #[test]
     fn a_pipelines_error_is_outside_the_matrix_scope() {
         assert!(broken_pipelines().require_valid(Scope::Matrix).is_ok());
-        let invalid = broken_pipelines().require_valid(Scope::Project).unwrap_err();
+        let invalid = broken_pipelines()
+            .require_valid(Scope::Project)
+            .unwrap_err();
         assert_eq!(invalid.errors.len(), 1, "{:?}", invalid.errors);
         let pipelines: Vec<_> = invalid.project.pipeline_diagnostics().to_vec();
         assert_eq!(invalid.errors, pipelines);

@@ -1,7 +1,10 @@
 //! What the served matrix changes against its committed version, for `/diff` and `/api/v1/diff`.
 //!
 //! The served matrix (the last version of the file that loaded without errors) is compared with
-//! the file at `HEAD` by [`edx_matrix_model::compare`], the comparison behind `edx-matrix diff`.
+//! the file at `HEAD` through the `diff` use case of [`edx_matrix_project::diff`]: revisions load
+//! through [`RepoFile::at`] and are required valid by its rule, and [`compare`] composes the
+//! one [`ProjectDiff`] `edx-matrix diff --format json` prints, the served matrix standing as the
+//! working-tree side.
 //! The result is kept until `HEAD` moves or the served matrix is reloaded. The built-in example, a
 //! file outside any git working tree, and a file never committed have nothing to compare with.
 //!
@@ -186,10 +189,13 @@ fn read(
         file: file.to_path_buf(),
         path: path.clone(),
     };
-    let base = format!("HEAD:{path}");
     // `HEAD`'s templates and lock from its tree; valid by the `diff` rule (a broken
     // `[pipelines]` at `HEAD` still gives the rest of the diff, as `edx-matrix diff`).
-    let committed = match repo_file.at("HEAD").map_err(DiffError::Load).and_then(require_valid) {
+    let committed = match repo_file
+        .at("HEAD")
+        .map_err(DiffError::Load)
+        .and_then(require_valid)
+    {
         Ok(project) => project,
         Err(DiffError::Load(LoadError::Missing { .. })) => return Err(never()),
         Err(e) => return Err(unavailable(e)),
@@ -199,7 +205,6 @@ fn read(
     committed.redact();
     let head_name = repo_file.working_tree_name();
     let mut diff = compare(committed.diff_side(), served_side(served, &head_name));
-    debug_assert_eq!(diff.base, base);
     diff.file = Some(path);
     diff.commit = Some(head);
     let pipeline_origins = origins(
@@ -401,17 +406,15 @@ pub(crate) async fn between(
     let loads = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        // The commits and the revisions as given: the sides are named as given (`HEAD~1`).
+        let key_of = |rev: Option<&str>| -> Result<String, Unavailable> {
+            rev.map_or(Ok(String::new()), |r| {
+                Ok(format!("{} {}", store.resolve(r)?, revision_label(r)))
+            })
+        };
         let key = (
-            revs.base
-                .as_deref()
-                .map(|r| store.resolve(r))
-                .transpose()?
-                .unwrap_or_default(),
-            revs.head
-                .as_deref()
-                .map(|r| store.resolve(r))
-                .transpose()?
-                .unwrap_or_default(),
+            key_of(revs.base.as_deref())?,
+            key_of(revs.head.as_deref())?,
             generation,
         );
         if let Some(diff) = loads.revisions.get(&key) {
@@ -449,7 +452,7 @@ pub(crate) async fn between(
             )
         };
         let old = base.as_ref().map_or(Generated::Nothing, Generated::Project);
-        let head_name = Store::working_tree_name(store.file());
+        let head_name = store.served_name();
         let (mut diff, origins, working_tree) = match &revs.head {
             Some(rev) => {
                 let (hash, project) = store.load(rev)?;
@@ -494,9 +497,11 @@ pub(crate) async fn between(
 }
 
 impl Store {
-    /// What the served side is called: `FILE (working tree)`, as `edx-matrix diff` calls the
-    /// working-tree file.
-    fn working_tree_name(file: &str) -> String {
-        format!("{file} (working tree)")
+    /// What the served side is called, as `edx-matrix diff` calls the working-tree file.
+    fn served_name(&self) -> String {
+        match self {
+            Store::Example(_) => format!("{} (working tree)", example::FILE),
+            Store::Git(repo_file) => repo_file.working_tree_name(),
+        }
     }
 }

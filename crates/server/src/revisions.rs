@@ -20,8 +20,8 @@ pub(crate) const WAIT: Duration = Duration::from_secs(30);
 /// How many comparisons are kept.
 pub(crate) const CACHED: usize = 16;
 
-/// What identifies a comparison: the base commit (empty for none), the head commit (empty for
-/// the served matrix) and the served generation.
+/// What identifies a comparison: the base commit and its revision as given (empty for none), the
+/// head's (empty for the served matrix) and the served generation.
 pub(crate) type Key = (String, String, u64);
 
 /// The limiter and the cache.

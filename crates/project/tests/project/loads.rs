@@ -2,7 +2,7 @@
 //! `check` has always reported (the matrix loader's, then the `[pipelines]` reader's).
 
 use edx_matrix_formats::{Source, load_toml, parse_count};
-use edx_matrix_project::{Project, Format, format_of};
+use edx_matrix_project::{Format, Project, format_of};
 use edx_matrix_test_support::workspace_root;
 use std::path::Path;
 
@@ -17,10 +17,7 @@ fn broken_pipelines() -> String {
 #[test]
 fn the_format_is_decided_by_the_path() {
     assert_eq!(format_of(Path::new("model.json")), Format::ModelJson);
-    assert_eq!(
-        format_of(Path::new("a/b/edx-matrix.toml")),
-        Format::Toml
-    );
+    assert_eq!(format_of(Path::new("a/b/edx-matrix.toml")), Format::Toml);
     assert_eq!(format_of(Path::new("matrix")), Format::Toml);
     assert_eq!(format_of(Path::new("json")), Format::Toml);
 }

@@ -17,7 +17,7 @@ use edx_matrix_model::gate::Verdict;
 use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
-use edx_matrix_project::{Precondition, Format, format_of, lock_path};
+use edx_matrix_project::{Format, Precondition, format_of, lock_path};
 use std::path::PathBuf;
 
 /// What a promotion does beside the matrix edit: the lock it writes (with the matrix, all or

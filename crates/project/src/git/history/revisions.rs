@@ -2,7 +2,7 @@
 
 use super::pins::Pins;
 use super::{Revision, first_error, load_text};
-use crate::{Project, Format};
+use crate::{Format, Project};
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::thread;
