@@ -64,7 +64,8 @@ mod tests {
 
     /// A matrix without errors whose `[pipelines]` has one: valid for the matrix scope only.
     fn broken_pipelines() -> Project {
-        let text = edx_matrix_formats::example::TEXT.to_owned() + "\n[pipelines]\nteam = 3\n";
+        let text = include_str!("../../../tests/fixtures/valid/pipelines.toml")
+            .replace(r#"check_every = "5m""#, r#"check_every = "5 minutes""#);
         Project::from_text("edx-matrix.toml", Format::Toml, text)
     }
 

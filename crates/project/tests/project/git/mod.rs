@@ -2,6 +2,7 @@
 //! `git` against repositories created in temporary directories, never the network.
 #![allow(clippy::unwrap_used)]
 
+mod diff_use_case;
 mod discover;
 mod gaps;
 mod history;
