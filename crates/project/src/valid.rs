@@ -74,7 +74,7 @@ mod tests {
         assert!(broken_pipelines().require_valid(Scope::Matrix).is_ok());
         let invalid = broken_pipelines()
             .require_valid(Scope::Project)
-            .unwrap_err();
+            .expect_err("a [pipelines] error is in the project scope");
         assert_eq!(invalid.errors.len(), 1, "{:?}", invalid.errors);
         let pipelines: Vec<_> = invalid.project.pipeline_diagnostics().to_vec();
         assert_eq!(invalid.errors, pipelines);
@@ -85,7 +85,7 @@ mod tests {
         let text = edx_matrix_formats::example::TEXT.replace("stages = [", "stages = [\"QA\", ");
         for scope in [Scope::Matrix, Scope::Project] {
             let project = Project::from_text("edx-matrix.toml", Format::Toml, text.as_str());
-            let invalid = project.require_valid(scope).unwrap_err();
+            let invalid = project.require_valid(scope).expect_err("a matrix error");
             assert!(!invalid.errors.is_empty());
             assert!(invalid.summary().contains("error"), "{}", invalid.summary());
         }
