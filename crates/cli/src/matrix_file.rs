@@ -4,7 +4,7 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::output::Output;
 use edx_matrix_formats::python_package::VERSION_MATRIX;
-use edx_matrix_project::{Project, ReadError, format_of};
+use edx_matrix_project::{Project, ReadError, Scope, format_of};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -123,18 +123,19 @@ pub fn require_valid_lock(out: &Output, project: &Project) -> Result<(), Command
     Err(CommandError::matrix_reported())
 }
 
-/// Prints the errors of `project` and fails when it has any (with `advise`, the summary line
-/// says to fix them first); returns it otherwise.
+/// Prints the errors of `project` (all of them: [`Scope::Project`]) and fails when it has any
+/// (with `advise`, the summary line says to fix them first); returns it otherwise.
 pub fn require_valid(
     out: &Output,
     project: Project,
     advise: bool,
 ) -> Result<Project, CommandError> {
-    if !project.has_errors() {
-        return Ok(project);
-    }
-    let errors: Vec<_> = project.errors().cloned().collect();
-    out.diagnostics(&errors, project.source())?;
+    let invalid = match project.require_valid(Scope::Project) {
+        Ok(project) => return Ok(project),
+        Err(invalid) => invalid,
+    };
+    let errors = &invalid.errors;
+    out.diagnostics(errors, invalid.project.source())?;
     let one = errors.len() == 1;
     let advice = match (advise, one) {
         (false, _) => "",
@@ -143,7 +144,7 @@ pub fn require_valid(
     };
     eprintln!(
         "error: `{}` has {} error{}{advice}",
-        project.source().name,
+        invalid.project.source().name,
         errors.len(),
         if one { "" } else { "s" },
     );

@@ -1,27 +1,19 @@
-//! The git repository holding the matrix file, for `edx-matrix diff` and `edx-matrix history`.
+//! The git repository holding the matrix file, for `edx-matrix diff` and `edx-matrix history`:
+//! locating it and turning the application layer's errors into command errors. Loading a
+//! revision or the working tree is [`edx_matrix_project::RepoFile`]'s.
 
 use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
 pub use edx_matrix_model::error_chain::error_chain;
-use edx_matrix_project::Project;
-use edx_matrix_project::git::{GitError, LocalRepo};
-use std::path::PathBuf;
-
-/// The matrix file and the working tree it lives in.
-pub struct MatrixRepo {
-    /// The working tree.
-    pub repo: LocalRepo,
-    /// The matrix file as located (`--file`, `EDX_MATRIX_FILE` or the nearest `edx-matrix.toml`).
-    pub file: PathBuf,
-    /// The matrix file relative to the top-level of the working tree, forward slashes.
-    pub path: String,
-}
+use edx_matrix_project::diff::DiffError;
+use edx_matrix_project::git::GitError;
+use edx_matrix_project::{Invalid, LoadError, RepoFile};
 
 /// Locates the matrix file and opens the working tree of its directory. `command` names the
 /// subcommand in the error `--example` gets.
-pub fn open(global: &GlobalArgs, command: &str) -> Result<MatrixRepo, CommandError> {
+pub fn open(global: &GlobalArgs, command: &str) -> Result<RepoFile, CommandError> {
     if global.example {
         return Err(CommandError::usage(format!(
             "`{command}` reads the git history of a matrix file; the built-in example has none"
@@ -31,13 +23,7 @@ pub fn open(global: &GlobalArgs, command: &str) -> Result<MatrixRepo, CommandErr
         ));
     }
     let file = matrix_file::locate(global)?;
-    let dir = match file.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let repo = LocalRepo::open(&dir).map_err(git_error)?;
-    let path = repo.relative_path(&file).map_err(git_error)?;
-    Ok(MatrixRepo { repo, file, path })
+    RepoFile::open(&file).map_err(git_error)
 }
 
 /// Sorts a git error into a command error: a bad revision or a directory outside any
@@ -54,49 +40,41 @@ pub fn git_error(err: GitError) -> CommandError {
     }
 }
 
-pub use edx_matrix_project::git::history::load_text;
-
-/// Prints the errors of a revision's matrix (not of its `[pipelines]`: `diff` reports those as
-/// a pipeline impact it cannot compute) and fails when it has any; returns it otherwise.
-pub fn require_valid(out: &Output, project: Project) -> Result<Project, CommandError> {
-    if project.matrix_errors() == 0 {
-        return Ok(project);
+/// Sorts a load error: git's as [`git_error`], a missing file a usage error, an unreadable
+/// working-tree file an I/O failure.
+pub fn load_error(err: LoadError) -> CommandError {
+    match err {
+        LoadError::Git(e) => git_error(e),
+        e @ LoadError::Missing { .. } => CommandError::usage(e.to_string()),
+        LoadError::Read(e) => matrix_file::read_error(e),
     }
-    let pipelines = project.pipeline_diagnostics().len();
-    let all = project.diagnostics();
-    let errors: Vec<_> = all[..all.len() - pipelines]
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    out.diagnostics(&errors, project.source())?;
-    eprintln!(
-        "error: `{}` has {} error{}",
-        project.source().name,
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" },
-    );
-    Err(CommandError::matrix_reported())
 }
 
-/// Reads the Python package `mr` names as it was at revision `rev` (through the importer);
-/// an error when `version_matrix.py` does not exist there.
-pub fn python_package_at(mr: &MatrixRepo, rev: &str) -> Result<Project, CommandError> {
-    use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
-    let show = |name: &str| -> Result<Option<String>, CommandError> {
-        let path = format!("{}/{name}", mr.path);
-        mr.repo.show_file(rev, &path).map_err(git_error)
-    };
-    let version_matrix = show(VERSION_MATRIX)?.ok_or_else(|| {
-        CommandError::usage(format!(
-            "`{}/{VERSION_MATRIX}` does not exist at revision `{rev}`",
-            mr.path
-        ))
-    })?;
-    let text = edx_matrix_project::package_text(show(TYPES)?.as_deref(), &version_matrix);
-    Ok(Project::from_text(
-        format!("{rev}:{}", mr.path),
-        edx_matrix_project::SourceFormat::PythonPackage,
-        text,
-    ))
+/// Prints why the `diff` use case refused and returns the command's error: a side's errors
+/// (of its matrix, not its `[pipelines]`: `diff` reports those as a pipeline impact it cannot
+/// compute), or its lock's.
+pub fn diff_error(out: &Output, err: DiffError) -> CommandError {
+    match err {
+        DiffError::Load(e) => load_error(e),
+        DiffError::Invalid(invalid) => match print_invalid(out, &invalid) {
+            Ok(()) => CommandError::matrix_reported(),
+            Err(e) => e,
+        },
+        DiffError::InvalidLock(project) => match matrix_file::require_valid_lock(out, &project) {
+            Ok(()) => CommandError::matrix_reported(),
+            Err(e) => e,
+        },
+    }
+}
+
+/// Prints the errors of a refused side and the summary line.
+fn print_invalid(out: &Output, invalid: &Invalid) -> Result<(), CommandError> {
+    out.diagnostics(&invalid.errors, invalid.project.source())?;
+    eprintln!(
+        "error: `{}` has {} error{}",
+        invalid.project.source().name,
+        invalid.errors.len(),
+        if invalid.errors.len() == 1 { "" } else { "s" },
+    );
+    Ok(())
 }

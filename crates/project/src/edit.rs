@@ -4,7 +4,7 @@
 //! `edx-matrix check` reports — which the edit functions of `edx_matrix_formats::edit` cannot do alone
 //! (they see the matrix only).
 
-use crate::{Project, SourceFormat};
+use crate::{Format, Project};
 use edx_matrix_formats::edit::{Base, EditError, EditOutcome};
 use std::fmt;
 
@@ -133,7 +133,7 @@ impl Project {
         let outcome = edit(base).map_err(Refusal::Edit)?;
         let after = Project::from_text(
             self.source().name.clone(),
-            SourceFormat::Toml,
+            Format::Toml,
             outcome.text.as_str(),
         );
         if after.errors().count() > errors_before {

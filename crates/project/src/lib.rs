@@ -17,10 +17,10 @@
 //! A `[pipelines]` problem is one of the project's diagnostics, like a matrix problem:
 //!
 //! ```
-//! use edx_matrix_project::{Project, SourceFormat};
+//! use edx_matrix_project::{Project, Format};
 //!
 //! let text = edx_matrix_formats::example::TEXT.to_owned() + "\n[pipelines]\nteam = 3\n";
-//! let project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, text);
+//! let project = Project::from_text("edx-matrix.toml", Format::Toml, text);
 //! assert!(project.has_errors());
 //! ```
 #![deny(missing_docs)]
@@ -34,14 +34,18 @@ pub mod jwk;
 mod lock;
 mod package;
 mod read;
+pub mod repo_file;
 pub mod templates;
+mod valid;
 
 pub use edit::{EditedProject, Precondition, Refusal};
-pub use format::{SourceFormat, format_of, is_python_package};
+pub use format::{Format, format_of, is_python_package};
 pub use lock::{ProjectLock, lock_path};
 pub use package::{package_text, read_package};
 pub use read::{ReadError, read_file};
+pub use repo_file::{LoadError, RepoFile, Version};
 pub use templates::{Directory, Embedded, TemplateTree, Templates};
+pub use valid::{Invalid, Scope};
 
 use edx_matrix_formats::operations::Operations;
 use edx_matrix_formats::runbook::Runbooks;
@@ -73,7 +77,8 @@ pub struct Project {
     /// Where every part of a TOML matrix was written (`None` for interchange JSON): what
     /// places a problem found later, such as a missing branch, on its line.
     pub source_map: Option<TomlSourceMap>,
-    /// Where the `[pipelines]` diagnostics start in `loaded.diagnostics` (they come last).
+    /// Where the `[pipelines]` diagnostics start in `loaded.diagnostics` (they come last):
+    /// what [`Scope::Matrix`] leaves out.
     pipelines_from: usize,
     /// The pipeline templates, when they were read ([`Project::with_templates`]).
     templates: Option<Templates>,
@@ -97,17 +102,22 @@ pub struct Rendering {
 impl Project {
     /// Reads and checks the file at `path`, in the format [`format_of`] gives it.
     pub fn load(path: &Path) -> Result<Project, ReadError> {
+        Project::load_as(path, path.display().to_string())
+    }
+
+    /// [`Project::load`], the source called `name` in diagnostics (`edx-matrix.toml (working
+    /// tree)` for `diff`).
+    pub fn load_as(path: &Path, name: String) -> Result<Project, ReadError> {
         let format = format_of(path);
         let text = match format {
-            SourceFormat::PythonPackage => read_package(path)?,
+            Format::PythonPackage => read_package(path)?,
             _ => read_file(path)?,
         };
-        let project = Project::from_text(path.display().to_string(), format, text)
-            .with_templates(&Directory::of(path));
+        let project = Project::from_text(name, format, text).with_templates(&Directory::of(path));
         // The lock is read with the matrix, so every command sees the same locked commits; a
         // Python package has none (it is generated from a TOML matrix that has it).
         let lock = lock_path(path);
-        if format == SourceFormat::PythonPackage || std::fs::symlink_metadata(&lock).is_err() {
+        if format == Format::PythonPackage || std::fs::symlink_metadata(&lock).is_err() {
             return Ok(project);
         }
         let text = read_file(&lock)?;
@@ -116,11 +126,7 @@ impl Project {
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
     /// path, `abc1234:edx-matrix.toml`, …).
-    pub fn from_text(
-        name: impl Into<String>,
-        format: SourceFormat,
-        text: impl Into<String>,
-    ) -> Project {
+    pub fn from_text(name: impl Into<String>, format: Format, text: impl Into<String>) -> Project {
         Project::from_source(Source::new(name, text), format)
     }
 
@@ -136,8 +142,7 @@ impl Project {
 
     /// Returns the built-in acme example.
     pub fn example() -> Project {
-        Project::from_text(example::NAME, SourceFormat::Toml, example::TEXT)
-            .with_templates(&Embedded)
+        Project::from_text(example::NAME, Format::Toml, example::TEXT).with_templates(&Embedded)
     }
 
     /// Reads the pipeline templates the `[pipelines]` settings name from `tree` (the matrix
@@ -204,9 +209,9 @@ impl Project {
     }
 
     /// Reads and checks `source`, parsing it once.
-    pub fn from_source(source: Source, format: SourceFormat) -> Project {
+    pub fn from_source(source: Source, format: Format) -> Project {
         match format {
-            SourceFormat::Toml => {
+            Format::Toml => {
                 let TomlRead {
                     mut loaded,
                     runbooks,
@@ -230,8 +235,8 @@ impl Project {
                 }
             }
             // Interchange JSON and Python hold the matrix only: default settings, no runbooks.
-            SourceFormat::ModelJson | SourceFormat::PythonPackage => {
-                let loaded = if format == SourceFormat::PythonPackage {
+            Format::ModelJson | Format::PythonPackage => {
+                let loaded = if format == Format::PythonPackage {
                     package::load(&source.name, &source.text)
                 } else {
                     load_json(source)
@@ -311,6 +316,14 @@ impl Project {
     /// Returns the error and warning counts.
     pub fn summary(&self) -> Summary {
         self.loaded.summary()
+    }
+
+    /// Replaces every URL of the matrix (repositories, origins) by its redacted form, before
+    /// anything is rendered from it: what is served or compared for a reader (`diff`, the
+    /// server) shows no credential.
+    pub fn redact(&mut self) {
+        edx_matrix_formats::terminal::redact_matrix(&mut self.loaded.matrix);
+        self.rendering = OnceLock::new();
     }
 
     /// Returns the project as the matrix loader's result (its diagnostics are the project's).

@@ -444,8 +444,9 @@ pub(crate) fn release_entries<'m>(
         .collect()
 }
 
-/// `GET /api/v1/diff`: what the served matrix changes against the file at `HEAD`, with the fields
-/// of `edx-matrix diff --format json` but the pipelines; 404 when there is nothing to compare with.
+/// `GET /api/v1/diff`: what the served matrix changes against the file at `HEAD`: the document
+/// `edx-matrix diff --format json` prints ([`edx_matrix_project::diff::ProjectDiff`]); 404 when
+/// there is nothing to compare with.
 ///
 /// `?base=REV&head=REV` compares two revisions instead, as the `/diff` page does.
 pub async fn diff(
@@ -460,7 +461,7 @@ pub async fn diff(
         crate::diff::diff(&state).await
     }
     .map_err(|u| ApiError::new(u.status, u.reason))?;
-    Ok(axum::Json(&*diff).into_response())
+    Ok(axum::Json(&diff.diff).into_response())
 }
 
 /// `GET /api/v1/history?deployment=&since=`: the git history of the served file, as

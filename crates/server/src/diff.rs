@@ -1,7 +1,10 @@
 //! What the served matrix changes against its committed version, for `/diff` and `/api/v1/diff`.
 //!
 //! The served matrix (the last version of the file that loaded without errors) is compared with
-//! the file at `HEAD` by [`edx_matrix_model::compare`], the comparison behind `edx-matrix diff`.
+//! the file at `HEAD` through the `diff` use case of [`edx_matrix_project::diff`]: revisions load
+//! through [`RepoFile::at`] and are required valid by its rule, and [`compare`] composes the
+//! one [`ProjectDiff`] `edx-matrix diff --format json` prints, the served matrix standing as the
+//! working-tree side.
 //! The result is kept until `HEAD` moves or the served matrix is reloaded. The built-in example, a
 //! file outside any git working tree, and a file never committed have nothing to compare with.
 //!
@@ -17,46 +20,44 @@ use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::compare::{Comparison, compare_locked};
+use edx_matrix_model::compare::commits::CommitChange;
+use edx_matrix_model::lock::Lock;
 use edx_matrix_pipeline::Settings;
-use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side, impact};
-use edx_matrix_project::Project;
-use edx_matrix_project::git::LocalRepo;
-use edx_matrix_project::git::commit_counts::{CountSettings, count_changes};
-use edx_matrix_project::git::history::{Revision, example, first_error, load_text};
-use edx_matrix_project::git::templates::project_at;
-use serde::Serialize;
+use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side};
+use edx_matrix_project::diff::{
+    Counting, DiffError, DiffSide, ProjectDiff, compare, count_commits, require_valid,
+};
+use edx_matrix_project::git::commit_counts::CountSettings;
+use edx_matrix_project::git::history::{Revision, example, load_text};
+use edx_matrix_project::repo_file::revision_label;
+use edx_matrix_project::{LoadError, Project, RepoFile};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// The served matrix against the file at `HEAD`.
-#[derive(Serialize, Debug, PartialEq, Eq)]
+/// A diff as the server keeps it: the document `edx-matrix diff --format json` prints
+/// ([`ProjectDiff`], what `/api/v1/diff` serves), and what only the page needs.
+#[derive(Debug, PartialEq, Eq)]
 pub struct WorkingDiff {
-    /// The file's path in the repository.
-    pub file: String,
-    /// The commit `HEAD` points to.
-    pub commit: String,
-    /// The generation of the served matrix that was compared.
+    /// The document.
+    pub diff: ProjectDiff,
+    /// The generation of the served matrix that was compared (the page says it; the cache
+    /// keys on it).
     pub generation: u64,
-    /// What the base side is called: `HEAD:<file>`.
-    pub base: String,
-    /// What the head side is called: `<file> (working tree)`.
-    pub head: String,
-    /// The changes, as `edx-matrix diff --format json` has them.
-    #[serde(flatten)]
-    pub changes: Comparison,
     /// Whether the head side is the served matrix (the working tree), not a revision.
-    #[serde(skip)]
     pub working_tree: bool,
-    /// The generated pipelines to re-set, as `edx-matrix diff --format json` has them (left out
-    /// when neither side has a `[pipelines]` section).
-    #[serde(skip_serializing_if = "PipelineImpact::is_undeclared")]
-    pub pipelines: PipelineImpact,
+    /// Whether this is the served matrix against `HEAD` (`/diff` without revisions).
+    pub at_head: bool,
     /// The team and source of each pipeline to re-set, where known (for the page: the JSON of
     /// `edx-matrix diff` has neither), by name.
-    #[serde(skip)]
     pub pipeline_origins: BTreeMap<String, PipelineOrigin>,
+}
+
+impl std::ops::Deref for WorkingDiff {
+    type Target = ProjectDiff;
+    fn deref(&self) -> &ProjectDiff {
+        &self.diff
+    }
 }
 
 /// Where a generated pipeline is set and what made it.
@@ -176,98 +177,89 @@ fn read(
     // A poisoned lock only means another reader panicked; the cached value is still whole.
     let mut last = cache.last.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(diff) = last.as_ref() {
-        if diff.commit == head && diff.generation == generation && diff.file == path {
+        if diff.commit.as_deref() == Some(head.as_str())
+            && diff.generation == generation
+            && diff.file.as_deref() == Some(path.as_str())
+        {
             return Ok(Arc::clone(diff));
         }
     }
-    let show = |file: &str| {
-        repo.show_file(&head, file)
-            .map_err(|e| Unavailable::failed(&e))
+    let repo_file = RepoFile {
+        repo,
+        file: file.to_path_buf(),
+        path: path.clone(),
     };
-    let (base, committed) = if edx_matrix_project::is_python_package(file) {
-        use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
-        let name = |f: &str| format!("{path}/{f}");
-        let version_matrix = show(&name(VERSION_MATRIX))?.ok_or_else(never)?;
-        let types = show(&name(TYPES))?;
-        let text = edx_matrix_project::package_text(types.as_deref(), &version_matrix);
-        let base = format!("HEAD:{path}");
-        let mut loaded = edx_matrix_project::Project::from_text(
-            base.clone(),
-            edx_matrix_project::SourceFormat::PythonPackage,
-            text,
-        );
-        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
-        (base, loaded)
-    } else {
-        let text = show(&path)?.ok_or_else(never)?;
-        let base = format!("HEAD:{path}");
-        // `HEAD`'s templates, from its tree.
-        let mut loaded = project_at(&repo, &head, "HEAD", &path, base.clone(), text);
-        // Redacted as the served matrix is, before its pipelines render: both sides alike.
-        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
-        (base, loaded)
+    // `HEAD`'s templates and lock from its tree; valid by the `diff` rule (a broken
+    // `[pipelines]` at `HEAD` still gives the rest of the diff, as `edx-matrix diff`).
+    let committed = match repo_file
+        .at("HEAD")
+        .map_err(DiffError::Load)
+        .and_then(require_valid)
+    {
+        Ok(project) => project,
+        Err(DiffError::Load(LoadError::Missing { .. })) => return Err(never()),
+        Err(e) => return Err(unavailable(e)),
     };
-    // Broken `[pipelines]` at `HEAD` still gives the rest of the diff (as `edx-matrix diff`).
-    if committed.matrix_errors() > 0 {
-        return Err(Unavailable::none(format!(
-            "diff is unavailable: `{base}` has errors ({})",
-            first_error(&committed.loaded)
-        )));
-    }
-    let head_name = format!("{path} (working tree)");
-    let pipelines = impact(
-        committed.pipeline_side(),
-        Side {
-            name: &head_name,
+    let mut committed = committed;
+    // Redacted as the served matrix is, before its pipelines render: both sides alike.
+    committed.redact();
+    let head_name = repo_file.working_tree_name();
+    let mut diff = compare(committed.diff_side(), served_side(served, &head_name));
+    diff.file = Some(path);
+    diff.commit = Some(head);
+    let pipeline_origins = origins(
+        &diff.pipelines,
+        Generated::Project(&committed),
+        Generated::Served(served),
+    );
+    count(counting, &mut diff.commits);
+    let diff = Arc::new(WorkingDiff {
+        diff,
+        pipeline_origins,
+        generation,
+        working_tree: true,
+        at_head: true,
+    });
+    *last = Some(Arc::clone(&diff));
+    Ok(diff)
+}
+
+/// The served matrix as the new side of a diff, called `name`.
+fn served_side<'a>(served: &'a Good, name: &'a str) -> DiffSide<'a> {
+    DiffSide {
+        matrix: &served.loaded.matrix,
+        lock: served.lock.clone(),
+        pipelines: Side {
+            name,
             matrix: &served.loaded.matrix,
             settings: &served.pipelines,
             templates: served.templates.as_ref(),
             errors: 0,
             lock: Some(&served.lock),
         },
-    );
-    let pipeline_origins = origins(
-        &pipelines,
-        Generated::Project(&committed),
-        Generated::Served(served),
-    );
-    let mut changes = compare_locked(
-        committed.matrix(),
-        &committed.locked(),
-        &served.loaded.matrix,
-        &served.lock,
-    );
-    count(counting, &mut changes);
-    let diff = Arc::new(WorkingDiff {
-        changes,
-        pipelines,
-        pipeline_origins,
-        head: head_name,
-        file: path,
-        commit: head,
-        generation,
-        base,
-        working_tree: true,
-    });
-    *last = Some(Arc::clone(&diff));
-    Ok(diff)
+    }
 }
 
-/// Counts the commit ranges of `changes` when the server was started to (`serve
+/// Why a side could not be compared, as the page and the API say it (404; 500 when git failed).
+fn unavailable(e: DiffError) -> Unavailable {
+    match e {
+        DiffError::Load(LoadError::Git(e)) => Unavailable::failed(&e),
+        e => Unavailable::none(format!("diff is unavailable: {e}")),
+    }
+}
+
+/// Counts the commit ranges of `commits` when the server was started to (`serve
 /// --count-commits`). The served matrices are redacted: an origin with a credential is not
 /// fetched (the server does not hold it).
-fn count(counting: Option<&CountSettings>, changes: &mut Comparison) {
+fn count(counting: Option<&CountSettings>, commits: &mut [CommitChange]) {
     let Some(settings) = counting else {
         return;
     };
-    let url_of = |origin: &str| {
-        if edx_matrix_model::url::url_credentials(origin) {
-            Err("the origin has a credential, which the server does not use".to_owned())
-        } else {
-            Ok(origin.to_owned())
-        }
+    let counting = Counting {
+        settings: settings.clone(),
+        credentials: false,
     };
-    count_changes(settings, url_of, &mut changes.commits);
+    count_commits(&counting, &BTreeMap::new(), commits);
 }
 
 /// The revisions `/diff` and `/api/v1/diff` are asked to compare.
@@ -312,84 +304,61 @@ impl Revs {
 /// Where the revisions of the served file are read from.
 enum Store {
     Example(Vec<Revision>),
-    Git { repo: LocalRepo, path: String },
+    Git(RepoFile),
 }
 
 impl Store {
     fn file(&self) -> &str {
         match self {
             Store::Example(_) => example::FILE,
-            Store::Git { path, .. } => path,
+            Store::Git(repo_file) => &repo_file.path,
         }
     }
 
     /// Returns the full commit hash of `rev` (cheap: no file read, no template run).
     fn resolve(&self, rev: &str) -> Result<String, Unavailable> {
+        let unknown =
+            || Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"));
         match self {
-            Store::Example(_) => self.read(rev).map(|(hash, _)| hash),
-            Store::Git { repo, .. } => repo.resolve_rev(rev).map_err(|e| match e {
+            Store::Example(revisions) => Ok(Self::example(revisions, rev)
+                .ok_or_else(unknown)?
+                .commit
+                .hash
+                .clone()),
+            Store::Git(repo_file) => repo_file.repo.resolve_rev(rev).map_err(|e| match e {
                 edx_matrix_project::git::GitError::UnknownRev { .. }
-                | edx_matrix_project::git::GitError::InvalidRev { .. } => {
-                    Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"))
-                }
+                | edx_matrix_project::git::GitError::InvalidRev { .. } => unknown(),
                 e => Unavailable::failed(&e),
             }),
         }
     }
 
-    /// Returns the full commit hash of `rev` and the file's text there.
-    fn read(&self, rev: &str) -> Result<(String, String), Unavailable> {
-        let unknown =
-            || Unavailable::none(format!("diff is unavailable: unknown revision `{rev}`"));
-        match self {
-            Store::Example(revisions) => {
-                let found = revisions.iter().find(|r| {
-                    r.commit.hash == rev || (rev.len() >= 4 && r.commit.hash.starts_with(rev))
-                });
-                let r = found.ok_or_else(unknown)?;
-                let text = r.text.clone().map_err(Unavailable::none)?;
-                Ok((r.commit.hash.clone(), text))
-            }
-            Store::Git { repo, path } => {
-                let hash = repo.resolve_rev(rev).map_err(|e| match e {
-                    edx_matrix_project::git::GitError::UnknownRev { .. }
-                    | edx_matrix_project::git::GitError::InvalidRev { .. } => unknown(),
-                    e => Unavailable::failed(&e),
-                })?;
-                let text = repo
-                    .show_file(&hash, path)
-                    .map_err(|e| Unavailable::failed(&e))?
-                    .ok_or_else(|| {
-                        Unavailable::none(format!(
-                            "diff is unavailable: `{path}` does not exist at `{rev}`"
-                        ))
-                    })?;
-                Ok((hash, text))
-            }
-        }
+    /// The example's revision `rev` (a hash, or a prefix of at least 4 digits).
+    fn example<'r>(revisions: &'r [Revision], rev: &str) -> Option<&'r Revision> {
+        revisions
+            .iter()
+            .find(|r| r.commit.hash == rev || (rev.len() >= 4 && r.commit.hash.starts_with(rev)))
     }
 
-    /// Loads the file at `rev`: the commit hash, the name diagnostics use, the matrix.
-    fn load(&self, rev: &str) -> Result<(String, String, Project), Unavailable> {
-        let (hash, text) = self.read(rev)?;
-        let short = hash.get(..7).unwrap_or(&hash);
-        let name = format!("{short}:{}", self.file());
-        // The revision's templates: the example's are embedded, a file's come from the
-        // revision's tree.
-        let mut loaded = match self {
-            Store::Example(_) => load_text(Path::new(self.file()), name.clone(), text)
-                .with_templates(&edx_matrix_project::Embedded),
-            Store::Git { repo, path } => project_at(repo, &hash, short, path, name.clone(), text),
+    /// Loads the file at `rev` as the `diff` use case does ([`RepoFile::at`], valid by its
+    /// rule, redacted): the commit hash and the project, called `LABEL:FILE`.
+    fn load(&self, rev: &str) -> Result<(String, Project), Unavailable> {
+        let hash = self.resolve(rev)?;
+        let project = match self {
+            // The example's templates are embedded.
+            Store::Example(revisions) => {
+                let found = Self::example(revisions, rev).expect("resolved above");
+                let text = found.text.clone().map_err(Unavailable::none)?;
+                let name = format!("{}:{}", revision_label(rev), self.file());
+                load_text(Path::new(self.file()), name, text)
+                    .with_templates(&edx_matrix_project::Embedded)
+            }
+            Store::Git(repo_file) => repo_file.at(rev).map_err(|e| unavailable(e.into()))?,
         };
+        let mut project = require_valid(project).map_err(unavailable)?;
         // A revision is served like the matrix itself: no credential in any URL it shows.
-        edx_matrix_formats::terminal::redact_matrix(&mut loaded.loaded.matrix);
-        if loaded.has_errors() {
-            return Err(Unavailable::none(format!(
-                "diff is unavailable: `{name}` has errors ({})",
-                first_error(&loaded.loaded)
-            )));
-        }
-        Ok((hash, name, loaded))
+        project.redact();
+        Ok((hash, project))
     }
 }
 
@@ -425,7 +394,11 @@ pub(crate) async fn between(
         MatrixSource::Example => Store::Example(example::revisions()),
         MatrixSource::File(file) => {
             let (repo, path, _) = locate("diff", file)?;
-            Store::Git { repo, path }
+            Store::Git(RepoFile {
+                repo,
+                file: file.clone(),
+                path,
+            })
         }
     };
     // One of a few revision loads at a time, off the async workers; the same revisions again
@@ -434,60 +407,61 @@ pub(crate) async fn between(
     let loads = Arc::clone(state);
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        // The commits and the revisions as given: the sides are named as given (`HEAD~1`).
+        let key_of = |rev: Option<&str>| -> Result<String, Unavailable> {
+            rev.map_or(Ok(String::new()), |r| {
+                Ok(format!("{} {}", store.resolve(r)?, revision_label(r)))
+            })
+        };
         let key = (
-            revs.base
-                .as_deref()
-                .map(|r| store.resolve(r))
-                .transpose()?
-                .unwrap_or_default(),
-            revs.head
-                .as_deref()
-                .map(|r| store.resolve(r))
-                .transpose()?
-                .unwrap_or_default(),
+            key_of(revs.base.as_deref())?,
+            key_of(revs.head.as_deref())?,
             generation,
         );
         if let Some(diff) = loads.revisions.get(&key) {
             return Ok(diff);
         }
-        let (base_name, base) = match &revs.base {
+        let (base_hash, base) = match &revs.base {
             Some(rev) => {
-                let (_, name, project) = store.load(rev)?;
-                (name, Some(project))
+                let (hash, project) = store.load(rev)?;
+                (Some(hash), Some(project))
             }
             None => {
                 debug_assert!(first_revision);
-                ("(nothing: the first revision)".to_owned(), None)
+                (None, None)
             }
         };
         // The first revision is compared with nothing: an empty matrix, default settings.
+        let base_name = "(nothing: the first revision)";
         let (empty_matrix, default_settings) = (Matrix::default(), Settings::default());
-        let base_side = base.as_ref().map_or(
-            Side {
-                name: &base_name,
-                matrix: &empty_matrix,
-                settings: &default_settings,
-                templates: None,
-                errors: 0,
-                lock: None,
-            },
-            Project::pipeline_side,
-        );
+        let base_side = || {
+            base.as_ref().map_or(
+                DiffSide {
+                    matrix: &empty_matrix,
+                    // The first revision has no lock to compare with: every locked commit is
+                    // added.
+                    lock: Lock::default(),
+                    pipelines: Side {
+                        name: base_name,
+                        matrix: &empty_matrix,
+                        settings: &default_settings,
+                        templates: None,
+                        errors: 0,
+                        lock: None,
+                    },
+                },
+                Project::diff_side,
+            )
+        };
         let old = base.as_ref().map_or(Generated::Nothing, Generated::Project);
-        // The first revision has no lock to compare with: every locked commit is added.
-        let base_lock = base.as_ref().map(Project::locked).unwrap_or_default();
-        let (commit, head_name, changes, pipelines, origins, working_tree) = match &revs.head {
+        let head_name = store.served_name();
+        let (mut diff, origins, working_tree) = match &revs.head {
             Some(rev) => {
-                let (hash, name, project) = store.load(rev)?;
-                let changes = compare_locked(
-                    base_side.matrix,
-                    &base_lock,
-                    project.matrix(),
-                    &project.locked(),
-                );
-                let pipelines = impact(base_side, project.pipeline_side());
-                let origins = origins(&pipelines, old, Generated::Project(&project));
-                (hash, name, changes, pipelines, origins, false)
+                let (hash, project) = store.load(rev)?;
+                let mut diff = compare(base_side(), project.diff_side());
+                diff.commit = Some(hash);
+                let origins = origins(&diff.pipelines, old, Generated::Project(&project));
+                (diff, origins, false)
             }
             None => {
                 let Some(good) = served else {
@@ -496,40 +470,21 @@ pub(crate) async fn between(
                         reason: "the served matrix has not loaded without errors yet".to_owned(),
                     });
                 };
-                let changes = compare_locked(
-                    base_side.matrix,
-                    &base_lock,
-                    &good.loaded.matrix,
-                    &good.lock,
-                );
-                let head = format!("{} (served)", store.file());
-                let pipelines = impact(
-                    base_side,
-                    Side {
-                        name: &head,
-                        matrix: &good.loaded.matrix,
-                        settings: &good.pipelines,
-                        templates: good.templates.as_ref(),
-                        errors: 0,
-                        lock: Some(&good.lock),
-                    },
-                );
-                let origins = origins(&pipelines, old, Generated::Served(&good));
-                (String::new(), head, changes, pipelines, origins, true)
+                let mut diff = compare(base_side(), served_side(&good, &head_name));
+                // The newest commit compared: the base's (as `edx-matrix diff REV`).
+                diff.commit = base_hash;
+                let origins = origins(&diff.pipelines, old, Generated::Served(&good));
+                (diff, origins, true)
             }
         };
-        let mut changes = changes;
-        count(loads.count_commits.as_ref(), &mut changes);
+        diff.file = Some(store.file().to_owned());
+        count(loads.count_commits.as_ref(), &mut diff.commits);
         let diff = Arc::new(WorkingDiff {
-            file: store.file().to_owned(),
-            commit,
+            diff,
             generation,
-            base: base_name,
-            head: head_name,
-            changes,
-            pipelines,
             pipeline_origins: origins,
             working_tree,
+            at_head: false,
         });
         loads.revisions.put(key, Arc::clone(&diff));
         Ok(diff)
@@ -541,4 +496,14 @@ pub(crate) async fn between(
             reason: format!("cannot compute the diff: {e}"),
         })
     })
+}
+
+impl Store {
+    /// What the served side is called, as `edx-matrix diff` calls the working-tree file.
+    fn served_name(&self) -> String {
+        match self {
+            Store::Example(_) => format!("{} (working tree)", example::FILE),
+            Store::Git(repo_file) => repo_file.working_tree_name(),
+        }
+    }
 }

@@ -20,8 +20,8 @@ pub(crate) const WAIT: Duration = Duration::from_secs(30);
 /// How many comparisons are kept.
 pub(crate) const CACHED: usize = 16;
 
-/// What identifies a comparison: the base commit (empty for none), the head commit (empty for
-/// the served matrix) and the served generation.
+/// What identifies a comparison: the base commit and its revision as given (empty for none), the
+/// head's (empty for the served matrix) and the served generation.
 pub(crate) type Key = (String, String, u64);
 
 /// The limiter and the cache.
@@ -86,20 +86,16 @@ mod tests {
     use super::*;
 
     fn diff(file: &str) -> Arc<WorkingDiff> {
+        let mut diff = edx_matrix_project::diff::compare(
+            edx_matrix_project::Project::example().diff_side(),
+            edx_matrix_project::Project::example().diff_side(),
+        );
+        diff.file = Some(file.to_owned());
         Arc::new(WorkingDiff {
-            file: file.to_owned(),
-            commit: String::new(),
+            diff,
             generation: 1,
-            base: String::new(),
-            head: String::new(),
-            changes: edx_matrix_model::compare::compare(&Default::default(), &Default::default()),
             working_tree: false,
-            pipelines: edx_matrix_pipeline::impact::PipelineImpact {
-                declared: true,
-                computed: false,
-                reason: None,
-                changes: Vec::new(),
-            },
+            at_head: false,
             pipeline_origins: Default::default(),
         })
     }
@@ -113,7 +109,7 @@ mod tests {
         }
         // 0 used again: 1 is now the least recently used.
         assert_eq!(
-            loads.get(&key(0)).map(|d| d.file.clone()),
+            loads.get(&key(0)).and_then(|d| d.file.clone()),
             Some("0".to_owned())
         );
         loads.put(key(CACHED), diff("new"));

@@ -121,7 +121,7 @@ impl MatrixSource {
                 }
             }
             MatrixSource::Example => {
-                Project::from_text(self.name(), edx_matrix_project::SourceFormat::Toml, text)
+                Project::from_text(self.name(), edx_matrix_project::Format::Toml, text)
                     .with_templates(&edx_matrix_project::Embedded)
             }
         };

@@ -8,12 +8,12 @@ use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
-use crate::matrix_repo::{self, git_error, load_text, require_valid};
+use crate::matrix_repo::{self, diff_error};
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::compare::{Change, ReleaseDef, RowChange, RowValues};
 use edx_matrix_pipeline::impact::PipelineImpact;
-use edx_matrix_project::Project;
-use edx_matrix_project::diff::{ProjectDiff as MatrixDiff, diff as diff_matrices};
+use edx_matrix_project::Version;
+use edx_matrix_project::diff::{ProjectDiff, diff_projects};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -66,81 +66,42 @@ fn is_source(name: &str) -> bool {
     path.is_file() || matrix_file::is_python_package(path)
 }
 
-/// Reads one side: a file in file mode, a revision (or the working tree) in git mode.
-fn load_sides(global: &GlobalArgs, args: &DiffArgs) -> Result<(Project, Project), CommandError> {
+/// Runs the `diff` use case: two files compared in file mode, two versions of the matrix file
+/// (a revision or the working tree) in git mode.
+fn compute(
+    global: &GlobalArgs,
+    out: &Output,
+    args: &DiffArgs,
+) -> Result<ProjectDiff, CommandError> {
     if global.example {
         return Err(CommandError::usage(
             "`diff` compares versions of a matrix file; the built-in example has only one",
         )
         .with_hint("give two files (`edx-matrix diff OLD.toml NEW.toml`), or run it inside the repository that holds `edx-matrix.toml`"));
     }
+    let counting = args.count_commits.then(|| commits::counting(args));
     let files = match (&args.base, &args.head) {
         (Some(base), Some(head)) if is_source(base) && is_source(head) => Some((base, head)),
         _ => None,
     };
     if let Some((base, head)) = files {
         let read = |name: &str| matrix_file::read(Path::new(name));
-        return Ok((read(base)?, read(head)?));
+        let (old, new) = (read(base)?, read(head)?);
+        return diff_projects(old, new, counting.as_ref()).map_err(|e| diff_error(out, e));
     }
-    let mr = matrix_repo::open(global, "diff")?;
-    if matrix_file::is_python_package(&mr.file) {
-        let at = |rev: &str| matrix_repo::python_package_at(&mr, rev);
-        let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
-        let head = match &args.head {
-            Some(rev) => at(rev)?,
-            None => matrix_file::read(&mr.file)?,
-        };
-        return Ok((base, head));
-    }
-    let at = |rev: &str| -> Result<Project, CommandError> {
-        let text = mr
-            .repo
-            .show_file(rev, &mr.path)
-            .map_err(git_error)?
-            .ok_or_else(|| {
-                CommandError::usage(format!("`{}` does not exist at revision `{rev}`", mr.path))
-            })?;
-        // The revision's templates too: its tree, not the working tree.
-        Ok(edx_matrix_project::git::templates::project_at(
-            &mr.repo,
-            rev,
-            rev,
-            &mr.path,
-            format!("{rev}:{}", mr.path),
-            text,
-        ))
-    };
-    let base = at(args.base.as_deref().unwrap_or("HEAD"))?;
-    let head = match &args.head {
-        Some(rev) => at(rev)?,
-        None => {
-            let text = edx_matrix_project::read_file(&mr.file).map_err(matrix_file::read_error)?;
-            let project = load_text(&mr.file, format!("{} (working tree)", mr.path), text)
-                .with_templates(&edx_matrix_project::Directory::of(&mr.file));
-            // The working tree's lock, as `Project::load` reads it.
-            let lock = edx_matrix_project::lock_path(&mr.file);
-            if std::fs::symlink_metadata(&lock).is_err() {
-                project
-            } else {
-                let text = edx_matrix_project::read_file(&lock).map_err(matrix_file::read_error)?;
-                project.with_lock(lock.display().to_string(), text)
-            }
-        }
-    };
-    Ok((base, head))
+    let repo_file = matrix_repo::open(global, "diff")?;
+    let base = Version::Revision(args.base.clone().unwrap_or_else(|| "HEAD".to_owned()));
+    let head = args
+        .head
+        .clone()
+        .map_or(Version::WorkingTree, Version::Revision);
+    repo_file
+        .diff(&base, &head, counting.as_ref())
+        .map_err(|e| diff_error(out, e))
 }
 
 pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
-    let (base, head) = load_sides(global, args)?;
-    let base = require_valid(out, base)?;
-    let head = require_valid(out, head)?;
-    // No side's commits from half a lock.
-    matrix_file::require_valid_lock(out, &base)?;
-    matrix_file::require_valid_lock(out, &head)?;
-    let mut diff = diff_matrices(&base, &head);
-    if args.count_commits {
-        commits::count(args, [&base, &head], &mut diff.commits);
-    }
+    let diff = compute(global, out, args)?;
     match args.format {
         Format::Json => out.json(&diff)?,
         Format::Markdown => out.print(&render_markdown(&diff))?,
@@ -213,7 +174,7 @@ fn release_def(def: Option<&ReleaseDef>) -> String {
     )
 }
 
-fn row_summary(diff: &MatrixDiff) -> String {
+fn row_summary(diff: &ProjectDiff) -> String {
     let count = |c: Change| diff.rows.iter().filter(|r| r.change == c).count();
     format!(
         "{} added, {} removed, {} changed",
@@ -224,7 +185,7 @@ fn row_summary(diff: &MatrixDiff) -> String {
 }
 
 /// Renders the diff for a terminal.
-pub fn render_text(diff: &MatrixDiff) -> String {
+pub fn render_text(diff: &ProjectDiff) -> String {
     let mut text = format!("{} → {}\n", diff.base, diff.head);
     if diff.is_empty() {
         if diff.pipelines.changes.is_empty() {
@@ -375,7 +336,7 @@ fn md_change(old: Option<&str>, new: Option<&str>) -> String {
 }
 
 /// Renders the diff as Markdown for a pull-request comment.
-pub fn render_markdown(diff: &MatrixDiff) -> String {
+pub fn render_markdown(diff: &ProjectDiff) -> String {
     let mut md = format!(
         "### edx-matrix diff\n\n{} → {}\n",
         code(&diff.base),

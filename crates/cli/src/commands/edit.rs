@@ -32,7 +32,7 @@ use edx_matrix_formats::runbook::{Origin, Plan};
 use edx_matrix_formats::terminal::safe_lines;
 use edx_matrix_formats::text_form::TextForm;
 use edx_matrix_project::fsio::FileWrite;
-use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat, format_of};
+use edx_matrix_project::{Precondition, Project, Refusal, format_of};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -357,7 +357,7 @@ fn run(
     }
     let path = matrix_file::locate(global)?;
     matrix_file::refuse_python_package(&path, "edit commands")?;
-    if format_of(&path) != SourceFormat::Toml {
+    if format_of(&path) != edx_matrix_project::Format::Toml {
         return Err(CommandError::usage(format!(
             "`{}` is interchange JSON; edits work on `edx-matrix.toml`",
             path.display()
@@ -424,7 +424,7 @@ fn apply(
         Mode::Edit | Mode::MoveTo(_) => Precondition::Valid,
         Mode::Fmt { .. } => Precondition::Any,
     };
-    let project = Project::from_text(name, SourceFormat::Toml, text.as_str());
+    let project = Project::from_text(name, edx_matrix_project::Format::Toml, text.as_str());
     let edited = match project.apply_edit(precondition, edit) {
         Ok(edited) => edited,
         Err(Refusal::Edit(e)) => return Err(edit_error(e, name, mode)),

@@ -8,6 +8,7 @@ mod basics;
 mod completion;
 mod conventions;
 mod diff;
+mod diff_api;
 mod diff_commits;
 mod discover_upstream;
 mod docs;

@@ -115,7 +115,7 @@ fn commands_that_need_a_valid_matrix_refuse_a_pipelines_error() {
 }
 
 /// Sends one GET request and returns the body of the answer.
-fn http_get_body(addr: &str, path: &str) -> String {
+pub(crate) fn http_get_body(addr: &str, path: &str) -> String {
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
     write!(
         stream,

@@ -8,7 +8,7 @@ mod pins;
 mod revisions;
 
 use crate::git::{FileCommit, GitError, LocalRepo};
-use crate::{Project, SourceFormat};
+use crate::{Format, Project};
 use builder::Builder;
 use edx_matrix_formats::Loaded;
 pub use edx_matrix_model::history::{
@@ -111,7 +111,7 @@ pub fn history_of_revisions(
 pub(crate) fn history_in_format(
     file: &str,
     revisions: Vec<Revision>,
-    format: Option<SourceFormat>,
+    format: Option<Format>,
     deployment: Option<&str>,
 ) -> History {
     let mut builder = Builder::new(deployment);
@@ -166,12 +166,25 @@ pub fn load_text(path: &Path, name: String, text: String) -> Project {
 /// Describes the first error of a matrix that has errors, with its line when it has one:
 /// `2 errors; first: line 3: unknown release `ulmo``.
 pub fn first_error(loaded: &Loaded) -> String {
-    let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .cloned()
+        .collect();
+    first_error_of(&errors, &loaded.source)
+}
+
+/// [`first_error`] of the errors `errors` of `source`.
+pub fn first_error_of(
+    errors: &[edx_matrix_formats::Diagnostic],
+    source: &edx_matrix_formats::Source,
+) -> String {
     let Some(first) = errors.first() else {
         return "no errors".to_owned();
     };
     let place = first
-        .line_col(&loaded.source)
+        .line_col(source)
         .map(|(line, _)| format!("line {line}: "))
         .unwrap_or_default();
     format!(

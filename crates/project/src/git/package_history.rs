@@ -5,7 +5,7 @@
 
 use crate::git::history::{CommitRef, History, Revision, history_in_format};
 use crate::git::{GitError, LocalRepo};
-use crate::{SourceFormat, package_text};
+use crate::{Format, package_text};
 use edx_matrix_formats::python_package::{TYPES, VERSION_MATRIX};
 
 /// Reads the history of the package at `dir` (relative to the top level, forward slashes).
@@ -69,7 +69,7 @@ pub fn package_history(
     Ok(history_in_format(
         dir,
         revisions,
-        Some(SourceFormat::PythonPackage),
+        Some(Format::PythonPackage),
         deployment,
     ))
 }

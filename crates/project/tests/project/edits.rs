@@ -4,7 +4,7 @@
 use edx_matrix_formats::edit::release::{self, NewRelease};
 use edx_matrix_formats::edit::{EditError, EditOutcome};
 use edx_matrix_model::Code;
-use edx_matrix_project::{Precondition, Project, Refusal, SourceFormat};
+use edx_matrix_project::{Format, Precondition, Project, Refusal};
 use edx_matrix_test_support::workspace_root;
 
 fn valid() -> String {
@@ -12,7 +12,7 @@ fn valid() -> String {
 }
 
 fn project(text: &str) -> Project {
-    Project::from_text("edx-matrix.toml", SourceFormat::Toml, text)
+    Project::from_text("edx-matrix.toml", Format::Toml, text)
 }
 
 fn willow() -> NewRelease {

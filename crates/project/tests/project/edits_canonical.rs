@@ -8,7 +8,7 @@ use edx_matrix_formats::edit::{
 };
 use edx_matrix_formats::toml_write;
 use edx_matrix_model::{AppKind, Matrix};
-use edx_matrix_project::{Precondition, Project, SourceFormat};
+use edx_matrix_project::{Format, Precondition, Project};
 use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -158,7 +158,7 @@ proptest! {
         ops in proptest::collection::vec(op(), 1..5),
     ) {
         let mut text = formatted(&toml_write::write_faithful(&m, &[]));
-        let mut project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, text.as_str());
+        let mut project = Project::from_text("edx-matrix.toml", Format::Toml, text.as_str());
         prop_assert!(!project.has_errors(), "the generator makes valid matrices");
         for op in &ops {
             let Some(edit) = edit(project.matrix(), op) else { continue };

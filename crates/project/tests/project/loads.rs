@@ -2,7 +2,7 @@
 //! `check` has always reported (the matrix loader's, then the `[pipelines]` reader's).
 
 use edx_matrix_formats::{Source, load_toml, parse_count};
-use edx_matrix_project::{Project, SourceFormat, format_of};
+use edx_matrix_project::{Format, Project, format_of};
 use edx_matrix_test_support::workspace_root;
 use std::path::Path;
 
@@ -16,18 +16,15 @@ fn broken_pipelines() -> String {
 
 #[test]
 fn the_format_is_decided_by_the_path() {
-    assert_eq!(format_of(Path::new("model.json")), SourceFormat::ModelJson);
-    assert_eq!(
-        format_of(Path::new("a/b/edx-matrix.toml")),
-        SourceFormat::Toml
-    );
-    assert_eq!(format_of(Path::new("matrix")), SourceFormat::Toml);
-    assert_eq!(format_of(Path::new("json")), SourceFormat::Toml);
+    assert_eq!(format_of(Path::new("model.json")), Format::ModelJson);
+    assert_eq!(format_of(Path::new("a/b/edx-matrix.toml")), Format::Toml);
+    assert_eq!(format_of(Path::new("matrix")), Format::Toml);
+    assert_eq!(format_of(Path::new("json")), Format::Toml);
 }
 
 #[test]
 fn pipeline_problems_are_project_diagnostics() {
-    let project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, broken_pipelines());
+    let project = Project::from_text("edx-matrix.toml", Format::Toml, broken_pipelines());
     assert!(project.has_errors());
     assert_eq!(project.summary().errors, 1);
     assert_eq!(project.matrix_errors(), 0);
@@ -53,7 +50,7 @@ fn the_diagnostics_are_the_loader_s_then_the_pipeline_reader_s() {
         let (_, pipelines) = edx_matrix_pipeline::read::read(&text, &loaded.matrix);
         let mut expected = loaded.diagnostics.clone();
         expected.extend(pipelines);
-        let project = Project::from_text("t.toml", SourceFormat::Toml, text.as_str());
+        let project = Project::from_text("t.toml", Format::Toml, text.as_str());
         assert_eq!(project.diagnostics(), expected.as_slice());
     }
 }
@@ -62,7 +59,7 @@ fn the_diagnostics_are_the_loader_s_then_the_pipeline_reader_s() {
 fn runbooks_operations_and_pipelines_are_read_from_one_parse() {
     let text = fixture("valid/runbooks.toml");
     let before = parse_count();
-    let project = Project::from_text("edx-matrix.toml", SourceFormat::Toml, text.as_str());
+    let project = Project::from_text("edx-matrix.toml", Format::Toml, text.as_str());
     assert_eq!(parse_count() - before, 1);
     assert!(!project.has_errors(), "{:?}", project.diagnostics());
     assert_eq!(
@@ -81,7 +78,7 @@ fn runbooks_operations_and_pipelines_are_read_from_one_parse() {
     let before = parse_count();
     let project = Project::from_text(
         "edx-matrix.toml",
-        SourceFormat::Toml,
+        Format::Toml,
         fixture("valid/pipelines.toml"),
     );
     assert_eq!(parse_count() - before, 1);
@@ -94,7 +91,7 @@ fn interchange_json_has_the_default_settings() {
     let text = fixture("acme/model.json");
     let project = Project::from_path_text(Path::new("model.json"), "model.json", text);
     assert!(!project.has_errors(), "{:?}", project.diagnostics());
-    assert_eq!(project.loaded.format, SourceFormat::ModelJson);
+    assert_eq!(project.loaded.format, Format::ModelJson);
     assert!(!project.pipelines.declared);
     assert!(project.pipeline_diagnostics().is_empty());
 }

@@ -61,11 +61,13 @@ impl Uncommitted {
             return Uncommitted::default();
         };
         Uncommitted {
-            stages: (diff.changes.stages.iter())
+            stages: (diff.stages.iter())
                 .filter(|s| s.old != s.new && s.new.is_some())
                 .map(|s| ((s.deployment.clone(), s.stage.clone()), s.old.clone()))
                 .collect(),
-            commit: diff.commit.get(..7).unwrap_or(&diff.commit).to_owned(),
+            commit: (diff.commit.as_deref().unwrap_or_default().chars())
+                .take(7)
+                .collect(),
         }
     }
 

@@ -72,8 +72,9 @@ pub async fn diff(
             return page(unavailable.status, layout(title, &snapshot, views, body));
         }
     };
-    let short = diff.commit.get(..7).unwrap_or(&diff.commit);
-    let changes = &diff.changes;
+    let commit = diff.commit.as_deref().unwrap_or_default();
+    let short = commit.get(..7).unwrap_or(commit);
+    let changes = &diff.diff;
     let def = |d: Option<&ReleaseDef>| -> Option<String> {
         d.map(|d| {
             let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_owned());
@@ -88,10 +89,10 @@ pub async fn diff(
     let body = html! {
         (crumbs)
         h1 { (title) }
-        @if diff.working_tree && !diff.commit.is_empty() {
+        @if diff.at_head {
             p class="lede" {
                 "The served " code { (diff.head) } " (generation " (diff.generation) ") against "
-                code { (diff.base) } " at commit " code title=(diff.commit) { (short) } "."
+                code { (diff.base) } " at commit " code title=(commit) { (short) } "."
             }
         } @else {
             p class="lede" id="diff-revisions" {

@@ -7,37 +7,26 @@ use crate::commands::edit::from_upstream::cache_dir;
 use crate::output::{render_table, table};
 use edx_matrix_model::compare::Change;
 use edx_matrix_model::compare::commits::CommitChange;
-use edx_matrix_model::lock::lock_origin;
-use edx_matrix_model::{Filter, resolve};
-use edx_matrix_project::Project;
+use edx_matrix_project::diff::Counting;
 use edx_matrix_project::git::GitCli;
-use edx_matrix_project::git::commit_counts::{CountSettings, count_changes};
-use std::collections::BTreeMap;
+use edx_matrix_project::git::commit_counts::CountSettings;
 use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Short hashes in tables, as `resolve`'s `COMMIT` column has them.
 const SHORT: usize = 12;
 
-/// Counts the commits of every changed range (see [`edx_matrix_project::git::commit_counts`]): the
-/// count, or a note saying why not. git fetches the matrix's own URL of each origin
-/// (credential included, never shown), found through the rows of `sides`.
-pub fn count(args: &DiffArgs, sides: [&Project; 2], commits: &mut [CommitChange]) {
-    let mut urls: BTreeMap<String, String> = BTreeMap::new();
-    for project in sides {
-        for row in resolve(project.matrix(), &Filter::default()).rows {
-            urls.insert(lock_origin(row.git_origin), row.git_origin.to_owned());
-        }
+/// How `--count-commits` counts (see [`edx_matrix_project::git::commit_counts`]): git fetches
+/// the matrix's own URL of each origin (credential included, never shown).
+pub fn counting(args: &DiffArgs) -> Counting {
+    Counting {
+        settings: CountSettings {
+            cache: args.cache_dir.clone().unwrap_or_else(|| cache_dir("repos")),
+            jobs: usize::from(args.jobs),
+            git: GitCli::new().with_timeout(Duration::from_secs(args.timeout)),
+        },
+        credentials: true,
     }
-    let settings = CountSettings {
-        cache: args.cache_dir.clone().unwrap_or_else(|| cache_dir("repos")),
-        jobs: usize::from(args.jobs),
-        git: GitCli::new().with_timeout(Duration::from_secs(args.timeout)),
-    };
-    let url_of = |origin: &str| {
-        (urls.get(origin).cloned()).ok_or_else(|| "the origin is not in the matrix".to_owned())
-    };
-    count_changes(&settings, url_of, commits);
 }
 
 /// `old → new` for the branch, or the one branch.

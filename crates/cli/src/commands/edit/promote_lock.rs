@@ -18,7 +18,7 @@ use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_model::order::PromotionOrder;
 use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
 use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
-use edx_matrix_project::{Precondition, SourceFormat, format_of, lock_path};
+use edx_matrix_project::{Format, Precondition, format_of, lock_path};
 use std::path::PathBuf;
 
 /// What a promotion does beside the matrix edit: the lock it writes (with the matrix, all or
@@ -82,7 +82,7 @@ pub fn plan(
         return Ok(None);
     }
     let path = matrix_file::locate(global)?;
-    if format_of(&path) != SourceFormat::Toml || !path.is_file() {
+    if format_of(&path) != Format::Toml || !path.is_file() {
         return Ok(None);
     }
     let project = matrix_file::read(&path)?;

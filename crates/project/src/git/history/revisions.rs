@@ -2,7 +2,7 @@
 
 use super::pins::Pins;
 use super::{Revision, first_error, load_text};
-use crate::{Project, SourceFormat};
+use crate::{Format, Project};
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::thread;
@@ -12,7 +12,7 @@ use std::thread;
 /// into contiguous runs loaded on one thread per core (at most 8).
 pub(super) fn load_revisions(
     revisions: Vec<Revision>,
-    format: Option<SourceFormat>,
+    format: Option<Format>,
 ) -> Vec<Result<Pins, String>> {
     let load = |revision: Revision| -> Result<Pins, String> {
         let path = &revision.path;

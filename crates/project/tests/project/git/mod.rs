@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod commit_counts;
+mod diff_use_case;
 mod discover;
 mod gaps;
 mod history;
