@@ -26,7 +26,7 @@ impl From<KindArg> for edx_matrix_model::AppKind {
 
 /// Where an export goes.
 #[derive(Args, Debug, Clone)]
-pub struct WriteArgs {
+pub(crate) struct WriteArgs {
     /// Write to this file instead of standard output
     #[arg(long, short = 'o', value_parser = OutputPath)]
     pub output: Option<PathBuf>,
@@ -57,7 +57,7 @@ const FORMAT_LIKE: &[&str] = &[
 /// Returns why `value` is refused as an output path: a bare format name. `formats` are the
 /// values the command's `--format` takes (`None`: it has none), so the hint names only an
 /// option that exists.
-pub fn format_like(value: &str, formats: Option<&[String]>) -> Option<String> {
+pub(crate) fn format_like(value: &str, formats: Option<&[String]>) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     FORMAT_LIKE.contains(&lower.as_str()).then(|| {
         let instead = match formats {
@@ -90,7 +90,7 @@ fn formats_of(cmd: &clap::Command) -> Option<Vec<String>> {
 /// The value parser of every `-o/--output`: a path (any bytes), refusing a bare format name
 /// ([`format_like`]) as a usage error, before anything is read or written.
 #[derive(Clone, Copy, Debug)]
-pub struct OutputPath;
+pub(crate) struct OutputPath;
 
 impl TypedValueParser for OutputPath {
     type Value = PathBuf;

@@ -24,7 +24,7 @@ use std::path::PathBuf;
     after_help = "Exit codes: 0 success, 1 the matrix has errors (or a check failed), 2 usage error \
                   (an unknown name too), 3 I/O failure."
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
@@ -33,11 +33,11 @@ pub struct Cli {
 
 /// The help heading of the options every command takes: after each command's own, as cargo
 /// and jj list them.
-pub const GLOBAL_HEADING: &str = "Global Options";
+pub(crate) const GLOBAL_HEADING: &str = "Global Options";
 
 /// Options every command takes.
 #[derive(Args, Debug, Clone)]
-pub struct GlobalArgs {
+pub(crate) struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
     /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a
     /// Python package, for read-only commands)
@@ -84,7 +84,7 @@ pub struct GlobalArgs {
 
 /// When to colour the output.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// When writing to a terminal and `NO_COLOR` is unset
     Auto,
     /// Always
@@ -95,7 +95,7 @@ pub enum ColorChoice {
 
 /// Every command; each one's arguments are built only when it is the one parsed ([`Lazy`]).
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Validate the matrix and report every problem with its location
     Check(Lazy<CheckArgs>),
     /// Print the documentation of a diagnostic code (`error[CODE]`): what it means, how to fix it

@@ -12,7 +12,7 @@ use crate::matrix_file;
 use clap::CommandFactory;
 use clap_complete::env::{EnvCompleter, Shells};
 use clap_complete::{ArgValueCandidates, CompletionCandidate};
-use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
+use edx_matrix_model::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
 use edx_matrix_project::Project;
 use std::any::TypeId;
 use std::ffi::OsString;
@@ -21,13 +21,13 @@ use std::path::PathBuf;
 /// The environment variable that turns a run into a completion request. Ours rather than
 /// clap's generic `COMPLETE`, so an unrelated `COMPLETE` in a user's environment cannot
 /// hijack every run.
-pub const VAR: &str = "EDX_MATRIX_COMPLETE";
+pub(crate) const VAR: &str = "EDX_MATRIX_COMPLETE";
 
 /// The name the scripts register completion for.
 const BIN: &str = "edx-matrix";
 
 /// Answers a completion request (and exits) when [`VAR`] names a shell; returns otherwise.
-pub fn complete_if_asked() {
+pub(crate) fn complete_if_asked() {
     clap_complete::CompleteEnv::with_factory(command)
         .var(VAR)
         .bin(BIN)
@@ -36,7 +36,7 @@ pub fn complete_if_asked() {
 
 /// Writes the script `shell` sources to complete `edx-matrix`: the same one
 /// `EDX_MATRIX_COMPLETE=SHELL edx-matrix` prints.
-pub fn registration(shell: clap_complete::Shell) -> std::io::Result<Vec<u8>> {
+pub(crate) fn registration(shell: clap_complete::Shell) -> std::io::Result<Vec<u8>> {
     let name = shell.to_string();
     let shells = Shells::builtins();
     let completer: &dyn EnvCompleter = shells
@@ -60,7 +60,7 @@ fn completer_path() -> String {
 
 /// The command line with a value completer on every name argument, found by the type its
 /// value parser returns (so a new name argument anywhere completes without being listed here).
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     // Commands build their arguments on demand (`Lazy`); completion walks every one of them.
     let mut cmd = Cli::command();
     cmd.build();

@@ -11,12 +11,12 @@ use std::sync::Mutex;
 static USED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 
 /// Returns the warning for `old` used instead of `new`.
-pub fn warning(old: &str, new: &str) -> String {
+pub(crate) fn warning(old: &str, new: &str) -> String {
     format!("warning: `{old}` is deprecated and will be removed in the next release; use `{new}`")
 }
 
 /// Records the use of `old` instead of `new`, printed by [`flush`].
-pub fn record(old: &str, new: &str) {
+pub(crate) fn record(old: &str, new: &str) {
     // A poisoned lock only means another thread panicked while pushing: keep what is there.
     let mut used = USED
         .lock()
@@ -28,7 +28,7 @@ pub fn record(old: &str, new: &str) {
 }
 
 /// Prints the warnings [`record`] collected (unless `--quiet`), once each.
-pub fn flush(out: &Output) {
+pub(crate) fn flush(out: &Output) {
     let used = std::mem::take(
         &mut *USED
             .lock()
@@ -40,6 +40,6 @@ pub fn flush(out: &Output) {
 }
 
 /// Prints the warning for `old` used instead of `new` now (unless `--quiet`).
-pub fn warn(out: &Output, old: &str, new: &str) {
+pub(crate) fn warn(out: &Output, old: &str, new: &str) {
     out.note(&warning(old, new));
 }

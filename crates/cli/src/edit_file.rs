@@ -17,7 +17,7 @@ const POLL: Duration = Duration::from_millis(25);
 
 /// Runs `body` with the file at `path` locked for writing, waiting at most `wait` for another
 /// edit to finish.
-pub fn with_lock<T>(
+pub(crate) fn with_lock<T>(
     path: &Path,
     wait: Duration,
     body: impl FnOnce() -> Result<T, CommandError>,

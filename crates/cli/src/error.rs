@@ -1,21 +1,21 @@
 //! Errors of the tool (not of the matrix), sorted into kinds that pick the exit code.
 
-use edx_matrix_formats::terminal::safe_lines;
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_formats::safe_lines;
+use edx_matrix_model::UnknownName;
 use std::process::ExitCode;
 
 /// Success.
-pub const EXIT_OK: u8 = 0;
+pub(crate) const EXIT_OK: u8 = 0;
 /// The matrix has errors (or a check found problems).
-pub const EXIT_MATRIX: u8 = 1;
+pub(crate) const EXIT_MATRIX: u8 = 1;
 /// The command line is wrong.
-pub const EXIT_USAGE: u8 = 2;
+pub(crate) const EXIT_USAGE: u8 = 2;
 /// A file or other I/O failed.
-pub const EXIT_IO: u8 = 3;
+pub(crate) const EXIT_IO: u8 = 3;
 
 /// What went wrong, which decides the exit code (see [`exit_code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The matrix has errors; diagnostics were already printed.
     Matrix,
     /// A check the command runs found problems (`check`, `fmt --check`, `verify-refs`,
@@ -35,7 +35,7 @@ pub enum Kind {
 }
 
 /// The exit code of each kind of failure: the one mapping, the table of docs/cli.md.
-pub const fn exit_code(kind: Kind) -> u8 {
+pub(crate) const fn exit_code(kind: Kind) -> u8 {
     match kind {
         Kind::Matrix | Kind::CheckFailed | Kind::Refused => EXIT_MATRIX,
         Kind::Usage | Kind::UnknownName => EXIT_USAGE,
@@ -46,7 +46,7 @@ pub const fn exit_code(kind: Kind) -> u8 {
 
 /// A failure of a command.
 #[derive(Debug)]
-pub struct CommandError {
+pub(crate) struct CommandError {
     kind: Kind,
     message: Option<String>,
     hint: Option<String>,
@@ -56,7 +56,7 @@ pub struct CommandError {
 
 impl CommandError {
     /// The matrix has errors; the diagnostics have been printed already.
-    pub fn matrix_reported() -> Self {
+    pub(crate) fn matrix_reported() -> Self {
         CommandError {
             kind: Kind::Matrix,
             message: None,
@@ -66,7 +66,7 @@ impl CommandError {
     }
 
     /// The matrix (or its state) makes the command refuse; exit code 1 with a message.
-    pub fn refused(message: impl Into<String>) -> Self {
+    pub(crate) fn refused(message: impl Into<String>) -> Self {
         CommandError {
             kind: Kind::Refused,
             message: Some(message.into()),
@@ -76,7 +76,7 @@ impl CommandError {
     }
 
     /// A usage error with a message.
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         CommandError {
             kind: Kind::Usage,
             message: Some(message.into()),
@@ -88,7 +88,7 @@ impl CommandError {
     /// A name that is not defined, worded as every unknown name is, with its suggestions
     /// (the model's one error: `edx_matrix_model::known_names`); rendered as text, or under
     /// `--format json` as its JSON form, the API's.
-    pub fn unknown(unknown: &UnknownName) -> Self {
+    pub(crate) fn unknown(unknown: &UnknownName) -> Self {
         CommandError {
             kind: Kind::UnknownName,
             message: Some(unknown.message()),
@@ -98,7 +98,7 @@ impl CommandError {
     }
 
     /// An I/O error with a message naming the path.
-    pub fn io(message: impl Into<String>) -> Self {
+    pub(crate) fn io(message: impl Into<String>) -> Self {
         CommandError {
             kind: Kind::Io,
             message: Some(message.into()),
@@ -108,7 +108,7 @@ impl CommandError {
     }
 
     /// Adds a hint printed after the message.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -117,7 +117,7 @@ impl CommandError {
     /// `--format json`), an unknown name is printed as its one JSON form on one line of
     /// standard error — the object `/api/v1/` answers — with the command's own hint, if it
     /// added one.
-    pub fn report(self, json: bool) -> ExitCode {
+    pub(crate) fn report(self, json: bool) -> ExitCode {
         if let (true, Some(unknown)) = (json, &self.unknown) {
             let mut value = serde_json::to_value(unknown).unwrap_or_default();
             if let (Some(hint), Some(object)) = (&self.hint, value.as_object_mut()) {
@@ -166,7 +166,7 @@ impl From<edx_matrix_project::fsio::Error> for CommandError {
 }
 
 /// The result of a command: the exit code on success.
-pub type CmdResult = Result<ExitCode, CommandError>;
+pub(crate) type CmdResult = Result<ExitCode, CommandError>;
 
 #[cfg(test)]
 mod tests {

@@ -12,7 +12,7 @@ use std::fmt;
 
 /// Every output format of every command.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// Rendered for people: diagnostics, tables, numbered steps, diffs (the default of every
     /// command with such an output).
     Human,
@@ -34,7 +34,7 @@ pub enum Format {
 
 impl Format {
     /// The value on the command line.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             Format::Human => "human",
             Format::Json => "json",
@@ -55,11 +55,11 @@ impl fmt::Display for Format {
 }
 
 /// The formats one command takes, each with its help text for that command.
-pub type Allowed = &'static [(Format, &'static str)];
+pub(crate) type Allowed = &'static [(Format, &'static str)];
 
 /// The formats of commands that report problems: `check`, `pipeline validate`, `import
 /// python`, `export tutor`.
-pub const DIAGNOSTICS: Allowed = &[
+pub(crate) const DIAGNOSTICS: Allowed = &[
     (
         Format::Human,
         "Rendered for people, with the source line and labels",
@@ -68,20 +68,20 @@ pub const DIAGNOSTICS: Allowed = &[
 ];
 
 /// The formats of commands that print a table.
-pub const TABLE: Allowed = &[(Format::Human, "An aligned table"), (Format::Json, "JSON")];
+pub(crate) const TABLE: Allowed = &[(Format::Human, "An aligned table"), (Format::Json, "JSON")];
 
 /// The old names of [`Format::Human`], accepted with a deprecation warning.
-pub const HUMAN_ALIASES: [&str; 2] = ["table", "text"];
+pub(crate) const HUMAN_ALIASES: [&str; 2] = ["table", "text"];
 
 /// Returns the value parser of a command's `--format`: only the formats of `allowed`, in that
 /// order, with their help texts.
-pub fn formats(allowed: Allowed) -> FormatParser {
+pub(crate) fn formats(allowed: Allowed) -> FormatParser {
     FormatParser { allowed }
 }
 
 /// The value parser [`formats`] returns.
 #[derive(Clone, Copy, Debug)]
-pub struct FormatParser {
+pub(crate) struct FormatParser {
     allowed: Allowed,
 }
 

@@ -11,7 +11,7 @@ use std::ops::Deref;
 
 /// The arguments (or subcommands) `T` of one command, built on demand.
 #[derive(Debug, Clone)]
-pub struct Lazy<T>(pub T);
+pub(crate) struct Lazy<T>(pub T);
 
 impl<T> Deref for Lazy<T> {
     type Target = T;

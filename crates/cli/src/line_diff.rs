@@ -15,7 +15,7 @@ const MYERS_BUDGET: usize = 4_000_000;
 
 /// Returns the unified diff from `old` to `new` with `context` lines of context and the file
 /// names `a` and `b`; empty when the texts are equal.
-pub fn unified(a: &str, b: &str, old: &str, new: &str, context: usize) -> String {
+pub(crate) fn unified(a: &str, b: &str, old: &str, new: &str, context: usize) -> String {
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = diff(&old_lines, &new_lines);

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
             };
             // A usage error quotes the refused value: escaped (and clipped) like every other
             // value that reaches the terminal, so `show $'x\a'` cannot ring or recolour it.
-            eprint!("{}", edx_matrix_formats::terminal::safe_lines(&text));
+            eprint!("{}", edx_matrix_formats::safe_lines(&text));
             return ExitCode::from(error::exit_code(error::Kind::Usage));
         }
     };

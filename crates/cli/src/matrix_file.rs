@@ -9,11 +9,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for in the current directory and its parents.
-pub const FILE_NAME: &str = "edx-matrix.toml";
+pub(crate) const FILE_NAME: &str = "edx-matrix.toml";
 
 /// Returns the matrix file to use: `--file`/`EDX_MATRIX_FILE`, else the nearest
 /// `edx-matrix.toml` from the current directory up.
-pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
+pub(crate) fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
     if let Some(file) = &global.file {
         return Ok(file.clone());
     }
@@ -34,12 +34,12 @@ pub fn locate(global: &GlobalArgs) -> Result<PathBuf, CommandError> {
 
 /// Returns whether `path` is a Python matrix package (a directory holding `version_matrix.py`,
 /// and usually `types.py`), which read-only commands read through the importer.
-pub fn is_python_package(path: &Path) -> bool {
+pub(crate) fn is_python_package(path: &Path) -> bool {
     edx_matrix_project::is_python_package(path)
 }
 
 /// Refuses a Python package for a command that changes the matrix, saying how to convert it.
-pub fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandError> {
+pub(crate) fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandError> {
     if !is_python_package(path) {
         return Ok(());
     }
@@ -55,7 +55,7 @@ pub fn refuse_python_package(path: &Path, command: &str) -> Result<(), CommandEr
 
 /// Reads and checks the project at `path` (its format decided by
 /// [`edx_matrix_project::format_of`]: a Python package directory, interchange JSON or TOML).
-pub fn read(path: &Path) -> Result<Project, CommandError> {
+pub(crate) fn read(path: &Path) -> Result<Project, CommandError> {
     if path.is_dir() && !is_python_package(path) {
         return Err(CommandError::usage(format!(
             "`{}` is a directory without `{VERSION_MATRIX}`",
@@ -67,13 +67,13 @@ pub fn read(path: &Path) -> Result<Project, CommandError> {
 }
 
 /// Turns a file that cannot be read into the command's error (exit 3).
-pub fn read_error(e: ReadError) -> CommandError {
+pub(crate) fn read_error(e: ReadError) -> CommandError {
     e.error.into()
 }
 
 /// Loads the project the global options select, with every diagnostic `check` reports;
 /// `--verbose` says which file was read, in which format, and how long it took.
-pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
+pub(crate) fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
     let started = std::time::Instant::now();
     let (what, project) = if global.example {
         ("the built-in example".to_owned(), Project::example())
@@ -93,7 +93,7 @@ pub fn load(global: &GlobalArgs) -> Result<Project, CommandError> {
 }
 
 /// Loads the project and refuses (printing its errors) when it has any.
-pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandError> {
+pub(crate) fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandError> {
     let project = require_valid(out, load(global)?, true)?;
     require_valid_lock(out, &project)?;
     Ok(project)
@@ -102,7 +102,7 @@ pub fn load_valid(global: &GlobalArgs, out: &Output) -> Result<Project, CommandE
 /// Prints the problems of a malformed lock (`lock-invalid`, `lock-duplicate`, `lock-unknown`,
 /// unknown keys, TOML syntax) and fails: no command uses half a lock. A stale lock is only
 /// `check`'s business.
-pub fn require_valid_lock(out: &Output, project: &Project) -> Result<(), CommandError> {
+pub(crate) fn require_valid_lock(out: &Output, project: &Project) -> Result<(), CommandError> {
     let Some(lock) = project.lock().filter(|l| l.has_errors()) else {
         return Ok(());
     };
@@ -125,7 +125,7 @@ pub fn require_valid_lock(out: &Output, project: &Project) -> Result<(), Command
 
 /// Prints the errors of `project` (all of them: [`Scope::Project`]) and fails when it has any
 /// (with `advise`, the summary line says to fix them first); returns it otherwise.
-pub fn require_valid(
+pub(crate) fn require_valid(
     out: &Output,
     project: Project,
     advise: bool,
@@ -153,7 +153,7 @@ pub fn require_valid(
 
 /// Writes `contents` to `path` (`-`: standard output) atomically, with the mode the umask
 /// gives, refusing to replace an existing file unless `force`.
-pub fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
+pub(crate) fn write_new(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
     if path == Path::new("-") {
         std::io::stdout().write_all(contents.as_bytes())?;
         return Ok(());

@@ -6,14 +6,14 @@ use crate::cli::GlobalArgs;
 use crate::error::CommandError;
 use crate::matrix_file;
 use crate::output::Output;
-pub use edx_matrix_model::error_chain::error_chain;
-use edx_matrix_project::diff::DiffError;
+pub(crate) use edx_matrix_model::error_chain;
+use edx_matrix_project::DiffError;
 use edx_matrix_project::git::GitError;
 use edx_matrix_project::{Invalid, LoadError, RepoFile};
 
 /// Locates the matrix file and opens the working tree of its directory. `command` names the
 /// subcommand in the error `--example` gets.
-pub fn open(global: &GlobalArgs, command: &str) -> Result<RepoFile, CommandError> {
+pub(crate) fn open(global: &GlobalArgs, command: &str) -> Result<RepoFile, CommandError> {
     if global.example {
         return Err(CommandError::usage(format!(
             "`{command}` reads the git history of a matrix file; the built-in example has none"
@@ -28,7 +28,7 @@ pub fn open(global: &GlobalArgs, command: &str) -> Result<RepoFile, CommandError
 
 /// Sorts a git error into a command error: a bad revision or a directory outside any
 /// repository is the user's to fix (usage, exit 2); anything else is a failure (exit 3).
-pub fn git_error(err: GitError) -> CommandError {
+pub(crate) fn git_error(err: GitError) -> CommandError {
     let message = error_chain(&err);
     match err {
         GitError::InvalidRev { .. } | GitError::UnknownRev { .. } => CommandError::usage(message),
@@ -42,7 +42,7 @@ pub fn git_error(err: GitError) -> CommandError {
 
 /// Sorts a load error: git's as [`git_error`], a missing file a usage error, an unreadable
 /// working-tree file an I/O failure.
-pub fn load_error(err: LoadError) -> CommandError {
+pub(crate) fn load_error(err: LoadError) -> CommandError {
     match err {
         LoadError::Git(e) => git_error(e),
         e @ LoadError::Missing { .. } => CommandError::usage(e.to_string()),
@@ -53,7 +53,7 @@ pub fn load_error(err: LoadError) -> CommandError {
 /// Prints why the `diff` use case refused and returns the command's error: a side's errors
 /// (of its matrix, not its `[pipelines]`: `diff` reports those as a pipeline impact it cannot
 /// compute), or its lock's.
-pub fn diff_error(out: &Output, err: DiffError) -> CommandError {
+pub(crate) fn diff_error(out: &Output, err: DiffError) -> CommandError {
     match err {
         DiffError::Load(e) => load_error(e),
         DiffError::Invalid(invalid) => match print_invalid(out, &invalid) {

@@ -7,12 +7,15 @@ use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::{Deployment, Matrix};
 
 /// Returns the unknown-name error unless `matrix` defines `name` as a name of `kind`.
-pub fn require(matrix: &Matrix, kind: NameKind, name: &str) -> Result<(), CommandError> {
+pub(crate) fn require(matrix: &Matrix, kind: NameKind, name: &str) -> Result<(), CommandError> {
     known_names::require(matrix, kind, name).map_err(|e| CommandError::unknown(&e))
 }
 
 /// Returns the deployment `name`, or the unknown-name error.
-pub fn deployment<'m>(matrix: &'m Matrix, name: &str) -> Result<&'m Deployment, CommandError> {
+pub(crate) fn deployment<'m>(
+    matrix: &'m Matrix,
+    name: &str,
+) -> Result<&'m Deployment, CommandError> {
     require(matrix, NameKind::Deployment, name)?;
     matrix
         .deployment(name)
@@ -22,7 +25,7 @@ pub fn deployment<'m>(matrix: &'m Matrix, name: &str) -> Result<&'m Deployment, 
 /// Returns an error unless `deployment` has the stage `stage`: the unknown-name error for a
 /// stage the matrix does not define (the same as every command's), else ``deployment `d`
 /// has no stage `s` `` listing its stages.
-pub fn require_stage_of(
+pub(crate) fn require_stage_of(
     matrix: &Matrix,
     deployment: &Deployment,
     stage: &str,
@@ -45,27 +48,27 @@ pub fn require_stage_of(
 
 /// The clap value parsers of name arguments: a malformed name is a usage error (exit 2) with
 /// the model's rule, before the matrix is read.
-pub mod parse {
+pub(crate) mod parse {
     use edx_matrix_model::names::InvalidName;
-    use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
+    use edx_matrix_model::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
     /// A deployment name.
-    pub fn deployment(value: &str) -> Result<DeploymentName, InvalidName> {
+    pub(crate) fn deployment(value: &str) -> Result<DeploymentName, InvalidName> {
         DeploymentName::parse(value)
     }
 
     /// A stage name.
-    pub fn stage(value: &str) -> Result<StageName, InvalidName> {
+    pub(crate) fn stage(value: &str) -> Result<StageName, InvalidName> {
         StageName::parse(value)
     }
 
     /// A release name.
-    pub fn release(value: &str) -> Result<ReleaseName, InvalidName> {
+    pub(crate) fn release(value: &str) -> Result<ReleaseName, InvalidName> {
         ReleaseName::parse(value)
     }
 
     /// An application name.
-    pub fn application(value: &str) -> Result<ApplicationName, InvalidName> {
+    pub(crate) fn application(value: &str) -> Result<ApplicationName, InvalidName> {
         ApplicationName::parse(value)
     }
 }

@@ -7,7 +7,7 @@ use edx_matrix_formats::{Diagnostic, Source};
 use std::io::{IsTerminal, Write};
 
 /// Output settings decided once from the command line and the environment.
-pub struct Output {
+pub(crate) struct Output {
     /// Whether to colour standard output.
     pub color_stdout: bool,
     /// Whether to colour standard error.
@@ -21,7 +21,7 @@ pub struct Output {
 impl Output {
     /// Decides colours from `--color`, `NO_COLOR` and whether the streams are terminals, and
     /// how much to say from `--quiet` and `--verbose`.
-    pub fn new(global: &GlobalArgs) -> Self {
+    pub(crate) fn new(global: &GlobalArgs) -> Self {
         let choice = global.color;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         let decide = |is_terminal: bool| match choice {
@@ -39,21 +39,25 @@ impl Output {
 
     /// Prints a note or warning line (`what` already prefixed as it should read) to standard
     /// error, unless `--quiet`.
-    pub fn note(&self, line: &str) {
+    pub(crate) fn note(&self, line: &str) {
         if !self.quiet {
             eprintln!("{line}");
         }
     }
 
     /// Prints a detail line to standard error with `--verbose` only.
-    pub fn detail(&self, line: &str) {
+    pub(crate) fn detail(&self, line: &str) {
         if self.verbose {
             eprintln!("edx-matrix: {line}");
         }
     }
 
     /// Renders diagnostics to standard error; with `--quiet`, only the errors.
-    pub fn diagnostics(&self, diagnostics: &[Diagnostic], source: &Source) -> std::io::Result<()> {
+    pub(crate) fn diagnostics(
+        &self,
+        diagnostics: &[Diagnostic],
+        source: &Source,
+    ) -> std::io::Result<()> {
         let kept: Vec<Diagnostic>;
         let diagnostics = if self.quiet {
             kept = diagnostics
@@ -74,14 +78,14 @@ impl Output {
     }
 
     /// Prints `text` to standard output.
-    pub fn print(&self, text: &str) -> std::io::Result<()> {
+    pub(crate) fn print(&self, text: &str) -> std::io::Result<()> {
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         stdout.flush()
     }
 
     /// Prints a value as pretty JSON with a final newline.
-    pub fn json<T: serde::Serialize + ?Sized>(&self, value: &T) -> std::io::Result<()> {
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(&self, value: &T) -> std::io::Result<()> {
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         serde_json::to_writer_pretty(&mut stdout, value)?;
         stdout.write_all(b"\n")?;
@@ -89,7 +93,7 @@ impl Output {
     }
 
     /// Returns `text` in bold when colouring standard output.
-    pub fn bold(&self, text: &str) -> String {
+    pub(crate) fn bold(&self, text: &str) -> String {
         if self.color_stdout {
             format!("\x1b[1m{text}\x1b[0m")
         } else {
@@ -98,7 +102,7 @@ impl Output {
     }
 
     /// Returns `text` with the background colour of palette slot `slot` when colouring.
-    pub fn release_colour(&self, text: &str, slot: usize) -> String {
+    pub(crate) fn release_colour(&self, text: &str, slot: usize) -> String {
         if !self.color_stdout {
             return text.to_owned();
         }
@@ -112,7 +116,7 @@ impl Output {
 }
 
 /// Returns a plain table: no borders, a header row, columns separated by two spaces.
-pub fn table(header: &[&str]) -> Table {
+pub(crate) fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_preset(presets::NOTHING)
@@ -125,7 +129,7 @@ pub fn table(header: &[&str]) -> Table {
 }
 
 /// Renders a table as text, trailing spaces removed, with a final newline.
-pub fn render_table(table: &Table) -> String {
+pub(crate) fn render_table(table: &Table) -> String {
     let mut out = String::new();
     for line in table.lines() {
         out.push_str(line.trim_end());
@@ -136,13 +140,13 @@ pub fn render_table(table: &Table) -> String {
 
 /// Returns `count` and `noun`, the noun in the plural unless the count is one: `1 deployment`,
 /// `2 deployments` (`noun` is singular; `plural` is used for the others).
-pub fn count(count: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count(count: usize, singular: &str, plural: &str) -> String {
     format!("{count} {}", if count == 1 { singular } else { plural })
 }
 
 /// Returns the size of a matrix for a summary line: `2 releases, 1 application, 1 deployment,
 /// 2 application versions`.
-pub fn matrix_size(m: &edx_matrix_model::Matrix) -> String {
+pub(crate) fn matrix_size(m: &edx_matrix_model::Matrix) -> String {
     [
         count(m.releases.len(), "release", "releases"),
         count(m.applications.len(), "application", "applications"),

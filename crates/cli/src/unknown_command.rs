@@ -4,10 +4,10 @@
 use crate::cli::Cli;
 use clap::CommandFactory;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::UnknownName;
 
 /// Returns the message for clap's unknown-subcommand error `e`, or `None` for any other error.
-pub fn message(e: &clap::Error) -> Option<String> {
+pub(crate) fn message(e: &clap::Error) -> Option<String> {
     if e.kind() != ErrorKind::InvalidSubcommand {
         return None;
     }

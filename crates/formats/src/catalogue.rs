@@ -39,7 +39,7 @@ const fn mfe(name: &'static str, repository: &'static str, path: &'static str) -
 /// `CODEJAIL_SERVICE_REPOSITORY`, tutor-notes' and tutor-xqueue's repositories, tutor-forum 22's
 /// Python forum), then tutor-mfe 22.1's MFEs (`CORE_MFE_APPS`) and frontend-base apps
 /// (`CORE_FRONTEND_APPS`), each served at its name, as tutor-mfe serves it.
-pub const STANDARD: &[StandardApp] = &[
+pub(crate) const STANDARD: &[StandardApp] = &[
     // Renamed `openedx-platform` upstream in January 2026 (`edx_matrix_model::renames`);
     // Tutor 22.0.3's default still names the old URL, which GitHub redirects.
     ida(
@@ -142,7 +142,7 @@ pub const STANDARD: &[StandardApp] = &[
 /// by default (the MFEs, notes; edx-platform and the forum), so a starter estate exported to
 /// Tutor keeps them all. codejail, xqueue, xqwatcher and learner-record are in the catalogue,
 /// off the stages (Tutor runs them only with their plugins enabled).
-pub const STARTER_APPS: &[&str] = &[
+pub(crate) const STARTER_APPS: &[&str] = &[
     "edx-platform",
     "forum",
     "notes-api",
@@ -168,7 +168,7 @@ pub fn standard(name: &str) -> Option<&'static StandardApp> {
 }
 
 /// Returns the commented starter file `edx-matrix init` writes.
-pub fn starter_file() -> String {
+pub(crate) fn starter_file() -> String {
     let mut out = String::from(STARTER_HEAD);
     let width = STANDARD.iter().map(|a| a.name.len()).max().unwrap_or(0);
     for app in STANDARD {

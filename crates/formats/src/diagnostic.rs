@@ -309,7 +309,7 @@ fn to_codespan(d: &Diagnostic, file: &str, spans: &[Range<usize>]) -> CsDiagnost
 
 /// Returns the help line every rendered diagnostic ends with: the command that prints its
 /// code's documentation.
-pub fn explain_line(code: Code) -> String {
+pub(crate) fn explain_line(code: Code) -> String {
     format!("help: for more on `{code}`, run `edx-matrix explain {code}`")
 }
 

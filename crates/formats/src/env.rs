@@ -16,7 +16,7 @@ pub fn shell_quote(value: &str) -> String {
 }
 
 /// Returns the variable-name form of an application name: `edx-platform` → `EDX_PLATFORM`.
-pub fn var_name(application: &str) -> String {
+pub(crate) fn var_name(application: &str) -> String {
     application
         .chars()
         .map(|c| {
@@ -67,7 +67,7 @@ pub fn render(
         ("EDX_STAGE".to_owned(), stage.to_owned()),
         (
             "EDX_ENVIRONMENT".to_owned(),
-            edx_matrix_model::environment::label(deployment, stage),
+            edx_matrix_model::label(deployment, stage),
         ),
         ("EDX_RELEASE".to_owned(), release.to_owned()),
         (
@@ -112,7 +112,7 @@ pub fn render(
 /// the stage's vars of `matrix` as `EDX_VAR_<NAME>` (var names are checked to be letters,
 /// digits and `_`).
 pub fn component(matrix: &Matrix, row: &Row<'_>) -> String {
-    let environment = edx_matrix_model::environment::label(row.deployment, row.stage);
+    let environment = edx_matrix_model::label(row.deployment, row.stage);
     let mut pairs = vec![
         ("EDX_DEPLOYMENT".to_owned(), row.deployment.to_owned()),
         ("EDX_STAGE".to_owned(), row.stage.to_owned()),

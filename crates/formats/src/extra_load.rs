@@ -11,7 +11,7 @@ use toml_edit::{Array, InlineTable, Item, Value};
 
 /// Reads the `extra` table `item` of an application version; `what` names it in messages.
 /// Returns the values and the span of each name.
-pub fn read_extra(
+pub(crate) fn read_extra(
     reader: &mut TomlReader,
     item: &Item,
     what: &str,
@@ -37,7 +37,7 @@ pub fn read_extra(
 
 /// Reads an `extra` item already checked by the loader (edits read a file that passed `check`);
 /// values with a problem are left out.
-pub fn read_checked(item: &Item) -> Extra {
+pub(crate) fn read_checked(item: &Item) -> Extra {
     let mut reader = TomlReader::new("");
     read_extra(&mut reader, item, "`extra`", &(0..0)).0
 }
@@ -124,7 +124,7 @@ fn toml_value(
 
 /// A float's text as every format writes it: Rust's shortest round-trip form, with `.0` for a
 /// whole number (so `1.0` stays a float in TOML, JSON and Python).
-pub fn float_text(v: f64) -> String {
+pub(crate) fn float_text(v: f64) -> String {
     let text = v.to_string();
     if text.contains(['.', 'e', 'E']) {
         text
@@ -135,7 +135,10 @@ pub fn float_text(v: f64) -> String {
 
 /// Reads `extra` from interchange JSON; `Err` holds (JSON path, message) of each value that has
 /// no place (`null`).
-pub fn from_json(value: &serde_json::Value, path: &str) -> Result<Extra, Vec<(String, String)>> {
+pub(crate) fn from_json(
+    value: &serde_json::Value,
+    path: &str,
+) -> Result<Extra, Vec<(String, String)>> {
     let mut problems = Vec::new();
     let Some(object) = value.as_object() else {
         return Err(vec![(
@@ -195,7 +198,7 @@ fn json_value(
 }
 
 /// `extra` as an inline TOML table, in order.
-pub fn to_toml(extra: &Extra) -> InlineTable {
+pub(crate) fn to_toml(extra: &Extra) -> InlineTable {
     let mut t = InlineTable::new();
     for (k, v) in extra.iter() {
         t.insert(k.as_str(), toml_of(v));

@@ -10,17 +10,17 @@
 //! ```
 
 use crate::spanned::{TomlReader, key_span};
-use edx_matrix_model::gate::{Freeze, Gates, Soak, StageGate};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
+use edx_matrix_model::{Freeze, Gates, Soak, StageGate};
 use toml_edit::Item;
 
 /// The keys of a `[gates.STAGE]` table.
-pub const GATE_KEYS: &[&str] = &["soak", "freeze"];
+pub(crate) const GATE_KEYS: &[&str] = &["soak", "freeze"];
 
 /// Reads the `[gates]` table `item` of `root`, keeping only the well-formed gates and reporting
 /// every problem through `toml`.
-pub fn read_gates(
+pub(crate) fn read_gates(
     toml: &mut TomlReader,
     root: &toml_edit::Table,
     item: &Item,

@@ -1,7 +1,7 @@
 //! `export github-actions`: the resolved rows as `{"include": [...]}` for a workflow's
 //! `strategy.matrix`, read with `fromJSON`.
 
-use edx_matrix_model::lock::Lock;
+use edx_matrix_model::Lock;
 use edx_matrix_model::{Filter, Matrix, resolve};
 use serde::Serialize;
 
@@ -66,7 +66,7 @@ pub fn include_locked(matrix: &Matrix, filter: &Filter, lock: &Lock) -> Include 
                 git_origin: r.git_origin.to_owned(),
                 release_branch: r.release_branch.to_owned(),
                 runtime_version: r.runtime_version.map(str::to_owned),
-                environment: edx_matrix_model::environment::label(r.deployment, r.stage),
+                environment: edx_matrix_model::label(r.deployment, r.stage),
                 path: r.path.map(str::to_owned),
                 commit: r.commit.map(str::to_owned),
             })

@@ -12,10 +12,10 @@ mod write;
 
 use crate::diagnostic::{Diagnostic, Location, Secondary};
 use edx_matrix_model::{
-    AppKind, AppVersion, Application, Code, Deployment, Matrix, Release, ReleaseMapEntry,
-    StageName, StagePin, check,
+    AppKind, AppVersion, Application, Code, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
+    check, names::StageName,
 };
-pub use json_path::json_path;
+pub(crate) use json_path::json_path;
 use reader::Reader;
 pub use rows_json::RowsJson;
 use serde_json::Value;

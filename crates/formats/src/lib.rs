@@ -27,41 +27,53 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod catalogue;
+mod catalogue;
 pub mod chart;
-pub mod diagnostic;
+mod diagnostic;
 pub mod edit;
 pub mod env;
 pub mod example;
 mod excerpt;
-pub mod extra_load;
-pub mod gates;
+mod extra_load;
+mod gates;
 pub mod github_actions;
 pub mod interchange;
-pub mod lints;
-pub mod lock_file;
+mod lints;
+mod lock_file;
 pub mod operations;
 pub mod python_export;
 pub mod python_import;
-pub mod python_names;
+mod python_names;
 pub mod python_package;
-pub mod runbook;
-pub mod schema;
-pub mod spanned;
+mod runbook;
+mod schema;
+mod spanned;
 pub mod starter;
-pub mod template;
-pub mod terminal;
-pub mod text_form;
+mod template;
+mod terminal;
+mod text_form;
 pub mod toml_load;
 pub mod toml_write;
 pub mod tutor;
-pub mod vars_load;
+mod vars_load;
 
 pub use diagnostic::{Diagnostic, Location, Source, Summary, render};
 pub use python_names::PythonNames;
 
+pub use catalogue::standard;
+pub use diagnostic::{JsonDiagnostic, Secondary};
 use edx_matrix_model::{Matrix, check};
+pub use lock_file::{Like, LockRead, read_lock, write_lock, write_lock_like};
+pub use runbook::{
+    due::due_after,
+    plan::{Origin, Plan},
+    runbooks::Runbooks,
+};
+pub use schema::{keys_without_shape, schema};
+pub use spanned::{TomlReader, item_span, key_span};
 use std::collections::HashSet;
+pub use terminal::{redact_matrix, safe, safe_lines, source_line};
+pub use text_form::TextForm;
 
 /// Which format a matrix was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

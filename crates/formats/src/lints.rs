@@ -4,7 +4,7 @@
 //! file says.
 
 use crate::diagnostic::{Diagnostic, Location};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::{Code, Severity};
 use std::collections::HashMap;
 use std::ops::Range;
@@ -23,7 +23,7 @@ enum Level {
 
 /// Applies the levels read from `[lints]` (code, level, span of the code, span of the level) to `diagnostics`,
 /// adding a diagnostic for each bad lint line.
-pub fn apply(
+pub(crate) fn apply(
     diagnostics: Vec<Diagnostic>,
     lints: &[(String, String, Range<usize>, Range<usize>)],
 ) -> Vec<Diagnostic> {

@@ -5,7 +5,7 @@
 //! [`edx_matrix_model::lock`].
 //!
 //! ```
-//! use edx_matrix_formats::lock_file::{read_lock, write_lock};
+//! use edx_matrix_formats::{read_lock, write_lock};
 //! use edx_matrix_formats::{example, load_toml, Source};
 //!
 //! let matrix = load_toml(Source::new("edx-matrix.toml", example::TEXT)).matrix;
@@ -28,10 +28,10 @@
 use crate::diagnostic::{Diagnostic, Location, Secondary};
 use crate::spanned::{TomlReader, item_span, key_span};
 use crate::text_form::TextForm;
-use edx_matrix_model::lock::{Lock, LockEntry, commit_problem, parse_timestamp};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::url::url_credentials;
 use edx_matrix_model::{Code, Matrix};
+use edx_matrix_model::{Lock, LockEntry, commit_problem, parse_timestamp};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -40,7 +40,7 @@ use toml_edit::TableLike;
 type Span = Range<usize>;
 
 /// The version [`write_lock`] writes and [`read_lock`] reads.
-pub const LOCK_VERSION: i64 = 1;
+pub(crate) const LOCK_VERSION: i64 = 1;
 
 const TOP_KEYS: &[&str] = &["version", "lock"];
 const ENTRY_KEYS: &[&str] = &[

@@ -1,5 +1,5 @@
 //! The operator tools: the `[operations]` settings of a matrix ([`Operations`], read with the
-//! runbooks by [`crate::runbook::read_root`]), the rules their values follow, and the LogQL
+//! runbooks by `crate::runbook::read_root`), the rules their values follow, and the LogQL
 //! queries and Grafana Explore links `edx-matrix logs` prints ([`logql`]).
 //!
 //! ```toml
@@ -9,10 +9,10 @@
 //! ```
 
 pub mod logql;
-pub mod read;
+pub(crate) mod read;
 
 /// The keys of the `[operations]` table.
-pub const OPERATIONS_KEYS: &[&str] = &["grafana_url", "loki_datasource"];
+pub(crate) const OPERATIONS_KEYS: &[&str] = &["grafana_url", "loki_datasource"];
 
 /// The `[operations]` settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -29,7 +29,7 @@ use indexmap::IndexMap;
 use toml_edit::{Item, Table, TableLike, value};
 
 /// The roles `[python.classes]` may name.
-pub const CLASS_ROLES: &[&str] = &[
+pub(crate) const CLASS_ROLES: &[&str] = &[
     "release",
     "application",
     "mfe",
@@ -40,9 +40,9 @@ pub const CLASS_ROLES: &[&str] = &[
     "release_map",
 ];
 /// The keys of `[python.members]`.
-pub const MEMBER_KINDS: &[&str] = &["applications", "releases", "deployments"];
+pub(crate) const MEMBER_KINDS: &[&str] = &["applications", "releases", "deployments"];
 /// The files `[python.code]` keeps module-level code for.
-pub const CODE_FILES: &[&str] = &["types", "version_matrix"];
+pub(crate) const CODE_FILES: &[&str] = &["types", "version_matrix"];
 
 /// The package's hand-written code, verbatim, as `import python` found it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,7 +66,7 @@ impl PythonCode {
 
 /// Returns the enum member name edx-matrix derives for a matrix name (`edx-platform` →
 /// `edx_platform`): `-` and `.` become `_`.
-pub fn derived_member(name: &str) -> String {
+pub(crate) fn derived_member(name: &str) -> String {
     name.replace(['-', '.'], "_")
 }
 
@@ -298,7 +298,7 @@ impl PythonNames {
 
 /// Whether `name` is a Python identifier the import and export use: an ASCII letter or `_`, then
 /// ASCII letters, digits and `_`, and not a keyword.
-pub fn is_python_identifier(name: &str) -> bool {
+pub(crate) fn is_python_identifier(name: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
         "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",

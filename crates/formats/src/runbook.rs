@@ -17,17 +17,21 @@
 //! [`[operations]`](crate::operations) table in the same walk). [`load_toml`](crate::load_toml)
 //! adds those diagnostics to the others, so `edx-matrix check` shows them.
 
-pub mod builtin;
-pub mod due;
-pub mod plan;
-pub mod read;
-pub mod runbooks;
-pub mod step;
+pub(crate) mod builtin;
+pub(crate) mod due;
+pub(crate) mod plan;
+pub(crate) mod read;
+pub(crate) mod runbooks;
+pub(crate) mod step;
 
-pub use plan::{Origin, Plan};
-pub use read::{RunbookFile, of, read, read_root};
-pub use runbooks::Runbooks;
-pub use step::{RunbookStep, STEP_KEYS, When};
+#[cfg(test)]
+pub(crate) use plan::Origin;
+pub(crate) use plan::Plan;
+pub(crate) use read::{RunbookFile, read_root};
+#[cfg(test)]
+pub(crate) use read::{of, read};
+pub(crate) use runbooks::Runbooks;
+pub(crate) use step::{RunbookStep, When};
 
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use edx_matrix_model::Code;
 use serde_json::{Map, Value, json};
 
 /// The JSON Schema dialect.
-pub const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+pub(crate) const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// Returns the value shape of `key` in a table of kind `table`, or `None` when none is written.
 fn shape(table: &str, key: &str) -> Option<Value> {

@@ -7,7 +7,7 @@
 //! words and the diagnostics they produce; each reader adds only what is specific to its section.
 //!
 //! ```
-//! use edx_matrix_formats::spanned::TomlReader;
+//! use edx_matrix_formats::TomlReader;
 //!
 //! let text = "[operations]\ngrafana_ulr = 1\n";
 //! let doc = toml_edit::Document::parse(text).unwrap();
@@ -23,7 +23,7 @@
 use crate::diagnostic::{Diagnostic, Location};
 use crate::template::Template;
 use edx_matrix_model::Code;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use std::borrow::Cow;
 use std::ops::Range;
 use toml_edit::{Item, TableLike, Value};

@@ -1,12 +1,12 @@
 //! The starter `edx-matrix.toml` `edx-matrix init` writes: the standard Open edX catalogue
-//! ([`catalogue::starter_file`]), the built-in runbook steps of its releases, and a commented
+//! (`catalogue::starter_file`), the built-in runbook steps of its releases, and a commented
 //! `[operations]` example.
 
 use crate::catalogue;
 use crate::runbook::builtin;
 
 /// The releases of the starter file, which get the built-in runbook steps.
-pub const RELEASES: &[&str] = &["verawood", "master"];
+pub(crate) const RELEASES: &[&str] = &["verawood", "master"];
 
 const RUNBOOKS_HEAD: &str = r#"
 # Upgrade runbooks: the manual steps a release needs when it is deployed to a stage, printed by

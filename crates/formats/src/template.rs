@@ -22,7 +22,7 @@ pub struct Template {
 }
 
 /// Why a template does not parse (the one brace-template error, located in the value).
-pub use edx_matrix_model::brace_template::TemplateSyntaxError;
+pub(crate) use edx_matrix_model::brace_template::TemplateSyntaxError;
 
 /// The placeholders of release-map values.
 const PLACEHOLDERS: &[&str] = &["release", "deployment"];
@@ -78,13 +78,13 @@ impl Template {
 }
 
 /// Escapes braces so `value` reads back as itself.
-pub fn escape(value: &str) -> String {
+pub(crate) fn escape(value: &str) -> String {
     value.replace('{', "{{").replace('}', "}}")
 }
 
 /// Returns `value` with every token-delimited occurrence of `release` written as `{release}`
 /// (and braces escaped), so the result renders back to `value` for that release.
-pub fn templatize_release(value: &str, release: &str) -> String {
+pub(crate) fn templatize_release(value: &str, release: &str) -> String {
     let escaped = escape(value);
     if release.is_empty() {
         return escaped;
@@ -111,7 +111,7 @@ pub fn templatize_release(value: &str, release: &str) -> String {
 
 /// Returns `value` with every token-delimited occurrence of `old` (not part of a longer word of
 /// letters and digits) replaced by `new`: `mitx/palm` becomes `mitx/quince`, `palmetto` stays.
-pub fn rename_token(value: &str, old: &str, new: &str) -> String {
+pub(crate) fn rename_token(value: &str, old: &str, new: &str) -> String {
     if old.is_empty() {
         return value.to_owned();
     }

@@ -8,16 +8,16 @@ use edx_matrix_model::names::is_hidden_char;
 use std::borrow::Cow;
 
 /// The longest value a human message shows whole, in characters; longer ones are clipped.
-pub const MAX_SHOWN_CHARS: usize = 200;
+pub(crate) const MAX_SHOWN_CHARS: usize = 200;
 
 /// Returns whether `c` is shown as an escape: a control character other than tab, or one of
 /// [`is_hidden_char`].
-pub fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t') || is_hidden_char(c)
 }
 
 /// Pushes `c` onto `out`, as `\u{…}` when it [`needs_escape`].
-pub fn push_escaped(out: &mut String, c: char) {
+pub(crate) fn push_escaped(out: &mut String, c: char) {
     if needs_escape(c) {
         out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
     } else {
@@ -27,7 +27,7 @@ pub fn push_escaped(out: &mut String, c: char) {
 
 /// Returns `text` with every character that [`needs_escape`] escaped, and clipped to
 /// `max_chars` characters (with `…(N more bytes)` saying how much was left out).
-pub fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
+pub(crate) fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
     let short = text.len() <= max_chars;
     if short && !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
@@ -43,14 +43,14 @@ pub fn clip(text: &str, max_chars: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// [`clip`] to [`MAX_SHOWN_CHARS`]: what a message shows of a value, and what is printed of a
+/// `clip` to `MAX_SHOWN_CHARS`: what a message shows of a value, and what is printed of a
 /// git commit subject.
 pub fn safe(text: &str) -> Cow<'_, str> {
     clip(text, MAX_SHOWN_CHARS)
 }
 
 /// Makes each line of a message safe to show: messages may hold several lines on purpose, each
-/// is [`clip`]ped to `4 × MAX_SHOWN_CHARS` characters. What the terminal and the dashboard show
+/// is `clip`ped to `4 × MAX_SHOWN_CHARS` characters. What the terminal and the dashboard show
 /// of a diagnostic's message, labels, notes and help.
 pub fn safe_lines(text: &str) -> String {
     text.split('\n')
@@ -60,7 +60,7 @@ pub fn safe_lines(text: &str) -> String {
 }
 
 /// Returns one line of a source file as shown outside a terminal diagnostic (the dashboard):
-/// URL credentials masked with `*`, characters that [`needs_escape`] escaped, clipped to
+/// URL credentials masked with `*`, characters that `needs_escape` escaped, clipped to
 /// `4 × MAX_SHOWN_CHARS` characters.
 pub fn source_line(line: &str) -> String {
     let masks = crate::excerpt::credential_masks(line, 0);
@@ -82,7 +82,7 @@ pub fn source_line(line: &str) -> String {
 /// Replaces every URL in `matrix` (repositories, origins) by its redacted form
 /// ([`edx_matrix_model::url::redact_url`]): what a server serves.
 pub fn redact_matrix(matrix: &mut edx_matrix_model::Matrix) {
-    use edx_matrix_model::GitUrl;
+    use edx_matrix_model::names::GitUrl;
     let redact = |url: &mut GitUrl| {
         if let std::borrow::Cow::Owned(shown) = edx_matrix_model::url::redact_url(url.as_str()) {
             *url = GitUrl::new(shown);

@@ -15,15 +15,15 @@ mod split;
 
 use crate::diagnostic::{Diagnostic, Location, Secondary};
 use crate::spanned::TomlReader;
-pub use applications::APPLICATION_KEYS;
+pub(crate) use applications::APPLICATION_KEYS;
 use applications::read_applications;
-pub use block_app::APP_VERSION_KEYS;
+pub(crate) use block_app::APP_VERSION_KEYS;
 use deployments::read_deployments;
 use edx_matrix_model::{Code, Matrix};
 use lints_table::read_lints;
-pub use map::BLOCK_KEYS;
+pub(crate) use map::BLOCK_KEYS;
 use map::read_map;
-pub use releases::RELEASE_KEYS;
+pub(crate) use releases::RELEASE_KEYS;
 use releases::read_releases;
 pub use source_map::TomlSourceMap;
 use std::ops::Range;
@@ -99,7 +99,7 @@ impl Parsed {
 /// Parses the TOML syntax only; a syntax error becomes a `toml-syntax` diagnostic. A file of
 /// 256 KiB or more in the plain layout is parsed block by block
 /// ([`parse_by_blocks`]).
-pub fn parse(text: &str) -> Result<Parsed, Box<Diagnostic>> {
+pub(crate) fn parse(text: &str) -> Result<Parsed, Box<Diagnostic>> {
     crate::count_parse();
     if text.len() >= split::SPLIT_FROM
         && let Some(parsed) = parse_by_blocks(text)
@@ -110,7 +110,7 @@ pub fn parse(text: &str) -> Result<Parsed, Box<Diagnostic>> {
 }
 
 /// Parses `text` as one document.
-pub fn parse_whole(text: &str) -> Result<Parsed, Box<Diagnostic>> {
+pub(crate) fn parse_whole(text: &str) -> Result<Parsed, Box<Diagnostic>> {
     match toml_edit::Document::parse(text.to_owned()) {
         Ok(doc) => Ok(Parsed { doc, blocks: None }),
         Err(e) => Err(syntax_error(text, &e)),
@@ -119,7 +119,7 @@ pub fn parse_whole(text: &str) -> Result<Parsed, Box<Diagnostic>> {
 
 /// Parses the `[[map]]` blocks one at a time, reading each into the release map, and the rest
 /// as one document (`toml_load/split.rs`). `None` when the layout is not the plain one or a
-/// piece does not parse: [`parse_whole`] then reads it (and reports the syntax error).
+/// piece does not parse: `parse_whole` then reads it (and reports the syntax error).
 pub fn parse_by_blocks(text: &str) -> Option<Parsed> {
     let blocks = split::blocks(text)?;
     if blocks.is_empty() {

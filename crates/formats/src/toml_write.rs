@@ -244,8 +244,8 @@ pub fn write_faithful(matrix: &Matrix, header: &[&str]) -> String {
 }
 
 /// A `vars` table as an inline table, in order.
-fn vars_table(vars: &edx_matrix_model::Vars) -> InlineTable {
-    use edx_matrix_model::VarValue;
+fn vars_table(vars: &edx_matrix_model::vars::Vars) -> InlineTable {
+    use edx_matrix_model::vars::VarValue;
     let mut t = InlineTable::new();
     for (name, v) in vars.iter() {
         let item: Value = match v {

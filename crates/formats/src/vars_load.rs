@@ -4,23 +4,26 @@
 
 use crate::spanned::{TomlReader, item_span, key_span};
 use edx_matrix_model::names::is_hidden_char;
-use edx_matrix_model::{Code, VarValue, Vars};
+use edx_matrix_model::{
+    Code,
+    vars::{VarValue, Vars},
+};
 use std::ops::Range;
 use toml_edit::{Item, Value};
 
 /// The longest var name, in characters: the matrix's own names' limit
 /// ([`edx_matrix_model::names::MAX_NAME_LEN`]).
-pub const MAX_VAR_NAME_LEN: usize = edx_matrix_model::names::MAX_NAME_LEN;
+pub(crate) const MAX_VAR_NAME_LEN: usize = edx_matrix_model::names::MAX_NAME_LEN;
 
 /// Returns whether `name` is a valid var name: a letter or `_`, then letters, digits, `_`.
-pub fn is_var_name(name: &str) -> bool {
+pub(crate) fn is_var_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Reads the `vars` table `item` (`what` names it in messages), reporting every problem.
-pub fn read_vars(
+pub(crate) fn read_vars(
     reader: &mut TomlReader,
     item: &Item,
     what: &str,

@@ -8,7 +8,7 @@
 
 use edx_matrix_formats::Source;
 use edx_matrix_formats::python_import::{Options, import};
-use edx_matrix_formats::schema::schema;
+use edx_matrix_formats::schema;
 use edx_matrix_test_support::fixtures;
 use std::path::Path;
 

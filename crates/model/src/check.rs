@@ -6,10 +6,10 @@
 mod applications;
 mod deployments;
 mod entry_apps;
-mod problem;
+pub(crate) mod problem;
 mod release_map;
 mod releases;
-mod subject;
+pub(crate) mod subject;
 mod values;
 
 use crate::code::Code;
@@ -17,11 +17,11 @@ use crate::matrix::Matrix;
 use crate::names::is_valid_name;
 use applications::check_applications;
 use deployments::check_deployments;
-pub use problem::{MatrixProblem, Related};
+pub(crate) use problem::MatrixProblem;
 use release_map::check_release_map;
 use releases::check_releases;
 use std::collections::HashMap;
-pub use subject::{AppField, EntryField, ReleaseField, Subject};
+pub(crate) use subject::Subject;
 
 /// Checks `matrix` and returns every problem, errors and warnings, in a stable order.
 pub fn check(matrix: &Matrix) -> Vec<MatrixProblem> {

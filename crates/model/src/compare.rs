@@ -6,7 +6,7 @@
 //! and comparing the generated pipelines, is left to them.
 //!
 //! ```
-//! use edx_matrix_model::compare::{Change, compare};
+//! use edx_matrix_model::{Change, compare};
 //! # use edx_matrix_model::{Matrix, Release, Application, AppKind, Deployment, StagePin,
 //! #     ReleaseMapEntry, AppVersion};
 //! # let release = |name: &str| Release { name: name.into(), branch: format!("release/{name}").into(),
@@ -32,7 +32,7 @@
 //! ```
 
 mod commit_rebuilds;
-pub mod commits;
+pub(crate) mod commits;
 
 use crate::lock::Lock;
 use crate::resolve::resolve_entry;

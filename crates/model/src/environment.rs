@@ -5,7 +5,7 @@
 /// Returns the environment label of `stage` of `deployment` (`campus-production`).
 ///
 /// ```
-/// assert_eq!(edx_matrix_model::environment::label("campus", "Production"), "campus-production");
+/// assert_eq!(edx_matrix_model::label("campus", "Production"), "campus-production");
 /// ```
 pub fn label(deployment: &str, stage: &str) -> String {
     format!("{deployment}-{}", stage.to_lowercase())

@@ -7,7 +7,7 @@
 /// message.
 ///
 /// ```
-/// use edx_matrix_model::error_chain::error_chain;
+/// use edx_matrix_model::error_chain;
 ///
 /// #[derive(Debug)]
 /// struct Outer(std::io::Error);

@@ -84,7 +84,7 @@ impl Extra {
 /// The names an extra value may not take: the entry's own fields, in `edx-matrix.toml` and in the
 /// Python package `export python` writes (its keyword arguments and properties), since an extra
 /// value comes back out as a keyword argument of the same call.
-pub const RESERVED_NAMES: &[&str] = &[
+pub(crate) const RESERVED_NAMES: &[&str] = &[
     "application",
     "release",
     "branch",
@@ -113,7 +113,7 @@ const PYTHON_KEYWORDS: &[&str] = &[
 
 /// Why `name` cannot name an extra value, or `None` when it can: a Python identifier (ASCII: a
 /// letter or `_`, then letters, digits, `_`; not a keyword, not a dunder) that is none of
-/// [`RESERVED_NAMES`].
+/// `RESERVED_NAMES`.
 pub fn name_problem(name: &str) -> Option<String> {
     let mut chars = name.chars();
     let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')

@@ -197,7 +197,7 @@ fn parse_day(text: &str) -> Result<i64, String> {
 }
 
 /// Formats a duration for people: `3d 4h`, `5h 2m`, `7m`.
-pub fn format_span(seconds: i64) -> String {
+pub(crate) fn format_span(seconds: i64) -> String {
     let minutes = seconds.max(0) / 60;
     let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
     match (days, hours) {

@@ -28,37 +28,53 @@
 #![deny(missing_docs)]
 
 pub mod brace_template;
-pub mod calendar;
-pub mod check;
-pub mod code;
-pub mod compare;
-pub mod environment;
-pub mod error_chain;
-pub mod extra;
-pub mod gate;
+mod calendar;
+mod check;
+mod code;
+mod compare;
+mod environment;
+mod error_chain;
+mod extra;
+mod gate;
 pub mod history;
 pub mod known_names;
-pub mod lock;
+mod lock;
 pub mod lookup;
-pub mod matrix;
+mod matrix;
 pub mod names;
-pub mod order;
-pub mod refname;
-pub mod renames;
-pub mod resolve;
-pub mod suggest;
+mod order;
+mod refname;
+mod renames;
+mod resolve;
+mod suggest;
 pub mod url;
 pub mod vars;
 
-pub use check::{MatrixProblem, Subject, check};
+pub use calendar::{civil_from_days, day_of, days_from_civil};
+pub use check::subject::{AppField, EntryField, ReleaseField};
+pub use check::{check, problem::MatrixProblem, subject::Subject};
 pub use code::{Code, Severity};
+pub use compare::{
+    Change, Comparison, Rebuild, Redeploy, ReleaseChange, ReleaseDef, RowChange, RowValues,
+    StageDiff,
+    commits::{CommitChange, CommitCount, LockedCommit, commit_changes},
+    compare, compare_locked,
+};
+pub use environment::label;
+pub use error_chain::error_chain;
+pub use extra::name_problem;
 pub use extra::{Extra, ExtraValue};
+pub use gate::{Arrival, Freeze, Gates, Soak, StageGate, Verdict, freeze_verdict, soak_verdict};
+pub use lock::{
+    Lock, LockEntry, Stale, carry, commit_problem, format_timestamp, lock_origin, parse_timestamp,
+    stale_entries,
+};
 pub use matrix::{
     AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
 };
-pub use names::{
-    ApplicationName, BranchName, DeploymentName, GitUrl, MfePath, ReleaseName, RuntimeVersion,
-    StageName,
-};
-pub use resolve::{Filter, Index, Resolution, ResolvedApp, Row, resolve};
-pub use vars::{VarValue, Vars};
+pub use order::{compare_releases, promotion::PromotionOrder};
+pub use refname::branch_name_problem;
+pub use renames::renamed;
+pub use resolve::{Filter, Index, ResolvedApp, Row, resolve};
+pub use resolve::{Overridden, resolve_entry};
+pub use suggest::{UnknownName, did_you_mean, suggestions};

@@ -109,7 +109,7 @@ string_newtype!(
 );
 
 /// The rule a release, application, deployment or stage name follows, as `check` states it.
-pub const NAME_RULE: &str =
+pub(crate) const NAME_RULE: &str =
     "names start with a letter or digit and contain only letters, digits, `-`, `_` and `.`";
 
 /// The longest name accepted, in bytes.
@@ -126,7 +126,7 @@ pub struct InvalidName {
 }
 
 impl InvalidName {
-    /// Why the value is refused: the length limit, or [`NAME_RULE`].
+    /// Why the value is refused: the length limit, or `NAME_RULE`.
     pub fn reason(&self) -> String {
         if self.value.len() > MAX_NAME_LEN {
             format!("it is longer than {MAX_NAME_LEN} characters")
@@ -215,7 +215,7 @@ pub fn is_hidden_char(c: char) -> bool {
 ///   ([`is_hidden_char`]);
 /// - no `((`: Concourse replaces `((name))` with a credential from its vault, so a value with
 ///   it could send a secret wherever the value goes.
-pub fn text_problem(value: &str) -> Option<&'static str> {
+pub(crate) fn text_problem(value: &str) -> Option<&'static str> {
     if value.chars().any(|c| c.is_control()) {
         return Some("it contains a control character");
     }

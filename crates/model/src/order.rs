@@ -4,8 +4,8 @@
 use crate::matrix::Release;
 use std::cmp::Ordering;
 
-mod promotion;
-pub use promotion::{Neighbours, PlacedPin, PromotionOrder};
+pub(crate) mod promotion;
+pub(crate) use promotion::PromotionOrder;
 
 /// Compares two releases by age: named releases by their name (Open edX names them
 /// alphabetically, one letter every six months), rolling lines (`master`) after all of them.

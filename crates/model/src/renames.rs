@@ -17,7 +17,7 @@ pub struct Rename {
 }
 
 /// Every known rename (docs/diagnostics.md#renamed-repository lists them).
-pub const KNOWN: &[Rename] = &[Rename {
+pub(crate) const KNOWN: &[Rename] = &[Rename {
     from: "github.com/openedx/edx-platform",
     to: "https://github.com/openedx/openedx-platform",
     date: "2026-01",

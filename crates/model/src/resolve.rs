@@ -273,7 +273,11 @@ pub fn resolve<'m>(matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
 /// Rows are produced directly in sort order (deployments, their stages and each entry's
 /// applications are visited by name), so a million rows need no global sort; a final check
 /// falls back to sorting when duplicate names (an invalid matrix) break the order.
-pub fn resolve_with<'m>(index: &Index<'m>, matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
+pub(crate) fn resolve_with<'m>(
+    index: &Index<'m>,
+    matrix: &'m Matrix,
+    filter: &Filter,
+) -> Resolution<'m> {
     let mut resolution = Resolution::default();
     let mut deployments: Vec<_> = matrix
         .deployments

@@ -26,7 +26,7 @@ pub enum UrlRule {
 /// `user@host:path`. Rejected: `ext::` and other remote helpers (they run commands), anything
 /// starting with `-` or a host starting with `-` (it would be read as an option, as in
 /// `ssh://-oProxyCommand=…`), whitespace, control characters and the other characters of
-/// [`crate::names::text_problem`], and `((` (a Concourse credential reference).
+/// `crate::names::text_problem`, and `((` (a Concourse credential reference).
 ///
 /// Credentials in a URL are not a problem of this function: see [`url_credentials`].
 pub fn repository_url_problem(url: &str) -> Option<&'static str> {

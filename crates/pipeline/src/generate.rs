@@ -21,7 +21,7 @@ use std::collections::HashMap;
 
 /// A component family: the applications one pipeline builds and deploys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Family {
+pub(crate) struct Family {
     /// The family's (and pipeline's) name.
     pub name: String,
     /// Its applications, in catalogue order.
@@ -30,7 +30,7 @@ pub struct Family {
 
 /// Returns the families: those of the settings, then one per remaining application of the
 /// catalogue (named after it, lower-cased).
-pub fn families(matrix: &Matrix, settings: &Settings) -> Vec<Family> {
+pub(crate) fn families(matrix: &Matrix, settings: &Settings) -> Vec<Family> {
     let mut out: Vec<Family> = settings
         .families
         .iter()
@@ -309,7 +309,11 @@ fn get(name: &str, resource: &str) -> GetStep {
 }
 
 /// Generates the pipeline of `family`; `None` when no stage runs any of its applications.
-pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) -> Option<Generated> {
+pub(crate) fn generate<'s>(
+    matrix: &Matrix,
+    settings: &'s Settings,
+    family: &Family,
+) -> Option<Generated> {
     let chains = chains(matrix, family);
     if chains.is_empty() {
         return None;
@@ -420,7 +424,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
                     ..get(resource, resource)
                 });
             }
-            let environment = edx_matrix_model::environment::label(chain.deployment, stage);
+            let environment = edx_matrix_model::label(chain.deployment, stage);
             let mut plan = gets(steps);
             plan.push(Step::Task(Box::new(task_step(
                 "deploy",
@@ -499,7 +503,7 @@ pub fn generate<'s>(matrix: &Matrix, settings: &'s Settings, family: &Family) ->
 }
 
 /// Generates the pipeline of every family that some stage runs, in family order.
-pub fn generate_all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
+pub(crate) fn generate_all(matrix: &Matrix, settings: &Settings) -> Vec<Generated> {
     families(matrix, settings)
         .iter()
         .filter_map(|f| generate(matrix, settings, f))

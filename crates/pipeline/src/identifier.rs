@@ -4,7 +4,7 @@
 //! lower-case (or caseless) letter, then such letters, digits, `-`, `_` and `.`.
 
 /// Returns whether `name` is a valid Concourse identifier.
-pub fn is_valid(name: &str) -> bool {
+pub(crate) fn is_valid(name: &str) -> bool {
     let letter = |c: char| c.is_alphabetic() && !c.is_uppercase();
     let mut chars = name.chars();
     match chars.next() {
@@ -17,14 +17,14 @@ pub fn is_valid(name: &str) -> bool {
 /// The longest identifier accepted, in bytes: `render --all -o DIR` writes each pipeline to
 /// `NAME.yml`, and a file name longer than 255 bytes fails on every common file system (a
 /// 301-character name used to fail half-way through the writing, issue 22).
-pub const MAX_LEN: usize = 200;
+pub(crate) const MAX_LEN: usize = 200;
 
 /// Pipeline names Concourse gives a meaning to: in `set_pipeline: self` the running pipeline,
 /// so a pipeline `self` set by the meta pipeline would replace the meta pipeline itself.
-pub const RESERVED_PIPELINE_NAMES: &[&str] = &["self"];
+pub(crate) const RESERVED_PIPELINE_NAMES: &[&str] = &["self"];
 
 /// Returns why `name` is not a valid identifier, for messages.
-pub fn problem(name: &str) -> Option<String> {
+pub(crate) fn problem(name: &str) -> Option<String> {
     if name.len() > MAX_LEN {
         return Some(format!("it is longer than {MAX_LEN} bytes"));
     }
@@ -41,7 +41,7 @@ pub fn problem(name: &str) -> Option<String> {
 }
 
 /// Returns why `name` cannot name a pipeline: [`problem`], or a [`RESERVED_PIPELINE_NAMES`] name.
-pub fn pipeline_problem(name: &str) -> Option<String> {
+pub(crate) fn pipeline_problem(name: &str) -> Option<String> {
     problem(name).or_else(|| {
         RESERVED_PIPELINE_NAMES.contains(&name).then(|| {
             format!(
@@ -54,19 +54,19 @@ pub fn pipeline_problem(name: &str) -> Option<String> {
 
 /// Returns whether `name` holds a Concourse `((var))`, which is interpolated before names are
 /// checked, so it is not judged here.
-pub fn has_var(name: &str) -> bool {
+pub(crate) fn has_var(name: &str) -> bool {
     name.contains("((")
 }
 
 /// Returns a matrix name (already checked to be `A-Z a-z 0-9 - _ .`) as a name part: lower
 /// case. Callers put it after a fixed prefix, so a leading digit is fine.
-pub fn part(name: &str) -> String {
+pub(crate) fn part(name: &str) -> String {
     name.to_ascii_lowercase()
 }
 
 /// Returns a matrix name as a whole Concourse name (a family's pipeline, a release's group):
 /// lower case, with `x-` in front when it does not start with a letter (`2024` → `x-2024`).
-pub fn name(name: &str) -> String {
+pub(crate) fn name(name: &str) -> String {
     let lower = part(name);
     if lower.starts_with(|c: char| c.is_ascii_lowercase()) {
         lower

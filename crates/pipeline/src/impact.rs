@@ -4,8 +4,8 @@
 
 use crate::render::{Rendered, render_all_locked};
 use crate::{Settings, TemplateFiles};
+pub use edx_matrix_model::Change;
 use edx_matrix_model::Matrix;
-pub use edx_matrix_model::compare::Change;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -25,7 +25,7 @@ pub struct Side<'a> {
     pub errors: usize,
     /// Its lock, when it has one: templates see each row's locked commit (`row["commit"]`), as
     /// `pipeline render` does, so a relock changes the pipelines built from the commit.
-    pub lock: Option<&'a edx_matrix_model::lock::Lock>,
+    pub lock: Option<&'a edx_matrix_model::Lock>,
 }
 
 /// A generated pipeline added, removed or changed.
@@ -199,7 +199,7 @@ pub fn impact(old: Side<'_>, new: Side<'_>) -> PipelineImpact {
         };
     }
     let empty = TemplateFiles::default();
-    let no_lock = edx_matrix_model::lock::Lock::default();
+    let no_lock = edx_matrix_model::Lock::default();
     // A side without `[pipelines]` has no pipelines (declaring the section adds them all).
     let render = |side: &Side<'_>| match side.settings.declared {
         true => render_all_locked(

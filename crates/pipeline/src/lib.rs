@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use edx_matrix_formats::{load_toml, Source};
-//! use edx_matrix_pipeline::{all, settings_of, validate::validate};
+//! use edx_matrix_pipeline::{all, settings_of, validate};
 //!
 //! let text = r#"
 //! stages = ["CI", "QA"]
@@ -37,25 +37,25 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod check_file;
-pub mod concourse;
-pub mod generate;
-pub mod identifier;
+mod check_file;
+mod concourse;
+mod generate;
+mod identifier;
 pub mod impact;
-pub mod lints;
-pub mod meta;
+mod lints;
+mod meta;
 pub mod read;
-pub mod render;
-pub mod schema;
-pub mod script;
-pub mod settings;
-pub mod template;
-pub mod validate;
+mod render;
+mod schema;
+mod script;
+mod settings;
+mod template;
+mod validate;
 pub mod yaml;
 
 pub use check_file::{FileProblem, check_file};
-pub use concourse::Pipeline;
-pub use generate::{Family, Generated, PipelineInfo, families, generate, generate_all};
+pub(crate) use generate::generate_all;
+pub use generate::{Generated, PipelineInfo};
 pub use render::{
     Outcome, Rendered, TemplateDiagnostic, Unwritable, check_written, render_all, render_all_locked,
 };
@@ -63,9 +63,16 @@ pub use script::TemplateFiles;
 pub use settings::Settings;
 
 use edx_matrix_formats::{Diagnostic, Format, Loaded};
-use edx_matrix_model::Matrix;
 /// How a pipeline differs between two matrices: the one diff change type of the model.
-pub use edx_matrix_model::compare::Change;
+pub use edx_matrix_model::Change;
+use edx_matrix_model::Matrix;
+pub use script::{
+    directory_of,
+    limits::{MAX_FILE_BYTES, MAX_TOTAL_BYTES},
+    matches, resolve_load,
+};
+pub use settings::TemplatePattern;
+pub use validate::{PipelineProblem, validate};
 
 /// Returns the pipeline settings of a loaded matrix and the diagnostics about them (an
 /// interchange JSON matrix has no settings: the defaults).

@@ -7,7 +7,7 @@
 //! it.
 
 use aho_corasick::AhoCorasick;
-use edx_matrix_model::{Filter, Matrix, VarValue, resolve};
+use edx_matrix_model::{Filter, Matrix, resolve, vars::VarValue};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
 
@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashSet};
 /// one automaton over the long ones (8 characters or more, or holding a shell metacharacter) for
 /// arguments containing them.
 #[derive(Debug)]
-pub struct Values {
+pub(crate) struct Values {
     exact: HashSet<String>,
     long: Vec<String>,
     automaton: Option<AhoCorasick>,
@@ -23,7 +23,7 @@ pub struct Values {
 
 impl Values {
     /// Prepares `values` for [`command_line`].
-    pub fn new(values: BTreeSet<String>) -> Self {
+    pub(crate) fn new(values: BTreeSet<String>) -> Self {
         let long: Vec<String> = values.iter().filter(|v| contained(v)).cloned().collect();
         Values {
             automaton: AhoCorasick::new(&long).ok(),
@@ -55,7 +55,7 @@ fn contained(value: &str) -> bool {
 
 /// The matrix values the lint looks for: origins, branches, MFE paths, translation commands
 /// and string vars.
-pub fn matrix_values(matrix: &Matrix) -> Values {
+pub(crate) fn matrix_values(matrix: &Matrix) -> Values {
     Values::new(value_set(matrix))
 }
 
@@ -125,7 +125,7 @@ fn walk<'v>(step: &'v Value, visit: &mut dyn FnMut(&'v Value)) {
 
 /// Returns a warning for every task step of `config` whose command line holds one of the
 /// matrix `values` ([`matrix_values`]).
-pub fn command_line(values: &Values, pipeline: &str, config: &Value) -> Vec<String> {
+pub(crate) fn command_line(values: &Values, pipeline: &str, config: &Value) -> Vec<String> {
     let mut out = Vec::new();
     let Some(jobs) = config.get("jobs").and_then(Value::as_array) else {
         return out;

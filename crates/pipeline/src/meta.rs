@@ -14,18 +14,18 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 
 /// The name of the meta pipeline's job.
-pub const JOB: &str = "set-pipelines";
+pub(crate) const JOB: &str = "set-pipelines";
 /// The name of the git resource holding the matrix.
-pub const RESOURCE: &str = "matrix";
+pub(crate) const RESOURCE: &str = "matrix";
 /// The directory `render --all` writes into, inside the task.
-pub const OUTPUT: &str = "pipelines";
+pub(crate) const OUTPUT: &str = "pipelines";
 
 /// Returns the meta pipeline that sets the pipelines `sets` describes (and itself).
 ///
 /// Every pipeline is set by its own `set_pipeline` step, into its team when it is not the meta
 /// pipeline's, side by side with `fail_fast: false`: one pipeline that fails to set does not
 /// stop the others. The meta pipeline sets itself last, in an `ensure:`, whatever happened.
-pub fn meta(settings: &Settings, sets: &[PipelineInfo]) -> Generated {
+pub(crate) fn meta(settings: &Settings, sets: &[PipelineInfo]) -> Generated {
     let m = &settings.meta;
     let mut source = Map::new();
     source.insert("uri".to_owned(), json!(m.uri));

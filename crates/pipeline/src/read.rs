@@ -15,10 +15,10 @@ mod values;
 
 use crate::identifier;
 use crate::settings::Settings;
-pub use duration::is_duration;
+pub(crate) use duration::is_duration;
 use edx_matrix_formats::Diagnostic;
-use edx_matrix_formats::spanned::{TomlReader, key_span};
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_formats::{TomlReader, key_span};
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
 use std::ops::Range;
 

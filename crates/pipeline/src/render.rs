@@ -93,7 +93,7 @@ impl Outcome {
 }
 
 /// Returns the problems of `config`: the schema's, then the validator's, as `path: message`.
-pub fn problems(config: &Value) -> Vec<String> {
+pub(crate) fn problems(config: &Value) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in crate::schema::check(config) {
         out.push(format!("schema: {}: {}", p.path, p.message));
@@ -139,7 +139,7 @@ pub fn render_all(matrix: &Matrix, settings: &Settings, templates: &TemplateFile
         matrix,
         settings,
         templates,
-        &edx_matrix_model::lock::Lock::default(),
+        &edx_matrix_model::Lock::default(),
     )
 }
 
@@ -148,7 +148,7 @@ pub fn render_all_locked(
     matrix: &Matrix,
     settings: &Settings,
     templates: &TemplateFiles,
-    lock: &edx_matrix_model::lock::Lock,
+    lock: &edx_matrix_model::Lock,
 ) -> Outcome {
     let mut outcome = Outcome::default();
     let mut pipelines: Vec<Rendered> = Vec::new();
@@ -272,7 +272,7 @@ pub enum Unwritable {
     Invalid {
         /// The pipeline.
         name: String,
-        /// Its problems, as [`problems`] words them.
+        /// Its problems, as `problems` words them.
         problems: Vec<String>,
     },
 }

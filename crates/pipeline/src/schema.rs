@@ -26,7 +26,7 @@ fn validator() -> Option<&'static jsonschema::Validator> {
 
 /// One field of a configuration that does not have the shape the schema gives it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemaProblem {
+pub(crate) struct SchemaProblem {
     /// Where: `$.jobs[0].plan[1].params`.
     pub path: String,
     /// What is wrong.
@@ -34,7 +34,7 @@ pub struct SchemaProblem {
 }
 
 /// Returns every field of `config` the schema refuses, in the schema validator's order.
-pub fn check(config: &Value) -> Vec<SchemaProblem> {
+pub(crate) fn check(config: &Value) -> Vec<SchemaProblem> {
     let Some(validator) = validator() else {
         return vec![SchemaProblem {
             path: "$".to_owned(),
@@ -159,7 +159,7 @@ fn expected(kind: &TypeKind) -> String {
 }
 
 /// A value as a problem names it: its type and, for a scalar, itself.
-pub fn describe(value: &Value) -> String {
+pub(crate) fn describe(value: &Value) -> String {
     match value {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => format!("the boolean {b}"),

@@ -171,7 +171,7 @@ pub struct MetaSettings {
 }
 
 /// The parameter names edx-matrix sets itself; settings may not set them.
-pub const RESERVED_PARAMS: &[&str] = &[
+pub(crate) const RESERVED_PARAMS: &[&str] = &[
     "RELEASE",
     "DEPLOYMENT",
     "STAGE",

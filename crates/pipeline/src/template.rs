@@ -8,11 +8,12 @@
 //! brace-template parser, [`edx_matrix_model::brace_template`].
 
 /// The placeholder names.
-pub const PLACEHOLDERS: &[&str] = &["release", "deployment", "application", "runtime", "family"];
+pub(crate) const PLACEHOLDERS: &[&str] =
+    &["release", "deployment", "application", "runtime", "family"];
 
 /// The values placeholders stand for in one chain of jobs.
 #[derive(Clone, Copy, Debug)]
-pub struct PlaceholderValues<'a> {
+pub(crate) struct PlaceholderValues<'a> {
     /// The release.
     pub release: &'a str,
     /// The deployment.
@@ -26,7 +27,7 @@ pub struct PlaceholderValues<'a> {
 }
 
 /// Why a value is not a valid template (the one brace-template error, located in the value).
-pub use edx_matrix_model::brace_template::TemplateSyntaxError;
+pub(crate) use edx_matrix_model::brace_template::TemplateSyntaxError;
 
 use edx_matrix_model::brace_template::{self, Piece};
 
@@ -44,13 +45,13 @@ fn pieces(text: &str) -> Result<Vec<Piece<'_>>, TemplateSyntaxError> {
 }
 
 /// Checks that `text` is a valid template.
-pub fn check(text: &str) -> Result<(), TemplateSyntaxError> {
+pub(crate) fn check(text: &str) -> Result<(), TemplateSyntaxError> {
     pieces(text).map(|_| ())
 }
 
 /// Returns `text` with its placeholders replaced; a value that is not a valid template (which
 /// the settings reader has already reported) is returned unchanged.
-pub fn render(text: &str, vars: &PlaceholderValues<'_>) -> String {
+pub(crate) fn render(text: &str, vars: &PlaceholderValues<'_>) -> String {
     let Ok(pieces) = pieces(text) else {
         return text.to_owned();
     };
@@ -69,7 +70,10 @@ pub fn render(text: &str, vars: &PlaceholderValues<'_>) -> String {
 }
 
 /// Returns `value` with placeholders replaced in every string inside it.
-pub fn render_value(value: &serde_json::Value, vars: &PlaceholderValues<'_>) -> serde_json::Value {
+pub(crate) fn render_value(
+    value: &serde_json::Value,
+    vars: &PlaceholderValues<'_>,
+) -> serde_json::Value {
     use serde_json::Value;
     match value {
         Value::String(s) => Value::String(render(s, vars)),
@@ -85,7 +89,7 @@ pub fn render_value(value: &serde_json::Value, vars: &PlaceholderValues<'_>) -> 
 
 /// Returns whether `text` contains one of the placeholders literally (used to reject them in
 /// `run`, where nothing is expanded).
-pub fn mentions_placeholder(text: &str) -> Option<&'static str> {
+pub(crate) fn mentions_placeholder(text: &str) -> Option<&'static str> {
     PLACEHOLDERS
         .iter()
         .find(|p| text.contains(&format!("{{{p}}}")))

@@ -409,7 +409,7 @@ fn glob_match(pattern: &str, name: &str) -> bool {
 /// Says plainly which of the YAML reader's limits ([`serde_saphyr::Budget::default`]) a file
 /// exceeded: they keep a hostile file (an alias bomb, a node flood) from taking unbounded
 /// memory or time.
-pub fn yaml_limit_problem(breach: &serde_saphyr::budget::BudgetBreach) -> String {
+pub(crate) fn yaml_limit_problem(breach: &serde_saphyr::budget::BudgetBreach) -> String {
     use serde_saphyr::budget::BudgetBreach as B;
     let limits = serde_saphyr::Budget::default();
     let (what, limit) = match breach {

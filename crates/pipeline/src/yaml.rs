@@ -5,10 +5,10 @@
 //! serializer but serde_json's own, and deserializes such a map back into a number. Written
 //! straight through the YAML serializer, `max_in_flight: 1` became that map, and reading it
 //! back through `serde_json::Value` hid the damage. So YAML is written from plain numbers
-//! ([`mod@write`]) and read into a tree of our own that keeps every node's position ([`mod@read`]).
+//! (`write`) and read into a tree of our own that keeps every node's position (`read`).
 
-pub mod read;
-pub mod write;
+pub(crate) mod read;
+pub(crate) mod write;
 
-pub use read::{Document, read};
-pub use write::to_string;
+pub use read::read;
+pub(crate) use write::to_string;

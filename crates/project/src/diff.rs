@@ -11,12 +11,10 @@
 use crate::git::GitError;
 use crate::git::commit_counts::{CountSettings, count_changes};
 use crate::{Invalid, LoadError, Project, RepoFile, Scope, Version};
-use edx_matrix_model::compare::commits::CommitChange;
-use edx_matrix_model::compare::{
-    Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff,
-};
-use edx_matrix_model::lock::{Lock, lock_origin};
+use edx_matrix_model::CommitChange;
+use edx_matrix_model::{Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff};
 use edx_matrix_model::{Filter, Matrix, resolve};
+use edx_matrix_model::{Lock, lock_origin};
 use edx_matrix_pipeline::impact::{PipelineImpact, Side, impact};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -88,7 +86,7 @@ impl Project {
     }
 }
 
-/// Compares two sides: the one composition of [`edx_matrix_model::compare::compare_locked`]
+/// Compares two sides: the one composition of [`edx_matrix_model::compare_locked`]
 /// and [`edx_matrix_pipeline::impact`] into a [`ProjectDiff`] (no `file`, no `commit`).
 pub fn compare(old: DiffSide<'_>, new: DiffSide<'_>) -> ProjectDiff {
     let Comparison {
@@ -98,7 +96,7 @@ pub fn compare(old: DiffSide<'_>, new: DiffSide<'_>) -> ProjectDiff {
         rebuild,
         redeploy,
         commits,
-    } = edx_matrix_model::compare::compare_locked(old.matrix, &old.lock, new.matrix, &new.lock);
+    } = edx_matrix_model::compare_locked(old.matrix, &old.lock, new.matrix, &new.lock);
     ProjectDiff {
         file: None,
         commit: None,
@@ -121,7 +119,7 @@ pub fn pipeline_impact(old: &Project, new: &Project) -> PipelineImpact {
 }
 
 /// Compares two valid projects by meaning, their locks, and the pipelines generated from them.
-pub fn diff(old: &Project, new: &Project) -> ProjectDiff {
+pub(crate) fn diff(old: &Project, new: &Project) -> ProjectDiff {
     compare(old.diff_side(), new.diff_side())
 }
 
@@ -135,7 +133,7 @@ pub struct Counting {
 }
 
 /// The URL git fetches for each origin as the lock records it (redacted): the matrix's own.
-pub fn origin_urls(sides: &[&Project]) -> BTreeMap<String, String> {
+pub(crate) fn origin_urls(sides: &[&Project]) -> BTreeMap<String, String> {
     let mut urls = BTreeMap::new();
     for project in sides {
         for row in resolve(project.matrix(), &Filter::default()).rows {
@@ -146,8 +144,8 @@ pub fn origin_urls(sides: &[&Project]) -> BTreeMap<String, String> {
 }
 
 /// Counts the commits of every changed range of `commits` (see
-/// [`crate::git::commit_counts::count_changes`]); `urls` are the fetchable URLs
-/// ([`origin_urls`]); an origin not among them is fetched as written when it has no credential.
+/// `crate::git::commit_counts::count_changes`); `urls` are the fetchable URLs
+/// (`origin_urls`); an origin not among them is fetched as written when it has no credential.
 pub fn count_commits(
     counting: &Counting,
     urls: &BTreeMap<String, String>,

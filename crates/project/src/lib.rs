@@ -25,7 +25,7 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod diff;
+mod diff;
 mod edit;
 mod format;
 pub mod fsio;
@@ -34,30 +34,39 @@ pub mod jwk;
 mod lock;
 mod package;
 mod read;
-pub mod repo_file;
-pub mod templates;
+mod repo_file;
+mod templates;
 mod valid;
 
-pub use edit::{EditedProject, Precondition, Refusal};
+pub use edit::{Precondition, Refusal};
 pub use format::{Format, format_of, is_python_package};
-pub use lock::{ProjectLock, lock_path};
-pub use package::{package_text, read_package};
+pub(crate) use lock::ProjectLock;
+pub use lock::lock_path;
+pub(crate) use package::package_text;
+pub use package::read_package;
 pub use read::{ReadError, read_file};
 pub use repo_file::{LoadError, RepoFile, Version};
-pub use templates::{Directory, Embedded, TemplateTree, Templates};
+pub(crate) use templates::Templates;
+pub use templates::{Directory, Embedded, TemplateTree};
 pub use valid::{Invalid, Scope};
 
+pub use diff::{
+    Counting, DiffError, DiffSide, ProjectDiff, compare, count_commits, diff_projects,
+    pipeline_impact, require_valid,
+};
+use edx_matrix_formats::Runbooks;
 use edx_matrix_formats::operations::Operations;
-use edx_matrix_formats::runbook::Runbooks;
 use edx_matrix_formats::toml_load::TomlSourceMap;
 use edx_matrix_formats::{
     Diagnostic, Loaded, Source, Summary, TomlRead, example, load_json, load_toml_with,
 };
+use edx_matrix_model::Gates;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::gate::Gates;
 use edx_matrix_pipeline::{Outcome, Settings};
+pub use repo_file::revision_label;
 use std::path::Path;
 use std::sync::OnceLock;
+pub use templates::{StarEntry, walk_star_files};
 
 /// A matrix source and everything read from it.
 #[derive(Clone, Debug)]
@@ -322,7 +331,7 @@ impl Project {
     /// anything is rendered from it: what is served or compared for a reader (`diff`, the
     /// server) shows no credential.
     pub fn redact(&mut self) {
-        edx_matrix_formats::terminal::redact_matrix(&mut self.loaded.matrix);
+        edx_matrix_formats::redact_matrix(&mut self.loaded.matrix);
         self.rendering = OnceLock::new();
     }
 

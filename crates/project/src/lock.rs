@@ -3,11 +3,11 @@
 //! compared with the matrix for `check` (`lock-stale`, located in both files).
 
 use crate::Project;
-use edx_matrix_formats::lock_file::{LockRead, read_lock};
 use edx_matrix_formats::{Diagnostic, Location, Source};
-use edx_matrix_model::check::EntryField;
-use edx_matrix_model::lock::{Lock, Stale, stale_entries};
+use edx_matrix_formats::{LockRead, read_lock};
+use edx_matrix_model::EntryField;
 use edx_matrix_model::{Code, Filter, Subject, resolve};
+use edx_matrix_model::{Lock, Stale, stale_entries};
 use std::path::{Path, PathBuf};
 
 /// The lock of a project, as read.

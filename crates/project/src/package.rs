@@ -11,11 +11,11 @@ use edx_matrix_formats::{Loaded, Source};
 use std::path::Path;
 
 /// Joins the files of a package into its text (`types` is absent in the single-file layout).
-pub fn package_text(types: Option<&str>, version_matrix: &str) -> String {
+pub(crate) fn package_text(types: Option<&str>, version_matrix: &str) -> String {
     format!("{}\0{version_matrix}", types.unwrap_or_default())
 }
 
-/// Reads the package in `dir` as its text (see [`package_text`]).
+/// Reads the package in `dir` as its text (see `package_text`).
 pub fn read_package(dir: &Path) -> Result<String, ReadError> {
     let types = dir.join(TYPES);
     let types = if types.is_file() {
@@ -29,7 +29,7 @@ pub fn read_package(dir: &Path) -> Result<String, ReadError> {
 
 /// Imports a package from its text; `dir` is the package's name in diagnostics (a path, or
 /// `abc1234:settings/matrix`).
-pub fn load(dir: &str, text: &str) -> Loaded {
+pub(crate) fn load(dir: &str, text: &str) -> Loaded {
     let (types, version_matrix) = text.split_once('\0').unwrap_or(("", text));
     let name = |file: &str| {
         if dir.is_empty() {

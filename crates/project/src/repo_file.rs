@@ -48,7 +48,7 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Git(e) => write!(f, "{}", edx_matrix_model::error_chain::error_chain(e)),
+            LoadError::Git(e) => write!(f, "{}", edx_matrix_model::error_chain(e)),
             LoadError::Missing { path, rev } => {
                 write!(f, "`{path}` does not exist at revision `{rev}`")
             }

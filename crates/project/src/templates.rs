@@ -9,12 +9,12 @@
 //! [`MAX_FILE_BYTES`], all together at most
 //! [`MAX_TOTAL_BYTES`].
 
-use edx_matrix_formats::diagnostic::{Diagnostic, Location};
+use edx_matrix_formats::{Diagnostic, Location};
 use edx_matrix_formats::{Source, example};
 use edx_matrix_model::Code;
-pub use edx_matrix_pipeline::script::limits::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
-use edx_matrix_pipeline::script::{directory_of, matches, resolve_load};
+pub(crate) use edx_matrix_pipeline::{MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 use edx_matrix_pipeline::{Settings, TemplateDiagnostic, TemplateFiles};
+use edx_matrix_pipeline::{directory_of, matches, resolve_load};
 use std::path::{Path, PathBuf};
 
 /// Where template files are read from: the directory holding the matrix file, as it is on
@@ -36,7 +36,7 @@ pub trait TemplateTree {
 }
 
 /// The message for a template file over [`MAX_FILE_BYTES`].
-pub fn too_large(size: u64) -> String {
+pub(crate) fn too_large(size: u64) -> String {
     format!(
         "it is {size} bytes, over the {} KiB a template file may be",
         MAX_FILE_BYTES / 1024
@@ -61,7 +61,7 @@ impl Directory {
 /// Refuses a path (relative to `base`) of which a part is a symbolic link: template
 /// directories and files are never followed out of the matrix file's directory. The error
 /// says which part.
-pub fn refuse_symlinks(base: &Path, relative: &str) -> Result<(), String> {
+pub(crate) fn refuse_symlinks(base: &Path, relative: &str) -> Result<(), String> {
     let mut path = base.to_path_buf();
     for part in relative.split('/').filter(|p| !p.is_empty()) {
         path.push(part);
@@ -276,7 +276,7 @@ fn file_name_len(path: &str) -> usize {
 /// pattern matching nothing, an unreadable directory, a template too large) are diagnostics in
 /// the matrix file, at the pattern. A loaded file that cannot be read is refused when the
 /// template runs, at its `load()`.
-pub fn read(settings: &Settings, tree: &dyn TemplateTree) -> (Templates, Vec<Diagnostic>) {
+pub(crate) fn read(settings: &Settings, tree: &dyn TemplateTree) -> (Templates, Vec<Diagnostic>) {
     let mut templates = Templates::default();
     let mut diagnostics = Vec::new();
     if settings.templates.is_empty() {
@@ -429,7 +429,7 @@ impl Reader<'_> {
 /// Returns the module names of the `load()` statements of a template: `load(` at the start of
 /// a line (statements at the top level), then a string. A load written otherwise is still
 /// refused when the template runs, with its place.
-pub fn load_names(text: &str) -> Vec<String> {
+pub(crate) fn load_names(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(found) = text[from..].find("load") {
@@ -493,7 +493,7 @@ mod tests {
     #[test]
     fn only_the_templates_and_what_they_load_are_read() {
         let settings = Settings {
-            templates: vec![edx_matrix_pipeline::settings::TemplatePattern {
+            templates: vec![edx_matrix_pipeline::TemplatePattern {
                 pattern: "pipelines/main*.star".to_owned(),
                 span: 0..0,
             }],

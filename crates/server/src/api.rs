@@ -5,13 +5,13 @@ use crate::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use edx_matrix_model::UnknownName;
 use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::names::{
     ApplicationName, DeploymentName, InvalidName, ReleaseName, StageName,
 };
-use edx_matrix_model::resolve::{Index, resolve_entry};
-use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_model::{AppKind, Filter, Matrix, lookup};
+use edx_matrix_model::{Index, resolve_entry};
 use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -23,7 +23,7 @@ pub const OPENAPI: &str = include_str!("openapi.json");
 /// name is the model's one JSON form (`error`, `hint`, `code`, `kind`, `name`, `suggestions`),
 /// what `--format json` commands print.
 #[derive(Debug)]
-pub struct ApiError {
+pub(crate) struct ApiError {
     status: StatusCode,
     error: String,
     hint: Option<String>,
@@ -33,7 +33,7 @@ pub struct ApiError {
 
 impl ApiError {
     /// Returns an error with `status` and a message.
-    pub fn new(status: StatusCode, error: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, error: impl Into<String>) -> Self {
         ApiError {
             status,
             error: error.into(),
@@ -54,18 +54,15 @@ impl ApiError {
         self
     }
 
-    /// Returns the status.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
     /// Returns the message.
-    pub fn message(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> &str {
         &self.error
     }
 
     /// Returns the query parameter the error is about, if any.
-    pub fn parameter(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn parameter(&self) -> Option<&str> {
         self.parameter.as_deref()
     }
 
@@ -120,7 +117,7 @@ pub(crate) fn good(snapshot: &Snapshot) -> Result<&Arc<Good>, ApiError> {
 }
 
 /// `GET /healthz`.
-pub async fn health(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn health(State(state): State<Arc<AppState>>) -> Response {
     let snapshot = state.snapshot();
     let serving = snapshot.serving();
     let status = match serving {
@@ -148,25 +145,25 @@ pub async fn health(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /api/v1/openapi.json`.
-pub async fn openapi() -> Response {
+pub(crate) async fn openapi() -> Response {
     json_bytes(OPENAPI)
 }
 
 /// `GET /api/v1/model`: the interchange JSON.
-pub async fn model(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(crate) async fn model(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     Ok(json_bytes(good(&snapshot)?.model_body.clone()))
 }
 
 /// `GET /api/v1/diagnostics`: the diagnostics of the latest load attempt.
-pub async fn diagnostics(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn diagnostics(State(state): State<Arc<AppState>>) -> Response {
     json_bytes(state.snapshot().diagnostics_body.clone())
 }
 
 const FILTER_KEYS: &str = "`deployment`, `stage`, `release`, `application`, `type`";
 
 /// Parses the `resolved` query string into a filter, checking every name against the matrix.
-pub fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiError> {
+pub(crate) fn parse_filter(matrix: &Matrix, query: Option<&str>) -> Result<Filter, ApiError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad query string: {e}")))?;
     let mut filter = Filter::default();
@@ -233,7 +230,7 @@ fn set_name<N>(
 }
 
 /// `GET /api/v1/resolved?deployment=&stage=&release=&application=&type=`.
-pub async fn resolved(
+pub(crate) async fn resolved(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -277,7 +274,7 @@ fn deployment_view<'m>(
 }
 
 /// `GET /api/v1/deployments`.
-pub async fn deployments(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(crate) async fn deployments(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let matrix = &good(&snapshot)?.loaded.matrix;
     let index = Index::new(matrix);
@@ -290,7 +287,7 @@ pub async fn deployments(State(state): State<Arc<AppState>>) -> Result<Response,
 }
 
 /// `GET /api/v1/deployments/{name}`.
-pub async fn deployment(
+pub(crate) async fn deployment(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -339,7 +336,7 @@ struct EntryApp<'a> {
     path: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     entry_release: Option<&'a str>,
-    overridden: edx_matrix_model::resolve::Overridden,
+    overridden: edx_matrix_model::Overridden,
 }
 
 #[derive(Serialize)]
@@ -375,7 +372,7 @@ fn release_summary<'m>(
 }
 
 /// `GET /api/v1/releases`.
-pub async fn releases(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(crate) async fn releases(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let matrix = &good(&snapshot)?.loaded.matrix;
     let views: Vec<_> = matrix
@@ -387,7 +384,7 @@ pub async fn releases(State(state): State<Arc<AppState>>) -> Result<Response, Ap
 }
 
 /// `GET /api/v1/releases/{name}`: where a release runs and every release-map entry for it.
-pub async fn release(
+pub(crate) async fn release(
     State(state): State<Arc<AppState>>,
     Path(name): Path<String>,
 ) -> Result<Response, ApiError> {
@@ -445,11 +442,11 @@ pub(crate) fn release_entries<'m>(
 }
 
 /// `GET /api/v1/diff`: what the served matrix changes against the file at `HEAD`: the document
-/// `edx-matrix diff --format json` prints ([`edx_matrix_project::diff::ProjectDiff`]); 404 when
+/// `edx-matrix diff --format json` prints ([`edx_matrix_project::ProjectDiff`]); 404 when
 /// there is nothing to compare with.
 ///
 /// `?base=REV&head=REV` compares two revisions instead, as the `/diff` page does.
-pub async fn diff(
+pub(crate) async fn diff(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
@@ -467,7 +464,7 @@ pub async fn diff(
 /// `GET /api/v1/history?deployment=&since=`: the git history of the served file, as
 /// `edx-matrix history --format json` prints it (narrowed as `--deployment` and `--since` do);
 /// 404 when the file has none.
-pub async fn history(
+pub(crate) async fn history(
     State(state): State<Arc<AppState>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {

@@ -6,16 +6,16 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 /// The stylesheet.
-pub const STYLE_CSS: &str = include_str!("../static/style.css");
+pub(crate) const STYLE_CSS: &str = include_str!("../static/style.css");
 /// The progressive enhancement: reloads the page when the matrix changes.
-pub const LIVE_JS: &str = include_str!("../static/live.js");
+pub(crate) const LIVE_JS: &str = include_str!("../static/live.js");
 
 /// The page icon: four grid cells in the first release colours. Linked from every page, so
 /// the browser does not ask for `/favicon.ico` (a 404, an error in its console).
-pub const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
+pub(crate) const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 
 /// Returns the asset called `name` with its content type.
-pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn asset(name: &str) -> Option<(&'static str, &'static str)> {
     match name {
         "style.css" => Some((STYLE_CSS, "text/css; charset=utf-8")),
         "live.js" => Some((LIVE_JS, "text/javascript; charset=utf-8")),
@@ -25,7 +25,7 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// `GET /static/{name}`.
-pub async fn serve(Path(name): Path<String>) -> Response {
+pub(crate) async fn serve(Path(name): Path<String>) -> Response {
     match asset(&name) {
         Some((body, content_type)) => (
             [

@@ -7,21 +7,21 @@
 //! `.git` (the same repository whatever URL form the matrix or the payload uses), so no URL a
 //! credential could be in is ever stored or shown.
 
-use edx_matrix_model::lock::format_timestamp;
+use edx_matrix_model::format_timestamp;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 /// The most (repository, branch) heads kept: a bound on memory whatever the pushes; the
 /// matrix's pairs are far fewer.
-pub const MAX_HEADS: usize = 10_000;
+pub(crate) const MAX_HEADS: usize = 10_000;
 
 /// The all-zero id a push of a deleted branch has as its new head.
 const DELETED: &str = "0000000000000000000000000000000000000000";
 
 /// A branch head as a push reported it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Head {
+pub(crate) struct Head {
     /// The new head (40 hex; all zeros for a deleted branch).
     pub commit: String,
     /// When the push was received, in seconds since the epoch (the server's clock).
@@ -32,14 +32,14 @@ pub struct Head {
 
 /// The heads seen, keyed by (repository key, branch).
 #[derive(Debug, Default)]
-pub struct BranchHeads {
+pub(crate) struct BranchHeads {
     heads: Mutex<HashMap<(String, String), Head>>,
 }
 
 impl BranchHeads {
     /// Records `head` as the head of `branch` of the repository `key`; `false` when the store
     /// is full and the pair is new (nothing recorded).
-    pub fn record(&self, key: String, branch: String, head: Head) -> bool {
+    pub(crate) fn record(&self, key: String, branch: String, head: Head) -> bool {
         let mut heads = self.heads.lock().unwrap_or_else(|e| e.into_inner());
         let pair = (key, branch);
         if heads.len() >= MAX_HEADS && !heads.contains_key(&pair) {
@@ -50,14 +50,14 @@ impl BranchHeads {
     }
 
     /// Returns the head last seen of `branch` of the repository at `origin` (any URL form).
-    pub fn get(&self, origin: &str, branch: &str) -> Option<Head> {
+    pub(crate) fn get(&self, origin: &str, branch: &str) -> Option<Head> {
         let key = repo_key(origin)?;
         let heads = self.heads.lock().unwrap_or_else(|e| e.into_inner());
         heads.get(&(key, branch.to_owned())).cloned()
     }
 
     /// Compares `commit`, locked on `branch` of `origin`, with the head last seen there.
-    pub fn status(&self, origin: &str, branch: &str, commit: &str) -> HeadStatus {
+    pub(crate) fn status(&self, origin: &str, branch: &str, commit: &str) -> HeadStatus {
         match self.get(origin, branch) {
             None => HeadStatus::NotChecked,
             Some(head) if head.commit == commit => HeadStatus::Matches(head),
@@ -70,7 +70,7 @@ impl BranchHeads {
 
 /// A locked commit against its branch's head, as far as pushes told.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HeadStatus {
+pub(crate) enum HeadStatus {
     /// No push of the branch seen since the server started.
     NotChecked,
     /// The head seen is the locked commit.
@@ -87,7 +87,7 @@ pub enum HeadStatus {
 impl HeadStatus {
     /// The status's name in the API: `not-checked`, `matches`, `behind`, `force-pushed`,
     /// `deleted`.
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             HeadStatus::NotChecked => "not-checked",
             HeadStatus::Matches(_) => "matches",
@@ -109,7 +109,7 @@ impl HeadStatus {
 
     /// What the stage page says: `matches branch head (seen at …)`, `behind branch head (head
     /// 0123456789ab, seen at …)`, ….
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let Some(h) = self.head() else {
             return "branch head: not checked".to_owned();
         };
@@ -126,7 +126,7 @@ impl HeadStatus {
     }
 
     /// The API's `branch_head`: `{ status, head, seen_at }` (only `status` when not checked).
-    pub fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         match self.head() {
             None => json!({ "status": self.name() }),
             Some(h) => json!({
@@ -149,7 +149,7 @@ pub(crate) fn seconds_since_epoch(at: std::time::SystemTime) -> i64 {
 /// Returns the key of the repository at `url`: `host/path`, lowercased, without scheme,
 /// credential, port, trailing `/` or `.git`; `git@host:path` (scp-like) counts as
 /// `host/path`. `None` for what names no host and path.
-pub fn repo_key(url: &str) -> Option<String> {
+pub(crate) fn repo_key(url: &str) -> Option<String> {
     let url = url.trim();
     let (authority, path) = match url.split_once("://") {
         Some((_, rest)) => rest.split_once('/')?,

@@ -19,17 +19,17 @@ use crate::snapshot::Good;
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
+use edx_matrix_model::CommitChange;
+use edx_matrix_model::Lock;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::compare::commits::CommitChange;
-use edx_matrix_model::lock::Lock;
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side};
-use edx_matrix_project::diff::{
+use edx_matrix_project::git::CountSettings;
+use edx_matrix_project::git::history::{Revision, example, load_text};
+use edx_matrix_project::revision_label;
+use edx_matrix_project::{
     Counting, DiffError, DiffSide, ProjectDiff, compare, count_commits, require_valid,
 };
-use edx_matrix_project::git::commit_counts::CountSettings;
-use edx_matrix_project::git::history::{Revision, example, load_text};
-use edx_matrix_project::repo_file::revision_label;
 use edx_matrix_project::{LoadError, Project, RepoFile};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,7 +38,7 @@ use std::sync::{Arc, Mutex};
 /// A diff as the server keeps it: the document `edx-matrix diff --format json` prints
 /// ([`ProjectDiff`], what `/api/v1/diff` serves), and what only the page needs.
 #[derive(Debug, PartialEq, Eq)]
-pub struct WorkingDiff {
+pub(crate) struct WorkingDiff {
     /// The document.
     pub diff: ProjectDiff,
     /// The generation of the served matrix that was compared (the page says it; the cache
@@ -62,7 +62,7 @@ impl std::ops::Deref for WorkingDiff {
 
 /// Where a generated pipeline is set and what made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PipelineOrigin {
+pub(crate) struct PipelineOrigin {
     /// The Concourse team.
     pub team: String,
     /// `standard`, `meta`, or the path of the template that made it.

@@ -9,8 +9,8 @@
 use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
+use edx_matrix_model::UnknownName;
 use edx_matrix_model::known_names::NameKind;
-use edx_matrix_model::suggest::UnknownName;
 use edx_matrix_project::git::history::{History, example, file_history, parse_day};
 use edx_matrix_project::git::{GitError, LocalRepo};
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 /// Why there is no history to show.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unavailable {
+pub(crate) struct Unavailable {
     /// 404 when the matrix has no git history, 500 when git failed.
     pub status: StatusCode,
     /// What the page and the API say.
@@ -125,7 +125,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
         }
     }
     let history = if edx_matrix_project::is_python_package(&file) {
-        edx_matrix_project::git::package_history::package_history(&repo, &path, None)
+        edx_matrix_project::git::package_history(&repo, &path, None)
     } else {
         file_history(&repo, &path, None)
     }
@@ -138,7 +138,7 @@ fn read(cache: &Cache, file: PathBuf) -> Result<Arc<History>, Unavailable> {
     Ok(history)
 }
 
-pub(crate) use edx_matrix_model::error_chain::error_chain;
+pub(crate) use edx_matrix_model::error_chain;
 
 /// The narrowing `/history` and `/api/v1/history` accept: `?deployment=NAME&since=YYYY-MM-DD`.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! `edx-matrix serve`: a dashboard of the release matrix and a read-only JSON API over it.
 //!
 //! The server loads the matrix once, precomputes what the API returns, and swaps in a new
-//! [`Snapshot`] whenever the file or one of its pipeline templates changes. A version with
+//! `Snapshot` whenever the file or one of its pipeline templates changes. A version with
 //! errors (in the matrix or a template) is not served: the last good matrix stays up and the
 //! page and `/api/v1/diagnostics` show what is wrong.
 //!
@@ -21,39 +21,42 @@
 //! ```
 #![deny(missing_docs)]
 
-pub mod api;
-pub mod assets;
-pub mod branch_heads;
-pub mod diff;
-pub mod history;
-pub mod http;
+mod api;
+mod assets;
+mod branch_heads;
+mod diff;
+mod history;
+mod http;
 mod lock_api;
-pub mod pages;
-pub mod push_hook;
-pub mod query;
+mod pages;
+mod push_hook;
+mod query;
 mod request_log;
 mod revisions;
-pub mod snapshot;
-pub mod source;
-pub mod state;
-pub mod views;
+mod snapshot;
+mod source;
+mod state;
+mod views;
 mod watch;
-pub mod webhook;
+mod webhook;
 
-pub use snapshot::{Good, Serving, Snapshot};
 pub use source::MatrixSource;
-pub use state::{AppState, ReloadHook, ReloadReport};
+pub use state::ReloadReport;
+pub(crate) use state::{AppState, ReloadHook};
 
+pub use api::OPENAPI;
+pub use query::PARAMETERS;
 use std::net::SocketAddr;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 use tokio::net::TcpListener;
+pub use webhook::sign;
 
 /// The environment variable holding the GitHub webhook secret.
 pub const WEBHOOK_SECRET_ENV: &str = "EDX_MATRIX_WEBHOOK_SECRET";
 
 /// How often the matrix file and its templates are checked for changes by default.
-pub const DEFAULT_POLL: Duration = Duration::from_millis(250);
+pub(crate) const DEFAULT_POLL: Duration = Duration::from_millis(250);
 
 /// How to run a server.
 #[derive(Clone)]
@@ -69,19 +72,19 @@ pub struct Options {
     /// No request log; otherwise one line per request goes to standard error (method, path,
     /// status, duration).
     pub quiet: bool,
-    /// The server's "now", which the age of a locked commit is counted to ([`system_clock`]
+    /// The server's "now", which the age of a locked commit is counted to (`system_clock`
     /// unless a test or `EDX_MATRIX_NOW` fixes it).
     pub clock: Clock,
     /// Count the commits of each locked commit range `/diff` shows (a fetch of each origin
     /// into the cache: `serve --count-commits`); `None` (the default) never fetches.
-    pub count_commits: Option<edx_matrix_project::git::commit_counts::CountSettings>,
+    pub count_commits: Option<edx_matrix_project::git::CountSettings>,
 }
 
 /// What tells the server the time.
-pub type Clock = Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>;
+pub(crate) type Clock = Arc<dyn Fn() -> std::time::SystemTime + Send + Sync>;
 
 /// The system's clock.
-pub fn system_clock() -> Clock {
+pub(crate) fn system_clock() -> Clock {
     Arc::new(std::time::SystemTime::now)
 }
 
@@ -91,7 +94,7 @@ pub fn fixed_clock(at: std::time::SystemTime) -> Clock {
 }
 
 impl Options {
-    /// Returns options serving `source`, polling every [`DEFAULT_POLL`], without a webhook.
+    /// Returns options serving `source`, polling every `DEFAULT_POLL`, without a webhook.
     pub fn new(source: MatrixSource) -> Self {
         Options {
             source,
@@ -203,7 +206,7 @@ async fn poll(state: Weak<AppState>, interval: Duration) {
 #[cfg(test)]
 mod serve_error_tests {
     use super::ServeError;
-    use edx_matrix_model::error_chain::error_chain;
+    use edx_matrix_model::error_chain;
 
     #[test]
     fn a_bind_error_names_its_cause_once() {

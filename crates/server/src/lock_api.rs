@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// `GET /api/v1/lock`.
-pub async fn lock(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+pub(crate) async fn lock(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let snapshot = state.snapshot();
     let good = good(&snapshot)?;
     let entries: Vec<Value> = (good.lock.entries().iter())

@@ -12,18 +12,18 @@ use crate::snapshot::{Serving, Snapshot};
 use crate::views::Views;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-pub use dashboard_page::dashboard;
-pub use diff_page::diff;
-use edx_matrix_formats::terminal::safe_lines;
+pub(crate) use dashboard_page::dashboard;
+pub(crate) use diff_page::diff;
+use edx_matrix_formats::safe_lines;
 use edx_matrix_formats::{Diagnostic, Location, Source};
 use edx_matrix_model::{Matrix, Severity};
-pub use history_page::history;
+pub(crate) use history_page::history;
 use maud::{DOCTYPE, Markup, html};
-pub use release_page::release;
-pub use stage_page::stage;
+pub(crate) use release_page::release;
+pub(crate) use stage_page::stage;
 
 /// Percent-encodes one URL path segment or query value.
-pub fn encode(segment: &str) -> String {
+pub(crate) fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for byte in segment.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
@@ -172,7 +172,7 @@ fn diagnostic_place(d: &Diagnostic, source: &Source) -> Markup {
             html! {
                 div class="place" {
                     code { (source.name) ":" (line) ":" (column) } " — " (safe_lines(&d.label))
-                    pre { (edx_matrix_formats::terminal::source_line(text)) }
+                    pre { (edx_matrix_formats::source_line(text)) }
                 }
             }
         }
@@ -222,7 +222,7 @@ fn missing(
 }
 
 /// The 404 page for paths outside every route.
-pub fn not_found_page(path: &str) -> Response {
+pub(crate) fn not_found_page(path: &str) -> Response {
     let markup = html! {
         (DOCTYPE)
         html lang="en" {

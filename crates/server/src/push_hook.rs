@@ -11,7 +11,7 @@ use crate::webhook::{MAX_BODY, SIGNATURE_HEADER, verify_signature};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use edx_matrix_model::lock::format_timestamp;
+use edx_matrix_model::format_timestamp;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
@@ -54,7 +54,7 @@ fn refused(status: StatusCode, message: impl Into<String>) -> Response {
 /// Handles the webhook: 404 without a secret, 413 for a large body, 401 for a missing or bad
 /// signature or token (nothing recorded), 400 for a push payload without a branch ref or a
 /// commit id (the field named), else 200 saying whether a head was recorded.
-pub async fn push(State(state): State<Arc<AppState>>, request: Request) -> Response {
+pub(crate) async fn push(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let Some(secret) = state.webhook_secret.as_deref() else {
         return refused(StatusCode::NOT_FOUND, "no such endpoint");
     };

@@ -11,7 +11,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::UnknownName;
 
 /// The query parameters of each API route that takes any; every other API route takes none.
 pub const PARAMETERS: &[(&str, &[&str])] = &[
@@ -24,7 +24,7 @@ pub const PARAMETERS: &[(&str, &[&str])] = &[
 ];
 
 /// Returns the query parameters `route` takes.
-pub fn parameters_of(route: &str) -> &'static [&'static str] {
+pub(crate) fn parameters_of(route: &str) -> &'static [&'static str] {
     PARAMETERS
         .iter()
         .find(|(r, _)| *r == route)
@@ -32,7 +32,7 @@ pub fn parameters_of(route: &str) -> &'static [&'static str] {
 }
 
 /// Checks `query` against the parameters `route` takes; `Err` is the 400 to answer.
-pub fn check(route: &str, query: Option<&str>) -> Result<(), ApiError> {
+pub(crate) fn check(route: &str, query: Option<&str>) -> Result<(), ApiError> {
     let Some(query) = query else { return Ok(()) };
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("bad query string: {e}")))?;
@@ -72,7 +72,7 @@ pub fn check(route: &str, query: Option<&str>) -> Result<(), ApiError> {
 
 /// The middleware applying [`check`] to an API request (the routes that take parameters have
 /// no path parameters, so the request's path is the route).
-pub async fn rule(request: Request, next: Next) -> Response {
+pub(crate) async fn rule(request: Request, next: Next) -> Response {
     if let Err(e) = check(request.uri().path(), request.uri().query()) {
         return e.into_response();
     }

@@ -86,7 +86,7 @@ mod tests {
     use super::*;
 
     fn diff(file: &str) -> Arc<WorkingDiff> {
-        let mut diff = edx_matrix_project::diff::compare(
+        let mut diff = edx_matrix_project::compare(
             edx_matrix_project::Project::example().diff_side(),
             edx_matrix_project::Project::example().diff_side(),
         );

@@ -2,7 +2,7 @@
 //! bodies, and the outcome of the latest load attempt (which may have failed).
 
 use axum::body::Bytes;
-use edx_matrix_formats::diagnostic::JsonDiagnostic;
+use edx_matrix_formats::JsonDiagnostic;
 use edx_matrix_formats::{Diagnostic, Loaded, Source, Summary, interchange};
 use edx_matrix_model::{AppKind, Filter, resolve};
 use serde::Serialize;
@@ -27,7 +27,7 @@ pub struct Good {
     /// The generation at which it was loaded.
     pub generation: u64,
     /// The well-formed entries of the lock beside the matrix (empty without one).
-    pub lock: edx_matrix_model::lock::Lock,
+    pub lock: edx_matrix_model::Lock,
     /// Each locked (deployment, stage): how many of its rows carry a locked commit, and how
     /// many have no matching entry (stale), for the grid's marks.
     pub(crate) locked_stages: BTreeMap<(String, String), StageLock>,
@@ -64,7 +64,7 @@ pub(crate) struct RowRecord {
 
 impl RowRecord {
     /// Returns whether the row passes `filter`.
-    pub fn matches(&self, filter: &Filter) -> bool {
+    pub(crate) fn matches(&self, filter: &Filter) -> bool {
         filter.admits(
             &self.deployment,
             &self.stage,
@@ -78,7 +78,7 @@ impl RowRecord {
 /// The API's lock fields of a row of a locked stage (its `commit` is `resolve --format json`'s):
 /// `locked_at` beside the commit, or `lock_stale` when it has no matching entry.
 fn lock_fields(
-    lock: &edx_matrix_model::lock::Lock,
+    lock: &edx_matrix_model::Lock,
     row: &edx_matrix_model::Row<'_>,
     json: &mut serde_json::Value,
 ) {
@@ -97,7 +97,7 @@ impl Good {
         pipelines: edx_matrix_pipeline::Settings,
         rendered: Rendered,
         generation: u64,
-        lock: edx_matrix_model::lock::Lock,
+        lock: edx_matrix_model::Lock,
     ) -> Result<Self, serde_json::Error> {
         let mut resolved = resolve(&loaded.matrix, &Filter::default()).rows;
         lock.apply(&mut resolved);

@@ -125,7 +125,7 @@ impl MatrixSource {
                     .with_templates(&edx_matrix_project::Embedded)
             }
         };
-        edx_matrix_formats::terminal::redact_matrix(&mut project.loaded.matrix);
+        edx_matrix_formats::redact_matrix(&mut project.loaded.matrix);
         // Rendered here, on the loading thread, not by the first request that needs it; a
         // matrix without `[pipelines]` has none to render.
         if project.declares_pipelines() {

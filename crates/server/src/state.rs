@@ -30,7 +30,7 @@ pub struct ReloadReport {
 }
 
 /// A function told about every reload that changed something.
-pub type ReloadHook = Arc<dyn Fn(&ReloadReport) + Send + Sync>;
+pub(crate) type ReloadHook = Arc<dyn Fn(&ReloadReport) + Send + Sync>;
 
 /// The state every handler shares.
 pub struct AppState {
@@ -45,7 +45,7 @@ pub struct AppState {
     pub(crate) diff: crate::diff::Cache,
     pub(crate) revisions: crate::revisions::RevisionLoads,
     /// How `/diff` counts commit ranges, when it does (`Options::count_commits`).
-    pub(crate) count_commits: Option<edx_matrix_project::git::commit_counts::CountSettings>,
+    pub(crate) count_commits: Option<edx_matrix_project::git::CountSettings>,
     /// The branch heads push webhooks reported (`/api/v1/hooks/push`), in memory only.
     pub(crate) heads: crate::branch_heads::BranchHeads,
 }

@@ -1,7 +1,7 @@
 //! What the reloader watches between polls: the matrix source's stamp and text, and the
 //! pipeline templates of the last loaded matrix.
 //!
-//! The templates watched are what the loader reads ([`edx_matrix_project::templates::read`]):
+//! The templates watched are what the loader reads ([`edx_matrix_project::read`]):
 //! every `.star` file under the directories of the `[pipelines] templates` patterns, recursively,
 //! since a template may `load` any of them. A poll compares stamps only (modification time and
 //! length of each file, so an added or removed file changes them too); the files are read and
@@ -9,9 +9,9 @@
 
 use crate::source::{FileStamp, MatrixSource};
 use edx_matrix_pipeline::Settings;
-use edx_matrix_pipeline::script::directory_of;
-use edx_matrix_project::templates::{StarEntry, walk_star_files};
+use edx_matrix_pipeline::directory_of;
 use edx_matrix_project::{Directory, TemplateTree, is_python_package};
+use edx_matrix_project::{StarEntry, walk_star_files};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -46,7 +46,7 @@ pub(crate) struct Watch {
 
 impl Watch {
     /// Returns whether `stamps` are those of the templates already loaded.
-    pub fn templates_unchanged(&self, stamps: &TemplateStamps) -> bool {
+    pub(crate) fn templates_unchanged(&self, stamps: &TemplateStamps) -> bool {
         self.template_stamps.as_ref() == Some(stamps)
     }
 
@@ -54,7 +54,7 @@ impl Watch {
     /// the directories watched until now) before it was loaded, so they are kept only when the
     /// project watches the same directories; otherwise its directories are read now, and kept
     /// if they still hold what the loader read (else the next poll reloads).
-    pub fn loaded(
+    pub(crate) fn loaded(
         &mut self,
         project: &edx_matrix_project::Project,
         source: &MatrixSource,
@@ -167,7 +167,7 @@ pub(crate) fn read_templates(source: &MatrixSource, dirs: &[String]) -> Template
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edx_matrix_pipeline::settings::TemplatePattern;
+    use edx_matrix_pipeline::TemplatePattern;
 
     fn settings(patterns: &[&str]) -> Settings {
         Settings {

@@ -12,14 +12,14 @@ use sha2::Sha256;
 use std::sync::Arc;
 
 /// The largest webhook body accepted (GitHub caps payloads at 25 MB; pushes are far smaller).
-pub const MAX_BODY: usize = 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 1024 * 1024;
 
 /// The signature header GitHub sends.
-pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
+pub(crate) const SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
 /// Returns whether `signature` (`sha256=<hex>`) is the HMAC-SHA256 of `body` under `secret`,
 /// compared in constant time.
-pub fn verify_signature(secret: &[u8], body: &[u8], signature: &str) -> bool {
+pub(crate) fn verify_signature(secret: &[u8], body: &[u8], signature: &str) -> bool {
     let Some(digest) = signature.strip_prefix("sha256=").and_then(decode_hex) else {
         return false;
     };
@@ -61,7 +61,7 @@ fn signature(headers: &HeaderMap) -> Option<&str> {
 
 /// Handles the webhook: 404 without a secret, 413 for a large body, 401 for a bad signature
 /// (nothing reloaded), else a forced reload and 200.
-pub async fn github(State(state): State<Arc<AppState>>, request: Request) -> Response {
+pub(crate) async fn github(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let Some(secret) = state.webhook_secret.as_deref() else {
         return ApiError::new(StatusCode::NOT_FOUND, "no such endpoint").into_response();
     };

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 /// `tests/fixtures/<relative>` of the workspace.
-pub fn path(relative: &str) -> PathBuf {
+pub(crate) fn path(relative: &str) -> PathBuf {
     crate::workspace_root()
         .join("tests/fixtures")
         .join(relative)

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 pub type TestResult<T = ()> = Result<T, Box<dyn Error>>;
 
 /// The date [`Git::run`] gives commits.
-pub const DEFAULT_DATE: &str = "2024-01-01T00:00:00+00:00";
+pub(crate) const DEFAULT_DATE: &str = "2024-01-01T00:00:00+00:00";
 
 /// The hash of the empty tree, known to every repository without being written.
 const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
@@ -85,7 +85,7 @@ impl Git {
         run(cmd.args(args))
     }
 
-    /// Runs `git ARGS` in `cwd` with commits dated [`DEFAULT_DATE`]; panics on failure.
+    /// Runs `git ARGS` in `cwd` with commits dated `DEFAULT_DATE`; panics on failure.
     #[track_caller]
     pub fn run(&self, cwd: &Path, args: &[&str]) -> String {
         self.run_at(cwd, DEFAULT_DATE, args)
@@ -101,7 +101,7 @@ impl Git {
     }
 
     /// Creates the bare repository `<parent>/<name>` whose branches all point at one empty
-    /// commit (dated [`DEFAULT_DATE`]) and whose tags are annotated tags of it.
+    /// commit (dated `DEFAULT_DATE`) and whose tags are annotated tags of it.
     pub fn bare_repo(
         &self,
         parent: &Path,
@@ -136,7 +136,7 @@ impl Git {
 }
 
 /// One branch of [`Git::upstream_repo`]: its name and its files (path, content).
-pub type BranchFiles<'a> = (&'a str, &'a [(&'a str, &'a [u8])]);
+pub(crate) type BranchFiles<'a> = (&'a str, &'a [(&'a str, &'a [u8])]);
 
 impl Git {
     /// Creates the bare repository `<parent>/<name>` with one commit per branch holding exactly

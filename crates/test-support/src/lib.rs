@@ -9,12 +9,17 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub mod acme;
+mod acme;
 pub mod fixtures;
-pub mod git;
-pub mod http_git;
-pub mod random_matrix;
-pub mod rows;
+mod git;
+mod http_git;
+mod random_matrix;
+mod rows;
+pub use acme::pin_pro;
+pub use git::{Daemon, Git, TestResult, closed_port, file_url, silent_server};
+pub use http_git::HttpGit;
+pub use random_matrix::{PYTHON_SHAPES, Shapes, TOML_SHAPES, matrix};
+pub use rows::project_rows;
 
 /// The workspace root (where `Cargo.lock` is).
 pub fn workspace_root() -> PathBuf {
@@ -28,7 +33,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// True under `CI=true` (or `CI=1`): missing tools fail instead of skipping.
-pub fn in_ci() -> bool {
+pub(crate) fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
@@ -65,7 +70,7 @@ pub fn require(test: &str, name: &str, install: &str) -> Option<PathBuf> {
 
 /// The virtual environment `.ci/run` creates (`<workspace>/target/ci-venv`), or the one
 /// `EDX_MATRIX_VENV` names.
-pub fn venv_dir() -> PathBuf {
+pub(crate) fn venv_dir() -> PathBuf {
     std::env::var_os("EDX_MATRIX_VENV")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target").join("ci-venv"))

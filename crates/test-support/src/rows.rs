@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 /// The fields of each row in `expected-resolved.json`, in its order.
-pub const ROW_FIELDS: [&str; 8] = [
+pub(crate) const ROW_FIELDS: [&str; 8] = [
     "deployment",
     "stage",
     "release",
@@ -15,7 +15,7 @@ pub const ROW_FIELDS: [&str; 8] = [
     "runtime_version",
 ];
 
-/// Each row of the JSON array `rows` cut down to [`ROW_FIELDS`] (a missing field is `null`).
+/// Each row of the JSON array `rows` cut down to `ROW_FIELDS` (a missing field is `null`).
 ///
 /// # Panics
 ///
@@ -43,7 +43,8 @@ pub fn project_rows(rows: &Value) -> Vec<Value> {
 ///
 /// When the file cannot be read or is not JSON.
 #[track_caller]
-pub fn fixture_json(relative: &str) -> Value {
+#[cfg(test)]
+pub(crate) fn fixture_json(relative: &str) -> Value {
     let path = crate::workspace_root()
         .join("tests/fixtures")
         .join(relative);
@@ -54,7 +55,8 @@ pub fn fixture_json(relative: &str) -> Value {
 
 /// The rows of `tests/fixtures/acme/expected-resolved.json`, projected.
 #[track_caller]
-pub fn expected_acme_rows() -> Vec<Value> {
+#[cfg(test)]
+pub(crate) fn expected_acme_rows() -> Vec<Value> {
     project_rows(&fixture_json("acme/expected-resolved.json"))
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Output format
     #[arg(long, value_parser = formats(DIAGNOSTICS), default_value_t = Format::Human)]
     pub format: Format,
@@ -20,10 +20,10 @@ pub struct CheckArgs {
 struct Report<'a> {
     file: &'a str,
     summary: Summary,
-    diagnostics: Vec<edx_matrix_formats::diagnostic::JsonDiagnostic>,
+    diagnostics: Vec<edx_matrix_formats::JsonDiagnostic>,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdResult {
     // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`
     // (reading its templates included); templates run only on a project without errors, their
     // problems located in the template files (nothing is rendered without templates).

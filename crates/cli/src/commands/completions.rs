@@ -6,13 +6,13 @@ use crate::output::Output;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
 }
 
-pub fn completions(out: &Output, args: &CompletionsArgs) -> CmdResult {
+pub(crate) fn completions(out: &Output, args: &CompletionsArgs) -> CmdResult {
     let buffer = crate::complete::registration(args.shell)?;
     out.print(&String::from_utf8_lossy(&buffer))?;
     Ok(ExitCode::SUCCESS)

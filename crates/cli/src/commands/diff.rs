@@ -10,10 +10,10 @@ use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::matrix_repo::{self, diff_error};
 use crate::output::{Output, render_table, table};
-use edx_matrix_model::compare::{Change, ReleaseDef, RowChange, RowValues};
+use edx_matrix_model::{Change, ReleaseDef, RowChange, RowValues};
 use edx_matrix_pipeline::impact::PipelineImpact;
 use edx_matrix_project::Version;
-use edx_matrix_project::diff::{ProjectDiff, diff_projects};
+use edx_matrix_project::{ProjectDiff, diff_projects};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The old version: a git revision of the repository holding the matrix file (default
     /// `HEAD`), or a file when HEAD is a file too
     pub base: Option<String>,
@@ -100,7 +100,7 @@ fn compute(
         .map_err(|e| diff_error(out, e))
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &DiffArgs) -> CmdResult {
     let diff = compute(global, out, args)?;
     match args.format {
         Format::Json => out.json(&diff)?,
@@ -185,7 +185,7 @@ fn row_summary(diff: &ProjectDiff) -> String {
 }
 
 /// Renders the diff for a terminal.
-pub fn render_text(diff: &ProjectDiff) -> String {
+pub(crate) fn render_text(diff: &ProjectDiff) -> String {
     let mut text = format!("{} → {}\n", diff.base, diff.head);
     if diff.is_empty() {
         if diff.pipelines.changes.is_empty() {
@@ -336,7 +336,7 @@ fn md_change(old: Option<&str>, new: Option<&str>) -> String {
 }
 
 /// Renders the diff as Markdown for a pull-request comment.
-pub fn render_markdown(diff: &ProjectDiff) -> String {
+pub(crate) fn render_markdown(diff: &ProjectDiff) -> String {
     let mut md = format!(
         "### edx-matrix diff\n\n{} → {}\n",
         code(&diff.base),

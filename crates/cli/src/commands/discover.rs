@@ -11,20 +11,20 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::{Output, render_table, table};
-use edx_matrix_formats::terminal::{safe, safe_lines};
+use edx_matrix_formats::{safe, safe_lines};
 use edx_matrix_model::Matrix;
 use edx_matrix_model::url::{UrlRule, url_problem};
-use edx_matrix_project::git::upstream::{FactsQuery, FactsReader, ReleaseFacts};
 use edx_matrix_project::git::{
     Comparison, GitCli, Standing, compare_with, default_repository, redact_url,
 };
+use edx_matrix_project::git::{FactsQuery, FactsReader, ReleaseFacts};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
-pub struct DiscoverArgs {
+pub(crate) struct DiscoverArgs {
     /// The upstream repository to list (default: edx-platform's repository in the matrix,
     /// else the standard catalogue's)
     #[arg(long, value_name = "URL")]
@@ -104,7 +104,7 @@ fn arg(value: &str) -> String {
 /// as placeholders.
 fn command(facts: &ReleaseFacts) -> (String, Vec<&'static str>) {
     let mut placeholders = Vec::new();
-    let mut value = |flag: &'static str, fact: Option<&edx_matrix_project::git::upstream::Fact>| {
+    let mut value = |flag: &'static str, fact: Option<&edx_matrix_project::git::Fact>| {
         fact.map_or_else(
             || {
                 placeholders.push(flag);
@@ -167,7 +167,7 @@ fn split(url: &str) -> Option<(&str, &str)> {
         .then_some((base, name))
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &DiscoverArgs) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let url = repository(args, &loaded.matrix)?;
     let Some((base, platform)) = split(&url) else {

@@ -12,7 +12,7 @@ pub(crate) mod from_upstream;
 mod promote_gates;
 mod promote_lock;
 
-pub use args::{
+pub(crate) use args::{
     AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
     ReleaseCommand, SetArgs, UpgradeArgs,
 };
@@ -24,13 +24,13 @@ use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
+use edx_matrix_formats::TextForm;
+use edx_matrix_formats::due_after;
 use edx_matrix_formats::edit::entry::{Override, Patch};
 use edx_matrix_formats::edit::{self as edit, Base, EditError, EditOutcome};
 use edx_matrix_formats::example;
-use edx_matrix_formats::runbook::due::due_after;
-use edx_matrix_formats::runbook::{Origin, Plan};
-use edx_matrix_formats::terminal::safe_lines;
-use edx_matrix_formats::text_form::TextForm;
+use edx_matrix_formats::safe_lines;
+use edx_matrix_formats::{Origin, Plan};
 use edx_matrix_project::fsio::FileWrite;
 use edx_matrix_project::{Precondition, Project, Refusal, format_of};
 use serde::Serialize;
@@ -65,7 +65,7 @@ struct Due<'a> {
 
 impl Due<'_> {
     /// Returns the runbook steps due for the stage after the edit (see
-    /// [`edx_matrix_formats::runbook::due::due_after`]).
+    /// [`edx_matrix_formats::due_after`]).
     fn plan(&self, before: &Project, after: &Project) -> Option<Plan> {
         due_after(
             &after.runbooks,
@@ -98,7 +98,7 @@ struct Report<'a> {
     gates: Option<&'a serde_json::Value>,
 }
 
-pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
+pub(crate) fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResult {
     if !args.deployments.is_empty() {
         deprecated::warn(out, "upgrade --deployments", "upgrade --deployment");
     }
@@ -126,7 +126,7 @@ pub fn upgrade(global: &GlobalArgs, out: &Output, args: &UpgradeArgs) -> CmdResu
     )
 }
 
-pub fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
+pub(crate) fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> CmdResult {
     let deployments: Vec<String> = args.deployment.iter().map(ToString::to_string).collect();
     let stage = match (&args.stage, &args.to) {
         (Some(stage), _) => stage,
@@ -197,7 +197,7 @@ fn patch(values: &OverrideArgs) -> Patch {
     }
 }
 
-pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
+pub(crate) fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
     let mut patch = patch(&args.values);
     for (unset, slot) in [
         (args.unset_branch, &mut patch.branch),
@@ -222,7 +222,7 @@ pub fn set(global: &GlobalArgs, out: &Output, args: &SetArgs) -> CmdResult {
     })
 }
 
-pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
+pub(crate) fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResult {
     let patch = patch(&args.values);
     let target = args.target.target();
     run(global, out, &args.options, Mode::Edit, None, None, |text| {
@@ -230,14 +230,14 @@ pub fn include(global: &GlobalArgs, out: &Output, args: &IncludeArgs) -> CmdResu
     })
 }
 
-pub fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
+pub(crate) fn exclude(global: &GlobalArgs, out: &Output, args: &ExcludeArgs) -> CmdResult {
     let target = args.target.target();
     run(global, out, &args.options, Mode::Edit, None, None, |text| {
         edit::entry::exclude(text, &target)
     })
 }
 
-pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> CmdResult {
+pub(crate) fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> CmdResult {
     match command {
         ReleaseCommand::Add {
             name,
@@ -275,7 +275,7 @@ pub fn release(global: &GlobalArgs, out: &Output, command: &ReleaseCommand) -> C
     }
 }
 
-pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult {
+pub(crate) fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult {
     match command {
         AppCommand::Add {
             name,
@@ -306,7 +306,7 @@ pub fn app(global: &GlobalArgs, out: &Output, command: &AppCommand) -> CmdResult
     }
 }
 
-pub fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
+pub(crate) fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResult {
     run(
         global,
         out,

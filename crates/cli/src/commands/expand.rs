@@ -18,13 +18,13 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct ExpandArgs {
+pub(crate) struct ExpandArgs {
     /// Output format
     #[arg(long, value_parser = formats(FORMATS), default_value_t = Format::Toml)]
     pub format: Format,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ExpandArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // Vars merged: each stage shows every value it gets, the deployment's included.
     edx_matrix_model::vars::merge_into_stages(&mut loaded.matrix);

@@ -5,7 +5,7 @@ use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::output::Output;
 use edx_matrix_model::Code;
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::UnknownName;
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -25,7 +25,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The diagnostic code (`unknown-key`, as in `error[unknown-key]`)
     #[arg(value_name = "CODE")]
     pub code: String,
@@ -43,7 +43,7 @@ struct Explanation<'a> {
     text: &'a str,
 }
 
-pub fn run(out: &Output, args: &ExplainArgs) -> CmdResult {
+pub(crate) fn run(out: &Output, args: &ExplainArgs) -> CmdResult {
     let sections = sections(DOC);
     let Some((code, text)) = sections.iter().find(|(name, _)| *name == args.code) else {
         let names = sections.iter().map(|(name, _)| *name);

@@ -12,7 +12,11 @@ use crate::names::parse;
 use crate::output::Output;
 use edx_matrix_formats::{Loaded, interchange};
 use edx_matrix_formats::{env, github_actions};
-use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use edx_matrix_model::{
+    Filter,
+    names::{DeploymentName, StageName},
+    resolve,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -23,7 +27,7 @@ const FORMATS: Allowed = &[(Format::ModelJson, "The interchange JSON (`model.jso
 
 #[derive(clap::Args, Debug)]
 #[command(args_conflicts_with_subcommands = true)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     #[command(subcommand)]
     pub command: Option<ExportCommand>,
     /// Output format (the same as `export model-json`)
@@ -34,7 +38,7 @@ pub struct ExportArgs {
 }
 
 #[derive(clap::Subcommand, Debug)]
-pub enum ExportCommand {
+pub(crate) enum ExportCommand {
     /// The interchange JSON (`model.json`)
     ModelJson {
         #[command(flatten)]
@@ -84,7 +88,7 @@ pub enum ExportCommand {
     },
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdResult {
     let command = match (&args.command, args.format) {
         (Some(command), _) => command,
         (None, Some(_)) => {

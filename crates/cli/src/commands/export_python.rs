@@ -5,14 +5,14 @@ use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::output::Output;
 use edx_matrix_formats::Loaded;
 use edx_matrix_formats::python_export::{Options, Package, export, locked};
-use edx_matrix_model::lock::Lock;
+use edx_matrix_model::Lock;
 use edx_matrix_model::{Filter, resolve};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// `export python`.
 #[derive(clap::Args, Debug)]
-pub struct ExportPythonArgs {
+pub(crate) struct ExportPythonArgs {
     /// Write the files into this directory instead of standard output
     #[arg(long, short = 'o', value_name = "DIR", conflicts_with = "check", value_parser = crate::args::OutputPath)]
     pub output: Option<PathBuf>,
@@ -27,7 +27,12 @@ pub struct ExportPythonArgs {
     pub force: bool,
 }
 
-pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, args: &ExportPythonArgs) -> CmdResult {
+pub(crate) fn run(
+    loaded: &Loaded,
+    lock: &Lock,
+    out: &Output,
+    args: &ExportPythonArgs,
+) -> CmdResult {
     // Each locked row's commit, on the entry it is built from.
     let mut rows = resolve(&loaded.matrix, &Filter::default()).rows;
     lock.apply(&mut rows);

@@ -11,10 +11,10 @@ use crate::matrix_repo::{self, git_error};
 use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_formats::chart::Options;
-use edx_matrix_formats::terminal::{safe, safe_lines};
-use edx_matrix_model::DeploymentName;
+use edx_matrix_formats::{safe, safe_lines};
+use edx_matrix_model::UnknownName;
 use edx_matrix_model::known_names::NameKind;
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::names::DeploymentName;
 use edx_matrix_project::git::history::{
     CommitRef, History, example, file_history, format_duration, parse_day,
 };
@@ -30,7 +30,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct HistoryArgs {
+pub(crate) struct HistoryArgs {
     /// Only this deployment
     #[arg(long, short = 'd', value_parser = parse::deployment)]
     pub deployment: Option<DeploymentName>,
@@ -50,14 +50,14 @@ pub struct HistoryArgs {
 
 /// The charts of `history --format svg`.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum HistoryChart {
+pub(crate) enum HistoryChart {
     /// One swimlane per (deployment, stage), a band per release it ran
     Timeline,
     /// Days from the first stage to the last, per (deployment, release)
     LeadTimes,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     let since = match &args.since {
         Some(day) => Some(
             parse_day(day).map_err(|e| CommandError::usage(format!("invalid `--since`: {e}")))?,
@@ -71,7 +71,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &HistoryArgs) -> CmdResult {
     } else {
         let mr = matrix_repo::open(global, "history")?;
         let history = if crate::matrix_file::is_python_package(&mr.file) {
-            edx_matrix_project::git::package_history::package_history(&mr.repo, &mr.path, None)
+            edx_matrix_project::git::package_history(&mr.repo, &mr.path, None)
         } else {
             file_history(&mr.repo, &mr.path, None)
         }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand, Debug)]
-pub enum ImportCommand {
+pub(crate) enum ImportCommand {
     /// Read the Python matrix modules (`types.py`, `version_matrix.py`) by parsing them, and write
     /// `edx-matrix.toml`
     Python(ImportPythonArgs),
@@ -28,7 +28,7 @@ pub enum ImportCommand {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct ImportPythonArgs {
+pub(crate) struct ImportPythonArgs {
     /// The directory holding `types.py` and `version_matrix.py`
     pub dir: PathBuf,
     /// Where to write the TOML matrix (`-` for standard output)
@@ -51,7 +51,7 @@ pub struct ImportPythonArgs {
     pub format: Format,
 }
 
-pub fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdResult {
+pub(crate) fn run(_global: &GlobalArgs, out: &Output, command: &ImportCommand) -> CmdResult {
     match command {
         ImportCommand::Python(args) => python(out, args),
         ImportCommand::Json {
@@ -105,7 +105,7 @@ struct PythonReport {
     written: Option<String>,
     python_lines: usize,
     toml_lines: usize,
-    diagnostics: Vec<edx_matrix_formats::diagnostic::JsonDiagnostic>,
+    diagnostics: Vec<edx_matrix_formats::JsonDiagnostic>,
 }
 
 fn python(out: &Output, args: &ImportPythonArgs) -> CmdResult {

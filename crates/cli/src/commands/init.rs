@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// Where to write the starter file (with `--example`: the directory to write the whole
     /// example into, matrix and pipeline templates)
     #[arg(default_value = "edx-matrix.toml")]
@@ -22,7 +22,7 @@ pub struct InitArgs {
 /// Returns the files of the built-in example, by path relative to the directory it is written
 /// into: the matrix (with its `[pipelines]` section) and the pipeline templates. Other parts of
 /// the example (a git history, ...) add their files here.
-pub fn example_files() -> Vec<(PathBuf, &'static str)> {
+pub(crate) fn example_files() -> Vec<(PathBuf, &'static str)> {
     let mut files = vec![(PathBuf::from(matrix_file::FILE_NAME), example::TEXT)];
     for (path, text) in example::TEMPLATES {
         files.push((PathBuf::from(path), text));
@@ -32,7 +32,7 @@ pub fn example_files() -> Vec<(PathBuf, &'static str)> {
 
 /// Writes the example into `dir`, refusing (before writing anything) when a file exists and
 /// `force` is not given.
-pub fn write_example(dir: &Path, force: bool) -> Result<Vec<PathBuf>, CommandError> {
+pub(crate) fn write_example(dir: &Path, force: bool) -> Result<Vec<PathBuf>, CommandError> {
     let files: Vec<(PathBuf, &str)> = example_files()
         .into_iter()
         .map(|(p, t)| (dir.join(p), t))
@@ -54,7 +54,7 @@ pub fn write_example(dir: &Path, force: bool) -> Result<Vec<PathBuf>, CommandErr
     Ok(files.into_iter().map(|(p, _)| p).collect())
 }
 
-pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
     if global.example {
         // `init --example DIR`: PATH is the directory to write the example into.
         let dir = if args.path == Path::new(matrix_file::FILE_NAME) {
@@ -80,7 +80,7 @@ pub fn run(global: &GlobalArgs, _out: &Output, args: &InitArgs) -> CmdResult {
             edx_matrix_project::git::history::example::write_repository(dir).map_err(|e| {
                 CommandError::io(format!(
                     "cannot write the example's history: {}",
-                    edx_matrix_model::error_chain::error_chain(&e)
+                    edx_matrix_model::error_chain(&e)
                 ))
             })?;
             eprintln!(

@@ -9,7 +9,7 @@ use crate::format::Format;
 
 /// Returns whether `command` was given `--format json` (the commands that take a name and
 /// print JSON; `explain`'s diagnostic code is a name too).
-pub fn asked(command: &Command) -> bool {
+pub(crate) fn asked(command: &Command) -> bool {
     let format = match command {
         Command::Resolve(a) => a.format,
         Command::Show(a) => a.format,

@@ -10,9 +10,9 @@ use crate::cli::GlobalArgs;
 use crate::error::{CmdResult, CommandError};
 use crate::format::{Allowed, Format, formats};
 use crate::output::Output;
-use edx_matrix_project::jwk::key_set::{KeySet, KeySetError};
-use edx_matrix_project::jwk::settings::{Names, Settings};
 use edx_matrix_project::jwk::{self, MAX_KEY_BITS, MIN_KEY_BITS};
+use edx_matrix_project::jwk::{KeySet, KeySetError};
+use edx_matrix_project::jwk::{Names, Settings};
 use rand_core::OsRng;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct JwtKeygenArgs {
+pub(crate) struct JwtKeygenArgs {
     /// Size of the RSA key, in bits (2048 to 8192)
     #[arg(long, default_value_t = 2048, value_name = "BITS")]
     pub key_size: usize,
@@ -58,7 +58,7 @@ pub struct JwtKeygenArgs {
     pub format: Format,
 }
 
-pub fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResult {
+pub(crate) fn run(_global: &GlobalArgs, out: &Output, args: &JwtKeygenArgs) -> CmdResult {
     let kid = match &args.key_id {
         Some(kid) if !jwk::is_valid_kid(kid) => {
             return Err(CommandError::usage(format!(

@@ -12,9 +12,13 @@ use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_formats::lock_file::{Like, write_lock_like};
-use edx_matrix_model::lock::{LockEntry, format_timestamp, lock_origin, parse_timestamp};
-use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use edx_matrix_formats::{Like, write_lock_like};
+use edx_matrix_model::{
+    Filter,
+    names::{DeploymentName, StageName},
+    resolve,
+};
+use edx_matrix_model::{LockEntry, format_timestamp, lock_origin, parse_timestamp};
 use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_project::lock_path;
 use serde::Serialize;
@@ -24,7 +28,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
-pub struct LockArgs {
+pub(crate) struct LockArgs {
     /// Only this deployment's stages
     #[arg(long, short = 'd', value_parser = parse::deployment)]
     pub deployment: Option<DeploymentName>,
@@ -74,7 +78,7 @@ struct Summary {
 
 /// The time a lock records: `EDX_MATRIX_NOW` (RFC 3339 UTC, so tests and reproducible runs fix
 /// it), else the clock.
-pub fn now() -> Result<i64, CommandError> {
+pub(crate) fn now() -> Result<i64, CommandError> {
     if let Ok(text) = std::env::var("EDX_MATRIX_NOW") {
         return parse_timestamp(&text).ok_or_else(|| {
             CommandError::usage(format!(
@@ -89,7 +93,7 @@ pub fn now() -> Result<i64, CommandError> {
     i64::try_from(since.as_secs()).map_err(|_| CommandError::io("the clock is out of range"))
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &LockArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &LockArgs) -> CmdResult {
     if global.example {
         return Err(CommandError::usage(
             "`lock` writes `edx-matrix.lock` beside a matrix file; the built-in example has none",

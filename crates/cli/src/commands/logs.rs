@@ -8,7 +8,7 @@ use crate::names::parse;
 use crate::output::Output;
 use edx_matrix_formats::operations::logql;
 use edx_matrix_formats::operations::{grafana_url_problem, is_valid_datasource_uid};
-use edx_matrix_model::{DeploymentName, StageName};
+use edx_matrix_model::names::{DeploymentName, StageName};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -22,7 +22,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct LogsArgs {
+pub(crate) struct LogsArgs {
     /// The deployment
     #[arg(value_parser = parse::deployment)]
     pub deployment: DeploymentName,
@@ -48,7 +48,7 @@ pub struct LogsArgs {
     pub format: Format,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &LogsArgs) -> CmdResult {
     if let Some(url) = &args.grafana {
         if let Some(problem) = grafana_url_problem(url) {
             return Err(CommandError::usage(format!(

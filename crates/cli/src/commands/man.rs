@@ -6,14 +6,14 @@ use crate::cli::Cli;
 use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
 use clap::CommandFactory;
-use edx_matrix_model::calendar::civil_from_days;
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::UnknownName;
+use edx_matrix_model::civil_from_days;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct ManArgs {
+pub(crate) struct ManArgs {
     /// The command whose page to print (`check`, `pipeline render`); none: the main page
     #[arg(value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -24,14 +24,14 @@ pub struct ManArgs {
 }
 
 /// One manual page: its name (`edx-matrix-pipeline-render`) and roff text.
-pub struct Page {
+pub(crate) struct Page {
     pub name: String,
     /// The words that select it (`pipeline render`).
     pub path: Vec<String>,
     pub roff: String,
 }
 
-pub fn run(out: &Output, args: &ManArgs) -> CmdResult {
+pub(crate) fn run(out: &Output, args: &ManArgs) -> CmdResult {
     let pages = pages()?;
     if let Some(dir) = &args.output {
         fs_err::create_dir_all(dir)?;
@@ -57,7 +57,7 @@ pub fn run(out: &Output, args: &ManArgs) -> CmdResult {
 }
 
 /// Every page: the main one, then each visible command's, depth first.
-pub fn pages() -> std::io::Result<Vec<Page>> {
+pub(crate) fn pages() -> std::io::Result<Vec<Page>> {
     let mut root = Cli::command().disable_help_subcommand(true);
     root.build();
     let date = date();

@@ -1,37 +1,37 @@
 //! One module per subcommand; [`run`] dispatches.
 
-pub mod check;
-pub mod completions;
-pub mod diff;
-pub mod discover;
-pub mod edit;
-pub mod expand;
-pub mod explain;
-pub mod export;
-pub mod export_python;
-pub mod history;
-pub mod import;
-pub mod init;
-pub mod json_errors;
-pub mod jwt_keygen;
-pub mod lock;
-pub mod logs;
-pub mod man;
-pub mod pipeline;
-pub mod query;
-pub mod resolve;
-pub mod runbook;
-pub mod schema;
-pub mod serve;
-pub mod show;
-pub mod verify_refs;
+pub(crate) mod check;
+pub(crate) mod completions;
+pub(crate) mod diff;
+pub(crate) mod discover;
+pub(crate) mod edit;
+pub(crate) mod expand;
+pub(crate) mod explain;
+pub(crate) mod export;
+pub(crate) mod export_python;
+pub(crate) mod history;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod json_errors;
+pub(crate) mod jwt_keygen;
+pub(crate) mod lock;
+pub(crate) mod logs;
+pub(crate) mod man;
+pub(crate) mod pipeline;
+pub(crate) mod query;
+pub(crate) mod resolve;
+pub(crate) mod runbook;
+pub(crate) mod schema;
+pub(crate) mod serve;
+pub(crate) mod show;
+pub(crate) mod verify_refs;
 
 use crate::cli::{Cli, Command};
 use crate::error::CmdResult;
 use crate::output::Output;
 
 /// Runs the command the user asked for.
-pub fn run(cli: Cli) -> CmdResult {
+pub(crate) fn run(cli: Cli) -> CmdResult {
     let out = Output::new(&cli.global);
     crate::deprecated::flush(&out);
     let global = &cli.global;

@@ -6,7 +6,7 @@ use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
-use edx_matrix_model::suggest::UnknownName;
+use edx_matrix_model::UnknownName;
 use edx_matrix_pipeline::{FileProblem, Rendered, Unwritable, check_file, check_written};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ const PIPELINE_FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Subcommand, Debug)]
-pub enum PipelineCommand {
+pub(crate) enum PipelineCommand {
     /// List the pipelines the matrix defines: name, team, component family, releases
     List {
         /// Output format
@@ -44,7 +44,7 @@ pub enum PipelineCommand {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct PipelineRenderArgs {
+pub(crate) struct PipelineRenderArgs {
     /// The pipeline (see `edx-matrix pipeline list`)
     #[arg(required_unless_present = "all", conflicts_with = "all")]
     pub name: Option<String>,
@@ -57,7 +57,7 @@ pub struct PipelineRenderArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct PipelineOutputArgs {
+pub(crate) struct PipelineOutputArgs {
     /// Output format
     #[arg(long, value_parser = formats(PIPELINE_FORMATS), default_value_t = Format::Yaml)]
     pub format: Format,
@@ -69,7 +69,7 @@ pub struct PipelineOutputArgs {
     pub force: bool,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) -> CmdResult {
     match command {
         PipelineCommand::List { format } => list(global, out, *format),
         PipelineCommand::Render(args) => render(global, out, args),

@@ -9,15 +9,16 @@ use crate::names::{parse, require, require_stage_of};
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::known_names::NameKind;
 use edx_matrix_model::lookup::{deployments_running, stages_on};
-use edx_matrix_model::resolve::resolve_entry;
+use edx_matrix_model::resolve_entry;
 use edx_matrix_model::{
-    AppKind, ApplicationName, DeploymentName, Index, Matrix, ReleaseName, StageName,
+    AppKind, Index, Matrix,
+    names::{ApplicationName, DeploymentName, ReleaseName, StageName},
 };
 use serde_json::json;
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand, Debug)]
-pub enum QueryCommand {
+pub(crate) enum QueryCommand {
     /// The deployments that run a release in any stage (optionally including an application)
     Deployments {
         /// The release
@@ -86,7 +87,7 @@ fn require_application(m: &Matrix, a: &str) -> Result<(), CommandError> {
     require(m, NameKind::Application, a)
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, query: &QueryCommand) -> CmdResult {
     let loaded = matrix_file::load_valid(global, out)?.into_loaded();
     let m = &loaded.matrix;
     let index = Index::new(m);

@@ -8,7 +8,9 @@ use crate::matrix_file;
 use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::{
-    ApplicationName, DeploymentName, Filter, Matrix, ReleaseName, Row, StageName, resolve,
+    Filter, Matrix, Row,
+    names::{ApplicationName, DeploymentName, ReleaseName, StageName},
+    resolve,
 };
 use std::process::ExitCode;
 
@@ -24,7 +26,7 @@ const ROW_FORMATS: Allowed = &[
 
 /// Which resolved rows a command shows.
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct RowFilter {
+pub(crate) struct RowFilter {
     /// Only this deployment
     #[arg(long, short = 'd', value_parser = parse::deployment)]
     pub deployment: Option<DeploymentName>,
@@ -43,7 +45,7 @@ pub struct RowFilter {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct ResolveArgs {
+pub(crate) struct ResolveArgs {
     #[command(flatten)]
     pub filter: RowFilter,
     /// Output format
@@ -56,7 +58,7 @@ pub struct ResolveArgs {
 
 /// Turns the command-line filter into a model filter, rejecting names the matrix lacks (the
 /// model's one check) so a typo is an error rather than an empty result.
-pub fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
+pub(crate) fn model_filter(matrix: &Matrix, filter: &RowFilter) -> Result<Filter, CommandError> {
     let filter = Filter {
         deployment: filter.deployment.clone(),
         stage: filter.stage.clone(),
@@ -79,7 +81,7 @@ fn mark(value: &str, overridden: bool) -> String {
 }
 
 /// Renders rows as a table; `with_stage` adds the deployment, stage and release columns.
-pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
+pub(crate) fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
     let mut header = vec!["deployment", "stage", "release"];
     if !with_stage {
         header.clear();
@@ -127,9 +129,9 @@ pub fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
     text
 }
 
-pub use edx_matrix_formats::env::shell_quote;
+pub(crate) use edx_matrix_formats::env::shell_quote;
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     let lock = project.locked();
     let loaded = &project.loaded;

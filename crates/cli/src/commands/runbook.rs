@@ -10,9 +10,9 @@ use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::names::{parse, require};
 use crate::output::Output;
-use edx_matrix_formats::runbook::Plan;
+use edx_matrix_formats::Plan;
 use edx_matrix_model::known_names::NameKind;
-use edx_matrix_model::{ReleaseName, StageName};
+use edx_matrix_model::names::{ReleaseName, StageName};
 use std::process::ExitCode;
 
 /// The formats of `runbook`.
@@ -23,7 +23,7 @@ const FORMATS: Allowed = &[
 ];
 
 #[derive(clap::Args, Debug)]
-pub struct RunbookArgs {
+pub(crate) struct RunbookArgs {
     /// The release
     #[arg(value_parser = parse::release)]
     pub release: ReleaseName,
@@ -38,7 +38,7 @@ pub struct RunbookArgs {
     pub format: Format,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &RunbookArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     let m = project.matrix();
     require(m, NameKind::Release, args.release.as_str())?;

@@ -8,13 +8,13 @@ use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct SchemaArgs {
+pub(crate) struct SchemaArgs {
     #[command(flatten)]
     pub write: WriteArgs,
 }
 
-pub fn run(out: &Output, args: &SchemaArgs) -> CmdResult {
-    let mut text = serde_json::to_string_pretty(&edx_matrix_formats::schema::schema())
+pub(crate) fn run(out: &Output, args: &SchemaArgs) -> CmdResult {
+    let mut text = serde_json::to_string_pretty(&edx_matrix_formats::schema())
         .map_err(|e| CommandError::io(e.to_string()))?;
     text.push('\n');
     match &args.write.output {

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Listen on this address (port 0 picks a free port)
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "ADDR")]
     pub addr: std::net::SocketAddr,
@@ -24,7 +24,7 @@ pub struct ServeArgs {
 }
 use std::sync::Arc;
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
     let source = if global.example {
         MatrixSource::Example
     } else {
@@ -44,15 +44,15 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ServeArgs) -> CmdResult {
     options.on_reload = Some(Arc::new(log_reload));
     // The global `-q/--quiet` also turns off the request log (one line per request otherwise).
     options.quiet = out.quiet;
-    options.count_commits =
-        args.count_commits
-            .then(|| edx_matrix_project::git::commit_counts::CountSettings {
-                cache: (args.cache_dir.clone())
-                    .unwrap_or_else(|| crate::commands::edit::from_upstream::cache_dir("repos")),
-                jobs: 8,
-                git: edx_matrix_project::git::GitCli::new()
-                    .with_timeout(std::time::Duration::from_secs(60)),
-            });
+    options.count_commits = args
+        .count_commits
+        .then(|| edx_matrix_project::git::CountSettings {
+            cache: (args.cache_dir.clone())
+                .unwrap_or_else(|| crate::commands::edit::from_upstream::cache_dir("repos")),
+            jobs: 8,
+            git: edx_matrix_project::git::GitCli::new()
+                .with_timeout(std::time::Duration::from_secs(60)),
+        });
     let webhook = options.webhook_secret.is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

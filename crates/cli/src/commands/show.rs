@@ -7,12 +7,16 @@ use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
 use crate::names::parse;
 use crate::output::Output;
-use edx_matrix_model::{DeploymentName, Filter, Matrix, StageName, resolve};
+use edx_matrix_model::{
+    Filter, Matrix,
+    names::{DeploymentName, StageName},
+    resolve,
+};
 use serde_json::json;
 use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
-pub struct ShowArgs {
+pub(crate) struct ShowArgs {
     /// Show the components of this deployment
     #[arg(value_parser = parse::deployment)]
     pub deployment: Option<DeploymentName>,
@@ -24,10 +28,10 @@ pub struct ShowArgs {
     pub format: Format,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
     let mut loaded = matrix_file::load_valid(global, out)?.into_loaded();
     // A URL credential (allowed as a warning by `[lints]`) is never printed.
-    edx_matrix_formats::terminal::redact_matrix(&mut loaded.matrix);
+    edx_matrix_formats::redact_matrix(&mut loaded.matrix);
     let matrix = &loaded.matrix;
     match &args.deployment {
         None => match args.format {
@@ -44,7 +48,7 @@ pub fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResult {
             let filter = Filter {
                 // Both are names of the matrix (checked above).
                 deployment: Some(deployment.name.clone()),
-                stage: stage.map(edx_matrix_model::StageName::new),
+                stage: stage.map(edx_matrix_model::names::StageName::new),
                 ..Filter::default()
             };
             let rows = resolve(matrix, &filter).rows;

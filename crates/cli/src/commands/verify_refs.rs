@@ -9,8 +9,8 @@ use crate::matrix_repo::error_chain;
 use crate::output::Output;
 
 mod locked;
-use edx_matrix_project::git::wanted::{Reference, wanted_refs};
 use edx_matrix_project::git::{GitCli, Progress, WantedRef, redact_url, verify_refs};
+use edx_matrix_project::git::{Reference, wanted_refs};
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -18,7 +18,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
-pub struct VerifyRefsArgs {
+pub(crate) struct VerifyRefsArgs {
     /// How many origins to query at once
     #[arg(long, short = 'j', default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: u16,
@@ -62,7 +62,7 @@ struct JsonOrigin {
     branches: Vec<JsonBranch>,
 }
 
-pub fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResult {
+pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &VerifyRefsArgs) -> CmdResult {
     let project = matrix_file::load_valid(global, out)?;
     if args.locked && project.lock().is_none() {
         return Err(crate::error::CommandError::usage(format!(

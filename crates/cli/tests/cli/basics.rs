@@ -1,7 +1,7 @@
 //! The read-only core commands on the built-in example and on small files.
 
 use crate::harness::{Env, fixture};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::Value;
 
 #[test]

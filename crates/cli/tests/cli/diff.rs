@@ -119,7 +119,7 @@ fn diff_of_an_upgrade_between_files() {
     let env = Env::new();
     let old = with_pipelines(acme_with_pro("ulmo", "teak"));
     // pro starts testing master in CI: the pro blocks gain `master`.
-    let new = edx_matrix_test_support::acme::pin_pro(&old, ["master", "ulmo", "teak"])
+    let new = edx_matrix_test_support::pin_pro(&old, ["master", "ulmo", "teak"])
         .replace(
             r#"releases    = ["verawood", "ulmo", "teak"]"#,
             r#"releases    = ["master", "verawood", "ulmo", "teak"]"#,
@@ -298,7 +298,7 @@ fn diff_reports_the_impact_of_template_made_pipelines() {
     env.run(&["init", "--example", "acme"]).ok();
     let file = env.path("acme/edx-matrix.toml");
     let text = std::fs::read_to_string(&file).unwrap();
-    let edited = edx_matrix_test_support::acme::pin_pro(&text, ["verawood", "verawood", "teak"]);
+    let edited = edx_matrix_test_support::pin_pro(&text, ["verawood", "verawood", "teak"]);
     assert_ne!(edited, text);
     std::fs::write(&file, &edited).unwrap();
     let json = |args: &[&str]| -> Value {

@@ -18,7 +18,7 @@ const T3: &str = "2026-12-03T10:00:00Z";
 
 /// The scratch directory as a git repository holding the matrix and its lock, locked at `T1`
 /// and committed; the bare remotes beside them stay untracked.
-fn committed_lock(env: &Env) -> edx_matrix_test_support::git::Daemon {
+fn committed_lock(env: &Env) -> edx_matrix_test_support::Daemon {
     let daemon = remotes(env);
     env.write("edx-matrix.toml", &matrix(&daemon));
     run_at(env, T1, &["lock"]).ok();
@@ -344,7 +344,7 @@ fn serve_with(env: &Env, args: &[&str]) -> (Child, String) {
 #[test]
 fn counting_never_prints_the_origins_credential() {
     let env = Env::new();
-    let port = edx_matrix_test_support::git::closed_port().unwrap();
+    let port = edx_matrix_test_support::closed_port().unwrap();
     let origin = format!("https://x-access-token:{SECRET}@127.0.0.1:{port}/acme-edu/edx-platform");
     let redacted = format!("https://x-access-token:***@127.0.0.1:{port}/acme-edu/edx-platform");
     let matrix = github_matrix().replace(

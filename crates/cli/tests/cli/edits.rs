@@ -240,7 +240,7 @@ fn an_edit_that_would_make_the_matrix_invalid_is_refused() {
 
 #[test]
 fn a_file_with_errors_is_not_edited() {
-    let broken = edx_matrix_test_support::acme::pin_pro(ACME, ["verawod", "ulmo", "teak"]);
+    let broken = edx_matrix_test_support::pin_pro(ACME, ["verawod", "ulmo", "teak"]);
     let env = Env::with_matrix(&broken);
     let out = refused(&env, &["promote", "pro", "--stage", "QA"], 1);
     assert!(

@@ -4,8 +4,8 @@
 //! every run.
 
 use crate::harness::{Env, fixture};
-pub(crate) use edx_matrix_test_support::git::file_url;
-use edx_matrix_test_support::git::{Daemon, Git, closed_port, silent_server};
+pub(crate) use edx_matrix_test_support::file_url;
+use edx_matrix_test_support::{Daemon, Git, closed_port, silent_server};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

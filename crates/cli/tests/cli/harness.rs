@@ -5,23 +5,23 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// The repository's `tests/fixtures` directory.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 /// Returns the text of a fixture file.
-pub fn fixture(relative: &str) -> String {
+pub(crate) fn fixture(relative: &str) -> String {
     std::fs::read_to_string(fixtures().join(relative)).unwrap()
 }
 
 /// A scratch directory to run the binary in.
-pub struct Env {
+pub(crate) struct Env {
     pub dir: tempfile::TempDir,
 }
 
 /// What a run printed and how it ended.
 #[derive(Debug)]
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
@@ -30,7 +30,7 @@ pub struct Run {
 impl Run {
     /// Asserts success and returns stdout.
     #[track_caller]
-    pub fn ok(&self) -> &str {
+    pub(crate) fn ok(&self) -> &str {
         assert_eq!(
             self.code, 0,
             "expected success\nstdout:\n{}\nstderr:\n{}",
@@ -41,7 +41,7 @@ impl Run {
 
     /// Asserts the exit code.
     #[track_caller]
-    pub fn code(&self, code: i32) -> &Self {
+    pub(crate) fn code(&self, code: i32) -> &Self {
         assert_eq!(
             self.code, code,
             "stdout:\n{}\nstderr:\n{}",
@@ -51,7 +51,7 @@ impl Run {
     }
 
     /// Stdout, stderr and exit status as one string, for snapshots.
-    pub fn snapshot(&self) -> String {
+    pub(crate) fn snapshot(&self) -> String {
         format!(
             "exit: {}\n--- stdout\n{}--- stderr\n{}",
             self.code, self.stdout, self.stderr
@@ -61,14 +61,14 @@ impl Run {
 
 impl Env {
     /// An empty scratch directory.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Env {
             dir: tempfile::tempdir().unwrap(),
         }
     }
 
     /// A scratch directory holding `edx-matrix.toml` with `text`.
-    pub fn with_matrix(text: &str) -> Self {
+    pub(crate) fn with_matrix(text: &str) -> Self {
         let env = Env::new();
         env.write("edx-matrix.toml", text);
         env
@@ -77,7 +77,7 @@ impl Env {
     /// A scratch environment holding a variant of the built-in example: `text` as its
     /// `edx-matrix.toml`, next to the example's pipeline templates (which its `[pipelines]`
     /// names: without them the project has errors).
-    pub fn with_example_matrix(text: &str) -> Self {
+    pub(crate) fn with_example_matrix(text: &str) -> Self {
         let env = Env::with_matrix(text);
         for (path, template) in edx_matrix_formats::example::TEMPLATES {
             env.write(path, template);
@@ -86,12 +86,12 @@ impl Env {
     }
 
     /// The path of a file in the scratch directory.
-    pub fn path(&self, name: &str) -> PathBuf {
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// Writes a file into the scratch directory.
-    pub fn write(&self, name: &str, text: &str) {
+    pub(crate) fn write(&self, name: &str, text: &str) {
         let path = self.path(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
@@ -100,12 +100,12 @@ impl Env {
     }
 
     /// Reads a file from the scratch directory.
-    pub fn read(&self, name: &str) -> String {
+    pub(crate) fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.path(name)).unwrap()
     }
 
     /// The command, ready to run in the scratch directory.
-    pub fn command(&self, args: &[&str]) -> Command {
+    pub(crate) fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_edx-matrix"));
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -121,7 +121,7 @@ impl Env {
     /// Runs an edit that must be refused with exit `code`, asserts that `edx-matrix.toml` is
     /// unchanged byte for byte, and returns the run (to check what it said).
     #[track_caller]
-    pub fn run_refused(&self, args: &[&str], code: i32) -> Run {
+    pub(crate) fn run_refused(&self, args: &[&str], code: i32) -> Run {
         let path = self.path("edx-matrix.toml");
         let before = std::fs::read(&path).unwrap();
         let run = self.run(args);
@@ -136,7 +136,7 @@ impl Env {
 
     /// Runs the binary with `args` and collects the result, with the scratch path replaced by
     /// `[TMP]` so outputs can be snapshotted.
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let output = self.command(args).output().unwrap();
         let tmp = self.dir.path().display().to_string();
         let clean = |b: &[u8]| String::from_utf8_lossy(b).replace(&tmp, "[TMP]");

@@ -143,7 +143,7 @@ fn history_of_a_thousand_commits() {
         let pins = [pick(i, 10), pick(i, 20), pick(i, 40)];
         let text = format!(
             "{}# revision {i}\n",
-            edx_matrix_test_support::acme::pin_pro(&acme, pins)
+            edx_matrix_test_support::pin_pro(&acme, pins)
         );
         let message = format!("revision {i}");
         let time = 1_700_000_000 + i * 3600;

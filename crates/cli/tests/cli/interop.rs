@@ -2,7 +2,7 @@
 //! and `man` have completion.rs and man_pages.rs).
 
 use crate::harness::{Env, fixture, fixtures};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::Value;
 use std::process::Command;
 

@@ -5,7 +5,7 @@
 
 use crate::git::sealed_git;
 use crate::harness::{Env, Run};
-use edx_matrix_test_support::git::Daemon;
+use edx_matrix_test_support::Daemon;
 
 /// `site` builds master in CI and ulmo in QA, from three origins served by `git daemon`.
 pub(crate) fn matrix(daemon: &Daemon) -> String {

@@ -11,7 +11,7 @@ pub(crate) fn acme() -> String {
 
 /// The acme matrix with `pro` running verawood in CI and `qa`, `production` in its later stages.
 pub(crate) fn acme_with_pro(qa: &str, production: &str) -> String {
-    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", qa, production])
+    edx_matrix_test_support::pin_pro(&acme(), ["verawood", qa, production])
 }
 
 /// A repository whose `edx-matrix.toml` starts as the minimal fixture, becomes the acme estate,

@@ -273,7 +273,7 @@ fn the_example_mfe_template_builds_each_stage_with_that_stages_vars() {
     }
     // With QA promoted to verawood, one pipeline builds CI and QA, each with its own values, and
     // QA's job takes what passed CI's.
-    let promoted = Env::with_example_matrix(&edx_matrix_test_support::acme::pin_pro(
+    let promoted = Env::with_example_matrix(&edx_matrix_test_support::pin_pro(
         edx_matrix_formats::example::TEXT,
         ["verawood", "verawood", "teak"],
     ));

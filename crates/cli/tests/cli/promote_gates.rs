@@ -14,7 +14,7 @@ const LOCKED: &str = "2026-12-01T10:00:00Z";
 const COMMITTED: &str = "2026-12-01T10:00:00+00:00";
 
 /// The example matrix of the lock tests with `gates` appended.
-fn gated(env: &Env, gates: &str) -> edx_matrix_test_support::git::Daemon {
+fn gated(env: &Env, gates: &str) -> edx_matrix_test_support::Daemon {
     let daemon = remotes(env);
     env.write("edx-matrix.toml", &format!("{}\n{gates}", matrix(&daemon)));
     daemon

@@ -4,7 +4,7 @@
 
 use crate::git::{bare_repo, file_url, git_at};
 use crate::harness::{Env, fixture};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::Value;
 
 const CURRENT: &str = "acme/python-layout/current";

@@ -5,8 +5,8 @@
 
 use crate::git::sealed_git;
 use crate::harness::Env;
-use edx_matrix_test_support::git::Daemon;
-use edx_matrix_test_support::http_git::HttpGit;
+use edx_matrix_test_support::Daemon;
+use edx_matrix_test_support::HttpGit;
 use serde_json::Value;
 use std::path::PathBuf;
 

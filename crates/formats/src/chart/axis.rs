@@ -1,10 +1,10 @@
 //! Time-axis ticks: calendar days, months or years, whichever gives at most a handful of labels.
 
-use edx_matrix_model::calendar::{civil_from_days, days_from_civil};
+use edx_matrix_model::{civil_from_days, days_from_civil};
 
 /// The UTC day of seconds since the epoch, as `2025-06-01`.
 pub(crate) fn day(seconds: i64) -> String {
-    edx_matrix_model::calendar::day_of(seconds)
+    edx_matrix_model::day_of(seconds)
 }
 
 const MONTHS: [&str; 12] = [

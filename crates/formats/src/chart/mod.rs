@@ -6,7 +6,7 @@
 //! The charts are standalone SVG documents (a `viewBox`, a `width` and `height` in CSS pixels
 //! so text is 12 px at 100 % zoom, no script, no external resource), with every value from the
 //! history escaped. Each band and bar has a `<title>`, shown on hover. Releases are coloured
-//! with [`release_colour`], the palette of the dashboard's grid.
+//! with `release_colour`, the palette of the dashboard's grid.
 //!
 //! ```
 //! use edx_matrix_formats::chart::{Options, timeline};
@@ -40,13 +40,13 @@ pub fn release_slot<'a>(releases: impl IntoIterator<Item = &'a str>, release: &s
 }
 
 /// Returns the colour of a slot from [`release_slot`].
-pub fn release_colour(slot: usize) -> &'static str {
+pub(crate) fn release_colour(slot: usize) -> &'static str {
     PALETTE[slot % PALETTE.len()]
 }
 
 /// The link of a timeline band: given the commit that started it and the revision before that
 /// commit (none for the first revision), the URL the band opens.
-pub type Link<'a> = &'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String;
+pub(crate) type Link<'a> = &'a dyn Fn(&CommitRef, Option<&CommitRef>) -> String;
 
 /// What a chart needs besides the history.
 #[derive(Default)]

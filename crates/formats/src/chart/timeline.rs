@@ -16,7 +16,7 @@ const DEPLOYMENT_GAP: f64 = 8.0;
 const LEGEND_HEIGHT: f64 = 30.0;
 const AXIS_HEIGHT: f64 = 28.0;
 /// The narrowest a band is drawn, so a revert or a move that lasted hours stays visible.
-pub const MIN_BAND_WIDTH: f64 = 4.0;
+pub(super) const MIN_BAND_WIDTH: f64 = 4.0;
 /// The outline of every band, as presentation attributes.
 const BAND_OUTLINE: &str = "stroke=\"#4d4d4d\" stroke-width=\"0.75\"";
 

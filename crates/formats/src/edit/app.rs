@@ -3,7 +3,7 @@
 use crate::catalogue;
 use crate::edit::document::{self, Lines};
 use crate::edit::{Base, EditError, EditOutcome, Place, finish};
-use edx_matrix_model::{AppKind, Application, ApplicationName, names};
+use edx_matrix_model::{AppKind, Application, names, names::ApplicationName};
 use toml_edit::Item;
 
 /// An application to add; what is not given comes from the standard Open edX catalogue.

@@ -17,23 +17,24 @@ mod raw_app;
 
 use crate::edit::{Base, EditError};
 use crate::{Source, load_toml};
-pub use blocks::{
-    apps, apps_mut, block_with_app, blocks, blocks_mut, clear_positions, covers, insert_block,
-    names, new_block,
+pub(crate) use blocks::{
+    apps, apps_mut, block_with_app, blocks, blocks_mut, insert_block, names, new_block,
 };
-pub use columns::{Columns, insert_row};
+pub(crate) use columns::insert_row;
 use edx_matrix_model::Matrix;
-pub use inline::{replace_inline, replace_value};
-pub use lines::{Lines, line_of};
-pub use lookup::{application, deployment, release, stage};
-pub use name_arrays::{push_name, remove_at, set_names};
-pub use pins::{set_pin, set_pin_in_model};
-pub use raw_app::RawApp;
+pub(crate) use inline::{replace_inline, replace_value};
+pub(crate) use lines::Lines;
+#[cfg(test)]
+pub(crate) use lines::line_of;
+pub(crate) use lookup::{application, deployment, release, stage};
+pub(crate) use name_arrays::{push_name, remove_at, set_names};
+pub(crate) use pins::{set_pin, set_pin_in_model};
+pub(crate) use raw_app::RawApp;
 use toml_edit::{DocumentMut, Item, TableLike};
 
 /// Parses the base text for editing and reads its matrix (unless the caller did); refuses a
 /// file with errors.
-pub fn open(base: Base<'_>) -> Result<(DocumentMut, Matrix), EditError> {
+pub(crate) fn open(base: Base<'_>) -> Result<(DocumentMut, Matrix), EditError> {
     let text = base.text;
     let matrix = match base.checked {
         Some(matrix) => matrix.clone(),
@@ -60,7 +61,7 @@ pub fn open(base: Base<'_>) -> Result<(DocumentMut, Matrix), EditError> {
 }
 
 /// Returns the top-level section `key` (`releases`, `applications`, `deployments`).
-pub fn section_mut<'d>(
+pub(crate) fn section_mut<'d>(
     doc: &'d mut DocumentMut,
     key: &str,
 ) -> Result<&'d mut dyn TableLike, EditError> {

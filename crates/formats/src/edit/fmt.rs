@@ -15,7 +15,7 @@
 
 use crate::edit::document;
 use crate::edit::{Base, EditError, EditOutcome, outcome};
-use edx_matrix_model::order::compare_releases;
+use edx_matrix_model::compare_releases;
 use edx_matrix_model::{AppKind, Matrix};
 use std::cmp::Ordering;
 use std::collections::HashMap;

@@ -6,7 +6,7 @@
 //! entry does not matter.
 
 use edx_matrix_model::Matrix;
-use edx_matrix_model::order::PromotionOrder;
+use edx_matrix_model::PromotionOrder;
 
 /// Returns `matrix` with everything whose order does not matter sorted.
 pub fn normalize(matrix: &Matrix) -> Matrix {

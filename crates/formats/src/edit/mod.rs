@@ -39,10 +39,10 @@
 #![deny(missing_docs)]
 
 pub mod app;
-pub mod document;
+pub(crate) mod document;
 pub mod entry;
 pub mod fmt;
-pub mod meaning;
+pub(crate) mod meaning;
 pub mod promote;
 #[cfg(test)]
 mod properties;
@@ -51,6 +51,7 @@ mod touched;
 pub mod upgrade;
 
 use edx_matrix_model::Matrix;
+pub use meaning::{difference, normalize, same_meaning};
 use serde::Serialize;
 
 /// The result of an edit: the new text and what the user should know about it.
@@ -124,7 +125,7 @@ pub enum EditError {
     /// A name on the command line is not defined in the matrix: the model's one check
     /// (`edx_matrix_model::known_names`), the same error as every command's and the API's.
     #[error("{0}")]
-    Unknown(edx_matrix_model::suggest::UnknownName),
+    Unknown(edx_matrix_model::UnknownName),
     /// A value on the command line is not valid.
     #[error("invalid {what} `{value}`: {reason}")]
     InvalidValue {

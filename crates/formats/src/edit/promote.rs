@@ -3,7 +3,7 @@
 use crate::edit::document::{self, Lines};
 use crate::edit::{Base, EditError, EditOutcome, finish};
 use edx_matrix_model::Matrix;
-use edx_matrix_model::order::PromotionOrder;
+use edx_matrix_model::PromotionOrder;
 
 /// What to promote.
 #[derive(Clone, Debug, PartialEq, Eq)]

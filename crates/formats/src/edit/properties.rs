@@ -190,7 +190,7 @@ fn on_model(m: &Matrix, op: &Op) -> Matrix {
                     .flat_map(|dep| dep.stages.iter())
                     .filter_map(|p| before.release(p.release.as_str()))
                     .filter(|r| !r.rolling)
-                    .max_by(|a, b| edx_matrix_model::order::compare_releases(a, b))
+                    .max_by(|a, b| edx_matrix_model::compare_releases(a, b))
                     .map(|r| r.name.to_string());
                 let from = match (rolling, named) {
                     (true, Some(named)) => named,

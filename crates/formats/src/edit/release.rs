@@ -3,8 +3,8 @@
 use crate::edit::document::{self, Lines};
 use crate::edit::{Base, EditError, EditOutcome, Place, finish};
 use crate::runbook::builtin;
-use edx_matrix_model::order::compare_releases;
-use edx_matrix_model::{Release, ReleaseName, names};
+use edx_matrix_model::compare_releases;
+use edx_matrix_model::{Release, names, names::ReleaseName};
 use std::cmp::Ordering;
 use toml_edit::Item;
 
@@ -34,7 +34,7 @@ pub fn add<'t>(base: impl Into<Base<'t>>, new: &NewRelease) -> Result<EditOutcom
             hint: None,
         });
     }
-    if let Some(reason) = edx_matrix_model::refname::branch_name_problem(&new.branch) {
+    if let Some(reason) = edx_matrix_model::branch_name_problem(&new.branch) {
         return Err(invalid("branch", &new.branch, reason));
     }
     for (what, v) in [("python version", &new.python), ("node version", &new.node)] {
@@ -339,8 +339,7 @@ mod tests {
 
     #[test]
     fn retire_removes_the_release_and_its_entries() {
-        let text =
-            edx_matrix_test_support::acme::pin_pro(ACME, ["verawood", "verawood", "verawood"]);
+        let text = edx_matrix_test_support::pin_pro(ACME, ["verawood", "verawood", "verawood"]);
         let once = retire(&text, &"ulmo".into()).expect("ulmo retires");
         let (removed, added) = changes(&text, &once.text);
         assert_eq!(

@@ -17,7 +17,8 @@ mod scaffold;
 mod translate;
 
 use crate::edit::{Base, EditError, EditOutcome, document, finish};
-pub use scaffold::expected_entries;
+#[cfg(test)]
+pub(crate) use scaffold::expected_entries;
 use scaffold::scaffold;
 use translate::translated_copy;
 
@@ -220,7 +221,7 @@ fn scaffold_source(
         .iter()
         .filter_map(|p| matrix.release(p.release.as_str()))
         .filter(|r| !r.rolling)
-        .max_by(|a, b| edx_matrix_model::order::compare_releases(a, b))
+        .max_by(|a, b| edx_matrix_model::compare_releases(a, b))
         .map_or_else(|| current.to_owned(), |r| r.name.as_str().to_owned())
 }
 

@@ -1,10 +1,10 @@
 //! The JSON path of a [`Subject`], to place a model problem in an interchange file.
 
 use edx_matrix_model::Subject;
-use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
+use edx_matrix_model::{AppField, EntryField, ReleaseField};
 
 /// Returns the JSON path of a model subject in the interchange form.
-pub fn json_path(subject: Subject) -> String {
+pub(crate) fn json_path(subject: Subject) -> String {
     match subject {
         Subject::Matrix => "$".to_owned(),
         Subject::StageOrder { .. } => "$.deployments".to_owned(),

@@ -127,9 +127,9 @@ impl Reader {
         &mut self,
         object: &Map<String, Value>,
         path: &str,
-    ) -> edx_matrix_model::Vars {
-        use edx_matrix_model::{VarValue, vars::FloatText};
-        let mut out = edx_matrix_model::Vars::default();
+    ) -> edx_matrix_model::vars::Vars {
+        use edx_matrix_model::vars::{FloatText, VarValue};
+        let mut out = edx_matrix_model::vars::Vars::default();
         let vpath = format!("{path}.vars");
         let Some(value) = object.get("vars") else {
             return out;

@@ -9,10 +9,10 @@ use serde_json::json;
 
 /// The `environment` label of a deployment stage: `<deployment>-<stage in lower case>` (the one
 /// environment-label function, under the name the LogQL queries use).
-pub use edx_matrix_model::environment::label as environment;
+pub use edx_matrix_model::label as environment;
 
 /// Returns `value` as a double-quoted LogQL string literal.
-pub fn quote(value: &str) -> String {
+pub(crate) fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {

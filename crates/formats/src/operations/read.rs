@@ -8,7 +8,11 @@ use toml_edit::Item;
 
 /// Reads the `[operations]` table `item` of `root`, keeping only the well-formed settings and
 /// reporting every problem through `toml`.
-pub fn read_operations(toml: &mut TomlReader, root: &toml_edit::Table, item: &Item) -> Operations {
+pub(crate) fn read_operations(
+    toml: &mut TomlReader,
+    root: &toml_edit::Table,
+    item: &Item,
+) -> Operations {
     let at = key_span(root, "operations", &toml.fallback());
     let mut operations = Operations::default();
     let Some(table) = toml.table(item, "`operations`", &at) else {

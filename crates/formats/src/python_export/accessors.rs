@@ -4,7 +4,7 @@
 use super::names::Names;
 
 /// Renders `accessors.py`.
-pub fn render(names: &Names, header: &str) -> String {
+pub(super) fn render(names: &Names, header: &str) -> String {
     let app = names.class("application");
     let mfe = names.class("mfe");
     let release = names.class("release");

@@ -5,7 +5,7 @@
 use crate::python_names::PythonCode;
 
 /// Returns `text` (the export of `file`: `types` or `version_matrix`) with the kept code in it.
-pub fn splice(text: &str, file: &str, code: &PythonCode) -> String {
+pub(super) fn splice(text: &str, file: &str, code: &PythonCode) -> String {
     let mut out = String::with_capacity(text.len());
     let mut module_written = false;
     let module = code.modules.get(file);

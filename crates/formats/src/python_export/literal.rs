@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 ///
 /// Backslashes, quotes, every control character and the Unicode line and paragraph
 /// separators are escaped; other characters are written as they are (the files are UTF-8).
-pub fn string(value: &str) -> String {
+pub(crate) fn string(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
     for c in value.chars() {
@@ -31,13 +31,13 @@ pub fn string(value: &str) -> String {
 }
 
 /// Returns `value` as a string literal, or `None` when absent.
-pub fn optional(value: Option<&str>) -> String {
+pub(crate) fn optional(value: Option<&str>) -> String {
     value.map_or_else(|| "None".to_owned(), string)
 }
 
 /// Returns an extra value as the Python literal that evaluates to it (a table is a dict with
 /// string keys, a list a list).
-pub fn extra_value(value: &edx_matrix_model::ExtraValue) -> String {
+pub(crate) fn extra_value(value: &edx_matrix_model::ExtraValue) -> String {
     use edx_matrix_model::ExtraValue;
     match value {
         ExtraValue::String(s) => string(s),
@@ -60,7 +60,7 @@ pub fn extra_value(value: &edx_matrix_model::ExtraValue) -> String {
 
 /// Returns a `Literal[...]` alias body for `values`, or `str` when there are none (an empty
 /// `Literal` is not valid Python).
-pub fn literal_alias<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn literal_alias<'a>(values: impl IntoIterator<Item = &'a str>) -> String {
     let items: Vec<String> = values.into_iter().map(string).collect();
     if items.is_empty() {
         "str".to_owned()

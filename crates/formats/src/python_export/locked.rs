@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 /// The locked commits of the release map's entries: (release, deployment, application) →
 /// stage → commit.
-pub type LockedCommits = BTreeMap<(String, String, String), BTreeMap<String, String>>;
+pub(crate) type LockedCommits = BTreeMap<(String, String, String), BTreeMap<String, String>>;
 
-/// Collects the commits of `rows` (after [`Lock::apply`](edx_matrix_model::lock::Lock::apply)):
+/// Collects the commits of `rows` (after [`Lock::apply`](edx_matrix_model::Lock::apply)):
 /// a row is built from the entry of its stage's release, so that is where its commit goes.
 pub fn of_rows(rows: &[Row<'_>]) -> LockedCommits {
     let mut commits = LockedCommits::new();
@@ -30,13 +30,13 @@ pub fn of_rows(rows: &[Row<'_>]) -> LockedCommits {
 }
 
 /// The entry class's field and method, after its other fields.
-pub const FIELD: &str =
+pub(crate) const FIELD: &str =
     "    # The commit edx-matrix.lock records for each stage built from this entry.
     locked_commits: dict[str, str] = {}
 ";
 
 /// The method reading [`FIELD`], after the class's properties.
-pub const METHOD: &str = "
+pub(crate) const METHOD: &str = "
     def commit(self, env_stage: str) -> Optional[str]:
         \"\"\"The commit locked for `env_stage`, or None (build `release_branch`).\"\"\"
         return self.locked_commits.get(env_stage)

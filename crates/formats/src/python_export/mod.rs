@@ -4,12 +4,12 @@
 //! contents; the binary writes or compares them.
 //!
 //! Names recorded in the `[python]` table ([`PythonNames`]) are used where present (enum member
-//! `edxapp` for `edx-platform`), derived ones ([`names::derived_member`]) otherwise. Overrides
+//! `edxapp` for `edx-platform`), derived ones (`names::derived_member`) otherwise. Overrides
 //! come out as explicit keyword arguments; the properties apply only the standard rule. The
 //! package's hand-written code kept in `[python.code]` is written back verbatim (`code`).
 //!
 //! ```
-//! use edx_matrix_formats::{Source, example, load_toml, python_names::PythonNames};
+//! use edx_matrix_formats::{PythonNames, Source, example, load_toml};
 //! use edx_matrix_formats::python_export::{Options, export};
 //!
 //! let loaded = load_toml(Source::new(example::NAME, example::TEXT));
@@ -20,9 +20,9 @@
 
 mod accessors;
 mod code;
-pub mod literal;
+pub(crate) mod literal;
 pub mod locked;
-pub mod names;
+pub(crate) mod names;
 mod types_py;
 mod version_matrix;
 

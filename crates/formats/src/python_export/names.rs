@@ -7,7 +7,7 @@ use edx_matrix_model::{AppKind, Matrix};
 use std::collections::HashSet;
 
 /// The roles of [`PythonNames::classes`] and their default class names.
-pub const CLASS_ROLES: [(&str, &str); 8] = [
+pub(crate) const CLASS_ROLES: [(&str, &str); 8] = [
     ("release", "OpenEdxSupportedRelease"),
     ("application", "OpenEdxApplication"),
     ("mfe", "OpenEdxMicroFrontend"),
@@ -51,7 +51,7 @@ const MEMBER_RESERVED: [&str; 6] = [
 ];
 
 /// Returns whether `name` is a Python identifier this export can use (ASCII, not a keyword).
-pub fn is_identifier(name: &str) -> bool {
+pub(crate) fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -62,7 +62,7 @@ pub fn is_identifier(name: &str) -> bool {
 
 /// Returns whether `name` can be an enum member: an identifier enum does not treat as
 /// `_sunder_`, `__dunder__` or private (`__x`), and not an attribute the members carry.
-pub fn is_member_name(name: &str) -> bool {
+pub(crate) fn is_member_name(name: &str) -> bool {
     let sunder = name.len() > 2 && name.starts_with('_') && name.ends_with('_');
     let reserved = name.starts_with("__") || sunder || MEMBER_RESERVED.contains(&name);
     is_identifier(name) && !reserved
@@ -72,7 +72,7 @@ pub fn is_member_name(name: &str) -> bool {
 /// in an identifier becomes `_` (`edx-platform` → `edx_platform`), a name starting with a digit
 /// or `_` gets `m_` before it (`9.0` → `m_9_0`), and a name Python or enum reserves gets `_m`
 /// after it (`class` → `class_m`).
-pub fn derived_member(name: &str) -> String {
+pub(crate) fn derived_member(name: &str) -> String {
     let mut s: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
@@ -88,7 +88,7 @@ pub fn derived_member(name: &str) -> String {
 
 /// Every Python name one export uses.
 #[derive(Clone, Debug)]
-pub struct Names {
+pub(crate) struct Names {
     classes: Vec<String>,
     /// Member names of `matrix.releases`, index for index.
     pub releases: Vec<String>,
@@ -100,7 +100,7 @@ pub struct Names {
 
 impl Names {
     /// Returns the class (or variable) name of `role`, one of [`CLASS_ROLES`].
-    pub fn class(&self, role: &str) -> &str {
+    pub(crate) fn class(&self, role: &str) -> &str {
         let i = CLASS_ROLES
             .iter()
             .position(|(r, _)| *r == role)
@@ -111,7 +111,7 @@ impl Names {
 
 /// Chooses every name: recorded ones where usable, derived ones otherwise; returns a warning per
 /// recorded name that could not be used.
-pub fn choose(matrix: &Matrix, recorded: &PythonNames) -> (Names, Vec<String>) {
+pub(crate) fn choose(matrix: &Matrix, recorded: &PythonNames) -> (Names, Vec<String>) {
     let mut warnings = Vec::new();
     let mut taken: HashSet<String> = MODULE_NAMES.iter().map(|s| (*s).to_owned()).collect();
     let mut classes = Vec::new();

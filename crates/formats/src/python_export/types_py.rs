@@ -7,7 +7,7 @@ use edx_matrix_model::{AppKind, Application, Matrix};
 use std::fmt::Write as _;
 
 /// Renders `types.py`.
-pub fn render(matrix: &Matrix, names: &Names, header: &str, locked: bool) -> String {
+pub(super) fn render(matrix: &Matrix, names: &Names, header: &str, locked: bool) -> String {
     let app = names.class("application");
     let mfe = names.class("mfe");
     let release = names.class("release");

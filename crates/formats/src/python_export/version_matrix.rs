@@ -7,7 +7,7 @@ use edx_matrix_model::{AppKind, Matrix};
 use std::fmt::Write as _;
 
 /// Renders `version_matrix.py`.
-pub fn render(
+pub(super) fn render(
     matrix: &Matrix,
     names: &Names,
     header: &str,

@@ -2,7 +2,7 @@
 //! and application catalogues (defaults computed by running the resolving properties on each
 //! release and application), the deployments and the release map.
 
-pub use super::deployments::{deployment_key, deployments, release_name};
+pub(super) use super::deployments::{deployment_key, deployments, release_name};
 use super::eval::{Call, Ctx, Error, Scope, This, Val, Value, err};
 use super::rules::{self, Property};
 use super::symbols::{File, Loc, Symbols};
@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 /// Where a release's values come from.
 #[derive(Clone, Debug)]
-pub enum ReleaseType {
+pub(super) enum ReleaseType {
     /// Members of an enum class.
     Enum(usize),
     /// The strings of a `Literal[...]` alias.
@@ -20,7 +20,7 @@ pub enum ReleaseType {
 }
 
 /// The entry class and what its fields mean.
-pub struct EntryClass<'a> {
+pub(super) struct EntryClass<'a> {
     /// The class name.
     pub name: String,
     /// Field names in order, with their defaults.
@@ -70,7 +70,7 @@ fn enums_in_at(syms: &Symbols<'_>, e: &Expr, out: &mut Vec<usize>, depth: usize)
 }
 
 /// Returns the strings of `Literal[...]`, directly or through an alias.
-pub fn literal(syms: &Symbols<'_>, e: &Expr, depth: usize) -> Option<Vec<String>> {
+pub(super) fn literal(syms: &Symbols<'_>, e: &Expr, depth: usize) -> Option<Vec<String>> {
     match e {
         Expr::Name(n) if depth < 8 => literal(syms, syms.assigned(n.id.as_str())?.value, depth + 1),
         Expr::Subscript(s)
@@ -94,7 +94,7 @@ pub fn literal(syms: &Symbols<'_>, e: &Expr, depth: usize) -> Option<Vec<String>
 }
 
 /// Finds the entry class: the class defining the resolving properties.
-pub fn entry_class<'a>(syms: &Symbols<'a>) -> Result<EntryClass<'a>, Error> {
+pub(super) fn entry_class<'a>(syms: &Symbols<'a>) -> Result<EntryClass<'a>, Error> {
     let mut names: Vec<&String> = syms.classes.keys().collect();
     names.sort();
     let class = names
@@ -177,7 +177,7 @@ pub fn entry_class<'a>(syms: &Symbols<'a>) -> Result<EntryClass<'a>, Error> {
 }
 
 /// Returns the string in `v`, or an error naming `what`.
-pub fn string(v: &Val, what: &str) -> Result<String, Error> {
+pub(super) fn string(v: &Val, what: &str) -> Result<String, Error> {
     match &v.v {
         Value::Str(s) => Ok(s.clone()),
         _ => Err(err(
@@ -189,7 +189,7 @@ pub fn string(v: &Val, what: &str) -> Result<String, Error> {
 }
 
 /// Returns an optional string (`None` and `""` are none, as `or` treats them).
-pub fn optional(v: Option<&Val>, what: &str) -> Result<Option<String>, Error> {
+pub(super) fn optional(v: Option<&Val>, what: &str) -> Result<Option<String>, Error> {
     match v.map(|v| &v.v) {
         None | Some(Value::None) => Ok(None),
         Some(Value::Str(s)) => Ok((!s.is_empty()).then(|| s.clone())),
@@ -205,7 +205,7 @@ pub fn optional(v: Option<&Val>, what: &str) -> Result<Option<String>, Error> {
 }
 
 /// A release of the catalogue: its name and the value `self.<release field>` holds.
-pub struct CatalogueRelease {
+pub(super) struct CatalogueRelease {
     /// The name.
     pub name: String,
     /// The Python value (a member or a string).
@@ -217,7 +217,7 @@ pub struct CatalogueRelease {
 }
 
 /// Lists the releases.
-pub fn releases(
+pub(super) fn releases(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     at: &Loc,
@@ -258,7 +258,7 @@ pub fn releases(
 impl EntryClass<'_> {
     /// Returns a `self` holding `given`, every override `None`, and the rest of the fields
     /// withheld.
-    pub fn probe(&self, given: &[(&str, Val)], overrides_none: bool) -> This {
+    pub(super) fn probe(&self, given: &[(&str, Val)], overrides_none: bool) -> This {
         let mut this = This::default();
         for (name, _, _) in &self.fields {
             if let Some((_, v)) = given.iter().find(|(g, _)| g == name) {
@@ -283,7 +283,12 @@ impl EntryClass<'_> {
     }
 
     /// Returns `self` for an entry call: its arguments, else the field defaults.
-    pub fn entry_this(&self, ctx: &Ctx<'_, '_>, call: &Call, at: &Loc) -> Result<This, Error> {
+    pub(super) fn entry_this(
+        &self,
+        ctx: &Ctx<'_, '_>,
+        call: &Call,
+        at: &Loc,
+    ) -> Result<This, Error> {
         let mut this = This::default();
         for (name, default, file) in &self.fields {
             let v = match call.kwarg(name) {
@@ -303,7 +308,7 @@ impl EntryClass<'_> {
 }
 
 /// Runs `prop` for its default with `given` fields; `Ok(None)` when the property is absent.
-pub fn default_of(
+pub(super) fn default_of(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     prop: &Option<Property<'_>>,
@@ -318,7 +323,7 @@ pub fn default_of(
 
 /// Returns the kind of each application enum: what the entries say, else MFE when its members
 /// have a `path` or its name says so.
-pub fn kinds_of_enums(
+pub(super) fn kinds_of_enums(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     seen: &HashMap<usize, AppKind>,
@@ -344,7 +349,7 @@ pub fn kinds_of_enums(
 }
 
 /// Adds the applications of `enums` to `matrix`, their repositories from `git_origin`.
-pub fn applications(
+pub(super) fn applications(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     enums: &[(usize, AppKind)],
@@ -393,7 +398,7 @@ pub fn applications(
 
 /// Computes a release's branch and runtimes; `flags` are `--default-python`/`--default-node`,
 /// which replace constants in the code and fill in what the release does not record.
-pub fn release(
+pub(super) fn release(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     r: &CatalogueRelease,
@@ -449,13 +454,13 @@ pub fn release(
 }
 
 /// The override field each property checks (`branch_override`), from its override clause.
-pub fn override_field(p: &Option<Property<'_>>) -> Option<String> {
+pub(super) fn override_field(p: &Option<Property<'_>>) -> Option<String> {
     p.as_ref()
         .and_then(|p| p.override_clause.as_ref().map(|(_, f)| f.clone()))
 }
 
 /// Reads one entry call into an application version.
-pub fn app_version(
+pub(super) fn app_version(
     ctx: &Ctx<'_, '_>,
     ec: &EntryClass<'_>,
     this: &This,

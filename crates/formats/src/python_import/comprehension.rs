@@ -11,7 +11,7 @@ use ruff_python_ast::{Comprehension, Expr, Stmt};
 impl Ctx<'_, '_> {
     /// Runs the `for … in … if …` clauses of a comprehension, calling `emit` with the scope of
     /// each element, in Python's order.
-    pub fn comprehend(
+    pub(super) fn comprehend(
         &self,
         generators: &[Comprehension],
         file: File,
@@ -90,7 +90,12 @@ impl Ctx<'_, '_> {
 
     /// Calls a module-level helper: binds the arguments, evaluates its assignments in order
     /// and returns what its `return` gives.
-    pub fn call_helper(&self, f: &Function<'_>, a: Arguments, at: &Loc) -> Result<Val, Error> {
+    pub(super) fn call_helper(
+        &self,
+        f: &Function<'_>,
+        a: Arguments,
+        at: &Loc,
+    ) -> Result<Val, Error> {
         let def = f.def;
         let p = &def.parameters;
         let name = def.name.as_str();

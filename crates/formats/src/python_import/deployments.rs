@@ -10,7 +10,7 @@ use ruff_python_ast::Expr;
 /// Reads the deployments: every `…(deployment_name=…, env_release_map=[…])` value, at module
 /// level or as an enum member; returns them with the enum member names.
 #[allow(clippy::type_complexity)]
-pub fn deployments(
+pub(super) fn deployments(
     ctx: &Ctx<'_, '_>,
     unread: &mut Vec<Error>,
 ) -> Result<
@@ -136,7 +136,7 @@ fn deployment(
 }
 
 /// Returns the name of a release given as a member or string.
-pub fn release_name(ctx: &Ctx<'_, '_>, v: &Val) -> Result<String, Error> {
+pub(super) fn release_name(ctx: &Ctx<'_, '_>, v: &Val) -> Result<String, Error> {
     match &v.v {
         Value::Str(s) => Ok(s.clone()),
         Value::Member(e, i) => string(&ctx.bound(*e, *i)?.0, "the release's value"),
@@ -150,7 +150,7 @@ pub fn release_name(ctx: &Ctx<'_, '_>, v: &Val) -> Result<String, Error> {
 
 /// Returns the deployment named by a release-map key: a string, a deployment enum member, or
 /// a deployment value.
-pub fn deployment_key(ctx: &Ctx<'_, '_>, v: &Val) -> Result<String, Error> {
+pub(super) fn deployment_key(ctx: &Ctx<'_, '_>, v: &Val) -> Result<String, Error> {
     match &v.v {
         Value::Str(s) => Ok(s.clone()),
         Value::Member(e, i) => deployment_key(ctx, &ctx.bound(*e, *i)?.0),

@@ -11,7 +11,7 @@ use std::rc::Rc;
 
 /// A key written twice in one dict display: Python keeps the last value without a word.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DuplicateKey {
+pub(super) struct DuplicateKey {
     /// The key as written the first time (its text for the message).
     pub key: String,
     /// Where it is first written.
@@ -21,7 +21,7 @@ pub struct DuplicateKey {
 }
 
 /// The positional and keyword arguments of a call, `*` and `**` spread.
-pub struct Arguments {
+pub(super) struct Arguments {
     /// Positional arguments.
     pub args: Vec<Val>,
     /// Keyword arguments in order, with where each is written.
@@ -30,7 +30,7 @@ pub struct Arguments {
 
 impl Ctx<'_, '_> {
     /// Evaluates a list or tuple display.
-    pub fn list_display(
+    pub(super) fn list_display(
         &self,
         elts: &[Expr],
         file: File,
@@ -53,7 +53,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Evaluates a dict display.
-    pub fn dict_display(
+    pub(super) fn dict_display(
         &self,
         display: &[DictItem],
         file: File,
@@ -97,7 +97,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Sets `k` to `x` as Python's `d[k] = x` does: an equal key keeps its place.
-    pub fn insert(&self, items: &mut Vec<(Val, Val)>, k: Val, x: Val) -> Result<(), Error> {
+    pub(super) fn insert(&self, items: &mut Vec<(Val, Val)>, k: Val, x: Val) -> Result<(), Error> {
         for (ek, ev) in items.iter_mut() {
             if self.eq(ek, &k)? {
                 *ev = x;
@@ -121,7 +121,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Returns what `for x in v` goes through: list items, dict keys, enum members.
-    pub fn iterate(&self, v: &Val, at: &Loc) -> Result<Vec<Val>, Error> {
+    pub(super) fn iterate(&self, v: &Val, at: &Loc) -> Result<Vec<Val>, Error> {
         match &v.v {
             Value::List(items) => Ok(items.clone()),
             Value::Dict(items) => Ok(items.iter().map(|(k, _)| k.clone()).collect()),
@@ -143,7 +143,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Evaluates the arguments of a call, spreading `*` and `**`.
-    pub fn arguments(
+    pub(super) fn arguments(
         &self,
         c: &ExprCall,
         file: File,
@@ -199,7 +199,7 @@ impl Ctx<'_, '_> {
 
     /// Evaluates a call: an enum lookup by value, `dict(...)`, a module-level helper function,
     /// a dict method, or a class called with arguments (kept as data).
-    pub fn call(
+    pub(super) fn call(
         &self,
         c: &ExprCall,
         file: File,
@@ -355,7 +355,13 @@ impl Ctx<'_, '_> {
     }
 
     /// `a + b` on lists or strings, `a | b` on dicts (Python 3.9).
-    pub fn binary(&self, left: &Val, op: Operator, right: &Val, at: &Loc) -> Result<Val, Error> {
+    pub(super) fn binary(
+        &self,
+        left: &Val,
+        op: Operator,
+        right: &Val,
+        at: &Loc,
+    ) -> Result<Val, Error> {
         let v = match (&left.v, op, &right.v) {
             (Value::List(a), Operator::Add, Value::List(b)) => {
                 Value::List(a.iter().chain(b).cloned().collect())

@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 /// A value computed from the source.
 #[derive(Clone, Debug)]
-pub enum Value {
+pub(super) enum Value {
     /// `None`.
     None,
     /// `True` / `False`.
@@ -42,7 +42,7 @@ pub enum Value {
 
 /// A call recorded as data: `DeploymentEnvRelease(deployment_name="campus", …)`.
 #[derive(Debug)]
-pub struct Call {
+pub(super) struct Call {
     /// The name called.
     pub func: String,
     /// Positional arguments.
@@ -55,14 +55,14 @@ pub struct Call {
 
 impl Call {
     /// Returns the keyword argument `name`.
-    pub fn kwarg(&self, name: &str) -> Option<&Val> {
+    pub(super) fn kwarg(&self, name: &str) -> Option<&Val> {
         self.kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 }
 
 /// A value and where it was written.
 #[derive(Clone, Debug)]
-pub struct Val {
+pub(super) struct Val {
     /// The value.
     pub v: Value,
     /// Where it comes from.
@@ -71,7 +71,7 @@ pub struct Val {
 
 /// Why an expression has no value.
 #[derive(Clone, Debug)]
-pub enum Error {
+pub(super) enum Error {
     /// A construct the importer cannot read, or a lookup Python itself would fail.
     At {
         /// Where.
@@ -90,7 +90,7 @@ pub enum Error {
 }
 
 /// Whether two errors are the same report (same place, same message).
-pub fn same_error(a: &Error, b: &Error) -> bool {
+pub(super) fn same_error(a: &Error, b: &Error) -> bool {
     match (a, b) {
         (
             Error::At { at, message, .. },
@@ -106,7 +106,7 @@ pub fn same_error(a: &Error, b: &Error) -> bool {
 }
 
 /// Builds an [`Error::At`].
-pub fn err(at: &Loc, message: impl Into<String>, label: impl Into<String>) -> Error {
+pub(super) fn err(at: &Loc, message: impl Into<String>, label: impl Into<String>) -> Error {
     Error::At {
         at: at.clone(),
         message: message.into(),
@@ -139,9 +139,8 @@ fn missing(
             }
         }
     }
-    let close =
-        edx_matrix_model::suggest::did_you_mean(name, candidates.iter().map(String::as_str))
-            .map(str::to_owned);
+    let close = edx_matrix_model::did_you_mean(name, candidates.iter().map(String::as_str))
+        .map(str::to_owned);
     Error::At {
         at: at.clone(),
         message,
@@ -152,7 +151,7 @@ fn missing(
 
 /// What `self` holds inside a property.
 #[derive(Clone, Debug, Default)]
-pub struct This {
+pub(super) struct This {
     /// Field values.
     pub fields: HashMap<String, Val>,
     /// Fields of the class that this probe leaves out (reading one is [`Error::Outside`]).
@@ -163,7 +162,7 @@ pub struct This {
 
 /// Local names (a property's assignments, `__new__`'s parameters) and `self`.
 #[derive(Clone, Debug, Default)]
-pub struct Scope<'x> {
+pub(super) struct Scope<'x> {
     /// Local names.
     pub locals: HashMap<String, Val>,
     /// Local names evaluated when read (a property's assignments).
@@ -173,7 +172,7 @@ pub struct Scope<'x> {
 }
 
 /// The evaluator.
-pub struct Ctx<'s, 'a> {
+pub(super) struct Ctx<'s, 'a> {
     /// The symbols.
     pub syms: &'s Symbols<'a>,
     depth: Cell<usize>,
@@ -188,7 +187,7 @@ pub struct Ctx<'s, 'a> {
 
 /// What evaluation noticed beside its result.
 #[derive(Debug, Default)]
-pub struct Notes {
+pub(super) struct Notes {
     /// Errors of items left out while lenient.
     pub errors: Vec<Error>,
     /// Keys written twice in one dict display.
@@ -201,7 +200,7 @@ pub(super) type Bound = (Val, Vec<(String, Val)>);
 const MAX_DEPTH: usize = 120;
 
 /// Returns a short name for an expression kind, for messages.
-pub fn construct(expr: &Expr) -> &'static str {
+pub(super) fn construct(expr: &Expr) -> &'static str {
     match expr {
         Expr::BinOp(_) => "a binary operator",
         Expr::Lambda(_) => "a lambda",
@@ -223,7 +222,7 @@ pub fn construct(expr: &Expr) -> &'static str {
 
 impl<'s, 'a> Ctx<'s, 'a> {
     /// Makes an evaluator over `syms`.
-    pub fn new(syms: &'s Symbols<'a>) -> Self {
+    pub(super) fn new(syms: &'s Symbols<'a>) -> Self {
         Ctx {
             syms,
             depth: Cell::new(0),
@@ -234,7 +233,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     }
 
     /// Evaluates `expr` (in `file`) in `scope`.
-    pub fn eval(&self, expr: &Expr, file: File, scope: &Scope<'_>) -> Result<Val, Error> {
+    pub(super) fn eval(&self, expr: &Expr, file: File, scope: &Scope<'_>) -> Result<Val, Error> {
         let at = Loc::of(file, expr);
         if self.depth.get() > MAX_DEPTH {
             return Err(err(
@@ -393,7 +392,12 @@ impl<'s, 'a> Ctx<'s, 'a> {
 
     /// Evaluates an item of a display; while lenient, an error is recorded and the item left
     /// out (`Ok(None)`).
-    pub fn item(&self, expr: &Expr, file: File, scope: &Scope<'_>) -> Result<Option<Val>, Error> {
+    pub(super) fn item(
+        &self,
+        expr: &Expr,
+        file: File,
+        scope: &Scope<'_>,
+    ) -> Result<Option<Val>, Error> {
         match self.eval(expr, file, scope) {
             Ok(v) => Ok(Some(v)),
             Err(e @ (Error::At { .. } | Error::NoKey(_))) if self.lenient.get() => {
@@ -408,7 +412,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     }
 
     /// Notes a key written twice in one display (once, however often the display is read).
-    pub fn note_duplicate(&self, d: DuplicateKey) {
+    pub(super) fn note_duplicate(&self, d: DuplicateKey) {
         let mut notes = self.notes.borrow_mut();
         if !notes.duplicates.contains(&d) {
             notes.duplicates.push(d);
@@ -440,7 +444,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     }
 
     /// Evaluates `base.attr`.
-    pub fn attribute(
+    pub(super) fn attribute(
         &self,
         base: &Val,
         attr: &str,
@@ -586,7 +590,7 @@ impl<'s, 'a> Ctx<'s, 'a> {
     }
 
     /// Returns the member of enum `e` whose value equals `value`.
-    pub fn find_by_value(&self, e: usize, value: &Val) -> Result<Option<Value>, Error> {
+    pub(super) fn find_by_value(&self, e: usize, value: &Val) -> Result<Option<Value>, Error> {
         if let Value::Member(e2, _) = value.v {
             if e2 == e {
                 return Ok(Some(value.v.clone()));

@@ -7,20 +7,20 @@ use std::ops::Range;
 
 /// Collects the diagnostics of one Python file.
 #[derive(Debug, Default)]
-pub struct Sink {
+pub(super) struct Sink {
     /// Everything reported so far, in reporting order.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Returns the byte range of a node.
-pub fn span(node: &impl Ranged) -> Range<usize> {
+pub(super) fn span(node: &impl Ranged) -> Range<usize> {
     let r: TextRange = node.range();
     r.start().to_usize()..r.end().to_usize()
 }
 
 impl Sink {
     /// Reports a problem at `at`.
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         code: Code,
         at: Range<usize>,

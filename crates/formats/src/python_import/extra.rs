@@ -37,7 +37,7 @@ pub(super) fn of_entry(
         if matches!(v.v, Value::None) {
             continue;
         }
-        if let Some(why) = edx_matrix_model::extra::name_problem(name) {
+        if let Some(why) = edx_matrix_model::name_problem(name) {
             return Err(err(
                 &v.at,
                 format!("`{name}` cannot be carried as an extra value: {why}"),

@@ -238,7 +238,7 @@ fn run(
                 "not a release",
             );
             let names = defs.iter().map(|d| d.name.as_str());
-            if let Some(close) = edx_matrix_model::suggest::did_you_mean(&release, names) {
+            if let Some(close) = edx_matrix_model::did_you_mean(&release, names) {
                 d.help.push(format!("did you mean `{close}`?"));
             }
             continue;

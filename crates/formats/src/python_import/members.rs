@@ -9,7 +9,7 @@ impl Ctx<'_, '_> {
     /// Returns the value and the bound attributes of member `i` of enum `e`, evaluated once:
     /// a lookup by value compares with every member, and re-running each member's `__new__`
     /// per lookup made `import python` quadratic (docs/benchmarks.md, issue 23).
-    pub fn bound(&self, e: usize, i: usize) -> Result<Bound, Error> {
+    pub(super) fn bound(&self, e: usize, i: usize) -> Result<Bound, Error> {
         if let Some(done) = self.bound_cache.borrow().get(&(e, i)) {
             return Ok(done.clone());
         }
@@ -106,7 +106,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Python truthiness.
-    pub fn truthy(&self, x: &Val) -> Result<bool, Error> {
+    pub(super) fn truthy(&self, x: &Val) -> Result<bool, Error> {
         Ok(match &x.v {
             Value::None => false,
             Value::Bool(b) => *b,
@@ -124,7 +124,7 @@ impl Ctx<'_, '_> {
     }
 
     /// Python `==`.
-    pub fn eq(&self, a: &Val, b: &Val) -> Result<bool, Error> {
+    pub(super) fn eq(&self, a: &Val, b: &Val) -> Result<bool, Error> {
         Ok(match (&a.v, &b.v) {
             (Value::None, Value::None) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,

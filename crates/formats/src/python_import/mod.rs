@@ -28,7 +28,7 @@ mod rules;
 mod symbols;
 
 use crate::{Diagnostic, PythonNames, Source, toml_write};
-pub use comments::Attached;
+pub(crate) use comments::Attached;
 use edx_matrix_model::Code;
 use edx_matrix_model::Matrix;
 use expr::Sink;

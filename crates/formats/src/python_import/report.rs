@@ -19,14 +19,14 @@ pub(super) struct Report {
 }
 
 impl Report {
-    pub fn sink(&mut self, file: File) -> &mut Sink {
+    pub(super) fn sink(&mut self, file: File) -> &mut Sink {
         match file {
             File::Types => &mut self.types,
             File::VersionMatrix => &mut self.vm,
         }
     }
 
-    pub fn push(
+    pub(super) fn push(
         &mut self,
         code: Code,
         at: &Loc,
@@ -38,7 +38,7 @@ impl Report {
     }
 
     /// Reports `e`, once: the same module-level value read from several places fails alike.
-    pub fn error(&mut self, e: Error) {
+    pub(super) fn error(&mut self, e: Error) {
         if self.reported.iter().any(|r| same_error(r, &e)) {
             return;
         }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 /// One `if <test>: return <result>` of a property, in order; no test is the fall-through.
 #[derive(Clone, Debug)]
-pub struct Clause<'a> {
+pub(super) struct Clause<'a> {
     /// The condition, evaluated for truthiness.
     pub test: Option<&'a Expr>,
     /// The value returned; `None` when the property falls off its end (returns `None`).
@@ -22,7 +22,7 @@ pub struct Clause<'a> {
 
 /// A resolving property read as a decision list.
 #[derive(Clone, Debug)]
-pub struct Property<'a> {
+pub(super) struct Property<'a> {
     /// `release_branch`, `git_origin` or `runtime_version`.
     pub name: String,
     /// The clauses in evaluation order.
@@ -38,7 +38,7 @@ pub struct Property<'a> {
 }
 
 /// Reads `f` as a decision list.
-pub fn read<'a>(f: &'a StmtFunctionDef, file: File) -> Result<Property<'a>, Error> {
+pub(super) fn read<'a>(f: &'a StmtFunctionDef, file: File) -> Result<Property<'a>, Error> {
     let mut p = Property {
         name: f.name.as_str().to_owned(),
         clauses: Vec::new(),
@@ -71,7 +71,7 @@ pub fn read<'a>(f: &'a StmtFunctionDef, file: File) -> Result<Property<'a>, Erro
 }
 
 /// Returns `F` when `expr` is `self.F`.
-pub fn self_field(expr: &Expr) -> Option<&str> {
+pub(super) fn self_field(expr: &Expr) -> Option<&str> {
     match expr {
         Expr::Attribute(a) if matches!(a.value.as_ref(), Expr::Name(n) if n.id.as_str() == "self") => {
             Some(a.attr.as_str())
@@ -252,7 +252,7 @@ fn expression<'a>(
 
 impl<'a> Property<'a> {
     /// Returns the scope its clauses are evaluated in, with `self` bound to `this`.
-    pub fn scope<'x>(&'x self, this: &'x This) -> Scope<'x> {
+    pub(super) fn scope<'x>(&'x self, this: &'x This) -> Scope<'x> {
         Scope {
             locals: HashMap::new(),
             lazy: self
@@ -265,7 +265,7 @@ impl<'a> Property<'a> {
     }
 
     /// Evaluates clause `i`'s test.
-    pub fn test(&self, ctx: &Ctx<'_, '_>, i: usize, this: &This) -> Result<bool, Error> {
+    pub(super) fn test(&self, ctx: &Ctx<'_, '_>, i: usize, this: &This) -> Result<bool, Error> {
         match self.clauses[i].test {
             None => Ok(true),
             Some(t) => {
@@ -276,7 +276,7 @@ impl<'a> Property<'a> {
     }
 
     /// Evaluates clause `i`'s result.
-    pub fn result(&self, ctx: &Ctx<'_, '_>, i: usize, this: &This) -> Result<Val, Error> {
+    pub(super) fn result(&self, ctx: &Ctx<'_, '_>, i: usize, this: &This) -> Result<Val, Error> {
         match self.clauses[i].result {
             None => Ok(Val {
                 v: super::eval::Value::None,
@@ -287,7 +287,7 @@ impl<'a> Property<'a> {
     }
 
     /// Runs the property for a full entry: the index of the clause that decides and its value.
-    pub fn run(&self, ctx: &Ctx<'_, '_>, this: &This) -> Result<(usize, Val), Error> {
+    pub(super) fn run(&self, ctx: &Ctx<'_, '_>, this: &This) -> Result<(usize, Val), Error> {
         for i in 0..self.clauses.len() {
             if self.test(ctx, i, this)? {
                 return Ok((i, self.result(ctx, i, this)?));
@@ -303,7 +303,7 @@ impl<'a> Property<'a> {
     /// Runs the property with some fields withheld to find a default: clauses before the
     /// override check, and clauses whose test reads a withheld field, are special cases (their
     /// indices are added to `special`) and are skipped.
-    pub fn default(
+    pub(super) fn default(
         &self,
         ctx: &Ctx<'_, '_>,
         this: &This,

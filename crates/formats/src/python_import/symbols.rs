@@ -10,7 +10,7 @@ use std::ops::Range;
 
 /// Which of the two files a node is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum File {
+pub(super) enum File {
     /// `types.py`.
     Types,
     /// `version_matrix.py`.
@@ -19,7 +19,7 @@ pub enum File {
 
 /// A place in one of the files.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loc {
+pub(super) struct Loc {
     /// The file.
     pub file: File,
     /// The byte range.
@@ -28,7 +28,7 @@ pub struct Loc {
 
 impl Loc {
     /// Returns the place of `node` in `file`.
-    pub fn of(file: File, node: &impl ruff_text_size::Ranged) -> Self {
+    pub(super) fn of(file: File, node: &impl ruff_text_size::Ranged) -> Self {
         Loc {
             file,
             span: span(node),
@@ -38,7 +38,7 @@ impl Loc {
 
 /// One member of an enum class, not yet evaluated.
 #[derive(Clone, Debug)]
-pub struct Member<'a> {
+pub(super) struct Member<'a> {
     /// The member name (`edxapp`).
     pub name: String,
     /// The assigned expression (`("edx-platform", "https://…")`).
@@ -49,7 +49,7 @@ pub struct Member<'a> {
 
 /// An enum class.
 #[derive(Clone, Debug)]
-pub struct Enum<'a> {
+pub(super) struct Enum<'a> {
     /// The class name.
     pub name: String,
     /// Whether members compare equal to their string values (`StrEnum`, `(str, Enum)`).
@@ -64,7 +64,7 @@ pub struct Enum<'a> {
 
 /// A module-level class that is not an enum (a pydantic model, a `NamedTuple`).
 #[derive(Clone, Debug)]
-pub struct Class<'a> {
+pub(super) struct Class<'a> {
     /// The definition.
     pub def: &'a StmtClassDef,
     /// The file it is in.
@@ -73,7 +73,7 @@ pub struct Class<'a> {
 
 impl<'a> Class<'a> {
     /// Returns the annotated fields in order: name, annotation, default.
-    pub fn fields(&self) -> Vec<(&'a str, &'a Expr, Option<&'a Expr>)> {
+    pub(super) fn fields(&self) -> Vec<(&'a str, &'a Expr, Option<&'a Expr>)> {
         let def: &'a StmtClassDef = self.def;
         def.body
             .iter()
@@ -90,7 +90,7 @@ impl<'a> Class<'a> {
     }
 
     /// Returns the method called `name`.
-    pub fn method(&self, name: &str) -> Option<&'a StmtFunctionDef> {
+    pub(super) fn method(&self, name: &str) -> Option<&'a StmtFunctionDef> {
         let def: &'a StmtClassDef = self.def;
         def.body.iter().find_map(|s| match s {
             Stmt::FunctionDef(f) if f.name.as_str() == name => Some(f),
@@ -101,7 +101,7 @@ impl<'a> Class<'a> {
 
 /// A module-level function (a helper the data calls).
 #[derive(Clone, Debug)]
-pub struct Function<'a> {
+pub(super) struct Function<'a> {
     /// The definition.
     pub def: &'a StmtFunctionDef,
     /// The file it is in.
@@ -110,7 +110,7 @@ pub struct Function<'a> {
 
 /// A module-level assignment.
 #[derive(Clone, Debug)]
-pub struct Assign<'a> {
+pub(super) struct Assign<'a> {
     /// The assigned value.
     pub value: &'a Expr,
     /// The file it is in.
@@ -120,7 +120,7 @@ pub struct Assign<'a> {
 /// Every module-level name of the two files (a later definition replaces an earlier one, as
 /// Python rebinds names; `version_matrix.py` sees the names it imports from `types.py`).
 #[derive(Debug, Default)]
-pub struct Symbols<'a> {
+pub(super) struct Symbols<'a> {
     /// Enum classes by name.
     pub enums: Vec<Enum<'a>>,
     /// Other classes by name.
@@ -134,7 +134,7 @@ pub struct Symbols<'a> {
 
 impl<'a> Symbols<'a> {
     /// Collects the symbols of both files.
-    pub fn collect(files: &[(File, &'a [Stmt])]) -> Self {
+    pub(super) fn collect(files: &[(File, &'a [Stmt])]) -> Self {
         let mut out = Symbols::default();
         // Metaclasses: classes deriving from `EnumMeta`/`EnumType` that define `__getitem__`.
         let mut lookup_metas = Vec::new();
@@ -227,12 +227,12 @@ impl<'a> Symbols<'a> {
     }
 
     /// Returns the enum class called `name`, with its index.
-    pub fn enum_named(&self, name: &str) -> Option<usize> {
+    pub(super) fn enum_named(&self, name: &str) -> Option<usize> {
         self.enums.iter().position(|e| e.name == name)
     }
 
     /// Returns the module-level assignment of `name`.
-    pub fn assigned(&self, name: &str) -> Option<&Assign<'a>> {
+    pub(super) fn assigned(&self, name: &str) -> Option<&Assign<'a>> {
         self.assigns.get(name)
     }
 }

@@ -69,7 +69,7 @@ const KNOWN: &[Known] = &[
 ];
 
 /// Returns the built-in steps for `release`: the every-release steps, then its own.
-pub fn steps(release: &str) -> Vec<RunbookStep> {
+pub(crate) fn steps(release: &str) -> Vec<RunbookStep> {
     KNOWN
         .iter()
         .filter(|k| k.release.is_none_or(|r| r == release))
@@ -84,13 +84,13 @@ pub fn steps(release: &str) -> Vec<RunbookStep> {
 }
 
 /// Returns the names of the releases with steps of their own.
-pub fn releases() -> Vec<&'static str> {
+pub(crate) fn releases() -> Vec<&'static str> {
     KNOWN.iter().filter_map(|k| k.release).collect()
 }
 
 /// Adds a `[[runbooks.RELEASE]]` block per built-in step of `release` to `doc`, unless it has
 /// a runbook for `release` already. Returns whether it added anything.
-pub fn insert(doc: &mut DocumentMut, release: &str) -> bool {
+pub(crate) fn insert(doc: &mut DocumentMut, release: &str) -> bool {
     let steps = steps(release);
     if steps.is_empty() {
         return false;
@@ -129,7 +129,7 @@ fn step_table(step: &RunbookStep) -> Table {
 }
 
 /// Returns a `[runbooks]` section with the built-in steps of `releases`, for a new matrix file.
-pub fn section(releases: &[&str]) -> String {
+pub(crate) fn section(releases: &[&str]) -> String {
     let mut doc = DocumentMut::new();
     for release in releases {
         insert(&mut doc, release);

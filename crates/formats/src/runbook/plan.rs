@@ -10,7 +10,7 @@ use serde::Serialize;
 pub enum Origin {
     /// The `[runbooks]` section of the matrix file.
     Matrix,
-    /// The built-in knowledge of upstream releases ([`builtin`](super::builtin)): the matrix has no runbook for
+    /// The built-in knowledge of upstream releases (`builtin`): the matrix has no runbook for
     /// the release.
     BuiltIn,
 }

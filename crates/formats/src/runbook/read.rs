@@ -8,8 +8,8 @@ use super::step::{RunbookStep, STEP_KEYS, When};
 use crate::diagnostic::Diagnostic;
 use crate::operations::Operations;
 use crate::spanned::{self, TomlReader, key_span};
-use edx_matrix_model::gate::Gates;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::Gates;
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::{Code, Matrix};
 use std::ops::Range;
 use toml_edit::{Item, TableLike};
@@ -31,7 +31,8 @@ pub struct RunbookFile {
 
 /// Reads the runbooks and operations settings of a loaded matrix (none for interchange JSON,
 /// which has no such sections).
-pub fn of(loaded: &crate::Loaded) -> RunbookFile {
+#[cfg(test)]
+pub(crate) fn of(loaded: &crate::Loaded) -> RunbookFile {
     match loaded.format {
         // Without the sections there is nothing to read: skip parsing the file again.
         crate::Format::Toml
@@ -48,7 +49,8 @@ pub fn of(loaded: &crate::Loaded) -> RunbookFile {
 
 /// Reads `[runbooks]`, `[operations]` and `[gates]` from the matrix text. Unparsable TOML gives nothing
 /// (the syntax error is reported by `toml_load`).
-pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
+#[cfg(test)]
+pub(crate) fn read(text: &str, matrix: &Matrix) -> RunbookFile {
     crate::count_parse();
     match toml_edit::Document::parse(text) {
         Ok(doc) => read_root(doc.as_table(), text, matrix),
@@ -57,7 +59,7 @@ pub fn read(text: &str, matrix: &Matrix) -> RunbookFile {
 }
 
 /// Reads `[runbooks]`, `[operations]` and `[gates]` from the parsed root table of `text`.
-pub fn read_root(root: &toml_edit::Table, text: &str, matrix: &Matrix) -> RunbookFile {
+pub(crate) fn read_root(root: &toml_edit::Table, text: &str, matrix: &Matrix) -> RunbookFile {
     let mut toml = TomlReader::new(text);
     let mut file = RunbookFile::default();
     if let Some(item) = root.get("runbooks") {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// The keys of one runbook step.
-pub const STEP_KEYS: &[&str] = &["text", "command", "when", "stages", "source"];
+pub(crate) const STEP_KEYS: &[&str] = &["text", "command", "when", "stages", "source"];
 
 /// When a step is due.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

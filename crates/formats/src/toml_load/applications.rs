@@ -3,11 +3,11 @@
 use super::source_map::AppSpans;
 use super::{Reader, section};
 use crate::spanned::key_span;
-use edx_matrix_model::check::AppField;
+use edx_matrix_model::AppField;
 use edx_matrix_model::{AppKind, Application, Code, Matrix, Subject};
 
 /// The keys of an application of the catalogue.
-pub const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
+pub(crate) const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
 
 pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
     let Some(table) = section(

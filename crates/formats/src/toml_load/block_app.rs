@@ -4,11 +4,11 @@ use super::source_map::AppVersionSpans;
 use super::{Reader, Span};
 use crate::template::Template;
 use edx_matrix_model::Code;
-use edx_matrix_model::check::EntryField;
+use edx_matrix_model::EntryField;
 use toml_edit::Item;
 
 /// The keys of an application in a `[map.apps]` table.
-pub const APP_VERSION_KEYS: &[&str] = &[
+pub(crate) const APP_VERSION_KEYS: &[&str] = &[
     "release",
     "branch",
     "origin",

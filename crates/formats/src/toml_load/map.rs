@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use toml_edit::TableLike;
 
 /// The keys of a `[[map]]` block.
-pub const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
+pub(crate) const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
 
 pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
     let Some(item) = root.get("map") else {

@@ -3,11 +3,11 @@
 use super::source_map::ReleaseSpans;
 use super::{Reader, section};
 use crate::spanned::key_span;
-use edx_matrix_model::check::ReleaseField;
+use edx_matrix_model::ReleaseField;
 use edx_matrix_model::{Matrix, Release, Subject};
 
 /// The keys of a release.
-pub const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
+pub(crate) const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
 
 pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
     let Some(table) = section(

@@ -2,7 +2,7 @@
 //! applications, deployments and `[[map]]` blocks), to place model problems in the file.
 
 use super::Span;
-use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
+use edx_matrix_model::{AppField, EntryField, ReleaseField};
 use edx_matrix_model::{Code, Matrix, Subject};
 use std::collections::HashSet;
 

@@ -24,11 +24,11 @@ use toml_parser::lexer::TokenKind;
 
 /// Files from this size are read block by block (below it, one document is cheaper: cutting
 /// the text lexes it once more).
-pub const SPLIT_FROM: usize = 256 * 1024;
+pub(super) const SPLIT_FROM: usize = 256 * 1024;
 
 /// The `[[map]]` blocks, already read: what [`read_map`](super::map) would have produced.
 #[derive(Debug, Default)]
-pub struct MapRead {
+pub(super) struct MapRead {
     pub(super) release_map: Vec<ReleaseMapEntry>,
     pub(super) map: TomlSourceMap,
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -36,7 +36,7 @@ pub struct MapRead {
 
 /// Cuts `text` into its `[[map]]` blocks (each from its `[[map]]` to the next header that is not
 /// its `[map.apps]`) and the rest, or `None` when the layout is not the plain one.
-pub fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
+pub(super) fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
     let mut blocks: Vec<Range<usize>> = Vec::new();
     let mut in_block = false;
     let mut depth: i64 = 0;
@@ -104,7 +104,7 @@ pub fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
 
 /// Returns `text` with the `blocks` blanked out (every byte but newlines a space), so that the
 /// rest parses with the same spans.
-pub fn rest(text: &str, blocks: &[Range<usize>]) -> String {
+pub(super) fn rest(text: &str, blocks: &[Range<usize>]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     for block in blocks {
         for byte in &mut bytes[block.clone()] {
@@ -119,7 +119,7 @@ pub fn rest(text: &str, blocks: &[Range<usize>]) -> String {
 
 /// Parses and reads each block on its own; `None` when a block does not parse (the whole
 /// document then reports the error) or is not one `[[map]]` table.
-pub fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead> {
+pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead> {
     let mut reader = Reader {
         toml: TomlReader::new(text),
         map: TomlSourceMap::default(),

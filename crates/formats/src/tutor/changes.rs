@@ -9,7 +9,7 @@ use super::defaults::{self, TUTOR_MAJOR};
 use super::mapping::PluginPlan;
 
 /// Returns the lines for `plan`.
-pub fn of(plan: &PluginPlan) -> Vec<String> {
+pub(crate) fn of(plan: &PluginPlan) -> Vec<String> {
     let mut lines = Vec::new();
     let common = plan
         .overrides

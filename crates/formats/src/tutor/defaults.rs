@@ -6,13 +6,13 @@
 //! them back from the installed Tutor, so a new Tutor that changes one fails that test.
 
 /// The Tutor major these defaults are from.
-pub const TUTOR_MAJOR: u32 = 22;
+pub(crate) const TUTOR_MAJOR: u32 = 22;
 
 /// Tutor 22's `OPENEDX_COMMON_VERSION`: a pinned point-release tag.
-pub const OPENEDX_COMMON_VERSION: &str = "release/verawood.1";
+pub(crate) const OPENEDX_COMMON_VERSION: &str = "release/verawood.1";
 
 /// A default that is `{{ OPENEDX_COMMON_VERSION }}`: it follows whatever that is.
-pub const FOLLOWS_COMMON_VERSION: &str = "{{ OPENEDX_COMMON_VERSION }}";
+pub(crate) const FOLLOWS_COMMON_VERSION: &str = "{{ OPENEDX_COMMON_VERSION }}";
 
 /// (setting, Tutor's default) for every setting the export may override.
 pub const SETTINGS: &[(&str, &str)] = &[
@@ -38,7 +38,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
 ];
 
 /// Returns Tutor's default of `setting`, if the table has it.
-pub fn setting(setting: &str) -> Option<&'static str> {
+pub(crate) fn setting(setting: &str) -> Option<&'static str> {
     SETTINGS
         .iter()
         .find(|(s, _)| *s == setting)
@@ -162,7 +162,7 @@ pub const FRONTEND_APPS: &[FrontendApp] = &[
 ];
 
 /// Returns tutor-mfe's legacy MFE called `name`: (repository, port).
-pub fn mfe_app(name: &str) -> Option<(&'static str, u16)> {
+pub(crate) fn mfe_app(name: &str) -> Option<(&'static str, u16)> {
     MFE_APPS
         .iter()
         .find(|(n, _, _)| *n == name)
@@ -170,13 +170,13 @@ pub fn mfe_app(name: &str) -> Option<(&'static str, u16)> {
 }
 
 /// Returns tutor-mfe's frontend-base app called `name`.
-pub fn frontend_app(name: &str) -> Option<&'static FrontendApp> {
+pub(crate) fn frontend_app(name: &str) -> Option<&'static FrontendApp> {
     FRONTEND_APPS.iter().find(|a| a.name == name)
 }
 
 /// The pip package each Tutor plugin the export enables comes from (`tutor plugins enable
 /// NAME` needs it installed first).
-pub const PIP_PACKAGES: &[(&str, &str)] = &[
+pub(crate) const PIP_PACKAGES: &[(&str, &str)] = &[
     ("mfe", "tutor-mfe"),
     ("notes", "tutor-notes"),
     ("xqueue", "tutor-xqueue"),
@@ -185,7 +185,7 @@ pub const PIP_PACKAGES: &[(&str, &str)] = &[
 ];
 
 /// Returns the pip package of a Tutor plugin.
-pub fn pip_package(plugin: &str) -> Option<&'static str> {
+pub(crate) fn pip_package(plugin: &str) -> Option<&'static str> {
     PIP_PACKAGES
         .iter()
         .find(|(p, _)| *p == plugin)
@@ -198,9 +198,9 @@ pub fn pip_package(plugin: &str) -> Option<&'static str> {
 /// A repository and its new name after a known upstream rename are the same repository
 /// ([`edx_matrix_model::renames`]): Tutor 22's default `openedx/edx-platform` is redirected to
 /// `openedx/openedx-platform`, so a matrix naming the new one changes nothing Tutor runs.
-pub fn same_repository(a: &str, b: &str) -> bool {
+pub(crate) fn same_repository(a: &str, b: &str) -> bool {
     fn key(url: &str) -> String {
-        let url = edx_matrix_model::renames::renamed(url).map_or(url, |rename| rename.to);
+        let url = edx_matrix_model::renamed(url).map_or(url, |rename| rename.to);
         url.trim_end_matches('/')
             .trim_end_matches(".git")
             .to_ascii_lowercase()

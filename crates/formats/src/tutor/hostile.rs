@@ -11,8 +11,8 @@
 //! run) and vars setting what the export derives from the matrix (a var applied after, so over,
 //! `NOTES_REPOSITORY_VERSION` would bypass the branch's refusal) — issue 22.
 
-use edx_matrix_model::check::{AppField, EntryField, ReleaseField};
 use edx_matrix_model::vars::VarValue;
+use edx_matrix_model::{AppField, EntryField, ReleaseField};
 use edx_matrix_model::{Matrix, Row, Subject};
 
 /// A value the export refuses, with where it was written.
@@ -27,14 +27,14 @@ pub struct Refusal {
 }
 
 /// Characters refused in branches and repositories: a shell, Dockerfile or Jinja sees them.
-pub const SHELL_METACHARACTERS: &[char] = &[
+pub(crate) const SHELL_METACHARACTERS: &[char] = &[
     ';', '&', '|', '$', '`', '(', ')', '<', '>', '\\', '"', '\'', '*', '?', '[', ']', '{', '}',
     '!', '#', ' ', '\t',
 ];
 
 /// Returns why `c` breaks a line or reorders text: U+2028, U+2029, U+0085, bidi controls,
 /// other control characters.
-pub fn line_breaking(c: char) -> Option<&'static str> {
+pub(crate) fn line_breaking(c: char) -> Option<&'static str> {
     match c {
         '\u{2028}' => Some("U+2028 LINE SEPARATOR"),
         '\u{2029}' => Some("U+2029 PARAGRAPH SEPARATOR"),
@@ -64,7 +64,12 @@ fn problem_in(value: &str, shell: bool) -> Option<String> {
 }
 
 /// Returns every refused value among the names and `rows` of one (deployment, stage).
-pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]) -> Vec<Refusal> {
+pub(crate) fn refusals(
+    matrix: &Matrix,
+    deployment: &str,
+    stage: &str,
+    rows: &[Row<'_>],
+) -> Vec<Refusal> {
     let mut out = Vec::new();
     let mut push = |subject: Subject, value: &str, shell: bool| {
         if let Some(problem) = problem_in(value, shell)
@@ -184,13 +189,13 @@ pub fn refusals(matrix: &Matrix, deployment: &str, stage: &str, rows: &[Row<'_>]
 
 /// Tutor settings no `TUTOR_*` var may set: the plugin machinery (which plugins are enabled and
 /// where they are loaded from), and the version check the plugin makes itself.
-pub const RESERVED_SETTINGS: &[&str] = &["PLUGINS", "PLUGINS_ROOT", "PLUGIN_INDEXES"];
+pub(crate) const RESERVED_SETTINGS: &[&str] = &["PLUGINS", "PLUGINS_ROOT", "PLUGIN_INDEXES"];
 
 /// Returns a refusal for each `TUTOR_*` var of (`deployment`, `stage`) that Tutor must not get:
 /// a string value with a character [`refusals`] refuses in branches, a [`RESERVED_SETTINGS`]
 /// name, or a setting in `derived` (the settings the export sets from the matrix). Each is
 /// located at the stage when the stage sets the var, else at the deployment.
-pub fn var_refusals(
+pub(crate) fn var_refusals(
     matrix: &Matrix,
     deployment: &str,
     stage: &str,

@@ -7,7 +7,7 @@ use edx_matrix_model::{AppKind, Matrix, Release, Row};
 
 /// The IDAs Tutor builds from a repository setting: (application, Tutor plugin or `None` for
 /// Tutor itself, repository setting, version setting).
-pub const IDA_SETTINGS: &[(&str, Option<&str>, &str, &str)] = &[
+pub(crate) const IDA_SETTINGS: &[(&str, Option<&str>, &str, &str)] = &[
     (
         "edx-platform",
         None,
@@ -65,7 +65,7 @@ pub struct FrontendEntry {
 
 /// Everything the plugin and the README say.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PluginPlan {
+pub(crate) struct PluginPlan {
     /// `CONFIG_OVERRIDES`: (setting, value).
     pub overrides: Vec<(String, String)>,
     /// `CONFIG_OVERRIDES` from the stage's `TUTOR_*` vars, typed (see [`super::vars`]).
@@ -134,7 +134,7 @@ impl PluginPlan {
     }
 
     /// Returns the branch `place` is built from, when its version is a locked commit.
-    pub fn locked_branch(&self, place: &str) -> Option<&str> {
+    pub(crate) fn locked_branch(&self, place: &str) -> Option<&str> {
         self.locked
             .iter()
             .find(|l| l.place == place)
@@ -149,7 +149,7 @@ impl PluginPlan {
 }
 
 /// Builds the plan for the `rows` of one stage running `release`.
-pub fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> PluginPlan {
+pub(crate) fn plan(matrix: &Matrix, release: Option<&Release>, rows: &[Row<'_>]) -> PluginPlan {
     let mut plan = PluginPlan::default();
     if let Some(release) = release {
         plan.target = Some(versions::target(release));

@@ -19,10 +19,10 @@ use super::with_git_suffix;
 use edx_matrix_model::{AppKind, Matrix, Row};
 
 /// The first port given to MFEs tutor-mfe does not know, in catalogue order.
-pub const FIRST_EXTRA_MFE_PORT: u16 = 2100;
+pub(crate) const FIRST_EXTRA_MFE_PORT: u16 = 2100;
 
 /// Maps the MFE `rows` of a stage into `plan`; `branch` is the stage's release branch.
-pub fn map(plan: &mut PluginPlan, matrix: &Matrix, branch: Option<&str>, rows: &[&Row<'_>]) {
+pub(crate) fn map(plan: &mut PluginPlan, matrix: &Matrix, branch: Option<&str>, rows: &[&Row<'_>]) {
     if rows.is_empty() {
         return;
     }

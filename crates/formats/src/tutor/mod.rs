@@ -11,22 +11,22 @@
 //! | `codejail` | `CODEJAIL_SERVICE_REPOSITORY`, `CODEJAIL_SERVICE_VERSION` (tutor-contrib-codejail); its Python `X.Y` as `--build-arg=APP_PY_VER` of the `codejail` image |
 //! | `forum` | `FORUM_REPOSITORY`, `FORUM_REPOSITORY_VERSION` under tutor-forum before 19 only (read at load time) |
 //! | a legacy MFE | `MFE_APPS[name]` `repository`, `version` (and `port` when tutor-mfe has none) |
-//! | a frontend-base app (`instructor-dashboard`, `notifications`) | tutor-mfe's npm package when upstream at the release's branch, else `FRONTEND_APPS[name]` `source` = `repository.git#branch`, `enabled` ([`mfes`]) |
+//! | a frontend-base app (`instructor-dashboard`, `notifications`) | tutor-mfe's npm package when upstream at the release's branch, else `FRONTEND_APPS[name]` `source` = `repository.git#branch`, `enabled` (`mfes`) |
 //! | a catalogue MFE not on the stage | removed from `MFE_APPS` and `FRONTEND_APPS` |
 //! | MFE Node | `MFE_NODE_IMAGE` = `docker.io/node:<version>-bookworm-slim` (one for all MFEs) |
 //!
-//! What has no Tutor equivalent is listed in [`TutorExport::unmapped`] ([`mapping`]); what the
-//! plugin changes in Tutor's defaults in [`TutorExport::changes`] ([`changes`], against
-//! [`defaults`]); values a shell or a line break would change are refused ([`hostile`]).
+//! What has no Tutor equivalent is listed in [`TutorExport::unmapped`] (`mapping`); what the
+//! plugin changes in Tutor's defaults in [`TutorExport::changes`] (`changes`, against
+//! [`defaults`]); values a shell or a line break would change are refused (`hostile`).
 
-pub mod changes;
+pub(crate) mod changes;
 pub mod defaults;
-pub mod hostile;
-pub mod mapping;
-pub mod mfes;
-pub mod plugin;
-pub mod readme;
-pub mod vars;
+pub(crate) mod hostile;
+pub(crate) mod mapping;
+pub(crate) mod mfes;
+pub(crate) mod plugin;
+pub(crate) mod readme;
+pub(crate) mod vars;
 pub mod versions;
 
 use edx_matrix_model::{Matrix, Row};
@@ -52,7 +52,7 @@ pub struct TutorExport {
     /// The settings the plugin overrides: (name, value).
     pub overrides: Vec<(String, String)>,
     /// The settings the stage's `TUTOR_*` vars set, typed, applied after [`Self::overrides`]
-    /// (see [`vars`]).
+    /// (see `vars`).
     pub settings: Vec<(String, edx_matrix_model::vars::VarValue)>,
     /// The `MFE_APPS` entries the plugin sets.
     pub mfes: Vec<mapping::MfeEntry>,
@@ -66,7 +66,7 @@ pub struct TutorExport {
     pub removed_frontend_apps: Vec<String>,
     /// tutor-mfe's defaults the matrix catalogue does not have, kept as tutor-mfe builds them.
     pub kept: Vec<String>,
-    /// What the plugin changes in what Tutor runs by default, one line each ([`changes`]).
+    /// What the plugin changes in what Tutor runs by default, one line each (`changes`).
     pub changes: Vec<String>,
     /// The `--build-arg` values the plugin adds to images: (image, `NAME=value`).
     pub build_args: Vec<(String, String)>,
@@ -75,7 +75,7 @@ pub struct TutorExport {
 }
 
 /// Returns `url` as Tutor expects a repository: ending in `.git`.
-pub fn with_git_suffix(url: &str) -> String {
+pub(crate) fn with_git_suffix(url: &str) -> String {
     if url.ends_with(".git") || url.is_empty() {
         url.to_owned()
     } else {
@@ -103,7 +103,7 @@ fn identifier(name: &str) -> String {
 }
 
 /// The plugin name of a (deployment, stage): `edx_matrix_<deployment>_<stage>`.
-pub fn plugin_name(deployment: &str, stage: &str) -> String {
+pub(crate) fn plugin_name(deployment: &str, stage: &str) -> String {
     format!(
         "edx_matrix_{}_{}",
         identifier(deployment),

@@ -5,7 +5,7 @@ use super::quoted;
 use super::versions::{self, TutorTarget};
 
 /// What the plugin's docstring and warnings name.
-pub struct PluginNames<'a> {
+pub(crate) struct PluginNames<'a> {
     /// The plugin's name (its file name without `.py`).
     pub plugin: &'a str,
     /// The deployment.
@@ -17,7 +17,7 @@ pub struct PluginNames<'a> {
 }
 
 /// Renders the plugin's Python source.
-pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
+pub(crate) fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
     let PluginNames {
         plugin,
         deployment,

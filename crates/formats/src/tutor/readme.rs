@@ -6,7 +6,7 @@ use super::plugin::PluginNames;
 use super::versions::{self, TutorTarget};
 
 /// Renders README.md.
-pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
+pub(crate) fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
     let PluginNames {
         plugin,
         deployment,
@@ -172,7 +172,7 @@ pub fn render(names: &PluginNames<'_>, plan: &PluginPlan) -> String {
 
 /// The `pip install` line: Tutor and the package of every plugin the README enables, on the
 /// Tutor major the release needs.
-pub fn pip_install(plan: &PluginPlan) -> String {
+pub(crate) fn pip_install(plan: &PluginPlan) -> String {
     let mut packages = vec!["tutor"];
     packages.extend(plan.plugins.iter().filter_map(|p| defaults::pip_package(p)));
     let specs: Vec<String> = packages

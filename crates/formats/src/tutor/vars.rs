@@ -9,12 +9,12 @@ use edx_matrix_model::names::is_hidden_char;
 use edx_matrix_model::vars::{self, VarValue};
 
 /// The prefix that marks a var as a Tutor setting.
-pub const PREFIX: &str = "TUTOR_";
+pub(crate) const PREFIX: &str = "TUTOR_";
 
 /// Returns the Tutor settings the stage's vars set, in vars order, and a warning for each var
 /// with the prefix that cannot be passed (a name that is not a Tutor setting name, a value with
 /// line separators or bidirectional controls).
-pub fn settings(
+pub(crate) fn settings(
     matrix: &Matrix,
     deployment: &str,
     stage: &str,
@@ -49,7 +49,7 @@ pub fn settings(
 }
 
 /// Returns `value` as a Python literal for the plugin.
-pub fn python_literal(value: &VarValue) -> String {
+pub(crate) fn python_literal(value: &VarValue) -> String {
     match value {
         VarValue::String(s) => quoted(s),
         VarValue::Integer(i) => i.to_string(),

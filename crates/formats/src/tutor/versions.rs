@@ -10,7 +10,7 @@ use edx_matrix_model::Release;
 /// (Tutor major, Open edX release), oldest first. Verified: 22 ↔ verawood from the installed
 /// Tutor 22.0.3 (`OPENEDX_COMMON_VERSION: "release/verawood.1"`); 18–21 from the changelogs of
 /// Tutor's plugins ("Upgrade to Redwood/Sumac/Teak/Ulmo" in their v18/v19/v20/v21.0.0 entries).
-pub const TUTOR_RELEASES: &[(u32, &str)] = &[
+pub(crate) const TUTOR_RELEASES: &[(u32, &str)] = &[
     (18, "redwood"),
     (19, "sumac"),
     (20, "teak"),
@@ -20,7 +20,7 @@ pub const TUTOR_RELEASES: &[(u32, &str)] = &[
 
 /// The Python version Tutor 22.0.3's `openedx` image builds (`ARG PYTHON_VERSION=3.12.13` in
 /// `build/openedx/Dockerfile`).
-pub const TUTOR_22_PYTHON: &str = "3.12.13";
+pub(crate) const TUTOR_22_PYTHON: &str = "3.12.13";
 
 /// The Tutor a release needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,7 +60,7 @@ pub fn target(release: &Release) -> TutorTarget {
 }
 
 /// The Open edX release of a Tutor major, if the table has it.
-pub fn release_of(major: u32) -> Option<&'static str> {
+pub(crate) fn release_of(major: u32) -> Option<&'static str> {
     TUTOR_RELEASES
         .iter()
         .find(|(m, _)| *m == major)

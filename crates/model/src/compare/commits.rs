@@ -153,7 +153,7 @@ fn change(old: Option<&LockEntry>, new: Option<&LockEntry>) -> CommitChange {
 /// `ssh://git@` or `git@github.com:` form, with or without `.git`), or `None` for any other
 /// host. The link is built from the owner and repository names only: a credential in the
 /// origin never reaches it.
-pub fn github_compare_url(origin: &str, old: &str, new: &str) -> Option<String> {
+pub(crate) fn github_compare_url(origin: &str, old: &str, new: &str) -> Option<String> {
     let origin = redact_url(origin);
     let path = if let Some(rest) = origin.strip_prefix("git@github.com:") {
         rest

@@ -2,16 +2,17 @@
 //! independently of any file format, so each rule is tested where it lives.
 
 use edx_matrix_model::{
-    AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin, Vars,
+    AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
+    vars::Vars,
 };
 
 /// A matrix under construction.
 #[derive(Default)]
-pub struct Build(pub Matrix);
+pub(crate) struct Build(pub Matrix);
 
 impl Build {
     /// Starts a matrix with the stage order `stages`.
-    pub fn stages(stages: &[&str]) -> Self {
+    pub(crate) fn stages(stages: &[&str]) -> Self {
         Build(Matrix {
             stages: stages.iter().map(|s| (*s).into()).collect(),
             ..Matrix::default()
@@ -19,7 +20,7 @@ impl Build {
     }
 
     /// Adds a named release with its branch, Python and Node.
-    pub fn release(mut self, name: &str, branch: &str, python: &str, node: &str) -> Self {
+    pub(crate) fn release(mut self, name: &str, branch: &str, python: &str, node: &str) -> Self {
         self.0.releases.push(Release {
             name: name.into(),
             branch: branch.into(),
@@ -31,7 +32,7 @@ impl Build {
     }
 
     /// Adds an IDA with a default repository.
-    pub fn ida(mut self, name: &str, repository: &str) -> Self {
+    pub(crate) fn ida(mut self, name: &str, repository: &str) -> Self {
         self.0.applications.push(Application {
             name: name.into(),
             kind: AppKind::Ida,
@@ -42,7 +43,7 @@ impl Build {
     }
 
     /// Adds an MFE with a default repository and a path.
-    pub fn mfe(mut self, name: &str, repository: &str, path: &str) -> Self {
+    pub(crate) fn mfe(mut self, name: &str, repository: &str, path: &str) -> Self {
         self.0.applications.push(Application {
             name: name.into(),
             kind: AppKind::Mfe,
@@ -53,13 +54,13 @@ impl Build {
     }
 
     /// Adds an application as given.
-    pub fn application(mut self, app: Application) -> Self {
+    pub(crate) fn application(mut self, app: Application) -> Self {
         self.0.applications.push(app);
         self
     }
 
     /// Adds a deployment pinning each `(stage, release)`.
-    pub fn deployment(mut self, name: &str, pins: &[(&str, &str)]) -> Self {
+    pub(crate) fn deployment(mut self, name: &str, pins: &[(&str, &str)]) -> Self {
         self.0.deployments.push(Deployment {
             name: name.into(),
             stages: pins
@@ -76,7 +77,7 @@ impl Build {
     }
 
     /// Adds a release-map entry for (`release`, `deployment`) with these versions.
-    pub fn entry(mut self, release: &str, deployment: &str, apps: Vec<AppVersion>) -> Self {
+    pub(crate) fn entry(mut self, release: &str, deployment: &str, apps: Vec<AppVersion>) -> Self {
         self.0.release_map.push(ReleaseMapEntry {
             release: release.into(),
             deployment: deployment.into(),
@@ -86,7 +87,7 @@ impl Build {
     }
 
     /// Adds an entry including each of `apps` with no overrides.
-    pub fn plain_entry(self, release: &str, deployment: &str, apps: &[&str]) -> Self {
+    pub(crate) fn plain_entry(self, release: &str, deployment: &str, apps: &[&str]) -> Self {
         let versions = apps
             .iter()
             .map(|app| AppVersion::plain(*app, release))
@@ -95,14 +96,14 @@ impl Build {
     }
 
     /// Returns the matrix.
-    pub fn done(self) -> Matrix {
+    pub(crate) fn done(self) -> Matrix {
         self.0
     }
 }
 
 /// A valid two-release, one-deployment matrix: `campus` tests verawood in CI while QA and
 /// Production run ulmo.
-pub fn campus() -> Build {
+pub(crate) fn campus() -> Build {
     Build::stages(&["CI", "QA", "Production"])
         .release("ulmo", "release/ulmo", "3.11", "20")
         .release("verawood", "release/verawood", "3.12", "24")

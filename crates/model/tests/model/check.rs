@@ -2,7 +2,7 @@
 //! the exact subject it points at.
 
 use crate::build::{Build, campus};
-use edx_matrix_model::check::{AppField, EntryField};
+use edx_matrix_model::{AppField, EntryField};
 use edx_matrix_model::{AppKind, AppVersion, Application, Code, Matrix, Subject, check};
 
 /// (code, subject) of every problem, in the order `check` reports them.

@@ -77,7 +77,7 @@ fn a_refused_name_says_why_the_length_only_past_a_hundred_characters() {
 
 #[test]
 fn a_suggestion_may_be_a_third_of_the_longer_name_away() {
-    use edx_matrix_model::suggest::suggestions;
+    use edx_matrix_model::suggestions;
     // Nine characters: up to three edits. `mitxprood` is two away from `mitx-prod` (insert
     // `-`, drop an `o`), `campus` is not close at all.
     assert_eq!(

@@ -2,8 +2,8 @@
 //! testing found a version rule no domain test reached.
 
 use crate::build::campus;
-use edx_matrix_model::check::{EntryField, ReleaseField};
 use edx_matrix_model::{Code, Subject, check};
+use edx_matrix_model::{EntryField, ReleaseField};
 
 fn invalid_runtimes(matrix: &edx_matrix_model::Matrix) -> Vec<(Subject, String)> {
     check(matrix)
@@ -65,7 +65,7 @@ fn versions_of_letters_digits_and_dots_are_accepted() {
 
 #[test]
 fn an_extra_name_may_have_a_hundred_characters_and_one_dunder_side() {
-    use edx_matrix_model::extra::name_problem;
+    use edx_matrix_model::name_problem;
     let hundred = format!("a{}", "b".repeat(99));
     assert_eq!(name_problem(&hundred), None);
     assert!(name_problem(&format!("{hundred}c")).is_some());
@@ -77,7 +77,7 @@ fn an_extra_name_may_have_a_hundred_characters_and_one_dunder_side() {
 
 #[test]
 fn a_branch_name_refused_for_its_characters_says_which_kind() {
-    use edx_matrix_model::refname::branch_name_problem;
+    use edx_matrix_model::branch_name_problem;
     assert_eq!(
         branch_name_problem("release/((registry-password))"),
         Some("a branch name cannot contain `((` (a Concourse credential reference)")

@@ -2,10 +2,10 @@
 //! is shown with (mutation testing found these asserted only through the CLI's `diff`).
 
 use crate::build::campus;
-use edx_matrix_model::compare::commits::{CommitChange, LockedCommit};
-use edx_matrix_model::compare::{
+use edx_matrix_model::{
     Change, Comparison, Rebuild, Redeploy, ReleaseChange, RowChange, StageDiff, compare,
 };
+use edx_matrix_model::{CommitChange, LockedCommit};
 
 fn nothing() -> Comparison {
     Comparison {
@@ -183,7 +183,7 @@ fn a_stage_removed_and_added_back() {
 
 #[test]
 fn a_redefined_release_rebuilds_and_redeploys_every_stage_on_it_in_promotion_order() {
-    use edx_matrix_model::compare::ReleaseDef;
+    use edx_matrix_model::ReleaseDef;
     let old = campus().done();
     let mut new = old.clone();
     new.releases[0].python = Some("3.12".into()); // ulmo: QA and Production

@@ -3,7 +3,10 @@
 
 use crate::build::campus;
 use edx_matrix_model::known_names::{NameKind, require, require_filter};
-use edx_matrix_model::{ApplicationName, DeploymentName, Filter, ReleaseName, StageName};
+use edx_matrix_model::{
+    Filter,
+    names::{ApplicationName, DeploymentName, ReleaseName, StageName},
+};
 
 #[test]
 fn every_kind_is_checked_against_its_own_names() {

@@ -3,8 +3,8 @@
 //! and how a lock goes stale. Expected values are written by hand from the `campus` matrix.
 
 use crate::build::campus;
-use edx_matrix_model::lock::{Lock, LockEntry, Stale, lock_origin, stale_entries};
 use edx_matrix_model::{AppVersion, Filter, resolve};
+use edx_matrix_model::{Lock, LockEntry, Stale, lock_origin, stale_entries};
 
 const PLATFORM: &str = "https://github.com/openedx/openedx-platform";
 const LEARNING: &str = "https://github.com/openedx/frontend-app-learning";
@@ -202,7 +202,7 @@ fn a_lock_records_an_origin_without_its_credential() {
 
 #[test]
 fn a_promotion_carries_the_commits_the_lower_stage_locked() {
-    use edx_matrix_model::lock::carry;
+    use edx_matrix_model::carry;
     // After promoting QA to verawood, QA builds what CI builds.
     let mut matrix = campus().done();
     matrix.deployments[0].stages[1].release = "verawood".into();
@@ -255,8 +255,8 @@ fn a_promotion_carries_the_commits_the_lower_stage_locked() {
 /// compare link only on the same GitHub origin.
 #[test]
 fn commit_changes_list_moved_added_and_removed_commits() {
-    use edx_matrix_model::compare::Change;
-    use edx_matrix_model::compare::commits::{CommitCount, commit_changes};
+    use edx_matrix_model::Change;
+    use edx_matrix_model::{CommitCount, commit_changes};
     const FORK: &str = "https://x-access-token:***@github.com/acme-edu/edx-platform";
     let old = Lock::new([
         entry("campus", "CI", "edx-platform", PLATFORM, "master", 'a'),
@@ -326,7 +326,7 @@ fn commit_changes_list_moved_added_and_removed_commits() {
 /// no row, stage or release changes.
 #[test]
 fn other_locked_commits_redeploy_their_stage() {
-    use edx_matrix_model::compare::compare_locked;
+    use edx_matrix_model::compare_locked;
     let matrix = campus().done();
     let old = Lock::new([entry(
         "campus",

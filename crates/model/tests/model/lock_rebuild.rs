@@ -5,8 +5,8 @@
 //! (CI on verawood, QA and Production on ulmo).
 
 use crate::build::campus;
-use edx_matrix_model::compare::{Comparison, compare_locked};
-use edx_matrix_model::lock::{Lock, LockEntry};
+use edx_matrix_model::{Comparison, compare_locked};
+use edx_matrix_model::{Lock, LockEntry};
 
 const PLATFORM: &str = "https://github.com/openedx/openedx-platform";
 

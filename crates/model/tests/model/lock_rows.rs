@@ -3,8 +3,8 @@
 //! values are written by hand from the `campus` matrix.
 
 use crate::build::campus;
-use edx_matrix_model::lock::{Lock, LockEntry};
 use edx_matrix_model::{Filter, resolve};
+use edx_matrix_model::{Lock, LockEntry};
 
 const LEARNING: &str = "https://github.com/openedx/frontend-app-learning";
 
@@ -95,7 +95,7 @@ fn at(stage: &str, application: &str, origin: &str, branch: &str, commit: char) 
 
 #[test]
 fn carry_takes_the_lower_stages_commit_only_for_the_same_origin_and_branch() {
-    use edx_matrix_model::lock::carry;
+    use edx_matrix_model::carry;
     // QA promoted to verawood, which CI tested: CI locked edx-platform at `a` on
     // release/verawood, and learning on another branch (so learning was never tested).
     let mut matrix = campus().done();
@@ -138,7 +138,7 @@ fn carry_takes_the_lower_stages_commit_only_for_the_same_origin_and_branch() {
 
 #[test]
 fn carry_keeps_an_entry_already_at_the_tested_commit_and_replaces_one_at_another() {
-    use edx_matrix_model::lock::carry;
+    use edx_matrix_model::carry;
     let mut matrix = campus().done();
     matrix.deployments[0].stages[1].release = "verawood".into();
     let qa: Vec<_> = resolve(&matrix, &Filter::default())

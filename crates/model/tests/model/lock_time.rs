@@ -2,7 +2,7 @@
 //! value past each field does not (expected seconds computed with Python's `datetime`, not by
 //! the code under test).
 
-use edx_matrix_model::lock::parse_timestamp;
+use edx_matrix_model::parse_timestamp;
 
 #[test]
 fn the_last_second_of_a_day_parses_and_the_next_value_of_each_field_does_not() {
@@ -26,8 +26,5 @@ fn the_last_day_of_a_four_hundred_year_era_parses() {
     // 2000-02-29 is day 146,096 of its era, the one day the calendar's `doe / 146_096` term
     // is not zero (seconds from Python's `datetime`).
     assert_eq!(parse_timestamp("2000-02-29T00:00:00Z"), Some(951_782_400));
-    assert_eq!(
-        edx_matrix_model::calendar::civil_from_days(11_016),
-        (2000, 2, 29)
-    );
+    assert_eq!(edx_matrix_model::civil_from_days(11_016), (2000, 2, 29));
 }

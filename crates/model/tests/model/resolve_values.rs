@@ -34,7 +34,7 @@ fn a_row_carries_its_entrys_extra_values_and_none_without_them() {
 
 #[test]
 fn an_entry_resolves_on_its_own_with_its_release_defaults_and_none_without_one() {
-    use edx_matrix_model::resolve::{Index, resolve_entry};
+    use edx_matrix_model::{Index, resolve_entry};
     let matrix = campus().done();
     let index = Index::new(&matrix);
     let apps = resolve_entry(&index, "verawood", "campus").expect("the verawood entry");

@@ -1,8 +1,8 @@
 //! A deployment's values as text, what an environment variable or a pipeline parameter holds
 //! (mutation testing found this reached only through other crates).
 
-use edx_matrix_model::VarValue;
 use edx_matrix_model::vars::FloatText;
+use edx_matrix_model::vars::VarValue;
 
 #[test]
 fn each_kind_of_value_reads_as_its_written_text() {
@@ -18,7 +18,7 @@ fn each_kind_of_value_reads_as_its_written_text() {
 
 #[test]
 fn a_value_is_found_by_its_name_and_no_values_is_empty() {
-    use edx_matrix_model::Vars;
+    use edx_matrix_model::vars::Vars;
     let vars = Vars(vec![
         ("lms_host".into(), VarValue::String("campus.example".into())),
         ("workers".into(), VarValue::Integer(4)),

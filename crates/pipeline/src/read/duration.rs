@@ -1,7 +1,7 @@
 //! Go durations (`30s`, `1h30m`), the form of `check_every`.
 
 /// Returns whether `text` is a Go duration (`30s`, `1h30m`, `1.5h`) or `never`.
-pub fn is_duration(text: &str) -> bool {
+pub(crate) fn is_duration(text: &str) -> bool {
     if text == "never" {
         return true;
     }

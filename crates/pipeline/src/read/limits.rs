@@ -3,7 +3,7 @@
 
 use super::{Reader, Span};
 use crate::script::limits::{Bound, DEPTH, Limits, MEMORY, STEPS};
-use edx_matrix_formats::spanned::item_span;
+use edx_matrix_formats::item_span;
 use edx_matrix_model::Code;
 
 /// The keys this reads.

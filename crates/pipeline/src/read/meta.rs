@@ -4,7 +4,7 @@ use super::tasks::relative_path_problem;
 use super::{Reader, Span};
 use crate::identifier;
 use crate::settings::MetaSettings;
-use edx_matrix_formats::spanned::item_span;
+use edx_matrix_formats::item_span;
 use edx_matrix_model::Code;
 use toml_edit::Item;
 
@@ -43,7 +43,7 @@ impl Reader<'_> {
             meta.uri = uri;
         }
         if let Some((branch, bspan)) = get("branch", self) {
-            if let Some(why) = edx_matrix_model::refname::branch_name_problem(&branch) {
+            if let Some(why) = edx_matrix_model::branch_name_problem(&branch) {
                 self.toml.push(
                     Code::PipelineInvalid,
                     bspan,

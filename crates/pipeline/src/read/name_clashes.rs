@@ -4,7 +4,7 @@
 use super::{Reader, Span};
 use crate::identifier;
 use crate::settings::Settings;
-use edx_matrix_formats::spanned::key_span;
+use edx_matrix_formats::key_span;
 use edx_matrix_model::Code;
 use toml_edit::TableLike;
 

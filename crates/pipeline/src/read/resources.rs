@@ -4,7 +4,7 @@
 use super::{Reader, Span};
 use crate::settings::{FamilySetting, NamedResource};
 use edx_matrix_formats::Location;
-use edx_matrix_formats::spanned::{item_span, key_span};
+use edx_matrix_formats::{item_span, key_span};
 use edx_matrix_model::Code;
 use serde_json::Map;
 use std::collections::HashMap;
@@ -103,7 +103,7 @@ impl Reader<'_> {
                         format!("application `{app}` is in family `{other}` and in {what}"),
                         "second time here",
                     );
-                    d.secondary.push(edx_matrix_formats::diagnostic::Secondary {
+                    d.secondary.push(edx_matrix_formats::Secondary {
                         location: Location::Span(first),
                         label: "first here".to_owned(),
                     });

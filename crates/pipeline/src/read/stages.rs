@@ -2,9 +2,9 @@
 
 use super::{Reader, Span};
 use crate::settings::{Gate, NamedResource, StageSettings};
-use edx_matrix_formats::spanned::{item_span, key_span};
+use edx_matrix_formats::{item_span, key_span};
 use edx_matrix_model::Code;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use indexmap::IndexMap;
 use toml_edit::Item;
 

@@ -6,9 +6,9 @@ use crate::settings::{
     ArtifactSpec, BuildSettings, NamedResource, RESERVED_PARAMS, Settings, TaskSource, TaskSpec,
 };
 use crate::template;
-use edx_matrix_formats::spanned::{item_span, key_span};
+use edx_matrix_formats::{item_span, key_span};
 use edx_matrix_model::Code;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::did_you_mean;
 use indexmap::IndexMap;
 use serde_json::Map;
 use toml_edit::Item;

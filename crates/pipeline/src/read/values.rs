@@ -3,7 +3,7 @@
 
 use super::{Reader, Span};
 use crate::template;
-use edx_matrix_formats::spanned::{item_span, key_span};
+use edx_matrix_formats::{item_span, key_span};
 use edx_matrix_model::Code;
 use serde_json::{Map, Value};
 use toml_edit::Item;

@@ -12,7 +12,7 @@ use starlark::values::tuple::TupleRef;
 
 /// Why a value could not be converted.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ConvertError {
+pub(super) enum ConvertError {
     /// Nested deeper than the depth bound; the path to the first part past it.
     TooDeep(String),
     /// Larger than the memory bound once copied out (bytes of strings plus a few per value).
@@ -23,7 +23,7 @@ pub enum ConvertError {
 
 /// What [`to_json`] does with a part that is not plain data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Others {
+pub(super) enum Others {
     /// Refuse it (a value `pipelines` returned).
     Refuse,
     /// Skip it (measuring the values a loaded file defines: functions are fine there).
@@ -142,7 +142,7 @@ fn scalar(value: Value<'_>) -> Option<Json> {
 
 /// Copies `value` out of the Starlark heap: at most `depth` levels of lists and dicts, and at
 /// most `max_bytes` (string bytes plus 16 per value).
-pub fn to_json(
+pub(super) fn to_json(
     value: Value<'_>,
     depth: usize,
     max_bytes: u64,

@@ -5,13 +5,13 @@
 
 use crate::generate::Generated;
 use crate::identifier::name as part;
-use edx_matrix_model::lock::Lock;
+use edx_matrix_model::Lock;
 use edx_matrix_model::{Filter, Matrix, resolve};
 use serde_json::{Map, Value, json};
 
 /// Returns the matrix as the `matrix` argument of a template's `pipelines` function; each row
 /// `lock` locks carries its `commit` (as `resolve --format json` shows it).
-pub fn matrix_data(matrix: &Matrix, lock: &Lock) -> Value {
+pub(crate) fn matrix_data(matrix: &Matrix, lock: &Lock) -> Value {
     let releases: Vec<Value> = matrix
         .releases
         .iter()
@@ -105,7 +105,7 @@ pub fn matrix_data(matrix: &Matrix, lock: &Lock) -> Value {
     })
 }
 
-fn vars_value(vars: &edx_matrix_model::Vars) -> Value {
+fn vars_value(vars: &edx_matrix_model::vars::Vars) -> Value {
     Value::Object(
         vars.iter()
             .map(|(k, v)| (k.clone(), json_of(v)))
@@ -114,7 +114,7 @@ fn vars_value(vars: &edx_matrix_model::Vars) -> Value {
 }
 
 /// Returns the vars of `stage` of `deployment`: the deployment's, overridden by the stage's.
-pub fn stage_vars(matrix: &Matrix, deployment: &str, stage: &str) -> Value {
+pub(crate) fn stage_vars(matrix: &Matrix, deployment: &str, stage: &str) -> Value {
     let mut out = Map::new();
     if let Some(d) = matrix.deployment(deployment) {
         for (k, v) in d.vars.iter() {
@@ -131,7 +131,7 @@ pub fn stage_vars(matrix: &Matrix, deployment: &str, stage: &str) -> Value {
 
 /// Returns the standard pipelines as the `standard` argument: a list of dicts with `name`,
 /// `team`, `family`, `applications`, `releases` and `config` (the pipeline as Concourse reads it).
-pub fn standard_data(generated: &[Generated]) -> Value {
+pub(crate) fn standard_data(generated: &[Generated]) -> Value {
     Value::Array(
         generated
             .iter()
@@ -149,6 +149,6 @@ pub fn standard_data(generated: &[Generated]) -> Value {
     )
 }
 
-fn json_of(value: &edx_matrix_model::VarValue) -> Value {
+fn json_of(value: &edx_matrix_model::vars::VarValue) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }

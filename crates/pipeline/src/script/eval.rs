@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 /// A pipeline a template returned.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TemplateOutput {
+pub(crate) struct TemplateOutput {
     /// Its name.
     pub name: String,
     /// Its team, when the template set one.
@@ -28,7 +28,7 @@ pub struct TemplateOutput {
 
 /// Why a template produced no pipelines, located in a template file.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScriptError {
+pub(crate) struct ScriptError {
     /// The file, relative to the matrix file's directory (or the library's name).
     pub file: String,
     /// The 1-based line.
@@ -232,7 +232,7 @@ const STACK_BYTES: usize = 256 * 1024 * 1024;
 
 /// Runs the template `entry` of `files` with `matrix` and `standard` as the arguments of its
 /// `pipelines` function, inside `limits`.
-pub fn run_template(
+pub(crate) fn run_template(
     files: &TemplateFiles,
     entry: &str,
     matrix: &Value,

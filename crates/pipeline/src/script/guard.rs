@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 /// The shared budget: the limits, what finished evaluators used, and which bound was passed.
 #[derive(Debug)]
-pub struct Budget {
+pub(super) struct Budget {
     limits: Limits,
     /// Steps used by evaluators that finished (loaded files).
     steps_used: Cell<u64>,
@@ -28,7 +28,7 @@ pub struct Budget {
 
 impl Budget {
     /// A fresh budget.
-    pub fn new(limits: Limits) -> Rc<Budget> {
+    pub(super) fn new(limits: Limits) -> Rc<Budget> {
         Rc::new(Budget {
             limits,
             steps_used: Cell::new(0),
@@ -39,7 +39,7 @@ impl Budget {
     }
 
     /// The limits.
-    pub fn limits(&self) -> Limits {
+    pub(super) fn limits(&self) -> Limits {
         self.limits
     }
 
@@ -48,17 +48,17 @@ impl Budget {
     }
 
     /// The most bytes a value copied out of the template may take.
-    pub fn max_output_bytes(&self) -> u64 {
+    pub(super) fn max_output_bytes(&self) -> u64 {
         self.max_bytes()
     }
 
     /// Returns the bound that stopped the run, if one did.
-    pub fn tripped(&self) -> Option<Bound> {
+    pub(super) fn tripped(&self) -> Option<Bound> {
         self.tripped.get()
     }
 
     /// Returns where the run stopped, when a statement hook stopped it.
-    pub fn place(&self) -> Option<(String, usize, usize)> {
+    pub(super) fn place(&self) -> Option<(String, usize, usize)> {
         self.place.borrow().clone()
     }
 
@@ -73,7 +73,7 @@ impl Budget {
     }
 
     /// Returns the message for the bound that stopped the run.
-    pub fn message(&self, bound: Bound) -> String {
+    pub(super) fn message(&self, bound: Bound) -> String {
         let limit = if bound == STEPS {
             self.limits.steps
         } else if bound == MEMORY {
@@ -96,7 +96,7 @@ impl Budget {
     }
 
     /// Adds what a finished evaluator (of a loaded file) used.
-    pub fn settle(&self, steps: u64, heap_bytes: usize) {
+    pub(super) fn settle(&self, steps: u64, heap_bytes: usize) {
         self.steps_used
             .set(self.steps_used.get().saturating_add(steps));
         self.bytes_used
@@ -104,7 +104,7 @@ impl Budget {
     }
 
     /// Returns whether the step bound was already passed before an evaluator starts.
-    pub fn exhausted(&self) -> Option<starlark::Error> {
+    pub(super) fn exhausted(&self) -> Option<starlark::Error> {
         if self.steps_used.get() >= self.limits.steps {
             return Some(self.trip(STEPS));
         }
@@ -146,7 +146,7 @@ impl<'e> BeforeStmtFuncDyn<'e> for Hook {
 /// Puts `eval` (evaluating `module`) under `budget`: the statement hook, Starlark's own tick
 /// limit (for loops inside one statement, such as comprehensions) and a memory check every
 /// thousand ticks. `baseline` is the heap size not to count (the matrix data handed over).
-pub fn guard<'v, 'a>(
+pub(super) fn guard<'v, 'a>(
     eval: &mut Evaluator<'v, 'a, '_>,
     module: &Module<'v>,
     budget: &Rc<Budget>,
@@ -183,7 +183,7 @@ pub fn guard<'v, 'a>(
 
 /// Returns the bound an evaluation error comes from: the one the checks recorded, or Starlark's
 /// own tick limit.
-pub fn bound_of(budget: &Budget, error: &starlark::Error) -> Option<Bound> {
+pub(super) fn bound_of(budget: &Budget, error: &starlark::Error) -> Option<Bound> {
     budget.tripped().or_else(|| {
         format!("{error}")
             .contains("ticks has been exceeded")

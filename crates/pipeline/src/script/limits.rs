@@ -20,7 +20,7 @@ pub struct Limits {
 
 /// One bound: its `[pipelines]` key, default and ceiling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Bound {
+pub(crate) struct Bound {
     /// The `[pipelines]` key that raises it.
     pub key: &'static str,
     /// What it bounds, for messages.
@@ -32,7 +32,7 @@ pub struct Bound {
 }
 
 /// `template_steps`: the acme example's templates take between 2,000 and 5,000 steps.
-pub const STEPS: Bound = Bound {
+pub(crate) const STEPS: Bound = Bound {
     key: "template_steps",
     what: "steps (function calls and loop iterations)",
     default: 2_000_000,
@@ -40,7 +40,7 @@ pub const STEPS: Bound = Bound {
 };
 
 /// `template_memory_mib`: the Starlark heap of one template run.
-pub const MEMORY: Bound = Bound {
+pub(crate) const MEMORY: Bound = Bound {
     key: "template_memory_mib",
     what: "MiB of template memory",
     default: 256,
@@ -49,7 +49,7 @@ pub const MEMORY: Bound = Bound {
 };
 
 /// `template_depth`: nesting of the returned value (a Concourse pipeline nests about 10 deep).
-pub const DEPTH: Bound = Bound {
+pub(crate) const DEPTH: Bound = Bound {
     key: "template_depth",
     what: "levels of nesting",
     default: 100,
@@ -63,7 +63,7 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 pub const MAX_TOTAL_BYTES: u64 = 8 * 1024 * 1024;
 
 /// How deeply brackets may nest in a template's source: Starlark's parser recurses on them.
-pub const MAX_SOURCE_NESTING: usize = 200;
+pub(crate) const MAX_SOURCE_NESTING: usize = 200;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -78,7 +78,7 @@ impl Default for Limits {
 impl Bound {
     /// Returns the message of a run that went past this bound, set to `limit`: what happened
     /// and how to raise it.
-    pub fn exceeded(&self, limit: u64) -> String {
+    pub(crate) fn exceeded(&self, limit: u64) -> String {
         let raise = if limit >= self.ceiling {
             format!("`{}` is at its ceiling, {}", self.key, self.ceiling)
         } else {
@@ -97,7 +97,7 @@ impl Bound {
 /// Returns the number of the first line whose bracket nesting (`(`, `[`, `{` outside strings
 /// and comments) passes [`MAX_SOURCE_NESTING`], with its column, so the parser never recurses
 /// that deep.
-pub fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
+pub(crate) fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let mut quote: Option<(char, bool)> = None; // the quote character, tripled
     let mut chars = text.chars().peekable();

@@ -8,20 +8,20 @@
 //! environment, no clock. The caller hands over the files (this crate does no I/O).
 
 mod convert;
-pub mod data;
+pub(crate) mod data;
 mod eval;
 mod guard;
-pub mod limits;
+pub(crate) mod limits;
 
-pub use eval::{ScriptError, TemplateOutput, run_template};
-pub use limits::Limits;
+pub(crate) use eval::{TemplateOutput, run_template};
+pub(crate) use limits::Limits;
 
 use std::collections::BTreeMap;
 
 /// The library templates `load("@edx-matrix//lib.star", …)`.
-pub const LIBRARY: &str = include_str!("lib.star");
+pub(crate) const LIBRARY: &str = include_str!("lib.star");
 /// The name templates load the library by.
-pub const LIBRARY_NAME: &str = "@edx-matrix//lib.star";
+pub(crate) const LIBRARY_NAME: &str = "@edx-matrix//lib.star";
 
 /// The template files of a matrix: the templates its `[pipelines] templates` patterns match,
 /// and the files they `load()`, by path relative to the matrix file's directory with `/`
@@ -39,7 +39,7 @@ pub struct TemplateFiles {
 
 /// Checks a `[pipelines] templates` pattern: a relative `/`-separated path, no `..`, ending in
 /// `.star`, with `*` allowed in the file name only.
-pub fn check_pattern(pattern: &str) -> Result<(), String> {
+pub(crate) fn check_pattern(pattern: &str) -> Result<(), String> {
     if pattern.starts_with('/') || pattern.contains('\\') || pattern.contains(':') {
         return Err(
             "it must be a path relative to the matrix file, with `/` separators".to_owned(),

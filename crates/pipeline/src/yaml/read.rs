@@ -41,12 +41,12 @@ fn parent(path: &str) -> Option<&str> {
 }
 
 /// The path of a mapping's entry, as the validator writes it.
-pub fn key_path(parent: &str, key: &str) -> String {
+pub(crate) fn key_path(parent: &str, key: &str) -> String {
     format!("{parent}.{key}")
 }
 
 /// The path of a sequence's item.
-pub fn index_path(parent: &str, index: usize) -> String {
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
 }
 

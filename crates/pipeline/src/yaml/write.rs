@@ -6,7 +6,7 @@ use serde_json::Value;
 
 /// Returns `value` as YAML: serialized to JSON values first (serde_json reads its own number
 /// form), then written with every number as a YAML integer or float.
-pub fn to_string<T: Serialize>(value: &T) -> Result<String, RenderError> {
+pub(crate) fn to_string<T: Serialize>(value: &T) -> Result<String, RenderError> {
     let value = serde_json::to_value(value).map_err(|e| RenderError::new(e.to_string()))?;
     serde_saphyr::to_string(&Plain(&value)).map_err(|e| RenderError::new(e.to_string()))
 }

@@ -10,7 +10,7 @@ use edx_matrix_formats::toml_write::{Layout, write};
 use edx_matrix_formats::{Source, example, load_toml};
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::{TemplateFiles, check_file, render_all, settings_of};
-use edx_matrix_test_support::random_matrix::{Shapes, TOML_SHAPES, matrix};
+use edx_matrix_test_support::{Shapes, TOML_SHAPES, matrix};
 use edx_matrix_test_support::{require_python, workspace_root};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;

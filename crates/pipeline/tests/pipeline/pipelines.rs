@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use crate::support::{acme_with_settings, bare_acme, load};
-use edx_matrix_pipeline::validate::{PipelineProblem, validate};
 use edx_matrix_pipeline::{Change, Generated, Rendered, all, changed_by, settings_of};
+use edx_matrix_pipeline::{PipelineProblem, validate};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -323,10 +323,7 @@ fn strings(value: &Value, path: String, out: &mut Vec<(String, String)>) {
 
 #[test]
 fn hostile_matrix_values_reach_tasks_only_as_params() {
-    assert_eq!(
-        edx_matrix_model::refname::branch_name_problem(HOSTILE_BRANCH),
-        None
-    );
+    assert_eq!(edx_matrix_model::branch_name_problem(HOSTILE_BRANCH), None);
     let text = acme_with_settings().replace(
         r#"learning          = { translations = ["npm run pull_translations"] }"#,
         &format!(

@@ -326,7 +326,7 @@ fn bounds_out_of_range_are_refused_at_their_place() {
     let found: Vec<(Code, &str, String)> = diagnostics
         .iter()
         .map(|d| {
-            let edx_matrix_formats::diagnostic::Location::Span(span) = &d.location else {
+            let edx_matrix_formats::Location::Span(span) = &d.location else {
                 panic!("{d:?}");
             };
             (d.code, &text[span.clone()], d.message.clone())

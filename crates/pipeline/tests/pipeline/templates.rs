@@ -5,7 +5,7 @@
 
 use edx_matrix_formats::{Source, example, load_toml};
 use edx_matrix_model::Code;
-use edx_matrix_pipeline::settings::TemplatePattern;
+use edx_matrix_pipeline::TemplatePattern;
 use edx_matrix_pipeline::{Outcome, TemplateFiles, render_all, settings_of};
 use serde_json::Value;
 
@@ -98,7 +98,7 @@ fn every_example_pipeline_renders_validates_and_is_snapshotted() {
             p.info.name
         );
         assert!(
-            edx_matrix_pipeline::validate::validate(&p.config).is_empty(),
+            edx_matrix_pipeline::validate(&p.config).is_empty(),
             "{}",
             p.info.name
         );

@@ -1,7 +1,7 @@
 //! The pipeline validator on a small hand-written pipeline: undeclared resources, `passed`
 //! jobs, groups and names.
 
-use edx_matrix_pipeline::validate::validate;
+use edx_matrix_pipeline::validate;
 use serde_json::{Value, json};
 
 fn small() -> Value {

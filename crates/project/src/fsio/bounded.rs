@@ -7,7 +7,7 @@ use std::path::Path;
 
 /// The largest file edx-matrix reads: 32 MiB. A real matrix is a few hundred kilobytes; the
 /// limit only stops `/dev/zero`, a runaway generator or a wrong path from eating the memory.
-pub const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Describes what a non-regular file is, for messages.
 fn kind_of(meta: &Metadata) -> &'static str {
@@ -57,7 +57,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<File> {
 }
 
 /// Reads the whole file at `path`, refusing special files and files over
-/// [`MAX_INPUT_BYTES`].
+/// `MAX_INPUT_BYTES`.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
     let too_big = |len: u64| {
         Error::new(format!(

@@ -4,7 +4,7 @@
 //!   package files, pipelines to validate, key sets) is read through one bounded reader. It
 //!   refuses directories, FIFOs, sockets and devices *before* opening them (and opens with
 //!   `O_NONBLOCK`, checking again on the open descriptor, so a file swapped for a FIFO in
-//!   between cannot block), and refuses anything larger than [`MAX_INPUT_BYTES`].
+//!   between cannot block), and refuses anything larger than `MAX_INPUT_BYTES`.
 //! - [`replace`]: the atomic edit writer. It writes *through* a symlink to its target, keeps the
 //!   target's owner, group and mode, refuses a file the user cannot write, never leaves a torn
 //!   file (temporary file + `fsync` + `rename`), and removes the temporary files an edit killed
@@ -24,9 +24,9 @@ mod output_set;
 mod write_set;
 mod writer;
 
-pub use bounded::{MAX_INPUT_BYTES, check_regular, read_bytes, read_text};
+pub use bounded::{check_regular, read_bytes, read_text};
 pub use error::Error;
 pub use output::{Mode, create};
 pub use output_set::create_all;
 pub use write_set::{FileWrite, write_all};
-pub use writer::{replace, replace_unchanged, resolve_target, temp_prefix};
+pub use writer::replace;

@@ -14,7 +14,7 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug)]
 pub enum FileWrite<'a> {
     /// Replace an existing file (through symlinks, keeping owner and mode, as
-    /// [`crate::fsio::replace_unchanged`]) that must still hold `expected`.
+    /// `crate::fsio::replace_unchanged`) that must still hold `expected`.
     Replace {
         /// The file.
         path: &'a Path,

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Returns the start of the names of the temporary files an edit of `target` creates
 /// (`.edx-matrix.toml.edx-tmp.`), followed by the editing process's id, a random part and `.tmp`.
-pub fn temp_prefix(target: &Path) -> String {
+pub(crate) fn temp_prefix(target: &Path) -> String {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -23,7 +23,7 @@ pub fn temp_prefix(target: &Path) -> String {
 
 /// Returns the regular file that an edit of `path` writes: `path` itself, or the file its
 /// symlinks lead to.
-pub fn resolve_target(path: &Path) -> Result<PathBuf, Error> {
+pub(crate) fn resolve_target(path: &Path) -> Result<PathBuf, Error> {
     let target = std::fs::canonicalize(path)
         .map_err(|e| Error::io(format!("cannot edit `{}`", path.display()), &e))?;
     let meta = std::fs::metadata(&target)
@@ -61,7 +61,12 @@ pub fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
 /// never lost. A write that lands between the comparison and the rename — a window of one
 /// `stat`, one read and one `rename` system call — or one made later through a file handle
 /// opened on the old file, can be; only a lock every writer takes (edits take one) closes it.
-pub fn replace_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), Error> {
+#[cfg(test)]
+pub(crate) fn replace_unchanged(
+    path: &Path,
+    expected: &[u8],
+    contents: &[u8],
+) -> Result<(), Error> {
     write(path, contents, Some(expected))
 }
 

@@ -20,21 +20,21 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use edx_matrix_model::compare::commits::CommitCount;
+use edx_matrix_model::CommitCount;
 
 use crate::git::upstream::fetch::CacheRepo;
 use crate::git::url::redact_text;
 use crate::git::{GitCli, RemoteError};
 
 /// How many commits of each branch the first fetch brings.
-pub const DEPTH: u32 = 100;
+pub(crate) const DEPTH: u32 = 100;
 
 /// How many more commits each deepening brings.
-pub const DEEPEN: u32 = 1000;
+pub(crate) const DEEPEN: u32 = 1000;
 
 /// The most deepening fetches of one origin in one run: the history fetched reaches at most
 /// `DEPTH + DEEPEN * MAX_DEEPENINGS` commits below each branch head (5,100).
-pub const MAX_DEEPENINGS: u32 = 5;
+pub(crate) const MAX_DEEPENINGS: u32 = 5;
 
 mod walk;
 
@@ -265,7 +265,7 @@ fn count_in(repo: &CacheRepo<'_>, ranges: &[&Range]) -> Vec<Result<Counted, Stri
         .collect()
 }
 
-/// Where and how [`count_changes`] counts: the cache directory, the origins fetched at once,
+/// Where and how `count_changes` counts: the cache directory, the origins fetched at once,
 /// the git runner (its timeout bounds every run).
 #[derive(Debug, Clone)]
 pub struct CountSettings {
@@ -281,10 +281,10 @@ pub struct CountSettings {
 /// or `count_note`. A lock records origins redacted; `url_of` gives the URL git fetches for a
 /// redacted origin (the matrix's own, credential included, never shown), or the note saying
 /// why there is none.
-pub fn count_changes(
+pub(crate) fn count_changes(
     settings: &CountSettings,
     url_of: impl Fn(&str) -> Result<String, String>,
-    commits: &mut [edx_matrix_model::compare::commits::CommitChange],
+    commits: &mut [edx_matrix_model::CommitChange],
 ) {
     let mut wanted = Vec::new();
     let mut ranges = Vec::new();

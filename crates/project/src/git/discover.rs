@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use edx_matrix_model::Matrix;
-use edx_matrix_model::order::compare_releases;
+use edx_matrix_model::compare_releases;
 
 use crate::git::RemoteRef;
 
@@ -87,7 +87,7 @@ pub fn default_repository(matrix: &Matrix) -> Option<String> {
         .and_then(|app| app.repository.as_ref())
         .map(ToString::to_string)
         .or_else(|| {
-            edx_matrix_formats::catalogue::standard("edx-platform")
+            edx_matrix_formats::standard("edx-platform")
                 .and_then(|app| app.repository)
                 .map(str::to_owned)
         })
@@ -391,7 +391,7 @@ mod tests {
         assert_eq!(compared.releases[0].standing, Standing::New);
         assert_eq!(
             default_repository(&m).as_deref(),
-            edx_matrix_formats::catalogue::standard("edx-platform").and_then(|a| a.repository)
+            edx_matrix_formats::standard("edx-platform").and_then(|a| a.repository)
         );
         assert!(default_repository(&m).is_some());
     }

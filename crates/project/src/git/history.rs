@@ -12,9 +12,9 @@ use crate::{Format, Project};
 use builder::Builder;
 use edx_matrix_formats::Loaded;
 pub use edx_matrix_model::history::{
-    Bound, CommitRef, History, LeadTime, Skipped, Timeline, TimelineEvent, Unreadable,
-    epoch_seconds, format_duration, parse_day,
+    Bound, CommitRef, History, LeadTime, Timeline, TimelineEvent, format_duration, parse_day,
 };
+pub(crate) use edx_matrix_model::history::{Skipped, Unreadable, epoch_seconds};
 use revisions::load_revisions;
 use std::path::Path;
 
@@ -22,7 +22,7 @@ pub mod example;
 
 /// The subject has every URL's credential redacted: every view (terminal, page, JSON) shows it.
 /// The terminal and the pages also escape and clip it
-/// ([`safe`](edx_matrix_formats::terminal::safe)); JSON keeps it whole otherwise.
+/// ([`safe`](edx_matrix_formats::safe)); JSON keeps it whole otherwise.
 impl From<&FileCommit> for CommitRef {
     fn from(c: &FileCommit) -> Self {
         CommitRef {
@@ -165,7 +165,7 @@ pub fn load_text(path: &Path, name: String, text: String) -> Project {
 
 /// Describes the first error of a matrix that has errors, with its line when it has one:
 /// `2 errors; first: line 3: unknown release `ulmo``.
-pub fn first_error(loaded: &Loaded) -> String {
+pub(crate) fn first_error(loaded: &Loaded) -> String {
     let errors: Vec<_> = loaded
         .diagnostics
         .iter()
@@ -176,7 +176,7 @@ pub fn first_error(loaded: &Loaded) -> String {
 }
 
 /// [`first_error`] of the errors `errors` of `source`.
-pub fn first_error_of(
+pub(crate) fn first_error_of(
     errors: &[edx_matrix_formats::Diagnostic],
     source: &edx_matrix_formats::Source,
 ) -> String {
@@ -218,7 +218,7 @@ mod tests {
             .map(|i| match i {
                 _ if i % 11 == 5 => Err(format!("no file in {i}")),
                 _ if i % 7 == 3 => Ok(format!("{acme}\n[broken\n")),
-                _ => Ok(edx_matrix_test_support::acme::pin_pro(
+                _ => Ok(edx_matrix_test_support::pin_pro(
                     acme,
                     [releases[i % 3], "ulmo", "teak"],
                 )),

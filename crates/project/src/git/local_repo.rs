@@ -1,15 +1,15 @@
 //! [`LocalRepo`]: reading a file's content and history from a local working tree,
 //! for `edx-matrix diff` and `edx-matrix history`.
 
-mod git_error;
+pub(crate) mod git_error;
 mod log;
 mod repo_paths;
 mod rev;
 
 use crate::git::command;
 use crate::git::command::{MAX_OUTPUT_BYTES, Output};
-pub use git_error::GitError;
-pub use log::FileCommit;
+pub(super) use git_error::GitError;
+pub(crate) use log::FileCommit;
 use log::parse_log;
 use repo_paths::{lexically_normal, normalize_repo_path, resolve_existing_prefix};
 use rev::check_rev;

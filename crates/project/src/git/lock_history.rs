@@ -1,20 +1,20 @@
 //! When lock entries arrived: for each entry, the author date of the oldest commit of the lock
 //! file's history from which on, without a break, the lock held that entry's commit (same
-//! origin and branch) — what a soak gate measures ([`edx_matrix_model::gate::soak_verdict`]).
+//! origin and branch) — what a soak gate measures ([`edx_matrix_model::soak_verdict`]).
 //! The history is read newest first, 64 revisions at a time, and stops when every entry
 //! found its start or after [`MAX_REVISIONS`] revisions (an entry unchanged for longer counts
 //! from the oldest revision read: less soak, never more).
 
 use crate::git::{GitError, LocalRepo};
-use edx_matrix_formats::lock_file::read_lock;
+use edx_matrix_formats::read_lock;
+use edx_matrix_model::Arrival;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::gate::Arrival;
 use edx_matrix_model::history::epoch_seconds;
-use edx_matrix_model::lock::{Lock, LockEntry};
+use edx_matrix_model::{Lock, LockEntry};
 use std::path::Path;
 
 /// The most revisions of the lock file read.
-pub const MAX_REVISIONS: usize = 1000;
+pub(crate) const MAX_REVISIONS: usize = 1000;
 
 /// How many revisions one `git cat-file --batch` reads.
 const CHUNK: usize = 64;

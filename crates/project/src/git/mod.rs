@@ -34,31 +34,39 @@
 #![deny(missing_docs)]
 
 mod command;
-pub mod commit_counts;
+pub(crate) mod commit_counts;
 mod discover;
 mod git_cli;
 pub mod history;
 mod local_repo;
-pub mod lock_history;
+pub(crate) mod lock_history;
 mod memory_limit;
 mod on_branch;
-pub mod package_history;
+pub(crate) mod package_history;
 mod remote;
 mod resolve_refs;
-pub mod templates;
-pub mod upstream;
+pub(crate) mod templates;
+pub(crate) mod upstream;
 mod url;
 mod verify;
-pub mod wanted;
+pub(crate) mod wanted;
 
+pub use commit_counts::{CountSettings, Range, count_commits};
 pub use discover::{
-    Compared, Comparison, Standing, UpstreamRelease, compare_with, default_repository,
-    discover_releases,
+    Comparison, Standing, UpstreamRelease, compare_with, default_repository, discover_releases,
 };
 pub use git_cli::GitCli;
-pub use local_repo::{FileCommit, GitError, LocalRepo};
+pub(crate) use local_repo::FileCommit;
+pub use local_repo::{LocalRepo, git_error::GitError};
+pub use lock_history::arrivals;
 pub use on_branch::commit_on_branch;
+pub use package_history::package_history;
 pub use remote::{RemoteError, RemoteRef, RemoteRefs};
-pub use resolve_refs::{ResolvedRefs, resolve_refs};
-pub use url::{redact_url, validate_url};
-pub use verify::{Progress, VerifyReport, WantedRef, verify_refs};
+pub use resolve_refs::resolve_refs;
+pub use templates::project_at;
+pub use upstream::{
+    DEFAULT_BASE, Fact, FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts,
+};
+pub use url::redact_url;
+pub use verify::{Progress, WantedRef, verify_refs};
+pub use wanted::{Reference, wanted_refs};

@@ -74,6 +74,6 @@ impl RemoteError {
 /// Serialises as the error message followed by its causes, for JSON reports.
 impl Serialize for RemoteError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&edx_matrix_model::error_chain::error_chain(self))
+        serializer.serialize_str(&edx_matrix_model::error_chain(self))
     }
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// The directory of a matrix file in the tree of one revision.
 #[derive(Debug)]
-pub struct RevisionTree<'r> {
+pub(crate) struct RevisionTree<'r> {
     repo: &'r LocalRepo,
     rev: String,
     label: String,
@@ -21,7 +21,7 @@ pub struct RevisionTree<'r> {
 impl<'r> RevisionTree<'r> {
     /// The directory of the matrix file at `path` (relative to the top-level, forward slashes)
     /// in revision `rev`; diagnostics call its files `LABEL:PATH`.
-    pub fn new(repo: &'r LocalRepo, rev: &str, label: &str, path: &str) -> Self {
+    pub(crate) fn new(repo: &'r LocalRepo, rev: &str, label: &str, path: &str) -> Self {
         let dir = path.rfind('/').map_or("", |i| &path[..i]);
         RevisionTree {
             repo,

@@ -11,8 +11,8 @@
 
 pub(crate) mod fetch;
 mod mfes;
-pub mod node;
-pub mod python;
+pub(crate) mod node;
+pub(crate) mod python;
 
 use mfes::node_fact;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::git::discover::{UpstreamRelease, discover_releases};
 use crate::git::{GitCli, RemoteError, redact_url};
-pub use fetch::MAX_FILE_BYTES;
+pub(crate) use fetch::MAX_FILE_BYTES;
 use fetch::{CacheRepo, FileError, Redirected};
 use python::Declared;
 

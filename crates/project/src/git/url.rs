@@ -31,7 +31,7 @@ pub(crate) fn redact_text(text: &str) -> String {
 /// # Errors
 ///
 /// Returns [`RemoteError::InvalidUrl`], with credentials masked in the URL.
-pub fn validate_url(url: &str) -> Result<(), RemoteError> {
+pub(crate) fn validate_url(url: &str) -> Result<(), RemoteError> {
     match url::url_problem(url, UrlRule::Remote) {
         Some(reason) => Err(RemoteError::InvalidUrl {
             url: redact_url(url),

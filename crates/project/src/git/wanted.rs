@@ -3,8 +3,8 @@
 
 use crate::Project;
 use crate::git::WantedRef;
-use edx_matrix_model::check::{EntryField, ReleaseField};
 use edx_matrix_model::{Code, Index, Subject};
+use edx_matrix_model::{EntryField, ReleaseField};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -7,17 +7,19 @@
 //!
 //! Private material is kept in [`Zeroizing`] strings so it is wiped from memory when dropped.
 //! Randomness comes from the caller's generator (the binary passes the operating system's), so
-//! nothing here does I/O. [`key_set`] reads and extends a public key set; [`settings`] writes
+//! nothing here does I/O. `key_set` reads and extends a public key set; `settings` writes
 //! the settings edx-platform's command prints.
 
-pub mod key_set;
-pub mod settings;
+pub(crate) mod key_set;
+pub(crate) mod settings;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
+pub use key_set::{KeySet, KeySetError};
 use rand_core::CryptoRngCore;
 use rsa::traits::{PrivateKeyParts, PublicKeyParts};
 use rsa::{BigUint, RsaPrivateKey};
 use serde_json::{Map, Value};
+pub use settings::{Names, Settings};
 use std::io;
 use zeroize::Zeroizing;
 
@@ -26,9 +28,9 @@ pub const MIN_KEY_BITS: usize = 2048;
 /// The largest key size accepted (larger keys take minutes to generate).
 pub const MAX_KEY_BITS: usize = 8192;
 /// The JWT signing algorithm Open edX is configured with.
-pub const ALGORITHM: &str = "RS512";
+pub(crate) const ALGORITHM: &str = "RS512";
 /// The members of a JWK that hold private key material.
-pub const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+pub(crate) const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /// A new key pair.
 pub struct KeyPair {
@@ -108,7 +110,7 @@ pub fn generate(
 }
 
 /// Returns the JWKs of `key`.
-pub fn from_key(key: &RsaPrivateKey, kid: &str) -> KeyPair {
+pub(crate) fn from_key(key: &RsaPrivateKey, kid: &str) -> KeyPair {
     let text = |s: &str| Value::String(s.to_owned());
     let mut public = Map::new();
     public.insert("kty".into(), text("RSA"));
@@ -149,7 +151,7 @@ pub fn from_key(key: &RsaPrivateKey, kid: &str) -> KeyPair {
 }
 
 /// Returns the members of a JWK that hold private key material.
-pub fn private_members(jwk: &Map<String, Value>) -> Vec<&'static str> {
+pub(crate) fn private_members(jwk: &Map<String, Value>) -> Vec<&'static str> {
     PRIVATE_MEMBERS
         .iter()
         .copied()
@@ -159,7 +161,7 @@ pub fn private_members(jwk: &Map<String, Value>) -> Vec<&'static str> {
 
 /// Serialises JSON the way Python's `json.dumps` does by default: `", "` between items,
 /// `": "` after keys, non-ASCII characters as `\uXXXX` escapes.
-pub fn python_json(value: &Value) -> String {
+pub(crate) fn python_json(value: &Value) -> String {
     let mut out = Vec::new();
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, PythonFormatter);
     // Serialising a `Value` into memory cannot fail.
@@ -218,7 +220,7 @@ impl serde_json::ser::Formatter for PythonFormatter {
 }
 
 /// Returns `text` as a YAML single-quoted scalar (`'` doubled).
-pub fn yaml_single_quoted(text: &str) -> String {
+pub(crate) fn yaml_single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
 

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
 /// The decision record behind the asymmetric JWT settings.
-pub const ADR: &str = "https://github.com/openedx/edx-platform/blob/master/openedx/core/djangoapps/oauth_dispatch/docs/decisions/0008-use-asymmetric-jwts.rst";
+pub(crate) const ADR: &str = "https://github.com/openedx/edx-platform/blob/master/openedx/core/djangoapps/oauth_dispatch/docs/decisions/0008-use-asymmetric-jwts.rst";
 
 /// The setting names, with or without their `COMMON_` and `EDXAPP_` prefixes.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use edx_matrix_formats::edit::{
 use edx_matrix_formats::toml_write;
 use edx_matrix_model::{AppKind, Matrix};
 use edx_matrix_project::{Format, Precondition, Project};
-use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};
+use edx_matrix_test_support::{TOML_SHAPES, matrix};
 use proptest::prelude::*;
 use proptest::sample::Index;
 

@@ -8,14 +8,14 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use edx_matrix_formats::{Diagnostic, Source};
+use edx_matrix_model::Index;
 use edx_matrix_model::lookup;
-use edx_matrix_model::resolve::Index;
 use maud::{Markup, html};
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// `GET /`: the grid, the legend and the warnings.
-pub async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
+pub(crate) async fn dashboard(State(state): State<Arc<AppState>>) -> Response {
     let snapshot = state.snapshot();
     let views = state.views().await;
     let Some(good) = &snapshot.good else {

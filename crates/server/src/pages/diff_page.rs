@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use edx_matrix_model::compare::commits::{CommitChange, LockedCommit};
+use edx_matrix_model::{CommitChange, LockedCommit};
 use edx_matrix_pipeline::impact::PipelineChange;
 use maud::{Markup, html};
 use std::sync::Arc;
@@ -30,11 +30,11 @@ pub(super) fn change_cell(old: Option<&str>, new: Option<&str>) -> Markup {
 ///
 /// With `?base=REV&head=REV` (or either one), two revisions of the file instead, as
 /// `edx-matrix diff BASE HEAD` compares them (see [`crate::diff`]).
-pub async fn diff(
+pub(crate) async fn diff(
     State(state): State<Arc<AppState>>,
     axum::extract::RawQuery(query): axum::extract::RawQuery,
 ) -> Response {
-    use edx_matrix_model::compare::{ReleaseDef, RowValues};
+    use edx_matrix_model::{ReleaseDef, RowValues};
     let snapshot = state.snapshot();
     let views = state.views().await;
     let revs = match crate::diff::Revs::parse(query.as_deref()) {

@@ -11,7 +11,7 @@ use axum::response::Response;
 use edx_matrix_formats::chart::Options;
 // A skipped revision's reason may quote its text: escaped and clipped like every value a page
 // quotes (so are subjects, by `CommitRef::shown_subject`).
-use edx_matrix_formats::terminal::{safe, safe_lines};
+use edx_matrix_formats::{safe, safe_lines};
 use edx_matrix_project::git::history::{CommitRef, format_duration};
 use maud::{Markup, PreEscaped, html};
 use std::sync::Arc;
@@ -31,7 +31,10 @@ pub(crate) fn band_href(commit: &CommitRef, previous: Option<&CommitRef>) -> Str
 
 /// `GET /history`: for every (deployment, stage), the releases it ran and the commits that
 /// changed them, and the lead time of each release from the first stage to the last.
-pub async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+pub(crate) async fn history(
+    State(state): State<Arc<AppState>>,
+    RawQuery(query): RawQuery,
+) -> Response {
     let snapshot = state.snapshot();
     let views = state.views().await;
     let title = "History";

@@ -8,14 +8,17 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::Index;
 use edx_matrix_model::known_names::{self, NameKind};
 use edx_matrix_model::lookup;
-use edx_matrix_model::resolve::Index;
 use maud::html;
 use std::sync::Arc;
 
 /// `GET /r/{release}`: which stages run a release and which entries override it.
-pub async fn release(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+pub(crate) async fn release(
+    State(state): State<Arc<AppState>>,
+    Path(name): Path<String>,
+) -> Response {
     let snapshot = state.snapshot();
     let views = state.views().await;
     let Some(good) = &snapshot.good else {

@@ -7,16 +7,16 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use edx_matrix_model::Overridden;
+use edx_matrix_model::did_you_mean;
 use edx_matrix_model::known_names::{self, NameKind};
-use edx_matrix_model::lock::parse_timestamp;
-use edx_matrix_model::resolve::Overridden;
-use edx_matrix_model::suggest::did_you_mean;
+use edx_matrix_model::parse_timestamp;
 use edx_matrix_model::{Filter, resolve};
 use maud::html;
 use std::sync::Arc;
 
 /// `GET /d/{deployment}/{stage}`: the components one stage builds.
-pub async fn stage(
+pub(crate) async fn stage(
     State(state): State<Arc<AppState>>,
     Path((deployment, stage)): Path<(String, String)>,
 ) -> Response {
@@ -55,7 +55,7 @@ pub async fn stage(
     let filter = Filter {
         // Both are names of the matrix (found above).
         deployment: Some(d.name.clone()),
-        stage: Some(edx_matrix_model::StageName::new(stage.as_str())),
+        stage: Some(edx_matrix_model::names::StageName::new(stage.as_str())),
         ..Filter::default()
     };
     let mut rows = resolve(matrix, &filter).rows;
@@ -144,7 +144,7 @@ pub async fn stage(
 /// seen, "not checked"); a row of a locked stage without one is marked
 /// stale (its origin or branch changed, or it was added after the lock).
 fn commit_cell(
-    lock: &edx_matrix_model::lock::Lock,
+    lock: &edx_matrix_model::Lock,
     row: &edx_matrix_model::Row<'_>,
     now: i64,
     heads: &BranchHeads,

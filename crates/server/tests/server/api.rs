@@ -3,7 +3,7 @@
 use crate::support::{acme, acme_repo, assert_matches_openapi, fixtures, start, start_example};
 use axum::body::Bytes;
 use edx_matrix_server::{MatrixSource, Options};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -29,7 +29,7 @@ async fn every_documented_get_answers_as_documented() {
     // stage change, so that `/api/v1/diff` does.
     let repo = acme_repo();
     let file = repo.path().join("edx-matrix.toml");
-    let edited = edx_matrix_test_support::acme::pin_pro(&acme(), ["ulmo", "ulmo", "teak"]);
+    let edited = edx_matrix_test_support::pin_pro(&acme(), ["ulmo", "ulmo", "teak"]);
     assert_ne!(edited, acme(), "the acme example changed");
     std::fs::write(&file, edited).unwrap();
     let server = start(Options::new(MatrixSource::File(file))).await;
@@ -361,7 +361,7 @@ async fn a_matrix_with_errors_at_start_serves_nothing_but_its_diagnostics() {
     let path = dir.path().join("edx-matrix.toml");
     std::fs::write(
         &path,
-        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "ulmoo", "teak"]),
+        edx_matrix_test_support::pin_pro(&acme(), ["verawood", "ulmoo", "teak"]),
     )
     .unwrap();
     let server = start(Options::new(MatrixSource::File(path))).await;

@@ -6,7 +6,7 @@
 
 use crate::lock::{MATRIX, lock, options};
 use crate::support::{Reply, TestServer, assert_matches_openapi, start};
-use edx_matrix_server::webhook::sign;
+use edx_matrix_server::sign;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 

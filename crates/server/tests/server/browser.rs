@@ -452,7 +452,7 @@ async fn pages_over_a_git_repository_load_without_console_errors() {
     let client = browser.client.clone();
     let repo = acme_repo();
     let file = repo.path().join("edx-matrix.toml");
-    let changed = edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"]);
+    let changed = edx_matrix_test_support::pin_pro(&acme(), ["verawood", "teak", "teak"]);
     std::fs::write(&file, changed).unwrap();
     let server = start(Options::new(MatrixSource::File(file))).await;
     for page in ["/diff", "/history", "/"] {
@@ -600,7 +600,7 @@ async fn history_gaps_are_painted_hatched_with_their_reason() {
     );
     crate::support::commit_matrix(
         dir,
-        &edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"]),
+        &edx_matrix_test_support::pin_pro(&acme(), ["verawood", "teak", "teak"]),
         "2024-03-01T10:00:00+00:00",
         "fixed, and pro moves on",
     );

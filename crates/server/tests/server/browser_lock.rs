@@ -125,7 +125,7 @@ async fn branch_head_notes_are_legible() {
             "repository": {"clone_url": "https://github.com/openedx/cs_comments_service.git"},
         })
         .to_string();
-        let signature = edx_matrix_server::webhook::sign(secret.as_bytes(), body.as_bytes());
+        let signature = edx_matrix_server::sign(secret.as_bytes(), body.as_bytes());
         let reply = server
             .send(
                 hyper::Method::POST,

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 /// The acme example with pro's QA stage moved from ulmo to teak.
 fn acme_with_pro_qa_on_teak() -> String {
-    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"])
+    edx_matrix_test_support::pin_pro(&acme(), ["verawood", "teak", "teak"])
 }
 
 /// (application, old origin/branch/runtime, new origin/branch/runtime) of pro QA, from
@@ -419,7 +419,7 @@ async fn diff_shows_the_impact_of_template_made_pipelines() {
         "{clean:#}"
     );
 
-    let moved = edx_matrix_test_support::acme::pin_pro(text, ["verawood", "teak", "teak"]);
+    let moved = edx_matrix_test_support::pin_pro(text, ["verawood", "teak", "teak"]);
     std::fs::write(&file, &moved).unwrap();
     let (reply, _) = server
         .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {

@@ -7,8 +7,8 @@ use crate::support::{
     Reply, TestServer, acme, acme_repo, assert_matches_openapi, start, start_example,
 };
 use axum::body::Bytes;
-use edx_matrix_server::api::OPENAPI;
-use edx_matrix_server::webhook::sign;
+use edx_matrix_server::OPENAPI;
+use edx_matrix_server::sign;
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::{Method, StatusCode};
 use std::time::Duration;
@@ -56,7 +56,7 @@ async fn row16_the_same_content_keeps_the_generation() {
     assert_eq!(server.get("/healthz").await.json()["generation"], 1);
     std::fs::write(
         &path,
-        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+        edx_matrix_test_support::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
     )
     .unwrap();
     assert_eq!(hook(&server).await["generation"], 2);
@@ -233,7 +233,7 @@ async fn row17_every_documented_endpoint_refuses_unknown_and_empty_query_paramet
         }
     }
     // The server's table of parameters is the document's.
-    let mut table: Vec<(String, String)> = edx_matrix_server::query::PARAMETERS
+    let mut table: Vec<(String, String)> = edx_matrix_server::PARAMETERS
         .iter()
         .flat_map(|(route, ps)| ps.iter().map(|p| ((*route).to_owned(), (*p).to_owned())))
         .collect();

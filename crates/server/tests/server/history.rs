@@ -8,7 +8,7 @@ use hyper::StatusCode;
 use serde_json::{Value, json};
 
 fn acme_with_pro(qa: &str, production: &str) -> String {
-    edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", qa, production])
+    edx_matrix_test_support::pin_pro(&acme(), ["verawood", qa, production])
 }
 
 /// The changes of one timeline as (release, commit hash, subject).

@@ -36,8 +36,7 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     );
 
     // Promote pro QA to verawood, editing in place.
-    let promoted =
-        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]);
+    let promoted = edx_matrix_test_support::pin_pro(&acme(), ["verawood", "verawood", "teak"]);
     std::fs::write(&path, &promoted).unwrap();
     let (reply, took) = server
         .wait_for(query, Duration::from_secs(5), |r| {
@@ -59,7 +58,7 @@ async fn follows_edits_and_keeps_the_last_good_matrix() {
     assert_eq!(generation, 2);
 
     // A broken edit: the promoted matrix stays served, the diagnostics name the problem.
-    let broken = edx_matrix_test_support::acme::pin_pro(&promoted, ["verawood", "verawod", "teak"]);
+    let broken = edx_matrix_test_support::pin_pro(&promoted, ["verawood", "verawod", "teak"]);
     assert_ne!(broken, promoted);
     replace(&path, &broken);
     let (diagnostics, took) = server
@@ -143,7 +142,7 @@ async fn no_request_fails_while_reloading() {
                 let release = if i % 2 == 0 { "verawood" } else { "ulmo" };
                 replace(
                     &path,
-                    &edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", release, "teak"]),
+                    &edx_matrix_test_support::pin_pro(&acme(), ["verawood", release, "teak"]),
                 );
                 tokio::time::sleep(Duration::from_millis(15)).await;
             }
@@ -383,7 +382,7 @@ async fn watches_the_directories_of_new_template_patterns() {
 /// matrix or a template changed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_forced_reload_sees_template_changes_only() {
-    use edx_matrix_server::webhook::sign;
+    use edx_matrix_server::sign;
     let secret = "s3cret";
     let (dir, file, _) = example_repo_with_templates();
     let mut options = Options::new(MatrixSource::File(file));

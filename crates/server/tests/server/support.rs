@@ -14,12 +14,12 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::task::JoinHandle;
 
 /// The repository's `tests/fixtures` directory.
-pub fn fixtures() -> PathBuf {
+pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
 }
 
 /// The text of the acme example.
-pub fn acme() -> String {
+pub(crate) fn acme() -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme/edx-matrix.toml"),
     )
@@ -27,7 +27,7 @@ pub fn acme() -> String {
 }
 
 /// A server running in the test's runtime; stopped when dropped.
-pub struct TestServer {
+pub(crate) struct TestServer {
     pub addr: SocketAddr,
     task: JoinHandle<()>,
     client: Client<HttpConnector, Full<Bytes>>,
@@ -41,7 +41,7 @@ impl Drop for TestServer {
 
 /// A response, body collected.
 #[derive(Debug)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
@@ -50,24 +50,24 @@ pub struct Reply {
 impl Reply {
     /// The body as JSON.
     #[track_caller]
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body)
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
     /// The body as text.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
     /// A header's value.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 /// Starts a server with `options`.
-pub async fn start(options: Options) -> TestServer {
+pub(crate) async fn start(options: Options) -> TestServer {
     let server = Server::bind("127.0.0.1:0".parse().unwrap(), options)
         .await
         .unwrap();
@@ -81,18 +81,18 @@ pub async fn start(options: Options) -> TestServer {
 }
 
 /// Starts a server on the built-in example.
-pub async fn start_example() -> TestServer {
+pub(crate) async fn start_example() -> TestServer {
     start(Options::new(MatrixSource::Example)).await
 }
 
 impl TestServer {
     /// The URL of `path`.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
 
     /// Sends a request.
-    pub async fn send(
+    pub(crate) async fn send(
         &self,
         method: Method,
         path: &str,
@@ -117,13 +117,13 @@ impl TestServer {
     }
 
     /// Sends a GET.
-    pub async fn get(&self, path: &str) -> Reply {
+    pub(crate) async fn get(&self, path: &str) -> Reply {
         self.send(Method::GET, path, &[], Bytes::new()).await
     }
 
     /// Writes `request` verbatim on a new connection and returns everything the server sends
     /// back before closing (for requests a client library would normalise or refuse).
-    pub async fn raw(&self, request: &[u8]) -> String {
+    pub(crate) async fn raw(&self, request: &[u8]) -> String {
         let mut stream = tokio::net::TcpStream::connect(self.addr).await.unwrap();
         // The server may answer and close before reading everything we send.
         let _ = stream.write_all(request).await;
@@ -134,7 +134,7 @@ impl TestServer {
 
     /// Polls `path` until `done` holds for its reply, for at most `limit`; returns the reply
     /// and how long it took.
-    pub async fn wait_for(
+    pub(crate) async fn wait_for(
         &self,
         path: &str,
         limit: Duration,
@@ -154,8 +154,13 @@ impl TestServer {
 /// Validates `value` against the schema the OpenAPI document gives for `path`, `method` and
 /// `status`; panics with every error otherwise.
 #[track_caller]
-pub fn assert_matches_openapi(path: &str, method: &str, status: u16, value: &serde_json::Value) {
-    let doc: serde_json::Value = serde_json::from_str(edx_matrix_server::api::OPENAPI).unwrap();
+pub(crate) fn assert_matches_openapi(
+    path: &str,
+    method: &str,
+    status: u16,
+    value: &serde_json::Value,
+) {
+    let doc: serde_json::Value = serde_json::from_str(edx_matrix_server::OPENAPI).unwrap();
     let operation = &doc["paths"][path][method];
     assert!(
         operation.is_object(),
@@ -186,14 +191,14 @@ pub fn assert_matches_openapi(path: &str, method: &str, status: u16, value: &ser
 /// Runs `git` in `dir` with no user or system configuration (`dir` as `HOME`), committer and
 /// author dated `date`; panics unless it succeeds. Returns its standard output, trimmed.
 #[track_caller]
-pub fn git(dir: &Path, date: &str, args: &[&str]) -> String {
-    edx_matrix_test_support::git::Git::new(dir).run_at(dir, date, args)
+pub(crate) fn git(dir: &Path, date: &str, args: &[&str]) -> String {
+    edx_matrix_test_support::Git::new(dir).run_at(dir, date, args)
 }
 
 /// Writes `text` to `edx-matrix.toml` in the working tree `dir` and commits it with `subject`
 /// at `date`; returns the commit's full hash.
 #[track_caller]
-pub fn commit_matrix(dir: &Path, text: &str, date: &str, subject: &str) -> String {
+pub(crate) fn commit_matrix(dir: &Path, text: &str, date: &str, subject: &str) -> String {
     std::fs::write(dir.join("edx-matrix.toml"), text).unwrap();
     git(dir, date, &["add", "edx-matrix.toml"]);
     git(dir, date, &["commit", "-q", "-m", subject]);
@@ -202,7 +207,7 @@ pub fn commit_matrix(dir: &Path, text: &str, date: &str, subject: &str) -> Strin
 
 /// A git working tree in a temporary directory with the acme example committed once
 /// (`add the acme matrix`, 2024-01-02); the matrix file is `edx-matrix.toml` at its top.
-pub fn acme_repo() -> tempfile::TempDir {
+pub(crate) fn acme_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     git(dir.path(), "2024-01-02T10:00:00+00:00", &["init", "-q"]);
     commit_matrix(
@@ -215,7 +220,7 @@ pub fn acme_repo() -> tempfile::TempDir {
 }
 
 /// A pipeline template of the tests' own: one pipeline, `smoke-tests`, in the team `qa-team`.
-pub const SMOKE_TESTS: &str = r#"load("@edx-matrix//lib.star", "pipeline")
+pub(crate) const SMOKE_TESTS: &str = r#"load("@edx-matrix//lib.star", "pipeline")
 
 def pipelines(matrix, standard):
     task = {"platform": "linux", "image_resource": {"type": "registry-image", "source": {"repository": "busybox"}}, "run": {"path": "true"}}
@@ -225,7 +230,7 @@ def pipelines(matrix, standard):
 /// A git working tree in a temporary directory with the built-in example's matrix (its
 /// `[pipelines]` naming `templates = ["pipelines/*.star"]`) and its templates committed once;
 /// returns it, the matrix file's path and the commit.
-pub fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf, String) {
+pub(crate) fn example_repo_with_templates() -> (tempfile::TempDir, PathBuf, String) {
     let dir = tempfile::tempdir().unwrap();
     let top = dir.path();
     let date = "2024-01-02T10:00:00+00:00";

@@ -26,7 +26,7 @@ async fn a_stage_changed_in_the_working_tree_is_marked_until_committed() {
     assert!(!clean.contains("class=\"uncommitted\""), "{clean}");
 
     // pro's QA moves from ulmo to teak in the working tree only.
-    let moved = edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "teak", "teak"]);
+    let moved = edx_matrix_test_support::pin_pro(&acme(), ["verawood", "teak", "teak"]);
     std::fs::write(&file, &moved).unwrap();
     let (reply, _) = server
         .wait_for("/", Duration::from_secs(20), |r| {

@@ -2,7 +2,7 @@
 //! signature, a reload on a good one.
 
 use crate::support::{TestServer, acme, assert_matches_openapi, start};
-use edx_matrix_server::webhook::sign;
+use edx_matrix_server::sign;
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::{Method, StatusCode};
 
@@ -69,7 +69,7 @@ async fn a_bad_signature_is_refused_and_nothing_reloads() {
     let (server, _dir, path) = server(Some(SECRET)).await;
     std::fs::write(
         &path,
-        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+        edx_matrix_test_support::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
     )
     .unwrap();
     let good = sign(SECRET.as_bytes(), PUSH.as_bytes());
@@ -127,7 +127,7 @@ async fn a_good_signature_reloads() {
     let (server, _dir, path) = server(Some(SECRET)).await;
     std::fs::write(
         &path,
-        edx_matrix_test_support::acme::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
+        edx_matrix_test_support::pin_pro(&acme(), ["verawood", "verawood", "teak"]),
     )
     .unwrap();
     assert_eq!(pro_qa(&server).await, "ulmo");

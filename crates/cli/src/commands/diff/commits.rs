@@ -5,20 +5,20 @@
 use super::{DiffArgs, code, sign};
 use crate::commands::edit::from_upstream::cache_dir;
 use crate::output::{render_table, table};
-use edx_matrix_model::compare::Change;
-use edx_matrix_model::compare::commits::CommitChange;
-use edx_matrix_project::diff::Counting;
+use edx_matrix_model::Change;
+use edx_matrix_model::CommitChange;
+use edx_matrix_project::Counting;
+use edx_matrix_project::git::CountSettings;
 use edx_matrix_project::git::GitCli;
-use edx_matrix_project::git::commit_counts::CountSettings;
 use std::fmt::Write as _;
 use std::time::Duration;
 
 /// Short hashes in tables, as `resolve`'s `COMMIT` column has them.
 const SHORT: usize = 12;
 
-/// How `--count-commits` counts (see [`edx_matrix_project::git::commit_counts`]): git fetches
+/// How `--count-commits` counts (see `edx_matrix_project::git::commit_counts`): git fetches
 /// the matrix's own URL of each origin (credential included, never shown).
-pub fn counting(args: &DiffArgs) -> Counting {
+pub(super) fn counting(args: &DiffArgs) -> Counting {
     Counting {
         settings: CountSettings {
             cache: args.cache_dir.clone().unwrap_or_else(|| cache_dir("repos")),
@@ -51,7 +51,7 @@ fn counted(c: &CommitChange) -> String {
 }
 
 /// The section for a terminal.
-pub fn text(commits: &[CommitChange]) -> String {
+pub(super) fn text(commits: &[CommitChange]) -> String {
     let mut text = format!("\nlocked commits: {}\n", summary(commits));
     let mut t = table(&[
         "",
@@ -88,7 +88,7 @@ fn summary(commits: &[CommitChange]) -> String {
 }
 
 /// The section as Markdown: the range links to GitHub's compare page when there is one.
-pub fn markdown(commits: &[CommitChange]) -> String {
+pub(super) fn markdown(commits: &[CommitChange]) -> String {
     let mut md = format!(
         "\n#### Locked commits ({})\n\n\
          | | Deployment | Stage | Application | Branch | Commits | Note |\n\

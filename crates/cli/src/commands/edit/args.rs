@@ -4,7 +4,7 @@ use crate::args::KindArg;
 use crate::format::{Allowed, Format, formats};
 use crate::names::parse;
 use edx_matrix_formats::edit::entry::Target;
-use edx_matrix_model::{ApplicationName, DeploymentName, ReleaseName, StageName};
+use edx_matrix_model::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
 
 /// The formats of edits.
 const FORMATS: Allowed = &[
@@ -20,7 +20,7 @@ const FORMATS: Allowed = &[
 
 /// Options every editing command takes.
 #[derive(clap::Args, Debug, Clone)]
-pub struct EditOptions {
+pub(crate) struct EditOptions {
     /// Print the diff and write nothing
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -39,7 +39,7 @@ pub struct EditOptions {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct UpgradeArgs {
+pub(crate) struct UpgradeArgs {
     /// The deployments to upgrade together (several: `a,b` or `a b`)
     #[arg(
         value_name = "DEPLOYMENT",
@@ -68,7 +68,7 @@ pub struct UpgradeArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct PromoteArgs {
+pub(crate) struct PromoteArgs {
     /// The deployments to promote together (several: `a,b` or `a b`)
     #[arg(value_delimiter = ',', required = true, value_parser = parse::deployment)]
     pub deployment: Vec<DeploymentName>,
@@ -97,7 +97,7 @@ pub struct PromoteArgs {
 
 /// New values for the overrides of one application.
 #[derive(clap::Args, Debug, Clone, Default)]
-pub struct OverrideArgs {
+pub(crate) struct OverrideArgs {
     /// Build this branch instead of the release's
     #[arg(long)]
     pub branch: Option<String>,
@@ -114,7 +114,7 @@ pub struct OverrideArgs {
 
 /// The one application of one (release, deployment) that `set`, `include` and `exclude` change.
 #[derive(clap::Args, Debug)]
-pub struct TargetArgs {
+pub(crate) struct TargetArgs {
     /// The deployment
     #[arg(value_parser = parse::deployment)]
     pub deployment: DeploymentName,
@@ -128,13 +128,13 @@ pub struct TargetArgs {
 
 impl TargetArgs {
     /// The edit's [`Target`].
-    pub fn target(&self) -> Target {
+    pub(crate) fn target(&self) -> Target {
         Target::new(&self.deployment, &self.release, &self.application)
     }
 }
 
 #[derive(clap::Args, Debug)]
-pub struct SetArgs {
+pub(crate) struct SetArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     #[command(flatten)]
@@ -156,7 +156,7 @@ pub struct SetArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct IncludeArgs {
+pub(crate) struct IncludeArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     #[command(flatten)]
@@ -166,7 +166,7 @@ pub struct IncludeArgs {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct ExcludeArgs {
+pub(crate) struct ExcludeArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     #[command(flatten)]
@@ -174,7 +174,7 @@ pub struct ExcludeArgs {
 }
 
 #[derive(clap::Subcommand, Debug)]
-pub enum ReleaseCommand {
+pub(crate) enum ReleaseCommand {
     /// Add a supported release
     Add {
         /// The release name (`willow`)
@@ -205,7 +205,7 @@ pub enum ReleaseCommand {
 }
 
 #[derive(clap::Subcommand, Debug)]
-pub enum AppCommand {
+pub(crate) enum AppCommand {
     /// Add an application; a name from the standard Open edX catalogue needs nothing else
     Add {
         /// The application name
@@ -243,7 +243,7 @@ pub enum AppCommand {
 }
 
 #[derive(clap::Args, Debug)]
-pub struct FmtArgs {
+pub(crate) struct FmtArgs {
     /// Change nothing; exit 1 and print the diff when the file is not formatted
     #[arg(long)]
     pub check: bool,

@@ -1,5 +1,5 @@
 //! `release add NAME --from-upstream`: the branch, Python and Node versions read from the
-//! upstream repositories ([`edx_matrix_project::git::upstream`]) instead of typed from memory; every
+//! upstream repositories (`edx_matrix_project::git::upstream`) instead of typed from memory; every
 //! value says where it was read, and one that cannot be read is asked for with its flag.
 
 use super::EditOptions;
@@ -9,10 +9,10 @@ use crate::format::Format;
 use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
-use edx_matrix_formats::terminal::{safe, safe_lines};
+use edx_matrix_formats::{safe, safe_lines};
 use edx_matrix_model::url::{UrlRule, url_problem};
 use edx_matrix_model::{AppKind, Matrix};
-use edx_matrix_project::git::upstream::{
+use edx_matrix_project::git::{
     DEFAULT_BASE, Fact, FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts,
 };
 use edx_matrix_project::git::{GitCli, redact_url};
@@ -22,7 +22,7 @@ use std::time::Duration;
 
 /// The flags of `release add` that read the release from upstream.
 #[derive(clap::Args, Debug, Clone)]
-pub struct FromUpstreamArgs {
+pub(crate) struct FromUpstreamArgs {
     /// Read the branch, tags, Python and Node versions from the upstream repositories (a flag
     /// given as well wins over what is read)
     #[arg(long)]
@@ -42,21 +42,21 @@ pub struct FromUpstreamArgs {
 
 /// The values given as flags.
 #[derive(Default)]
-pub struct Given {
+pub(crate) struct Given {
     pub branch: Option<String>,
     pub python: Option<String>,
     pub node: Option<String>,
 }
 
 /// The values `release add` writes.
-pub struct Values {
+pub(crate) struct Values {
     pub branch: String,
     pub python: String,
     pub node: String,
 }
 
 /// The values when nothing is read: all three flags (clap requires them).
-pub fn given(given: Given) -> Result<Values, CommandError> {
+pub(crate) fn given(given: Given) -> Result<Values, CommandError> {
     match (given.branch, given.python, given.node) {
         (Some(branch), Some(python), Some(node)) => Ok(Values {
             branch,
@@ -71,7 +71,7 @@ pub fn given(given: Given) -> Result<Values, CommandError> {
 
 /// Reads what upstream says release `name` is, prints it (or keeps it for the JSON report in
 /// the returned options), and returns the values to write: each flag given, else what was read.
-pub fn fill(
+pub(crate) fn fill(
     global: &GlobalArgs,
     out: &Output,
     name: &str,
@@ -159,7 +159,7 @@ pub(crate) fn platform_name(matrix: &Matrix) -> String {
         .and_then(|app| app.repository.as_ref())
         .map(|r| r.as_str().to_owned())
         .or_else(|| {
-            edx_matrix_formats::catalogue::standard("edx-platform")
+            edx_matrix_formats::standard("edx-platform")
                 .and_then(|app| app.repository)
                 .map(str::to_owned)
         })

@@ -4,16 +4,16 @@
 //! REASON` (recorded as `forced` in the lock entries the promotion writes).
 
 use crate::error::CommandError;
-use edx_matrix_formats::terminal::safe_lines;
+use edx_matrix_formats::safe_lines;
+use edx_matrix_model::LockEntry;
 use edx_matrix_model::Matrix;
-use edx_matrix_model::gate::{Arrival, StageGate, Verdict, freeze_verdict, soak_verdict};
-use edx_matrix_model::lock::LockEntry;
-use edx_matrix_project::git::lock_history::arrivals;
+use edx_matrix_model::{Arrival, StageGate, Verdict, freeze_verdict, soak_verdict};
+use edx_matrix_project::git::arrivals;
 use std::path::Path;
 
 /// What one deployment's promotion is judged on: for each application the promoted stage
 /// builds, the lower stage's entry that tested exactly what it will build (if any).
-pub struct Tested {
+pub(super) struct Tested {
     /// The deployment.
     pub deployment: String,
     /// The stage it is promoted from (its own stage before the promoted one, or `--from`).
@@ -23,7 +23,7 @@ pub struct Tested {
 }
 
 /// Judges `gate` for every deployment promoted (each from its own stage) into `to` at `now`.
-pub fn judge(
+pub(super) fn judge(
     gate: &StageGate,
     to: &str,
     tested: &[Tested],
@@ -77,7 +77,7 @@ pub fn judge(
 }
 
 /// Checks a `--force-gates` reason: one line of text.
-pub fn check_reason(reason: &str) -> Result<(), CommandError> {
+pub(super) fn check_reason(reason: &str) -> Result<(), CommandError> {
     if reason.trim().is_empty() || reason.chars().any(char::is_control) {
         return Err(CommandError::usage(
             "`--force-gates` needs a reason on one line, like `--force-gates \"hotfix INC-123\"`",
@@ -87,7 +87,7 @@ pub fn check_reason(reason: &str) -> Result<(), CommandError> {
 }
 
 /// The lines `promote` prints about its gates, on standard error.
-pub fn lines(verdicts: &[Verdict]) -> String {
+pub(super) fn lines(verdicts: &[Verdict]) -> String {
     let mut text = String::new();
     for v in verdicts {
         let mark = if v.passed { "pass" } else { "FAIL" };
@@ -101,7 +101,7 @@ pub fn lines(verdicts: &[Verdict]) -> String {
 }
 
 /// The refusal of a promotion some gate failed, naming each failure.
-pub fn refusal(verdicts: &[Verdict]) -> Option<CommandError> {
+pub(super) fn refusal(verdicts: &[Verdict]) -> Option<CommandError> {
     let failed: Vec<&Verdict> = verdicts.iter().filter(|v| !v.passed).collect();
     if failed.is_empty() {
         return None;

@@ -12,18 +12,22 @@ use crate::matrix_file;
 use crate::matrix_repo::error_chain;
 use crate::output::Output;
 use edx_matrix_formats::edit;
-use edx_matrix_formats::lock_file::{Like, write_lock_like};
-use edx_matrix_model::gate::Verdict;
-use edx_matrix_model::lock::{LockEntry, carry, format_timestamp, lock_origin};
-use edx_matrix_model::order::PromotionOrder;
-use edx_matrix_model::{DeploymentName, Filter, StageName, resolve};
+use edx_matrix_formats::{Like, write_lock_like};
+use edx_matrix_model::PromotionOrder;
+use edx_matrix_model::Verdict;
+use edx_matrix_model::{
+    Filter,
+    names::{DeploymentName, StageName},
+    resolve,
+};
+use edx_matrix_model::{LockEntry, carry, format_timestamp, lock_origin};
 use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
 use edx_matrix_project::{Format, Precondition, format_of, lock_path};
 use std::path::PathBuf;
 
 /// What a promotion does beside the matrix edit: the lock it writes (with the matrix, all or
 /// nothing) and its gates' verdicts.
-pub struct LockPlan {
+pub(super) struct LockPlan {
     /// The lock to write, when the promotion uses one.
     lock: Option<LockWrite>,
     /// One line per promoted deployment and per commit the lower stage did not test.
@@ -36,7 +40,7 @@ pub struct LockPlan {
 
 /// The lock file a promotion writes: its path, its bytes when it was read (`None`: a new
 /// file), and the new text.
-pub struct LockWrite {
+pub(super) struct LockWrite {
     /// The lock file.
     pub path: PathBuf,
     /// What it held when the plan was made (`None`: it does not exist).
@@ -47,19 +51,19 @@ pub struct LockWrite {
 
 impl LockWrite {
     /// Returns whether the text differs from the file's.
-    pub fn changes(&self) -> bool {
+    pub(super) fn changes(&self) -> bool {
         self.before.as_deref() != Some(self.text.as_bytes())
     }
 }
 
 impl LockPlan {
     /// Returns whether the promotion writes a lock (where `--force-gates` is recorded).
-    pub fn has_lock(&self) -> bool {
+    pub(super) fn has_lock(&self) -> bool {
         self.lock.is_some()
     }
 
     /// Returns the lock to write with the matrix, when it changes.
-    pub fn lock_write(&self) -> Option<&LockWrite> {
+    pub(super) fn lock_write(&self) -> Option<&LockWrite> {
         self.lock.as_ref().filter(|l| l.changes())
     }
 }
@@ -68,7 +72,7 @@ impl LockPlan {
 /// `--relock` is not given and the promoted stage has no gate (nothing to keep or judge), or
 /// when the edit itself will be refused (the edit reports it). A failed gate is refused here,
 /// before anything is written, unless `--force-gates` or `--dry-run` is given.
-pub fn plan(
+pub(super) fn plan(
     global: &GlobalArgs,
     out: &Output,
     args: &PromoteArgs,
@@ -227,7 +231,7 @@ pub fn plan(
 
 /// The notes of `--relock`: each head beyond what `from` tested, and a count.
 fn beyond(
-    lock: &edx_matrix_model::lock::Lock,
+    lock: &edx_matrix_model::Lock,
     deployment: &str,
     from: &str,
     to: &str,
@@ -332,7 +336,7 @@ fn short(commit: &str) -> &str {
 
 /// Says what the promotion did to the lock (written with the matrix by the edit), on standard
 /// error.
-pub fn finish(plan: &LockPlan, dry_run: bool) {
+pub(super) fn finish(plan: &LockPlan, dry_run: bool) {
     for note in &plan.notes {
         eprintln!("lock: {note}");
     }

@@ -5,13 +5,13 @@ use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
 use edx_matrix_formats::tutor::{self, Refusal, TutorExport};
 use edx_matrix_formats::{Format, Loaded, toml_load};
-use edx_matrix_model::lock::Lock;
+use edx_matrix_model::Lock;
 use edx_matrix_model::{Code, resolve};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// What `export tutor` was asked for.
-pub struct Request<'a> {
+pub(super) struct Request<'a> {
     pub deployment: Option<&'a str>,
     pub stage: Option<&'a str>,
     pub all: bool,
@@ -20,7 +20,7 @@ pub struct Request<'a> {
     pub json: bool,
 }
 
-pub fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<'_>) -> CmdResult {
+pub(super) fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<'_>) -> CmdResult {
     let stages: Vec<(String, String)> = if request.all {
         loaded
             .matrix

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 
 /// What the locked commits check found.
 #[derive(Serialize)]
-pub struct LockedReport {
+pub(super) struct LockedReport {
     /// How many locked commits were checked (entries that still match the matrix).
     pub checked: usize,
     /// The locked commits no longer reachable from their branch.
@@ -24,7 +24,7 @@ pub struct LockedReport {
 
 /// One locked commit that is not on its branch.
 #[derive(Serialize)]
-pub struct NotOnBranch {
+pub(super) struct NotOnBranch {
     deployment: String,
     stage: String,
     application: String,
@@ -38,7 +38,7 @@ pub struct NotOnBranch {
 
 impl LockedReport {
     /// The report for people.
-    pub fn render(&self) -> String {
+    pub(super) fn render(&self) -> String {
         let mut text = String::new();
         for n in &self.not_on_branch {
             let _ = writeln!(
@@ -62,7 +62,7 @@ impl LockedReport {
 }
 
 /// Checks every lock entry that still matches the matrix.
-pub fn check(
+pub(super) fn check(
     project: &Project,
     git: &GitCli,
     jobs: usize,
@@ -132,7 +132,7 @@ pub fn check(
             }
             Err(e) => report.unchecked.push((
                 format!("{} {} {}", row.deployment, row.stage, row.application),
-                edx_matrix_model::error_chain::error_chain(&e),
+                edx_matrix_model::error_chain(&e),
             )),
         }
     }

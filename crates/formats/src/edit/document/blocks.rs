@@ -6,7 +6,7 @@ use crate::edit::EditError;
 use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, TableLike, Value};
 
 /// Returns the `[[map]]` blocks, creating the array when the file has none.
-pub fn blocks_mut(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, EditError> {
+pub(crate) fn blocks_mut(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, EditError> {
     if doc.get("map").is_none() {
         doc.insert("map", Item::ArrayOfTables(ArrayOfTables::new()));
     }
@@ -21,7 +21,7 @@ pub fn blocks_mut(doc: &mut DocumentMut) -> Result<&mut ArrayOfTables, EditError
 }
 
 /// Returns the `[[map]]` blocks for reading (empty when there are none).
-pub fn blocks(doc: &DocumentMut) -> Vec<&Table> {
+pub(crate) fn blocks(doc: &DocumentMut) -> Vec<&Table> {
     match doc.get("map") {
         Some(Item::ArrayOfTables(blocks)) => blocks.iter().collect(),
         _ => Vec::new(),
@@ -29,7 +29,7 @@ pub fn blocks(doc: &DocumentMut) -> Vec<&Table> {
 }
 
 /// Returns the strings of a block's `releases` or `deployments` array.
-pub fn names(block: &Table, key: &str) -> Vec<String> {
+pub(crate) fn names(block: &Table, key: &str) -> Vec<String> {
     block
         .get(key)
         .and_then(Item::as_array)
@@ -42,12 +42,12 @@ pub fn names(block: &Table, key: &str) -> Vec<String> {
 }
 
 /// Returns a block's `apps` table.
-pub fn apps(block: &Table) -> Option<&dyn TableLike> {
+pub(crate) fn apps(block: &Table) -> Option<&dyn TableLike> {
     block.get("apps").and_then(Item::as_table_like)
 }
 
 /// Returns a block's `apps` table for changing.
-pub fn apps_mut(block: &mut Table) -> Result<&mut dyn TableLike, EditError> {
+pub(crate) fn apps_mut(block: &mut Table) -> Result<&mut dyn TableLike, EditError> {
     block
         .get_mut("apps")
         .and_then(Item::as_table_like_mut)
@@ -55,13 +55,13 @@ pub fn apps_mut(block: &mut Table) -> Result<&mut dyn TableLike, EditError> {
 }
 
 /// Returns whether a block covers (`release`, `deployment`).
-pub fn covers(block: &Table, release: &str, deployment: &str) -> bool {
+pub(crate) fn covers(block: &Table, release: &str, deployment: &str) -> bool {
     names(block, "releases").iter().any(|r| r == release)
         && names(block, "deployments").iter().any(|d| d == deployment)
 }
 
 /// Returns the index of the block that gives `app` to (`release`, `deployment`).
-pub fn block_with_app(
+pub(crate) fn block_with_app(
     doc: &DocumentMut,
     release: &str,
     deployment: &str,
@@ -74,7 +74,7 @@ pub fn block_with_app(
 
 /// Gives `table` and every table beneath it no document position, so that it prints right after
 /// the table before it in the document (see the module docs).
-pub fn clear_positions(table: &mut Table) {
+pub(crate) fn clear_positions(table: &mut Table) {
     table.set_position(None);
     for (_, item) in table.iter_mut() {
         match item {
@@ -91,7 +91,7 @@ pub fn clear_positions(table: &mut Table) {
 
 /// Inserts `block` into the `[[map]]` array at `index`, printed right after the block before it
 /// (or at the end when it is the first block of an empty map).
-pub fn insert_block(blocks: &mut ArrayOfTables, index: usize, mut block: Table) {
+pub(crate) fn insert_block(blocks: &mut ArrayOfTables, index: usize, mut block: Table) {
     clear_positions(&mut block);
     let index = index.min(blocks.len());
     blocks.insert(index, block);
@@ -99,7 +99,11 @@ pub fn insert_block(blocks: &mut ArrayOfTables, index: usize, mut block: Table) 
 
 /// Returns a new block for `releases` x `deployments` with an empty `[map.apps]`, laid out like
 /// `like` (the spacing of its keys), with one blank line before it.
-pub fn new_block(like: Option<&Table>, releases: &[String], deployments: &[String]) -> Table {
+pub(crate) fn new_block(
+    like: Option<&Table>,
+    releases: &[String],
+    deployments: &[String],
+) -> Table {
     let mut block = match like {
         Some(t) => {
             let mut t = t.clone();

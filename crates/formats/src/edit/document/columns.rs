@@ -6,11 +6,11 @@ use toml_edit::{InlineTable, Item, Key, Table, TableLike, Value};
 
 /// The columns of a table of one-line inline tables (`[deployments]`, `[releases]`) that are
 /// aligned: same key at the same index, starting at the same column, in every row that has it.
-pub struct Columns(Vec<(usize, String, usize)>);
+pub(crate) struct Columns(Vec<(usize, String, usize)>);
 
 impl Columns {
     /// Records which columns of `section` are aligned now.
-    pub fn of(section: &dyn TableLike) -> Columns {
+    pub(crate) fn of(section: &dyn TableLike) -> Columns {
         let rows: Vec<&InlineTable> = section
             .iter()
             .filter_map(|(_, item)| item.as_inline_table())
@@ -49,7 +49,7 @@ impl Columns {
 
     /// Re-aligns the recorded columns of `section` after an edit: each stays where it was, or
     /// moves right to one space after the widest row when a value no longer fits.
-    pub fn realign(&self, section: &mut dyn TableLike) {
+    pub(crate) fn realign(&self, section: &mut dyn TableLike) {
         for (n, name, column) in &self.0 {
             let widths: Vec<usize> = section
                 .iter()
@@ -81,7 +81,7 @@ impl Columns {
 /// Inserts `name = { fields }` at `position` in a section table such as `[releases]`, written
 /// like the row before it (the first row when it goes first): same layout when it has the same
 /// keys, same key padding when the section aligns its `=`.
-pub fn insert_row(table: &mut Table, position: usize, name: &str, fields: &[(&str, &str)]) {
+pub(crate) fn insert_row(table: &mut Table, position: usize, name: &str, fields: &[(&str, &str)]) {
     let like = position
         .checked_sub(1)
         .or((!table.is_empty()).then_some(0))

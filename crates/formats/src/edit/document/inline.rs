@@ -5,7 +5,7 @@ use toml_edit::{InlineTable, Value};
 
 /// Replaces the value under `key` in an inline table, keeping its decor, and keeps the column of
 /// the next key when the old value was padded for alignment (`CI = "master",   QA = ...`).
-pub fn replace_inline(table: &mut InlineTable, key: &str, new: Value) {
+pub(crate) fn replace_inline(table: &mut InlineTable, key: &str, new: Value) {
     let keys: Vec<String> = table.iter().map(|(k, _)| k.to_owned()).collect();
     let Some(old) = table.get_mut(key) else {
         table.insert(key, new);
@@ -72,7 +72,7 @@ pub(super) fn column_of(t: &InlineTable, n: usize) -> Option<(String, usize)> {
 }
 
 /// Replaces a value in place, keeping its decor (spaces and the end-of-line comment).
-pub fn replace_value(slot: &mut Value, new: Value) {
+pub(crate) fn replace_value(slot: &mut Value, new: Value) {
     let decor = slot.decor().clone();
     *slot = new;
     *slot.decor_mut() = decor;

@@ -4,20 +4,20 @@ use crate::edit::Place;
 use toml_edit::Item;
 
 /// Returns the 1-based line of byte `offset` in `text`.
-pub fn line_of(text: &str, offset: usize) -> usize {
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset.min(text.len()))
         .map_or(1, |t| t.bytes().filter(|b| *b == b'\n').count() + 1)
 }
 
 /// Reads `text` with spans, to name the lines of things in messages.
-pub struct Lines<'t> {
+pub(crate) struct Lines<'t> {
     text: &'t str,
     doc: Option<toml_edit::Document<&'t str>>,
 }
 
 impl<'t> Lines<'t> {
     /// Parses `text` (a text that does not parse names no lines).
-    pub fn new(text: &'t str) -> Self {
+    pub(crate) fn new(text: &'t str) -> Self {
         Lines {
             text,
             doc: toml_edit::Document::parse(text).ok(),
@@ -29,7 +29,7 @@ impl<'t> Lines<'t> {
     }
 
     /// Returns the place of the release stage `stage` of `deployment` is pinned to.
-    pub fn stage(&self, deployment: &str, stage: &str) -> Place {
+    pub(crate) fn stage(&self, deployment: &str, stage: &str) -> Place {
         let span = self.doc.as_ref().and_then(|doc| {
             doc.get("deployments")?
                 .as_table_like()?
@@ -44,23 +44,8 @@ impl<'t> Lines<'t> {
         }
     }
 
-    /// Returns the place of the `[[map]]` block `index`.
-    pub fn block(&self, index: usize, what: String) -> Place {
-        let span = self.doc.as_ref().and_then(|doc| match doc.get("map")? {
-            Item::ArrayOfTables(a) => {
-                let t = a.get(index)?;
-                t.get("releases").and_then(Item::span).or_else(|| t.span())
-            }
-            _ => None,
-        });
-        Place {
-            line: self.line(span),
-            what,
-        }
-    }
-
     /// Returns the place of application `app` in block `index`.
-    pub fn block_app(&self, index: usize, app: &str, what: String) -> Place {
+    pub(crate) fn block_app(&self, index: usize, app: &str, what: String) -> Place {
         let span = self.doc.as_ref().and_then(|doc| match doc.get("map")? {
             Item::ArrayOfTables(a) => {
                 let apps = a.get(index)?.get("apps")?.as_table_like()?;

@@ -16,7 +16,7 @@ fn lost(kind: NameKind, name: &str) -> EditError {
 }
 
 /// Checks that `name` is a defined deployment.
-pub fn deployment<'m>(
+pub(crate) fn deployment<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Deployment, EditError> {
@@ -25,7 +25,7 @@ pub fn deployment<'m>(
 }
 
 /// Checks that `name` is a defined release.
-pub fn release<'m>(
+pub(crate) fn release<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Release, EditError> {
@@ -34,12 +34,12 @@ pub fn release<'m>(
 }
 
 /// Checks that `name` is in the stage order.
-pub fn stage(matrix: &Matrix, name: &str) -> Result<(), EditError> {
+pub(crate) fn stage(matrix: &Matrix, name: &str) -> Result<(), EditError> {
     require(matrix, NameKind::Stage, name).map_err(EditError::Unknown)
 }
 
 /// Checks that `name` is an application of the catalogue.
-pub fn application<'m>(
+pub(crate) fn application<'m>(
     matrix: &'m Matrix,
     name: &str,
 ) -> Result<&'m edx_matrix_model::Application, EditError> {

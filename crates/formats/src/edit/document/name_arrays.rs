@@ -5,7 +5,7 @@ use toml_edit::{Array, Item, Value};
 
 /// Replaces the string array `item` holds with `values`, keeping the decor around the array and
 /// the look of its first item.
-pub fn set_names(item: &mut Item, values: &[String]) {
+pub(crate) fn set_names(item: &mut Item, values: &[String]) {
     let (decor, first) = match item.as_array() {
         Some(a) => (Some(a.decor().clone()), a.get(0).map(|v| v.decor().clone())),
         None => (None, None),
@@ -25,7 +25,7 @@ pub fn set_names(item: &mut Item, values: &[String]) {
 }
 
 /// Appends `name` to the string array `item` holds, laid out like its last item.
-pub fn push_name(item: &mut Item, name: &str) {
+pub(crate) fn push_name(item: &mut Item, name: &str) {
     let Some(array) = item.as_array_mut() else {
         return;
     };
@@ -47,7 +47,7 @@ pub fn push_name(item: &mut Item, name: &str) {
 
 /// Removes item `index` of `array`, moving its leading space to the next item when it was the
 /// first (so `["a", "b"]` becomes `["b"]`, not `[ "b"]`).
-pub fn remove_at(array: &mut Array, index: usize) {
+pub(crate) fn remove_at(array: &mut Array, index: usize) {
     if index >= array.len() {
         return;
     }

@@ -8,7 +8,7 @@ use edx_matrix_model::Matrix;
 use toml_edit::{DocumentMut, Item, Value};
 
 /// Pins `stage` of `deployment` to `release` in `[deployments]`, keeping the line's layout.
-pub fn set_pin(
+pub(crate) fn set_pin(
     doc: &mut DocumentMut,
     deployment: &str,
     stage: &str,
@@ -54,7 +54,7 @@ pub fn set_pin(
 }
 
 /// Sets the pin of `stage` of `deployment` in the model.
-pub fn set_pin_in_model(matrix: &mut Matrix, deployment: &str, stage: &str, release: &str) {
+pub(crate) fn set_pin_in_model(matrix: &mut Matrix, deployment: &str, stage: &str, release: &str) {
     if let Some(d) = matrix.deployments.iter_mut().find(|d| d.name == deployment) {
         match d.stages.iter_mut().find(|p| p.stage == stage) {
             Some(pin) => pin.release = release.into(),

@@ -6,7 +6,7 @@ use toml_edit::Item;
 
 /// An application of a block as written: raw values, templates unexpanded.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RawApp {
+pub(crate) struct RawApp {
     /// `release`, the release whose defaults the entry takes.
     pub release: Option<String>,
     /// `branch`.
@@ -23,7 +23,7 @@ pub struct RawApp {
 
 impl RawApp {
     /// Reads the values of one application of a block.
-    pub fn read(item: &Item) -> RawApp {
+    pub(crate) fn read(item: &Item) -> RawApp {
         let Some(t) = item.as_table_like() else {
             return RawApp::default();
         };
@@ -46,7 +46,7 @@ impl RawApp {
     }
 
     /// Returns the entry this application gives (`release`, `deployment`).
-    pub fn render(&self, name: &str, release: &str, deployment: &str) -> AppVersion {
+    pub(crate) fn render(&self, name: &str, release: &str, deployment: &str) -> AppVersion {
         let render = |raw: &String| match Template::parse(raw) {
             Ok(t) => t.render(release, deployment),
             Err(_) => raw.clone(),

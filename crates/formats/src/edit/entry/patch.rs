@@ -60,7 +60,7 @@ impl Patch {
             reason: reason.to_owned(),
         };
         if let Override::Set(b) = &self.branch {
-            if let Some(reason) = edx_matrix_model::refname::branch_name_problem(b) {
+            if let Some(reason) = edx_matrix_model::branch_name_problem(b) {
                 return Err(invalid("branch", b, reason));
             }
         }

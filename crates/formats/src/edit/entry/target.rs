@@ -2,7 +2,8 @@
 
 use crate::edit::{EditError, document};
 use edx_matrix_model::{
-    AppVersion, ApplicationName, DeploymentName, Matrix, ReleaseMapEntry, ReleaseName,
+    AppVersion, Matrix, ReleaseMapEntry,
+    names::{ApplicationName, DeploymentName, ReleaseName},
 };
 
 /// One application of one (release, deployment).

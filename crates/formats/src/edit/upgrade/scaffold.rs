@@ -6,7 +6,9 @@ use super::translate::translate;
 use crate::edit::document;
 use crate::edit::document::RawApp;
 use crate::template::Template;
-use edx_matrix_model::{Matrix, ReleaseMapEntry};
+#[cfg(test)]
+use edx_matrix_model::Matrix;
+use edx_matrix_model::ReleaseMapEntry;
 use toml_edit::DocumentMut;
 
 /// Decides what to do with each block that gives `from` to some of `deployments`, and returns
@@ -116,7 +118,8 @@ pub(super) fn kept_notes(
 /// Returns the model-level meaning of an upgrade's release map on `matrix`: each upgraded
 /// deployment's entry for the old release copied under the new one with the old name renamed in
 /// every value. Used by the tests to check the text edit against the model.
-pub fn expected_entries(
+#[cfg(test)]
+pub(crate) fn expected_entries(
     matrix: &Matrix,
     from: &str,
     to: &str,

@@ -4,7 +4,7 @@
 
 use edx_matrix_formats::{Source, example, interchange, load_json, load_toml, toml_write};
 use edx_matrix_model::{Filter, resolve};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::Value;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/acme");

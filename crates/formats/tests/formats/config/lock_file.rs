@@ -2,10 +2,10 @@
 //! every hand-edit the issue names (a malformed hash, a duplicate entry, an unknown name, an
 //! unknown key) is one located error. Positions are counted by hand in the texts below.
 
-use edx_matrix_formats::lock_file::{read_lock, write_lock};
 use edx_matrix_formats::{Source, example, load_toml};
+use edx_matrix_formats::{read_lock, write_lock};
 use edx_matrix_model::Matrix;
-use edx_matrix_model::lock::{Lock, LockEntry};
+use edx_matrix_model::{Lock, LockEntry};
 
 fn matrix() -> Matrix {
     load_toml(Source::new("edx-matrix.toml", example::TEXT)).matrix

@@ -1,13 +1,13 @@
 //! Property tests: any valid matrix survives TOML (explicit and compact) and interchange JSON
 //! round trips, and resolves identically before and after. The matrices are
-//! `edx_matrix_test_support::random_matrix::TOML_SHAPES` (templated branches, braces, forks,
+//! `edx_matrix_test_support::TOML_SHAPES` (templated branches, braces, forks,
 //! entries taking another release's defaults).
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_formats::toml_write::{Layout, write, write_faithful};
 use edx_matrix_formats::{Source, interchange, load_json, load_toml, toml_load};
 use edx_matrix_model::{Filter, Matrix, resolve};
-use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};
+use edx_matrix_test_support::{TOML_SHAPES, matrix};
 use proptest::prelude::*;
 
 fn rows_json(m: &Matrix) -> String {

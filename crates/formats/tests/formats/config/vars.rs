@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use edx_matrix_formats::{Source, interchange, load_json, load_toml, toml_write};
-use edx_matrix_model::{VarValue, vars::of_stage};
+use edx_matrix_model::vars::{VarValue, of_stage};
 
 const TEXT: &str = r#"
 stages = ["CI", "QA"]

@@ -2,7 +2,7 @@
 //! blocks and entry applications, and the first real difference is named (mutation testing
 //! found this reached only through edits that never differ).
 
-use edx_matrix_formats::edit::meaning::{difference, normalize, same_meaning};
+use edx_matrix_formats::edit::{difference, normalize, same_meaning};
 use edx_matrix_model::{
     AppKind, AppVersion, Application, Deployment, Matrix, Release, ReleaseMapEntry, StagePin,
 };

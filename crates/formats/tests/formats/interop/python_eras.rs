@@ -11,7 +11,7 @@ use edx_matrix_formats::python_import::{Imported, Options, import};
 use edx_matrix_formats::{Source, load_toml};
 use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{Code, Extra, ExtraValue, Filter, resolve};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -3,12 +3,12 @@
 //! reads every package back to the same model. One Python process per batch of models.
 #![allow(clippy::unwrap_used)]
 
+use edx_matrix_formats::PythonNames;
 use edx_matrix_formats::Source;
 use edx_matrix_formats::python_export::{Options, export};
 use edx_matrix_formats::python_import;
-use edx_matrix_formats::python_names::PythonNames;
 use edx_matrix_model::{Filter, Matrix, resolve};
-use edx_matrix_test_support::random_matrix::{PYTHON_SHAPES, matrix};
+use edx_matrix_test_support::{PYTHON_SHAPES, matrix};
 use edx_matrix_test_support::{require_python, workspace_root};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
@@ -276,7 +276,7 @@ print(v.release_branch, v.git_origin, v.runtime_version)
 
 #[test]
 fn vars_left_out_of_the_package_are_named_in_a_warning() {
-    use edx_matrix_model::{VarValue, Vars};
+    use edx_matrix_model::vars::{VarValue, Vars};
     let warning = |m: &Matrix| -> Vec<String> {
         export(m, &PythonNames::default(), &Options::default())
             .warnings

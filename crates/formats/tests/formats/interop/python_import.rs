@@ -4,7 +4,7 @@
 use edx_matrix_formats::python_import::{Imported, Options, import};
 use edx_matrix_formats::{Source, load_toml};
 use edx_matrix_model::{Code, Filter, resolve};
-use edx_matrix_test_support::rows::project_rows;
+use edx_matrix_test_support::project_rows;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

@@ -1,7 +1,7 @@
 //! The JSON Schema accepts the matrices the loader accepts and rejects unknown keys.
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_formats::schema::{keys_without_shape, schema};
+use edx_matrix_formats::{keys_without_shape, schema};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -5,11 +5,11 @@
 //! `check`'s alone: the schema accepts them.
 #![allow(clippy::unwrap_used)]
 
-use edx_matrix_formats::schema::schema;
+use edx_matrix_formats::schema;
 use edx_matrix_formats::toml_write::{Layout, write};
 use edx_matrix_formats::{Source, load_toml};
 use edx_matrix_model::{Code, Severity};
-use edx_matrix_test_support::random_matrix::{TOML_SHAPES, matrix};
+use edx_matrix_test_support::{TOML_SHAPES, matrix};
 use proptest::prelude::*;
 use proptest::sample::select;
 use std::sync::LazyLock;

@@ -5,7 +5,7 @@
 
 use edx_matrix_formats::tutor::{self, TutorExport, versions};
 use edx_matrix_formats::{Loaded, Source, example, load_toml};
-use edx_matrix_model::check::EntryField;
+use edx_matrix_model::EntryField;
 use edx_matrix_model::{Filter, Subject, resolve};
 
 fn load(text: &str) -> Loaded {

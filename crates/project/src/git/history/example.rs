@@ -19,7 +19,7 @@ use std::path::Path;
 pub const FILE: &str = "edx-matrix.toml";
 
 /// The author and committer of every example commit.
-pub const AUTHOR: (&str, &str) = ("Acme Platform Team", "platform@acme.example");
+pub(crate) const AUTHOR: (&str, &str) = ("Acme Platform Team", "platform@acme.example");
 
 /// The releases of one deployment's stages CI, QA and Production.
 type Pins = [&'static str; 3];

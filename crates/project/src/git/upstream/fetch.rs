@@ -17,7 +17,7 @@ use crate::git::{RemoteError, RemoteRef};
 
 /// The most of one upstream file read: the files read (`.python-version`, `.nvmrc`,
 /// `setup.cfg`, `pyproject.toml`, `tox.ini`) are a few KiB upstream.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024;
 
 /// The largest file a fetch may write in the cache (a pack of one commit's trees: a few MiB for
 /// edx-platform).

@@ -50,7 +50,7 @@ impl FactsReader {
             redirect: redirect(&url, &Redirected(None), name),
         };
         let failed = |read: &mut RepositoryRead, e: &RemoteError| {
-            read.outcome = edx_matrix_model::error_chain::error_chain(e);
+            read.outcome = edx_matrix_model::error_chain(e);
             vec![(read.clone(), None); branches.len()]
         };
         let repo = match CacheRepo::open(&self.git, &self.cache, &url) {

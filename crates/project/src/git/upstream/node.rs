@@ -5,10 +5,10 @@
 use super::python::clip;
 
 /// The file read.
-pub const FILE: &str = ".nvmrc";
+pub(crate) const FILE: &str = ".nvmrc";
 
 /// The major Node version of an `.nvmrc`, with its 1-based line; or the line and the problem.
-pub fn declared(text: &str) -> Result<(String, usize), (usize, String)> {
+pub(crate) fn declared(text: &str) -> Result<(String, usize), (usize, String)> {
     let Some((index, line)) = text
         .lines()
         .enumerate()

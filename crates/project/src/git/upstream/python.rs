@@ -7,11 +7,11 @@
 //! next file is read. Text that is not a version at all is an error at its line.
 
 /// The files read, in order.
-pub const FILES: &[&str] = &[".python-version", "setup.cfg", "pyproject.toml", "tox.ini"];
+pub(crate) const FILES: &[&str] = &[".python-version", "setup.cfg", "pyproject.toml", "tox.ini"];
 
 /// What one file says about the Python version.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Declared {
+pub(crate) enum Declared {
     /// One minor version (`3.12`), declared at this line.
     Version {
         /// `MAJOR.MINOR`.
@@ -31,7 +31,7 @@ pub enum Declared {
 }
 
 /// Reads the declaration of `file` (one of [`FILES`]) from its `text`.
-pub fn declared(file: &str, text: &str) -> Declared {
+pub(crate) fn declared(file: &str, text: &str) -> Declared {
     match file {
         ".python-version" => python_version_file(text),
         "setup.cfg" => requires(text, "options", "python_requires"),

@@ -7,7 +7,7 @@
 
 use crate::git::support::{Daemon, Sandbox, TestResult};
 use edx_matrix_project::git::GitCli;
-use edx_matrix_project::git::commit_counts::{Range, count_commits};
+use edx_matrix_project::git::{Range, count_commits};
 use std::io::Write;
 use std::path::Path;
 use std::process::Stdio;

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use edx_matrix_project::diff::DiffError;
+use edx_matrix_project::DiffError;
 use edx_matrix_project::{LoadError, RepoFile, Version};
 
 use crate::git::support::{Sandbox, TestResult};

@@ -371,7 +371,7 @@ fn list_files_lists_a_revision_tree() -> TestResult {
 
 #[test]
 fn templates_are_read_from_the_revision_tree() -> TestResult {
-    use edx_matrix_project::git::templates::project_at;
+    use edx_matrix_project::git::project_at;
     let (sandbox, top) = templates_repo()?;
     let repo = LocalRepo::open(&top)?;
     let path = "config/edx-matrix.toml";
@@ -410,7 +410,7 @@ fn templates_are_read_from_the_revision_tree() -> TestResult {
         assert!(rendering.outcome.as_ref().unwrap().pipelines.len() > 10);
     }
     // Only the MFE template changed: every MFE pipeline (its resource type) and nothing else.
-    let impact = edx_matrix_project::diff::pipeline_impact(&old, &new);
+    let impact = edx_matrix_project::pipeline_impact(&old, &new);
     assert!(impact.computed, "{:?}", impact.reason);
     let changed: Vec<&str> = impact.changes.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
@@ -437,7 +437,7 @@ fn templates_are_read_from_the_revision_tree() -> TestResult {
     let (source, diagnostic) = &diagnostics[0];
     assert_eq!(source.name, "HEAD:config/pipelines/mfe.star");
     assert_eq!(diagnostic.line_col(source).map(|(line, _)| line), Some(2));
-    let impact = edx_matrix_project::diff::pipeline_impact(&new, &broken);
+    let impact = edx_matrix_project::pipeline_impact(&new, &broken);
     assert!(!impact.computed);
     assert_eq!(
         impact.reason.as_deref(),

@@ -5,9 +5,9 @@
 
 use crate::git::support::{Sandbox, TestResult};
 use edx_matrix_formats::{Source, example, load_toml};
-use edx_matrix_model::gate::Arrival;
-use edx_matrix_model::lock::LockEntry;
-use edx_matrix_project::git::lock_history::arrivals;
+use edx_matrix_model::Arrival;
+use edx_matrix_model::LockEntry;
+use edx_matrix_project::git::arrivals;
 
 /// An entry of the example's `campus` CI for `application` at `commit` (the origin is not checked).
 fn entry(application: &str, commit: char) -> LockEntry {
@@ -24,9 +24,7 @@ fn entry(application: &str, commit: char) -> LockEntry {
 }
 
 fn lock_text(entries: &[LockEntry]) -> String {
-    edx_matrix_formats::lock_file::write_lock(&edx_matrix_model::lock::Lock::new(
-        entries.iter().cloned(),
-    ))
+    edx_matrix_formats::write_lock(&edx_matrix_model::Lock::new(entries.iter().cloned()))
 }
 
 #[test]

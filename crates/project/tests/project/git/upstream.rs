@@ -6,11 +6,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use edx_matrix_project::git::GitCli;
-use edx_matrix_project::git::upstream::{
-    FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts,
-};
-use edx_matrix_test_support::git::Git;
-use edx_matrix_test_support::http_git::HttpGit;
+use edx_matrix_project::git::{FactsError, FactsQuery, FactsReader, Redirect, ReleaseFacts};
+use edx_matrix_test_support::Git;
+use edx_matrix_test_support::HttpGit;
 
 use crate::git::support::{Daemon, Sandbox, TestResult};
 
@@ -349,7 +347,7 @@ fn a_release_upstream_lacks_asks_for_its_branch() -> TestResult {
     // An unreachable repository is a remote failure, not a missing fact.
     let gone = format!(
         "git://127.0.0.1:{}",
-        edx_matrix_test_support::git::closed_port()?
+        edx_matrix_test_support::closed_port()?
     );
     assert!(matches!(
         reader(&sandbox).read(&query("verawood", &gone, "openedx-platform", &mfes)),

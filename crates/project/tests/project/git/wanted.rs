@@ -4,7 +4,7 @@
 use edx_matrix_formats::{example, parse_count};
 use edx_matrix_project::Project;
 use edx_matrix_project::git::WantedRef;
-use edx_matrix_project::git::wanted::wanted_refs;
+use edx_matrix_project::git::wanted_refs;
 
 #[test]
 fn wanted_refs_name_their_lines_without_reading_the_file_again() {

@@ -7,14 +7,14 @@
 mod data;
 mod rows_script;
 
-pub use data::Data;
+pub(super) use data::Data;
 use edx_matrix_model::{AppKind, Matrix};
-pub use rows_script::ROWS_SCRIPT;
+pub(super) use rows_script::ROWS_SCRIPT;
 use std::fmt::Write;
 
 /// How enums are declared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EnumStyle {
+pub(super) enum EnumStyle {
     /// `class X(StrEnum)` with `str.__new__`.
     StrEnum,
     /// `class X(str, Enum)`.
@@ -25,7 +25,7 @@ pub enum EnumStyle {
 
 /// The `__new__` parameter names and order of the release enum.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Params {
+pub(super) enum Params {
     /// `(cls, value, branch, python_version, node_version)`.
     Standard,
     /// `(cls, release_name, release_branch, python_version, node_version)`.
@@ -36,7 +36,7 @@ pub enum Params {
 
 /// How entries and stage pins name members.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Refs {
+pub(super) enum Refs {
     /// `"edx-platform"`.
     String,
     /// `OpenEdxApplication.edx_platform`.
@@ -51,7 +51,7 @@ pub enum Refs {
 
 /// How the resolving properties are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Props {
+pub(super) enum Props {
     /// `return self.x_override or default`.
     Or,
     /// `if self.x_override: return self.x_override` then the default.
@@ -62,7 +62,7 @@ pub enum Props {
 
 /// Pydantic annotation style.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pydantic {
+pub(super) enum Pydantic {
     /// `str | None = None`, `A | B`.
     V2,
     /// `Optional[str] = None`, `Union[A, B]`.
@@ -73,7 +73,7 @@ pub enum Pydantic {
 
 /// One spelling.
 #[derive(Clone, Copy, Debug)]
-pub struct Spelling {
+pub(super) struct Spelling {
     /// Everything in `version_matrix.py` (releases as a `Literal`, no runtimes or paths).
     pub single_file: bool,
     /// Enum declarations (split layout).
@@ -95,7 +95,7 @@ pub struct Spelling {
 }
 
 /// At least eight spellings, covering every option.
-pub fn spellings() -> Vec<Spelling> {
+pub(super) fn spellings() -> Vec<Spelling> {
     use EnumStyle::*;
     use Params::*;
     use Props::*;
@@ -173,7 +173,7 @@ pub fn spellings() -> Vec<Spelling> {
 }
 
 /// The generated package.
-pub struct Package {
+pub(super) struct Package {
     /// `types.py` (empty for the single-file layout).
     pub types: String,
     /// `version_matrix.py`.
@@ -275,7 +275,7 @@ fn runtime_property(sp: &Spelling) -> String {
 
 /// Writes `m` in spelling `sp`. For the single-file layout, `m` must record no runtimes, paths
 /// or translations.
-pub fn write(m: &Matrix, sp: &Spelling) -> Package {
+pub(super) fn write(m: &Matrix, sp: &Spelling) -> Package {
     let idas: Vec<_> = m
         .applications
         .iter()

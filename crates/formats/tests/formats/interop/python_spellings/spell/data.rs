@@ -8,7 +8,7 @@ use std::fmt::Write;
 
 /// The data constructs of a spelling.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Data {
+pub(crate) enum Data {
     /// Every entry call written out.
     Plain,
     /// `**` unpacking of module-level dicts, nested and overridden; `dict(...)`; a duplicate key.
@@ -18,7 +18,7 @@ pub enum Data {
 }
 
 /// One entry call's keyword arguments, as Python source.
-pub struct Entry {
+pub(super) struct Entry {
     /// `(field, value)`: the application and its release.
     pub app: (String, String),
     /// See `app`.
@@ -30,10 +30,10 @@ pub struct Entry {
 }
 
 /// The release map: `(release reference, [(deployment key, entries)])`.
-pub type Blocks = Vec<(String, Vec<(String, Vec<Entry>)>)>;
+pub(super) type Blocks = Vec<(String, Vec<(String, Vec<Entry>)>)>;
 
 /// Writes the module-level helpers and `ReleaseMap = ...`.
-pub fn release_map(blocks: &Blocks, sp: &Spelling) -> String {
+pub(super) fn release_map(blocks: &Blocks, sp: &Spelling) -> String {
     let mut v = String::new();
     let mut on: Vec<String> = Vec::new();
     match sp.data {

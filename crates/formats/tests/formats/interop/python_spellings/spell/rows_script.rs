@@ -3,7 +3,7 @@
 /// A Python script that imports the package from `dir` and prints its rows as JSON, each
 /// `[deployment, stage, release, application, type, git_origin, release_branch, runtime,
 /// branding]` (`branding`, a field the matrix keeps as `extra`, or `None`).
-pub const ROWS_SCRIPT: &str = r#"
+pub(crate) const ROWS_SCRIPT: &str = r#"
 import json, sys
 from enum import Enum
 sys.path.insert(0, sys.argv[1])
