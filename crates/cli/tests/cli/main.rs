@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod api_surface;
 mod arguments;
 mod basics;
 mod completion;
