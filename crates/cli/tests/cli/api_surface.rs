@@ -143,7 +143,10 @@ fn every_name_a_library_reexports_is_named_by_another_crate() {
             }
         }
     }
-    assert!(checked > 100, "only {checked} re-exported names found: is the parser broken?");
+    assert!(
+        checked > 100,
+        "only {checked} re-exported names found: is the parser broken?"
+    );
     assert!(
         unused.is_empty(),
         "re-exported but named by no other crate (make them pub(crate), or drop the re-export): {unused:#?}"
