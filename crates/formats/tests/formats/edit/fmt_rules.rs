@@ -3,44 +3,27 @@
 //! sections after the release map in the order they are written, a file with model errors
 //! formatted too, and the summary saying whether anything changed.
 
+use super::ONE_RELEASE;
 use edx_matrix_formats::edit::fmt::fmt;
-
-const FORMATTED: &str = r#"stages = ["CI"]
-
-[releases]
-ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
-
-[applications]
-forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
-
-[deployments]
-campus = { CI = "ulmo" }
-
-[[map]]
-releases    = ["ulmo"]
-deployments = ["campus"]
-[map.apps]
-forum = {}
-"#;
 
 #[test]
 fn a_formatted_file_is_already_formatted_and_an_unformatted_one_is_formatted() {
-    let out = fmt(FORMATTED).expect("formats");
-    assert_eq!(out.text, FORMATTED);
+    let out = fmt(ONE_RELEASE).expect("formats");
+    assert_eq!(out.text, ONE_RELEASE);
     assert_eq!(out.summary, "already formatted");
-    let untidy = FORMATTED.replace("releases    = [", "releases = [");
+    let untidy = ONE_RELEASE.replace("releases    = [", "releases = [");
     let out = fmt(untidy.as_str()).expect("formats");
-    assert_eq!(out.text, FORMATTED);
+    assert_eq!(out.text, ONE_RELEASE);
     assert_eq!(out.summary, "formatted");
     // Blank lines at the end go: the file ends with one newline.
-    let trailing = format!("{FORMATTED}\n\n  \n");
-    assert_eq!(fmt(trailing.as_str()).expect("formats").text, FORMATTED);
+    let trailing = format!("{ONE_RELEASE}\n\n  \n");
+    assert_eq!(fmt(trailing.as_str()).expect("formats").text, ONE_RELEASE);
 }
 
 #[test]
 fn a_file_with_model_errors_is_formatted_too() {
     // `campus` runs a release that is not defined: an error of the matrix, not of the TOML.
-    let broken = FORMATTED.replace("campus = { CI = \"ulmo\" }", "campus = { CI = \"teak\" }");
+    let broken = ONE_RELEASE.replace("campus = { CI = \"ulmo\" }", "campus = { CI = \"teak\" }");
     let untidy = broken.replace("forum = {}", "forum    = {}");
     let out = fmt(untidy.as_str()).expect("formats a file with model errors");
     assert_eq!(out.text, broken);
@@ -77,11 +60,11 @@ text = "Rebuild the search index"
 [lints]
 unused-entry = "allow"
 "#;
-    let text = format!("{FORMATTED}{tail}");
+    let text = format!("{ONE_RELEASE}{tail}");
     let out = fmt(text.as_str()).expect("formats");
     assert_eq!(out.text, text);
     // Written before the release map, they still come after it, in the same order.
-    let moved = FORMATTED.replace("[releases]", &format!("{}\n[releases]", tail.trim()));
+    let moved = ONE_RELEASE.replace("[releases]", &format!("{}\n[releases]", tail.trim()));
     assert_eq!(fmt(moved.as_str()).expect("formats").text, text);
 }
 
@@ -89,13 +72,13 @@ unused-entry = "allow"
 fn blank_lines_before_keys_are_collapsed_to_one_and_kept_except_at_the_top() {
     // A blank line before the first key of a section or before a later top-level value is
     // the author's and stays (runs collapsed to one); blank lines at the top of the file go.
-    let spaced = FORMATTED
+    let spaced = ONE_RELEASE
         .replace("[deployments]\n", "[deployments]\n\n\n")
         .replace(
             "stages = [\"CI\"]\n",
             "stages = [\"CI\"]\n\n\nnote = \"x\"\n",
         );
-    let expected = FORMATTED
+    let expected = ONE_RELEASE
         .replace("[deployments]\n", "[deployments]\n\n")
         .replace(
             "stages = [\"CI\"]\n",
@@ -109,7 +92,7 @@ fn blank_lines_before_keys_are_collapsed_to_one_and_kept_except_at_the_top() {
 
 #[test]
 fn dotted_keys_are_left_as_written() {
-    let dotted = FORMATTED.replace(
+    let dotted = ONE_RELEASE.replace(
         "[deployments]\ncampus = { CI = \"ulmo\" }",
         "[deployments]\ncampus.CI = \"ulmo\"",
     );
@@ -118,13 +101,13 @@ fn dotted_keys_are_left_as_written() {
 
 #[test]
 fn a_blocks_releases_and_deployments_come_before_its_other_values() {
-    let inline_apps = FORMATTED.replace(
+    let inline_apps = ONE_RELEASE.replace(
         "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n[map.apps]\nforum = {}\n",
         "apps = { forum = {} }\ndeployments = [\"campus\"]\nreleases = [\"ulmo\"]\n",
     );
     assert_eq!(
         fmt(inline_apps.as_str()).expect("formats").text,
-        FORMATTED.replace(
+        ONE_RELEASE.replace(
             "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n[map.apps]\nforum = {}\n",
             "releases    = [\"ulmo\"]\ndeployments = [\"campus\"]\napps        = { forum = {} }\n",
         )
@@ -134,7 +117,7 @@ fn a_blocks_releases_and_deployments_come_before_its_other_values() {
 #[test]
 fn top_level_dotted_keys_are_left_as_written() {
     // Not aligned: a dotted table's keys are the author's (aligning them would move them).
-    let dotted = FORMATTED.replace(
+    let dotted = ONE_RELEASE.replace(
         "stages = [\"CI\"]\n",
         "stages = [\"CI\"]\nlints.unused-entry = \"allow\"\nlints.unused-release = \"deny\"\n",
     );

@@ -13,3 +13,23 @@ mod upgrade_notes;
 mod upgrade_summary;
 mod upgrade_translate;
 mod wiring;
+
+/// A formatted matrix of one release, one deployment, one stage and one application: the
+/// smallest file the edits' summaries and `fmt`'s rules are shown on.
+const ONE_RELEASE: &str = r#"stages = ["CI"]
+
+[releases]
+ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
+
+[applications]
+forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
+
+[deployments]
+campus = { CI = "ulmo" }
+
+[[map]]
+releases    = ["ulmo"]
+deployments = ["campus"]
+[map.apps]
+forum = {}
+"#;
