@@ -13,7 +13,7 @@ const ACME: &str = include_str!("../../../../examples/acme/edx-matrix.toml");
 const GLOBAL: [&str; 5] = ["--file", "--example", "--color", "--quiet", "--verbose"];
 
 /// The subcommand names of a `--help` text's `Commands:` section (`help` left out).
-fn subcommands(help: &str) -> Vec<String> {
+pub(crate) fn subcommands(help: &str) -> Vec<String> {
     let Some(start) = help.find("\nCommands:\n") else {
         return Vec::new();
     };

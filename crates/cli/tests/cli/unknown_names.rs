@@ -4,6 +4,7 @@
 //! ([`COMMANDS`]); a walk of every `--help` fails when a command takes a name the table
 //! does not try.
 
+use crate::conventions::subcommands;
 use crate::git::git;
 use crate::harness::Env;
 use crate::serve::{http_get, start};
@@ -450,21 +451,6 @@ fn kinds_taken(help: &str) -> BTreeSet<&'static str> {
     .filter(|(value, _)| own.contains(&format!("<{value}>")) || own.contains(&format!("[{value}]")))
     .map(|(_, kind)| kind)
     .collect()
-}
-
-/// The subcommand names of a `--help` text's `Commands:` section (`help` left out).
-fn subcommands(help: &str) -> Vec<String> {
-    let Some(start) = help.find("\nCommands:\n") else {
-        return Vec::new();
-    };
-    help[start + "\nCommands:\n".len()..]
-        .lines()
-        .take_while(|line| !line.is_empty())
-        .filter(|line| line.starts_with("  ") && !line.starts_with("   "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|name| *name != "help")
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The commands with subcommands.
