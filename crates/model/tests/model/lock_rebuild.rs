@@ -175,3 +175,57 @@ fn a_build_the_matrix_change_rebuilds_is_listed_once() {
         ]
     );
 }
+
+/// Two stages on one release relocked: one build, its stages in promotion order (QA before
+/// Production), whatever order the lock sorts them in (by name, Production first).
+#[test]
+fn stages_of_one_build_are_listed_in_promotion_order() {
+    let m = campus().done();
+    let old = Lock::new([
+        platform("QA", "release/ulmo", 'c'),
+        platform("Production", "release/ulmo", 'c'),
+    ]);
+    let new = Lock::new([
+        platform("QA", "release/ulmo", 'd'),
+        platform("Production", "release/ulmo", 'e'),
+    ]);
+    let c = compare_locked(&m, &old, &m, &new);
+    assert_eq!(
+        rebuilds(&c),
+        [(
+            "ulmo",
+            "campus",
+            "locked commits change: `edx-platform` (QA); `edx-platform` (Production)",
+            vec!["QA", "Production"]
+        )]
+    );
+}
+
+/// The matrix change rebuilds `verawood` for `campus`; a relock of QA (on `ulmo`) is another
+/// build of the same deployment and is still listed: only the very (release, deployment) the
+/// matrix rebuilds is left out.
+#[test]
+fn a_matrix_rebuild_of_another_release_leaves_the_relock_listed() {
+    let old_m = campus().done();
+    let mut new_m = old_m.clone();
+    for r in &mut new_m.releases {
+        if r.name.as_str() == "verawood" {
+            r.python = Some("3.13".into());
+        }
+    }
+    let old = Lock::new([platform("QA", "release/ulmo", 'c')]);
+    let new = Lock::new([platform("QA", "release/ulmo", 'd')]);
+    let c = compare_locked(&old_m, &old, &new_m, &new);
+    assert_eq!(
+        rebuilds(&c),
+        [
+            (
+                "ulmo",
+                "campus",
+                "locked commits change: `edx-platform` (QA)",
+                vec!["QA"]
+            ),
+            ("verawood", "campus", "changed: `edx-platform`", vec![]),
+        ]
+    );
+}
