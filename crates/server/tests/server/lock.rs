@@ -143,7 +143,9 @@ async fn a_change_of_the_lock_alone_reloads() {
     let lock_file = dir.path().join("edx-matrix.lock");
     replace(&lock_file, &lock());
     let (reply, took) = server
-        .wait_for(query, Duration::from_secs(5), |r| forum_commit(r).is_some())
+        .wait_for(query, Duration::from_secs(30), |r| {
+            forum_commit(r).is_some()
+        })
         .await;
     assert_eq!(
         forum_commit(&reply).as_deref(),
@@ -157,7 +159,7 @@ async fn a_change_of_the_lock_alone_reloads() {
     let next = "f".repeat(40);
     replace(&lock_file, &lock().replace(FORUM, &next));
     let (reply, took) = server
-        .wait_for(query, Duration::from_secs(5), |r| {
+        .wait_for(query, Duration::from_secs(30), |r| {
             forum_commit(r).as_deref() == Some(next.as_str())
         })
         .await;
@@ -166,7 +168,9 @@ async fn a_change_of_the_lock_alone_reloads() {
     // The lock removed: no commits any more.
     std::fs::remove_file(&lock_file).unwrap();
     let (reply, _) = server
-        .wait_for(query, Duration::from_secs(5), |r| forum_commit(r).is_none())
+        .wait_for(query, Duration::from_secs(30), |r| {
+            forum_commit(r).is_none()
+        })
         .await;
     assert_eq!(forum_commit(&reply), None);
 }
