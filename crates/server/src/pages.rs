@@ -221,6 +221,41 @@ fn missing(
     )
 }
 
+/// The 404 page for a name the matrix does not define: the model's one [`UnknownName`], in
+/// the words every command and the API use (`unknown deployment `campuss``, ``did you mean
+/// `campus`?``), each suggestion a link to its page (`href`).
+fn unknown_name(
+    snapshot: &Snapshot,
+    views: Views,
+    unknown: &edx_matrix_model::UnknownName,
+    href: impl Fn(&str) -> String,
+) -> Response {
+    let count = unknown.suggestions.len();
+    page(
+        StatusCode::NOT_FOUND,
+        layout(
+            "Not found",
+            snapshot,
+            views,
+            html! {
+                h1 { "Not found" }
+                p { (unknown.message()) }
+                @if count > 0 {
+                    p {
+                        "did you mean "
+                        @for (i, name) in unknown.suggestions.iter().enumerate() {
+                            @if i + 1 == count && i > 0 { " or " } @else if i > 0 { ", " }
+                            "`" a href=(href(name)) { (name) } "`"
+                        }
+                        "?"
+                    }
+                }
+                p { a href="/" { "Back to the grid" } }
+            },
+        ),
+    )
+}
+
 /// The 404 page for paths outside every route.
 pub(crate) fn not_found_page(path: &str) -> Response {
     let markup = html! {

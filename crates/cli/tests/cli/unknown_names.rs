@@ -324,6 +324,28 @@ const ROUTES: &[(&str, &str)] = &[
     ("application", "/api/v1/resolved?application={}"),
 ];
 
+/// The dashboard's pages taking a name: (kind, path with the name at [`NAME`]).
+const PAGES: &[(&str, &str)] = &[
+    ("deployment", "/d/{}/CI"),
+    ("stage", "/d/campus/{}"),
+    ("release", "/r/{}"),
+];
+
+/// The text a person reads on a page: the HTML without its tags.
+fn page_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
 /// The expected errors, written by hand from the example's names: (kind, name, suggestions).
 /// A near miss and a far miss (no suggestion) of each kind.
 const CASES: &[(&str, &str, &[&str])] = &[
@@ -382,6 +404,24 @@ fn an_unknown_name_is_one_error_from_every_command_and_the_api() {
             let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
             let got: Value = serde_json::from_str(body).unwrap();
             assert_eq!(got, want, "{path}");
+            tried += 1;
+        }
+        for &(page_kind, page) in PAGES {
+            if page_kind != kind {
+                continue;
+            }
+            let path = page.replace(NAME, name);
+            let response = http_get(&addr, &path);
+            assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
+            let text = page_text(response.split("\r\n\r\n").nth(1).unwrap_or_default());
+            assert!(
+                text.contains(want["error"].as_str().unwrap()),
+                "{path}: {text}"
+            );
+            match want["hint"].as_str() {
+                Some(hint) => assert!(text.contains(hint), "{path}: {text}"),
+                None => assert!(!text.contains("did you mean"), "{path}: {text}"),
+            }
             tried += 1;
         }
         let mut text = format!("error: {}\n", want["error"].as_str().unwrap());

@@ -2,7 +2,7 @@
 
 use super::dashboard_page::{origin, value_cell};
 use super::stage_page::any_override;
-use super::{layout, missing, page, release_href, slot, stage_href, unavailable};
+use super::{layout, missing, page, release_href, slot, stage_href, unavailable, unknown_name};
 use crate::api::release_entries;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -25,20 +25,18 @@ pub(crate) async fn release(
         return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
-    // The model's one check; the page links its closest name.
-    let checked = known_names::require(matrix, NameKind::Release, &name);
+    // The model's one check, in the words of every command and the API; the page links the
+    // suggestions.
+    if let Err(unknown) = known_names::require(matrix, NameKind::Release, &name) {
+        return unknown_name(&snapshot, views, &unknown, release_href);
+    }
     let Some(release) = matrix.release(&name) else {
-        let hint = (checked.err())
-            .and_then(|unknown| unknown.suggestions.into_iter().next())
-            .map(|s| {
-                let href = release_href(&s);
-                (s, href)
-            });
+        // Not reached: the check above found the release.
         return missing(
             &snapshot,
             views,
             format!("There is no release `{name}`."),
-            hint,
+            None,
         );
     };
     let index = Index::new(matrix);

@@ -1,7 +1,9 @@
 //! One stage of one deployment: its components, their branches and overrides.
 
 use super::dashboard_page::{origin, value_cell};
-use super::{encode, layout, missing, page, release_href, slot, stage_href, unavailable};
+use super::{
+    encode, layout, missing, page, release_href, slot, stage_href, unavailable, unknown_name,
+};
 use crate::branch_heads::{BranchHeads, HeadStatus, seconds_since_epoch};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -26,20 +28,21 @@ pub(crate) async fn stage(
         return unavailable(&snapshot, views);
     };
     let matrix = &good.loaded.matrix;
-    // The model's one check; the page links its closest name.
-    let checked = known_names::require(matrix, NameKind::Deployment, &deployment);
+    // The model's one check, in the words of every command and the API; the page links the
+    // suggestions. A stage the matrix defines but this deployment lacks is another error.
+    if let Err(unknown) = known_names::require(matrix, NameKind::Deployment, &deployment) {
+        return unknown_name(&snapshot, views, &unknown, |s| stage_href(s, &stage));
+    }
+    if let Err(unknown) = known_names::require(matrix, NameKind::Stage, &stage) {
+        return unknown_name(&snapshot, views, &unknown, |s| stage_href(&deployment, s));
+    }
     let Some(d) = matrix.deployment(&deployment) else {
-        let hint = (checked.err())
-            .and_then(|unknown| unknown.suggestions.into_iter().next())
-            .map(|s| {
-                let href = stage_href(&s, &stage);
-                (s, href)
-            });
+        // Not reached: the check above found the deployment.
         return missing(
             &snapshot,
             views,
             format!("There is no deployment `{deployment}`."),
-            hint,
+            None,
         );
     };
     let Some(release) = d.release_of(&stage) else {
