@@ -420,7 +420,7 @@ async fn diff_shows_the_impact_of_template_made_pipelines() {
     );
 
     let moved = edx_matrix_test_support::pin_pro(text, ["verawood", "teak", "teak"]);
-    std::fs::write(&file, &moved).unwrap();
+    crate::support::replace(&file, &moved);
     let (reply, _) = server
         .wait_for("/api/v1/diff", Duration::from_secs(10), |r| {
             r.json()["pipelines"]["changes"] != json!([])
@@ -506,7 +506,7 @@ async fn the_diff_page_lists_the_pipeline_impact() {
     assert!(!page.contains(r#"id="diff-pipelines""#), "{page}");
 
     // In the working tree: a new template (a name to escape), the standard one gone.
-    std::fs::write(top.join("pipelines/smoke<&>.star"), SMOKE_TESTS).unwrap();
+    crate::support::replace(&top.join("pipelines/smoke<&>.star"), SMOKE_TESTS);
     std::fs::remove_file(top.join("pipelines/standard.star")).unwrap();
     let (reply, _) = server
         .wait_for("/api/v1/diff", limit, |r| {

@@ -3,7 +3,7 @@
 //! and marks a row whose lock entry went stale; the API rows carry `commit`, `locked_at` and
 //! `lock_stale`; a change of the lock file alone reloads the server. Over real HTTP.
 
-use crate::support::{assert_matches_openapi, start};
+use crate::support::{assert_matches_openapi, replace, start};
 use edx_matrix_server::{MatrixSource, Options, fixed_clock};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -115,13 +115,6 @@ async fn api_rows_carry_the_commit_its_time_and_stale_marks() {
     for field in ["commit", "locked_at", "lock_stale"] {
         assert!(qa.get(field).is_none(), "{field}: {qa}");
     }
-}
-
-/// Replaces `path` the way `lock` does: write aside, then rename.
-fn replace(path: &std::path::Path, text: &str) {
-    let aside = path.with_extension("tmp");
-    std::fs::write(&aside, text).unwrap();
-    std::fs::rename(&aside, path).unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

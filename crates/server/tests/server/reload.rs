@@ -3,18 +3,11 @@
 //! request fails meanwhile.
 
 use crate::support::{
-    SMOKE_TESTS, acme, assert_matches_openapi, example_repo_with_templates, start,
+    SMOKE_TESTS, acme, assert_matches_openapi, example_repo_with_templates, replace, start,
 };
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
 use std::time::Duration;
-
-/// Replaces the file the way editors and `git checkout` do: write aside, then rename.
-fn replace(path: &std::path::Path, text: &str) {
-    let aside = path.with_extension("tmp");
-    std::fs::write(&aside, text).unwrap();
-    std::fs::rename(&aside, path).unwrap();
-}
 
 fn pro_qa_release(reply: &crate::support::Reply) -> Option<String> {
     let value = reply.json();

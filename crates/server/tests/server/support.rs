@@ -188,6 +188,14 @@ pub(crate) fn assert_matches_openapi(
     );
 }
 
+/// Replaces `path` the way editors, `git checkout` and `lock` do: write aside, then rename, so
+/// that the server's poll never reads a half-written file.
+pub(crate) fn replace(path: &Path, text: &str) {
+    let aside = path.with_extension("tmp");
+    std::fs::write(&aside, text).unwrap();
+    std::fs::rename(&aside, path).unwrap();
+}
+
 /// Runs `git` in `dir` with no user or system configuration (`dir` as `HOME`), committer and
 /// author dated `date`; panics unless it succeeds. Returns its standard output, trimmed.
 #[track_caller]

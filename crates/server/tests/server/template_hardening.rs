@@ -3,7 +3,7 @@
 //! with the reason; it recovers when the template is removed. A hostile template committed in
 //! an old revision ends at its bound in `/api/v1/diff?base=`, once: the comparison is cached.
 
-use crate::support::{assert_matches_openapi, example_repo_with_templates, git, start};
+use crate::support::{assert_matches_openapi, example_repo_with_templates, git, replace, start};
 use edx_matrix_server::{MatrixSource, Options};
 use hyper::StatusCode;
 use std::time::Duration;
@@ -39,7 +39,7 @@ async fn a_hostile_template_degrades_the_server_until_it_is_removed() {
 
     // Row 1: a value nested 300 deep (depth 120 used to abort the server).
     let hostile = dir.path().join("pipelines/hostile.star");
-    std::fs::write(&hostile, DEEP).unwrap();
+    replace(&hostile, DEEP);
     let (reply, _) = server
         .wait_for("/healthz", LIMIT, |r| r.json()["status"] == "degraded")
         .await;
@@ -69,8 +69,8 @@ async fn a_hostile_template_degrades_the_server_until_it_is_removed() {
     // Row 2: an endless loop ends at the step bound; the reload lock is released, so the next
     // edit loads.
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, with_steps(&text, 200_000)).unwrap();
-    std::fs::write(&hostile, SPIN).unwrap();
+    replace(&file, &with_steps(&text, 200_000));
+    replace(&hostile, SPIN);
     let (reply, _) = server
         .wait_for("/healthz", LIMIT, |r| {
             r.json()["reason"]
