@@ -27,23 +27,27 @@
 
 mod diff;
 mod edit;
+mod edit_file;
 mod format;
 pub mod fsio;
 pub mod git;
 pub mod jwk;
 mod lock;
 mod package;
+mod promote;
 mod read;
 mod repo_file;
 mod templates;
 mod valid;
 
 pub use edit::{Precondition, Refusal};
+pub use edit_file::{EditTarget, FileEditError, FileEdited, LockWrite, edit_matrix};
 pub use format::{Format, format_of, is_python_package};
 pub(crate) use lock::ProjectLock;
 pub use lock::lock_path;
 pub(crate) use package::package_text;
 pub use package::read_package;
+pub use promote::{LockPlan, PlanError, PromotePlan, plan_promotion};
 pub use read::{ReadError, read_file};
 pub use repo_file::{LoadError, RepoFile, Version};
 pub(crate) use templates::Templates;

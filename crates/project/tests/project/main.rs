@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod chart;
+mod edit_file;
 mod edits;
 mod edits_canonical;
 mod git;
