@@ -16,7 +16,6 @@
 
 use crate::history::{Unavailable, locate};
 use crate::snapshot::Good;
-use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_model::CommitChange;
@@ -24,6 +23,7 @@ use edx_matrix_model::Lock;
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side};
+use edx_matrix_project::MatrixSource;
 use edx_matrix_project::git::CountSettings;
 use edx_matrix_project::git::history::{Revision, example, load_text};
 use edx_matrix_project::revision_label;

@@ -8,4 +8,5 @@ mod edits_canonical;
 mod git;
 mod loads;
 mod lock;
+mod source;
 mod wiring;
