@@ -28,6 +28,7 @@
 mod diff;
 mod edit;
 mod edit_file;
+mod export;
 mod format;
 pub mod fsio;
 pub mod git;
