@@ -226,18 +226,13 @@ fn read(
 
 /// The served matrix as the new side of a diff, called `name`.
 fn served_side<'a>(served: &'a Good, name: &'a str) -> DiffSide<'a> {
-    DiffSide {
-        matrix: &served.loaded.matrix,
-        lock: served.lock.clone(),
-        pipelines: Side {
-            name,
-            matrix: &served.loaded.matrix,
-            settings: &served.pipelines,
-            templates: served.templates.as_ref(),
-            errors: 0,
-            lock: Some(&served.lock),
-        },
-    }
+    DiffSide::served(
+        name,
+        &served.loaded.matrix,
+        &served.pipelines,
+        served.templates.as_ref(),
+        &served.lock,
+    )
 }
 
 /// Why a side could not be compared, as the page and the API say it (404; 500 when git failed).
