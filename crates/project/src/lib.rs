@@ -5,6 +5,12 @@
 //!
 //! The format of a path (TOML, interchange JSON or a Python package directory) is decided in one function, [`format_of`], and
 //! every file is read through one function, [`read_file`].
+//! A source (a file, a Python package or the example) is loaded one way, [`MatrixSource`]'s:
+//! [`Project::load`] for every command, [`MatrixSource::load_served`] for the server.
+//!
+//! The use cases the front ends call beside loading: [`edit_matrix`] (an edit of a file,
+//! under the edit lock), [`plan_promotion`] (promote's lock and gates), [`RepoFile::diff`]
+//! and [`compare`] (diff), and the exports (`Project::export_*`).
 //!
 //! ```
 //! use edx_matrix_project::Project;
