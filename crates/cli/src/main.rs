@@ -5,7 +5,6 @@ mod cli;
 mod commands;
 mod complete;
 mod deprecated;
-mod edit_file;
 mod error;
 mod format;
 mod lazy;

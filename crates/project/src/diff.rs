@@ -65,7 +65,8 @@ impl ProjectDiff {
 }
 
 /// One side of a comparison: its name, matrix, locked commits and pipelines. A [`Project`]
-/// gives one ([`Project::diff_side`]); the server builds one from the matrix it serves.
+/// gives one ([`Project::diff_side`]); so does what the server keeps of the last project it
+/// loaded without errors ([`DiffSide::served`]).
 pub struct DiffSide<'a> {
     /// The matrix.
     pub matrix: &'a Matrix,
@@ -73,6 +74,32 @@ pub struct DiffSide<'a> {
     pub lock: Lock,
     /// Its pipelines (its name is the side's name).
     pub pipelines: Side<'a>,
+}
+
+impl<'a> DiffSide<'a> {
+    /// The side of a project that loaded without errors, kept as its parts (the server's
+    /// served matrix: its matrix, `[pipelines]` settings, templates as read, and lock), called
+    /// `name`.
+    pub fn served(
+        name: &'a str,
+        matrix: &'a Matrix,
+        settings: &'a edx_matrix_pipeline::Settings,
+        templates: Option<&'a edx_matrix_pipeline::TemplateFiles>,
+        lock: &'a Lock,
+    ) -> DiffSide<'a> {
+        DiffSide {
+            matrix,
+            lock: lock.clone(),
+            pipelines: Side {
+                name,
+                matrix,
+                settings,
+                templates,
+                errors: 0,
+                lock: Some(lock),
+            },
+        }
+    }
 }
 
 impl Project {

@@ -5,6 +5,12 @@
 //!
 //! The format of a path (TOML, interchange JSON or a Python package directory) is decided in one function, [`format_of`], and
 //! every file is read through one function, [`read_file`].
+//! A source (a file, a Python package or the example) is loaded one way, [`MatrixSource`]'s:
+//! [`Project::load`] for every command, [`MatrixSource::load_served`] for the server.
+//!
+//! The use cases the front ends call beside loading: [`edit_matrix`] (an edit of a file,
+//! under the edit lock), [`plan_promotion`] (promote's lock and gates), [`RepoFile::diff`]
+//! and [`compare`] (diff), and the exports (`Project::export_*`).
 //!
 //! ```
 //! use edx_matrix_project::Project;
@@ -27,25 +33,32 @@
 
 mod diff;
 mod edit;
+mod edit_file;
+mod export;
 mod format;
 pub mod fsio;
 pub mod git;
 pub mod jwk;
 mod lock;
 mod package;
+mod promote;
 mod read;
 mod repo_file;
+mod source;
 mod templates;
 mod valid;
 
 pub use edit::{Precondition, Refusal};
+pub use edit_file::{EditTarget, FileEditError, FileEdited, LockWrite, edit_matrix};
 pub use format::{Format, format_of, is_python_package};
 pub(crate) use lock::ProjectLock;
 pub use lock::lock_path;
 pub(crate) use package::package_text;
-pub use package::read_package;
+pub(crate) use package::read_package;
+pub use promote::{LockPlan, PlanError, PromotePlan, plan_promotion};
 pub use read::{ReadError, read_file};
 pub use repo_file::{LoadError, RepoFile, Version};
+pub use source::MatrixSource;
 pub(crate) use templates::Templates;
 pub use templates::{Directory, Embedded, TemplateTree};
 pub use valid::{Invalid, Scope};
@@ -117,20 +130,11 @@ impl Project {
     /// [`Project::load`], the source called `name` in diagnostics (`edx-matrix.toml (working
     /// tree)` for `diff`).
     pub fn load_as(path: &Path, name: String) -> Result<Project, ReadError> {
-        let format = format_of(path);
-        let text = match format {
-            Format::PythonPackage => read_package(path)?,
-            _ => read_file(path)?,
-        };
-        let project = Project::from_text(name, format, text).with_templates(&Directory::of(path));
-        // The lock is read with the matrix, so every command sees the same locked commits; a
-        // Python package has none (it is generated from a TOML matrix that has it).
-        let lock = lock_path(path);
-        if format == Format::PythonPackage || std::fs::symlink_metadata(&lock).is_err() {
-            return Ok(project);
-        }
-        let text = read_file(&lock)?;
-        Ok(project.with_lock(lock.display().to_string(), text))
+        // The one way a source is loaded, the server's too: its text, templates and lock.
+        let source = MatrixSource::File(path.to_owned());
+        let text = source.read_text()?;
+        let lock = source.read_lock()?;
+        Ok(source.load_as(name, text, lock))
     }
 
     /// Reads and checks matrix text in `format`; `name` is what diagnostics call the source (a
@@ -151,7 +155,7 @@ impl Project {
 
     /// Returns the built-in acme example.
     pub fn example() -> Project {
-        Project::from_text(example::NAME, Format::Toml, example::TEXT).with_templates(&Embedded)
+        MatrixSource::Example.load(example::TEXT.to_owned(), None)
     }
 
     /// Reads the pipeline templates the `[pipelines]` settings name from `tree` (the matrix

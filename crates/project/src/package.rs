@@ -16,7 +16,7 @@ pub(crate) fn package_text(types: Option<&str>, version_matrix: &str) -> String 
 }
 
 /// Reads the package in `dir` as its text (see `package_text`).
-pub fn read_package(dir: &Path) -> Result<String, ReadError> {
+pub(crate) fn read_package(dir: &Path) -> Result<String, ReadError> {
     let types = dir.join(TYPES);
     let types = if types.is_file() {
         Some(read_file(&types)?)

@@ -16,7 +16,6 @@
 
 use crate::history::{Unavailable, locate};
 use crate::snapshot::Good;
-use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_model::CommitChange;
@@ -24,6 +23,7 @@ use edx_matrix_model::Lock;
 use edx_matrix_model::Matrix;
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::impact::{Change, PipelineImpact, Side};
+use edx_matrix_project::MatrixSource;
 use edx_matrix_project::git::CountSettings;
 use edx_matrix_project::git::history::{Revision, example, load_text};
 use edx_matrix_project::revision_label;
@@ -226,18 +226,13 @@ fn read(
 
 /// The served matrix as the new side of a diff, called `name`.
 fn served_side<'a>(served: &'a Good, name: &'a str) -> DiffSide<'a> {
-    DiffSide {
-        matrix: &served.loaded.matrix,
-        lock: served.lock.clone(),
-        pipelines: Side {
-            name,
-            matrix: &served.loaded.matrix,
-            settings: &served.pipelines,
-            templates: served.templates.as_ref(),
-            errors: 0,
-            lock: Some(&served.lock),
-        },
-    }
+    DiffSide::served(
+        name,
+        &served.loaded.matrix,
+        &served.pipelines,
+        served.templates.as_ref(),
+        &served.lock,
+    )
 }
 
 /// Why a side could not be compared, as the page and the API say it (404; 500 when git failed).

@@ -6,11 +6,11 @@
 //! synthetic history ([`edx_matrix_project::git::history::example`]); a file outside any git working tree
 //! has none.
 
-use crate::source::MatrixSource;
 use crate::state::AppState;
 use axum::http::StatusCode;
 use edx_matrix_model::UnknownName;
 use edx_matrix_model::known_names::NameKind;
+use edx_matrix_project::MatrixSource;
 use edx_matrix_project::git::history::{History, example, file_history, parse_day};
 use edx_matrix_project::git::{GitError, LocalRepo};
 use std::path::{Path, PathBuf};

@@ -40,7 +40,7 @@ mod views;
 mod watch;
 mod webhook;
 
-pub use source::MatrixSource;
+pub use edx_matrix_project::MatrixSource;
 pub use state::ReloadReport;
 pub(crate) use state::{AppState, ReloadHook};
 

@@ -2,9 +2,10 @@
 //! changes, so requests in flight keep the view they started with and none is dropped.
 
 use crate::snapshot::{Attempt, Good, Rendered, Snapshot};
-use crate::source::MatrixSource;
+use crate::source::{lock_stamp, read_lock, read_text, stamp};
 use crate::watch::{TemplateStamps, Watch, read_templates, stamp_templates};
 use arc_swap::ArcSwap;
+use edx_matrix_project::MatrixSource;
 use edx_matrix_project::Project;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -68,11 +69,11 @@ impl AppState {
         on_reload: Option<ReloadHook>,
         clock: crate::Clock,
     ) -> Result<Self, String> {
-        let stamp = source.stamp();
-        let lock_stamp = source.lock_stamp();
-        let text = source.read_text()?;
-        let lock_text = source.read_lock();
-        let project = source.load(text.clone(), lock_text.clone());
+        let stamp = stamp(&source);
+        let lock_stamp = lock_stamp(&source);
+        let text = read_text(&source)?;
+        let lock_text = read_lock(&source);
+        let project = source.load_served(text.clone(), lock_text.clone());
         let mut watch = Watch {
             stamp,
             text: Some(text),
@@ -124,7 +125,7 @@ impl AppState {
             let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
             blocking(move || {
                 let stamps = stamp_templates(&source, &dirs);
-                (source.stamp(), source.lock_stamp(), stamps)
+                (stamp(&source), lock_stamp(&source), stamps)
             })
             .await
             .unwrap_or_default()
@@ -150,7 +151,7 @@ impl AppState {
             let (source, dirs) = (self.source.clone(), watch.template_dirs.clone());
             blocking(move || {
                 let templates = read_templates(&source, &dirs);
-                (source.read_text(), source.read_lock(), templates)
+                (read_text(&source), read_lock(&source), templates)
             })
             .await
             .unwrap_or_else(|e| {
@@ -184,7 +185,7 @@ impl AppState {
         let outcome = match text {
             Ok(text) => {
                 let source = self.source.clone();
-                blocking(move || source.load(text, lock_text))
+                blocking(move || source.load_served(text, lock_text))
                     .await
                     .map_err(|e| format!("cannot load the matrix: {e}"))
             }

@@ -2,8 +2,8 @@
 //! history needs the file committed in git (the built-in example has its own), the diff of the
 //! working tree needs the file committed at `HEAD` (the example has no working tree).
 
-use crate::source::MatrixSource;
 use crate::state::AppState;
+use edx_matrix_project::MatrixSource;
 
 /// The views a page may link to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

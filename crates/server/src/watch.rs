@@ -7,9 +7,10 @@
 //! length of each file, so an added or removed file changes them too); the files are read and
 //! compared with what was loaded only when a stamp differs or a reload is forced.
 
-use crate::source::{FileStamp, MatrixSource};
+use crate::source::FileStamp;
 use edx_matrix_pipeline::Settings;
 use edx_matrix_pipeline::directory_of;
+use edx_matrix_project::MatrixSource;
 use edx_matrix_project::{Directory, TemplateTree, is_python_package};
 use edx_matrix_project::{StarEntry, walk_star_files};
 use std::collections::BTreeMap;

@@ -1,16 +1,16 @@
 //! The editing commands: `upgrade`, `promote`, `set`, `include`, `exclude`, `release add|retire`,
 //! `app add|remove` and `fmt`.
 //!
-//! The edits themselves are pure functions in `edx_matrix_formats::edit`; this module does the
-//! I/O around them, the same for every command: lock the file, read it, refuse a file that
-//! already has errors, edit, re-validate the result and refuse (printing the diagnostics, the
-//! file untouched) when the edit would add errors, print the unified diff, then replace the
-//! file atomically. `--dry-run` stops before writing.
+//! The edits themselves are pure functions in `edx_matrix_formats::edit`, applied to a file by
+//! the use case `edx_matrix_project::edit_matrix` (lock the file, read it, refuse a file that
+//! already has errors, edit, re-validate the result and refuse when the edit would add errors,
+//! then replace the file atomically; `--dry-run` reads without the lock and writes nothing);
+//! this module parses the arguments and renders: the refusal's diagnostics, the unified diff,
+//! the summary and the runbook due.
 
 mod args;
 pub(crate) mod from_upstream;
-mod promote_gates;
-mod promote_lock;
+mod promote;
 
 pub(crate) use args::{
     AppCommand, EditOptions, ExcludeArgs, FmtArgs, IncludeArgs, OverrideArgs, PromoteArgs,
@@ -19,20 +19,20 @@ pub(crate) use args::{
 
 use crate::cli::GlobalArgs;
 use crate::deprecated;
-use crate::edit_file;
 use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::format::Format;
 use crate::matrix_file;
 use crate::output::Output;
-use edx_matrix_formats::TextForm;
 use edx_matrix_formats::due_after;
 use edx_matrix_formats::edit::entry::{Override, Patch};
 use edx_matrix_formats::edit::{self as edit, Base, EditError, EditOutcome};
 use edx_matrix_formats::example;
 use edx_matrix_formats::safe_lines;
 use edx_matrix_formats::{Origin, Plan};
-use edx_matrix_project::fsio::FileWrite;
-use edx_matrix_project::{Precondition, Project, Refusal, format_of};
+use edx_matrix_project::{
+    EditTarget, FileEditError, LockWrite, Precondition, Project, PromotePlan, Refusal, edit_matrix,
+    format_of, plan_promotion,
+};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -149,16 +149,32 @@ pub(crate) fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> 
     };
     // The lock follows the promotion: planned (and refused, gates included) before the matrix
     // is written, then written with it, all or nothing.
-    let plan = promote_lock::plan(global, out, args, &promote, &deployments)?;
+    if let Some(reason) = &args.force_gates {
+        promote::check_reason(reason)?;
+    }
+    let path = if global.example {
+        None
+    } else {
+        Some(matrix_file::locate(global)?)
+    };
+    let asked = PromotePlan {
+        promote: &promote,
+        deployments: &deployments,
+        relock: args.relock,
+        force_gates: args.force_gates.as_deref(),
+        dry_run: args.options.dry_run,
+    };
+    let plan = plan_promotion(path.as_deref(), asked, crate::commands::lock::now)
+        .map_err(|e| promote::plan_error(out, e))?;
     let mut options = args.options.clone();
     if let Some(plan) = plan.as_ref().filter(|p| !p.verdicts.is_empty()) {
         if options.format != Format::Json {
-            eprint!("{}", promote_gates::lines(&plan.verdicts));
+            eprint!("{}", promote::lines(&plan.verdicts));
         }
         if plan.forced {
             eprintln!(
                 "gate: overridden with --force-gates: {}",
-                if plan.has_lock() {
+                if plan.lock().is_some() {
                     "the reason is recorded in the lock"
                 } else {
                     "no lock to record the reason in"
@@ -167,15 +183,17 @@ pub(crate) fn promote(global: &GlobalArgs, out: &Output, args: &PromoteArgs) -> 
         }
         options.gates = serde_json::to_value(&plan.verdicts).ok();
     }
-    let also = plan.as_ref().and_then(promote_lock::LockPlan::lock_write);
+    let also = plan
+        .as_ref()
+        .and_then(edx_matrix_project::LockPlan::lock_write);
     let code = run(global, out, &options, Mode::Edit, Some(due), also, |text| {
         edit::promote::promote_all(text, &deployments, &promote)
     })?;
     if let Some(plan) = &plan {
-        promote_lock::finish(plan, args.options.dry_run);
+        promote::finish(plan, args.options.dry_run);
         // A dry run shows the verdicts, then says the promotion would be refused.
         if !plan.forced {
-            if let Some(refusal) = promote_gates::refusal(&plan.verdicts) {
+            if let Some(refusal) = promote::refusal(&plan.verdicts) {
                 return Err(refusal);
             }
         }
@@ -318,14 +336,14 @@ pub(crate) fn fmt(global: &GlobalArgs, out: &Output, args: &FmtArgs) -> CmdResul
     )
 }
 
-/// Finds the file, locks it unless nothing will be written, and applies `edit`.
+/// Finds the file, and applies `edit` to it (under the lock unless nothing will be written).
 fn run(
     global: &GlobalArgs,
     out: &Output,
     options: &EditOptions,
     mode: Mode<'_>,
     due: Option<Due<'_>>,
-    also: Option<&promote_lock::LockWrite>,
+    also: Option<&LockWrite>,
     edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
 ) -> CmdResult {
     if !(options.wait.is_finite() && options.wait >= 0.0) {
@@ -348,11 +366,9 @@ fn run(
             options,
             mode,
             due,
-            &edit,
+            edit,
             example::NAME,
-            example::TEXT.to_owned(),
-            None,
-            None,
+            EditTarget::Example,
         );
     }
     let path = matrix_file::locate(global)?;
@@ -365,24 +381,16 @@ fn run(
         .with_hint("write a TOML matrix with `edx-matrix import json`"));
     }
     let name = path.display().to_string();
-    if read_only {
-        let text = edx_matrix_project::fsio::read_text(&path)?;
-        return apply(out, options, mode, due, &edit, &name, text, None, None);
-    }
-    edit_file::with_lock(&path, wait_time(options.wait)?, || {
-        let text = edx_matrix_project::fsio::read_text(&path)?;
-        apply(
-            out,
-            options,
-            mode,
-            due,
-            &edit,
-            &name,
-            text,
-            Some(&path),
+    let target = if read_only {
+        EditTarget::Read(&path)
+    } else {
+        EditTarget::Write {
+            path: &path,
+            wait: wait_time(options.wait)?,
             also,
-        )
-    })
+        }
+    };
+    apply(out, options, mode, due, edit, &name, target)
 }
 
 /// Returns the `--wait` time: any number of seconds from 0 (a huge one waits as long as it
@@ -396,39 +404,30 @@ fn wait_time(seconds: f64) -> Result<Duration, CommandError> {
     Ok(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
 }
 
-/// Edits `text`, validates the result, prints the diff, and writes it to `write_to`; then
-/// prints the runbook of the stage it moves, if any.
-///
-/// The edit works on the normalised text (no byte-order mark, LF line endings) and the file's
-/// own form is put back when writing, so a CRLF file stays CRLF and the diff shows only the
-/// lines that changed.
-#[allow(clippy::too_many_arguments)]
+/// Applies `edit` to `target` through the use case, renders a refusal (with the diagnostics
+/// that explain it), or the diff, the summary and the runbook of the stage it moves, if any.
 fn apply(
     out: &Output,
     options: &EditOptions,
     mode: Mode<'_>,
     due: Option<Due<'_>>,
-    edit: &impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
+    edit: impl Fn(Base<'_>) -> Result<EditOutcome, EditError>,
     name: &str,
-    text: String,
-    write_to: Option<&Path>,
-    also: Option<&promote_lock::LockWrite>,
+    target: EditTarget<'_>,
 ) -> CmdResult {
-    let raw = text;
-    let (form, text) = TextForm::detect(&raw);
-    // The project loader applies the rule every edit follows: the whole project is checked
-    // before and after (the matrix, runbooks, operations and `[pipelines]`, exactly what
+    // The use case applies the rule every edit follows: the whole project is checked before
+    // and after (the matrix, runbooks, operations and `[pipelines]`, exactly what
     // `edx-matrix check` reports), a file with errors is not edited and an edit that would
     // add errors is refused.
     let precondition = match mode {
         Mode::Edit | Mode::MoveTo(_) => Precondition::Valid,
         Mode::Fmt { .. } => Precondition::Any,
     };
-    let project = Project::from_text(name, edx_matrix_project::Format::Toml, text.as_str());
-    let edited = match project.apply_edit(precondition, edit) {
-        Ok(edited) => edited,
-        Err(Refusal::Edit(e)) => return Err(edit_error(e, name, mode)),
-        Err(refusal) => {
+    let file_edit = match edit_matrix(target, name, precondition, edit) {
+        Ok(file_edit) => file_edit,
+        Err(FileEditError::Io(e)) => return Err(e.into()),
+        Err(FileEditError::Refused(Refusal::Edit(e))) => return Err(edit_error(e, name, mode)),
+        Err(FileEditError::Refused(refusal)) => {
             if let Some(project) = refusal.project() {
                 let errors: Vec<_> = project.errors().cloned().collect();
                 out.diagnostics(&errors, project.source())?;
@@ -442,46 +441,20 @@ fn apply(
             });
         }
     };
+    let edited = &file_edit.edited;
+    let text = &file_edit.before_text;
+    let written = file_edit.written;
     let outcome = &edited.outcome;
     let changed = edited.changed();
     let diff = if changed {
-        unified_diff(name, &text, &outcome.text)
+        unified_diff(name, text, &outcome.text)
     } else {
         String::new()
     };
     let plan = due.and_then(|due| due.plan(&edited.before, &edited.after));
     let check = mode == Mode::Fmt { check: true };
-    let mut written = false;
-    if let Some(path) = write_to.filter(|_| changed || also.is_some()) {
-        // Another program (an editor) may have written the file without taking the lock: the
-        // writer compares it with what was read just before its rename. A promotion's lock is
-        // written with the matrix, all or nothing.
-        let new = form.restore(&outcome.text);
-        let mut files = Vec::new();
-        if changed {
-            files.push(FileWrite::Replace {
-                path,
-                expected: raw.as_bytes(),
-                contents: new.as_bytes(),
-            });
-        }
-        if let Some(lock) = also {
-            files.push(match &lock.before {
-                Some(before) => FileWrite::Replace {
-                    path: &lock.path,
-                    expected: before,
-                    contents: lock.text.as_bytes(),
-                },
-                None => FileWrite::Create {
-                    path: &lock.path,
-                    contents: lock.text.as_bytes(),
-                    mode: edx_matrix_project::fsio::Mode::Public,
-                },
-            });
-        }
-        edx_matrix_project::fsio::write_all(&files).map_err(CommandError::from)?;
-        written = changed;
-        if changed {
+    if written {
+        if let EditTarget::Write { path, .. } = target {
             out.detail(&format!("wrote `{}`", path.display()));
         }
     }

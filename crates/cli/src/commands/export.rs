@@ -10,12 +10,11 @@ use crate::format::{Allowed, DIAGNOSTICS, Format, formats};
 use crate::matrix_file;
 use crate::names::parse;
 use crate::output::Output;
+use edx_matrix_formats::github_actions;
 use edx_matrix_formats::{Loaded, interchange};
-use edx_matrix_formats::{env, github_actions};
 use edx_matrix_model::{
     Filter,
     names::{DeploymentName, StageName},
-    resolve,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -101,14 +100,14 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdRe
             ));
         }
     };
+    // Each export is the project's use case; this command checks the names and writes.
     let project = matrix_file::load_valid(global, out)?;
-    let lock = project.locked();
-    let loaded = project.into_loaded();
+    let loaded = &project.loaded;
     match command {
-        ExportCommand::ModelJson { write } => model_json(&loaded, out, write),
+        ExportCommand::ModelJson { write } => model_json(loaded, out, write),
         ExportCommand::GithubActions { filter, write } => {
             let filter = model_filter(&loaded.matrix, filter)?;
-            let include = github_actions::include_locked(&loaded.matrix, &filter, &lock);
+            let include = project.export_github_actions(&filter);
             if include.include.len() > github_actions::MAX_JOBS {
                 eprintln!(
                     "warning: {} jobs; GitHub Actions runs at most {} from one matrix (narrow it with --deployment, --stage, --release, --application or --type)",
@@ -125,18 +124,18 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdRe
             write,
         } => {
             let (deployment, stage) = (deployment.as_str(), stage.as_str());
-            let (release, filter) = stage_filter(&loaded, deployment, stage)?;
-            let mut rows = resolve(&loaded.matrix, &filter).rows;
-            lock.apply(&mut rows);
-            let text = env::render(deployment, stage, &release, &rows).map_err(|clash| {
-                CommandError::usage(format!(
-                    "applications `{}` and `{}` share the variable prefix `{}`",
-                    clash.applications.0, clash.applications.1, clash.prefix
-                ))
-            })?;
+            let (release, filter) = stage_filter(loaded, deployment, stage)?;
+            let text = project
+                .export_env(deployment, stage, &release, &filter)
+                .map_err(|clash| {
+                    CommandError::usage(format!(
+                        "applications `{}` and `{}` share the variable prefix `{}`",
+                        clash.applications.0, clash.applications.1, clash.prefix
+                    ))
+                })?;
             emit(out, write, &text)
         }
-        ExportCommand::Python(python) => super::export_python::run(&loaded, &lock, out, python),
+        ExportCommand::Python(python) => super::export_python::run(&project, out, python),
         ExportCommand::Tutor {
             deployment,
             stage,
@@ -145,8 +144,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ExportArgs) -> CmdRe
             force,
             format,
         } => tutor::run(
-            &loaded,
-            &lock,
+            &project,
             out,
             &tutor::Request {
                 deployment: deployment.as_ref().map(DeploymentName::as_str),

@@ -3,10 +3,8 @@
 
 use crate::error::{CmdResult, CommandError, Kind, exit_code};
 use crate::output::Output;
-use edx_matrix_formats::Loaded;
-use edx_matrix_formats::python_export::{Options, Package, export, locked};
-use edx_matrix_model::Lock;
-use edx_matrix_model::{Filter, resolve};
+use edx_matrix_formats::python_export::Package;
+use edx_matrix_project::Project;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,25 +25,10 @@ pub(crate) struct ExportPythonArgs {
     pub force: bool,
 }
 
-pub(crate) fn run(
-    loaded: &Loaded,
-    lock: &Lock,
-    out: &Output,
-    args: &ExportPythonArgs,
-) -> CmdResult {
-    // Each locked row's commit, on the entry it is built from.
-    let mut rows = resolve(&loaded.matrix, &Filter::default()).rows;
-    lock.apply(&mut rows);
-    // The `[python]` table `import python` wrote: the estate's own names where they differ from
-    // the derived ones.
-    let package = export(
-        &loaded.matrix,
-        &loaded.python,
-        &Options {
-            accessors: args.accessors,
-            commits: locked::of_rows(&rows),
-        },
-    );
+pub(crate) fn run(project: &Project, out: &Output, args: &ExportPythonArgs) -> CmdResult {
+    // Each locked row's commit on the entry it is built from, and the `[python]` names `import
+    // python` recorded: the project's use case.
+    let package = project.export_python(args.accessors);
     for warning in &package.warnings {
         out.note(&format!("warning: {warning}"));
     }

@@ -5,7 +5,6 @@
 
 use crate::cli::GlobalArgs;
 use crate::commands::resolve::{RowFilter, model_filter};
-use crate::edit_file;
 use crate::error::{CmdResult, CommandError, EXIT_MATRIX};
 use crate::format::{Format, TABLE, formats};
 use crate::matrix_file;
@@ -102,7 +101,9 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &LockArgs) -> CmdResu
     }
     let path = matrix_file::locate(global)?;
     // Lock writers take turns on the matrix file's advisory lock, as edits do.
-    edit_file::with_lock(&path, Duration::from_secs(10), || lock_in(out, args, &path))
+    edx_matrix_project::fsio::with_edit_lock(&path, Duration::from_secs(10), || {
+        lock_in(out, args, &path)
+    })
 }
 
 fn lock_in(out: &Output, args: &LockArgs, path: &Path) -> CmdResult {

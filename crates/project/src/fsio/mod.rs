@@ -11,6 +11,8 @@
 //!   midway left behind.
 //! - [`create`]: output files (`init`, `-o`), created with the mode the umask gives, or `0600`
 //!   for secrets ([`Mode::Private`]); [`create_all`]: a directory of them, all or nothing.
+//! - [`with_edit_lock`]: the advisory lock edits (and `lock`) take on the matrix file, so they
+//!   take turns.
 //! - [`write_all`]: several files replaced or created all or nothing (`promote`'s matrix and
 //!   lock).
 //!
@@ -18,6 +20,7 @@
 //! `edx_matrix_formats::text_form`.
 
 mod bounded;
+mod edit_lock;
 mod error;
 mod output;
 mod output_set;
@@ -25,6 +28,7 @@ mod write_set;
 mod writer;
 
 pub use bounded::{check_regular, read_bytes, read_text};
+pub use edit_lock::with_edit_lock;
 pub use error::Error;
 pub use output::{Mode, create};
 pub use output_set::create_all;

@@ -14,7 +14,17 @@ use std::path::Path;
 #[derive(Clone, Copy, Debug)]
 pub enum FileWrite<'a> {
     /// Replace an existing file (through symlinks, keeping owner and mode, as
-    /// `crate::fsio::replace_unchanged`) that must still hold `expected`.
+    /// [`crate::fsio::replace`]) that must still hold `expected`: an edit's write.
+    ///
+    /// The check is the last step before the rename: the temporary file is written and
+    /// flushed first, then the target must still be the same file (device and inode as when
+    /// it was staged) holding exactly `expected`; otherwise nothing is written (the temporary
+    /// file is removed) and the error says the file changed. What this guarantees: a change
+    /// another program completes (a write, or a rename of a new file into place) before that
+    /// final comparison is never lost. A write that lands between the comparison and the
+    /// rename — a window of one `stat`, one read and one `rename` system call — or one made
+    /// later through a file handle opened on the old file, can be; only a lock every writer
+    /// takes (edits take one) closes it.
     Replace {
         /// The file.
         path: &'a Path,

@@ -48,30 +48,7 @@ pub(crate) fn resolve_target(path: &Path) -> Result<PathBuf, Error> {
 /// Must be called by the holder of the edit lock of the file (no other edit of it running):
 /// temporary files of dead processes are removed.
 pub fn replace(path: &Path, contents: &[u8]) -> Result<(), Error> {
-    write(path, contents, None)
-}
-
-/// [`replace`], unless another program changed the file since it was read as `expected`.
-///
-/// The check is the last step before the rename: the temporary file is written and flushed
-/// first, then the target must still be the same file (device and inode as when this call
-/// started) holding exactly `expected`; otherwise nothing is written (the temporary file is
-/// removed) and the error says the file changed. What this guarantees: a change another program
-/// completes (a write, or a rename of a new file into place) before that final comparison is
-/// never lost. A write that lands between the comparison and the rename — a window of one
-/// `stat`, one read and one `rename` system call — or one made later through a file handle
-/// opened on the old file, can be; only a lock every writer takes (edits take one) closes it.
-#[cfg(test)]
-pub(crate) fn replace_unchanged(
-    path: &Path,
-    expected: &[u8],
-    contents: &[u8],
-) -> Result<(), Error> {
-    write(path, contents, Some(expected))
-}
-
-fn write(path: &Path, contents: &[u8], expected: Option<&[u8]>) -> Result<(), Error> {
-    stage(path, contents, expected)?.commit()
+    stage(path, contents, None)?.commit()
 }
 
 /// A replacement written and flushed beside its target but not renamed into place yet: what
@@ -299,6 +276,15 @@ pub(crate) mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    /// An edit's write of the one file it read as `expected`: what `edit_matrix` does.
+    fn replace_unchanged(path: &Path, expected: &[u8], contents: &[u8]) -> Result<(), Error> {
+        crate::fsio::write_all(&[crate::fsio::FileWrite::Replace {
+            path,
+            expected,
+            contents,
+        }])
     }
 
     #[test]

@@ -2,9 +2,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod chart;
+mod edit_file;
 mod edits;
 mod edits_canonical;
 mod git;
 mod loads;
 mod lock;
+mod source;
 mod wiring;

@@ -3,10 +3,10 @@
 use super::stage_filter;
 use crate::error::{CmdResult, CommandError};
 use crate::output::Output;
-use edx_matrix_formats::tutor::{self, Refusal, TutorExport};
+use edx_matrix_formats::tutor::{Refusal, TutorExport};
 use edx_matrix_formats::{Format, Loaded, toml_load};
-use edx_matrix_model::Lock;
-use edx_matrix_model::{Code, resolve};
+use edx_matrix_model::Code;
+use edx_matrix_project::Project;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,7 +20,8 @@ pub(super) struct Request<'a> {
     pub json: bool,
 }
 
-pub(super) fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<'_>) -> CmdResult {
+pub(super) fn run(project: &Project, out: &Output, request: &Request<'_>) -> CmdResult {
+    let loaded = &project.loaded;
     let stages: Vec<(String, String)> = if request.all {
         loaded
             .matrix
@@ -46,10 +47,8 @@ pub(super) fn run(loaded: &Loaded, lock: &Lock, out: &Output, request: &Request<
     let mut refused = Vec::new();
     for (deployment, stage) in &stages {
         let (release, filter) = stage_filter(loaded, deployment, stage)?;
-        let mut rows = resolve(&loaded.matrix, &filter).rows;
         // Tutor builds the locked commits where the lock has them.
-        lock.apply(&mut rows);
-        match tutor::export(&loaded.matrix, deployment, stage, &release, &rows) {
+        match project.export_tutor(deployment, stage, &release, &filter) {
             Ok(export) => exports.push((deployment.as_str(), stage.as_str(), export)),
             Err(refusals) => refused.extend(refusals),
         }

@@ -1,127 +1,142 @@
 //! What `promote` does to `edx-matrix.lock`: the promoted stage gets the commits the lower stage
-//! locked (QA builds exactly what CI tested), or with `--relock` the branch heads, saying which
-//! of them CI never tested. Planned before the matrix is written, so a promotion the lock cannot
-//! follow (or whose gates fail: [`promote_gates`]) is refused with nothing written; the lock is
-//! then written together with the matrix, all or nothing.
+//! locked (QA builds exactly what CI tested), or with `relock` the branch heads, saying which of
+//! them CI never tested. Planned before the matrix is written, so a promotion the lock cannot
+//! follow (or whose gates fail: [`gates`]) is refused with nothing written; the lock is then
+//! written together with the matrix, all or nothing ([`crate::EditTarget::Write`]'s `also`).
 
-use super::{PromoteArgs, promote_gates};
-use crate::cli::GlobalArgs;
-use crate::commands::lock::now;
-use crate::error::CommandError;
-use crate::matrix_file;
-use crate::matrix_repo::error_chain;
-use crate::output::Output;
-use edx_matrix_formats::edit;
+mod gates;
+
+use crate::git::{GitCli, WantedRef, redact_url, resolve_refs};
+use crate::{Format, LockWrite, Precondition, Project, ReadError, format_of, fsio, lock_path};
+use edx_matrix_formats::edit::promote::{Promote, promote_all};
 use edx_matrix_formats::{Like, write_lock_like};
-use edx_matrix_model::PromotionOrder;
-use edx_matrix_model::Verdict;
+use edx_matrix_model::names::{DeploymentName, StageName};
 use edx_matrix_model::{
-    Filter,
-    names::{DeploymentName, StageName},
+    Filter, LockEntry, PromotionOrder, Verdict, carry, error_chain, format_timestamp, lock_origin,
     resolve,
 };
-use edx_matrix_model::{LockEntry, carry, format_timestamp, lock_origin};
-use edx_matrix_project::git::{GitCli, WantedRef, redact_url, resolve_refs};
-use edx_matrix_project::{Format, Precondition, format_of, lock_path};
-use std::path::PathBuf;
+use std::path::Path;
 
 /// What a promotion does beside the matrix edit: the lock it writes (with the matrix, all or
 /// nothing) and its gates' verdicts.
-pub(super) struct LockPlan {
+#[derive(Debug)]
+pub struct LockPlan {
     /// The lock to write, when the promotion uses one.
     lock: Option<LockWrite>,
     /// One line per promoted deployment and per commit the lower stage did not test.
-    notes: Vec<String>,
+    pub notes: Vec<String>,
     /// The verdict of each gate of the promoted stage, per deployment.
     pub verdicts: Vec<Verdict>,
-    /// Whether `--force-gates` overrode a failed gate.
+    /// Whether `force_gates` overrode a failed gate.
     pub forced: bool,
 }
 
-/// The lock file a promotion writes: its path, its bytes when it was read (`None`: a new
-/// file), and the new text.
-pub(super) struct LockWrite {
-    /// The lock file.
-    pub path: PathBuf,
-    /// What it held when the plan was made (`None`: it does not exist).
-    pub before: Option<Vec<u8>>,
-    /// The new text.
-    pub text: String,
-}
-
-impl LockWrite {
-    /// Returns whether the text differs from the file's.
-    pub(super) fn changes(&self) -> bool {
-        self.before.as_deref() != Some(self.text.as_bytes())
-    }
-}
-
 impl LockPlan {
-    /// Returns whether the promotion writes a lock (where `--force-gates` is recorded).
-    pub(super) fn has_lock(&self) -> bool {
-        self.lock.is_some()
+    /// Returns the lock the promotion writes, changed or not (where `force_gates` is recorded).
+    pub fn lock(&self) -> Option<&LockWrite> {
+        self.lock.as_ref()
     }
 
     /// Returns the lock to write with the matrix, when it changes.
-    pub(super) fn lock_write(&self) -> Option<&LockWrite> {
+    pub fn lock_write(&self) -> Option<&LockWrite> {
         self.lock.as_ref().filter(|l| l.changes())
     }
 }
 
-/// Plans the lock and judges the gates of a promotion: `None` when the project has no lock,
-/// `--relock` is not given and the promoted stage has no gate (nothing to keep or judge), or
-/// when the edit itself will be refused (the edit reports it). A failed gate is refused here,
-/// before anything is written, unless `--force-gates` or `--dry-run` is given.
-pub(super) fn plan(
-    global: &GlobalArgs,
-    out: &Output,
-    args: &PromoteArgs,
-    promote: &edit::promote::Promote,
-    deployments: &[String],
-) -> Result<Option<LockPlan>, CommandError> {
-    if let Some(reason) = &args.force_gates {
-        promote_gates::check_reason(reason)?;
-    }
-    if global.example {
+/// A promotion to plan: the edit and what the command was asked beside it.
+#[derive(Clone, Copy, Debug)]
+pub struct PromotePlan<'a> {
+    /// The edit (`to` is the promoted stage, `from` the stage given, if any).
+    pub promote: &'a Promote,
+    /// The deployments promoted.
+    pub deployments: &'a [String],
+    /// Lock the branch heads instead of carrying the lower stage's commits.
+    pub relock: bool,
+    /// Override failed gates, recording this reason in the lock entries written.
+    pub force_gates: Option<&'a str>,
+    /// Nothing is to be written: failed gates are reported, not refused.
+    pub dry_run: bool,
+}
+
+/// Why a promotion's lock plan refuses it (nothing is written).
+#[derive(Debug)]
+pub enum PlanError<E> {
+    /// The matrix file could not be read.
+    Read(ReadError),
+    /// The lock has errors; the project holds them ([`Project::lock`]).
+    InvalidLock(Box<Project>),
+    /// The time could not be had (the caller's clock).
+    Now(E),
+    /// The lock cannot follow the promotion: a lower stage without the commits, a branch head
+    /// missing or unreachable.
+    Refused {
+        /// What is wrong.
+        message: String,
+        /// What to do about it.
+        hint: Option<String>,
+    },
+    /// The lock's git history, which a soak gate is measured on, could not be read.
+    History(String),
+    /// Gates failed, without `force_gates` or `dry_run`: their verdicts.
+    Gates(Vec<Verdict>),
+}
+
+/// Plans the lock and judges the gates of a promotion of the TOML matrix at `path` (`None`: the
+/// built-in example, which has none) at the time `now` gives: `None` when the project has no
+/// lock, `relock` is not asked and the promoted stage has no gate (nothing to keep or judge),
+/// or when the edit itself will be refused (the edit reports it). A failed gate is refused
+/// here, before anything is written, unless `force_gates` or `dry_run` is given.
+pub fn plan_promotion<E>(
+    path: Option<&Path>,
+    plan: PromotePlan<'_>,
+    now: impl FnOnce() -> Result<i64, E>,
+) -> Result<Option<LockPlan>, PlanError<E>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    if format_of(path) != Format::Toml || !path.is_file() {
         return Ok(None);
     }
-    let path = matrix_file::locate(global)?;
-    if format_of(&path) != Format::Toml || !path.is_file() {
-        return Ok(None);
-    }
-    let project = matrix_file::read(&path)?;
+    let project = Project::load(path).map_err(PlanError::Read)?;
+    let PromotePlan {
+        promote,
+        deployments,
+        ..
+    } = plan;
     let to = promote.to.as_str();
     let gate = project
         .gates
         .of(to)
         .filter(|g| g.soak.is_some() || !g.freeze.is_empty())
         .cloned();
-    let uses_lock = project.lock().is_some() || args.relock;
+    let uses_lock = project.lock().is_some() || plan.relock;
     if !uses_lock && gate.is_none() {
         return Ok(None);
     }
-    matrix_file::require_valid_lock(out, &project)?;
+    if project.lock().is_some_and(|l| l.has_errors()) {
+        return Err(PlanError::InvalidLock(Box::new(project)));
+    }
     let order = PromotionOrder::new(project.matrix());
     let lock = project.locked();
     let Ok(edited) = project.clone().apply_edit(Precondition::Valid, |base| {
-        edit::promote::promote_all(base, deployments, promote)
+        promote_all(base, deployments, promote)
     }) else {
         return Ok(None);
     };
-    let now = now()?;
+    let now = now().map_err(PlanError::Now)?;
     let locked_at = format_timestamp(now);
     let mut written = Vec::new();
     let mut tested = Vec::new();
     let mut notes = Vec::new();
     for deployment in deployments {
-        // The stage the release comes from, as the edit takes it: `--from`, else the
+        // The stage the release comes from, as the edit takes it: `from`, else the
         // deployment's own stage before `to` (not the stage order's: it may not pin that one).
         let before = project
             .matrix()
             .deployment(deployment)
             .and_then(|d| order.stage_before(d, to));
-        let from = match (&args.from, before) {
-            (Some(from), _) => from.to_string(),
+        let from = match (&promote.from, before) {
+            (Some(from), _) => from.clone(),
             (None, Some(pin)) => pin.stage.to_string(),
             // The edit refuses a first stage: unreachable once it succeeded.
             (None, None) => return Ok(None),
@@ -134,7 +149,7 @@ pub(super) fn plan(
         let rows = resolve(edited.after.matrix(), &filter).rows;
         let entries = if !uses_lock {
             Vec::new()
-        } else if args.relock {
+        } else if plan.relock {
             let entries = heads(&rows, &locked_at)?;
             notes.extend(beyond(&lock, deployment, &from, to, &entries));
             entries
@@ -149,14 +164,16 @@ pub(super) fn plan(
                     .iter()
                     .map(|(app, origin, branch)| format!("\n  `{app}`: `{branch}` of {origin}"))
                     .collect();
-                return Err(CommandError::refused(format!(
-                    "{from} of `{deployment}` has no locked commit for what {to} would build:{}",
-                    list.concat()
-                ))
-                .with_hint(format!(
-                    "lock {from} first (`edx-matrix lock --deployment {deployment} --stage {from}`), \
-                     or take the branch heads with `promote --relock`"
-                )));
+                return Err(PlanError::Refused {
+                    message: format!(
+                        "{from} of `{deployment}` has no locked commit for what {to} would build:{}",
+                        list.concat()
+                    ),
+                    hint: Some(format!(
+                        "lock {from} first (`edx-matrix lock --deployment {deployment} --stage {from}`), \
+                         or take the branch heads with `promote --relock`"
+                    )),
+                });
             }
             notes.push(format!(
                 "{deployment} {to}: {} commits carried from {from}",
@@ -179,33 +196,28 @@ pub(super) fn plan(
                 (row.application.to_owned(), entry)
             })
             .collect();
-        tested.push(promote_gates::Tested {
+        tested.push(gates::Tested {
             deployment: deployment.clone(),
             from: from.clone(),
             rows: rows_tested,
         });
         written.push((deployment, entries));
     }
-    let lock_path = lock_path(&path);
+    let lock_path = lock_path(path);
     let verdicts = match &gate {
-        Some(gate) => {
-            promote_gates::judge(gate, to, &tested, &lock_path, edited.before.matrix(), now)?
-        }
+        Some(gate) => gates::judge(gate, to, &tested, &lock_path, edited.before.matrix(), now)?,
         None => Vec::new(),
     };
     let failed = verdicts.iter().any(|v| !v.passed);
-    let forced = failed && args.force_gates.is_some();
-    if failed && !forced && !args.options.dry_run {
-        eprint!("{}", promote_gates::lines(&verdicts));
-        if let Some(refusal) = promote_gates::refusal(&verdicts) {
-            return Err(refusal);
-        }
+    let forced = failed && plan.force_gates.is_some();
+    if failed && !forced && !plan.dry_run {
+        return Err(PlanError::Gates(verdicts));
     }
     let mut new_lock = lock.clone();
     for (deployment, mut entries) in written {
         if forced {
             for entry in &mut entries {
-                entry.forced.clone_from(&args.force_gates);
+                entry.forced = plan.force_gates.map(str::to_owned);
             }
         }
         new_lock = new_lock.relock(|d, s| d == deployment && s == to, entries);
@@ -229,7 +241,7 @@ pub(super) fn plan(
     }))
 }
 
-/// The notes of `--relock`: each head beyond what `from` tested, and a count.
+/// The notes of `relock`: each head beyond what `from` tested, and a count.
 fn beyond(
     lock: &edx_matrix_model::Lock,
     deployment: &str,
@@ -277,19 +289,16 @@ fn beyond(
 
 /// The lock file's bytes as they are now (`None` when the project has no lock): what the write
 /// checks the file still holds.
-fn edited_lock_bytes(
-    project: &edx_matrix_project::Project,
-    path: &std::path::Path,
-) -> Option<Vec<u8>> {
+fn edited_lock_bytes(project: &Project, path: &Path) -> Option<Vec<u8>> {
     project.lock()?;
-    edx_matrix_project::fsio::read_bytes(path).ok()
+    fsio::read_bytes(path).ok()
 }
 
 /// The branch heads of `rows`, one `ls-remote` per origin; refused when any is missing.
-fn heads(
+fn heads<E>(
     rows: &[edx_matrix_model::Row<'_>],
     locked_at: &str,
-) -> Result<Vec<LockEntry>, CommandError> {
+) -> Result<Vec<LockEntry>, PlanError<E>> {
     let wanted = WantedRef::of_rows(rows);
     let resolved = resolve_refs(&GitCli::new(), &wanted, 16, 1, &|_| {});
     if !resolved.is_ok() {
@@ -308,7 +317,10 @@ fn heads(
                 error_chain(e)
             ));
         }
-        return Err(CommandError::refused(text));
+        return Err(PlanError::Refused {
+            message: text,
+            hint: None,
+        });
     }
     Ok(rows
         .iter()
@@ -332,23 +344,4 @@ fn heads(
 
 fn short(commit: &str) -> &str {
     commit.get(..12).unwrap_or(commit)
-}
-
-/// Says what the promotion did to the lock (written with the matrix by the edit), on standard
-/// error.
-pub(super) fn finish(plan: &LockPlan, dry_run: bool) {
-    for note in &plan.notes {
-        eprintln!("lock: {note}");
-    }
-    let Some(lock) = &plan.lock else {
-        return;
-    };
-    let name = lock.path.display();
-    if !lock.changes() {
-        eprintln!("lock: `{name}` unchanged");
-    } else if dry_run {
-        eprintln!("lock: `{name}` not written (dry run)");
-    } else {
-        eprintln!("lock: `{name}` written");
-    }
 }

@@ -1,12 +1,11 @@
-//! Editing a matrix file safely: an advisory lock so concurrent edits take turns, and an atomic
-//! replace so a crash at any moment leaves either the old file or the new one, never a mix.
+//! The edit lock: an advisory `flock` on the matrix file itself, so concurrent edits (and `lock`
+//! runs) take turns.
 //!
-//! The lock is an `flock` on the matrix file itself. Because a finished edit replaces the file
-//! (a new inode), a waiting edit checks after getting the lock that the path still names the file
-//! it locked, and starts over on the new file otherwise: edits are applied one after the other,
-//! each on the result of the previous one.
+//! Because a finished edit replaces the file (a new inode), a waiting edit checks after getting
+//! the lock that the path still names the file it locked, and starts over on the new file
+//! otherwise: edits are applied one after the other, each on the result of the previous one.
 
-use crate::error::CommandError;
+use super::{Error, check_regular};
 use fd_lock::RwLock;
 use std::fs::File;
 use std::path::Path;
@@ -17,37 +16,35 @@ const POLL: Duration = Duration::from_millis(25);
 
 /// Runs `body` with the file at `path` locked for writing, waiting at most `wait` for another
 /// edit to finish.
-pub(crate) fn with_lock<T>(
+pub fn with_edit_lock<T, E: From<Error>>(
     path: &Path,
     wait: Duration,
-    body: impl FnOnce() -> Result<T, CommandError>,
-) -> Result<T, CommandError> {
+    body: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     let started = Instant::now();
     // Refuse a FIFO or device before opening it: opening a FIFO blocks.
-    edx_matrix_project::fsio::check_regular(path)?;
+    check_regular(path)?;
     loop {
         let file = File::open(path)
-            .map_err(|e| CommandError::io(format!("cannot open `{}`: {e}", path.display())))?;
+            .map_err(|e| Error::new(format!("cannot open `{}`: {e}", path.display())))?;
         let mut lock = RwLock::new(file);
         let guard = loop {
             match lock.try_write() {
                 Ok(guard) => break guard,
                 Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
                     if started.elapsed() >= wait {
-                        return Err(CommandError::io(format!(
+                        return Err(Error::new(format!(
                             "`{}` is being edited by another process; gave up after {:.1}s",
                             path.display(),
                             wait.as_secs_f64()
                         ))
-                        .with_hint("try again, or wait longer with `--wait SECONDS`"));
+                        .with_hint("try again, or wait longer with `--wait SECONDS`")
+                        .into());
                     }
                     std::thread::sleep(POLL);
                 }
                 Err(e) => {
-                    return Err(CommandError::io(format!(
-                        "cannot lock `{}`: {e}",
-                        path.display()
-                    )));
+                    return Err(Error::new(format!("cannot lock `{}`: {e}", path.display())).into());
                 }
             }
         };
