@@ -303,4 +303,57 @@ edx-platform = { branch = "site/{release}" }
         let map = &twice[twice.find("\n[[map]]").expect("a block")..];
         assert_eq!(map, expected);
     }
+
+    #[test]
+    fn a_fold_alone_counts_as_a_join() {
+        // Two blocks of the same pair, `forum` alone in the second: `set` patches it in place
+        // (no block to split, no pair of blocks to join) and the fold moves it into the first.
+        // Counted as no join, the fold's text would be thrown away.
+        let text = r#"stages = ["CI"]
+
+[releases]
+master = { branch = "master", python = "3.12", node = "24" }
+
+[applications]
+edx-platform = { kind = "ida", repository = "https://github.com/openedx/edx-platform" }
+forum        = { kind = "ida", repository = "https://github.com/openedx/forum" }
+
+[deployments]
+site = { CI = "master" }
+
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {}
+
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+forum = {}
+"#;
+        let out = set(
+            text,
+            &Target::new(&"site".into(), &"master".into(), &"forum".into()),
+            &Patch {
+                branch: Override::Set("site/master".to_owned()),
+                ..Patch::default()
+            },
+        )
+        .expect("sets");
+        let map = &out.text[out.text.find("\n[[map]]").expect("a block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {}
+forum        = { branch = "site/master" }
+"#
+        );
+        assert!(out.summary.ends_with("joined into one"), "{}", out.summary);
+    }
 }
