@@ -356,4 +356,91 @@ forum        = { branch = "site/master" }
         );
         assert!(out.summary.ends_with("joined into one"), "{}", out.summary);
     }
+
+    /// Site on master and verawood (ulmo: a release no stage runs), `edx-platform` in one block
+    /// per release after `forum`'s: `BLOCKS` is inserted before the master block.
+    fn per_release(blocks: &str) -> String {
+        format!(
+            r#"stages = ["CI", "QA"]
+
+[releases]
+verawood = {{ branch = "release/verawood", python = "3.12", node = "24" }}
+master   = {{ branch = "master", python = "3.12", node = "24" }}
+ulmo     = {{ branch = "release/ulmo", python = "3.11", node = "24" }}
+
+[applications]
+edx-platform = {{ kind = "ida", repository = "https://github.com/openedx/edx-platform" }}
+forum        = {{ kind = "ida", repository = "https://github.com/openedx/forum" }}
+
+[deployments]
+site = {{ CI = "master", QA = "verawood" }}
+
+[[map]]
+releases    = ["master", "verawood", "ulmo"]
+deployments = ["site"]
+[map.apps]
+forum = {{}}
+{blocks}
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {{}}
+"#
+        )
+    }
+
+    #[test]
+    fn a_block_with_another_value_before_the_pair_does_not_stop_the_join() {
+        // ulmo's block has another value: it is passed over, and verawood's joins master's.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "ulmo-fix" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "ulmo-fix" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
+
+    #[test]
+    fn a_block_of_no_release_is_not_joined_with_itself() {
+        // A block that covers nothing (`releases = []`) is valid and left as written: it shares
+        // no release with any block, but it is not a second block to join it with.
+        let parked = "\n[[map]]\nreleases    = []\ndeployments = [\"site\"]\n[map.apps]\nedx-platform = {}\n";
+        let text = per_release(parked);
+        let out = set_branch(&text, "site", "master", "site/master");
+        assert!(out.contains(parked), "{out}");
+        assert!(
+            out.ends_with("[map.apps]\nedx-platform = { branch = \"site/master\" }\n"),
+            "{out}"
+        );
+    }
 }
