@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod app_add;
+mod entry_blocks;
 mod entry_summary;
 mod entry_values;
 mod fmt_rules;
