@@ -443,4 +443,66 @@ edx-platform = { branch = "site/{release}" }
             "{out}"
         );
     }
+
+    #[test]
+    fn a_release_value_naming_its_own_block_release_is_not_a_template() {
+        // `release = "ulmo"` in ulmo's block and `release = "teak"` in teak's are two values,
+        // not one `release = "{release}"`: those blocks stay apart, and verawood's and master's
+        // still join.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "ulmo" }
+
+[[map]]
+releases    = ["teak"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "teak" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        )
+        .replace(
+            "ulmo     = { branch = \"release/ulmo\", python = \"3.11\", node = \"24\" }\n",
+            "ulmo     = { branch = \"release/ulmo\", python = \"3.11\", node = \"24\" }\nteak     = { branch = \"release/teak\", python = \"3.11\", node = \"20\" }\n",
+        )
+        .replace(
+            "releases    = [\"master\", \"verawood\", \"ulmo\"]",
+            "releases    = [\"master\", \"verawood\", \"ulmo\", \"teak\"]",
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "ulmo" }
+
+[[map]]
+releases    = ["teak"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "teak" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
 }
