@@ -505,4 +505,79 @@ edx-platform = { branch = "site/{release}" }
 "#
         );
     }
+
+    #[test]
+    fn blocks_of_other_deployments_are_not_joined() {
+        // ulmo's block of `other` has the same templated value as verawood's of `site`, but not
+        // the same deployments: it is passed over, and verawood's and master's still join.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["other"]
+[map.apps]
+edx-platform = { branch = "site/ulmo" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        )
+        .replace(
+            "site = { CI = \"master\", QA = \"verawood\" }\n",
+            "site = { CI = \"master\", QA = \"verawood\" }\nother = { CI = \"ulmo\" }\n",
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["other"]
+[map.apps]
+edx-platform = { branch = "site/ulmo" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
+
+    #[test]
+    fn the_same_translation_commands_on_two_releases_join() {
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { translations = ["make pull_translations"] }
+"#,
+        );
+        let out = set(
+            text.as_str(),
+            &Target::new(&"site".into(), &"master".into(), &"edx-platform".into()),
+            &Patch {
+                translations: Override::Set(vec!["make pull_translations".to_owned()]),
+                ..Patch::default()
+            },
+        )
+        .expect("sets")
+        .text;
+        assert!(
+            out.ends_with(
+                "releases    = [\"verawood\", \"master\"]\ndeployments = [\"site\"]\n[map.apps]\nedx-platform = { translations = [\"make pull_translations\"] }\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("[[map]]").count(), 2, "{out}");
+    }
 }
