@@ -4,6 +4,7 @@
 
 mod app_add;
 mod entry_blocks;
+mod entry_layout;
 mod entry_summary;
 mod entry_values;
 mod fmt_rules;

@@ -1,0 +1,62 @@
+//! How `set` writes an application's values: into its inline table, or into the table form
+//! (`[map.apps.NAME]`), keeping the comments beside the values (mutation testing of
+//! `edit/entry/block_patch.rs`: the table form was never edited by a test).
+
+use super::ONE_RELEASE;
+use edx_matrix_formats::edit::entry::{Override, Patch, Target, set};
+
+/// `ONE_RELEASE` with `forum` written as a table of its own, its branch commented.
+fn table_form() -> String {
+    ONE_RELEASE.replace(
+        "[map.apps]\nforum = {}\n",
+        "[map.apps.forum]\nbranch  = \"campus/ulmo\" # until the fix is merged\nruntime = \"3.11\"\n",
+    )
+}
+
+fn target() -> Target {
+    Target::new(&"campus".into(), &"ulmo".into(), &"forum".into())
+}
+
+#[test]
+fn a_value_of_the_table_form_is_replaced_in_place_with_its_comment() {
+    let text = table_form();
+    let patch = Patch {
+        branch: Override::Set("campus/ulmo-2".to_owned()),
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(
+        out.text,
+        text.replace("\"campus/ulmo\" #", "\"campus/ulmo-2\" #")
+    );
+}
+
+#[test]
+fn the_table_form_gets_new_values_and_loses_unset_ones() {
+    let text = table_form();
+    let patch = Patch {
+        origin: Override::Set("https://github.com/acme/forum".to_owned()),
+        runtime: Override::Unset,
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    // The table is realigned as `fmt` lays it out: `branch` and `origin` are as long.
+    assert_eq!(
+        out.text,
+        text.replace("branch  =", "branch =").replace(
+            "runtime = \"3.11\"\n",
+            "origin = \"https://github.com/acme/forum\"\n"
+        )
+    );
+}
+
+#[test]
+fn an_inline_table_emptied_by_unset_is_written_empty() {
+    let text = ONE_RELEASE.replace("forum = {}", "forum = { runtime = \"3.11\" }");
+    let patch = Patch {
+        runtime: Override::Unset,
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(out.text, ONE_RELEASE);
+}
