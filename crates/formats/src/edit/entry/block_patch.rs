@@ -4,7 +4,7 @@
 use super::patch::{Override, Patch};
 use crate::edit::{EditError, document};
 use crate::template::escape;
-use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
 /// Inserts `item` under `key` in an `apps` table, padding the key like the others when they are
 /// aligned.
@@ -68,9 +68,7 @@ pub(super) fn patch_block(
                 match c {
                     None => {}
                     Some(Some(v)) => document::replace_inline(t, key, v),
-                    Some(None) => {
-                        t.remove(key);
-                    }
+                    Some(None) => remove_inline(t, key),
                 }
             }
             if was_empty || t.is_empty() {
@@ -100,6 +98,22 @@ pub(super) fn patch_block(
         }
     }
     Ok(())
+}
+
+/// Removes `key` from an inline table; when it was the last key, the space before `}` (the
+/// removed value's suffix) goes to the new last value, so `{ a = 1, b = 2 }` becomes `{ a = 1 }`,
+/// not `{ a = 1}`.
+fn remove_inline(t: &mut InlineTable, key: &str) {
+    let last = t.iter().last().is_some_and(|(k, _)| k == key);
+    let Some(removed) = t.remove(key) else {
+        return;
+    };
+    if last {
+        let suffix = removed.decor().suffix().cloned();
+        if let (Some(suffix), Some((_, value))) = (suffix, t.iter_mut().last()) {
+            value.decor_mut().set_suffix(suffix);
+        }
+    }
 }
 
 /// `None` to keep, `Some(None)` to remove, `Some(Some(v))` to write `v`.

@@ -2,7 +2,7 @@
 //! (mutation testing of `edit/entry/isolate.rs`: the edits' meaning was checked, the place and
 //! the layout of the blocks were not).
 
-use edx_matrix_formats::edit::entry::{Patch, Target, include};
+use edx_matrix_formats::edit::entry::{Override, Patch, Target, include, set};
 use edx_matrix_formats::example::TEXT as ACME;
 
 /// The last line of the last `[[map]]` block of `campus` in the example.
@@ -23,4 +23,53 @@ fn a_new_pair_gets_a_block_right_after_the_last_block_of_its_deployment() {
     assert_ne!(expected, ACME);
     assert_eq!(out.text, expected);
     assert_eq!(out.summary, "included `forum` of `campus` on `master`");
+}
+
+#[test]
+fn a_block_of_exactly_the_pairs_left_takes_the_application_unless_commented() {
+    // xqwatcher leaves campus x verawood: master and ulmo keep it on both deployments, and the
+    // learning block covers exactly those pairs. Commented (as in the example), that block is
+    // about something else and a new block is made; without its comment, it is reused.
+    let comment = "# The learning MFE: upstream, except on verawood where a fix is being upstreamed from our fork.\n";
+    let xqwatcher = "xqwatcher = { origin = \"https://github.com/acme-edu/xqueue-watcher\", branch = \"main\" }";
+    let target = Target::new(&"campus".into(), &"verawood".into(), &"xqwatcher".into());
+    let patch = Patch {
+        branch: Override::Unset,
+        ..Patch::default()
+    };
+    let text = ACME.replace(comment, "");
+    let out = set(text.as_str(), &target, &patch).expect("sets");
+    let blocks = format!(
+        r#"
+[[map]]
+releases    = ["verawood"]
+deployments = ["campus-staging"]
+[map.apps]
+{xqwatcher}
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["campus"]
+[map.apps]
+xqwatcher = {{ origin = "https://github.com/acme-edu/xqueue-watcher" }}
+"#
+    );
+    let reused = format!(
+        "{blocks}\n[[map]]\nreleases    = [\"master\", \"ulmo\"]\ndeployments = [\"campus\", \"campus-staging\"]\n[map.apps]\nlearning  = {{}}\n{xqwatcher}\n"
+    );
+    assert!(out.text.contains(&reused), "{}", out.text);
+    assert_eq!(
+        out.text.matches("[[map]]").count(),
+        text.matches("[[map]]").count() + 2
+    );
+
+    let out = set(ACME, &target, &patch).expect("sets");
+    let made = format!(
+        "\n[[map]]\nreleases    = [\"master\", \"ulmo\"]\ndeployments = [\"campus\", \"campus-staging\"]\n[map.apps]\n{xqwatcher}\n{blocks}\n{comment}[[map]]\nreleases    = [\"master\", \"ulmo\"]\ndeployments = [\"campus\", \"campus-staging\"]\n[map.apps]\nlearning = {{}}\n"
+    );
+    assert!(out.text.contains(&made), "{}", out.text);
+    assert_eq!(
+        out.text.matches("[[map]]").count(),
+        ACME.matches("[[map]]").count() + 3
+    );
 }

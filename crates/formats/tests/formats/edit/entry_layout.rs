@@ -60,3 +60,34 @@ fn an_inline_table_emptied_by_unset_is_written_empty() {
     let out = set(text.as_str(), &target(), &patch).expect("sets");
     assert_eq!(out.text, ONE_RELEASE);
 }
+
+#[test]
+fn unsetting_the_last_value_keeps_the_space_before_the_brace() {
+    // Found writing the tests of isolate.rs: `{ origin = "…"}` was written.
+    let text = ONE_RELEASE.replace(
+        "forum = {}",
+        "forum = { origin = \"https://github.com/acme/forum\", branch = \"main\" }",
+    );
+    let patch = Patch {
+        branch: Override::Unset,
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(
+        out.text,
+        ONE_RELEASE.replace(
+            "forum = {}",
+            "forum = { origin = \"https://github.com/acme/forum\" }"
+        )
+    );
+    // The first of two removed: the rest as it was.
+    let patch = Patch {
+        origin: Override::Unset,
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(
+        out.text,
+        ONE_RELEASE.replace("forum = {}", "forum = { branch = \"main\" }")
+    );
+}
