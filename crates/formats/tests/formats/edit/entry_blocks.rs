@@ -2,7 +2,7 @@
 //! (mutation testing of `edit/entry/isolate.rs`: the edits' meaning was checked, the place and
 //! the layout of the blocks were not).
 
-use edx_matrix_formats::edit::entry::{Override, Patch, Target, include, set};
+use edx_matrix_formats::edit::entry::{Override, Patch, Target, exclude, include, set};
 use edx_matrix_formats::example::TEXT as ACME;
 
 /// The last line of the last `[[map]]` block of `campus` in the example.
@@ -61,6 +61,19 @@ xqwatcher = {{ origin = "https://github.com/acme-edu/xqueue-watcher" }}
     assert_eq!(
         out.text.matches("[[map]]").count(),
         text.matches("[[map]]").count() + 2
+    );
+
+    // `exclude` reuses it too (for `set`, joining the blocks afterwards would hide a new block
+    // made instead).
+    let out = exclude(text.as_str(), &target).expect("excludes");
+    let kept =
+        "\n[[map]]\nreleases    = [\"verawood\"]\ndeployments = [\"campus-staging\"]\n[map.apps]\n";
+    assert!(
+        out.text.contains(&format!(
+            "{kept}{xqwatcher}\n\n[[map]]\nreleases    = [\"master\", \"ulmo\"]\ndeployments = [\"campus\", \"campus-staging\"]\n[map.apps]\nlearning  = {{}}\n{xqwatcher}\n"
+        )),
+        "{}",
+        out.text
     );
 
     let out = set(ACME, &target, &patch).expect("sets");
