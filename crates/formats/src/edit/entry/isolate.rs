@@ -132,9 +132,7 @@ fn isolate_block(
                     document::set_names(item, &ds);
                 }
             }
-            if i == last {
-                single = b;
-            }
+            // `single` stays `b` (its initial value) until the target pair's region, the last.
             continue;
         }
         if i == 0 {
