@@ -86,3 +86,53 @@ xqwatcher = {{ origin = "https://github.com/acme-edu/xqueue-watcher" }}
         ACME.matches("[[map]]").count() + 3
     );
 }
+
+#[test]
+fn the_targets_own_block_takes_the_changed_application() {
+    // pro x teak has a block of its own (communications on Node 22): learning moves into it
+    // with its new branch, and verawood and ulmo keep it in a new block (the block of exactly
+    // those pairs is commented: about communications).
+    let target = Target::new(&"pro".into(), &"teak".into(), &"learning".into());
+    let patch = Patch {
+        branch: Override::Set("pro/teak-fix".to_owned()),
+        ..Patch::default()
+    };
+    let out = set(ACME, &target, &patch).expect("sets");
+    let start = out.text.find("# pro: three").expect("pro's blocks");
+    let end = out.text.find("# ── Pipelines").expect("the pipelines");
+    assert_eq!(
+        &out.text[start..end],
+        r#"# pro: three stages on three releases. notes-api tracks master inside every block.
+[[map]]
+releases    = ["verawood", "ulmo", "teak"]
+deployments = ["pro"]
+[map.apps]
+edx-platform      = { origin = "https://github.com/acme-edu/edx-platform", branch = "pro/{release}" }
+edxapp_theme      = { origin = "https://github.com/acme-edu/pro-theme", branch = "pro-{release}" }
+notes-api         = { release = "master" }
+authoring         = {}
+learner-dashboard = {}
+
+[[map]]
+releases    = ["verawood", "ulmo"]
+deployments = ["pro"]
+[map.apps]
+learning = {}
+
+# communications needs Node 22 on teak.
+[[map]]
+releases    = ["verawood", "ulmo"]
+deployments = ["pro"]
+[map.apps]
+communications = {}
+
+[[map]]
+releases    = ["teak"]
+deployments = ["pro"]
+[map.apps]
+communications = { runtime = "22" }
+learning       = { branch = "pro/teak-fix" }
+
+"#
+    );
+}
