@@ -9,7 +9,7 @@
 //! Only blocks without a comment of their own are removed (a comment says the block is about
 //! something). The caller checks the result's meaning and keeps the unjoined text if it differs.
 
-use super::block_patch::insert_aligned;
+use super::block_patch::insert_app;
 use super::isolate::commented;
 use crate::edit::document;
 use std::collections::BTreeSet;
@@ -82,7 +82,7 @@ fn fold(doc: &mut DocumentMut, app: &str) -> bool {
         return false;
     };
     if let Some(Ok(apps)) = blocks.get_mut(target).map(document::apps_mut) {
-        insert_aligned(apps, app, item);
+        insert_app(apps, app, item);
     } else {
         return false;
     }

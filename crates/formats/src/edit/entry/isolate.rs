@@ -1,7 +1,7 @@
 //! Moving one (release, deployment) pair out of a shared `[[map]]` block, so an edit of it
 //! leaves the block's other pairs as they were.
 
-use super::block_patch::insert_aligned;
+use super::block_patch::insert_app;
 use super::target::Target;
 use crate::edit::{EditError, document};
 use toml_edit::{DocumentMut, Item, Key};
@@ -146,7 +146,7 @@ fn isolate_block(
         if let Some(existing) = reusable {
             let blocks = document::blocks_mut(doc)?;
             if let Some(block) = blocks.get_mut(existing) {
-                insert_aligned(document::apps_mut(block)?, &key, item.clone());
+                insert_app(document::apps_mut(block)?, &key, item.clone());
             }
             if i == last {
                 single = existing;
