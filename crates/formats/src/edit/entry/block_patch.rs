@@ -56,6 +56,8 @@ pub(super) fn patch_block(
                 }
             }
             if was_empty || t.is_empty() {
+                // `fmt` leaves the spaces inside `{   }` (its trailing text) where they were.
+                t.set_trailing("");
                 t.fmt();
             }
         }

@@ -91,3 +91,25 @@ fn unsetting_the_last_value_keeps_the_space_before_the_brace() {
         ONE_RELEASE.replace("forum = {}", "forum = { branch = \"main\" }")
     );
 }
+
+#[test]
+fn an_inline_table_filled_or_emptied_is_written_plainly() {
+    // Spaces inside an empty table, or around the only value, do not survive the edit.
+    let text = ONE_RELEASE.replace("forum = {}", "forum = {   }");
+    let patch = Patch {
+        runtime: Override::Set("3.11".to_owned()),
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(
+        out.text,
+        ONE_RELEASE.replace("forum = {}", "forum = { runtime = \"3.11\" }")
+    );
+    let text = ONE_RELEASE.replace("forum = {}", "forum = {  runtime = \"3.11\"   }");
+    let patch = Patch {
+        runtime: Override::Unset,
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    assert_eq!(out.text, ONE_RELEASE);
+}
