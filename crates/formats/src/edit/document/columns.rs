@@ -156,3 +156,35 @@ fn insert_inline_row(
     }
     columns.realign(table);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml_edit::DocumentMut;
+
+    /// The aligned columns `Columns::of` records for a `[deployments]` section of `rows`.
+    fn columns(rows: &str) -> Vec<(usize, String, usize)> {
+        let doc: DocumentMut = format!("[deployments]\n{rows}").parse().expect("TOML");
+        let section = doc["deployments"].as_table().expect("a table");
+        Columns::of(section).0
+    }
+
+    #[test]
+    fn a_column_is_the_same_key_padded_to_the_same_place_in_two_rows_or_more() {
+        let aligned = "a = { CI = \"master\", QA = \"x\" }\nb = { CI = \"ulmo\",   QA = \"y\" }\n";
+        let column = aligned.find("QA").expect("QA") - "a = ".len();
+        assert_eq!(columns(aligned), vec![(1, "QA".to_owned(), column)]);
+        // The same key at two places, even padded, is no column.
+        assert_eq!(
+            columns("a = { CI = \"master\",   QA = \"x\" }\nb = { CI = \"ulmo\", QA = \"y\" }\n"),
+            vec![]
+        );
+        // Nor is a padded key that only one row has.
+        assert_eq!(
+            columns(
+                "a = { CI = \"master\", QA = \"x\",   Production = \"z\" }\nb = { CI = \"ulmo\", QA = \"y\" }\n"
+            ),
+            vec![]
+        );
+    }
+}
