@@ -12,6 +12,7 @@ mod meaning;
 mod names_and_places;
 mod python_table;
 mod release_retire;
+mod release_rows;
 mod upgrade_notes;
 mod upgrade_summary;
 mod upgrade_translate;
