@@ -157,7 +157,9 @@ fn isolate_block(
         if let Some(Item::Table(apps)) = block.get_mut("apps") {
             let mut k = Key::new(key.get());
             k.leaf_decor_mut().set_prefix("");
-            k.leaf_decor_mut().set_suffix(" ");
+            // `key = value`, or `[map.apps.key]` for an application in the table form.
+            k.leaf_decor_mut()
+                .set_suffix(if item.is_value() { " " } else { "" });
             apps.insert_formatted(&k, item.clone());
         }
         document::insert_block(document::blocks_mut(doc)?, next, block);

@@ -113,3 +113,33 @@ fn an_inline_table_filled_or_emptied_is_written_plainly() {
     let out = set(text.as_str(), &target(), &patch).expect("sets");
     assert_eq!(out.text, ONE_RELEASE);
 }
+
+#[test]
+fn a_table_form_application_split_out_of_a_shared_block_goes_with_its_new_block() {
+    // The new block's `[map.apps.forum]` is printed under it, not where the table it was
+    // copied from stands.
+    let text = table_form()
+        .replace(
+            "campus = { CI = \"ulmo\" }\n",
+            "campus = { CI = \"ulmo\" }\nonline = { CI = \"ulmo\" }\n",
+        )
+        .replace(
+            "deployments = [\"campus\"]",
+            "deployments = [\"campus\", \"online\"]",
+        );
+    let patch = Patch {
+        branch: Override::Set("campus/ulmo-2".to_owned()),
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    let copied = "[map.apps.forum]\nbranch  = \"campus/ulmo\" # until the fix is merged\nruntime = \"3.11\"\n";
+    let expected = text.replace(
+        &format!("deployments = [\"campus\", \"online\"]\n{copied}"),
+        &format!(
+            "deployments = [\"online\"]\n{copied}\n[[map]]\nreleases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n{}",
+            copied.replace("\"campus/ulmo\"", "\"campus/ulmo-2\"")
+        ),
+    );
+    assert_ne!(expected, text);
+    assert_eq!(out.text, expected);
+}
