@@ -15,7 +15,7 @@ mod patch;
 mod target;
 
 use crate::edit::{Base, EditError, EditOutcome, document, finish};
-use block_patch::{insert_aligned, patch_block};
+use block_patch::{insert_app, patch_block};
 use edx_matrix_model::{AppVersion, ReleaseMapEntry};
 use isolate::{isolate, single_block};
 pub use patch::{Override, Patch};
@@ -114,7 +114,7 @@ pub fn include<'t>(
             .get_mut(single)
             .ok_or_else(|| EditError::Internal("lost the new block".to_owned()))?;
         let apps = document::apps_mut(block)?;
-        insert_aligned(apps, &target.application, empty_app());
+        insert_app(apps, &target.application, empty_app());
     }
     patch_block(&mut doc, single, &target.application, patch)?;
     let mut expected = matrix.clone();

@@ -80,21 +80,15 @@ impl Columns {
 
 /// Inserts `name = { fields }` at `position` in a section table such as `[releases]`, written
 /// like the row before it (the first row when it goes first): same layout when it has the same
-/// keys, same key padding when the section aligns its `=`.
+/// keys.
 pub(crate) fn insert_row(table: &mut Table, position: usize, name: &str, fields: &[(&str, &str)]) {
     let like = position
         .checked_sub(1)
         .or((!table.is_empty()).then_some(0))
         .and_then(|i| table.iter().nth(i))
-        .map(|(k, item)| (k.to_owned(), item.clone()));
-    let row = row_like(like.as_ref().map(|(_, item)| item), fields);
-    insert_inline_row(
-        table,
-        position,
-        name,
-        row,
-        like.as_ref().map(|(k, _)| k.as_str()),
-    );
+        .map(|(_, item)| item.clone());
+    let row = row_like(like.as_ref(), fields);
+    insert_inline_row(table, position, name, row);
 }
 
 /// Returns a one-line inline table with `fields`, laid out like `like` (same keys in the same
@@ -118,29 +112,15 @@ fn row_like(like: Option<&Item>, fields: &[(&str, &str)]) -> InlineTable {
     row
 }
 
-/// Inserts `name = row` at `position`, padding the key like the key of the row `like` when the
-/// section aligns its `=`, and re-aligning the columns of the rows when they were aligned.
-fn insert_inline_row(
-    table: &mut Table,
-    position: usize,
-    name: &str,
-    row: InlineTable,
-    like: Option<&str>,
-) {
+/// Inserts `name = row` at `position`, re-aligning the columns of the rows when they were
+/// aligned.
+fn insert_inline_row(table: &mut Table, position: usize, name: &str, row: InlineTable) {
     let columns = Columns::of(table);
+    // `key = `: the edit's `touched` step aligns the section's `=` afterwards (padding the key
+    // like its neighbour here as well was redundant: disabling it changed no test's output).
     let mut key = Key::new(name);
     key.leaf_decor_mut().set_prefix("");
-    if let Some(like_key) = like.and_then(|l| table.key(l)) {
-        let width = like_key.display_repr().len()
-            + like_key
-                .leaf_decor()
-                .suffix()
-                .and_then(|s| s.as_str())
-                .map_or(1, str::len);
-        let own = key.display_repr().len();
-        key.leaf_decor_mut()
-            .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
-    }
+    key.leaf_decor_mut().set_suffix(" ");
     let mut value = Value::InlineTable(row);
     value.decor_mut().set_prefix(" ");
     value.decor_mut().set_suffix("");
@@ -155,4 +135,36 @@ fn insert_inline_row(
         table.insert_formatted(&k, v);
     }
     columns.realign(table);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml_edit::DocumentMut;
+
+    /// The aligned columns `Columns::of` records for a `[deployments]` section of `rows`.
+    fn columns(rows: &str) -> Vec<(usize, String, usize)> {
+        let doc: DocumentMut = format!("[deployments]\n{rows}").parse().expect("TOML");
+        let section = doc["deployments"].as_table().expect("a table");
+        Columns::of(section).0
+    }
+
+    #[test]
+    fn a_column_is_the_same_key_padded_to_the_same_place_in_two_rows_or_more() {
+        let aligned = "a = { CI = \"master\", QA = \"x\" }\nb = { CI = \"ulmo\",   QA = \"y\" }\n";
+        let column = aligned.find("QA").expect("QA") - "a = ".len();
+        assert_eq!(columns(aligned), vec![(1, "QA".to_owned(), column)]);
+        // The same key at two places, even padded, is no column.
+        assert_eq!(
+            columns("a = { CI = \"master\",   QA = \"x\" }\nb = { CI = \"ulmo\", QA = \"y\" }\n"),
+            vec![]
+        );
+        // Nor is a padded key that only one row has.
+        assert_eq!(
+            columns(
+                "a = { CI = \"master\", QA = \"x\",   Production = \"z\" }\nb = { CI = \"ulmo\", QA = \"y\" }\n"
+            ),
+            vec![]
+        );
+    }
 }

@@ -77,3 +77,44 @@ pub(crate) fn replace_value(slot: &mut Value, new: Value) {
     *slot = new;
     *slot.decor_mut() = decor;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml_edit::DocumentMut;
+
+    fn row(text: &str) -> InlineTable {
+        let doc: DocumentMut = format!("a = {text}\n").parse().expect("TOML");
+        doc["a"].as_inline_table().expect("inline").clone()
+    }
+
+    #[test]
+    fn the_width_before_a_key_is_the_text_from_the_brace_to_its_comma() {
+        let text = r#"{ CI = "master",   QA = "verawood", Production = "ulmo" }"#;
+        let t = row(text);
+        // Counted on the text itself: `{ CI = "master",` and `{ CI = "master",   QA = "verawood",`.
+        assert_eq!(width_before(&t, 0), Some(1));
+        assert_eq!(
+            width_before(&t, 1),
+            Some(text.find(',').expect("a comma") + 1)
+        );
+        assert_eq!(
+            width_before(&t, 2),
+            Some(text.rfind(',').expect("a comma") + 1)
+        );
+        assert_eq!(width_before(&t, 3), None);
+        // A key's column is where its name starts.
+        assert_eq!(
+            column_of(&t, 1),
+            Some(("QA".to_owned(), text.find("QA").expect("QA")))
+        );
+        assert_eq!(
+            column_of(&t, 2),
+            Some((
+                "Production".to_owned(),
+                text.find("Production").expect("it")
+            ))
+        );
+        assert_eq!(column_of(&t, 3), None);
+    }
+}

@@ -66,3 +66,24 @@ pub(crate) fn remove_at(array: &mut Array, index: usize) {
         array.set_trailing_comma(false);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml_edit::DocumentMut;
+
+    fn pushed(array: &str) -> String {
+        let mut doc: DocumentMut = format!("a = {array}\n").parse().expect("TOML");
+        push_name(&mut doc["a"], "z");
+        doc.to_string()
+    }
+
+    #[test]
+    fn a_pushed_name_is_spaced_like_the_last_one() {
+        // Two items on one line: the spacing between them; one item on its own line: its line.
+        assert_eq!(pushed(r#"["x",  "y"]"#), "a = [\"x\",  \"y\",  \"z\"]\n");
+        assert_eq!(pushed("[\n  \"x\",\n]"), "a = [\n  \"x\",\n  \"z\",\n]\n");
+        // One item on the line of the bracket: plainly.
+        assert_eq!(pushed(r#"[ "x"]"#), "a = [ \"x\", \"z\"]\n");
+    }
+}

@@ -93,4 +93,15 @@ mod tests {
             QA         = { release = \"verawood-long\", vars = { A = 2 } }\n"
         );
     }
+
+    #[test]
+    fn a_plain_stage_line_of_a_deployment_table_keeps_its_comment() {
+        let text = "[deployments.pro]\nCI = \"verawood\" # until the freeze\nQA = \"ulmo\"\n";
+        let mut doc: DocumentMut = text.parse().expect("TOML");
+        set_pin(&mut doc, "pro", "CI", "master").expect("pinned");
+        assert_eq!(
+            doc.to_string(),
+            "[deployments.pro]\nCI = \"master\" # until the freeze\nQA = \"ulmo\"\n"
+        );
+    }
 }

@@ -1,33 +1,17 @@
-//! Writing a [`Patch`] into the application of one `[[map]]` block, keys aligned like their
-//! neighbours.
+//! Writing a [`Patch`] into the application of one `[[map]]` block.
 
 use super::patch::{Override, Patch};
 use crate::edit::{EditError, document};
 use crate::template::escape;
-use toml_edit::{Array, DocumentMut, Item, Table, TableLike, Value};
+use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
-/// Inserts `item` under `key` in an `apps` table, padding the key like the others when they are
-/// aligned.
-pub(super) fn insert_aligned(apps: &mut dyn TableLike, key: &str, item: Item) {
-    let widths: Vec<usize> = apps
-        .iter()
-        .filter_map(|(k, _)| {
-            let key = apps.key(k)?;
-            let suffix = key
-                .leaf_decor()
-                .suffix()
-                .and_then(|s| s.as_str())
-                .unwrap_or(" ");
-            Some(key.display_repr().len() + suffix.len())
-        })
-        .collect();
-    let aligned = widths.len() > 1 && widths.windows(2).all(|w| w[0] == w[1]);
+/// Inserts `item` under `key` in an `apps` table, written `key = value`: the insertion changes
+/// the table's text, so the edit's `touched` step aligns its `=` afterwards (padding the key
+/// here as well was redundant: disabling it changed no test's output).
+pub(super) fn insert_app(apps: &mut dyn TableLike, key: &str, item: Item) {
     apps.insert(key, item);
     if let Some(mut k) = apps.key_mut(key) {
-        let own = k.display_repr().len();
-        let width = if aligned { widths[0] } else { 0 };
-        k.leaf_decor_mut()
-            .set_suffix(" ".repeat(width.saturating_sub(own).max(1)));
+        k.leaf_decor_mut().set_suffix(" ");
         k.leaf_decor_mut().set_prefix("");
     }
 }
@@ -68,12 +52,12 @@ pub(super) fn patch_block(
                 match c {
                     None => {}
                     Some(Some(v)) => document::replace_inline(t, key, v),
-                    Some(None) => {
-                        t.remove(key);
-                    }
+                    Some(None) => remove_inline(t, key),
                 }
             }
             if was_empty || t.is_empty() {
+                // `fmt` leaves the spaces inside `{   }` (its trailing text) where they were.
+                t.set_trailing("");
                 t.fmt();
             }
         }
@@ -100,6 +84,22 @@ pub(super) fn patch_block(
         }
     }
     Ok(())
+}
+
+/// Removes `key` from an inline table; when it was the last key, the space before `}` (the
+/// removed value's suffix) goes to the new last value, so `{ a = 1, b = 2 }` becomes `{ a = 1 }`,
+/// not `{ a = 1}`.
+fn remove_inline(t: &mut InlineTable, key: &str) {
+    let last = t.iter().last().is_some_and(|(k, _)| k == key);
+    let Some(removed) = t.remove(key) else {
+        return;
+    };
+    if last {
+        let suffix = removed.decor().suffix().cloned();
+        if let (Some(suffix), Some((_, value))) = (suffix, t.iter_mut().last()) {
+            value.decor_mut().set_suffix(suffix);
+        }
+    }
 }
 
 /// `None` to keep, `Some(None)` to remove, `Some(Some(v))` to write `v`.

@@ -9,7 +9,7 @@
 //! Only blocks without a comment of their own are removed (a comment says the block is about
 //! something). The caller checks the result's meaning and keeps the unjoined text if it differs.
 
-use super::block_patch::insert_aligned;
+use super::block_patch::insert_app;
 use super::isolate::commented;
 use crate::edit::document;
 use std::collections::BTreeSet;
@@ -82,7 +82,7 @@ fn fold(doc: &mut DocumentMut, app: &str) -> bool {
         return false;
     };
     if let Some(Ok(apps)) = blocks.get_mut(target).map(document::apps_mut) {
-        insert_aligned(apps, app, item);
+        insert_app(apps, app, item);
     } else {
         return false;
     }
@@ -302,5 +302,282 @@ edx-platform = { branch = "site/{release}" }
 "#;
         let map = &twice[twice.find("\n[[map]]").expect("a block")..];
         assert_eq!(map, expected);
+    }
+
+    #[test]
+    fn a_fold_alone_counts_as_a_join() {
+        // Two blocks of the same pair, `forum` alone in the second: `set` patches it in place
+        // (no block to split, no pair of blocks to join) and the fold moves it into the first.
+        // Counted as no join, the fold's text would be thrown away.
+        let text = r#"stages = ["CI"]
+
+[releases]
+master = { branch = "master", python = "3.12", node = "24" }
+
+[applications]
+edx-platform = { kind = "ida", repository = "https://github.com/openedx/edx-platform" }
+forum        = { kind = "ida", repository = "https://github.com/openedx/forum" }
+
+[deployments]
+site = { CI = "master" }
+
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {}
+
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+forum = {}
+"#;
+        let out = set(
+            text,
+            &Target::new(&"site".into(), &"master".into(), &"forum".into()),
+            &Patch {
+                branch: Override::Set("site/master".to_owned()),
+                ..Patch::default()
+            },
+        )
+        .expect("sets");
+        let map = &out.text[out.text.find("\n[[map]]").expect("a block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {}
+forum        = { branch = "site/master" }
+"#
+        );
+        assert!(out.summary.ends_with("joined into one"), "{}", out.summary);
+    }
+
+    /// Site on master and verawood (ulmo: a release no stage runs), `edx-platform` in one block
+    /// per release after `forum`'s: `BLOCKS` is inserted before the master block.
+    fn per_release(blocks: &str) -> String {
+        format!(
+            r#"stages = ["CI", "QA"]
+
+[releases]
+verawood = {{ branch = "release/verawood", python = "3.12", node = "24" }}
+master   = {{ branch = "master", python = "3.12", node = "24" }}
+ulmo     = {{ branch = "release/ulmo", python = "3.11", node = "24" }}
+
+[applications]
+edx-platform = {{ kind = "ida", repository = "https://github.com/openedx/edx-platform" }}
+forum        = {{ kind = "ida", repository = "https://github.com/openedx/forum" }}
+
+[deployments]
+site = {{ CI = "master", QA = "verawood" }}
+
+[[map]]
+releases    = ["master", "verawood", "ulmo"]
+deployments = ["site"]
+[map.apps]
+forum = {{}}
+{blocks}
+[[map]]
+releases    = ["master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = {{}}
+"#
+        )
+    }
+
+    #[test]
+    fn a_block_with_another_value_before_the_pair_does_not_stop_the_join() {
+        // ulmo's block has another value: it is passed over, and verawood's joins master's.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "ulmo-fix" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "ulmo-fix" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
+
+    #[test]
+    fn a_block_of_no_release_is_not_joined_with_itself() {
+        // A block that covers nothing (`releases = []`) is valid and left as written: it shares
+        // no release with any block, but it is not a second block to join it with.
+        let parked = "\n[[map]]\nreleases    = []\ndeployments = [\"site\"]\n[map.apps]\nedx-platform = {}\n";
+        let text = per_release(parked);
+        let out = set_branch(&text, "site", "master", "site/master");
+        assert!(out.contains(parked), "{out}");
+        assert!(
+            out.ends_with("[map.apps]\nedx-platform = { branch = \"site/master\" }\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_release_value_naming_its_own_block_release_is_not_a_template() {
+        // `release = "ulmo"` in ulmo's block and `release = "teak"` in teak's are two values,
+        // not one `release = "{release}"`: those blocks stay apart, and verawood's and master's
+        // still join.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "ulmo" }
+
+[[map]]
+releases    = ["teak"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "teak" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        )
+        .replace(
+            "ulmo     = { branch = \"release/ulmo\", python = \"3.11\", node = \"24\" }\n",
+            "ulmo     = { branch = \"release/ulmo\", python = \"3.11\", node = \"24\" }\nteak     = { branch = \"release/teak\", python = \"3.11\", node = \"20\" }\n",
+        )
+        .replace(
+            "releases    = [\"master\", \"verawood\", \"ulmo\"]",
+            "releases    = [\"master\", \"verawood\", \"ulmo\", \"teak\"]",
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "ulmo" }
+
+[[map]]
+releases    = ["teak"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { release = "teak" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
+
+    #[test]
+    fn blocks_of_other_deployments_are_not_joined() {
+        // ulmo's block of `other` has the same templated value as verawood's of `site`, but not
+        // the same deployments: it is passed over, and verawood's and master's still join.
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["other"]
+[map.apps]
+edx-platform = { branch = "site/ulmo" }
+
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/verawood" }
+"#,
+        )
+        .replace(
+            "site = { CI = \"master\", QA = \"verawood\" }\n",
+            "site = { CI = \"master\", QA = \"verawood\" }\nother = { CI = \"ulmo\" }\n",
+        );
+        let out = set_branch(&text, "site", "master", "site/master");
+        let map = &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..];
+        assert_eq!(
+            map,
+            r#"
+[[map]]
+releases    = ["ulmo"]
+deployments = ["other"]
+[map.apps]
+edx-platform = { branch = "site/ulmo" }
+
+[[map]]
+releases    = ["verawood", "master"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { branch = "site/{release}" }
+"#
+        );
+    }
+
+    #[test]
+    fn the_same_translation_commands_on_two_releases_join() {
+        let text = per_release(
+            r#"
+[[map]]
+releases    = ["verawood"]
+deployments = ["site"]
+[map.apps]
+edx-platform = { translations = ["make pull_translations"] }
+"#,
+        );
+        let out = set(
+            text.as_str(),
+            &Target::new(&"site".into(), &"master".into(), &"edx-platform".into()),
+            &Patch {
+                translations: Override::Set(vec!["make pull_translations".to_owned()]),
+                ..Patch::default()
+            },
+        )
+        .expect("sets")
+        .text;
+        assert!(
+            out.ends_with(
+                "releases    = [\"verawood\", \"master\"]\ndeployments = [\"site\"]\n[map.apps]\nedx-platform = { translations = [\"make pull_translations\"] }\n"
+            ),
+            "{out}"
+        );
+        assert_eq!(out.matches("[[map]]").count(), 2, "{out}");
     }
 }

@@ -1,7 +1,7 @@
 //! Moving one (release, deployment) pair out of a shared `[[map]]` block, so an edit of it
 //! leaves the block's other pairs as they were.
 
-use super::block_patch::insert_aligned;
+use super::block_patch::insert_app;
 use super::target::Target;
 use crate::edit::{EditError, document};
 use toml_edit::{DocumentMut, Item, Key};
@@ -132,9 +132,7 @@ fn isolate_block(
                     document::set_names(item, &ds);
                 }
             }
-            if i == last {
-                single = b;
-            }
+            // `single` stays `b` (its initial value) until the target pair's region, the last.
             continue;
         }
         if i == 0 {
@@ -148,7 +146,7 @@ fn isolate_block(
         if let Some(existing) = reusable {
             let blocks = document::blocks_mut(doc)?;
             if let Some(block) = blocks.get_mut(existing) {
-                insert_aligned(document::apps_mut(block)?, &key, item.clone());
+                insert_app(document::apps_mut(block)?, &key, item.clone());
             }
             if i == last {
                 single = existing;
@@ -159,7 +157,9 @@ fn isolate_block(
         if let Some(Item::Table(apps)) = block.get_mut("apps") {
             let mut k = Key::new(key.get());
             k.leaf_decor_mut().set_prefix("");
-            k.leaf_decor_mut().set_suffix(" ");
+            // `key = value`, or `[map.apps.key]` for an application in the table form.
+            k.leaf_decor_mut()
+                .set_suffix(if item.is_value() { " " } else { "" });
             apps.insert_formatted(&k, item.clone());
         }
         document::insert_block(document::blocks_mut(doc)?, next, block);

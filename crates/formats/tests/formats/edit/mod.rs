@@ -3,12 +3,16 @@
 #![allow(clippy::unwrap_used)]
 
 mod app_add;
+mod entry_blocks;
+mod entry_layout;
 mod entry_summary;
+mod entry_values;
 mod fmt_rules;
 mod meaning;
 mod names_and_places;
 mod python_table;
 mod release_retire;
+mod release_rows;
 mod upgrade_notes;
 mod upgrade_summary;
 mod upgrade_translate;
