@@ -66,6 +66,11 @@ fn main() -> ExitCode {
 /// a moment later anyway. The tree is built once per process.
 fn parse() -> Result<cli::Cli, clap::Error> {
     let mut command = cli::Cli::command();
+    // Styles only reach a terminal: elsewhere help is written stripped (below) and usage errors
+    // always are, so plain styles make the same text without escapes to strip.
+    if !std::io::stdout().is_terminal() {
+        command = command.styles(clap::builder::Styles::plain());
+    }
     let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
         // As `try_parse`: a conversion error is formatted with the command.
         Ok(mut matches) => {
@@ -78,15 +83,15 @@ fn parse() -> Result<cli::Cli, clap::Error> {
 }
 
 /// Prints help or the version to standard output. Not on a terminal, the text is written
-/// without its styles directly: clap's own printing parses every byte through a stripping
-/// stream, which was a third of `--help`'s instructions (docs/benchmarks.md).
+/// as it is: clap's own printing parses every byte through a stripping stream, which was a
+/// third of `--help`'s instructions, and `StyledStr`'s `Display` strips too (another 0.1M,
+/// docs/benchmarks.md); with the plain styles [`parse`] sets there, there is nothing to strip.
 fn print_help_or_version(e: &clap::Error) {
     if std::io::stdout().is_terminal() {
         let _ = e.print();
         return;
     }
-    // `StyledStr`'s `Display` is the text without its styles.
-    let text = e.render().to_string();
+    let text = e.render().ansi().to_string();
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(text.as_bytes())

@@ -2,21 +2,26 @@
 //!
 //! Values are stored as read; whether they are *valid* is decided by [`crate::check()`], which
 //! reports every bad value as a diagnostic instead of failing on the first.
+//!
+//! Each value is a shared `Arc<str>`: a clone is a reference, not a copy. A million-entry
+//! matrix names the same few hundred applications and releases a million times; as `String`s
+//! they were 64 of every `AppVersion`'s 232 bytes, and 24-byte fields instead of 16
+//! (docs/benchmarks.md, "Where the 1M-entry check's memory goes").
 
 use std::borrow::Borrow;
 use std::fmt;
+use std::sync::Arc;
 
 macro_rules! string_newtype {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(Arc<str>);
 
         impl $name {
             /// Wraps a string as read from a file or the command line.
             pub fn new(value: impl Into<String>) -> Self {
-                Self(value.into())
+                Self(Arc::from(value.into()))
             }
 
             /// Returns the value as a string slice.
@@ -51,25 +56,38 @@ macro_rules! string_newtype {
 
         impl From<&str> for $name {
             fn from(value: &str) -> Self {
-                Self(value.to_owned())
+                Self(Arc::from(value))
             }
         }
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self(value)
+                Self(Arc::from(value))
+            }
+        }
+
+        // As the string itself (what `#[serde(transparent)]` over a `String` wrote).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
             }
         }
 
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
-                self.0 == other
+                &*self.0 == other
             }
         }
 
         impl PartialEq<&str> for $name {
             fn eq(&self, other: &&str) -> bool {
-                self.0 == *other
+                &*self.0 == *other
             }
         }
     };
@@ -151,7 +169,7 @@ macro_rules! checked_name {
             /// unchecked [`Self::new`] is for values read from a file, which `check` reports.
             pub fn parse(value: &str) -> Result<Self, InvalidName> {
                 if is_valid_name(value) {
-                    Ok(Self(value.to_owned()))
+                    Ok(Self(Arc::from(value)))
                 } else {
                     Err(InvalidName {
                         what: $what,

@@ -6,8 +6,11 @@ use super::source_map::{BlockSpans, EntryOrigin};
 use super::{Reader, Span};
 use crate::spanned::key_span;
 use crate::template::Template;
-use edx_matrix_model::{AppVersion, Matrix, ReleaseMapEntry, Subject};
-use std::collections::HashMap;
+use edx_matrix_model::{
+    AppVersion, Matrix, ReleaseMapEntry, Subject,
+    names::{ApplicationName, ReleaseName},
+};
+use std::collections::{HashMap, HashSet};
 use toml_edit::TableLike;
 
 /// The keys of a `[[map]]` block.
@@ -45,6 +48,23 @@ pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mu
 pub(super) struct BlockRead {
     /// The release-map entry of each (release, deployment) pair seen so far.
     entry_index: HashMap<(String, String), usize>,
+    /// Every application and release name read so far, once: each entry's `AppVersion` shares
+    /// it instead of holding a copy (a million entries name a few hundred applications).
+    applications: HashSet<ApplicationName>,
+    releases: HashSet<ReleaseName>,
+}
+
+/// The one shared copy of `name` in `names`.
+fn interned<T>(names: &mut HashSet<T>, name: &str) -> T
+where
+    T: Clone + Eq + std::hash::Hash + std::borrow::Borrow<str> + for<'a> From<&'a str>,
+{
+    if let Some(known) = names.get(name) {
+        return known.clone();
+    }
+    let new = T::from(name);
+    names.insert(new.clone());
+    new
 }
 
 /// Reads one `[[map]]` block into `release_map` (and its spans into the source map).
@@ -55,7 +75,11 @@ pub(super) fn read_block(
     state: &mut BlockRead,
     release_map: &mut Vec<ReleaseMapEntry>,
 ) {
-    let entry_index = &mut state.entry_index;
+    let BlockRead {
+        entry_index,
+        applications,
+        releases: release_names,
+    } = state;
     let b = reader.map.blocks.len();
     let header = block
         .key("releases")
@@ -109,8 +133,20 @@ pub(super) fn read_block(
     }
     spans.apps.shrink_to_fit();
     reader.map.blocks.push(spans);
+    // Each application's name and its own `release`, shared by every entry of the block.
+    let shared: Vec<(ApplicationName, Option<ReleaseName>)> = apps
+        .iter()
+        .map(|app| {
+            let release = app.release.as_deref();
+            (
+                interned(applications, &app.name),
+                release.map(|r| interned(release_names, r)),
+            )
+        })
+        .collect();
     for (d_index, (deployment, _)) in deployments.iter().enumerate() {
         for (r_index, (release, _)) in releases.iter().enumerate() {
+            let entry_release = interned(release_names, release);
             let key = (release.clone(), deployment.clone());
             let e = *entry_index.entry(key).or_insert_with(|| {
                 release_map.push(ReleaseMapEntry {
@@ -128,12 +164,12 @@ pub(super) fn read_block(
                 release: r_index,
                 deployment: d_index,
             });
-            for (k, app) in apps.iter().enumerate() {
+            for (k, (app, (name, own_release))) in apps.iter().zip(&shared).enumerate() {
                 let a = release_map[e].apps.len();
                 let render = |t: &Template| t.render(release, deployment);
                 release_map[e].apps.push(AppVersion {
-                    application: app.name.as_str().into(),
-                    release: app.release.as_deref().unwrap_or(release).into(),
+                    application: name.clone(),
+                    release: own_release.as_ref().unwrap_or(&entry_release).clone(),
                     branch: app.branch.as_ref().map(|t| render(t).into()),
                     origin: app.origin.as_ref().map(|t| render(t).into()),
                     runtime: app.runtime.as_ref().map(|t| render(t).into()),

@@ -123,3 +123,51 @@ fn a_syntax_error_in_a_block_is_the_whole_document_s() {
     assert!(parse_by_blocks(text).is_none());
     assert!(parse_whole(text).is_err());
 }
+
+/// Every `AppVersion` naming an application (or a release) shares one copy of the name, across
+/// blocks and both read paths: a million entries do not hold a million copies of a few hundred
+/// names (docs/benchmarks.md, round 4).
+#[test]
+fn names_are_shared_across_blocks() {
+    let text = r#"stages = ["CI"]
+
+[releases]
+ulmo = { branch = "release/ulmo" }
+
+[applications]
+lms = { kind = "ida", repository = "https://github.com/openedx/lms" }
+
+[deployments]
+a = { CI = "ulmo" }
+b = { CI = "ulmo" }
+
+[[map]]
+releases = ["ulmo"]
+deployments = ["a"]
+[map.apps]
+lms = {}
+
+[[map]]
+releases = ["ulmo"]
+deployments = ["b"]
+[map.apps]
+lms = { release = "ulmo" }
+"#;
+    let whole = parse_whole(text).expect("parses");
+    let split = parse_by_blocks(text).expect("plain layout");
+    for mut parsed in [whole, split] {
+        let (matrix, _, diagnostics) = read_document(&mut parsed, text);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        let [a, b] = &matrix.release_map[..] else {
+            panic!("two entries: {:#?}", matrix.release_map);
+        };
+        let (a, b) = (&a.apps[0], &b.apps[0]);
+        assert_eq!(
+            (a.application.as_str(), b.release.as_str()),
+            ("lms", "ulmo")
+        );
+        assert!(std::ptr::eq(a.application.as_str(), b.application.as_str()));
+        // The entry's release and an application's own `release = "ulmo"` are one copy too.
+        assert!(std::ptr::eq(a.release.as_str(), b.release.as_str()));
+    }
+}
