@@ -141,7 +141,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdR
         lock.apply(&mut resolution.rows);
     }
     match args.format {
-        Format::Json => out.json(&edx_matrix_formats::interchange::RowsJson::new(
+        Format::Json => out.json_rows(&edx_matrix_formats::interchange::RowsJson::new(
             &loaded.matrix,
             &resolution.rows,
         ))?,
