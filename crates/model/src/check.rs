@@ -20,7 +20,7 @@ use deployments::check_deployments;
 pub(crate) use problem::MatrixProblem;
 use release_map::check_release_map;
 use releases::check_releases;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 pub(crate) use subject::Subject;
 
 /// Checks `matrix` and returns every problem, errors and warnings, in a stable order.

@@ -5,7 +5,7 @@ use crate::matrix::{AppKind, AppVersion, Application, Matrix, Release, ReleaseMa
 use crate::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
 use serde::Serialize;
 use std::borrow::Borrow;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// Name lookups over a matrix, built once so resolution is linear in the matrix size.
 pub struct Index<'m> {

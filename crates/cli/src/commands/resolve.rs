@@ -132,6 +132,7 @@ pub(crate) fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 pub(crate) use edx_matrix_formats::env::shell_quote;
 
 pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
+    matrix_file::exits_after_reading();
     let project = matrix_file::load_valid(global, out)?;
     let lock = project.locked();
     let loaded = &project.loaded;
@@ -167,6 +168,8 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdR
         }
         _ => out.print(&rows_table(&resolution.rows, true))?,
     }
+    drop(resolution);
+    matrix_file::keep_until_exit(project);
     Ok(ExitCode::SUCCESS)
 }
 
