@@ -135,35 +135,46 @@ fn push_nested<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> io::Resul
 /// other character (non-ASCII and DEL included) as it is.
 pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf.reserve(s.len() + 2);
     buf.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let short: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..=0x1f => &[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ],
-            _ => continue,
-        };
+        let escape = ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
         buf.extend_from_slice(&bytes[start..i]);
-        buf.extend_from_slice(short);
+        if escape == b'u' {
+            let hex = [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]];
+            buf.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
+        } else {
+            buf.extend_from_slice(&[b'\\', escape]);
+        }
         start = i + 1;
     }
     buf.extend_from_slice(&bytes[start..]);
     buf.push(b'"');
 }
+
+/// For each byte, 0 when it is written as it is, else the letter after its backslash (`u` for
+/// `\u00xx`): one table look-up per byte, as serde_json does.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
 
 #[cfg(test)]
 mod tests {
