@@ -50,10 +50,10 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
             "a repository URL cannot contain line separators, NEL or bidirectional control characters",
         );
     }
-    if has(url, "((") {
+    if crate::names::has(url, "((") {
         return Some("a repository URL cannot contain `((` (a Concourse credential reference)");
     }
-    if has(url, "::") {
+    if crate::names::has(url, "::") {
         return Some("remote helpers such as `ext::` are not allowed");
     }
     if rule == UrlRule::Remote && (url.starts_with('/') || !url.contains(':')) {
@@ -73,7 +73,7 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
             return None;
         }
     }
-    if has(url, "://") {
+    if crate::names::has(url, "://") {
         return Some(
             "only `https://`, `http://`, `ssh://`, `git://` and `file://` URLs are allowed",
         );
@@ -90,14 +90,6 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
         }
     }
     Some("expected an `https://`, `ssh://`, `git://` or `file://` URL, or `user@host:path`")
-}
-
-/// Whether `text` contains `needle`: a plain scan, where `str::contains` with a string first
-/// builds a two-way searcher (several hundred instructions for each URL of a matrix).
-fn has(text: &str, needle: &str) -> bool {
-    text.as_bytes()
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
 }
 
 /// Returns the user-information part of a `scheme://` URL (before the `@` of the host), if any.

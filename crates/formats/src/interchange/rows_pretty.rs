@@ -180,9 +180,9 @@ static ESCAPE: [u8; 256] = {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use edx_matrix_model::{Extra, ExtraValue};
     use edx_matrix_model::vars::{FloatText, VarValue};
     use edx_matrix_model::{AppKind, Overridden};
+    use edx_matrix_model::{Extra, ExtraValue};
     use proptest::prelude::*;
 
     /// What serde_json writes (the oracle): a row flattened with its vars, as `RowsJson` did.
