@@ -92,6 +92,18 @@ impl Output {
         stdout.flush()
     }
 
+    /// Prints resolved rows as pretty JSON with a final newline: the bytes [`Self::json`] prints
+    /// for them, by the rows' own writer (a fraction of serde_json's instructions).
+    pub(crate) fn json_rows(
+        &self,
+        rows: &edx_matrix_formats::interchange::RowsJson<'_, '_>,
+    ) -> std::io::Result<()> {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        rows.write_pretty(&mut stdout)?;
+        stdout.write_all(b"\n")?;
+        stdout.flush()
+    }
+
     /// Returns `text` in bold when colouring standard output.
     pub(crate) fn bold(&self, text: &str) -> String {
         if self.color_stdout {

@@ -244,6 +244,11 @@ pub fn render(
     source: &Source,
     out: &mut dyn WriteColor,
 ) -> std::io::Result<()> {
+    // Nothing to show is the common case of `check`: no line index of the file (0.1M
+    // instructions for 5 KB).
+    if diagnostics.is_empty() {
+        return Ok(());
+    }
     let config = term::Config::default();
     let index = LineIndex::new(&source.text);
     for diagnostic in diagnostics {

@@ -7,6 +7,7 @@
 mod json_path;
 mod reader;
 mod rows_json;
+mod rows_pretty;
 mod stage_order;
 mod write;
 

@@ -17,10 +17,10 @@ use crate::matrix::Matrix;
 use crate::names::is_valid_name;
 use applications::check_applications;
 use deployments::check_deployments;
+use foldhash::{HashMap, HashMapExt};
 pub(crate) use problem::MatrixProblem;
 use release_map::check_release_map;
 use releases::check_releases;
-use std::collections::HashMap;
 pub(crate) use subject::Subject;
 
 /// Checks `matrix` and returns every problem, errors and warnings, in a stable order.

@@ -226,6 +226,17 @@ pub fn is_hidden_char(c: char) -> bool {
     )
 }
 
+/// Whether `text` contains `needle`: a plain scan, where `str::contains` with a string first
+/// builds a two-way searcher (several hundred instructions per call, for every URL and branch
+/// of a matrix).
+pub(crate) fn has(text: &str, needle: &str) -> bool {
+    needle.is_empty()
+        || text
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w == needle.as_bytes())
+}
+
 /// The rules every value that can reach a pipeline or a terminal follows (branches, URLs,
 /// commands): returns why `value` breaks one, or `None`.
 ///
@@ -240,7 +251,7 @@ pub(crate) fn text_problem(value: &str) -> Option<&'static str> {
     if value.chars().any(is_hidden_char) {
         return Some("it contains a line separator, NEL or bidirectional control character");
     }
-    if value.contains("((") {
+    if has(value, "((") {
         return Some("`((` starts a Concourse credential reference `((var))`");
     }
     None
@@ -288,6 +299,30 @@ pub fn is_valid_mfe_path(path: &str) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// `has` answers as `str::contains` does (what it replaces), at every position.
+    #[test]
+    fn has_is_contains() {
+        for text in [
+            "",
+            "a",
+            "((",
+            "a((b",
+            "x(",
+            "(x(",
+            "release/..",
+            "é::ü",
+            "ab://c",
+        ] {
+            for needle in ["", "((", "::", "://", "..", "@{", "a"] {
+                assert_eq!(
+                    has(text, needle),
+                    text.contains(needle),
+                    "{text:?} {needle:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn names() {

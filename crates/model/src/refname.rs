@@ -21,13 +21,13 @@ pub fn branch_name_problem(name: &str) -> Option<&'static str> {
     if name.ends_with('.') {
         return Some("a branch name cannot end with `.`");
     }
-    if name.contains("..") {
+    if crate::names::has(name, "..") {
         return Some("a branch name cannot contain `..`");
     }
-    if name.contains("//") {
+    if crate::names::has(name, "//") {
         return Some("a branch name cannot contain `//`");
     }
-    if name.contains("@{") {
+    if crate::names::has(name, "@{") {
         return Some("a branch name cannot contain `@{`");
     }
     if let Some(why) = crate::names::text_problem(name) {

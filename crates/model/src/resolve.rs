@@ -3,9 +3,9 @@
 
 use crate::matrix::{AppKind, AppVersion, Application, Matrix, Release, ReleaseMapEntry};
 use crate::names::{ApplicationName, DeploymentName, ReleaseName, StageName};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use std::borrow::Borrow;
-use std::collections::HashMap;
 
 /// Name lookups over a matrix, built once so resolution is linear in the matrix size.
 pub struct Index<'m> {

@@ -50,10 +50,10 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
             "a repository URL cannot contain line separators, NEL or bidirectional control characters",
         );
     }
-    if url.contains("((") {
+    if crate::names::has(url, "((") {
         return Some("a repository URL cannot contain `((` (a Concourse credential reference)");
     }
-    if url.contains("::") {
+    if crate::names::has(url, "::") {
         return Some("remote helpers such as `ext::` are not allowed");
     }
     if rule == UrlRule::Remote && (url.starts_with('/') || !url.contains(':')) {
@@ -73,7 +73,7 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
             return None;
         }
     }
-    if url.contains("://") {
+    if crate::names::has(url, "://") {
         return Some(
             "only `https://`, `http://`, `ssh://`, `git://` and `file://` URLs are allowed",
         );
@@ -94,7 +94,8 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
 
 /// Returns the user-information part of a `scheme://` URL (before the `@` of the host), if any.
 fn userinfo(url: &str) -> Option<(&str, &str)> {
-    let (scheme, rest) = url.split_once("://")?;
+    let at = url.as_bytes().windows(3).position(|w| w == b"://")?;
+    let (scheme, rest) = (&url[..at], &url[at + 3..]);
     let authority = rest.split('/').next().unwrap_or("");
     let (info, _) = authority.rsplit_once('@')?;
     Some((scheme, info))

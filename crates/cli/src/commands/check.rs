@@ -27,6 +27,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdRes
     // The project's diagnostics are the file's: matrix, runbooks, operations and `[pipelines]`
     // (reading its templates included); templates run only on a project without errors, their
     // problems located in the template files (nothing is rendered without templates).
+    matrix_file::exits_after_reading();
     let project = matrix_file::load(global)?;
     // The lock's problems follow, located in the lock file (and, when stale, in the matrix).
     let mut in_templates = project.template_diagnostics().to_vec();
@@ -82,6 +83,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &CheckArgs) -> CmdRes
             eprintln!("{line}");
         }
     }
+    matrix_file::keep_until_exit(loaded);
     Ok(if summary.errors > 0 {
         ExitCode::from(exit_code(Kind::CheckFailed))
     } else {

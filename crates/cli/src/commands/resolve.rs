@@ -132,6 +132,7 @@ pub(crate) fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 pub(crate) use edx_matrix_formats::env::shell_quote;
 
 pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
+    matrix_file::exits_after_reading();
     let project = matrix_file::load_valid(global, out)?;
     let lock = project.locked();
     let loaded = &project.loaded;
@@ -141,7 +142,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdR
         lock.apply(&mut resolution.rows);
     }
     match args.format {
-        Format::Json => out.json(&edx_matrix_formats::interchange::RowsJson::new(
+        Format::Json => out.json_rows(&edx_matrix_formats::interchange::RowsJson::new(
             &loaded.matrix,
             &resolution.rows,
         ))?,
@@ -167,6 +168,8 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdR
         }
         _ => out.print(&rows_table(&resolution.rows, true))?,
     }
+    drop(resolution);
+    matrix_file::keep_until_exit(project);
     Ok(ExitCode::SUCCESS)
 }
 

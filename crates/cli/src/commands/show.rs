@@ -53,7 +53,7 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ShowArgs) -> CmdResu
             };
             let rows = resolve(matrix, &filter).rows;
             match args.format {
-                Format::Json => out.json(&edx_matrix_formats::interchange::RowsJson::new(
+                Format::Json => out.json_rows(&edx_matrix_formats::interchange::RowsJson::new(
                     matrix, &rows,
                 ))?,
                 _ => {

@@ -17,6 +17,14 @@ impl<'a, 'm> RowsJson<'a, 'm> {
     pub fn new(matrix: &'m Matrix, rows: &'a [Row<'m>]) -> Self {
         RowsJson { matrix, rows }
     }
+
+    /// Writes the rows as pretty JSON (no final newline): the bytes `serde_json::to_writer_pretty`
+    /// writes for `self`, by a writer of its own (`super::rows_pretty`) at a fraction of the cost.
+    pub fn write_pretty<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        super::rows_pretty::write_rows(out, self.rows, |row| {
+            of_stage(self.matrix, row.deployment, row.stage)
+        })
+    }
 }
 
 /// One row and its stage's vars.
@@ -76,6 +84,12 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&streamed).unwrap(),
             serde_json::to_string(&values).unwrap()
+        );
+        let mut written = Vec::new();
+        streamed.write_pretty(&mut written).unwrap();
+        assert_eq!(
+            String::from_utf8(written).unwrap(),
+            serde_json::to_string_pretty(&values).unwrap()
         );
     }
 }

@@ -8,7 +8,7 @@ use crate::code::Code;
 use crate::matrix::{AppKind, Matrix};
 use crate::names::is_valid_mfe_path;
 use crate::renames::renamed;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub(super) fn check_applications<'m>(
     matrix: &'m Matrix,

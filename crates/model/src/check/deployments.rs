@@ -7,7 +7,7 @@ use super::{list, undefined_release, unique_names};
 use crate::code::Code;
 use crate::matrix::Matrix;
 use crate::order::PromotionOrder;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn check_deployments<'m>(
     matrix: &'m Matrix,

@@ -6,7 +6,7 @@ use super::undefined_release;
 use super::values::{branch_problem, repository_problem, runtime_problem};
 use crate::code::Code;
 use crate::matrix::{AppKind, Matrix};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 pub(super) fn check_entry_apps(
     matrix: &Matrix,

@@ -7,7 +7,7 @@ use super::subject::Subject;
 use super::undefined_release;
 use crate::code::Code;
 use crate::matrix::Matrix;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 pub(super) fn check_release_map(
     matrix: &Matrix,

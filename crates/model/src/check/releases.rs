@@ -5,7 +5,7 @@ use super::subject::{ReleaseField, Subject};
 use super::unique_names;
 use super::values::{branch_problem, runtime_problem};
 use crate::matrix::Matrix;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub(super) fn check_releases<'m>(
     matrix: &'m Matrix,

@@ -48,12 +48,13 @@ pub(super) fn branch_problem(value: &str, at: Subject) -> Option<MatrixProblem> 
 /// Checks a repository or origin URL: an invalid one, else one with a credential. Messages
 /// show the URL with its credential redacted.
 pub(super) fn repository_problem(value: &str, at: Subject) -> Option<MatrixProblem> {
-    let shown = crate::url::redact_url(value);
+    // The redacted text only for a message (almost never): it looks for a credential too.
+    let shown = || crate::url::redact_url(value);
     if let Some(why) = repository_url_problem(value) {
         return Some(MatrixProblem::new(
             Code::InvalidRepository,
             at,
-            format!("invalid repository URL `{}`", shown.escape_debug()),
+            format!("invalid repository URL `{}`", shown().escape_debug()),
             why,
         ));
     }
@@ -61,7 +62,7 @@ pub(super) fn repository_problem(value: &str, at: Subject) -> Option<MatrixProbl
         MatrixProblem::new(
             Code::UrlCredentials,
             at,
-            format!("repository URL `{shown}` has a credential in it"),
+            format!("repository URL `{}` has a credential in it", shown()),
             "a credential in the matrix file",
         )
         .with_help("use a credential helper, an SSH key or a deploy token outside the file; `url-credentials = \"warn\"` in `[lints]` accepts it (for file:// or private setups)")

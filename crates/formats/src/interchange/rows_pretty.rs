@@ -1,0 +1,365 @@
+//! `resolve --format json`'s text written by hand: byte for byte what serde_json's pretty writer
+//! makes of [`RowsJson`](super::RowsJson), without its per-key formatter machinery and string
+//! escaper, which were about a million instructions of the 156-row estate's `resolve` (30 KB of
+//! output). The rare nested values (`extra`, `vars`) still go through serde_json, re-indented.
+
+use edx_matrix_model::Row;
+use edx_matrix_model::vars::Vars;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Writes `rows`, each with its stage's vars (`vars_of`, asked once per run of rows of one
+/// deployment and stage: rows come grouped so), as a pretty JSON array without a final newline.
+/// Each row is built in one buffer and handed to `out` whole.
+pub(super) fn write_rows<W: Write>(
+    out: &mut W,
+    rows: &[Row<'_>],
+    mut vars_of: impl FnMut(&Row<'_>) -> Vars,
+) -> io::Result<()> {
+    if rows.is_empty() {
+        return out.write_all(b"[]");
+    }
+    let mut stage: Option<(&str, &str)> = None;
+    let mut vars = Vars::default();
+    let mut buf = Vec::with_capacity(1024);
+    buf.push(b'[');
+    for (i, row) in rows.iter().enumerate() {
+        if stage != Some((row.deployment, row.stage)) {
+            stage = Some((row.deployment, row.stage));
+            vars = vars_of(row);
+        }
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(b"\n  {");
+        push_row(&mut buf, row, (!vars.is_empty()).then_some(&vars))?;
+        buf.extend_from_slice(b"\n  }");
+        out.write_all(&buf)?;
+        buf.clear();
+    }
+    out.write_all(b"\n]")
+}
+
+/// The fields of one row at depth 2, in `Row`'s serde order, then `vars`.
+fn push_row(buf: &mut Vec<u8>, row: &Row<'_>, vars: Option<&Vars>) -> io::Result<()> {
+    field(buf, "deployment", true);
+    push_str(buf, row.deployment);
+    field(buf, "stage", false);
+    push_str(buf, row.stage);
+    field(buf, "release", false);
+    push_str(buf, row.release);
+    field(buf, "application", false);
+    push_str(buf, row.application);
+    field(buf, "type", false);
+    push_str(buf, row.kind.as_str());
+    field(buf, "git_origin", false);
+    push_str(buf, row.git_origin);
+    field(buf, "release_branch", false);
+    push_str(buf, row.release_branch);
+    field(buf, "runtime_version", false);
+    match row.runtime_version {
+        Some(v) => push_str(buf, v),
+        None => buf.extend_from_slice(b"null"),
+    }
+    if let Some(path) = row.path {
+        field(buf, "path", false);
+        push_str(buf, path);
+    }
+    if let Some(commands) = row.translations {
+        field(buf, "translations", false);
+        if commands.is_empty() {
+            buf.extend_from_slice(b"[]");
+        } else {
+            buf.push(b'[');
+            for (i, command) in commands.iter().enumerate() {
+                buf.extend_from_slice(if i == 0 { b"\n      " } else { b",\n      " });
+                push_str(buf, command);
+            }
+            buf.extend_from_slice(b"\n    ]");
+        }
+    }
+    if let Some(release) = row.entry_release {
+        field(buf, "entry_release", false);
+        push_str(buf, release);
+    }
+    if let Some(extra) = row.extra {
+        field(buf, "extra", false);
+        push_nested(buf, extra)?;
+    }
+    field(buf, "overridden", false);
+    let o = row.overridden;
+    buf.extend_from_slice(b"{\n      \"origin\": ");
+    buf.extend_from_slice(bool_text(o.origin));
+    buf.extend_from_slice(b",\n      \"branch\": ");
+    buf.extend_from_slice(bool_text(o.branch));
+    buf.extend_from_slice(b",\n      \"runtime\": ");
+    buf.extend_from_slice(bool_text(o.runtime));
+    buf.extend_from_slice(b"\n    }");
+    if let Some(commit) = row.commit {
+        field(buf, "commit", false);
+        push_str(buf, commit);
+    }
+    if let Some(vars) = vars {
+        field(buf, "vars", false);
+        push_nested(buf, vars)?;
+    }
+    Ok(())
+}
+
+/// A key at depth 2 (`name` needs no escaping), after a comma unless it is the first.
+fn field(buf: &mut Vec<u8>, name: &str, first: bool) {
+    buf.extend_from_slice(if first { b"\n    \"" } else { b",\n    \"" });
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b"\": ");
+}
+
+fn bool_text(b: bool) -> &'static [u8] {
+    if b { b"true" } else { b"false" }
+}
+
+/// A value at depth 2 as serde_json writes it pretty: its text at depth 0 with every line after
+/// the first indented by two levels (JSON text has no raw newline inside a string).
+fn push_nested<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> io::Result<()> {
+    let text = serde_json::to_vec_pretty(value)?;
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            buf.extend_from_slice(b"\n    ");
+        }
+        buf.extend_from_slice(line);
+    }
+    Ok(())
+}
+
+/// `s` as a JSON string, escaped as serde_json escapes it: `\"`, `\\`, the short escapes
+/// `\b \t \n \f \r`, `\u00xx` (lower-case hex) for every other control character, and every
+/// other character (non-ASCII and DEL included) as it is.
+pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    buf.reserve(s.len() + 2);
+    buf.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape = ESCAPE[usize::from(b)];
+        if escape == 0 {
+            continue;
+        }
+        buf.extend_from_slice(&bytes[start..i]);
+        if escape == b'u' {
+            let hex = [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]];
+            buf.extend_from_slice(&[b'\\', b'u', b'0', b'0', hex[0], hex[1]]);
+        } else {
+            buf.extend_from_slice(&[b'\\', escape]);
+        }
+        start = i + 1;
+    }
+    buf.extend_from_slice(&bytes[start..]);
+    buf.push(b'"');
+}
+
+/// For each byte, 0 when it is written as it is, else the letter after its backslash (`u` for
+/// `\u00xx`): one table look-up per byte, as serde_json does.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use edx_matrix_model::vars::{FloatText, VarValue};
+    use edx_matrix_model::{AppKind, Overridden};
+    use edx_matrix_model::{Extra, ExtraValue};
+    use proptest::prelude::*;
+
+    /// What serde_json writes (the oracle): a row flattened with its vars, as `RowsJson` did.
+    #[derive(Serialize)]
+    struct Oracle<'r, 'm> {
+        #[serde(flatten)]
+        row: &'r Row<'m>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        vars: Option<&'r Vars>,
+    }
+
+    /// One generated row's values (`Row` borrows them).
+    #[derive(Clone, Debug)]
+    struct Owned {
+        names: [String; 4],
+        ida: bool,
+        runtime: Option<String>,
+        path: Option<String>,
+        translations: Option<Vec<String>>,
+        entry_release: Option<String>,
+        extra: Option<Extra>,
+        overridden: [bool; 3],
+        commit: Option<String>,
+    }
+
+    /// Strings with everything that needs escaping: quotes, backslashes, every control
+    /// character, DEL, non-ASCII and astral characters, and any `String` at all.
+    fn awkward() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[\"\\\\\\x00-\\x1f\\x7f a-z/é€😀\u{2028}]{0,10}",
+            any::<String>(),
+        ]
+    }
+
+    fn float() -> impl Strategy<Value = FloatText> {
+        prop_oneof![
+            Just("1.5"),
+            Just("-0.0"),
+            Just("1e400"),
+            Just("3"),
+            Just("nan")
+        ]
+        .prop_map(|s| FloatText(s.to_owned()))
+    }
+
+    fn extra_value() -> impl Strategy<Value = ExtraValue> {
+        let leaf = prop_oneof![
+            awkward().prop_map(ExtraValue::String),
+            any::<i64>().prop_map(ExtraValue::Integer),
+            float().prop_map(ExtraValue::Float),
+            any::<bool>().prop_map(ExtraValue::Boolean),
+        ];
+        leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(ExtraValue::List),
+                proptest::collection::vec((awkward(), inner), 0..4).prop_map(ExtraValue::Table),
+            ]
+        })
+    }
+
+    fn var_value() -> impl Strategy<Value = VarValue> {
+        prop_oneof![
+            awkward().prop_map(VarValue::String),
+            any::<i64>().prop_map(VarValue::Integer),
+            float().prop_map(VarValue::Float),
+            any::<bool>().prop_map(VarValue::Boolean),
+        ]
+    }
+
+    fn owned() -> impl Strategy<Value = Owned> {
+        let opt = || proptest::option::of(awkward());
+        (
+            proptest::array::uniform4(awkward()),
+            any::<bool>(),
+            (opt(), opt(), opt(), opt()),
+            proptest::option::of(proptest::collection::vec(awkward(), 0..3)),
+            proptest::option::of(
+                proptest::collection::vec((awkward(), extra_value()), 0..3).prop_map(Extra),
+            ),
+            any::<[bool; 3]>(),
+        )
+            .prop_map(
+                |(names, ida, (runtime, path, entry_release, commit), translations, extra, o)| {
+                    Owned {
+                        names,
+                        ida,
+                        runtime,
+                        path,
+                        translations,
+                        entry_release,
+                        extra,
+                        overridden: o,
+                        commit,
+                    }
+                },
+            )
+    }
+
+    /// Runs of rows of one deployment and stage, with that stage's vars (maybe none). Names
+    /// come from a small set so that two runs can share a deployment and stage.
+    fn runs() -> impl Strategy<Value = Vec<(String, String, Vars, Vec<Owned>)>> {
+        let name = prop_oneof![Just("a".to_owned()), Just("b\"\\".to_owned()), awkward()];
+        let vars = proptest::collection::vec((awkward(), var_value()), 0..3).prop_map(Vars);
+        proptest::collection::vec(
+            (
+                name.clone(),
+                name,
+                vars,
+                proptest::collection::vec(owned(), 0..4),
+            ),
+            0..4,
+        )
+    }
+
+    fn row<'m>(deployment: &'m str, stage: &'m str, o: &'m Owned) -> Row<'m> {
+        Row {
+            deployment,
+            stage,
+            release: &o.names[0],
+            application: &o.names[1],
+            kind: if o.ida { AppKind::Ida } else { AppKind::Mfe },
+            git_origin: &o.names[2],
+            release_branch: &o.names[3],
+            runtime_version: o.runtime.as_deref(),
+            path: o.path.as_deref(),
+            translations: o.translations.as_deref(),
+            entry_release: o.entry_release.as_deref(),
+            extra: o.extra.as_ref(),
+            overridden: Overridden {
+                origin: o.overridden[0],
+                branch: o.overridden[1],
+                runtime: o.overridden[2],
+            },
+            commit: o.commit.as_deref(),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The hand-written text is serde_json's pretty text, byte for byte.
+        #[test]
+        fn writes_what_serde_json_writes(runs in runs()) {
+            // A stage's vars are those of its first run (a deployment's stage has one set).
+            let vars_of = |d: &str, s: &str| {
+                runs.iter()
+                    .find(|(rd, rs, _, _)| rd == d && rs == s)
+                    .map(|(_, _, v, _)| v.clone())
+                    .unwrap_or_default()
+            };
+            let rows: Vec<Row<'_>> = runs
+                .iter()
+                .flat_map(|(d, s, _, owned)| owned.iter().map(move |o| row(d, s, o)))
+                .collect();
+            let all_vars: Vec<Vars> = rows.iter().map(|r| vars_of(r.deployment, r.stage)).collect();
+            let oracle: Vec<Oracle<'_, '_>> = rows
+                .iter()
+                .zip(&all_vars)
+                .map(|(row, vars)| Oracle { row, vars: (!vars.is_empty()).then_some(vars) })
+                .collect();
+            let mut written = Vec::new();
+            write_rows(&mut written, &rows, |r| vars_of(r.deployment, r.stage)).unwrap();
+            prop_assert_eq!(
+                String::from_utf8(written).unwrap(),
+                serde_json::to_string_pretty(&oracle).unwrap()
+            );
+        }
+    }
+
+    /// Every byte below 0x80 on its own, escaped as serde_json escapes it.
+    #[test]
+    fn escapes_each_ascii_byte_as_serde_json() {
+        for b in 0u8..0x80 {
+            let s = char::from(b).to_string();
+            let mut buf = Vec::new();
+            push_str(&mut buf, &s);
+            assert_eq!(buf, serde_json::to_vec(&s).unwrap(), "byte {b:#x}");
+        }
+    }
+}
