@@ -140,7 +140,11 @@ impl OutputSet {
 
 /// Creates `dir` and its missing parents, returning those it created, outermost first.
 fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let missing: Vec<&Path> = dir.ancestors().take_while(|a| !a.exists()).collect();
+    // A relative path's last ancestor is "", which does not "exist": the working directory.
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .collect();
     let mut created = Vec::new();
     for path in missing.into_iter().rev() {
         match std::fs::create_dir(path) {
