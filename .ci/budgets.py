@@ -36,12 +36,24 @@ def build() -> None:
 
 
 def inputs(work: Path) -> dict:
-    """The inputs the cases name: `{estate}` (checked in), `{gen100k}` (generated)."""
+    """The inputs the cases name: `{estate}` (checked in), `{gen100k}` and `{render40}`
+    (generated), `{work}` (a scratch directory for output files)."""
     gen100k = work / "gen100k.toml"
     with gen100k.open("w") as out:
         # 100 deployments x 4 stages x 250 applications, one [[map]] block per entry.
         subprocess.run([str(GEN), "100", "4", "250", "explicit"], stdout=out, check=True)
-    return {"estate": str(ROOT / "benches/inputs/estate-156.toml"), "gen100k": str(gen100k)}
+    render40 = work / "render40.toml"
+    with render40.open("w") as out:
+        # 40 deployments x 4 stages x 3 applications, with standard pipelines: 3 pipelines of
+        # 320 jobs each, large enough that a cost quadratic in one pipeline's jobs shows.
+        subprocess.run([str(GEN), "40", "4", "3", "explicit"], stdout=out, check=True)
+        out.write('\n[pipelines]\nteam = "bench"\n')
+    return {
+        "estate": str(ROOT / "benches/inputs/estate-156.toml"),
+        "gen100k": str(gen100k),
+        "render40": str(render40),
+        "work": str(work),
+    }
 
 
 def run_ok(cmd: list, what: str) -> subprocess.CompletedProcess:

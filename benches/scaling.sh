@@ -7,6 +7,7 @@
 #   benches/scaling.sh          # best of 3
 #   RUNS=5 benches/scaling.sh
 #   NO_BUILD=1 benches/scaling.sh   # the binaries already in target/release
+#   ONLY=render benches/scaling.sh  # only the rows whose command contains `render`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -43,6 +44,7 @@ PY
 # One table row: what, the 1x and the 4x command (the 4x one with {} for the size).
 row() {
   local what=$1 small=$2 large=$3
+  [[ -z "${ONLY:-}" || "$what" == *"$ONLY"* ]] || return 0
   read -r t1 m1 c1 <<<"$(eval "measure $small")"
   read -r t4 m4 c4 <<<"$(eval "measure $large")"
   python3 -c "

@@ -138,23 +138,38 @@ fn chains<'m>(matrix: &'m Matrix, family: &Family) -> Vec<Chain<'m>> {
         }
     }
     let pos = |list: &[&str], name: &str| list.iter().position(|n| *n == name);
-    let releases: Vec<&str> = matrix.releases.iter().map(|r| r.name.as_str()).collect();
-    let deployments: Vec<&str> = matrix.deployments.iter().map(|d| d.name.as_str()).collect();
+    // Each name's first position, looked up: `sort_by_key` computes a key per comparison, and
+    // scanning the deployments for it made the sort quadratic in them (issue 23).
+    let first_positions = |names: Vec<&'m str>| {
+        let mut at: HashMap<&'m str, usize> = HashMap::new();
+        for (i, name) in names.into_iter().enumerate() {
+            at.entry(name).or_insert(i);
+        }
+        at
+    };
+    let releases = first_positions(matrix.releases.iter().map(|r| r.name.as_str()).collect());
+    let deployments = first_positions(matrix.deployments.iter().map(|d| d.name.as_str()).collect());
     let stages: Vec<&str> = matrix.stages.iter().map(|s| s.as_str()).collect();
+    // Each deployment's own order of stages (the first of a name, as `Matrix::deployment`
+    // finds it), looked up per chain rather than found by a scan of the deployments.
+    let mut own_stages: HashMap<&str, Vec<&str>> = HashMap::new();
+    for d in &matrix.deployments {
+        own_stages
+            .entry(d.name.as_str())
+            .or_insert_with(|| d.stages.iter().map(|p| p.stage.as_str()).collect());
+    }
     for chain in &mut out {
         // Promotion order: the deployment's own order of stages.
-        let own: Vec<&str> = matrix
-            .deployment(chain.deployment)
-            .map(|d| d.stages.iter().map(|p| p.stage.as_str()).collect())
+        let own = own_stages
+            .get(chain.deployment)
+            .map(Vec::as_slice)
             .unwrap_or_default();
-        chain
-            .stages
-            .sort_by_key(|s| (pos(&stages, s), pos(&own, s)));
+        chain.stages.sort_by_key(|s| (pos(&stages, s), pos(own, s)));
     }
     out.sort_by_key(|c| {
         (
-            pos(&releases, c.release),
-            pos(&deployments, c.deployment),
+            releases.get(c.release).copied(),
+            deployments.get(c.deployment).copied(),
             family.applications.iter().position(|a| a == c.application),
         )
     });

@@ -282,14 +282,26 @@ pub enum Unwritable {
 /// and the standard and meta pipelines pass the schema and the validator (template-made ones
 /// were checked while rendering). Returns the first problem.
 pub fn check_written(pipelines: &[Rendered]) -> Result<(), Unwritable> {
-    let mut names = std::collections::HashSet::new();
-    for rendered in pipelines {
+    let mut check = WriteCheck::default();
+    pipelines.iter().try_for_each(|r| check.check(r))
+}
+
+/// [`check_written`] one pipeline at a time, for a caller that streams them
+/// ([`for_each_standard`]): the names seen so far are all it keeps.
+#[derive(Debug, Default)]
+pub struct WriteCheck {
+    names: std::collections::HashSet<String>,
+}
+
+impl WriteCheck {
+    /// Checks `rendered`, the next pipeline, as [`check_written`] checks each of its list.
+    pub fn check(&mut self, rendered: &Rendered) -> Result<(), Unwritable> {
         let name = &rendered.info.name;
-        if !names.insert(name.as_str()) {
+        if !self.names.insert(name.clone()) {
             return Err(Unwritable::SameName(name.clone()));
         }
         if !matches!(rendered.info.source.as_str(), "standard" | "meta") {
-            continue;
+            return Ok(());
         }
         let problems = problems(&rendered.config);
         if !problems.is_empty() {
@@ -298,8 +310,27 @@ pub fn check_written(pipelines: &[Rendered]) -> Result<(), Unwritable> {
                 problems,
             });
         }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Hands `f` the standard pipelines of `matrix`, one at a time in [`render_all`]'s order, then
+/// the meta pipeline: what `render_all` returns when `settings` declares no templates, without
+/// holding more than one pipeline (only their summaries, for the meta pipeline). Stops at the
+/// first error of `f`.
+pub fn for_each_standard<E>(
+    matrix: &Matrix,
+    settings: &Settings,
+    mut f: impl FnMut(Rendered) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut infos = Vec::new();
+    for family in crate::generate::families(matrix, settings) {
+        if let Some(generated) = crate::generate::generate(matrix, settings, &family) {
+            infos.push(generated.info.clone());
+            f(Rendered::from(generated))?;
+        }
+    }
+    f(Rendered::from(crate::meta::meta(settings, &infos)))
 }
 
 #[cfg(test)]

@@ -108,7 +108,7 @@ pub fn validate(config: &Value) -> Vec<PipelineProblem> {
             }
         }
     }
-    c.groups(top.get("groups"), &jobs);
+    c.groups(top.get("groups"), &jobs, &job_set);
     c.problems
 }
 
@@ -327,7 +327,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn groups(&mut self, groups: Option<&'a Value>, jobs: &[&'a str]) {
+    fn groups(&mut self, groups: Option<&'a Value>, jobs: &[&'a str], job_set: &HashSet<&'a str>) {
         self.named_list(groups, "groups", "group");
         let Some(Value::Array(items)) = groups else {
             return;
@@ -342,11 +342,17 @@ impl<'a> Checker<'a> {
                         self.problem(&path, "a group's job must be a name".to_owned());
                         continue;
                     };
-                    let matched: Vec<&str> = jobs
-                        .iter()
-                        .copied()
-                        .filter(|j| glob_match(pattern, j))
-                        .collect();
+                    // A name without `*` or `?` matches only itself: looked up, not matched
+                    // against every job (the groups list every job, so scanning them all per
+                    // member made validation quadratic in the jobs: issue 23).
+                    let matched: Vec<&str> = if pattern.contains(['*', '?']) {
+                        jobs.iter()
+                            .copied()
+                            .filter(|j| glob_match(pattern, j))
+                            .collect()
+                    } else {
+                        job_set.get(pattern).copied().into_iter().collect()
+                    };
                     if matched.is_empty() {
                         self.problem(
                             &path,

@@ -7,7 +7,10 @@ use crate::format::{Allowed, DIAGNOSTICS, Format, TABLE, formats};
 use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::UnknownName;
-use edx_matrix_pipeline::{FileProblem, Rendered, Unwritable, check_file, check_written};
+use edx_matrix_pipeline::{
+    FileProblem, Rendered, Unwritable, WriteCheck, check_file, check_written, for_each_standard,
+};
+use edx_matrix_project::fsio::{Mode, OutputSet};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,6 +96,16 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, command: &PipelineCommand) 
 fn load(global: &GlobalArgs, out: &Output) -> Result<edx_matrix_project::Project, CommandError> {
     // The `[pipelines]` problems are the project's: `load_valid` refuses them with the others.
     let project = matrix_file::load_valid(global, out)?;
+    check_rendering(out, &project)?;
+    Ok(project)
+}
+
+/// Renders every pipeline of `project` (once: kept in the project) and refuses template errors
+/// and pipelines that may not be written.
+fn check_rendering(
+    out: &Output,
+    project: &edx_matrix_project::Project,
+) -> Result<(), CommandError> {
     let rendering = project.rendering();
     for (source, diagnostic) in &rendering.diagnostics {
         out.diagnostics(std::slice::from_ref(diagnostic), source)?;
@@ -106,19 +119,20 @@ fn load(global: &GlobalArgs, out: &Output) -> Result<edx_matrix_project::Project
             return Err(CommandError::matrix_reported());
         }
     };
-    match check_written(&outcome.pipelines) {
-        Ok(()) => Ok(project),
-        Err(Unwritable::SameName(name)) => {
-            eprintln!("error: two pipelines are called `{name}`");
-            Err(CommandError::matrix_reported())
-        }
-        Err(Unwritable::Invalid { name, problems }) => {
+    check_written(&outcome.pipelines).map_err(unwritable)
+}
+
+/// Says why the pipelines may not be written; the error to exit with.
+fn unwritable(problem: Unwritable) -> CommandError {
+    match problem {
+        Unwritable::SameName(name) => eprintln!("error: two pipelines are called `{name}`"),
+        Unwritable::Invalid { name, problems } => {
             for p in &problems {
                 eprintln!("error: pipeline `{name}`: {p}");
             }
-            Err(CommandError::matrix_reported())
         }
     }
+    CommandError::matrix_reported()
 }
 
 /// Returns the pipelines [`load`] rendered and checked.
@@ -191,10 +205,53 @@ fn emit(out: &Output, generated: &Rendered, args: &PipelineOutputArgs) -> CmdRes
 }
 
 fn render(global: &GlobalArgs, out: &Output, args: &PipelineRenderArgs) -> CmdResult {
-    let project = load(global, out)?;
-    let result = render_pipelines(out, args, pipelines_of(&project));
+    let project = matrix_file::load_valid(global, out)?;
+    // Standard pipelines are made, checked and written one at a time (issue 23: memory of one
+    // pipeline, not of the estate's); a template returns its pipelines all at once.
+    let result = if args.all && project.pipelines.templates.is_empty() {
+        render_each(out, &args.output, &project)
+    } else {
+        check_rendering(out, &project)?;
+        render_pipelines(out, args, pipelines_of(&project))
+    };
     exit_soon(project);
     result
+}
+
+fn extension_of(format: Format) -> &'static str {
+    match format {
+        Format::Json => "json",
+        _ => "yml",
+    }
+}
+
+/// `render --all` of the standard pipelines: each one checked as [`check_written`] checks them
+/// and staged as soon as it is made, then all moved into place (all or nothing, as
+/// [`render_pipelines`] writes them).
+fn render_each(
+    out: &Output,
+    args: &PipelineOutputArgs,
+    project: &edx_matrix_project::Project,
+) -> CmdResult {
+    let dir = args.output.as_deref().unwrap_or(Path::new("."));
+    let extension = extension_of(args.format);
+    let mut set = OutputSet::new(dir, Mode::Public)?;
+    let mut check = WriteCheck::default();
+    let mut written = 0;
+    for_each_standard(project.matrix(), &project.pipelines, |rendered| {
+        check.check(&rendered).map_err(unwritable)?;
+        let name = PathBuf::from(format!("{}.{extension}", rendered.info.name));
+        set.add(&name, text_of(&rendered, args.format)?.as_bytes())?;
+        written += 1;
+        Ok::<_, CommandError>(())
+    })?;
+    set.finish(args.force)?;
+    out.note(&format!(
+        "wrote {} to `{}`",
+        crate::output::count(written, "pipeline", "pipelines"),
+        dir.display()
+    ));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Rendered]) -> CmdResult {
@@ -213,10 +270,7 @@ fn render_pipelines(out: &Output, args: &PipelineRenderArgs, pipelines: &[Render
     }
     // `--all` requires `--output` (clap enforces it).
     let dir = args.output.output.as_deref().unwrap_or(Path::new("."));
-    let extension = match args.output.format {
-        Format::Json => "json",
-        _ => "yml",
-    };
+    let extension = extension_of(args.output.format);
     let mut files = Vec::with_capacity(pipelines.len());
     for generated in pipelines {
         let name = PathBuf::from(format!("{}.{extension}", generated.info.name));

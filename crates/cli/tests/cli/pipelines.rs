@@ -251,6 +251,71 @@ fn render_all_writes_every_pipeline_and_each_validates() {
     assert_eq!(meta["jobs"][0]["name"], "set-pipelines");
 }
 
+/// Without templates, `render --all` makes, checks and writes the standard pipelines one at a
+/// time (issue 23): the files are byte for byte what `render NAME` and `meta` print, in YAML
+/// and in JSON, into a directory whose parents did not exist.
+#[test]
+fn render_all_of_standard_pipelines_writes_what_render_prints() {
+    let env = acme_env();
+    let run = env.run(&["pipeline", "render", "--all", "-o", "a/b/out"]);
+    run.ok();
+    assert!(
+        run.stderr.contains("wrote 8 pipelines to `a/b/out`"),
+        "{}",
+        run.stderr
+    );
+    env.run(&[
+        "pipeline", "render", "--all", "-o", "js", "--format", "json",
+    ])
+    .ok();
+    let list: Value =
+        serde_json::from_str(env.run(&["pipeline", "list", "--format", "json"]).ok()).unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names.len(), 8);
+    let mut files: Vec<String> = std::fs::read_dir(env.path("a/b/out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    let mut expected: Vec<String> = names.iter().map(|n| format!("{n}.yml")).collect();
+    expected.sort();
+    assert_eq!(files, expected);
+    for name in &names {
+        // The meta pipeline is `meta`'s; every other one `render NAME`'s.
+        let print = |format: &str| match *name {
+            "edx-matrix" => env.run(&["pipeline", "meta", "--format", format]),
+            _ => env.run(&["pipeline", "render", name, "--format", format]),
+        };
+        let yaml = print("yaml").ok().to_owned();
+        assert_eq!(env.read(&format!("a/b/out/{name}.yml")), yaml, "{name}");
+        let json = print("json").ok().to_owned();
+        assert_eq!(env.read(&format!("js/{name}.json")), json, "{name}");
+    }
+    // Into the existing directory, one file of mine: refused at the end, nothing moved, no
+    // staging left, my file as it was.
+    std::fs::remove_dir_all(env.path("a/b/out")).unwrap();
+    std::fs::create_dir(env.path("a/b/out")).unwrap();
+    env.write("a/b/out/forum.yml", "mine\n");
+    let run = env.run(&["pipeline", "render", "--all", "-o", "a/b/out"]);
+    run.code(3);
+    assert!(
+        run.stderr.contains("forum.yml` already exists"),
+        "{}",
+        run.stderr
+    );
+    let left: Vec<String> = std::fs::read_dir(env.path("a/b/out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["forum.yml"]);
+    assert_eq!(env.read("a/b/out/forum.yml"), "mine\n");
+}
+
 #[test]
 fn render_all_needs_an_output_directory() {
     let run = Env::new().run(&["--example", "pipeline", "render", "--all"]);

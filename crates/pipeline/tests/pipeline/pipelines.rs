@@ -5,6 +5,7 @@
 use crate::support::{acme_with_settings, bare_acme, load};
 use edx_matrix_pipeline::{Change, Generated, Rendered, all, changed_by, settings_of};
 use edx_matrix_pipeline::{PipelineProblem, validate};
+use edx_matrix_pipeline::{TemplateFiles, WriteCheck, for_each_standard, render_all};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -63,6 +64,62 @@ fn every_acme_pipeline_matches_the_concourse_schema_and_validates() {
             let back = edx_matrix_pipeline::yaml::read(&yaml).unwrap().value;
             assert_eq!(back, value, "{}", g.info.name);
         }
+    }
+}
+
+/// `render --all` streams the standard pipelines: one at a time, the same pipelines in the
+/// same order as `render_all` returns them (meta last), and it stops at the first error.
+#[test]
+fn the_standard_pipelines_one_at_a_time_are_render_all_s() {
+    for text in [bare_acme(), acme_with_settings()] {
+        let loaded = load(&text);
+        let (settings, _) = settings_of(&loaded);
+        let whole = render_all(&loaded.matrix, &settings, &TemplateFiles::default()).pipelines;
+        let mut streamed: Vec<Rendered> = Vec::new();
+        let mut check = WriteCheck::default();
+        for_each_standard(&loaded.matrix, &settings, |r| {
+            check.check(&r)?;
+            streamed.push(r);
+            Ok::<_, edx_matrix_pipeline::Unwritable>(())
+        })
+        .unwrap();
+        assert!(whole.len() > 2, "{}", whole.len());
+        assert_eq!(streamed, whole);
+        assert_eq!(streamed.last().unwrap().info.kind, "meta");
+        let mut seen = 0;
+        let stopped = for_each_standard(&loaded.matrix, &settings, |_| {
+            seen += 1;
+            if seen == 2 { Err("stop") } else { Ok(()) }
+        });
+        assert_eq!((stopped, seen), (Err("stop"), 2));
+    }
+}
+
+/// Checked one at a time, a second pipeline of the same name is refused, and an invalid
+/// standard pipeline is, as `check_written` refuses them.
+#[test]
+fn write_check_refuses_a_repeated_name_and_an_invalid_standard_pipeline() {
+    let pipelines = generate(&bare_acme());
+    let first = Rendered::from(pipelines[0].clone());
+    let mut check = WriteCheck::default();
+    assert_eq!(check.check(&first), Ok(()));
+    assert_eq!(
+        check.check(&first),
+        Err(edx_matrix_pipeline::Unwritable::SameName(
+            first.info.name.clone()
+        ))
+    );
+    let mut broken = Rendered::from(pipelines[1].clone());
+    broken.config["jobs"][0]["plan"] = json!("none");
+    match WriteCheck::default().check(&broken) {
+        Err(edx_matrix_pipeline::Unwritable::Invalid { name, problems }) => {
+            assert_eq!(name, broken.info.name);
+            assert!(
+                problems.iter().any(|p| p.contains("$.jobs[0].plan")),
+                "{problems:?}"
+            );
+        }
+        other => panic!("{other:?}"),
     }
 }
 

@@ -121,6 +121,20 @@ fn validator_rejects_groups_naming_missing_jobs_and_ungrouped_jobs() {
         problems_after(|c| c["groups"][0]["jobs"] = json!(["*"])),
         vec![]
     );
+    assert_eq!(
+        problems_after(|c| c["groups"][0]["jobs"] = json!(["build", "dep?oy"])),
+        vec![]
+    );
+    // A name without `*` or `?` is the whole name, not a prefix (it is looked up, not scanned).
+    let got = problems_after(|c| c["groups"][0]["jobs"] = json!(["buil", "deploy"]));
+    assert_eq!(
+        got,
+        [
+            one("$.groups[0].jobs[0]", "group `all` has unknown job `buil`"),
+            one("$.jobs[0]", "job `build` belongs to no group"),
+        ]
+        .concat()
+    );
 }
 
 #[test]

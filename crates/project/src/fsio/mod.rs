@@ -31,6 +31,6 @@ pub use bounded::{check_regular, read_bytes, read_text};
 pub use edit_lock::with_edit_lock;
 pub use error::Error;
 pub use output::{Mode, create};
-pub use output_set::create_all;
+pub use output_set::{OutputSet, create_all};
 pub use write_set::{FileWrite, write_all};
 pub use writer::replace;

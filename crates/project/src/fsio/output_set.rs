@@ -24,76 +24,169 @@ pub fn create_all(
 ) -> Result<(), Error> {
     if !force {
         if let Some((name, _)) = files.iter().find(|(name, _)| dir.join(name).exists()) {
-            return Err(
-                Error::new(format!("`{}` already exists", dir.join(name).display()))
-                    .with_hint("pass `--force` to replace it"),
-            );
+            return Err(already_exists(&dir.join(name)));
         }
     }
-    // An existing directory stages inside itself: its parent may not be writable (a Concourse
-    // task's output directory is handed to the task's user, the build directory is not).
-    let existed = dir.is_dir();
-    let (parent, name) = if existed {
-        (dir.to_path_buf(), "output".to_owned())
-    } else {
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent)
-            .map_err(|e| Error::io(format!("cannot create `{}`", parent.display()), &e))?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        (parent, name)
-    };
-    let staging = Staging::new(&parent, &name)?;
+    let mut set = OutputSet::new(dir, mode)?;
     for (relative, contents) in files {
-        let path = staging.path().join(relative);
+        set.add(relative, contents)?;
+    }
+    set.finish(force)
+}
+
+fn already_exists(path: &Path) -> Error {
+    Error::new(format!("`{}` already exists", path.display()))
+        .with_hint("pass `--force` to replace it")
+}
+
+/// [`create_all`] one file at a time, for a caller that makes its files one by one and need
+/// not hold them all (`pipeline render --all`): each [`add`](OutputSet::add)ed file goes to the
+/// staging directory at once, [`finish`](OutputSet::finish) moves them all into place. Dropped
+/// unfinished (an error of the caller's, or of a write), it leaves nothing: no staged file, and
+/// none of the directories it created.
+pub struct OutputSet {
+    dir: PathBuf,
+    mode: Mode,
+    /// Whether `dir` existed: then the files are renamed into it one by one, else the staging
+    /// directory becomes `dir`.
+    existed: bool,
+    /// The relative paths added, in order.
+    files: Vec<PathBuf>,
+    staging: Staging,
+}
+
+impl OutputSet {
+    /// Starts a set of files under `dir`, creating its missing parents (removed again if the set
+    /// is not finished).
+    pub fn new(dir: &Path, mode: Mode) -> Result<Self, Error> {
+        // An existing directory stages inside itself: its parent may not be writable (a
+        // Concourse task's output directory is handed to the task's user, the build directory
+        // is not).
+        let existed = dir.is_dir();
+        let (parent, name, created) = if existed {
+            (dir.to_path_buf(), "output".to_owned(), Vec::new())
+        } else {
+            let parent = match dir.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let created = create_dirs(&parent)?;
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            (parent, name, created)
+        };
+        let mut staging = Staging::new(&parent, &name).inspect_err(|_| remove_dirs(&created))?;
+        staging.created = created;
+        Ok(OutputSet {
+            dir: dir.to_path_buf(),
+            mode,
+            existed,
+            files: Vec::new(),
+            staging,
+        })
+    }
+
+    /// Writes `contents` as `relative` (under `dir`) into the staging directory.
+    pub fn add(&mut self, relative: &Path, contents: &[u8]) -> Result<(), Error> {
+        let path = self.staging.path().join(relative);
         if let Some(sub) = path.parent() {
             std::fs::create_dir_all(sub).map_err(|e| {
                 Error::io(
-                    format!("cannot create `{}`", dir.join(relative).display()),
+                    format!("cannot create `{}`", self.dir.join(relative).display()),
                     &e,
                 )
             })?;
         }
-        create(&path, contents, mode, false).map_err(|e| Error {
+        create(&path, contents, self.mode, false).map_err(|e| Error {
             message: e.message.replace(
-                &staging.path().display().to_string(),
-                &dir.display().to_string(),
+                &self.staging.path().display().to_string(),
+                &self.dir.display().to_string(),
             ),
             ..e
         })?;
+        self.files.push(relative.to_path_buf());
+        Ok(())
     }
-    if !existed {
-        return std::fs::rename(staging.path(), dir)
-            .map_err(|e| Error::io(format!("cannot create `{}`", dir.display()), &e));
-    }
-    for (relative, _) in files {
-        let target = dir.join(relative);
-        if let Some(sub) = target.parent() {
-            std::fs::create_dir_all(sub)
-                .map_err(|e| Error::io(format!("cannot create `{}`", sub.display()), &e))?;
+
+    /// Moves every added file into place. An existing file is replaced only with `force`:
+    /// otherwise nothing is moved and the error names the first such file.
+    pub fn finish(mut self, force: bool) -> Result<(), Error> {
+        if !force && self.existed {
+            if let Some(name) = self.files.iter().find(|name| self.dir.join(name).exists()) {
+                return Err(already_exists(&self.dir.join(name)));
+            }
         }
-        std::fs::rename(staging.path().join(relative), &target)
-            .map_err(|e| Error::io(format!("cannot write `{}`", target.display()), &e))?;
+        if !self.existed {
+            std::fs::rename(self.staging.path(), &self.dir)
+                .map_err(|e| Error::io(format!("cannot create `{}`", self.dir.display()), &e))?;
+            // In place: neither it nor its parents are to be removed.
+            self.staging.created.clear();
+            return Ok(());
+        }
+        for relative in &self.files {
+            let target = self.dir.join(relative);
+            if let Some(sub) = target.parent() {
+                std::fs::create_dir_all(sub)
+                    .map_err(|e| Error::io(format!("cannot create `{}`", sub.display()), &e))?;
+            }
+            std::fs::rename(self.staging.path().join(relative), &target)
+                .map_err(|e| Error::io(format!("cannot write `{}`", target.display()), &e))?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Creates `dir` and its missing parents, returning those it created, outermost first.
+fn create_dirs(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    // A relative path's last ancestor is "", which does not "exist": the working directory.
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .collect();
+    let mut created = Vec::new();
+    for path in missing.into_iter().rev() {
+        match std::fs::create_dir(path) {
+            Ok(()) => created.push(path.to_path_buf()),
+            // Made meanwhile by someone else: theirs, not ours to remove.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                remove_dirs(&created);
+                return Err(Error::io(format!("cannot create `{}`", dir.display()), &e));
+            }
+        }
+    }
+    Ok(created)
+}
+
+/// Removes the directories `create_dirs` made, innermost first, each only if still empty.
+fn remove_dirs(created: &[PathBuf]) {
+    for path in created.iter().rev() {
+        let _ = std::fs::remove_dir(path);
+    }
 }
 
 /// The staging directory: made by `create_dir` (so its mode is what the umask gives, as for any
 /// new directory: it may become `DIR`), removed with everything left in it when dropped, so any
-/// early return leaves nothing.
-struct Staging(PathBuf);
+/// early return leaves nothing, and with it the parents the set created.
+struct Staging {
+    path: PathBuf,
+    /// The parent directories made for it, outermost first.
+    created: Vec<PathBuf>,
+}
 
 impl Staging {
     fn new(parent: &Path, name: &str) -> Result<Self, Error> {
         for n in 0u32.. {
             let path = parent.join(format!(".{name}.edx-new.{}.{n}", std::process::id()));
             match std::fs::create_dir(&path) {
-                Ok(()) => return Ok(Staging(path)),
+                Ok(()) => {
+                    return Ok(Staging {
+                        path,
+                        created: Vec::new(),
+                    });
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => {}
                 Err(e) => {
                     return Err(Error::io(
@@ -107,14 +200,15 @@ impl Staging {
     }
 
     fn path(&self) -> &Path {
-        &self.0
+        &self.path
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
         // Gone already when it was renamed into place.
-        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_dir_all(&self.path);
+        remove_dirs(&self.created);
     }
 }
 
@@ -213,5 +307,56 @@ mod tests {
             std::fs::read_to_string(dir.join("b.yml")).unwrap(),
             "b.yml\n"
         );
+    }
+
+    /// A set given up midway (the caller found a problem in its third file) leaves nothing: not
+    /// the two staged files, not the directories made for `DIR`'s missing parents.
+    #[test]
+    fn an_unfinished_set_leaves_nothing_not_even_the_parents_it_made() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("a/b/out");
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add(Path::new("x.yml"), b"x\n").unwrap();
+        set.add(Path::new("y.yml"), b"y\n").unwrap();
+        assert_eq!(entries(top.path()), ["a"]);
+        drop(set);
+        assert!(entries(top.path()).is_empty(), "{:?}", entries(top.path()));
+        // Finished, the same set is in place, parents and all.
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add(Path::new("x.yml"), b"x\n").unwrap();
+        set.finish(false).unwrap();
+        assert_eq!(entries(&dir), ["x.yml"]);
+        assert_eq!(std::fs::read_to_string(dir.join("x.yml")).unwrap(), "x\n");
+        // A parent that existed before stays when a set in it is given up.
+        let mut set = OutputSet::new(&top.path().join("a/b/other"), Mode::Public).unwrap();
+        set.add(Path::new("x.yml"), b"x\n").unwrap();
+        drop(set);
+        assert_eq!(entries(&top.path().join("a/b")), ["out"]);
+    }
+
+    /// Into an existing directory, an existing file stops the whole set at `finish` unless
+    /// forced: nothing moved, the staging gone.
+    #[test]
+    fn a_streamed_set_needs_force_for_an_existing_file() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("out");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("b.yml"), "old\n").unwrap();
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add(Path::new("a.yml"), b"a\n").unwrap();
+        set.add(Path::new("b.yml"), b"b\n").unwrap();
+        let error = set.finish(false).unwrap_err();
+        assert!(
+            error.message.ends_with("b.yml` already exists"),
+            "{}",
+            error.message
+        );
+        assert_eq!(entries(&dir), ["b.yml"]);
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add(Path::new("a.yml"), b"a\n").unwrap();
+        set.add(Path::new("b.yml"), b"b\n").unwrap();
+        set.finish(true).unwrap();
+        assert_eq!(entries(&dir), ["a.yml", "b.yml"]);
+        assert_eq!(std::fs::read_to_string(dir.join("b.yml")).unwrap(), "b\n");
     }
 }
