@@ -1,7 +1,8 @@
 //! The edit use case on a file ([`edit_matrix`]): the file's own form kept, a refusal or a dry
 //! run leaving it byte for byte as it was, and edits taking turns on the edit lock.
 
-use edx_matrix_formats::edit::release::{self, NewRelease};
+use crate::edits::willow;
+use edx_matrix_formats::edit::release;
 use edx_matrix_model::names::ReleaseName;
 use edx_matrix_project::fsio::with_edit_lock;
 use edx_matrix_project::{
@@ -10,15 +11,6 @@ use edx_matrix_project::{
 use edx_matrix_test_support::workspace_root;
 use std::path::Path;
 use std::time::Duration;
-
-fn willow() -> NewRelease {
-    NewRelease {
-        name: "willow".to_owned(),
-        branch: "release/willow".to_owned(),
-        python: "3.12".to_owned(),
-        node: "20".to_owned(),
-    }
-}
 
 /// The valid fixture with CRLF line endings, in a new directory.
 fn crlf_file() -> (tempfile::TempDir, std::path::PathBuf, String) {

@@ -15,7 +15,8 @@ fn project(text: &str) -> Project {
     Project::from_text("edx-matrix.toml", Format::Toml, text)
 }
 
-fn willow() -> NewRelease {
+/// A release to add, as `release add willow` would.
+pub(crate) fn willow() -> NewRelease {
     NewRelease {
         name: "willow".to_owned(),
         branch: "release/willow".to_owned(),

@@ -390,6 +390,13 @@ edx-platform = {{}}
         )
     }
 
+    /// The text from ulmo's (first) `[[map]]` block on.
+    fn from_ulmos_block(out: &str) -> &str {
+        &out[out
+            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
+            .expect("ulmo's block")..]
+    }
+
     #[test]
     fn a_block_with_another_value_before_the_pair_does_not_stop_the_join() {
         // ulmo's block has another value: it is passed over, and verawood's joins master's.
@@ -409,9 +416,7 @@ edx-platform = { branch = "site/verawood" }
 "#,
         );
         let out = set_branch(&text, "site", "master", "site/master");
-        let map = &out[out
-            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
-            .expect("ulmo's block")..];
+        let map = from_ulmos_block(&out);
         assert_eq!(
             map,
             r#"
@@ -479,9 +484,7 @@ edx-platform = { branch = "site/verawood" }
             "releases    = [\"master\", \"verawood\", \"ulmo\", \"teak\"]",
         );
         let out = set_branch(&text, "site", "master", "site/master");
-        let map = &out[out
-            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
-            .expect("ulmo's block")..];
+        let map = from_ulmos_block(&out);
         assert_eq!(
             map,
             r#"
@@ -530,9 +533,7 @@ edx-platform = { branch = "site/verawood" }
             "site = { CI = \"master\", QA = \"verawood\" }\nother = { CI = \"ulmo\" }\n",
         );
         let out = set_branch(&text, "site", "master", "site/master");
-        let map = &out[out
-            .find("\n[[map]]\nreleases    = [\"ulmo\"]")
-            .expect("ulmo's block")..];
+        let map = from_ulmos_block(&out);
         assert_eq!(
             map,
             r#"
