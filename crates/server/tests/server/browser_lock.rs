@@ -30,27 +30,53 @@ return [...document.querySelectorAll(arguments[0])].map((e) => {
 });
 "#;
 
+/// Runs [`CONTRAST`] on `selector` in the page shown, asserts every match is painted at 4.5:1
+/// or more, and returns the matches' texts.
+async fn legible(client: &fantoccini::Client, selector: &str) -> Vec<String> {
+    let measured = client
+        .execute(CONTRAST, vec![json!(selector)])
+        .await
+        .unwrap();
+    let measured = measured.as_array().unwrap();
+    for m in measured {
+        let ratio = m[1].as_f64().unwrap();
+        assert!(ratio >= 4.5, "{selector}: {m}: contrast {ratio:.2}");
+    }
+    (measured.iter())
+        .map(|m| m[0].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// Asserts the browser's console has logged no error nor policy violation on `page`.
+async fn assert_clean_console(client: &fantoccini::Client, page: &str) {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = console(client).await;
+    assert_eq!(
+        problems(&log),
+        Vec::<&String>::new(),
+        "the browser's console on {page}"
+    );
+}
+
+/// The lock fixture's matrix and lock in a new directory; returns it and the matrix's path.
+fn locked_matrix() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edx-matrix.toml");
+    std::fs::write(&file, MATRIX).unwrap();
+    std::fs::write(dir.path().join("edx-matrix.lock"), lock()).unwrap();
+    (dir, file)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn locked_commits_are_legible_and_the_page_is_clean() {
     let Some(browser) = browser("locked_commits_are_legible_and_the_page_is_clean").await else {
         return;
     };
     let client = browser.client.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("edx-matrix.toml");
-    std::fs::write(&file, MATRIX).unwrap();
-    std::fs::write(dir.path().join("edx-matrix.lock"), lock()).unwrap();
+    let (_dir, file) = locked_matrix();
     let server = start(options(file)).await;
     client.goto(&server.url("/d/campus/CI")).await.unwrap();
-    let measured = client
-        .execute(
-            CONTRAST,
-            vec![json!("td.commit code, td.commit .note, td.commit.stale")],
-        )
-        .await
-        .unwrap();
-    let measured = measured.as_array().unwrap();
-    let texts: Vec<&str> = measured.iter().map(|m| m[0].as_str().unwrap()).collect();
+    let texts = legible(&client, "td.commit code, td.commit .note, td.commit.stale").await;
     assert_eq!(
         texts,
         [
@@ -60,35 +86,12 @@ async fn locked_commits_are_legible_and_the_page_is_clean() {
             "stale lock: re-lock this stage"
         ]
     );
-    for m in measured {
-        let ratio = m[1].as_f64().unwrap();
-        assert!(ratio >= 4.5, "{m}: contrast {ratio:.2}");
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let on_stage = console(&client).await;
-    assert_eq!(
-        problems(&on_stage),
-        Vec::<&String>::new(),
-        "the browser's console"
-    );
+    assert_clean_console(&client, "/d/campus/CI").await;
     save(&client, "stage-locked.png").await;
     // The grid's mark of that stage, on its release colour.
     client.goto(&server.url("/")).await.unwrap();
-    let marks = client
-        .execute(CONTRAST, vec![json!("table.grid .lock")])
-        .await
-        .unwrap();
-    let marks = marks.as_array().unwrap();
-    assert_eq!(marks.len(), 1, "{marks:?}");
-    assert_eq!(marks[0][0], "stale lock");
-    let ratio = marks[0][1].as_f64().unwrap();
-    assert!(ratio >= 4.5, "the grid's mark: contrast {ratio:.2}");
-    let on_grid = console(&client).await;
-    assert_eq!(
-        problems(&on_grid),
-        Vec::<&String>::new(),
-        "the browser's console on /"
-    );
+    assert_eq!(legible(&client, "table.grid .lock").await, ["stale lock"]);
+    assert_clean_console(&client, "/").await;
     client.close().await.unwrap();
 }
 
@@ -100,10 +103,7 @@ async fn branch_head_notes_are_legible() {
         return;
     };
     let client = browser.client.clone();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("edx-matrix.toml");
-    std::fs::write(&file, MATRIX).unwrap();
-    std::fs::write(dir.path().join("edx-matrix.lock"), lock()).unwrap();
+    let (_dir, file) = locked_matrix();
     let mut options = options(file);
     let secret = "It's a Secret to Everybody";
     options.webhook_secret = Some(secret.to_owned());
@@ -139,24 +139,9 @@ async fn branch_head_notes_are_legible() {
             .await;
         assert_eq!(reply.json()["recorded"], true, "{}", reply.text());
         client.goto(&server.url("/d/campus/CI")).await.unwrap();
-        let measured = client
-            .execute(CONTRAST, vec![json!("td.commit .note")])
-            .await
-            .unwrap();
-        let measured = measured.as_array().unwrap();
-        let texts: Vec<&str> = measured.iter().map(|m| m[0].as_str().unwrap()).collect();
+        let texts = legible(&client, "td.commit .note").await;
         assert_eq!(texts, ["locked 4 days ago", expected]);
-        for m in measured {
-            let ratio = m[1].as_f64().unwrap();
-            assert!(ratio >= 4.5, "{m}: contrast {ratio:.2}");
-        }
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        let log = console(&client).await;
-        assert_eq!(
-            problems(&log),
-            Vec::<&String>::new(),
-            "the browser's console"
-        );
+        assert_clean_console(&client, "/d/campus/CI").await;
     }
     save(&client, "stage-branch-head.png").await;
     client.close().await.unwrap();
