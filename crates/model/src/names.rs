@@ -313,6 +313,12 @@ mod tests {
             "release/..",
             "é::ü",
             "ab://c",
+            // A first byte at the very end, a partial match, overlapping candidates.
+            "a:",
+            ":",
+            ":/:",
+            "(((",
+            ".@.@{",
         ] {
             for needle in ["", "((", "::", "://", "..", "@{", "a"] {
                 assert_eq!(

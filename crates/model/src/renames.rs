@@ -31,27 +31,44 @@ pub(crate) const KNOWN: &[Rename] = &[Rename {
 /// in any case (GitHub's names are case-insensitive).
 #[must_use]
 pub fn renamed(url: &str) -> Option<&'static Rename> {
-    let key = repository_key(url)?;
-    KNOWN.iter().find(|r| r.from == key)
+    let (host, path) = repository_parts(url)?;
+    KNOWN.iter().find(|r| {
+        // `from` is lower case, so comparing ignoring ASCII case is comparing lower-cased.
+        r.from
+            .split_once('/')
+            .is_some_and(|(from_host, from_path)| {
+                from_host.eq_ignore_ascii_case(host) && from_path.eq_ignore_ascii_case(path)
+            })
+    })
 }
 
-/// `host/owner/name` of a repository URL, lower case.
-fn repository_key(url: &str) -> Option<String> {
-    let rest = if let Some((_, after)) = url.split_once("://") {
+/// The host and the `owner/name` path of a repository URL, as written (no scheme, user or
+/// port; no final `/` or `.git`). Slices of `url`: `check` asks this of every application's
+/// repository, so it allocates nothing (issue 23).
+fn repository_parts(url: &str) -> Option<(&str, &str)> {
+    let (host, path) = if let Some((_, after)) = url.split_once("://") {
         // Drop a user (`git@`) and a port.
         let after = after.rsplit_once('@').map_or(after, |(_, host)| host);
         let (host, path) = after.split_once('/')?;
-        let host = host.split(':').next().unwrap_or(host);
-        format!("{host}/{path}")
+        (host.split(':').next().unwrap_or(host), path)
     } else {
         // scp-like: `git@github.com:openedx/edx-platform.git`.
         let (user_host, path) = url.split_once(':')?;
-        let host = user_host.rsplit_once('@').map_or(user_host, |(_, h)| h);
-        format!("{host}/{path}")
+        (
+            user_host.rsplit_once('@').map_or(user_host, |(_, h)| h),
+            path,
+        )
     };
-    let rest = rest.trim_end_matches('/');
-    let rest = rest.strip_suffix(".git").unwrap_or(rest);
-    Some(rest.to_ascii_lowercase())
+    let path = path.trim_end_matches('/');
+    // `.git` in any case, as the comparison ignores case.
+    let tail = path
+        .len()
+        .checked_sub(4)
+        .and_then(|i| Some((i, path.get(i..)?)));
+    Some(match tail {
+        Some((i, tail)) if tail.eq_ignore_ascii_case(".git") => (host, &path[..i]),
+        _ => (host, path),
+    })
 }
 
 #[cfg(test)]
@@ -65,6 +82,7 @@ mod tests {
             "https://github.com/openedx/edx-platform.git",
             "https://github.com/openedx/edx-platform/",
             "https://github.com/OpenEdx/Edx-Platform",
+            "https://GitHub.com/openedx/edx-platform.GIT/",
             "http://github.com/openedx/edx-platform",
             "ssh://git@github.com/openedx/edx-platform.git",
             "ssh://git@github.com:22/openedx/edx-platform.git",
@@ -86,6 +104,12 @@ mod tests {
             "https://github.com/acme-edu/edx-platform",
             "https://github.com/openedx/edx-platform-extra",
             "https://gitlab.com/openedx/edx-platform",
+            "https://github.com/openedx/edx-platform/tree/master",
+            "https://github.com/openedx/edx-platform.gitx",
+            // Non-ASCII next to where `.git` would be: no slicing inside a character.
+            "https://github.com/openedx/edx-platform\u{e9}t",
+            "https://github.com/\u{e9}\u{e9}",
+            "git@github.com:",
             "file:///srv/git/edx-platform",
             "/srv/git/edx-platform",
             "",

@@ -42,10 +42,15 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
     if url.starts_with('-') {
         return Some("a repository URL cannot start with `-`");
     }
-    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // ASCII (nearly every URL) has no hidden character, and its whitespace and control
+    // characters are exactly the bytes up to the space and DEL: one byte pass (issue 23).
+    let ascii = url.is_ascii();
+    if ascii && url.bytes().any(|b| b <= b' ' || b == 0x7f)
+        || !ascii && url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Some("a repository URL cannot contain whitespace or control characters");
     }
-    if url.chars().any(crate::names::is_hidden_char) {
+    if !ascii && url.chars().any(crate::names::is_hidden_char) {
         return Some(
             "a repository URL cannot contain line separators, NEL or bidirectional control characters",
         );
@@ -167,6 +172,35 @@ mod tests {
     use super::{
         UrlRule, redact_text, redact_url, repository_url_problem, url_credentials, url_problem,
     };
+
+    #[test]
+    fn every_ascii_whitespace_and_control_character_is_refused_and_no_other() {
+        // The oracle is `char`'s own classification; the check reads ASCII by bytes.
+        for b in 0u8..=0x7f {
+            let c = char::from(b);
+            let url = format!("https://host.example/a{c}b");
+            let refused = url_problem(&url, UrlRule::Remote)
+                == Some("a repository URL cannot contain whitespace or control characters");
+            assert_eq!(refused, c.is_whitespace() || c.is_control(), "{b:#04x}");
+        }
+        for c in ['\u{a0}', '\u{2003}', '\u{80}', '\u{9f}'] {
+            let url = format!("https://h\u{e9}st.example/a{c}b");
+            assert_eq!(
+                url_problem(&url, UrlRule::Remote),
+                Some("a repository URL cannot contain whitespace or control characters"),
+                "{:#x}",
+                u32::from(c)
+            );
+        }
+        assert!(
+            url_problem("https://h\u{e9}st.example/a\u{202e}b", UrlRule::Remote)
+                .is_some_and(|p| p.contains("bidirectional"))
+        );
+        assert_eq!(
+            url_problem("https://h\u{e9}st.example/r", UrlRule::Remote),
+            None
+        );
+    }
 
     #[test]
     fn urls_in_text_are_redacted() {

@@ -10,7 +10,7 @@ use edx_matrix_model::{
     AppVersion, Matrix, ReleaseMapEntry, Subject,
     names::{ApplicationName, ReleaseName},
 };
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use toml_edit::TableLike;
 
 /// The keys of a `[[map]]` block.
@@ -50,6 +50,8 @@ pub(super) struct BlockRead {
     entry_index: HashMap<(String, String), usize>,
     /// Every application and release name read so far, once: each entry's `AppVersion` shares
     /// it instead of holding a copy (a million entries name a few hundred applications).
+    /// Hashed with foldhash, not std's SipHash: these are the file's own names, looked up once
+    /// per application of each entry (issue 23).
     applications: HashSet<ApplicationName>,
     releases: HashSet<ReleaseName>,
 }
