@@ -10,5 +10,6 @@ mod settings;
 mod support;
 mod template_bounds;
 mod templates;
+mod validate_rules;
 mod validator;
 mod wiring;
