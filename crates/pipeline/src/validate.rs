@@ -471,6 +471,10 @@ mod tests {
         assert!(!glob_match("build-*-qa", "build-a-qa-b"));
         assert!(glob_match("*a*b", "xaybab"));
         assert!(glob_match("é?", "éa"));
+        // A `*` in the name is a character like any other (an invalid job name is still
+        // matched, and reported as invalid): here the pattern's `*` takes `x`, its `?` the `*`.
+        assert!(glob_match("*?", "x*"));
+        assert!(glob_match("*?*", "**"));
     }
 
     #[test]
