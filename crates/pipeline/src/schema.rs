@@ -293,6 +293,26 @@ mod tests {
     }
 
     #[test]
+    fn a_mapping_given_where_only_scalars_fit_says_which_types_fit() {
+        // The built-in schema has no such `anyOf` (an object there always misses a key of an
+        // object form); a patched schema may: the types are the message, not "none of the keys".
+        let schema = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
+        let validator = jsonschema::draft4::new(&schema).unwrap();
+        let config = json!({"a": 1});
+        let mut out = Vec::new();
+        for error in validator.iter_errors(&config) {
+            explain(&config, &error, &mut out);
+        }
+        assert_eq!(
+            out,
+            [SchemaProblem {
+                path: "$".to_owned(),
+                message: "must be a string or an integer, not a mapping".to_owned()
+            }]
+        );
+    }
+
+    #[test]
     fn a_key_made_of_digits_or_a_slash_is_a_key_in_the_path() {
         // The validator's path is a JSON pointer (`/1`, `a~1b`): a mapping's key `1` is `.1`,
         // a list's element 1 is `[1]`, and `~1` / `~0` stand for `/` and `~`.
