@@ -297,7 +297,7 @@ mod tests {
         // The built-in schema has no such `anyOf` (an object there always misses a key of an
         // object form); a patched schema may: the types are the message, not "none of the keys".
         let schema = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
-        let validator = jsonschema::draft4::new(&schema).unwrap();
+        let validator = jsonschema::draft4::new(&schema).expect("a draft-04 schema");
         let config = json!({"a": 1});
         let mut out = Vec::new();
         for error in validator.iter_errors(&config) {
