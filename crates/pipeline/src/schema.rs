@@ -251,4 +251,89 @@ mod tests {
             "{found:?}"
         );
     }
+
+    #[test]
+    fn a_missing_key_is_named_at_its_mapping() {
+        // A resource needs a `type` (Concourse's resource schema).
+        let found = problems(&json!({"resources": [{"name": "src", "source": {}}]}));
+        assert_eq!(
+            found,
+            [("$.resources[0]".to_owned(), "`type` is missing".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_value_of_none_of_the_forms_says_what_it_is() {
+        // A step is a mapping; `in_parallel` a list of steps or a mapping with `steps`.
+        let step = |step: Value| problems(&json!({"jobs": [{"name": "a", "plan": [step]}]}));
+        let at = |path: &str, message: &str| vec![(path.to_owned(), message.to_owned())];
+        assert_eq!(
+            step(json!(3)),
+            at("$.jobs[0].plan[0]", "must be a mapping, not the number 3")
+        );
+        assert_eq!(
+            step(json!(["get"])),
+            at("$.jobs[0].plan[0]", "must be a mapping, not a list")
+        );
+        assert_eq!(
+            step(json!({"in_parallel": "x"})),
+            at(
+                "$.jobs[0].plan[0].in_parallel",
+                "must be a mapping or a list, not the string \"x\""
+            )
+        );
+        // A mapping meant the mapping form: its field is explained, not the list form.
+        assert_eq!(
+            step(json!({"in_parallel": {"steps": 3}})),
+            at(
+                "$.jobs[0].plan[0].in_parallel.steps",
+                "must be a list, not the number 3"
+            )
+        );
+    }
+
+    #[test]
+    fn a_mapping_given_where_only_scalars_fit_says_which_types_fit() {
+        // The built-in schema has no such `anyOf` (an object there always misses a key of an
+        // object form); a patched schema may: the types are the message, not "none of the keys".
+        let schema = json!({"anyOf": [{"type": "string"}, {"type": "integer"}]});
+        let validator = jsonschema::draft4::new(&schema).expect("a draft-04 schema");
+        let config = json!({"a": 1});
+        let mut out = Vec::new();
+        for error in validator.iter_errors(&config) {
+            explain(&config, &error, &mut out);
+        }
+        assert_eq!(
+            out,
+            [SchemaProblem {
+                path: "$".to_owned(),
+                message: "must be a string or an integer, not a mapping".to_owned()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_key_made_of_digits_or_a_slash_is_a_key_in_the_path() {
+        // The validator's path is a JSON pointer (`/1`, `a~1b`): a mapping's key `1` is `.1`,
+        // a list's element 1 is `[1]`, and `~1` / `~0` stand for `/` and `~`.
+        let config = json!({"jobs": [{"name": "a", "plan": [{"task": "t", "config": {
+            "platform": "linux",
+            "run": {"path": "true"},
+            "params": {"1": [], "a/b~c": {}},
+        }}]}]});
+        let params = "$.jobs[0].plan[0].config.params";
+        assert_eq!(
+            problems(&config),
+            [
+                (
+                    format!("{params}.1"),
+                    "must be a string, not a list".to_owned()
+                ),
+                (
+                    format!("{params}.a/b~c"),
+                    "must be a string, not a mapping".to_owned()
+                ),
+            ]
+        );
+    }
 }

@@ -454,4 +454,48 @@ mod tests {
         assert!(!glob_match("build-*", "deploy-x"));
         assert!(glob_match("exact", "exact"));
     }
+
+    #[test]
+    fn a_glob_matches_the_whole_name() {
+        // Concourse's group patterns are shell globs over the whole job name: `*` any run of
+        // characters (none too), `?` exactly one.
+        assert!(!glob_match("exact", "exactly"));
+        assert!(!glob_match("exactly", "exact"));
+        assert!(glob_match("build-*", "build-"));
+        assert!(glob_match("a**", "a"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("?", ""));
+        assert!(!glob_match("a?c", "ac"));
+        assert!(glob_match("*-qa", "deploy-qa-qa"));
+        assert!(glob_match("build-*-qa", "build-a-qa-b-qa"));
+        assert!(!glob_match("build-*-qa", "build-a-qa-b"));
+        assert!(glob_match("*a*b", "xaybab"));
+        assert!(glob_match("é?", "éa"));
+        // A `*` in the name is a character like any other (an invalid job name is still
+        // matched, and reported as invalid): here the pattern's `*` takes `x`, its `?` the `*`.
+        assert!(glob_match("*?", "x*"));
+        assert!(glob_match("*?*", "**"));
+    }
+
+    #[test]
+    fn a_yaml_limit_is_named_with_the_readers_default_bound() {
+        use serde_saphyr::budget::BudgetBreach as B;
+        // serde-saphyr's documented defaults: 64 levels, 50,000 aliases, 10 aliases an anchor.
+        assert_eq!(
+            super::yaml_limit_problem(&B::Depth { depth: 65 }),
+            "the file has more than 64 levels of nesting; the limit is 64"
+        );
+        assert_eq!(
+            super::yaml_limit_problem(&B::Aliases { aliases: 50_001 }),
+            "the file has more than 50000 YAML aliases (`*name`); the limit is 50000"
+        );
+        assert_eq!(
+            super::yaml_limit_problem(&B::AliasAnchorRatio {
+                aliases: 200,
+                anchors: 2
+            }),
+            "the file uses 200 YAML aliases for 2 anchors; the limit is 10 per anchor (an alias \
+             bomb would expand without bound)"
+        );
+    }
 }

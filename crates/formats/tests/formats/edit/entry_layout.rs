@@ -143,3 +143,45 @@ fn a_table_form_application_split_out_of_a_shared_block_goes_with_its_new_block(
     assert_ne!(expected, text);
     assert_eq!(out.text, expected);
 }
+
+#[test]
+fn an_application_split_out_before_a_table_form_neighbour_takes_its_tables_along() {
+    // `forum` and its `extra` array of tables are printed under the new blocks, not where the
+    // tables they were copied from stood (before `[map.apps.notes]`): `toml_edit` sorts tables
+    // by their position in the file it read, and a copied table keeps it unless cleared
+    // (mutation testing of `document/blocks.rs`' `clear_positions`).
+    let text = ONE_RELEASE
+        .replace(
+            "forum = { kind",
+            "notes = { kind = \"ida\", repository = \"https://github.com/openedx/edx-notes-api\" }\nforum = { kind",
+        )
+        .replace(
+            "campus = { CI = \"ulmo\" }\n",
+            "campus = { CI = \"ulmo\" }\nonline = { CI = \"ulmo\" }\n",
+        )
+        .replace(
+            "deployments = [\"campus\"]\n[map.apps]\nforum = {}\n",
+            "deployments = [\"campus\", \"online\"]\n[map.apps.forum]\nbranch = \"campus/ulmo\"\n\
+             [[map.apps.forum.extra.hosts]]\nname = \"a\"\n[map.apps.notes]\nbranch = \"campus/ulmo\"\n",
+        );
+    let patch = Patch {
+        branch: Override::Set("campus/ulmo-2".to_owned()),
+        ..Patch::default()
+    };
+    let out = set(text.as_str(), &target(), &patch).expect("sets");
+    let forum = |branch: &str| {
+        format!(
+            "[map.apps.forum]\nbranch = \"{branch}\"\n[[map.apps.forum.extra.hosts]]\nname = \"a\"\n"
+        )
+    };
+    let expected = format!(
+        "{}[[map]]\nreleases    = [\"ulmo\"]\ndeployments = [\"campus\", \"online\"]\n\
+         [map.apps.notes]\nbranch = \"campus/ulmo\"\n\n\
+         [[map]]\nreleases    = [\"ulmo\"]\ndeployments = [\"online\"]\n{}\n\
+         [[map]]\nreleases    = [\"ulmo\"]\ndeployments = [\"campus\"]\n{}",
+        &text[..text.find("[[map]]").unwrap()],
+        forum("campus/ulmo"),
+        forum("campus/ulmo-2"),
+    );
+    assert_eq!(out.text, expected);
+}
