@@ -7,6 +7,7 @@ mod generate;
 mod impact;
 mod pipelines;
 mod settings;
+mod settings_rules;
 mod support;
 mod template_bounds;
 mod templates;
