@@ -275,3 +275,30 @@ fn the_meta_pipeline_triggers_on_the_matrix_and_the_templates_by_default() {
     );
     assert_eq!(settings.meta_paths(), ["a", "b/c"]);
 }
+
+/// A family's and the meta pipeline's names are pipeline names: Concourse identifiers, and not
+/// `self` (`set_pipeline: self` is the running pipeline).
+#[test]
+fn family_and_meta_names_are_pipeline_names() {
+    let (_, got) =
+        read("[pipelines.families]\nWeb = [\"learning\"]\n[pipelines.meta]\nname = \"self\"\n");
+    assert_eq!(
+        got,
+        [
+            found(
+                "pipeline-invalid",
+                "2:1",
+                "Web".len(),
+                "the family name `Web` is not a valid Concourse identifier: it must start with a lower-case letter",
+                &[],
+            ),
+            found(
+                "pipeline-invalid",
+                "4:8",
+                "\"self\"".len(),
+                "the meta pipeline name `self` is not a valid Concourse identifier: Concourse reads `set_pipeline: self` as the running pipeline, so setting it would replace the meta pipeline",
+                &[],
+            ),
+        ]
+    );
+}
