@@ -96,6 +96,32 @@ mod tests {
         );
     }
 
+    /// The validator's problems come with the schema's, in the order of the file, but for one
+    /// at a path the schema already reported.
+    #[test]
+    fn reference_problems_come_with_shape_problems_but_a_place_is_reported_once() {
+        let text = "resources: []\njobs:\n- name: a\n  plan:\n  - get: sauce\n  max_in_flight:\n    \"$serde_json::private::Number\": \"1\"\n";
+        assert_eq!(
+            found(text),
+            [
+                (
+                    Some(5),
+                    "$.jobs[0].plan[0].get".to_owned(),
+                    "job `a` gets unknown resource `sauce`".to_owned()
+                ),
+                (
+                    Some(6),
+                    "$.jobs[0].max_in_flight".to_owned(),
+                    "must be an integer, not a mapping".to_owned()
+                ),
+            ]
+        );
+        // A plan that is no list: both checks object, the file gets one problem.
+        let problems = found("resources: []\njobs:\n- name: a\n  plan: 3\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].1, "$.jobs[0].plan");
+    }
+
     #[test]
     fn unreadable_yaml_is_one_located_problem() {
         let problems = check_file("jobs:\n- name: a\n  plan: [\n");

@@ -244,11 +244,6 @@ impl Pipeline {
     pub fn to_value(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
-
-    /// Returns the job called `name`.
-    pub fn job(&self, name: &str) -> Option<&Job> {
-        self.jobs.iter().find(|j| j.name == name)
-    }
 }
 
 /// YAML output failed (it does not for the structs above; kept for the serializer's signature).

@@ -224,6 +224,20 @@ mod tests {
         assert!(doc.value["max_in_flight"].is_object(), "{:?}", doc.value);
     }
 
+    /// A value the reader has no node for (bytes, which YAML text never gives) is refused with
+    /// what was expected, so an error names it in words.
+    #[test]
+    fn a_value_that_is_no_yaml_node_says_a_yaml_value_was_expected() {
+        use serde::de::value::{BytesDeserializer, Error};
+        let error = Node::deserialize(BytesDeserializer::<Error>::new(b"x"))
+            .err()
+            .unwrap();
+        assert_eq!(
+            error.to_string(),
+            "invalid type: byte array, expected a YAML value"
+        );
+    }
+
     #[test]
     fn parents() {
         assert_eq!(parent("$.a[0].b"), Some("$.a[0]"));

@@ -8,6 +8,7 @@ mod impact;
 mod pipelines;
 mod render_rules;
 mod settings;
+mod settings_rules;
 mod support;
 mod template_bounds;
 mod templates;
