@@ -23,7 +23,7 @@ forum = {}
 templates = ["pipelines/*.star"]
 "#;
 
-fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
+pub(crate) fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
     let text = format!("{MATRIX}{settings_extra}");
     let loaded = load_toml(Source::new("edx-matrix.toml", text));
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
@@ -42,7 +42,7 @@ fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
 }
 
 /// The one diagnostic of a template run that failed.
-fn only_error(outcome: &Outcome) -> &TemplateDiagnostic {
+pub(crate) fn only_error(outcome: &Outcome) -> &TemplateDiagnostic {
     assert!(outcome.pipelines.is_empty() || outcome.diagnostics.len() == 1);
     assert_eq!(outcome.diagnostics.len(), 1, "{:?}", outcome.diagnostics);
     let d = &outcome.diagnostics[0];
@@ -67,7 +67,8 @@ def pipelines(matrix, standard):
     );
     let d = only_error(&outcome);
     assert_eq!(d.file, "pipelines/spin.star");
-    assert_eq!(d.line, 5, "{d:?}");
+    // The statement about to run: `n += 1`, after twelve spaces (docs/pipelines.md's 5:13).
+    assert_eq!((d.line, d.column), (5, 13), "{d:?}");
     assert_eq!(
         d.message,
         "limit error: the template went past its bound of 20000 steps (function calls and loop iterations); raise it with `[pipelines] template_steps = N` (now 20000, at most 100000000)"

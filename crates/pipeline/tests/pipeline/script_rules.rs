@@ -1,0 +1,136 @@
+//! The template bounds' rules that `template_bounds` does not reach (issue 29's mutation run of
+//! `script/`): the steps loaded files spend count against the template, a loaded file is held
+//! to the depth and memory settings, the step bound's exact edge, quotes that hide no brackets.
+
+use super::template_bounds::{only_error, render_with};
+
+#[test]
+fn steps_a_loaded_file_spent_count_against_the_template() {
+    // 600 loop iterations in each file: each alone within 1000 steps, not both.
+    let helper = "\
+def spin(n):
+    for i in range(n):
+        m = i
+    return n
+spent = spin(600)
+";
+    let template = "\
+load(\"helper.star\", \"spent\")
+def pipelines(matrix, standard):
+    for i in range(600):
+        m = i
+    return []
+";
+    let files = [
+        ("pipelines/helper.star", helper),
+        ("pipelines/main.star", template),
+    ];
+    let outcome = render_with("template_steps = 1000\n", &files);
+    let d = only_error(&outcome);
+    assert_eq!(
+        (d.file.as_str(), d.line),
+        ("pipelines/main.star", 4),
+        "{d:?}"
+    );
+    assert!(d.message.contains("bound of 1000 steps"), "{}", d.message);
+    // Twice the bound: both fit.
+    let outcome = render_with("template_steps = 2000\n", &files);
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+}
+
+#[test]
+fn a_loaded_file_is_held_to_the_depth_setting() {
+    let helper = "\
+x = []
+for i in range(30):
+    x = [x]
+";
+    let template = "\
+load(\"helper.star\", \"x\")
+def pipelines(matrix, standard):
+    return []
+";
+    let files = [
+        ("pipelines/helper.star", helper),
+        ("pipelines/main.star", template),
+    ];
+    let outcome = render_with("template_depth = 20\n", &files);
+    let d = only_error(&outcome);
+    assert!(
+        d.message
+            .contains("`x` of `pipelines/helper.star` is nested too deep")
+            && d.message.contains("bound of 20 levels of nesting")
+            && d.message.contains("(now 20, at most 1000)"),
+        "{}",
+        d.message
+    );
+    // 30 levels are within the default 100.
+    let outcome = render_with("", &files);
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+}
+
+#[test]
+fn a_loaded_value_is_held_to_the_memory_setting_once_copied_out() {
+    // 2^20 parts shared from 20 small lists: a few KiB of heap, megabytes copied out.
+    let helper = "\
+x = [\"abcdefgh\"]
+for i in range(20):
+    x = [x, x]
+";
+    let template = "\
+load(\"helper.star\", \"x\")
+def pipelines(matrix, standard):
+    return []
+";
+    let files = [
+        ("pipelines/helper.star", helper),
+        ("pipelines/main.star", template),
+    ];
+    let outcome = render_with("template_memory_mib = 1\n", &files);
+    let d = only_error(&outcome);
+    assert!(
+        d.message
+            .contains("`x` of `pipelines/helper.star` is too large to copy out")
+            && d.message.contains("(now 1, at most 2048)"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn a_run_of_exactly_the_step_bound_is_within_it() {
+    // Steps are function calls plus loop iterations: three iterations, each calling `f`, are
+    // six (the caller's own call of `pipelines` is not the template's).
+    let template = "\
+def f(i):
+    return i
+def pipelines(matrix, standard):
+    for i in [1, 2, 3]:
+        n = f(i)
+    return []
+";
+    let files = [("pipelines/six.star", template)];
+    let outcome = render_with("template_steps = 6\n", &files);
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+    let outcome = render_with("template_steps = 5\n", &files);
+    let d = only_error(&outcome);
+    assert!(d.message.contains("bound of 5 steps"), "{}", d.message);
+}
+
+#[test]
+fn an_empty_triple_quoted_string_hides_no_brackets() {
+    // `""""""` is one empty string: the brackets after it nest 100,000 deep.
+    let template = format!(
+        "def pipelines(matrix, standard):\n    return \"\"\"\"\"\" + {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let outcome = render_with("", &[("pipelines/quotes.star", &template)]);
+    let d = only_error(&outcome);
+    // Eleven columns of `    return `, six of quotes, three of ` + `, then the 201st bracket.
+    assert_eq!((d.line, d.column), (2, 221), "{d:?}");
+    assert_eq!(
+        d.message,
+        "syntax error: brackets nest more than 200 deep (the most a template may)"
+    );
+}
