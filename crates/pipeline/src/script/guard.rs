@@ -190,3 +190,74 @@ pub(super) fn bound_of(budget: &Budget, error: &starlark::Error) -> Option<Bound
             .then_some(STEPS)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::limits::DEPTH;
+
+    const MIB: usize = 1024 * 1024;
+
+    fn budget() -> Rc<Budget> {
+        Budget::new(Limits {
+            steps: 10,
+            memory_mib: 1,
+            depth: 5,
+        })
+    }
+
+    #[test]
+    fn memory_is_over_only_past_the_bound_counting_what_loaded_files_kept() {
+        let b = budget();
+        assert_eq!(b.max_output_bytes(), MIB as u64);
+        assert!(!b.over_memory(MIB, 0));
+        assert!(b.over_memory(MIB + 1, 0));
+        // The baseline (the matrix data handed over) is not counted.
+        assert!(!b.over_memory(MIB + 100, 100));
+        b.settle(0, 1000);
+        assert!(!b.over_memory(MIB - 1000, 0));
+        assert!(b.over_memory(MIB - 999, 0));
+    }
+
+    #[test]
+    fn a_loaded_file_starts_only_while_steps_and_memory_are_left() {
+        let b = budget();
+        assert!(b.exhausted().is_none());
+        b.settle(9, MIB);
+        // 9 of 10 steps and exactly the 1 MiB: neither bound passed.
+        assert!(b.exhausted().is_none());
+        assert_eq!(b.tripped(), None);
+        b.settle(0, 1);
+        assert!(b.exhausted().is_some());
+        assert_eq!(b.tripped(), Some(MEMORY));
+        let b = budget();
+        b.settle(11, 0);
+        let error = b.exhausted().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("bound of 10 steps"), "{error}");
+        assert_eq!(b.tripped(), Some(STEPS));
+    }
+
+    #[test]
+    fn each_bound_is_reported_with_its_own_setting() {
+        let b = budget();
+        assert!(b.message(STEPS).contains("bound of 10 steps"));
+        assert!(
+            b.message(MEMORY)
+                .contains("bound of 1 MiB of template memory")
+        );
+        assert!(b.message(DEPTH).contains("bound of 5 levels of nesting"));
+    }
+
+    #[test]
+    fn the_bound_of_an_error_is_the_one_tripped_or_starlarks_tick_limit() {
+        let b = budget();
+        let other = starlark::Error::new_other(anyhow::anyhow!("key not found"));
+        assert_eq!(bound_of(&b, &other), None);
+        let ticks = starlark::Error::new_other(anyhow::anyhow!(
+            "Execution duration limit of 12000 ticks has been exceeded"
+        ));
+        assert_eq!(bound_of(&b, &ticks), Some(STEPS));
+        let _ = b.trip(MEMORY);
+        assert_eq!(bound_of(&b, &other), Some(MEMORY));
+    }
+}
