@@ -134,3 +134,61 @@ fn an_empty_triple_quoted_string_hides_no_brackets() {
         "syntax error: brackets nest more than 200 deep (the most a template may)"
     );
 }
+
+/// The bounds' matrix with `apps` more applications, built from the `forum` repository.
+fn matrix_with(apps: usize) -> String {
+    let mut text = String::from(
+        "stages = [\"CI\"]\n[releases]\nulmo = { branch = \"release/ulmo\" }\n[applications]\n",
+    );
+    for i in 0..apps {
+        text.push_str(&format!(
+            "app-{i} = {{ kind = \"ida\", repository = \"https://github.com/openedx/app-{i}\" }}\n"
+        ));
+    }
+    text.push_str("[deployments]\ncampus = { CI = \"ulmo\" }\n[[map]]\nreleases = [\"ulmo\"]\ndeployments = [\"campus\"]\n[map.apps]\n");
+    for i in 0..apps {
+        text.push_str(&format!("app-{i} = {{}}\n"));
+    }
+    text.push_str("[pipelines]\ntemplates = [\"pipelines/*.star\"]\ntemplate_memory_mib = 1\n");
+    text
+}
+
+#[test]
+fn the_matrix_data_handed_over_does_not_count_against_the_memory_bound() {
+    use edx_matrix_formats::{Source, load_toml};
+    use edx_matrix_pipeline::{TemplateFiles, render_all, settings_of};
+    let run = |template: &str| {
+        let loaded = load_toml(Source::new("edx-matrix.toml", matrix_with(400)));
+        assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
+        let (settings, diagnostics) = settings_of(&loaded);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let mut templates = TemplateFiles::default();
+        templates
+            .files
+            .insert("pipelines/data.star".to_owned(), template.to_owned());
+        templates.entries.push("pipelines/data.star".to_owned());
+        render_all(&loaded.matrix, &settings, &templates).diagnostics
+    };
+    // Reading the data is free...
+    let reads = "\
+def pipelines(matrix, standard):
+    n = len(matrix[\"rows\"]) + len(standard)
+    return []
+";
+    assert_eq!(run(reads), []);
+    // ...a copy the template makes of it is its own memory, and passes 1 MiB.
+    let copies = "\
+def pipelines(matrix, standard):
+    s = str(matrix) + str(standard)
+    return []
+";
+    let diagnostics = run(copies);
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(
+        diagnostics[0]
+            .message
+            .contains("bound of 1 MiB of template memory"),
+        "{}",
+        diagnostics[0].message
+    );
+}
