@@ -41,11 +41,10 @@ pub(crate) struct ScriptError {
     pub message: String,
 }
 
+/// Starlark's extended dialect, which enables `load` (`Dialect::Extended.enable_load`; the
+/// tests of loads fail if a new version turns it off).
 fn dialect() -> Dialect {
-    Dialect {
-        enable_load: true,
-        ..Dialect::Extended
-    }
+    Dialect::Extended
 }
 
 fn globals() -> Globals {
