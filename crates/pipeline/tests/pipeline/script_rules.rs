@@ -192,3 +192,34 @@ def pipelines(matrix, standard):
         diagnostics[0].message
     );
 }
+
+#[test]
+fn what_the_module_level_allocated_counts_inside_pipelines_too() {
+    // 300 KiB at the module level, 800 KiB in `pipelines` (sized from the data, so that
+    // Starlark cannot compute it when it compiles the `def`): each alone within 1 MiB, not
+    // both.
+    let both = "\
+big = \"x\" * (300 * 1024)
+def pipelines(matrix, standard):
+    mine = \"y\" * (len(matrix[\"stages\"]) * 800 * 1024)
+    return []
+";
+    let run = |template: &str| {
+        render_with(
+            "template_memory_mib = 1\n",
+            &[("pipelines/both.star", template)],
+        )
+    };
+    let outcome = run(both);
+    let d = only_error(&outcome);
+    assert_eq!(
+        (d.file.as_str(), d.line),
+        ("pipelines/both.star", 4),
+        "{d:?}"
+    );
+    assert!(d.message.contains("bound of 1 MiB"), "{}", d.message);
+    let module_only = both.replace("len(matrix", "0 * len(matrix");
+    assert_eq!(run(&module_only).diagnostics, []);
+    let function_only = both.replace("\"x\" * (300 * 1024)", "\"x\"");
+    assert_eq!(run(&function_only).diagnostics, []);
+}
