@@ -112,9 +112,6 @@ impl FileLoader for Loader<'_> {
             shared: self.shared.clone(),
             stack,
         };
-        if let Some(error) = self.shared.budget.exhausted() {
-            return Err(error);
-        }
         if let Some((line, column)) = too_deeply_nested(text) {
             return Err(other(nesting_message(&path, line, column)));
         }

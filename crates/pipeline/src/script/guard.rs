@@ -102,17 +102,6 @@ impl Budget {
         self.bytes_used
             .set(self.bytes_used.get().saturating_add(heap_bytes as u64));
     }
-
-    /// Returns whether the step bound was already passed before an evaluator starts.
-    pub(super) fn exhausted(&self) -> Option<starlark::Error> {
-        if self.steps_used.get() >= self.limits.steps {
-            return Some(self.trip(STEPS));
-        }
-        if self.bytes_used.get() > self.max_bytes() {
-            return Some(self.trip(MEMORY));
-        }
-        None
-    }
 }
 
 /// The statement hook: checks steps and memory before every statement.
@@ -217,24 +206,6 @@ mod tests {
         b.settle(0, 1000);
         assert!(!b.over_memory(MIB - 1000, 0));
         assert!(b.over_memory(MIB - 999, 0));
-    }
-
-    #[test]
-    fn a_loaded_file_starts_only_while_steps_and_memory_are_left() {
-        let b = budget();
-        assert!(b.exhausted().is_none());
-        b.settle(9, MIB);
-        // 9 of 10 steps and exactly the 1 MiB: neither bound passed.
-        assert!(b.exhausted().is_none());
-        assert_eq!(b.tripped(), None);
-        b.settle(0, 1);
-        assert!(b.exhausted().is_some());
-        assert_eq!(b.tripped(), Some(MEMORY));
-        let b = budget();
-        b.settle(11, 0);
-        let error = b.exhausted().map(|e| e.to_string()).unwrap_or_default();
-        assert!(error.contains("bound of 10 steps"), "{error}");
-        assert_eq!(b.tripped(), Some(STEPS));
     }
 
     #[test]

@@ -223,3 +223,28 @@ def pipelines(matrix, standard):
     let function_only = both.replace("\"x\" * (300 * 1024)", "\"x\"");
     assert_eq!(run(&function_only).diagnostics, []);
 }
+
+#[test]
+fn a_file_loaded_after_exactly_the_step_bound_was_spent_may_still_run_without_steps() {
+    // Three loop iterations are three steps: the bound, not past it. `other.star` takes none.
+    let spends = "\
+for i in [1, 2, 3]:
+    m = i
+a = 1
+";
+    let template = "\
+load(\"spends.star\", \"a\")
+load(\"other.star\", \"b\")
+def pipelines(matrix, standard):
+    return []
+";
+    let outcome = render_with(
+        "template_steps = 3\n",
+        &[
+            ("pipelines/spends.star", spends),
+            ("pipelines/other.star", "b = 2\n"),
+            ("pipelines/main.star", template),
+        ],
+    );
+    assert_eq!(outcome.diagnostics, []);
+}
