@@ -6,6 +6,7 @@ mod consumers;
 mod generate;
 mod impact;
 mod pipelines;
+mod script_data;
 mod script_results;
 mod script_rules;
 mod settings;
