@@ -225,3 +225,127 @@ pub(super) fn to_json(
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use starlark::environment::{GlobalsBuilder, LibraryExtension, Module};
+    use starlark::eval::Evaluator;
+    use starlark::syntax::{AstModule, Dialect};
+
+    /// Converts the value of the Starlark expression `code`.
+    fn convert(
+        code: &str,
+        depth: usize,
+        max_bytes: u64,
+        others: Others,
+    ) -> Result<Json, ConvertError> {
+        let globals = GlobalsBuilder::extended_by(&[LibraryExtension::StructType]).build();
+        let ast = AstModule::parse("t.star", code.to_owned(), &Dialect::Extended).unwrap();
+        Module::with_temp_heap(|module| {
+            let mut eval = Evaluator::new(&module);
+            let value = eval.eval_module(ast, &globals).unwrap();
+            to_json(value, depth, max_bytes, others)
+        })
+    }
+
+    fn plain(code: &str) -> Result<Json, ConvertError> {
+        convert(code, 100, 1 << 20, Others::Refuse)
+    }
+
+    #[test]
+    fn plain_data_of_every_kind_is_copied_out() {
+        assert_eq!(
+            plain(
+                "{\"a\": [1, 2.5, True, None, \"s\"], \"b\": (3, 4), \"c\": struct(d = \"e\"), \"f\": {}}"
+            ),
+            Ok(json!({"a": [1, 2.5, true, null, "s"], "b": [3, 4], "c": {"d": "e"}, "f": {}}))
+        );
+        assert_eq!(plain("2 * 2"), Ok(json!(4)));
+        assert_eq!(plain("0.5"), Ok(json!(0.5)));
+    }
+
+    #[test]
+    fn a_part_that_is_not_data_is_refused_at_its_path_or_skipped() {
+        let code = "def f():\n    pass\n{\"jobs\": [1, f]}";
+        assert_eq!(
+            plain(code),
+            Err(ConvertError::NotData(
+                "value.jobs[1]".to_owned(),
+                "a value of type `function`".to_owned()
+            ))
+        );
+        assert_eq!(
+            convert(code, 100, 1 << 20, Others::Skip),
+            Ok(json!({"jobs": [1, null]}))
+        );
+        assert_eq!(
+            plain("{\"a\": {1: 2}}"),
+            Err(ConvertError::NotData(
+                "value.a".to_owned(),
+                "a dict key that is int (keys must be strings)".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_path_names_plain_keys_after_a_dot_and_others_quoted() {
+        // Depth 3: the fourth container is one too many.
+        let code = "{\"a-b_1\": [{\"with space\": [{\"\": []}]}]}";
+        assert_eq!(
+            convert(code, 3, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep(
+                "value.a-b_1[0][\"with space\"]".to_owned()
+            ))
+        );
+        assert_eq!(
+            convert(code, 4, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep(
+                "value.a-b_1[0][\"with space\"][0]".to_owned()
+            ))
+        );
+        assert_eq!(
+            convert(code, 5, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep(
+                "value.a-b_1[0][\"with space\"][0][\"\"]".to_owned()
+            ))
+        );
+        assert_eq!(
+            convert("{\"x.y\": [[]], \"é\": 1}", 1, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep("value[\"x.y\"]".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_path_shows_twelve_levels_then_how_many() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        // Twelve open lists, the thirteenth refused: all twelve shown.
+        assert_eq!(
+            convert(&nested(13), 12, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep(format!("value{}", "[0]".repeat(12))))
+        );
+        assert_eq!(
+            convert(&nested(14), 13, 1 << 20, Others::Refuse),
+            Err(ConvertError::TooDeep(format!(
+                "value{}… (13 levels)",
+                "[0]".repeat(12)
+            )))
+        );
+    }
+
+    #[test]
+    fn the_size_is_string_bytes_plus_sixteen_per_value() {
+        // A list (16) of three four-byte strings (3 × 20): 76 bytes.
+        let code = "[\"abcd\", \"efgh\", \"ijkl\"]";
+        assert_eq!(
+            convert(code, 100, 76, Others::Refuse),
+            Ok(json!(["abcd", "efgh", "ijkl"]))
+        );
+        assert_eq!(
+            convert(code, 100, 75, Others::Refuse),
+            Err(ConvertError::TooLarge("value[2]".to_owned()))
+        );
+    }
+}

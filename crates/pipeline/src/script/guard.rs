@@ -102,17 +102,6 @@ impl Budget {
         self.bytes_used
             .set(self.bytes_used.get().saturating_add(heap_bytes as u64));
     }
-
-    /// Returns whether the step bound was already passed before an evaluator starts.
-    pub(super) fn exhausted(&self) -> Option<starlark::Error> {
-        if self.steps_used.get() >= self.limits.steps {
-            return Some(self.trip(STEPS));
-        }
-        if self.bytes_used.get() > self.max_bytes() {
-            return Some(self.trip(MEMORY));
-        }
-        None
-    }
 }
 
 /// The statement hook: checks steps and memory before every statement.
@@ -189,4 +178,57 @@ pub(super) fn bound_of(budget: &Budget, error: &starlark::Error) -> Option<Bound
             .contains("ticks has been exceeded")
             .then_some(STEPS)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::limits::DEPTH;
+
+    const MIB: usize = 1024 * 1024;
+
+    fn budget() -> Rc<Budget> {
+        Budget::new(Limits {
+            steps: 10,
+            memory_mib: 1,
+            depth: 5,
+        })
+    }
+
+    #[test]
+    fn memory_is_over_only_past_the_bound_counting_what_loaded_files_kept() {
+        let b = budget();
+        assert_eq!(b.max_output_bytes(), MIB as u64);
+        assert!(!b.over_memory(MIB, 0));
+        assert!(b.over_memory(MIB + 1, 0));
+        // The baseline (the matrix data handed over) is not counted.
+        assert!(!b.over_memory(MIB + 100, 100));
+        b.settle(0, 1000);
+        assert!(!b.over_memory(MIB - 1000, 0));
+        assert!(b.over_memory(MIB - 999, 0));
+    }
+
+    #[test]
+    fn each_bound_is_reported_with_its_own_setting() {
+        let b = budget();
+        assert!(b.message(STEPS).contains("bound of 10 steps"));
+        assert!(
+            b.message(MEMORY)
+                .contains("bound of 1 MiB of template memory")
+        );
+        assert!(b.message(DEPTH).contains("bound of 5 levels of nesting"));
+    }
+
+    #[test]
+    fn the_bound_of_an_error_is_the_one_tripped_or_starlarks_tick_limit() {
+        let b = budget();
+        let other = starlark::Error::new_other(anyhow::anyhow!("key not found"));
+        assert_eq!(bound_of(&b, &other), None);
+        let ticks = starlark::Error::new_other(anyhow::anyhow!(
+            "Execution duration limit of 12000 ticks has been exceeded"
+        ));
+        assert_eq!(bound_of(&b, &ticks), Some(STEPS));
+        let _ = b.trip(MEMORY);
+        assert_eq!(bound_of(&b, &other), Some(MEMORY));
+    }
 }

@@ -145,6 +145,9 @@ pub(crate) fn too_deeply_nested(text: &str) -> Option<(usize, usize)> {
                         column += 2;
                     }
                     quote = Some((c, triple));
+                    // The opening quotes are not closing ones: `""""""` is one empty string.
+                    previous = ['\0', '\0'];
+                    continue;
                 }
                 '(' | '[' | '{' => {
                     depth += 1;
@@ -180,6 +183,68 @@ mod tests {
         assert_eq!(too_deeply_nested(&in_string), None);
         let second_line = format!("x = 1\ny = {}\n", "(".repeat(201));
         assert_eq!(too_deeply_nested(&second_line), Some((2, 205)));
+    }
+
+    #[test]
+    fn the_file_bounds_are_one_and_eight_mebibytes() {
+        // docs/pipelines.md: each file at most 1 MiB, all together at most 8 MiB.
+        assert_eq!(MAX_FILE_BYTES, 1_048_576);
+        assert_eq!(MAX_TOTAL_BYTES, 8_388_608);
+    }
+
+    #[test]
+    fn closing_brackets_of_every_kind_end_a_level() {
+        for (open, close) in [("(", ")"), ("[", "]"), ("{", "}")] {
+            let flat = format!("x = {}\n", format!("{open}{close}").repeat(300));
+            assert_eq!(too_deeply_nested(&flat), None, "{open}{close}");
+            let deep = format!("x = {}\n", open.repeat(201));
+            assert_eq!(too_deeply_nested(&deep), Some((1, 205)), "{open}");
+        }
+    }
+
+    #[test]
+    fn lines_and_columns_count_through_comments_and_strings() {
+        let deep = "[".repeat(201);
+        // A comment ends at its line: the next line is line 2, counted from its first column.
+        assert_eq!(
+            too_deeply_nested(&format!("# a comment (((\n{deep}\n")),
+            Some((2, 201))
+        );
+        // An escaped quote does not end a string; an escaped character is one column more.
+        assert_eq!(too_deeply_nested(&format!("x = \"a\\\"{deep}\"\n")), None);
+        assert_eq!(
+            too_deeply_nested(&format!("x = \"a\\\"\" + {deep}\n")),
+            Some((1, 213))
+        );
+        // An escaped line end inside a string starts the next line.
+        assert_eq!(
+            too_deeply_nested(&format!("x = \"a\\\nb\" + {deep}\n")),
+            Some((2, 206))
+        );
+        // A one-line string left open ends at its line.
+        assert_eq!(
+            too_deeply_nested(&format!("x = \"open\n{deep}\n")),
+            Some((2, 201))
+        );
+        // A triple-quoted string spans lines and holds its own quote character alone or
+        // doubled; its opening quotes take three columns.
+        assert_eq!(
+            too_deeply_nested(&format!("x = '''a ' '' {deep}\n{deep}'''\n")),
+            None
+        );
+        assert_eq!(
+            too_deeply_nested(&format!("x = '''a\nb''' + {deep}\n")),
+            Some((2, 208))
+        );
+        assert_eq!(
+            too_deeply_nested(&format!("x = \"\"\"\"\"\" + {deep}\n")),
+            Some((1, 214))
+        );
+        // Two quotes are an empty string, not the start of a triple-quoted one.
+        assert_eq!(
+            too_deeply_nested(&format!("x = '' + {deep}\n")),
+            Some((1, 210))
+        );
     }
 
     #[test]

@@ -152,4 +152,81 @@ mod tests {
         assert!(resolve_load("pipelines", "pipelines/a.star", "x.txt").is_err());
         assert!(resolve_load("", "a.star", "../a.star").is_err());
     }
+
+    #[test]
+    fn loads_refused_for_each_reason_alone() {
+        let refused = |name: &str| resolve_load("pipelines", "pipelines/a.star", name);
+        let not_inside = |name: &str| {
+            Err(format!(
+                "`{name}` is not a path inside the template's directory"
+            ))
+        };
+        for name in [
+            "",
+            "//",
+            "sub\\b.star",
+            "/b.star",
+            "x:y.star",
+            "sub/@b.star",
+        ] {
+            assert_eq!(refused(name), not_inside(name), "{name}");
+        }
+        assert_eq!(
+            refused("b.txt"),
+            Err("`b.txt` is not a `.star` file".to_owned())
+        );
+        // A template at the matrix file's directory: every `.star` file below it is inside.
+        assert_eq!(
+            resolve_load("", "a.star", "b.star"),
+            Ok("b.star".to_owned())
+        );
+        assert_eq!(
+            resolve_load("", "sub/a.star", "./c.star"),
+            Ok("sub/c.star".to_owned())
+        );
+    }
+
+    #[test]
+    fn patterns_are_relative_star_files_with_a_star_in_the_file_name_only() {
+        assert_eq!(check_pattern("pipelines/*.star"), Ok(()));
+        assert_eq!(check_pattern("main.star"), Ok(()));
+        let relative = "it must be a path relative to the matrix file, with `/` separators";
+        for pattern in [
+            "/pipelines/*.star",
+            "pipelines\\*.star",
+            "c:pipelines/*.star",
+        ] {
+            assert_eq!(
+                check_pattern(pattern),
+                Err(relative.to_owned()),
+                "{pattern}"
+            );
+        }
+        let inside = "it must stay inside the matrix file's directory (no `..`, no empty part)";
+        for pattern in ["../*.star", "pipelines//*.star"] {
+            assert_eq!(check_pattern(pattern), Err(inside.to_owned()), "{pattern}");
+        }
+        assert_eq!(
+            check_pattern("*/main.star"),
+            Err("`*` may only appear in the file name".to_owned())
+        );
+        assert_eq!(
+            check_pattern("pipelines/*.py"),
+            Err("it must name `.star` files".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_star_matches_any_run_of_characters() {
+        assert!(matches("main.star", "main.star"));
+        assert!(!matches("main.star", "other.star"));
+        assert!(matches("*.star", "a.star"));
+        assert!(matches("*.star", ".star"));
+        assert!(!matches("*.star", "a.toml"));
+        assert!(!matches("p*.star", "x.star"));
+        assert!(matches("a*b*.star", "a1b2.star"));
+        assert!(matches("é*.star", "éa.star"));
+        assert_eq!(directory_of("a/b/c.star"), "a/b");
+        assert_eq!(directory_of("c.star"), "");
+    }
 }

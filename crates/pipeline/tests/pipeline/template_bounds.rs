@@ -23,7 +23,7 @@ forum = {}
 templates = ["pipelines/*.star"]
 "#;
 
-fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
+pub(crate) fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
     let text = format!("{MATRIX}{settings_extra}");
     let loaded = load_toml(Source::new("edx-matrix.toml", text));
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
@@ -42,7 +42,7 @@ fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
 }
 
 /// The one diagnostic of a template run that failed.
-fn only_error(outcome: &Outcome) -> &TemplateDiagnostic {
+pub(crate) fn only_error(outcome: &Outcome) -> &TemplateDiagnostic {
     assert!(outcome.pipelines.is_empty() || outcome.diagnostics.len() == 1);
     assert_eq!(outcome.diagnostics.len(), 1, "{:?}", outcome.diagnostics);
     let d = &outcome.diagnostics[0];
@@ -62,15 +62,16 @@ def pipelines(matrix, standard):
 ";
     // The default bound (two million) takes long in a debug build: a lower one here.
     let outcome = render_with(
-        "template_steps = 200000\n",
+        "template_steps = 20000\n",
         &[("pipelines/spin.star", template)],
     );
     let d = only_error(&outcome);
     assert_eq!(d.file, "pipelines/spin.star");
-    assert_eq!(d.line, 5, "{d:?}");
+    // The statement about to run: `n += 1`, after twelve spaces (docs/pipelines.md's 5:13).
+    assert_eq!((d.line, d.column), (5, 13), "{d:?}");
     assert_eq!(
         d.message,
-        "limit error: the template went past its bound of 200000 steps (function calls and loop iterations); raise it with `[pipelines] template_steps = N` (now 200000, at most 100000000)"
+        "limit error: the template went past its bound of 20000 steps (function calls and loop iterations); raise it with `[pipelines] template_steps = N` (now 20000, at most 100000000)"
     );
 }
 
@@ -239,13 +240,30 @@ def pipelines(matrix, standard):
         x = [x, x]
     return [{\"name\": \"wide\", \"config\": {\"jobs\": x}}]
 ";
+    // At the default 256 MiB the copy runs through millions of parts before the bound (26 s
+    // of the binary's 31 s, debug build): 1 MiB shows the same rule after a 256th of the work.
+    // The default's own value is shown by `string_doubling_stops_at_the_default_memory_bound`.
     let outcome = render_with(
-        "template_depth = 100\n",
+        "template_depth = 100\ntemplate_memory_mib = 1\n",
         &[("pipelines/wide.star", template)],
     );
     let d = only_error(&outcome);
+    assert_eq!(
+        (d.file.as_str(), d.line),
+        ("pipelines/wide.star", 1),
+        "{d:?}"
+    );
     assert!(
-        d.message.contains("is too large to copy out") && d.message.contains("template_memory_mib"),
+        d.message.starts_with(
+            "limit error: `pipelines` returned a value that is too large to copy out (at `value[0].config.jobs[0][0]"
+        ),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.ends_with(
+            "the template went past its bound of 1 MiB of template memory; raise it with `[pipelines] template_memory_mib = N` (now 1, at most 2048)"
+        ),
         "{}",
         d.message
     );
