@@ -2,39 +2,13 @@
 //! summary (`list`), where their problems are located, and the JSON they are written as
 //! (mutation testing of `render.rs`).
 
-use edx_matrix_formats::{Source, load_toml};
+use crate::template_bounds::render_with;
 use edx_matrix_model::Code;
-use edx_matrix_pipeline::{Outcome, TemplateFiles, render_all, settings_of};
+use edx_matrix_pipeline::Outcome;
 use serde_json::json;
 
-const MATRIX: &str = r#"
-stages = ["CI"]
-[releases]
-ulmo = { branch = "release/ulmo", python = "3.11", node = "24" }
-[applications]
-forum = { kind = "ida", repository = "https://github.com/openedx/cs_comments_service" }
-[deployments]
-campus = { CI = "ulmo" }
-[[map]]
-releases = ["ulmo"]
-deployments = ["campus"]
-[map.apps]
-forum = {}
-[pipelines]
-templates = ["pipelines/*.star"]
-"#;
-
 fn render(template: &str) -> Outcome {
-    let loaded = load_toml(Source::new("edx-matrix.toml", MATRIX));
-    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let (settings, diagnostics) = settings_of(&loaded);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let mut files = TemplateFiles::default();
-    files
-        .files
-        .insert("pipelines/a.star".to_owned(), template.to_owned());
-    files.entries.push("pipelines/a.star".to_owned());
-    render_all(&loaded.matrix, &settings, &files)
+    render_with("", &[("pipelines/a.star", template)])
 }
 
 /// A job of one task, valid for the schema and the validator.

@@ -2,8 +2,7 @@
 //! deployment's `vars`, a stage's own `vars`, and a row's vars (the stage's over the
 //! deployment's). Issue 29's mutation run of `script/data.rs`.
 
-use edx_matrix_formats::{Source, load_toml};
-use edx_matrix_pipeline::{TemplateFiles, render_all, settings_of};
+use crate::template_bounds::render_matrix;
 
 const MATRIX: &str = r#"
 stages = ["CI"]
@@ -40,15 +39,6 @@ def pipelines(matrix, standard):
     expect("row", matrix["rows"][0]["vars"], {"SITE_NAME": "Campus CI", "MAX_UPLOAD_MB": 100, "SITE_URL": "https://ci.campus.example"})
     return []
 "#;
-    let loaded = load_toml(Source::new("edx-matrix.toml", MATRIX.to_owned()));
-    assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
-    let (settings, diagnostics) = settings_of(&loaded);
-    assert!(diagnostics.is_empty(), "{diagnostics:?}");
-    let mut templates = TemplateFiles::default();
-    templates
-        .files
-        .insert("pipelines/vars.star".to_owned(), template.to_owned());
-    templates.entries.push("pipelines/vars.star".to_owned());
-    let outcome = render_all(&loaded.matrix, &settings, &templates);
+    let outcome = render_matrix(MATRIX.to_owned(), &[("pipelines/vars.star", template)]);
     assert_eq!(outcome.diagnostics, []);
 }

@@ -24,7 +24,12 @@ templates = ["pipelines/*.star"]
 "#;
 
 pub(crate) fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outcome {
-    let text = format!("{MATRIX}{settings_extra}");
+    render_matrix(format!("{MATRIX}{settings_extra}"), files)
+}
+
+/// Renders the templates `files` (the ones defining `pipelines` are the entries) against the
+/// matrix `text`, which must load without a problem.
+pub(crate) fn render_matrix(text: String, files: &[(&str, &str)]) -> Outcome {
     let loaded = load_toml(Source::new("edx-matrix.toml", text));
     assert!(!loaded.has_errors(), "{:?}", loaded.diagnostics);
     let (settings, diagnostics) = settings_of(&loaded);
