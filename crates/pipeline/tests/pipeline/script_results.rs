@@ -2,7 +2,7 @@
 //! loaded file are placed (issue 29's mutation run of `script/eval.rs`). Each message is the
 //! rule's wording: what was expected, and what was found.
 
-use super::template_bounds::{only_error, render_with};
+use super::template_bounds::{only_error, render_loading, render_with};
 
 /// The one error of a template whose `pipelines` returns `value` (its `def` on line 2).
 fn returned(value: &str) -> (usize, String) {
@@ -104,18 +104,7 @@ def pipelines(matrix, standard):
 #[test]
 fn brackets_nested_too_deep_in_a_loaded_file_are_refused_at_the_load() {
     let helper = format!("x = 1\ny = {}{}\n", "(".repeat(201), ")".repeat(201));
-    let template = "\
-load(\"helper.star\", \"x\")
-def pipelines(matrix, standard):
-    return []
-";
-    let outcome = render_with(
-        "",
-        &[
-            ("pipelines/helper.star", &helper),
-            ("pipelines/main.star", template),
-        ],
-    );
+    let outcome = render_loading("", &helper);
     let d = only_error(&outcome);
     assert_eq!(
         (d.file.as_str(), d.line),

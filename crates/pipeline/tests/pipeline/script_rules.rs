@@ -2,7 +2,7 @@
 //! `script/`): the steps loaded files spend count against the template, a loaded file is held
 //! to the depth and memory settings, the step bound's exact edge, quotes that hide no brackets.
 
-use super::template_bounds::{only_error, render_with};
+use super::template_bounds::{only_error, render_loading, render_with};
 
 #[test]
 fn steps_a_loaded_file_spent_count_against_the_template() {
@@ -45,16 +45,7 @@ x = []
 for i in range(30):
     x = [x]
 ";
-    let template = "\
-load(\"helper.star\", \"x\")
-def pipelines(matrix, standard):
-    return []
-";
-    let files = [
-        ("pipelines/helper.star", helper),
-        ("pipelines/main.star", template),
-    ];
-    let outcome = render_with("template_depth = 20\n", &files);
+    let outcome = render_loading("template_depth = 20\n", helper);
     let d = only_error(&outcome);
     assert!(
         d.message
@@ -65,7 +56,7 @@ def pipelines(matrix, standard):
         d.message
     );
     // 30 levels are within the default 100.
-    let outcome = render_with("", &files);
+    let outcome = render_loading("", helper);
     assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
 }
 
@@ -77,16 +68,7 @@ x = [\"abcdefgh\"]
 for i in range(20):
     x = [x, x]
 ";
-    let template = "\
-load(\"helper.star\", \"x\")
-def pipelines(matrix, standard):
-    return []
-";
-    let files = [
-        ("pipelines/helper.star", helper),
-        ("pipelines/main.star", template),
-    ];
-    let outcome = render_with("template_memory_mib = 1\n", &files);
+    let outcome = render_loading("template_memory_mib = 1\n", helper);
     let d = only_error(&outcome);
     assert!(
         d.message

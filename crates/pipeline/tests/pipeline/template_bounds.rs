@@ -27,6 +27,23 @@ pub(crate) fn render_with(settings_extra: &str, files: &[(&str, &str)]) -> Outco
     render_matrix(format!("{MATRIX}{settings_extra}"), files)
 }
 
+/// Renders a template that loads `x` from `pipelines/helper.star` (the text `helper`) and
+/// returns no pipeline: what a loaded file may do, whatever the template does with it.
+pub(crate) fn render_loading(settings_extra: &str, helper: &str) -> Outcome {
+    let template = "\
+load(\"helper.star\", \"x\")
+def pipelines(matrix, standard):
+    return []
+";
+    render_with(
+        settings_extra,
+        &[
+            ("pipelines/helper.star", helper),
+            ("pipelines/main.star", template),
+        ],
+    )
+}
+
 /// Renders the templates `files` (the ones defining `pipelines` are the entries) against the
 /// matrix `text`, which must load without a problem.
 pub(crate) fn render_matrix(text: String, files: &[(&str, &str)]) -> Outcome {
@@ -109,18 +126,7 @@ def spin():
         n = i
 x = spin()
 ";
-    let template = "\
-load(\"helper.star\", \"x\")
-def pipelines(matrix, standard):
-    return []
-";
-    let outcome = render_with(
-        "template_steps = 100000\n",
-        &[
-            ("pipelines/helper.star", helper),
-            ("pipelines/main.star", template),
-        ],
-    );
+    let outcome = render_loading("template_steps = 100000\n", helper);
     let d = only_error(&outcome);
     assert!(d.message.contains("bound of 100000 steps"), "{}", d.message);
     assert_eq!(d.file, "pipelines/helper.star", "{d:?}");
@@ -281,18 +287,7 @@ x = []
 for i in range(100000):
     x = [x]
 ";
-    let template = "\
-load(\"helper.star\", \"x\")
-def pipelines(matrix, standard):
-    return []
-";
-    let outcome = render_with(
-        "",
-        &[
-            ("pipelines/helper.star", helper),
-            ("pipelines/main.star", template),
-        ],
-    );
+    let outcome = render_loading("", helper);
     let d = only_error(&outcome);
     assert_eq!(
         (d.file.as_str(), d.line),
