@@ -37,7 +37,7 @@ impl Rendered {
 
     /// Returns the configuration as YAML.
     pub fn to_yaml(&self) -> Result<String, crate::concourse::RenderError> {
-        crate::yaml::to_string(&self.config)
+        crate::yaml::value_to_string(&self.config)
     }
 }
 

@@ -11,4 +11,4 @@ pub(crate) mod read;
 pub(crate) mod write;
 
 pub use read::read;
-pub(crate) use write::to_string;
+pub(crate) use write::{to_string, value_to_string};
