@@ -13,7 +13,7 @@ mod matrix_file;
 mod matrix_repo;
 mod names;
 mod output;
-mod prerendered_help;
+mod prerendered;
 mod unknown_command;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -23,8 +23,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A completion request from a shell's script answers and exits here, before any output.
     complete::complete_if_asked();
-    // `--help` off a terminal, from the text clap rendered once (prerendered_help.rs).
-    if prerendered_help::print_if_prerendered() {
+    // `--version`, and `--help` off a terminal, from the text clap rendered once (prerendered.rs).
+    if prerendered::print_if_prerendered() {
         return ExitCode::SUCCESS;
     }
     let cli = match parse() {

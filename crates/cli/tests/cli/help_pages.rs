@@ -1,5 +1,5 @@
-//! `--help` and `-h` at the top level: where the binary writes a page clap rendered once
-//! (`crates/cli/src/prerendered_help.rs`), the bytes are those clap renders live in the same
+//! `--help`, `-h` and `--version` at the top level: where the binary writes a page clap rendered once
+//! (`crates/cli/src/prerendered.rs`), the bytes are those clap renders live in the same
 //! conditions; where the text depends on more than the width, clap renders it.
 
 use crate::harness::Env;
@@ -73,4 +73,18 @@ fn help_names_the_program_as_it_was_called() {
         let help = stdout(cmd, None);
         assert!(help.contains("\nUsage: em [OPTIONS] <COMMAND>\n"), "{help}");
     }
+}
+
+#[test]
+fn version_is_what_clap_renders_live() {
+    let env = Env::new();
+    let run = |args: &[&str]| stdout(env.command(args), None);
+    // clap stops parsing at a version flag, so with `-q` after it the line is clap's.
+    for flag in ["--version", "-V"] {
+        assert_eq!(run(&[flag]), run(&[flag, "-q"]), "{flag}");
+    }
+    assert_eq!(
+        run(&["--version"]),
+        format!("edx-matrix {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }

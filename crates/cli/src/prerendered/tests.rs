@@ -42,7 +42,7 @@ fn pages_are_what_clap_renders() {
         stale.is_empty(),
         "crates/cli/help/{stale:?} differ from clap's rendering of the command tree: \
          rewrite them with `EDX_MATRIX_WRITE_HELP=1 cargo test -p edx-matrix --bin edx-matrix \
-         prerendered_help` (then build again: the binary includes them){}",
+         prerendered` (then build again: the binary includes them){}",
         if write { " — rewritten now" } else { "" }
     );
 }
@@ -118,4 +118,37 @@ fn pages_are_chosen_by_flag_program_and_width() {
     assert_eq!(page(&args(&["edx-matrix", "--version"]), None), None);
     assert_eq!(page(&args(&["edx-matrix"]), None), None);
     assert_eq!(page(&[], None), None);
+}
+
+/// clap's answer to `edx-matrix FLAG` for a version flag, as `main` prints it off a terminal.
+fn clap_version(flag: &str) -> String {
+    let mut command = Cli::command().styles(clap::builder::Styles::plain());
+    let error = command
+        .try_get_matches_from_mut([PROGRAM, flag])
+        .expect_err("a version flag ends the parse");
+    assert_eq!(error.kind(), ErrorKind::DisplayVersion);
+    error.render().ansi().to_string()
+}
+
+#[test]
+fn version_is_what_clap_renders() {
+    for flag in ["--version", "-V"] {
+        assert_eq!(clap_version(flag), VERSION, "{flag}");
+    }
+    // The command's name, not the program's: a renamed program prints the same line.
+    let mut command = Cli::command();
+    let error = command
+        .try_get_matches_from_mut(["em", "-V"])
+        .expect_err("a version flag ends the parse");
+    assert_eq!(error.render().to_string(), VERSION);
+}
+
+#[test]
+fn version_is_asked_by_its_flags_alone() {
+    assert!(is_version(&args(&["edx-matrix", "--version"])));
+    assert!(is_version(&args(&["/bin/em", "-V"])));
+    assert!(!is_version(&args(&["edx-matrix", "--version", "-q"])));
+    assert!(!is_version(&args(&["edx-matrix", "check", "-V"])));
+    assert!(!is_version(&args(&["edx-matrix", "-v"])));
+    assert!(!is_version(&args(&["edx-matrix"])));
 }
