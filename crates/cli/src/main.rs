@@ -13,6 +13,7 @@ mod matrix_file;
 mod matrix_repo;
 mod names;
 mod output;
+mod prerendered;
 mod unknown_command;
 
 use clap::{CommandFactory, FromArgMatches};
@@ -22,6 +23,10 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // A completion request from a shell's script answers and exits here, before any output.
     complete::complete_if_asked();
+    // `--version`, and `--help` off a terminal, from the text clap rendered once (prerendered.rs).
+    if prerendered::print_if_prerendered() {
+        return ExitCode::SUCCESS;
+    }
     let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {

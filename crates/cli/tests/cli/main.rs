@@ -19,6 +19,7 @@ mod git;
 mod hardening;
 mod hardening_git;
 mod hardening_inputs;
+mod help_pages;
 mod history;
 mod history_charts;
 mod interop;
