@@ -78,13 +78,29 @@ fn parse() -> Result<cli::Cli, clap::Error> {
     }
     let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
         // As `try_parse`: a conversion error is formatted with the command.
-        Ok(mut matches) => {
-            cli::Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command))
-        }
+        Ok(mut matches) => cli::Cli::from_arg_matches_mut(&mut matches)
+            .map_err(|e| e.format(&mut command))
+            .and_then(|cli| refuse_file_with_example(cli, &mut command)),
         Err(e) => Err(e),
     };
     std::mem::forget(command);
     parsed
+}
+
+/// `--file` (or `EDX_MATRIX_FILE`) with `--example` is a usage error wherever each is written:
+/// clap checks the conflict of two global options only when both are given at one level, so
+/// `--file x.toml check --example` silently read the example.
+fn refuse_file_with_example(
+    cli: cli::Cli,
+    command: &mut clap::Command,
+) -> Result<cli::Cli, clap::Error> {
+    if cli.global.example && cli.global.file.is_some() {
+        return Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "the argument '--example' cannot be used with '--file <PATH>'",
+        ));
+    }
+    Ok(cli)
 }
 
 /// Prints help or the version to standard output. Not on a terminal, the text is written

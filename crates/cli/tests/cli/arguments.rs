@@ -128,3 +128,32 @@ fn each_command_takes_only_its_own_formats() {
     let run = env.run(&["--example", "expand"]);
     assert!(run.ok().contains("[releases]"));
 }
+
+/// `--file` and `--example` name two different matrices: refused together wherever each is
+/// written (clap alone refused them only at one level), and `EDX_MATRIX_FILE` counts as
+/// `--file`, as clap counts it at one level.
+#[test]
+fn file_and_example_together_are_a_usage_error_at_any_level() {
+    let env = Env::with_matrix(ACME);
+    let want = "the argument '--example' cannot be used with '--file <PATH>'";
+    for args in [
+        &["--file", "edx-matrix.toml", "check", "--example"][..],
+        &["--example", "check", "--file", "edx-matrix.toml"][..],
+        &["-f", "edx-matrix.toml", "resolve", "--example"][..],
+    ] {
+        let run = env.run(args);
+        run.code(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(run.stderr.contains(want), "{args:?}: {}", run.stderr);
+    }
+    let output = env
+        .command(&["check", "--example"])
+        .env("EDX_MATRIX_FILE", env.path("edx-matrix.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    // Either alone is fine.
+    env.run(&["--file", "edx-matrix.toml", "check", "-q"]).ok();
+    env.run(&["check", "--example", "-q"]).ok();
+}
