@@ -15,10 +15,6 @@
 use super::{Filter, Index, Row, Unresolved, matches};
 use crate::matrix::{AppVersion, Deployment, Matrix, StagePin};
 
-/// One item of the stream: a row, or a stage or entry that could not be resolved (only in a
-/// matrix with errors).
-type Resolved<'m> = Result<Row<'m>, Unresolved<'m>>;
-
 /// The resolved rows of a matrix, produced one (deployment, stage, release) at a time: its
 /// memory is that of one release-map entry's rows, whatever the number of rows.
 pub(crate) struct RowStream<'m> {
@@ -32,8 +28,12 @@ pub(crate) struct RowStream<'m> {
     pins: Vec<(&'m str, &'m StagePin)>,
     /// The first pin of the next group.
     next_pin: usize,
-    /// The current group's items, in order; the first `handed` are out.
-    ready: Vec<Resolved<'m>>,
+    /// What the current group could not resolve, handed out `unresolved_left` more times
+    /// before its rows.
+    unresolved: Option<Unresolved<'m>>,
+    unresolved_left: usize,
+    /// The current group's rows, in order; the first `handed` are out.
+    ready: Vec<Row<'m>>,
     handed: usize,
     /// Scratch for one entry's versions (kept for its allocation).
     versions: Vec<&'m AppVersion>,
@@ -59,6 +59,8 @@ pub fn resolve_stream<'m>(
         next_deployment: 0,
         pins: Vec::new(),
         next_pin: 0,
+        unresolved: None,
+        unresolved_left: 0,
         ready: Vec::new(),
         handed: 0,
         versions: Vec::new(),
@@ -66,13 +68,17 @@ pub fn resolve_stream<'m>(
 }
 
 impl<'m> Iterator for RowStream<'m> {
-    type Item = Resolved<'m>;
+    type Item = Result<Row<'m>, Unresolved<'m>>;
 
-    fn next(&mut self) -> Option<Resolved<'m>> {
+    fn next(&mut self) -> Option<Result<Row<'m>, Unresolved<'m>>> {
         loop {
-            if let Some(item) = self.ready.get(self.handed) {
+            if let (Some(unresolved), 1..) = (self.unresolved, self.unresolved_left) {
+                self.unresolved_left -= 1;
+                return Some(Err(unresolved));
+            }
+            if let Some(row) = self.ready.get(self.handed) {
                 self.handed += 1;
-                return Some(*item);
+                return Some(Ok(*row));
             }
             if !self.fill() {
                 return None;
@@ -86,6 +92,7 @@ impl<'m> RowStream<'m> {
     fn fill(&mut self) -> bool {
         self.ready.clear();
         self.handed = 0;
+        self.unresolved_left = 0;
         if self.next_pin == self.pins.len() && !self.next_name() {
             return false;
         }
@@ -144,8 +151,10 @@ impl<'m> RowStream<'m> {
             reason,
         };
         let Some(entry) = self.index.entry(r, d) else {
-            let item = unresolved("no release-map entry for this release and deployment");
-            self.ready.extend(std::iter::repeat_n(Err(item), copies));
+            self.unresolved = Some(unresolved(
+                "no release-map entry for this release and deployment",
+            ));
+            self.unresolved_left = copies;
             return;
         };
         self.versions.clear();
@@ -157,30 +166,44 @@ impl<'m> RowStream<'m> {
         );
         self.versions
             .sort_by(|a, b| a.application.cmp(&b.application));
-        let mut rows = Vec::with_capacity(self.versions.len());
         let mut undefined = 0;
         for version in &self.versions {
             match self.index.resolve_version(version) {
                 Some(app) if self.filter.kind.is_none_or(|k| k == app.kind) => {
-                    rows.push(Row::new(d, s, r, app));
+                    self.ready.push(Row::new(d, s, r, app));
                 }
                 Some(_) => {}
                 None => undefined += 1,
             }
         }
-        // Out of order only when the entry names an application twice (an error).
-        if !rows.is_sorted_by(|a, b| a.sort_key() <= b.sort_key()) {
-            rows.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        if undefined > 0 {
+            self.unresolved = Some(unresolved(
+                "an entry names an undefined application or release",
+            ));
+            self.unresolved_left = undefined * copies;
         }
-        let item = unresolved("an entry names an undefined application or release");
-        self.ready
-            .extend(std::iter::repeat_n(Err(item), undefined * copies));
-        // Each pin's copy of the rows is equal: the stable sort of the copies repeats each run
-        // of rows of one key once per pin.
-        self.ready.reserve(rows.len() * copies);
-        for run in rows.chunk_by(|a, b| a.sort_key() == b.sort_key()) {
-            for _ in 0..copies {
-                self.ready.extend(run.iter().map(|row| Ok(*row)));
+        // The rest of `Row::sort_key`: the group shares (deployment, stage, release).
+        let key = |row: &Row<'m>| {
+            (
+                row.application,
+                row.kind,
+                row.git_origin,
+                row.release_branch,
+                row.runtime_version.unwrap_or(""),
+            )
+        };
+        // Out of order only when the entry names an application twice (an error).
+        if !self.ready.is_sorted_by(|a, b| key(a) <= key(b)) {
+            self.ready.sort_by(|a, b| key(a).cmp(&key(b)));
+        }
+        if copies > 1 {
+            // Each pin's copy of the rows is equal: the stable sort of the copies repeats each
+            // run of rows of one key once per pin.
+            let rows = std::mem::take(&mut self.ready);
+            for run in rows.chunk_by(|a, b| key(a) == key(b)) {
+                for _ in 0..copies {
+                    self.ready.extend_from_slice(run);
+                }
             }
         }
     }
