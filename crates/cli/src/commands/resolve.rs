@@ -9,11 +9,14 @@ use crate::names::parse;
 use crate::output::{Output, render_table, table};
 use edx_matrix_formats::interchange::RowsError;
 use edx_matrix_model::{
-    Filter, Matrix, Row, Unresolved,
+    Filter, Lock, Matrix, Row, Unresolved,
     names::{ApplicationName, DeploymentName, ReleaseName, StageName},
     resolve, resolve_stream,
 };
+use std::io::Write as _;
 use std::process::ExitCode;
+
+mod table;
 
 /// The formats of resolved rows.
 const ROW_FORMATS: Allowed = &[
@@ -142,27 +145,48 @@ fn unresolved(u: &Unresolved<'_>) -> CommandError {
     ))
 }
 
+/// `row` with its locked commit, unless `unlocked`.
+fn locked<'a>(lock: &'a Lock, unlocked: bool, mut row: Row<'a>) -> Row<'a> {
+    if !unlocked {
+        row.commit = lock.commit_of(&row);
+    }
+    row
+}
+
 pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     matrix_file::exits_after_reading();
     let project = matrix_file::load_valid(global, out)?;
     let lock = project.locked();
     let loaded = &project.loaded;
     let filter = model_filter(&loaded.matrix, &args.filter)?;
-    if args.format == Format::Json {
-        // Rows are written as they are resolved: a million rows cost the memory of one.
-        let rows = resolve_stream(&loaded.matrix, &filter).map(|item| {
-            item.map(|mut row| {
-                if !args.unlocked {
-                    row.commit = lock.commit_of(&row);
-                }
-                row
-            })
-        });
-        out.json_row_stream(&loaded.matrix, rows)
-            .map_err(|e| match e {
-                RowsError::Write(e) => CommandError::from(e),
-                RowsError::Row(u) => unresolved(&u),
-            })?;
+    // JSON and the table are written as the rows are resolved: a million rows cost the memory
+    // of one.
+    let streamed = match args.format {
+        Format::Json => {
+            let rows = resolve_stream(&loaded.matrix, &filter)
+                .map(|item| item.map(|row| locked(&lock, args.unlocked, row)));
+            out.json_row_stream(&loaded.matrix, rows)
+                .map_err(|e| match e {
+                    RowsError::Write(e) => CommandError::from(e),
+                    RowsError::Row(u) => unresolved(&u),
+                })?;
+            true
+        }
+        Format::Human => {
+            // As the collected table, the rows that cannot be resolved are left out.
+            let rows = || {
+                resolve_stream(&loaded.matrix, &filter)
+                    .filter_map(Result::ok)
+                    .map(|row| locked(&lock, args.unlocked, row))
+            };
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = table::write_table(&mut stdout, rows)?;
+            stdout.flush()?;
+            written
+        }
+        _ => false,
+    };
+    if streamed {
         matrix_file::keep_until_exit(project);
         return Ok(ExitCode::SUCCESS);
     }
