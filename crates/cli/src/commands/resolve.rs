@@ -163,13 +163,18 @@ pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdR
     // of one.
     let streamed = match args.format {
         Format::Json => {
-            let rows = resolve_stream(&loaded.matrix, &filter)
-                .map(|item| item.map(|row| locked(&lock, args.unlocked, row)));
-            out.json_row_stream(&loaded.matrix, rows)
-                .map_err(|e| match e {
-                    RowsError::Write(e) => CommandError::from(e),
-                    RowsError::Row(u) => unresolved(&u),
-                })?;
+            let rows = resolve_stream(&loaded.matrix, &filter);
+            // Without a lock the rows go straight through: no per-row copy for the `map`.
+            if args.unlocked || lock.is_empty() {
+                out.json_row_stream(&loaded.matrix, rows)
+            } else {
+                let rows = rows.map(|item| item.map(|row| locked(&lock, false, row)));
+                out.json_row_stream(&loaded.matrix, rows)
+            }
+            .map_err(|e| match e {
+                RowsError::Write(e) => CommandError::from(e),
+                RowsError::Row(u) => unresolved(&u),
+            })?;
             true
         }
         Format::Human => {
