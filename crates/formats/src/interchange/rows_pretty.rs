@@ -41,7 +41,8 @@ pub(super) fn write_rows<'m, W: Write, E>(
     Ok(())
 }
 
-/// Why [`write_rows`] stopped: the writer failed, or the rows gave an error.
+/// Why writing a stream of rows ([`super::write_stream`]) stopped: the writer failed, or the
+/// rows gave an error.
 #[derive(Debug)]
 pub enum RowsError<E> {
     /// Writing failed (a closed pipe, a full disk).
