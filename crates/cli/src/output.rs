@@ -104,6 +104,20 @@ impl Output {
         stdout.flush()
     }
 
+    /// Prints rows as they come, as [`Self::json_rows`] prints them all, holding none; the
+    /// first error among them stops the output before the array is closed.
+    pub(crate) fn json_row_stream<'m, E>(
+        &self,
+        matrix: &'m edx_matrix_model::Matrix,
+        rows: impl IntoIterator<Item = Result<edx_matrix_model::Row<'m>, E>>,
+    ) -> Result<(), edx_matrix_formats::interchange::RowsError<E>> {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        edx_matrix_formats::interchange::write_stream(&mut stdout, matrix, rows)?;
+        stdout.write_all(b"\n")?;
+        stdout.flush()?;
+        Ok(())
+    }
+
     /// Returns `text` in bold when colouring standard output.
     pub(crate) fn bold(&self, text: &str) -> String {
         if self.color_stdout {

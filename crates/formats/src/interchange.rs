@@ -18,7 +18,7 @@ use edx_matrix_model::{
 };
 pub(crate) use json_path::json_path;
 use reader::Reader;
-pub use rows_json::RowsJson;
+pub use rows_json::{RowsError, RowsJson, write_stream};
 use serde_json::Value;
 use stage_order::merge_stage_orders;
 pub use write::{row_json, to_json};

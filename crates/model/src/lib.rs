@@ -75,6 +75,6 @@ pub use matrix::{
 pub use order::{compare_releases, promotion::PromotionOrder};
 pub use refname::branch_name_problem;
 pub use renames::renamed;
-pub use resolve::{Filter, Index, ResolvedApp, Row, resolve};
+pub use resolve::{Filter, Index, ResolvedApp, Row, Unresolved, resolve, resolve_stream};
 pub use resolve::{Overridden, resolve_entry};
 pub use suggest::{UnknownName, did_you_mean, suggestions};

@@ -7,6 +7,10 @@ use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use std::borrow::Borrow;
 
+mod stream;
+
+pub use stream::resolve_stream;
+
 /// Name lookups over a matrix, built once so resolution is linear in the matrix size.
 pub struct Index<'m> {
     releases: HashMap<&'m str, &'m Release>,
@@ -241,7 +245,7 @@ fn matches<N: Borrow<str>>(filter: &Option<N>, value: &str) -> bool {
 }
 
 /// A (deployment, stage) that could not be resolved, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Unresolved<'m> {
     /// The deployment.
     pub deployment: &'m str,
@@ -258,92 +262,20 @@ pub struct Unresolved<'m> {
 pub struct Resolution<'m> {
     /// Every resolved row, sorted by [`Row::sort_key`].
     pub rows: Vec<Row<'m>>,
-    /// Stages that could not be resolved (only in a matrix with errors).
+    /// Stages that could not be resolved (only in a matrix with errors), by (deployment, stage,
+    /// release).
     pub unresolved: Vec<Unresolved<'m>>,
 }
 
-/// Resolves every (deployment, stage) of `matrix` that passes `filter`.
+/// Resolves every (deployment, stage) of `matrix` that passes `filter`: the
+/// [`resolve_stream`] collected, for the callers that need every row at once.
 pub fn resolve<'m>(matrix: &'m Matrix, filter: &Filter) -> Resolution<'m> {
-    let index = Index::new(matrix);
-    resolve_with(&index, matrix, filter)
-}
-
-/// Resolves with a prebuilt [`Index`] of the same matrix.
-///
-/// Rows are produced directly in sort order (deployments, their stages and each entry's
-/// applications are visited by name), so a million rows need no global sort; a final check
-/// falls back to sorting when duplicate names (an invalid matrix) break the order.
-pub(crate) fn resolve_with<'m>(
-    index: &Index<'m>,
-    matrix: &'m Matrix,
-    filter: &Filter,
-) -> Resolution<'m> {
     let mut resolution = Resolution::default();
-    let mut deployments: Vec<_> = matrix
-        .deployments
-        .iter()
-        .filter(|d| matches(&filter.deployment, d.name.as_str()))
-        .collect();
-    deployments.sort_by(|a, b| a.name.cmp(&b.name));
-    for deployment in deployments {
-        let mut pins: Vec<_> = deployment
-            .stages
-            .iter()
-            .filter(|p| {
-                matches(&filter.stage, p.stage.as_str())
-                    && matches(&filter.release, p.release.as_str())
-            })
-            .collect();
-        pins.sort_by(|a, b| {
-            a.stage
-                .cmp(&b.stage)
-                .then_with(|| a.release.cmp(&b.release))
-        });
-        for pin in pins {
-            let (d, s, r) = (
-                deployment.name.as_str(),
-                pin.stage.as_str(),
-                pin.release.as_str(),
-            );
-            let Some(entry) = index.entry(r, d) else {
-                resolution.unresolved.push(Unresolved {
-                    deployment: d,
-                    stage: s,
-                    release: r,
-                    reason: "no release-map entry for this release and deployment",
-                });
-                continue;
-            };
-            let mut versions: Vec<&AppVersion> = entry
-                .apps
-                .iter()
-                .filter(|v| matches(&filter.application, v.application.as_str()))
-                .collect();
-            versions.sort_by(|a, b| a.application.cmp(&b.application));
-            resolution.rows.reserve(versions.len());
-            for version in versions {
-                match index.resolve_version(version) {
-                    Some(app) if filter.kind.is_none_or(|k| k == app.kind) => {
-                        resolution.rows.push(Row::new(d, s, r, app));
-                    }
-                    Some(_) => {}
-                    None => resolution.unresolved.push(Unresolved {
-                        deployment: d,
-                        stage: s,
-                        release: r,
-                        reason: "an entry names an undefined application or release",
-                    }),
-                }
-            }
+    for item in resolve_stream(matrix, filter) {
+        match item {
+            Ok(row) => resolution.rows.push(row),
+            Err(unresolved) => resolution.unresolved.push(unresolved),
         }
-    }
-    if !resolution
-        .rows
-        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
-    {
-        resolution
-            .rows
-            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     resolution
 }

@@ -7,12 +7,16 @@ use crate::format::{Allowed, Format, formats};
 use crate::matrix_file;
 use crate::names::parse;
 use crate::output::{Output, render_table, table};
+use edx_matrix_formats::interchange::RowsError;
 use edx_matrix_model::{
-    Filter, Matrix, Row,
+    Filter, Lock, Matrix, Row, Unresolved,
     names::{ApplicationName, DeploymentName, ReleaseName, StageName},
-    resolve,
+    resolve, resolve_stream,
 };
+use std::io::Write as _;
 use std::process::ExitCode;
+
+mod table;
 
 /// The formats of resolved rows.
 const ROW_FORMATS: Allowed = &[
@@ -131,21 +135,71 @@ pub(crate) fn rows_table(rows: &[Row<'_>], with_stage: bool) -> String {
 
 pub(crate) use edx_matrix_formats::env::shell_quote;
 
+/// A stage the rows could not be resolved for, found after some rows were written (`check`
+/// rules it out for a valid matrix: the guard of an invariant, not of input). The JSON text is
+/// left without its closing `]`, so no reader takes it for the whole result.
+fn unresolved(u: &Unresolved<'_>) -> CommandError {
+    CommandError::refused(format!(
+        "stage `{}` of `{}` (release `{}`) cannot be resolved: {}; the JSON written is incomplete",
+        u.stage, u.deployment, u.release, u.reason
+    ))
+}
+
+/// `row` with its locked commit, unless `unlocked`.
+fn locked<'a>(lock: &'a Lock, unlocked: bool, mut row: Row<'a>) -> Row<'a> {
+    if !unlocked {
+        row.commit = lock.commit_of(&row);
+    }
+    row
+}
+
 pub(crate) fn run(global: &GlobalArgs, out: &Output, args: &ResolveArgs) -> CmdResult {
     matrix_file::exits_after_reading();
     let project = matrix_file::load_valid(global, out)?;
     let lock = project.locked();
     let loaded = &project.loaded;
     let filter = model_filter(&loaded.matrix, &args.filter)?;
+    // JSON and the table are written as the rows are resolved: a million rows cost the memory
+    // of one.
+    let streamed = match args.format {
+        Format::Json => {
+            let rows = resolve_stream(&loaded.matrix, &filter);
+            // Without a lock the rows go straight through: no per-row copy for the `map`.
+            if args.unlocked || lock.is_empty() {
+                out.json_row_stream(&loaded.matrix, rows)
+            } else {
+                let rows = rows.map(|item| item.map(|row| locked(&lock, false, row)));
+                out.json_row_stream(&loaded.matrix, rows)
+            }
+            .map_err(|e| match e {
+                RowsError::Write(e) => CommandError::from(e),
+                RowsError::Row(u) => unresolved(&u),
+            })?;
+            true
+        }
+        Format::Human => {
+            // As the collected table, the rows that cannot be resolved are left out.
+            let rows = || {
+                resolve_stream(&loaded.matrix, &filter)
+                    .filter_map(Result::ok)
+                    .map(|row| locked(&lock, args.unlocked, row))
+            };
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let written = table::write_table(&mut stdout, rows)?;
+            stdout.flush()?;
+            written
+        }
+        _ => false,
+    };
+    if streamed {
+        matrix_file::keep_until_exit(project);
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut resolution = resolve(&loaded.matrix, &filter);
     if !args.unlocked {
         lock.apply(&mut resolution.rows);
     }
     match args.format {
-        Format::Json => out.json_rows(&edx_matrix_formats::interchange::RowsJson::new(
-            &loaded.matrix,
-            &resolution.rows,
-        ))?,
         Format::Env => {
             let f = &args.filter;
             if f.deployment.is_none() || f.stage.is_none() || f.application.is_none() {

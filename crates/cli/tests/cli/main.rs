@@ -40,6 +40,7 @@ mod python_export;
 mod python_package;
 mod readme;
 mod release_upstream;
+mod resolve_stream;
 mod runbook;
 mod schema_taplo;
 pub(crate) mod serve;

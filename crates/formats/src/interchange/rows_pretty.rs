@@ -10,34 +10,51 @@ use std::io::{self, Write};
 
 /// Writes `rows`, each with its stage's vars (`vars_of`, asked once per run of rows of one
 /// deployment and stage: rows come grouped so), as a pretty JSON array without a final newline.
-/// Each row is built in one buffer and handed to `out` whole.
-pub(super) fn write_rows<W: Write>(
+/// Each row is built in one buffer and handed to `out` whole, as it comes: nothing is held.
+///
+/// A row that is an error stops the writing there, before the array is closed: what was written
+/// is not a JSON document (no `]`), so no reader takes it for the whole result; an error before
+/// the first row writes nothing.
+pub(super) fn write_rows<'m, W: Write, E>(
     out: &mut W,
-    rows: &[Row<'_>],
-    mut vars_of: impl FnMut(&Row<'_>) -> Vars,
-) -> io::Result<()> {
-    if rows.is_empty() {
-        return out.write_all(b"[]");
-    }
+    rows: impl IntoIterator<Item = Result<Row<'m>, E>>,
+    mut vars_of: impl FnMut(&Row<'m>) -> Vars,
+) -> Result<(), RowsError<E>> {
     let mut stage: Option<(&str, &str)> = None;
     let mut vars = Vars::default();
     let mut buf = Vec::with_capacity(1024);
-    buf.push(b'[');
-    for (i, row) in rows.iter().enumerate() {
+    let mut first = true;
+    for row in rows {
+        let row = row.map_err(RowsError::Row)?;
         if stage != Some((row.deployment, row.stage)) {
             stage = Some((row.deployment, row.stage));
-            vars = vars_of(row);
+            vars = vars_of(&row);
         }
-        if i > 0 {
-            buf.push(b',');
-        }
-        buf.extend_from_slice(b"\n  {");
-        push_row(&mut buf, row, (!vars.is_empty()).then_some(&vars))?;
+        buf.extend_from_slice(if first { b"[\n  {" } else { b",\n  {" });
+        first = false;
+        push_row(&mut buf, &row, (!vars.is_empty()).then_some(&vars))?;
         buf.extend_from_slice(b"\n  }");
         out.write_all(&buf)?;
         buf.clear();
     }
-    out.write_all(b"\n]")
+    out.write_all(if first { b"[]" } else { b"\n]" })?;
+    Ok(())
+}
+
+/// Why writing a stream of rows ([`super::write_stream`]) stopped: the writer failed, or the
+/// rows gave an error.
+#[derive(Debug)]
+pub enum RowsError<E> {
+    /// Writing failed (a closed pipe, a full disk).
+    Write(io::Error),
+    /// The rows gave this error, after the rows before it were written.
+    Row(E),
+}
+
+impl<E> From<io::Error> for RowsError<E> {
+    fn from(e: io::Error) -> Self {
+        RowsError::Write(e)
+    }
 }
 
 /// The fields of one row at depth 2, in `Row`'s serde order, then `vars`.
@@ -344,7 +361,12 @@ mod tests {
                 .map(|(row, vars)| Oracle { row, vars: (!vars.is_empty()).then_some(vars) })
                 .collect();
             let mut written = Vec::new();
-            write_rows(&mut written, &rows, |r| vars_of(r.deployment, r.stage)).unwrap();
+            write_rows(
+                &mut written,
+                rows.iter().map(|r| Ok::<_, ()>(*r)),
+                |r| vars_of(r.deployment, r.stage),
+            )
+            .unwrap();
             prop_assert_eq!(
                 String::from_utf8(written).unwrap(),
                 serde_json::to_string_pretty(&oracle).unwrap()

@@ -15,6 +15,7 @@ mod lock_time;
 mod lookup;
 mod matrix;
 mod resolve;
+mod resolve_stream;
 mod resolve_values;
 mod vars;
 mod wiring;
