@@ -167,4 +167,4 @@ pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

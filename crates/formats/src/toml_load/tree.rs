@@ -74,13 +74,20 @@ pub(crate) struct Entry<'a> {
 }
 
 /// A table's entries in order, with a hashed index once it has more than a few.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Table<'a> {
     entries: Vec<Entry<'a>>,
     /// Key hash to entry, built from [`INDEX_FROM`] entries on (a `[map.apps]` table has
     /// hundreds of keys, each checked for a duplicate).
     index: Option<foldhash::HashMap<u64, u32>>,
     pub(crate) kind: Kind,
+}
+
+/// The entries only: two tables read alike whatever their index and how they came to be.
+impl std::fmt::Debug for Table<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(&self.entries).finish()
+    }
 }
 
 impl PartialEq for Table<'_> {
@@ -261,3 +268,6 @@ impl<'a> Node<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
