@@ -12,9 +12,8 @@ mod block_app;
 mod deployments;
 mod lints_table;
 mod map;
-#[cfg(any(test, feature = "test-hooks"))]
-#[doc(hidden)]
-pub mod oracle;
+#[cfg(test)]
+mod oracle;
 mod releases;
 mod source_map;
 mod split;

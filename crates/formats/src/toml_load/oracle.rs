@@ -1,12 +1,11 @@
-//! The tree builder against `toml_edit`, the oracle it is tested with (unit tests, and the
-//! property tests of the `formats` test binary through the `test-hooks` feature).
+//! The tree builder against `toml_edit`, the oracle it is tested with.
 
 use super::tree::{build, from_edit};
 use super::{Parsed, parse_by_blocks, parse_edit, parse_whole, read_document};
 
 /// What the builder did with a text, judged by `toml_edit`.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Agreement {
+pub(crate) enum Agreement {
     /// The builder's tree is `toml_edit`'s: keys, values, order and every span.
     Same,
     /// The builder refused the text; `toml_edit` reads it (`true`) or reports an error.
@@ -16,7 +15,7 @@ pub enum Agreement {
 }
 
 /// Parses `text` with the builder and with `toml_edit` and compares.
-pub fn agreement(text: &str) -> Agreement {
+pub(crate) fn agreement(text: &str) -> Agreement {
     let edit = toml_edit::Document::parse(text);
     match (build::parse(text, 0), edit) {
         (None, edit) => Agreement::Refused(edit.is_ok()),
@@ -41,7 +40,7 @@ pub fn agreement(text: &str) -> Agreement {
 
 /// Everything the loader goes on with after reading `parsed`, as comparable text (the poisoned
 /// subjects sorted: a `HashSet`'s order is random).
-pub fn outcome(mut parsed: Parsed<'_>, text: &str) -> String {
+pub(crate) fn outcome(mut parsed: Parsed<'_>, text: &str) -> String {
     let names = {
         let mut names = parsed.section_names();
         names.sort();
@@ -65,7 +64,7 @@ pub fn outcome(mut parsed: Parsed<'_>, text: &str) -> String {
 
 /// The outcome of each read path of `text`: the tree builder's (whole, and by blocks when the
 /// layout allows) and `toml_edit`'s; the text of a syntax error for a path that fails.
-pub fn outcomes(text: &str) -> Vec<(&'static str, String)> {
+pub(crate) fn outcomes(text: &str) -> Vec<(&'static str, String)> {
     let show = |parsed: Result<Parsed<'_>, Box<crate::Diagnostic>>| match parsed {
         Ok(parsed) => outcome(parsed, text),
         Err(e) => format!("{e:#?}"),

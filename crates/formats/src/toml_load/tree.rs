@@ -270,4 +270,6 @@ impl<'a> Node<'a> {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
