@@ -317,17 +317,17 @@ impl TomlReader {
         fallback: &Span,
     ) -> Option<(Template, Span)> {
         let (text, span) = self.string(item, what, fallback)?;
-        self.template_of(text, span, what)
+        self.template_of(&text, span, what)
     }
 
     /// Parses the template `text` written at `span`, reporting an invalid one.
     pub(crate) fn template_of(
         &mut self,
-        text: String,
+        text: &str,
         span: Span,
         what: &(impl What + ?Sized),
     ) -> Option<(Template, Span)> {
-        match Template::parse(&text) {
+        match Template::parse(text) {
             Ok(t) => Some((t, span)),
             Err(e) => {
                 // Point into the string when it is a plain basic string on one line.

@@ -19,10 +19,16 @@ use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 /// `toml_edit`'s nesting limit: deeper text is its error to report.
 const LIMIT: u32 = 80;
 
+/// A key and its span.
+type Key<'a> = (Cow<'a, str>, Range<usize>);
+
+/// The keys before the last of a dotted key or a header.
+type Path<'a> = Vec<Key<'a>>;
+
 /// A header: the path to its table's parent, its own key, its span, `[[…]]` or not.
 struct Header<'a> {
-    path: Vec<(Cow<'a, str>, Range<usize>)>,
-    key: (Cow<'a, str>, Range<usize>),
+    path: Path<'a>,
+    key: Key<'a>,
     span: Range<usize>,
     is_array: bool,
 }
@@ -119,13 +125,13 @@ impl<'a, 'e> Builder<'a, 'e> {
                     current = Some((header, Table::default()));
                 }
                 EventKind::SimpleKey => {
-                    let keys = self.keys(event)?;
+                    let (path, key) = self.keys(event)?;
                     let value = self.value()?;
                     let table = match &mut current {
                         Some((_, table)) => table,
                         None => &mut *root,
                     };
-                    capture(table, keys, value)?;
+                    capture(table, &path, key, value)?;
                 }
                 _ => return None,
             }
@@ -136,7 +142,7 @@ impl<'a, 'e> Builder<'a, 'e> {
         Some(())
     }
 
-    fn simple_key(&self, event: &Event) -> Option<(Cow<'a, str>, Range<usize>)> {
+    fn simple_key(&self, event: &Event) -> Option<Key<'a>> {
         if event.kind() != EventKind::SimpleKey {
             return None;
         }
@@ -147,20 +153,22 @@ impl<'a, 'e> Builder<'a, 'e> {
         (!failed).then(|| (key, self.span(event)))
     }
 
-    /// A key (dotted or not) up to and including its `=`.
-    fn keys(&mut self, first: &Event) -> Option<Vec<(Cow<'a, str>, Range<usize>)>> {
-        let mut keys = vec![self.simple_key(first)?];
+    /// A key (dotted or not) up to and including its `=`: the path (empty, so not allocated,
+    /// for a plain key) and the last key.
+    fn keys(&mut self, first: &Event) -> Option<(Path<'a>, Key<'a>)> {
+        let mut path = Vec::new();
+        let mut last = self.simple_key(first)?;
         loop {
             self.skip(false);
             match self.next()?.kind() {
                 EventKind::KeySep => {
                     self.skip(false);
                     let event = self.next()?;
-                    keys.push(self.simple_key(event)?);
+                    path.push(std::mem::replace(&mut last, self.simple_key(event)?));
                 }
                 EventKind::KeyValSep => {
                     self.skip(false);
-                    return Some(keys);
+                    return Some((path, last));
                 }
                 _ => return None,
             }
@@ -171,7 +179,8 @@ impl<'a, 'e> Builder<'a, 'e> {
         let is_array = open.kind() == EventKind::ArrayTableOpen;
         self.skip(false);
         let first = self.next()?;
-        let mut keys = vec![self.simple_key(first)?];
+        let mut path = Vec::new();
+        let mut key = self.simple_key(first)?;
         loop {
             self.skip(false);
             let event = self.next()?;
@@ -179,12 +188,11 @@ impl<'a, 'e> Builder<'a, 'e> {
                 EventKind::KeySep => {
                     self.skip(false);
                     let event = self.next()?;
-                    keys.push(self.simple_key(event)?);
+                    path.push(std::mem::replace(&mut key, self.simple_key(event)?));
                 }
                 EventKind::StdTableClose | EventKind::ArrayTableClose => {
-                    let key = keys.pop()?;
                     return Some(Header {
-                        path: keys,
+                        path,
                         key,
                         span: self.span(open).start..self.span(event).end,
                         is_array,
@@ -233,11 +241,10 @@ impl<'a, 'e> Builder<'a, 'e> {
                             });
                         }
                         EventKind::SimpleKey => {
-                            let mut keys = self.keys(next)?;
-                            if keys.len() != 1 {
+                            let (path, (key, key_span)) = self.keys(next)?;
+                            if !path.is_empty() {
                                 return None;
                             }
-                            let (key, key_span) = keys.pop()?;
                             let node = self.value()?;
                             let entry = Entry {
                                 key,
@@ -305,7 +312,7 @@ impl<'a, 'e> Builder<'a, 'e> {
 /// (`header`) or by a dotted key.
 fn descend<'t, 'a>(
     mut table: &'t mut Table<'a>,
-    path: &[(Cow<'a, str>, Range<usize>)],
+    path: &[Key<'a>],
     header: bool,
 ) -> Option<&'t mut Table<'a>> {
     for (key, span) in path {
@@ -342,11 +349,11 @@ fn descend<'t, 'a>(
 /// Sets a key (dotted or not) of the table being read.
 fn capture<'a>(
     table: &mut Table<'a>,
-    mut keys: Vec<(Cow<'a, str>, Range<usize>)>,
+    path: &[Key<'a>],
+    (key, key_span): Key<'a>,
     node: Node<'a>,
 ) -> Option<()> {
-    let (key, key_span) = keys.pop()?;
-    let parent = descend(table, &keys, false)?;
+    let parent = descend(table, path, false)?;
     parent
         .insert(Entry {
             key,

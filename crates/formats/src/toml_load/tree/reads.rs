@@ -148,7 +148,13 @@ impl TomlReader {
         what: &(impl What + ?Sized),
         fallback: &Span,
     ) -> Option<(Template, Span)> {
-        let (text, span) = self.node_string(node, what, fallback)?;
-        self.template_of(text, span, what)
+        let span = node.span_or(fallback);
+        match node.as_str() {
+            Some(text) => self.template_of(text, span, what),
+            None => {
+                self.wrong_type(span, "a string", node.type_name(), what);
+                None
+            }
+        }
     }
 }
