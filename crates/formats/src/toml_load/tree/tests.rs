@@ -102,3 +102,30 @@ fn rare_legal_forms_are_left_to_toml_edit() {
         assert_eq!(outcomes[0].1, outcomes[1].1, "{text:?}");
     }
 }
+
+/// `toml_edit` parses a file only for a section outside the matrix: never for the estate, once
+/// (and the tree read from its document) for a file with `[pipelines]`, an indented header
+/// included.
+#[test]
+fn toml_edit_parses_only_for_another_section() {
+    use super::super::{parse, read_document};
+    let estate = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../benches/inputs/estate-156.toml"
+    ))
+    .unwrap_or_default();
+    let mut parsed = parse(&estate).expect("the estate parses");
+    let (_, _, diagnostics) = read_document(&mut parsed, &estate);
+    assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    assert!(parsed.doc.get().is_none(), "toml_edit parsed the estate");
+
+    for (text, guessed) in [
+        ("stages = []\n[pipelines]\nteam = \"t\"\n", true),
+        ("stages = []\n[[runbooks.x]]\n", true),
+        ("stages = []\n  [operations]\n", false),
+    ] {
+        let parsed = parse(text).expect("parses");
+        assert_eq!(parsed.doc.get().is_some(), guessed, "{text:?}");
+        assert!(parsed.root().len() == 2, "{text:?}");
+    }
+}
