@@ -4,8 +4,9 @@
 //! `toml_edit`'s document of the whole 18 MB file (with its token vector) was most of `check`'s
 //! 943 MiB (docs/benchmarks.md). Here the text is cut at its table headers with
 //! `toml_parser`'s lexer (no token vector, no document): each block's text is parsed on its
-//! own, read into the release map and dropped, and the rest of the file (the blocks blanked
-//! out, every byte offset unchanged) is one small document for the other sections.
+//! own, read into the release map and dropped, and the rest of the file (the pieces between the
+//! blocks) is one small tree for the other sections (`toml_edit` parses it, the blocks blanked
+//! out and every byte offset unchanged, only for a section outside the matrix).
 //!
 //! Only the plain layout is cut: every header naming `map` is exactly `[[map]]` or, after one,
 //! `[map.apps]`, and the rest has no `map` key. Anything else (and any piece the tree builder
