@@ -1,10 +1,10 @@
 //! Reads `edx-matrix.toml` into a [`Matrix`], collecting every format problem with its span and
 //! remembering where each value came from so model problems can be located too.
 //!
-//! The walk is by hand over a spanned tree (`toml_load/tree.rs`) rather than through serde, because serde
-//! stops at the first error and `check` must report them all. The tree is built from
-//! `toml_parser`'s events; `toml_edit` parses only text the builder refuses (its errors are the
-//! `toml-syntax` diagnostics) and files with a section outside the matrix
+//! The walk is by hand over a spanned tree (`toml_load/tree.rs`) rather than through serde,
+//! because serde stops at the first error and `check` must report them all. The tree is built
+//! from `toml_parser`'s events; `toml_edit` parses only text the builder refuses (its errors are
+//! the `toml-syntax` diagnostics) and files with a section outside the matrix
 //! ([`Parsed::root`]).
 
 mod applications;
