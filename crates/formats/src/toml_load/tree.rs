@@ -78,8 +78,9 @@ pub(crate) struct Entry<'a> {
 pub(crate) struct Table<'a> {
     entries: Vec<Entry<'a>>,
     /// Key hash to entry, built from [`INDEX_FROM`] entries on (a `[map.apps]` table has
-    /// hundreds of keys, each checked for a duplicate).
-    index: Option<foldhash::HashMap<u64, u32>>,
+    /// hundreds of keys, each checked for a duplicate). Boxed: most tables have none, and a
+    /// smaller node is moved with fewer bytes copied.
+    index: Option<Box<foldhash::HashMap<u64, u32>>>,
     pub(crate) kind: Kind,
 }
 
@@ -172,7 +173,7 @@ impl<'a> Table<'a> {
                     return false;
                 }
             }
-            self.index = Some(index);
+            self.index = Some(Box::new(index));
         }
         match &mut self.index {
             Some(index) => {
@@ -211,7 +212,7 @@ impl<'a> Table<'a> {
                 return;
             }
         }
-        self.index = Some(index);
+        self.index = Some(Box::new(index));
     }
 }
 

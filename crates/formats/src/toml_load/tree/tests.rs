@@ -129,3 +129,9 @@ fn toml_edit_parses_only_for_another_section() {
         assert!(parsed.root().len() == 2, "{text:?}");
     }
 }
+
+/// A node stays small: a million-entry file moves a million of them (issue 23).
+#[test]
+fn a_node_is_small() {
+    assert!(std::mem::size_of::<super::Entry<'_>>() <= 128);
+}
