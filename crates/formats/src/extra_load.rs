@@ -3,32 +3,33 @@
 //! Python literal `export python` could write back), numbers finite. Names are the model's
 //! check (`invalid-extra`); values are kept as written.
 
-use crate::spanned::{TomlReader, item_span, key_span};
+use crate::spanned::TomlReader;
+use crate::toml_load::tree::{Node, Table, Value, from_edit};
 use edx_matrix_model::vars::FloatText;
 use edx_matrix_model::{Extra, ExtraValue};
 use std::ops::Range;
-use toml_edit::{Array, InlineTable, Item, Value};
+use toml_edit::{Array, InlineTable, Item};
 
 /// Reads the `extra` table `item` of an application version; `what` names it in messages.
 /// Returns the values and the span of each name.
 pub(crate) fn read_extra(
     reader: &mut TomlReader,
-    item: &Item,
+    item: &Node<'_>,
     what: &str,
     fallback: &Range<usize>,
 ) -> (Extra, Vec<Range<usize>>) {
     let mut out = Extra::default();
     let mut spans = Vec::new();
-    let Some(table) = reader.table(item, what, fallback) else {
+    let Some(table) = reader.node_table(item, what, fallback) else {
         return (out, spans);
     };
-    for (name, value) in table.iter() {
-        let span = key_span(table, name, fallback);
-        let value_span = item_span(value, &span);
-        let label = format!("`{name}` in {what}");
-        let parsed = item_value(reader, value, &label, &value_span);
+    for entry in table.entries() {
+        let span = entry.key_span.clone().unwrap_or_else(|| fallback.clone());
+        let value_span = entry.node.span_or(&span);
+        let label = format!("`{}` in {what}", entry.key);
+        let parsed = node_value(reader, &entry.node, &label, &value_span);
         if let Some(parsed) = parsed {
-            out.0.push((name.to_owned(), parsed));
+            out.0.push((entry.key.to_string(), parsed));
             spans.push(span);
         }
     }
@@ -39,66 +40,41 @@ pub(crate) fn read_extra(
 /// values with a problem are left out.
 pub(crate) fn read_checked(item: &Item) -> Extra {
     let mut reader = TomlReader::new("");
-    read_extra(&mut reader, item, "`extra`", &(0..0)).0
-}
-
-/// A value written in any TOML form: inline, or as `[…]` / `[[…]]` tables (as `toml` and
-/// editors write nested tables).
-fn item_value(
-    reader: &mut TomlReader,
-    item: &Item,
-    what: &str,
-    span: &Range<usize>,
-) -> Option<ExtraValue> {
-    match item {
-        Item::Value(v) => toml_value(reader, v, what, span),
-        Item::Table(t) => {
-            let mut entries = Vec::with_capacity(t.len());
-            for (k, v) in t.iter() {
-                let vspan = item_span(v, span);
-                entries.push((k.to_owned(), item_value(reader, v, what, &vspan)?));
-            }
-            Some(ExtraValue::Table(entries))
-        }
-        Item::ArrayOfTables(tables) => {
-            let mut items = Vec::with_capacity(tables.len());
-            for t in tables.iter() {
-                let tspan = t.span().unwrap_or_else(|| span.clone());
-                let mut entries = Vec::with_capacity(t.len());
-                for (k, v) in t.iter() {
-                    let vspan = item_span(v, &tspan);
-                    entries.push((k.to_owned(), item_value(reader, v, what, &vspan)?));
-                }
-                items.push(ExtraValue::Table(entries));
-            }
-            Some(ExtraValue::List(items))
-        }
-        Item::None => None,
+    match from_edit::item_node(item) {
+        Some(node) => read_extra(&mut reader, &node, "`extra`", &(0..0)).0,
+        None => Extra::default(),
     }
 }
 
-fn toml_value(
+/// A value written in any TOML form: inline, or as `[…]` / `[[…]]` tables (as `toml` and
+/// editors write nested tables). A value without a span of its own is placed at `span`.
+fn node_value(
     reader: &mut TomlReader,
-    value: &Value,
+    node: &Node<'_>,
     what: &str,
     span: &Range<usize>,
 ) -> Option<ExtraValue> {
-    let here = |v: &Value| v.span().unwrap_or_else(|| span.clone());
-    Some(match value {
-        Value::String(s) => ExtraValue::String(s.value().clone()),
-        Value::Integer(i) => ExtraValue::Integer(*i.value()),
-        Value::Float(f) => {
-            let v = *f.value();
+    let entries = |reader: &mut TomlReader, table: &Table<'_>, span: &Range<usize>| {
+        let mut entries = Vec::with_capacity(table.len());
+        for (k, v) in table.iter() {
+            entries.push((k.to_owned(), node_value(reader, v, what, &v.span_or(span))?));
+        }
+        Some(ExtraValue::Table(entries))
+    };
+    Some(match &node.value {
+        Value::String(s) => ExtraValue::String(s.to_string()),
+        Value::Integer(i) => ExtraValue::Integer(*i),
+        Value::Float(v) => {
             if !v.is_finite() {
-                reader.wrong_type(here(value), "a finite number", "not a number", what);
+                reader.wrong_type(node.span_or(span), "a finite number", "not a number", what);
                 return None;
             }
-            ExtraValue::Float(FloatText(float_text(v)))
+            ExtraValue::Float(FloatText(float_text(*v)))
         }
-        Value::Boolean(b) => ExtraValue::Boolean(*b.value()),
-        Value::Datetime(_) => {
+        Value::Boolean(b) => ExtraValue::Boolean(*b),
+        Value::Datetime => {
             reader.wrong_type(
-                here(value),
+                node.span_or(span),
                 "a string, number, boolean, array or table",
                 "datetime",
                 what,
@@ -107,17 +83,19 @@ fn toml_value(
         }
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for item in items.iter() {
-                out.push(toml_value(reader, item, what, &here(item))?);
+            for item in items {
+                out.push(node_value(reader, item, what, &item.span_or(span))?);
             }
             ExtraValue::List(out)
         }
-        Value::InlineTable(t) => {
-            let mut out = Vec::with_capacity(t.len());
-            for (k, v) in t.iter() {
-                out.push((k.to_owned(), toml_value(reader, v, what, &here(v))?));
+        Value::InlineTable(t) | Value::Table(t) => entries(reader, t, span)?,
+        Value::ArrayOfTables(tables) => {
+            let mut items = Vec::with_capacity(tables.len());
+            for t in tables {
+                let tspan = t.span_or(span);
+                items.push(entries(reader, t.as_table_like()?, &tspan)?);
             }
-            ExtraValue::Table(out)
+            ExtraValue::List(items)
         }
     })
 }
@@ -206,7 +184,7 @@ pub(crate) fn to_toml(extra: &Extra) -> InlineTable {
     t
 }
 
-fn toml_of(value: &ExtraValue) -> Value {
+fn toml_of(value: &ExtraValue) -> toml_edit::Value {
     match value {
         ExtraValue::String(s) => s.as_str().into(),
         ExtraValue::Integer(i) => (*i).into(),
@@ -217,14 +195,14 @@ fn toml_of(value: &ExtraValue) -> Value {
             for item in items {
                 a.push(toml_of(item));
             }
-            Value::Array(a)
+            toml_edit::Value::Array(a)
         }
         ExtraValue::Table(entries) => {
             let mut t = InlineTable::new();
             for (k, v) in entries {
                 t.insert(k.as_str(), toml_of(v));
             }
-            Value::InlineTable(t)
+            toml_edit::Value::InlineTable(t)
         }
     }
 }

@@ -142,7 +142,10 @@ pub struct TomlRead<T> {
 /// Reads and checks a TOML matrix, parsing the text once: the matrix, the `[runbooks]` and
 /// `[operations]` sections (their diagnostics join the others, the values are returned), and
 /// whatever `sections` reads from the same parsed root table (the project loader reads
-/// `[pipelines]` this way). `sections` is not called when the text is not valid TOML.
+/// `[pipelines]` this way). `sections` is not called when the text is not valid TOML, and is
+/// given an empty table when the file has no section outside the matrix's own
+/// ([`toml_load::MATRIX_KEYS`]): the matrix is read without `toml_edit`, which then parses the
+/// file only for such a section.
 pub fn load_toml_with<T: Default>(
     source: Source,
     sections: impl FnOnce(&toml_edit::Table, &str, &Matrix) -> T,
@@ -165,7 +168,16 @@ pub fn load_toml_with<T: Default>(
             {
                 runbooks = runbook::read_root(doc.root(), &source.text, &matrix);
             }
-            extra = sections(doc.root(), &source.text, &matrix);
+            // `toml_edit` parses the file only for a section outside the matrix: the readers
+            // given the root read only those, so an empty root stands for a file without any.
+            let other = section_names
+                .iter()
+                .any(|s| !toml_load::MATRIX_KEYS.contains(&s.as_str()));
+            extra = if other {
+                sections(doc.root(), &source.text, &matrix)
+            } else {
+                sections(&toml_edit::Table::new(), &source.text, &matrix)
+            };
             if section_names.iter().any(|s| s == "python") {
                 let (names, found) = PythonNames::read(doc.root(), &source.text);
                 python = names;

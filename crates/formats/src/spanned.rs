@@ -136,25 +136,36 @@ impl TomlReader {
                 continue;
             }
             let span = key_span(table, key, fallback);
-            let suggestion = did_you_mean(key, allowed.iter().copied());
-            let d = self.push(
-                Code::UnknownKey,
-                span,
-                format!("unknown key `{key}` in {}", what.words()),
-                "unknown key",
-            );
-            d.help.push(match suggestion {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!(
-                    "expected one of {}",
-                    allowed
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            });
+            self.unknown_key(key, span, allowed, what);
         }
+    }
+
+    /// Reports the unknown key `key` at `span`, with a "did you mean" or the allowed keys.
+    pub(crate) fn unknown_key(
+        &mut self,
+        key: &str,
+        span: Span,
+        allowed: &[&str],
+        what: &(impl What + ?Sized),
+    ) {
+        let suggestion = did_you_mean(key, allowed.iter().copied());
+        let d = self.push(
+            Code::UnknownKey,
+            span,
+            format!("unknown key `{key}` in {}", what.words()),
+            "unknown key",
+        );
+        d.help.push(match suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!(
+                "expected one of {}",
+                allowed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
     }
 
     /// Reports that `key` is missing in `what`.
@@ -306,7 +317,17 @@ impl TomlReader {
         fallback: &Span,
     ) -> Option<(Template, Span)> {
         let (text, span) = self.string(item, what, fallback)?;
-        match Template::parse(&text) {
+        self.template_of(&text, span, what)
+    }
+
+    /// Parses the template `text` written at `span`, reporting an invalid one.
+    pub(crate) fn template_of(
+        &mut self,
+        text: &str,
+        span: Span,
+        what: &(impl What + ?Sized),
+    ) -> Option<(Template, Span)> {
+        match Template::parse(text) {
             Ok(t) => Some((t, span)),
             Err(e) => {
                 // Point into the string when it is a plain basic string on one line.

@@ -2,14 +2,14 @@
 //! environment variables, values that are strings, numbers or booleans, never a Concourse
 //! `((var))` (a matrix change must not be able to pull a credential into a pipeline).
 
-use crate::spanned::{TomlReader, item_span, key_span};
+use crate::spanned::TomlReader;
+use crate::toml_load::tree::{Node, Value};
 use edx_matrix_model::names::is_hidden_char;
 use edx_matrix_model::{
     Code,
     vars::{VarValue, Vars},
 };
 use std::ops::Range;
-use toml_edit::{Item, Value};
 
 /// The longest var name, in characters: the matrix's own names' limit
 /// ([`edx_matrix_model::names::MAX_NAME_LEN`]).
@@ -25,16 +25,17 @@ pub(crate) fn is_var_name(name: &str) -> bool {
 /// Reads the `vars` table `item` (`what` names it in messages), reporting every problem.
 pub(crate) fn read_vars(
     reader: &mut TomlReader,
-    item: &Item,
+    item: &Node<'_>,
     what: &str,
     fallback: &Range<usize>,
 ) -> Vars {
     let mut out = Vars::default();
-    let Some(table) = reader.table(item, what, fallback) else {
+    let Some(table) = reader.node_table(item, what, fallback) else {
         return out;
     };
-    for (name, value) in table.iter() {
-        let span = key_span(table, name, fallback);
+    for entry in table.entries() {
+        let (name, value) = (entry.key.as_ref(), &entry.node);
+        let span = entry.key_span.clone().unwrap_or_else(|| fallback.clone());
         if name.len() > MAX_VAR_NAME_LEN {
             reader.push(
                 Code::InvalidVars,
@@ -62,10 +63,9 @@ pub(crate) fn read_vars(
                 );
             continue;
         }
-        let value_span = item_span(value, &span);
-        let parsed = match value.as_value() {
-            Some(Value::String(s)) => {
-                let s = s.value();
+        let value_span = value.span_or(&span);
+        let parsed = match &value.value {
+            Value::String(s) => {
                 if s.contains("((") {
                     reader
                         .push(
@@ -91,11 +91,11 @@ pub(crate) fn read_vars(
                     );
                     continue;
                 }
-                VarValue::String(s.clone())
+                VarValue::String(s.to_string())
             }
-            Some(Value::Integer(i)) => VarValue::Integer(*i.value()),
-            Some(Value::Float(f)) => {
-                let v = *f.value();
+            Value::Integer(i) => VarValue::Integer(*i),
+            Value::Float(f) => {
+                let v = *f;
                 if !v.is_finite() {
                     reader.push(
                         Code::InvalidVars,
@@ -107,7 +107,7 @@ pub(crate) fn read_vars(
                 }
                 VarValue::Float(edx_matrix_model::vars::FloatText(v.to_string()))
             }
-            Some(Value::Boolean(b)) => VarValue::Boolean(*b.value()),
+            Value::Boolean(b) => VarValue::Boolean(*b),
             _ => {
                 reader.wrong_type(
                     value_span,

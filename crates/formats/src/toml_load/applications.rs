@@ -1,15 +1,15 @@
 //! Reading `[applications]`, the catalogue.
 
 use super::source_map::AppSpans;
+use super::tree::Table;
 use super::{Reader, section};
-use crate::spanned::key_span;
 use edx_matrix_model::AppField;
 use edx_matrix_model::{AppKind, Application, Code, Matrix, Subject};
 
 /// The keys of an application of the catalogue.
 pub(crate) const APPLICATION_KEYS: &[&str] = &["kind", "repository", "path"];
 
-pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
+pub(super) fn read_applications(reader: &mut Reader, root: &Table<'_>, matrix: &mut Matrix) {
     let Some(table) = section(
         reader,
         root,
@@ -18,9 +18,13 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
     ) else {
         return;
     };
-    for (name, item) in table.iter() {
+    for entry in table.entries() {
+        let (name, item) = (entry.key.as_ref(), &entry.node);
         let index = matrix.applications.len();
-        let name_span = key_span(table, name, &reader.toml.fallback());
+        let name_span = entry
+            .key_span
+            .clone()
+            .unwrap_or_else(|| reader.toml.fallback());
         let what = || format!("application `{name}`");
         let mut spans = AppSpans {
             name: name_span.clone(),
@@ -33,17 +37,17 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
             path: None,
         };
         let mut kind_known = false;
-        if let Some(fields) = reader.toml.table(item, &what, &name_span) {
+        if let Some(fields) = reader.toml.node_table(item, &what, &name_span) {
             reader
                 .toml
-                .unknown_keys(fields, APPLICATION_KEYS, &what, &name_span);
+                .node_unknown_keys(fields, APPLICATION_KEYS, &what, &name_span);
             match fields.get("kind") {
                 Some(value) => {
-                    if let Some((text, span)) =
-                        reader
-                            .toml
-                            .string(value, &|| format!("`kind` of {}", what()), &name_span)
-                    {
+                    if let Some((text, span)) = reader.toml.node_string(
+                        value,
+                        &|| format!("`kind` of {}", what()),
+                        &name_span,
+                    ) {
                         match AppKind::parse(&text) {
                             Some(kind) => {
                                 app.kind = kind;
@@ -68,7 +72,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                 ),
             }
             if let Some(value) = fields.get("repository") {
-                match reader.toml.string(
+                match reader.toml.node_string(
                     value,
                     &|| format!("`repository` of {}", what()),
                     &name_span,
@@ -89,7 +93,7 @@ pub(super) fn read_applications(reader: &mut Reader, root: &toml_edit::Table, ma
                 if let Some((text, span)) =
                     reader
                         .toml
-                        .string(value, &|| format!("`path` of {}", what()), &name_span)
+                        .node_string(value, &|| format!("`path` of {}", what()), &name_span)
                 {
                     app.path = Some(text.into());
                     spans.path = Some(span);

@@ -1,11 +1,11 @@
 //! One application of a `[map.apps]` table, as written (its values are templates).
 
 use super::source_map::AppVersionSpans;
+use super::tree::Node;
 use super::{Reader, Span};
 use crate::template::Template;
 use edx_matrix_model::Code;
 use edx_matrix_model::EntryField;
-use toml_edit::Item;
 
 /// The keys of an application in a `[map.apps]` table.
 pub(crate) const APP_VERSION_KEYS: &[&str] = &[
@@ -34,7 +34,7 @@ pub(super) struct BlockApp {
 pub(super) fn read_block_app(
     reader: &mut Reader,
     name: &str,
-    item: &Item,
+    item: &Node<'_>,
     key_span: Span,
 ) -> (BlockApp, AppVersionSpans) {
     // Built only for a problem: a large file has a million applications in blocks.
@@ -53,16 +53,16 @@ pub(super) fn read_block_app(
         extra: Default::default(),
         poisoned: Vec::new(),
     };
-    let Some(fields) = reader.toml.table(item, &what, &key_span) else {
+    let Some(fields) = reader.toml.node_table(item, &what, &key_span) else {
         return (app, spans);
     };
     reader
         .toml
-        .unknown_keys(fields, APP_VERSION_KEYS, &what, &key_span);
+        .node_unknown_keys(fields, APP_VERSION_KEYS, &what, &key_span);
     // One pass over the fields rather than a hashed `get` per known key: a file has one
     // application table per application of each block (issue 23: 991 lookups in a 156-row
     // estate, 64K instructions).
-    let mut slots: [Option<&Item>; APP_VERSION_KEYS.len()] = Default::default();
+    let mut slots: [Option<&Node<'_>>; APP_VERSION_KEYS.len()] = Default::default();
     for (key, value) in fields.iter() {
         if let Some(i) = APP_VERSION_KEYS.iter().position(|k| *k == key) {
             slots[i] = Some(value);
@@ -72,7 +72,7 @@ pub(super) fn read_block_app(
     if let Some(value) = release {
         match reader
             .toml
-            .string(value, &|| format!("`release` of {}", what()), &key_span)
+            .node_string(value, &|| format!("`release` of {}", what()), &key_span)
         {
             Some((text, span)) => {
                 app.release = Some(text);
@@ -89,7 +89,7 @@ pub(super) fn read_block_app(
         if let Some(value) = value {
             match reader
                 .toml
-                .template(value, &|| format!("`{key}` of {}", what()), &key_span)
+                .node_template(value, &|| format!("`{key}` of {}", what()), &key_span)
             {
                 Some((template, span)) => match field {
                     EntryField::Branch => {
@@ -111,7 +111,7 @@ pub(super) fn read_block_app(
     }
     if let Some(value) = translations {
         let label = || format!("`translations` of {}", what());
-        if let Some(commands) = reader.toml.string_array(value, &label, &key_span) {
+        if let Some(commands) = reader.toml.node_string_array(value, &label, &key_span) {
             let mut templates = Vec::with_capacity(commands.len());
             for (i, (text, span)) in commands.into_iter().enumerate() {
                 match Template::parse(&text) {

@@ -1,11 +1,11 @@
 //! Reading `[deployments]`: each deployment's stage pins.
 
 use super::source_map::DeploymentSpans;
+use super::tree::Table;
 use super::{Reader, section};
-use crate::spanned::key_span;
 use edx_matrix_model::{Deployment, Matrix, StagePin};
 
-pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
+pub(super) fn read_deployments(reader: &mut Reader, root: &Table<'_>, matrix: &mut Matrix) {
     let Some(table) = section(
         reader,
         root,
@@ -14,8 +14,12 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
     ) else {
         return;
     };
-    for (name, item) in table.iter() {
-        let name_span = key_span(table, name, &reader.toml.fallback());
+    for entry in table.entries() {
+        let (name, item) = (entry.key.as_ref(), &entry.node);
+        let name_span = entry
+            .key_span
+            .clone()
+            .unwrap_or_else(|| reader.toml.fallback());
         let what = || format!("deployment `{name}`");
         let mut spans = DeploymentSpans {
             name: name_span.clone(),
@@ -26,11 +30,12 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
             stages: Vec::new(),
             vars: Default::default(),
         };
-        if let Some(stages) = reader.toml.table(item, &what, &name_span) {
-            for (stage, value) in stages.iter() {
-                let key_span = key_span(stages, stage, &name_span);
+        if let Some(stages) = reader.toml.node_table(item, &what, &name_span) {
+            for entry in stages.entries() {
+                let (stage, value) = (entry.key.as_ref(), &entry.node);
+                let key_span = entry.key_span.clone().unwrap_or_else(|| name_span.clone());
                 // `vars = { … }` (or `[deployments.<name>.vars]`): the deployment's values.
-                if stage == "vars" && value.is_table_like() {
+                if stage == "vars" && value.as_table_like().is_some() {
                     deployment.vars = crate::vars_load::read_vars(
                         &mut reader.toml,
                         value,
@@ -42,9 +47,12 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                 // `QA = { release = "ulmo", vars = { … } }`: a stage with its own values.
                 if let Some(table) = value.as_table_like() {
                     let stage_what = || format!("stage `{stage}` of {}", what());
-                    reader
-                        .toml
-                        .unknown_keys(table, &["release", "vars"], &stage_what, &key_span);
+                    reader.toml.node_unknown_keys(
+                        table,
+                        &["release", "vars"],
+                        &stage_what,
+                        &key_span,
+                    );
                     let vars = table.get("vars").map(|v| {
                         crate::vars_load::read_vars(
                             &mut reader.toml,
@@ -54,7 +62,7 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                         )
                     });
                     let release = match table.get("release") {
-                        Some(r) => reader.toml.string(
+                        Some(r) => reader.toml.node_string(
                             r,
                             &|| format!("the release of {}", stage_what()),
                             &key_span,
@@ -76,7 +84,7 @@ pub(super) fn read_deployments(reader: &mut Reader, root: &toml_edit::Table, mat
                     }
                     continue;
                 }
-                if let Some((release, span)) = reader.toml.string(
+                if let Some((release, span)) = reader.toml.node_string(
                     value,
                     &|| format!("the release of stage `{stage}` of {}", what()),
                     &key_span,

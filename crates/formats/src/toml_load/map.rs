@@ -3,26 +3,25 @@
 
 use super::block_app::read_block_app;
 use super::source_map::{BlockSpans, EntryOrigin};
+use super::tree::Table;
 use super::{Reader, Span};
-use crate::spanned::key_span;
 use crate::template::Template;
 use edx_matrix_model::{
     AppVersion, Matrix, ReleaseMapEntry, Subject,
     names::{ApplicationName, ReleaseName},
 };
 use foldhash::{HashMap, HashSet};
-use toml_edit::TableLike;
 
 /// The keys of a `[[map]]` block.
 pub(crate) const BLOCK_KEYS: &[&str] = &["releases", "deployments", "apps"];
 
-pub(super) fn read_map(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
+pub(super) fn read_map(reader: &mut Reader, root: &Table<'_>, matrix: &mut Matrix) {
     let Some(item) = root.get("map") else {
         // A matrix without a release map is legal only without stages; checks report the rest.
         return;
     };
     let fallback = reader.toml.fallback();
-    let Some(blocks) = reader.toml.tables(
+    let Some(blocks) = reader.toml.node_tables(
         item,
         "`map`",
         "each `map` block",
@@ -72,7 +71,7 @@ where
 /// Reads one `[[map]]` block into `release_map` (and its spans into the source map).
 pub(super) fn read_block(
     reader: &mut Reader,
-    block: &dyn TableLike,
+    block: &Table<'_>,
     fallback: &Span,
     state: &mut BlockRead,
     release_map: &mut Vec<ReleaseMapEntry>,
@@ -84,17 +83,13 @@ pub(super) fn read_block(
     } = state;
     let b = reader.map.blocks.len();
     let header = block
-        .key("releases")
-        .and_then(|k| k.span())
-        .or_else(|| {
-            block
-                .iter()
-                .next()
-                .and_then(|(k, _)| block.key(k).and_then(|k| k.span()))
-        })
+        .key_span("releases")
+        .or_else(|| block.entries().first().and_then(|e| e.key_span.clone()))
         .unwrap_or_else(|| fallback.clone());
     let what = "this release-map block";
-    reader.toml.unknown_keys(block, BLOCK_KEYS, what, &header);
+    reader
+        .toml
+        .node_unknown_keys(block, BLOCK_KEYS, what, &header);
     let mut spans = BlockSpans {
         header: header.clone(),
         ..Default::default()
@@ -103,7 +98,7 @@ pub(super) fn read_block(
         match block.get(key) {
             Some(item) => reader
                 .toml
-                .string_array(item, &|| format!("`{key}` of {what}"), &header)
+                .node_string_array(item, &|| format!("`{key}` of {what}"), &header)
                 .unwrap_or_default(),
             None => {
                 reader.toml.missing(header.clone(), key, what);
@@ -119,13 +114,15 @@ pub(super) fn read_block(
     let mut apps = Vec::new();
     match block.get("apps") {
         Some(item) => {
-            if let Some(table) = reader
-                .toml
-                .table(item, &|| format!("`apps` of {what}"), &header)
+            if let Some(table) =
+                reader
+                    .toml
+                    .node_table(item, &|| format!("`apps` of {what}"), &header)
             {
-                for (name, value) in table.iter() {
-                    let key_span = key_span(table, name, &header);
-                    let (app, app_spans) = read_block_app(reader, name, value, key_span);
+                for entry in table.entries() {
+                    let key_span = entry.key_span.clone().unwrap_or_else(|| header.clone());
+                    let (app, app_spans) =
+                        read_block_app(reader, &entry.key, &entry.node, key_span);
                     apps.push(app);
                     spans.apps.push(app_spans);
                 }

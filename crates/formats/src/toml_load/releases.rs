@@ -1,15 +1,15 @@
 //! Reading `[releases]`.
 
 use super::source_map::ReleaseSpans;
+use super::tree::Table;
 use super::{Reader, section};
-use crate::spanned::key_span;
 use edx_matrix_model::ReleaseField;
 use edx_matrix_model::{Matrix, Release, Subject};
 
 /// The keys of a release.
 pub(crate) const RELEASE_KEYS: &[&str] = &["branch", "python", "node", "rolling"];
 
-pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix: &mut Matrix) {
+pub(super) fn read_releases(reader: &mut Reader, root: &Table<'_>, matrix: &mut Matrix) {
     let Some(table) = section(
         reader,
         root,
@@ -18,9 +18,13 @@ pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix
     ) else {
         return;
     };
-    for (name, item) in table.iter() {
+    for entry in table.entries() {
+        let (name, item) = (entry.key.as_ref(), &entry.node);
         let index = matrix.releases.len();
-        let name_span = key_span(table, name, &reader.toml.fallback());
+        let name_span = entry
+            .key_span
+            .clone()
+            .unwrap_or_else(|| reader.toml.fallback());
         let what = format!("release `{name}`");
         let mut spans = ReleaseSpans {
             name: name_span.clone(),
@@ -39,10 +43,10 @@ pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix
                 field: Some(field),
             });
         };
-        if let Some(fields) = reader.toml.table(item, &what, &name_span) {
+        if let Some(fields) = reader.toml.node_table(item, &what, &name_span) {
             reader
                 .toml
-                .unknown_keys(fields, RELEASE_KEYS, &what, &name_span);
+                .node_unknown_keys(fields, RELEASE_KEYS, &what, &name_span);
             for (key, field, slot) in [
                 ("branch", ReleaseField::Branch, 0),
                 ("python", ReleaseField::Python, 1),
@@ -50,10 +54,11 @@ pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix
             ] {
                 match fields.get(key) {
                     Some(value) => {
-                        match reader
-                            .toml
-                            .string(value, &format!("`{key}` of {what}"), &name_span)
-                        {
+                        match reader.toml.node_string(
+                            value,
+                            &format!("`{key}` of {what}"),
+                            &name_span,
+                        ) {
                             Some((text, span)) => match slot {
                                 0 => {
                                     release.branch = text.into();
@@ -83,7 +88,7 @@ pub(super) fn read_releases(reader: &mut Reader, root: &toml_edit::Table, matrix
                 if let Some(b) =
                     reader
                         .toml
-                        .boolean(value, &format!("`rolling` of {what}"), &name_span)
+                        .node_boolean(value, &format!("`rolling` of {what}"), &name_span)
                 {
                     release.rolling = b;
                 }

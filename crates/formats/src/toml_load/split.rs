@@ -4,18 +4,20 @@
 //! `toml_edit`'s document of the whole 18 MB file (with its token vector) was most of `check`'s
 //! 943 MiB (docs/benchmarks.md). Here the text is cut at its table headers with
 //! `toml_parser`'s lexer (no token vector, no document): each block's text is parsed on its
-//! own, read into the release map and dropped, and the rest of the file (the blocks blanked
-//! out, every byte offset unchanged) is one small document for the other sections.
+//! own, read into the release map and dropped, and the rest of the file (the pieces between the
+//! blocks) is one small tree for the other sections (`toml_edit` parses it, the blocks blanked
+//! out and every byte offset unchanged, only for a section outside the matrix).
 //!
 //! Only the plain layout is cut: every header naming `map` is exactly `[[map]]` or, after one,
-//! `[map.apps]`, and the rest has no `map` key. Anything else (and any syntax error in a piece)
-//! goes back to the whole-document path, so diagnostics are the same by construction: the
-//! spans of a block, parsed from offset 0, are moved to the block's place in the file.
+//! `[map.apps]`, and the rest has no `map` key. Anything else (and any piece the tree builder
+//! refuses, every syntax error among them) goes back to the whole-document path, so
+//! diagnostics are the same by construction. Each piece is parsed with the file's spans (the
+//! builder is given its offset).
 
 use super::map::{BlockRead, read_block};
-use super::source_map::BlockSpans;
-use super::{Reader, Span, TomlSourceMap};
-use crate::diagnostic::{Diagnostic, Location};
+use super::tree::{Value, build};
+use super::{Reader, TomlSourceMap};
+use crate::diagnostic::Diagnostic;
 use crate::spanned::TomlReader;
 use edx_matrix_model::ReleaseMapEntry;
 use std::ops::Range;
@@ -117,8 +119,25 @@ pub(super) fn rest(text: &str, blocks: &[Range<usize>]) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Parses and reads each block on its own; `None` when a block does not parse (the whole
-/// document then reports the error) or is not one `[[map]]` table.
+/// The text between the `blocks` (the file without them), as ranges.
+pub(super) fn gaps(text: &str, blocks: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut gaps = Vec::with_capacity(blocks.len() + 1);
+    let mut at = 0;
+    for block in blocks {
+        if block.start > at {
+            gaps.push(at..block.start);
+        }
+        at = block.end;
+    }
+    if at < text.len() {
+        gaps.push(at..text.len());
+    }
+    gaps
+}
+
+/// Parses and reads each block on its own, with the file's spans; `None` when a block is one
+/// the tree builder leaves to `toml_edit` (the whole document then reports any error) or is
+/// not one `[[map]]` table.
 pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead> {
     let mut reader = Reader {
         toml: TomlReader::new(text),
@@ -126,97 +145,27 @@ pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead
     };
     let mut release_map = Vec::new();
     let mut state = BlockRead::default();
-    let mut diagnostics = Vec::new();
+    let fallback = reader.toml.fallback();
     for block in blocks {
-        let piece = &text[block.clone()];
-        let doc = toml_edit::Document::parse(piece).ok()?;
-        let root = doc.as_table();
-        let tables = root.get("map")?.as_array_of_tables()?;
-        if root.len() != 1 || tables.len() != 1 {
+        let tree = build::parse(text.get(block.clone())?, block.start)?;
+        let Some(Value::ArrayOfTables(tables)) = tree.get("map").map(|n| &n.value) else {
+            return None;
+        };
+        let [table] = tables.as_slice() else {
+            return None;
+        };
+        let table = table.as_table_like()?;
+        if tree.len() != 1 {
             return None;
         }
-        let table = tables.get(0)?;
-        // The block is read with spans from its own offset 0, then moved into place.
-        let whole = std::mem::replace(&mut reader.toml, TomlReader::new(piece));
-        let fallback = reader.toml.fallback();
-        let mut entries = std::mem::take(&mut release_map);
-        read_block(&mut reader, table, &fallback, &mut state, &mut entries);
-        release_map = entries;
-        let moved = Moved {
-            offset: block.start,
-            fallback,
-            whole: whole.fallback(),
-        };
-        let found = std::mem::replace(&mut reader.toml, whole).into_diagnostics();
-        diagnostics.extend(found.into_iter().map(|d| moved.diagnostic(d)));
-        if let Some(spans) = reader.map.blocks.last_mut() {
-            moved.block(spans);
-        }
+        read_block(&mut reader, table, &fallback, &mut state, &mut release_map);
     }
-    diagnostics.extend(reader.toml.into_diagnostics());
     Some(MapRead {
         release_map,
         map: reader.map,
-        diagnostics,
+        diagnostics: reader.toml.into_diagnostics(),
     })
 }
 
-/// Moves spans read from a block's own text to the block's place in the file.
-struct Moved {
-    offset: usize,
-    /// The block reader's fallback (its offset 0): it stands for the file's own fallback. No
-    /// span of a block's text is `0..1` otherwise: offset 0 is the `[` of `[[map]]`.
-    fallback: Span,
-    whole: Span,
-}
-
-impl Moved {
-    fn span(&self, span: &mut Span) {
-        if *span == self.fallback {
-            *span = self.whole.clone();
-        } else {
-            *span = span.start + self.offset..span.end + self.offset;
-        }
-    }
-
-    fn location(&self, location: &mut Location) {
-        if let Location::Span(span) = location {
-            self.span(span);
-        }
-    }
-
-    fn diagnostic(&self, mut d: Diagnostic) -> Diagnostic {
-        self.location(&mut d.location);
-        for secondary in &mut d.secondary {
-            self.location(&mut secondary.location);
-        }
-        d
-    }
-
-    fn block(&self, spans: &mut BlockSpans) {
-        self.span(&mut spans.header);
-        spans.releases.iter_mut().for_each(|s| self.span(s));
-        spans.deployments.iter_mut().for_each(|s| self.span(s));
-        for app in &mut spans.apps {
-            self.span(&mut app.key);
-            if let Some(values) = app.values.as_deref_mut() {
-                for span in [
-                    &mut values.release,
-                    &mut values.branch,
-                    &mut values.origin,
-                    &mut values.runtime,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    self.span(span);
-                }
-                values.translations.iter_mut().for_each(|s| self.span(s));
-                values.extra.iter_mut().for_each(|s| self.span(s));
-            }
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

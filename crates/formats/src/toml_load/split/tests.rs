@@ -1,7 +1,8 @@
 //! The block-by-block path against the whole-document path: on every fixture and example that
 //! has the plain layout, the same matrix, source map and diagnostics.
 
-use super::super::{Parsed, parse_by_blocks, parse_whole, read_document};
+use super::super::oracle::outcome;
+use super::super::{parse_by_blocks, parse_whole, read_document};
 use super::blocks;
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,7 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn toml_files() -> Vec<PathBuf> {
+pub(crate) fn toml_files() -> Vec<PathBuf> {
     let mut files = vec![
         repo().join("examples/acme/edx-matrix.toml"),
         repo().join("benches/inputs/estate-156.toml"),
@@ -28,30 +29,6 @@ fn toml_files() -> Vec<PathBuf> {
         files.extend(found);
     }
     files
-}
-
-/// Reads `parsed` and returns everything the loader goes on with, as comparable text (the
-/// poisoned subjects sorted: a `HashSet`'s order is random).
-fn outcome(mut parsed: Parsed, text: &str) -> String {
-    let names = {
-        let mut names = parsed.section_names();
-        names.sort();
-        names
-    };
-    let (matrix, map, diagnostics) = read_document(&mut parsed, text);
-    let mut poisoned: Vec<String> = map.poisoned.iter().map(|s| format!("{s:?}")).collect();
-    poisoned.sort();
-    format!(
-        "{matrix:#?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{poisoned:?}\n{names:?}\n{diagnostics:#?}",
-        map.stages,
-        map.releases,
-        map.applications,
-        map.deployments,
-        map.blocks,
-        map.entry_origins,
-        map.entry_apps,
-        map.lints,
-    )
 }
 
 #[test]
