@@ -43,6 +43,7 @@ pub mod lookup;
 mod matrix;
 pub mod names;
 mod order;
+pub mod parallel;
 mod refname;
 mod renames;
 mod resolve;

@@ -15,14 +15,13 @@
 //! builder is given its offset).
 
 use super::map::{BlockRead, read_block};
-use super::tree::{Value, build};
+use super::tree::{Table, Value, build};
 use super::{Reader, TomlSourceMap};
 use crate::diagnostic::Diagnostic;
 use crate::spanned::TomlReader;
 use edx_matrix_model::ReleaseMapEntry;
+use headers::Header;
 use std::ops::Range;
-use toml_parser::Source;
-use toml_parser::lexer::TokenKind;
 
 /// Files from this size are read block by block (below it, one document is cheaper: cutting
 /// the text lexes it once more).
@@ -39,69 +38,36 @@ pub(super) struct MapRead {
 /// Cuts `text` into its `[[map]]` blocks (each from its `[[map]]` to the next header that is not
 /// its `[map.apps]`) and the rest, or `None` when the layout is not the plain one.
 pub(super) fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
+    let (headers, balanced) = headers::headers(text)?;
     let mut blocks: Vec<Range<usize>> = Vec::new();
     let mut in_block = false;
-    let mut depth: i64 = 0;
-    let mut line_start = true;
-    let mut tokens = Source::new(text).lex().peekable();
-    while let Some(token) = tokens.next() {
-        let span = token.span();
-        match token.kind() {
-            TokenKind::Eof => break,
-            TokenKind::Newline => {
-                line_start = true;
-                continue;
+    for Header { start, words } in headers {
+        let names_map = words
+            .trim_start_matches('[')
+            .split(['.', ']'])
+            .next()
+            .is_some_and(|first| first.contains("map"));
+        let quoted = words.contains(['"', '\'']);
+        if words == "[[map]]" {
+            if let Some(last) = blocks.last_mut().filter(|_| in_block) {
+                last.end = start;
             }
-            TokenKind::Whitespace | TokenKind::Comment => continue,
-            TokenKind::LeftSquareBracket if line_start && depth == 0 => {
-                // A header: its words up to the end of the line.
-                let start = span.start();
-                let mut header = String::from("[");
-                while let Some(next) = tokens.peek() {
-                    match next.kind() {
-                        TokenKind::Newline | TokenKind::Comment | TokenKind::Eof => break,
-                        TokenKind::Whitespace => {}
-                        _ => header.push_str(&text[next.span().start()..next.span().end()]),
-                    }
-                    tokens.next();
-                }
-                let names_map = header
-                    .trim_start_matches('[')
-                    .split(['.', ']'])
-                    .next()
-                    .is_some_and(|first| first.contains("map"));
-                let quoted = header.contains(['"', '\'']);
-                if header == "[[map]]" {
-                    if let Some(last) = blocks.last_mut().filter(|_| in_block) {
-                        last.end = start;
-                    }
-                    blocks.push(start..text.len());
-                    in_block = true;
-                } else if header == "[map.apps]" {
-                    if !in_block {
-                        return None;
-                    }
-                } else if names_map || quoted {
-                    return None;
-                } else if in_block {
-                    if let Some(last) = blocks.last_mut() {
-                        last.end = start;
-                    }
-                    in_block = false;
-                }
-                line_start = false;
-                continue;
+            blocks.push(start..text.len());
+            in_block = true;
+        } else if words == "[map.apps]" {
+            if !in_block {
+                return None;
             }
-            TokenKind::LeftSquareBracket | TokenKind::LeftCurlyBracket => depth += 1,
-            TokenKind::RightSquareBracket | TokenKind::RightCurlyBracket => depth -= 1,
-            _ => {}
-        }
-        if depth < 0 {
+        } else if names_map || quoted {
             return None;
+        } else if in_block {
+            if let Some(last) = blocks.last_mut() {
+                last.end = start;
+            }
+            in_block = false;
         }
-        line_start = false;
     }
-    (depth == 0).then_some(blocks)
+    balanced.then_some(blocks)
 }
 
 /// Returns `text` with the `blocks` blanked out (every byte but newlines a space), so that the
@@ -138,16 +104,85 @@ pub(super) fn gaps(text: &str, blocks: &[Range<usize>]) -> Vec<Range<usize>> {
 /// Parses and reads each block on its own, with the file's spans; `None` when a block is one
 /// the tree builder leaves to `toml_edit` (the whole document then reports any error) or is
 /// not one `[[map]]` table.
+///
+/// Parsing a block (its tree) is most of the work and needs nothing from the other blocks, so
+/// it runs on the machine's other cores ([`edx_matrix_model::parallel`]) while this thread reads the trees
+/// in the file's order: the result is the same whatever the number of threads.
 pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead> {
-    let mut reader = Reader {
-        toml: TomlReader::new(text),
-        map: TomlSourceMap::default(),
-    };
-    let mut release_map = Vec::new();
-    let mut state = BlockRead::default();
-    let fallback = reader.toml.fallback();
-    for block in blocks {
-        let tree = build::parse(text.get(block.clone())?, block.start)?;
+    // Below 16 blocks (a few thousand entries) a thread costs more than it saves.
+    let threads = edx_matrix_model::parallel::threads_for(blocks.len(), 16);
+    read_blocks_on(text, blocks, threads)
+}
+
+/// How many blocks each parsing thread may have parsed ahead of the reading: enough to keep
+/// it busy, few enough that memory stays a few blocks' trees.
+const AHEAD: usize = 4;
+
+/// [`read_blocks`] with `threads` parsing threads (0: everything on this thread).
+pub(super) fn read_blocks_on(
+    text: &str,
+    blocks: &[Range<usize>],
+    threads: usize,
+) -> Option<MapRead> {
+    let parse = |block: &Range<usize>| build::parse(text.get(block.clone())?, block.start);
+    let mut read = BlocksRead::new(text);
+    if threads == 0 {
+        for block in blocks {
+            read.block(&parse(block)?)?;
+        }
+        return Some(read.finish());
+    }
+    std::thread::scope(|scope| {
+        let receivers: Vec<_> = (0..threads)
+            .map(|first| {
+                let (sender, receiver) = std::sync::mpsc::sync_channel(AHEAD);
+                scope.spawn(move || {
+                    for block in blocks.iter().skip(first).step_by(threads) {
+                        let tree = parse(block);
+                        let refused = tree.is_none();
+                        // A closed channel: the reading stopped at a refused block.
+                        if sender.send(tree).is_err() || refused {
+                            break;
+                        }
+                    }
+                });
+                receiver
+            })
+            .collect();
+        // Block `i` was parsed by thread `i % threads`, which sends its blocks in order.
+        for i in 0..blocks.len() {
+            let tree = receivers[i % threads].recv().ok()??;
+            read.block(&tree)?;
+        }
+        Some(read.finish())
+    })
+}
+
+/// The reading of the blocks' trees, in the file's order.
+struct BlocksRead {
+    reader: Reader,
+    release_map: Vec<ReleaseMapEntry>,
+    state: BlockRead,
+    fallback: Range<usize>,
+}
+
+impl BlocksRead {
+    fn new(text: &str) -> Self {
+        let reader = Reader {
+            toml: TomlReader::new(text),
+            map: TomlSourceMap::default(),
+        };
+        let fallback = reader.toml.fallback();
+        Self {
+            reader,
+            release_map: Vec::new(),
+            state: BlockRead::default(),
+            fallback,
+        }
+    }
+
+    /// Reads one block's tree; `None` when it is not exactly one `[[map]]` table.
+    fn block(&mut self, tree: &Table<'_>) -> Option<()> {
         let Some(Value::ArrayOfTables(tables)) = tree.get("map").map(|n| &n.value) else {
             return None;
         };
@@ -158,14 +193,29 @@ pub(super) fn read_blocks(text: &str, blocks: &[Range<usize>]) -> Option<MapRead
         if tree.len() != 1 {
             return None;
         }
-        read_block(&mut reader, table, &fallback, &mut state, &mut release_map);
+        read_block(
+            &mut self.reader,
+            table,
+            &self.fallback,
+            &mut self.state,
+            &mut self.release_map,
+        );
+        Some(())
     }
-    Some(MapRead {
-        release_map,
-        map: reader.map,
-        diagnostics: reader.toml.into_diagnostics(),
-    })
+
+    fn finish(self) -> MapRead {
+        MapRead {
+            release_map: self.release_map,
+            map: self.reader.map,
+            diagnostics: self.reader.toml.into_diagnostics(),
+        }
+    }
 }
 
+mod headers;
+#[cfg(test)]
+mod lexer_oracle;
+#[cfg(test)]
+mod scan_props;
 #[cfg(test)]
 pub(super) mod tests;

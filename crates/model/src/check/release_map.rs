@@ -9,6 +9,10 @@ use crate::code::Code;
 use crate::matrix::Matrix;
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
+/// Application versions from which the entries are checked on several threads
+/// ([`crate::parallel`]): about 50 ms of checks on one.
+const THREADS_FROM: usize = 200_000;
+
 pub(super) fn check_release_map(
     matrix: &Matrix,
     releases: &HashMap<&str, usize>,
@@ -18,56 +22,135 @@ pub(super) fn check_release_map(
 ) {
     let mut entries: HashMap<(&str, &str), usize> =
         HashMap::with_capacity(matrix.release_map.len());
-    for (e, entry) in matrix.release_map.iter().enumerate() {
-        let entry_at = Subject::Entry { index: e };
-        let key = (entry.release.as_str(), entry.deployment.as_str());
-        if let Some(&previous) = entries.get(&key) {
-            out.push(
-                MatrixProblem::new(
-                    Code::DuplicateEntry,
-                    entry_at,
-                    format!(
-                        "release `{}` has two entries for deployment `{}`",
-                        entry.release, entry.deployment
-                    ),
-                    "second entry",
-                )
-                .with_related(Subject::Entry { index: previous }, "first entry"),
-            );
-        } else {
-            entries.insert(key, e);
+    // Each entry's earlier twin, found first: the rest of an entry's checks need only it.
+    let previous: Vec<Option<usize>> = (matrix.release_map.iter().enumerate())
+        .map(|(e, entry)| {
+            let key = (entry.release.as_str(), entry.deployment.as_str());
+            let previous = entries.get(&key).copied();
+            if previous.is_none() {
+                entries.insert(key, e);
+            }
+            previous
+        })
+        .collect();
+    let versions = matrix.release_map.iter().map(|e| e.apps.len()).sum();
+    let threads = crate::parallel::threads_for(versions, THREADS_FROM);
+    let lookups = Lookups {
+        releases,
+        apps,
+        deployments,
+    };
+    check_entries(matrix, &previous, &lookups, threads, out);
+    check_entries_used(matrix, releases, deployments, &entries, out);
+}
+
+/// The names an entry's checks look up.
+struct Lookups<'a, 'm> {
+    releases: &'a HashMap<&'m str, usize>,
+    apps: &'a HashMap<&'m str, usize>,
+    deployments: &'a HashMap<&'m str, usize>,
+}
+
+/// Checks every entry, on `threads` threads (0: on this one); the problems are the same, in
+/// the same order, whatever the number.
+fn check_entries(
+    matrix: &Matrix,
+    previous: &[Option<usize>],
+    lookups: &Lookups<'_, '_>,
+    threads: usize,
+    out: &mut Vec<MatrixProblem>,
+) {
+    let check = |range: std::ops::Range<usize>, out: &mut Vec<MatrixProblem>| {
+        for e in range {
+            check_entry(matrix, e, previous[e], lookups, out);
         }
-        if !releases.contains_key(entry.release.as_str()) {
-            out.push(undefined_release(matrix, entry.release.as_str(), entry_at));
-        }
-        if !deployments.contains_key(entry.deployment.as_str()) {
-            out.push(
-                MatrixProblem::new(
-                    Code::UndefinedDeployment,
-                    entry_at,
-                    format!("deployment `{}` is not defined", entry.deployment),
-                    "undefined deployment",
-                )
-                .with_suggestion(
-                    entry.deployment.as_str(),
-                    matrix.deployments.iter().map(|d| d.name.as_str()),
-                ),
-            );
-        }
-        if entry.apps.is_empty() {
-            out.push(MatrixProblem::new(
-                Code::EmptyEntry,
+    };
+    let entry_count = matrix.release_map.len();
+    if threads == 0 {
+        check(0..entry_count, out);
+    } else {
+        // Contiguous ranges of entries, their problems joined in order: the same list.
+        let ranges = crate::parallel::balanced_ranges(entry_count, threads, |e| {
+            1 + matrix.release_map[e].apps.len()
+        });
+        let parts: Vec<Vec<MatrixProblem>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .into_iter()
+                .map(|range| {
+                    scope.spawn(move || {
+                        let mut part = Vec::new();
+                        check(range, &mut part);
+                        part
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        out.extend(parts.into_iter().flatten());
+    }
+}
+
+/// The checks of entry `e` itself and of its applications; `previous` is its earlier twin.
+fn check_entry(
+    matrix: &Matrix,
+    e: usize,
+    previous: Option<usize>,
+    lookups: &Lookups<'_, '_>,
+    out: &mut Vec<MatrixProblem>,
+) {
+    let Lookups {
+        releases,
+        apps,
+        deployments,
+    } = *lookups;
+    let entry = &matrix.release_map[e];
+    let entry_at = Subject::Entry { index: e };
+    if let Some(previous) = previous {
+        out.push(
+            MatrixProblem::new(
+                Code::DuplicateEntry,
                 entry_at,
                 format!(
-                    "the entry for release `{}` and deployment `{}` has no applications",
+                    "release `{}` has two entries for deployment `{}`",
                     entry.release, entry.deployment
                 ),
-                "no applications",
-            ));
-        }
-        check_entry_apps(matrix, e, releases, apps, out);
+                "second entry",
+            )
+            .with_related(Subject::Entry { index: previous }, "first entry"),
+        );
     }
-    check_entries_used(matrix, releases, deployments, &entries, out);
+    if !releases.contains_key(entry.release.as_str()) {
+        out.push(undefined_release(matrix, entry.release.as_str(), entry_at));
+    }
+    if !deployments.contains_key(entry.deployment.as_str()) {
+        out.push(
+            MatrixProblem::new(
+                Code::UndefinedDeployment,
+                entry_at,
+                format!("deployment `{}` is not defined", entry.deployment),
+                "undefined deployment",
+            )
+            .with_suggestion(
+                entry.deployment.as_str(),
+                matrix.deployments.iter().map(|d| d.name.as_str()),
+            ),
+        );
+    }
+    if entry.apps.is_empty() {
+        out.push(MatrixProblem::new(
+            Code::EmptyEntry,
+            entry_at,
+            format!(
+                "the entry for release `{}` and deployment `{}` has no applications",
+                entry.release, entry.deployment
+            ),
+            "no applications",
+        ));
+    }
+    check_entry_apps(matrix, e, releases, apps, out);
 }
 
 pub(super) fn check_entries_used(
@@ -148,6 +231,84 @@ pub(super) fn check_entries_used(
                     release.name
                 )),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matrix::{AppVersion, ReleaseMapEntry};
+
+    /// Entries of every kind of problem (twins, undefined names, no applications, unknown
+    /// and repeated applications), the same whatever the number of threads.
+    #[test]
+    fn the_threads_find_what_one_thread_finds() {
+        let mut matrix = Matrix::default();
+        for e in 0..90 {
+            let release = ["r0", "r1", "nope"][e % 3];
+            let deployment = format!("d{}", e % 25);
+            let apps = (0..e % 7)
+                .map(|a| AppVersion::plain(format!("a{}", a % 4), release))
+                .collect();
+            matrix.release_map.push(ReleaseMapEntry {
+                release: release.into(),
+                deployment: deployment.as_str().into(),
+                apps,
+            });
+        }
+        for (name, repository) in [("a0", None), ("a1", Some("https://github.com/o/a1"))] {
+            matrix.applications.push(crate::matrix::Application {
+                name: name.into(),
+                kind: crate::matrix::AppKind::Ida,
+                repository: repository.map(Into::into),
+                path: None,
+            });
+        }
+        let releases: HashMap<&str, usize> = [("r0", 0), ("r1", 1)].into_iter().collect();
+        let apps: HashMap<&str, usize> = [("a0", 0), ("a1", 1)].into_iter().collect();
+        let names: Vec<String> = (0..20).map(|d| format!("d{d}")).collect();
+        let deployments: HashMap<&str, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(d, n)| (n.as_str(), d))
+            .collect();
+        let lookups = Lookups {
+            releases: &releases,
+            apps: &apps,
+            deployments: &deployments,
+        };
+        let mut twins = HashMap::new();
+        let previous: Vec<Option<usize>> = (matrix.release_map.iter().enumerate())
+            .map(|(e, entry)| {
+                let key = (entry.release.as_str(), entry.deployment.as_str());
+                let previous = twins.get(&key).copied();
+                twins.entry(key).or_insert(e);
+                previous
+            })
+            .collect();
+        let run = |threads| {
+            let mut out = Vec::new();
+            // The matrix has no applications or releases defined: the lookups say what is.
+            check_entries(&matrix, &previous, &lookups, threads, &mut out);
+            out
+        };
+        let one = run(0);
+        let codes: std::collections::BTreeSet<String> =
+            one.iter().map(|p| format!("{:?}", p.code)).collect();
+        for code in [
+            "DuplicateEntry",
+            "UndefinedRelease",
+            "UndefinedDeployment",
+            "EmptyEntry",
+            "DuplicateApplication",
+            "UnknownApplication",
+            "EmptyOrigin",
+        ] {
+            assert!(codes.contains(code), "{code} not among {codes:?}");
+        }
+        for threads in 1..=5 {
+            assert!(run(threads) == one, "{threads} threads found otherwise");
         }
     }
 }
