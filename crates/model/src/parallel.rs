@@ -67,9 +67,27 @@ mod tests {
     }
 
     #[test]
-    fn small_work_stays_on_this_thread() {
+    fn ranges_are_never_empty_nor_too_many() {
+        for items in 1..30 {
+            for parts in 1..8 {
+                // Trailing items of no weight are still covered, by the last range.
+                let ranges = balanced_ranges(items, parts, |i| usize::from(i < items / 2 + 1));
+                assert!(ranges.len() <= parts, "{items} {parts}: {ranges:?}");
+                assert!(
+                    ranges.iter().all(|r| !r.is_empty()),
+                    "{items} {parts}: {ranges:?}"
+                );
+                assert_eq!(ranges.last().map(|r| r.end), Some(items));
+            }
+        }
+    }
+
+    #[test]
+    fn work_from_the_threshold_on_is_spread_over_the_cores() {
         assert_eq!(threads_for(9, 10), 0);
-        let many = threads_for(10, 10);
-        assert!(many == 0 || (2..=4).contains(&many), "{many}");
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let expected = if cores == 1 { 0 } else { cores.min(4) };
+        assert_eq!(threads_for(10, 10), expected);
+        assert_eq!(threads_for(usize::MAX, 10), expected);
     }
 }
