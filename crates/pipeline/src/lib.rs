@@ -58,7 +58,7 @@ pub(crate) use generate::generate_all;
 pub use generate::{Generated, PipelineInfo};
 pub use render::{
     Outcome, Rendered, TemplateDiagnostic, Unwritable, WriteCheck, check_written,
-    for_each_standard, render_all, render_all_locked,
+    for_each_generated, for_each_standard, render_all, render_all_locked,
 };
 pub use script::TemplateFiles;
 pub use settings::Settings;

@@ -9,6 +9,8 @@ use crate::{lints, validate};
 use edx_matrix_model::{Code, Matrix, Severity};
 use serde_json::Value;
 
+mod pieces;
+
 /// A pipeline ready to be written: what `list` says about it and its configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
@@ -312,6 +314,22 @@ impl WriteCheck {
         }
         Ok(())
     }
+
+    /// [`Self::check`] of `generated`, a standard or meta pipeline, and its YAML appended to
+    /// `out`: made, checked and written a piece (a resource, a job, a group) at a time, never
+    /// as one value (issue 23: a family pipeline is megabytes at 200 deployments). The text
+    /// is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s.
+    pub fn write_yaml(
+        &mut self,
+        generated: &crate::Generated,
+        out: &mut String,
+    ) -> Result<(), Unwritable> {
+        let name = &generated.info.name;
+        if !self.names.insert(name.clone()) {
+            return Err(Unwritable::SameName(name.clone()));
+        }
+        pieces::write_yaml(name, &generated.pipeline, out)
+    }
 }
 
 /// Hands `f` the standard pipelines of `matrix`, one at a time in [`render_all`]'s order, then
@@ -323,14 +341,24 @@ pub fn for_each_standard<E>(
     settings: &Settings,
     mut f: impl FnMut(Rendered) -> Result<(), E>,
 ) -> Result<(), E> {
+    for_each_generated(matrix, settings, |g| f(Rendered::from(g)))
+}
+
+/// [`for_each_standard`] handing each pipeline as it was generated, typed, not yet a value:
+/// for [`WriteCheck::write_yaml`], which makes it a value a piece at a time.
+pub fn for_each_generated<E>(
+    matrix: &Matrix,
+    settings: &Settings,
+    mut f: impl FnMut(crate::Generated) -> Result<(), E>,
+) -> Result<(), E> {
     let mut infos = Vec::new();
     for family in crate::generate::families(matrix, settings) {
         if let Some(generated) = crate::generate::generate(matrix, settings, &family) {
             infos.push(generated.info.clone());
-            f(Rendered::from(generated))?;
+            f(generated)?;
         }
     }
-    f(Rendered::from(crate::meta::meta(settings, &infos)))
+    f(crate::meta::meta(settings, &infos))
 }
 
 #[cfg(test)]

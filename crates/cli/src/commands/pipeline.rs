@@ -8,7 +8,7 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::UnknownName;
 use edx_matrix_pipeline::{
-    FileProblem, Rendered, Unwritable, WriteCheck, check_file, check_written, for_each_standard,
+    FileProblem, Rendered, Unwritable, WriteCheck, check_file, check_written, for_each_generated,
 };
 use edx_matrix_project::fsio::{Mode, OutputSet};
 use serde::Serialize;
@@ -238,10 +238,26 @@ fn render_each(
     let mut set = OutputSet::new(dir, Mode::Public)?;
     let mut check = WriteCheck::default();
     let mut written = 0;
-    for_each_standard(project.matrix(), &project.pipelines, |rendered| {
-        check.check(&rendered).map_err(unwritable)?;
-        let name = PathBuf::from(format!("{}.{extension}", rendered.info.name));
-        set.add(&name, text_of(&rendered, args.format)?.as_bytes())?;
+    // One buffer for every pipeline's text: a family pipeline's YAML is megabytes at 200
+    // deployments, and freeing it per pipeline made glibc hand the heap back to the kernel and
+    // fault it in again for the next one (issue 23).
+    let mut text = String::new();
+    for_each_generated(project.matrix(), &project.pipelines, |generated| {
+        let name = PathBuf::from(format!("{}.{extension}", generated.info.name));
+        match args.format {
+            Format::Json => {
+                let rendered = Rendered::from(generated);
+                check.check(&rendered).map_err(unwritable)?;
+                set.add(&name, rendered.to_json().as_bytes())?;
+            }
+            _ => {
+                text.clear();
+                check
+                    .write_yaml(&generated, &mut text)
+                    .map_err(unwritable)?;
+                set.add(&name, text.as_bytes())?;
+            }
+        }
         written += 1;
         Ok::<_, CommandError>(())
     })?;
