@@ -196,3 +196,160 @@ fn uses<'p>(step: &'p Step, used: &mut HashSet<&'p str>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use serde_json::json;
+
+    fn pipeline(value: Value) -> Pipeline {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn task(name: &str) -> Value {
+        json!({"task": name, "config": {"platform": "linux",
+            "image_resource": {"type": "registry-image", "source": {"repository": "busybox"}},
+            "run": {"path": "true"}}})
+    }
+
+    /// Written a piece at a time: the whole value's YAML and problems, or an error.
+    fn pieces(p: &Pipeline) -> Result<String, Vec<String>> {
+        let mut out = String::new();
+        match write_yaml("p", p, &mut out) {
+            Ok(()) => Ok(out),
+            Err(Unwritable::Invalid { problems, .. }) => Err(problems),
+            Err(other) => panic!("{other:?}"),
+        }
+    }
+
+    /// What the whole value gives: its YAML when it has no problems, else the problems.
+    fn whole(p: &Pipeline) -> Result<String, Vec<String>> {
+        let value = p.to_value();
+        let problems = super::super::problems(&value);
+        if problems.is_empty() {
+            Ok(crate::yaml::value_to_string(&value).unwrap())
+        } else {
+            Err(problems)
+        }
+    }
+
+    #[test]
+    fn a_valid_pipeline_is_the_whole_values_text() {
+        let p = pipeline(json!({
+            "resource_types": [
+                {"name": "slack", "type": "registry-image", "source": {"repository": "s"}},
+                {"name": "approval", "type": "registry-image", "source": {"repository": "a"}},
+            ],
+            "resources": [
+                {"name": "repo", "type": "git", "icon": "git", "source": {"uri": "u", "branch": "b"}},
+                {"name": "image", "type": "registry-image", "source": {"tag": "1: x"}},
+            ],
+            "jobs": [
+                {"name": "build", "plan": [{"get": "repo", "trigger": true}, task("b"),
+                    {"put": "image", "params": {"n": 1}}]},
+                {"name": "deploy", "serial": true, "plan": [
+                    {"in_parallel": [{"get": "image", "passed": ["build"]},
+                        {"get": "src", "resource": "repo", "passed": ["build"]}]},
+                    task("d")]},
+            ],
+            "groups": [{"name": "all", "jobs": ["build", "deploy"]}],
+        }));
+        let text = pieces(&p).unwrap();
+        assert_eq!(Ok(text.clone()), whole(&p));
+        // Every list is there, each element once, in order (not the header of each).
+        assert_eq!(text.lines().filter(|l| *l == "jobs:").count(), 1, "{text}");
+        assert!(
+            text.starts_with("resource_types:\n- name: slack\n"),
+            "{text}"
+        );
+        assert!(text.contains("groups:\n- name: all\n  jobs:\n  - build\n  - deploy\n"));
+        // Empty lists: `resources` and `jobs` are always written, the others not.
+        let empty = Pipeline::default();
+        assert_eq!(pieces(&empty).unwrap(), "resources: []\njobs: []\n");
+        assert_eq!(Ok(pieces(&empty).unwrap()), whole(&empty));
+    }
+
+    #[test]
+    fn the_problems_are_the_whole_values_in_its_order() {
+        let p = pipeline(json!({
+            "resources": [
+                {"name": "repo", "type": "git", "source": {}},
+                {"name": "repo", "type": "", "source": {}},
+                {"name": "Bad Name", "type": "git", "source": {}},
+            ],
+            "jobs": [
+                // `passed` of a later job, which does not use the resource.
+                {"name": "a", "plan": [{"get": "repo", "passed": ["b"]},
+                    {"get": "x", "resource": "missing"}, {"put": "nowhere"},
+                    {"task": "t"}]},
+                {"name": "b", "plan": [{"get": "other", "resource": "Bad Name",
+                    "passed": ["a", "ghost"]}]},
+                {"name": "a", "plan": [task("again")]},
+                {"name": "lonely", "plan": [{"in_parallel": [{"put": "repo"}]}]},
+            ],
+            "groups": [{"name": "g", "jobs": ["a", "b", "nobody", "lone*"]},
+                {"name": "g", "jobs": []}],
+        }));
+        let problems = pieces(&p).unwrap_err();
+        assert_eq!(Err(problems.clone()), whole(&p));
+        for expected in [
+            "$.resources[1].name: resources[1] and resources[0] have the same name `repo`",
+            "$.resources[1]: resource has no `type`",
+            "$.jobs[0].plan[0].passed[0]: job `a`: `repo` is constrained to pass job `b`, \
+             which does not use resource `repo`",
+            "$.jobs[0].plan[1].resource: job `a` gets unknown resource `missing`",
+            "$.jobs[1].plan[0].passed[1]: job `b`: `other` is constrained to pass unknown job \
+             `ghost`",
+            "$.groups[0].jobs[2]: group `g` has unknown job `nobody`",
+        ] {
+            assert!(
+                problems.iter().any(|p| p == expected),
+                "{expected}\n{problems:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_schema_problem_is_located_at_its_own_index() {
+        // A typed pipeline always fits the schema, so the piece is a value: a task's `params`
+        // must be strings. As the fourth job of a whole pipeline, the same problem, there.
+        let bad = json!({"name": "d", "plan": [{"task": "t", "file": "f", "params": {"N": 1}}]});
+        let mut out = String::new();
+        let mut w = Writer {
+            name: "p",
+            out: &mut out,
+            scratch: String::new(),
+            schema: Vec::new(),
+        };
+        w.piece("jobs", 3, vec![bad.clone()]).unwrap();
+        let ok = |name: &str| json!({"name": name, "plan": [task("t")]});
+        let config = json!({"jobs": [ok("a"), ok("b"), ok("c"), bad]});
+        let whole: Vec<String> = super::super::problems(&config)
+            .into_iter()
+            .filter(|p| p.starts_with("schema: "))
+            .collect();
+        assert_eq!(w.schema, whole);
+        assert_eq!(
+            w.schema,
+            ["schema: $.jobs[3].plan[0].params.N: must be a string, not the number 1"]
+        );
+        // Not the first element: written without the list's key.
+        assert!(out.starts_with("- name: d\n"), "{out}");
+    }
+
+    #[test]
+    fn uses_reads_the_steps_a_value_walk_would() {
+        let p = pipeline(json!({"jobs": [{"name": "j", "plan": [
+            {"get": "a"}, {"get": "b", "resource": "c"}, {"put": "d"},
+            {"in_parallel": {"steps": [{"get": "e"}], "fail_fast": false},
+             "ensure": {"put": "f"}},
+            {"task": "t", "file": "x", "output_mapping": {"get": "g"}},
+        ]}]}));
+        let mut used = HashSet::new();
+        p.jobs[0].plan.iter().for_each(|s| uses(s, &mut used));
+        let mut used: Vec<&str> = used.into_iter().collect();
+        used.sort_unstable();
+        assert_eq!(used, ["a", "c", "d", "e", "f", "g"]);
+    }
+}

@@ -5,7 +5,9 @@
 use crate::support::{acme_with_settings, bare_acme, load};
 use edx_matrix_pipeline::{Change, Generated, Rendered, all, changed_by, settings_of};
 use edx_matrix_pipeline::{PipelineProblem, validate};
-use edx_matrix_pipeline::{TemplateFiles, WriteCheck, for_each_standard, render_all};
+use edx_matrix_pipeline::{
+    TemplateFiles, WriteCheck, for_each_generated, for_each_standard, render_all,
+};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -93,6 +95,40 @@ fn the_standard_pipelines_one_at_a_time_are_render_all_s() {
         });
         assert_eq!((stopped, seen), (Err("stop"), 2));
     }
+}
+
+/// `render --all -o` writes each standard pipeline's YAML a piece at a time: the text is the
+/// whole value's, byte for byte, for every acme pipeline (meta included), and a repeated name
+/// is refused as `check` refuses it.
+#[test]
+fn a_pipeline_written_a_piece_at_a_time_is_its_whole_yaml() {
+    for text in [bare_acme(), acme_with_settings()] {
+        let loaded = load(&text);
+        let (settings, _) = settings_of(&loaded);
+        let mut check = WriteCheck::default();
+        let mut buffer = String::new();
+        let mut count = 0;
+        for_each_generated(&loaded.matrix, &settings, |g| {
+            buffer.clear();
+            check.write_yaml(&g, &mut buffer)?;
+            let whole = Rendered::from(g.clone()).to_yaml().unwrap();
+            assert_eq!(buffer, whole, "{}", g.info.name);
+            count += 1;
+            Ok::<_, edx_matrix_pipeline::Unwritable>(())
+        })
+        .unwrap();
+        assert!(count > 5, "{count}");
+    }
+    let pipelines = generate(&bare_acme());
+    let mut check = WriteCheck::default();
+    let mut buffer = String::new();
+    assert_eq!(check.write_yaml(&pipelines[0], &mut buffer), Ok(()));
+    assert_eq!(
+        check.write_yaml(&pipelines[0], &mut buffer),
+        Err(edx_matrix_pipeline::Unwritable::SameName(
+            pipelines[0].info.name.clone()
+        ))
+    );
 }
 
 /// Checked one at a time, a second pipeline of the same name is refused, and an invalid
