@@ -315,21 +315,31 @@ impl WriteCheck {
         Ok(())
     }
 
-    /// [`Self::check`] of `generated`, a standard or meta pipeline, and its YAML appended to
-    /// `out`: made, checked and written a piece (a resource, a job, a group) at a time, never
-    /// as one value (issue 23: a family pipeline is megabytes at 200 deployments). The text
-    /// is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s.
+    /// [`Self::check`] of `generated`, a standard or meta pipeline, and its YAML written to
+    /// `out` as it is made: made, checked and written a piece (a resource, a job, a group) at
+    /// a time, never as one value (issue 23: a family pipeline is megabytes at 200
+    /// deployments). The text is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s; on
+    /// a problem, what was written is to be discarded.
     pub fn write_yaml(
         &mut self,
         generated: &crate::Generated,
-        out: &mut String,
-    ) -> Result<(), Unwritable> {
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), WriteFailed> {
         let name = &generated.info.name;
         if !self.names.insert(name.clone()) {
-            return Err(Unwritable::SameName(name.clone()));
+            return Err(WriteFailed::Unwritable(Unwritable::SameName(name.clone())));
         }
         pieces::write_yaml(name, &generated.pipeline, out)
     }
+}
+
+/// Why [`WriteCheck::write_yaml`] stopped.
+#[derive(Debug)]
+pub enum WriteFailed {
+    /// The pipeline may not be written.
+    Unwritable(Unwritable),
+    /// Writing failed.
+    Io(std::io::Error),
 }
 
 /// Hands `f` the standard pipelines of `matrix`, one at a time in [`render_all`]'s order, then

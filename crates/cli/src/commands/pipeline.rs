@@ -8,7 +8,8 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::UnknownName;
 use edx_matrix_pipeline::{
-    FileProblem, Rendered, Unwritable, WriteCheck, check_file, check_written, for_each_generated,
+    FileProblem, Rendered, Unwritable, WriteCheck, WriteFailed, check_file, check_written,
+    for_each_generated,
 };
 use edx_matrix_project::fsio::{Mode, OutputSet};
 use serde::Serialize;
@@ -238,10 +239,6 @@ fn render_each(
     let mut set = OutputSet::new(dir, Mode::Public)?;
     let mut check = WriteCheck::default();
     let mut written = 0;
-    // One buffer for every pipeline's text: a family pipeline's YAML is megabytes at 200
-    // deployments, and freeing it per pipeline made glibc hand the heap back to the kernel and
-    // fault it in again for the next one (issue 23).
-    let mut text = String::new();
     for_each_generated(project.matrix(), &project.pipelines, |generated| {
         let name = PathBuf::from(format!("{}.{extension}", generated.info.name));
         match args.format {
@@ -250,13 +247,17 @@ fn render_each(
                 check.check(&rendered).map_err(unwritable)?;
                 set.add(&name, rendered.to_json().as_bytes())?;
             }
-            _ => {
-                text.clear();
-                check
-                    .write_yaml(&generated, &mut text)
-                    .map_err(unwritable)?;
-                set.add(&name, text.as_bytes())?;
-            }
+            // Streamed to its file a piece at a time: a family pipeline's YAML is megabytes at
+            // 200 deployments (issue 23). A problem found on the way drops the whole set.
+            _ => set.add_with(&name, |file| {
+                check.write_yaml(&generated, file).map_err(|e| match e {
+                    WriteFailed::Unwritable(problem) => unwritable(problem),
+                    WriteFailed::Io(e) => CommandError::io(format!(
+                        "cannot write `{}`: {e}",
+                        dir.join(&name).display()
+                    )),
+                })
+            })?,
         }
         written += 1;
         Ok::<_, CommandError>(())

@@ -9,21 +9,22 @@
 //! the whole value's: a top-level key's list is written one element at a time as
 //! `key:\n- ...`, the `key:\n` of every element but the first dropped.
 
-use super::Unwritable;
+use super::{Unwritable, WriteFailed};
 use crate::concourse::{Pipeline, Step};
 use crate::validate::Checker;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-/// Appends the YAML of `pipeline` (called `name`) to `out` after checking it as
+/// Writes the YAML of `pipeline` (called `name`) to `out` as it checks it, as
 /// [`super::problems`] checks the whole value: the same problems (the schema's in the order
-/// of the pieces), the schema's first, as `Unwritable::Invalid`.
+/// of the pieces), the schema's first, as `Unwritable::Invalid` once every piece is written
+/// (the caller discards the text then).
 pub(crate) fn write_yaml(
     name: &str,
     pipeline: &Pipeline,
-    out: &mut String,
-) -> Result<(), Unwritable> {
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteFailed> {
     // The groups are names only: one small value, kept for the groups' check at the end.
     let groups = to_value(&pipeline.groups, name)?;
     let mut c = Checker::default();
@@ -89,17 +90,17 @@ pub(crate) fn write_yaml(
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(Unwritable::Invalid {
+        Err(WriteFailed::Unwritable(Unwritable::Invalid {
             name: name.to_owned(),
             problems,
-        })
+        }))
     }
 }
 
 /// Where the pieces go, and the schema's problems with them.
 struct Writer<'o> {
     name: &'o str,
-    out: &'o mut String,
+    out: &'o mut dyn std::io::Write,
     /// One piece's text, reused.
     scratch: String,
     schema: Vec<String>,
@@ -112,7 +113,7 @@ impl Writer<'_> {
         key: &str,
         items: &[T],
         mut check: impl FnMut(usize, &Value),
-    ) -> Result<(), Unwritable> {
+    ) -> Result<(), WriteFailed> {
         if items.is_empty() {
             return self.piece(key, 0, Vec::new());
         }
@@ -126,7 +127,7 @@ impl Writer<'_> {
 
     /// Checks `{key: items}` (one item, or none) against the schema as the item at
     /// `$.key[i]`, and writes it: whole for the first, without its `key:` line after.
-    fn piece(&mut self, key: &str, i: usize, items: Vec<Value>) -> Result<(), Unwritable> {
+    fn piece(&mut self, key: &str, i: usize, items: Vec<Value>) -> Result<(), WriteFailed> {
         let mut top = Map::new();
         top.insert(key.to_owned(), Value::Array(items));
         let top = Value::Object(top);
@@ -142,10 +143,10 @@ impl Writer<'_> {
         }
         self.scratch.clear();
         crate::yaml::write::value_to_fmt(&top, &mut self.scratch).map_err(|e| {
-            Unwritable::Invalid {
+            WriteFailed::Unwritable(Unwritable::Invalid {
                 name: self.name.to_owned(),
                 problems: vec![e.to_string()],
-            }
+            })
         })?;
         let text = if i == 0 {
             self.scratch.as_str()
@@ -155,15 +156,16 @@ impl Writer<'_> {
                 .strip_prefix(header.as_str())
                 .unwrap_or(&self.scratch)
         };
-        self.out.push_str(text);
-        Ok(())
+        self.out.write_all(text.as_bytes()).map_err(WriteFailed::Io)
     }
 }
 
-fn to_value<T: Serialize>(item: &T, name: &str) -> Result<Value, Unwritable> {
-    serde_json::to_value(item).map_err(|e| Unwritable::Invalid {
-        name: name.to_owned(),
-        problems: vec![e.to_string()],
+fn to_value<T: Serialize>(item: &T, name: &str) -> Result<Value, WriteFailed> {
+    serde_json::to_value(item).map_err(|e| {
+        WriteFailed::Unwritable(Unwritable::Invalid {
+            name: name.to_owned(),
+            problems: vec![e.to_string()],
+        })
     })
 }
 
@@ -215,10 +217,10 @@ mod tests {
 
     /// Written a piece at a time: the whole value's YAML and problems, or an error.
     fn pieces(p: &Pipeline) -> Result<String, Vec<String>> {
-        let mut out = String::new();
+        let mut out = Vec::new();
         match write_yaml("p", p, &mut out) {
-            Ok(()) => Ok(out),
-            Err(Unwritable::Invalid { problems, .. }) => Err(problems),
+            Ok(()) => Ok(String::from_utf8(out).unwrap()),
+            Err(WriteFailed::Unwritable(Unwritable::Invalid { problems, .. })) => Err(problems),
             Err(other) => panic!("{other:?}"),
         }
     }
@@ -315,7 +317,7 @@ mod tests {
         // A typed pipeline always fits the schema, so the piece is a value: a task's `params`
         // must be strings. As the fourth job of a whole pipeline, the same problem, there.
         let bad = json!({"name": "d", "plan": [{"task": "t", "file": "f", "params": {"N": 1}}]});
-        let mut out = String::new();
+        let mut out = Vec::new();
         let mut w = Writer {
             name: "p",
             out: &mut out,
@@ -335,6 +337,7 @@ mod tests {
             ["schema: $.jobs[3].plan[0].params.N: must be a string, not the number 1"]
         );
         // Not the first element: written without the list's key.
+        let out = String::from_utf8(out).unwrap();
         assert!(out.starts_with("- name: d\n"), "{out}");
     }
 
