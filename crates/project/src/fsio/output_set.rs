@@ -403,4 +403,40 @@ mod tests {
         assert_eq!(entries(&dir), ["a.yml", "b.yml"]);
         assert_eq!(std::fs::read_to_string(dir.join("b.yml")).unwrap(), "b\n");
     }
+
+    /// A file written piece by piece holds exactly the pieces, larger than the buffer included;
+    /// the writer's own error comes back as it is, and the set given up leaves nothing.
+    #[test]
+    fn a_file_written_in_pieces_is_its_pieces_and_a_failure_leaves_nothing() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("out");
+        let big = "x".repeat(200_000);
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add_with(Path::new("a.yml"), |w| {
+            for piece in ["a: 1\n", big.as_str(), "\nb: 2\n"] {
+                w.write_all(piece.as_bytes())
+                    .map_err(|e| Error::io("x".to_owned(), &e))?;
+            }
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+        set.finish(false).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.yml")).unwrap(),
+            format!("a: 1\n{big}\nb: 2\n")
+        );
+        let other = top.path().join("other");
+        let mut set = OutputSet::new(&other, Mode::Public).unwrap();
+        set.add(Path::new("a.yml"), b"a\n").unwrap();
+        let error = set
+            .add_with(Path::new("b.yml"), |w| {
+                w.write_all(b"half")
+                    .map_err(|e| Error::io("x".to_owned(), &e))?;
+                Err(Error::new("the third job is invalid".to_owned()))
+            })
+            .unwrap_err();
+        assert_eq!(error.message, "the third job is invalid");
+        drop(set);
+        assert_eq!(entries(top.path()), ["out"]);
+    }
 }
