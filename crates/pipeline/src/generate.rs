@@ -324,19 +324,59 @@ fn get(name: &str, resource: &str) -> GetStep {
 }
 
 /// Generates the pipeline of `family`; `None` when no stage runs any of its applications.
-pub(crate) fn generate<'s>(
-    matrix: &Matrix,
-    settings: &'s Settings,
+pub(crate) fn generate(matrix: &Matrix, settings: &Settings, family: &Family) -> Option<Generated> {
+    outline(matrix, settings, family).map(|o| o.generated(settings))
+}
+
+/// A family's pipeline without its jobs, and its jobs made a chain at a time: what
+/// `render --all` writes a job at a time (issue 23: the whole pipeline is megabytes at 200
+/// deployments).
+pub(crate) struct Outline<'m> {
+    /// Its summary.
+    pub info: PipelineInfo,
+    /// Its resource types, resources and groups; no jobs.
+    pub pipeline: Pipeline,
+    /// Its jobs' names, in order.
+    pub job_names: Vec<String>,
+    chains: Vec<Chain<'m>>,
+    family: String,
+    first_stage: Option<&'m str>,
+}
+
+/// The placeholders of `chain`'s settings.
+fn vars_of<'a>(chain: &'a Chain<'_>, family: &'a str) -> PlaceholderValues<'a> {
+    PlaceholderValues {
+        release: chain.release,
+        deployment: chain.deployment,
+        application: chain.application,
+        // A release without a runtime renders `{runtime}` empty (issue 16).
+        runtime: chain.runtime.unwrap_or_default(),
+        family,
+    }
+}
+
+/// `map` with its placeholders rendered.
+fn rendered(map: &Map<String, Value>, vars: &PlaceholderValues<'_>) -> Map<String, Value> {
+    match template::render_value(&Value::Object(map.clone()), vars) {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
+}
+
+/// The pipeline of `family` but its jobs; `None` when no stage runs any of its applications.
+pub(crate) fn outline<'m>(
+    matrix: &'m Matrix,
+    settings: &Settings,
     family: &Family,
-) -> Option<Generated> {
+) -> Option<Outline<'m>> {
     let chains = chains(matrix, family);
     if chains.is_empty() {
         return None;
     }
     let first_stage = matrix.stages.first().map(|s| s.as_str());
     let mut pipeline = Pipeline::default();
-    let mut extra: Vec<&'s NamedResource> = Vec::new();
-    let use_extra = |name: &str, extra: &mut Vec<&'s NamedResource>| {
+    let mut extra: Vec<&NamedResource> = Vec::new();
+    let mut use_extra = |name: &str| {
         if let Some(r) = settings.resource(name) {
             if !extra.iter().any(|e| e.name == r.name) {
                 extra.push(r);
@@ -344,16 +384,10 @@ pub(crate) fn generate<'s>(
         }
     };
     let mut groups: IndexMap<String, Vec<String>> = IndexMap::new();
+    let mut job_names = Vec::new();
     for chain in &chains {
         let names = Names::of(chain);
-        let vars = PlaceholderValues {
-            release: chain.release,
-            deployment: chain.deployment,
-            application: chain.application,
-            // A release without a runtime renders `{runtime}` empty (issue 16).
-            runtime: chain.runtime.unwrap_or_default(),
-            family: &family.name,
-        };
+        let vars = vars_of(chain, &family.name);
         let (build_task, artifact) = settings.build_of(chain.application, chain.kind);
         let mut git_source = Map::new();
         git_source.insert("uri".to_owned(), json!(chain.git_origin));
@@ -365,100 +399,31 @@ pub(crate) fn generate<'s>(
             check_every: settings.check_every.clone(),
             source: git_source,
         });
-        let rendered = |map: &Map<String, Value>| match template::render_value(
-            &Value::Object(map.clone()),
-            &vars,
-        ) {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
         pipeline.resources.push(Resource {
             name: names.artifact.clone(),
             kind: artifact.kind.clone(),
             icon: artifact.icon.clone(),
             check_every: None,
-            source: rendered(&artifact.source),
+            source: rendered(&artifact.source, &vars),
         });
+        // The extra resources in the order the jobs use them (`chain_jobs`).
         if let Some(r) = task_resource(build_task) {
-            use_extra(r, &mut extra);
+            use_extra(r);
         }
-        // The build.
-        let mut build_gets = vec![GetStep {
-            trigger: true,
-            ..get("source", &names.git)
-        }];
-        if let Some(r) = task_resource(build_task) {
-            build_gets.push(get(r, r));
-        }
-        let mut plan = gets(build_gets);
-        plan.push(Step::Task(Box::new(task_step(
-            "build",
-            build_task,
-            &vars,
-            &["source"],
-            true,
-            params(chain, None),
-        ))));
-        plan.push(Step::Put(PutStep {
-            put: names.artifact.clone(),
-            params: rendered(&artifact.params),
-        }));
-        pipeline.jobs.push(Job {
-            name: names.build.clone(),
-            serial: None,
-            plan,
-        });
         let group = groups.entry(whole_name(chain.release)).or_default();
         group.push(names.build.clone());
-        // The deploys, in promotion order.
-        let mut previous = names.build.clone();
+        job_names.push(names.build.clone());
         for stage in &chain.stages {
             let job = names.deploy(stage);
-            let spec = settings.deploy_of(stage);
-            let gate = settings.gate_of(stage, Some(*stage) == first_stage);
-            let mut steps = vec![
-                GetStep {
-                    trigger: gate == Gate::Automatic,
-                    passed: vec![previous.clone()],
-                    params: rendered(&artifact.get_params),
-                    ..get("artifact", &names.artifact)
-                },
-                GetStep {
-                    passed: vec![previous.clone()],
-                    ..get("source", &names.git)
-                },
-            ];
-            if let Some(r) = task_resource(spec) {
-                use_extra(r, &mut extra);
-                steps.push(get(r, r));
+            if let Some(r) = task_resource(settings.deploy_of(stage)) {
+                use_extra(r);
             }
-            if let Gate::Approval(resource) = &gate {
-                use_extra(resource, &mut extra);
-                steps.push(GetStep {
-                    trigger: true,
-                    ..get(resource, resource)
-                });
+            if let Gate::Approval(resource) = &settings.gate_of(stage, Some(*stage) == first_stage)
+            {
+                use_extra(resource);
             }
-            let environment = edx_matrix_model::label(chain.deployment, stage);
-            let mut plan = gets(steps);
-            plan.push(Step::Task(Box::new(task_step(
-                "deploy",
-                spec,
-                &vars,
-                &["artifact", "source"],
-                false,
-                params(chain, Some((stage, &environment))),
-            ))));
-            pipeline.jobs.push(Job {
-                name: job.clone(),
-                serial: Some(true),
-                plan,
-            });
-            groups
-                .entry(whole_name(chain.release))
-                .or_default()
-                .push(job.clone());
-            previous = job;
+            group.push(job.clone());
+            job_names.push(job);
         }
     }
     for r in &extra {
@@ -502,7 +467,7 @@ pub(crate) fn generate<'s>(
         .filter(|a| chains.iter().any(|c| c.application == a.as_str()))
         .cloned()
         .collect();
-    Some(Generated {
+    Some(Outline {
         info: PipelineInfo {
             name: family.name.clone(),
             team: settings.team.clone(),
@@ -510,11 +475,123 @@ pub(crate) fn generate<'s>(
             family: Some(family.name.clone()),
             applications,
             releases,
-            jobs: pipeline.jobs.len(),
+            jobs: job_names.len(),
             source: "standard".to_owned(),
         },
         pipeline,
+        job_names,
+        chains,
+        family: family.name.clone(),
+        first_stage,
     })
+}
+
+impl Outline<'_> {
+    /// The whole pipeline, its jobs made.
+    pub(crate) fn generated(self, settings: &Settings) -> Generated {
+        let jobs = self.jobs(settings).flatten().collect();
+        let mut pipeline = self.pipeline;
+        pipeline.jobs = jobs;
+        Generated {
+            info: self.info,
+            pipeline,
+        }
+    }
+
+    /// The jobs, a chain at a time: each chain's build, then its deploys in promotion order.
+    pub(crate) fn jobs<'a>(
+        &'a self,
+        settings: &'a Settings,
+    ) -> impl Iterator<Item = Vec<Job>> + 'a {
+        self.chains
+            .iter()
+            .map(move |chain| chain_jobs(settings, &self.family, self.first_stage, chain))
+    }
+}
+
+/// The jobs of `chain`: its build, then one deploy per stage, each taking what `passed` the
+/// job before.
+fn chain_jobs(
+    settings: &Settings,
+    family: &str,
+    first_stage: Option<&str>,
+    chain: &Chain<'_>,
+) -> Vec<Job> {
+    let names = Names::of(chain);
+    let vars = vars_of(chain, family);
+    let (build_task, artifact) = settings.build_of(chain.application, chain.kind);
+    let mut jobs = Vec::with_capacity(1 + chain.stages.len());
+    // The build.
+    let mut build_gets = vec![GetStep {
+        trigger: true,
+        ..get("source", &names.git)
+    }];
+    if let Some(r) = task_resource(build_task) {
+        build_gets.push(get(r, r));
+    }
+    let mut plan = gets(build_gets);
+    plan.push(Step::Task(Box::new(task_step(
+        "build",
+        build_task,
+        &vars,
+        &["source"],
+        true,
+        params(chain, None),
+    ))));
+    plan.push(Step::Put(PutStep {
+        put: names.artifact.clone(),
+        params: rendered(&artifact.params, &vars),
+    }));
+    jobs.push(Job {
+        name: names.build.clone(),
+        serial: None,
+        plan,
+    });
+    // The deploys, in promotion order.
+    let mut previous = names.build.clone();
+    for stage in &chain.stages {
+        let job = names.deploy(stage);
+        let spec = settings.deploy_of(stage);
+        let gate = settings.gate_of(stage, Some(*stage) == first_stage);
+        let mut steps = vec![
+            GetStep {
+                trigger: gate == Gate::Automatic,
+                passed: vec![previous.clone()],
+                params: rendered(&artifact.get_params, &vars),
+                ..get("artifact", &names.artifact)
+            },
+            GetStep {
+                passed: vec![previous.clone()],
+                ..get("source", &names.git)
+            },
+        ];
+        if let Some(r) = task_resource(spec) {
+            steps.push(get(r, r));
+        }
+        if let Gate::Approval(resource) = &gate {
+            steps.push(GetStep {
+                trigger: true,
+                ..get(resource, resource)
+            });
+        }
+        let environment = edx_matrix_model::label(chain.deployment, stage);
+        let mut plan = gets(steps);
+        plan.push(Step::Task(Box::new(task_step(
+            "deploy",
+            spec,
+            &vars,
+            &["artifact", "source"],
+            false,
+            params(chain, Some((stage, &environment))),
+        ))));
+        jobs.push(Job {
+            name: job.clone(),
+            serial: Some(true),
+            plan,
+        });
+        previous = job;
+    }
+    jobs
 }
 
 /// Generates the pipeline of every family that some stage runs, in family order.

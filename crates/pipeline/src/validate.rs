@@ -36,6 +36,25 @@ pub(crate) struct Checker<'a> {
     pub(crate) resources: HashSet<&'a str>,
     /// For each job: the resources it gets or puts.
     pub(crate) job_resources: HashMap<&'a str, HashSet<&'a str>>,
+    /// Checking jobs as they are made (`render --all`): the `passed` constraints on a job not
+    /// made yet, settled by [`Checker::settle`] once every job is.
+    pub(crate) deferred: Option<Vec<Deferred>>,
+}
+
+/// A `passed` constraint on a job not made yet: `job`'s `name` must have passed `other`, which
+/// must use `resource`.
+pub(crate) struct Deferred {
+    path: String,
+    job: String,
+    name: String,
+    other: String,
+    resource: String,
+}
+
+fn not_used(job: &str, name: &str, other: &str, resource: &str) -> String {
+    format!(
+        "job `{job}`: `{name}` is constrained to pass job `{other}`, which does not use resource `{resource}`"
+    )
 }
 
 /// Returns every problem of `config`, in document order.
@@ -119,6 +138,7 @@ impl Default for Checker<'_> {
             problems: Vec::new(),
             resources: HashSet::new(),
             job_resources: HashMap::new(),
+            deferred: None,
         }
     }
 }
@@ -144,6 +164,19 @@ impl<'a> Checker<'a> {
         for hook in HOOKS {
             if let Some(step) = item.get(*hook) {
                 self.step(step, &format!("{path}.{hook}"), name, job_set);
+            }
+        }
+    }
+
+    /// Checks the deferred `passed` constraints, now that every job is known.
+    pub(crate) fn settle(&mut self) {
+        for d in self.deferred.take().unwrap_or_default() {
+            let used = self
+                .job_resources
+                .get(d.other.as_str())
+                .is_some_and(|r| r.contains(d.resource.as_str()));
+            if !used {
+                self.problem(&d.path, not_used(&d.job, &d.name, &d.other, &d.resource));
             }
         }
     }
@@ -267,15 +300,22 @@ impl<'a> Checker<'a> {
                                 "job `{job}`: `{name}` is constrained to pass unknown job `{other}`"
                             ),
                         );
+                    } else if self.deferred.is_some() && !self.job_resources.contains_key(other) {
+                        if let Some(deferred) = self.deferred.as_mut() {
+                            deferred.push(Deferred {
+                                path: ppath,
+                                job: job.to_owned(),
+                                name: name.to_owned(),
+                                other: other.to_owned(),
+                                resource: resource.to_owned(),
+                            });
+                        }
                     } else if !self
                         .job_resources
                         .get(other)
                         .is_some_and(|r| r.contains(resource))
                     {
-                        self.problem(
-                            &ppath,
-                            format!("job `{job}`: `{name}` is constrained to pass job `{other}`, which does not use resource `{resource}`"),
-                        );
+                        self.problem(&ppath, not_used(job, name, other, resource));
                     }
                 }
             }

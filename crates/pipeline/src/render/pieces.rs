@@ -10,24 +10,43 @@
 //! `key:\n- ...`, the `key:\n` of every element but the first dropped.
 
 use super::{Unwritable, WriteFailed};
-use crate::concourse::{Pipeline, Step};
+use crate::concourse::{Job, Pipeline, Step};
 use crate::validate::Checker;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Borrow;
 use std::collections::HashSet;
 
 /// Writes the YAML of `pipeline` (called `name`) to `out` as it checks it, as
 /// [`super::problems`] checks the whole value: the same problems (the schema's in the order
 /// of the pieces), the schema's first, as `Unwritable::Invalid` once every piece is written
-/// (the caller discards the text then).
+/// (the caller discards the text then). [`write_streamed`] of the pipeline's own jobs.
 pub(crate) fn write_yaml(
     name: &str,
     pipeline: &Pipeline,
     out: &mut dyn std::io::Write,
 ) -> Result<(), WriteFailed> {
+    let job_names = pipeline.jobs.iter().map(|j| j.name.as_str());
+    write_streamed(name, pipeline, job_names, pipeline.jobs.iter(), out)
+}
+
+/// [`write_yaml`] of a pipeline whose jobs (`pipeline.jobs` is not read) are made as they are
+/// written: `jobs`, named `job_names`. Each job is checked against the jobs made before it;
+/// a `passed` constraint on a later job is settled at the end. A resource nobody declares is
+/// not in the index: a `passed` on it is reported as unused besides the unknown resource.
+pub(crate) fn write_streamed<'p, J: Borrow<Job> + Serialize>(
+    name: &str,
+    pipeline: &'p Pipeline,
+    job_names: impl Iterator<Item = &'p str>,
+    jobs: impl Iterator<Item = J>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteFailed> {
     // The groups are names only: one small value, kept for the groups' check at the end.
     let groups = to_value(&pipeline.groups, name)?;
-    let mut c = Checker::default();
+    let mut c = Checker {
+        deferred: Some(Vec::new()),
+        ..Checker::default()
+    };
     // The names, checked as `validate` checks them first (the typed pipeline has no other
     // top-level key, and every item has a name).
     c.names(
@@ -49,19 +68,13 @@ pub(crate) fn write_yaml(
             c.untyped_resource(i);
         }
     }
-    let jobs = c.names(
-        pipeline.jobs.iter().map(|j| Some(j.name.as_str())),
+    // Each name shortened to the checker's lifetime (the groups' value's, made here).
+    let job_list = c.names(
+        job_names.map(|n| -> Option<&str> { Some(n) }),
         "jobs",
         "job",
     );
-    let job_set: HashSet<&str> = jobs.iter().copied().collect();
-    // What each job uses, before any job is checked: `passed` may name a later job.
-    for job in &pipeline.jobs {
-        let used = c.job_resources.entry(job.name.as_str()).or_default();
-        for step in &job.plan {
-            uses(step, used);
-        }
-    }
+    let job_set: HashSet<&str> = job_list.iter().copied().collect();
     let mut w = Writer {
         name,
         out,
@@ -69,18 +82,33 @@ pub(crate) fn write_yaml(
         schema: Vec::new(),
     };
     if !pipeline.resource_types.is_empty() {
-        w.list("resource_types", &pipeline.resource_types, |_, _| {})?;
+        w.list(
+            "resource_types",
+            pipeline.resource_types.iter(),
+            |_, _, _| {},
+        )?;
     }
-    w.list("resources", &pipeline.resources, |_, _| {})?;
-    w.list("jobs", &pipeline.jobs, |i, job| c.job(i, job, &job_set))?;
+    w.list("resources", pipeline.resources.iter(), |_, _, _| {})?;
+    w.list("jobs", jobs, |i, job: &J, value| {
+        // What the job uses, before its own `passed` are checked (it may name itself).
+        let job = job.borrow();
+        if let Some(key) = job_set.get(job.name.as_str()) {
+            let mut used = HashSet::new();
+            job.plan.iter().for_each(|step| uses(step, &mut used));
+            let entry = c.job_resources.entry(key).or_default();
+            entry.extend(used.into_iter().filter_map(|r| c.resources.get(r).copied()));
+        }
+        c.job(i, value, &job_set);
+    })?;
+    c.settle();
     let groups = match groups {
         Value::Array(items) if !items.is_empty() => {
-            w.list("groups", &items, |_, _| {})?;
+            w.list("groups", items.iter(), |_, _, _| {})?;
             Some(Value::Array(items))
         }
         _ => None,
     };
-    c.groups(groups.as_ref(), &jobs, &job_set);
+    c.groups(groups.as_ref(), &job_list, &job_set);
     let mut problems = w.schema;
     problems.extend(
         c.problems
@@ -107,20 +135,22 @@ struct Writer<'o> {
 }
 
 impl Writer<'_> {
-    /// Checks and writes `key: items`, one item at a time; `check` sees each item's value.
+    /// Checks and writes `key: items`, one item at a time; `check` sees each item and its value.
     fn list<T: Serialize>(
         &mut self,
         key: &str,
-        items: &[T],
-        mut check: impl FnMut(usize, &Value),
+        items: impl Iterator<Item = T>,
+        mut check: impl FnMut(usize, &T, &Value),
     ) -> Result<(), WriteFailed> {
-        if items.is_empty() {
-            return self.piece(key, 0, Vec::new());
-        }
-        for (i, item) in items.iter().enumerate() {
-            let value = to_value(item, self.name)?;
-            check(i, &value);
+        let mut any = false;
+        for (i, item) in items.enumerate() {
+            any = true;
+            let value = to_value(&item, self.name)?;
+            check(i, &item, &value);
             self.piece(key, i, vec![value])?;
+        }
+        if !any {
+            return self.piece(key, 0, Vec::new());
         }
         Ok(())
     }
