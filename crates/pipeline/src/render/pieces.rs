@@ -18,9 +18,10 @@ use std::borrow::Borrow;
 use std::collections::HashSet;
 
 /// Writes the YAML of `pipeline` (called `name`) to `out` as it checks it, as
-/// [`super::problems`] checks the whole value: the same problems (the schema's in the order
-/// of the pieces), the schema's first, as `Unwritable::Invalid` once every piece is written
-/// (the caller discards the text then). [`write_streamed`] of the pipeline's own jobs.
+/// [`super::problems`] checks the whole value: the same problems, the schema's first, as
+/// `Unwritable::Invalid` once every piece is written (the caller discards the text then). In
+/// the same order, but the schema's follow the pieces and a `passed` constraint on a later
+/// job comes after the jobs' problems. [`write_streamed`] of the pipeline's own jobs.
 pub(crate) fn write_yaml(
     name: &str,
     pipeline: &Pipeline,
@@ -324,7 +325,19 @@ mod tests {
                 {"name": "g", "jobs": []}],
         }));
         let problems = pieces(&p).unwrap_err();
-        assert_eq!(Err(problems.clone()), whole(&p));
+        // The same problems; in the same order but the `passed` constraint on a later job
+        // (settled once every job is made), which comes after the jobs' own.
+        let deferred = "$.jobs[0].plan[0].passed[0]: job `a`: `repo` is constrained to pass \
+                        job `b`, which does not use resource `repo`";
+        let mut whole = whole(&p).unwrap_err();
+        let at = whole.iter().position(|p| p == deferred).unwrap();
+        let moved = whole.remove(at);
+        let groups = whole
+            .iter()
+            .position(|p| p.starts_with("$.groups"))
+            .unwrap();
+        whole.insert(groups, moved);
+        assert_eq!(problems, whole);
         for expected in [
             "$.resources[1].name: resources[1] and resources[0] have the same name `repo`",
             "$.resources[1]: resource has no `type`",
