@@ -31,6 +31,7 @@ const TOP_LEVEL: &[&str] = &[
 ];
 const HOOKS: &[&str] = &["on_success", "on_failure", "on_error", "on_abort", "ensure"];
 
+#[derive(Default)]
 pub(crate) struct Checker<'a> {
     pub(crate) problems: Vec<PipelineProblem>,
     pub(crate) resources: HashSet<&'a str>,
@@ -129,17 +130,6 @@ fn uses<'a>(value: &'a Value, used: &mut HashSet<&'a str>) {
             }
         }
         _ => {}
-    }
-}
-
-impl Default for Checker<'_> {
-    fn default() -> Self {
-        Checker {
-            problems: Vec::new(),
-            resources: HashSet::new(),
-            job_resources: HashMap::new(),
-            deferred: None,
-        }
     }
 }
 
