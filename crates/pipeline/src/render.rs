@@ -315,11 +315,12 @@ impl WriteCheck {
         Ok(())
     }
 
-    /// [`Self::check`] of `generated`, a standard or meta pipeline, and its YAML written to
+    /// [`Self::check`] of `pipeline`, a standard or meta pipeline, and its YAML written to
     /// `out` as it is made: made, checked and written a piece (a resource, a job, a group) at
     /// a time, never as one value (issue 23: a family pipeline is megabytes at 200
-    /// deployments). The text is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s; on
-    /// a problem, what was written is to be discarded.
+    /// deployments). The text is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s
+    /// (a `passed` constraint on a later job reported after the jobs'); on a problem, what
+    /// was written is to be discarded.
     pub fn write_yaml(
         &mut self,
         pipeline: &Standard<'_>,
