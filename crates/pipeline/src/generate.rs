@@ -7,17 +7,20 @@
 //! releases: a stage on another release is in that release's chain, and group.
 
 use crate::concourse::{
-    GetStep, Group, ImageResource, InParallelStep, Job, Pipeline, PutStep, Resource, ResourceType,
-    Step, TaskConfig, TaskInput, TaskRun, TaskStep,
+    GetStep, ImageResource, InParallelStep, Pipeline, Step, TaskConfig, TaskInput, TaskRun,
+    TaskStep,
 };
 use crate::identifier::{name as whole_name, part};
-use crate::settings::{Gate, NamedResource, Settings, TaskSource, TaskSpec};
+use crate::settings::{Settings, TaskSource, TaskSpec};
 use crate::template::{self, PlaceholderValues};
 use edx_matrix_model::{AppKind, Filter, Matrix, resolve};
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use std::collections::HashMap;
+
+mod outline;
+pub(crate) use outline::{Outline, outline};
 
 /// A component family: the applications one pipeline builds and deploys.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -324,197 +327,8 @@ fn get(name: &str, resource: &str) -> GetStep {
 }
 
 /// Generates the pipeline of `family`; `None` when no stage runs any of its applications.
-pub(crate) fn generate<'s>(
-    matrix: &Matrix,
-    settings: &'s Settings,
-    family: &Family,
-) -> Option<Generated> {
-    let chains = chains(matrix, family);
-    if chains.is_empty() {
-        return None;
-    }
-    let first_stage = matrix.stages.first().map(|s| s.as_str());
-    let mut pipeline = Pipeline::default();
-    let mut extra: Vec<&'s NamedResource> = Vec::new();
-    let use_extra = |name: &str, extra: &mut Vec<&'s NamedResource>| {
-        if let Some(r) = settings.resource(name) {
-            if !extra.iter().any(|e| e.name == r.name) {
-                extra.push(r);
-            }
-        }
-    };
-    let mut groups: IndexMap<String, Vec<String>> = IndexMap::new();
-    for chain in &chains {
-        let names = Names::of(chain);
-        let vars = PlaceholderValues {
-            release: chain.release,
-            deployment: chain.deployment,
-            application: chain.application,
-            // A release without a runtime renders `{runtime}` empty (issue 16).
-            runtime: chain.runtime.unwrap_or_default(),
-            family: &family.name,
-        };
-        let (build_task, artifact) = settings.build_of(chain.application, chain.kind);
-        let mut git_source = Map::new();
-        git_source.insert("uri".to_owned(), json!(chain.git_origin));
-        git_source.insert("branch".to_owned(), json!(chain.release_branch));
-        pipeline.resources.push(Resource {
-            name: names.git.clone(),
-            kind: "git".to_owned(),
-            icon: Some("git".to_owned()),
-            check_every: settings.check_every.clone(),
-            source: git_source,
-        });
-        let rendered = |map: &Map<String, Value>| match template::render_value(
-            &Value::Object(map.clone()),
-            &vars,
-        ) {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
-        pipeline.resources.push(Resource {
-            name: names.artifact.clone(),
-            kind: artifact.kind.clone(),
-            icon: artifact.icon.clone(),
-            check_every: None,
-            source: rendered(&artifact.source),
-        });
-        if let Some(r) = task_resource(build_task) {
-            use_extra(r, &mut extra);
-        }
-        // The build.
-        let mut build_gets = vec![GetStep {
-            trigger: true,
-            ..get("source", &names.git)
-        }];
-        if let Some(r) = task_resource(build_task) {
-            build_gets.push(get(r, r));
-        }
-        let mut plan = gets(build_gets);
-        plan.push(Step::Task(Box::new(task_step(
-            "build",
-            build_task,
-            &vars,
-            &["source"],
-            true,
-            params(chain, None),
-        ))));
-        plan.push(Step::Put(PutStep {
-            put: names.artifact.clone(),
-            params: rendered(&artifact.params),
-        }));
-        pipeline.jobs.push(Job {
-            name: names.build.clone(),
-            serial: None,
-            plan,
-        });
-        let group = groups.entry(whole_name(chain.release)).or_default();
-        group.push(names.build.clone());
-        // The deploys, in promotion order.
-        let mut previous = names.build.clone();
-        for stage in &chain.stages {
-            let job = names.deploy(stage);
-            let spec = settings.deploy_of(stage);
-            let gate = settings.gate_of(stage, Some(*stage) == first_stage);
-            let mut steps = vec![
-                GetStep {
-                    trigger: gate == Gate::Automatic,
-                    passed: vec![previous.clone()],
-                    params: rendered(&artifact.get_params),
-                    ..get("artifact", &names.artifact)
-                },
-                GetStep {
-                    passed: vec![previous.clone()],
-                    ..get("source", &names.git)
-                },
-            ];
-            if let Some(r) = task_resource(spec) {
-                use_extra(r, &mut extra);
-                steps.push(get(r, r));
-            }
-            if let Gate::Approval(resource) = &gate {
-                use_extra(resource, &mut extra);
-                steps.push(GetStep {
-                    trigger: true,
-                    ..get(resource, resource)
-                });
-            }
-            let environment = edx_matrix_model::label(chain.deployment, stage);
-            let mut plan = gets(steps);
-            plan.push(Step::Task(Box::new(task_step(
-                "deploy",
-                spec,
-                &vars,
-                &["artifact", "source"],
-                false,
-                params(chain, Some((stage, &environment))),
-            ))));
-            pipeline.jobs.push(Job {
-                name: job.clone(),
-                serial: Some(true),
-                plan,
-            });
-            groups
-                .entry(whole_name(chain.release))
-                .or_default()
-                .push(job.clone());
-            previous = job;
-        }
-    }
-    for r in &extra {
-        pipeline.resources.push(Resource {
-            name: r.name.clone(),
-            kind: r.kind.clone(),
-            icon: r.icon.clone(),
-            check_every: None,
-            source: r.source.clone(),
-        });
-    }
-    let used: Vec<&str> = pipeline.resources.iter().map(|r| r.kind.as_str()).collect();
-    pipeline.resource_types = settings
-        .resource_types
-        .iter()
-        .filter(|t| used.contains(&t.name.as_str()))
-        .map(|t| ResourceType {
-            name: t.name.clone(),
-            kind: t.kind.clone(),
-            source: t.source.clone(),
-        })
-        .collect();
-    let releases: Vec<String> = matrix
-        .releases
-        .iter()
-        .map(|r| whole_name(r.name.as_str()))
-        .filter(|r| groups.contains_key(r))
-        .collect();
-    pipeline.groups = releases
-        .iter()
-        .filter_map(|r| {
-            groups.get(r).map(|jobs| Group {
-                name: r.clone(),
-                jobs: jobs.clone(),
-            })
-        })
-        .collect();
-    let applications: Vec<String> = family
-        .applications
-        .iter()
-        .filter(|a| chains.iter().any(|c| c.application == a.as_str()))
-        .cloned()
-        .collect();
-    Some(Generated {
-        info: PipelineInfo {
-            name: family.name.clone(),
-            team: settings.team.clone(),
-            kind: "component",
-            family: Some(family.name.clone()),
-            applications,
-            releases,
-            jobs: pipeline.jobs.len(),
-            source: "standard".to_owned(),
-        },
-        pipeline,
-    })
+pub(crate) fn generate(matrix: &Matrix, settings: &Settings, family: &Family) -> Option<Generated> {
+    outline(matrix, settings, family).map(|o| o.generated(settings))
 }
 
 /// Generates the pipeline of every family that some stage runs, in family order.

@@ -57,8 +57,8 @@ pub use check_file::{FileProblem, check_file};
 pub(crate) use generate::generate_all;
 pub use generate::{Generated, PipelineInfo};
 pub use render::{
-    Outcome, Rendered, TemplateDiagnostic, Unwritable, WriteCheck, check_written,
-    for_each_standard, render_all, render_all_locked,
+    Outcome, Rendered, Standard, TemplateDiagnostic, Unwritable, WriteCheck, WriteFailed,
+    check_written, for_each_pipeline, for_each_standard, render_all, render_all_locked,
 };
 pub use script::TemplateFiles;
 pub use settings::Settings;

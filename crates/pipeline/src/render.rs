@@ -9,6 +9,8 @@ use crate::{lints, validate};
 use edx_matrix_model::{Code, Matrix, Severity};
 use serde_json::Value;
 
+mod pieces;
+
 /// A pipeline ready to be written: what `list` says about it and its configuration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rendered {
@@ -312,6 +314,42 @@ impl WriteCheck {
         }
         Ok(())
     }
+
+    /// [`Self::check`] of `pipeline`, a standard or meta pipeline, and its YAML written to
+    /// `out` as it is made: made, checked and written a piece (a resource, a job, a group) at
+    /// a time, never as one value (issue 23: a family pipeline is megabytes at 200
+    /// deployments). The text is [`Rendered::to_yaml`]'s, the problems [`Self::check`]'s
+    /// (a `passed` constraint on a later job reported after the jobs'); on a problem, what
+    /// was written is to be discarded.
+    pub fn write_yaml(
+        &mut self,
+        pipeline: &Standard<'_>,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), WriteFailed> {
+        let name = &pipeline.info().name;
+        if !self.names.insert(name.clone()) {
+            return Err(WriteFailed::Unwritable(Unwritable::SameName(name.clone())));
+        }
+        match &pipeline.made {
+            Made::Family(outline) => pieces::write_streamed(
+                name,
+                &outline.pipeline,
+                outline.job_names.iter().map(String::as_str),
+                outline.jobs(pipeline.settings).flatten(),
+                out,
+            ),
+            Made::Whole(generated) => pieces::write_yaml(name, &generated.pipeline, out),
+        }
+    }
+}
+
+/// Why [`WriteCheck::write_yaml`] stopped.
+#[derive(Debug)]
+pub enum WriteFailed {
+    /// The pipeline may not be written.
+    Unwritable(Unwritable),
+    /// Writing failed.
+    Io(std::io::Error),
 }
 
 /// Hands `f` the standard pipelines of `matrix`, one at a time in [`render_all`]'s order, then
@@ -323,14 +361,62 @@ pub fn for_each_standard<E>(
     settings: &Settings,
     mut f: impl FnMut(Rendered) -> Result<(), E>,
 ) -> Result<(), E> {
+    for_each_pipeline(matrix, settings, |s| f(Rendered::from(s.into_generated())))
+}
+
+/// [`for_each_standard`] handing each pipeline before its jobs are made: for
+/// [`WriteCheck::write_yaml`], which makes them a job at a time as it writes them.
+pub fn for_each_pipeline<'m, E>(
+    matrix: &'m Matrix,
+    settings: &'m Settings,
+    mut f: impl FnMut(Standard<'m>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut infos = Vec::new();
     for family in crate::generate::families(matrix, settings) {
-        if let Some(generated) = crate::generate::generate(matrix, settings, &family) {
-            infos.push(generated.info.clone());
-            f(Rendered::from(generated))?;
+        if let Some(outline) = crate::generate::outline(matrix, settings, &family) {
+            infos.push(outline.info.clone());
+            f(Standard {
+                settings,
+                made: Made::Family(outline),
+            })?;
         }
     }
-    f(Rendered::from(crate::meta::meta(settings, &infos)))
+    f(Standard {
+        settings,
+        made: Made::Whole(crate::meta::meta(settings, &infos)),
+    })
+}
+
+/// A standard or meta pipeline as [`for_each_pipeline`] hands it: a family's jobs are not made
+/// yet.
+pub struct Standard<'m> {
+    settings: &'m Settings,
+    made: Made<'m>,
+}
+
+enum Made<'m> {
+    /// A family's pipeline: its jobs made a chain at a time.
+    Family(crate::generate::Outline<'m>),
+    /// The meta pipeline, small.
+    Whole(crate::Generated),
+}
+
+impl Standard<'_> {
+    /// Its summary.
+    pub fn info(&self) -> &PipelineInfo {
+        match &self.made {
+            Made::Family(outline) => &outline.info,
+            Made::Whole(generated) => &generated.info,
+        }
+    }
+
+    /// The whole pipeline, its jobs made.
+    pub fn into_generated(self) -> crate::Generated {
+        match self.made {
+            Made::Family(outline) => outline.generated(self.settings),
+            Made::Whole(generated) => generated,
+        }
+    }
 }
 
 #[cfg(test)]

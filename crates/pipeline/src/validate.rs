@@ -31,20 +31,36 @@ const TOP_LEVEL: &[&str] = &[
 ];
 const HOOKS: &[&str] = &["on_success", "on_failure", "on_error", "on_abort", "ensure"];
 
-struct Checker<'a> {
-    problems: Vec<PipelineProblem>,
-    resources: HashSet<&'a str>,
+#[derive(Default)]
+pub(crate) struct Checker<'a> {
+    pub(crate) problems: Vec<PipelineProblem>,
+    pub(crate) resources: HashSet<&'a str>,
     /// For each job: the resources it gets or puts.
-    job_resources: HashMap<&'a str, HashSet<&'a str>>,
+    pub(crate) job_resources: HashMap<&'a str, HashSet<&'a str>>,
+    /// Checking jobs as they are made (`render --all`): the `passed` constraints on a job not
+    /// made yet, settled by [`Checker::settle`] once every job is.
+    pub(crate) deferred: Option<Vec<Deferred>>,
+}
+
+/// A `passed` constraint on a job not made yet: `job`'s `name` must have passed `other`, which
+/// must use `resource`.
+pub(crate) struct Deferred {
+    path: String,
+    job: String,
+    name: String,
+    other: String,
+    resource: String,
+}
+
+fn not_used(job: &str, name: &str, other: &str, resource: &str) -> String {
+    format!(
+        "job `{job}`: `{name}` is constrained to pass job `{other}`, which does not use resource `{resource}`"
+    )
 }
 
 /// Returns every problem of `config`, in document order.
 pub fn validate(config: &Value) -> Vec<PipelineProblem> {
-    let mut c = Checker {
-        problems: Vec::new(),
-        resources: HashSet::new(),
-        job_resources: HashMap::new(),
-    };
+    let mut c = Checker::default();
     let Some(top) = config.as_object() else {
         c.problem("$", "a pipeline configuration must be a mapping".to_owned());
         return c.problems;
@@ -67,10 +83,7 @@ pub fn validate(config: &Value) -> Vec<PipelineProblem> {
                 .and_then(Value::as_str)
                 .is_none_or(str::is_empty)
             {
-                c.problem(
-                    &format!("$.resources[{i}]"),
-                    "resource has no `type`".to_owned(),
-                );
+                c.untyped_resource(i);
             }
         }
     }
@@ -87,25 +100,7 @@ pub fn validate(config: &Value) -> Vec<PipelineProblem> {
             c.job_resources.entry(name).or_default().extend(used);
         }
         for (i, item) in items.iter().enumerate() {
-            let path = format!("$.jobs[{i}]");
-            let name = item.get("name").and_then(Value::as_str).unwrap_or("");
-            match item.get("plan") {
-                Some(Value::Array(steps)) => {
-                    for (j, step) in steps.iter().enumerate() {
-                        c.step(step, &format!("{path}.plan[{j}]"), name, &job_set);
-                    }
-                }
-                Some(_) => c.problem(
-                    &format!("{path}.plan"),
-                    format!("the plan of job `{name}` must be a list of steps"),
-                ),
-                None => c.problem(&path, format!("job `{name}` has no `plan`")),
-            }
-            for hook in HOOKS {
-                if let Some(step) = item.get(*hook) {
-                    c.step(step, &format!("{path}.{hook}"), name, &job_set);
-                }
-            }
+            c.job(i, item, &job_set);
         }
     }
     c.groups(top.get("groups"), &jobs, &job_set);
@@ -139,6 +134,43 @@ fn uses<'a>(value: &'a Value, used: &mut HashSet<&'a str>) {
 }
 
 impl<'a> Checker<'a> {
+    /// Checks the job at `$.jobs[i]`: its plan and hooks, step by step. The job need not
+    /// outlive the checker: a pipeline checked a job at a time drops each one after this.
+    pub(crate) fn job(&mut self, i: usize, item: &Value, job_set: &HashSet<&str>) {
+        let path = format!("$.jobs[{i}]");
+        let name = item.get("name").and_then(Value::as_str).unwrap_or("");
+        match item.get("plan") {
+            Some(Value::Array(steps)) => {
+                for (j, step) in steps.iter().enumerate() {
+                    self.step(step, &format!("{path}.plan[{j}]"), name, job_set);
+                }
+            }
+            Some(_) => self.problem(
+                &format!("{path}.plan"),
+                format!("the plan of job `{name}` must be a list of steps"),
+            ),
+            None => self.problem(&path, format!("job `{name}` has no `plan`")),
+        }
+        for hook in HOOKS {
+            if let Some(step) = item.get(*hook) {
+                self.step(step, &format!("{path}.{hook}"), name, job_set);
+            }
+        }
+    }
+
+    /// Checks the deferred `passed` constraints, now that every job is known.
+    pub(crate) fn settle(&mut self) {
+        for d in self.deferred.take().unwrap_or_default() {
+            let used = self
+                .job_resources
+                .get(d.other.as_str())
+                .is_some_and(|r| r.contains(d.resource.as_str()));
+            if !used {
+                self.problem(&d.path, not_used(&d.job, &d.name, &d.other, &d.resource));
+            }
+        }
+    }
+
     fn problem(&mut self, path: &str, message: String) {
         self.problems.push(PipelineProblem {
             path: path.to_owned(),
@@ -160,18 +192,35 @@ impl<'a> Checker<'a> {
 
     /// Checks a list of named things (names present, valid, unique) and returns the names.
     fn named_list(&mut self, list: Option<&'a Value>, key: &str, what: &str) -> Vec<&'a str> {
-        let mut names: Vec<&'a str> = Vec::new();
         let Some(list) = list else {
-            return names;
+            return Vec::new();
         };
         let Some(items) = list.as_array() else {
             self.problem(&format!("$.{key}"), format!("`{key}` must be a list"));
-            return names;
+            return Vec::new();
         };
+        self.names(
+            items
+                .iter()
+                .map(|item| item.get("name").and_then(Value::as_str)),
+            key,
+            what,
+        )
+    }
+
+    /// [`Self::named_list`] of the names of a list's items (`None`: an item without one),
+    /// wherever they come from: the values, or the typed pipeline they were made from.
+    pub(crate) fn names(
+        &mut self,
+        names: impl Iterator<Item = Option<&'a str>>,
+        key: &str,
+        what: &str,
+    ) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
         let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, item) in items.iter().enumerate() {
+        for (i, name) in names.enumerate() {
             let path = format!("$.{key}[{i}]");
-            match item.get("name").and_then(Value::as_str) {
+            match name {
                 Some(name) => {
                     self.identifier(name, &format!("{path}.name"), what);
                     if let Some(j) = first.get(name) {
@@ -181,16 +230,24 @@ impl<'a> Checker<'a> {
                         );
                     } else {
                         first.insert(name, i);
-                        names.push(name);
+                        out.push(name);
                     }
                 }
                 None => self.problem(&path, format!("{what} has no `name`")),
             }
         }
-        names
+        out
     }
 
-    fn step(&mut self, step: &'a Value, path: &str, job: &str, jobs: &HashSet<&str>) {
+    /// The problem of `$.resources[i]`, which has no type.
+    pub(crate) fn untyped_resource(&mut self, i: usize) {
+        self.problem(
+            &format!("$.resources[{i}]"),
+            "resource has no `type`".to_owned(),
+        );
+    }
+
+    fn step(&mut self, step: &Value, path: &str, job: &str, jobs: &HashSet<&str>) {
         let Some(map) = step.as_object() else {
             self.problem(path, format!("a step of job `{job}` must be a mapping"));
             return;
@@ -233,15 +290,22 @@ impl<'a> Checker<'a> {
                                 "job `{job}`: `{name}` is constrained to pass unknown job `{other}`"
                             ),
                         );
+                    } else if self.deferred.is_some() && !self.job_resources.contains_key(other) {
+                        if let Some(deferred) = self.deferred.as_mut() {
+                            deferred.push(Deferred {
+                                path: ppath,
+                                job: job.to_owned(),
+                                name: name.to_owned(),
+                                other: other.to_owned(),
+                                resource: resource.to_owned(),
+                            });
+                        }
                     } else if !self
                         .job_resources
                         .get(other)
                         .is_some_and(|r| r.contains(resource))
                     {
-                        self.problem(
-                            &ppath,
-                            format!("job `{job}`: `{name}` is constrained to pass job `{other}`, which does not use resource `{resource}`"),
-                        );
+                        self.problem(&ppath, not_used(job, name, other, resource));
                     }
                 }
             }
@@ -327,7 +391,12 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn groups(&mut self, groups: Option<&'a Value>, jobs: &[&'a str], job_set: &HashSet<&'a str>) {
+    pub(crate) fn groups(
+        &mut self,
+        groups: Option<&'a Value>,
+        jobs: &[&'a str],
+        job_set: &HashSet<&'a str>,
+    ) {
         self.named_list(groups, "groups", "group");
         let Some(Value::Array(items)) = groups else {
             return;

@@ -8,7 +8,8 @@ use crate::matrix_file;
 use crate::output::{Output, render_table, table};
 use edx_matrix_model::UnknownName;
 use edx_matrix_pipeline::{
-    FileProblem, Rendered, Unwritable, WriteCheck, check_file, check_written, for_each_standard,
+    FileProblem, Rendered, Unwritable, WriteCheck, WriteFailed, check_file, check_written,
+    for_each_pipeline,
 };
 use edx_matrix_project::fsio::{Mode, OutputSet};
 use serde::Serialize;
@@ -238,10 +239,27 @@ fn render_each(
     let mut set = OutputSet::new(dir, Mode::Public)?;
     let mut check = WriteCheck::default();
     let mut written = 0;
-    for_each_standard(project.matrix(), &project.pipelines, |rendered| {
-        check.check(&rendered).map_err(unwritable)?;
-        let name = PathBuf::from(format!("{}.{extension}", rendered.info.name));
-        set.add(&name, text_of(&rendered, args.format)?.as_bytes())?;
+    for_each_pipeline(project.matrix(), &project.pipelines, |pipeline| {
+        let name = PathBuf::from(format!("{}.{extension}", pipeline.info().name));
+        match args.format {
+            Format::Json => {
+                let rendered = Rendered::from(pipeline.into_generated());
+                check.check(&rendered).map_err(unwritable)?;
+                set.add(&name, rendered.to_json().as_bytes())?;
+            }
+            // Made and streamed to its file a job at a time: a family pipeline's YAML is
+            // megabytes at 200 deployments (issue 23). A problem found on the way drops the
+            // whole set.
+            _ => set.add_with(&name, |file| {
+                check.write_yaml(&pipeline, file).map_err(|e| match e {
+                    WriteFailed::Unwritable(problem) => unwritable(problem),
+                    WriteFailed::Io(e) => CommandError::io(format!(
+                        "cannot write `{}`: {e}",
+                        dir.join(&name).display()
+                    )),
+                })
+            })?,
+        }
         written += 1;
         Ok::<_, CommandError>(())
     })?;

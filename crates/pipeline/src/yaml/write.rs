@@ -18,6 +18,11 @@ pub(crate) fn value_to_string(value: &Value) -> Result<String, RenderError> {
     serde_saphyr::to_string(&Plain(value)).map_err(|e| RenderError::new(e.to_string()))
 }
 
+/// [`value_to_string`] appended to `out` (a buffer reused piece after piece).
+pub(crate) fn value_to_fmt(value: &Value, out: &mut String) -> Result<(), RenderError> {
+    serde_saphyr::to_fmt_writer(out, &Plain(value)).map_err(|e| RenderError::new(e.to_string()))
+}
+
 /// A JSON value serialized with plain numbers.
 struct Plain<'a>(&'a Value);
 

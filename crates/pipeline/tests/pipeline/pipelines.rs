@@ -5,7 +5,9 @@
 use crate::support::{acme_with_settings, bare_acme, load};
 use edx_matrix_pipeline::{Change, Generated, Rendered, all, changed_by, settings_of};
 use edx_matrix_pipeline::{PipelineProblem, validate};
-use edx_matrix_pipeline::{TemplateFiles, WriteCheck, for_each_standard, render_all};
+use edx_matrix_pipeline::{
+    TemplateFiles, WriteCheck, for_each_pipeline, for_each_standard, render_all,
+};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
@@ -92,6 +94,49 @@ fn the_standard_pipelines_one_at_a_time_are_render_all_s() {
             if seen == 2 { Err("stop") } else { Ok(()) }
         });
         assert_eq!((stopped, seen), (Err("stop"), 2));
+    }
+}
+
+/// `render --all -o` writes each standard pipeline's YAML a piece at a time: the text is the
+/// whole value's, byte for byte, for every acme pipeline (meta included), and a repeated name
+/// is refused as `check` refuses it.
+#[test]
+fn a_pipeline_written_a_piece_at_a_time_is_its_whole_yaml() {
+    for text in [bare_acme(), acme_with_settings()] {
+        let loaded = load(&text);
+        let (settings, _) = settings_of(&loaded);
+        let mut check = WriteCheck::default();
+        let mut count = 0;
+        for_each_pipeline(&loaded.matrix, &settings, |p| {
+            let mut buffer = Vec::new();
+            check.write_yaml(&p, &mut buffer)?;
+            let name = p.info().name.clone();
+            let generated = p.into_generated();
+            assert_eq!(generated.info.name, name);
+            let whole = Rendered::from(generated).to_yaml().unwrap();
+            assert_eq!(String::from_utf8(buffer).unwrap(), whole, "{name}");
+            count += 1;
+            Ok::<_, edx_matrix_pipeline::WriteFailed>(())
+        })
+        .unwrap();
+        assert!(count > 5, "{count}");
+    }
+    let loaded = load(&bare_acme());
+    let (settings, _) = settings_of(&loaded);
+    let mut check = WriteCheck::default();
+    let mut buffer = Vec::new();
+    let mut first = None;
+    let result = for_each_pipeline(&loaded.matrix, &settings, |p| {
+        check.write_yaml(&p, &mut buffer)?;
+        // The first pipeline's name again: refused.
+        first.get_or_insert_with(|| p.info().name.clone());
+        check.write_yaml(&p, &mut buffer)
+    });
+    match result {
+        Err(edx_matrix_pipeline::WriteFailed::Unwritable(
+            edx_matrix_pipeline::Unwritable::SameName(name),
+        )) => assert_eq!(Some(name), first),
+        other => panic!("{other:?}"),
     }
 }
 

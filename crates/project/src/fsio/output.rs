@@ -16,20 +16,33 @@ pub enum Mode {
 /// Writes `contents` to a new file at `path` (replacing an existing one only with `force`),
 /// atomically: a temporary file in the same directory, flushed, then renamed into place.
 pub fn create(path: &Path, contents: &[u8], mode: Mode, force: bool) -> Result<(), Error> {
+    create_with(path, mode, force, |file| {
+        file.write_all(contents)
+            .map_err(|e| Error::io(format!("cannot write `{}`", path.display()), &e))
+    })
+}
+
+/// [`create`] of what `write` writes to the file, buffered: a file made piece by piece is
+/// never held whole (`pipeline render --all`). An error of `write` leaves no file.
+pub(crate) fn create_with<E: From<Error>>(
+    path: &Path,
+    mode: Mode,
+    force: bool,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), E> {
     let shown = path.display();
     match std::fs::symlink_metadata(path) {
         Ok(_) if !force => {
             return Err(Error::new(format!("`{shown}` already exists"))
-                .with_hint("pass `--force` to replace it"));
+                .with_hint("pass `--force` to replace it")
+                .into());
         }
         Ok(meta) if meta.is_dir() => {
-            return Err(Error::new(format!(
-                "cannot write `{shown}`: it is a directory"
-            )));
+            return Err(Error::new(format!("cannot write `{shown}`: it is a directory")).into());
         }
         _ => {}
     }
-    let tmp = stage_new(path, contents, mode)?;
+    let tmp = stage_with(path, mode, write)?;
     tmp.persist(path)
         .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e.error))?;
     Ok(())
@@ -42,6 +55,18 @@ pub(crate) fn stage_new(
     contents: &[u8],
     mode: Mode,
 ) -> Result<tempfile::NamedTempFile, Error> {
+    stage_with(path, mode, |file| {
+        file.write_all(contents)
+            .map_err(|e| Error::io(format!("cannot write `{}`", path.display()), &e))
+    })
+}
+
+/// [`stage_new`] of what `write` writes, through a buffer.
+fn stage_with<E: From<Error>>(
+    path: &Path,
+    mode: Mode,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<tempfile::NamedTempFile, E> {
     let shown = path.display();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -62,7 +87,11 @@ pub(crate) fn stage_new(
     let mut tmp = builder
         .tempfile_in(&dir)
         .map_err(|e| Error::io(format!("cannot create a file in `{}`", dir.display()), &e))?;
-    tmp.write_all(contents)
+    let mut buffered = std::io::BufWriter::with_capacity(64 * 1024, tmp.as_file_mut());
+    write(&mut buffered)?;
+    let flushed = buffered.flush();
+    drop(buffered);
+    flushed
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| Error::io(format!("cannot write `{shown}`"), &e))?;
     Ok(tmp)

@@ -10,7 +10,7 @@
 //! were written; a rename fails only on a change made to `DIR` meanwhile.
 
 use crate::fsio::Error;
-use crate::fsio::output::{Mode, create};
+use crate::fsio::output::{Mode, create, create_with};
 use std::path::{Path, PathBuf};
 
 /// Writes each `(relative path, contents)` of `files` under `dir` (created with its parents if
@@ -99,15 +99,59 @@ impl OutputSet {
                 )
             })?;
         }
-        create(&path, contents, self.mode, false).map_err(|e| Error {
+        create(&path, contents, self.mode, false).map_err(|e| self.worded(e))?;
+        self.files.push(relative.to_path_buf());
+        Ok(())
+    }
+
+    /// [`add`](OutputSet::add) of what `write` writes, streamed to the staged file through a
+    /// buffer: a file made piece by piece is never held whole (`pipeline render --all`'s
+    /// pipelines are megabytes each at 200 deployments). An error of `write` is returned as it
+    /// is, and leaves no file once the set is dropped.
+    pub fn add_with<E: From<Error>>(
+        &mut self,
+        relative: &Path,
+        write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), E>,
+    ) -> Result<(), E> {
+        /// Our errors, to be worded with `dir`, apart from the caller's.
+        enum Failed<E> {
+            Ours(Error),
+            Caller(E),
+        }
+        impl<E> From<Error> for Failed<E> {
+            fn from(e: Error) -> Self {
+                Failed::Ours(e)
+            }
+        }
+        let path = self.staging.path().join(relative);
+        if let Some(sub) = path.parent() {
+            std::fs::create_dir_all(sub).map_err(|e| {
+                Error::io(
+                    format!("cannot create `{}`", self.dir.join(relative).display()),
+                    &e,
+                )
+            })?;
+        }
+        match create_with(&path, self.mode, false, |w| {
+            write(w).map_err(Failed::Caller)
+        }) {
+            Ok(()) => {}
+            Err(Failed::Caller(e)) => return Err(e),
+            Err(Failed::Ours(e)) => return Err(self.worded(e).into()),
+        }
+        self.files.push(relative.to_path_buf());
+        Ok(())
+    }
+
+    /// `e` naming the files where they go, not where they are staged.
+    fn worded(&self, e: Error) -> Error {
+        Error {
             message: e.message.replace(
                 &self.staging.path().display().to_string(),
                 &self.dir.display().to_string(),
             ),
             ..e
-        })?;
-        self.files.push(relative.to_path_buf());
-        Ok(())
+        }
     }
 
     /// Moves every added file into place. An existing file is replaced only with `force`:
@@ -358,5 +402,41 @@ mod tests {
         set.finish(true).unwrap();
         assert_eq!(entries(&dir), ["a.yml", "b.yml"]);
         assert_eq!(std::fs::read_to_string(dir.join("b.yml")).unwrap(), "b\n");
+    }
+
+    /// A file written piece by piece holds exactly the pieces, larger than the buffer included;
+    /// the writer's own error comes back as it is, and the set given up leaves nothing.
+    #[test]
+    fn a_file_written_in_pieces_is_its_pieces_and_a_failure_leaves_nothing() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("out");
+        let big = "x".repeat(200_000);
+        let mut set = OutputSet::new(&dir, Mode::Public).unwrap();
+        set.add_with(Path::new("a.yml"), |w| {
+            for piece in ["a: 1\n", big.as_str(), "\nb: 2\n"] {
+                w.write_all(piece.as_bytes())
+                    .map_err(|e| Error::io("x".to_owned(), &e))?;
+            }
+            Ok::<_, Error>(())
+        })
+        .unwrap();
+        set.finish(false).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("a.yml")).unwrap(),
+            format!("a: 1\n{big}\nb: 2\n")
+        );
+        let other = top.path().join("other");
+        let mut set = OutputSet::new(&other, Mode::Public).unwrap();
+        set.add(Path::new("a.yml"), b"a\n").unwrap();
+        let error = set
+            .add_with(Path::new("b.yml"), |w| {
+                w.write_all(b"half")
+                    .map_err(|e| Error::io("x".to_owned(), &e))?;
+                Err(Error::new("the third job is invalid".to_owned()))
+            })
+            .unwrap_err();
+        assert_eq!(error.message, "the third job is invalid");
+        drop(set);
+        assert_eq!(entries(top.path()), ["out"]);
     }
 }
