@@ -17,9 +17,10 @@ pub(crate) const APP_VERSION_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// One application of a block, as written.
-pub(super) struct BlockApp {
-    pub(super) name: String,
+/// One application of a block, as written; its name borrowed from the tree (an allocation and
+/// a free per application of every block saved: issue 23).
+pub(super) struct BlockApp<'t> {
+    pub(super) name: &'t str,
     pub(super) release: Option<String>,
     pub(super) branch: Option<Template>,
     pub(super) origin: Option<Template>,
@@ -31,12 +32,12 @@ pub(super) struct BlockApp {
     pub(super) poisoned: Vec<EntryField>,
 }
 
-pub(super) fn read_block_app(
+pub(super) fn read_block_app<'t>(
     reader: &mut Reader,
-    name: &str,
+    name: &'t str,
     item: &Node<'_>,
     key_span: Span,
-) -> (BlockApp, AppVersionSpans) {
+) -> (BlockApp<'t>, AppVersionSpans) {
     // Built only for a problem: a large file has a million applications in blocks.
     let what = || format!("application `{name}` of this release-map block");
     let mut spans = AppVersionSpans {
@@ -44,7 +45,7 @@ pub(super) fn read_block_app(
         ..Default::default()
     };
     let mut app = BlockApp {
-        name: name.to_owned(),
+        name,
         release: None,
         branch: None,
         origin: None,

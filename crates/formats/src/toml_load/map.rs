@@ -68,6 +68,19 @@ where
     new
 }
 
+/// A template's value for one (release, deployment); one without placeholders goes straight
+/// into its shared string, not through a rendered `String` first.
+fn value<T: From<String> + for<'s> From<&'s str>>(
+    t: &Template,
+    release: &str,
+    deployment: &str,
+) -> T {
+    match t.literal() {
+        Some(text) => text.into(),
+        None => t.render(release, deployment).into(),
+    }
+}
+
 /// Reads one `[[map]]` block into `release_map` (and its spans into the source map).
 pub(super) fn read_block(
     reader: &mut Reader,
@@ -119,6 +132,9 @@ pub(super) fn read_block(
                     .toml
                     .node_table(item, &|| format!("`apps` of {what}"), &header)
             {
+                // Sized once: a block has tens to hundreds of applications (issue 23).
+                apps.reserve_exact(table.len());
+                spans.apps.reserve_exact(table.len());
                 for entry in table.entries() {
                     let key_span = entry.key_span.clone().unwrap_or_else(|| header.clone());
                     let (app, app_spans) =
@@ -138,7 +154,7 @@ pub(super) fn read_block(
         .map(|app| {
             let release = app.release.as_deref();
             (
-                interned(applications, &app.name),
+                interned(applications, app.name),
                 release.map(|r| interned(release_names, r)),
             )
         })
@@ -169,9 +185,9 @@ pub(super) fn read_block(
                 release_map[e].apps.push(AppVersion {
                     application: name.clone(),
                     release: own_release.as_ref().unwrap_or(&entry_release).clone(),
-                    branch: app.branch.as_ref().map(|t| render(t).into()),
-                    origin: app.origin.as_ref().map(|t| render(t).into()),
-                    runtime: app.runtime.as_ref().map(|t| render(t).into()),
+                    branch: app.branch.as_ref().map(|t| value(t, release, deployment)),
+                    origin: app.origin.as_ref().map(|t| value(t, release, deployment)),
+                    runtime: app.runtime.as_ref().map(|t| value(t, release, deployment)),
                     translations: app
                         .translations
                         .as_ref()
