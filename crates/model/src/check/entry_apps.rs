@@ -13,10 +13,12 @@ pub(super) fn check_entry_apps(
     e: usize,
     releases: &HashMap<&str, usize>,
     apps: &HashMap<&str, usize>,
+    first_in_entry: &mut [(usize, usize)],
     out: &mut Vec<MatrixProblem>,
 ) {
     let entry = &matrix.release_map[e];
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entry.apps.len());
+    // Applications outside the catalogue (an error already) are the only ones hashed.
+    let mut unknown_seen: HashMap<&str, usize> = HashMap::new();
     for (a, version) in entry.apps.iter().enumerate() {
         let at = |field| Subject::EntryApp {
             entry: e,
@@ -24,7 +26,28 @@ pub(super) fn check_entry_apps(
             field,
         };
         let name = version.application.as_str();
-        if let Some(&previous) = seen.get(name) {
+        let index = apps.get(name).copied();
+        // Where this entry named the application before, if it did (`first_in_entry` is
+        // indexed by the catalogue and stamped with the entry: nothing to clear between them).
+        let previous = match index {
+            Some(i) => {
+                let (stamp, at) = first_in_entry[i];
+                if stamp == e {
+                    Some(at)
+                } else {
+                    first_in_entry[i] = (e, a);
+                    None
+                }
+            }
+            None => match unknown_seen.get(name) {
+                Some(&at) => Some(at),
+                None => {
+                    unknown_seen.insert(name, a);
+                    None
+                }
+            },
+        };
+        if let Some(previous) = previous {
             out.push(
                 MatrixProblem::new(
                     Code::DuplicateApplication,
@@ -44,10 +67,8 @@ pub(super) fn check_entry_apps(
                     "first included here",
                 ),
             );
-        } else {
-            seen.insert(name, a);
         }
-        let app = apps.get(name).map(|&i| &matrix.applications[i]);
+        let app = index.map(|i| &matrix.applications[i]);
         if app.is_none() {
             out.push(
                 MatrixProblem::new(

@@ -16,6 +16,9 @@ pub(super) fn check_release_map(
     deployments: &HashMap<&str, usize>,
     out: &mut Vec<MatrixProblem>,
 ) {
+    // Per catalogue application, the last entry that named it and where: one array for every
+    // entry's duplicate check, instead of a hash map per entry (issue 23).
+    let mut first_in_entry = vec![(usize::MAX, 0); matrix.applications.len()];
     let mut entries: HashMap<(&str, &str), usize> =
         HashMap::with_capacity(matrix.release_map.len());
     for (e, entry) in matrix.release_map.iter().enumerate() {
@@ -65,7 +68,7 @@ pub(super) fn check_release_map(
                 "no applications",
             ));
         }
-        check_entry_apps(matrix, e, releases, apps, out);
+        check_entry_apps(matrix, e, releases, apps, &mut first_in_entry, out);
     }
     check_entries_used(matrix, releases, deployments, &entries, out);
 }

@@ -149,6 +149,48 @@ fn an_application_included_twice_in_one_entry_is_a_duplicate() {
     );
 }
 
+/// Each entry is checked on its own (an application in every entry is no duplicate), a third
+/// inclusion points back at the first, and an application outside the catalogue included twice
+/// is a duplicate too.
+#[test]
+fn duplicates_are_counted_per_entry_and_point_at_the_first() {
+    let mut matrix = campus().done();
+    for app in ["learning", "learning", "nosuch", "nosuch"] {
+        matrix.release_map[1]
+            .apps
+            .push(AppVersion::plain(app, "verawood"));
+    }
+    let at = |app| Subject::EntryApp {
+        entry: 1,
+        app,
+        field: None,
+    };
+    let found = check(&matrix);
+    let duplicates: Vec<_> = found
+        .iter()
+        .filter(|p| p.code == Code::DuplicateApplication)
+        .map(|p| {
+            (
+                p.at.clone(),
+                p.related.iter().map(|r| r.at.clone()).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            (at(2), vec![at(1)]),
+            (at(3), vec![at(1)]),
+            (at(5), vec![at(4)]),
+        ]
+    );
+    let unknown = found.iter().filter(|p| p.code == Code::UnknownApplication);
+    assert_eq!(
+        unknown.map(|p| p.at.clone()).collect::<Vec<_>>(),
+        [at(4), at(5)]
+    );
+}
+
 #[test]
 fn translations_on_an_ida_are_reported() {
     let mut matrix = campus().done();
