@@ -189,14 +189,21 @@ pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// The inside of [`push_str`]'s string: copied whole when no byte needs an escape (nearly
-/// every name, URL and branch), else escaped byte by byte.
-#[inline]
+/// every name, URL and branch), else escaped byte by byte. Inlined: the test and the copy are
+/// a few instructions beside a call's.
+#[inline(always)]
 fn push_str_body(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
-    if !needs_escape(bytes) {
+    if needs_escape(bytes) {
+        push_escaped(buf, bytes);
+    } else {
         buf.extend_from_slice(bytes);
-        return;
     }
+}
+
+/// `bytes` with every byte [`ESCAPE`] names escaped.
+#[inline(never)]
+fn push_escaped(buf: &mut Vec<u8>, bytes: &[u8]) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -217,21 +224,23 @@ fn push_str_body(buf: &mut Vec<u8>, s: &str) {
 }
 
 /// Whether any byte of `bytes` is one [`ESCAPE`] escapes (a control character, `"` or `\\`):
-/// eight bytes at a time, the rest by the table.
-#[inline]
+/// eight bytes at a time, the last eight overlapping the words before (the test is per byte,
+/// so testing a byte twice changes nothing); a string shorter than a word by the table.
+#[inline(always)]
 fn needs_escape(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+    }
+    let word = |chunk: &[u8]| {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        if word_needs_escape(u64::from_le_bytes(word)) {
-            return true;
-        }
+        word_needs_escape(u64::from_le_bytes(word))
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    if chunks.any(word) {
+        return true;
     }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| ESCAPE[usize::from(b)] != 0)
+    bytes.len() % 8 != 0 && word(&bytes[bytes.len() - 8..])
 }
 
 /// Whether a byte of `word` is below 0x20, `"` or `\\`. The classic zero-byte test: for a byte

@@ -68,19 +68,6 @@ where
     new
 }
 
-/// A template's value for one (release, deployment); one without placeholders goes straight
-/// into its shared string, not through a rendered `String` first.
-fn value<T: From<String> + for<'s> From<&'s str>>(
-    t: &Template,
-    release: &str,
-    deployment: &str,
-) -> T {
-    match t.literal() {
-        Some(text) => text.into(),
-        None => t.render(release, deployment).into(),
-    }
-}
-
 /// Reads one `[[map]]` block into `release_map` (and its spans into the source map).
 pub(super) fn read_block(
     reader: &mut Reader,
@@ -185,9 +172,9 @@ pub(super) fn read_block(
                 release_map[e].apps.push(AppVersion {
                     application: name.clone(),
                     release: own_release.as_ref().unwrap_or(&entry_release).clone(),
-                    branch: app.branch.as_ref().map(|t| value(t, release, deployment)),
-                    origin: app.origin.as_ref().map(|t| value(t, release, deployment)),
-                    runtime: app.runtime.as_ref().map(|t| value(t, release, deployment)),
+                    branch: app.branch.as_ref().map(|t| t.value(release, deployment)),
+                    origin: app.origin.as_ref().map(|t| t.value(release, deployment)),
+                    runtime: app.runtime.as_ref().map(|t| t.value(release, deployment)),
                     translations: app
                         .translations
                         .as_ref()

@@ -324,10 +324,7 @@ impl<'a, 'e> Builder<'a, 'e> {
 /// the decoder's generic machinery (issue 23: about 170 instructions a key). Anything else is
 /// decoded by `toml_parser`, errors included.
 fn is_bare_key(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !raw.is_empty() && raw.bytes().all(|b| BYTES[usize::from(b)] & BARE != 0)
 }
 
 /// The text inside a basic string that has no escape and no character TOML forbids in one
@@ -337,9 +334,32 @@ fn plain_basic_string(raw: &str) -> Option<&str> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     inner
         .bytes()
-        .all(|b| matches!(b, b'\t' | b' ' | 0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..))
+        .all(|b| BYTES[usize::from(b)] & PLAIN != 0)
         .then_some(inner)
 }
+
+/// [`BYTES`]: a byte of a bare key.
+const BARE: u8 = 1;
+/// [`BYTES`]: a byte a basic string holds as it is (tab, space, printable ASCII but `"` and
+/// `\\`, and any byte of a non-ASCII character).
+const PLAIN: u8 = 2;
+
+/// What each byte may be, one look-up a byte.
+static BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            table[i] |= BARE;
+        }
+        if matches!(b, b'\t' | b' ' | 0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..) {
+            table[i] |= PLAIN;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// The table at `path` under `table`, creating the missing ones: implied by a header
 /// (`header`) or by a dotted key.
@@ -487,6 +507,35 @@ mod tests {
                 prop_assert_eq!(
                     decoded(&raw, Some(Encoding::BasicString), false),
                     Some(text.to_owned())
+                );
+            }
+        }
+    }
+
+    /// Every ASCII character alone, as a key and inside a basic string: what a shortcut takes
+    /// the decoder reads as the same text.
+    #[test]
+    fn the_shortcuts_agree_with_the_decoder_on_every_ascii_character() {
+        for b in 0..0x80u8 {
+            let c = char::from(b).to_string();
+            assert_eq!(
+                is_bare_key(&c),
+                b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+            );
+            if is_bare_key(&c) {
+                assert_eq!(decoded(&c, None, true), Some(c.clone()), "{b:#x}");
+            }
+            let raw = format!("\"{c}\"");
+            if let Some(text) = plain_basic_string(&raw) {
+                assert_eq!(text, c);
+                assert_eq!(
+                    decoded(&raw, Some(Encoding::BasicString), false),
+                    Some(c.clone())
+                );
+            } else {
+                assert!(
+                    b < 0x20 && b != b'\t' || b == 0x7f || b == b'"' || b == b'\\',
+                    "{b:#x}"
                 );
             }
         }
