@@ -169,12 +169,7 @@ fn duplicates_are_counted_per_entry_and_point_at_the_first() {
     let duplicates: Vec<_> = found
         .iter()
         .filter(|p| p.code == Code::DuplicateApplication)
-        .map(|p| {
-            (
-                p.at.clone(),
-                p.related.iter().map(|r| r.at.clone()).collect::<Vec<_>>(),
-            )
-        })
+        .map(|p| (p.at, p.related.iter().map(|r| r.at).collect::<Vec<_>>()))
         .collect();
     assert_eq!(
         duplicates,
@@ -185,10 +180,7 @@ fn duplicates_are_counted_per_entry_and_point_at_the_first() {
         ]
     );
     let unknown = found.iter().filter(|p| p.code == Code::UnknownApplication);
-    assert_eq!(
-        unknown.map(|p| p.at.clone()).collect::<Vec<_>>(),
-        [at(4), at(5)]
-    );
+    assert_eq!(unknown.map(|p| p.at).collect::<Vec<_>>(), [at(4), at(5)]);
 }
 
 #[test]
