@@ -1,7 +1,7 @@
 //! Checks of the release map: each entry names a defined release and deployment, and every
 //! (release, deployment) a stage runs has its entry.
 
-use super::entry_apps::check_entry_apps;
+use super::entry_apps::{EntryApps, check_entry_apps};
 use super::problem::MatrixProblem;
 use super::subject::Subject;
 use super::undefined_release;
@@ -16,9 +16,7 @@ pub(super) fn check_release_map(
     deployments: &HashMap<&str, usize>,
     out: &mut Vec<MatrixProblem>,
 ) {
-    // Per catalogue application, the last entry that named it and where: one array for every
-    // entry's duplicate check, instead of a hash map per entry (issue 23).
-    let mut first_in_entry = vec![(usize::MAX, 0); matrix.applications.len()];
+    let mut entry_apps = EntryApps::new(matrix);
     let mut entries: HashMap<(&str, &str), usize> =
         HashMap::with_capacity(matrix.release_map.len());
     for (e, entry) in matrix.release_map.iter().enumerate() {
@@ -68,7 +66,7 @@ pub(super) fn check_release_map(
                 "no applications",
             ));
         }
-        check_entry_apps(matrix, e, releases, apps, &mut first_in_entry, out);
+        check_entry_apps(matrix, e, releases, apps, &mut entry_apps, out);
     }
     check_entries_used(matrix, releases, deployments, &entries, out);
 }
