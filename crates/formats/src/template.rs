@@ -30,6 +30,21 @@ const PLACEHOLDERS: &[&str] = &["release", "deployment"];
 impl Template {
     /// Parses `text`; `{release}`, `{deployment}`, `{{` and `}}` are recognised.
     pub fn parse(text: &str) -> Result<Template, TemplateSyntaxError> {
+        // Most values (every origin and branch of the estate) have no brace: one literal, without
+        // the parser's pieces (issue 23: about 950 instructions a value).
+        if !text.bytes().any(|b| b == b'{' || b == b'}') {
+            let pieces = if text.is_empty() {
+                Vec::new()
+            } else {
+                vec![Piece::Literal(text.to_owned())]
+            };
+            return Ok(Template { pieces });
+        }
+        Self::parse_braces(text)
+    }
+
+    /// [`Template::parse`] by the brace-template parser, for any text.
+    fn parse_braces(text: &str) -> Result<Template, TemplateSyntaxError> {
         let parsed = brace_template::parse(text, PLACEHOLDERS, |other| {
             format!(
                 "unknown placeholder `{{{other}}}`; only `{{release}}` and `{{deployment}}` exist"
@@ -63,9 +78,24 @@ impl Template {
         self.pieces.iter().any(|p| !matches!(p, Piece::Literal(_)))
     }
 
+    /// The text, when it is the same for every (release, deployment): a value without
+    /// placeholders, made straight into its shared string instead of rendered first.
+    pub fn literal(&self) -> Option<&str> {
+        match self.pieces.as_slice() {
+            [] => Some(""),
+            [Piece::Literal(text)] => Some(text),
+            _ => None,
+        }
+    }
+
     /// Returns the value for one (release, deployment).
     pub fn render(&self, release: &str, deployment: &str) -> String {
-        let mut out = String::new();
+        let len = self.pieces.iter().map(|piece| match piece {
+            Piece::Literal(text) => text.len(),
+            Piece::Release => release.len(),
+            Piece::Deployment => deployment.len(),
+        });
+        let mut out = String::with_capacity(len.sum());
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(text) => out.push_str(text),
@@ -165,6 +195,29 @@ mod tests {
         let t = Template::parse("acme/{release}-{deployment}").expect("parses");
         assert!(t.has_placeholders());
         assert_eq!(t.render("ulmo", "pro"), "acme/ulmo-pro");
+        assert_eq!(t.literal(), None);
+    }
+
+    /// A value without braces skips the parser and gets what the parser gives it.
+    #[test]
+    fn a_value_without_braces_is_what_the_parser_makes_of_it() {
+        for text in [
+            "",
+            "x",
+            "https://github.com/fork/app0",
+            "release/ulmo",
+            "é 😀 \\ \" $",
+        ] {
+            let fast = Template::parse(text).expect("parses");
+            assert_eq!(
+                fast,
+                Template::parse_braces(text).expect("parses"),
+                "{text:?}"
+            );
+            assert_eq!(fast.render("r", "d"), text);
+            assert_eq!(fast.literal(), Some(text));
+            assert!(!fast.has_placeholders());
+        }
     }
 
     #[test]
@@ -172,6 +225,7 @@ mod tests {
         let t = Template::parse("a{{b}}").expect("parses");
         assert!(!t.has_placeholders());
         assert_eq!(t.render("x", "y"), "a{b}");
+        assert_eq!(t.literal(), Some("a{b}"));
     }
 
     #[test]

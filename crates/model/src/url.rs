@@ -43,11 +43,26 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
         return Some("a repository URL cannot start with `-`");
     }
     // ASCII (nearly every URL) has no hidden character, and its whitespace and control
-    // characters are exactly the bytes up to the space and DEL: one byte pass (issue 23).
+    // characters are exactly the bytes up to the space and DEL: one byte pass finds them, `((`
+    // and `::` (issue 23); the rules are still answered in their order below.
     let ascii = url.is_ascii();
-    if ascii && url.bytes().any(|b| b <= b' ' || b == 0x7f)
-        || !ascii && url.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    let (spaced, parens, colons) = if ascii {
+        let (mut spaced, mut parens, mut colons, mut previous) = (false, false, false, 0u8);
+        for &b in url.as_bytes() {
+            spaced |= b <= b' ' || b == 0x7f;
+            parens |= previous == b'(' && b == b'(';
+            colons |= previous == b':' && b == b':';
+            previous = b;
+        }
+        (spaced, parens, colons)
+    } else {
+        (
+            url.chars().any(|c| c.is_whitespace() || c.is_control()),
+            crate::names::has(url, "(("),
+            crate::names::has(url, "::"),
+        )
+    };
+    if spaced {
         return Some("a repository URL cannot contain whitespace or control characters");
     }
     if !ascii && url.chars().any(crate::names::is_hidden_char) {
@@ -55,10 +70,10 @@ pub fn url_problem(url: &str, rule: UrlRule) -> Option<&'static str> {
             "a repository URL cannot contain line separators, NEL or bidirectional control characters",
         );
     }
-    if crate::names::has(url, "((") {
+    if parens {
         return Some("a repository URL cannot contain `((` (a Concourse credential reference)");
     }
-    if crate::names::has(url, "::") {
+    if colons {
         return Some("remote helpers such as `ext::` are not allowed");
     }
     if rule == UrlRule::Remote && (url.starts_with('/') || !url.contains(':')) {
@@ -172,6 +187,35 @@ mod tests {
     use super::{
         UrlRule, redact_text, redact_url, repository_url_problem, url_credentials, url_problem,
     };
+
+    /// `((` and `::` are found wherever they are, in ASCII and non-ASCII URLs alike, a single
+    /// `(` or `:` is not them, and the rules answer in their order (whitespace first).
+    #[test]
+    fn pairs_are_found_anywhere_and_the_rules_keep_their_order() {
+        const PARENS: &str =
+            "a repository URL cannot contain `((` (a Concourse credential reference)";
+        const COLONS: &str = "remote helpers such as `ext::` are not allowed";
+        for tail in ["", "\u{e9}"] {
+            for (pair, why) in [("((", PARENS), ("::", COLONS)] {
+                for url in [
+                    format!("https://host.example/{pair}x{tail}"),
+                    format!("https://host.example/x{tail}{pair}"),
+                    format!("https://host.example/{tail}x{pair}y"),
+                ] {
+                    assert_eq!(url_problem(&url, UrlRule::Repository), Some(why), "{url}");
+                }
+            }
+            let single = format!("https://host.example/a(b:c({tail}");
+            assert_eq!(url_problem(&single, UrlRule::Repository), None, "{single}");
+            let both = format!("https://host.example/a((b::c {tail}");
+            assert_eq!(
+                url_problem(&both, UrlRule::Repository),
+                Some("a repository URL cannot contain whitespace or control characters")
+            );
+            let both = format!("https://host.example/a::b((c{tail}");
+            assert_eq!(url_problem(&both, UrlRule::Repository), Some(PARENS));
+        }
+    }
 
     #[test]
     fn every_ascii_whitespace_and_control_character_is_refused_and_no_other() {

@@ -3,8 +3,8 @@
 //! escaper, which were about a million instructions of the 156-row estate's `resolve` (30 KB of
 //! output). The rare nested values (`extra`, `vars`) still go through serde_json, re-indented.
 
-use edx_matrix_model::Row;
 use edx_matrix_model::vars::Vars;
+use edx_matrix_model::{AppKind, Overridden, Row};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -57,33 +57,42 @@ impl<E> From<io::Error> for RowsError<E> {
     }
 }
 
-/// The fields of one row at depth 2, in `Row`'s serde order, then `vars`.
+/// The fields of one row at depth 2, in `Row`'s serde order, then `vars`. Each key is written
+/// with the value's opening quote in one constant piece, and a string that needs no escape is
+/// copied whole (issue 23: the per-field pieces and the byte-by-byte escape were most of the
+/// writer's instructions).
 fn push_row(buf: &mut Vec<u8>, row: &Row<'_>, vars: Option<&Vars>) -> io::Result<()> {
-    field(buf, "deployment", true);
-    push_str(buf, row.deployment);
-    field(buf, "stage", false);
-    push_str(buf, row.stage);
-    field(buf, "release", false);
-    push_str(buf, row.release);
-    field(buf, "application", false);
-    push_str(buf, row.application);
-    field(buf, "type", false);
-    push_str(buf, row.kind.as_str());
-    field(buf, "git_origin", false);
-    push_str(buf, row.git_origin);
-    field(buf, "release_branch", false);
-    push_str(buf, row.release_branch);
-    field(buf, "runtime_version", false);
+    // Room for the unescaped row: one growth at most, none once `buf` has served a longer row.
+    let strings = row.deployment.len()
+        + row.stage.len()
+        + row.release.len()
+        + row.application.len()
+        + row.git_origin.len()
+        + row.release_branch.len()
+        + row.runtime_version.map_or(0, str::len)
+        + row.path.map_or(0, str::len)
+        + row.entry_release.map_or(0, str::len)
+        + row.commit.map_or(0, str::len);
+    buf.reserve(strings + 400);
+    str_field(buf, b"\n    \"deployment\": \"", row.deployment);
+    str_field(buf, b",\n    \"stage\": \"", row.stage);
+    str_field(buf, b",\n    \"release\": \"", row.release);
+    str_field(buf, b",\n    \"application\": \"", row.application);
+    buf.extend_from_slice(match row.kind {
+        AppKind::Ida => b",\n    \"type\": \"IDA\"",
+        AppKind::Mfe => b",\n    \"type\": \"MFE\"",
+    });
+    str_field(buf, b",\n    \"git_origin\": \"", row.git_origin);
+    str_field(buf, b",\n    \"release_branch\": \"", row.release_branch);
     match row.runtime_version {
-        Some(v) => push_str(buf, v),
-        None => buf.extend_from_slice(b"null"),
+        Some(v) => str_field(buf, b",\n    \"runtime_version\": \"", v),
+        None => buf.extend_from_slice(b",\n    \"runtime_version\": null"),
     }
     if let Some(path) = row.path {
-        field(buf, "path", false);
-        push_str(buf, path);
+        str_field(buf, b",\n    \"path\": \"", path);
     }
     if let Some(commands) = row.translations {
-        field(buf, "translations", false);
+        field(buf, "translations");
         if commands.is_empty() {
             buf.extend_from_slice(b"[]");
         } else {
@@ -96,42 +105,64 @@ fn push_row(buf: &mut Vec<u8>, row: &Row<'_>, vars: Option<&Vars>) -> io::Result
         }
     }
     if let Some(release) = row.entry_release {
-        field(buf, "entry_release", false);
-        push_str(buf, release);
+        str_field(buf, b",\n    \"entry_release\": \"", release);
     }
     if let Some(extra) = row.extra {
-        field(buf, "extra", false);
+        field(buf, "extra");
         push_nested(buf, extra)?;
     }
-    field(buf, "overridden", false);
-    let o = row.overridden;
-    buf.extend_from_slice(b"{\n      \"origin\": ");
-    buf.extend_from_slice(bool_text(o.origin));
-    buf.extend_from_slice(b",\n      \"branch\": ");
-    buf.extend_from_slice(bool_text(o.branch));
-    buf.extend_from_slice(b",\n      \"runtime\": ");
-    buf.extend_from_slice(bool_text(o.runtime));
-    buf.extend_from_slice(b"\n    }");
+    buf.extend_from_slice(overridden_text(row.overridden));
     if let Some(commit) = row.commit {
-        field(buf, "commit", false);
-        push_str(buf, commit);
+        str_field(buf, b",\n    \"commit\": \"", commit);
     }
     if let Some(vars) = vars {
-        field(buf, "vars", false);
+        field(buf, "vars");
         push_nested(buf, vars)?;
     }
     Ok(())
 }
 
-/// A key at depth 2 (`name` needs no escaping), after a comma unless it is the first.
-fn field(buf: &mut Vec<u8>, name: &str, first: bool) {
-    buf.extend_from_slice(if first { b"\n    \"" } else { b",\n    \"" });
-    buf.extend_from_slice(name.as_bytes());
-    buf.extend_from_slice(b"\": ");
+/// A key and its string value: `key` ends with the value's opening quote.
+#[inline(always)]
+fn str_field(buf: &mut Vec<u8>, key: &'static [u8], value: &str) {
+    buf.extend_from_slice(key);
+    push_str_body(buf, value);
+    buf.push(b'"');
 }
 
-fn bool_text(b: bool) -> &'static [u8] {
-    if b { b"true" } else { b"false" }
+/// The `overridden` field, whole: one of eight constant texts.
+fn overridden_text(o: Overridden) -> &'static [u8] {
+    macro_rules! text {
+        ($origin:literal, $branch:literal, $runtime:literal) => {
+            concat!(
+                ",\n    \"overridden\": {\n      \"origin\": ",
+                $origin,
+                ",\n      \"branch\": ",
+                $branch,
+                ",\n      \"runtime\": ",
+                $runtime,
+                "\n    }"
+            )
+            .as_bytes()
+        };
+    }
+    match (o.origin, o.branch, o.runtime) {
+        (false, false, false) => text!("false", "false", "false"),
+        (false, false, true) => text!("false", "false", "true"),
+        (false, true, false) => text!("false", "true", "false"),
+        (false, true, true) => text!("false", "true", "true"),
+        (true, false, false) => text!("true", "false", "false"),
+        (true, false, true) => text!("true", "false", "true"),
+        (true, true, false) => text!("true", "true", "false"),
+        (true, true, true) => text!("true", "true", "true"),
+    }
+}
+
+/// A key at depth 2 after the fields before it (`name` needs no escaping).
+fn field(buf: &mut Vec<u8>, name: &str) {
+    buf.extend_from_slice(b",\n    \"");
+    buf.extend_from_slice(name.as_bytes());
+    buf.extend_from_slice(b"\": ");
 }
 
 /// A value at depth 2 as serde_json writes it pretty: its text at depth 0 with every line after
@@ -151,10 +182,29 @@ fn push_nested<T: Serialize + ?Sized>(buf: &mut Vec<u8>, value: &T) -> io::Resul
 /// `\b \t \n \f \r`, `\u00xx` (lower-case hex) for every other control character, and every
 /// other character (non-ASCII and DEL included) as it is.
 pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     buf.reserve(s.len() + 2);
     buf.push(b'"');
+    push_str_body(buf, s);
+    buf.push(b'"');
+}
+
+/// The inside of [`push_str`]'s string: copied whole when no byte needs an escape (nearly
+/// every name, URL and branch), else escaped byte by byte. Inlined: the test and the copy are
+/// a few instructions beside a call's.
+#[inline(always)]
+fn push_str_body(buf: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
+    if needs_escape(bytes) {
+        push_escaped(buf, bytes);
+    } else {
+        buf.extend_from_slice(bytes);
+    }
+}
+
+/// `bytes` with every byte [`ESCAPE`] names escaped.
+#[inline(never)]
+fn push_escaped(buf: &mut Vec<u8>, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
         let escape = ESCAPE[usize::from(b)];
@@ -171,7 +221,41 @@ pub(super) fn push_str(buf: &mut Vec<u8>, s: &str) {
         start = i + 1;
     }
     buf.extend_from_slice(&bytes[start..]);
-    buf.push(b'"');
+}
+
+/// Whether any byte of `bytes` is one [`ESCAPE`] escapes (a control character, `"` or `\\`):
+/// eight bytes at a time, the last eight overlapping the words before (the test is per byte,
+/// so testing a byte twice changes nothing); a string shorter than a word by the table.
+#[inline(always)]
+fn needs_escape(bytes: &[u8]) -> bool {
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+    }
+    let word = |chunk: &[u8]| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        word_needs_escape(u64::from_le_bytes(word))
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    if chunks.any(word) {
+        return true;
+    }
+    bytes.len() % 8 != 0 && word(&bytes[bytes.len() - 8..])
+}
+
+/// Whether a byte of `word` is below 0x20, `"` or `\\`. The classic zero-byte test: for a byte
+/// `x`, `(x - n) & !x` has its top bit set when `x < n` (for `n <= 0x80`); a borrow into the
+/// next byte can only come from a byte that already matched, so the answer for the word is exact.
+#[inline]
+const fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = word ^ (ONES * b'"' as u64);
+    let quote = quote.wrapping_sub(ONES) & !quote;
+    let backslash = word ^ (ONES * b'\\' as u64);
+    let backslash = backslash.wrapping_sub(ONES) & !backslash;
+    (control | quote | backslash) & TOPS != 0
 }
 
 /// For each byte, 0 when it is written as it is, else the letter after its backslash (`u` for
@@ -371,6 +455,37 @@ mod tests {
                 String::from_utf8(written).unwrap(),
                 serde_json::to_string_pretty(&oracle).unwrap()
             );
+        }
+    }
+
+    /// The eight-byte test says what the table says, for every byte value at every place of a
+    /// word and of a longer run, among bytes that need no escape (ASCII and non-ASCII).
+    #[test]
+    fn needs_escape_is_the_table_at_every_place() {
+        for filler in [b'a', b' ', 0x7f, 0x80, 0xff, b'!', b'#', b'[', b']'] {
+            for b in 0..=255u8 {
+                for len in 1..20 {
+                    for at in 0..len {
+                        let mut bytes = vec![filler; len];
+                        bytes[at] = b;
+                        let expected = ESCAPE[usize::from(b)] != 0;
+                        assert_eq!(
+                            needs_escape(&bytes),
+                            expected,
+                            "byte {b:#x} at {at} of {len} among {filler:#x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        /// Any bytes at all: the eight-byte test is the byte-by-byte table's answer.
+        #[test]
+        fn needs_escape_is_the_table(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let expected = bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+            prop_assert_eq!(needs_escape(&bytes), expected);
         }
     }
 

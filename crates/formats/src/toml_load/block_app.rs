@@ -17,13 +17,14 @@ pub(crate) const APP_VERSION_KEYS: &[&str] = &[
     "extra",
 ];
 
-/// One application of a block, as written.
-pub(super) struct BlockApp {
-    pub(super) name: String,
+/// One application of a block, as written; its name borrowed from the tree (an allocation and
+/// a free per application of every block saved: issue 23).
+pub(super) struct BlockApp<'t> {
+    pub(super) name: &'t str,
     pub(super) release: Option<String>,
-    pub(super) branch: Option<Template>,
-    pub(super) origin: Option<Template>,
-    pub(super) runtime: Option<Template>,
+    pub(super) branch: Option<Written<'t>>,
+    pub(super) origin: Option<Written<'t>>,
+    pub(super) runtime: Option<Written<'t>>,
     pub(super) translations: Option<Vec<Template>>,
     /// Values kept verbatim (no templates: they are data, not names).
     pub(super) extra: edx_matrix_model::Extra,
@@ -31,12 +32,36 @@ pub(super) struct BlockApp {
     pub(super) poisoned: Vec<EntryField>,
 }
 
-pub(super) fn read_block_app(
+/// A value of a block's application as written: text without braces, borrowed from the tree
+/// (nearly every origin and branch), or a template.
+pub(super) enum Written<'t> {
+    Text(&'t str),
+    Template(Template),
+}
+
+impl Written<'_> {
+    /// The value for one (release, deployment), made straight into its shared string when it
+    /// is the same for all (issue 23: no `Template` and no rendered `String` for plain text).
+    pub(super) fn value<T>(&self, release: &str, deployment: &str) -> T
+    where
+        T: From<String> + for<'s> From<&'s str>,
+    {
+        match self {
+            Written::Text(text) => (*text).into(),
+            Written::Template(t) => match t.literal() {
+                Some(text) => text.into(),
+                None => t.render(release, deployment).into(),
+            },
+        }
+    }
+}
+
+pub(super) fn read_block_app<'t>(
     reader: &mut Reader,
-    name: &str,
-    item: &Node<'_>,
+    name: &'t str,
+    item: &'t Node<'_>,
     key_span: Span,
-) -> (BlockApp, AppVersionSpans) {
+) -> (BlockApp<'t>, AppVersionSpans) {
     // Built only for a problem: a large file has a million applications in blocks.
     let what = || format!("application `{name}` of this release-map block");
     let mut spans = AppVersionSpans {
@@ -44,7 +69,7 @@ pub(super) fn read_block_app(
         ..Default::default()
     };
     let mut app = BlockApp {
-        name: name.to_owned(),
+        name,
         release: None,
         branch: None,
         origin: None,
@@ -87,10 +112,16 @@ pub(super) fn read_block_app(
         ("runtime", EntryField::Runtime, runtime),
     ] {
         if let Some(value) = value {
-            match reader
-                .toml
-                .node_template(value, &|| format!("`{key}` of {}", what()), &key_span)
-            {
+            let written = match value.as_str() {
+                Some(text) if !text.bytes().any(|b| b == b'{' || b == b'}') => {
+                    Some((Written::Text(text), value.span_or(&key_span)))
+                }
+                _ => reader
+                    .toml
+                    .node_template(value, &|| format!("`{key}` of {}", what()), &key_span)
+                    .map(|(template, span)| (Written::Template(template), span)),
+            };
+            match written {
                 Some((template, span)) => match field {
                     EntryField::Branch => {
                         app.branch = Some(template);

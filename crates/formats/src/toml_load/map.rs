@@ -53,6 +53,8 @@ pub(super) struct BlockRead {
     /// per application of each entry (issue 23).
     applications: HashSet<ApplicationName>,
     releases: HashSet<ReleaseName>,
+    /// The previous block's application names, in its order.
+    previous_names: Vec<ApplicationName>,
 }
 
 /// The one shared copy of `name` in `names`.
@@ -80,6 +82,7 @@ pub(super) fn read_block(
         entry_index,
         applications,
         releases: release_names,
+        previous_names,
     } = state;
     let b = reader.map.blocks.len();
     let header = block
@@ -119,6 +122,9 @@ pub(super) fn read_block(
                     .toml
                     .node_table(item, &|| format!("`apps` of {what}"), &header)
             {
+                // Sized once: a block has tens to hundreds of applications (issue 23).
+                apps.reserve_exact(table.len());
+                spans.apps.reserve_exact(table.len());
                 for entry in table.entries() {
                     let key_span = entry.key_span.clone().unwrap_or_else(|| header.clone());
                     let (app, app_spans) =
@@ -135,14 +141,20 @@ pub(super) fn read_block(
     // Each application's name and its own `release`, shared by every entry of the block.
     let shared: Vec<(ApplicationName, Option<ReleaseName>)> = apps
         .iter()
-        .map(|app| {
+        .enumerate()
+        .map(|(k, app)| {
             let release = app.release.as_deref();
-            (
-                interned(applications, &app.name),
-                release.map(|r| interned(release_names, r)),
-            )
+            // Blocks mostly list the same applications in the same order: the previous
+            // block's name at this place, when it is the same, is the shared one unhashed.
+            let name = match previous_names.get(k) {
+                Some(known) if known.as_str() == app.name => known.clone(),
+                _ => interned(applications, app.name),
+            };
+            (name, release.map(|r| interned(release_names, r)))
         })
         .collect();
+    previous_names.clear();
+    previous_names.extend(shared.iter().map(|(name, _)| name.clone()));
     for (d_index, (deployment, _)) in deployments.iter().enumerate() {
         for (r_index, (release, _)) in releases.iter().enumerate() {
             let entry_release = interned(release_names, release);
@@ -169,9 +181,9 @@ pub(super) fn read_block(
                 release_map[e].apps.push(AppVersion {
                     application: name.clone(),
                     release: own_release.as_ref().unwrap_or(&entry_release).clone(),
-                    branch: app.branch.as_ref().map(|t| render(t).into()),
-                    origin: app.origin.as_ref().map(|t| render(t).into()),
-                    runtime: app.runtime.as_ref().map(|t| render(t).into()),
+                    branch: app.branch.as_ref().map(|t| t.value(release, deployment)),
+                    origin: app.origin.as_ref().map(|t| t.value(release, deployment)),
+                    runtime: app.runtime.as_ref().map(|t| t.value(release, deployment)),
                     translations: app
                         .translations
                         .as_ref()

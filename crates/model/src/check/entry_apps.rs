@@ -8,15 +8,45 @@ use crate::code::Code;
 use crate::matrix::{AppKind, Matrix};
 use foldhash::{HashMap, HashMapExt};
 
-pub(super) fn check_entry_apps(
-    matrix: &Matrix,
+/// What checking one entry's applications carries to the next. Entries mostly list the same
+/// applications in the same order: a name the previous entry had at the same place reuses its
+/// look-up, compared instead of hashed (issue 23).
+pub(super) struct EntryApps<'m> {
+    /// Per catalogue application, the last entry that named it and where: one array for every
+    /// entry's duplicate check, instead of a hash map per entry.
+    first_in_entry: Vec<(usize, usize)>,
+    /// The previous entry's application names at each place, with their catalogue index.
+    looked_up: Vec<(&'m str, Option<usize>)>,
+    /// The last release looked up, and whether it is defined.
+    release: Option<(&'m str, bool)>,
+}
+
+impl EntryApps<'_> {
+    pub(super) fn new(matrix: &Matrix) -> Self {
+        EntryApps {
+            first_in_entry: vec![(usize::MAX, 0); matrix.applications.len()],
+            looked_up: Vec::new(),
+            release: None,
+        }
+    }
+}
+
+pub(super) fn check_entry_apps<'m>(
+    matrix: &'m Matrix,
     e: usize,
     releases: &HashMap<&str, usize>,
     apps: &HashMap<&str, usize>,
+    state: &mut EntryApps<'m>,
     out: &mut Vec<MatrixProblem>,
 ) {
+    let EntryApps {
+        first_in_entry,
+        looked_up,
+        release: last_release,
+    } = state;
     let entry = &matrix.release_map[e];
-    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entry.apps.len());
+    // Applications outside the catalogue (an error already) are the only ones hashed.
+    let mut unknown_seen: HashMap<&str, usize> = HashMap::new();
     for (a, version) in entry.apps.iter().enumerate() {
         let at = |field| Subject::EntryApp {
             entry: e,
@@ -24,7 +54,38 @@ pub(super) fn check_entry_apps(
             field,
         };
         let name = version.application.as_str();
-        if let Some(&previous) = seen.get(name) {
+        let index = match looked_up.get(a) {
+            Some(&(known, index)) if known == name => index,
+            _ => {
+                let index = apps.get(name).copied();
+                match looked_up.get_mut(a) {
+                    Some(slot) => *slot = (name, index),
+                    None => looked_up.push((name, index)),
+                }
+                index
+            }
+        };
+        // Where this entry named the application before, if it did (`first_in_entry` is
+        // indexed by the catalogue and stamped with the entry: nothing to clear between them).
+        let previous = match index {
+            Some(i) => {
+                let (stamp, at) = first_in_entry[i];
+                if stamp == e {
+                    Some(at)
+                } else {
+                    first_in_entry[i] = (e, a);
+                    None
+                }
+            }
+            None => match unknown_seen.get(name) {
+                Some(&at) => Some(at),
+                None => {
+                    unknown_seen.insert(name, a);
+                    None
+                }
+            },
+        };
+        if let Some(previous) = previous {
             out.push(
                 MatrixProblem::new(
                     Code::DuplicateApplication,
@@ -44,10 +105,8 @@ pub(super) fn check_entry_apps(
                     "first included here",
                 ),
             );
-        } else {
-            seen.insert(name, a);
         }
-        let app = apps.get(name).map(|&i| &matrix.applications[i]);
+        let app = index.map(|i| &matrix.applications[i]);
         if app.is_none() {
             out.push(
                 MatrixProblem::new(
@@ -59,7 +118,16 @@ pub(super) fn check_entry_apps(
                 .with_suggestion(name, matrix.applications.iter().map(|a| a.name.as_str())),
             );
         }
-        if !releases.contains_key(version.release.as_str()) {
+        let release = version.release.as_str();
+        let defined = match *last_release {
+            Some((known, defined)) if known == release => defined,
+            _ => {
+                let defined = releases.contains_key(release);
+                *last_release = Some((release, defined));
+                defined
+            }
+        };
+        if !defined {
             out.push(undefined_release(
                 matrix,
                 version.release.as_str(),

@@ -1,7 +1,7 @@
 //! Checks of the release map: each entry names a defined release and deployment, and every
 //! (release, deployment) a stage runs has its entry.
 
-use super::entry_apps::check_entry_apps;
+use super::entry_apps::{EntryApps, check_entry_apps};
 use super::problem::MatrixProblem;
 use super::subject::Subject;
 use super::undefined_release;
@@ -61,8 +61,10 @@ fn check_entries(
     out: &mut Vec<MatrixProblem>,
 ) {
     let check = |range: std::ops::Range<usize>, out: &mut Vec<MatrixProblem>| {
+        // What one entry's check carries to the next: each thread its own.
+        let mut entry_apps = EntryApps::new(matrix);
         for e in range {
-            check_entry(matrix, e, previous[e], lookups, out);
+            check_entry(matrix, e, previous[e], lookups, &mut entry_apps, out);
         }
     };
     let entry_count = matrix.release_map.len();
@@ -94,11 +96,12 @@ fn check_entries(
 }
 
 /// The checks of entry `e` itself and of its applications; `previous` is its earlier twin.
-fn check_entry(
-    matrix: &Matrix,
+fn check_entry<'m>(
+    matrix: &'m Matrix,
     e: usize,
     previous: Option<usize>,
     lookups: &Lookups<'_, '_>,
+    entry_apps: &mut EntryApps<'m>,
     out: &mut Vec<MatrixProblem>,
 ) {
     let Lookups {
@@ -150,7 +153,7 @@ fn check_entry(
             "no applications",
         ));
     }
-    check_entry_apps(matrix, e, releases, apps, out);
+    check_entry_apps(matrix, e, releases, apps, entry_apps, out);
 }
 
 pub(super) fn check_entries_used(

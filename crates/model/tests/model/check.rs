@@ -149,6 +149,70 @@ fn an_application_included_twice_in_one_entry_is_a_duplicate() {
     );
 }
 
+/// Each entry is checked on its own (an application in every entry is no duplicate), a third
+/// inclusion points back at the first, and an application outside the catalogue included twice
+/// is a duplicate too.
+#[test]
+fn duplicates_are_counted_per_entry_and_point_at_the_first() {
+    let mut matrix = campus().done();
+    for app in ["learning", "learning", "nosuch", "nosuch"] {
+        matrix.release_map[1]
+            .apps
+            .push(AppVersion::plain(app, "verawood"));
+    }
+    let at = |app| Subject::EntryApp {
+        entry: 1,
+        app,
+        field: None,
+    };
+    let found = check(&matrix);
+    let duplicates: Vec<_> = found
+        .iter()
+        .filter(|p| p.code == Code::DuplicateApplication)
+        .map(|p| (p.at, p.related.iter().map(|r| r.at).collect::<Vec<_>>()))
+        .collect();
+    assert_eq!(
+        duplicates,
+        [
+            (at(2), vec![at(1)]),
+            (at(3), vec![at(1)]),
+            (at(5), vec![at(4)]),
+        ]
+    );
+    let unknown = found.iter().filter(|p| p.code == Code::UnknownApplication);
+    assert_eq!(unknown.map(|p| p.at).collect::<Vec<_>>(), [at(4), at(5)]);
+}
+
+/// Entries that list applications in the same places (whose look-ups are reused) or in other
+/// places, with releases alternately defined and not: each is checked as if alone.
+#[test]
+fn every_entry_is_checked_whatever_the_entry_before_it_held() {
+    let mut matrix = campus().done();
+    matrix.release_map[0].apps = vec![
+        AppVersion::plain("nosuch", "ulmo"),
+        AppVersion::plain("learning", "gone"),
+        AppVersion::plain("edx-platform", "ulmo"),
+    ];
+    matrix.release_map[1].apps = vec![
+        AppVersion::plain("nosuch", "verawood"),
+        AppVersion::plain("edx-platform", "gone"),
+        AppVersion::plain("learning", "verawood"),
+        AppVersion::plain("edx-platform", "verawood"),
+    ];
+    let at = |entry, app, field| Subject::EntryApp { entry, app, field };
+    let release = Some(EntryField::Release);
+    assert_eq!(
+        problems(&matrix),
+        [
+            (Code::UnknownApplication, at(0, 0, None)),
+            (Code::UndefinedRelease, at(0, 1, release)),
+            (Code::UnknownApplication, at(1, 0, None)),
+            (Code::UndefinedRelease, at(1, 1, release)),
+            (Code::DuplicateApplication, at(1, 3, None)),
+        ]
+    );
+}
+
 #[test]
 fn translations_on_an_ida_are_reported() {
     let mut matrix = campus().done();

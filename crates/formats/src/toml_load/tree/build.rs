@@ -14,6 +14,7 @@ use super::{Entry, Kind, Node, Table, Value};
 use std::borrow::Cow;
 use std::ops::Range;
 use toml_parser::Source;
+use toml_parser::decoder::Encoding;
 use toml_parser::parser::{Event, EventKind, RecursionGuard, ValidateWhitespace};
 
 /// `toml_edit`'s nesting limit: deeper text is its error to report.
@@ -147,6 +148,9 @@ impl<'a, 'e> Builder<'a, 'e> {
             return None;
         }
         let raw = self.source.get(event)?;
+        if event.encoding().is_none() && is_bare_key(raw.as_str()) {
+            return Some((Cow::Borrowed(raw.as_str()), self.span(event)));
+        }
         let mut key = Cow::Borrowed("");
         let mut failed = false;
         raw.decode_key(&mut key, &mut |_: toml_parser::ParseError| failed = true);
@@ -272,6 +276,14 @@ impl<'a, 'e> Builder<'a, 'e> {
     fn scalar(&self, event: &Event) -> Option<Node<'a>> {
         use toml_parser::decoder::ScalarKind;
         let raw = self.source.get(event)?;
+        if event.encoding() == Some(Encoding::BasicString)
+            && let Some(text) = plain_basic_string(raw.as_str())
+        {
+            return Some(Node {
+                span: Some(self.span(event)),
+                value: Value::String(Cow::Borrowed(text)),
+            });
+        }
         let mut text = Cow::Borrowed("");
         let mut failed = false;
         let kind = raw.decode_scalar(&mut text, &mut |_: toml_parser::ParseError| {
@@ -307,6 +319,47 @@ impl<'a, 'e> Builder<'a, 'e> {
         })
     }
 }
+
+/// Whether `raw` is a bare key (`A-Za-z0-9_-`, not empty): its text is the key, with none of
+/// the decoder's generic machinery (issue 23: about 170 instructions a key). Anything else is
+/// decoded by `toml_parser`, errors included.
+fn is_bare_key(raw: &str) -> bool {
+    !raw.is_empty() && raw.bytes().all(|b| BYTES[usize::from(b)] & BARE != 0)
+}
+
+/// The text inside a basic string that has no escape and no character TOML forbids in one
+/// (`"…"` of tabs, spaces, printable ASCII but `"` and `\\`, and non-ASCII), borrowed: what
+/// `toml_parser`'s decoder gives for it. `None` (decode it) for anything else.
+fn plain_basic_string(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|b| BYTES[usize::from(b)] & PLAIN != 0)
+        .then_some(inner)
+}
+
+/// [`BYTES`]: a byte of a bare key.
+const BARE: u8 = 1;
+/// [`BYTES`]: a byte a basic string holds as it is (tab, space, printable ASCII but `"` and
+/// `\\`, and any byte of a non-ASCII character).
+const PLAIN: u8 = 2;
+
+/// What each byte may be, one look-up a byte.
+static BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' {
+            table[i] |= BARE;
+        }
+        if matches!(b, b'\t' | b' ' | 0x21 | 0x23..=0x5b | 0x5d..=0x7e | 0x80..) {
+            table[i] |= PLAIN;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// The table at `path` under `table`, creating the missing ones: implied by a header
 /// (`header`) or by a dotted key.
@@ -400,6 +453,111 @@ fn finish<'a>(root: &mut Table<'a>, header: Header<'a>, table: Table<'a>) -> Opt
             let first = items.first()?.span.clone()?;
             entry.node.span = Some(first.start..header.span.end);
             Some(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_bare_key, plain_basic_string};
+    use proptest::prelude::*;
+    use std::borrow::Cow;
+    use toml_parser::decoder::Encoding;
+    use toml_parser::{Raw, Span};
+
+    /// What `toml_parser`'s decoder makes of `raw`: the text, or `None` on an error.
+    fn decoded(raw: &str, encoding: Option<Encoding>, key: bool) -> Option<String> {
+        let raw = Raw::new_unchecked(raw, encoding, Span::new_unchecked(0, raw.len()));
+        let mut out = Cow::Borrowed("");
+        let mut failed = false;
+        let mut sink = |_: toml_parser::ParseError| failed = true;
+        if key {
+            raw.decode_key(&mut out, &mut sink);
+        } else {
+            let _ = raw.decode_scalar(&mut out, &mut sink);
+        }
+        (!failed).then(|| out.into_owned())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A bare key the shortcut takes is the decoder's key, unchanged.
+        #[test]
+        fn a_bare_key_is_what_the_decoder_reads(raw in "[a-zA-Z0-9_\\-. é\"'\\\\\t\\x00-\\x1f]{0,8}") {
+            if is_bare_key(&raw) {
+                prop_assert_eq!(decoded(&raw, None, true), Some(raw.clone()));
+            }
+        }
+
+        /// A basic string the shortcut takes is the decoder's text: no escape, no forbidden
+        /// character (controls, DEL) slips through.
+        #[test]
+        fn a_plain_basic_string_is_what_the_decoder_reads(
+            inner in "[a-z \t\"\\\\\\x00-\\x1f\\x7fé€😀nu{}]{0,10}",
+            quotes in 0..4u8,
+        ) {
+            let raw = match quotes {
+                0 => format!("\"{inner}\""),
+                1 => format!("\"{inner}"),
+                2 => format!("{inner}\""),
+                _ => inner.clone(),
+            };
+            if let Some(text) = plain_basic_string(&raw) {
+                prop_assert_eq!(
+                    decoded(&raw, Some(Encoding::BasicString), false),
+                    Some(text.to_owned())
+                );
+            }
+        }
+    }
+
+    /// Every ASCII character alone, as a key and inside a basic string: what a shortcut takes
+    /// the decoder reads as the same text.
+    #[test]
+    fn the_shortcuts_agree_with_the_decoder_on_every_ascii_character() {
+        for b in 0..0x80u8 {
+            let c = char::from(b).to_string();
+            assert_eq!(
+                is_bare_key(&c),
+                b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+            );
+            if is_bare_key(&c) {
+                assert_eq!(decoded(&c, None, true), Some(c.clone()), "{b:#x}");
+            }
+            let raw = format!("\"{c}\"");
+            if let Some(text) = plain_basic_string(&raw) {
+                assert_eq!(text, c);
+                assert_eq!(
+                    decoded(&raw, Some(Encoding::BasicString), false),
+                    Some(c.clone())
+                );
+            } else {
+                assert!(
+                    b < 0x20 && b != b'\t' || b == 0x7f || b == b'"' || b == b'\\',
+                    "{b:#x}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_shortcuts_take_the_usual_forms_and_nothing_else() {
+        assert!(is_bare_key("app-1_x"));
+        for key in ["", "a.b", "a b", "é", "\"a\"", "a\t"] {
+            assert!(!is_bare_key(key), "{key:?}");
+        }
+        assert_eq!(plain_basic_string("\"\""), Some(""));
+        assert_eq!(plain_basic_string("\"a b\té€\""), Some("a b\té€"));
+        for raw in [
+            "\"",
+            "\"a\\n\"",
+            "\"a\u{7f}\"",
+            "\"a\u{1}\"",
+            "'a'",
+            "\"a\"\"",
+        ] {
+            assert_eq!(plain_basic_string(raw), None, "{raw:?}");
         }
     }
 }

@@ -135,3 +135,40 @@ fn toml_edit_parses_only_for_another_section() {
 fn a_node_is_small() {
     assert!(std::mem::size_of::<super::Entry<'_>>() <= 128);
 }
+
+/// Below and above the size from which a table is indexed, every key is found and every key
+/// set again is refused, whatever its place: the scan and the index agree.
+#[test]
+fn a_table_finds_and_refuses_its_keys_at_every_size() {
+    use super::{Entry, Node, Table, Value};
+    let entry = |key: String| Entry {
+        key: key.into(),
+        key_span: None,
+        node: Node {
+            span: None,
+            value: Value::Boolean(true),
+        },
+    };
+    // Keys alike but for one byte, at the start, the end or the middle, and of other lengths.
+    let key = |i: usize| match i % 3 {
+        0 => format!("app{i}"),
+        1 => format!("{i}-app"),
+        _ => format!("a{i}pp{}", "x".repeat(i % 5)),
+    };
+    for size in 0..40 {
+        let mut table = Table::default();
+        for i in 0..size {
+            assert!(table.insert(entry(key(i))), "{i} of {size}");
+        }
+        assert_eq!(table.len(), size);
+        for i in 0..size {
+            assert_eq!(
+                table.entry(&key(i)).map(|e| e.key.as_ref()),
+                Some(key(i).as_str())
+            );
+            assert!(!table.insert(entry(key(i))), "{i} again, of {size}");
+        }
+        assert!(table.get("app").is_none() && table.get(&key(size)).is_none());
+        assert_eq!(table.len(), size);
+    }
+}
