@@ -35,7 +35,10 @@ pub(crate) struct Cli {
 /// and jj list them.
 pub(crate) const GLOBAL_HEADING: &str = "Global Options";
 
-/// Options every command takes.
+/// Options every command takes: the top-level command's own, and each command's from
+/// [`crate::lazy::with_global_options`], added only to the commands clap builds (not clap's
+/// `global = true`, which copies them into all 31 commands before parsing anything: 0.3M
+/// instructions of every run, docs/benchmarks.md). Their values are still merged by clap.
 #[derive(Args, Debug, Clone)]
 pub(crate) struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
@@ -44,7 +47,6 @@ pub(crate) struct GlobalArgs {
     #[arg(
         long,
         short = 'f',
-        global = true,
         env = "EDX_MATRIX_FILE",
         value_name = "PATH",
         help_heading = GLOBAL_HEADING
@@ -53,7 +55,6 @@ pub(crate) struct GlobalArgs {
     /// Use the built-in example matrix (the acme estate) instead of a file
     #[arg(
         long,
-        global = true,
         conflicts_with = "file",
         help_heading = GLOBAL_HEADING
     )]
@@ -61,7 +62,6 @@ pub(crate) struct GlobalArgs {
     /// When to use colours
     #[arg(
         long,
-        global = true,
         value_enum,
         default_value_t = ColorChoice::Auto,
         help_heading = GLOBAL_HEADING
@@ -72,13 +72,12 @@ pub(crate) struct GlobalArgs {
     #[arg(
         long,
         short = 'q',
-        global = true,
         conflicts_with = "verbose",
         help_heading = GLOBAL_HEADING
     )]
     pub quiet: bool,
     /// Print more on standard error: which files are read, and how long reading them took
-    #[arg(long, short = 'v', global = true, help_heading = GLOBAL_HEADING)]
+    #[arg(long, short = 'v', help_heading = GLOBAL_HEADING)]
     pub verbose: bool,
 }
 

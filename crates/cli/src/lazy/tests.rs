@@ -1,0 +1,202 @@
+//! The options every command takes, added per command ([`super::with_global_options`]), against
+//! clap's own `global = true` as the oracle: the same command tree with the top-level options
+//! made global, which clap then copies into every command itself. Every command's help, usage,
+//! manual page, arguments and completions, and the options parsed from command lines at several
+//! levels, must be the same.
+
+use crate::cli::Cli;
+use clap::{ColorChoice, Command, CommandFactory, FromArgMatches};
+use std::ffi::OsString;
+
+const IDS: [&str; 5] = ["file", "example", "color", "quiet", "verbose"];
+
+/// The command line as the binary builds it (plain styles, fixed width).
+fn ours() -> Command {
+    Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .color(ColorChoice::Never)
+        .term_width(100)
+}
+
+/// The same, with the top-level options `global = true`: clap copies them into every command
+/// before the deferred builders run, which then add nothing.
+fn clap_global() -> Command {
+    let mut cmd = ours();
+    for id in IDS {
+        cmd = cmd.mut_arg(id, |a| a.global(true));
+    }
+    cmd
+}
+
+/// Every text a command shows, and its arguments as clap holds them, depth first.
+fn surface(cmd: &mut Command, path: &str, out: &mut Vec<(String, String)>) {
+    let args: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| {
+            format!(
+                "{} {} {}",
+                a.get_id(),
+                a.get_display_order(),
+                a.is_global_set()
+            )
+        })
+        .collect();
+    out.push((format!("{path} arguments"), args.join("\n")));
+    out.push((format!("{path} -h"), cmd.render_help().to_string()));
+    out.push((format!("{path} --help"), cmd.render_long_help().to_string()));
+    out.push((format!("{path} usage"), cmd.render_usage().to_string()));
+    let mut roff = Vec::new();
+    clap_mangen::Man::new(cmd.clone())
+        .date("2026-12-06")
+        .render(&mut roff)
+        .unwrap();
+    out.push((format!("{path} man"), String::from_utf8(roff).unwrap()));
+    for sub in cmd.get_subcommands_mut() {
+        let path = format!("{path} {}", sub.get_name());
+        surface(sub, &path, out);
+    }
+}
+
+/// Every command's path (the help command's too), from the fully built tree.
+fn paths(cmd: &Command, path: &[String], out: &mut Vec<Vec<String>>) {
+    out.push(path.to_vec());
+    for sub in cmd.get_subcommands() {
+        let mut sub_path = path.to_vec();
+        sub_path.push(sub.get_name().to_owned());
+        paths(sub, &sub_path, out);
+    }
+}
+
+#[test]
+fn every_command_shows_what_clap_global_options_show() {
+    let (mut ours, mut clap_global) = (ours(), clap_global());
+    ours.build();
+    clap_global.build();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    surface(&mut ours, "edx-matrix", &mut a);
+    surface(&mut clap_global, "edx-matrix", &mut b);
+    assert_eq!(a.len(), b.len());
+    // The root's options are not `global` in ours: their one difference.
+    for ((what, ours), (_, theirs)) in a.iter().zip(&b) {
+        if what == "edx-matrix arguments" {
+            assert_eq!(
+                ours.replace("true", "false"),
+                theirs.replace("true", "false")
+            );
+            continue;
+        }
+        assert_eq!(ours, theirs, "{what}");
+    }
+    // Each command past the root has the options (a check that the walk saw them).
+    let check = a
+        .iter()
+        .find(|(w, _)| w == "edx-matrix check --help")
+        .unwrap();
+    assert!(
+        check.1.contains("Global Options:\n  -f, --file <PATH>"),
+        "{}",
+        check.1
+    );
+}
+
+#[test]
+fn every_command_completes_what_clap_global_options_complete() {
+    let mut tree = ours();
+    tree.build();
+    let mut all = Vec::new();
+    paths(&tree, &[], &mut all);
+    for path in all {
+        for last in ["--", "", "-", "--f", "--color="] {
+            let mut words: Vec<OsString> = vec!["edx-matrix".into()];
+            words.extend(path.iter().map(OsString::from));
+            words.push(last.into());
+            let index = words.len() - 1;
+            let complete = |mut cmd: Command| {
+                let candidates =
+                    clap_complete::engine::complete(&mut cmd, words.clone(), index, None).unwrap();
+                candidates
+                    .iter()
+                    .map(|c| format!("{:?} {:?}", c.get_value(), c.get_help()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(complete(ours()), complete(clap_global()), "{words:?}");
+        }
+    }
+}
+
+#[test]
+fn every_command_line_parses_as_with_clap_global_options() {
+    let lines: &[&[&str]] = &[
+        &["check"],
+        &["-f", "a", "check"],
+        &["check", "-f", "a"],
+        &["-f", "a", "check", "-f", "b"],
+        &["-f", "a", "-f", "b", "check"],
+        &["check", "-f", "a", "--file=b"],
+        &["--example", "check", "-f", "a"],
+        &["-f", "a", "check", "--example"],
+        &["--example", "-f", "a", "check"],
+        &["-q", "check", "-v"],
+        &["-q", "-v", "check"],
+        &["check", "-v", "-q"],
+        &["-v", "check", "-v"],
+        &["-v", "-v", "check"],
+        &["--color", "always", "check", "--color", "never"],
+        &["--color", "never", "check"],
+        &["check", "--color", "sometimes"],
+        &["check", "--fil", "a"],
+        &[
+            "query",
+            "-f",
+            "a",
+            "deployments",
+            "-r",
+            "x",
+            "-f",
+            "b",
+            "-q",
+        ],
+        &["query", "--example", "deployments", "-r", "x", "-v"],
+        &["query", "deployments", "-r", "x", "-q", "-v"],
+        &[
+            "-f", "a", "pipeline", "--color", "always", "render", "-f", "b", "--all",
+        ],
+        &["pipeline", "render", "--all", "-q", "--verbose"],
+        &["help", "check", "-f", "a"],
+        &["-f", "a", "help", "check"],
+        &["show", "x", "--verbos"],
+    ];
+    let parse = |cmd: Command, line: &[&str]| -> String {
+        let mut cmd = cmd;
+        let argv = std::iter::once("edx-matrix").chain(line.iter().copied());
+        match cmd.try_get_matches_from_mut(argv) {
+            Ok(mut matches) => match Cli::from_arg_matches_mut(&mut matches) {
+                Ok(cli) => format!("{:?}", cli.global),
+                Err(e) => format!("error {}", e.render()),
+            },
+            Err(e) => format!("error {:?} {}", e.kind(), e.render()),
+        }
+    };
+    for line in lines {
+        assert_eq!(parse(ours(), line), parse(clap_global(), line), "{line:?}");
+    }
+    // And the options are taken at every level at all (a check of the lines above).
+    let deep = parse(
+        ours(),
+        &[
+            "-f",
+            "a",
+            "query",
+            "deployments",
+            "-r",
+            "x",
+            "-f",
+            "b",
+            "-q",
+        ],
+    );
+    assert!(
+        deep.contains("file: Some(\"b\")") && deep.contains("quiet: true"),
+        "{deep}"
+    );
+}
