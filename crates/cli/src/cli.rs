@@ -36,10 +36,10 @@ pub(crate) struct Cli {
 pub(crate) const GLOBAL_HEADING: &str = "Global Options";
 
 /// Options every command takes: the top-level command's own, and each command's from
-/// [`crate::lazy::with_global_options`], added only to the commands clap builds (not clap's
-/// `global = true`, which copies them into all 31 commands before parsing anything: 0.3M
-/// instructions of every run, docs/benchmarks.md). Their values are still merged by clap.
+/// [`crate::global_options::add`] (not clap's `global = true`: see there); `Cli::global` holds
+/// their values merged over every level ([`crate::global_options::merged`]).
 #[derive(Args, Debug, Clone)]
+#[group(skip)]
 pub(crate) struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
     /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a

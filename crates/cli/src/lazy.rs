@@ -5,10 +5,10 @@
 //! `resolve` of a real estate cost otherwise. Wrapped in [`Lazy`], a command's arguments are a
 //! deferred builder ([`clap::Command::defer`]) that clap runs only for the command it parses (and
 //! for everything when help, completions or the manual page walk the tree). The same builder adds
-//! the options every command takes ([`with_global_options`]), so they too cost only the commands
+//! the options every command takes ([`crate::global_options`]), so they too cost only the commands
 //! clap builds.
 
-use crate::cli::GlobalArgs;
+use crate::global_options;
 use clap::{ArgMatches, Args, Command, Error, FromArgMatches, Subcommand};
 use std::ops::Deref;
 
@@ -43,11 +43,17 @@ impl<T: Args> Args for Lazy<T> {
         T::group_id()
     }
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_about(with_global_options(cmd), T::augment_args))
+        cmd.defer(|cmd| with_options(cmd, T::augment_args))
     }
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_about(with_global_options(cmd), T::augment_args_for_update))
+        cmd.defer(|cmd| with_options(cmd, T::augment_args_for_update))
     }
+}
+
+/// A command's arguments: the options every command takes first (as clap's global options
+/// were), then its own (`augment`), then the options again in any command nested in it.
+fn with_options(cmd: Command, augment: fn(Command) -> Command) -> Command {
+    global_options::add_below(keeping_about(global_options::add(cmd), augment))
 }
 
 /// Runs `augment` keeping the command's own description. Deferred, the arguments are added
@@ -68,41 +74,14 @@ fn keeping_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
 
 impl<T: Subcommand> Subcommand for Lazy<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        cmd.defer(|cmd| T::augment_subcommands(with_global_options(cmd)))
+        cmd.defer(|cmd| global_options::add_below(T::augment_subcommands(global_options::add(cmd))))
     }
     fn augment_subcommands_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| T::augment_subcommands_for_update(with_global_options(cmd)))
+        cmd.defer(|cmd| {
+            global_options::add_below(T::augment_subcommands_for_update(global_options::add(cmd)))
+        })
     }
     fn has_subcommand(name: &str) -> bool {
         T::has_subcommand(name)
     }
 }
-
-/// Adds the options every command takes ([`GlobalArgs`]) to a command, as clap's
-/// `global = true` on the top-level command would copy them into every command before parsing.
-/// Here only the commands clap builds get them: the one parsed (and the group above it), or
-/// all of them when help, completions or the manual page walk the tree.
-///
-/// Each copy is `global` in its command, which keeps clap's two other rules of global options
-/// as they were: it copies them on into the command's own subcommands (`pipeline render`), and
-/// after parsing it merges their values over every level of the command line (the top-level
-/// command's options have the same ids): the command line over the environment over a default,
-/// and the deeper level between two of the same source (`crates/cli/tests/cli/global_options.rs`).
-///
-/// The copies keep the display order they have among the top-level options (the order the
-/// manual page and completions sort options by, across headings), and the command's own options
-/// are then numbered from 0 as they were: clap's copies did not count in the command's order.
-pub(crate) fn with_global_options(mut cmd: Command) -> Command {
-    // A group above already copied them (clap's own propagation).
-    if cmd.get_arguments().any(|a| a.get_id() == "file") {
-        return cmd;
-    }
-    let template = GlobalArgs::augment_args(Command::new("edx-matrix"));
-    for arg in template.get_arguments() {
-        cmd = cmd.arg(arg.clone().global(true));
-    }
-    cmd.next_display_order(0)
-}
-
-#[cfg(test)]
-mod tests;

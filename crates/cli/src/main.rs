@@ -7,6 +7,7 @@ mod complete;
 mod deprecated;
 mod error;
 mod format;
+mod global_options;
 mod lazy;
 mod line_diff;
 mod matrix_file;
@@ -16,7 +17,7 @@ mod output;
 mod prerendered;
 mod unknown_command;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -78,7 +79,7 @@ fn parse() -> Result<cli::Cli, clap::Error> {
     }
     let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
         // As `try_parse`: a conversion error is formatted with the command.
-        Ok(mut matches) => cli::Cli::from_arg_matches_mut(&mut matches)
+        Ok(mut matches) => global_options::cli_from(&mut matches)
             .map_err(|e| e.format(&mut command))
             .and_then(|cli| refuse_file_with_example(cli, &mut command)),
         Err(e) => Err(e),

@@ -1,12 +1,28 @@
-//! The options every command takes, added per command ([`super::with_global_options`]), against
-//! clap's own `global = true` as the oracle: the same command tree with the top-level options
-//! made global, which clap then copies into every command itself. Every command's help, usage,
-//! manual page, arguments and completions, and the options parsed from command lines at several
-//! levels, must be the same.
+//! The options every command takes, added per command ([`super::add`]) and merged by
+//! [`super::merged`], against clap's own `global = true` as the oracle: the same command tree
+//! with the top-level options made global and [`super::add`] turned off ([`CLAP_GLOBAL`]), so
+//! that clap copies them into every command and merges their values itself. Every command's help,
+//! usage, manual page, arguments and completions, and the options parsed from command lines at
+//! several levels, must be the same.
 
 use crate::cli::Cli;
 use clap::{ColorChoice, Command, CommandFactory, FromArgMatches};
+use std::cell::Cell;
 use std::ffi::OsString;
+
+thread_local! {
+    /// Set: [`super::add`] adds nothing, clap's `global = true` does it all (this thread's
+    /// commands: each test runs on a thread of its own).
+    pub(super) static CLAP_GLOBAL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f` with the oracle's commands ([`CLAP_GLOBAL`]).
+fn as_clap<R>(f: impl FnOnce() -> R) -> R {
+    CLAP_GLOBAL.set(true);
+    let result = f();
+    CLAP_GLOBAL.set(false);
+    result
+}
 
 const IDS: [&str; 5] = ["file", "example", "color", "quiet", "verbose"];
 
@@ -19,7 +35,7 @@ fn ours() -> Command {
 }
 
 /// The same, with the top-level options `global = true`: clap copies them into every command
-/// before the deferred builders run, which then add nothing.
+/// (build it and parse with it inside [`as_clap`]).
 fn clap_global() -> Command {
     let mut cmd = ours();
     for id in IDS {
@@ -71,18 +87,16 @@ fn paths(cmd: &Command, path: &[String], out: &mut Vec<Vec<String>>) {
 fn every_command_shows_what_clap_global_options_show() {
     let (mut ours, mut clap_global) = (ours(), clap_global());
     ours.build();
-    clap_global.build();
+    as_clap(|| clap_global.build());
     let (mut a, mut b) = (Vec::new(), Vec::new());
     surface(&mut ours, "edx-matrix", &mut a);
     surface(&mut clap_global, "edx-matrix", &mut b);
     assert_eq!(a.len(), b.len());
-    // The root's options are not `global` in ours: their one difference.
+    // Ours are not `global` (a flag nothing shown reads): their one difference.
     for ((what, ours), (_, theirs)) in a.iter().zip(&b) {
-        if what == "edx-matrix arguments" {
-            assert_eq!(
-                ours.replace("true", "false"),
-                theirs.replace("true", "false")
-            );
+        if what.ends_with(" arguments") {
+            assert!(!ours.contains("true"), "{what}: {ours}");
+            assert_eq!(ours, &theirs.replace("true", "false"), "{what}");
             continue;
         }
         assert_eq!(ours, theirs, "{what}");
@@ -119,7 +133,8 @@ fn every_command_completes_what_clap_global_options_complete() {
                     .map(|c| format!("{:?} {:?}", c.get_value(), c.get_help()))
                     .collect::<Vec<_>>()
             };
-            assert_eq!(complete(ours()), complete(clap_global()), "{words:?}");
+            let theirs = as_clap(|| complete(clap_global()));
+            assert_eq!(complete(ours()), theirs, "{words:?}");
         }
     }
 }
@@ -166,35 +181,42 @@ fn every_command_line_parses_as_with_clap_global_options() {
         &["-f", "a", "help", "check"],
         &["show", "x", "--verbos"],
     ];
-    let parse = |cmd: Command, line: &[&str]| -> String {
+    // Ours as `main` parses; clap's global options merged by clap.
+    let parse = |cmd: Command, line: &[&str], ours: bool| -> String {
         let mut cmd = cmd;
         let argv = std::iter::once("edx-matrix").chain(line.iter().copied());
         match cmd.try_get_matches_from_mut(argv) {
-            Ok(mut matches) => match Cli::from_arg_matches_mut(&mut matches) {
-                Ok(cli) => format!("{:?}", cli.global),
-                Err(e) => format!("error {}", e.render()),
-            },
+            Ok(mut matches) => {
+                let cli = if ours {
+                    super::cli_from(&mut matches)
+                } else {
+                    Cli::from_arg_matches_mut(&mut matches)
+                };
+                match cli {
+                    Ok(cli) => format!("{:?}", cli.global),
+                    Err(e) => format!("error {}", e.render()),
+                }
+            }
             Err(e) => format!("error {:?} {}", e.kind(), e.render()),
         }
     };
     for line in lines {
-        assert_eq!(parse(ours(), line), parse(clap_global(), line), "{line:?}");
+        let theirs = as_clap(|| parse(clap_global(), line, false));
+        assert_eq!(parse(ours(), line, true), theirs, "{line:?}");
     }
     // And the options are taken at every level at all (a check of the lines above).
-    let deep = parse(
-        ours(),
-        &[
-            "-f",
-            "a",
-            "query",
-            "deployments",
-            "-r",
-            "x",
-            "-f",
-            "b",
-            "-q",
-        ],
-    );
+    let line = [
+        "-f",
+        "a",
+        "query",
+        "deployments",
+        "-r",
+        "x",
+        "-f",
+        "b",
+        "-q",
+    ];
+    let deep = parse(ours(), &line, true);
     assert!(
         deep.contains("file: Some(\"b\")") && deep.contains("quiet: true"),
         "{deep}"
