@@ -66,10 +66,11 @@ fn main() -> ExitCode {
     code
 }
 
-/// Parses the command line as `Cli::try_parse` does, but leaves clap's command tree to the
-/// process's exit: freeing it (every command, and the global options copied into each) was
-/// 81K instructions of `--version`'s 763K (docs/benchmarks.md), for memory the process returns
-/// a moment later anyway. The tree is built once per process.
+/// Parses the command line as `Cli::try_parse` does, with the options every command takes merged
+/// over the levels they are given at (`global_options::cli_from`), but leaves clap's command tree
+/// to the process's exit: freeing it (every command it built) was 81K instructions of
+/// `--version`'s 763K (docs/benchmarks.md), for memory the process returns a moment later anyway.
+/// The tree is built once per process.
 fn parse() -> Result<cli::Cli, clap::Error> {
     let mut command = cli::Cli::command();
     // Styles only reach a terminal: elsewhere help is written stripped (below) and usage errors
