@@ -65,7 +65,7 @@ pub(crate) fn cli_from(matches: &mut ArgMatches) -> Result<Cli, clap::Error> {
 ///
 /// Read with the typed getters, not `GlobalArgs::from_arg_matches`: the derive's version of that
 /// clones the whole `ArgMatches` (74K instructions for the five options).
-fn merged(matches: &ArgMatches) -> GlobalArgs {
+pub(crate) fn merged(matches: &ArgMatches) -> GlobalArgs {
     let levels: Vec<&ArgMatches> =
         std::iter::successors(Some(matches), |m| m.subcommand().map(|(_, sub)| sub)).collect();
     let from = |id: &str| {

@@ -5,6 +5,8 @@
 //! usage, manual page, arguments and completions, and the options parsed from command lines at
 //! several levels, must be the same.
 
+#![allow(clippy::unwrap_used)]
+
 use crate::cli::Cli;
 use clap::{ColorChoice, Command, CommandFactory, FromArgMatches};
 use std::cell::Cell;
