@@ -190,6 +190,51 @@ fn file_is_taken_at_any_depth_the_deepest_command_line_value_winning() {
 }
 
 #[test]
+fn file_reaches_pipeline_render_at_each_of_its_three_levels() {
+    // Missing files: the error names the one that was read.
+    let env = env();
+    for (args, want) in [
+        (
+            &["-f", "1.toml", "pipeline", "render", "--all", "-o", "out"][..],
+            "1.toml",
+        ),
+        (
+            &["pipeline", "-f", "2.toml", "render", "--all", "-o", "out"],
+            "2.toml",
+        ),
+        (
+            &["pipeline", "render", "--all", "-o", "out", "-f", "3.toml"],
+            "3.toml",
+        ),
+        (
+            &[
+                "-f", "1.toml", "pipeline", "-f", "2.toml", "render", "--all", "-o", "out",
+            ],
+            "2.toml",
+        ),
+        (
+            &[
+                "-f", "1.toml", "pipeline", "-f", "2.toml", "render", "-f", "3.toml", "--all",
+                "-o", "out",
+            ],
+            "3.toml",
+        ),
+        (
+            &[
+                "-f", "1.toml", "pipeline", "render", "-f", "3.toml", "--all", "-o", "out",
+            ],
+            "3.toml",
+        ),
+    ] {
+        let run = run(&env, Some("e.toml"), args);
+        run.code(3);
+        let message = format!("error: cannot read `{want}`: ");
+        assert!(run.stderr.starts_with(&message), "{args:?}: {}", run.stderr);
+        assert!(!env.path("out").exists(), "{args:?}");
+    }
+}
+
+#[test]
 fn example_is_taken_at_any_depth_and_refused_with_a_file_wherever_each_is() {
     let env = env();
     // The example's grid, and its deployments running `ulmo` (`pro`'s QA).
