@@ -2,8 +2,8 @@
 //! `-v`), given before or after the command at any depth, without clap's `global = true`.
 //!
 //! clap copies a global option into all 31 commands (and the nested ones) before it parses
-//! anything, and merges the levels' values after: about 0.3M instructions of every run, more than
-//! `resolve` spends on its rows (docs/benchmarks.md). Here the top-level command has them as its
+//! anything, and merges the levels' values after: 0.26M instructions of every command's run, a
+//! tenth of an estate's `resolve` (docs/benchmarks.md). Here the top-level command has them as its
 //! own options; [`add`] gives them to a command when its deferred builder runs (`crate::lazy`:
 //! only the command parsed, or every one when help, completions or the manual page walk the
 //! tree) and [`add_below`] to the commands nested in it; [`merged`] reads their values once,
