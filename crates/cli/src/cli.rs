@@ -13,6 +13,7 @@ use crate::commands::{
     resolve::ResolveArgs, runbook::RunbookArgs, schema::SchemaArgs, serve::ServeArgs,
     show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
+use crate::global_options::TopOptions;
 use crate::lazy::Lazy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use std::path::PathBuf;
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: TopOptions,
     #[command(subcommand)]
     pub command: Command,
 }

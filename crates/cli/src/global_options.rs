@@ -17,6 +17,171 @@ use clap::builder::Resettable;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, Command, FromArgMatches};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set by `main::parse` for its first parse only: the options may be left off a command whose
+/// part of the command line cannot give them ([`left_off`]).
+static MAY_LEAVE_OFF: AtomicBool = AtomicBool::new(false);
+/// Set when a command was built without the options (its text differs from the full tree's).
+static LEFT_OFF: AtomicBool = AtomicBool::new(false);
+
+/// Runs `parse` allowing [`left_off`]; returns its result and whether any command was built
+/// without the options. Every other build of the tree (help of a failed parse, completions, the
+/// manual page, the unit tests) has them on every command.
+pub(crate) fn leaving_off<T>(parse: impl FnOnce() -> T) -> (T, bool) {
+    MAY_LEAVE_OFF.store(true, Ordering::Relaxed);
+    LEFT_OFF.store(false, Ordering::Relaxed);
+    let parsed = parse();
+    MAY_LEAVE_OFF.store(false, Ordering::Relaxed);
+    (parsed, LEFT_OFF.load(Ordering::Relaxed))
+}
+
+/// Whether the command `cmd` (about to be built) can do without the options, and is: inside
+/// [`leaving_off`], when no word of the command line from the command's name on is one of the
+/// options (or `--help`, `--version`), clap can give them to neither it nor the commands in it,
+/// and their values come from the levels above (`merged`). Adding them was a third of the
+/// parsed command's build (options, defaults filled in, the variable read: 30K instructions).
+/// What the parse answers is the same; an error or help is not: the caller parses again with
+/// the full tree.
+pub(crate) fn left_off(cmd: &Command) -> bool {
+    if !MAY_LEAVE_OFF.load(Ordering::Relaxed) || !absent_from(cmd.get_name(), std::env::args_os()) {
+        return false;
+    }
+    LEFT_OFF.store(true, Ordering::Relaxed);
+    true
+}
+
+/// Bits of [`could_be`]'s answer, one per option.
+const FILE: u8 = 1;
+const EXAMPLE: u8 = 2;
+const COLOR: u8 = 4;
+const QUIET: u8 = 8;
+const VERBOSE: u8 = 16;
+
+/// Which of the options clap could read `arg` as (bits), or `None` if it could be a request for
+/// help or the version (whose text must list the options) or is not UTF-8 (cannot tell):
+/// `--NAME`, `--NAME=VALUE`, a short name anywhere in a cluster (`-qv`, `-fx.toml`).
+fn could_be(arg: &std::ffi::OsStr) -> Option<u8> {
+    let arg = arg.to_str()?;
+    if let Some(long) = arg.strip_prefix("--") {
+        return match long.split_once('=').map_or(long, |(long, _)| long) {
+            "file" => Some(FILE),
+            "example" => Some(EXAMPLE),
+            "color" => Some(COLOR),
+            "quiet" => Some(QUIET),
+            "verbose" => Some(VERBOSE),
+            "help" | "version" => None,
+            _ => Some(0),
+        };
+    }
+    let Some(shorts) = arg.strip_prefix('-') else {
+        return Some(0);
+    };
+    shorts.chars().try_fold(0, |bits, short| match short {
+        'f' => Some(bits | FILE),
+        'q' => Some(bits | QUIET),
+        'v' => Some(bits | VERBOSE),
+        'h' | 'V' => None,
+        _ => Some(bits),
+    })
+}
+
+/// Whether no word of `args` after the first `name` could be one of the options, `--help` or
+/// `--version` ([`could_be`]). Words before belong to the commands above; from the first `name`
+/// on, some may too (a value `resolve` of `--file`), which only makes the answer more cautious.
+/// `name` missing (an alias) answers no.
+fn absent_from(name: &str, args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    let mut args = args.into_iter().skip(1);
+    if !args.by_ref().any(|a| a == name) {
+        return false;
+    }
+    args.all(|arg| could_be(&arg) == Some(0))
+}
+
+/// The options the top-level command needs for the command line `args` (bits), or `None` if it
+/// needs every one of them as the derive defines them ([`could_be`] answered `None`).
+/// `--file` always: `EDX_MATRIX_FILE` gives it a value unwritten.
+fn needed_on_top(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<u8> {
+    args.into_iter()
+        .skip(1)
+        .try_fold(FILE, |bits, arg| could_be(&arg).map(|b| bits | b))
+}
+
+/// The options of the top-level command as `Cli` flattens them: [`GlobalArgs`]'s own; inside
+/// [`leaving_off`], only those the command line can give there ([`needed_on_top`]), defined for
+/// parsing alone (no help: an error or help is the full tree's, parsed again). The top-level
+/// command's options not written were 23K instructions of every run (built, their defaults
+/// filled in and checked).
+#[derive(Debug, Clone)]
+pub(crate) struct TopOptions(pub GlobalArgs);
+
+impl std::ops::Deref for TopOptions {
+    type Target = GlobalArgs;
+    fn deref(&self) -> &GlobalArgs {
+        &self.0
+    }
+}
+
+impl FromArgMatches for TopOptions {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        GlobalArgs::from_arg_matches(matches).map(TopOptions)
+    }
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl Args for TopOptions {
+    fn group_id() -> Option<clap::Id> {
+        GlobalArgs::group_id()
+    }
+    fn augment_args(cmd: Command) -> Command {
+        on_top(cmd, GlobalArgs::augment_args)
+    }
+    fn augment_args_for_update(cmd: Command) -> Command {
+        on_top(cmd, GlobalArgs::augment_args_for_update)
+    }
+}
+
+/// [`TopOptions`]'s options added to the top-level command `cmd`: `full` (the derive's) or
+/// the ones needed.
+fn on_top(cmd: Command, full: fn(Command) -> Command) -> Command {
+    use clap::{Arg, ArgAction, builder::EnumValueParser};
+    let needed = match MAY_LEAVE_OFF.load(Ordering::Relaxed) {
+        true => needed_on_top(std::env::args_os()),
+        false => None,
+    };
+    let Some(needed) = needed else {
+        return full(cmd);
+    };
+    LEFT_OFF.store(true, Ordering::Relaxed);
+    let flag = |id: &'static str| Arg::new(id).long(id).action(ArgAction::SetTrue);
+    let mut cmd = cmd.arg(
+        Arg::new("file")
+            .long("file")
+            .short('f')
+            .env("EDX_MATRIX_FILE")
+            .value_parser(clap::value_parser!(PathBuf))
+            .action(ArgAction::Set),
+    );
+    if needed & EXAMPLE != 0 {
+        cmd = cmd.arg(flag("example").conflicts_with("file"));
+    }
+    if needed & COLOR != 0 {
+        cmd = cmd.arg(
+            Arg::new("color")
+                .long("color")
+                .value_parser(EnumValueParser::<ColorChoice>::new())
+                .default_value("auto")
+                .action(ArgAction::Set),
+        );
+    }
+    if needed & (QUIET | VERBOSE) != 0 {
+        cmd = cmd.arg(flag("quiet").short('q').conflicts_with("verbose"));
+        cmd = cmd.arg(flag("verbose").short('v'));
+    }
+    cmd
+}
 
 /// Adds the options to `cmd`, numbered as clap's copies were: 0 to 4 as among the top-level
 /// options (the manual page and completions sort options by that number, across headings),
@@ -52,10 +217,15 @@ pub(crate) fn add_below(cmd: Command) -> Command {
 /// propagate_globals`): of the levels that have a value, the one of the highest source (the
 /// command line over the environment over a default), and among those the deepest.
 /// The command line parsed from clap's matches, with the options' values [`merged`].
+///
+/// Not `Cli::from_arg_matches_mut`: its reading of the top-level options would be thrown away.
 pub(crate) fn cli_from(matches: &mut ArgMatches) -> Result<Cli, clap::Error> {
     let global = merged(matches);
-    let cli = Cli::from_arg_matches_mut(matches)?;
-    Ok(Cli { global, ..cli })
+    let command = crate::cli::Command::from_arg_matches_mut(matches)?;
+    Ok(Cli {
+        global: TopOptions(global),
+        command,
+    })
 }
 
 /// The options' values over every level of a parsed command line (`--file a.toml query -q
@@ -70,23 +240,27 @@ pub(crate) fn merged(matches: &ArgMatches) -> GlobalArgs {
         std::iter::successors(Some(matches), |m| m.subcommand().map(|(_, sub)| sub)).collect();
     let from = |id: &str| {
         let mut best: Option<(ValueSource, &ArgMatches)> = None;
-        for level in &levels {
+        // A level built without the options (`left_off`) does not know them.
+        for level in levels
+            .iter()
+            .filter(|l| l.try_contains_id(id).unwrap_or(false))
+        {
             if let Some(source) = level.value_source(id) {
                 if best.is_none_or(|(was, _)| was <= source) {
                     best = Some((source, level));
                 }
             }
         }
-        best.map_or(matches, |(_, level)| level)
+        best.map(|(_, level)| level)
     };
     GlobalArgs {
-        file: from("file").get_one::<PathBuf>("file").cloned(),
-        example: from("example").get_flag("example"),
-        // `--color` has a default: some level always has a value.
-        color: (from("color").get_one::<ColorChoice>("color").copied())
+        file: from("file").and_then(|m| m.get_one::<PathBuf>("file").cloned()),
+        example: from("example").is_some_and(|m| m.get_flag("example")),
+        // No level with a value: not even the default, left off (`on_top`).
+        color: (from("color").and_then(|m| m.get_one::<ColorChoice>("color").copied()))
             .unwrap_or(ColorChoice::Auto),
-        quiet: from("quiet").get_flag("quiet"),
-        verbose: from("verbose").get_flag("verbose"),
+        quiet: from("quiet").is_some_and(|m| m.get_flag("quiet")),
+        verbose: from("verbose").is_some_and(|m| m.get_flag("verbose")),
     }
 }
 

@@ -6,11 +6,13 @@
 //! deferred builder ([`clap::Command::defer`]) that clap runs only for the command it parses (and
 //! for everything when help, completions or the manual page walk the tree). The same builder adds
 //! the options every command takes ([`crate::global_options`]), so they too cost only the commands
-//! clap builds.
+//! clap builds, and only if the command line can give them there ([`global_options::left_off`]).
 
 use crate::global_options;
 use clap::{ArgMatches, Args, Command, Error, FromArgMatches, Subcommand};
+use std::io::IsTerminal;
 use std::ops::Deref;
+use std::sync::OnceLock;
 
 /// The arguments (or subcommands) `T` of one command, built on demand.
 #[derive(Debug, Clone)]
@@ -53,7 +55,22 @@ impl<T: Args> Args for Lazy<T> {
 /// A command's arguments: the options every command takes first (as clap's global options
 /// were), then its own (`augment`), then the options again in any command nested in it.
 fn with_options(cmd: Command, augment: fn(Command) -> Command) -> Command {
+    let cmd = plain_off_terminal(cmd);
+    if global_options::left_off(&cmd) {
+        return keeping_about(cmd, augment);
+    }
     global_options::add_below(keeping_about(global_options::add(cmd), augment))
+}
+
+/// Off a terminal, the command's help and usage errors written with plain styles, as they are
+/// printed (`main::print_help_or_version`): set here, on the commands built, rather than on the
+/// top-level command, from which clap copies them into all 31 commands (18K instructions).
+fn plain_off_terminal(cmd: Command) -> Command {
+    static TERMINAL: OnceLock<bool> = OnceLock::new();
+    if *TERMINAL.get_or_init(|| std::io::stdout().is_terminal()) {
+        return cmd;
+    }
+    cmd.styles(clap::builder::Styles::plain())
 }
 
 /// Runs `augment` keeping the command's own description. Deferred, the arguments are added
@@ -74,10 +91,20 @@ fn keeping_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
 
 impl<T: Subcommand> Subcommand for Lazy<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        cmd.defer(|cmd| global_options::add_below(T::augment_subcommands(global_options::add(cmd))))
+        cmd.defer(|cmd| {
+            let cmd = plain_off_terminal(cmd);
+            if global_options::left_off(&cmd) {
+                return T::augment_subcommands(cmd);
+            }
+            global_options::add_below(T::augment_subcommands(global_options::add(cmd)))
+        })
     }
     fn augment_subcommands_for_update(cmd: Command) -> Command {
         cmd.defer(|cmd| {
+            let cmd = plain_off_terminal(cmd);
+            if global_options::left_off(&cmd) {
+                return T::augment_subcommands_for_update(cmd);
+            }
             global_options::add_below(T::augment_subcommands_for_update(global_options::add(cmd)))
         })
     }

@@ -224,3 +224,99 @@ fn every_command_line_parses_as_with_clap_global_options() {
         "{deep}"
     );
 }
+
+/// `could_be` knows every name of the options (and of help and the version).
+#[test]
+fn every_name_of_the_options_is_recognised() {
+    let mut cmd = Cli::command();
+    cmd.build();
+    for (id, bit) in IDS.iter().zip([
+        super::FILE,
+        super::EXAMPLE,
+        super::COLOR,
+        super::QUIET,
+        super::VERBOSE,
+    ]) {
+        let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
+        let long = format!("--{}", arg.get_long().unwrap());
+        assert_eq!(super::could_be(long.as_ref()), Some(bit), "{long}");
+        assert_eq!(
+            super::could_be(format!("{long}=x").as_ref()),
+            Some(bit),
+            "{long}"
+        );
+        if let Some(short) = arg.get_short() {
+            assert_eq!(
+                super::could_be(format!("-{short}").as_ref()),
+                Some(bit),
+                "{short}"
+            );
+            assert_eq!(
+                super::could_be(format!("-o{short}x").as_ref()),
+                Some(bit),
+                "{short}"
+            );
+        }
+    }
+    for other in ["-h", "--help", "-V", "--version", "-oh"] {
+        assert_eq!(super::could_be(other.as_ref()), None, "{other}");
+    }
+    for other in ["--format", "--files", "-o", "json", "-", "--"] {
+        assert_eq!(super::could_be(other.as_ref()), Some(0), "{other}");
+    }
+}
+
+#[test]
+fn the_top_level_command_needs_the_options_written_anywhere() {
+    let needed = |line: &[&str]| {
+        let argv = std::iter::once("edx-matrix").chain(line.iter().copied());
+        super::needed_on_top(argv.map(OsString::from))
+    };
+    assert_eq!(needed(&["resolve", "--format", "json"]), Some(super::FILE));
+    assert_eq!(
+        needed(&["--example", "resolve", "-v", "--color=never"]),
+        Some(super::FILE | super::EXAMPLE | super::VERBOSE | super::COLOR)
+    );
+    assert_eq!(needed(&["resolve", "-q"]), Some(super::FILE | super::QUIET));
+    assert_eq!(needed(&["resolve", "--help"]), None);
+    assert_eq!(needed(&["-V"]), None);
+}
+
+#[test]
+fn options_are_looked_for_from_the_command_name_on() {
+    let absent = |line: &[&str]| {
+        let argv = std::iter::once("edx-matrix").chain(line.iter().copied());
+        super::absent_from("resolve", argv.map(OsString::from))
+    };
+    assert!(absent(&[
+        "--file", "x", "-q", "resolve", "--format", "json"
+    ]));
+    assert!(absent(&[
+        "-f", "resolve", "resolve", "-o", "out", "--", "x"
+    ]));
+    assert!(absent(&["resolve", "--formats=--file"]));
+    for options in [
+        &["--file", "x"][..],
+        &["--file=x"],
+        &["-fx"],
+        &["-oqx"],
+        &["-v"],
+        &["--color=never"],
+        &["--example"],
+        &["--quiet"],
+        &["--verbose"],
+        &["-h"],
+        &["--help"],
+        &["-V"],
+        &["--version"],
+        &["--", "-q"],
+    ] {
+        let line: Vec<&str> = ["resolve", "--format", "json"]
+            .into_iter()
+            .chain(options.iter().copied())
+            .collect();
+        assert!(!absent(&line), "{line:?}");
+    }
+    // Not the command's line at all (an alias, another command): the options stay.
+    assert!(!absent(&["check"]));
+}
