@@ -7,7 +7,9 @@
 //! own options; [`add`] gives them to a command when its deferred builder runs (`crate::lazy`:
 //! only the command parsed, or every one when help, completions or the manual page walk the
 //! tree) and [`add_below`] to the commands nested in it; [`merged`] reads their values once,
-//! with clap's rule. What a user sees is what clap's global options showed, byte for byte: the
+//! with clap's rule. The first parse of a run leaves them off where the command line cannot give
+//! them ([`leaving_off`], [`left_off`], [`TopOptions`]; 84K instructions of every run); an error
+//! or help is parsed again with them everywhere. What a user sees is what clap's global options showed, byte for byte: the
 //! unit tests compare every command's help, usage, manual page, completions and parse with
 //! clap's own global options (`global_options/tests.rs`), and
 //! `crates/cli/tests/cli/global_options.rs` holds the old binary's output of every case.
