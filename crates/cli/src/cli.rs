@@ -13,6 +13,7 @@ use crate::commands::{
     resolve::ResolveArgs, runbook::RunbookArgs, schema::SchemaArgs, serve::ServeArgs,
     show::ShowArgs, verify_refs::VerifyRefsArgs,
 };
+use crate::global_options::TopOptions;
 use crate::lazy::Lazy;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use std::path::PathBuf;
 )]
 pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub global: TopOptions,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -35,8 +36,11 @@ pub(crate) struct Cli {
 /// and jj list them.
 pub(crate) const GLOBAL_HEADING: &str = "Global Options";
 
-/// Options every command takes.
+/// Options every command takes: the top-level command's own, and each command's from
+/// [`crate::global_options::add`] (not clap's `global = true`: see there); `Cli::global` holds
+/// their values merged over every level ([`crate::global_options::merged`]).
 #[derive(Args, Debug, Clone)]
+#[group(skip)]
 pub(crate) struct GlobalArgs {
     /// Use this matrix file instead of the `edx-matrix.toml` found in this directory or a parent
     /// (a `.json` file is read as interchange JSON; a directory holding `version_matrix.py` as a
@@ -44,7 +48,6 @@ pub(crate) struct GlobalArgs {
     #[arg(
         long,
         short = 'f',
-        global = true,
         env = "EDX_MATRIX_FILE",
         value_name = "PATH",
         help_heading = GLOBAL_HEADING
@@ -53,7 +56,6 @@ pub(crate) struct GlobalArgs {
     /// Use the built-in example matrix (the acme estate) instead of a file
     #[arg(
         long,
-        global = true,
         conflicts_with = "file",
         help_heading = GLOBAL_HEADING
     )]
@@ -61,7 +63,6 @@ pub(crate) struct GlobalArgs {
     /// When to use colours
     #[arg(
         long,
-        global = true,
         value_enum,
         default_value_t = ColorChoice::Auto,
         help_heading = GLOBAL_HEADING
@@ -72,13 +73,12 @@ pub(crate) struct GlobalArgs {
     #[arg(
         long,
         short = 'q',
-        global = true,
         conflicts_with = "verbose",
         help_heading = GLOBAL_HEADING
     )]
     pub quiet: bool,
     /// Print more on standard error: which files are read, and how long reading them took
-    #[arg(long, short = 'v', global = true, help_heading = GLOBAL_HEADING)]
+    #[arg(long, short = 'v', help_heading = GLOBAL_HEADING)]
     pub verbose: bool,
 }
 

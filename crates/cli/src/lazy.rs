@@ -4,10 +4,15 @@
 //! help text) before parsing anything: about 0.9M instructions, more than `--version` or a
 //! `resolve` of a real estate cost otherwise. Wrapped in [`Lazy`], a command's arguments are a
 //! deferred builder ([`clap::Command::defer`]) that clap runs only for the command it parses (and
-//! for everything when help, completions or the manual page walk the tree).
+//! for everything when help, completions or the manual page walk the tree). The same builder adds
+//! the options every command takes ([`crate::global_options`]), so they too cost only the commands
+//! clap builds, and only if the command line can give them there ([`global_options::left_off`]).
 
+use crate::global_options;
 use clap::{ArgMatches, Args, Command, Error, FromArgMatches, Subcommand};
+use std::io::IsTerminal;
 use std::ops::Deref;
+use std::sync::OnceLock;
 
 /// The arguments (or subcommands) `T` of one command, built on demand.
 #[derive(Debug, Clone)]
@@ -40,11 +45,32 @@ impl<T: Args> Args for Lazy<T> {
         T::group_id()
     }
     fn augment_args(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_about(cmd, T::augment_args))
+        cmd.defer(|cmd| with_options(cmd, T::augment_args))
     }
     fn augment_args_for_update(cmd: Command) -> Command {
-        cmd.defer(|cmd| keeping_about(cmd, T::augment_args_for_update))
+        cmd.defer(|cmd| with_options(cmd, T::augment_args_for_update))
     }
+}
+
+/// A command's arguments: the options every command takes first (as clap's global options
+/// were), then its own (`augment`), then the options again in any command nested in it.
+fn with_options(cmd: Command, augment: fn(Command) -> Command) -> Command {
+    let cmd = plain_off_terminal(cmd);
+    if global_options::left_off(&cmd) {
+        return keeping_about(cmd, augment);
+    }
+    global_options::add_below(keeping_about(global_options::add(cmd), augment))
+}
+
+/// Off a terminal, the command's help and usage errors written with plain styles, as they are
+/// printed (`main::print_help_or_version`): set here, on the commands built, rather than on the
+/// top-level command, from which clap copies them into all 31 commands (18K instructions).
+fn plain_off_terminal(cmd: Command) -> Command {
+    static TERMINAL: OnceLock<bool> = OnceLock::new();
+    if *TERMINAL.get_or_init(|| std::io::stdout().is_terminal()) {
+        return cmd;
+    }
+    cmd.styles(clap::builder::Styles::plain())
 }
 
 /// Runs `augment` keeping the command's own description. Deferred, the arguments are added
@@ -65,10 +91,22 @@ fn keeping_about(cmd: Command, augment: fn(Command) -> Command) -> Command {
 
 impl<T: Subcommand> Subcommand for Lazy<T> {
     fn augment_subcommands(cmd: Command) -> Command {
-        cmd.defer(T::augment_subcommands)
+        cmd.defer(|cmd| {
+            let cmd = plain_off_terminal(cmd);
+            if global_options::left_off(&cmd) {
+                return T::augment_subcommands(cmd);
+            }
+            global_options::add_below(T::augment_subcommands(global_options::add(cmd)))
+        })
     }
     fn augment_subcommands_for_update(cmd: Command) -> Command {
-        cmd.defer(T::augment_subcommands_for_update)
+        cmd.defer(|cmd| {
+            let cmd = plain_off_terminal(cmd);
+            if global_options::left_off(&cmd) {
+                return T::augment_subcommands_for_update(cmd);
+            }
+            global_options::add_below(T::augment_subcommands_for_update(global_options::add(cmd)))
+        })
     }
     fn has_subcommand(name: &str) -> bool {
         T::has_subcommand(name)

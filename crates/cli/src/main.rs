@@ -7,6 +7,7 @@ mod complete;
 mod deprecated;
 mod error;
 mod format;
+mod global_options;
 mod lazy;
 mod line_diff;
 mod matrix_file;
@@ -16,7 +17,7 @@ mod output;
 mod prerendered;
 mod unknown_command;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -65,20 +66,28 @@ fn main() -> ExitCode {
     code
 }
 
-/// Parses the command line as `Cli::try_parse` does, but leaves clap's command tree to the
-/// process's exit: freeing it (every command, and the global options copied into each) was
-/// 81K instructions of `--version`'s 763K (docs/benchmarks.md), for memory the process returns
-/// a moment later anyway. The tree is built once per process.
+/// Parses the command line as `Cli::try_parse` does, with the options every command takes merged
+/// over the levels they are given at (`global_options::cli_from`). First with the options left
+/// off the commands whose part of the command line cannot hold them (`global_options::left_off`):
+/// if that parse fails (a usage error, help), again with the full tree, so every text shown is
+/// the full tree's.
 fn parse() -> Result<cli::Cli, clap::Error> {
-    let mut command = cli::Cli::command();
-    // Styles only reach a terminal: elsewhere help is written stripped (below) and usage errors
-    // always are, so plain styles make the same text without escapes to strip.
-    if !std::io::stdout().is_terminal() {
-        command = command.styles(clap::builder::Styles::plain());
+    match global_options::leaving_off(parse_with_tree) {
+        (Err(_), true) => parse_with_tree(),
+        (parsed, _) => parsed,
     }
+}
+
+/// One parse with the command tree built once, left to the process's exit: freeing it (every
+/// command it built) was 81K instructions of `--version`'s 763K (docs/benchmarks.md), for memory
+/// the process returns a moment later anyway. Off a terminal, clap's default styles too: setting
+/// plain ones copied them into all 31 commands (18K instructions); help is stripped of their
+/// escapes when printed ([`print_help_or_version`]), usage errors always are.
+fn parse_with_tree() -> Result<cli::Cli, clap::Error> {
+    let mut command = cli::Cli::command();
     let parsed = match command.try_get_matches_from_mut(std::env::args_os()) {
         // As `try_parse`: a conversion error is formatted with the command.
-        Ok(mut matches) => cli::Cli::from_arg_matches_mut(&mut matches)
+        Ok(mut matches) => global_options::cli_from(&mut matches)
             .map_err(|e| e.format(&mut command))
             .and_then(|cli| refuse_file_with_example(cli, &mut command)),
         Err(e) => Err(e),
@@ -103,18 +112,47 @@ fn refuse_file_with_example(
     Ok(cli)
 }
 
-/// Prints help or the version to standard output. Not on a terminal, the text is written
-/// as it is: clap's own printing parses every byte through a stripping stream, which was a
-/// third of `--help`'s instructions, and `StyledStr`'s `Display` strips too (another 0.1M,
-/// docs/benchmarks.md); with the plain styles [`parse`] sets there, there is nothing to strip.
+/// Prints help or the version to standard output. Not on a terminal, without clap's printing,
+/// which parses every byte through a stripping stream (a third of `--help`'s instructions), nor
+/// `StyledStr`'s `Display`, which strips the same way (another 0.1M, docs/benchmarks.md): the
+/// styles' escapes (`ESC [ ... m`, all clap writes) are cut out here.
 fn print_help_or_version(e: &clap::Error) {
     if std::io::stdout().is_terminal() {
         let _ = e.print();
         return;
     }
-    let text = e.render().ansi().to_string();
+    let text = without_escapes(&e.render().ansi().to_string());
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+}
+
+/// `text` without its SGR escape sequences (`ESC [ parameters m`).
+fn without_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = match rest.find('m') {
+            Some(end) => &rest[end + 1..],
+            None => "",
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_are_cut_out_of_help() {
+        let styled = "\x1b[1m\x1b[4mUsage:\x1b[0m \x1b[1medx-matrix\x1b[0m [OPTIONS]\n";
+        assert_eq!(
+            super::without_escapes(styled),
+            "Usage: edx-matrix [OPTIONS]\n"
+        );
+        assert_eq!(super::without_escapes("plain\n"), "plain\n");
+    }
 }

@@ -16,6 +16,7 @@ mod docs;
 mod edits;
 mod explain;
 mod git;
+mod global_options;
 mod hardening;
 mod hardening_git;
 mod hardening_inputs;
