@@ -116,9 +116,10 @@ fn matrix_of(n: usize) -> String {
 
 #[test]
 fn the_threads_read_what_one_thread_reads() {
-    let text = matrix_of(40);
+    // Runs of 16 blocks: several runs per thread, the last one short.
+    let text = matrix_of(100);
     let cut = blocks(&text).expect("plain layout");
-    assert_eq!(cut.len(), 40);
+    assert_eq!(cut.len(), 100);
     let one = format!("{:#?}", read_blocks_on(&text, &cut, 0).expect("reads"));
     // The unknown key of each block is a diagnostic: the order of the diagnostics is checked.
     assert!(one.contains("bogus"), "{one}");
@@ -133,8 +134,8 @@ fn the_threads_read_what_one_thread_reads() {
 
 #[test]
 fn a_refused_block_stops_every_thread_count() {
-    for bad in [0, 17, 39] {
-        let text = matrix_of(40);
+    for bad in [0, 17, 50, 99] {
+        let text = matrix_of(100);
         let cut = blocks(&text).expect("plain layout");
         // A key set twice: the builder refuses the block (`toml_edit` reports it).
         let at = cut[bad].end - 1;
