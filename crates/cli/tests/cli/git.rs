@@ -63,21 +63,7 @@ fn normalize_ports(text: &str) -> String {
         text = out;
     }
     // curl's "Failed to connect … after 0 ms" varies with the machine's load.
-    let mut out = String::new();
-    let mut rest = text.as_str();
-    while let Some(pos) = rest.find("after ") {
-        let (before, after) = rest.split_at(pos + "after ".len());
-        out.push_str(before);
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && after[digits..].starts_with(" ms") {
-            out.push_str("[N]");
-            rest = &after[digits..];
-        } else {
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
+    crate::harness::masked_millis(&text, "after ")
 }
 
 /// The 1-based line of the first line of `text` that starts with `prefix`.

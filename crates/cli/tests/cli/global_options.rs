@@ -50,33 +50,14 @@ fn run(env: &Env, file: Option<&str>, args: &[&str]) -> Run {
     }
     let output = cmd.output().unwrap();
     let tmp = env.dir.path().display().to_string();
-    let clean = |b: &[u8]| without_timings(&String::from_utf8_lossy(b).replace(&tmp, "[TMP]"));
+    let clean = |b: &[u8]| {
+        crate::harness::masked_millis(&String::from_utf8_lossy(b).replace(&tmp, "[TMP]"), " in ")
+    };
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: clean(&output.stdout),
         stderr: clean(&output.stderr),
     }
-}
-
-/// `text` with `-v`'s timings (` in 0.9 ms`) written ` in [N] ms`.
-fn without_timings(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(" in ") {
-        let (before, after) = rest.split_at(at + 4);
-        out.push_str(before);
-        let digits = after
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(0);
-        if digits > 0 && after[digits..].starts_with(" ms") {
-            out.push_str("[N]");
-            rest = &after[digits..];
-        } else {
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The deployment a successful `show` or `query deployments` printed: which file was read.

@@ -147,3 +147,25 @@ impl Env {
         }
     }
 }
+
+/// `text` with every number of milliseconds written after `prefix` (`after 0 ms`, ` in 0.9 ms`)
+/// replaced by `[N]`: timings vary with the machine's load.
+pub(crate) fn masked_millis(text: &str, prefix: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let (before, after) = rest.split_at(at + prefix.len());
+        out.push_str(before);
+        let digits = after
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(after.len());
+        if digits > 0 && after[digits..].starts_with(" ms") {
+            out.push_str("[N]");
+            rest = &after[digits..];
+        } else {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}

@@ -39,6 +39,11 @@ pub(super) struct MapRead {
 /// its `[map.apps]`) and the rest, or `None` when the layout is not the plain one.
 pub(super) fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
     let (headers, balanced) = headers::headers(text)?;
+    cut(headers, balanced, text.len())
+}
+
+/// The blocks the `headers` of a text of `len` bytes delimit (see [`blocks`]).
+fn cut(headers: Vec<Header>, balanced: bool, len: usize) -> Option<Vec<Range<usize>>> {
     let mut blocks: Vec<Range<usize>> = Vec::new();
     let mut in_block = false;
     for Header { start, words } in headers {
@@ -52,7 +57,7 @@ pub(super) fn blocks(text: &str) -> Option<Vec<Range<usize>>> {
             if let Some(last) = blocks.last_mut().filter(|_| in_block) {
                 last.end = start;
             }
-            blocks.push(start..text.len());
+            blocks.push(start..len);
             in_block = true;
         } else if words == "[map.apps]" {
             if !in_block {

@@ -88,8 +88,8 @@ impl OutputSet {
         })
     }
 
-    /// Writes `contents` as `relative` (under `dir`) into the staging directory.
-    pub fn add(&mut self, relative: &Path, contents: &[u8]) -> Result<(), Error> {
+    /// Where `relative` is staged, its directories made.
+    fn staged(&self, relative: &Path) -> Result<std::path::PathBuf, Error> {
         let path = self.staging.path().join(relative);
         if let Some(sub) = path.parent() {
             std::fs::create_dir_all(sub).map_err(|e| {
@@ -99,6 +99,12 @@ impl OutputSet {
                 )
             })?;
         }
+        Ok(path)
+    }
+
+    /// Writes `contents` as `relative` (under `dir`) into the staging directory.
+    pub fn add(&mut self, relative: &Path, contents: &[u8]) -> Result<(), Error> {
+        let path = self.staged(relative)?;
         create(&path, contents, self.mode, false).map_err(|e| self.worded(e))?;
         self.files.push(relative.to_path_buf());
         Ok(())
@@ -123,15 +129,7 @@ impl OutputSet {
                 Failed::Ours(e)
             }
         }
-        let path = self.staging.path().join(relative);
-        if let Some(sub) = path.parent() {
-            std::fs::create_dir_all(sub).map_err(|e| {
-                Error::io(
-                    format!("cannot create `{}`", self.dir.join(relative).display()),
-                    &e,
-                )
-            })?;
-        }
+        let path = self.staged(relative)?;
         match create_with(&path, self.mode, false, |w| {
             write(w).map_err(Failed::Caller)
         }) {

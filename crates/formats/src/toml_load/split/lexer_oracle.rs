@@ -1,15 +1,23 @@
-//! The cut as it was made with `toml_parser`'s lexer, kept as the oracle of the byte scan
-//! (`headers.rs`): on valid TOML both must cut at the same offsets, and the scan may give up
-//! only where the lexer's cut would give up or fail to parse.
+//! The headers as `toml_parser`'s lexer finds them (the cut was made so before the byte scan),
+//! kept as the oracle of the scan (`headers.rs`): on valid TOML both must find the same
+//! headers, and the scan may give up only where the text is not valid TOML.
 
+use super::cut;
+use super::headers::Header;
 use std::ops::Range;
 use toml_parser::Source;
 use toml_parser::lexer::TokenKind;
 
-/// The `[[map]]` blocks found from `toml_parser`'s tokens (the code the scan replaced).
+/// The `[[map]]` blocks cut at the headers the lexer finds.
 pub(super) fn blocks_by_lexer(text: &str) -> Option<Vec<Range<usize>>> {
-    let mut blocks: Vec<Range<usize>> = Vec::new();
-    let mut in_block = false;
+    let (headers, balanced) = headers_by_lexer(text)?;
+    cut(headers, balanced, text.len())
+}
+
+/// The headers from `toml_parser`'s tokens: a `[` at a line's start outside any bracket, its
+/// words up to the line's end or comment; and whether every bracket closes.
+fn headers_by_lexer(text: &str) -> Option<(Vec<Header>, bool)> {
+    let mut found = Vec::new();
     let mut depth: i64 = 0;
     let mut line_start = true;
     let mut tokens = Source::new(text).lex().peekable();
@@ -23,41 +31,17 @@ pub(super) fn blocks_by_lexer(text: &str) -> Option<Vec<Range<usize>>> {
             }
             TokenKind::Whitespace | TokenKind::Comment => continue,
             TokenKind::LeftSquareBracket if line_start && depth == 0 => {
-                // A header: its words up to the end of the line.
                 let start = span.start();
-                let mut header = String::from("[");
+                let mut words = String::from("[");
                 while let Some(next) = tokens.peek() {
                     match next.kind() {
                         TokenKind::Newline | TokenKind::Comment | TokenKind::Eof => break,
                         TokenKind::Whitespace => {}
-                        _ => header.push_str(&text[next.span().start()..next.span().end()]),
+                        _ => words.push_str(&text[next.span().start()..next.span().end()]),
                     }
                     tokens.next();
                 }
-                let names_map = header
-                    .trim_start_matches('[')
-                    .split(['.', ']'])
-                    .next()
-                    .is_some_and(|first| first.contains("map"));
-                let quoted = header.contains(['"', '\'']);
-                if header == "[[map]]" {
-                    if let Some(last) = blocks.last_mut().filter(|_| in_block) {
-                        last.end = start;
-                    }
-                    blocks.push(start..text.len());
-                    in_block = true;
-                } else if header == "[map.apps]" {
-                    if !in_block {
-                        return None;
-                    }
-                } else if names_map || quoted {
-                    return None;
-                } else if in_block {
-                    if let Some(last) = blocks.last_mut() {
-                        last.end = start;
-                    }
-                    in_block = false;
-                }
+                found.push(Header { start, words });
                 line_start = false;
                 continue;
             }
@@ -70,5 +54,5 @@ pub(super) fn blocks_by_lexer(text: &str) -> Option<Vec<Range<usize>>> {
         }
         line_start = false;
     }
-    (depth == 0).then_some(blocks)
+    Some((found, depth == 0))
 }
